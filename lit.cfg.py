@@ -1,0 +1,31 @@
+"""lit configuration: runs test/lit/**/*.mlir with ts-opt and filecheck on PATH."""
+import os
+import shutil
+import sys
+
+import lit.formats
+
+config.name = "tsjit"
+config.test_format = lit.formats.ShTest()
+config.suffixes = [".mlir", ".py"]
+config.excludes = ["Inputs", "lit.cfg.py"]
+config.test_source_root = os.path.join(os.path.dirname(__file__), "test", "lit")
+config.test_exec_root = config.test_source_root
+
+# Tests run the installed tools; pass the caller's environment through so the
+# active Python (venv or not) and its console scripts are the ones used.
+config.environment["PATH"] = os.environ.get("PATH", "")
+for var in ("PYTHONPATH", "HOME", "XDG_CACHE_HOME", "TSJIT_DISABLE"):
+    if var in os.environ:
+        config.environment[var] = os.environ[var]
+config.environment["PYTHONDONTWRITEBYTECODE"] = "1"
+
+config.substitutions.append(("%python", sys.executable))
+config.substitutions.append(("%examples", os.path.join(os.path.dirname(__file__), "examples")))
+
+for tool in ("ts-opt", "filecheck"):
+    if shutil.which(tool, path=config.environment["PATH"]) is None:
+        lit_config.fatal(f"'{tool}' not found on PATH: run `pip install -e .[test]` first")
+
+if shutil.which("mlir-opt-19"):
+    config.available_features.add("mlir-opt")

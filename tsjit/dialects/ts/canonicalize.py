@@ -1,0 +1,82 @@
+"""Canonicalization patterns of ts ops (run by xDSL's `canonicalize`, next to folding).
+
+- `ts.if` on a constant condition becomes the taken branch;
+- `ts.unchecked_cast` to its operand's own type disappears;
+- `ts.dim`/`ts.size`/`ts.size_dim` of a tensor whose type knows the answer become constants.
+"""
+from __future__ import annotations
+
+from xdsl.pattern_rewriter import PatternRewriter, RewritePattern
+from xdsl.rewriter import InsertPoint
+from xdsl.traits import HasCanonicalizationPatternsTrait
+
+from tsjit.dialects.ts.types import DYNAMIC, IntType, ListType, TensorType
+
+
+class InlineConstantIf(RewritePattern):
+    def match_and_rewrite(self, op, rewriter: PatternRewriter) -> None:
+        from tsjit.dialects.ts.constant import ConstantOp
+
+        if not isinstance(cond := op.cond.owner, ConstantOp):
+            return
+        block = (op.then_region if cond.py_value else op.else_region).block
+        values = list(block.last_op.operands)
+        rewriter.erase(block.last_op)
+        rewriter.inline_block(block, InsertPoint.before(op))
+        rewriter.replace(op, [], values)
+
+
+class DropNoOpCast(RewritePattern):
+    def match_and_rewrite(self, op, rewriter: PatternRewriter) -> None:
+        if op.value.type == op.result.type:
+            rewriter.replace(op, [], [op.value])
+
+
+class StaticTensorMetadata(RewritePattern):
+    """dim() needs a known rank, size() and size(d) known dims."""
+
+    def match_and_rewrite(self, op, rewriter: PatternRewriter) -> None:
+        from tsjit.dialects.ts.constant import ConstantOp
+        from tsjit.dialects.ts.folding import NotConstant, constant_of
+
+        t = op.operands[0].type
+        if not isinstance(t, TensorType) or t.sizes is None:
+            return
+        sizes = t.sizes
+        if op.name == "ts.dim":
+            value = len(sizes)
+        elif op.name == "ts.size" and DYNAMIC not in sizes:
+            value = list(sizes)
+        elif op.name == "ts.size_dim":
+            try:
+                d = constant_of(op.operands[1])
+            except NotConstant:
+                return
+            if not -len(sizes) <= d < len(sizes) or sizes[d] == DYNAMIC:
+                return
+            value = sizes[d]
+        else:
+            return
+        rewriter.replace(op, ConstantOp.of(value, ListType(IntType()) if isinstance(value, list) else None))
+
+
+def _attach(cls, *patterns: RewritePattern) -> None:
+    """Give an op class canonicalization patterns (tables build op classes, so attach after)."""
+
+    class Patterns(HasCanonicalizationPatternsTrait):
+        @classmethod
+        def get_canonicalization_patterns(cls_):
+            return patterns
+
+    cls.traits.add_trait(Patterns())
+
+
+def install_canonicalizations() -> None:
+    from tsjit.dialects.ts.control_flow import IfOp
+    from tsjit.dialects.ts.misc_ops import UncheckedCastOp
+    from tsjit.dialects.ts.tensor_ops import TENSOR_OP_CLASSES
+
+    _attach(IfOp, InlineConstantIf())
+    _attach(UncheckedCastOp, DropNoOpCast())
+    for name in ("dim", "size", "size_dim"):
+        _attach(TENSOR_OP_CLASSES[name], StaticTensorMetadata())

@@ -1,0 +1,300 @@
+"""`ts.constant`: prim::Constant for every value TorchScript can hold as a constant.
+
+    %i = ts.constant 3                                 // !ts.int
+    %f = ts.constant 2.5                               // !ts.float
+    %b = ts.constant true                              // !ts.bool
+    %s = ts.constant "relu"                            // !ts.str
+    %n = ts.constant none                              // !ts.none
+    %d = ts.constant device "cpu"                      // !ts.device
+    %l = ts.constant [1, 2] : !ts.list<!ts.int>
+    %t = ts.constant dense<[1.0, 2.0]> : tensor<2xf32> // !ts.tensor<[2], f32>
+    %u = ts.constant dense<[1.0, 2.0]> : tensor<2xf32> as !ts.tensor  // typed less precisely
+
+Tensors are dense elements (printed as hex blobs when large); the result type follows
+from the value, so the text carries the type only where it cannot be inferred.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from xdsl.dialects.builtin import (
+    ArrayAttr,
+    BytesAttr,
+    DenseIntOrFPElementsAttr,
+    FloatAttr,
+    IntegerAttr,
+    IntegerType,
+    NoneAttr,
+    StringAttr,
+    TensorType as BuiltinTensorType,
+    f64,
+    i1,
+    i64,
+)
+from xdsl.ir import Attribute, Data
+from xdsl.irdl import IRDLOperation, irdl_attr_definition, irdl_op_definition, prop_def, result_def, traits_def
+from xdsl.parser import AttrParser, Parser
+from xdsl.printer import Printer
+from xdsl.traits import ConstantLike, Pure
+from xdsl.interfaces import HasFolderInterface
+from xdsl.utils.exceptions import VerifyException
+
+from tsjit.dialects.ts.types import (
+    DTYPES,
+    BoolType,
+    DeviceType,
+    FloatType,
+    IntType,
+    ListType,
+    NoneType,
+    StrType,
+    TensorType,
+    is_subtype,
+)
+
+
+@irdl_attr_definition
+class DeviceAttr(Data[str]):
+    """A torch.device value, e.g. `#ts.device<"cpu">`."""
+
+    name = "ts.device"
+
+    @classmethod
+    def parse_parameter(cls, parser: AttrParser) -> str:
+        with parser.in_angle_brackets():
+            return parser.parse_str_literal()
+
+    def print_parameter(self, printer: Printer) -> None:
+        with printer.in_angle_brackets():
+            printer.print_string_literal(self.data)
+
+
+def type_of_value(value: Attribute) -> Attribute | None:
+    """The ts type a constant value has, where the value alone decides it."""
+    match value:
+        case IntegerAttr(type=IntegerType(width=w)) if w.data == 1:
+            return BoolType()
+        case IntegerAttr():
+            return IntType()
+        case FloatAttr():
+            return FloatType()
+        case StringAttr():
+            return StrType()
+        case NoneAttr():
+            return NoneType()
+        case DeviceAttr():
+            return DeviceType()
+        case DenseIntOrFPElementsAttr():
+            return TensorType(value.get_shape(), value.get_element_type())
+    return None
+
+
+def _value_fits(value: Attribute, type: Attribute) -> bool:
+    if isinstance(type, ListType):
+        return isinstance(value, ArrayAttr) and all(_value_fits(v, type.element_type) for v in value.data)
+    if isinstance(type, TensorType):  # a tensor constant may be typed less precisely than its value
+        inferred = type_of_value(value)
+        return isinstance(inferred, TensorType) and is_subtype(inferred, type)
+    return type_of_value(value) == type
+
+
+# -- Python values <-> attributes, used by folding and by the frontends --------------------------
+
+def to_python(value: Attribute) -> Any:
+    """The Python value of a constant: int/float/bool/str/None, list, or numpy array for tensors."""
+    match value:
+        case IntegerAttr(type=IntegerType(width=w)) if w.data == 1:
+            return bool(value.value.data)
+        case IntegerAttr():
+            return value.value.data
+        case FloatAttr():
+            return value.value.data
+        case StringAttr():
+            return value.data
+        case NoneAttr():
+            return None
+        case DeviceAttr():
+            return value
+        case ArrayAttr():
+            return [to_python(v) for v in value.data]
+        case DenseIntOrFPElementsAttr():
+            return dense_to_numpy(value)
+    raise ValueError(f"not a constant value: {value}")
+
+
+def from_python(value: Any, type: Attribute | None = None) -> Attribute:
+    """The attribute for a Python constant (bool before int: bool is an int in Python)."""
+    if isinstance(value, bool | np.bool_):
+        return IntegerAttr(int(value), i1)
+    if isinstance(value, int | np.integer):
+        return IntegerAttr(int(value), i64)
+    if isinstance(value, float | np.floating):
+        return FloatAttr(float(value), f64)
+    if isinstance(value, str):
+        return StringAttr(value)
+    if value is None:
+        return NoneAttr()
+    if isinstance(value, DeviceAttr):
+        return value
+    if isinstance(value, np.ndarray):
+        return numpy_to_dense(value)
+    if isinstance(value, list | tuple):
+        elt = type.element_type if isinstance(type, ListType) else None
+        return ArrayAttr(from_python(v, elt) for v in value)
+    raise ValueError(f"cannot make a constant of {type(value).__name__}")
+
+
+_NP_OF = {name: np.dtype(name) if name != "bfloat16" else None for name in DTYPES}
+
+
+def numpy_dtype(dtype: Attribute) -> np.dtype:
+    for name, t in DTYPES.items():
+        if t == dtype and _NP_OF[name] is not None:
+            return _NP_OF[name]
+    raise ValueError(f"no numpy dtype for {dtype}")
+
+
+def numpy_to_dense(array: np.ndarray) -> DenseIntOrFPElementsAttr:
+    array = np.ascontiguousarray(array)
+    elt = next((DTYPES[n] for n, d in _NP_OF.items() if d == array.dtype), None)
+    if elt is None:
+        raise ValueError(f"unsupported tensor dtype {array.dtype}")
+    data = (array.astype(np.uint8) * 0xFF).tobytes() if array.dtype == np.bool_ else array.tobytes()
+    return DenseIntOrFPElementsAttr(BuiltinTensorType(elt, array.shape), BytesAttr(data))
+
+
+def dense_to_numpy(value: DenseIntOrFPElementsAttr) -> np.ndarray:
+    elt = value.get_element_type()
+    shape = value.get_shape()
+    if elt == i1:
+        return (np.frombuffer(value.data.data, dtype=np.uint8) != 0).reshape(shape)
+    dt = numpy_dtype(elt)
+    if len(value.data.data) == dt.itemsize and math.prod(shape) != 1:  # splat stored once
+        return np.full(shape, np.frombuffer(value.data.data, dtype=dt)[0])
+    return np.frombuffer(value.data.data, dtype=dt).reshape(shape).copy()
+
+
+@irdl_op_definition
+class ConstantOp(IRDLOperation, HasFolderInterface):
+    name = "ts.constant"
+    value = prop_def(Attribute)
+    result = result_def()
+    traits = traits_def(ConstantLike(), Pure())
+
+    def __init__(self, value: Attribute, type: Attribute | None = None):
+        result_type = type or type_of_value(value)
+        if result_type is None:
+            raise ValueError(f"the type of constant {value} must be given")
+        super().__init__(properties={"value": value}, result_types=[result_type])
+
+    @staticmethod
+    def of(value: Any, type: Attribute | None = None) -> ConstantOp:
+        """`ts.constant` from a Python value (numpy arrays become tensors)."""
+        return ConstantOp(from_python(value, type), type)
+
+    @property
+    def py_value(self) -> Any:
+        return to_python(self.value)
+
+    def fold(self):
+        return (self.value,)
+
+    def verify_(self) -> None:
+        if not _value_fits(self.value, self.result.type):
+            raise VerifyException(f"constant value {self.value} does not have type {self.result.type}")
+
+    @classmethod
+    def parse(cls, parser: Parser) -> ConstantOp:
+        value = _parse_value(parser)
+        type = None
+        if isinstance(value, ArrayAttr):
+            parser.parse_punctuation(":")
+            type = parser.parse_type()
+        elif parser.parse_optional_keyword("as") is not None:
+            type = parser.parse_type()
+        attrs = parser.parse_optional_attr_dict()
+        op = cls(value, type)
+        op.attributes |= attrs
+        return op
+
+    def print(self, printer: Printer) -> None:
+        printer.print_string(" ")
+        _print_value(printer, self.value)
+        if isinstance(self.value, ArrayAttr):
+            printer.print_string(" : ")
+            printer.print_attribute(self.result.type)
+        elif self.result.type != type_of_value(self.value):
+            printer.print_string(" as ")
+            printer.print_attribute(self.result.type)
+        printer.print_op_attributes(self.attributes)
+
+
+def _parse_value(parser: Parser) -> Attribute:
+    if parser.parse_optional_keyword("none") is not None:
+        return NoneAttr()
+    if parser.parse_optional_keyword("device") is not None:
+        return DeviceAttr(parser.parse_str_literal())
+    if (b := parser.parse_optional_boolean()) is not None:
+        return IntegerAttr(int(b), i1)
+    if (s := parser.parse_optional_str_literal()) is not None:
+        return StringAttr(s)
+    if parser.parse_optional_punctuation("[") is not None:
+        items: list[Attribute] = []
+        if parser.parse_optional_punctuation("]") is None:
+            items.append(_parse_value(parser))
+            while parser.parse_optional_punctuation(",") is not None:
+                items.append(_parse_value(parser))
+            parser.parse_punctuation("]")
+        return ArrayAttr(items)
+    negative = parser.parse_optional_punctuation("-") is not None
+    for word, special in (("inf", math.inf), ("nan", math.nan)):
+        if parser.parse_optional_keyword(word) is not None:
+            return FloatAttr(-special if negative else special, f64)
+    if negative:
+        number = parser.parse_number()
+        number = -number
+    else:
+        number = parser.parse_optional_number()
+    if number is not None:
+        return FloatAttr(number, f64) if isinstance(number, float) else IntegerAttr(number, i64)
+    attr = parser.parse_attribute()
+    if not isinstance(attr, DenseIntOrFPElementsAttr):
+        parser.raise_error("expected a constant: int, float, bool, string, none, device, list or dense tensor")
+    return attr
+
+
+def _format_float(x: float) -> str:
+    if math.isnan(x):
+        return "nan"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    text = repr(x)
+    if "." not in text:  # '1e-05' does not lex as a float: give it a fraction
+        mantissa, _, exponent = text.partition("e")
+        text = f"{mantissa}.0e{exponent}" if exponent else f"{mantissa}.0"
+    return text
+
+
+def _print_value(printer: Printer, value: Attribute) -> None:
+    match value:
+        case IntegerAttr(type=IntegerType(width=w)) if w.data == 1:
+            printer.print_string("true" if value.value.data else "false")
+        case IntegerAttr():
+            printer.print_string(str(value.value.data))
+        case FloatAttr():
+            printer.print_string(_format_float(value.value.data))
+        case StringAttr():
+            printer.print_string_literal(value.data)
+        case NoneAttr():
+            printer.print_string("none")
+        case DeviceAttr():
+            printer.print_string("device ")
+            printer.print_string_literal(value.data)
+        case ArrayAttr():
+            printer.print_string("[")
+            printer.print_list(value.data, lambda v: _print_value(printer, v))
+            printer.print_string("]")
+        case _:
+            printer.print_attribute(value)

@@ -1,0 +1,107 @@
+"""Ops on Python scalars with Python's semantics: `ts.scalar.*` (int/float/bool), `ts.math.*`, `ts.str.*`.
+
+Integer division and modulo follow Python (`-7 // 2 == -4`, `-7 % 3 == 2`), as TorchScript does.
+All are Pure and fold when their operands are constants.
+"""
+from __future__ import annotations
+
+import math
+import operator
+from collections.abc import Callable
+
+from xdsl.ir import Operation
+from xdsl.irdl import IRDLOperation
+from xdsl.utils.exceptions import VerifyException
+
+from tsjit.dialects.ts.schema import schema_op
+from tsjit.dialects.ts.types import FloatType, IntType, NumberType
+
+
+def _promoted(op: Operation) -> None:
+    """int op int -> int; anything with a float -> float; unknown `number` -> number."""
+    kinds = [type(v.type) for v in op.operands]
+    expected = NumberType if NumberType in kinds else FloatType if FloatType in kinds else IntType
+    res = type(op.results[0].type)
+    if res is not expected and not (res is NumberType):
+        raise VerifyException(f"result must be {expected().name}, got {op.results[0].type}")
+
+
+def _fold(fn: Callable) -> Callable:
+    return lambda op, *args: fn(*args)
+
+
+def _python_div(a, b):
+    return a / b
+
+
+def _to_int(a):
+    return int(a)
+
+
+_NUM2 = "(Scalar a, Scalar b) -> Scalar"
+_CMP2 = "(Scalar a, Scalar b) -> bool"
+_MATH1 = "(Scalar a) -> float"
+
+#: name -> (schema, python function used for folding, extra verifier)
+SCALAR_OPS: dict[str, tuple] = {
+    "scalar.add": (_NUM2, operator.add, _promoted),
+    "scalar.sub": (_NUM2, operator.sub, _promoted),
+    "scalar.mul": (_NUM2, operator.mul, _promoted),
+    "scalar.floordiv": (_NUM2, operator.floordiv, _promoted),
+    "scalar.mod": (_NUM2, operator.mod, _promoted),
+    "scalar.pow": (_NUM2, operator.pow, None),
+    "scalar.min": (_NUM2, min, _promoted),
+    "scalar.max": (_NUM2, max, _promoted),
+    "scalar.div": ("(Scalar a, Scalar b) -> float", _python_div, None),
+    "scalar.neg": ("(Scalar a) -> Scalar", operator.neg, _promoted),
+    "scalar.abs": ("(Scalar a) -> Scalar", abs, _promoted),
+    "scalar.eq": (_CMP2, operator.eq, None),
+    "scalar.ne": (_CMP2, operator.ne, None),
+    "scalar.lt": (_CMP2, operator.lt, None),
+    "scalar.le": (_CMP2, operator.le, None),
+    "scalar.gt": (_CMP2, operator.gt, None),
+    "scalar.ge": (_CMP2, operator.ge, None),
+    "scalar.not": ("(bool a) -> bool", operator.not_, None),
+    "scalar.and": ("(bool a, bool b) -> bool", operator.and_, None),
+    "scalar.or": ("(bool a, bool b) -> bool", operator.or_, None),
+    "scalar.int": ("(Scalar a) -> int", _to_int, None),
+    "scalar.float": ("(Scalar a) -> float", float, None),
+    "scalar.bool": ("(Scalar a) -> bool", bool, None),
+    "scalar.round": ("(float a) -> float", round, None),
+    "math.sqrt": (_MATH1, math.sqrt, None),
+    "math.exp": (_MATH1, math.exp, None),
+    "math.log": (_MATH1, math.log, None),
+    "math.log10": (_MATH1, math.log10, None),
+    "math.sin": (_MATH1, math.sin, None),
+    "math.cos": (_MATH1, math.cos, None),
+    "math.tanh": (_MATH1, math.tanh, None),
+    "math.fabs": (_MATH1, math.fabs, None),
+    "math.floor": ("(Scalar a) -> int", math.floor, None),
+    "math.ceil": ("(Scalar a) -> int", math.ceil, None),
+    "math.isnan": ("(Scalar a) -> bool", math.isnan, None),
+    "math.isinf": ("(Scalar a) -> bool", math.isinf, None),
+    "math.pow": ("(Scalar a, Scalar b) -> float", math.pow, None),
+    "str.concat": ("(str a, str b) -> str", operator.add, None),
+    "str.eq": ("(str a, str b) -> bool", operator.eq, None),
+    "str.ne": ("(str a, str b) -> bool", operator.ne, None),
+    "str.lower": ("(str s) -> str", str.lower, None),
+    "str.upper": ("(str s) -> str", str.upper, None),
+    "str.strip": ("(str s) -> str", str.strip, None),
+    "str.startswith": ("(str s, str prefix) -> bool", str.startswith, None),
+    "str.endswith": ("(str s, str suffix) -> bool", str.endswith, None),
+    "str.replace": ("(str s, str old, str new) -> str", str.replace, None),
+    "str.find": ("(str s, str sub) -> int", str.find, None),
+    "str.split": ("(str s, str? sep) -> str[]", lambda s, sep: s.split(sep), None),
+    "str.join": ("(str sep, str[] items) -> str", str.join, None),
+    "str.from_int": ("(int a) -> str", str, None),
+    "str.getitem": ("(str s, int index) -> str", operator.getitem, None),
+}
+
+
+def _make(name: str, row: tuple) -> type[IRDLOperation]:
+    schema, fn, verify = row
+    return schema_op(name, schema, verify=verify, fold=_fold(fn) if fn is not None else None)
+
+
+SCALAR_OP_CLASSES: dict[str, type[IRDLOperation]] = {name: _make(name, row) for name, row in SCALAR_OPS.items()}
+globals().update({cls.__name__: cls for cls in SCALAR_OP_CLASSES.values()})

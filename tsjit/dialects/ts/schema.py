@@ -1,0 +1,179 @@
+"""Ops defined from TorchScript-style schemas: `"(Tensor self, int[] dims) -> Tensor"`.
+
+Like torch-mlir's generated ODS, every argument of the ATen schema is an operand (optional
+arguments receive a `ts.constant none`), so importing a TorchScript graph is one op per node.
+One factory turns a schema string into an IRDL op class with type-checking verifiers and
+the assembly `ts.op %a, %b : (!ts.tensor, !ts.int) -> !ts.tensor`.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from xdsl.ir import Attribute, Operation
+from xdsl.irdl import IRDLOperation, irdl_op_definition, operand_def, result_def, traits_def
+from xdsl.traits import MemoryReadEffect, MemoryWriteEffect, OpTrait, Pure
+from xdsl.utils.exceptions import VerifyException
+
+from tsjit.dialects.ts.types import (
+    BoolType,
+    DeviceType,
+    FloatType,
+    IntType,
+    ListType,
+    NoneType,
+    NumberType,
+    OptionalType,
+    StrType,
+    TensorType,
+    TupleType,
+)
+
+Predicate = Callable[[Attribute], bool]
+
+
+def _optional(pred: Predicate) -> Predicate:
+    return lambda t: isinstance(t, NoneType) or pred(t) or (isinstance(t, OptionalType) and pred(t.element_type))
+
+
+def _list_of(pred: Predicate) -> Predicate:
+    return lambda t: isinstance(t, ListType) and pred(t.element_type)
+
+
+def _is(*classes: type) -> Predicate:
+    return lambda t: isinstance(t, classes)
+
+
+_SCALAR = _is(IntType, FloatType, BoolType, NumberType)
+
+#: Schema type name -> which IR types an operand or result of that schema type may have.
+KINDS: dict[str, Predicate] = {
+    "Tensor": _is(TensorType),
+    "int": _is(IntType),
+    "float": _is(FloatType),
+    "bool": _is(BoolType),
+    "str": _is(StrType),
+    "Scalar": _SCALAR,
+    "Device": _is(DeviceType),
+    "ScalarType": _is(IntType),  # torch.dtype is an int code at run time, as in TorchScript
+    "Tensor|Scalar": lambda t: isinstance(t, TensorType) or _SCALAR(t),
+    "Tensor[]": _list_of(_is(TensorType)),
+    "Tensor?[]": _list_of(_optional(_is(TensorType))),
+    "int[]": _list_of(_is(IntType)),
+    "float[]": _list_of(_is(FloatType)),
+    "str[]": _list_of(_is(StrType)),
+    "(Tensor, Tensor)": _is(TupleType),
+}
+for _base in ("Tensor", "int", "float", "bool", "str", "Scalar", "Device", "ScalarType", "int[]"):
+    KINDS[_base + "?"] = _optional(KINDS[_base])
+
+
+@dataclass(frozen=True)
+class Arg:
+    kind: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Schema:
+    args: tuple[Arg, ...]
+    results: tuple[Arg, ...]
+
+    def __str__(self) -> str:
+        args = ", ".join(f"{a.kind} {a.name}" for a in self.args)
+        res = ", ".join(f"{r.kind} {r.name}" for r in self.results)
+        return f"({args}) -> ({res})"
+
+
+_ARG = re.compile(r"\s*(?P<kind>[\w\[\]?|]+)\s+(?P<name>\w+)\s*")
+
+
+def parse_schema(text: str) -> Schema:
+    """`(Tensor self, int dim) -> (Tensor values, Tensor indices)`; a lone result may be unnamed."""
+    m = re.fullmatch(r"\s*\((?P<args>.*)\)\s*->\s*(?P<res>.*)", text)
+    if not m:
+        raise ValueError(f"bad schema: {text}")
+
+    def args(part: str, default: str) -> tuple[Arg, ...]:
+        out = []
+        for i, item in enumerate(p for p in part.split(",") if p.strip()):
+            am = _ARG.fullmatch(item) or re.fullmatch(r"\s*(?P<kind>[\w\[\]?|]+)\s*", item)
+            if not am or am.group("kind") not in KINDS:
+                raise ValueError(f"bad schema item {item!r} in {text}")
+            name = am.groupdict().get("name") or (default if i == 0 else f"{default}{i}")
+            out.append(Arg(am.group("kind"), "input" if name == "self" else name))
+        return tuple(out)
+
+    res = m.group("res").strip()
+    res = res[1:-1] if res.startswith("(") else res
+    return Schema(args(m.group("args"), "arg"), args(res, "result"))
+
+
+def _describe(kind: str) -> str:
+    return kind.replace("|", " or ")
+
+
+def check_types(op: Operation, schema: Schema) -> None:
+    """Raise a VerifyException naming the first operand or result whose type breaks the schema."""
+    if len(op.operands) != len(schema.args) or len(op.results) != len(schema.results):
+        raise VerifyException(
+            f"expected {len(schema.args)} operands and {len(schema.results)} results for schema {schema}")
+    for i, (value, arg) in enumerate(zip(op.operands, schema.args)):
+        if not KINDS[arg.kind](value.type):
+            raise VerifyException(f"operand #{i} ('{arg.name}') must be {_describe(arg.kind)}, got {value.type}")
+    for i, (value, arg) in enumerate(zip(op.results, schema.results)):
+        if not KINDS[arg.kind](value.type):
+            raise VerifyException(f"result #{i} ('{arg.name}') must be {_describe(arg.kind)}, got {value.type}")
+
+
+def _camel(name: str) -> str:
+    return "".join(p.capitalize() for p in re.split(r"[._]", name) if p) + ("InplaceOp" if name.endswith("_") else "Op")
+
+
+def schema_op(
+    name: str,
+    signature: str,
+    *,
+    effects: Sequence[OpTrait] = (Pure(),),
+    verify: Callable[[Operation], None] | None = None,
+    fold: Callable[[Operation], Sequence[Attribute] | None] | None = None,
+    doc: str = "",
+) -> type[IRDLOperation]:
+    """Make the op class `ts.<name>` whose operands and results follow `signature`.
+
+    `verify` adds checks beyond types (e.g. broadcasting); `fold` computes constant results.
+    """
+    schema = parse_schema(signature)
+    namespace: dict[str, object] = {
+        "name": f"ts.{name}",
+        "__doc__": doc or f"`ts.{name}`: {signature}",
+        "traits": traits_def(*effects),
+        "assembly_format": "operands attr-dict `:` "
+        + ("functional-type(operands, results)" if schema.results else "type(operands)"),
+    }
+    for arg in schema.args:
+        namespace[arg.name] = operand_def()
+    for res in schema.results:
+        namespace[res.name] = result_def()
+
+    def verify_(self: Operation) -> None:
+        check_types(self, schema)
+        if verify is not None:
+            verify(self)
+
+    namespace["verify_"] = verify_
+    bases: tuple[type, ...] = (IRDLOperation,)
+    if fold is not None:
+        from tsjit.dialects.ts.folding import FoldableByTable
+
+        bases = (FoldableByTable, IRDLOperation)
+    op_class = irdl_op_definition(type(_camel(name), bases, namespace))
+    op_class.SCHEMA = schema
+    if fold is not None:
+        op_class.FOLD_FN = staticmethod(fold)
+    return op_class
+
+
+READS = (MemoryReadEffect(),)
+WRITES = (MemoryReadEffect(), MemoryWriteEffect())

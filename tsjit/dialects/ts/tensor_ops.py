@@ -1,0 +1,203 @@
+"""The tensor ops of common models, one table row each: `ts.<name>` with its ATen-style schema.
+
+Every argument of the schema is an operand (see schema.py). Ops without side effects are
+Pure, so DCE and CSE apply; in-place ops (`add_`, `relu_`, ...) write their first operand;
+random ops (`rand`, `dropout`, ...) have unknown effects, so they are never merged or moved.
+"""
+from __future__ import annotations
+
+from xdsl.irdl import IRDLOperation
+
+from tsjit.dialects.ts import shape_checks as sc
+from tsjit.dialects.ts.schema import WRITES, schema_op
+from tsjit.dialects.ts.tensor_folders import FOLDERS
+
+RANDOM = ()  # no effect trait: unknown effects, as a random generator's state changes
+
+_BINARY = "(Tensor self, Tensor|Scalar other) -> Tensor"
+_BINARY_ALPHA = "(Tensor self, Tensor|Scalar other, Scalar alpha) -> Tensor"
+_UNARY = "(Tensor self) -> Tensor"
+_REDUCE = "(Tensor self, int[]? dim, bool keepdim, ScalarType? dtype) -> Tensor"
+_LIKE = "(Tensor self, ScalarType? dtype) -> Tensor"
+_CONV = ("(Tensor input, Tensor weight, Tensor? bias, int[] stride, int[] padding, int[] dilation,"
+         " int groups) -> Tensor")
+
+#: name -> (schema, extra verifier, effects). Folding comes from tensor_folders.FOLDERS by name.
+TENSOR_OPS: dict[str, tuple] = {
+    # elementwise arithmetic (broadcasting), as aten::add.Tensor/add.Scalar etc.
+    "add": (_BINARY_ALPHA, sc.broadcast(0, 1)),
+    "sub": (_BINARY_ALPHA, sc.broadcast(0, 1)),
+    "rsub": (_BINARY_ALPHA, sc.broadcast(0, 1)),
+    "mul": (_BINARY, sc.broadcast(0, 1)),
+    "div": (_BINARY, sc.broadcast(0, 1)),
+    "floor_divide": (_BINARY, sc.broadcast(0, 1)),
+    "remainder": (_BINARY, sc.broadcast(0, 1)),
+    "pow": (_BINARY, sc.broadcast(0, 1)),
+    "maximum": ("(Tensor self, Tensor other) -> Tensor", sc.broadcast(0, 1)),
+    "minimum": ("(Tensor self, Tensor other) -> Tensor", sc.broadcast(0, 1)),
+    "atan2": ("(Tensor self, Tensor other) -> Tensor", sc.broadcast(0, 1)),
+    "bitwise_and": (_BINARY, sc.broadcast(0, 1)),
+    "bitwise_or": (_BINARY, sc.broadcast(0, 1)),
+    "logical_and": ("(Tensor self, Tensor other) -> Tensor", sc.broadcast(0, 1)),
+    "logical_or": ("(Tensor self, Tensor other) -> Tensor", sc.broadcast(0, 1)),
+    "where": ("(Tensor condition, Tensor self, Tensor|Scalar other) -> Tensor", sc.broadcast(0, 1, 2)),
+    "masked_fill": ("(Tensor self, Tensor mask, Scalar value) -> Tensor", sc.broadcast(0, 1)),
+    "clamp": ("(Tensor self, Scalar? min, Scalar? max) -> Tensor", sc.same_shape),
+    "lerp": ("(Tensor self, Tensor end, Scalar weight) -> Tensor", sc.broadcast(0, 1)),
+    # comparisons give bool tensors
+    "eq": (_BINARY, sc.comparison(0, 1)),
+    "ne": (_BINARY, sc.comparison(0, 1)),
+    "lt": (_BINARY, sc.comparison(0, 1)),
+    "le": (_BINARY, sc.comparison(0, 1)),
+    "gt": (_BINARY, sc.comparison(0, 1)),
+    "ge": (_BINARY, sc.comparison(0, 1)),
+    "isnan": (_UNARY, sc.same_shape),
+    "logical_not": (_UNARY, sc.same_shape),
+    # unary math
+    **{name: (_UNARY, sc.same_shape) for name in (
+        "neg", "abs", "exp", "log", "log2", "log1p", "expm1", "sqrt", "rsqrt", "sin", "cos", "tan",
+        "tanh", "erf", "floor", "ceil", "round", "trunc", "sign", "reciprocal", "bitwise_not")},
+    # activations
+    **{name: (_UNARY, sc.same_shape) for name in (
+        "relu", "relu6", "sigmoid", "silu", "mish", "hardsigmoid", "hardswish", "softsign", "tanhshrink")},
+    "gelu": ("(Tensor self, str approximate) -> Tensor", sc.same_shape),
+    "leaky_relu": ("(Tensor self, Scalar negative_slope) -> Tensor", sc.same_shape),
+    "elu": ("(Tensor self, Scalar alpha, Scalar scale, Scalar input_scale) -> Tensor", sc.same_shape),
+    "hardtanh": ("(Tensor self, Scalar min_val, Scalar max_val) -> Tensor", sc.same_shape),
+    "softplus": ("(Tensor self, Scalar beta, Scalar threshold) -> Tensor", sc.same_shape),
+    "threshold": ("(Tensor self, Scalar threshold, Scalar value) -> Tensor", sc.same_shape),
+    "prelu": ("(Tensor self, Tensor weight) -> Tensor", None),
+    "softmax": ("(Tensor self, int dim, ScalarType? dtype) -> Tensor", sc.same_shape),
+    "log_softmax": ("(Tensor self, int dim, ScalarType? dtype) -> Tensor", sc.same_shape),
+    # contractions
+    "matmul": ("(Tensor self, Tensor other) -> Tensor", sc.matmul),
+    "mm": ("(Tensor self, Tensor mat2) -> Tensor", sc.matmul),
+    "bmm": ("(Tensor self, Tensor mat2) -> Tensor", sc.matmul),
+    "addmm": ("(Tensor self, Tensor mat1, Tensor mat2, Scalar beta, Scalar alpha) -> Tensor", None),
+    "linear": ("(Tensor input, Tensor weight, Tensor? bias) -> Tensor", sc.linear),
+    "dot": ("(Tensor self, Tensor tensor) -> Tensor", sc.rank_in(0, (1,), "dot operand")),
+    # convolution, normalisation, pooling
+    "conv1d": (_CONV, sc.conv(1)),
+    "conv2d": (_CONV, sc.conv(2)),
+    "conv_transpose2d": ("(Tensor input, Tensor weight, Tensor? bias, int[] stride, int[] padding,"
+                         " int[] output_padding, int groups, int[] dilation) -> Tensor", sc.conv(2)),
+    "batch_norm": ("(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var,"
+                   " bool training, float momentum, float eps, bool cudnn_enabled) -> Tensor", sc.same_shape),
+    "layer_norm": ("(Tensor input, int[] normalized_shape, Tensor? weight, Tensor? bias, float eps,"
+                   " bool cudnn_enable) -> Tensor", sc.same_shape),
+    "group_norm": ("(Tensor input, int num_groups, Tensor? weight, Tensor? bias, float eps,"
+                   " bool cudnn_enabled) -> Tensor", sc.same_shape),
+    "max_pool1d": ("(Tensor self, int[] kernel_size, int[] stride, int[] padding, int[] dilation,"
+                   " bool ceil_mode) -> Tensor", sc.rank_in(0, (2, 3), "max_pool1d input")),
+    "max_pool2d": ("(Tensor self, int[] kernel_size, int[] stride, int[] padding, int[] dilation,"
+                   " bool ceil_mode) -> Tensor", sc.rank_in(0, (3, 4), "max_pool2d input")),
+    "avg_pool2d": ("(Tensor self, int[] kernel_size, int[] stride, int[] padding, bool ceil_mode,"
+                   " bool count_include_pad, int? divisor_override) -> Tensor",
+                   sc.rank_in(0, (3, 4), "avg_pool2d input")),
+    "adaptive_avg_pool2d": ("(Tensor self, int[] output_size) -> Tensor",
+                            sc.rank_in(0, (3, 4), "adaptive_avg_pool2d input")),
+    "adaptive_max_pool2d": ("(Tensor self, int[] output_size) -> (Tensor values, Tensor indices)",
+                            sc.rank_in(0, (3, 4), "adaptive_max_pool2d input")),
+    # reductions
+    "sum": (_REDUCE, None),
+    "mean": (_REDUCE, None),
+    "prod": ("(Tensor self, int? dim, bool keepdim, ScalarType? dtype) -> Tensor", None),
+    "amax": ("(Tensor self, int[] dim, bool keepdim) -> Tensor", None),
+    "amin": ("(Tensor self, int[] dim, bool keepdim) -> Tensor", None),
+    "max": (_UNARY, None),
+    "min": (_UNARY, None),
+    "max_dim": ("(Tensor self, int dim, bool keepdim) -> (Tensor values, Tensor indices)", None),
+    "min_dim": ("(Tensor self, int dim, bool keepdim) -> (Tensor values, Tensor indices)", None),
+    "argmax": ("(Tensor self, int? dim, bool keepdim) -> Tensor", None),
+    "argmin": ("(Tensor self, int? dim, bool keepdim) -> Tensor", None),
+    "var": ("(Tensor self, int[]? dim, int? correction, bool keepdim) -> Tensor", None),
+    "std": ("(Tensor self, int[]? dim, int? correction, bool keepdim) -> Tensor", None),
+    "norm": ("(Tensor self, Scalar? p, int[]? dim, bool keepdim) -> Tensor", None),
+    "logsumexp": ("(Tensor self, int[] dim, bool keepdim) -> Tensor", None),
+    "any": ("(Tensor self, int? dim, bool keepdim) -> Tensor", None),
+    "all": ("(Tensor self, int? dim, bool keepdim) -> Tensor", None),
+    "cumsum": ("(Tensor self, int dim, ScalarType? dtype) -> Tensor", sc.same_shape),
+    # shape and layout
+    "view": ("(Tensor self, int[] size) -> Tensor", None),
+    "reshape": ("(Tensor self, int[] shape) -> Tensor", None),
+    "flatten": ("(Tensor self, int start_dim, int end_dim) -> Tensor", None),
+    "permute": ("(Tensor self, int[] dims) -> Tensor", None),
+    "transpose": ("(Tensor self, int dim0, int dim1) -> Tensor", None),
+    "t": (_UNARY, sc.rank_in(0, (0, 1, 2), "t() input")),
+    "squeeze": ("(Tensor self, int? dim) -> Tensor", None),
+    "unsqueeze": ("(Tensor self, int dim) -> Tensor", None),
+    "expand": ("(Tensor self, int[] size, bool implicit) -> Tensor", None),
+    "expand_as": ("(Tensor self, Tensor other) -> Tensor", None),
+    "repeat": ("(Tensor self, int[] repeats) -> Tensor", None),
+    "flip": ("(Tensor self, int[] dims) -> Tensor", sc.same_shape),
+    "cat": ("(Tensor[] tensors, int dim) -> Tensor", None),
+    "stack": ("(Tensor[] tensors, int dim) -> Tensor", None),
+    "slice": ("(Tensor self, int dim, int? start, int? end, int step) -> Tensor", None),
+    "select": ("(Tensor self, int dim, int index) -> Tensor", None),
+    "narrow": ("(Tensor self, int dim, int start, int length) -> Tensor", None),
+    "chunk": ("(Tensor self, int chunks, int dim) -> Tensor[]", None),
+    "split": ("(Tensor self, int split_size, int dim) -> Tensor[]", None),
+    "unbind": ("(Tensor self, int dim) -> Tensor[]", None),
+    "index": ("(Tensor self, Tensor?[] indices) -> Tensor", None),
+    "index_select": ("(Tensor self, int dim, Tensor index) -> Tensor", None),
+    "gather": ("(Tensor self, int dim, Tensor index) -> Tensor", None),
+    "pad": ("(Tensor self, int[] pad, str mode, float? value) -> Tensor", None),
+    "contiguous": (_UNARY, sc.same_shape),
+    "clone": (_UNARY, sc.same_shape),
+    "detach": (_UNARY, sc.same_shape),
+    "to": ("(Tensor self, ScalarType? dtype) -> Tensor", sc.same_shape),
+    "type_as": ("(Tensor self, Tensor other) -> Tensor", sc.same_shape),
+    # tensor metadata
+    "size": ("(Tensor self) -> int[]", None),
+    "size_dim": ("(Tensor self, int dim) -> int", None),
+    "dim": ("(Tensor self) -> int", None),
+    "numel": ("(Tensor self) -> int", None),
+    "dtype": ("(Tensor self) -> int", None),
+    "device": ("(Tensor self) -> Device", None),
+    "item": ("(Tensor self) -> Scalar", None),
+    "to_bool": ("(Tensor self) -> bool", None),
+    "to_int": ("(Tensor self) -> int", None),
+    "to_float": ("(Tensor self) -> float", None),
+    # creation
+    "zeros": ("(int[] size, ScalarType? dtype) -> Tensor", None),
+    "ones": ("(int[] size, ScalarType? dtype) -> Tensor", None),
+    "empty": ("(int[] size, ScalarType? dtype) -> Tensor", None),
+    "full": ("(int[] size, Scalar fill_value, ScalarType? dtype) -> Tensor", None),
+    "arange": ("(Scalar start, Scalar end, Scalar step, ScalarType? dtype) -> Tensor", None),
+    "linspace": ("(Scalar start, Scalar end, int steps, ScalarType? dtype) -> Tensor", None),
+    "eye": ("(int n, ScalarType? dtype) -> Tensor", None),
+    "zeros_like": (_LIKE, sc.same_shape),
+    "ones_like": (_LIKE, sc.same_shape),
+    "empty_like": (_LIKE, sc.same_shape),
+    "full_like": ("(Tensor self, Scalar fill_value, ScalarType? dtype) -> Tensor", sc.same_shape),
+    "num_to_tensor": ("(Scalar a) -> Tensor", None),
+    "embedding": ("(Tensor weight, Tensor indices, int padding_idx) -> Tensor",
+                  sc.rank_in(0, (2,), "embedding weight")),
+    # random: unknown effects
+    "rand": ("(int[] size, ScalarType? dtype) -> Tensor", None, RANDOM),
+    "randn": ("(int[] size, ScalarType? dtype) -> Tensor", None, RANDOM),
+    "randint": ("(int low, int high, int[] size, ScalarType? dtype) -> Tensor", None, RANDOM),
+    "rand_like": (_LIKE, sc.same_shape, RANDOM),
+    "randn_like": (_LIKE, sc.same_shape, RANDOM),
+    "dropout": ("(Tensor input, float p, bool train) -> Tensor", sc.same_shape, RANDOM),
+    "manual_seed": ("(int seed) -> ()", None, RANDOM),
+    # in place: they write (and return) their first operand
+    **{f"{name}_": (_BINARY_ALPHA, sc.broadcast(0, 1), WRITES) for name in ("add", "sub")},
+    **{f"{name}_": (_BINARY, sc.broadcast(0, 1), WRITES) for name in ("mul", "div")},
+    **{f"{name}_": (_UNARY, sc.same_shape, WRITES) for name in ("relu", "sigmoid", "tanh", "zero")},
+    "clamp_": ("(Tensor self, Scalar? min, Scalar? max) -> Tensor", sc.same_shape, WRITES),
+    "fill_": ("(Tensor self, Scalar value) -> Tensor", sc.same_shape, WRITES),
+    "copy_": ("(Tensor self, Tensor src) -> Tensor", sc.broadcast(0, 1), WRITES),
+    "masked_fill_": ("(Tensor self, Tensor mask, Scalar value) -> Tensor", sc.broadcast(0, 1), WRITES),
+    "index_put_": ("(Tensor self, Tensor?[] indices, Tensor values, bool accumulate) -> Tensor", None, WRITES),
+}
+
+
+def _make(name: str, row: tuple) -> type[IRDLOperation]:
+    schema, verify, *effects = row
+    kwargs = {"effects": effects[0]} if effects else {}
+    return schema_op(name, schema, verify=verify, fold=FOLDERS.get(name), **kwargs)
+
+
+TENSOR_OP_CLASSES: dict[str, type[IRDLOperation]] = {name: _make(name, row) for name, row in TENSOR_OPS.items()}
+globals().update({cls.__name__: cls for cls in TENSOR_OP_CLASSES.values()})
