@@ -1,0 +1,1 @@
+"""Dialects: `ts` (TorchScript programs); upstream ones come from xDSL."""
