@@ -7,9 +7,10 @@ import lit.formats
 
 config.name = "tsjit"
 config.test_format = lit.formats.ShTest()
-config.suffixes = [".mlir", ".py"]
-config.excludes = ["Inputs", "lit.cfg.py"]
-config.test_source_root = os.path.join(os.path.dirname(__file__), "test", "lit")
+config.suffixes = [".mlir"]
+# Run as `lit test/lit`; the root is the suite so that paths stay relative to the checkout.
+config.excludes = ["Inputs", "Output", "examples", "bench", "docs", ".venv", "build"]
+config.test_source_root = os.path.dirname(os.path.abspath(__file__))
 config.test_exec_root = config.test_source_root
 
 # Tests run the installed tools; pass the caller's environment through so the

@@ -21,6 +21,8 @@ from tsjit.dialects.ts.types import FutureType, is_subtype
 
 @irdl_op_definition
 class ForkOp(IRDLOperation):
+    """prim::fork: starts its body asynchronously and gives a future of its result."""
+
     name = "ts.fork"
     future = result_def(FutureType)
     body = region_def("single_block")
@@ -59,6 +61,8 @@ class ForkOp(IRDLOperation):
 
 @irdl_op_definition
 class WaitOp(IRDLOperation):
+    """aten::wait: blocks until the future's value is ready, then gives it."""
+
     name = "ts.wait"
     future = operand_def(FutureType)
     result = result_def()

@@ -178,6 +178,8 @@ def dense_to_numpy(value: DenseIntOrFPElementsAttr) -> np.ndarray:
 
 @irdl_op_definition
 class ConstantOp(IRDLOperation, HasFolderInterface):
+    """prim::Constant: a value known at compile time (see the module docstring for the syntax)."""
+
     name = "ts.constant"
     value = prop_def(Attribute)
     result = result_def()

@@ -91,7 +91,7 @@ class ConditionOp(IRDLOperation):
 
     @classmethod
     def parse(cls, parser: Parser) -> ConditionOp:
-        cond = parser.parse_operand()
+        cond = parser.resolve_operand(parser.parse_unresolved_operand(), BoolType())
         values = []
         if parser.parse_optional_punctuation(",") is not None:
             values = _parse_values_with_types(parser)
@@ -138,7 +138,7 @@ class IfOp(IRDLOperation):
 
     @classmethod
     def parse(cls, parser: Parser) -> IfOp:
-        cond = parser.parse_operand()
+        cond = parser.resolve_operand(parser.parse_unresolved_operand(), BoolType())
         types: list[Attribute] = []
         if parser.parse_optional_punctuation("->") is not None:
             types = parser.parse_comma_separated_list(parser.Delimiter.PAREN, parser.parse_type)
@@ -195,9 +195,9 @@ class LoopOp(IRDLOperation):
 
     @classmethod
     def parse(cls, parser: Parser) -> LoopOp:
-        trip = parser.parse_operand()
+        trip = parser.resolve_operand(parser.parse_unresolved_operand(), IntType())
         parser.parse_punctuation(",")
-        cond = parser.parse_operand()
+        cond = parser.resolve_operand(parser.parse_unresolved_operand(), BoolType())
         parser.parse_keyword("iter")
         parser.parse_punctuation("(")
         names = [parser.parse_argument(expect_type=False)]

@@ -219,6 +219,8 @@ class CreateObjectOp(IRDLOperation):
 
 @irdl_op_definition
 class GetAttrOp(IRDLOperation):
+    """prim::GetAttr: reads an attribute (parameter, buffer, submodule, ...) of an object."""
+
     name = "ts.get_attr"
     obj = operand_def()
     attr_name = prop_def(StringAttr)
@@ -232,6 +234,8 @@ class GetAttrOp(IRDLOperation):
 
 @irdl_op_definition
 class SetAttrOp(IRDLOperation):
+    """prim::SetAttr: writes an attribute of an object."""
+
     name = "ts.set_attr"
     obj = operand_def()
     attr_name = prop_def(StringAttr)
