@@ -1,7 +1,10 @@
 """Exceptions, printing, type tests, casts, string formatting, and the generic op for imports."""
 from __future__ import annotations
 
-from xdsl.dialects.builtin import ArrayAttr, StringAttr
+from typing import ClassVar
+
+from xdsl.dialects.builtin import ArrayAttr, IntegerAttr, StringAttr, i1
+from xdsl.interfaces import HasFolderInterface
 from xdsl.ir import TypeAttribute
 from xdsl.irdl import (
     IRDLOperation,
@@ -16,7 +19,7 @@ from xdsl.irdl import (
 from xdsl.traits import Pure
 from xdsl.utils.exceptions import VerifyException
 
-from tsjit.dialects.ts.types import BoolType, StrType, is_subtype
+from tsjit.dialects.ts.types import BoolType, NoneType, StrType, is_subtype
 
 
 @irdl_op_definition
@@ -88,28 +91,46 @@ class UninitializedOp(IRDLOperation):
     assembly_format = "attr-dict `:` type($result)"
 
 
+class _IdentityTest(IRDLOperation, HasFolderInterface):
+    """`a is b` on object identity (in practice: comparing with None).
+
+    Folds when the types decide: None is None; a value whose type excludes None is not None.
+    """
+
+    lhs = operand_def()
+    rhs = operand_def()
+    result = result_def(BoolType)
+    traits = traits_def(Pure())
+    assembly_format = "$lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs)"
+    NEGATED: ClassVar[bool] = False
+
+    def fold(self):
+        a, b = self.lhs.type, self.rhs.type
+        if isinstance(a, NoneType) and isinstance(b, NoneType):
+            same = True
+        elif isinstance(a, NoneType) or isinstance(b, NoneType):
+            other = b if isinstance(a, NoneType) else a
+            if is_subtype(NoneType(), other):
+                return None  # Optional/Union/Any: known only at run time
+            same = False
+        else:
+            return None
+        return (IntegerAttr(int(same != self.NEGATED), i1),)
+
+
 @irdl_op_definition
-class IsOp(IRDLOperation):
+class IsOp(_IdentityTest):
     """aten::__is__ (`x is None`)."""
 
     name = "ts.is"
-    lhs = operand_def()
-    rhs = operand_def()
-    result = result_def(BoolType)
-    traits = traits_def(Pure())
-    assembly_format = "$lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs)"
 
 
 @irdl_op_definition
-class IsNotOp(IRDLOperation):
+class IsNotOp(_IdentityTest):
     """aten::__isnot__ (`x is not None`)."""
 
     name = "ts.isnot"
-    lhs = operand_def()
-    rhs = operand_def()
-    result = result_def(BoolType)
-    traits = traits_def(Pure())
-    assembly_format = "$lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs)"
+    NEGATED: ClassVar[bool] = True
 
 
 @irdl_op_definition

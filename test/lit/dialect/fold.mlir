@@ -1,0 +1,81 @@
+// Folding and canonicalization of ts ops through xDSL's `canonicalize`.
+// RUN: ts-opt %s -p canonicalize --split-input-file | filecheck %s
+
+// CHECK-LABEL: func.func @scalars
+// CHECK-NEXT:    %q = ts.constant -4
+// CHECK-NEXT:    %m = ts.constant 2
+// CHECK-NEXT:    %t2 = ts.constant 3.5
+// CHECK-NEXT:    func.return %q, %m, %t2
+func.func @scalars() -> (!ts.int, !ts.int, !ts.float) {
+  %a = ts.constant -7
+  %b = ts.constant 2
+  %c = ts.constant 3
+  %q = ts.scalar.floordiv %a, %b : (!ts.int, !ts.int) -> !ts.int
+  %m = ts.scalar.mod %a, %c : (!ts.int, !ts.int) -> !ts.int
+  %t = ts.scalar.div %a, %b : (!ts.int, !ts.int) -> !ts.float
+  %t2 = ts.scalar.neg %t : (!ts.float) -> !ts.float
+  func.return %q, %m, %t2 : !ts.int, !ts.int, !ts.float
+}
+
+// -----
+
+// CHECK-LABEL: func.func @tensors
+// CHECK-NEXT:    %r = ts.constant dense<[0.000000e+00, 2.000000e+00, 6.000000e+00]> : tensor<3xf32>
+// CHECK-NEXT:    func.return %r
+func.func @tensors() -> !ts.tensor<[3], f32> {
+  %x = ts.constant dense<[-1.0, 1.0, 3.0]> : tensor<3xf32>
+  %one = ts.constant 1
+  %two = ts.constant 2
+  %y = ts.mul %x, %two : (!ts.tensor<[3], f32>, !ts.int) -> !ts.tensor<[3], f32>
+  %r = ts.relu %y : (!ts.tensor<[3], f32>) -> !ts.tensor<[3], f32>
+  func.return %r : !ts.tensor<[3], f32>
+}
+
+// -----
+
+// A constant condition keeps only the taken branch; dim() of a known rank folds.
+// CHECK-LABEL: func.func @branches
+// CHECK-NOT:     ts.if
+// CHECK:         %y = ts.tanh %x
+// CHECK-NEXT:    func.return %y
+func.func @branches(%x: !ts.tensor<[2,?], f32>) -> !ts.tensor {
+  %d = ts.dim %x : (!ts.tensor<[2,?], f32>) -> !ts.int
+  %two = ts.constant 2
+  %ok = ts.scalar.eq %d, %two : (!ts.int, !ts.int) -> !ts.bool
+  %r = ts.if %ok -> (!ts.tensor) {
+    %y = ts.tanh %x : (!ts.tensor<[2,?], f32>) -> !ts.tensor
+    ts.yield %y : !ts.tensor
+  } else {
+    %msg = ts.constant "bad rank"
+    ts.raise %msg, "builtins.ValueError"
+    %u = ts.uninitialized : !ts.tensor
+    ts.yield %u : !ts.tensor
+  }
+  func.return %r : !ts.tensor
+}
+
+// -----
+
+// `is None` folds where the type decides, and stays where only run time knows.
+// CHECK-LABEL: func.func @none_checks
+// CHECK:         %a = ts.constant false
+// CHECK:         %c = ts.is %o, %n
+// CHECK:         func.return %a, %c
+func.func @none_checks(%x: !ts.tensor, %o: !ts.optional<!ts.int>) -> (!ts.bool, !ts.bool) {
+  %n = ts.constant none
+  %a = ts.is %x, %n : !ts.tensor, !ts.none
+  %c = ts.is %o, %n : !ts.optional<!ts.int>, !ts.none
+  func.return %a, %c : !ts.bool, !ts.bool
+}
+
+// -----
+
+// Errors at run time are not folded away.
+// CHECK-LABEL: func.func @division_by_zero
+// CHECK:         ts.scalar.floordiv
+func.func @division_by_zero() -> !ts.int {
+  %a = ts.constant 1
+  %z = ts.constant 0
+  %r = ts.scalar.floordiv %a, %z : (!ts.int, !ts.int) -> !ts.int
+  func.return %r : !ts.int
+}
