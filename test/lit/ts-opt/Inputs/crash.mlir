@@ -1,0 +1,1 @@
+"test.op"() {test.emit = "crash: boom"} : () -> ()

@@ -1,0 +1,2 @@
+"""A Python file that defines no ModulePass subclass."""
+ANSWER = 42
