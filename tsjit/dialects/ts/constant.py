@@ -26,7 +26,7 @@ from xdsl.dialects.builtin import (
     FloatAttr,
     IntegerAttr,
     IntegerType,
-    NoneAttr,
+    UnitAttr,
     StringAttr,
     TensorType as BuiltinTensorType,
     f64,
@@ -82,7 +82,7 @@ def type_of_value(value: Attribute) -> Attribute | None:
             return FloatType()
         case StringAttr():
             return StrType()
-        case NoneAttr():
+        case UnitAttr():
             return NoneType()
         case DeviceAttr():
             return DeviceType()
@@ -113,7 +113,7 @@ def to_python(value: Attribute) -> Any:
             return value.value.data
         case StringAttr():
             return value.data
-        case NoneAttr():
+        case UnitAttr():
             return None
         case DeviceAttr():
             return value
@@ -135,7 +135,7 @@ def from_python(value: Any, type: Attribute | None = None) -> Attribute:
     if isinstance(value, str):
         return StringAttr(value)
     if value is None:
-        return NoneAttr()
+        return UnitAttr()
     if isinstance(value, DeviceAttr):
         return value
     if isinstance(value, np.ndarray):
@@ -235,7 +235,7 @@ class ConstantOp(IRDLOperation, HasFolderInterface):
 
 def _parse_value(parser: Parser) -> Attribute:
     if parser.parse_optional_keyword("none") is not None:
-        return NoneAttr()
+        return UnitAttr()
     if parser.parse_optional_keyword("device") is not None:
         return DeviceAttr(parser.parse_str_literal())
     if (b := parser.parse_optional_boolean()) is not None:
@@ -259,6 +259,8 @@ def _parse_value(parser: Parser) -> Attribute:
         number = -number
     else:
         number = parser.parse_optional_number()
+    if isinstance(number, int) and not -(2**63) <= number < 2**63:
+        parser.raise_error(f"integer {number} does not fit in 64 bits (!ts.int)")
     if number is not None:
         return FloatAttr(number, f64) if isinstance(number, float) else IntegerAttr(number, i64)
     attr = parser.parse_attribute()
@@ -289,7 +291,7 @@ def _print_value(printer: Printer, value: Attribute) -> None:
             printer.print_string(_format_float(value.value.data))
         case StringAttr():
             printer.print_string_literal(value.data)
-        case NoneAttr():
+        case UnitAttr():
             printer.print_string("none")
         case DeviceAttr():
             printer.print_string("device ")

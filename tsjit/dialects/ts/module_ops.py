@@ -181,6 +181,8 @@ class ObjectOp(IRDLOperation):
             return name, parser.parse_unresolved_operand()
 
         slots = parser.parse_comma_separated_list(parser.Delimiter.PAREN, slot)
+        if len({n for n, _ in slots}) != len(slots):
+            parser.raise_error("an object's slot names must be unique")
         types: Sequence[Attribute] = []
         if slots:
             parser.parse_punctuation(":")

@@ -23,7 +23,7 @@ def _promoted(op: Operation) -> None:
     expected = NumberType if NumberType in kinds else FloatType if FloatType in kinds else IntType
     res = type(op.results[0].type)
     if res is not expected and not (res is NumberType):
-        raise VerifyException(f"result must be {expected().name}, got {op.results[0].type}")
+        raise VerifyException(f"result must be !{expected().name}, got {op.results[0].type}")
 
 
 def _fold(fn: Callable) -> Callable:

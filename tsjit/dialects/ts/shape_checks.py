@@ -16,6 +16,11 @@ def _sizes(value: SSAValue) -> tuple[int, ...] | None:
     return value.type.sizes if isinstance(value.type, TensorType) else ()
 
 
+def show(shape) -> str:
+    """A shape as the IR writes it: `[2,?,3]`."""
+    return "[" + ",".join("?" if d == DYNAMIC else str(d) for d in shape) + "]"
+
+
 def broadcast_shapes(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
     """NumPy/PyTorch broadcasting of two shapes (DYNAMIC dims stay unknown); raises ValueError."""
     out = []
@@ -29,7 +34,7 @@ def broadcast_shapes(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
         elif x == DYNAMIC or y == DYNAMIC:
             out.append(x if y == DYNAMIC else y)
         else:
-            raise ValueError(f"shapes {list(a)} and {list(b)} are not broadcastable (dim -{i}: {x} vs {y})")
+            raise ValueError(f"shapes {show(a)} and {show(b)} are not broadcastable (dim -{i}: {x} vs {y})")
     return tuple(reversed(out))
 
 
@@ -39,7 +44,7 @@ def _check_result_shape(op: Operation, expected: tuple[int, ...]) -> None:
         if len(res.sizes) != len(expected) or any(
             r != e and DYNAMIC not in (r, e) for r, e in zip(res.sizes, expected)
         ):
-            raise VerifyException(f"result shape {list(res.sizes)} does not match the broadcast shape {list(expected)}")
+            raise VerifyException(f"result shape {show(res.sizes)} does not match the expected shape {show(expected)}")
 
 
 def broadcast(*operand_indices: int) -> Callable[[Operation], None]:
@@ -104,7 +109,7 @@ def matmul(op: Operation) -> None:
     k1 = a[-1]
     k2 = b[-2] if len(b) >= 2 else b[0]
     if DYNAMIC not in (k1, k2) and k1 != k2:
-        raise VerifyException(f"contracted dimensions differ: {k1} vs {k2} (shapes {list(a)} and {list(b)})")
+        raise VerifyException(f"contracted dimensions differ: {k1} vs {k2} (shapes {show(a)} and {show(b)})")
 
 
 def linear(op: Operation) -> None:

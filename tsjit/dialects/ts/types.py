@@ -214,17 +214,20 @@ class _OneTypeParam(ParametrizedAttribute, TypeAttribute):
 
 @irdl_attr_definition
 class ListType(_OneTypeParam):
+    element_type: Attribute  # redeclared: IRDL equality only sees fields of the decorated class
     name = "ts.list"
 
 
 @irdl_attr_definition
 class OptionalType(_OneTypeParam):
+    element_type: Attribute  # redeclared: IRDL equality only sees fields of the decorated class
     name = "ts.optional"
 
 
 @irdl_attr_definition
 class FutureType(_OneTypeParam):
     """The result of `fork`; `wait` unwraps it."""
+    element_type: Attribute  # redeclared: IRDL equality only sees fields of the decorated class
     name = "ts.future"
 
 
@@ -248,11 +251,13 @@ class _TypeListParam(ParametrizedAttribute, TypeAttribute):
 
 @irdl_attr_definition
 class TupleType(_TypeListParam):
+    types: ArrayAttr  # redeclared: IRDL equality only sees fields of the decorated class
     name = "ts.tuple"
 
 
 @irdl_attr_definition
 class UnionType(_TypeListParam):
+    types: ArrayAttr  # redeclared: IRDL equality only sees fields of the decorated class
     name = "ts.union"
 
     def verify(self) -> None:
