@@ -226,3 +226,26 @@ func.func @method_outside_class() {
   ts.method "x" = @f
   func.return
 }
+
+// -----
+
+func.func @pair() -> (!ts.int, !ts.str) {
+  %i = ts.constant 1
+  %s = ts.constant "a"
+  func.return %i, %s : !ts.int, !ts.str
+}
+func.func @caller() {
+  // expected-error @+1 {{result #0 has type !ts.str, the function returns !ts.int}}
+  %a, %b = ts.call_function @pair() : () -> (!ts.str, !ts.tensor)
+  func.return
+}
+
+// -----
+
+ts.class_type @__torch__.K {
+}
+func.func @call_class() {
+  // expected-error @+1 {{is a ts.class_type, not a function}}
+  ts.call_function @__torch__.K() : () -> ()
+  func.return
+}

@@ -282,10 +282,13 @@ class CallFunctionOp(IRDLOperation):
             raise VerifyException(f"'{self.callee.string_value()}' does not name a function of this module")
         ftype = getattr(fn, "function_type", None)
         if ftype is None:
-            return
+            raise VerifyException(f"'{self.callee.string_value()}' is a {fn.name}, not a function")
         if len(ftype.inputs.data) != len(self.args) or len(ftype.outputs.data) != len(self.res):
             raise VerifyException(f"'{self.callee.string_value()}' has type {ftype}, called with "
                                   f"{len(self.args)} arguments and {len(self.res)} results")
         for i, (a, p) in enumerate(zip(self.args, ftype.inputs.data)):
             if not is_subtype(a.type, p):
                 raise VerifyException(f"argument #{i} has type {a.type}, the function takes {p}")
+        for i, (r, p) in enumerate(zip(self.res, ftype.outputs.data)):
+            if not is_subtype(p, r.type):
+                raise VerifyException(f"result #{i} has type {r.type}, the function returns {p}")
