@@ -20,7 +20,7 @@ from tsjit.dialects.ts.tensor_ops import TENSOR_OP_CLASSES
 BASE = {
     "Tensor": t.TensorType(None, t.f32), "int": t.IntType(), "float": t.FloatType(), "bool": t.BoolType(),
     "str": t.StrType(), "Scalar": t.NumberType(), "Device": t.DeviceType(), "ScalarType": t.IntType(),
-    "Tensor|Scalar": t.TensorType(None, t.f32), "(Tensor, Tensor)": t.TupleType([t.TensorType(), t.TensorType()]),
+    "Tensor|Scalar": t.TensorType(None, t.f32),
 }
 KIND_TYPES = dict(BASE)
 KIND_TYPES.update({

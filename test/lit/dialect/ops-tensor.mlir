@@ -3,7 +3,7 @@
 // RUN: ts-opt %s | ts-opt | filecheck %s
 // RUN: ts-opt %s --print-op-generic | ts-opt | filecheck %s
 
-  func.func @ops(%a0: !ts.bool, %a1: !ts.device, %a2: !ts.float, %a3: !ts.int, %a4: !ts.list<!ts.float>, %a5: !ts.list<!ts.int>, %a6: !ts.list<!ts.optional<!ts.tensor>>, %a7: !ts.list<!ts.str>, %a8: !ts.list<!ts.tensor>, %a9: !ts.none, %a10: !ts.number, %a11: !ts.optional<!ts.bool>, %a12: !ts.optional<!ts.device>, %a13: !ts.optional<!ts.float>, %a14: !ts.optional<!ts.int>, %a15: !ts.optional<!ts.list<!ts.int>>, %a16: !ts.optional<!ts.number>, %a17: !ts.optional<!ts.str>, %a18: !ts.str, %a19: !ts.tensor<*, f32>, %a20: !ts.tuple<!ts.tensor, !ts.tensor>) {
+  func.func @ops(%a0: !ts.bool, %a1: !ts.device, %a2: !ts.float, %a3: !ts.int, %a4: !ts.list<!ts.float>, %a5: !ts.list<!ts.int>, %a6: !ts.list<!ts.optional<!ts.tensor>>, %a7: !ts.list<!ts.str>, %a8: !ts.list<!ts.tensor>, %a9: !ts.none, %a10: !ts.number, %a11: !ts.optional<!ts.bool>, %a12: !ts.optional<!ts.device>, %a13: !ts.optional<!ts.float>, %a14: !ts.optional<!ts.int>, %a15: !ts.optional<!ts.list<!ts.int>>, %a16: !ts.optional<!ts.number>, %a17: !ts.optional<!ts.str>, %a18: !ts.str, %a19: !ts.tensor<*, f32>) {
     %r0 = ts.abs %a19 : (!ts.tensor<*, f32>) -> !ts.tensor
     %r1 = ts.adaptive_avg_pool2d %a19, %a5 : (!ts.tensor<*, f32>, !ts.list<!ts.int>) -> !ts.tensor
     %r2, %r2_1 = ts.adaptive_max_pool2d %a19, %a5 : (!ts.tensor<*, f32>, !ts.list<!ts.int>) -> (!ts.tensor, !ts.tensor)
@@ -180,7 +180,7 @@
     func.return
   }
 
-// CHECK: func.func @ops(%a0: !ts.bool, %a1: !ts.device, %a2: !ts.float, %a3: !ts.int, %a4: !ts.list<!ts.float>, %a5: !ts.list<!ts.int>, %a6: !ts.list<!ts.optional<!ts.tensor>>, %a7: !ts.list<!ts.str>, %a8: !ts.list<!ts.tensor>, %a9: !ts.none, %a10: !ts.number, %a11: !ts.optional<!ts.bool>, %a12: !ts.optional<!ts.device>, %a13: !ts.optional<!ts.float>, %a14: !ts.optional<!ts.int>, %a15: !ts.optional<!ts.list<!ts.int>>, %a16: !ts.optional<!ts.number>, %a17: !ts.optional<!ts.str>, %a18: !ts.str, %a19: !ts.tensor<*, f32>, %a20: !ts.tuple<!ts.tensor, !ts.tensor>) {
+// CHECK: func.func @ops(%a0: !ts.bool, %a1: !ts.device, %a2: !ts.float, %a3: !ts.int, %a4: !ts.list<!ts.float>, %a5: !ts.list<!ts.int>, %a6: !ts.list<!ts.optional<!ts.tensor>>, %a7: !ts.list<!ts.str>, %a8: !ts.list<!ts.tensor>, %a9: !ts.none, %a10: !ts.number, %a11: !ts.optional<!ts.bool>, %a12: !ts.optional<!ts.device>, %a13: !ts.optional<!ts.float>, %a14: !ts.optional<!ts.int>, %a15: !ts.optional<!ts.list<!ts.int>>, %a16: !ts.optional<!ts.number>, %a17: !ts.optional<!ts.str>, %a18: !ts.str, %a19: !ts.tensor<*, f32>) {
 // CHECK-NEXT: %r0 = ts.abs %a19 : (!ts.tensor<*, f32>) -> !ts.tensor
 // CHECK-NEXT: %r1 = ts.adaptive_avg_pool2d %a19, %a5 : (!ts.tensor<*, f32>, !ts.list<!ts.int>) -> !ts.tensor
 // CHECK-NEXT: %r2, %r2_1 = ts.adaptive_max_pool2d %a19, %a5 : (!ts.tensor<*, f32>, !ts.list<!ts.int>) -> (!ts.tensor, !ts.tensor)

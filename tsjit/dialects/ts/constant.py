@@ -124,7 +124,7 @@ def to_python(value: Attribute) -> Any:
     raise ValueError(f"not a constant value: {value}")
 
 
-def from_python(value: Any, type: Attribute | None = None) -> Attribute:
+def from_python(value: Any, ts_type: Attribute | None = None) -> Attribute:
     """The attribute for a Python constant (bool before int: bool is an int in Python)."""
     if isinstance(value, bool | np.bool_):
         return IntegerAttr(int(value), i1)
@@ -141,7 +141,7 @@ def from_python(value: Any, type: Attribute | None = None) -> Attribute:
     if isinstance(value, np.ndarray):
         return numpy_to_dense(value)
     if isinstance(value, list | tuple):
-        elt = type.element_type if isinstance(type, ListType) else None
+        elt = ts_type.element_type if isinstance(ts_type, ListType) else None
         return ArrayAttr(from_python(v, elt) for v in value)
     raise ValueError(f"cannot make a constant of {type(value).__name__}")
 

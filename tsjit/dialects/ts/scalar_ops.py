@@ -30,14 +30,6 @@ def _fold(fn: Callable) -> Callable:
     return lambda op, *args: fn(*args)
 
 
-def _python_div(a, b):
-    return a / b
-
-
-def _to_int(a):
-    return int(a)
-
-
 _NUM2 = "(Scalar a, Scalar b) -> Scalar"
 _CMP2 = "(Scalar a, Scalar b) -> bool"
 _MATH1 = "(Scalar a) -> float"
@@ -52,7 +44,7 @@ SCALAR_OPS: dict[str, tuple] = {
     "scalar.pow": (_NUM2, operator.pow, None),
     "scalar.min": (_NUM2, min, _promoted),
     "scalar.max": (_NUM2, max, _promoted),
-    "scalar.div": ("(Scalar a, Scalar b) -> float", _python_div, None),
+    "scalar.div": ("(Scalar a, Scalar b) -> float", operator.truediv, None),
     "scalar.neg": ("(Scalar a) -> Scalar", operator.neg, _promoted),
     "scalar.abs": ("(Scalar a) -> Scalar", abs, _promoted),
     "scalar.eq": (_CMP2, operator.eq, None),
@@ -64,7 +56,7 @@ SCALAR_OPS: dict[str, tuple] = {
     "scalar.not": ("(bool a) -> bool", operator.not_, None),
     "scalar.and": ("(bool a, bool b) -> bool", operator.and_, None),
     "scalar.or": ("(bool a, bool b) -> bool", operator.or_, None),
-    "scalar.int": ("(Scalar a) -> int", _to_int, None),
+    "scalar.int": ("(Scalar a) -> int", int, None),
     "scalar.float": ("(Scalar a) -> float", float, None),
     "scalar.bool": ("(Scalar a) -> bool", bool, None),
     "scalar.round": ("(float a) -> float", round, None),

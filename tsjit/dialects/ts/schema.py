@@ -27,7 +27,6 @@ from tsjit.dialects.ts.types import (
     OptionalType,
     StrType,
     TensorType,
-    TupleType,
 )
 
 Predicate = Callable[[Attribute], bool]
@@ -63,7 +62,6 @@ KINDS: dict[str, Predicate] = {
     "int[]": _list_of(_is(IntType)),
     "float[]": _list_of(_is(FloatType)),
     "str[]": _list_of(_is(StrType)),
-    "(Tensor, Tensor)": _is(TupleType),
 }
 for _base in ("Tensor", "int", "float", "bool", "str", "Scalar", "Device", "ScalarType", "int[]"):
     KINDS[_base + "?"] = _optional(KINDS[_base])

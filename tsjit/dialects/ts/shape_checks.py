@@ -9,16 +9,11 @@ from collections.abc import Callable
 from xdsl.ir import Operation, SSAValue
 from xdsl.utils.exceptions import VerifyException
 
-from tsjit.dialects.ts.types import DYNAMIC, BoolType, TensorType, i1
+from tsjit.dialects.ts.types import DYNAMIC, BoolType, TensorType, format_dims as show, i1
 
 
 def _sizes(value: SSAValue) -> tuple[int, ...] | None:
     return value.type.sizes if isinstance(value.type, TensorType) else ()
-
-
-def show(shape) -> str:
-    """A shape as the IR writes it: `[2,?,3]`."""
-    return "[" + ",".join("?" if d == DYNAMIC else str(d) for d in shape) + "]"
 
 
 def broadcast_shapes(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:

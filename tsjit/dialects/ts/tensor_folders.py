@@ -70,10 +70,6 @@ def _sigmoid(x):
     return 1.0 / (1.0 + np.exp(-x))
 
 
-def _floor_divide(a, b):
-    return np.floor_divide(a, b)
-
-
 def _reshape(op, a, shape):
     return a.reshape(shape)
 
@@ -96,7 +92,7 @@ FOLDERS: dict[str, Callable] = {
     "sub": _with_alpha(-1),
     "mul": _binary(np.multiply),
     "div": _binary(np.divide, float_result=True),
-    "floor_divide": _binary(_floor_divide),
+    "floor_divide": _binary(np.floor_divide),
     "remainder": _binary(np.mod),
     "pow": _binary(np.power),
     "maximum": _binary(np.maximum),

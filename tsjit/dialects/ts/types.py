@@ -51,6 +51,11 @@ SCALAR_TYPE_CODES: dict[str, int] = {
 DYNAMIC = DYNAMIC_INDEX
 
 
+def format_dims(sizes: Sequence[int]) -> str:
+    """Dims as the IR writes them, `?` for unknown: `[2,?,3]`."""
+    return "[" + ",".join("?" if d == DYNAMIC else str(d) for d in sizes) + "]"
+
+
 def dtype_name(dtype: Attribute) -> str:
     for name, t in DTYPES.items():
         if t == dtype:
@@ -188,8 +193,7 @@ class TensorType(ParametrizedAttribute, TypeAttribute):
             if sizes is None:
                 printer.print_string("*, ")
             else:
-                dims = ",".join("?" if d == DYNAMIC else str(d) for d in sizes)
-                printer.print_string(f"[{dims}]" + (", " if dtype is not None else ""))
+                printer.print_string(format_dims(sizes) + (", " if dtype is not None else ""))
             if dtype is not None:
                 printer.print_attribute(dtype)
 
@@ -377,4 +381,4 @@ def join_types(a: Attribute, b: Attribute) -> Attribute | None:
 
 
 __all__ = [n for n in dir() if n.endswith("Type")] + ["DTYPES", "SCALAR_TYPE_CODES", "DYNAMIC", "is_subtype", "join_types",
-                                                     "dtype_name", "is_float_dtype", "TS_TYPES", "ui8", "i1", "i64", "f32", "f64"]
+                                                     "dtype_name", "format_dims", "is_float_dtype", "TS_TYPES", "ui8", "i1", "i64", "f32", "f64"]
