@@ -1,0 +1,19 @@
+"""numpy kernels of the ts dialect's tensor ops, with PyTorch's semantics.
+
+`KERNELS["add"](a, b, alpha)` runs `ts.add` on Python run-time values (see tsjit/runtime.py):
+operands come positionally in schema order, tensors are numpy arrays, and a tensor result
+is always an ndarray. The eager library, the numpy backend and constant folding share them.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tsjit.kernels import activations, contractions, elementwise
+
+_FAMILIES = (elementwise, activations, contractions)
+
+KERNELS: dict[str, Callable] = {}
+for _family in _FAMILIES:
+    KERNELS.update(_family.KERNELS)
+
+__all__ = ["KERNELS"]

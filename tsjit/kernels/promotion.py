@@ -1,0 +1,143 @@
+"""PyTorch's type promotion and dtype codes, for numpy arrays mixed with Python scalars.
+
+PyTorch promotes in three groups: tensors with dims, zero-dim tensors, and Python scalars
+("wrapped numbers"). A later group only matters when it is of a higher category
+(bool < integer < float), so `int8_tensor + 1000` stays int8 and `int_tensor * 0.5`
+becomes float32 (the default float dtype), while `int32_tensor + float64_0d` is float64.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from tsjit.dialects.ts.types import SCALAR_TYPE_CODES
+
+DEFAULT_FLOAT = np.dtype(np.float32)
+INT64 = np.dtype(np.int64)
+BOOL = np.dtype(np.bool_)
+
+#: ScalarType int code <-> numpy dtype (bfloat16 has no numpy dtype).
+DTYPE_OF_CODE: dict[int, np.dtype] = {code: np.dtype(name) for name, code in SCALAR_TYPE_CODES.items()
+                                      if name != "bfloat16"}
+CODE_OF_DTYPE: dict[np.dtype, int] = {d: c for c, d in DTYPE_OF_CODE.items()}
+#: The names PyTorch prints in messages ("result type Float can't be cast to ... Long").
+TORCH_NAME = {
+    "float16": "Half", "float32": "Float", "float64": "Double", "int8": "Char", "int16": "Short",
+    "int32": "Int", "int64": "Long", "uint8": "Byte", "bool": "Bool",
+}
+#: Lower-case names of other messages ("expected m1 and m2 to have the same dtype, but got: float != double").
+C_NAME = {"float16": "c10::Half", "float32": "float", "float64": "double", "int8": "signed char",
+          "int16": "short int", "int32": "int", "int64": "long int", "uint8": "unsigned char", "bool": "bool"}
+
+_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
+
+
+def dtype_of(code: int | None, default: np.dtype | None = None) -> np.dtype | None:
+    """The numpy dtype of a ScalarType code (None gives `default`)."""
+    if code is None:
+        return default
+    try:
+        return DTYPE_OF_CODE[code]
+    except KeyError:
+        raise RuntimeError(f"unsupported ScalarType code {code}") from None
+
+
+def torch_name(dtype: np.dtype) -> str:
+    return TORCH_NAME.get(dtype.name, dtype.name)
+
+
+def category(dtype: np.dtype) -> int:
+    return _CATEGORY[dtype.kind]
+
+
+def is_float(dtype: np.dtype) -> bool:
+    return dtype.kind == "f"
+
+
+def promote_types(a: np.dtype | None, b: np.dtype | None) -> np.dtype | None:
+    """torch.promote_types: a float beats any integer (int64 + float16 is float16, unlike numpy)."""
+    if a is None or a == b:
+        return b if a is None else a
+    if b is None:
+        return a
+    ka, kb = _CATEGORY[a.kind], _CATEGORY[b.kind]
+    if ka != kb and (ka == 2 or kb == 2):
+        return a if ka == 2 else b
+    return np.promote_types(a, b)
+
+
+def scalar_dtype(value: Any) -> np.dtype:
+    """The dtype a Python scalar takes as a wrapped number in promotion."""
+    if isinstance(value, (bool, np.bool_)):
+        return BOOL
+    if isinstance(value, (int, np.integer)):
+        return INT64
+    return DEFAULT_FLOAT
+
+
+def _combine(higher: np.dtype | None, lower: np.dtype | None) -> np.dtype | None:
+    """c10 combine_categories: the lower-priority group only raises the category."""
+    if higher is None:
+        return lower
+    if higher.kind == "f":
+        return higher
+    if higher.kind == "b" or (lower is not None and lower.kind == "f"):
+        return promote_types(higher, lower)
+    return higher
+
+
+def result_dtype(*values: Any) -> np.dtype:
+    """torch.result_type over tensors (ndarrays) and Python scalars; None values are skipped."""
+    dim = zero = wrapped = None
+    for v in values:
+        if isinstance(v, np.ndarray):
+            if v.ndim:
+                dim = promote_types(dim, v.dtype)
+            else:
+                zero = promote_types(zero, v.dtype)
+        elif v is not None:
+            wrapped = promote_types(wrapped, scalar_dtype(v))
+    out = _combine(dim, _combine(zero, wrapped))
+    return DEFAULT_FLOAT if out is None else out
+
+
+def binary_dtype(a: Any, b: Any) -> np.dtype:
+    """result_dtype for two operands, with the common same-dtype tensor case first."""
+    if type(a) is np.ndarray:
+        if type(b) is np.ndarray:
+            if a.dtype is b.dtype or a.dtype == b.dtype:
+                return a.dtype
+        elif type(b) is float and a.dtype.kind == "f":
+            return a.dtype
+    return result_dtype(a, b)
+
+
+def cast(value: Any, dtype: np.dtype) -> np.ndarray:
+    """`value` (array or scalar) as an array of `dtype`, without copying when it already is one."""
+    if type(value) is np.ndarray:
+        return value if value.dtype == dtype else value.astype(dtype)
+    return np.asarray(value).astype(dtype)
+
+
+def to_float(a: np.ndarray) -> np.ndarray:
+    """Integer and bool tensors become the default float dtype (as for exp, sqrt, ...)."""
+    return a if a.dtype.kind == "f" else a.astype(DEFAULT_FLOAT)
+
+
+def can_cast(src: np.dtype, dst: np.dtype) -> bool:
+    """c10::canCast: no float -> integral, no non-bool -> bool."""
+    if src.kind == "f" and dst.kind in "biu":
+        return False
+    return not (dst.kind == "b" and src.kind != "b")
+
+
+def check_inplace(self_dtype: np.dtype, result: np.dtype) -> None:
+    if not can_cast(result, self_dtype):
+        raise RuntimeError(f"result type {torch_name(result)} can't be cast to the desired output type "
+                           f"{torch_name(self_dtype)}")
+
+
+def as_array(value: Any) -> np.ndarray:
+    """Wrap numpy scalars (what numpy reductions return) into 0-d arrays."""
+    return value if type(value) is np.ndarray else np.asarray(value)
