@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tsjit.kernels import activations, contractions, elementwise
+from tsjit.kernels import (
+    activations, contractions, conv, creation, elementwise, indexing, inplace, metadata, normalization,
+    pooling, random, reductions, shape,
+)
 
-_FAMILIES = (elementwise, activations, contractions)
+_FAMILIES = (elementwise, activations, contractions, conv, pooling, normalization, reductions, shape,
+             indexing, creation, random, inplace, metadata)
 
 KERNELS: dict[str, Callable] = {}
 for _family in _FAMILIES:
