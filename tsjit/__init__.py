@@ -1,2 +1,12 @@
 """tsjit: TorchScript re-imagined as an MLIR-style multi-dialect compiler on xDSL."""
 __version__ = "0.1.0"
+
+# eager tensor library
+from tsjit.dtypes import (  # noqa: E402
+    bool, double, dtype, float, float16, float32, float64, get_default_dtype, half, int, int8, int16, int32,
+    int64, long, short, uint8,
+)
+from tsjit.tensor import Tensor  # noqa: E402
+from tsjit.tensor_meta import Size, device  # noqa: E402
+from tsjit.functions import *  # noqa: E402,F401,F403
+from tsjit.functions import tensor  # noqa: E402 - after the submodule import that bound tsjit.tensor to the module

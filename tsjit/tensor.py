@@ -1,0 +1,450 @@
+"""`tsjit.Tensor`: an eager tensor holding a numpy array, with PyTorch's Python API.
+
+Every computation is a kernel call (`tsjit.kernels.KERNELS`, the same numpy kernels compiled
+code runs), so eager and compiled results agree. This file holds the class core: construction,
+metadata, conversions and the Python operators; the named methods live in tensor_methods.py
+(math, reductions) and tensor_shape.py (views, indexing helpers), installed on the class at
+import. Build tensors from arrays with `Tensor._wrap(ndarray)`: no copy, no checks.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from tsjit import dtypes
+from tsjit.kernels import KERNELS as K
+from tsjit.kernels.promotion import check_inplace, result_dtype
+from tsjit.tensor_meta import CPU, Size, device
+from tsjit.tensor_str import tensor_repr
+
+_new = object.__new__
+_DTYPE_OF = dtypes._BY_NUMPY
+_NOT_AN_OPERAND = object()
+
+
+def _wrap(a: np.ndarray) -> "Tensor":
+    """A Tensor around ndarray `a` (the hot path: no validation, no copy)."""
+    t = _new(Tensor)
+    t._data = a
+    t.requires_grad = False
+    return t
+
+
+def _wrap_all(arrays) -> tuple:
+    return tuple(_wrap(a) for a in arrays)
+
+
+def _slow_operand(x):
+    if isinstance(x, Tensor):
+        return x._data
+    if isinstance(x, (int, float)):  # bool is an int
+        return x
+    if isinstance(x, np.ndarray):
+        return x
+    if isinstance(x, np.generic):
+        return x.item()
+    return _NOT_AN_OPERAND
+
+
+def _operand(x):
+    """A `Tensor|Scalar` argument as the kernels take it: an ndarray or a Python number."""
+    t = type(x)
+    if t is Tensor:
+        return x._data
+    if t is int or t is float or t is bool:
+        return x
+    return _slow_operand(x)
+
+
+def _arg(x, what: str = "argument"):
+    """Like _operand, but a TypeError for values that are neither tensors nor numbers."""
+    o = _operand(x)
+    if o is _NOT_AN_OPERAND:
+        raise TypeError(f"{what} must be a Tensor or a number, not {type(x).__name__}")
+    return o
+
+
+def _array(x, what: str = "input") -> np.ndarray:
+    """A `Tensor` argument's array."""
+    if isinstance(x, Tensor):
+        return x._data
+    if isinstance(x, np.ndarray):
+        return x
+    raise TypeError(f"{what} must be a Tensor, not {type(x).__name__}")
+
+
+def _write(self: "Tensor", result: np.ndarray) -> "Tensor":
+    """Store an out-of-place result into `self`, as an in-place op does (same casting rules)."""
+    check_inplace(self._data.dtype, result.dtype)
+    if result.shape != self._data.shape and np.broadcast_shapes(result.shape, self._data.shape) != self._data.shape:
+        raise RuntimeError(f"output with shape {list(self._data.shape)} doesn't match the broadcast shape "
+                           f"{list(np.broadcast_shapes(result.shape, self._data.shape))}")
+    K["copy_"](self._data, result)
+    return self
+
+
+def _scalar_as_tensor(value, like: np.ndarray) -> np.ndarray:
+    """A Python number as a 0-d array of the dtype PyTorch computes `number op tensor` in."""
+    return np.asarray(value, dtype=result_dtype(like, value))
+
+
+def _binary(name: str):
+    def op(self, other):
+        o = _operand(other)
+        if o is _NOT_AN_OPERAND:
+            return NotImplemented
+        return _wrap(K[name](self._data, o))
+    return op
+
+
+def _reflected(name: str):
+    """`number op tensor` for non-commutative ops: the number becomes a 0-d tensor first."""
+    def op(self, other):
+        o = _operand(other)
+        if o is _NOT_AN_OPERAND:
+            return NotImplemented
+        if not isinstance(o, np.ndarray):
+            o = _scalar_as_tensor(o, self._data)
+        return _wrap(K[name](o, self._data))
+    return op
+
+
+def _inplace(name: str):
+    """`x op= y`: an in-place kernel when there is one, else the result written back."""
+    def op(self, other):
+        o = _operand(other)
+        if o is _NOT_AN_OPERAND:
+            return NotImplemented
+        kernel = K.get(name + "_")
+        if kernel is not None:
+            kernel(self._data, o)
+            return self
+        return _write(self, K[name](self._data, o))
+    return op
+
+
+class Tensor:
+    """A multi-dimensional array of one dtype on the cpu, with PyTorch's methods and operators."""
+
+    __slots__ = ("_data", "requires_grad", "__weakref__")
+    __array_ufunc__ = None  # numpy scalars and arrays defer to our reflected operators
+    _wrap = staticmethod(_wrap)
+
+    def __init__(self, *args, dtype=None, device=None):
+        """torch.Tensor(data) (a float32 copy) or torch.Tensor(*sizes) (zeros of that shape)."""
+        dt = dtypes.get_default_dtype() if dtype is None else dtype
+        _check_device(device)
+        if len(args) == 1 and not isinstance(args[0], int):
+            data = args[0]
+            data = data._data if isinstance(data, Tensor) else data
+            self._data = np.array(data, dtype=dt.numpy)
+        else:
+            size = args[0] if len(args) == 1 and not isinstance(args[0], int) else args
+            self._data = K["zeros"](list(size), dt.code)
+        self.requires_grad = False
+
+    # ---- metadata ----
+    @property
+    def dtype(self) -> dtypes.dtype:
+        return _DTYPE_OF[self._data.dtype]
+
+    @property
+    def shape(self) -> Size:
+        return Size(self._data.shape)
+
+    @property
+    def ndim(self) -> int:
+        return self._data.ndim
+
+    @property
+    def device(self) -> device:
+        return CPU
+
+    is_cuda = False
+    is_leaf = True
+    grad = None
+    grad_fn = None
+    is_sparse = False
+    is_quantized = False
+
+    @property
+    def data(self) -> "Tensor":
+        return _wrap(self._data)
+
+    @data.setter
+    def data(self, value: "Tensor") -> None:
+        self._data = _array(value, "data")
+
+    @property
+    def T(self) -> "Tensor":  # noqa: N802 - torch's name
+        return _wrap(K["permute"](self._data, list(range(self._data.ndim - 1, -1, -1))))
+
+    def size(self, dim=None):
+        if dim is None:
+            return Size(self._data.shape)
+        return K["size_dim"](self._data, dim)
+
+    def dim(self) -> int:
+        return self._data.ndim
+
+    ndimension = dim
+
+    def numel(self) -> int:
+        return self._data.size
+
+    nelement = numel
+
+    def element_size(self) -> int:
+        return self._data.itemsize
+
+    def stride(self, dim=None):
+        strides = tuple(s // self._data.itemsize for s in self._data.strides)
+        return strides if dim is None else strides[dim]
+
+    def is_contiguous(self) -> bool:
+        return self._data.flags.c_contiguous
+
+    def is_floating_point(self) -> bool:
+        return self._data.dtype.kind == "f"
+
+    def data_ptr(self) -> int:
+        return self._data.__array_interface__["data"][0]
+
+    def get_device(self) -> int:
+        return -1
+
+    def requires_grad_(self, requires_grad=True) -> "Tensor":
+        self.requires_grad = requires_grad
+        return self
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        raise RuntimeError("tsjit tensors have no autograd: backward() is not supported")
+
+    # ---- conversions ----
+    def item(self):
+        return K["item"](self._data)
+
+    def tolist(self):
+        return self._data.tolist()
+
+    def numpy(self, *, force=False) -> np.ndarray:
+        """The array itself: changes to either show in the other, as with torch."""
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        if dtype is None or np.dtype(dtype) == self._data.dtype:
+            return self._data.copy() if copy else self._data
+        return self._data.astype(dtype)
+
+    def to(self, device=None, dtype=None, non_blocking=False, copy=False):
+        """to(dtype), to(device, dtype), to(other): `device` also takes a dtype or a tensor (overloads)."""
+        if isinstance(device, dtypes.dtype):
+            device, dtype = None, device
+        elif isinstance(device, Tensor):
+            device, dtype = None, device.dtype
+        _check_device(device)
+        if dtype is None or dtype.numpy == self._data.dtype:
+            return _wrap(K["clone"](self._data)) if copy else self
+        return _wrap(K["to"](self._data, dtype.code))
+
+    def cpu(self) -> "Tensor":
+        return self
+
+    def cuda(self, device=None, non_blocking=False):
+        raise RuntimeError("tsjit tensors live on the cpu only")
+
+    def float(self) -> "Tensor":
+        return self.to(dtypes.float32)
+
+    def double(self) -> "Tensor":
+        return self.to(dtypes.float64)
+
+    def half(self) -> "Tensor":
+        return self.to(dtypes.float16)
+
+    def long(self) -> "Tensor":
+        return self.to(dtypes.int64)
+
+    def int(self) -> "Tensor":
+        return self.to(dtypes.int32)
+
+    def short(self) -> "Tensor":
+        return self.to(dtypes.int16)
+
+    def char(self) -> "Tensor":
+        return self.to(dtypes.int8)
+
+    def byte(self) -> "Tensor":
+        return self.to(dtypes.uint8)
+
+    def bool(self) -> "Tensor":
+        return self.to(dtypes.bool)
+
+    def type_as(self, other) -> "Tensor":
+        return self.to(_DTYPE_OF[_array(other, "other").dtype])
+
+    def type(self, dtype=None, non_blocking=False):
+        """x.type() is the legacy type name ('torch.FloatTensor'); x.type(dtype) converts."""
+        if dtype is None:
+            return f"torch.{_LEGACY_NAMES[self._data.dtype.name]}Tensor"
+        return self.to(dtype)
+
+    def __bool__(self) -> bool:
+        return K["to_bool"](self._data)
+
+    def __int__(self) -> int:
+        return K["to_int"](self._data)
+
+    def __float__(self) -> float:
+        return K["to_float"](self._data)
+
+    def __index__(self) -> int:
+        if self._data.dtype.kind not in "iub" or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self._data.reshape(()).item())
+
+    def __complex__(self) -> complex:
+        return complex(self.__float__())
+
+    # ---- Python protocols ----
+    def __len__(self) -> int:
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return iter(_wrap_all(K["unbind"](self._data, 0)))
+
+    def __reversed__(self):
+        return self.flip(0) if self._data.ndim else self
+
+    def __contains__(self, element) -> bool:
+        if not isinstance(element, (Tensor, int, float)):
+            raise RuntimeError(f"Tensor.__contains__ only supports Tensor or scalar, but you passed in a {type(element)}.")
+        return bool(K["any"](K["eq"](self._data, _operand(element)), None, False))
+
+    __hash__ = object.__hash__
+
+    def __repr__(self, *, tensor_contents=None) -> str:
+        return tensor_repr(self._data, self.requires_grad)
+
+    def __format__(self, spec: str) -> str:
+        if self._data.ndim == 0:
+            return self.item().__format__(spec)
+        return object.__format__(self, spec)
+
+    def __reduce__(self):
+        return (_rebuild, (self._data, self.requires_grad))
+
+    def __deepcopy__(self, memo):
+        t = _wrap(self._data.copy())
+        t.requires_grad = self.requires_grad
+        return t
+
+    # ---- operators (torch/_tensor.py maps them to these ops) ----
+    __add__ = __radd__ = _binary("add")
+    __sub__ = _binary("sub")
+    __mul__ = __rmul__ = _binary("mul")
+    __truediv__ = _binary("div")
+    __floordiv__ = _binary("floor_divide")
+    __mod__ = _binary("remainder")
+    __pow__ = _binary("pow")
+    __matmul__ = _binary("matmul")
+    __and__ = __rand__ = _binary("bitwise_and")
+    __or__ = __ror__ = _binary("bitwise_or")
+    __xor__ = __rxor__ = _binary("bitwise_xor")
+    __lshift__ = _binary("bitwise_left_shift")
+    __rshift__ = _binary("bitwise_right_shift")
+    __eq__ = _binary("eq")
+    __ne__ = _binary("ne")
+    __lt__ = _binary("lt")
+    __le__ = _binary("le")
+    __gt__ = _binary("gt")
+    __ge__ = _binary("ge")
+    __rfloordiv__ = _reflected("floor_divide")
+    __rmod__ = _reflected("remainder")
+    __rpow__ = _reflected("pow")
+    __rmatmul__ = _reflected("matmul")
+    __iadd__ = _inplace("add")
+    __isub__ = _inplace("sub")
+    __imul__ = _inplace("mul")
+    __itruediv__ = _inplace("div")
+    __ifloordiv__ = _inplace("floor_divide")
+    __imod__ = _inplace("remainder")
+    __ipow__ = _inplace("pow")
+    __iand__ = _inplace("bitwise_and")
+    __ior__ = _inplace("bitwise_or")
+    __ixor__ = _inplace("bitwise_xor")
+
+    def __rsub__(self, other):
+        o = _operand(other)
+        return NotImplemented if o is _NOT_AN_OPERAND else _wrap(K["rsub"](self._data, o, 1))
+
+    def __rtruediv__(self, other):
+        """`number / tensor` is reciprocal(tensor) * number, as in torch/_tensor.py."""
+        o = _operand(other)
+        return NotImplemented if o is _NOT_AN_OPERAND else _wrap(K["mul"](K["reciprocal"](self._data), o))
+
+    def __neg__(self) -> "Tensor":
+        return _wrap(K["neg"](self._data))
+
+    def __pos__(self) -> "Tensor":
+        return self
+
+    def __abs__(self) -> "Tensor":
+        return _wrap(K["abs"](self._data))
+
+    def __invert__(self) -> "Tensor":
+        return _wrap(K["bitwise_not"](self._data))
+
+    # ---- indexing ----
+    def __getitem__(self, key) -> "Tensor":
+        a = self._data
+        if type(key) is not tuple:
+            key = (key,)
+        key = _index_key(key)
+        r = a[key]
+        if type(r) is not np.ndarray:  # all-int index: a 0-d view, not a numpy scalar copy
+            r = a[key + (Ellipsis,)]
+        return _wrap(r)
+
+    def __setitem__(self, key, value) -> None:
+        if type(key) is not tuple:
+            key = (key,)
+        o = _operand(value)
+        self._data[_index_key(key)] = value if o is _NOT_AN_OPERAND else o
+
+
+def _index_item(k):
+    if isinstance(k, Tensor):
+        a = k._data
+        return int(a) if a.ndim == 0 and a.dtype.kind in "iu" else a  # a 0-d int tensor selects, like an int
+    if isinstance(k, list) and any(isinstance(x, Tensor) for x in k):
+        return np.array([x._data if isinstance(x, Tensor) else x for x in k])
+    return k
+
+
+def _index_key(key: tuple) -> tuple:
+    """A PyTorch index as a numpy index (PyTorch follows numpy's basic and advanced indexing)."""
+    for k in key:
+        if not (type(k) is int or type(k) is slice):
+            return tuple(_index_item(k) for k in key)
+    return key
+
+
+def _check_device(dev) -> None:
+    if dev is not None and device(dev).type != "cpu":
+        raise RuntimeError(f"tsjit tensors live on the cpu only, not on {dev}")
+
+
+def _rebuild(a: np.ndarray, requires_grad: bool) -> Tensor:
+    t = _wrap(a)
+    t.requires_grad = requires_grad
+    return t
+
+
+_LEGACY_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+                 "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+
+from tsjit import tensor_methods, tensor_shape  # noqa: E402,F401 - install the named methods

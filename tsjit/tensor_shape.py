@@ -1,0 +1,214 @@
+"""Tensor's shape and layout methods: views, splits, gathers and the new_* factories.
+
+Like PyTorch, view/reshape/permute/expand/repeat/flip take their sizes either as varargs or as
+one sequence (`x.view(2, 3)` == `x.view((2, 3))`). Results are views exactly where the kernels
+(and PyTorch) give views.
+"""
+from __future__ import annotations
+
+from operator import index
+
+from tsjit import dtypes
+from tsjit.kernels import KERNELS as K
+from tsjit.tensor import Tensor, _arg, _array, _check_device, _wrap, _wrap_all
+from tsjit.tensor_methods import method
+
+
+def _int_list(args: tuple) -> list[int]:
+    """Varargs sizes or one sequence of sizes as a list of ints."""
+    if len(args) == 1 and not isinstance(args[0], (int, Tensor)):
+        args = args[0]
+    return [index(d) for d in args]
+
+
+@method
+def view(self, *shape):
+    if len(shape) == 1 and isinstance(shape[0], dtypes.dtype):
+        raise RuntimeError("tsjit does not support view(dtype) (reinterpreting memory)")
+    return _wrap(K["view"](self._data, _int_list(shape)))
+
+
+@method
+def reshape(self, *shape):
+    return _wrap(K["reshape"](self._data, _int_list(shape)))
+
+
+@method
+def view_as(self, other):
+    return self.view(_array(other, "other").shape)
+
+
+@method
+def reshape_as(self, other):
+    return self.reshape(_array(other, "other").shape)
+
+
+@method
+def permute(self, *dims):
+    return _wrap(K["permute"](self._data, _int_list(dims)))
+
+
+@method
+def transpose(self, dim0, dim1):
+    return _wrap(K["transpose"](self._data, dim0, dim1))
+
+
+Tensor.swapaxes = Tensor.swapdims = Tensor.transpose
+
+
+@method
+def t(self):
+    return _wrap(K["t"](self._data))
+
+
+@method
+def squeeze(self, dim=None):
+    """squeeze(), squeeze(dim) or squeeze((d0, d1)): a tuple squeezes each size-1 dim it names."""
+    if isinstance(dim, (tuple, list)):
+        ndim = self._data.ndim
+        a = self._data
+        for d in sorted({d % max(ndim, 1) for d in dim}, reverse=True):
+            a = K["squeeze"](a, d)
+        return _wrap(a)
+    return _wrap(K["squeeze"](self._data, dim))
+
+
+@method
+def unsqueeze(self, dim):
+    return _wrap(K["unsqueeze"](self._data, dim))
+
+
+@method
+def flatten(self, start_dim=0, end_dim=-1):
+    return _wrap(K["flatten"](self._data, start_dim, end_dim))
+
+
+@method
+def unflatten(self, dim, sizes):
+    shape = list(self._data.shape)
+    d = dim % len(shape)
+    return self.view(shape[:d] + _int_list((sizes,)) + shape[d + 1:])
+
+
+@method
+def expand(self, *size):
+    return _wrap(K["expand"](self._data, _int_list(size), False))
+
+
+@method
+def expand_as(self, other):
+    return _wrap(K["expand_as"](self._data, _array(other, "other")))
+
+
+@method
+def repeat(self, *repeats):
+    return _wrap(K["repeat"](self._data, _int_list(repeats)))
+
+
+@method
+def flip(self, *dims):
+    return _wrap(K["flip"](self._data, _int_list(dims)))
+
+
+@method
+def contiguous(self):
+    r = K["contiguous"](self._data)
+    return self if r is self._data else _wrap(r)
+
+
+@method
+def clone(self):
+    return _wrap(K["clone"](self._data))
+
+
+@method
+def detach(self):
+    return _wrap(K["detach"](self._data))
+
+
+@method
+def detach_(self):
+    self.requires_grad = False
+    return self
+
+
+@method
+def chunk(self, chunks, dim=0):
+    return _wrap_all(K["chunk"](self._data, chunks, dim))
+
+
+@method
+def split(self, split_size, dim=0):
+    """Pieces of `split_size` along dim (the last may be smaller), or pieces of the listed sizes."""
+    if isinstance(split_size, int):
+        return _wrap_all(K["split"](self._data, split_size, dim))
+    sizes = _int_list((split_size,))
+    total = self._data.shape[dim]
+    if sum(sizes) != total:
+        raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {total} (input tensor's "
+                           f"size at dimension {dim}), but got split_sizes={sizes}")
+    starts = [sum(sizes[:i]) for i in range(len(sizes))]
+    return tuple(_wrap(K["narrow"](self._data, dim, s, n)) for s, n in zip(starts, sizes))
+
+
+@method
+def unbind(self, dim=0):
+    return _wrap_all(K["unbind"](self._data, dim))
+
+
+@method
+def narrow(self, dim, start, length):
+    return _wrap(K["narrow"](self._data, dim, index(start), length))
+
+
+@method
+def select(self, dim, index):  # noqa: A002 - torch's parameter name shadows operator.index here
+    return _wrap(K["select"](self._data, dim, int(index)))
+
+
+@method
+def index_select(self, dim, index):
+    return _wrap(K["index_select"](self._data, dim, _array(index, "index")))
+
+
+@method
+def gather(self, dim, index):
+    return _wrap(K["gather"](self._data, dim, _array(index, "index")))
+
+
+# ---- new tensors with this tensor's dtype ----
+def _new_dtype(self, dtype):
+    return (self.dtype if dtype is None else dtype).code
+
+
+def _finish(t: Tensor, device, requires_grad) -> Tensor:
+    _check_device(device)
+    t.requires_grad = requires_grad
+    return t
+
+
+@method
+def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+    return _finish(_wrap(K["zeros"](_int_list(size), _new_dtype(self, dtype))), device, requires_grad)
+
+
+@method
+def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+    return _finish(_wrap(K["ones"](_int_list(size), _new_dtype(self, dtype))), device, requires_grad)
+
+
+@method
+def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
+    return _finish(_wrap(K["empty"](_int_list(size), _new_dtype(self, dtype))), device, requires_grad)
+
+
+@method
+def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
+    data = K["full"](_int_list((size,)), _arg(fill_value, "fill_value"), _new_dtype(self, dtype))
+    return _finish(_wrap(data), device, requires_grad)
+
+
+@method
+def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+    from tsjit.functions import tensor
+    return tensor(data, dtype=self.dtype if dtype is None else dtype, device=device, requires_grad=requires_grad)
