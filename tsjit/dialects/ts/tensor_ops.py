@@ -6,11 +6,13 @@ random ops (`rand`, `dropout`, ...) have unknown effects, so they are never merg
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import numpy as np
 from xdsl.irdl import IRDLOperation
 
 from tsjit.dialects.ts import shape_checks as sc
 from tsjit.dialects.ts.schema import WRITES, schema_op
-from tsjit.dialects.ts.tensor_folders import FOLDERS
 
 RANDOM = ()  # no effect trait: unknown effects, as a random generator's state changes
 
@@ -22,7 +24,7 @@ _LIKE = "(Tensor self, ScalarType? dtype) -> Tensor"
 _CONV = ("(Tensor input, Tensor weight, Tensor? bias, int[] stride, int[] padding, int[] dilation,"
          " int groups) -> Tensor")
 
-#: name -> (schema, extra verifier, effects). Folding comes from tensor_folders.FOLDERS by name.
+#: name -> (schema, extra verifier, effects). Pure ops fold by running their kernel (tsjit.kernels).
 TENSOR_OPS: dict[str, tuple] = {
     # elementwise arithmetic (broadcasting), as aten::add.Tensor/add.Scalar etc.
     "add": (_BINARY_ALPHA, sc.broadcast(0, 1)),
@@ -193,10 +195,34 @@ TENSOR_OPS: dict[str, tuple] = {
 }
 
 
+#: Pure ops whose value is not a function of their operands (uninitialised memory).
+NOT_FOLDABLE = frozenset({"empty", "empty_like"})
+
+
+def _fold_by_kernel(name: str) -> Callable:
+    """fold(op, *constants) = KERNELS[name](*constants); a kernel error leaves the op to fail at run time.
+
+    The kernels are imported on first use, as they import this dialect's type tables.
+    """
+    def fold(op, *values):
+        from tsjit.kernels import KERNELS
+
+        if name == "batch_norm" and values[5]:  # training updates the running stats in place
+            return None
+        with np.errstate(all="ignore"):
+            try:
+                return KERNELS[name](*values)
+            except (RuntimeError, ArithmeticError, ValueError, TypeError, IndexError):
+                return None
+
+    return fold
+
+
 def _make(name: str, row: tuple) -> type[IRDLOperation]:
     schema, verify, *effects = row
-    kwargs = {"effects": effects[0]} if effects else {}
-    return schema_op(name, schema, verify=verify, fold=FOLDERS.get(name), **kwargs)
+    if effects:
+        return schema_op(name, schema, verify=verify, effects=effects[0])
+    return schema_op(name, schema, verify=verify, fold=None if name in NOT_FOLDABLE else _fold_by_kernel(name))
 
 
 TENSOR_OP_CLASSES: dict[str, type[IRDLOperation]] = {name: _make(name, row) for name, row in TENSOR_OPS.items()}
