@@ -292,9 +292,13 @@ class Tensor:
         return K["to_bool"](self._data)
 
     def __int__(self) -> int:
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return K["to_int"](self._data)
 
     def __float__(self) -> float:
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return K["to_float"](self._data)
 
     def __index__(self) -> int:
