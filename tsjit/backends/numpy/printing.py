@@ -2,8 +2,8 @@
 
 This follows c10's `operator<<(ostream, IValue)`: floats with an integral value print as `5.`
 and others with 17 significant digits; bools as True/False; lists `[a, b]`; tuples `(a,)`;
-dicts `{k: v}`; objects `<__torch__.M object at 0x...>`. Tensors print in the C++ layout
-(rows of numbers, then `[ CPUFloatType{2,3} ]`), with simpler number formatting than ATen's.
+dicts `{k: v}`; objects `<__torch__.M object at 0x...>`; tensors as ATen's C++ printer
+(tensor_print.py).
 """
 from __future__ import annotations
 
@@ -12,13 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from tsjit.backends.numpy.tensor_print import format_tensor
 from tsjit.runtime import Future, ScriptObject
-
-_TYPE_NAMES = {
-    "float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
-    "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
-}
-
 
 def ts_str(value: Any) -> str:
     """str() of a run-time value, TorchScript style."""
@@ -53,42 +48,6 @@ def format_float(x: float) -> str:
     if math.isnan(x):
         return "nan"
     return f"{x:.17g}"
-
-
-def format_tensor(a: np.ndarray) -> str:
-    footer = f"[ CPU{_TYPE_NAMES.get(a.dtype.name, a.dtype.name)}Type{{{','.join(map(str, a.shape))}}} ]"
-    if a.size == 0:
-        return footer
-    cells = _cells(a)
-    width = max(len(c) for c in cells.flat)
-    cells = np.vectorize(lambda c: c.rjust(width + 1), otypes=[object])(cells)
-    if a.ndim == 0:
-        return f"{cells.item().strip()}\n{footer}"
-    if a.ndim == 1:
-        return "\n".join(cells) + "\n" + footer
-    blocks = []
-    for index in np.ndindex(*a.shape[:-2]):
-        rows = "\n".join("".join(row) for row in cells[index])
-        head = f"({','.join(str(i) for i in index)},.,.) = \n" if a.ndim > 2 else ""
-        blocks.append(head + rows)
-    return "\n\n".join(blocks) + "\n" + footer
-
-
-def _cells(a: np.ndarray) -> np.ndarray:
-    if a.dtype == np.bool_:
-        return np.vectorize(lambda v: str(int(v)), otypes=[object])(a)
-    if not np.issubdtype(a.dtype, np.floating):
-        return np.vectorize(str, otypes=[object])(a)
-    finite = a[np.isfinite(a)].astype(np.float64)
-    if finite.size == 0 or np.all(finite == np.round(finite)) and np.abs(finite).max(initial=0) < 1e8:
-        fmt = "{:.0f}"
-    elif finite.size and (np.abs(finite).max() >= 1e5 or np.abs(finite[finite != 0]).min(initial=1) < 1e-4):
-        fmt = "{:.4e}"
-    else:
-        fmt = "{:.4f}"
-    return np.vectorize(lambda v: fmt.format(v) if math.isfinite(v) else ("nan" if math.isnan(v) else
-                                                                        ("inf" if v > 0 else "-inf")),
-                        otypes=[object])(a.astype(np.float64))
 
 
 class _Formatted:
