@@ -10,3 +10,7 @@ from tsjit.tensor import Tensor  # noqa: E402
 from tsjit.tensor_meta import Size, device  # noqa: E402
 from tsjit.functions import *  # noqa: E402,F401,F403
 from tsjit.functions import tensor  # noqa: E402 - after the submodule import that bound tsjit.tensor to the module
+
+# compiler entry points (torch.jit.* is tsjit.jit.*; script is also at the top level)
+from tsjit import jit  # noqa: E402
+from tsjit.jit import script  # noqa: E402

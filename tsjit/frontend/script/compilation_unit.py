@@ -1,0 +1,294 @@
+"""A CompilationUnit owns one IR module: every function, method and class type compiled into it.
+
+It compiles Python functions, module methods and script classes on first use (so a function
+called from several places is compiled once), detects recursion, keeps the call chain for
+error messages, and hands the module to the numpy backend.
+"""
+from __future__ import annotations
+
+import inspect
+import itertools
+from typing import Any
+
+from xdsl.dialects.builtin import ModuleOp, SymbolRefAttr
+from xdsl.ir import Attribute
+
+from tsjit.dialects.ts.module_ops import ClassTypeOp
+from tsjit.dialects.ts.types import ClassType, TensorType, TupleType
+from tsjit.frontend.script.errors import CompileError, located
+from tsjit.frontend.script.function_compiler import CompiledFunction, FunctionCompiler
+from tsjit.frontend.script.module_types import ClassInfo, ModuleInfo, class_name_of, named_tuple_type
+from tsjit.frontend.script.source import ParsedSource, parse_object
+from tsjit.frontend.script.type_annotations import NotAType, resolve_annotation
+from tsjit.frontend.script.values import PyConst, PyObj
+
+_MAX_MIN_FIELDS = ["values", "indices"]
+
+
+class NullContext:
+    """What `torch.no_grad()` and friends become in compiled code: nothing."""
+
+    _tsjit_null_context = True
+
+
+class CompilationUnit:
+    def __init__(self):
+        self.module = ModuleOp([])
+        self.functions: dict[Any, CompiledFunction] = {}
+        self.symbols: set[str] = set()
+        self.module_infos: dict[tuple, ModuleInfo] = {}
+        self.classes: dict[str, ClassInfo] = {}
+        self.script_classes: dict[type, ClassInfo] = {}
+        self.namedtuples: dict[type, TupleType] = {}
+        self.call_chain: list[tuple[str, str, Any]] = []
+        self.compiling: list[Any] = []
+        self.python_functions: dict[str, Any] = {}
+        self._program = None
+        self._eager_keys: dict[int, str] | None = None
+
+    # -- the IR --------------------------------------------------------------------------------
+    @property
+    def program(self):
+        if self._program is None:
+            from tsjit.backends.numpy import Program
+
+            self._program = Program(self.module)
+        return self._program
+
+    def add(self, op) -> None:
+        self.module.body.block.add_op(op)
+
+    def unique_symbol(self, base: str) -> str:
+        name = base
+        for n in itertools.count(1):
+            if name not in self.symbols:
+                break
+            name = f"{base}___{n}"
+        self.symbols.add(name)
+        return name
+
+    @staticmethod
+    def symbol_ref(name: str) -> SymbolRefAttr:
+        return SymbolRefAttr(name)
+
+    def finalize(self) -> None:
+        """(Re)write the class type ops from what was compiled, ahead of the functions."""
+        block = self.module.body.block
+        for op in list(block.ops):
+            if isinstance(op, ClassTypeOp):
+                block.detach_op(op)
+                op.erase()
+        first = block.first_op
+        for info in self.classes.values():
+            op = info.class_type_op()
+            if first is None:
+                block.add_op(op)
+            else:
+                block.insert_op_before(op, first)
+
+    # -- compiling -----------------------------------------------------------------------------
+    def compile_source(self, parsed: ParsedSource, symbol: str, qualname: str, globals_: dict, closure: dict,
+                       defaults: tuple, caller, self_info=None, self_module=None, python_fn=None) -> CompiledFunction:
+        if caller is not None:
+            self.call_chain.append((qualname, caller[0], caller[1]))
+        self.compiling.append(python_fn)
+        try:
+            compiler = FunctionCompiler(self, parsed, symbol, qualname, globals_, closure,
+                                        self_info=self_info, self_module=self_module)
+            params, declared = compiler.signature(defaults)
+            compiled = CompiledFunction(symbol, qualname, params, declared or TensorType(),
+                                        python_return=getattr(python_fn, "__annotations__", {}).get("return"),
+                                        method_of=self_info.class_name if self_info is not None else None)
+            if self_info is not None:
+                self_info.methods[qualname.rsplit(".", 1)[-1]] = compiled
+            compiled.func_op = compiler.compile(params, declared)
+            compiled.return_type = compiled.func_op.function_type.outputs.data[0]
+            self.add(compiled.func_op)
+            return compiled
+        except BaseException:
+            if self_info is not None:
+                self_info.methods.pop(qualname.rsplit(".", 1)[-1], None)
+            raise
+        finally:
+            self.compiling.pop()
+            if caller is not None:
+                self.call_chain.pop()
+
+    def compile_callable(self, fn: Any, caller=None) -> CompiledFunction | None:
+        """A Python function (or a ScriptFunction) compiled into this unit."""
+        script_fn = getattr(fn, "_tsjit_compiled", None)
+        if script_fn is not None and script_fn.name in self.symbols:
+            return script_fn
+        fn = getattr(fn, "__wrapped_python__", fn)
+        if fn in self.functions:
+            return self.functions[fn]
+        if not inspect.isfunction(fn):
+            return None
+        if fn in self.compiling:
+            raise located(CompileError, f"function '{fn.__name__}' is called recursively. Recursive calls are not "
+                                        "supported", caller[1] if caller else None, self.call_chain)
+        parsed = parse_object(fn)
+        closure = dict(inspect.getclosurevars(fn).nonlocals) if fn.__closure__ else {}
+        symbol = self.unique_symbol(self.function_symbol(fn))
+        compiled = self.compile_source(parsed, symbol, fn.__qualname__, fn.__globals__, closure,
+                                       fn.__defaults__ or (), caller, python_fn=fn)
+        self.functions[fn] = compiled
+        return compiled
+
+    @staticmethod
+    def function_symbol(fn: Any) -> str:
+        module = fn.__module__
+        return f"__torch__.{fn.__qualname__}" if module in ("__main__", None) else f"__torch__.{module}.{fn.__qualname__}"
+
+    def compile_method(self, info: ClassInfo, name: str, caller=None) -> CompiledFunction:
+        if name in info.methods and info.methods[name].func_op is not None:
+            return info.methods[name]
+        fn = info.python_method(name)
+        if getattr(fn, "_tsjit_modifier", None) == "unused":
+            compiled = CompiledFunction(f"{info.class_name}.{name}", name, [], self.return_type_of(fn))
+            compiled.extra["unused"] = True
+            return compiled
+        if name in info.methods or fn in self.compiling:
+            raise located(CompileError, f"function '{name}' is called recursively. Recursive calls are not supported",
+                          caller[1] if caller else None, self.call_chain)
+        parsed = parse_object(fn)
+        closure = dict(inspect.getclosurevars(fn).nonlocals) if fn.__closure__ else {}
+        symbol = self.unique_symbol(f"{info.class_name}.{name}")
+        info.defining = name == "__init__" and not info.is_module
+        try:
+            return self.compile_source(parsed, symbol, f"{info.python_class.__qualname__}.{name}", fn.__globals__,
+                                       closure, fn.__defaults__ or (), caller, self_info=info,
+                                       self_module=getattr(info, "module", None), python_fn=fn)
+        finally:
+            info.defining = False
+
+    # -- types ---------------------------------------------------------------------------------
+    def module_info(self, module: Any) -> ModuleInfo:
+        subs = {name: (self.module_info(m) if m is not None else None) for name, m in module._modules.items()}
+        info = ModuleInfo(module, class_name_of(type(module)), subs)
+        key = info.type_key() + tuple((n, s.class_name if s else None) for n, s in subs.items())
+        if key in self.module_infos:
+            return self.module_infos[key]
+        base = info.class_name
+        for n in itertools.count(1):
+            if info.class_name not in self.classes:
+                break
+            info.class_name = f"{base}___torch_mangle_{n}"
+        info.module = module
+        self.module_infos[key] = info
+        self.classes[info.class_name] = info
+        return info
+
+    def script_class(self, cls: type, caller=None) -> ClassInfo:
+        if cls in self.script_classes:
+            return self.script_classes[cls]
+        if cls.__bases__ != (object,):
+            raise located(CompileError, "TorchScript classes does not support inheritance yet. Please directly "
+                                        "inherit from 'object'.", caller[1] if caller else None, self.call_chain)
+        info = ClassInfo(cls, class_name_of(cls))
+        self.script_classes[cls] = info
+        self.classes[info.class_name] = info
+        if info.has_method("__init__"):
+            self.compile_method(info, "__init__", caller)
+        return info
+
+    def class_info(self, class_name: str) -> ClassInfo | None:
+        return self.classes.get(class_name)
+
+    def class_type_for(self, cls: type) -> Attribute | None:
+        """The ts type an annotation naming a Python class means (script class, NamedTuple)."""
+        if issubclass(cls, tuple) and hasattr(cls, "_fields"):
+            if cls not in self.namedtuples:
+                self.namedtuples[cls] = named_tuple_type(cls, lambda a: resolve_annotation(a, self.class_type_for))
+            return self.namedtuples[cls]
+        if cls in self.script_classes:
+            return ClassType(self.script_classes[cls].class_name)
+        import tsjit.nn as nn
+
+        if isinstance(cls, type) and not issubclass(cls, nn.Module) and cls.__module__ not in ("builtins", "typing"):
+            try:
+                return ClassType(self.script_class(cls).class_name)
+            except OSError:
+                return None
+        return None
+
+    def namedtuple_fields(self, t: TupleType) -> list[list[str]]:
+        fields = [list(cls._fields) for cls, tt in self.namedtuples.items() if tt == t]
+        if len(t.types.data) == 2:
+            fields.append(_MAX_MIN_FIELDS)
+        return fields
+
+    def return_type_of(self, fn: Any) -> Attribute:
+        ann = getattr(fn, "__annotations__", {}).get("return", inspect.Parameter.empty)
+        if ann is inspect.Parameter.empty:
+            return TensorType()
+        try:
+            return resolve_annotation(ann, self.class_type_for)
+        except NotAType:
+            return TensorType()
+
+    def register_python_function(self, fn: Any) -> str:
+        key = f"{fn.__module__}.{fn.__qualname__}"
+        self.python_functions[key] = fn
+        PYTHON_FUNCTIONS[key] = fn
+        return key
+
+    # -- names of the eager library ------------------------------------------------------------
+    def eager_key(self, obj: Any) -> str | None:
+        if self._eager_keys is None:
+            import tsjit
+            import tsjit.nn.functional as F
+
+            keys: dict[int, str] = {}
+            for prefix, ns in (("torch", tsjit), ("F", F)):
+                for name, value in vars(ns).items():
+                    if callable(value) and not isinstance(value, type) and not name.startswith("_"):
+                        keys[id(value)] = f"{prefix}.{name}"
+            self._eager_keys = keys
+        return self._eager_keys.get(id(obj))
+
+    @staticmethod
+    def eager_object(key: str) -> Any:
+        import tsjit
+        import tsjit.nn.functional as F
+
+        prefix, name = key.split(".", 1)
+        return getattr({"torch": tsjit, "F": F, "Tensor": tsjit.Tensor}[prefix], name)
+
+    def special_forms(self, compiler) -> dict:
+        """Calls compiled from their syntax rather than their values (annotate takes a type)."""
+        import tsjit
+        import tsjit.jit as jit
+
+        def annotate(node, hint):
+            t = compiler.annotation(node.args[0])
+            value = compiler.as_value(compiler.expr(node.args[1], hint=t), node.args[1], hint=t)
+            return value
+
+        def jit_isinstance(node, hint):
+            t = compiler.annotation(node.args[1])
+            return compiler.isinstance_value(node, compiler.expr(node.args[0]), PyObj(_TypeBox(t)))
+
+        forms = {
+            jit.annotate: annotate,
+            jit.is_scripting: lambda node, hint: PyConst(True),
+            jit.is_tracing: lambda node, hint: PyConst(False),
+            jit.isinstance: jit_isinstance,
+        }
+        for name in ("no_grad", "enable_grad", "inference_mode", "set_grad_enabled"):
+            if hasattr(tsjit, name):
+                forms[getattr(tsjit, name)] = lambda node, hint: PyObj(NullContext())
+        if hasattr(jit, "strict_fusion"):
+            forms[jit.strict_fusion] = lambda node, hint: PyObj(NullContext())
+        return forms
+
+
+class _TypeBox:
+    """A ts type standing where isinstance expects a Python type."""
+
+    def __init__(self, t: Attribute):
+        self.t = t
+
+
+#: @ignore'd Python functions called from compiled code, by key (the numpy backend calls them).
+PYTHON_FUNCTIONS: dict[str, Any] = {}

@@ -1,0 +1,218 @@
+"""One Python function (or method) -> one `func.func` of ts IR: the ast.NodeVisitor of `script`.
+
+The visitor is split by concern into mixins (statements, expressions, operators, calls,
+targets, tensor calls, modules); this file holds its state, the signature, and the helpers
+every part uses (errors with source excerpts, names of values, constants).
+"""
+from __future__ import annotations
+
+import ast
+import inspect
+from dataclasses import dataclass, field
+from typing import Any
+
+from xdsl.dialects import func
+from xdsl.dialects.builtin import FunctionType, StringAttr
+from xdsl.ir import Attribute, Block, Region, SSAValue
+
+from tsjit.dialects.ts.constant import DeviceAttr
+from tsjit.dialects.ts.types import ClassType, StrType, TensorType
+from tsjit.frontend.script.calls import CallCompiler
+from tsjit.frontend.script.errors import UNSUPPORTED_NODES, CompileError, NotSupportedError, UnsupportedNodeError, located
+from tsjit.frontend.script.expressions import ExpressionCompiler
+from tsjit.frontend.script.ir_builder import IRBuilder
+from tsjit.frontend.script.module_access import ModuleAccessCompiler
+from tsjit.frontend.script.operators import OperatorCompiler
+from tsjit.frontend.script.scope import Scope
+from tsjit.frontend.script.source import ParsedSource
+from tsjit.frontend.script.statements import StatementCompiler
+from tsjit.frontend.script.targets import TargetCompiler
+from tsjit.frontend.script.tensor_calls import TensorCallCompiler
+from tsjit.frontend.script.type_annotations import NotAType, resolve_annotation
+from tsjit.frontend.script.values import ModuleRef
+
+
+@dataclass
+class Param:
+    name: str
+    type: Attribute
+    default: Any = inspect.Parameter.empty
+
+
+@dataclass
+class CompiledFunction:
+    """A compiled function's symbol, IR and Python-level signature (for calls and `.schema`)."""
+
+    name: str  # symbol of the func.func
+    qualname: str  # Python name, for messages
+    params: list[Param]
+    return_type: Attribute
+    func_op: func.FuncOp | None = None
+    python_return: Any = None  # the return annotation object (NamedTuple results are rebuilt)
+    method_of: str | None = None  # class name for methods (params exclude self)
+    extra: dict = field(default_factory=dict)
+
+
+class FunctionCompiler(StatementCompiler, ExpressionCompiler, OperatorCompiler, CallCompiler, TargetCompiler,
+                       TensorCallCompiler, ModuleAccessCompiler):
+    def __init__(self, cu, src: ParsedSource, symbol: str, qualname: str, globals_: dict, closure: dict,
+                 self_info: Any = None, self_module: Any = None):
+        self.cu, self.src, self.symbol, self.qualname = cu, src, symbol, qualname
+        self.globals, self.closure = globals_, closure
+        self.self_info, self.self_module = self_info, self_module
+        self.scope = Scope()
+        self.builder = IRBuilder(Block())
+        self.loops: list[str] = []
+        self.return_type: Attribute | None = None
+        self.declared_return: Attribute | None = None
+
+    # -- the whole function --------------------------------------------------------------------
+    def signature(self, defaults: tuple = ()) -> tuple[list[Param], Attribute | None]:
+        node = self.src.node
+        a = node.args
+        if a.vararg or a.kwarg or a.kwonlyargs or a.posonlyargs:
+            self.error(node, "Compiled functions can't take variable number of arguments or use keyword-only "
+                             "arguments with defaults", NotSupportedError)
+        names = [arg for arg in a.args]
+        if self.self_info is not None:
+            names = names[1:]
+        params = []
+        first_default = len(names) - len(defaults)
+        for i, arg in enumerate(names):
+            t = self.annotation(arg.annotation) if arg.annotation is not None else TensorType()
+            default = defaults[i - first_default] if i >= first_default else inspect.Parameter.empty
+            params.append(Param(arg.arg, t, default))
+        ret = self.annotation(node.returns) if node.returns is not None else None
+        return params, ret
+
+    def compile(self, params: list[Param], declared_return: Attribute | None) -> func.FuncOp:
+        node = self.src.node
+        self.declared_return = declared_return
+        self_types = [ClassType(self.self_info.class_name)] if self.self_info is not None else []
+        arg_types = self_types + [p.type for p in params]
+        block = Block(arg_types=arg_types)
+        self.builder.block = block
+        args = list(block.args)
+        if self.self_info is not None:
+            self_arg = args.pop(0)
+            self.name_value(self_arg, "self")
+            self.scope.set("self", ModuleRef(self.self_module, self_arg, self.self_info)
+                           if self.self_info.is_module else self_arg)
+        for p, arg in zip(params, args):
+            self.name_value(arg, p.name)
+            self.scope.set(p.name, arg)
+        self.compile_block(node.body)
+        result = self.finish_body(node)
+        self.at(node)
+        block.add_op(func.ReturnOp(result))
+        ftype = FunctionType.from_lists(arg_types, [result.type])
+        return func.FuncOp(self.symbol, ftype, Region([block]))
+
+    # -- helpers shared by the mixins ----------------------------------------------------------
+    def at(self, node: ast.AST) -> None:
+        if hasattr(node, "lineno"):
+            self.current = node
+            r = self.src.range(node)
+            self.builder.location = f"{r.filename}:{r.line}:{r.col + 1}"
+
+    def error(self, node: ast.AST | None, message: str, cls: type[Exception] = CompileError):
+        where = self.src.range(node) if node is not None and hasattr(node, "lineno") else None
+        raise located(cls, message, where, self.cu.call_chain)
+
+    def unsupported(self, node: ast.AST, what: str | None = None):
+        if what is None and type(node) in UNSUPPORTED_NODES:
+            cls, message = UNSUPPORTED_NODES[type(node)]
+            self.error(node, message, cls)
+        self.error(node, f"{what or type(node).__name__} aren't supported", UnsupportedNodeError
+                   if what is None else NotSupportedError)
+
+    def annotation(self, node: ast.expr) -> Attribute:
+        try:
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                obj = eval(node.value, self.globals, dict(self.closure))  # noqa: S307 - annotations are code
+            else:
+                obj = eval(compile(ast.Expression(node), "<annotation>", "eval"), self.globals, dict(self.closure))
+        except Exception as e:  # noqa: BLE001
+            self.error(node, f"Unknown type annotation: '{ast.unparse(node)}' ({e})")
+        return self.resolve_type(node, obj)
+
+    def resolve_type(self, node: ast.AST, obj: Any) -> Attribute:
+        if hasattr(obj, "t") and type(obj).__name__ == "_TypeBox":
+            return obj.t
+        try:
+            return resolve_annotation(obj, self.cu.class_type_for)
+        except NotAType as e:
+            self.error(node, str(e))
+
+    def name_value(self, value: SSAValue, name: str) -> None:
+        if isinstance(value, SSAValue) and value.name_hint is None and not name.startswith("$"):
+            try:
+                value.name_hint = name
+            except ValueError:
+                pass
+
+    def type_name(self, t: Attribute | None) -> str:
+        if t is None:
+            return "None"
+        try:
+            from tsjit.printer.type_names import type_name
+
+            return type_name(t)
+        except Exception:  # noqa: BLE001 - printing must never hide the real error
+            return str(t)
+
+    def str_attr(self, s: str) -> StringAttr:
+        return StringAttr(s)
+
+    def device_attr(self, s: str) -> DeviceAttr:
+        return DeviceAttr(s)
+
+    @staticmethod
+    def is_dtype(v: Any) -> bool:
+        import tsjit
+
+        return isinstance(v, getattr(tsjit, "dtype", ()))
+
+    @staticmethod
+    def is_device(v: Any) -> bool:
+        import tsjit
+
+        return isinstance(v, getattr(tsjit, "device", ()))
+
+    def eager_key(self, obj: Any) -> str | None:
+        return self.cu.eager_key(obj)
+
+    def eager(self, key: str) -> Any:
+        return self.cu.eager_object(key)
+
+    def is_null_context(self, ctx: Any) -> bool:
+        """`with torch.no_grad():` and friends change nothing in compiled code."""
+        if isinstance(ctx, PyObjLike) and getattr(ctx.obj, "_tsjit_null_context", False):
+            return True
+        return False
+
+    def special_forms(self) -> dict:
+        return self.cu.special_forms(self)
+
+    def exception_of(self, exc: ast.expr) -> tuple[str, SSAValue | None]:
+        """`ValueError("msg")` -> ("builtins.ValueError", msg value)."""
+        call = exc if isinstance(exc, ast.Call) else None
+        target = self.expr(call.func if call else exc)
+        obj = getattr(target, "obj", None)
+        if not (isinstance(obj, type) and issubclass(obj, BaseException)):
+            self.error(exc, "exceptions must derive from BaseException")
+        name = obj.__name__ if obj is AssertionError else f"{obj.__module__}.{obj.__qualname__}"
+        message = None
+        if call is not None and call.args:
+            parts = [self.value(a) for a in call.args]
+            if len(parts) == 1 and isinstance(parts[0].type, StrType):
+                message = parts[0]
+            else:  # several arguments print as Python would: "a, b"
+                fmt = self.builder.const(", ".join(["{}"] * len(parts)))
+                message = self.builder.op("str.format", [fmt, *parts], [StrType()]).results[0]
+        return name, message
+
+
+from tsjit.frontend.script.values import PyObj as PyObjLike  # noqa: E402
+
+_ = ClassType

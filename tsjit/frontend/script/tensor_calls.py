@@ -1,0 +1,250 @@
+"""Calls of torch functions, Tensor methods and nn.functional -> ts tensor ops.
+
+The eager library is the single source of each function's Python signature: a call in
+scripted code is bound with `inspect.signature` of the eager function (so defaults and
+keyword names agree by construction), then its arguments are matched by name to the
+operands of the ts op's schema. Most names need no entry here: `torch.relu`, `Tensor.relu`
+and `F.relu` all become `ts.relu`. SPECS lists the exceptions; OVERLOADS picks among ts ops
+by the argument types, as TorchScript's overload resolution does.
+"""
+from __future__ import annotations
+
+import ast
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from tsjit.dialects.ts.tensor_ops import TENSOR_OP_CLASSES
+from tsjit.dialects.ts.types import IntType, ListType, TensorType, TupleType
+from tsjit.frontend.script.values import PyConst, SugaredTuple, is_ir
+
+
+@dataclass(frozen=True)
+class OpSpec:
+    """How a Python call maps onto `ts.<op>`."""
+
+    op: str
+    rename: dict = field(default_factory=dict)  # schema operand -> Python parameter
+    fixed: dict = field(default_factory=dict)  # schema operand -> constant
+    ndim: int = 0  # an int given for an int[] operand is repeated ndim times (stride=2 -> [2, 2])
+    ignore: tuple = ()  # Python parameters without an operand (must keep their default)
+    prepare: Callable[[dict], None] | None = None  # derives operands from others (stride=None -> kernel)
+
+
+def _stride_defaults_to_kernel(args: dict) -> None:
+    if isinstance(args.get("stride"), PyConst) and args["stride"].value is None or args.get("stride") is None:
+        args["stride"] = args["kernel_size"]
+    if isinstance(args.get("stride"), PyConst) and args["stride"].value == ():
+        args["stride"] = args["kernel_size"]
+
+
+def _embedding(args: dict) -> None:
+    if isinstance(args.get("padding_idx"), PyConst) and args["padding_idx"].value is None:
+        args["padding_idx"] = PyConst(-1)
+
+
+def _unbiased(args: dict) -> None:
+    unbiased = args.pop("unbiased", None)
+    if isinstance(unbiased, PyConst) and unbiased.value is not None:
+        args["correction"] = PyConst(1 if unbiased.value else 0)
+
+
+_POOL2 = dict(ndim=2, prepare=_stride_defaults_to_kernel)
+_CONV = ("(input)",)
+
+#: Keys are "torch.<name>", "Tensor.<name>" or "F.<name>"; anything absent maps to `ts.<name>`.
+SPECS: dict[str, OpSpec] = {
+    "F.conv1d": OpSpec("conv1d", ndim=1),
+    "F.conv2d": OpSpec("conv2d", ndim=2),
+    "torch.conv2d": OpSpec("conv2d", ndim=2),
+    "F.conv_transpose2d": OpSpec("conv_transpose2d", ndim=2),
+    "F.max_pool1d": OpSpec("max_pool1d", ndim=1, prepare=_stride_defaults_to_kernel, ignore=("return_indices",)),
+    "F.max_pool2d": OpSpec("max_pool2d", ignore=("return_indices",), **_POOL2),
+    "F.avg_pool2d": OpSpec("avg_pool2d", **_POOL2),
+    "F.adaptive_avg_pool2d": OpSpec("adaptive_avg_pool2d", ndim=2),
+    "F.adaptive_max_pool2d": OpSpec("adaptive_max_pool2d", ndim=2, ignore=("return_indices",)),
+    "F.batch_norm": OpSpec("batch_norm", fixed={"cudnn_enabled": False}),
+    "F.layer_norm": OpSpec("layer_norm", fixed={"cudnn_enable": False}),
+    "F.group_norm": OpSpec("group_norm", fixed={"cudnn_enabled": False}),
+    "F.dropout": OpSpec("dropout", rename={"train": "training"}, ignore=("inplace",)),
+    "torch.dropout": OpSpec("dropout"),
+    "F.embedding": OpSpec("embedding", rename={"indices": "input"}, prepare=_embedding,
+                          ignore=("max_norm", "norm_type", "scale_grad_by_freq", "sparse")),
+    "F.elu": OpSpec("elu", fixed={"scale": 1.0, "input_scale": 1.0}, ignore=("inplace",)),
+    "F.leaky_relu": OpSpec("leaky_relu", ignore=("inplace",)),
+    "F.hardtanh": OpSpec("hardtanh", ignore=("inplace",)),
+    "F.relu6": OpSpec("relu6", ignore=("inplace",)),
+    "F.silu": OpSpec("silu", ignore=("inplace",)),
+    "F.hardswish": OpSpec("hardswish", ignore=("inplace",)),
+    "F.hardsigmoid": OpSpec("hardsigmoid", ignore=("inplace",)),
+    "F.mish": OpSpec("mish", ignore=("inplace",)),
+    "F.threshold": OpSpec("threshold", ignore=("inplace",)),
+    "F.softmax": OpSpec("softmax", ignore=("_stacklevel",)),
+    "F.log_softmax": OpSpec("log_softmax", ignore=("_stacklevel",)),
+    "Tensor.var": OpSpec("var", prepare=_unbiased),
+    "Tensor.std": OpSpec("std", prepare=_unbiased),
+    "torch.var": OpSpec("var", prepare=_unbiased),
+    "torch.std": OpSpec("std", prepare=_unbiased),
+    "Tensor.view": OpSpec("view", rename={"size": "shape"}),
+    "Tensor.expand": OpSpec("expand", rename={"size": "sizes"}, fixed={"implicit": False}),
+    "Tensor.repeat": OpSpec("repeat", rename={"repeats": "sizes"}),
+    "Tensor.type_as": OpSpec("type_as"),
+    "Tensor.masked_fill_": OpSpec("masked_fill_"),
+    "torch.full": OpSpec("full", ignore=("device", "requires_grad", "layout", "pin_memory")),
+    "Tensor.zero_": OpSpec("zero_"),
+}
+_FACTORY_IGNORED = ("device", "requires_grad", "layout", "pin_memory", "memory_format", "out", "generator")
+
+
+@cache
+def signature(fn: Any) -> inspect.Signature | None:
+    try:
+        return inspect.signature(fn)
+    except (TypeError, ValueError):
+        return None
+
+
+class TensorCallCompiler:
+    """Mixin of FunctionCompiler: binding a call to an eager function and emitting its ts op."""
+
+    def call_tensor_op(self, node: ast.AST, key: str, fn: Any, args: list, kwargs: dict, receiver: Any = None):
+        name = key.split(".", 1)[1]
+        overload = OVERLOADS.get(name)
+        if overload is not None:
+            result = overload(self, node, key, args if receiver is None else [receiver, *args], kwargs)
+            if result is not NotImplemented:
+                return result
+        spec = SPECS.get(key) or OpSpec(name)
+        if spec.op not in TENSOR_OP_CLASSES:
+            self.error(node, f"'{key.replace('Tensor.', 'Tensor.').replace('F.', 'torch.nn.functional.')}' is not "
+                             "supported in TorchScript by tsjit yet")
+        return self.emit_bound(node, spec, fn, args if receiver is None else [receiver, *args], kwargs, key)
+
+    def bind(self, node: ast.AST, fn: Any, args: list, kwargs: dict, key: str) -> dict:
+        sig = signature(fn)
+        if sig is None:
+            self.error(node, f"cannot read the signature of {key}")
+        try:
+            bound = sig.bind(*args, **kwargs)
+        except TypeError as e:
+            self.error(node, f"Arguments for call are not valid: {key}{sig}: {e}")
+        values: dict[str, Any] = {}
+        for pname, param in sig.parameters.items():
+            if pname in bound.arguments:
+                v = bound.arguments[pname]
+                if param.kind is inspect.Parameter.VAR_POSITIONAL:
+                    v = self.varargs_list(node, list(v))
+                elif param.kind is inspect.Parameter.VAR_KEYWORD:
+                    values.update(v)
+                    continue
+                values[pname] = v
+            elif param.default is not inspect.Parameter.empty:
+                values[pname] = PyConst(param.default)
+        if "self" in values:
+            values.setdefault("input", values.pop("self"))
+        return values
+
+    def varargs_list(self, node: ast.AST, items: list) -> Any:
+        """`x.view(2, 3)` and `x.view((2, 3))` / `x.view(shape)` mean the same."""
+        if len(items) == 1:
+            only = items[0]
+            if isinstance(only, PyConst) and isinstance(only.value, tuple | list):
+                return PyConst(tuple(only.value))
+            if is_ir(only) and isinstance(only.type, ListType | TupleType):
+                return only
+            if isinstance(only, SugaredTuple):
+                return only
+        if all(isinstance(i, PyConst) for i in items):
+            return PyConst(tuple(i.value for i in items))
+        return SugaredTuple(items)
+
+    def emit_bound(self, node: ast.AST, spec: OpSpec, fn: Any, args: list, kwargs: dict, key: str):
+        values = self.bind(node, fn, args, kwargs, key)
+        if spec.prepare is not None:
+            spec.prepare(values)
+        cls = TENSOR_OP_CLASSES[spec.op]
+        operands, used = [], set()
+        for arg in cls.SCHEMA.args:
+            source = spec.rename.get(arg.name, arg.name)
+            if arg.name in spec.fixed:
+                value = PyConst(spec.fixed[arg.name])
+            elif source in values:
+                value = values[source]
+                used.add(source)
+            elif arg.kind.endswith("?"):
+                value = PyConst(None)
+            else:
+                self.error(node, f"{key} has no argument for operand '{arg.name}' of ts.{spec.op}")
+            operands.append(self.coerce(node, value, arg.kind, arg.name, spec, cls))
+        for pname, value in values.items():
+            if pname in used or pname in ("out",):
+                continue
+            default = signature(fn).parameters.get(pname)
+            default = default.default if default is not None else inspect.Parameter.empty
+            if isinstance(value, PyConst) and (value.value == default or value.value in (None, False)):
+                continue
+            if pname in spec.ignore or pname in _FACTORY_IGNORED:
+                if pname in ("inplace",) or not (isinstance(value, PyConst)):
+                    self.error(node, f"argument '{pname}' of {key} is not supported by tsjit's script")
+                continue
+            self.error(node, f"argument '{pname}' of {key} is not supported by tsjit's script")
+        results = self.builder.op(spec.op, operands).results
+        return results[0] if len(results) == 1 else self.builder.op(
+            "tuple.construct", list(results), [TupleType([r.type for r in results])]).results[0]
+
+    def coerce(self, node: ast.AST, value: Any, kind: str, what: str, spec: OpSpec | None = None, cls=None):
+        """A call argument as an operand of schema kind `kind` (an error names what was expected)."""
+        from tsjit.dialects.ts.schema import KINDS
+
+        optional = kind.endswith("?")
+        base = kind[:-1] if optional else kind
+        if isinstance(value, PyConst) and value.value is None:
+            if optional:
+                return self.builder.none()
+        if base == "int[]":
+            value = self.int_list(node, value, spec.ndim if spec else 0)
+        elif base == "Tensor[]" or base == "Tensor?[]":
+            if isinstance(value, SugaredTuple):
+                items = [self.as_value(v, node) for v in value.items]
+                value = self.builder.op("list.construct", items, [ListType(TensorType())]).results[0]
+            elif is_ir(value) and isinstance(value.type, TupleType):
+                items = self.unpack_tuple(value)
+                value = self.builder.op("list.construct", items, [ListType(items[0].type if items else
+                                                                            TensorType())]).results[0]
+        elif base == "float" and isinstance(value, PyConst) and isinstance(value.value, int):
+            value = PyConst(float(value.value))
+        elif base == "str" and isinstance(value, PyConst) and not isinstance(value.value, str):
+            pass
+        v = self.as_value(value, node, hint=None)
+        if base == "float" and isinstance(v.type, IntType):
+            v = self.builder.value("scalar.float", v)
+        if not KINDS[kind](v.type):
+            schema = f"ts.{cls.SCHEMA and cls.name[3:]}{cls.SCHEMA}" if cls is not None else kind
+            self.error(node, f"Arguments for call are not valid.\nThe following variants are available:\n  \n  "
+                             f"{schema}:\n  Expected a value of type '{kind.replace('|', ' or ')}' for argument "
+                             f"'{what}' but instead found type '{self.type_name(v.type)}'.\n\nThe original call is")
+        return v
+
+    def int_list(self, node: ast.AST, value: Any, ndim: int) -> Any:
+        if isinstance(value, PyConst):
+            v = value.value
+            if isinstance(v, int) and not isinstance(v, bool):
+                return self.builder.const([v] * max(ndim, 1), ListType(IntType()))
+            if isinstance(v, tuple | list):
+                return self.builder.const(list(v), ListType(IntType()))
+        if isinstance(value, SugaredTuple):
+            items = [self.as_value(v, node) for v in value.items]
+            return self.builder.op("list.construct", items, [ListType(IntType())]).results[0]
+        if is_ir(value):
+            if isinstance(value.type, IntType):
+                items = [value] * max(ndim, 1)
+                return self.builder.op("list.construct", items, [ListType(IntType())]).results[0]
+            if isinstance(value.type, TupleType):
+                items = self.unpack_tuple(value)
+                return self.builder.op("list.construct", items, [ListType(IntType())]).results[0]
+        return value
+
+
+from tsjit.frontend.script.overloads import OVERLOADS  # noqa: E402

@@ -1,0 +1,26 @@
+"""`tsjit.jit`: TorchScript's torch.jit API (script, decorators, ScriptModule, ...)."""
+from tsjit.frontend.script.errors import CompileError, FrontendError, NotSupportedError, UnsupportedNodeError
+from tsjit.jit.decorators import (
+    Attribute,
+    Final,
+    annotate,
+    export,
+    ignore,
+    interface,
+    is_scripting,
+    is_tracing,
+    isinstance,
+    strict_fusion,
+    unused,
+)
+from tsjit.jit.script import CompilationUnit, ScriptClass, script
+from tsjit.jit.script_function import ScriptFunction
+from tsjit.jit.script_module import ScriptMethod, ScriptModule
+from tsjit.runtime import Error, Future
+
+__all__ = [
+    "Attribute", "CompilationUnit", "CompileError", "Error", "Final", "FrontendError", "Future",
+    "NotSupportedError", "ScriptClass", "ScriptFunction", "ScriptMethod", "ScriptModule", "UnsupportedNodeError",
+    "annotate", "export", "ignore", "interface", "is_scripting", "is_tracing", "isinstance", "script",
+    "strict_fusion", "unused",
+]

@@ -1,0 +1,162 @@
+"""`tsjit.script` (= tsjit.jit.script) and `CompilationUnit(source)`."""
+from __future__ import annotations
+
+import inspect
+import itertools
+import linecache
+import os
+from typing import Any
+
+from tsjit.frontend.script.compilation_unit import CompilationUnit as _Unit
+from tsjit.jit.script_function import ScriptFunction
+from tsjit.jit.script_module import ScriptModule
+
+#: Everything scripted in this process shares one unit, as TorchScript's global CU.
+GLOBAL_UNIT = _Unit()
+
+
+def disabled() -> bool:
+    """TSJIT_DISABLE=1 (our PYTORCH_JIT=0): script and trace return their argument unchanged."""
+    return os.environ.get("TSJIT_DISABLE", "0").lower() in ("1", "true", "yes", "1v")
+
+
+def script(obj: Any, optimize: Any = None, _frames_up: int = 0, _rcb: Any = None, example_inputs: Any = None):
+    """Compile a function, an nn.Module (forward, @export methods and all they reach) or a class."""
+    if disabled():
+        return obj
+    if isinstance(obj, ScriptModule | ScriptFunction | ScriptClass):
+        return obj
+    import tsjit.nn as nn
+
+    unit = GLOBAL_UNIT
+    if isinstance(obj, nn.Module):
+        if hasattr(obj, "__prepare_scriptable__"):
+            obj = obj.__prepare_scriptable__()
+        info = unit.module_info(obj)
+        _compile_roots(unit, obj, info)
+        unit.finalize()
+        unit.program.invalidate()
+        return ScriptModule(unit, info, obj)
+    if isinstance(obj, type):
+        if issubclass(obj, nn.Module):
+            raise RuntimeError(f"Type '{obj.__name__}' cannot be compiled since it inherits from nn.Module, pass an "
+                               "instance instead")
+        info = unit.script_class(obj)
+        for name in dir(obj):
+            if info.has_method(name) and not name.startswith("__"):
+                unit.compile_method(info, name)
+        unit.finalize()
+        unit.program.invalidate()
+        return ScriptClass(unit, info)
+    if isinstance(obj, dict | list):
+        return obj
+    if not callable(obj):
+        raise RuntimeError(f"Cannot script an object of type {type(obj).__name__}")
+    cached = getattr(obj, "_tsjit_script_function", None)
+    if cached is not None:
+        return cached
+    compiled = unit.compile_callable(obj)
+    if compiled is None:
+        raise RuntimeError(f"Cannot script {obj!r}: not a Python function")
+    unit.finalize()
+    unit.program.invalidate()
+    fn = ScriptFunction(unit, compiled, obj)
+    try:
+        obj._tsjit_script_function = fn
+    except AttributeError:
+        pass
+    return fn
+
+
+def _compile_roots(unit: _Unit, module: Any, info) -> None:
+    """forward and @export methods of the module and, recursively, of its submodules."""
+    for name, sub in module._modules.items():
+        if sub is not None:
+            _compile_roots(unit, sub, info.submodules[name])
+    for name in ["forward", *info.exported]:
+        if info.has_method(name) and name not in info.methods:
+            unit.compile_method(info, name)
+
+
+class ScriptClass:
+    """A scripted class: calling it constructs an object whose methods run compiled."""
+
+    def __init__(self, unit: _Unit, info):
+        self._unit, self._info = unit, info
+        self.__name__ = info.python_class.__name__
+
+    def __call__(self, *args: Any, **kwargs: Any):
+        from tsjit.jit.values import to_runtime
+        from tsjit.runtime import ScriptObject
+
+        obj = ScriptObject(self._info.class_name)
+        if "__init__" in self._info.methods:
+            init = self._unit.program.method(self._info.class_name, "__init__")
+            from tsjit.jit.script_function import bind
+
+            init(obj, *[to_runtime(a) for a in bind(self._info.methods["__init__"], args, kwargs)])
+        return ScriptClassObject(self, obj)
+
+
+class ScriptClassObject:
+    def __init__(self, cls: ScriptClass, obj):
+        self.__dict__.update(_cls=cls, _c=obj)
+
+    def __getattr__(self, name: str):
+        from tsjit.jit.values import from_runtime, to_runtime
+
+        info = self._cls._info
+        if name in info.methods:
+            fn = self._cls._unit.program.method(info.class_name, name)
+            from tsjit.jit.script_function import bind
+
+            return lambda *a, **k: from_runtime(fn(self._c, *[to_runtime(v) for v in bind(info.methods[name], a, k)]))
+        if hasattr(self._c, name):
+            return from_runtime(getattr(self._c, name))
+        raise AttributeError(name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        from tsjit.jit.values import to_runtime
+
+        setattr(self._c, name, to_runtime(value))
+
+
+_SOURCE_IDS = itertools.count()
+
+
+class CompilationUnit:
+    """Compiles TorchScript source text; its functions become attributes (`cu.foo(x)`)."""
+
+    def __init__(self, lang: str | None = None, _frames_up: int = 0):
+        self._unit = _Unit()
+        self._functions: dict[str, ScriptFunction] = {}
+        if lang is not None:
+            self.define(lang)
+
+    def define(self, src: str) -> None:
+        import math
+        import typing
+
+        import tsjit
+
+        filename = f"<tsjit-compilation-unit-{next(_SOURCE_IDS)}>"
+        linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
+        namespace: dict[str, Any] = {"torch": tsjit, "tsjit": tsjit, "Tensor": tsjit.Tensor, "math": math,
+                                     **{n: getattr(typing, n) for n in ("List", "Dict", "Tuple", "Optional",
+                                                                        "Union", "Any", "Final", "NamedTuple")}}
+        exec(compile(src, filename, "exec"), namespace)  # noqa: S102 - TorchScript source is code by definition
+        for name, value in list(namespace.items()):
+            if inspect.isfunction(value) and value.__code__.co_filename == filename:
+                compiled = self._unit.compile_callable(value)
+                self._functions[name] = ScriptFunction(self._unit, compiled, value)
+        self._unit.finalize()
+        self._unit.program.invalidate()
+
+    def __getattr__(self, name: str) -> ScriptFunction:
+        functions = self.__dict__.get("_functions", {})
+        if name in functions:
+            return functions[name]
+        raise AttributeError(f"CompilationUnit has no function '{name}'")
+
+    def find_function(self, name: str) -> ScriptFunction | None:
+        return self._functions.get(name)

@@ -1,0 +1,92 @@
+"""`ScriptFunction`: a compiled function, callable from Python, with `.graph`, `.code`, `.schema`."""
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+from tsjit.jit.values import converter_in, converter_out, to_runtime
+
+
+class ScriptFunction:
+    def __init__(self, cu, compiled, python_fn: Any = None):
+        self._cu, self._compiled, self._python_fn = cu, compiled, python_fn
+        self._fn = None
+        self._in = [converter_in(p.type) for p in compiled.params]
+        self._out = converter_out(compiled.return_type, compiled.python_return)
+        self.__name__ = self.name
+        self.__doc__ = getattr(python_fn, "__doc__", None)
+        if python_fn is not None:
+            python_fn._tsjit_compiled = compiled
+
+    @property
+    def name(self) -> str:
+        return self._compiled.qualname.rsplit(".", 1)[-1]
+
+    @property
+    def qualified_name(self) -> str:
+        return self._compiled.name
+
+    @property
+    def graph(self) -> str:
+        """The ts IR of the function, as text."""
+        return str(self._compiled.func_op)
+
+    @property
+    def code(self) -> str:
+        from tsjit.printer import function_code
+
+        return function_code(self._compiled.func_op, self.name)
+
+    @property
+    def schema(self) -> str:
+        return schema_of(self._compiled, self.name)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        fn = self._fn
+        if fn is None:
+            fn = self._fn = self._cu.program.function(self._compiled.name)
+        if kwargs or len(args) != len(self._in):
+            args = bind(self._compiled, args, kwargs)
+        return self._out(fn(*[c(a) for c, a in zip(self._in, args)]))
+
+    def __repr__(self) -> str:
+        return f"<tsjit.jit.ScriptFunction object {self.qualified_name}>"
+
+
+def bind(compiled, args: tuple, kwargs: dict) -> list:
+    """Positional values for every parameter, defaults filled in, as Python would bind them."""
+    params = compiled.params
+    if len(args) > len(params):
+        raise RuntimeError(f"{compiled.qualname}() expected at most {len(params)} argument(s) but received "
+                           f"{len(args)} argument(s).")
+    values = list(args)
+    for p in params[len(args):]:
+        if p.name in kwargs:
+            values.append(kwargs.pop(p.name))
+        elif p.default is not inspect.Parameter.empty:
+            values.append(p.default)
+        else:
+            raise RuntimeError(f"{compiled.qualname}() is missing value for argument '{p.name}'.")
+    if kwargs:
+        raise RuntimeError(f"{compiled.qualname}() got an unexpected keyword argument '{next(iter(kwargs))}'.")
+    return values
+
+
+def schema_of(compiled, name: str) -> str:
+    from tsjit.printer import schema_type_name
+
+    parts = []
+    for p in compiled.params:
+        default = "" if p.default is inspect.Parameter.empty else f"={_default_text(p.default)}"
+        parts.append(f"{schema_type_name(p.type)} {p.name}{default}")
+    return f"{name}({', '.join(parts)}) -> {schema_type_name(compiled.return_type)}"
+
+
+def _default_text(v: Any) -> str:
+    if isinstance(v, bool):
+        return "True" if v else "False"
+    if v is None:
+        return "None"
+    if isinstance(v, str):
+        return repr(v).replace("'", '"')
+    return repr(to_runtime(v))

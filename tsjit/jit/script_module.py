@@ -1,0 +1,193 @@
+"""`ScriptModule`: a scripted nn.Module whose state lives in a run-time ScriptObject.
+
+Its attribute slots hold what compiled code reads and writes (ndarrays for tensors), shared
+with the original module's parameters and buffers (same arrays, as scripting shares storage
+in TorchScript). Reading and setting attributes, submodules, state_dict and train/eval work
+as on the eager module; methods run compiled on the numpy backend.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+from tsjit.jit.script_function import bind, schema_of
+from tsjit.jit.values import converter_in, converter_out, from_runtime, to_runtime
+from tsjit.nn.modules.module import Module
+from tsjit.runtime import ScriptObject
+
+
+class ScriptMethod:
+    """A compiled method bound to its module's object."""
+
+    def __init__(self, module: ScriptModule, compiled):
+        self._module, self._compiled = module, compiled
+        self._fn = None
+        self._in = [converter_in(p.type) for p in compiled.params]
+        self._out = converter_out(compiled.return_type, compiled.python_return)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        fn = self._fn
+        if fn is None:
+            cu = self._module._cu
+            fn = self._fn = cu.program.method(self._compiled.method_of, self._compiled.qualname.rsplit(".", 1)[-1])
+        if kwargs or len(args) != len(self._in):
+            args = bind(self._compiled, args, kwargs)
+        return self._out(fn(self._module._c, *[c(a) for c, a in zip(self._in, args)]))
+
+    @property
+    def graph(self) -> str:
+        return str(self._compiled.func_op)
+
+    @property
+    def code(self) -> str:
+        from tsjit.printer import function_code
+
+        return function_code(self._compiled.func_op, self.name)
+
+    @property
+    def schema(self) -> str:
+        return schema_of(self._compiled, self.name)
+
+    @property
+    def name(self) -> str:
+        return self._compiled.qualname.rsplit(".", 1)[-1]
+
+
+class ScriptModule(Module):
+    """What `tsjit.script(module)` returns (TorchScript's RecursiveScriptModule)."""
+
+    def __init__(self, cu, info, original: Module):
+        d = self.__dict__
+        d["_cu"], d["_info"], d["original_name"] = cu, info, type(original).__name__
+        d["_parameters"] = OrderedDict(original._parameters)
+        d["_buffers"] = OrderedDict(original._buffers)
+        d["_non_persistent_buffers_set"] = set(getattr(original, "_non_persistent_buffers_set", ()))
+        d["_modules"] = OrderedDict((name, ScriptModule(cu, info.submodules[name], sub) if sub is not None else None)
+                                    for name, sub in original._modules.items())
+        d["_forward_hooks"], d["_forward_pre_hooks"] = OrderedDict(), OrderedDict()
+        d["_methods"] = {}
+        slots: dict[str, Any] = {}
+        for name, (kind, _) in info.attrs.items():
+            if kind in ("parameter", "buffer"):
+                t = (d["_parameters"] if kind == "parameter" else d["_buffers"])[name]
+                slots[name] = None if t is None else t._data
+            elif kind == "module":
+                sub = d["_modules"][name]
+                slots[name] = None if sub is None else sub._c
+            else:
+                slots[name] = to_runtime(getattr(original, name))
+        d["_c"] = ScriptObject(info.class_name, slots)
+
+    # -- calling -------------------------------------------------------------------------------
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.forward(*args, **kwargs)
+
+    def _method(self, name: str) -> ScriptMethod | None:
+        methods = self.__dict__["_methods"]
+        if name not in methods:
+            compiled = self._info.methods.get(name)
+            if compiled is None or compiled.func_op is None:
+                return None
+            methods[name] = ScriptMethod(self, compiled)
+        return methods[name]
+
+    # -- attributes ----------------------------------------------------------------------------
+    def __getattr__(self, name: str) -> Any:
+        d = self.__dict__
+        info = d["_info"]
+        if name in info.methods:
+            method = self._method(name)
+            if method is not None:
+                return method
+        if name in info.attrs:
+            kind = info.attrs[name][0]
+            if kind in ("parameter", "buffer"):
+                self._sync(name, kind)
+                return (d["_parameters"] if kind == "parameter" else d["_buffers"])[name]
+            if kind == "module":
+                return d["_modules"][name]
+            return from_runtime(getattr(d["_c"], name))
+        if name in info.constants:
+            return info.constants[name]
+        raise AttributeError(f"'{type(self).__name__}' object (original_name={d['original_name']}) has no attribute "
+                             f"'{name}'")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        d = self.__dict__
+        info = d["_info"]
+        if name not in info.attrs:
+            if name in info.constants:
+                raise AttributeError(f"Cannot set constant attribute '{name}' of a ScriptModule")
+            raise AttributeError(f"Cannot add a new attribute '{name}' to a ScriptModule; declare it in __init__ of "
+                                 f"{d['original_name']}")
+        kind = info.attrs[name][0]
+        if kind == "module":
+            if not isinstance(value, ScriptModule):
+                raise AttributeError(f"submodule '{name}' can only be replaced by a ScriptModule")
+            d["_modules"][name] = value
+            setattr(d["_c"], name, value._c)
+            return
+        if kind in ("parameter", "buffer"):
+            (d["_parameters"] if kind == "parameter" else d["_buffers"])[name] = value
+        setattr(d["_c"], name, to_runtime(value))
+
+    def _sync(self, name: str, kind: str) -> None:
+        """Compiled code may have stored a new array in a slot: point the tensor at it."""
+        d = self.__dict__
+        table = d["_parameters"] if kind == "parameter" else d["_buffers"]
+        tensor, slot = table.get(name), getattr(d["_c"], name)
+        if tensor is not None and slot is not None and tensor._data is not slot:
+            tensor._data = slot
+
+    def _sync_all(self) -> None:
+        for name, (kind, _) in self._info.attrs.items():
+            if kind in ("parameter", "buffer"):
+                self._sync(name, kind)
+        for sub in self._modules.values():
+            if sub is not None:
+                sub._sync_all()
+
+    def named_parameters(self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True):
+        self._sync_all()
+        return super().named_parameters(prefix, recurse, remove_duplicate)
+
+    def named_buffers(self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True):
+        self._sync_all()
+        return super().named_buffers(prefix, recurse, remove_duplicate)
+
+    def state_dict(self, *args, **kwargs):
+        self._sync_all()
+        return super().state_dict(*args, **kwargs)
+
+    def load_state_dict(self, state_dict, strict: bool = True):
+        self._sync_all()
+        return super().load_state_dict(state_dict, strict)
+
+    @property
+    def forward(self) -> ScriptMethod:
+        method = self._method("forward")
+        if method is None:
+            raise AttributeError(f"{self.original_name} has no forward method")
+        return method
+
+    @property
+    def training(self) -> bool:
+        return bool(self._c.training)
+
+    # -- what TorchScript shows ----------------------------------------------------------------
+    @property
+    def graph(self) -> str:
+        return self.forward.graph
+
+    @property
+    def code(self) -> str:
+        return self.forward.code
+
+    def _get_name(self) -> str:
+        return "RecursiveScriptModule"
+
+    def extra_repr(self) -> str:
+        return f"original_name={self.original_name}"
+
+    def __dir__(self):
+        return sorted(set(super().__dir__()) | set(self._info.attrs) | set(self._info.methods))

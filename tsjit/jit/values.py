@@ -1,0 +1,73 @@
+"""Crossing the boundary of compiled code: eager values in, run-time values out (tsjit/runtime.py)."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from tsjit.dialects.ts.types import TensorType
+from tsjit.runtime import ScriptObject
+
+
+def to_runtime(value: Any) -> Any:
+    """tsjit.Tensor -> ndarray, script modules -> their objects, containers element-wise."""
+    from tsjit.tensor import Tensor
+
+    if isinstance(value, Tensor):
+        return value._data
+    if isinstance(value, list):
+        return [to_runtime(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(to_runtime(v) for v in value)
+    if isinstance(value, dict):
+        return {to_runtime(k): to_runtime(v) for k, v in value.items()}
+    c = getattr(value, "_c", None)
+    if isinstance(c, ScriptObject):
+        return c
+    import tsjit
+
+    if isinstance(value, tsjit.dtype):
+        return value.code
+    if isinstance(value, tsjit.device):
+        return str(value)
+    return value
+
+
+def from_runtime(value: Any, python_type: Any = None) -> Any:
+    """ndarray -> tsjit.Tensor, containers element-wise; NamedTuple results rebuilt from tuples."""
+    from tsjit.tensor import _wrap
+
+    if isinstance(value, np.ndarray):
+        return _wrap(value)
+    if isinstance(value, list):
+        return [from_runtime(v) for v in value]
+    if isinstance(value, tuple):
+        items = tuple(from_runtime(v) for v in value)
+        if isinstance(python_type, type) and issubclass(python_type, tuple) and hasattr(python_type, "_fields"):
+            return python_type(*items)
+        return items
+    if isinstance(value, dict):
+        return {from_runtime(k): from_runtime(v) for k, v in value.items()}
+    return value
+
+
+def converter_in(t) -> Any:
+    """A fast converter for one parameter: tensors are the common case."""
+    if isinstance(t, TensorType):
+        from tsjit.tensor import Tensor
+
+        def tensor(v):
+            if type(v) is not Tensor and not isinstance(v, Tensor):
+                raise RuntimeError(f"Expected a value of type 'Tensor' but instead found type '{type(v).__name__}'.")
+            return v._data
+
+        return tensor
+    return to_runtime
+
+
+def converter_out(t, python_type: Any = None) -> Any:
+    if isinstance(t, TensorType):
+        from tsjit.tensor import _wrap
+
+        return _wrap
+    return lambda v: from_runtime(v, python_type)
