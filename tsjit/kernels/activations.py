@@ -6,18 +6,18 @@ from collections.abc import Callable
 import numpy as np
 
 from tsjit.kernels.erf import erf
-from tsjit.kernels.promotion import as_array, cast, dtype_of, to_float, torch_name
+from tsjit.kernels.promotion import as_array, cast, dtype_of, not_implemented, to_float
 from tsjit.kernels.dims import wrap_dim
 
 
 def _float_only(a: np.ndarray, name: str) -> None:
     if a.dtype.kind != "f":
-        raise RuntimeError(f"\"{name}\" not implemented for '{torch_name(a.dtype)}'")
+        raise not_implemented(name, a.dtype)
 
 
 def relu(a):
     if a.dtype.kind == "b":
-        raise RuntimeError("\"clamp_min_scalar_cpu\" not implemented for 'Bool'")
+        raise RuntimeError("Boolean inputs not supported for relu")
     return as_array(np.maximum(a, 0))
 
 
@@ -29,7 +29,7 @@ def sigmoid(a):
 
 def _hardtanh(a, lo, hi):
     if a.dtype.kind == "b":
-        raise RuntimeError("\"hardtanh_cpu\" not implemented for 'Bool'")
+        raise not_implemented("hardtanh_cpu", a.dtype)
     return as_array(np.minimum(np.maximum(a, cast(lo, a.dtype)), cast(hi, a.dtype)))
 
 
@@ -60,7 +60,7 @@ def gelu(a, approximate="none"):
     if approximate == "tanh":
         inner = np.sqrt(2 / np.pi) * (a + 0.044715 * a * a * a)
         return as_array((0.5 * a * (1 + np.tanh(inner))).astype(a.dtype))
-    raise RuntimeError(f"approximate argument must be either none or tanh.")
+    raise RuntimeError("approximate argument must be either none or tanh.")
 
 
 def leaky_relu(a, slope=0.01):

@@ -7,7 +7,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from tsjit.kernels.dims import pair, shape_str
-from tsjit.kernels.promotion import C_NAME
+from tsjit.kernels.promotion import C_NAME, torch_name
 
 
 def _check(x, weight, bias, groups, n):
@@ -15,10 +15,9 @@ def _check(x, weight, bias, groups, n):
         raise RuntimeError(f"Expected {n + 1}D (unbatched) or {n + 2}D (batched) input to conv{n}d, but got "
                            f"input of size: {shape_str(x.shape)}")
     if weight.ndim != n + 2:
-        raise RuntimeError(f"weight should have at least three dimensions")
+        raise RuntimeError("weight should have at least three dimensions")
     if x.dtype != weight.dtype:
-        raise RuntimeError(f"Input type ({C_NAME[x.dtype.name]}) and weight type ({C_NAME[weight.dtype.name]}) "
-                           f"should be the same")
+        raise RuntimeError(f"expected scalar type {torch_name(x.dtype)} but found {torch_name(weight.dtype)}")
     if bias is not None and bias.dtype != x.dtype:
         raise RuntimeError(f"Input type ({C_NAME[x.dtype.name]}) and bias type ({C_NAME[bias.dtype.name]}) "
                            f"should be the same")

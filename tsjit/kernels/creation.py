@@ -30,7 +30,7 @@ def arange(start, end, step=1, dtype=None):
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if (end - start) * step < 0:
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     inferred = INT64 if all(isinstance(v, int) for v in (start, end, step)) else DEFAULT_FLOAT
     out = dtype_of(dtype, inferred)
     n = math.ceil((end - start) / step)

@@ -25,6 +25,15 @@ def wrap_dims(dims: int | Sequence[int] | None, ndim: int) -> tuple[int, ...]:
     return out if out else tuple(range(ndim))
 
 
+def check_broadcast(a: Sequence[int], b: Sequence[int]) -> None:
+    """Raise torch's message when two shapes do not broadcast."""
+    for i in range(1, min(len(a), len(b)) + 1):
+        x, y = a[-i], b[-i]
+        if x != y and x != 1 and y != 1:
+            raise RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b ({y}) at "
+                               f"non-singleton dimension {max(len(a), len(b)) - i}")
+
+
 def shape_str(shape: Sequence[int]) -> str:
     return "[" + ", ".join(str(s) for s in shape) + "]"
 

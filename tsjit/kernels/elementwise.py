@@ -12,7 +12,8 @@ import numpy as np
 
 from tsjit.kernels.erf import erf as _erf64
 from tsjit.kernels.promotion import (
-    BOOL, C_NAME, DEFAULT_FLOAT, as_array, binary_dtype, cast, result_dtype, to_float, torch_name,
+    BOOL, C_NAME, DEFAULT_FLOAT, as_array, binary_dtype, cast, not_implemented, result_dtype,
+    to_float, torch_name,
 )
 
 
@@ -141,7 +142,7 @@ def _bitwise(ufunc: np.ufunc, name: str) -> Callable:
     def kernel(a, b):
         x, y, dtype = operands(a, b)
         if dtype.kind == "f":
-            raise RuntimeError(f"\"{name}_cpu\" not implemented for '{torch_name(dtype)}'")
+            raise not_implemented(f"{name}_cpu", dtype)
         return as_array(ufunc(x, y))
     return kernel
 
@@ -167,7 +168,7 @@ def where(cond, a, b):
 
 def check_mask(mask: np.ndarray, name: str) -> None:
     if mask.dtype != BOOL:
-        raise RuntimeError(f"{name} only supports boolean masks, but got mask with dtype {torch_name(mask.dtype)}")
+        raise RuntimeError(f"{name} only supports boolean masks, but got mask with dtype {C_NAME[mask.dtype.name]}")
 
 
 def masked_fill(a, mask, value):
@@ -206,7 +207,7 @@ def _neg(a):
 
 def _bitwise_not(a):
     if a.dtype.kind == "f":
-        raise RuntimeError(f"\"bitwise_not_cpu\" not implemented for '{torch_name(a.dtype)}'")
+        raise not_implemented("bitwise_not_cpu", a.dtype)
     return np.invert(a)
 
 
@@ -236,8 +237,14 @@ def _unary(fn: Callable) -> Callable:
     return kernel
 
 
+def _abs(a):
+    if a.dtype == BOOL:
+        raise not_implemented("abs_cpu", a.dtype)
+    return np.abs(a)
+
+
 _UNARY_FNS: dict[str, Callable] = {
-    "neg": _neg, "abs": np.abs, "sign": _sign, "bitwise_not": _bitwise_not, "erf": _erf,
+    "neg": _neg, "abs": _abs, "sign": _sign, "bitwise_not": _bitwise_not, "erf": _erf,
     "floor": _keep_int(np.floor), "ceil": _keep_int(np.ceil), "trunc": _keep_int(np.trunc),
     "round": _keep_int(np.round),
     "exp": _floating(np.exp), "log": _floating(np.log), "log2": _floating(np.log2),

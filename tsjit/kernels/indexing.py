@@ -11,27 +11,27 @@ from tsjit.kernels.promotion import BOOL, cast, result_dtype, torch_name
 
 def _joined(tensors, name):
     if not tensors:
-        raise RuntimeError(f"{name}(): expected a non-empty list of Tensors")
+        raise ValueError(f"{name}(): expected a non-empty list of Tensors")
     dtype = result_dtype(*tensors) if len(tensors) > 1 else tensors[0].dtype
     return [cast(t, dtype) for t in tensors]
 
 
 def cat(tensors, dim):
     tensors = _joined(tensors, "torch.cat")
-    kept = [t for t in tensors if t.shape != (0,)] or tensors[:1]  # legacy: 1-D empties are skipped
-    ref = kept[0]
-    if ref.ndim == 0:
-        raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
+    kept = [(i, t) for i, t in enumerate(tensors) if t.shape != (0,)] or [(0, tensors[0])]
+    ref = kept[0][1]  # legacy: 1-D empty tensors are skipped
+    for i, t in kept:
+        if t.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
     dim = wrap_dim(dim, ref.ndim)
-    for i, t in enumerate(kept[1:], 1):
+    for i, t in kept[1:]:
         if t.ndim != ref.ndim:
             raise RuntimeError(f"Tensors must have same number of dimensions: got {ref.ndim} and {t.ndim}")
         for d in range(ref.ndim):
             if d != dim and t.shape[d] != ref.shape[d]:
                 raise RuntimeError(f"Sizes of tensors must match except in dimension {dim}. Expected size "
-                                   f"{ref.shape[d]} but got size {t.shape[d]} for tensor number "
-                                   f"{tensors.index(t) if any(t is x for x in tensors) else i} in the list.")
-    return np.concatenate(kept, axis=dim)
+                                   f"{ref.shape[d]} but got size {t.shape[d]} for tensor number {i} in the list.")
+    return np.concatenate([t for _, t in kept], axis=dim)
 
 
 def stack(tensors, dim):
@@ -76,7 +76,8 @@ def index_select(a, dim, idx):
     dim = wrap_dim(dim, a.ndim)
     size = a.shape[dim] if a.ndim else 1
     if idx.size and (idx.min() < -size or idx.max() >= size):
-        raise IndexError("index out of range in self")
+        bad = idx[(idx < -size) | (idx >= size)].flat[0]
+        raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={size}")
     if a.ndim == 0:
         return a.reshape(()).copy() if idx.ndim == 0 else np.repeat(a.reshape(1), idx.size)
     return np.take(a, idx.reshape(-1), axis=dim)

@@ -10,16 +10,25 @@ from collections.abc import Callable
 import numpy as np
 
 from tsjit.kernels import activations, elementwise
-from tsjit.kernels.dims import shape_str
+from tsjit.kernels.dims import check_broadcast, shape_str
 from tsjit.kernels.promotion import BOOL, binary_dtype, cast, check_inplace
 
 
 def _write(self: np.ndarray, value: np.ndarray) -> np.ndarray:
-    if value.shape != self.shape and np.broadcast_shapes(value.shape, self.shape) != self.shape:
-        raise RuntimeError(f"output with shape {shape_str(self.shape)} doesn't match the broadcast shape "
-                           f"{shape_str(np.broadcast_shapes(value.shape, self.shape))}")
+    """Copy `value` (broadcast to self's shape, never the other way) into self."""
+    if value.shape != self.shape:
+        check_broadcast(self.shape, value.shape)
+        if np.broadcast_shapes(value.shape, self.shape) != self.shape:
+            raise RuntimeError(f"output with shape {shape_str(self.shape)} doesn't match the broadcast shape "
+                               f"{shape_str(np.broadcast_shapes(value.shape, self.shape))}")
     np.copyto(self, value, casting="unsafe")
     return self
+
+
+def _check_writable(self: np.ndarray) -> None:
+    if not self.flags.writeable and 0 in self.strides and self.size > 1:
+        raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a "
+                           "single memory location. Please clone() the tensor before performing the operation.")
 
 
 def _binary(kernel: Callable, ufunc: np.ufunc | None = None) -> Callable:
@@ -29,6 +38,7 @@ def _binary(kernel: Callable, ufunc: np.ufunc | None = None) -> Callable:
         if kernel is elementwise.div and dtype.kind != "f":
             dtype = np.dtype(np.float32)
         check_inplace(self.dtype, dtype)
+        _check_writable(self)
         if ufunc is not None and not rest and type(other) is np.ndarray and other.dtype is self.dtype:
             if other.shape == self.shape or np.broadcast_shapes(other.shape, self.shape) == self.shape:
                 ufunc(self, other, out=self)
@@ -41,6 +51,7 @@ def _unary(kernel: Callable) -> Callable:
     def run(self, *args):
         value = kernel(self, *args)
         check_inplace(self.dtype, value.dtype)
+        _check_writable(self)
         return _write(self, value)
     return run
 

@@ -125,6 +125,11 @@ def to_float(a: np.ndarray) -> np.ndarray:
     return a if a.dtype.kind == "f" else a.astype(DEFAULT_FLOAT)
 
 
+def not_implemented(kernel: str, dtype: np.dtype) -> NotImplementedError:
+    """torch's error for a kernel without an implementation for a dtype (a RuntimeError subclass)."""
+    return NotImplementedError(f"\"{kernel}\" not implemented for '{torch_name(dtype)}'")
+
+
 def can_cast(src: np.dtype, dst: np.dtype) -> bool:
     """c10::canCast: no float -> integral, no non-bool -> bool."""
     if src.kind == "f" and dst.kind in "biu":

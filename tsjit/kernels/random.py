@@ -6,7 +6,7 @@ from collections.abc import Callable
 import numpy as np
 
 from tsjit.kernels.creation import check_size
-from tsjit.kernels.promotion import CODE_OF_DTYPE, DEFAULT_FLOAT, INT64, dtype_of, torch_name
+from tsjit.kernels.promotion import CODE_OF_DTYPE, DEFAULT_FLOAT, INT64, dtype_of, not_implemented
 
 _generator = np.random.default_rng()
 
@@ -24,7 +24,7 @@ def generator() -> np.random.Generator:
 def _float_dtype(dtype, name):
     out = dtype_of(dtype, DEFAULT_FLOAT)
     if out.kind != "f":
-        raise RuntimeError(f"\"{name}\" not implemented for '{torch_name(out)}'")
+        raise not_implemented(name, out)
     return out
 
 
@@ -49,7 +49,7 @@ def randint(low, high, size, dtype=None):
 
 def dropout(x, p, train):
     if not 0 <= p <= 1:
-        raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {p}")
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not train or p == 0:
         return x
     if p == 1:
