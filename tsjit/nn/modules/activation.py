@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+import tsjit
 from tsjit import Tensor
 from tsjit.nn import functional as F
 from tsjit.nn.modules.module import Module
@@ -60,7 +61,7 @@ class Sigmoid(Module):
         super().__init__()
 
     def forward(self, input: Tensor) -> Tensor:
-        return input.sigmoid()
+        return tsjit.sigmoid(input)
 
 
 class Tanh(Module):
@@ -68,7 +69,7 @@ class Tanh(Module):
         super().__init__()
 
     def forward(self, input: Tensor) -> Tensor:
-        return input.tanh()
+        return tsjit.tanh(input)
 
 
 class Softsign(Module):

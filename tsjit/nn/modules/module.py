@@ -338,13 +338,16 @@ class Module:
         return self
 
     def to(self, *args: Any, **kwargs: Any) -> Module:
-        """Only a dtype argument has an effect (tsjit runs on the CPU); it converts floating state."""
+        """to(dtype), to(device), to(tensor): only the dtype matters (there is only the cpu); it converts
+        floating parameters and buffers, keeping the Parameter objects."""
         dtype = kwargs.get("dtype")
-        for arg in args:
+        for arg in [*args, kwargs.get("device"), kwargs.get("tensor")]:
             if isinstance(arg, tsjit.dtype):
                 dtype = arg
             elif isinstance(arg, Tensor):
                 dtype = arg.dtype
+            elif arg is not None and tsjit.device(arg).type != "cpu":
+                raise RuntimeError(f"tsjit tensors live on the cpu only, not on {arg}")
         if dtype is None:
             return self
         if not dtype.is_floating_point:
