@@ -7,12 +7,25 @@ import linecache
 import os
 from typing import Any
 
+from tsjit.backends.numpy.ops.misc import GENERIC_PREFIXES
 from tsjit.frontend.script.compilation_unit import CompilationUnit as _Unit
 from tsjit.jit.script_function import ScriptFunction
 from tsjit.jit.script_module import ScriptModule
 
 #: Everything scripted in this process shares one unit, as TorchScript's global CU.
 GLOBAL_UNIT = _Unit()
+
+
+def _python_call(op_name: str):
+    """Run an @ignore'd Python function from compiled code, with eager values."""
+    from tsjit.frontend.script.compilation_unit import PYTHON_FUNCTIONS
+    from tsjit.jit.values import from_runtime, to_runtime
+
+    fn = PYTHON_FUNCTIONS[op_name.split("::", 1)[1]]
+    return lambda *args: to_runtime(fn(*(from_runtime(a) for a in args)))
+
+
+GENERIC_PREFIXES["python::"] = _python_call
 
 
 def disabled() -> bool:

@@ -76,14 +76,31 @@ class FunctionCompiler(StatementCompiler, ExpressionCompiler, OperatorCompiler, 
         names = [arg for arg in a.args]
         if self.self_info is not None:
             names = names[1:]
+        comment = self.type_comment(node)
         params = []
         first_default = len(names) - len(defaults)
         for i, arg in enumerate(names):
+            if comment is not None:
+                if len(comment.argtypes) != len(names):
+                    self.error(node, f"Number of type annotations ({len(comment.argtypes)}) did not match the number "
+                                     f"of function parameters ({len(names)})")
+                arg.annotation = comment.argtypes[i]
             t = self.annotation(arg.annotation) if arg.annotation is not None else TensorType()
             default = defaults[i - first_default] if i >= first_default else inspect.Parameter.empty
             params.append(Param(arg.arg, t, default))
-        ret = self.annotation(node.returns) if node.returns is not None else None
+        returns = comment.returns if comment is not None else node.returns
+        ret = self.annotation(returns) if returns is not None else None
         return params, ret
+
+    def type_comment(self, node: ast.FunctionDef) -> ast.FunctionType | None:
+        """`# type: (int, Tensor) -> Tensor`, the Python 2 style signature TorchScript accepts."""
+        text = getattr(node, "type_comment", None)
+        if not text:
+            return None
+        try:
+            return ast.parse(text, mode="func_type")
+        except SyntaxError as e:
+            self.error(node, f"malformed type comment '{text}': {e.msg}")
 
     def compile(self, params: list[Param], declared_return: Attribute | None) -> func.FuncOp:
         node = self.src.node

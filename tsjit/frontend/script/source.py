@@ -31,7 +31,7 @@ class ParsedSource:
 
 def parse_source(text: str, filename: str = "<string>", first_line: int = 1) -> list[ast.stmt]:
     """Top-level statements of source text (for CompilationUnit)."""
-    return ast.parse(text, filename).body
+    return ast.parse(text, filename, type_comments=True).body
 
 
 def from_text(node: ast.FunctionDef | ast.ClassDef, text: str, filename: str) -> ParsedSource:
@@ -49,7 +49,7 @@ def parse_object(obj) -> ParsedSource:
     raw = "".join(lines)
     dedented = textwrap.dedent(raw)
     indent = len(lines[0]) - len(lines[0].lstrip()) if lines else 0
-    tree = ast.parse(dedented, filename)
+    tree = ast.parse(dedented, filename, type_comments=True)
     node = tree.body[0]
     first = max(first, 1)
     import linecache

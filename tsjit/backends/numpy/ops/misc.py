@@ -63,8 +63,16 @@ def _isinstance(op, planner):
     return lambda value: any(check(value) for check in checks)
 
 
+#: ts.generic op-name prefix -> prepare(op name) -> fn. The frontend registers "python::" for
+#: calls back into @ignore'd Python functions (TorchScript's prim::PythonOp).
+GENERIC_PREFIXES: dict[str, Any] = {}
+
+
 @register("ts.generic")
 def _generic(op, planner):
+    for prefix, prepare in GENERIC_PREFIXES.items():
+        if op.op_name.data.startswith(prefix):
+            return prepare(op.op_name.data)
     message = f'ts.generic "{op.op_name.data}" has no numpy implementation'
 
     def generic(*args: Any) -> Any:
