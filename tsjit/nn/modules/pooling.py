@@ -1,7 +1,7 @@
 """Pooling modules (torch.nn.modules.pooling)."""
 from __future__ import annotations
 
-from typing import Any, List, Optional, Tuple, Union
+from typing import Any, Optional, Tuple, Union
 
 from tsjit import Tensor
 from tsjit.nn import functional as F
