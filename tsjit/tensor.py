@@ -181,7 +181,10 @@ class Tensor:
     def size(self, dim=None):
         if dim is None:
             return Size(self._data.shape)
-        return K["size_dim"](self._data, dim)
+        shape = self._data.shape
+        if type(dim) is int and -len(shape) <= dim < len(shape):
+            return shape[dim]
+        return K["size_dim"](self._data, dim)  # its errors: out of range, 0-d tensors
 
     def dim(self) -> int:
         return self._data.ndim
