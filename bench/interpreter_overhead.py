@@ -46,7 +46,7 @@ def kernels() -> dict:
 
 def direct(table: dict, n: int):
     """The same chain as straight-line Python calling the kernels (the fastest Python can do)."""
-    body = "".join(f"    x = add(x, c, 1)\n" if i % 2 == 0 else "    x = mul(x, c)\n" for i in range(n))
+    body = "".join("    x = add(x, c, 1)\n" if i % 2 == 0 else "    x = mul(x, c)\n" for i in range(n))
     namespace = {"add": table["add"], "mul": table["mul"]}
     exec(f"def run(x, c):\n{body}    return x\n", namespace)
     return namespace["run"]

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import pytest
-
 from backend_ir import program, run_op
+
 from tsjit.runtime import Error
 
 LI = "!ts.list<!ts.int>"
@@ -27,8 +27,8 @@ def test_list_mutations_are_seen_through_every_alias():
       %m = ts.len %copy : ({LI}) -> !ts.int
       func.return %l, %copy, %n, %m : {LI}, {LI}, !ts.int, !ts.int
     }}""")
-    l, copy, n, m = prog.call("f", 1, 2)
-    assert l == [] and copy == [3, 1, 2, 2] and (n, m) == (0, 4)
+    cleared, copy, n, m = prog.call("f", 1, 2)
+    assert cleared == [] and copy == [3, 1, 2, 2] and (n, m) == (0, 4)
 
 
 def test_lists_passed_in_are_mutated_in_place():

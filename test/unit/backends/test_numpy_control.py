@@ -5,12 +5,10 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-
 from backend_ir import program
+
 from tsjit.backends.numpy import thread_pool_executor
 from tsjit.runtime import Error, Future
-
-I, B = "!ts.int", "!ts.bool"
 
 
 def test_if_picks_a_branch_and_yields_its_values():

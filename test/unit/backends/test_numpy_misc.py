@@ -5,8 +5,8 @@ import math
 
 import numpy as np
 import pytest
-
 from backend_ir import program, run_op
+
 from tsjit.backends.numpy import ts_str
 from tsjit.runtime import Error, ScriptObject
 

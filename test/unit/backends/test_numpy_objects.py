@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import pytest
-
 from backend_ir import program
+
 from tsjit.runtime import Error, ScriptObject
 
 MODULE = """

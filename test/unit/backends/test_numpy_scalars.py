@@ -5,8 +5,8 @@ import math
 
 import numpy as np
 import pytest
-
 from backend_ir import program, run_op
+
 from tsjit.backends.numpy import CONSTANTS, IMPLS
 from tsjit.backends.numpy.table import TERMINATORS
 from tsjit.dialects import ts

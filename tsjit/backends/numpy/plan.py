@@ -82,6 +82,7 @@ class Planner:
         if op.name in CONSTANTS:
             value = CONSTANTS[op.name](op)
             out = self.slot(op.results[0])
+            frees = [s for s in frees if s != out]
             if _is_immutable(value):
                 self.template[out] = value
                 self.pinned.add(out)
@@ -147,7 +148,11 @@ def located_error(op: Operation, error: Exception) -> Error:
 
 
 def _block_runner(steps: tuple, ops: tuple, results: list[int], clears: list[int]) -> BlockRunner:
-    def run_steps(env: list) -> None:
+    n = len(results)
+    first = results[0] if results else None
+    results, clears = tuple(results), tuple(clears)
+
+    def run(env: list) -> Any:
         step = None
         try:
             for step in steps:
@@ -156,29 +161,14 @@ def _block_runner(steps: tuple, ops: tuple, results: list[int], clears: list[int
             raise
         except Exception as e:
             raise located_error(ops[steps.index(step)], e) from e
+        if n == 1:
+            value = env[first]
+        elif n == 0:
+            value = None
+        else:
+            value = tuple([env[s] for s in results])
+        for s in clears:
+            env[s] = None
+        return value
 
-    clears = tuple(clears)
-    if len(results) == 0:
-        def run(env: list) -> None:
-            run_steps(env)
-            for s in clears:
-                env[s] = None
-    elif len(results) == 1:
-        (r,) = results
-
-        def run(env: list) -> Any:
-            run_steps(env)
-            value = env[r]
-            for s in clears:
-                env[s] = None
-            return value
-    else:
-        results = tuple(results)
-
-        def run(env: list) -> tuple:
-            run_steps(env)
-            values = tuple([env[s] for s in results])
-            for s in clears:
-                env[s] = None
-            return values
     return run

@@ -15,6 +15,7 @@ import numpy as np
 from tsjit.backends.numpy.tensor_print import format_tensor
 from tsjit.runtime import Future, ScriptObject
 
+
 def ts_str(value: Any) -> str:
     """str() of a run-time value, TorchScript style."""
     if isinstance(value, str):

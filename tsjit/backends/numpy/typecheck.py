@@ -81,8 +81,8 @@ def _tensor(type_: t.TensorType) -> Check:
             return False
         if dtype is not None and v.dtype != dtype:
             return False
-        if sizes is not None and (v.ndim != len(sizes) or any(d != t.DYNAMIC and d != s for d, s in zip(sizes, v.shape))):
-            return False
-        return True
+        if sizes is None:
+            return True
+        return v.ndim == len(sizes) and all(d == t.DYNAMIC or d == s for d, s in zip(sizes, v.shape))
 
     return check
