@@ -51,15 +51,14 @@ def _conv2d(x, weight, bias, stride, padding, dilation, groups, n=2):
     oh, ow = win.shape[2:4]
     group_out = out_ch // groups
     outs = []
-    for g in range(groups):
-        cols = win[:, g * per_group:(g + 1) * per_group].transpose(0, 2, 3, 1, 4, 5)
-        cols = cols.reshape(batch * oh * ow, per_group * kh * kw)
-        w = weight[g * group_out:(g + 1) * group_out].reshape(group_out, -1)
-        outs.append(np.matmul(cols, w.T))
+    for g in range(groups):  # (O_g, C_g*kh*kw) @ (N, C_g*kh*kw, OH*OW): the result is already NCHW
+        cols = win[:, g * per_group:(g + 1) * per_group].transpose(0, 1, 4, 5, 2, 3)
+        cols = cols.reshape(batch, per_group * kh * kw, oh * ow)
+        outs.append(np.matmul(weight[g * group_out:(g + 1) * group_out].reshape(group_out, -1), cols))
     out = outs[0] if groups == 1 else np.concatenate(outs, axis=1)
     if bias is not None:
-        out += bias
-    return np.ascontiguousarray(out.reshape(batch, oh, ow, out_ch).transpose(0, 3, 1, 2))
+        out += bias[:, None]
+    return out.reshape(batch, out_ch, oh, ow)
 
 
 def conv2d(x, weight, bias, stride, padding, dilation, groups):

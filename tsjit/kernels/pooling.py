@@ -1,11 +1,9 @@
 """Pooling with PyTorch's output-size rules (ceil_mode, padding, dilation, adaptive bins)."""
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from tsjit.kernels.dims import shape_str
 from tsjit.kernels.promotion import INT64, as_array
@@ -43,16 +41,26 @@ def _sizes(x, ks, ss, ps, ds, ceil_mode, name):
     return outs
 
 
-def _windows(x, ks, ss, ps, ds, outs, fill):
-    """(..., OH, OW, kh, kw) windows over x padded with `fill` (extra right padding for ceil_mode)."""
+def _reduce_windows(x, ks, ss, ps, ds, outs, fill, ufunc, dtype=None):
+    """ufunc-reduce every (OH, OW) window of x padded with `fill` (extra right padding for ceil_mode).
+
+    One strided slice per kernel offset keeps it to kh*kw vectorised ufunc calls.
+    """
     need = [(o - 1) * s + d * (k - 1) + 1 for o, s, d, k in zip(outs, ss, ds, ks)]
     extra = [max(n - (size + 2 * p), 0) for n, size, p in zip(need, x.shape[-2:], ps)]
     if any(ps) or any(extra):
         width = [(0, 0)] * (x.ndim - 2) + [(ps[0], ps[0] + extra[0]), (ps[1], ps[1] + extra[1])]
         x = np.pad(x, width, constant_values=fill)
-    eff = tuple(d * (k - 1) + 1 for d, k in zip(ds, ks))
-    win = sliding_window_view(x, eff, axis=(-2, -1))
-    return win[..., :(outs[0] - 1) * ss[0] + 1:ss[0], :(outs[1] - 1) * ss[1] + 1:ss[1], ::ds[0], ::ds[1]]
+    out = None
+    for i in range(ks[0]):
+        for j in range(ks[1]):
+            r, c = i * ds[0], j * ds[1]
+            part = x[..., r:r + (outs[0] - 1) * ss[0] + 1:ss[0], c:c + (outs[1] - 1) * ss[1] + 1:ss[1]]
+            if out is None:
+                out = part.astype(dtype or x.dtype, copy=True)
+            else:
+                ufunc(out, part, out=out)
+    return out
 
 
 def _lowest(dtype):
@@ -66,11 +74,7 @@ def max_pool2d(x, kernel_size, stride=(), padding=(0,), dilation=(1,), ceil_mode
         raise RuntimeError(f"non-empty 3D or 4D (batch mode) tensor expected for input")
     _check_pool(x, ks, ss, ps, ds, "max_pool2d")
     outs = _sizes(x, ks, ss, ps, ds, ceil_mode, "max_pool2d")
-    h, w = x.shape[-2:]
-    if ks == ss and not any(ps) and ds == (1, 1) and h % ks[0] == 0 and w % ks[1] == 0:  # the common 2x2/2
-        blocks = x.reshape(x.shape[:-2] + (h // ks[0], ks[0], w // ks[1], ks[1]))
-        return blocks.max(axis=(-3, -1))
-    return _windows(x, ks, ss, ps, ds, outs, _lowest(x.dtype)).max(axis=(-2, -1))
+    return _reduce_windows(x, ks, ss, ps, ds, outs, _lowest(x.dtype), np.maximum)
 
 
 def max_pool1d(x, kernel_size, stride=(), padding=(0,), dilation=(1,), ceil_mode=False):
@@ -92,7 +96,7 @@ def avg_pool2d(x, kernel_size, stride=(), padding=(0,), ceil_mode=False, count_i
         raise RuntimeError("divisor must be not zero")
     _check_pool(x, ks, ss, ps, (1, 1), "avg_pool2d")
     outs = _sizes(x, ks, ss, ps, (1, 1), ceil_mode, "avg_pool2d")
-    sums = _windows(x, ks, ss, ps, (1, 1), outs, 0).sum(axis=(-2, -1), dtype=x.dtype)
+    sums = _reduce_windows(x, ks, ss, ps, (1, 1), outs, 0, np.add)
     if divisor_override is not None:
         return as_array(sums / x.dtype.type(divisor_override)) if x.dtype.kind == "f" else sums // divisor_override
     counts = []
