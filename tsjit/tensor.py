@@ -33,6 +33,25 @@ def _wrap_all(arrays) -> tuple:
     return tuple(_wrap(a) for a in arrays)
 
 
+def _bitwise_xor(a, b):
+    """(a | b) & ~(a & b): xor from the bitwise kernels the ts dialect has."""
+    return K["bitwise_and"](K["bitwise_or"](a, b), K["bitwise_not"](K["bitwise_and"](a, b)))
+
+
+def _logical_xor(a, b):
+    return K["ne"](K["ne"](a, 0), K["ne"](b, 0))
+
+
+#: Ops without a ts op of their own, composed from kernels.
+COMPOSED = {"bitwise_xor": _bitwise_xor, "logical_xor": _logical_xor}
+
+
+def kernel(name: str):
+    """The kernel of ts op `name`, or its composition from other kernels."""
+    k = K.get(name)
+    return k if k is not None else COMPOSED[name]
+
+
 def _slow_operand(x):
     if isinstance(x, Tensor):
         return x._data
@@ -92,7 +111,7 @@ def _binary(name: str):
         o = _operand(other)
         if o is _NOT_AN_OPERAND:
             return NotImplemented
-        return _wrap(K[name](self._data, o))
+        return _wrap(kernel(name)(self._data, o))
     return op
 
 
@@ -114,11 +133,11 @@ def _inplace(name: str):
         o = _operand(other)
         if o is _NOT_AN_OPERAND:
             return NotImplemented
-        kernel = K.get(name + "_")
-        if kernel is not None:
-            kernel(self._data, o)
+        inplace = K.get(name + "_")
+        if inplace is not None:
+            inplace(self._data, o)
             return self
-        return _write(self, K[name](self._data, o))
+        return _write(self, kernel(name)(self._data, o))
     return op
 
 
@@ -345,9 +364,9 @@ class Tensor:
         return (_rebuild, (self._data, self.requires_grad))
 
     def __deepcopy__(self, memo):
-        t = _wrap(self._data.copy())
-        t.requires_grad = self.requires_grad
-        return t
+        if id(self) not in memo:
+            memo[id(self)] = _rebuild(self._data.copy(), self.requires_grad)
+        return memo[id(self)]
 
     # ---- operators (torch/_tensor.py maps them to these ops) ----
     __add__ = __radd__ = _binary("add")
@@ -361,8 +380,6 @@ class Tensor:
     __and__ = __rand__ = _binary("bitwise_and")
     __or__ = __ror__ = _binary("bitwise_or")
     __xor__ = __rxor__ = _binary("bitwise_xor")
-    __lshift__ = _binary("bitwise_left_shift")
-    __rshift__ = _binary("bitwise_right_shift")
     __eq__ = _binary("eq")
     __ne__ = _binary("ne")
     __lt__ = _binary("lt")

@@ -10,7 +10,7 @@ from collections import namedtuple
 
 from tsjit.dtypes import from_numpy, to_code
 from tsjit.kernels import KERNELS as K
-from tsjit.tensor import Tensor, _arg, _array, _wrap, _write
+from tsjit.tensor import Tensor, _arg, _array, _wrap, _write, kernel
 
 def method(fn):
     """Install `fn` as a Tensor method under its own name."""
@@ -56,7 +56,7 @@ def _compare(name: str):
 
 def _tensor_binary(name: str, param: str = "other"):
     def op(self, other):
-        return _wrap(K[name](self._data, _array(other, param)))
+        return _wrap(kernel(name)(self._data, _array(other, param)))
     op.__name__ = name
     return op
 
@@ -147,7 +147,7 @@ def bitwise_or(self, other):
 
 @method
 def bitwise_xor(self, other):
-    return _wrap(K["bitwise_xor"](self._data, _arg(other, "other")))
+    return _wrap(kernel("bitwise_xor")(self._data, _arg(other, "other")))
 
 
 @method
