@@ -451,10 +451,14 @@ def _index_item(k):
 
 def _index_key(key: tuple) -> tuple:
     """A PyTorch index as a numpy index (PyTorch follows numpy's basic and advanced indexing)."""
+    plain = True
     for k in key:
-        if not (type(k) is int or type(k) is slice):
-            return tuple(_index_item(k) for k in key)
-    return key
+        if type(k) is slice:
+            if k.step is not None and k.step <= 0:
+                raise ValueError("step must be greater than zero")
+        elif type(k) is not int:
+            plain = False
+    return key if plain else tuple(_index_item(k) for k in key)
 
 
 def _check_device(dev) -> None:

@@ -359,3 +359,27 @@ def test_legacy_constructor():
     assert Tensor([1, 2]).dtype is torch.float32 and Tensor([1, 2]).tolist() == [1.0, 2.0]
     assert Tensor(2, 3).shape == (2, 3)
     assert Tensor._wrap(np.arange(3)).dtype is torch.int64
+
+
+def test_indexing_views_and_setitem():
+    x = torch.arange(12).reshape(3, 4)
+    row, col, block, elem = x[1], x[:, 2], x[1:, ::2], x[0, 0]
+    assert elem.shape == () and row.shape == (4,) and block.shape == (2, 2)
+    x[1, 2] = 100
+    assert row[2].item() == 100 and col[1].item() == 100 and block[0, 1].item() == 100
+    elem.fill_(-1)  # a 0-d index result is a view too
+    assert x[0, 0].item() == -1
+    picked = x[[0, 2]]  # advanced indexing copies
+    picked[0, 0] = 55
+    assert x[0, 0].item() == -1
+    x[x > 50] = 0
+    assert x.max().item() == 11
+    x[torch.tensor(2)] = torch.tensor([1, 2, 3, 4])
+    assert x[2].tolist() == [1, 2, 3, 4]
+    x[..., 0] = 9.7  # cast to the tensor's dtype
+    assert x[:, 0].tolist() == [9, 9, 9]
+    assert x[None].shape == (1, 3, 4) and x[:, None, 1].shape == (3, 1)
+    with pytest.raises(ValueError, match="step must be greater than zero"):
+        x[::-1]
+    with pytest.raises(IndexError):
+        x[5]
