@@ -183,6 +183,22 @@ class ScriptModule(Module):
     def code(self) -> str:
         return self.forward.code
 
+    def __getitem__(self, index):
+        """Sequential / ModuleList items and ModuleDict entries."""
+        modules = self._modules
+        if isinstance(index, str):
+            return modules[index]
+        return list(modules.values())[index]
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __iter__(self):
+        return iter(self._modules.values())
+
     def _get_name(self) -> str:
         return "RecursiveScriptModule"
 

@@ -399,11 +399,16 @@ class CallCompiler:
     def isinstance_test(self, node: ast.Call):
         value = self.expr(node.args[0])
         result = self.isinstance_value(node, value, self.expr(node.args[1]))
-        refined = {}
+        refined, others = {}, {}
         if is_ir(result) and isinstance(node.args[0], ast.Name):
             types = self.isinstance_types(node, self.expr(node.args[1]))
             refined = {node.args[0].id: types[0] if len(types) == 1 else UnionType(types)}
-        return result, refined, {}
+            t = value.type
+            if isinstance(t, UnionType):  # the false branch keeps the other members
+                rest = [m for m in t.types.data if not any(is_subtype(m, x) for x in types)]
+                if rest:
+                    others = {node.args[0].id: rest[0] if len(rest) == 1 else UnionType(rest)}
+        return result, refined, others
 
     def isinstance_types(self, node, target) -> list:
         if isinstance(target, SugaredTuple):

@@ -25,7 +25,7 @@ from tsjit.frontend.script.module_access import ModuleAccessCompiler
 from tsjit.frontend.script.operators import OperatorCompiler
 from tsjit.frontend.script.scope import Scope
 from tsjit.frontend.script.source import ParsedSource
-from tsjit.frontend.script.statements import StatementCompiler
+from tsjit.frontend.script.statements import ComprehensionCompiler, StatementCompiler
 from tsjit.frontend.script.targets import TargetCompiler
 from tsjit.frontend.script.tensor_calls import TensorCallCompiler
 from tsjit.frontend.script.type_annotations import NotAType, resolve_annotation
@@ -53,7 +53,7 @@ class CompiledFunction:
     extra: dict = field(default_factory=dict)
 
 
-class FunctionCompiler(StatementCompiler, ExpressionCompiler, OperatorCompiler, CallCompiler, TargetCompiler,
+class FunctionCompiler(StatementCompiler, ComprehensionCompiler, ExpressionCompiler, OperatorCompiler, CallCompiler, TargetCompiler,
                        TensorCallCompiler, ModuleAccessCompiler):
     def __init__(self, cu, src: ParsedSource, symbol: str, qualname: str, globals_: dict, closure: dict,
                  self_info: Any = None, self_module: Any = None):

@@ -31,13 +31,15 @@ def _loop(op, planner):
     carried = tuple(planner.slot(a) for a in block.args[1:])
     n = len(carried)
 
-    def run_loop(env: list, max_trip: int, cond: bool, *values: Any) -> Any:
+    def run_loop(env: list, max_trip: int, cond: bool, *init: Any) -> Any:
+        values: Any = init
         i = 0
         while cond and i < max_trip:
             env[iteration] = i
-            for s, v in zip(carried, values):
-                env[s] = v
             if n:
+                for s, v in zip(carried, values):
+                    env[s] = v
+                values = None  # only the frame holds the carried values: the body frees them
                 cond, *values = body(env)
             else:
                 cond = body(env)
