@@ -1,0 +1,554 @@
+"""function_code / module_code on parsed IR, compared with the expected TorchScript-style text."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tsjit.printer import code_with_constants, function_code, module_code, module_code_with_constants
+from tsjit.printer.names import base_name
+from printer_ir import code, expect, first_func, parse
+
+T = "!ts.tensor"
+
+
+def test_straight_line_tensor_code_inlines_in_order():
+    ir = f"""
+    func.func @__torch__.Net.forward(%self: !ts.class<"__torch__.Net">, %x: {T}) -> {T} {{
+      %0 = ts.get_attr %self["fc1"] : !ts.class<"__torch__.Net"> -> !ts.class<"__torch__.L">
+      %1 = ts.call_method %0["forward"](%x) : (!ts.class<"__torch__.L">, {T}) -> {T}
+      %2 = ts.relu %1 : ({T}) -> {T}
+      %3 = ts.get_attr %self["fc2"] : !ts.class<"__torch__.Net"> -> !ts.class<"__torch__.L">
+      %4 = ts.call_method %3["forward"](%2) : (!ts.class<"__torch__.L">, {T}) -> {T}
+      func.return %4 : {T}
+    }}"""
+    assert code(ir) == expect("""
+        def forward(self,
+            x: Tensor) -> Tensor:
+          _0 = torch.relu((self.fc1).forward(x, ))
+          return (self.fc2).forward(_0, )
+        """)
+
+
+def test_named_values_stay_variables_unless_returned():
+    ir = f"""
+    func.func @__torch__.Net.forward(%self: !ts.class<"__torch__.Net">, %x: {T}) -> {T} {{
+      %fc1 = ts.get_attr %self["fc1"] : !ts.class<"__torch__.Net"> -> !ts.class<"__torch__.L">
+      %h = ts.call_method %fc1["forward"](%x) : (!ts.class<"__torch__.L">, {T}) -> {T}
+      %y = ts.relu %h : ({T}) -> {T}
+      func.return %y : {T}
+    }}"""
+    assert code(ir) == expect("""
+        def forward(self,
+            x: Tensor) -> Tensor:
+          fc1 = self.fc1
+          h = (fc1).forward(x, )
+          return torch.relu(h)
+        """)
+
+
+def test_defaults_are_dropped_and_keyword_only_arguments_named():
+    ir = f"""
+    func.func @f(%x: {T}, %y: {T}, %s: !ts.list<!ts.int>) -> {T} {{
+      %one = ts.constant 1
+      %onef = ts.constant 1.0
+      %none = ts.constant none
+      %false = ts.constant false
+      %true = ts.constant true
+      %six = ts.constant 6
+      %a = ts.add %x, %y, %one : ({T}, {T}, !ts.int) -> {T}
+      %b = ts.add %x, %y, %onef : ({T}, {T}, !ts.float) -> {T}
+      %c = ts.sum %x, %none, %false, %none : ({T}, !ts.none, !ts.bool, !ts.none) -> {T}
+      %d = ts.sum %x, %none, %true, %none : ({T}, !ts.none, !ts.bool, !ts.none) -> {T}
+      %e = ts.zeros %s, %six : (!ts.list<!ts.int>, !ts.int) -> {T}
+      %f = ts.softmax %x, %one, %six : ({T}, !ts.int, !ts.int) -> {T}
+      %l = ts.list.construct %a, %b, %c, %d, %e, %f : ({T}, {T}, {T}, {T}, {T}, {T}) -> !ts.list<{T}>
+      %r = ts.cat %l, %one : (!ts.list<{T}>, !ts.int) -> {T}
+      func.return %r : {T}
+    }}"""
+    assert code(ir) == expect("""
+        def f(x: Tensor,
+            y: Tensor,
+            s: List[int]) -> Tensor:
+          a = torch.add(x, y)
+          b = torch.add(x, y, alpha=1.)
+          c = torch.sum(x)
+          d = torch.sum(x, None, True)
+          e = torch.zeros(s, dtype=6)
+          f = torch.softmax(x, 1, 6)
+          l = [a, b, c, d, e, f]
+          return torch.cat(l, 1)
+        """)
+
+
+def _calls_then(combine: str) -> str:
+    """Two calls of g (results %0 then %1), combined by `combine`."""
+    return f"""
+    func.func @g() -> {T} {{
+      %0 = ts.generic "aten::rand_thing"() : () -> {T}
+      func.return %0 : {T}
+    }}
+    func.func @h() -> {T} {{
+      %0 = ts.call_function @g() : () -> {T}
+      %1 = ts.call_function @g() : () -> {T}
+      %2 = {combine} : ({T}, {T}) -> {T}
+      func.return %2 : {T}
+    }}"""
+
+
+def test_inlining_never_reorders_calls():
+    h = list(parse(_calls_then("ts.mul %0, %1")).body.block.ops)[1]
+    assert function_code(h) == expect("""
+        def h() -> Tensor:
+          return torch.mul(g(), g())
+        """)
+    # the first call's result is the second operand: inlining it would run it second
+    h = list(parse(_calls_then("ts.mul %1, %0")).body.block.ops)[1]
+    assert function_code(h) == expect("""
+        def h() -> Tensor:
+          _0 = g()
+          return torch.mul(g(), _0)
+        """)
+
+
+def test_scalar_operator_precedence():
+    ir = """
+    func.func @p(%a: !ts.int, %b: !ts.int, %c: !ts.int, %t: !ts.bool, %u: !ts.bool) -> !ts.list<!ts.bool> {
+      %two = ts.constant 2
+      %m = ts.constant -3
+      %0 = ts.scalar.add %a, %b : (!ts.int, !ts.int) -> !ts.int
+      %11 = ts.scalar.mul %0, %c : (!ts.int, !ts.int) -> !ts.int
+      %1 = ts.scalar.sub %b, %c : (!ts.int, !ts.int) -> !ts.int
+      %12 = ts.scalar.sub %a, %1 : (!ts.int, !ts.int) -> !ts.int
+      %2 = ts.scalar.sub %a, %b : (!ts.int, !ts.int) -> !ts.int
+      %13 = ts.scalar.sub %2, %c : (!ts.int, !ts.int) -> !ts.int
+      %3 = ts.scalar.add %a, %b : (!ts.int, !ts.int) -> !ts.int
+      %14 = ts.scalar.neg %3 : (!ts.int) -> !ts.int
+      %4 = ts.scalar.pow %b, %c : (!ts.int, !ts.int) -> !ts.int
+      %15 = ts.scalar.pow %a, %4 : (!ts.int, !ts.int) -> !ts.int
+      %5 = ts.scalar.pow %a, %b : (!ts.int, !ts.int) -> !ts.int
+      %16 = ts.scalar.pow %5, %c : (!ts.int, !ts.int) -> !ts.int
+      %17 = ts.scalar.pow %m, %two : (!ts.int, !ts.int) -> !ts.int
+      %6 = ts.scalar.floordiv %a, %b : (!ts.int, !ts.int) -> !ts.int
+      %18 = ts.scalar.mod %6, %two : (!ts.int, !ts.int) -> !ts.int
+      %x = ts.list.construct %11, %12, %13, %14, %15, %16, %17, %18 : (!ts.int, !ts.int, !ts.int, !ts.int, !ts.int, !ts.int, !ts.int, !ts.int) -> !ts.list<!ts.int>
+      %7 = ts.scalar.and %t, %u : (!ts.bool, !ts.bool) -> !ts.bool
+      %19 = ts.scalar.not %7 : (!ts.bool) -> !ts.bool
+      %8 = ts.scalar.lt %a, %b : (!ts.int, !ts.int) -> !ts.bool
+      %20 = ts.scalar.eq %8, %t : (!ts.bool, !ts.bool) -> !ts.bool
+      %9 = ts.scalar.or %t, %u : (!ts.bool, !ts.bool) -> !ts.bool
+      %21 = ts.scalar.and %9, %t : (!ts.bool, !ts.bool) -> !ts.bool
+      %22 = ts.contains %x, %a : (!ts.list<!ts.int>, !ts.int) -> !ts.bool
+      %10 = ts.scalar.add %a, %b : (!ts.int, !ts.int) -> !ts.int
+      %23 = ts.scalar.gt %10, %c : (!ts.int, !ts.int) -> !ts.bool
+      %r = ts.list.construct %19, %20, %21, %22, %23 : (!ts.bool, !ts.bool, !ts.bool, !ts.bool, !ts.bool) -> !ts.list<!ts.bool>
+      func.return %r : !ts.list<!ts.bool>
+    }"""
+    assert code(ir) == expect("""
+        def p(a: int,
+            b: int,
+            c: int,
+            t: bool,
+            u: bool) -> List[bool]:
+          x = [(a + b) * c, a - (b - c), a - b - c, -(a + b), a ** b ** c, (a ** b) ** c, (-3) ** 2, a // b % 2]
+          return [not (t and u), (a < b) == t, (t or u) and t, a in x, a + b > c]
+        """)
+
+
+def test_strings_and_math():
+    ir = """
+    func.func @s(%s: !ts.str, %f: !ts.float, %n: !ts.int) -> !ts.str {
+      %none = ts.constant none
+      %dash = ts.constant "-"
+      %0 = ts.str.concat %s, %dash : (!ts.str, !ts.str) -> !ts.str
+      %1 = ts.str.upper %0 : (!ts.str) -> !ts.str
+      %parts = ts.str.split %1, %none : (!ts.str, !ts.none) -> !ts.list<!ts.str>
+      %j = ts.str.join %dash, %parts : (!ts.str, !ts.list<!ts.str>) -> !ts.str
+      %2 = ts.math.sqrt %f : (!ts.float) -> !ts.float
+      %fmt = ts.constant "{} {}"
+      %o = ts.str.format %fmt, %j, %2 : !ts.str, !ts.float
+      func.return %o : !ts.str
+    }"""
+    assert code(ir) == expect("""
+        def s(s: str,
+            f: float,
+            n: int) -> str:
+          parts = (s + "-").upper().split()
+          j = "-".join(parts)
+          return "{} {}".format(j, math.sqrt(f))
+        """)
+
+
+def test_containers():
+    ir = f"""
+    func.func @c(%a: {T}, %i: !ts.int, %k: !ts.str, %n: !ts.none) -> !ts.tuple<{T}, !ts.int> {{
+      %zero = ts.constant 0
+      %one = ts.constant 1
+      %e = ts.list.construct : () -> !ts.list<!ts.int>
+      ts.list.append %e, %i : (!ts.list<!ts.int>, !ts.int) -> ()
+      %first = ts.list.get %e, %zero : (!ts.list<!ts.int>, !ts.int) -> !ts.int
+      ts.list.set %e, %zero, %one : (!ts.list<!ts.int>, !ts.int, !ts.int) -> ()
+      %nothing = ts.constant none
+      %s = ts.list.slice %e, %one, %nothing, %one : (!ts.list<!ts.int>, !ts.int, !ts.none, !ts.int) -> !ts.list<!ts.int>
+      %only = ts.list.unpack %s : (!ts.list<!ts.int>) -> (!ts.int)
+      %d = ts.dict.construct %k, %a : (!ts.str, {T}) -> !ts.dict<!ts.str, {T}>
+      %ed = ts.dict.construct : () -> !ts.dict<!ts.str, {T}>
+      ts.dict.set %ed, %k, %a : (!ts.dict<!ts.str, {T}>, !ts.str, {T}) -> ()
+      %v = ts.dict.get %d, %k : (!ts.dict<!ts.str, {T}>, !ts.str) -> {T}
+      ts.dict.delete %d, %k : (!ts.dict<!ts.str, {T}>, !ts.str) -> ()
+      %n1 = ts.len %ed : (!ts.dict<!ts.str, {T}>) -> !ts.int
+      %sum = ts.scalar.add %first, %only : (!ts.int, !ts.int) -> !ts.int
+      %sum2 = ts.scalar.add %sum, %n1 : (!ts.int, !ts.int) -> !ts.int
+      %one_t = ts.tuple.construct %sum2 : (!ts.int) -> !ts.tuple<!ts.int>
+      %x = ts.tuple.index %one_t, %zero : (!ts.tuple<!ts.int>, !ts.int) -> !ts.int
+      %t = ts.tuple.construct %v, %x : ({T}, !ts.int) -> !ts.tuple<{T}, !ts.int>
+      func.return %t : !ts.tuple<{T}, !ts.int>
+    }}"""
+    assert code(ir) == expect("""
+        def c(a: Tensor,
+            i: int,
+            k: str,
+            n: NoneType) -> Tuple[Tensor, int]:
+          e = annotate(List[int], [])
+          e.append(i)
+          first = e[0]
+          e[0] = 1
+          s = e[1:]
+          only, = s
+          d = {k: a}
+          ed = annotate(Dict[str, Tensor], {})
+          ed[k] = a
+          v = d[k]
+          del d[k]
+          n1 = len(ed)
+          sum = first + only
+          sum2 = sum + n1
+          one_t = (sum2,)
+          x = one_t[0]
+          return (v, x)
+        """)
+
+
+def test_if_with_results_and_optional_annotation():
+    ir = f"""
+    func.func @f(%c: !ts.bool, %x: {T}, %n: !ts.int) -> !ts.optional<!ts.int> {{
+      %none = ts.constant none
+      %y = ts.if %c -> (!ts.optional<!ts.int>) {{
+        %m = ts.scalar.add %n, %n : (!ts.int, !ts.int) -> !ts.int
+        ts.yield %m : !ts.int
+      }} else {{
+        ts.yield %none : !ts.none
+      }}
+      %0 = ts.sum %x, %none, %c, %none : ({T}, !ts.none, !ts.bool, !ts.none) -> {T}
+      %zero = ts.constant 0
+      %1 = ts.gt %0, %zero : ({T}, !ts.int) -> {T}
+      %2 = ts.to_bool %1 : ({T}) -> !ts.bool
+      ts.if %2 {{
+        %msg = ts.constant "positive"
+        ts.print %msg, %y : !ts.str, !ts.optional<!ts.int>
+        ts.yield
+      }} else {{
+        ts.yield
+      }}
+      func.return %y : !ts.optional<!ts.int>
+    }}"""
+    assert code(ir) == expect("""
+        def f(c: bool,
+            x: Tensor,
+            n: int) -> Optional[int]:
+          if c:
+            y : Optional[int] = n + n
+          else:
+            y = None
+          if bool(torch.gt(torch.sum(x, None, c), 0)):
+            print("positive", y)
+          else:
+            pass
+          return y
+        """)
+
+
+def test_for_range_loop_with_carried_values():
+    ir = f"""
+    func.func @f(%x: {T}, %y: {T}, %n: !ts.int) -> {T} {{
+      %true = ts.constant true
+      %two = ts.constant 2.5
+      %w = ts.loop %n, %true iter(%i, %w.1 = %x) : ({T}) {{
+        %w.2 = ts.mul %w.1, %two : ({T}, !ts.float) -> {T}
+        ts.condition %true, %w.2 : {T}
+      }}
+      %s, %k = ts.loop %n, %true iter(%j, %acc = %w, %cnt = %n) : ({T}, !ts.int) {{
+        %a = ts.add %acc, %y, %n : ({T}, {T}, !ts.int) -> {T}
+        %c = ts.scalar.add %cnt, %j : (!ts.int, !ts.int) -> !ts.int
+        ts.condition %true, %a, %c : {T}, !ts.int
+      }}
+      %r = ts.mul %s, %k : ({T}, !ts.int) -> {T}
+      func.return %r : {T}
+    }}"""
+    assert code(ir) == expect("""
+        def f(x: Tensor,
+            y: Tensor,
+            n: int) -> Tensor:
+          w = x
+          for i in range(n):
+            w = torch.mul(w, 2.5)
+          acc, cnt = w, n
+          for j in range(n):
+            acc, cnt = torch.add(acc, y, alpha=n), cnt + j
+          return torch.mul(acc, cnt)
+        """)
+
+
+def test_while_loop_with_carried_values():
+    ir = """
+    func.func @f(%x: !ts.int, %n: !ts.int) -> !ts.int {
+      %max = ts.constant 9223372036854775807
+      %one = ts.constant 1
+      %0 = ts.scalar.lt %x, %n : (!ts.int, !ts.int) -> !ts.bool
+      %r, %s = ts.loop %max, %0 iter(%it, %i = %x, %acc = %x) : (!ts.int, !ts.int) {
+        %i1 = ts.scalar.add %i, %one : (!ts.int, !ts.int) -> !ts.int
+        %acc1 = ts.scalar.mul %acc, %i1 : (!ts.int, !ts.int) -> !ts.int
+        %more = ts.scalar.lt %i1, %n : (!ts.int, !ts.int) -> !ts.bool
+        ts.condition %more, %i1, %acc1 : !ts.int, !ts.int
+      }
+      func.return %s : !ts.int
+    }"""
+    assert code(ir) == expect("""
+        def f(x: int,
+            n: int) -> int:
+          i, acc = x, x
+          _0 = x < n
+          while _0:
+            i1 = i + 1
+            acc1 = acc * i1
+            _0, i, acc = i1 < n, i1, acc1
+          return acc
+        """)
+
+
+def test_loop_with_trip_count_and_condition_counts_trips():
+    ir = """
+    func.func @f(%n: !ts.int, %c: !ts.bool) -> !ts.int {
+      %r = ts.loop %n, %c iter(%i, %x = %n) : (!ts.int) {
+        %x1 = ts.scalar.add %x, %i : (!ts.int, !ts.int) -> !ts.int
+        %more = ts.scalar.lt %x1, %n : (!ts.int, !ts.int) -> !ts.bool
+        ts.condition %more, %x1 : !ts.int
+      }
+      func.return %r : !ts.int
+    }"""
+    assert code(ir) == expect("""
+        def f(n: int,
+            c: bool) -> int:
+          x = n
+          i = 0
+          _0 = c
+          while i < n and _0:
+            x1 = x + i
+            _0, x, i = x1 < n, x1, i + 1
+          return x
+        """)
+
+
+def test_raise_print_warn_and_type_refinement():
+    ir = f"""
+    func.func @f(%x: !ts.optional<{T}>, %u: !ts.any) -> {T} {{
+      %none = ts.constant none
+      %0 = ts.is %x, %none : !ts.optional<{T}>, !ts.none
+      ts.if %0 {{
+        %msg = ts.constant "x is None"
+        ts.raise %msg, "builtins.ValueError"
+        ts.yield
+      }} else {{
+        ts.yield
+      }}
+      %ok = ts.isinstance %u, [!ts.int, !ts.list<!ts.int>] : !ts.any
+      ts.if %ok {{
+        %w = ts.constant "int-like"
+        ts.warn %w
+        ts.yield
+      }} else {{
+        ts.yield
+      }}
+      %t = ts.unchecked_cast %x : !ts.optional<{T}> to {T}
+      %1 = ts.uninitialized : !ts.int
+      ts.print %t, %1 : {T}, !ts.int
+      func.return %t : {T}
+    }}"""
+    assert code(ir) == expect("""
+        def f(x: Optional[Tensor],
+            u: Any) -> Tensor:
+          if x is None:
+            raise ValueError("x is None")
+          else:
+            pass
+          ok = isinstance(u, (int, List[int]))
+          if ok:
+            warnings.warn("int-like")
+          else:
+            pass
+          t = unchecked_cast(Tensor, x)
+          print(t, uninitialized(int))
+          return t
+        """)
+
+
+def test_constants_as_literals_and_tensor_constants():
+    ir = f"""
+    func.func @f(%x: {T}) -> {T} {{
+      %c = ts.constant dense<[1.0, 2.0]> : tensor<2xf32>
+      %d = ts.constant dense<[1.0, 2.0]> : tensor<2xf32>
+      %e = ts.constant dense<[3, 4]> : tensor<2xi64>
+      %one = ts.constant 1
+      %0 = ts.add %x, %c, %one : ({T}, !ts.tensor<[2], f32>, !ts.int) -> {T}
+      %1 = ts.mul %0, %d : ({T}, !ts.tensor<[2], f32>) -> {T}
+      %b = ts.mul %1, %e : ({T}, !ts.tensor<[2], i64>) -> {T}
+      %s = ts.constant "it's \\"q\\""
+      %f1 = ts.constant 1.0
+      %f2 = ts.constant 0.1
+      %f3 = ts.constant 1.0e-05
+      %f4 = ts.constant -2.5
+      %inf = ts.constant inf
+      %dev = ts.constant device "cpu"
+      %l = ts.constant [1, 2] : !ts.list<!ts.int>
+      %el = ts.constant [] : !ts.list<!ts.float>
+      %t = ts.constant true
+      %n = ts.constant none
+      ts.print %s, %f1, %f2, %f3, %f4, %inf, %dev, %l, %el, %t, %n : !ts.str, !ts.float, !ts.float, !ts.float, !ts.float, !ts.float, !ts.device, !ts.list<!ts.int>, !ts.list<!ts.float>, !ts.bool, !ts.none
+      func.return %b : {T}
+    }}"""
+    text, constants = code_with_constants(first_func(parse(ir)))
+    assert text == expect("""
+        def f(x: Tensor) -> Tensor:
+          b = torch.mul(torch.mul(torch.add(x, CONSTANTS.c0), CONSTANTS.c0), CONSTANTS.c1)
+          print("it's \\"q\\"", 1., 0.10000000000000001, 1.0000000000000001e-05, -2.5, inf, torch.device("cpu"), [1, 2], annotate(List[float], []), True, None)
+          return b
+        """)
+    assert len(constants) == 2
+    np.testing.assert_array_equal(constants[0], np.array([1.0, 2.0], np.float32))
+    assert constants[1].dtype == np.int64 and constants[1].tolist() == [3, 4]
+
+
+def test_name_deduplication_and_reserved_names():
+    ir = f"""
+    func.func @f(%x: {T}, %x.1: {T}, %ops: !ts.int, %len: !ts.int) -> {T} {{
+      %x.2 = ts.relu %x : ({T}) -> {T}
+      %x.3 = ts.sigmoid %x.2 : ({T}) -> {T}
+      %0 = ts.add %x.3, %x.1, %ops : ({T}, {T}, !ts.int) -> {T}
+      %1 = ts.mul %0, %len : ({T}, !ts.int) -> {T}
+      %2 = ts.mul %0, %1 : ({T}, {T}) -> {T}
+      %3 = ts.mul %2, %2 : ({T}, {T}) -> {T}
+      func.return %3 : {T}
+    }}"""
+    assert code(ir) == expect("""
+        def f(x: Tensor,
+            x0: Tensor,
+            ops0: int,
+            len0: int) -> Tensor:
+          x1 = torch.relu(x)
+          x2 = torch.sigmoid(x1)
+          _0 = torch.add(x2, x0, alpha=ops0)
+          _1 = torch.mul(_0, torch.mul(_0, len0))
+          return torch.mul(_1, _1)
+        """)
+
+
+@pytest.mark.parametrize("hint, name", [(None, "_"), ("x.12", "x"), ("a-b", "a_b"), ("1x", "_1x"), ("y", "y")])
+def test_base_names(hint, name):
+    assert base_name(hint) == name
+
+
+def test_get_attr_of_non_identifier_and_set_attr():
+    ir = f"""
+    func.func @__torch__.S.forward(%self: !ts.class<"__torch__.S">, %x: {T}) -> {T} {{
+      %0 = ts.get_attr %self["0"] : !ts.class<"__torch__.S"> -> !ts.class<"__torch__.R">
+      %1 = ts.call_method %0["forward"](%x) : (!ts.class<"__torch__.R">, {T}) -> {T}
+      %n = ts.get_attr %self["count"] : !ts.class<"__torch__.S"> -> !ts.int
+      %one = ts.constant 1
+      %n1 = ts.scalar.add %n, %one : (!ts.int, !ts.int) -> !ts.int
+      ts.set_attr %self["count"] = %n1 : !ts.class<"__torch__.S">, !ts.int
+      func.return %1 : {T}
+    }}"""
+    assert code(ir) == expect("""
+        def forward(self,
+            x: Tensor) -> Tensor:
+          _0 = (getattr(self, "0")).forward(x, )
+          n = self.count
+          n1 = n + 1
+          self.count = n1
+          return _0
+        """)
+
+
+def test_fork_wait_and_call_function():
+    ir = f"""
+    func.func @__torch__.work(%x: {T}) -> {T} {{
+      func.return %x : {T}
+    }}
+    func.func @__torch__.main(%x: {T}) -> {T} {{
+      %fut = ts.fork -> !ts.future<{T}> {{
+        %r = ts.call_function @__torch__.work(%x) : ({T}) -> {T}
+        ts.yield %r : {T}
+      }}
+      %v = ts.wait %fut : !ts.future<{T}>
+      func.return %v : {T}
+    }}"""
+    main = list(parse(ir).body.block.ops)[1]
+    assert function_code(main) == expect("""
+        def main(x: Tensor) -> Tensor:
+          def __forked_function():
+            return __torch__.work(x, )
+          fut = fork(__forked_function)
+          return torch.wait(fut)
+        """)
+
+
+def test_function_name_override_and_no_results():
+    ir = "func.func @__torch__.a.b.helper(%s: !ts.str) {\n ts.print %s : !ts.str\n func.return\n}"
+    assert code(ir) == expect("""
+        def helper(s: str) -> NoneType:
+          print(s)
+          return None
+        """)
+    assert code(ir, "renamed").startswith("def renamed(s: str) -> NoneType:\n")
+
+
+MODULE = f"""
+ts.class_type module @__torch__.Net {{
+  ts.attr "w" : {T} parameter
+  ts.method "forward" = @__torch__.Net.forward
+  ts.method "scale" = @__torch__.Net.scale
+}}
+func.func @__torch__.Net.forward(%self: !ts.class<"__torch__.Net">, %x: {T}) -> {T} {{
+  %0 = ts.call_method %self["scale"](%x) : (!ts.class<"__torch__.Net">, {T}) -> {T}
+  %c = ts.constant dense<2.0> : tensor<3xf32>
+  %1 = ts.mul %0, %c : ({T}, !ts.tensor<[3], f32>) -> {T}
+  func.return %1 : {T}
+}}
+func.func @__torch__.Net.scale(%self: !ts.class<"__torch__.Net">, %x: {T}) -> {T} {{
+  %w = ts.get_attr %self["w"] : !ts.class<"__torch__.Net"> -> {T}
+  %c = ts.constant dense<3.0> : tensor<3xf32>
+  %1 = ts.mul %x, %w : ({T}, {T}) -> {T}
+  %2 = ts.mul %1, %c : ({T}, !ts.tensor<[3], f32>) -> {T}
+  func.return %2 : {T}
+}}
+"""
+
+
+def test_module_code_prints_every_method_with_shared_constants():
+    module = parse(MODULE)
+    assert module_code(module, "__torch__.Net") == expect("""
+        def forward(self,
+            x: Tensor) -> Tensor:
+          return torch.mul((self).scale(x, ), CONSTANTS.c0)
+
+        def scale(self,
+            x: Tensor) -> Tensor:
+          w = self.w
+          return torch.mul(torch.mul(x, w), CONSTANTS.c1)
+        """)
+    _, constants = module_code_with_constants(module, "__torch__.Net")
+    assert [c.tolist() for c in constants] == [[2.0] * 3, [3.0] * 3]
+
+
+def test_module_code_of_unknown_class_fails():
+    with pytest.raises(ValueError, match="no ts.class_type named __torch__.Nope"):
+        module_code(parse(MODULE), "__torch__.Nope")
