@@ -233,3 +233,18 @@ def test_an_error_in_a_forked_body_is_raised_by_wait():
     fut = program(FORK).call("failing", 1)  # fork itself does not raise
     with pytest.raises(Error, match="^ts.scalar.floordiv: integer division or modulo by zero$"):
         fut.wait()
+
+
+def test_loop_without_carried_values():
+    prog = program("""
+    func.func @f(%n: !ts.int, %l: !ts.list<!ts.int>) {
+      %true = ts.constant true
+      ts.loop %n, %true iter(%i) {
+        ts.list.append %l, %i : (!ts.list<!ts.int>, !ts.int) -> ()
+        ts.condition %true
+      }
+      func.return
+    }""")
+    out = []
+    assert prog.call("f", 3, out) is None
+    assert out == [0, 1, 2]

@@ -166,3 +166,29 @@ def test_backend_registry():
     assert get_backend("numpy").Program is Program
     with pytest.raises(ValueError, match="unknown backend 'nope'"):
         get_backend("nope")
+
+
+def test_a_carried_value_dies_once_the_loop_body_used_it():
+    inputs, alive = [], []
+
+    def relu(x):
+        inputs.append(weakref.ref(x))
+        return np.maximum(x, 0)
+
+    def neg(y):
+        gc.collect()
+        alive.append(inputs[-1]() is not None)  # this iteration's carried value, already used by relu
+        return -y
+
+    prog = Program(parse(f"""
+    func.func @f(%x: {T}, %n: !ts.int) -> {T} {{
+      %true = ts.constant true
+      %r = ts.loop %n, %true iter(%i, %acc = %x) : ({T}) {{
+        %y = ts.relu %acc : ({T}) -> {T}
+        %z = ts.neg %y : ({T}) -> {T}
+        ts.condition %true, %z : {T}
+      }}
+      func.return %r : {T}
+    }}"""), kernels={"relu": relu, "neg": neg})
+    prog.call("f", np.array([1.0, -2.0]), 4)
+    assert alive == [True, False, False, False]  # the first is the caller's argument

@@ -39,7 +39,7 @@ def _loop(op, planner):
             if n:
                 for s, v in zip(carried, values):
                     env[s] = v
-                values = None  # only the frame holds the carried values: the body frees them
+                values = v = None  # only the frame holds the carried values: the body frees them
                 cond, *values = body(env)
             else:
                 cond = body(env)
