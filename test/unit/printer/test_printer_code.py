@@ -552,3 +552,48 @@ def test_module_code_prints_every_method_with_shared_constants():
 def test_module_code_of_unknown_class_fails():
     with pytest.raises(ValueError, match="no ts.class_type named __torch__.Nope"):
         module_code(parse(MODULE), "__torch__.Nope")
+
+
+def test_while_true_loop_and_union_annotation():
+    # constant-true conditions without a trip count: TorchScript's `while True:` form
+    ir = """
+    func.func @w(%x: !ts.int, %u: !ts.union<!ts.int, !ts.str>, %c: !ts.bool) -> !ts.int {
+      %max = ts.constant 9223372036854775807
+      %true = ts.constant true
+      %one = ts.constant 1
+      %r = ts.loop %max, %true iter(%it, %x0 = %x) : (!ts.int) {
+        %x1 = ts.scalar.add %x0, %one : (!ts.int, !ts.int) -> !ts.int
+        ts.condition %true, %x1 : !ts.int
+      }
+      %v = ts.if %c -> (!ts.union<!ts.int, !ts.str>) {
+        ts.yield %r : !ts.int
+      } else {
+        ts.yield %u : !ts.union<!ts.int, !ts.str>
+      }
+      ts.print %v : !ts.union<!ts.int, !ts.str>
+      func.return %r : !ts.int
+    }"""
+    assert code(ir) == expect("""
+        def w(x: int,
+            u: Union[int, str],
+            c: bool) -> int:
+          x0 = x
+          _0 = True
+          while _0:
+            _0, x0 = True, x0 + 1
+          if c:
+            v : Union[int, str] = x0
+          else:
+            v = u
+          print(v)
+          return x0
+        """)
+
+
+def test_declaration_without_body():
+    ir = "func.func private @decl(!ts.tensor, !ts.int) -> !ts.tensor"
+    assert code(ir) == expect("""
+        def decl(arg0: Tensor,
+            arg1: int) -> Tensor:
+          pass
+        """)
