@@ -16,7 +16,8 @@ from tsjit.factories import (  # noqa: F401 - re-exported
 )
 from tsjit.grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled  # noqa: F401
 from tsjit.kernels import KERNELS as K
-from tsjit.tensor import Tensor, _arg, _array, _reflected, _wrap
+from tsjit.tensor import Tensor, _arg, _array, _wrap
+from tsjit.tensor_operators import _reflected
 from tsjit.tensor_meta import Size, device  # noqa: F401
 from tsjit.tensor_methods import UNARY
 
@@ -52,7 +53,7 @@ globals().update({name: _binary(name) for name in (
     "eq", "ne", "lt", "le", "gt", "ge", "greater", "less", "greater_equal", "less_equal", "not_equal",
     "maximum", "minimum", "atan2", "logical_and", "logical_or", "logical_xor", "matmul", "remainder",
     "floor_divide", "bitwise_and", "bitwise_or", "bitwise_xor", "equal", "true_divide", "expand_as", "type_as")})
-negative, absolute, arctan2, fix = neg, abs, atan2, trunc  # noqa: F821 - defined just above
+negative, absolute, arctan2, fix = (globals()[n] for n in ("neg", "abs", "atan2", "trunc"))
 
 
 def mm(input, mat2):

@@ -2,9 +2,10 @@
 
 Every computation is a kernel call (`tsjit.kernels.KERNELS`, the same numpy kernels compiled
 code runs), so eager and compiled results agree. This file holds the class core: construction,
-metadata, conversions and the Python operators; the named methods live in tensor_methods.py
-(math, reductions) and tensor_shape.py (views, indexing helpers), installed on the class at
-import. Build tensors from arrays with `Tensor._wrap(ndarray)`: no copy, no checks.
+metadata, conversions and Python protocols. Installed on the class at import: the operators
+(tensor_operators.py), math and reductions (tensor_methods.py), in-place ops (tensor_inplace.py),
+views and indexing (tensor_shape.py). Build tensors from arrays with `Tensor._wrap(ndarray)`:
+no copy, no checks.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import numpy as np
 
 from tsjit import dtypes
 from tsjit.kernels import KERNELS as K
-from tsjit.kernels.promotion import check_inplace, result_dtype
+from tsjit.kernels.promotion import check_inplace
 from tsjit.tensor_meta import CPU, Size, device
 from tsjit.tensor_str import tensor_repr
 
@@ -31,25 +32,6 @@ def _wrap(a: np.ndarray) -> "Tensor":
 
 def _wrap_all(arrays) -> tuple:
     return tuple(_wrap(a) for a in arrays)
-
-
-def _bitwise_xor(a, b):
-    """(a | b) & ~(a & b): xor from the bitwise kernels the ts dialect has."""
-    return K["bitwise_and"](K["bitwise_or"](a, b), K["bitwise_not"](K["bitwise_and"](a, b)))
-
-
-def _logical_xor(a, b):
-    return K["ne"](K["ne"](a, 0), K["ne"](b, 0))
-
-
-#: Ops without a ts op of their own, composed from kernels.
-COMPOSED = {"bitwise_xor": _bitwise_xor, "logical_xor": _logical_xor}
-
-
-def kernel(name: str):
-    """The kernel of ts op `name`, or its composition from other kernels."""
-    k = K.get(name)
-    return k if k is not None else COMPOSED[name]
 
 
 def _slow_operand(x):
@@ -99,46 +81,6 @@ def _write(self: "Tensor", result: np.ndarray) -> "Tensor":
                            f"{list(np.broadcast_shapes(result.shape, self._data.shape))}")
     K["copy_"](self._data, result)
     return self
-
-
-def _scalar_as_tensor(value, like: np.ndarray) -> np.ndarray:
-    """A Python number as a 0-d array of the dtype PyTorch computes `number op tensor` in."""
-    return np.asarray(value, dtype=result_dtype(like, value))
-
-
-def _binary(name: str):
-    def op(self, other):
-        o = _operand(other)
-        if o is _NOT_AN_OPERAND:
-            return NotImplemented
-        return _wrap(kernel(name)(self._data, o))
-    return op
-
-
-def _reflected(name: str):
-    """`number op tensor` for non-commutative ops: the number becomes a 0-d tensor first."""
-    def op(self, other):
-        o = _operand(other)
-        if o is _NOT_AN_OPERAND:
-            return NotImplemented
-        if not isinstance(o, np.ndarray):
-            o = _scalar_as_tensor(o, self._data)
-        return _wrap(K[name](o, self._data))
-    return op
-
-
-def _inplace(name: str):
-    """`x op= y`: an in-place kernel when there is one, else the result written back."""
-    def op(self, other):
-        o = _operand(other)
-        if o is _NOT_AN_OPERAND:
-            return NotImplemented
-        inplace = K.get(name + "_")
-        if inplace is not None:
-            inplace(self._data, o)
-            return self
-        return _write(self, kernel(name)(self._data, o))
-    return op
 
 
 class Tensor:
@@ -368,97 +310,6 @@ class Tensor:
             memo[id(self)] = _rebuild(self._data.copy(), self.requires_grad)
         return memo[id(self)]
 
-    # ---- operators (torch/_tensor.py maps them to these ops) ----
-    __add__ = __radd__ = _binary("add")
-    __sub__ = _binary("sub")
-    __mul__ = __rmul__ = _binary("mul")
-    __truediv__ = _binary("div")
-    __floordiv__ = _binary("floor_divide")
-    __mod__ = _binary("remainder")
-    __pow__ = _binary("pow")
-    __matmul__ = _binary("matmul")
-    __and__ = __rand__ = _binary("bitwise_and")
-    __or__ = __ror__ = _binary("bitwise_or")
-    __xor__ = __rxor__ = _binary("bitwise_xor")
-    __eq__ = _binary("eq")
-    __ne__ = _binary("ne")
-    __lt__ = _binary("lt")
-    __le__ = _binary("le")
-    __gt__ = _binary("gt")
-    __ge__ = _binary("ge")
-    __rfloordiv__ = _reflected("floor_divide")
-    __rmod__ = _reflected("remainder")
-    __rpow__ = _reflected("pow")
-    __rmatmul__ = _reflected("matmul")
-    __iadd__ = _inplace("add")
-    __isub__ = _inplace("sub")
-    __imul__ = _inplace("mul")
-    __itruediv__ = _inplace("div")
-    __ifloordiv__ = _inplace("floor_divide")
-    __imod__ = _inplace("remainder")
-    __ipow__ = _inplace("pow")
-    __iand__ = _inplace("bitwise_and")
-    __ior__ = _inplace("bitwise_or")
-    __ixor__ = _inplace("bitwise_xor")
-
-    def __rsub__(self, other):
-        o = _operand(other)
-        return NotImplemented if o is _NOT_AN_OPERAND else _wrap(K["rsub"](self._data, o, 1))
-
-    def __rtruediv__(self, other):
-        """`number / tensor` is reciprocal(tensor) * number, as in torch/_tensor.py."""
-        o = _operand(other)
-        return NotImplemented if o is _NOT_AN_OPERAND else _wrap(K["mul"](K["reciprocal"](self._data), o))
-
-    def __neg__(self) -> "Tensor":
-        return _wrap(K["neg"](self._data))
-
-    def __pos__(self) -> "Tensor":
-        return self
-
-    def __abs__(self) -> "Tensor":
-        return _wrap(K["abs"](self._data))
-
-    def __invert__(self) -> "Tensor":
-        return _wrap(K["bitwise_not"](self._data))
-
-    # ---- indexing ----
-    def __getitem__(self, key) -> "Tensor":
-        a = self._data
-        if type(key) is not tuple:
-            key = (key,)
-        key = _index_key(key)
-        r = a[key]
-        if type(r) is not np.ndarray:  # all-int index: a 0-d view, not a numpy scalar copy
-            r = a[key + (Ellipsis,)]
-        return _wrap(r)
-
-    def __setitem__(self, key, value) -> None:
-        if type(key) is not tuple:
-            key = (key,)
-        o = _operand(value)
-        self._data[_index_key(key)] = value if o is _NOT_AN_OPERAND else o
-
-
-def _index_item(k):
-    if isinstance(k, Tensor):
-        a = k._data
-        return int(a) if a.ndim == 0 and a.dtype.kind in "iu" else a  # a 0-d int tensor selects, like an int
-    if isinstance(k, list) and any(isinstance(x, Tensor) for x in k):
-        return np.array([x._data if isinstance(x, Tensor) else x for x in k])
-    return k
-
-
-def _index_key(key: tuple) -> tuple:
-    """A PyTorch index as a numpy index (PyTorch follows numpy's basic and advanced indexing)."""
-    plain = True
-    for k in key:
-        if type(k) is slice:
-            if k.step is not None and k.step <= 0:
-                raise ValueError("step must be greater than zero")
-        elif type(k) is not int:
-            plain = False
-    return key if plain else tuple(_index_item(k) for k in key)
 
 
 def _check_device(dev) -> None:
@@ -475,4 +326,4 @@ def _rebuild(a: np.ndarray, requires_grad: bool) -> Tensor:
 _LEGACY_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
                  "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
 
-from tsjit import tensor_methods, tensor_shape  # noqa: E402,F401 - install the named methods
+from tsjit import tensor_inplace, tensor_methods, tensor_operators, tensor_shape  # noqa: E402,F401 - install methods

@@ -1,4 +1,4 @@
-"""Tensor's math methods: elementwise, activations, reductions, contractions and in-place ops.
+"""Tensor's math methods: elementwise, activations, reductions and contractions.
 
 Each method has PyTorch's Python signature (the script compiler binds calls with
 inspect.signature) and forwards to the kernel of its ts op with arguments in schema order.
@@ -10,7 +10,9 @@ from collections import namedtuple
 
 from tsjit.dtypes import from_numpy, to_code
 from tsjit.kernels import KERNELS as K
-from tsjit.tensor import Tensor, _arg, _array, _wrap, _write, kernel
+from tsjit.tensor import Tensor, _arg, _array, _wrap
+from tsjit.tensor_operators import kernel
+
 
 def method(fn):
     """Install `fn` as a Tensor method under its own name."""
@@ -35,18 +37,6 @@ def _unary(name: str):
     return op
 
 
-def _unary_(name: str):
-    """The in-place form `name_` of a unary op: its kernel if there is one, else write back."""
-    def op(self):
-        kernel = K.get(name + "_")
-        if kernel is not None:
-            kernel(self._data)
-            return self
-        return _write(self, K[name](self._data))
-    op.__name__ = name + "_"
-    return op
-
-
 def _compare(name: str):
     def op(self, other):
         return _wrap(K[name](self._data, _arg(other, "other")))
@@ -61,15 +51,13 @@ def _tensor_binary(name: str, param: str = "other"):
     return op
 
 
-#: Tensor methods that are one unary ts op each; every one but the activations has an in-place form.
+#: Tensor methods that are one unary ts op each (tensor_inplace.py adds their `name_` forms).
 UNARY = ("neg", "abs", "exp", "log", "log2", "log1p", "expm1", "sqrt", "rsqrt", "sin", "cos", "tan",
          "tanh", "erf", "floor", "ceil", "trunc", "sign", "reciprocal", "bitwise_not", "relu", "sigmoid",
          "logical_not", "isnan")
 NO_INPLACE = ("isnan",)
 for _name in UNARY:
     method(_unary(_name))
-    if _name not in NO_INPLACE:
-        method(_unary_(_name))
 for _name in ("eq", "ne", "lt", "le", "gt", "ge"):
     method(_compare(_name))
 for _name in ("maximum", "minimum", "atan2", "logical_and", "logical_or", "logical_xor", "matmul"):
@@ -354,82 +342,3 @@ def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
 @method
 def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     return bool(K["all"](self.isclose(other, rtol, atol, equal_nan)._data, None, False))
-
-
-# ---- in place ----
-def _inplace_call(self, name: str, *args):
-    kernel = K.get(name + "_")
-    if kernel is not None:
-        kernel(self._data, *args)
-        return self
-    return _write(self, K[name](self._data, *args))
-
-
-@method
-def add_(self, other, *, alpha=1):
-    return _inplace_call(self, "add", _arg(other, "other"), alpha)
-
-
-@method
-def sub_(self, other, *, alpha=1):
-    return _inplace_call(self, "sub", _arg(other, "other"), alpha)
-
-
-@method
-def mul_(self, other):
-    return _inplace_call(self, "mul", _arg(other, "other"))
-
-
-@method
-def div_(self, other, *, rounding_mode=None):
-    if rounding_mode is None:
-        return _inplace_call(self, "div", _arg(other, "other"))
-    return _write(self, _divide(self._data, _arg(other, "other"), rounding_mode))
-
-
-@method
-def pow_(self, exponent):
-    return _inplace_call(self, "pow", _arg(exponent, "exponent"))
-
-
-@method
-def clamp_(self, min=None, max=None):  # noqa: A002
-    return _inplace_call(self, "clamp", _bound(min), _bound(max))
-
-
-Tensor.clip_ = Tensor.clamp_
-
-
-@method
-def masked_fill_(self, mask, value):
-    return _inplace_call(self, "masked_fill", _array(mask, "mask"), _arg(value, "value"))
-
-
-@method
-def fill_(self, value):
-    K["fill_"](self._data, _arg(value, "value"))
-    return self
-
-
-@method
-def zero_(self):
-    K["zero_"](self._data)
-    return self
-
-
-@method
-def copy_(self, src, non_blocking=False):
-    K["copy_"](self._data, _array(src, "src"))
-    return self
-
-
-@method
-def index_put_(self, indices, values, accumulate=False):
-    idx = [None if i is None else _array(i, "index") for i in indices]
-    K["index_put_"](self._data, idx, _array(values, "values"), accumulate)
-    return self
-
-
-@method
-def index_put(self, indices, values, accumulate=False):
-    return self.clone().index_put_(indices, values, accumulate)

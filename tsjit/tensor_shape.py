@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from operator import index
 
+import numpy as np
+
 from tsjit import dtypes
 from tsjit.kernels import KERNELS as K
-from tsjit.tensor import Tensor, _arg, _array, _check_device, _wrap, _wrap_all
+from tsjit.tensor import _NOT_AN_OPERAND, Tensor, _arg, _array, _check_device, _operand, _wrap, _wrap_all
 from tsjit.tensor_methods import method
 
 
@@ -174,6 +176,47 @@ def index_select(self, dim, index):
 @method
 def gather(self, dim, index):
     return _wrap(K["gather"](self._data, dim, _array(index, "index")))
+
+
+# ---- indexing: PyTorch follows numpy's basic and advanced indexing ----
+@method
+def __getitem__(self, key) -> "Tensor":
+    a = self._data
+    if type(key) is not tuple:
+        key = (key,)
+    key = _index_key(key)
+    r = a[key]
+    if type(r) is not np.ndarray:  # all-int index: a 0-d view, not a numpy scalar copy
+        r = a[key + (Ellipsis,)]
+    return _wrap(r)
+
+@method
+def __setitem__(self, key, value) -> None:
+    if type(key) is not tuple:
+        key = (key,)
+    o = _operand(value)
+    self._data[_index_key(key)] = value if o is _NOT_AN_OPERAND else o
+
+
+def _index_item(k):
+    if isinstance(k, Tensor):
+        a = k._data
+        return int(a) if a.ndim == 0 and a.dtype.kind in "iu" else a  # a 0-d int tensor selects, like an int
+    if isinstance(k, list) and any(isinstance(x, Tensor) for x in k):
+        return np.array([x._data if isinstance(x, Tensor) else x for x in k])
+    return k
+
+
+def _index_key(key: tuple) -> tuple:
+    """A PyTorch index as a numpy index (PyTorch follows numpy's basic and advanced indexing)."""
+    plain = True
+    for k in key:
+        if type(k) is slice:
+            if k.step is not None and k.step <= 0:
+                raise ValueError("step must be greater than zero")
+        elif type(k) is not int:
+            plain = False
+    return key if plain else tuple(_index_item(k) for k in key)
 
 
 # ---- new tensors with this tensor's dtype ----
