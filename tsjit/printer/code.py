@@ -14,8 +14,7 @@ the choice of inlined expressions in inline.py. Where this printer differs from 
 
 - scalar/str/container ops print as Python operators and methods (`i + 1`, `x is None`, `l.append(x)`);
 - `ts.raise` prints `raise ValueError(msg)`, not `ops.prim.RaiseException(msg, "builtins.ValueError")`;
-- results nobody uses are not assigned (`torch.add_(x, y)` as a statement), and assignments
-  `x = x` between a loop's carried value and itself are left out;
+- assignments `x = x` between a loop's carried value and itself are left out;
 - the condition variable of a `while` loop is always a fresh `_N`; a loop with both a trip
   count and a condition (TorchScript refuses to print it) counts trips explicitly:
   `i = 0` / `while i < n and _0:` / ... / `_0, i = c, i + 1`.
@@ -168,8 +167,8 @@ class _FunctionPrinter:
                     self._define(op, self._expr(op))
 
     def _define(self, op: Operation, expr: Expr) -> None:
-        """`names = expr`, or just `expr` when nobody uses the results."""
-        if not any(r.uses for r in op.results):
+        """`names = expr` (results are assigned even when unused, as TorchScript does)."""
+        if not op.results:
             self._emit(expr.text)
             return
         lhs = ", ".join(self.names.name(r) for r in op.results)

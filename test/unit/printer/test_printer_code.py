@@ -597,3 +597,27 @@ def test_declaration_without_body():
             arg1: int) -> Tensor:
           pass
         """)
+
+
+def test_unused_results_are_still_assigned():
+    ir = f"""
+    func.func @k(%x: {T}, %y: {T}, %l: !ts.list<!ts.int>) -> {T} {{
+      %one = ts.constant 1
+      %three = ts.constant 3
+      %0 = ts.add_ %x, %y, %one : ({T}, {T}, !ts.int) -> {T}
+      ts.list.append %l, %three : (!ts.list<!ts.int>, !ts.int) -> ()
+      %a, %b = ts.list.unpack %l : (!ts.list<!ts.int>) -> (!ts.int, !ts.int)
+      %ts = ts.list.construct %x, %y : ({T}, {T}) -> !ts.list<{T}>
+      %z = ts.cat %ts, %one : (!ts.list<{T}>, !ts.int) -> {T}
+      func.return %z : {T}
+    }}"""
+    assert code(ir) == expect("""
+        def k(x: Tensor,
+            y: Tensor,
+            l: List[int]) -> Tensor:
+          _0 = torch.add_(x, y)
+          l.append(3)
+          a, b = l
+          ts = [x, y]
+          return torch.cat(ts, 1)
+        """)
