@@ -80,6 +80,16 @@ def test_errors_include_the_source_location_when_the_op_has_one():
         prog.call("f", 1, 0)
 
 
+def test_errors_use_a_parsed_mlir_location_too():
+    prog = program("""
+    func.func @f(%a: !ts.int, %b: !ts.int) -> !ts.int {
+      %c = ts.scalar.mod %a, %b : (!ts.int, !ts.int) -> !ts.int loc("net.py":3:4)
+      func.return %c : !ts.int
+    }""")
+    with pytest.raises(Error, match=r"^ts.scalar.mod \(net.py:3:4\): integer modulo by zero$"):
+        prog.call("f", 1, 0)
+
+
 def test_an_error_deep_in_nested_calls_names_the_innermost_op():
     prog = program("""
     func.func @inner(%a: !ts.int) -> !ts.int {

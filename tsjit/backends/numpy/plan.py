@@ -8,8 +8,8 @@ Terminator operands are the block's results: the block runner reads them, then c
 ones the block defined.
 
 A block runs as `for step in steps: step(env)`. An exception from an op becomes a
-`tsjit.runtime.Error` naming the op (and its source location when the frontend stored one in
-the op's `loc` attribute); `Error`s (ts.raise, errors already located) pass unchanged.
+`tsjit.runtime.Error` naming the op (and its source location, see `location`); `Error`s
+(ts.raise, errors already located) pass unchanged.
 """
 from __future__ import annotations
 
@@ -128,10 +128,13 @@ def _uses(op: Operation) -> Sequence[SSAValue]:
 
 
 def location(op: Operation) -> str | None:
-    """Where the op came from, if the frontend recorded it (a `loc` attribute)."""
+    """Where the op came from: its `loc` attribute (as the script frontend records it, since
+    xDSL does not print locations), else its parsed `loc(...)` location, else None."""
     loc = op.attributes.get("loc")
     if loc is None:
-        return None
+        loc = getattr(op, "location", None)
+        if not isinstance(loc, FileLineColLoc):
+            return None
     if isinstance(loc, StringAttr):
         return loc.data
     if isinstance(loc, FileLineColLoc):
