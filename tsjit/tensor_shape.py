@@ -93,8 +93,8 @@ def unflatten(self, dim, sizes):
 
 
 @method
-def expand(self, *size):
-    return _wrap(K["expand"](self._data, _int_list(size), False))
+def expand(self, *sizes):
+    return _wrap(K["expand"](self._data, _int_list(sizes), False))
 
 
 @method
@@ -189,6 +189,7 @@ def __getitem__(self, key) -> "Tensor":
     if type(r) is not np.ndarray:  # all-int index: a 0-d view, not a numpy scalar copy
         r = a[key + (Ellipsis,)]
     return _wrap(r)
+
 
 @method
 def __setitem__(self, key, value) -> None:
