@@ -2,7 +2,8 @@
 
 Runs a chain of N cheap tensor ops on tiny tensors (`ts.add %x, %c, %one` then `ts.mul %x, %c`,
 alternating) through `Program.function`, and the same kernel calls written out in Python, and
-prints the time per call of each and the difference per op: what the interpreter adds.
+prints the CPU time per call of each (process time: stable on a loaded machine) and the
+difference per op: what the interpreter adds.
 
     python bench/interpreter_overhead.py [--ops 100] [--rounds 200]
 """
@@ -58,10 +59,10 @@ def interleaved_times(fns, args, rounds: int, batch: int = 20) -> list[float]:
     samples = [[] for _ in fns]
     for _ in range(rounds):
         for fn, out in zip(fns, samples):
-            start = time.perf_counter()
+            start = time.process_time()
             for _ in range(batch):
                 fn(*args)
-            out.append((time.perf_counter() - start) / batch)
+            out.append((time.process_time() - start) / batch)
     return [statistics.median(s) for s in samples]
 
 
