@@ -14,6 +14,9 @@ from tsjit.factories import (  # noqa: F401 - re-exported
     arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, is_tensor, linspace, manual_seed,
     ones, ones_like, rand, rand_like, randint, randn, randn_like, tensor, zeros, zeros_like,
 )
+from tsjit.functions_nn import (  # noqa: F401 - re-exported
+    batch_norm, conv1d, conv2d, embedding, group_norm, layer_norm, max_pool1d, max_pool2d,
+)
 from tsjit.grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled  # noqa: F401
 from tsjit.kernels import KERNELS as K
 from tsjit.tensor import Tensor, _arg, _array, _wrap

@@ -163,3 +163,21 @@ def test_views_write_through_like_torch():
         return x
 
     _compare(run(tsjit), run(real), "views")
+
+
+def test_torch_level_nn_ops_match_torch():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((2, 3, 8, 8)).astype(np.float32)
+    w = rng.standard_normal((4, 3, 3, 3)).astype(np.float32)
+    b = rng.standard_normal(4).astype(np.float32)
+
+    def run(m):
+        X, W, B = m.from_numpy(x.copy()), m.from_numpy(w.copy()), m.from_numpy(b.copy())
+        return [m.conv2d(X, W, B, 1, 1), m.max_pool2d(X, 2), m.layer_norm(X, (8, 8)), m.group_norm(X, 3),
+                m.batch_norm(X, None, None, m.zeros(3), m.ones(3), False, 0.1, 1e-5, False),
+                m.embedding(W.reshape(4, -1), m.tensor([[0, 3]])), m.conv1d(X[:, :, 0], W[:, :, 0], None, 2),
+                m.max_pool1d(X[:, :, 0], 3), m.dropout(X, 0.5, False), m.threshold(X, 0.1, 20.0)]
+
+    for ours, theirs in zip(run(tsjit), run(real)):
+        assert tuple(ours.shape) == tuple(theirs.shape)
+        np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-5, atol=1e-5)
