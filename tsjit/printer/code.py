@@ -230,7 +230,8 @@ class _FunctionPrinter:
             name = self.names.fresh(base_name(arg.name_hint or res.name_hint))
             self.names.alias(arg, name)
             self.names.alias(res, name)
-        self._assign([(self.names.name(r), r.type, self._use(v)) for r, v in zip(op.output, op.init)])
+        for r, v in zip(op.output, op.init):  # initial values: one line each, as TorchScript prints them
+            self._assign([(self.names.name(r), r.type, self._use(v))])
         if kind == "for":
             i = self.names.name(iteration)
             self._emit(f"for {i} in range({self._use(op.max_trip_count).text}):")

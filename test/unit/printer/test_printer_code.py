@@ -291,7 +291,8 @@ def test_for_range_loop_with_carried_values():
           w = x
           for i in range(n):
             w = torch.mul(w, 2.5)
-          acc, cnt = w, n
+          acc = w
+          cnt = n
           for j in range(n):
             acc, cnt = torch.add(acc, y, alpha=n), cnt + j
           return torch.mul(acc, cnt)
@@ -315,7 +316,8 @@ def test_while_loop_with_carried_values():
     assert code(ir) == expect("""
         def f(x: int,
             n: int) -> int:
-          i, acc = x, x
+          i = x
+          acc = x
           _0 = x < n
           while _0:
             i1 = i + 1
