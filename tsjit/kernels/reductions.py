@@ -163,7 +163,7 @@ def cumsum(a, dim, dtype=None):
 
 
 KERNELS: dict[str, Callable] = {
-    "sum": sum_, "mean": mean, "prod": lambda a, dim, keepdim, dtype: prod(a, dim, keepdim, dtype),
+    "sum": sum_, "mean": mean, "prod": prod,
     "amax": _extreme(np.max, "amax"), "amin": _extreme(np.min, "amin"),
     "max": _whole(np.max, "max"), "min": _whole(np.min, "min"),
     "max_dim": _with_indices(np.argmax, "max"), "min_dim": _with_indices(np.argmin, "min"),

@@ -211,11 +211,20 @@ def _fold_by_kernel(name: str) -> Callable:
             return None
         with np.errstate(all="ignore"):
             try:
-                return KERNELS[name](*values)
+                result = KERNELS[name](*values)
             except (RuntimeError, ArithmeticError, ValueError, TypeError, IndexError):
                 return None
+        return None if _has_zero_dim(result) else result
 
     return fold
+
+
+def _has_zero_dim(result) -> bool:
+    """constant.numpy_to_dense stores a 0-d array as shape [1] (np.ascontiguousarray), so such
+    results are not folded until it keeps 0-d shapes."""
+    if isinstance(result, list | tuple):
+        return any(_has_zero_dim(r) for r in result)
+    return isinstance(result, np.ndarray) and result.ndim == 0
 
 
 def _make(name: str, row: tuple) -> type[IRDLOperation]:
