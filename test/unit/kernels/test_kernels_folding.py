@@ -56,9 +56,7 @@ def test_pure_op_folds_to_its_kernel_result(ctx):
 ])
 def test_random_uninitialised_and_failing_ops_stay(ctx, op, body):
     module = canonicalize(ctx, f"""
-  %two = ts.constant 2
-  %three = ts.constant 3
-  %l = ts.list.construct %two, %three : (!ts.int, !ts.int) -> !ts.list<!ts.int>
+  %l = ts.constant [2, 3] : !ts.list<!ts.int>
   %n = ts.constant none
   {body}
   func.return %r : !ts.tensor""")
