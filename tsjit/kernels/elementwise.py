@@ -93,15 +93,17 @@ def div(a, b):
     return as_array(np.true_divide(cast(a, dtype), cast(b, dtype)))
 
 
-def _check_int_zero(y: np.ndarray, dtype: np.dtype) -> None:
-    if dtype.kind in "iub" and not np.all(y):
+def _check_int_zero(y: np.ndarray, dtype: np.dtype, kernel: str) -> None:
+    if dtype.kind == "b":
+        raise not_implemented(kernel, dtype)
+    if dtype.kind in "iu" and not np.all(y):
         raise RuntimeError("ZeroDivisionError")
 
 
 @_quiet
 def floor_divide(a, b):
     x, y, dtype = operands(a, b)
-    _check_int_zero(y, dtype)
+    _check_int_zero(y, dtype, "div_floor_cpu")
     return as_array(np.floor_divide(x, y))
 
 
@@ -109,13 +111,15 @@ def floor_divide(a, b):
 def remainder(a, b):
     """Python's modulo: the result takes the divisor's sign."""
     x, y, dtype = operands(a, b)
-    _check_int_zero(y, dtype)
+    _check_int_zero(y, dtype, "remainder_cpu")
     return as_array(np.mod(x, y))
 
 
 @_quiet
 def pow(a, b):
     x, y, dtype = operands(a, b)
+    if dtype.kind == "b":
+        raise not_implemented("pow", dtype)
     if dtype.kind not in "iu":
         return as_array(np.power(x, y))
     if not isinstance(b, np.ndarray):
@@ -182,6 +186,8 @@ def clamp(a, lo, hi):
     if lo is None and hi is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     dtype = result_dtype(a, lo, hi)
+    if dtype.kind == "b":
+        raise not_implemented("clamp_min_scalar_cpu" if hi is None else "clamp_scalar_cpu", dtype)
     out = cast(a, dtype)
     if lo is not None:
         out = np.maximum(out, cast(lo, dtype))  # NaN propagates, as in torch

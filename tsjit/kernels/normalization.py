@@ -1,7 +1,6 @@
 """batch_norm (training updates the running statistics in place), layer_norm and group_norm."""
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 
 import numpy as np

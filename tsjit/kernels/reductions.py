@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from tsjit.kernels.dims import shape_str, wrap_dim, wrap_dims
-from tsjit.kernels.promotion import BOOL, INT64, as_array, dtype_of, torch_name, to_float
+from tsjit.kernels.dims import wrap_dim, wrap_dims
+from tsjit.kernels.promotion import INT64, as_array, dtype_of, to_float, torch_name
 
 
 def _accumulate_dtype(a: np.ndarray, dtype) -> np.dtype:
