@@ -1,0 +1,75 @@
+"""Smoke tests of bench/script_overhead.py: it runs, checks outputs and prints its ratios.
+
+Subprocesses, because the script sets BLAS thread counts in os.environ before importing numpy.
+No assertions on timings (bench/README.md).
+"""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parents[3] / "bench"
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, *args], cwd=BENCH.parent, capture_output=True, text=True, timeout=180)
+
+
+def test_quick_run_prints_ratios():
+    result = run(str(BENCH / "script_overhead.py"), "--quick")
+    assert result.returncode == 0, result.stderr
+    for model in ("mlp", "lenet"):
+        assert re.search(rf"^\s*{model} ratio scripted/eager: \d+\.\d+x", result.stdout, re.M), result.stdout
+        assert re.search(r"^\s*tsjit script\s+\d+\.\d+ ", result.stdout, re.M)
+        assert re.search(r"^\s*numpy by hand\s+\d+\.\d+ ", result.stdout, re.M)
+    assert re.search(r"target <= 1\.3x: (met|NOT met)", result.stdout)
+
+
+CHECK_CATCHES_MISMATCH = """
+import sys
+sys.argv = ["script_overhead.py"]
+sys.path.insert(0, "bench")
+import script_overhead as so
+
+fns = so.variants("mlp", None)
+assert so.check("mlp", fns) == [], "the real variants agree"
+right = fns["tsjit script"]
+fns["tsjit script"] = lambda: right() + 1e-3
+problems = so.check("mlp", fns)
+assert len(problems) == 1 and "tsjit script" in problems[0], problems
+print("ok")
+"""
+
+
+def test_check_reports_a_scripted_output_that_differs():
+    result = run("-c", CHECK_CATCHES_MISMATCH)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+
+
+MAIN_FAILS_ON_MISMATCH = """
+import sys
+sys.argv = ["script_overhead.py", "--quick", "--no-torch", "--models", "mlp"]
+sys.path.insert(0, "bench")
+import script_overhead as so
+
+real = so.variants
+
+def broken(name, pytorch):
+    fns = real(name, pytorch)
+    right = fns["tsjit script"]
+    fns["tsjit script"] = lambda: right() * 2
+    return fns
+
+so.variants = broken
+sys.exit(so.main())
+"""
+
+
+def test_exits_non_zero_when_scripted_output_differs():
+    result = run("-c", MAIN_FAILS_ON_MISMATCH)
+    assert result.returncode == 1
+    assert "mlp: tsjit script output differs from tsjit eager" in result.stderr
+    assert "ratio scripted/eager" not in result.stdout
