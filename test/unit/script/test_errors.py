@@ -100,8 +100,6 @@ def test_append_int_to_empty_tensor_list():
             "to type Tensor is matched to type int.") in message
 
 
-@pytest.mark.xfail(strict=True, reason="raises CompileError \"unsupported operand type for tensor add: "
-                                       "'Optional[Tensor]'\" without the overload list")
 def test_optional_used_unrefined():
     def f(x: Tensor, y: Optional[Tensor]):
         return x + y
@@ -115,21 +113,18 @@ def test_optional_used_unrefined():
 VARARGS = "Compiled functions can't take variable number of arguments or use keyword-only arguments with defaults:"
 
 
-@pytest.mark.xfail(strict=True, reason="marks the whole `def` line instead of `*args`")
 def test_star_args():
     def f(*args):
         return args[0]
     check(f, torch.jit.NotSupportedError, VARARGS, f, "def f(*args):", ("*args", "args"))
 
 
-@pytest.mark.xfail(strict=True, reason="marks the whole `def` line instead of `**kwargs`")
 def test_star_star_kwargs():
     def f(x, **kwargs):
         return x
     check(f, torch.jit.NotSupportedError, VARARGS, f, "def f(x, **kwargs):", ("**kwargs", "*kwargs", "kwargs"))
 
 
-@pytest.mark.xfail(strict=True, reason="marks the whole `def` line instead of the keyword-only default")
 def test_keyword_only_with_default():
     def f(x, *, y: int = 1):
         return x
@@ -286,8 +281,6 @@ def test_module_attribute_of_unconvertible_type():
           BadAttrType.forward, "return self.obj", ("self.obj",))
 
 
-@pytest.mark.xfail(strict=True, reason="repeats \"failed to convert Python type: 'object' to a TorchScript "
-                                       "type\" and omits the hint to annotate the attribute")
 def test_unconvertible_attribute_suggests_annotation():
     message = compile_error(BadAttrType(), RuntimeError)
     assert "Its type was inferred; try adding a type annotation for the attribute.)" in message
@@ -308,7 +301,6 @@ def test_unknown_tensor_method():
           f, "return x.not_a_method()", ("x.not_a_method", "x.not_a_method()"))
 
 
-@pytest.mark.xfail(strict=True, reason="says 'Tensor' where TorchScript says 'Tensor (inferred)'")
 def test_unknown_method_on_unannotated_param_says_inferred():
     def f(x):
         return x.not_a_method()
@@ -363,8 +355,6 @@ def test_error_in_called_module_level_function_shows_the_chain():
     assert_points_at(excerpts(message)[1], calls_opens, "return opens(x)", ("opens", "opens(x", "opens(x)"))
 
 
-@pytest.mark.xfail(strict=True, reason="names local functions by __qualname__ ('test_...<locals>.helper'), "
-                                       "TorchScript by __name__")
 def test_error_in_called_function_names_the_caller():
     def helper(x: int):
         return open(x)
@@ -378,8 +368,6 @@ def test_error_in_called_function_names_the_caller():
     assert_points_at(excerpts(message)[1], caller, "return helper(x)", ("helper", "helper(x", "helper(x)"))
 
 
-@pytest.mark.xfail(strict=True, reason="names local functions by __qualname__ ('test_...<locals>.helper'), "
-                                       "TorchScript by __name__")
 def test_chain_through_two_functions_and_a_method():
     def inner(x: int):
         return open(x)
@@ -401,8 +389,6 @@ def test_chain_through_two_functions_and_a_method():
     assert_points_at(where[2], M.forward, "return middle(x)", ("middle", "middle(x", "middle(x)"))
 
 
-@pytest.mark.xfail(strict=True, reason="names local functions by __qualname__ ('test_...<locals>.helper'), "
-                                       "TorchScript by __name__")
 def test_error_in_called_method_names_the_calling_method():
     class M(nn.Module):
         def helper(self, x: Tensor):

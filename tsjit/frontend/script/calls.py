@@ -298,7 +298,8 @@ class CallCompiler:
 
             fn = getattr(tsjit.Tensor, name, None)
             if fn is None:
-                self.error(node, f"'Tensor' object has no attribute or method '{name}'.")
+                inferred = " (inferred)" if any(self.scope.lookup(p) is receiver for p in self.inferred) else ""
+                self.error(node, f"'Tensor{inferred}' object has no attribute or method '{name}'.")
             return self.call_tensor_op(node, f"Tensor.{name}", fn, args, kwargs, receiver=receiver)
         if isinstance(t, ListType) and name in _LIST_METHODS:
             return self.list_method(node, receiver, name, args)

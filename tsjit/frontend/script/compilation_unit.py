@@ -25,6 +25,11 @@ from tsjit.frontend.script.values import PyConst, PyObj
 _MAX_MIN_FIELDS = ["values", "indices"]
 
 
+def short_name(qualname: str) -> str:
+    """`test.<locals>.M.helper` -> `M.helper`, as TorchScript names functions in messages."""
+    return qualname.rsplit(".<locals>.", 1)[-1]
+
+
 class NullContext:
     """What `torch.no_grad()` and friends become in compiled code: nothing."""
 
@@ -90,7 +95,7 @@ class CompilationUnit:
     def compile_source(self, parsed: ParsedSource, symbol: str, qualname: str, globals_: dict, closure: dict,
                        defaults: tuple, caller, self_info=None, self_module=None, python_fn=None) -> CompiledFunction:
         if caller is not None:
-            self.call_chain.append((qualname, caller[0], caller[1]))
+            self.call_chain.append((short_name(qualname), short_name(caller[0]), caller[1]))
         self.compiling.append(python_fn)
         try:
             compiler = FunctionCompiler(self, parsed, symbol, qualname, globals_, closure,

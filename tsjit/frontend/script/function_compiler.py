@@ -64,15 +64,18 @@ class FunctionCompiler(StatementCompiler, ComprehensionCompiler, ExpressionCompi
         self.builder = IRBuilder(Block())
         self.loops: list[str] = []
         self.return_type: Attribute | None = None
+        self.inferred: set[str] = set()  # parameters typed Tensor for want of an annotation
         self.declared_return: Attribute | None = None
 
     # -- the whole function --------------------------------------------------------------------
     def signature(self, defaults: tuple = ()) -> tuple[list[Param], Attribute | None]:
         node = self.src.node
         a = node.args
-        if a.vararg or a.kwarg or a.kwonlyargs or a.posonlyargs:
-            self.error(node, "Compiled functions can't take variable number of arguments or use keyword-only "
-                             "arguments with defaults", NotSupportedError)
+        culprit = a.vararg or a.kwarg or next((d for d in a.kw_defaults if d is not None), None) or (
+            a.kwonlyargs[0] if a.kwonlyargs else None) or (a.posonlyargs[0] if a.posonlyargs else None)
+        if culprit is not None:
+            self.error(culprit, "Compiled functions can't take variable number of arguments or use keyword-only "
+                                "arguments with defaults", NotSupportedError)
         names = [arg for arg in a.args]
         if self.self_info is not None:
             names = names[1:]
@@ -86,6 +89,8 @@ class FunctionCompiler(StatementCompiler, ComprehensionCompiler, ExpressionCompi
                                      f"of function parameters ({len(names)})")
                 arg.annotation = comment.argtypes[i]
             t = self.annotation(arg.annotation) if arg.annotation is not None else TensorType()
+            if arg.annotation is None:
+                self.inferred.add(arg.arg)
             default = defaults[i - first_default] if i >= first_default else inspect.Parameter.empty
             params.append(Param(arg.arg, t, default))
         returns = comment.returns if comment is not None else node.returns

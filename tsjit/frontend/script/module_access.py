@@ -43,7 +43,8 @@ class ModuleAccessCompiler:
         if name in info.failed:
             self.error(node, f"Module '{info.python_class.__name__}' has no attribute '{name}' (This attribute exists "
                              f"on the Python module, but we failed to convert Python type: "
-                             f"'{type(getattr(ref.module, name)).__name__}' to a TorchScript type. {info.failed[name]})")
+                             f"'{type(getattr(ref.module, name)).__name__}' to a TorchScript type. Its type was "
+                             "inferred; try adding a type annotation for the attribute.)")
         self.error(node, f"Module '{info.python_class.__name__}' has no attribute '{name}' ")
 
     def module_has(self, ref: ModuleRef, name: str) -> bool:

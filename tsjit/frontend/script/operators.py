@@ -22,6 +22,7 @@ from tsjit.dialects.ts.types import (
     TensorType,
     TupleType,
 )
+from tsjit.dialects.ts import OPS_BY_NAME
 from tsjit.frontend.script.values import PyConst, is_ir
 
 #: ast operator -> (tensor op, scalar op, python function for folding)
@@ -108,7 +109,10 @@ class OperatorCompiler:
             else:
                 a = self.builder.value("num_to_tensor", a)
         if not isinstance(b.type, TensorType | IntType | FloatType | BoolType | NumberType):
-            self.error(node, f"unsupported operand type for tensor {name}: '{self.type_name(b.type)}'")
+            cls = OPS_BY_NAME[f"ts.{name}"]
+            self.error(node, f"Arguments for call are not valid.\nThe following variants are available:\n  \n  "
+                             f"ts.{name}{cls.SCHEMA}:\n  Expected a value of type 'Tensor' for argument 'other' but "
+                             f"instead found type '{self.type_name(b.type)}'.\n\nThe original call is")
         if name == "matmul" and not isinstance(b.type, TensorType):
             self.error(node, "matmul expects two tensors")
         if name in _ALPHA:
