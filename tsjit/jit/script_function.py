@@ -7,24 +7,14 @@ from typing import Any
 from tsjit.jit.values import converter_in, converter_out, to_runtime
 
 
-class ScriptFunction:
-    def __init__(self, cu, compiled, python_fn: Any = None):
-        self._cu, self._compiled, self._python_fn = cu, compiled, python_fn
-        self._fn = None
-        self._in = [converter_in(p.type) for p in compiled.params]
-        self._out = converter_out(compiled.return_type, compiled.python_return)
-        self.__name__ = self.name
-        self.__doc__ = getattr(python_fn, "__doc__", None)
-        if python_fn is not None:
-            python_fn._tsjit_compiled = compiled
+class CompiledView:
+    """What compiled functions and methods show: the name, `.graph`, `.code`, `.schema`."""
+
+    _compiled: Any
 
     @property
     def name(self) -> str:
         return self._compiled.qualname.rsplit(".", 1)[-1]
-
-    @property
-    def qualified_name(self) -> str:
-        return self._compiled.name
 
     @property
     def graph(self) -> str:
@@ -40,6 +30,22 @@ class ScriptFunction:
     @property
     def schema(self) -> str:
         return schema_of(self._compiled, self.name)
+
+
+class ScriptFunction(CompiledView):
+    def __init__(self, cu, compiled, python_fn: Any = None):
+        self._cu, self._compiled, self._python_fn = cu, compiled, python_fn
+        self._fn = None
+        self._in = [converter_in(p.type) for p in compiled.params]
+        self._out = converter_out(compiled.return_type, compiled.python_return)
+        self.__name__ = self.name
+        self.__doc__ = getattr(python_fn, "__doc__", None)
+        if python_fn is not None:
+            python_fn._tsjit_compiled = compiled
+
+    @property
+    def qualified_name(self) -> str:
+        return self._compiled.name
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         fn = self._fn

@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
-from tsjit.jit.script_function import bind, schema_of
+from tsjit.jit.script_function import CompiledView, bind
 from tsjit.jit.values import converter_in, converter_out, from_runtime, to_runtime
 from tsjit.nn.modules.module import Module
 from tsjit.runtime import ScriptObject
 
 
-class ScriptMethod:
+class ScriptMethod(CompiledView):
     """A compiled method bound to its module's object."""
 
     def __init__(self, module: ScriptModule, compiled):
@@ -34,23 +34,6 @@ class ScriptMethod:
             args = bind(self._compiled, args, kwargs)
         return self._out(fn(self._module._c, *[c(a) for c, a in zip(self._in, args)]))
 
-    @property
-    def graph(self) -> str:
-        return str(self._compiled.func_op)
-
-    @property
-    def code(self) -> str:
-        from tsjit.printer import function_code
-
-        return function_code(self._compiled.func_op, self.name)
-
-    @property
-    def schema(self) -> str:
-        return schema_of(self._compiled, self.name)
-
-    @property
-    def name(self) -> str:
-        return self._compiled.qualname.rsplit(".", 1)[-1]
 
 
 class ScriptModule(Module):
