@@ -52,6 +52,13 @@ def _hardsigmoid(x):
     return np.minimum(np.maximum(x + 3, 0), 6) / 6
 
 
+def softsign(a):
+    if a.dtype.kind == "b":  # torch computes abs(a) first, which has no bool kernel
+        raise not_implemented("abs_cpu", a.dtype)
+    x = to_float(a)
+    return as_array(x / (1 + np.abs(x)))
+
+
 def gelu(a, approximate="none"):
     _float_only(a, "GeluKernelImpl")
     if approximate == "none":
@@ -129,6 +136,6 @@ KERNELS: dict[str, Callable] = {
     "mish": _float_unary(lambda x: x * np.tanh(_softplus(x)), "mish_cpu"),
     "hardsigmoid": _float_unary(_hardsigmoid, "hardsigmoid_cpu"),
     "hardswish": _float_unary(lambda x: x * _hardsigmoid(x), "hardswish_cpu"),
-    "softsign": lambda a: as_array(to_float(a) / (1 + np.abs(to_float(a)))),
+    "softsign": softsign,
     "tanhshrink": lambda a: as_array(to_float(a) - np.tanh(to_float(a))),
 }

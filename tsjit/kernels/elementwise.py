@@ -222,9 +222,13 @@ def _erf(a):
     return _erf64(a).astype(a.dtype)
 
 
-def _keep_int(fn: Callable) -> Callable:
-    """floor/ceil/round/trunc: integer tensors are returned unchanged (as a copy)."""
-    return lambda a: a.copy() if a.dtype.kind in "biu" else fn(a)
+def _keep_int(fn: Callable, name: str) -> Callable:
+    """floor/ceil/round/trunc: integer tensors are returned unchanged (as a copy); bool is an error."""
+    def kernel(a):
+        if a.dtype == BOOL:
+            raise not_implemented(f"{name}_vml_cpu", a.dtype)
+        return a.copy() if a.dtype.kind in "iu" else fn(a)
+    return kernel
 
 
 def _sign(a):
@@ -251,8 +255,8 @@ def _abs(a):
 
 _UNARY_FNS: dict[str, Callable] = {
     "neg": _neg, "abs": _abs, "sign": _sign, "bitwise_not": _bitwise_not, "erf": _erf,
-    "floor": _keep_int(np.floor), "ceil": _keep_int(np.ceil), "trunc": _keep_int(np.trunc),
-    "round": _keep_int(np.round),
+    "floor": _keep_int(np.floor, "floor"), "ceil": _keep_int(np.ceil, "ceil"),
+    "trunc": _keep_int(np.trunc, "trunc"), "round": _keep_int(np.round, "round"),
     "exp": _floating(np.exp), "log": _floating(np.log), "log2": _floating(np.log2),
     "log1p": _floating(np.log1p), "expm1": _floating(np.expm1), "sqrt": _floating(np.sqrt),
     "rsqrt": _floating(lambda x: np.reciprocal(np.sqrt(x))), "sin": _floating(np.sin),

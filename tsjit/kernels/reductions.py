@@ -81,6 +81,8 @@ def _with_indices(arg: Callable, name: str) -> Callable:
 
 def _arg(fn: Callable, name: str) -> Callable:
     def kernel(a, dim=None, keepdim=False):
+        if a.dtype.kind == "b":
+            raise RuntimeError(f"{name}(): does not support bool input")
         if dim is None:
             if a.size == 0:
                 raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
