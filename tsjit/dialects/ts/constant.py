@@ -157,7 +157,7 @@ def numpy_dtype(dtype: Attribute) -> np.dtype:
 
 
 def numpy_to_dense(array: np.ndarray) -> DenseIntOrFPElementsAttr:
-    array = np.ascontiguousarray(array)
+    array = np.ascontiguousarray(array).reshape(np.shape(array))  # keeps 0-d arrays 0-d
     elt = next((DTYPES[n] for n, d in _NP_OF.items() if d == array.dtype), None)
     if elt is None:
         raise ValueError(f"unsupported tensor dtype {array.dtype}")

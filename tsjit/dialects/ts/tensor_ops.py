@@ -84,7 +84,8 @@ TENSOR_OPS: dict[str, tuple] = {
     "conv_transpose2d": ("(Tensor input, Tensor weight, Tensor? bias, int[] stride, int[] padding,"
                          " int[] output_padding, int groups, int[] dilation) -> Tensor", sc.conv(2)),
     "batch_norm": ("(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var,"
-                   " bool training, float momentum, float eps, bool cudnn_enabled) -> Tensor", sc.same_shape),
+                   " bool training, float momentum, float eps, bool cudnn_enabled) -> Tensor", sc.same_shape,
+                   WRITES),  # training=True updates running_mean/running_var in place
     "layer_norm": ("(Tensor input, int[] normalized_shape, Tensor? weight, Tensor? bias, float eps,"
                    " bool cudnn_enable) -> Tensor", sc.same_shape),
     "group_norm": ("(Tensor input, int num_groups, Tensor? weight, Tensor? bias, float eps,"
@@ -207,24 +208,14 @@ def _fold_by_kernel(name: str) -> Callable:
     def fold(op, *values):
         from tsjit.kernels import KERNELS
 
-        if name == "batch_norm" and values[5]:  # training updates the running stats in place
-            return None
         with np.errstate(all="ignore"):
             try:
                 result = KERNELS[name](*values)
             except (RuntimeError, ArithmeticError, ValueError, TypeError, IndexError):
                 return None
-        return None if _has_zero_dim(result) else result
+        return result
 
     return fold
-
-
-def _has_zero_dim(result) -> bool:
-    """constant.numpy_to_dense stores a 0-d array as shape [1] (np.ascontiguousarray), so such
-    results are not folded until it keeps 0-d shapes."""
-    if isinstance(result, list | tuple):
-        return any(_has_zero_dim(r) for r in result)
-    return isinstance(result, np.ndarray) and result.ndim == 0
 
 
 def _make(name: str, row: tuple) -> type[IRDLOperation]:
