@@ -340,3 +340,56 @@ def test_disable_returns_argument(monkeypatch):
     assert torch.jit.script(f) is f
     m = nn.Linear(2, 2)
     assert torch.jit.script(m) is m
+
+
+@torch.jit.interface
+class OneArg(nn.Module):
+    def forward(self, x: Tensor) -> Tensor:
+        pass
+
+
+class AddOne(nn.Module):
+    def forward(self, x: Tensor) -> Tensor:
+        return x + 1
+
+
+class TimesTen(nn.Module):
+    def forward(self, x: Tensor) -> Tensor:
+        return x * 10
+
+
+class Holder(nn.Module):
+    impl: OneArg
+
+    def __init__(self):
+        super().__init__()
+        self.impl = AddOne()
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.impl.forward(x)
+
+
+def test_interface_attribute_swapped_at_run_time():
+    s = torch.jit.script(Holder())
+    np.testing.assert_array_equal(s(torch.ones(2)).numpy(), [2, 2])
+    s.impl = torch.jit.script(TimesTen())
+    np.testing.assert_array_equal(s(torch.ones(2)).numpy(), [10, 10])
+
+
+def test_module_attribute_wrapper_and_null_context():
+    class M(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.names = torch.jit.Attribute({}, Dict[str, int])
+            self.count = 0
+
+        def forward(self, x):
+            with torch.no_grad():
+                y = x * 2
+            self.count += 1
+            return y
+
+    s = torch.jit.script(M())
+    s(torch.ones(2))
+    s(torch.ones(2))
+    assert s.count == 2 and s.names == {}
