@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
+from tsjit.jit.decorators import Attribute
 from tsjit.jit.script_function import CompiledView, bind
 from tsjit.jit.values import converter_in, converter_out, from_runtime, to_runtime
 from tsjit.nn.modules.module import Module
@@ -58,7 +59,10 @@ class ScriptModule(Module):
                 sub = d["_modules"][name]
                 slots[name] = None if sub is None else sub._c
             else:
-                slots[name] = to_runtime(getattr(original, name))
+                value = getattr(original, name)
+                if isinstance(value, Attribute):  # torch.jit.Attribute(value, type)
+                    value = value.value
+                slots[name] = to_runtime(value)
         d["_c"] = ScriptObject(info.class_name, slots)
 
     # -- calling -------------------------------------------------------------------------------

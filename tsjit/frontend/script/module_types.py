@@ -114,7 +114,7 @@ class ModuleInfo(ClassInfo):
                 self.constants[name] = value
                 continue
             ann = annotations.get(name)
-            if type(value).__name__ == "Attribute" and hasattr(value, "type") and hasattr(value, "value"):
+            if type(value).__name__ == "Attribute" and hasattr(value, "type") and hasattr(value, "value"):  # jit.Attribute
                 ann, value = value.type, value.value
             try:
                 t = resolve_annotation(ann) if ann is not None else type_of_value(value)
