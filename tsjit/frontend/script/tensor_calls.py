@@ -29,7 +29,6 @@ class OpSpec:
     rename: dict = field(default_factory=dict)  # schema operand -> Python parameter
     fixed: dict = field(default_factory=dict)  # schema operand -> constant
     ndim: int = 0  # an int given for an int[] operand is repeated ndim times (stride=2 -> [2, 2])
-    ignore: tuple = ()  # Python parameters without an operand (must keep their default)
     prepare: Callable[[dict], None] | None = None  # derives operands from others (stride=None -> kernel)
 
 
@@ -59,41 +58,23 @@ SPECS: dict[str, OpSpec] = {
     "F.conv1d": OpSpec("conv1d", ndim=1),
     "F.conv2d": OpSpec("conv2d", ndim=2),
     "torch.conv2d": OpSpec("conv2d", ndim=2),
-    "F.conv_transpose2d": OpSpec("conv_transpose2d", ndim=2),
-    "F.max_pool1d": OpSpec("max_pool1d", ndim=1, prepare=_stride_defaults_to_kernel, ignore=("return_indices",)),
-    "F.max_pool2d": OpSpec("max_pool2d", ignore=("return_indices",), **_POOL2),
+    "F.max_pool1d": OpSpec("max_pool1d", ndim=1, prepare=_stride_defaults_to_kernel),
+    "F.max_pool2d": OpSpec("max_pool2d", **_POOL2),
     "F.avg_pool2d": OpSpec("avg_pool2d", **_POOL2),
     "F.adaptive_avg_pool2d": OpSpec("adaptive_avg_pool2d", ndim=2),
-    "F.adaptive_max_pool2d": OpSpec("adaptive_max_pool2d", ndim=2, ignore=("return_indices",)),
+    "F.adaptive_max_pool2d": OpSpec("adaptive_max_pool2d", ndim=2),
     "F.batch_norm": OpSpec("batch_norm", fixed={"cudnn_enabled": False}),
     "F.layer_norm": OpSpec("layer_norm", fixed={"cudnn_enable": False}),
     "F.group_norm": OpSpec("group_norm", fixed={"cudnn_enabled": False}),
-    "F.dropout": OpSpec("dropout", rename={"train": "training"}, ignore=("inplace",)),
-    "torch.dropout": OpSpec("dropout"),
-    "F.embedding": OpSpec("embedding", rename={"indices": "input"}, prepare=_embedding,
-                          ignore=("max_norm", "norm_type", "scale_grad_by_freq", "sparse")),
-    "F.elu": OpSpec("elu", fixed={"scale": 1.0, "input_scale": 1.0}, ignore=("inplace",)),
-    "F.leaky_relu": OpSpec("leaky_relu", ignore=("inplace",)),
-    "F.hardtanh": OpSpec("hardtanh", ignore=("inplace",)),
-    "F.relu6": OpSpec("relu6", ignore=("inplace",)),
-    "F.silu": OpSpec("silu", ignore=("inplace",)),
-    "F.hardswish": OpSpec("hardswish", ignore=("inplace",)),
-    "F.hardsigmoid": OpSpec("hardsigmoid", ignore=("inplace",)),
-    "F.mish": OpSpec("mish", ignore=("inplace",)),
-    "F.threshold": OpSpec("threshold", ignore=("inplace",)),
-    "F.softmax": OpSpec("softmax", ignore=("_stacklevel",)),
-    "F.log_softmax": OpSpec("log_softmax", ignore=("_stacklevel",)),
+    "F.dropout": OpSpec("dropout", rename={"train": "training"}),
+    "F.embedding": OpSpec("embedding", rename={"indices": "input"}, prepare=_embedding),
+    "F.elu": OpSpec("elu", fixed={"scale": 1.0, "input_scale": 1.0}),
     "Tensor.var": OpSpec("var", prepare=_unbiased),
     "Tensor.std": OpSpec("std", prepare=_unbiased),
     "torch.var": OpSpec("var", prepare=_unbiased),
     "torch.std": OpSpec("std", prepare=_unbiased),
     "Tensor.view": OpSpec("view", rename={"size": "shape"}),
     "Tensor.expand": OpSpec("expand", rename={"size": "sizes"}, fixed={"implicit": False}),
-    "Tensor.repeat": OpSpec("repeat", rename={"repeats": "sizes"}),
-    "Tensor.type_as": OpSpec("type_as"),
-    "Tensor.masked_fill_": OpSpec("masked_fill_"),
-    "torch.full": OpSpec("full", ignore=("device", "requires_grad", "layout", "pin_memory")),
-    "Tensor.zero_": OpSpec("zero_"),
 }
 _FACTORY_IGNORED = ("device", "requires_grad", "layout", "pin_memory", "memory_format", "out", "generator")
 
@@ -179,20 +160,23 @@ class TensorCallCompiler:
                 self.error(node, f"{key} has no argument for operand '{arg.name}' of ts.{spec.op}")
             operands.append(self.coerce(node, value, arg.kind, arg.name, spec, cls))
         for pname, value in values.items():
-            if pname in used or pname in ("out",):
-                continue
-            default = signature(fn).parameters.get(pname)
-            default = default.default if default is not None else inspect.Parameter.empty
-            if isinstance(value, PyConst) and (value.value == default or value.value in (None, False)):
-                continue
-            if pname in spec.ignore or pname in _FACTORY_IGNORED:
-                if pname in ("inplace",) or not (isinstance(value, PyConst)):
-                    self.error(node, f"argument '{pname}' of {key} is not supported by tsjit's script")
+            if pname in used or self.ignorable(fn, pname, value):
                 continue
             self.error(node, f"argument '{pname}' of {key} is not supported by tsjit's script")
         results = self.builder.op(spec.op, operands).results
         return results[0] if len(results) == 1 else self.builder.op(
             "tuple.construct", list(results), [TupleType([r.type for r in results])]).results[0]
+
+    @staticmethod
+    def ignorable(fn: Any, pname: str, value: Any) -> bool:
+        """A Python argument without an operand may only keep its default (or None/False); device,
+        requires_grad and the like accept any constant, as they change nothing on the cpu."""
+        if not isinstance(value, PyConst):
+            return False
+        if pname in _FACTORY_IGNORED:
+            return True
+        param = signature(fn).parameters.get(pname)
+        return value.value in (None, False) or param is not None and value.value == param.default
 
     def coerce(self, node: ast.AST, value: Any, kind: str, what: str, spec: OpSpec | None = None, cls=None):
         """A call argument as an operand of schema kind `kind` (an error names what was expected)."""
