@@ -393,3 +393,19 @@ def test_module_attribute_wrapper_and_null_context():
     s(torch.ones(2))
     s(torch.ones(2))
     assert s.count == 2 and s.names == {}
+
+
+def test_values_of_a_raising_branch_do_not_shape_the_merge():
+    def f(c: bool, t: Tensor) -> Tensor:
+        if c:
+            x = 1
+            raise ValueError("no")
+        else:
+            x = t
+        return x
+
+    s = torch.jit.script(f)
+    s._compiled.func_op.verify()  # no int/Tensor mix in the if's results
+    np.testing.assert_array_equal(s(False, torch.ones(2)).numpy(), [1, 1])
+    with pytest.raises(torch.jit.Error, match="builtins.ValueError: no"):
+        s(True, torch.ones(2))

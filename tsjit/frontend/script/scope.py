@@ -18,6 +18,7 @@ class Scope:
         self.declared: dict[str, Attribute] = {}  # annotated variables keep their declared type
         self.undefined: dict[str, str] = {}  # name -> why it is not usable here
         self.exited = False  # every path through this block left it
+        self.exit_kind: str | None = None  # how: "raise", "return" or "loop" (break/continue)
         self.refinements: set[str] = set()  # names only narrowed (not assigned) in this block
 
     def lookup(self, name: str) -> Any:
@@ -52,6 +53,16 @@ class Scope:
         self.vars[name] = value
         self.undefined.pop(name, None)
         self.refinements.discard(name)
+
+    def leave(self, kind: str) -> None:
+        self.exited, self.exit_kind = True, kind
+
+    def reads_after(self, name: str) -> bool:
+        """Whether code after this (exited) block can still read `name`: after a raise nothing
+        can; after a return only the return flags; after break/continue the loop reads everything."""
+        if not self.exited or self.exit_kind == "loop":
+            return True
+        return self.exit_kind == "return" and name.startswith("$")
 
     def refine(self, name: str, value: Any) -> None:
         """Narrow a variable's type here without it counting as an assignment at a merge."""

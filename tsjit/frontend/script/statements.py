@@ -180,7 +180,7 @@ class StatementCompiler:
             self.return_type = hint or value.type
         self.scope.set("$retval", value)
         self.scope.set("$ret", PyConst(True))
-        self.scope.exited = True
+        self.scope.leave("return")
 
     def stmt_Break(self, stmt: ast.Break) -> None:
         self.loop_exit(stmt, "$brk")
@@ -195,13 +195,13 @@ class StatementCompiler:
             raise self.error(stmt, f"{type(stmt).__name__.lower()} is not supported in a loop over a module "
                                    "container or tuple (it is unrolled at compile time)", NotSupportedError)
         self.scope.set(flag, PyConst(True))
-        self.scope.exited = True
+        self.scope.leave("loop")
 
     def stmt_Raise(self, stmt: ast.Raise) -> None:
         name, message = self.exception_of(stmt.exc) if stmt.exc is not None else ("builtins.RuntimeError", None)
         msg = message if message is not None else self.builder.const("")
         self.builder.op("raise", [msg], [], exception=self.str_attr(name))
-        self.scope.exited = True
+        self.scope.leave("raise")
 
     def compile_assert(self, stmt: ast.Assert, rest: list[ast.stmt]) -> None:
         """`assert c, msg` is `if not c: raise AssertionError(msg)`; the rest is refined by `c`."""
@@ -250,43 +250,29 @@ class StatementCompiler:
             blocks.append(self.builder.block)
         self.scope, self.builder.block = outer, outer_block
         self.at(node)
-        names = sorted(set(scopes[0].vars) | set(scopes[1].vars))
         merged, types, yields = [], [], ([], [])
-        for name in names:
+        for name in sorted(set(scopes[0].vars) | set(scopes[1].vars)):
             values = [outer.lookup(name) if name in s.refinements else s.lookup(name) for s in scopes]
             if name in FLAGS:
                 values = [PyConst(False) if v is None else v for v in values]
-            if values[0] is values[1] or (isinstance(values[0], PyConst) and values[0] == values[1]):
-                outer.set(name, values[0])
-                continue
-            live = [v for v, s in zip(values, scopes) if not s.exited or name.startswith("$")]
-            if any(v is None for v in values) and not name.startswith("$"):
+            if any(v is None and not s.exited for v, s in zip(values, scopes)) and not name.startswith("$"):
                 missing = "true" if values[0] is None else "false"
-                if not all(s.exited for s, v in zip(scopes, values) if v is None):
-                    outer.undefined[name] = f"'{name}' is not defined in the {missing} branch"
-                    outer.vars.pop(name, None)
-                    continue
-            if any(isinstance(v, ModuleRef | SugaredTuple | Iteration) for v in values if v is not None):
-                self.error(node, f"'{name}' refers to different modules in the two branches")
-            result_type = None
-            for v, s, block in zip(values, scopes, blocks):
-                if v is None:
-                    continue
-                t = self.value_type(v)
-                joined = t if result_type is None else join_types(result_type, t)
-                if joined is None:
-                    if not live or len(live) < 2:
-                        continue
-                    self.error(node, f"Type mismatch: {name} is set to type {self.type_name(result_type)} in the true "
-                                     f"branch and type {self.type_name(t)} in the false branch")
-                result_type = joined
-            declared = outer.declared_type(name)
-            if declared is not None and result_type is not None and is_subtype(result_type, declared):
-                result_type = declared if not isinstance(declared, AnyType) else result_type
-            for i, (v, block) in enumerate(zip(values, blocks)):
+                outer.undefined[name] = f"'{name}' is not defined in the {missing} branch"
+                outer.vars.pop(name, None)
+                continue
+            live = [v for v, s in zip(values, scopes) if v is not None and s.reads_after(name)]
+            if not live:
+                continue  # both branches left and nothing after them reads it
+            first = live[0]
+            same = all(v is first or isinstance(v, PyConst) and v == first for v in live)
+            if same and (not is_ir(first) or len(live) > 1 or first is outer.lookup(name)):
+                outer.set(name, first)  # one value, defined outside the branches: nothing to yield
+                continue
+            result_type = self.branch_type(node, name, live, outer)
+            for v, s, block, out in zip(values, scopes, blocks, yields):
                 self.builder.block = block
-                yields[i].append(self.builder.uninitialized(result_type) if v is None
-                                 else self.as_value(v, node, hint=result_type))
+                out.append(self.as_value(v, node, hint=result_type) if v is not None and s.reads_after(name)
+                           else self.builder.uninitialized(result_type))
             self.builder.block = outer_block
             merged.append(name)
             types.append(result_type)
@@ -297,7 +283,25 @@ class StatementCompiler:
             self.name_value(result, name)
             outer.set(name, result)
         if scopes[0].exited and scopes[1].exited:
-            outer.exited = True
+            kinds = {s.exit_kind for s in scopes}
+            outer.leave("loop" if "loop" in kinds else "return" if "return" in kinds else "raise")
+
+    def branch_type(self, node: ast.AST, name: str, live: list, outer: Scope):
+        """The type of a variable after an if: the join of what the branches that continue give it."""
+        if any(isinstance(v, ModuleRef | SugaredTuple | Iteration) for v in live):
+            self.error(node, f"'{name}' refers to different modules in the two branches")
+        types = [self.value_type(v) for v in live]
+        result_type = types[0]
+        for t in types[1:]:
+            joined = join_types(result_type, t)
+            if joined is None:
+                self.error(node, f"Type mismatch: {name} is set to type {self.type_name(result_type)} in the true "
+                                 f"branch and type {self.type_name(t)} in the false branch")
+            result_type = joined
+        declared = outer.declared_type(name)
+        if declared is not None and not isinstance(declared, AnyType) and is_subtype(result_type, declared):
+            result_type = declared
+        return result_type
 
     # -- loops ---------------------------------------------------------------------------------
     def stmt_While(self, stmt: ast.While) -> None:
