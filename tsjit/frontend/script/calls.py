@@ -1,8 +1,9 @@
 """Calls: what the callee is decides what is emitted.
 
-Python builtins and `math` have a handler each (BUILTINS); torch / Tensor / nn.functional
-functions go to tensor_calls; user functions are compiled and called; methods of lists, dicts
-and strings map to container and string ops (METHODS).
+Python builtins and `math` have a handler each (BUILTINS); a few calls are compiled from their
+syntax (special_forms: annotate takes a type); torch / Tensor / nn.functional functions go to
+tensor_calls; user functions are compiled and called; methods of lists and strings map to
+container and string ops (_LIST_METHODS, _STR_METHODS).
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import ast
 import builtins
 import math
 import warnings
+from functools import cache
 from typing import Any
 
 from tsjit.dialects.ts.types import (
@@ -21,7 +23,6 @@ from tsjit.dialects.ts.types import (
     FutureType,
     IntType,
     ListType,
-    NumberType,
     OptionalType,
     StrType,
     TensorType,
@@ -29,10 +30,18 @@ from tsjit.dialects.ts.types import (
     UnionType,
     is_subtype,
 )
-from tsjit.frontend.script.values import BoundMethod, Iteration, ModuleRef, PyConst, PyObj, SugaredTuple, is_ir
-
-_NUM = (IntType, FloatType, BoolType, NumberType)
-
+from tsjit.frontend.script.operators import scalar_result
+from tsjit.frontend.script.values import (
+    BoundMethod,
+    Iteration,
+    ModuleRef,
+    NullContext,
+    PyConst,
+    PyObj,
+    SugaredTuple,
+    TypeValue,
+    is_ir,
+)
 
 def _scalar_conv(op: str, result, tensor_op: str):
     def handler(c, node, args, kwargs):
@@ -88,8 +97,6 @@ def _extremum(name: str):
             return c.builder.value("maximum" if name == "max" else "minimum", *values)
         out = values[0]
         for v in values[1:]:
-            from tsjit.frontend.script.operators import scalar_result
-
             out = c.builder.value(f"scalar.{name}", out, v, type=scalar_result("", out.type, v.type))
         return out
 
@@ -128,8 +135,6 @@ def _round(c, node, args, kwargs):
 
 def _divmod(c, node, args, kwargs):
     a, b = (c.as_value(x, node) for x in args)
-    from tsjit.frontend.script.operators import scalar_result
-
     t = scalar_result("", a.type, b.type)
     q = c.builder.value("scalar.floordiv", a, b, type=t)
     r = c.builder.value("scalar.mod", a, b, type=t)
@@ -230,11 +235,42 @@ BUILTINS: dict[Any, Any] = {
     math.isinf: _math("isinf", BoolType()),
 }
 
-#: (receiver type, method) -> (op, result type from the receiver type, extra constant operands)
+def _annotate(c, node, hint):
+    t = c.annotation(node.args[0])
+    return c.as_value(c.expr(node.args[1], hint=t), node.args[1], hint=t)
+
+
+def _jit_isinstance(c, node, hint):
+    return c.isinstance_value(node, c.expr(node.args[0]), PyObj(TypeValue(c.annotation(node.args[1]))))
+
+
+def _null_context(c, node, hint):
+    return PyObj(NullContext())
+
+
+@cache
+def special_forms() -> dict:
+    """Calls compiled from their syntax rather than their argument values: fn(compiler, node, hint)."""
+    import tsjit
+    import tsjit.jit as jit
+
+    forms = {
+        jit.annotate: _annotate,
+        jit.isinstance: _jit_isinstance,
+        jit.is_scripting: lambda c, node, hint: PyConst(True),
+        jit.is_tracing: lambda c, node, hint: PyConst(False),
+    }
+    for context in (tsjit.no_grad, tsjit.enable_grad, tsjit.inference_mode, tsjit.set_grad_enabled,
+                    jit.strict_fusion):
+        forms[context] = _null_context
+    return forms
+
+
+#: list method -> (op, result: None, the list's type ("same") or its element type ("element"))
 _LIST_METHODS = {
     "append": ("list.append", None), "insert": ("list.insert", None), "extend": ("list.extend", None),
     "clear": ("list.clear", None), "sort": ("list.sort", None), "reverse": ("list.reverse", None),
-    "copy": ("list.copy", "same"), "pop": ("list.pop", "element"), "index": (None, None),
+    "copy": ("list.copy", "same"), "pop": ("list.pop", "element"),
 }
 _STR_METHODS = {
     "lower": ("str.lower", StrType()), "upper": ("str.upper", StrType()), "strip": ("str.strip", StrType()),
@@ -249,8 +285,9 @@ class CallCompiler:
 
     def expr_Call(self, node: ast.Call, hint=None):
         callee = self.expr(node.func)
-        if isinstance(callee, PyObj) and callee.obj in self.special_forms():
-            return self.special_forms()[callee.obj](node, hint)
+        form = special_forms().get(callee.obj) if isinstance(callee, PyObj) and _hashable(callee.obj) else None
+        if form is not None:
+            return form(self, node, hint)
         args = []
         for a in node.args:
             if isinstance(a, ast.Starred):
@@ -374,8 +411,6 @@ class CallCompiler:
         outer = self.builder.block
         self.builder.block = block
         item = self.builder.value("list.get", lst, block.args[0], type=elem)
-        from tsjit.frontend.script.operators import scalar_result
-
         rtype = BoolType() if op in ("scalar.or", "scalar.and") else scalar_result("", block.args[1].type, elem)
         nxt = self.builder.value(op, block.args[1], item, type=rtype)
         block.add_op(ConditionOp(self.builder.const(True), nxt))

@@ -20,7 +20,6 @@ from tsjit.frontend.script.function_compiler import CompiledFunction, FunctionCo
 from tsjit.frontend.script.module_types import ClassInfo, ModuleInfo, class_name_of, named_tuple_type
 from tsjit.frontend.script.source import ParsedSource, parse_object
 from tsjit.frontend.script.type_annotations import NotAType, resolve_annotation
-from tsjit.frontend.script.values import PyConst, PyObj
 
 _MAX_MIN_FIELDS = ["values", "indices"]
 
@@ -28,12 +27,6 @@ _MAX_MIN_FIELDS = ["values", "indices"]
 def short_name(qualname: str) -> str:
     """`test.<locals>.M.helper` -> `M.helper`, as TorchScript names functions in messages."""
     return qualname.rsplit(".<locals>.", 1)[-1]
-
-
-class NullContext:
-    """What `torch.no_grad()` and friends become in compiled code: nothing."""
-
-    _tsjit_null_context = True
 
 
 class CompilationUnit:
@@ -259,40 +252,6 @@ class CompilationUnit:
 
         prefix, name = key.split(".", 1)
         return getattr({"torch": tsjit, "F": F, "Tensor": tsjit.Tensor}[prefix], name)
-
-    def special_forms(self, compiler) -> dict:
-        """Calls compiled from their syntax rather than their values (annotate takes a type)."""
-        import tsjit
-        import tsjit.jit as jit
-
-        def annotate(node, hint):
-            t = compiler.annotation(node.args[0])
-            value = compiler.as_value(compiler.expr(node.args[1], hint=t), node.args[1], hint=t)
-            return value
-
-        def jit_isinstance(node, hint):
-            t = compiler.annotation(node.args[1])
-            return compiler.isinstance_value(node, compiler.expr(node.args[0]), PyObj(_TypeBox(t)))
-
-        forms = {
-            jit.annotate: annotate,
-            jit.is_scripting: lambda node, hint: PyConst(True),
-            jit.is_tracing: lambda node, hint: PyConst(False),
-            jit.isinstance: jit_isinstance,
-        }
-        for name in ("no_grad", "enable_grad", "inference_mode", "set_grad_enabled"):
-            if hasattr(tsjit, name):
-                forms[getattr(tsjit, name)] = lambda node, hint: PyObj(NullContext())
-        if hasattr(jit, "strict_fusion"):
-            forms[jit.strict_fusion] = lambda node, hint: PyObj(NullContext())
-        return forms
-
-
-class _TypeBox:
-    """A ts type standing where isinstance expects a Python type."""
-
-    def __init__(self, t: Attribute):
-        self.t = t
 
 
 #: @ignore'd Python functions called from compiled code, by key (the numpy backend calls them).

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import ast
 import builtins
-import math
 from typing import Any
 
 from xdsl.ir import Attribute, SSAValue
@@ -26,7 +25,8 @@ from tsjit.dialects.ts.types import (
     is_subtype,
     join_types,
 )
-from tsjit.frontend.script.values import BoundMethod, Iteration, ModuleRef, PyConst, PyObj, SugaredTuple, is_ir
+from tsjit.frontend.script.type_annotations import type_of_value
+from tsjit.frontend.script.values import BoundMethod, ModuleRef, PyConst, PyObj, SugaredTuple, is_ir
 
 _SCALARS = (IntType, FloatType, BoolType, NumberType)
 
@@ -35,12 +35,12 @@ class ExpressionCompiler:
     """Mixin of FunctionCompiler: `expr(node)` returns an SSAValue or a compile-time value."""
 
     def expr(self, node: ast.expr, hint: Attribute | None = None) -> Any:
+        """`hint` is the type the context expects (an annotation): it types `[]`, `{}` and None."""
         self.at(node)
         method = getattr(self, f"expr_{type(node).__name__}", None)
         if method is None:
             self.unsupported(node)
-        return method(node, hint) if hint is not None and type(node).__name__ in (
-            "List", "Dict", "ListComp", "DictComp", "Call", "Constant") else method(node)
+        return method(node, hint)
 
     def value(self, node: ast.expr, hint: Attribute | None = None) -> SSAValue:
         return self.as_value(self.expr(node, hint), node, hint)
@@ -51,7 +51,7 @@ class ExpressionCompiler:
             self.unsupported(node, f"{type(node.value).__name__} literals")
         return PyConst(node.value)
 
-    def expr_Name(self, node: ast.Name):
+    def expr_Name(self, node: ast.Name, hint=None):
         value = self.scope.lookup(node.id)
         if value is not None:
             return value
@@ -90,7 +90,7 @@ class ExpressionCompiler:
         elem = elem_hint or self.join_all(node, [v.type for v in items], "list elements")
         return self.builder.op("list.construct", items, [ListType(elem)]).results[0]
 
-    def expr_Tuple(self, node: ast.Tuple):
+    def expr_Tuple(self, node: ast.Tuple, hint=None):
         items = [self.expr(e) for e in node.elts]
         if any(isinstance(v, ModuleRef | PyObj | SugaredTuple) for v in items):
             return SugaredTuple(items)
@@ -117,7 +117,7 @@ class ExpressionCompiler:
         operands = [x for kv in zip(keys, values) for x in kv]
         return self.builder.op("dict.construct", operands, [DictType(ktype, vtype)]).results[0]
 
-    def expr_JoinedStr(self, node: ast.JoinedStr):
+    def expr_JoinedStr(self, node: ast.JoinedStr, hint=None):
         fmt, args = [], []
         for part in node.values:
             if isinstance(part, ast.Constant):
@@ -132,7 +132,7 @@ class ExpressionCompiler:
     def format_string(self, node, fmt: str, args: list[SSAValue]) -> SSAValue:
         return self.builder.op("str.format", [self.builder.const(fmt), *args], [StrType()]).results[0]
 
-    def expr_IfExp(self, node: ast.IfExp):
+    def expr_IfExp(self, node: ast.IfExp, hint=None):
         cond, refine_true, refine_false = self.condition(node.test)
         if isinstance(cond, PyConst):
             self.apply_refinements(refine_true if cond.value else refine_false)
@@ -146,11 +146,11 @@ class ExpressionCompiler:
         self.scope.vars.pop("$ifexp", None)
         return result
 
-    def expr_Starred(self, node: ast.Starred):
+    def expr_Starred(self, node: ast.Starred, hint=None):
         self.error(node, "cannot statically infer the expected size of a list in this context")
 
     # -- attributes ----------------------------------------------------------------------------
-    def expr_Attribute(self, node: ast.Attribute):
+    def expr_Attribute(self, node: ast.Attribute, hint=None):
         base = self.expr(node.value)
         return self.attribute(node, base, node.attr)
 
@@ -178,7 +178,7 @@ class ExpressionCompiler:
         return BoundMethod(base, name)
 
     # -- subscripts ----------------------------------------------------------------------------
-    def expr_Subscript(self, node: ast.Subscript):
+    def expr_Subscript(self, node: ast.Subscript, hint=None):
         base = self.expr(node.value)
         if isinstance(base, ModuleRef | SugaredTuple | PyObj):
             return self.sugared_index(node, base, node.slice)
@@ -341,7 +341,7 @@ class ExpressionCompiler:
 
     def constant(self, node: ast.AST, v: Any, hint: Attribute | None = None) -> SSAValue:
         if self.is_dtype(v):
-            return self.builder.const(v.code if hasattr(v, "code") else int(v))
+            return self.builder.const(v.code)
         if self.is_device(v):
             return self.builder.const(self.device_attr(str(v)))
         if isinstance(v, tuple):
@@ -351,22 +351,12 @@ class ExpressionCompiler:
             v = float(v)
         if v is None and isinstance(hint, OptionalType):
             return self.builder.const(None, hint)
-        if isinstance(v, float) and math.isnan(v) is False and math.isinf(v):
-            return self.builder.const(v)
         return self.builder.const(v)
 
     def value_type(self, value: Any) -> Attribute:
         if is_ir(value):
             return value.type
         if isinstance(value, PyConst):
-            from tsjit.frontend.script.type_annotations import type_of_value
-
-            if self.is_dtype(value.value):
-                return IntType()
-            if self.is_device(value.value):
-                from tsjit.dialects.ts.types import DeviceType
-
-                return DeviceType()
             return type_of_value(value.value)
         if isinstance(value, ModuleRef):
             return value.value.type

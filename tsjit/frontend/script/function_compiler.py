@@ -29,7 +29,7 @@ from tsjit.frontend.script.statements import ComprehensionCompiler, StatementCom
 from tsjit.frontend.script.targets import TargetCompiler
 from tsjit.frontend.script.tensor_calls import TensorCallCompiler
 from tsjit.frontend.script.type_annotations import NotAType, resolve_annotation
-from tsjit.frontend.script.values import ModuleRef
+from tsjit.frontend.script.values import ModuleRef, NullContext, PyObj, TypeValue
 
 
 @dataclass
@@ -159,8 +159,8 @@ class FunctionCompiler(StatementCompiler, ComprehensionCompiler, ExpressionCompi
         return self.resolve_type(node, obj)
 
     def resolve_type(self, node: ast.AST, obj: Any) -> Attribute:
-        if hasattr(obj, "t") and type(obj).__name__ == "_TypeBox":
-            return obj.t
+        if isinstance(obj, TypeValue):
+            return obj.type
         try:
             return resolve_annotation(obj, self.cu.class_type_for)
         except NotAType as e:
@@ -207,14 +207,10 @@ class FunctionCompiler(StatementCompiler, ComprehensionCompiler, ExpressionCompi
     def eager(self, key: str) -> Any:
         return self.cu.eager_object(key)
 
-    def is_null_context(self, ctx: Any) -> bool:
+    @staticmethod
+    def is_null_context(ctx: Any) -> bool:
         """`with torch.no_grad():` and friends change nothing in compiled code."""
-        if isinstance(ctx, PyObjLike) and getattr(ctx.obj, "_tsjit_null_context", False):
-            return True
-        return False
-
-    def special_forms(self) -> dict:
-        return self.cu.special_forms(self)
+        return isinstance(ctx, PyObj) and isinstance(ctx.obj, NullContext)
 
     def exception_of(self, exc: ast.expr) -> tuple[str, SSAValue | None]:
         """`ValueError("msg")` -> ("builtins.ValueError", msg value)."""
@@ -234,7 +230,3 @@ class FunctionCompiler(StatementCompiler, ComprehensionCompiler, ExpressionCompi
                 message = self.builder.op("str.format", [fmt, *parts], [StrType()]).results[0]
         return name, message
 
-
-from tsjit.frontend.script.values import PyObj as PyObjLike  # noqa: E402
-
-_ = ClassType

@@ -11,7 +11,7 @@ import inspect
 from typing import Any
 
 from tsjit.dialects.ts.types import ClassType, NoneType, TupleType, is_subtype
-from tsjit.frontend.script.values import BoundMethod, Iteration, ModuleRef, PyConst, PyObj, SugaredTuple, is_ir
+from tsjit.frontend.script.values import BoundMethod, Iteration, ModuleRef, PyConst, SugaredTuple, is_ir
 
 
 class ModuleAccessCompiler:
@@ -246,5 +246,3 @@ class ModuleAccessCompiler:
         rtype = self.cu.return_type_of(fn)
         return self.builder.op("generic", values, [rtype], op_name=self.str_attr(f"python::{key}")).results[0]
 
-
-_ = PyObj

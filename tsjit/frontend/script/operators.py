@@ -23,7 +23,7 @@ from tsjit.dialects.ts.types import (
     TupleType,
 )
 from tsjit.dialects.ts import OPS_BY_NAME
-from tsjit.frontend.script.values import PyConst, is_ir
+from tsjit.frontend.script.values import PyConst
 
 #: ast operator -> (tensor op, scalar op, python function for folding)
 BINARY: dict[type, tuple[str, str | None, Any]] = {
@@ -68,7 +68,7 @@ def scalar_result(op_name: str, a, b):
 class OperatorCompiler:
     """Mixin of FunctionCompiler for binary, unary and comparison operators."""
 
-    def expr_BinOp(self, node: ast.BinOp):
+    def expr_BinOp(self, node: ast.BinOp, hint=None):
         return self.binop(node, node.op, self.expr(node.left), self.expr(node.right))
 
     def binop(self, node: ast.AST, op: ast.operator, lhs: Any, rhs: Any):
@@ -129,7 +129,7 @@ class OperatorCompiler:
             return self.builder.value(name, target, b, self.builder.const(1))
         return self.builder.value(name, target, b)
 
-    def expr_UnaryOp(self, node: ast.UnaryOp):
+    def expr_UnaryOp(self, node: ast.UnaryOp, hint=None):
         if isinstance(node.op, ast.Not):
             cond, _, _ = self.condition(node)
             return cond
@@ -146,10 +146,10 @@ class OperatorCompiler:
             return self.builder.value("scalar.neg", v, type=IntType() if isinstance(v.type, BoolType) else v.type)
         self.error(node, f"unsupported operand type for unary {type(node.op).__name__}: '{self.type_name(v.type)}'")
 
-    def expr_BoolOp(self, node: ast.BoolOp):
+    def expr_BoolOp(self, node: ast.BoolOp, hint=None):
         return self.condition(node)[0]
 
-    def expr_Compare(self, node: ast.Compare):
+    def expr_Compare(self, node: ast.Compare, hint=None):
         if len(node.ops) == 1:
             if isinstance(node.ops[0], ast.Is | ast.IsNot):
                 return self.condition(node)[0]

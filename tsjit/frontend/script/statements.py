@@ -22,7 +22,7 @@ from tsjit.dialects.ts.types import (
     is_subtype,
     join_types,
 )
-from tsjit.frontend.script.errors import CompileError, NotSupportedError
+from tsjit.frontend.script.errors import NotSupportedError
 from tsjit.frontend.script.scope import Scope
 from tsjit.frontend.script.values import Iteration, ModuleRef, PyConst, SugaredTuple, is_ir
 

@@ -13,11 +13,9 @@ from typing import Any
 from xdsl.ir import SSAValue
 
 from tsjit.dialects.ts.types import (
-    BoolType,
     DictType,
     IntType,
     ListType,
-    NumberType,
     StrType,
     TensorType,
     TupleType,
@@ -277,5 +275,3 @@ class TargetCompiler:
             n = self.builder.value("scalar.min", n, m, type=IntType())
         return n, lambda i: SugaredTuple([item(i) for _, item in parts])
 
-
-_ = (BoolType, NumberType)

@@ -33,9 +33,9 @@ class OpSpec:
 
 
 def _stride_defaults_to_kernel(args: dict) -> None:
-    if isinstance(args.get("stride"), PyConst) and args["stride"].value is None or args.get("stride") is None:
-        args["stride"] = args["kernel_size"]
-    if isinstance(args.get("stride"), PyConst) and args["stride"].value == ():
+    """Pooling's stride=None (or an empty stride) means the kernel size, as in PyTorch."""
+    stride = args.get("stride")
+    if stride is None or isinstance(stride, PyConst) and stride.value in (None, ()):
         args["stride"] = args["kernel_size"]
 
 
@@ -51,7 +51,6 @@ def _unbiased(args: dict) -> None:
 
 
 _POOL2 = dict(ndim=2, prepare=_stride_defaults_to_kernel)
-_CONV = ("(input)",)
 
 #: Keys are "torch.<name>", "Tensor.<name>" or "F.<name>"; anything absent maps to `ts.<name>`.
 SPECS: dict[str, OpSpec] = {
@@ -99,8 +98,8 @@ class TensorCallCompiler:
                 return result
         spec = SPECS.get(key) or OpSpec(name)
         if spec.op not in TENSOR_OP_CLASSES:
-            self.error(node, f"'{key.replace('Tensor.', 'Tensor.').replace('F.', 'torch.nn.functional.')}' is not "
-                             "supported in TorchScript by tsjit yet")
+            self.error(node, f"'{key.replace('F.', 'torch.nn.functional.')}' is not supported in TorchScript by "
+                             "tsjit yet")
         return self.emit_bound(node, spec, fn, args if receiver is None else [receiver, *args], kwargs, key)
 
     def bind(self, node: ast.AST, fn: Any, args: list, kwargs: dict, key: str) -> dict:
@@ -189,18 +188,10 @@ class TensorCallCompiler:
                 return self.builder.none()
         if base == "int[]":
             value = self.int_list(node, value, spec.ndim if spec else 0)
-        elif base == "Tensor[]" or base == "Tensor?[]":
-            if isinstance(value, SugaredTuple):
-                items = [self.as_value(v, node) for v in value.items]
-                value = self.builder.op("list.construct", items, [ListType(TensorType())]).results[0]
-            elif is_ir(value) and isinstance(value.type, TupleType):
-                items = self.unpack_tuple(value)
-                value = self.builder.op("list.construct", items, [ListType(items[0].type if items else
-                                                                            TensorType())]).results[0]
+        elif base in ("Tensor[]", "Tensor?[]"):
+            value = self.tuple_as_list(node, value, TensorType())
         elif base == "float" and isinstance(value, PyConst) and isinstance(value.value, int):
             value = PyConst(float(value.value))
-        elif base == "str" and isinstance(value, PyConst) and not isinstance(value.value, str):
-            pass
         v = self.as_value(value, node, hint=None)
         if base == "float" and isinstance(v.type, IntType):
             v = self.builder.value("scalar.float", v)
@@ -218,17 +209,19 @@ class TensorCallCompiler:
                 return self.builder.const([v] * max(ndim, 1), ListType(IntType()))
             if isinstance(v, tuple | list):
                 return self.builder.const(list(v), ListType(IntType()))
+        if is_ir(value) and isinstance(value.type, IntType):
+            return self.builder.op("list.construct", [value] * max(ndim, 1), [ListType(IntType())]).results[0]
+        return self.tuple_as_list(node, value, IntType())
+
+    def tuple_as_list(self, node: ast.AST, value: Any, element_type) -> Any:
+        """A tuple (compile-time or IR) given for a list operand, as a new list; others unchanged."""
         if isinstance(value, SugaredTuple):
             items = [self.as_value(v, node) for v in value.items]
-            return self.builder.op("list.construct", items, [ListType(IntType())]).results[0]
-        if is_ir(value):
-            if isinstance(value.type, IntType):
-                items = [value] * max(ndim, 1)
-                return self.builder.op("list.construct", items, [ListType(IntType())]).results[0]
-            if isinstance(value.type, TupleType):
-                items = self.unpack_tuple(value)
-                return self.builder.op("list.construct", items, [ListType(IntType())]).results[0]
-        return value
+        elif is_ir(value) and isinstance(value.type, TupleType):
+            items = self.unpack_tuple(value)
+        else:
+            return value
+        return self.builder.op("list.construct", items, [ListType(element_type)]).results[0]
 
 
 from tsjit.frontend.script.overloads import OVERLOADS  # noqa: E402

@@ -72,5 +72,16 @@ class Iteration:
     args: list
 
 
+@dataclass(frozen=True)
+class TypeValue:
+    """A ts type where a Python type is expected (the target of `torch.jit.isinstance`)."""
+
+    type: Any
+
+
+class NullContext:
+    """What `torch.no_grad()` and friends are in compiled code: a `with` that changes nothing."""
+
+
 def is_ir(value: Any) -> bool:
     return isinstance(value, SSAValue)
