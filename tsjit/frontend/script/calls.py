@@ -31,6 +31,7 @@ from tsjit.dialects.ts.types import (
     is_subtype,
 )
 from tsjit.frontend.script.operators import scalar_result
+from tsjit.frontend.script.tensor_calls import eager_key
 from tsjit.frontend.script.values import (
     BoundMethod,
     Iteration,
@@ -318,7 +319,7 @@ class CallCompiler:
         handler = BUILTINS.get(obj) if _hashable(obj) else None
         if handler is not None:
             return handler(self, node, args, kwargs)
-        key = self.eager_key(obj)
+        key = eager_key(obj)
         if key is not None:
             return self.call_tensor_op(node, key, obj, args, kwargs)
         if isinstance(obj, type) and issubclass(obj, BaseException):

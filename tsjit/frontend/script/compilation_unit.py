@@ -42,7 +42,6 @@ class CompilationUnit:
         self.compiling: list[Any] = []
         self.python_functions: dict[str, Any] = {}
         self._program = None
-        self._eager_keys: dict[int, str] | None = None
 
     # -- the IR --------------------------------------------------------------------------------
     @property
@@ -230,28 +229,6 @@ class CompilationUnit:
         self.python_functions[key] = fn
         PYTHON_FUNCTIONS[key] = fn
         return key
-
-    # -- names of the eager library ------------------------------------------------------------
-    def eager_key(self, obj: Any) -> str | None:
-        if self._eager_keys is None:
-            import tsjit
-            import tsjit.nn.functional as F
-
-            keys: dict[int, str] = {}
-            for prefix, ns in (("torch", tsjit), ("F", F)):
-                for name, value in vars(ns).items():
-                    if callable(value) and not isinstance(value, type) and not name.startswith("_"):
-                        keys[id(value)] = f"{prefix}.{name}"
-            self._eager_keys = keys
-        return self._eager_keys.get(id(obj))
-
-    @staticmethod
-    def eager_object(key: str) -> Any:
-        import tsjit
-        import tsjit.nn.functional as F
-
-        prefix, name = key.split(".", 1)
-        return getattr({"torch": tsjit, "F": F, "Tensor": tsjit.Tensor}[prefix], name)
 
 
 #: @ignore'd Python functions called from compiled code, by key (the numpy backend calls them).

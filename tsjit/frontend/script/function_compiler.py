@@ -27,7 +27,7 @@ from tsjit.frontend.script.scope import Scope
 from tsjit.frontend.script.source import ParsedSource
 from tsjit.frontend.script.statements import ComprehensionCompiler, StatementCompiler
 from tsjit.frontend.script.targets import TargetCompiler
-from tsjit.frontend.script.tensor_calls import TensorCallCompiler
+from tsjit.frontend.script.tensor_calls import TensorCallCompiler, eager_object
 from tsjit.frontend.script.type_annotations import NotAType, resolve_annotation
 from tsjit.frontend.script.values import ModuleRef, NullContext, PyObj, TypeValue
 
@@ -201,11 +201,9 @@ class FunctionCompiler(StatementCompiler, ComprehensionCompiler, ExpressionCompi
 
         return isinstance(v, getattr(tsjit, "device", ()))
 
-    def eager_key(self, obj: Any) -> str | None:
-        return self.cu.eager_key(obj)
-
-    def eager(self, key: str) -> Any:
-        return self.cu.eager_object(key)
+    @staticmethod
+    def eager(key: str) -> Any:
+        return eager_object(key)
 
     @staticmethod
     def is_null_context(ctx: Any) -> bool:
