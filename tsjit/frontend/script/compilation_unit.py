@@ -18,7 +18,7 @@ from tsjit.dialects.ts.types import ClassType, TensorType, TupleType
 from tsjit.frontend.script.errors import CompileError, located
 from tsjit.frontend.script.function_compiler import CompiledFunction, FunctionCompiler
 from tsjit.frontend.script.module_types import ClassInfo, ModuleInfo, class_name_of, named_tuple_type
-from tsjit.frontend.script.source import ParsedSource, parse_object
+from tsjit.frontend.script.source import parse_object
 from tsjit.frontend.script.type_annotations import NotAType, resolve_annotation
 
 _MAX_MIN_FIELDS = ["values", "indices"]
@@ -84,15 +84,21 @@ class CompilationUnit:
                 block.insert_op_before(op, first)
 
     # -- compiling -----------------------------------------------------------------------------
-    def compile_source(self, parsed: ParsedSource, symbol: str, qualname: str, globals_: dict, closure: dict,
-                       defaults: tuple, caller, self_info=None, self_module=None, python_fn=None) -> CompiledFunction:
+    def compile_function(self, python_fn: Any, symbol: str, qualname: str, caller, self_info=None) -> CompiledFunction:
+        """Compile a Python function (a method when `self_info` is given) into a func.func."""
+        if python_fn in self.compiling:
+            raise located(CompileError, f"function '{qualname.rsplit('.', 1)[-1]}' is called recursively. Recursive "
+                                        "calls are not supported", caller[1] if caller else None, self.call_chain)
+        parsed = parse_object(python_fn)
+        closure = dict(inspect.getclosurevars(python_fn).nonlocals) if python_fn.__closure__ else {}
         if caller is not None:
             self.call_chain.append((short_name(qualname), short_name(caller[0]), caller[1]))
         self.compiling.append(python_fn)
         try:
-            compiler = FunctionCompiler(self, parsed, symbol, qualname, globals_, closure,
-                                        self_info=self_info, self_module=self_module)
-            params, declared = compiler.signature(defaults)
+            compiler = FunctionCompiler(self, parsed, self.unique_symbol(symbol), qualname, python_fn.__globals__,
+                                        closure, self_info=self_info, self_module=getattr(self_info, "module", None))
+            params, declared = compiler.signature(python_fn.__defaults__ or ())
+            symbol = compiler.symbol
             compiled = CompiledFunction(symbol, qualname, params, declared or TensorType(),
                                         python_return=getattr(python_fn, "__annotations__", {}).get("return"),
                                         method_of=self_info.class_name if self_info is not None else None)
@@ -116,19 +122,11 @@ class CompilationUnit:
         script_fn = getattr(fn, "_tsjit_compiled", None)
         if script_fn is not None and script_fn.name in self.symbols:
             return script_fn
-        fn = getattr(fn, "__wrapped_python__", fn)
         if fn in self.functions:
             return self.functions[fn]
         if not inspect.isfunction(fn):
             return None
-        if fn in self.compiling:
-            raise located(CompileError, f"function '{fn.__name__}' is called recursively. Recursive calls are not "
-                                        "supported", caller[1] if caller else None, self.call_chain)
-        parsed = parse_object(fn)
-        closure = dict(inspect.getclosurevars(fn).nonlocals) if fn.__closure__ else {}
-        symbol = self.unique_symbol(self.function_symbol(fn))
-        compiled = self.compile_source(parsed, symbol, fn.__qualname__, fn.__globals__, closure,
-                                       fn.__defaults__ or (), caller, python_fn=fn)
+        compiled = self.compile_function(fn, self.function_symbol(fn), fn.__qualname__, caller)
         self.functions[fn] = compiled
         return compiled
 
@@ -145,17 +143,10 @@ class CompilationUnit:
             compiled = CompiledFunction(f"{info.class_name}.{name}", name, [], self.return_type_of(fn))
             compiled.extra["unused"] = True
             return compiled
-        if name in info.methods or fn in self.compiling:
-            raise located(CompileError, f"function '{name}' is called recursively. Recursive calls are not supported",
-                          caller[1] if caller else None, self.call_chain)
-        parsed = parse_object(fn)
-        closure = dict(inspect.getclosurevars(fn).nonlocals) if fn.__closure__ else {}
-        symbol = self.unique_symbol(f"{info.class_name}.{name}")
         info.defining = name == "__init__" and not info.is_module
         try:
-            return self.compile_source(parsed, symbol, f"{info.python_class.__qualname__}.{name}", fn.__globals__,
-                                       closure, fn.__defaults__ or (), caller, self_info=info,
-                                       self_module=getattr(info, "module", None), python_fn=fn)
+            return self.compile_function(fn, f"{info.class_name}.{name}", f"{info.python_class.__qualname__}.{name}",
+                                         caller, self_info=info)
         finally:
             info.defining = False
 
