@@ -14,8 +14,8 @@ from tsjit.jit.decorators import (
     unused,
 )
 from tsjit.jit.script import CompilationUnit, ScriptClass, script
-from tsjit.jit.script_function import ScriptFunction
-from tsjit.jit.script_module import ScriptMethod, ScriptModule
+from tsjit.jit.script_function import ScriptFunction, ScriptMethod
+from tsjit.jit.script_module import ScriptModule
 from tsjit.runtime import Error, Future
 
 __all__ = [

@@ -9,8 +9,10 @@ from typing import Any
 
 from tsjit.backends.numpy.ops.misc import GENERIC_PREFIXES
 from tsjit.frontend.script.compilation_unit import CompilationUnit as _Unit
-from tsjit.jit.script_function import ScriptFunction
+from tsjit.jit.script_function import ScriptFunction, ScriptMethod
 from tsjit.jit.script_module import ScriptModule
+from tsjit.jit.values import from_runtime, to_runtime
+from tsjit.runtime import ScriptObject
 
 #: Everything scripted in this process shares one unit, as TorchScript's global CU.
 GLOBAL_UNIT = _Unit()
@@ -99,38 +101,27 @@ class ScriptClass:
         self.__name__ = info.python_class.__name__
 
     def __call__(self, *args: Any, **kwargs: Any):
-        from tsjit.jit.values import to_runtime
-        from tsjit.runtime import ScriptObject
-
         obj = ScriptObject(self._info.class_name)
         if "__init__" in self._info.methods:
-            init = self._unit.program.method(self._info.class_name, "__init__")
-            from tsjit.jit.script_function import bind
-
-            init(obj, *[to_runtime(a) for a in bind(self._info.methods["__init__"], args, kwargs)])
+            ScriptMethod(self._unit, self._info.methods["__init__"], obj)(*args, **kwargs)
         return ScriptClassObject(self, obj)
 
 
 class ScriptClassObject:
-    def __init__(self, cls: ScriptClass, obj):
+    """An object of a scripted class: attributes live in its ScriptObject, methods run compiled."""
+
+    def __init__(self, cls: ScriptClass, obj: ScriptObject):
         self.__dict__.update(_cls=cls, _c=obj)
 
     def __getattr__(self, name: str):
-        from tsjit.jit.values import from_runtime, to_runtime
-
         info = self._cls._info
         if name in info.methods:
-            fn = self._cls._unit.program.method(info.class_name, name)
-            from tsjit.jit.script_function import bind
-
-            return lambda *a, **k: from_runtime(fn(self._c, *[to_runtime(v) for v in bind(info.methods[name], a, k)]))
+            return ScriptMethod(self._cls._unit, info.methods[name], self._c)
         if hasattr(self._c, name):
             return from_runtime(getattr(self._c, name))
         raise AttributeError(name)
 
     def __setattr__(self, name: str, value: Any) -> None:
-        from tsjit.jit.values import to_runtime
-
         setattr(self._c, name, to_runtime(value))
 
 

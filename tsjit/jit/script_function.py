@@ -2,15 +2,25 @@
 from __future__ import annotations
 
 import inspect
+from functools import partial
 from typing import Any
 
 from tsjit.jit.values import converter_in, converter_out, to_runtime
 
 
-class CompiledView:
-    """What compiled functions and methods show: the name, `.graph`, `.code`, `.schema`."""
+class ScriptFunction:
+    """A compiled function: callable, with its name, `.graph` (ts IR), `.code` and `.schema`."""
 
-    _compiled: Any
+    def __init__(self, cu, compiled, python_fn: Any = None, obj: Any = None):
+        """`obj`: the run-time object a method is bound to (None for a free function)."""
+        self._cu, self._compiled, self._obj = cu, compiled, obj
+        self._fn = None
+        self._in = [converter_in(p.type) for p in compiled.params]
+        self._out = converter_out(compiled.return_type, compiled.python_return)
+        self.__name__ = self.name
+        self.__doc__ = getattr(python_fn, "__doc__", None)
+        if python_fn is not None:
+            python_fn._tsjit_compiled = compiled
 
     @property
     def name(self) -> str:
@@ -31,18 +41,6 @@ class CompiledView:
     def schema(self) -> str:
         return schema_of(self._compiled, self.name)
 
-
-class ScriptFunction(CompiledView):
-    def __init__(self, cu, compiled, python_fn: Any = None):
-        self._cu, self._compiled, self._python_fn = cu, compiled, python_fn
-        self._fn = None
-        self._in = [converter_in(p.type) for p in compiled.params]
-        self._out = converter_out(compiled.return_type, compiled.python_return)
-        self.__name__ = self.name
-        self.__doc__ = getattr(python_fn, "__doc__", None)
-        if python_fn is not None:
-            python_fn._tsjit_compiled = compiled
-
     @property
     def qualified_name(self) -> str:
         return self._compiled.name
@@ -50,13 +48,27 @@ class ScriptFunction(CompiledView):
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         fn = self._fn
         if fn is None:
-            fn = self._fn = self._cu.program.function(self._compiled.name)
+            fn = self._fn = self._prepare()
         if kwargs or len(args) != len(self._in):
             args = bind(self._compiled, args, kwargs)
         return self._out(fn(*[c(a) for c, a in zip(self._in, args)]))
 
+    def _prepare(self):
+        """The backend's callable, the bound object first for methods."""
+        program, compiled = self._cu.program, self._compiled
+        if self._obj is None:
+            return program.function(compiled.name)
+        return partial(program.method(compiled.method_of, self.name), self._obj)
+
     def __repr__(self) -> str:
-        return f"<tsjit.jit.ScriptFunction object {self.qualified_name}>"
+        return f"<tsjit.jit.{type(self).__name__} object {self.qualified_name}>"
+
+
+class ScriptMethod(ScriptFunction):
+    """A compiled method bound to its module's (or script object's) run-time object."""
+
+    def __init__(self, cu, compiled, obj: Any):
+        super().__init__(cu, compiled, obj=obj)
 
 
 def bind(compiled, args: tuple, kwargs: dict) -> list:

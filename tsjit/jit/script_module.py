@@ -11,30 +11,10 @@ from collections import OrderedDict
 from typing import Any
 
 from tsjit.jit.decorators import Attribute
-from tsjit.jit.script_function import CompiledView, bind
-from tsjit.jit.values import converter_in, converter_out, from_runtime, to_runtime
+from tsjit.jit.script_function import ScriptMethod
+from tsjit.jit.values import from_runtime, to_runtime
 from tsjit.nn.modules.module import Module
 from tsjit.runtime import ScriptObject
-
-
-class ScriptMethod(CompiledView):
-    """A compiled method bound to its module's object."""
-
-    def __init__(self, module: ScriptModule, compiled):
-        self._module, self._compiled = module, compiled
-        self._fn = None
-        self._in = [converter_in(p.type) for p in compiled.params]
-        self._out = converter_out(compiled.return_type, compiled.python_return)
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        fn = self._fn
-        if fn is None:
-            cu = self._module._cu
-            fn = self._fn = cu.program.method(self._compiled.method_of, self._compiled.qualname.rsplit(".", 1)[-1])
-        if kwargs or len(args) != len(self._in):
-            args = bind(self._compiled, args, kwargs)
-        return self._out(fn(self._module._c, *[c(a) for c, a in zip(self._in, args)]))
-
 
 
 class ScriptModule(Module):
@@ -75,7 +55,7 @@ class ScriptModule(Module):
             compiled = self._info.methods.get(name)
             if compiled is None or compiled.func_op is None:
                 return None
-            methods[name] = ScriptMethod(self, compiled)
+            methods[name] = ScriptMethod(self._cu, compiled, self._c)
         return methods[name]
 
     # -- attributes ----------------------------------------------------------------------------

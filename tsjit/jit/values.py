@@ -6,13 +6,14 @@ from typing import Any
 import numpy as np
 
 from tsjit.dialects.ts.types import TensorType
+from tsjit.dtypes import dtype
 from tsjit.runtime import ScriptObject
+from tsjit.tensor import Tensor, _wrap
+from tsjit.tensor_meta import device
 
 
 def to_runtime(value: Any) -> Any:
     """tsjit.Tensor -> ndarray, script modules -> their objects, containers element-wise."""
-    from tsjit.tensor import Tensor
-
     if isinstance(value, Tensor):
         return value._data
     if isinstance(value, list):
@@ -24,19 +25,15 @@ def to_runtime(value: Any) -> Any:
     c = getattr(value, "_c", None)
     if isinstance(c, ScriptObject):
         return c
-    import tsjit
-
-    if isinstance(value, tsjit.dtype):
+    if isinstance(value, dtype):
         return value.code
-    if isinstance(value, tsjit.device):
+    if isinstance(value, device):
         return str(value)
     return value
 
 
 def from_runtime(value: Any, python_type: Any = None) -> Any:
     """ndarray -> tsjit.Tensor, containers element-wise; NamedTuple results rebuilt from tuples."""
-    from tsjit.tensor import _wrap
-
     if isinstance(value, np.ndarray):
         return _wrap(value)
     if isinstance(value, list):
@@ -54,10 +51,8 @@ def from_runtime(value: Any, python_type: Any = None) -> Any:
 def converter_in(t) -> Any:
     """A fast converter for one parameter: tensors are the common case."""
     if isinstance(t, TensorType):
-        from tsjit.tensor import Tensor
-
         def tensor(v):
-            if type(v) is not Tensor and not isinstance(v, Tensor):
+            if not isinstance(v, Tensor):
                 raise RuntimeError(f"Expected a value of type 'Tensor' but instead found type '{type(v).__name__}'.")
             return v._data
 
@@ -67,7 +62,5 @@ def converter_in(t) -> Any:
 
 def converter_out(t, python_type: Any = None) -> Any:
     if isinstance(t, TensorType):
-        from tsjit.tensor import _wrap
-
         return _wrap
     return lambda v: from_runtime(v, python_type)
