@@ -6,9 +6,8 @@ from typing import Any, Optional
 import tsjit
 from tsjit import Tensor
 from tsjit.nn import functional as F
-from tsjit.nn import init
 from tsjit.nn.modules.module import Module
-from tsjit.nn.parameter import Parameter
+from tsjit.nn.modules.normalization import register_affine, reset_affine
 
 __all__ = ["BatchNorm1d", "BatchNorm2d"]
 
@@ -33,15 +32,7 @@ class _NormBase(Module):
         self.momentum = momentum
         self.affine = affine
         self.track_running_stats = track_running_stats
-        if self.affine:
-            self.weight = Parameter(tsjit.empty(num_features, dtype=dtype))
-            if bias:
-                self.bias = Parameter(tsjit.empty(num_features, dtype=dtype))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        register_affine(self, num_features, affine, bias, dtype)
         if self.track_running_stats:
             self.register_buffer("running_mean", tsjit.zeros(num_features, dtype=dtype))
             self.register_buffer("running_var", tsjit.ones(num_features, dtype=dtype))
@@ -60,10 +51,7 @@ class _NormBase(Module):
 
     def reset_parameters(self) -> None:
         self.reset_running_stats()
-        if self.affine:
-            init.ones_(self.weight)
-            if self.bias is not None:
-                init.zeros_(self.bias)
+        reset_affine(self)
 
     def _check_input_dim(self, input: Tensor) -> None:
         raise NotImplementedError

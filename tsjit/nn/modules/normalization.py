@@ -14,6 +14,20 @@ from tsjit.nn.parameter import Parameter
 __all__ = ["LayerNorm", "GroupNorm"]
 
 
+def register_affine(module: Module, shape: Any, affine: bool, bias: bool, dtype: Any) -> None:
+    """A normalization layer's `weight` and `bias` parameters (None when not affine / no bias)."""
+    module.register_parameter("weight", Parameter(tsjit.empty(shape, dtype=dtype)) if affine else None)
+    module.register_parameter("bias", Parameter(tsjit.empty(shape, dtype=dtype)) if affine and bias else None)
+
+
+def reset_affine(module: Module) -> None:
+    """PyTorch's initialisation of those: weight ones, bias zeros."""
+    if module.weight is not None:
+        init.ones_(module.weight)
+    if module.bias is not None:
+        init.zeros_(module.bias)
+
+
 class LayerNorm(Module):
     __constants__ = ["normalized_shape", "eps", "elementwise_affine"]
     normalized_shape: Tuple[int, ...]
@@ -29,22 +43,11 @@ class LayerNorm(Module):
         self.normalized_shape = tuple(normalized_shape)
         self.eps = eps
         self.elementwise_affine = elementwise_affine
-        if self.elementwise_affine:
-            self.weight = Parameter(tsjit.empty(self.normalized_shape, dtype=dtype))
-            if bias:
-                self.bias = Parameter(tsjit.empty(self.normalized_shape, dtype=dtype))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        register_affine(self, self.normalized_shape, elementwise_affine, bias, dtype)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        if self.elementwise_affine:
-            init.ones_(self.weight)
-            if self.bias is not None:
-                init.zeros_(self.bias)
+        reset_affine(self)
 
     def forward(self, input: Tensor) -> Tensor:
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
@@ -70,22 +73,11 @@ class GroupNorm(Module):
         self.num_channels = num_channels
         self.eps = eps
         self.affine = affine
-        if self.affine:
-            self.weight = Parameter(tsjit.empty(num_channels, dtype=dtype))
-            if bias:
-                self.bias = Parameter(tsjit.empty(num_channels, dtype=dtype))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        register_affine(self, num_channels, affine, bias, dtype)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        if self.affine:
-            init.ones_(self.weight)
-            if self.bias is not None:
-                init.zeros_(self.bias)
+        reset_affine(self)
 
     def forward(self, input: Tensor) -> Tensor:
         return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
