@@ -25,55 +25,48 @@ _SIMPLE: dict[type, tuple[str, str]] = {
 }
 
 
-def _members(ty: Attribute) -> list[Attribute]:
+#: Parametric types: (annotation template, schema template), filled with the spelled parameters.
+_PARAMETRIC: dict[type, tuple[str, str]] = {
+    t.ListType: ("List[{}]", "{}[]"),
+    t.OptionalType: ("Optional[{}]", "{}?"),
+    t.FutureType: ("Future[{}]", "Future({})"),
+    t.TupleType: ("Tuple[{}]", "({})"),
+    t.UnionType: ("Union[{}]", "Union({})"),
+    t.DictType: ("Dict[{}]", "Dict({})"),
+}
+
+
+def _parameters(ty: Attribute) -> list[Attribute]:
+    match ty:
+        case t.ListType() | t.OptionalType() | t.FutureType():
+            return [ty.element_type]
+        case t.DictType():
+            return [ty.key_type, ty.value_type]
     return list(ty.types.data)
+
+
+def _spell(ty: Attribute, which: int) -> str:
+    """`which`: 0 for the annotation spelling, 1 for the schema spelling."""
+    if type(ty) in _SIMPLE:
+        return _SIMPLE[type(ty)][which]
+    if isinstance(ty, t.ClassType):
+        return ty.class_name.data
+    if type(ty) not in _PARAMETRIC:
+        return _foreign(ty)
+    inner = ", ".join(_spell(p, which) for p in _parameters(ty))
+    if isinstance(ty, t.TupleType) and not inner and which == 0:
+        inner = "()"  # Tuple[()]
+    return _PARAMETRIC[type(ty)][which].format(inner)
 
 
 def type_name(ty: Attribute) -> str:
     """The Python annotation spelling: `Tensor`, `List[int]`, `Optional[Tensor]`, `__torch__.Net`."""
-    if type(ty) in _SIMPLE:
-        return _SIMPLE[type(ty)][0]
-    n = type_name
-    match ty:
-        case t.ListType():
-            return f"List[{n(ty.element_type)}]"
-        case t.OptionalType():
-            return f"Optional[{n(ty.element_type)}]"
-        case t.FutureType():
-            return f"Future[{n(ty.element_type)}]"
-        case t.TupleType():
-            inner = ", ".join(n(m) for m in _members(ty))
-            return f"Tuple[{inner or '()'}]"
-        case t.UnionType():
-            return f"Union[{', '.join(n(m) for m in _members(ty))}]"
-        case t.DictType():
-            return f"Dict[{n(ty.key_type)}, {n(ty.value_type)}]"
-        case t.ClassType():
-            return ty.class_name.data
-    return _foreign(ty)
+    return _spell(ty, 0)
 
 
 def schema_type_name(ty: Attribute) -> str:
     """The schema spelling: `Tensor`, `int[]`, `Tensor?`, `(int, str)`, `Dict(str, Tensor)`."""
-    if type(ty) in _SIMPLE:
-        return _SIMPLE[type(ty)][1]
-    n = schema_type_name
-    match ty:
-        case t.ListType():
-            return f"{n(ty.element_type)}[]"
-        case t.OptionalType():
-            return f"{n(ty.element_type)}?"
-        case t.FutureType():
-            return f"Future({n(ty.element_type)})"
-        case t.TupleType():
-            return f"({', '.join(n(m) for m in _members(ty))})"
-        case t.UnionType():
-            return f"Union({', '.join(n(m) for m in _members(ty))})"
-        case t.DictType():
-            return f"Dict({n(ty.key_type)}, {n(ty.value_type)})"
-        case t.ClassType():
-            return ty.class_name.data
-    return _foreign(ty)
+    return _spell(ty, 1)
 
 
 def _foreign(ty: Attribute) -> str:
