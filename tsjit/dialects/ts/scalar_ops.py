@@ -59,7 +59,7 @@ SCALAR_OPS: dict[str, tuple] = {
     "scalar.int": ("(Scalar a) -> int", int, None),
     "scalar.float": ("(Scalar a) -> float", float, None),
     "scalar.bool": ("(Scalar a) -> bool", bool, None),
-    "scalar.round": ("(float a) -> float", round, None),
+    "scalar.round": ("(float a) -> float", lambda a: float(round(a)), None),  # half to even, a float
     "math.sqrt": (_MATH1, math.sqrt, None),
     "math.exp": (_MATH1, math.exp, None),
     "math.log": (_MATH1, math.log, None),
