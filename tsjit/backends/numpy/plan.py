@@ -87,6 +87,9 @@ class Planner:
                 self.template[out] = value
                 self.pinned.add(out)
                 return make_free_step(frees) if frees else None
+            if isinstance(value, list | dict) and all(map(_is_immutable, value)) and (
+                    not isinstance(value, dict) or all(map(_is_immutable, value.values()))):
+                return make_step(value.copy, (), (out,), frees)  # a fresh container; items are shared safely
             return make_step(lambda: copy.deepcopy(value), (), (out,), frees)
         ins = [self.slot(v) for v in op.operands]
         outs = [self.slot(r) for r in op.results]
