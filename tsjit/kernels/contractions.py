@@ -97,8 +97,9 @@ def linear(x, weight, bias=None):
                            f" and {weight.shape[-1]}x{weight.shape[0]})")
     out = np.matmul(x, weight.T)
     if bias is not None:
-        if out.ndim and out.shape == np.broadcast_shapes(out.shape, bias.shape) and bias.dtype is out.dtype:
-            out += bias
+        if bias.dtype is out.dtype and out.ndim and (bias.shape in ((out.shape[-1],), (1,), ())
+                                                     or out.shape == np.broadcast_shapes(out.shape, bias.shape)):
+            out += bias  # in place when the bias does not grow the result (the usual (out_features,) bias)
         else:
             out = out + bias
     return as_array(out)
