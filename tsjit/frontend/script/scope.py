@@ -22,24 +22,21 @@ class Scope:
         self.refinements: set[str] = set()  # names only narrowed (not assigned) in this block
 
     def lookup(self, name: str) -> Any:
-        scope: Scope | None = self
-        while scope is not None:
-            if name in scope.vars:
-                return scope.vars[name]
-            if name in scope.undefined:
-                return None
-            scope = scope.parent
-        return None
+        return self.find(name)[0]
 
     def why_undefined(self, name: str) -> str | None:
+        return self.find(name)[1]
+
+    def find(self, name: str) -> tuple[Any, str | None]:
+        """(value, None) from the nearest scope binding `name`, or (None, why it is undefined)."""
         scope: Scope | None = self
         while scope is not None:
             if name in scope.vars:
-                return None
+                return scope.vars[name], None
             if name in scope.undefined:
-                return scope.undefined[name]
+                return None, scope.undefined[name]
             scope = scope.parent
-        return None
+        return None, None
 
     def declared_type(self, name: str) -> Attribute | None:
         scope: Scope | None = self
