@@ -21,6 +21,9 @@ and wrapped again when they leave it.
 """
 from __future__ import annotations
 
+import threading
+import types
+from collections.abc import Callable
 from typing import Any
 
 
@@ -48,17 +51,57 @@ class ScriptObject:
 
 
 class Future:
-    """The result of `fork`: `wait()` returns the forked call's value (or raises its error)."""
+    """The result of `fork`: `wait()` returns the forked call's value, or raises its error.
 
-    def __init__(self, value: Any = None, error: BaseException | None = None, pending: Any = None):
-        self._value, self._error, self._pending = value, error, pending
+    A future is either completed when made (`Future(value)`, `Future(error=e)`: eager fork, inline
+    execution) or `Future.deferred(task)`: not started until a pool thread calls `run()`. A waiter
+    that finds its task not yet started runs it itself instead of blocking, so waiting never
+    deadlocks, however many forks are outstanding or nested: a thread only ever blocks on a task
+    that is running in another thread. The lock makes sure each task runs exactly once.
+    `Future[T]` is an annotation (TorchScript's Future type).
+    """
+
+    __class_getitem__ = classmethod(types.GenericAlias)
+
+    def __init__(self, value: Any = None, error: BaseException | None = None):
+        self._value, self._error = value, error
+        self._state, self._task = _DONE, None
+
+    @classmethod
+    def deferred(cls, task: Callable[[], Any]) -> Future:
+        """The future of `task()`, which runs when someone first calls `run()` or `wait()`."""
+        fut = cls()
+        fut._state, fut._task = _PENDING, task
+        fut._lock, fut._finished = threading.Lock(), threading.Event()
+        return fut
+
+    def run(self) -> None:
+        """Run the task in this thread unless it has started already (then do nothing)."""
+        with self._lock:
+            if self._state is not _PENDING:
+                return
+            self._state, task, self._task = _RUNNING, self._task, None
+        try:
+            self._value = task()
+        except BaseException as e:  # noqa: BLE001 - kept for wait(); a pool thread must not die silently
+            self._error = e
+        finally:
+            self._state = _DONE
+            self._finished.set()
 
     def wait(self) -> Any:
-        if self._pending is not None:  # a concurrent.futures.Future from a thread pool
-            self._value, self._pending = self._pending.result(), None
+        if self._state is not _DONE:
+            self.run()  # steal it if no thread has started it
+            self._finished.wait()
         if self._error is not None:
             raise self._error
         return self._value
 
     def done(self) -> bool:
-        return self._pending is None or self._pending.done()
+        return self._state is _DONE
+
+    def __repr__(self) -> str:
+        return f"<Future {self._state}>"
+
+
+_PENDING, _RUNNING, _DONE = "pending", "running", "done"

@@ -1,18 +1,31 @@
 """How `ts.fork` runs its body: a pluggable executor taking a no-argument callable.
 
-The default runs the body at once and returns a completed Future, as eager PyTorch does;
-`thread_pool_executor(pool)` runs bodies on a concurrent.futures pool instead. Either way an
-exception from the body is raised by `wait()`, not by `fork`.
+The default, `run_on_interop_pool`, runs bodies concurrently on one process-wide inter-op
+thread pool (PyTorch's inter-op pool: numpy releases the GIL in large ops, so two forked
+matmul chains use two cores). Its size is `get_num_interop_threads()`, os.cpu_count() unless
+`set_num_interop_threads(n)` was called first; as in PyTorch that can be done once, before the
+pool starts. `run_inline` runs the body at once (a completed Future, as eager PyTorch does) and
+`thread_pool_executor(pool)` uses a pool of the caller's. An exception from the body is always
+raised by `wait()`, never by `fork`; a future nobody waits for just keeps its error.
+
+Pool threads never deadlock on each other: futures are deferred (tsjit.runtime.Future), so a
+thread that waits for a body no thread has started yet runs it itself.
 """
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Callable
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
 
 from tsjit.runtime import Future
 
 ForkExecutor = Callable[[Callable[[], Any]], Future]
+
+_pool: ThreadPoolExecutor | None = None
+_num_threads: int | None = None  # set once by set_num_interop_threads
+_lock = threading.Lock()
 
 
 def run_inline(body: Callable[[], Any]) -> Future:
@@ -24,6 +37,43 @@ def run_inline(body: Callable[[], Any]) -> Future:
 
 def thread_pool_executor(pool: Executor) -> ForkExecutor:
     def submit(body: Callable[[], Any]) -> Future:
-        return Future(pending=pool.submit(body))
+        future = Future.deferred(body)
+        pool.submit(future.run)  # a no-op if a waiter has run the body by then
+        return future
 
     return submit
+
+
+def run_on_interop_pool(body: Callable[[], Any]) -> Future:
+    """The default fork executor: the shared inter-op pool, started on first use."""
+    pool = _pool or _start_pool()
+    future = Future.deferred(body)
+    pool.submit(future.run)
+    return future
+
+
+def get_num_interop_threads() -> int:
+    """The inter-op pool's number of threads (torch.get_num_interop_threads)."""
+    return _num_threads if _num_threads is not None else os.cpu_count() or 1
+
+
+def set_num_interop_threads(n: int) -> None:
+    """Size the inter-op pool; allowed once, before any fork ran on it (torch.set_num_interop_threads)."""
+    global _num_threads
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise RuntimeError(f"set_num_interop_threads expects an int, but got {type(n).__name__}")
+    if n <= 0:
+        raise RuntimeError("set_num_interop_threads expects a positive integer")
+    with _lock:
+        if _pool is not None or _num_threads is not None:
+            raise RuntimeError("Error: cannot set number of interop threads after parallel work has started "
+                               "or set_num_interop_threads called")
+        _num_threads = n
+
+
+def _start_pool() -> ThreadPoolExecutor:
+    global _pool
+    with _lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(get_num_interop_threads(), thread_name_prefix="tsjit-interop")
+        return _pool

@@ -8,7 +8,9 @@
 Functions are planned lazily, once, on first use; calls between functions (`ts.call_function`,
 `ts.call_method`, `func.call`) look the callee's plan up when they run, so recursion and
 methods of classes chosen at run time work. A prepared function keeps no per-call state:
-each call gets a fresh frame, so it may run in several threads at once.
+each call gets a fresh frame, so it may run in several threads at once (planning happens under
+a lock). `ts.fork` bodies run on the shared inter-op thread pool (fork.py); pass
+`fork_executor=run_inline` to run them at once, in the forking thread.
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.dialects.func import FuncOp
 
 from tsjit.backends.numpy import ops  # noqa: F401  (fills the op table)
-from tsjit.backends.numpy.fork import ForkExecutor, run_inline
+from tsjit.backends.numpy.fork import ForkExecutor, run_on_interop_pool
 from tsjit.backends.numpy.plan import Planner
 from tsjit.dialects.ts.module_ops import ClassTypeOp
 from tsjit.runtime import Error
@@ -30,7 +32,7 @@ class Program:
     """The numpy backend's executable form of a `builtin.module` of func.func and ts.class_type ops."""
 
     def __init__(self, module: ModuleOp, *, kernels: dict[str, Callable] | None = None,
-                 fork_executor: ForkExecutor = run_inline):
+                 fork_executor: ForkExecutor = run_on_interop_pool):
         self.module = module
         self.fork_executor = fork_executor
         self._kernels = kernels
