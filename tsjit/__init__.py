@@ -14,3 +14,5 @@ from tsjit.functions import tensor  # noqa: E402 - after the submodule import th
 # compiler entry points (torch.jit.* is tsjit.jit.*; script is also at the top level)
 from tsjit import jit  # noqa: E402
 from tsjit.jit import script  # noqa: E402
+from tsjit.jit.futures import fork, wait  # noqa: E402
+from tsjit.backends.numpy.fork import get_num_interop_threads, set_num_interop_threads  # noqa: E402

@@ -13,6 +13,7 @@ from tsjit.jit.decorators import (
     strict_fusion,
     unused,
 )
+from tsjit.jit.futures import fork, wait
 from tsjit.jit.script import CompilationUnit, ScriptClass, script
 from tsjit.jit.script_function import ScriptFunction, ScriptMethod
 from tsjit.jit.script_module import ScriptModule
@@ -23,4 +24,5 @@ __all__ = [
     "NotSupportedError", "ScriptClass", "ScriptFunction", "ScriptMethod", "ScriptModule", "UnsupportedNodeError",
     "annotate", "export", "ignore", "interface", "is_scripting", "is_tracing", "isinstance", "script",
     "strict_fusion", "unused",
+    "fork", "wait",
 ]
