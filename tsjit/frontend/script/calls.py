@@ -1,9 +1,9 @@
 """Calls: what the callee is decides what is emitted.
 
 Python builtins and `math` have a handler each (BUILTINS); a few calls are compiled from their
-syntax (special_forms: annotate takes a type); torch / Tensor / nn.functional functions go to
-tensor_calls; user functions are compiled and called; methods of lists and strings map to
-container and string ops (_LIST_METHODS, _STR_METHODS).
+syntax (special_forms: annotate takes a type, fork a callee: forks.py); torch / Tensor /
+nn.functional functions go to tensor_calls; user functions are compiled and called; methods of
+lists and strings map to container and string ops (_LIST_METHODS, _STR_METHODS).
 """
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ from tsjit.dialects.ts.types import (
     UnionType,
     is_subtype,
 )
+from tsjit.frontend.script.forks import compile_fork, compile_wait, wait_value
 from tsjit.frontend.script.operators import scalar_result
 from tsjit.frontend.script.tensor_calls import eager_key
 from tsjit.frontend.script.values import (
@@ -260,6 +261,8 @@ def special_forms() -> dict:
         jit.isinstance: _jit_isinstance,
         jit.is_scripting: lambda c, node, hint: PyConst(True),
         jit.is_tracing: lambda c, node, hint: PyConst(False),
+        jit.fork: compile_fork,
+        jit.wait: compile_wait,
     }
     for context in (tsjit.no_grad, tsjit.enable_grad, tsjit.inference_mode, tsjit.set_grad_enabled,
                     jit.strict_fusion):
@@ -289,20 +292,25 @@ class CallCompiler:
         form = special_forms().get(callee.obj) if isinstance(callee, PyObj) and _hashable(callee.obj) else None
         if form is not None:
             return form(self, node, hint)
+        args, kwargs = self.call_arguments(node.args, node.keywords)
+        self.at(node)
+        return self.call(node, callee, args, kwargs)
+
+    def call_arguments(self, arg_nodes: list[ast.expr], keywords: list[ast.keyword]) -> tuple[list, dict]:
+        """The compiled positional and keyword arguments of a call (no *args / **kwargs)."""
         args = []
-        for a in node.args:
+        for a in arg_nodes:
             if isinstance(a, ast.Starred):
                 self.error(a, "Compiled functions can't take variable number of arguments or use keyword-only "
                               "arguments with defaults")
             args.append(self.expr(a))
         kwargs = {}
-        for k in node.keywords:
+        for k in keywords:
             if k.arg is None:
                 self.error(k.value, "Compiled functions can't take variable number of arguments or use "
                                     "keyword-only arguments with defaults")
             kwargs[k.arg] = self.expr(k.value)
-        self.at(node)
-        return self.call(node, callee, args, kwargs)
+        return args, kwargs
 
     def call(self, node: ast.AST, callee: Any, args: list, kwargs: dict):
         if isinstance(callee, PyObj):
@@ -355,7 +363,7 @@ class CallCompiler:
         if isinstance(t, ClassType):
             return self.call_object_method(node, receiver, name, args, kwargs)
         if isinstance(t, FutureType) and name == "wait":
-            return self.builder.op("wait", [receiver], [t.element_type]).results[0]
+            return wait_value(self, node, receiver)
         self.error(node, f"'{self.type_name(t)}' object has no attribute or method '{name}'")
 
     def list_method(self, node, lst, name, args):
