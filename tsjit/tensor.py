@@ -1,6 +1,6 @@
 """`tsjit.Tensor`: an eager tensor holding a numpy array, with PyTorch's Python API.
 
-Every computation is a kernel call (`tsjit.kernels.KERNELS`, the same numpy kernels compiled
+Every computation is a kernel call (`tsjit.kernels.EAGER`: the same numpy kernels compiled
 code runs), so eager and compiled results agree. This file holds the class core: construction,
 metadata, conversions and Python protocols. Installed on the class at import: the operators
 (tensor_operators.py), math and reductions (tensor_methods.py), in-place ops (tensor_inplace.py),
@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from tsjit import dtypes
-from tsjit.kernels import KERNELS as K
+from tsjit.kernels import EAGER as K
 from tsjit.kernels.promotion import check_inplace
 from tsjit.tensor_meta import CPU, Size, device
 from tsjit.tensor_str import tensor_repr

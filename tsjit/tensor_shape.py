@@ -11,7 +11,7 @@ from operator import index
 import numpy as np
 
 from tsjit import dtypes
-from tsjit.kernels import KERNELS as K
+from tsjit.kernels import EAGER as K
 from tsjit.tensor import _NOT_AN_OPERAND, Tensor, _arg, _array, _check_device, _operand, _wrap, _wrap_all
 from tsjit.tensor_methods import method
 
@@ -20,7 +20,7 @@ def _int_list(args: tuple) -> list[int]:
     """Varargs sizes or one sequence of sizes as a list of ints."""
     if len(args) == 1 and not isinstance(args[0], (int, Tensor)):
         args = args[0]
-    return [index(d) for d in args]
+    return [d if isinstance(d, int) else index(d) for d in args]  # int subclasses: traced sizes
 
 
 @method
@@ -116,6 +116,22 @@ def flip(self, *dims):
 def contiguous(self):
     r = K["contiguous"](self._data)
     return self if r is self._data else _wrap(r)
+
+
+@method
+def resize_(self, *sizes):
+    """Give the tensor a new shape in place, keeping its elements in order (new ones are zeros:
+    PyTorch leaves them uninitialised). Views of the old data no longer see this tensor."""
+    shape = _int_list(sizes)
+    n = int(np.prod(shape))
+    flat = self._data.reshape(-1)
+    if n == flat.size:
+        self._data = flat.reshape(shape) if self._data.flags.c_contiguous else flat.copy().reshape(shape)
+    else:
+        data = np.zeros(n, dtype=self._data.dtype)
+        data[:min(n, flat.size)] = flat[:n]
+        self._data = data.reshape(shape)
+    return self
 
 
 @method

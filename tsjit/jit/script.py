@@ -86,7 +86,7 @@ def script(obj: Any, optimize: Any = None, _frames_up: int = 0, _rcb: Any = None
 def _compile_roots(unit: _Unit, module: Any, info) -> None:
     """forward and @export methods of the module and, recursively, of its submodules."""
     for name, sub in module._modules.items():
-        if sub is not None:
+        if sub is not None and "_cu" not in sub.__dict__:  # ScriptModules come compiled
             _compile_roots(unit, sub, info.submodules[name])
     for name in ["forward", *info.exported]:
         if info.has_method(name) and name not in info.methods:

@@ -5,6 +5,7 @@ import inspect
 from functools import partial
 from typing import Any
 
+from tsjit.frontend.trace import state as trace_state
 from tsjit.jit.values import converter_in, converter_out, to_runtime
 
 
@@ -46,11 +47,19 @@ class ScriptFunction:
         return self._compiled.name
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if trace_state._stack and trace_state.current() is not None:  # called while tracing: record a call
+            from tsjit.frontend.trace.calls import call_compiled
+
+            return call_compiled(trace_state.current(), self, args, kwargs)
+        if kwargs or len(args) != len(self._in):
+            args = bind(self._compiled, args, kwargs)
+        return self._run(args)
+
+    def _run(self, args) -> Any:
+        """Run on one value per parameter."""
         fn = self._fn
         if fn is None:
             fn = self._fn = self._prepare()
-        if kwargs or len(args) != len(self._in):
-            args = bind(self._compiled, args, kwargs)
         return self._out(fn(*[c(a) for c, a in zip(self._in, args)]))
 
     def _prepare(self):

@@ -17,6 +17,13 @@ from tsjit.nn.modules.module import Module
 from tsjit.runtime import ScriptObject
 
 
+def _submodule(cu, info, sub: Module | None) -> ScriptModule | None:
+    """A submodule's ScriptModule: itself when it already is one (e.g. traced), so state is shared."""
+    if sub is None or isinstance(sub, ScriptModule):
+        return sub
+    return ScriptModule(cu, info, sub)
+
+
 class ScriptModule(Module):
     """What `tsjit.script(module)` returns (TorchScript's RecursiveScriptModule)."""
 
@@ -26,7 +33,7 @@ class ScriptModule(Module):
         d["_parameters"] = OrderedDict(original._parameters)
         d["_buffers"] = OrderedDict(original._buffers)
         d["_non_persistent_buffers_set"] = set(getattr(original, "_non_persistent_buffers_set", ()))
-        d["_modules"] = OrderedDict((name, ScriptModule(cu, info.submodules[name], sub) if sub is not None else None)
+        d["_modules"] = OrderedDict((name, _submodule(cu, info.submodules[name], sub))
                                     for name, sub in original._modules.items())
         d["_forward_hooks"], d["_forward_pre_hooks"] = OrderedDict(), OrderedDict()
         d["_methods"] = {}

@@ -20,4 +20,9 @@ KERNELS: dict[str, Callable] = {}
 for _family in _FAMILIES:
     KERNELS.update(_family.KERNELS)
 
-__all__ = ["KERNELS"]
+#: The table the eager library calls (`tsjit.Tensor`, `tsjit.nn.functional`, ...). It holds the same
+#: functions as KERNELS, but a trace swaps recording wrappers into it (tsjit/frontend/trace), so
+#: eager ops are recorded while compiled code and constant folding, which use KERNELS, are not.
+EAGER: dict[str, Callable] = dict(KERNELS)
+
+__all__ = ["EAGER", "KERNELS"]

@@ -6,12 +6,13 @@ error messages, and hands the module to the numpy backend.
 """
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import itertools
 from typing import Any
 
-from xdsl.dialects.builtin import ModuleOp, SymbolRefAttr
-from xdsl.ir import Attribute
+from xdsl.dialects.builtin import ArrayAttr, ModuleOp, StringAttr, SymbolRefAttr
+from xdsl.ir import Attribute, ParametrizedAttribute
 
 from tsjit.dialects.ts.module_ops import ClassTypeOp
 from tsjit.dialects.ts.types import ClassType, TensorType, TupleType
@@ -41,6 +42,8 @@ class CompilationUnit:
         self.call_chain: list[tuple[str, str, Any]] = []
         self.compiling: list[Any] = []
         self.python_functions: dict[str, Any] = {}
+        self.by_symbol: dict[str, CompiledFunction] = {}  # every function and method, by its func.func symbol
+        self.adopted: dict[tuple[int, str], CompiledFunction] = {}
         self._program = None
 
     # -- the IR --------------------------------------------------------------------------------
@@ -54,6 +57,11 @@ class CompilationUnit:
 
     def add(self, op) -> None:
         self.module.body.block.add_op(op)
+
+    def add_function(self, compiled: CompiledFunction) -> None:
+        """Add a compiled (or traced) function's func.func to the module."""
+        self.by_symbol[compiled.name] = compiled
+        self.add(compiled.func_op)
 
     def unique_symbol(self, base: str) -> str:
         name = base
@@ -106,7 +114,7 @@ class CompilationUnit:
                 self_info.methods[qualname.rsplit(".", 1)[-1]] = compiled
             compiled.func_op = compiler.compile(params, declared)
             compiled.return_type = compiled.func_op.function_type.outputs.data[0]
-            self.add(compiled.func_op)
+            self.add_function(compiled)
             return compiled
         except BaseException:
             if self_info is not None:
@@ -119,6 +127,8 @@ class CompilationUnit:
 
     def compile_callable(self, fn: Any, caller=None) -> CompiledFunction | None:
         """A Python function (or a ScriptFunction) compiled into this unit."""
+        if getattr(fn, "_compiled", None) is not None and getattr(fn, "_obj", True) is None:  # a ScriptFunction
+            return self.adopt(fn._cu, fn._compiled)
         script_fn = getattr(fn, "_tsjit_compiled", None)
         if script_fn is not None and script_fn.name in self.symbols:
             return script_fn
@@ -150,8 +160,44 @@ class CompilationUnit:
         finally:
             info.defining = False
 
+    # -- functions and types compiled elsewhere ---------------------------------------------------
+    def adopt(self, other: CompilationUnit, compiled: CompiledFunction) -> CompiledFunction:
+        """`compiled` from unit `other`, copied into this one with what it calls (e.g. a traced
+        function called from script); class types keep their names (objects know them)."""
+        if other is self:
+            return compiled
+        key = (id(other), compiled.name)
+        if key in self.adopted:
+            return self.adopted[key]
+        func_op = compiled.func_op.clone()
+        new = dataclasses.replace(compiled, name=self.unique_symbol(compiled.name), func_op=func_op)
+        func_op.sym_name = StringAttr(new.name)
+        self.adopted[key] = new
+        self.add_function(new)
+        for op in func_op.walk():
+            if op.name == "ts.call_function":
+                callee = self.adopt(other, other.by_symbol[op.callee.string_value()])
+                op.callee = SymbolRefAttr(callee.name)
+            for t in [*op.result_types, *(a.type for r in op.regions for b in r.blocks for a in b.args)]:
+                for name in _class_names(t):
+                    self.adopt_class(other, name)
+        return new
+
+    def adopt_class(self, other: CompilationUnit, class_name: str) -> ClassInfo:
+        if class_name not in self.classes:
+            info = other.classes[class_name]
+            copy = self.classes[class_name] = _shallow_copy(info)
+            copy.methods = {}
+            for _, t in info.attrs.values():
+                for name in _class_names(t):
+                    self.adopt_class(other, name)
+            copy.methods = {name: self.adopt(other, m) for name, m in info.methods.items() if m.func_op is not None}
+        return self.classes[class_name]
+
     # -- types ---------------------------------------------------------------------------------
     def module_info(self, module: Any) -> ModuleInfo:
+        if "_cu" in module.__dict__:  # already a ScriptModule (scripted or traced): keep its type
+            return self.adopt_class(module._cu, module._info.class_name)
         subs = {name: (self.module_info(m) if m is not None else None) for name, m in module._modules.items()}
         info = ModuleInfo(module, class_name_of(type(module)), subs)
         key = info.type_key() + tuple((n, s.class_name if s else None) for n, s in subs.items())
@@ -220,6 +266,24 @@ class CompilationUnit:
         self.python_functions[key] = fn
         PYTHON_FUNCTIONS[key] = fn
         return key
+
+
+def _class_names(t: Attribute):
+    """The class types a type mentions (inside lists, tuples, optionals, ...)."""
+    if isinstance(t, ClassType):
+        yield t.class_name.data
+    elif isinstance(t, ParametrizedAttribute):
+        for p in t.parameters:
+            yield from _class_names(p)
+    elif isinstance(t, ArrayAttr):
+        for p in t.data:
+            yield from _class_names(p)
+
+
+def _shallow_copy(info: ClassInfo) -> ClassInfo:
+    copy = object.__new__(type(info))
+    copy.__dict__.update(info.__dict__)
+    return copy
 
 
 #: @ignore'd Python functions called from compiled code, by key (the numpy backend calls them).
