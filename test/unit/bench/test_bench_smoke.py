@@ -1,4 +1,5 @@
-"""Smoke tests of bench/script_overhead.py: it runs, checks outputs and prints its ratios.
+"""Smoke tests of bench/script_overhead.py and bench/fork_speedup.py: they run, check outputs and
+print their ratios.
 
 Subprocesses, because the script sets BLAS thread counts in os.environ before importing numpy.
 No assertions on timings (bench/README.md).
@@ -73,3 +74,11 @@ def test_exits_non_zero_when_scripted_output_differs():
     assert result.returncode == 1
     assert "mlp: tsjit script output differs from tsjit eager" in result.stderr
     assert "ratio scripted/eager" not in result.stdout
+
+
+def test_fork_speedup_quick_run_prints_the_speedup():
+    result = run(str(BENCH / "fork_speedup.py"), "--quick", "--no-torch")
+    assert result.returncode == 0, result.stderr
+    for label in ("tsjit script fork", "tsjit script seq", "numpy eager seq"):
+        assert re.search(rf"^\s*{label}\s+\d+\.\d+\s+\d+\.\d+x$", result.stdout, re.M), result.stdout
+    assert re.search(r"fork speedup \(script seq / script fork\): \d+\.\d+x on \d+ core", result.stdout)
