@@ -57,7 +57,10 @@ def is_scripting() -> bool:
 
 
 def is_tracing() -> bool:
-    return False
+    """True while a trace records on this thread (False in script, where it is a constant)."""
+    from tsjit.frontend.trace import state
+
+    return state.current() is not None
 
 
 def isinstance(obj: Any, target_type: Any) -> bool:  # noqa: A001 - torch.jit.isinstance

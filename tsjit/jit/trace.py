@@ -13,18 +13,18 @@ from collections.abc import Callable
 from typing import Any
 
 from tsjit.frontend.script.compilation_unit import CompilationUnit as _Unit
-from tsjit.frontend.trace import state
 from tsjit.frontend.trace.capture import capture
 from tsjit.frontend.trace.check import TracingCheckError
 from tsjit.frontend.trace.check import check_trace as _check
 from tsjit.frontend.trace.module_types import TracedModuleInfo, attribute_paths
 from tsjit.frontend.trace.traced_tensor import TracerWarning
 from tsjit.frontend.trace.user_frame import warn
+from tsjit.jit.decorators import is_tracing
 from tsjit.jit.script import GLOBAL_UNIT, disabled, script
 from tsjit.jit.script_function import ScriptFunction
 from tsjit.jit.script_module import ScriptModule
 
-__all__ = ["TracerWarning", "TracingCheckError", "is_tracing", "script_if_tracing", "trace", "trace_module"]
+__all__ = ["TracerWarning", "TracingCheckError", "script_if_tracing", "trace", "trace_module"]
 
 
 def trace(func: Any, example_inputs: Any = None, optimize: Any = None, check_trace: bool = True,
@@ -34,8 +34,13 @@ def trace(func: Any, example_inputs: Any = None, optimize: Any = None, check_tra
     """Trace a function or an nn.Module into a ScriptFunction / ScriptModule."""
     import tsjit.nn as nn
 
+    from tsjit.tensor import Tensor
+
     if disabled():
         return func
+    if isinstance(func, Tensor):
+        raise TypeError("tsjit.trace traces a function or a module; the matrix trace torch.trace(tensor) is not "
+                        "supported")
     if isinstance(func, ScriptModule):
         warn("The input to trace is already a ScriptModule, tracing it is a no-op. Returning the object as is.",
              UserWarning)
@@ -128,11 +133,6 @@ def _make_tuple(example_inputs: Any) -> tuple:
     if not isinstance(example_inputs, tuple):
         return tuple(example_inputs)
     return example_inputs
-
-
-def is_tracing() -> bool:
-    """True while a trace is recording on this thread (and in code it calls)."""
-    return state.current() is not None
 
 
 def script_if_tracing(fn: Callable) -> Callable:

@@ -20,7 +20,7 @@ from tsjit.frontend.script.function_compiler import CompiledFunction, Param
 from tsjit.frontend.trace import state
 from tsjit.frontend.trace.recording import recording
 from tsjit.frontend.trace.traced_tensor import TracerWarning
-from tsjit.frontend.trace.tracer import Tracer, TracingError, input_type
+from tsjit.frontend.trace.tracer import Tracer, TracingError, input_types
 from tsjit.frontend.trace.user_frame import warn
 
 _LIST_OUTPUT = ("Encountering a {} at the output of the tracer might cause the trace to be incorrect, this is only "
@@ -44,7 +44,7 @@ def capture(unit: Any, fn: Callable, inputs: tuple, symbol: str, qualname: str, 
             self_info: Any = None, attributes: dict | None = None,
             signature_of: Callable | None = None) -> tuple[CompiledFunction, Tracer]:
     """Trace `fn(*inputs)` into a new func.func `symbol` of `unit` (a method of `self_info` if given)."""
-    types = [input_type(x) for x in inputs]
+    types = input_types(inputs)
     self_types = [ClassType(self_info.class_name)] if self_info is not None else []
     block = Block(arg_types=self_types + types)
     args = list(block.args)

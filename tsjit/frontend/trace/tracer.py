@@ -245,23 +245,29 @@ class Tracer:
 
 
 def input_type(obj: Any) -> Any:
-    """The ts type of a traced input; only tensors and (nested) tuples, lists and dicts of them."""
+    """The ts type of a traced input (tensors and nested tuples, lists and dicts of them), else None."""
     from tsjit.tensor import Tensor
 
     if isinstance(obj, Tensor):
         return TensorType()
     if isinstance(obj, tuple):
-        return TupleType([input_type(o) for o in obj])
+        types = [input_type(o) for o in obj]
+        return None if None in types else TupleType(types)
     if isinstance(obj, list) and obj:
         types = {input_type(o) for o in obj}
-        if len(types) == 1:
-            return ListType(types.pop())
+        return ListType(types.pop()) if len(types) == 1 and None not in types else None
     if isinstance(obj, dict) and obj and all(isinstance(k, str) for k in obj):
         types = {input_type(o) for o in obj.values()}
-        if len(types) == 1:
-            return DictType(StrType(), types.pop())
-    raise TracingError(f"Type '{python_type_name(obj)}' cannot be traced. Only Tensors and (possibly nested) Lists, "
-                       "Dicts, and Tuples of Tensors can be traced")
+        return DictType(StrType(), types.pop()) if len(types) == 1 and None not in types else None
+    return None
+
+
+def input_types(inputs: tuple) -> list:
+    types = [input_type(x) for x in inputs]
+    if None in types:
+        raise TracingError(f"Type '{python_type_name(inputs)}' cannot be traced. Only Tensors and (possibly nested) "
+                           "Lists, Dicts, and Tuples of Tensors can be traced")
+    return types
 
 
 def python_type_name(obj: Any) -> str:

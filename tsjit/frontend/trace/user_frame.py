@@ -46,5 +46,4 @@ def warn(message: str, category: type[Warning]) -> None:
         return
     registry = frame.f_globals.setdefault("__warningregistry__", {})
     warnings.warn_explicit(message, category, frame.f_code.co_filename, frame.f_lineno,
-                           module=frame.f_globals.get("__name__"), registry=registry,
-                           module_globals=frame.f_globals)
+                           module=frame.f_globals.get("__name__"), registry=registry)
