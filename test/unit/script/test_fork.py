@@ -79,8 +79,6 @@ def test_fork_of_a_nested_function():
     assert_same(torch.jit.script(f)(x), x.tanh() - scale(x, 4))
 
 
-@pytest.mark.xfail(reason="script cannot call a ScriptFunction object yet, with or without fork "
-                          "(CompilationUnit.compile_callable takes Python functions only)")
 def test_fork_of_a_script_function():
     scripted_scale = torch.jit.script(scale)
 
@@ -88,7 +86,9 @@ def test_fork_of_a_script_function():
         return torch.jit.fork(scripted_scale, x, 4).wait()
 
     x = torch.randn(5)
-    assert_same(torch.jit.script(f)(x), scale(x, 4))
+    s = torch.jit.script(f)
+    assert_same(s(x), scale(x, 4))
+    assert "ts.fork" in s.graph and "ts.call_function" in s.graph
 
 
 class Sub(nn.Module):
@@ -119,6 +119,7 @@ def test_fork_of_a_submodule_and_a_method():
     s = torch.jit.script(m)
     x = torch.randn(2, 4)
     assert_same(s(x), m(x))
+    s.forward._compiled.func_op.verify()
     graph = s.forward.graph
     assert 'ts.call_method %sub["forward"]' in graph and 'ts.call_method %self["helper"]' in graph
     code = s.code
