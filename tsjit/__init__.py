@@ -16,3 +16,5 @@ from tsjit import jit  # noqa: E402
 from tsjit.jit import script  # noqa: E402
 from tsjit.jit.futures import fork, wait  # noqa: E402
 from tsjit.backends.numpy.fork import get_num_interop_threads, set_num_interop_threads  # noqa: E402
+from tsjit.jit.trace import trace, trace_module  # noqa: E402
+from tsjit import testing  # noqa: E402,F401 - torch.testing.assert_close

@@ -17,12 +17,13 @@ from tsjit.jit.futures import fork, wait
 from tsjit.jit.script import CompilationUnit, ScriptClass, script
 from tsjit.jit.script_function import ScriptFunction, ScriptMethod
 from tsjit.jit.script_module import ScriptModule
+from tsjit.jit.trace import TracerWarning, TracingCheckError, script_if_tracing, trace, trace_module
 from tsjit.runtime import Error, Future
 
 __all__ = [
     "Attribute", "CompilationUnit", "CompileError", "Error", "Final", "FrontendError", "Future",
     "NotSupportedError", "ScriptClass", "ScriptFunction", "ScriptMethod", "ScriptModule", "UnsupportedNodeError",
     "annotate", "export", "ignore", "interface", "is_scripting", "is_tracing", "isinstance", "script",
-    "strict_fusion", "unused",
+    "strict_fusion", "unused", "TracerWarning", "TracingCheckError", "script_if_tracing", "trace", "trace_module",
     "fork", "wait",
 ]
