@@ -7,7 +7,7 @@ import numpy as np
 
 from tsjit.dialects.ts.types import TensorType
 from tsjit.dtypes import dtype
-from tsjit.runtime import ScriptObject
+from tsjit.runtime import Future, ScriptObject
 from tsjit.tensor import Tensor, _wrap
 from tsjit.tensor_meta import device
 
@@ -29,6 +29,8 @@ def to_runtime(value: Any) -> Any:
         return value.code
     if isinstance(value, device):
         return str(value)
+    if isinstance(value, Future):
+        return Future.deferred(lambda: to_runtime(value.wait()))
     return value
 
 
@@ -45,6 +47,8 @@ def from_runtime(value: Any, python_type: Any = None) -> Any:
         return items
     if isinstance(value, dict):
         return {from_runtime(k): from_runtime(v) for k, v in value.items()}
+    if isinstance(value, Future):
+        return Future.deferred(lambda: from_runtime(value.wait()))
     return value
 
 

@@ -269,3 +269,21 @@ def test_same_results_as_torchscript(tmp_path, monkeypatch):
     expected = real.jit.script(fork_torch.f)(real.from_numpy(x)).numpy()
     got = torch.jit.script(fork_tsjit.f)(torch.from_numpy(x)).numpy()
     np.testing.assert_allclose(got, expected, rtol=1e-6)
+
+
+def test_a_future_returned_by_compiled_code_waits_to_tensors():
+    @torch.jit.script
+    def start(x):
+        return torch.jit.fork(torch.relu, x)
+
+    fut = start(torch.tensor([-1.0, 2.0]))
+    out = torch.jit.wait(fut)
+    assert isinstance(out, torch.Tensor)
+    torch.testing.assert_close(out, torch.tensor([0.0, 2.0]))
+
+    @torch.jit.script
+    def finish(f: torch.jit.Future[torch.Tensor]):
+        return torch.jit.wait(f) + 1
+
+    torch.testing.assert_close(finish(torch.jit.fork(torch.relu, torch.tensor([-1.0, 2.0]))),
+                               torch.tensor([1.0, 3.0]))

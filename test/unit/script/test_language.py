@@ -409,3 +409,17 @@ def test_values_of_a_raising_branch_do_not_shape_the_merge():
     np.testing.assert_array_equal(s(False, torch.ones(2)).numpy(), [1, 1])
     with pytest.raises(torch.jit.Error, match="builtins.ValueError: no"):
         s(True, torch.ones(2))
+
+
+def test_a_function_that_always_raises_keeps_its_annotated_return_type():
+    @torch.jit.script
+    def bad(x) -> torch.Tensor:
+        raise ValueError("no")
+
+    @torch.jit.script
+    def user(x, y):
+        return bad(x) + y
+
+    assert "-> !ts.tensor" in bad.graph
+    with pytest.raises(torch.jit.Error, match="builtins.ValueError: no"):
+        user(torch.ones(1), torch.ones(1))

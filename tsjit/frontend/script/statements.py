@@ -427,6 +427,7 @@ class StatementCompiler:
                 if not self.scope.exited:
                     self.error(node, f"Function was annotated as returning {self.type_name(self.declared_return)} "
                                      "but it can reach its end without returning a value")
+                return self.builder.uninitialized(self.declared_return)  # the end is unreachable: it raised
             return self.as_value(PyConst(None), node, hint=self.declared_return)
         if isinstance(ret, PyConst) or self.scope.exited:
             return self.as_value(retval, node, hint=self.declared_return or self.return_type)
