@@ -1,0 +1,111 @@
+"""`ts-inline`: replace `ts.call_function` and `ts.call_method` by the callee's body (TorchScript's Inline).
+
+Calls are inlined recursively, also inside `ts.if` / `ts.loop` / `ts.fork` bodies (TorchScript
+inlines inside prim::fork subgraphs too). A method call is resolved from the receiver's static
+`!ts.class<"...">` type through its `ts.class_type`; a receiver whose class is not declared in
+the module (e.g. an interface) is an error. Inlined ops keep their `loc` attributes. Callees stay
+in the module: removing functions nobody calls is `symbol-dce`'s job (xDSL's pass works here,
+but also drops ts.class_type symbols, so run it only where class types are no longer needed).
+
+Script rejects recursion; IR that has it anyway makes the pass fail instead of looping.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.dialects.func import FuncOp, ReturnOp
+from xdsl.ir import Operation, Region, SSAValue
+from xdsl.passes import ModulePass
+from xdsl.rewriter import InsertPoint, Rewriter
+from xdsl.traits import SymbolTable
+from xdsl.utils.exceptions import PassFailedException
+
+from tsjit.dialects.ts.misc_ops import UncheckedCastOp
+from tsjit.dialects.ts.module_ops import CallFunctionOp, CallMethodOp, lookup_class
+from tsjit.dialects.ts.types import is_subtype
+
+
+def callee_of(call: Operation) -> FuncOp:
+    """The func.func a call runs, or a PassFailedException saying why it cannot be found."""
+    if isinstance(call, CallFunctionOp):
+        symbol = call.callee
+    else:
+        assert isinstance(call, CallMethodOp)
+        receiver = call.operands[0].type
+        cls = lookup_class(call, receiver)
+        if cls is None:
+            raise PassFailedException(
+                f"cannot inline method '{call.method_name.data}': the class of receiver type {receiver} "
+                "is not declared in the module (an interface or an external class)")
+        symbol = cls.methods().get(call.method_name.data)
+        if symbol is None:
+            raise PassFailedException(f"class {cls.sym_name.data} has no method '{call.method_name.data}'")
+    func = SymbolTable.lookup_symbol(call, symbol)
+    if not isinstance(func, FuncOp) or not func.body.blocks:
+        raise PassFailedException(f"cannot inline call to {symbol}: no function body in the module")
+    if len(func.body.blocks) != 1:
+        raise PassFailedException(f"cannot inline {symbol}: the callee has more than one block")
+    return func
+
+
+def _calls_in(region: Region) -> list[Operation]:
+    return [op for op in region.walk() if isinstance(op, CallFunctionOp | CallMethodOp)]
+
+
+def inline_calls(region: Region, stack: tuple[str, ...] = ()) -> int:
+    """Inline every call in `region` (recursively); `stack` holds the callees being inlined."""
+    count = 0
+    for call in _calls_in(region):
+        func = callee_of(call)
+        name = func.sym_name.data
+        if name in stack:
+            chain = " -> ".join((*stack, name))
+            raise PassFailedException(f"cannot inline recursive call chain {chain}")
+        body = func.body.clone()
+        count += 1 + inline_calls(body, (*stack, name))
+        _splice(call, body)
+    return count
+
+
+def _splice(call: Operation, body: Region) -> None:
+    """Put the (already inlined) callee body in place of the call."""
+    block = body.block
+    ret = block.last_op
+    if not isinstance(ret, ReturnOp):
+        raise PassFailedException("the callee must end with func.return")
+    returned = list(ret.operands)
+    Rewriter.erase_op(ret)
+    Rewriter.inline_block(block, InsertPoint.before(call), list(call.operands))
+    results: list[SSAValue] = []
+    for value, result in zip(returned, call.results, strict=True):
+        if value.type != result.type and not is_subtype(value.type, result.type):
+            cast = UncheckedCastOp.create(operands=[value], result_types=[result.type],
+                                          attributes=dict(call.attributes))
+            Rewriter.insert_op(cast, InsertPoint.before(call))
+            value = cast.results[0]
+        results.append(value)
+    Rewriter.replace_op(call, [], results)
+
+
+@dataclass(frozen=True)
+class TsInlinePass(ModulePass):
+    """Inline all calls in the named functions (all functions when `functions` is empty)."""
+
+    name = "ts-inline"
+
+    functions: tuple[str, ...] = ()
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        funcs = [f for f in op.walk() if isinstance(f, FuncOp)]
+        known = {f.sym_name.data for f in funcs}
+        missing = [n for n in self.functions if n not in known]
+        if missing:
+            raise PassFailedException(f"ts-inline: no function named {', '.join(missing)}")
+        for func in funcs:
+            if not self.functions or func.sym_name.data in self.functions:
+                inline_calls(func.body, (func.sym_name.data,))
+
+
+__all__ = ["TsInlinePass", "inline_calls", "callee_of"]
