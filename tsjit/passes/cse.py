@@ -1,0 +1,122 @@
+"""`ts-cse`: common subexpression elimination that respects in-place mutation.
+
+Why not xDSL's `cse`: it merges any two `Pure` ops with equal operands, but a pure tensor op
+reads its tensor operands' *contents*, which in-place ops (`add_`, `relu_`, ...) change. Upstream
+`cse` turns `a = relu(x); x.add_(1); b = relu(x)` into `b = a`, and merges two `zeros(3)` of
+which one is later written in place. TorchScript's CSE skips nodes whose inputs or outputs have
+writers (AliasDb); we do the same with a conservative alias analysis (`MutationInfo`): values
+connected by any op that takes and gives mutable values (views, list.get of tensors, region
+results, ...) are one alias class, and a class is written if any member is the operand of an
+op that writes (or has unknown effects). Ops touching a written class are not merged.
+Everything else is xDSL's CSE driver (scoping through regions, read-only ops merged when no
+write lies between them).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.ir import Attribute, Operation, SSAValue
+from xdsl.passes import ModulePass
+from xdsl.traits import MemoryEffectKind, get_effects
+from xdsl.transforms.common_subexpression_elimination import CSEDriver
+
+from tsjit.dialects.ts.types import (
+    BoolType,
+    DeviceType,
+    FloatType,
+    IntType,
+    NoneType,
+    NumberType,
+    OptionalType,
+    StrType,
+    TupleType,
+    UnionType,
+)
+
+_IMMUTABLE = (IntType, FloatType, BoolType, NumberType, StrType, NoneType, DeviceType)
+
+
+def is_mutable_type(t: Attribute) -> bool:
+    """Whether a value of this type can be changed in place (tensors, lists, dicts, objects)."""
+    if isinstance(t, _IMMUTABLE):
+        return False
+    if isinstance(t, OptionalType):
+        return is_mutable_type(t.element_type)
+    if isinstance(t, TupleType | UnionType):
+        return any(is_mutable_type(e) for e in t.types.data)
+    return True
+
+
+def writes(op: Operation) -> bool:
+    """Whether the op itself may write memory (region ops answer through their nested ops)."""
+    if op.regions:
+        return False
+    effects = get_effects(op)
+    return effects is None or any(e.kind == MemoryEffectKind.WRITE for e in effects)
+
+
+class MutationInfo:
+    """Which values may be changed in place, by a conservative may-alias analysis of `root`."""
+
+    def __init__(self, root: Operation):
+        self._parent: dict[SSAValue, SSAValue] = {}
+        for op in root.walk():
+            self._connect(op)
+        self._written = {self._find(v) for op in root.walk() if writes(op)
+                         for v in op.operands if is_mutable_type(v.type)}
+
+    def _find(self, v: SSAValue) -> SSAValue:
+        root = v
+        while (p := self._parent.get(root, root)) is not root:
+            root = p
+        self._parent[v] = root
+        return root
+
+    def _union(self, values: list[SSAValue]) -> None:
+        values = [v for v in values if is_mutable_type(v.type)]
+        for v in values[1:]:
+            self._parent[self._find(v)] = self._find(values[0])
+
+    def _connect(self, op: Operation) -> None:
+        linked = list(op.operands) + list(op.results)
+        for region in op.regions:
+            for block in region.blocks:
+                linked += list(block.args)
+                if block.last_op is not None:
+                    linked += list(block.last_op.operands)
+        mutable_in = any(is_mutable_type(v.type) for v in op.operands)
+        mutable_out = any(is_mutable_type(v.type) for v in op.results) or op.regions
+        if mutable_in and mutable_out:
+            self._union(linked)
+
+    def is_written(self, value: SSAValue) -> bool:
+        return is_mutable_type(value.type) and self._find(value) in self._written
+
+    def touches_written(self, op: Operation) -> bool:
+        return any(self.is_written(v) for v in (*op.operands, *op.results))
+
+
+@dataclass
+class _SafeCSEDriver(CSEDriver):
+    mutation: MutationInfo | None = None
+
+    def _simplify_operation(self, op: Operation):
+        if self.mutation is not None and any(self.mutation.touches_written(o) for o in op.walk()):
+            return
+        super()._simplify_operation(op)
+
+
+def ts_cse(op: Operation) -> None:
+    _SafeCSEDriver(mutation=MutationInfo(op)).simplify(op)
+
+
+@dataclass(frozen=True)
+class TsCsePass(ModulePass):
+    """CSE that does not merge ops whose values may be mutated in place."""
+
+    name = "ts-cse"
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        ts_cse(op)
