@@ -52,6 +52,32 @@ class ScriptModule(Module):
                 slots[name] = to_runtime(value)
         d["_c"] = ScriptObject(info.class_name, slots)
 
+    @classmethod
+    def _from_object(cls, cu, obj: ScriptObject) -> ScriptModule:
+        """A ScriptModule around run-time object `obj` of a class of unit `cu` (e.g. loaded from IR):
+        its parameters, buffers and submodules are read from the object's slots."""
+        from tsjit.jit.module_ir import short_class_name
+        from tsjit.nn import Parameter
+        from tsjit.tensor import _wrap
+
+        info = cu.classes[obj._class_name]
+        self = object.__new__(cls)
+        d = self.__dict__
+        d["_cu"], d["_info"], d["original_name"] = cu, info, short_class_name(info.class_name)
+        d["_parameters"], d["_buffers"], d["_modules"] = OrderedDict(), OrderedDict(), OrderedDict()
+        for name, (kind, _) in info.attrs.items():
+            value = getattr(obj, name, None)
+            if kind == "parameter":
+                d["_parameters"][name] = None if value is None else Parameter(_wrap(value))
+            elif kind == "buffer":
+                d["_buffers"][name] = None if value is None else _wrap(value)
+            elif kind == "module":
+                d["_modules"][name] = None if value is None else cls._from_object(cu, value)
+        d["_non_persistent_buffers_set"] = set()
+        d["_forward_hooks"], d["_forward_pre_hooks"] = OrderedDict(), OrderedDict()
+        d["_methods"], d["_c"] = {}, obj
+        return self
+
     # -- calling -------------------------------------------------------------------------------
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.forward(*args, **kwargs)

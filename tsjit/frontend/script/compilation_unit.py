@@ -179,7 +179,7 @@ class CompilationUnit:
                 callee = self.adopt(other, other.by_symbol[op.callee.string_value()])
                 op.callee = SymbolRefAttr(callee.name)
             for t in [*op.result_types, *(a.type for r in op.regions for b in r.blocks for a in b.args)]:
-                for name in _class_names(t):
+                for name in class_names_in(t):
                     self.adopt_class(other, name)
         return new
 
@@ -189,7 +189,7 @@ class CompilationUnit:
             copy = self.classes[class_name] = _shallow_copy(info)
             copy.methods = {}
             for _, t in info.attrs.values():
-                for name in _class_names(t):
+                for name in class_names_in(t):
                     self.adopt_class(other, name)
             copy.methods = {name: self.adopt(other, m) for name, m in info.methods.items() if m.func_op is not None}
         return self.classes[class_name]
@@ -268,16 +268,16 @@ class CompilationUnit:
         return key
 
 
-def _class_names(t: Attribute):
+def class_names_in(t: Attribute):
     """The class types a type mentions (inside lists, tuples, optionals, ...)."""
     if isinstance(t, ClassType):
         yield t.class_name.data
     elif isinstance(t, ParametrizedAttribute):
         for p in t.parameters:
-            yield from _class_names(p)
+            yield from class_names_in(p)
     elif isinstance(t, ArrayAttr):
         for p in t.data:
-            yield from _class_names(p)
+            yield from class_names_in(p)
 
 
 def _shallow_copy(info: ClassInfo) -> ClassInfo:
