@@ -37,6 +37,22 @@ from tsjit.dialects.ts.types import (
 
 _IMMUTABLE = (IntType, FloatType, BoolType, NumberType, StrType, NoneType, DeviceType)
 
+#: tensor ops whose result may share memory with an operand (views, and ops that may return
+#: their input); every other side-effect-free tensor op makes a fresh tensor
+ALIASING_TENSOR_OPS = {
+    "view", "reshape", "flatten", "permute", "transpose", "t", "squeeze", "unsqueeze", "expand",
+    "expand_as", "slice", "select", "narrow", "chunk", "split", "unbind", "contiguous", "detach",
+    "to", "type_as", "index",
+}
+
+
+def _fresh_result(op: Operation) -> bool:
+    """A pure tensor op from the table that does not return (part of) an operand."""
+    from tsjit.dialects.ts.tensor_ops import TENSOR_OPS
+
+    name = op.name.removeprefix("ts.")
+    return name in TENSOR_OPS and name not in ALIASING_TENSOR_OPS and not writes(op) and not name.endswith("_")
+
 
 def is_mutable_type(t: Attribute) -> bool:
     """Whether a value of this type can be changed in place (tensors, lists, dicts, objects)."""
@@ -88,7 +104,7 @@ class MutationInfo:
                     linked += list(block.last_op.operands)
         mutable_in = any(is_mutable_type(v.type) for v in op.operands)
         mutable_out = any(is_mutable_type(v.type) for v in op.results) or op.regions
-        if mutable_in and mutable_out:
+        if mutable_in and mutable_out and not _fresh_result(op):
             self._union(linked)
 
     def is_written(self, value: SSAValue) -> bool:
