@@ -1,0 +1,114 @@
+"""Reading and replacing the constant parameters of ops in frozen graphs.
+
+The frozen-graph folds (conv+bn, conv+add/sub, conv+mul/div, linear+bn) all follow one
+recipe, TorchScript's: check that every operand but the data input is a `ts.constant`,
+compute new weight/bias arrays with numpy, and rebuild the producer op (conv/linear) on
+the new constants in place of the consumer op (batch_norm/add/...). This module holds
+the shared steps so that each pass file only says what it computes.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+from xdsl.ir import Operation, SSAValue
+from xdsl.pattern_rewriter import PatternRewriter
+from xdsl.rewriter import InsertPoint
+
+from tsjit.dialects.ts.constant import ConstantOp, _value_fits, numpy_to_dense
+from tsjit.dialects.ts.folding import NotConstant, constant_of
+from tsjit.dialects.ts.misc_ops import UncheckedCastOp
+from tsjit.dialects.ts.types import TensorType
+
+#: Convolutions whose weight and bias the folds may rewrite (TorchScript's supportedConvNode).
+FOLDABLE_CONVS = frozenset({"ts.conv1d", "ts.conv2d"})
+
+__all__ = [
+    "FOLDABLE_CONVS", "NotConstant", "constant_of", "params_constant", "tensor_or_none", "feeding_op",
+    "rebuild_with", "new_constant", "forward", "erase_dead_constants",
+]  # fmt: skip
+
+
+def params_constant(op: Operation) -> bool:
+    """TorchScript's `!nonConstantParameters(n)`: every operand after the first is a constant."""
+    return all(isinstance(v.owner, ConstantOp) for v in op.operands[1:])
+
+
+def tensor_or_none(value: SSAValue) -> np.ndarray | None:
+    """The array of a constant tensor operand, None for a `ts.constant none`."""
+    result = constant_of(value)
+    if result is not None and not isinstance(result, np.ndarray):
+        raise NotConstant
+    return result
+
+
+def feeding_op(value: SSAValue, names: Iterable[str]) -> Operation | None:
+    """The op producing `value` if its name is one of `names`."""
+    owner = value.owner
+    return owner if isinstance(owner, Operation) and owner.name in names else None
+
+
+def new_constant(rewriter: PatternRewriter, array: np.ndarray, like: SSAValue, role: str, suffix: str,
+                 before: Operation) -> SSAValue:
+    """Insert a constant holding `array` before `before`.
+
+    It keeps the type of the value it replaces (`like`) when the new array fits it (so a
+    `!ts.tensor`-typed weight stays `!ts.tensor`), and is named `<like>_<suffix>`, as
+    TorchScript names `%self.conv.weight_fused_bn` (`<role>_<suffix>` if `like` has no name).
+    """
+    attr = numpy_to_dense(np.asarray(array))
+    op = ConstantOp(attr, like.type if _value_fits(attr, like.type) else None)
+    if isinstance(like.owner, ConstantOp):
+        op.attributes |= like.owner.attributes  # e.g. the source location
+    rewriter.insert_op(op, InsertPoint.before(before))
+    op.result.name_hint = f"{like.name_hint or role}_{suffix}"
+    return op.result
+
+
+def rebuild_with(rewriter: PatternRewriter, producer: Operation, consumer: Operation,
+                 replacements: dict[int, SSAValue]) -> None:
+    """Replace `consumer` by a copy of `producer` whose operand #i is `replacements[i]`.
+
+    The copy takes the consumer's result type (the fold keeps the shape and dtype), and the
+    producer and any constants left without uses are erased (TorchScript runs DCE after
+    each fold). A producer with other uses stays for them.
+    """
+    operands = [replacements.get(i, v) for i, v in enumerate(producer.operands)]
+    copy = type(producer).create(operands=operands, result_types=[consumer.results[0].type],
+                                 attributes=dict(producer.attributes), properties=dict(producer.properties))
+    rewriter.insert_op(copy, InsertPoint.before(producer))
+    copy.results[0].name_hint = consumer.results[0].name_hint or producer.results[0].name_hint
+    dropped = [*consumer.operands, *producer.operands]
+    rewriter.replace_op(consumer, [], copy.results)
+    if not producer.results[0].uses:
+        rewriter.erase_op(producer)
+    erase_dead_constants(rewriter, dropped)
+
+
+def forward(rewriter: PatternRewriter, op: Operation, value: SSAValue) -> None:
+    """Replace `op` (one result) by `value`, through a `ts.unchecked_cast` if their types differ."""
+    result = op.results[0]
+    if value.type != result.type:
+        cast = UncheckedCastOp.create(operands=[value], result_types=[result.type])
+        rewriter.insert_op(cast, InsertPoint.before(op))
+        value = cast.result
+    operands = list(op.operands)
+    rewriter.replace_op(op, [], [value])
+    erase_dead_constants(rewriter, operands)
+
+
+def erase_dead_constants(rewriter: PatternRewriter, values: Sequence[SSAValue]) -> None:
+    for value in values:
+        owner = value.owner
+        if isinstance(owner, ConstantOp) and not owner.result.uses and owner.parent is not None:
+            rewriter.erase_op(owner)
+
+
+def is_float_tensor(array: Any) -> bool:
+    return isinstance(array, np.ndarray) and np.issubdtype(array.dtype, np.floating)
+
+
+def known_rank(value: SSAValue) -> int | None:
+    t = value.type
+    return t.rank if isinstance(t, TensorType) else None
