@@ -11,7 +11,10 @@
     %u = ts.constant dense<[1.0, 2.0]> : tensor<2xf32> as !ts.tensor  // typed less precisely
 
 Tensors are dense elements (printed as hex blobs when large); the result type follows
-from the value, so the text carries the type only where it cannot be inferred.
+from the value, so the text carries the type only where it cannot be inferred. A tensor may
+also be a `dense_resource<handle> : tensor<...>` whose bytes live outside the text (a saved
+archive keeps its weights that way, see tsjit/jit/serialization.py); its value is unknown
+until the blob is swapped back in, so it does not fold.
 """
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ from xdsl.dialects.builtin import (
     ArrayAttr,
     BytesAttr,
     DenseIntOrFPElementsAttr,
+    DenseResourceAttr,
     FloatAttr,
     IntegerAttr,
     IntegerType,
@@ -41,6 +45,7 @@ from xdsl.traits import ConstantLike, Pure
 from xdsl.interfaces import HasFolderInterface
 from xdsl.utils.exceptions import VerifyException
 
+from tsjit.dialects.ts.folding import NotConstant
 from tsjit.dialects.ts.types import (
     DTYPES,
     BoolType,
@@ -88,7 +93,13 @@ def type_of_value(value: Attribute) -> Attribute | None:
             return DeviceType()
         case DenseIntOrFPElementsAttr():
             return TensorType(value.get_shape(), value.get_element_type())
+        case DenseResourceAttr(type=BuiltinTensorType() as t):
+            return TensorType(t.get_shape(), t.get_element_type())
     return None
+
+
+class UnresolvedResourceError(NotConstant, ValueError):
+    """A `dense_resource` constant whose blob has not been swapped back in (so it never folds)."""
 
 
 def _value_fits(value: Attribute, type: Attribute) -> bool:
@@ -121,6 +132,9 @@ def to_python(value: Attribute) -> Any:
             return [to_python(v) for v in value.data]
         case DenseIntOrFPElementsAttr():
             return dense_to_numpy(value)
+        case DenseResourceAttr():
+            raise UnresolvedResourceError(f"tensor constant {value} refers to a blob outside the IR text; "
+                                          "load the archive with tsjit.load to resolve it")
     raise ValueError(f"not a constant value: {value}")
 
 
@@ -263,8 +277,11 @@ def _parse_value(parser: Parser) -> Attribute:
         parser.raise_error(f"integer {number} does not fit in 64 bits (!ts.int)")
     if number is not None:
         return FloatAttr(number, f64) if isinstance(number, float) else IntegerAttr(number, i64)
+    start = parser.pos
     attr = parser.parse_attribute()
-    if not isinstance(attr, DenseIntOrFPElementsAttr):
+    if isinstance(attr, DenseResourceAttr) and not isinstance(attr.type, BuiltinTensorType):
+        parser.raise_error(f"a dense_resource constant must have a tensor type, not {attr.type}", start, parser.pos)
+    if not isinstance(attr, DenseIntOrFPElementsAttr | DenseResourceAttr):
         parser.raise_error("expected a constant: int, float, bool, string, none, device, list or dense tensor")
     return attr
 
