@@ -1,0 +1,86 @@
+"""`ts-unroll-loops`: fully unroll `ts.loop`s with a small constant trip count (TorchScript's UnrollConstantLoops).
+
+A loop is unrolled when its trip count is a constant below `max-trip-count` (64, as
+TorchScript: `range(64)` is kept) and it is a for-loop: the start condition and the condition
+its body yields are both the constant `true`. A while-loop with a constant trip count but a
+condition computed in the body (a `break`, a `while` lowered with max_trip = INT64_MAX) is
+kept: how many iterations run is not known. Loops over `xs.size(0)` have no constant trip
+count and are kept. Each copy of the body gets the iteration number as a constant and the
+previous copy's carried values; inner loops are unrolled first.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.ir import BlockArgument, Operation, SSAValue
+from xdsl.passes import ModulePass
+from xdsl.pattern_rewriter import GreedyRewritePatternApplier, PatternRewriter, PatternRewriteWalker, RewritePattern
+from xdsl.rewriter import InsertPoint
+
+from tsjit.dialects.ts.constant import ConstantOp
+from tsjit.dialects.ts.control_flow import LoopOp
+
+MAX_TRIP_COUNT = 64
+
+
+def _constant(value: SSAValue) -> object:
+    return value.owner.py_value if isinstance(value.owner, ConstantOp) else None
+
+
+def constant_trip_count(loop: LoopOp) -> int | None:
+    """The number of iterations of a for-loop with a constant trip count, else None."""
+    trip = _constant(loop.max_trip_count)
+    if not isinstance(trip, int) or isinstance(trip, bool):
+        return None
+    if _constant(loop.start_cond) is not True or _constant(loop.body.block.last_op.cond) is not True:
+        return None
+    return max(trip, 0)
+
+
+@dataclass
+class UnrollConstantLoop(RewritePattern):
+    max_trip_count: int = MAX_TRIP_COUNT
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
+        if not isinstance(op, LoopOp):
+            return
+        n = constant_trip_count(op)
+        if n is None or n >= self.max_trip_count:
+            return
+        values: list[SSAValue] = list(op.init)
+        for i in range(n):
+            index = ConstantOp.of(i)
+            if "loc" in op.attributes:
+                index.attributes["loc"] = op.attributes["loc"]
+            rewriter.insert_op(index, InsertPoint.before(op))
+            block = op.body.clone().block
+            term = block.last_op
+            args = [index.result, *values]
+            carried = [args[v.index] if isinstance(v, BlockArgument) and v.block is block else v
+                       for v in list(term.operands)[1:]]  # a value carried through unchanged
+            rewriter.erase_op(term)
+            rewriter.inline_block(block, InsertPoint.before(op), args)
+            values = carried
+        rewriter.replace_op(op, [], values)
+
+
+def unroll_loops(module: Operation, max_trip_count: int = MAX_TRIP_COUNT) -> bool:
+    """Unroll every eligible loop; returns whether anything changed."""
+    return PatternRewriteWalker(
+        GreedyRewritePatternApplier([UnrollConstantLoop(max_trip_count)], dce_enabled=False),
+        walk_regions_first=True,
+    ).rewrite_module(module)
+
+
+@dataclass(frozen=True)
+class TsUnrollLoopsPass(ModulePass):
+    """Unroll for-loops whose constant trip count is below `max_trip_count`."""
+
+    name = "ts-unroll-loops"
+
+    max_trip_count: int = MAX_TRIP_COUNT
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        unroll_loops(op, self.max_trip_count)
