@@ -24,28 +24,29 @@ from xdsl.utils.exceptions import PassFailedException
 
 from tsjit.dialects.ts.misc_ops import UncheckedCastOp
 from tsjit.dialects.ts.module_ops import CallFunctionOp, CallMethodOp, lookup_class
+from tsjit.tools.diagnostics import emit_error
 
 
-def callee_of(call: Operation) -> FuncOp:
-    """The func.func a call runs, or a PassFailedException saying why it cannot be found."""
+def callee_of(call: Operation, module: Operation) -> FuncOp:
+    """The func.func a call runs; an error located at the call says why it cannot be found."""
     if isinstance(call, CallFunctionOp):
         symbol = call.callee
     else:
         assert isinstance(call, CallMethodOp)
         receiver = call.operands[0].type
-        cls = lookup_class(call, receiver)
+        cls = lookup_class(module, receiver)
         if cls is None:
-            raise PassFailedException(
-                f"cannot inline method '{call.method_name.data}': the class of receiver type {receiver} "
+            raise emit_error(
+                call, f"cannot inline method '{call.method_name.data}': the class of receiver type {receiver} "
                 "is not declared in the module (an interface or an external class)")
         symbol = cls.methods().get(call.method_name.data)
         if symbol is None:
-            raise PassFailedException(f"class {cls.sym_name.data} has no method '{call.method_name.data}'")
-    func = SymbolTable.lookup_symbol(call, symbol)
+            raise emit_error(call, f"class {cls.sym_name.data} has no method '{call.method_name.data}'")
+    func = SymbolTable.lookup_symbol(module, symbol)
     if not isinstance(func, FuncOp) or not func.body.blocks:
-        raise PassFailedException(f"cannot inline call to {symbol}: no function body in the module")
+        raise emit_error(call, f"cannot inline call to {symbol}: no function body in the module")
     if len(func.body.blocks) != 1:
-        raise PassFailedException(f"cannot inline {symbol}: the callee has more than one block")
+        raise emit_error(call, f"cannot inline {symbol}: the callee has more than one block")
     return func
 
 
@@ -53,17 +54,19 @@ def _calls_in(region: Region) -> list[Operation]:
     return [op for op in region.walk() if isinstance(op, CallFunctionOp | CallMethodOp)]
 
 
-def inline_calls(region: Region, stack: tuple[str, ...] = ()) -> int:
-    """Inline every call in `region` (recursively); `stack` holds the callees being inlined."""
+def inline_calls(region: Region, module: Operation, stack: tuple[str, ...] = ()) -> int:
+    """Inline every call in `region` (recursively), looking callees up in `module`.
+
+    `stack` holds the functions being inlined (to reject recursion); returns the number of calls."""
     count = 0
     for call in _calls_in(region):
-        func = callee_of(call)
+        func = callee_of(call, module)
         name = func.sym_name.data
         if name in stack:
             chain = " -> ".join((*stack, name))
-            raise PassFailedException(f"cannot inline recursive call chain {chain}")
+            raise emit_error(call, f"cannot inline recursive call chain {chain}")
         body = func.body.clone()
-        count += 1 + inline_calls(body, (*stack, name))
+        count += 1 + inline_calls(body, module, (*stack, name))
         _splice(call, body)
     return count
 
@@ -90,21 +93,16 @@ def _splice(call: Operation, body: Region) -> None:
 
 @dataclass(frozen=True)
 class TsInlinePass(ModulePass):
-    """Inline all calls in the named functions (all functions when `functions` is empty)."""
+    """Inline all calls in the named functions (all when `functions` is empty; unknown names match nothing)."""
 
     name = "ts-inline"
 
     functions: tuple[str, ...] = ()
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        funcs = [f for f in op.walk() if isinstance(f, FuncOp)]
-        known = {f.sym_name.data for f in funcs}
-        missing = [n for n in self.functions if n not in known]
-        if missing:
-            raise PassFailedException(f"ts-inline: no function named {', '.join(missing)}")
-        for func in funcs:
+        for func in [f for f in op.walk() if isinstance(f, FuncOp)]:
             if not self.functions or func.sym_name.data in self.functions:
-                inline_calls(func.body, (func.sym_name.data,))
+                inline_calls(func.body, op, (func.sym_name.data,))
 
 
 __all__ = ["TsInlinePass", "inline_calls", "callee_of"]
