@@ -17,6 +17,7 @@ from tsjit.jit.futures import fork, wait
 from tsjit.jit.script import CompilationUnit, ScriptClass, script
 from tsjit.jit.script_function import ScriptFunction, ScriptMethod
 from tsjit.jit.script_module import ScriptModule
+from tsjit.jit.serialization import load, save
 from tsjit.jit.trace import TracerWarning, TracingCheckError, script_if_tracing, trace, trace_module
 from tsjit.runtime import Error, Future
 
@@ -26,4 +27,5 @@ __all__ = [
     "annotate", "export", "ignore", "interface", "is_scripting", "is_tracing", "isinstance", "script",
     "strict_fusion", "unused", "TracerWarning", "TracingCheckError", "script_if_tracing", "trace", "trace_module",
     "fork", "wait",
+    "load", "save",
 ]

@@ -174,6 +174,12 @@ class ScriptModule(Module):
     def training(self) -> bool:
         return bool(self._c.training)
 
+    def save(self, f, _extra_files=None) -> None:
+        """torch.jit.save(self, f, _extra_files): see tsjit/jit/serialization.py."""
+        from tsjit.jit.serialization import save
+
+        save(self, f, _extra_files)
+
     # -- what TorchScript shows ----------------------------------------------------------------
     @property
     def graph(self) -> str:
