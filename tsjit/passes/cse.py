@@ -19,7 +19,7 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.passes import ModulePass
-from xdsl.traits import MemoryEffectKind, get_effects
+from xdsl.traits import IsTerminator, MemoryEffectKind, get_effects
 from xdsl.transforms.common_subexpression_elimination import CSEDriver
 
 from tsjit.dialects.ts.types import (
@@ -66,8 +66,11 @@ def is_mutable_type(t: Attribute) -> bool:
 
 
 def writes(op: Operation) -> bool:
-    """Whether the op itself may write memory (region ops answer through their nested ops)."""
-    if op.regions:
+    """Whether the op itself may write memory (region ops answer through their nested ops).
+
+    Returning or yielding a value does not write it (as in TorchScript, a caller that mutates a
+    returned constant is on its own; the backend copies list constants per call)."""
+    if op.regions or op.has_trait(IsTerminator):
         return False
     effects = get_effects(op)
     return effects is None or any(e.kind == MemoryEffectKind.WRITE for e in effects)
