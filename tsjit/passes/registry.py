@@ -26,6 +26,13 @@ def _ts_passes() -> dict[str, Callable[[], type[ModulePass]]]:
         "ts-peephole": _lazy("tsjit.passes.peephole", "TsPeepholePass"),
         "ts-unroll-loops": _lazy("tsjit.passes.unroll_loops", "TsUnrollLoopsPass"),
         "ts-cleanup": _lazy("tsjit.passes.cleanup", "TsCleanupPass"),
+        "ts-remove-dropout": _lazy("tsjit.passes.remove_dropout", "TsRemoveDropoutPass"),
+        "ts-fold-conv-bn": _lazy("tsjit.passes.fold_conv_bn", "TsFoldConvBnPass"),
+        "ts-fold-conv-add-sub": _lazy("tsjit.passes.fold_conv_add_sub", "TsFoldConvAddSubPass"),
+        "ts-fold-conv-mul-div": _lazy("tsjit.passes.fold_conv_mul_div", "TsFoldConvMulDivPass"),
+        "ts-fold-linear-bn": _lazy("tsjit.passes.fold_linear_bn", "TsFoldLinearBnPass"),
+        "ts-frozen-optimizations": _lazy("tsjit.passes.frozen_optimizations", "TsFrozenOptimizationsPass"),
+        "ts-transpose-linear": _lazy("tsjit.passes.transpose_linear", "TsTransposeLinearPass"),
     }
 
 
