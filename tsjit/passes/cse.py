@@ -46,6 +46,28 @@ ALIASING_TENSOR_OPS = {
 }
 
 
+#: ops that write only into their first operand (the others are only read, or stored into it)
+WRITES_INTO_FIRST = {
+    "ts.list.set", "ts.list.append", "ts.list.insert", "ts.list.pop", "ts.list.extend", "ts.list.clear",
+    "ts.list.sort", "ts.list.reverse", "ts.dict.set", "ts.dict.pop", "ts.dict.delete", "ts.set_attr",
+}
+
+
+def _in_place_tensor_op(op: Operation) -> bool:
+    """add_, relu_, copy_, ...: write their first operand and return it, only read the others."""
+    from tsjit.dialects.ts.tensor_ops import TENSOR_OPS
+
+    name = op.name.removeprefix("ts.")
+    return name.endswith("_") and name in TENSOR_OPS
+
+
+def written_operands(op: Operation) -> list[SSAValue]:
+    """The operands the op may change in place."""
+    if _in_place_tensor_op(op) or op.name in WRITES_INTO_FIRST:
+        return list(op.operands[:1])
+    return [v for v in op.operands if is_mutable_type(v.type)] if writes(op) else []
+
+
 def _fresh_result(op: Operation) -> bool:
     """A pure tensor op from the table that does not return (part of) an operand."""
     from tsjit.dialects.ts.tensor_ops import TENSOR_OPS
@@ -83,8 +105,8 @@ class MutationInfo:
         self._parent: dict[SSAValue, SSAValue] = {}
         for op in root.walk():
             self._connect(op)
-        self._written = {self._find(v) for op in root.walk() if writes(op)
-                         for v in op.operands if is_mutable_type(v.type)}
+        self._written = {self._find(v) for op in root.walk() for v in written_operands(op)
+                         if is_mutable_type(v.type)}
 
     def _find(self, v: SSAValue) -> SSAValue:
         root = v
@@ -99,6 +121,9 @@ class MutationInfo:
             self._parent[self._find(v)] = self._find(values[0])
 
     def _connect(self, op: Operation) -> None:
+        if _in_place_tensor_op(op):  # the result is the first operand; the others are copied from
+            self._union([op.operands[0], *op.results])
+            return
         linked = list(op.operands) + list(op.results)
         for region in op.regions:
             for block in region.blocks:
@@ -106,7 +131,7 @@ class MutationInfo:
                 if block.last_op is not None:
                     linked += list(block.last_op.operands)
         mutable_in = any(is_mutable_type(v.type) for v in op.operands)
-        mutable_out = any(is_mutable_type(v.type) for v in op.results) or op.regions
+        mutable_out = any(is_mutable_type(v.type) for v in op.results) or op.regions or writes(op)
         if mutable_in and mutable_out and not _fresh_result(op):
             self._union(linked)
 

@@ -20,11 +20,7 @@ from xdsl.rewriter import Rewriter
 from xdsl.traits import MemoryEffectKind, get_effects
 from xdsl.transforms.dead_code_elimination import dce
 
-#: ops that only write into their first operand (and whose other operands are only read)
-_WRITES_INTO_FIRST = {
-    "ts.list.set", "ts.list.append", "ts.list.insert", "ts.list.pop", "ts.list.extend", "ts.list.clear",
-    "ts.list.sort", "ts.list.reverse", "ts.dict.set", "ts.dict.pop", "ts.dict.delete", "ts.set_attr",
-}
+from tsjit.passes.cse import WRITES_INTO_FIRST
 
 
 def _only_allocates(op: Operation) -> bool:
@@ -33,7 +29,7 @@ def _only_allocates(op: Operation) -> bool:
 
 
 def _dead_writer(use_op: Operation, index: int) -> bool:
-    return (use_op.name in _WRITES_INTO_FIRST and index == 0
+    return (use_op.name in WRITES_INTO_FIRST and index == 0
             and all(r.first_use is None for r in use_op.results))
 
 
