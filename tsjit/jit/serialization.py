@@ -18,6 +18,7 @@ import contextlib
 import io
 import os
 import pickle
+import re
 import tempfile
 import zipfile
 from collections.abc import Callable
@@ -32,6 +33,9 @@ from tsjit.dialects.ts.constant import ConstantOp, dense_to_numpy, numpy_to_dens
 FORMAT_VERSION = 1
 PREFIX = "tsjit/"
 VERSION, MODEL, DATA, EXTRA = PREFIX + "version", PREFIX + "model.mlir", PREFIX + "data/", PREFIX + "extra/"
+
+
+_HANDLE = re.compile(r"dense_resource<\s*([A-Za-z_][\w$.-]*)\s*>")
 
 
 class ArchiveError(RuntimeError):
@@ -186,10 +190,21 @@ def load(f: str | os.PathLike | IO[bytes], map_location: Any = None,
         for name in _extra_files or {}:
             _extra_files[name] = archive.entry(EXTRA + name) if archive.has(EXTRA + name) else b""
         try:
-            module.verify()
-            return from_ir(module)
+            loaded = from_ir(module)
         except Exception as e:
-            raise archive.error(f"its IR does not describe a valid module: {e}") from e
+            raise archive.error(f"its IR does not describe a module: {e}") from e
+    _share_tied_tensors(loaded)
+    return loaded
+
+
+def _share_tied_tensors(module: Any) -> None:
+    """One tensor object per array again, so tied weights are one parameter, as before saving."""
+    tensors: dict[int, Any] = {}
+    for sub in module.modules():
+        for table in (sub._parameters, sub._buffers):
+            for name, tensor in table.items():
+                if tensor is not None:
+                    table[name] = tensors.setdefault(id(tensor._data), tensor)
 
 
 class _Archive:
@@ -241,10 +256,16 @@ class _Archive:
             raise self.error(f"the entry '{entry}' is corrupted ({type(e).__name__}: {e})") from e
 
     def module(self) -> ModuleOp:
-        from tsjit.dialects import parse_module
+        from xdsl.parser import Parser
+
+        from tsjit.dialects import context
 
         try:
-            return parse_module(self.entry(MODEL).decode("utf-8"), MODEL)
+            text = self.entry(MODEL).decode("utf-8")
+            parser = Parser(context(), text, MODEL)
+            # declared up front, the handles are kept as written (xDSL would rename ones seen before)
+            parser.dialect_resources |= {("builtin", h) for h in _HANDLE.findall(text)}
+            return parser.parse_module()
         except ArchiveError:
             raise
         except Exception as e:
