@@ -19,7 +19,7 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.passes import ModulePass
-from xdsl.traits import IsTerminator, MemoryEffectKind, get_effects
+from xdsl.traits import IsTerminator, MemoryEffectKind, get_effects, is_side_effect_free
 from xdsl.transforms.common_subexpression_elimination import CSEDriver
 
 from tsjit.dialects.ts.types import (
@@ -147,7 +147,9 @@ class _SafeCSEDriver(CSEDriver):
     mutation: MutationInfo | None = None
 
     def _simplify_operation(self, op: Operation):
-        if self.mutation is not None and any(self.mutation.touches_written(o) for o in op.walk()):
+        # read-only ops are merged by the driver only when no write lies between them
+        if is_side_effect_free(op) and self.mutation is not None \
+                and any(self.mutation.touches_written(o) for o in op.walk()):
             return
         super()._simplify_operation(op)
 
