@@ -77,7 +77,7 @@ def rebuild_with(rewriter: PatternRewriter, producer: Operation, consumer: Opera
     operands = [replacements.get(i, v) for i, v in enumerate(producer.operands)]
     copy = type(producer).create(operands=operands, result_types=[consumer.results[0].type],
                                  attributes=dict(producer.attributes), properties=dict(producer.properties))
-    rewriter.insert_op(copy, InsertPoint.before(producer))
+    rewriter.insert_op(copy, InsertPoint.before(consumer))
     copy.results[0].name_hint = consumer.results[0].name_hint or producer.results[0].name_hint
     dropped = [*consumer.operands, *producer.operands]
     rewriter.replace_op(consumer, [], copy.results)

@@ -50,7 +50,7 @@ class TransposeFrozenLinear(RewritePattern):
         rewriter.insert_op(new_ops, InsertPoint.before(op))
         new_ops[-1].results[0].name_hint = op.results[0].name_hint
         rewriter.replace_op(op, [], [new_ops[-1].results[0]])
-        erase_dead_constants(rewriter, [weight])
+        erase_dead_constants(rewriter, [weight, bias])
 
 
 @dataclass(frozen=True)
