@@ -74,20 +74,9 @@ def _externalize(module: ModuleOp) -> dict[str, np.ndarray]:
     return blobs
 
 
-def _internalize(module: ModuleOp, blob: Callable[[str], np.ndarray]) -> None:
-    """Swap dense_resource handles back for the tensors blob(handle) returns, checking their type."""
-    def from_handle(value: Attribute) -> Attribute:
-        if not isinstance(value, DenseResourceAttr):
-            return value
-        handle = value.resource_handle.data
-        array = blob(handle)
-        dense = numpy_to_dense(array)
-        if dense.type != value.type:
-            raise ArchiveError(f"blob '{DATA}{handle}.npy' holds a {array.dtype} array of shape {list(array.shape)}"
-                               f", but the IR expects {value.type}")
-        return dense
-
-    _map_tensors(module, from_handle)
+def _internalize(module: ModuleOp, resolve: Callable[[DenseResourceAttr], Attribute]) -> None:
+    """Swap dense_resource handles back for the tensors resolve(handle) gives."""
+    _map_tensors(module, lambda value: resolve(value) if isinstance(value, DenseResourceAttr) else value)
 
 
 # -- writing ----------------------------------------------------------------------------------------
@@ -186,7 +175,7 @@ def load(f: str | os.PathLike | IO[bytes], map_location: Any = None,
             raise ValueError(f"The provided filename {f} is a directory")
     with _Archive(f) as archive:
         module = archive.module()
-        _internalize(module, archive.blob)
+        _internalize(module, archive.tensor)
         for name in _extra_files or {}:
             _extra_files[name] = archive.entry(EXTRA + name) if archive.has(EXTRA + name) else b""
         try:
@@ -271,14 +260,19 @@ class _Archive:
         except Exception as e:
             raise self.error(f"'{MODEL}' does not parse: {e}") from e
 
-    def blob(self, handle: str) -> np.ndarray:
-        entry = f"{DATA}{handle}.npy"
+    def tensor(self, resource: DenseResourceAttr) -> DenseIntOrFPElementsAttr:
+        """The tensor a handle stands for, read from its blob and checked against the IR's type."""
+        entry = f"{DATA}{resource.resource_handle.data}.npy"
+        content = self.entry(entry)
         try:
-            return np.load(io.BytesIO(self.entry(entry)), allow_pickle=False)
-        except ArchiveError:
-            raise
+            array = np.load(io.BytesIO(content), allow_pickle=False)
+            dense = numpy_to_dense(array)
         except Exception as e:
             raise self.error(f"the blob '{entry}' is not a valid .npy array ({e})") from e
+        if dense.type != resource.type:
+            raise self.error(f"the blob '{entry}' holds a {array.dtype} array of shape {list(array.shape)}, but the "
+                             f"IR expects {resource.type}")
+        return dense
 
 
 def _check_map_location(map_location: Any) -> None:
@@ -312,8 +306,7 @@ def save_object(obj: Any, f: str | os.PathLike | IO[bytes], pickle_module: Any =
         return
     if _extra_files:
         raise TypeError("_extra_files can only be saved with a ScriptModule")
-    data = pickle_module.dumps(obj, protocol=pickle_protocol)  # fails before any file is touched
-    _write_to(f, lambda out: out.write(data))
+    _write_to(f, lambda out: pickle_module.dump(obj, out, protocol=pickle_protocol))
 
 
 def load_object(f: str | os.PathLike | IO[bytes], map_location: Any = None, pickle_module: Any = None, *,
