@@ -61,7 +61,7 @@ def new_constant(rewriter: PatternRewriter, array: np.ndarray, like: SSAValue, r
     op = ConstantOp(attr, like.type if _value_fits(attr, like.type) else None)
     if isinstance(like.owner, ConstantOp):
         op.attributes |= like.owner.attributes  # e.g. the source location
-    rewriter.insert_op(op, InsertPoint.before(before))
+    rewriter.insert(op, InsertPoint.before(before))
     op.result.name_hint = f"{like.name_hint or role}_{suffix}"
     return op.result
 
@@ -77,12 +77,12 @@ def rebuild_with(rewriter: PatternRewriter, producer: Operation, consumer: Opera
     operands = [replacements.get(i, v) for i, v in enumerate(producer.operands)]
     copy = type(producer).create(operands=operands, result_types=[consumer.results[0].type],
                                  attributes=dict(producer.attributes), properties=dict(producer.properties))
-    rewriter.insert_op(copy, InsertPoint.before(consumer))
+    rewriter.insert(copy, InsertPoint.before(consumer))
     copy.results[0].name_hint = consumer.results[0].name_hint or producer.results[0].name_hint
     dropped = [*consumer.operands, *producer.operands]
-    rewriter.replace_op(consumer, [], copy.results)
+    rewriter.replace(consumer, [], copy.results)
     if not producer.results[0].uses:
-        rewriter.erase_op(producer)
+        rewriter.erase(producer)
     erase_dead_constants(rewriter, dropped)
 
 
@@ -91,10 +91,10 @@ def forward(rewriter: PatternRewriter, op: Operation, value: SSAValue) -> None:
     result = op.results[0]
     if value.type != result.type:
         cast = UncheckedCastOp.create(operands=[value], result_types=[result.type])
-        rewriter.insert_op(cast, InsertPoint.before(op))
+        rewriter.insert(cast, InsertPoint.before(op))
         value = cast.result
     operands = list(op.operands)
-    rewriter.replace_op(op, [], [value])
+    rewriter.replace(op, [], [value])
     erase_dead_constants(rewriter, operands)
 
 
@@ -102,7 +102,7 @@ def erase_dead_constants(rewriter: PatternRewriter, values: Sequence[SSAValue]) 
     for value in values:
         owner = value.owner
         if isinstance(owner, ConstantOp) and not owner.result.uses and owner.parent is not None:
-            rewriter.erase_op(owner)
+            rewriter.erase(owner)
 
 
 def is_float_tensor(array: Any) -> bool:

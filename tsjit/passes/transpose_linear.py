@@ -47,9 +47,9 @@ class TransposeFrozenLinear(RewritePattern):
                 operands=[product.results[0], bias, alpha.result], result_types=[result_type])]
         for new in new_ops:
             new.attributes |= op.attributes
-        rewriter.insert_op(new_ops, InsertPoint.before(op))
+        rewriter.insert(new_ops, InsertPoint.before(op))
         new_ops[-1].results[0].name_hint = op.results[0].name_hint
-        rewriter.replace_op(op, [], [new_ops[-1].results[0]])
+        rewriter.replace(op, [], [new_ops[-1].results[0]])
         erase_dead_constants(rewriter, [weight, bias])
 
 
