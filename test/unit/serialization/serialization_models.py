@@ -89,3 +89,14 @@ def models():
              ("resblock", ResBlock(), torch.randn(2, 4, 6, 6)), ("attributes", WithAttributes(), torch.randn(2, 3)),
              ("tied", Tied(), torch.randn(2, 5))]
     return [(name, m.eval(), x) for name, m, x in cases]
+
+
+class InlineConstant(nn.Module):
+    """Traced, torch.tensor(...) becomes a tensor constant inside forward's body (as in a frozen graph)."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(3, 3)
+
+    def forward(self, x):
+        return self.fc(x) * torch.tensor([1.0, 2.0, 3.0]) + torch.tensor([[0.5, 0.25, 0.125]] * 2)

@@ -127,3 +127,20 @@ def test_equal_but_distinct_tensors_share_a_blob_but_not_storage(tmp_path):
     loaded = torch.jit.load(tmp_path / "res.pt")
     loaded.bn1.num_batches_tracked.add_(1)
     assert (int(loaded.bn1.num_batches_tracked), int(loaded.bn2.num_batches_tracked)) == (1, 0)
+
+
+def test_tensor_constants_inside_methods_become_blobs_too(tmp_path):
+    import warnings
+
+    from serialization_models import InlineConstant
+
+    module, x = InlineConstant().eval(), torch.randn(2, 3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", torch.jit.TracerWarning)
+        traced = torch.jit.trace(module, x)
+    assert "dense<" in traced.graph
+    torch.jit.save(traced, tmp_path / "c.pt")
+    with zipfile.ZipFile(tmp_path / "c.pt") as archive:
+        assert "dense<" not in archive.read("tsjit/model.mlir").decode()
+        assert len([n for n in archive.namelist() if n.startswith("tsjit/data/")]) == 4
+    np.testing.assert_array_equal(torch.jit.load(tmp_path / "c.pt")(x).numpy(), module(x).numpy())
