@@ -33,6 +33,7 @@ def _ts_passes() -> dict[str, Callable[[], type[ModulePass]]]:
         "ts-fold-linear-bn": _lazy("tsjit.passes.fold_linear_bn", "TsFoldLinearBnPass"),
         "ts-frozen-optimizations": _lazy("tsjit.passes.frozen_optimizations", "TsFrozenOptimizationsPass"),
         "ts-transpose-linear": _lazy("tsjit.passes.transpose_linear", "TsTransposeLinearPass"),
+        "ts-pool-before-relu": _lazy("tsjit.passes.pool_before_relu", "TsPoolBeforeReluPass"),
     }
 
 

@@ -5,7 +5,11 @@ constants (a `none` bias included) becomes `ts.matmul(x, <W.T, contiguous>)`, fo
 `ts.add(·, b, 1)` when there is a bias. The transposed weight is a new constant named
 `<weight>_t`.
 
-Speed on the numpy backend (bench/frozen_linear.py): PLACEHOLDER
+Worth it on the numpy backend (bench/frozen_rewrites.py, one OpenBLAS thread): the MLP
+b64 784-512-512-10 runs in 0.90-0.92x the time of `ts.linear` (`np.matmul(x, W.T)` is a
+transposed-operand GEMM; with a contiguous W^T it is a plain one, ~20% faster for
+64x784x512 and 64x512x512). A tiny layer (512->10) costs ~3 us more (one more op); a
+CNN whose linears are small is unchanged (0.99x).
 """
 from __future__ import annotations
 
