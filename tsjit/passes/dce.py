@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
+from xdsl.dialects.func import FuncOp
 from xdsl.ir import Operation
 from xdsl.passes import ModulePass
 from xdsl.rewriter import Rewriter
@@ -34,9 +35,12 @@ def _dead_writer(use_op: Operation, index: int) -> bool:
 
 
 def remove_dead_allocations(root: Operation) -> bool:
-    """Erase allocations whose only uses are unobserved writes into them (and those writes)."""
+    """Erase allocations in functions whose only uses are unobserved writes into them (and those writes).
+
+    Only function bodies: a module-level `ts.object` (the module instance) is state, not code."""
     changed = False
-    for op in list(root.walk()):
+    bodies = [f.body for f in root.walk() if isinstance(f, FuncOp)]  # module-level objects stay
+    for op in [o for body in bodies for o in body.walk()]:
         if op.parent is None or not _only_allocates(op):
             continue
         uses = [u for r in op.results for u in r.uses]
