@@ -9,7 +9,6 @@ the shared steps so that each pass file only says what it computes.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 import numpy as np
 from xdsl.ir import Operation, SSAValue
@@ -103,10 +102,6 @@ def erase_dead_constants(rewriter: PatternRewriter, values: Sequence[SSAValue]) 
         owner = value.owner
         if isinstance(owner, ConstantOp) and not owner.result.uses and owner.parent is not None:
             rewriter.erase(owner)
-
-
-def is_float_tensor(array: Any) -> bool:
-    return isinstance(array, np.ndarray) and np.issubdtype(array.dtype, np.floating)
 
 
 def known_rank(value: SSAValue) -> int | None:
