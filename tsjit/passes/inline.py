@@ -4,8 +4,8 @@ Calls are inlined recursively, also inside `ts.if` / `ts.loop` / `ts.fork` bodie
 inlines inside prim::fork subgraphs too). A method call is resolved from the receiver's static
 `!ts.class<"...">` type through its `ts.class_type`; a receiver whose class is not declared in
 the module (e.g. an interface) is an error. Inlined ops keep their `loc` attributes. Callees stay
-in the module: removing functions nobody calls is `symbol-dce`'s job (xDSL's pass works here,
-but also drops ts.class_type symbols, so run it only where class types are no longer needed).
+in the module: xDSL 0.74 has no `symbol-dce`, and which functions are still needed (methods
+named by `ts.method`, preserved methods) is the caller's knowledge, e.g. `ts-freeze`'s.
 
 Script rejects recursion; IR that has it anyway makes the pass fail instead of looping.
 """
