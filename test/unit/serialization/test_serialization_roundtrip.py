@@ -144,3 +144,18 @@ def test_tensor_constants_inside_methods_become_blobs_too(tmp_path):
         assert "dense<" not in archive.read("tsjit/model.mlir").decode()
         assert len([n for n in archive.namelist() if n.startswith("tsjit/data/")]) == 4
     np.testing.assert_array_equal(torch.jit.load(tmp_path / "c.pt")(x).numpy(), module(x).numpy())
+
+
+@pytest.mark.parametrize("kind", ["freeze", "optimize_for_inference"])
+@pytest.mark.parametrize("name,module,x", CASES, ids=IDS)
+def test_frozen_and_optimized_modules_round_trip(tmp_path, kind, name, module, x):
+    if not hasattr(torch.jit, kind):
+        pytest.skip(f"tsjit.jit.{kind} is not available")
+    compiled = getattr(torch.jit, kind)(torch.jit.script(module))
+    torch.jit.save(compiled, tmp_path / "m.pt")
+    with zipfile.ZipFile(tmp_path / "m.pt") as archive:
+        assert "dense<" not in archive.read("tsjit/model.mlir").decode()  # folded weights are blobs too
+    loaded = torch.jit.load(tmp_path / "m.pt")
+    np.testing.assert_array_equal(loaded(x).numpy(), compiled(x).numpy())
+    expected = module(x).numpy()
+    np.testing.assert_allclose(loaded(x).numpy(), expected, rtol=0, atol=1e-5 * max(1.0, np.abs(expected).max()))
