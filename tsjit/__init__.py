@@ -18,4 +18,5 @@ from tsjit.jit.futures import fork, wait  # noqa: E402
 from tsjit.backends.numpy.fork import get_num_interop_threads, set_num_interop_threads  # noqa: E402
 from tsjit.jit.trace import trace, trace_module  # noqa: E402
 from tsjit import testing  # noqa: E402,F401 - torch.testing.assert_close
+from tsjit.jit.freeze import freeze, optimize_for_inference  # noqa: E402
 from tsjit.jit.serialization import load_object as load, save_object as save  # noqa: E402 - torch.save/load

@@ -13,6 +13,7 @@ from tsjit.jit.decorators import (
     strict_fusion,
     unused,
 )
+from tsjit.jit.freeze import freeze, optimize_for_inference, run_frozen_optimizations
 from tsjit.jit.futures import fork, wait
 from tsjit.jit.script import CompilationUnit, ScriptClass, script
 from tsjit.jit.script_function import ScriptFunction, ScriptMethod
@@ -26,6 +27,6 @@ __all__ = [
     "NotSupportedError", "ScriptClass", "ScriptFunction", "ScriptMethod", "ScriptModule", "UnsupportedNodeError",
     "annotate", "export", "ignore", "interface", "is_scripting", "is_tracing", "isinstance", "script",
     "strict_fusion", "unused", "TracerWarning", "TracingCheckError", "script_if_tracing", "trace", "trace_module",
-    "fork", "wait",
+    "fork", "wait", "freeze", "optimize_for_inference", "run_frozen_optimizations",
     "load", "save",
 ]

@@ -53,13 +53,14 @@ class ScriptModule(Module):
         d["_c"] = ScriptObject(info.class_name, slots)
 
     @classmethod
-    def _from_object(cls, cu, obj: ScriptObject) -> ScriptModule:
+    def _from_object(cls, cu, obj: ScriptObject, _shared: dict | None = None) -> ScriptModule:
         """A ScriptModule around run-time object `obj` of a class of unit `cu` (e.g. loaded from IR):
         its parameters, buffers and submodules are read from the object's slots."""
         from tsjit.jit.module_ir import short_class_name
         from tsjit.nn import Parameter
         from tsjit.tensor import _wrap
 
+        shared = {} if _shared is None else _shared  # id(array) -> its tensor: tied weights stay tied
         info = cu.classes[obj._class_name]
         self = object.__new__(cls)
         d = self.__dict__
@@ -67,12 +68,14 @@ class ScriptModule(Module):
         d["_parameters"], d["_buffers"], d["_modules"] = OrderedDict(), OrderedDict(), OrderedDict()
         for name, (kind, _) in info.attrs.items():
             value = getattr(obj, name, None)
+            if kind in ("parameter", "buffer") and value is not None and id(value) not in shared:
+                shared[id(value)] = Parameter(_wrap(value)) if kind == "parameter" else _wrap(value)
             if kind == "parameter":
-                d["_parameters"][name] = None if value is None else Parameter(_wrap(value))
+                d["_parameters"][name] = None if value is None else shared[id(value)]
             elif kind == "buffer":
-                d["_buffers"][name] = None if value is None else _wrap(value)
+                d["_buffers"][name] = None if value is None else shared[id(value)]
             elif kind == "module":
-                d["_modules"][name] = None if value is None else cls._from_object(cu, value)
+                d["_modules"][name] = None if value is None else cls._from_object(cu, value, shared)
         d["_non_persistent_buffers_set"] = set()
         d["_forward_hooks"], d["_forward_pre_hooks"] = OrderedDict(), OrderedDict()
         d["_methods"], d["_c"] = {}, obj

@@ -182,18 +182,7 @@ def load(f: str | os.PathLike | IO[bytes], map_location: Any = None,
             loaded = from_ir(module)
         except Exception as e:
             raise archive.error(f"its IR does not describe a module: {e}") from e
-    _share_tied_tensors(loaded)
     return loaded
-
-
-def _share_tied_tensors(module: Any) -> None:
-    """One tensor object per array again, so tied weights are one parameter, as before saving."""
-    tensors: dict[int, Any] = {}
-    for sub in module.modules():
-        for table in (sub._parameters, sub._buffers):
-            for name, tensor in table.items():
-                if tensor is not None:
-                    table[name] = tensors.setdefault(id(tensor._data), tensor)
 
 
 class _Archive:

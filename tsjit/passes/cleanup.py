@@ -27,24 +27,25 @@ from tsjit.passes.peephole import peephole
 from tsjit.passes.unroll_loops import unroll_loops
 
 
-def _pool(module: ModuleOp) -> None:
-    mutation = MutationInfo(module)
-    for func in [f for f in module.walk() if isinstance(f, FuncOp) and f.body.blocks]:
-        pool_constants(func, mutation)
+def _pool(func: FuncOp) -> None:
+    pool_constants(func, MutationInfo(func))
 
 
 def run_cleanup_once(module: ModuleOp) -> None:
-    ts_dce(module)
-    ts_cse(module)
-    peephole(module)
-    constant_propagation(module)
-    _pool(module)
-    if unroll_loops(module):
-        peephole(module)
-        constant_propagation(module)
-    ts_cse(module)
-    _pool(module)  # our CSE does not merge constants whose `loc` differs; pooling does
-    ts_dce(module)
+    """Clean each function; module-level ops (a module instance's state) are left as they are:
+    two equal weights are two attributes, not one."""
+    for func in [f for f in module.ops if isinstance(f, FuncOp) and f.body.blocks]:
+        ts_dce(func)
+        ts_cse(func)
+        peephole(func)
+        constant_propagation(func)
+        _pool(func)
+        if unroll_loops(func):
+            peephole(func)
+            constant_propagation(func)
+        ts_cse(func)
+        _pool(func)  # our CSE does not merge constants whose `loc` differs; pooling does
+        ts_dce(func)
 
 
 @dataclass(frozen=True)

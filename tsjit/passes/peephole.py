@@ -188,6 +188,32 @@ class ScalarRoundTrip(RewritePattern):
             rewriter.replace_op(op, [], [inner.operands[0]])
 
 
+def _rank_preserving() -> frozenset[str]:
+    """Ops whose result has their first operand's rank: same-shape ops, convolutions, pooling."""
+    from tsjit.dialects.ts import shape_checks as sc
+    from tsjit.dialects.ts.tensor_ops import TENSOR_OPS
+
+    same = {f"ts.{n}" for n, row in TENSOR_OPS.items() if row[1] is sc.same_shape}
+    return frozenset(same | {f"ts.{n}" for n in ("conv1d", "conv2d", "max_pool1d", "max_pool2d", "avg_pool2d",
+                                                  "adaptive_avg_pool2d")})
+
+
+class DimOfRankPreserving(RewritePattern):
+    """dim(f(x, ...)) is dim(x) when f keeps the rank (BatchNorm's input-rank check after a conv), so the
+    check no longer uses f's result (TorchScript's conv+bn fold needs the conv used once)."""
+
+    RANK_PRESERVING = _rank_preserving()
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
+        if op.name != "ts.dim":
+            return
+        inner = op.operands[0].owner
+        if isinstance(inner, Operation) and inner.name in self.RANK_PRESERVING \
+                and inner.operands and isinstance(inner.operands[0].type, TensorType):
+            rewriter.replace_op(op, type(op).create(
+                operands=[inner.operands[0]], result_types=[r.type for r in op.results], attributes=op.attributes))
+
+
 class _OnlyFor(RewritePattern):
     def __init__(self, names: tuple[str, ...], pattern: RewritePattern):
         self.names, self.pattern = names, pattern
@@ -202,6 +228,7 @@ def peephole(module: Operation) -> bool:
     return PatternRewriteWalker(GreedyRewritePatternApplier([
         AddSubZero(), MulDivOne(), NoOpReshape(), NoOpTo(), DoubleTranspose(),
         LenOfListConstruct(mutation), GetOfListConstruct(mutation), TupleOfTupleConstruct(), ScalarRoundTrip(),
+        DimOfRankPreserving(),
         _OnlyFor(("ts.dim", "ts.size", "ts.size_dim"), StaticTensorMetadata()),
         _OnlyFor(("ts.unchecked_cast",), DropNoOpCast()),
     ])).rewrite_module(module)

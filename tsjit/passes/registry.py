@@ -34,9 +34,18 @@ def _ts_passes() -> dict[str, Callable[[], type[ModulePass]]]:
         "ts-frozen-optimizations": _lazy("tsjit.passes.frozen_optimizations", "TsFrozenOptimizationsPass"),
         "ts-transpose-linear": _lazy("tsjit.passes.transpose_linear", "TsTransposeLinearPass"),
         "ts-pool-before-relu": _lazy("tsjit.passes.pool_before_relu", "TsPoolBeforeReluPass"),
+        "ts-freeze": _lazy("tsjit.passes.freeze", "TsFreezePass"),
+        "ts-optimize-for-inference": _lazy("tsjit.passes.optimize_for_inference", "TsOptimizeForInferencePass"),
     }
 
 
 def tsjit_passes() -> dict[str, Callable[[], type[ModulePass]]]:
     """tsjit's passes, by CLI name."""
     return _ts_passes()
+
+
+def apply_pass(name: str, module, **options) -> None:
+    """Run pass `name` (a CLI name) with `options` (field names) on `module`, as ts-opt would."""
+    from tsjit.dialects import context
+
+    _ts_passes()[name]()(**options).apply(context(), module)

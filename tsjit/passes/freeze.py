@@ -1,0 +1,238 @@
+"""`ts-freeze{preserved-attrs=...}`: fold a module instance's unchanging state into its code.
+
+Works on module IR (tsjit/jit/module_ir.py: class types, methods, and the instance as
+`ts.object`s with the root marked `root`), as TorchScript's freeze_module does (reference
+§2.1): check the module, inline every call in forward and the preserved methods, find the
+attributes the code mutates (`ts.set_attr`, in-place ops and list/dict mutation on anything
+read from them, calls it cannot see into), turn every `get_attr` chain from `self` to any
+other attribute into a constant named after its path (`%self.conv.weight`), clean up (so
+`if self.training:` branches fold away), then drop the attributes, submodules, methods and
+functions nothing uses any more. Preserved attributes (dotted paths like `sub.attr`) and
+methods stay.
+
+Deliberate difference: the frozen class keeps its name (TorchScript clones it under a
+mangled name); the Python API builds a new compilation unit, so the names cannot clash.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from xdsl.context import Context
+from xdsl.dialects import func
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.ir import Operation, SSAValue
+from xdsl.passes import ModulePass
+from xdsl.rewriter import Rewriter
+from xdsl.traits import MemoryWriteEffect
+from xdsl.utils.exceptions import PassFailedException
+
+from tsjit.dialects.ts.constant import ConstantOp
+from tsjit.dialects.ts.folding import NotConstant, constant_of
+from tsjit.dialects.ts.module_ops import AttrDeclOp, ClassTypeOp, MethodOp, ObjectOp
+from tsjit.dialects.ts.types import ClassType, TensorType
+
+Path = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TsFreezePass(ModulePass):
+    name = "ts-freeze"
+
+    preserved_attrs: tuple[str, ...] = ()
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        from tsjit.jit.module_ir import ModuleIRError, root_object
+        from tsjit.passes.registry import apply_pass
+
+        try:
+            root = root_object(op)
+        except ModuleIRError as e:
+            raise PassFailedException(f"ts-freeze: {e}") from None
+        module = _Module(op, root)
+        if module.slot_constant((), "training") is True:
+            raise PassFailedException("Freezing is currently only implemented for modules in eval mode. Please call "
+                                      ".eval() on your module before freezing.")
+        methods, preserved = module.split_preserved(self.preserved_attrs)
+        funcs = [module.method_func(root.results[0].type.class_name.data, m) for m in methods]
+        apply_pass("ts-inline", op, functions=tuple(f.sym_name.data for f in funcs))
+        for f in funcs:
+            _check_does_not_return_self(f)
+        while True:  # folding `training` can make batch_norm stop writing its running stats: fold again
+            mutable = set(preserved)
+            for f in funcs:
+                mutable |= _mutated_paths(f)
+            folded = sum(_fold_attributes(f, module, mutable) for f in funcs)
+            apply_pass("ts-cleanup", op)
+            if not folded:
+                break
+        module.remove_unused(funcs, methods, preserved)
+
+
+class _Module:
+    """The classes, functions and instance state of one module IR."""
+
+    def __init__(self, op: ModuleOp, root: ObjectOp):
+        self.op, self.root = op, root
+        self.classes = {c.sym_name.data: c for c in op.ops if isinstance(c, ClassTypeOp)}
+        self.funcs = {f.sym_name.data: f for f in op.ops if isinstance(f, func.FuncOp)}
+
+    def class_of(self, obj: ObjectOp) -> ClassTypeOp:
+        return self.classes[obj.results[0].type.class_name.data]
+
+    def slot(self, path: Path) -> SSAValue | None:
+        """The state value at `path` from the root object (None if some step is not an object slot)."""
+        value: SSAValue = self.root.results[0]
+        for name in path:
+            owner = value.owner
+            if not isinstance(owner, ObjectOp):
+                return None
+            value = owner.slot_values().get(name)
+            if value is None:
+                return None
+        return value
+
+    def slot_constant(self, path: Path, name: str) -> Any:
+        value = self.slot((*path, name))
+        try:
+            return constant_of(value) if value is not None else None
+        except NotConstant:
+            return None
+
+    def method_func(self, class_name: str, method: str) -> func.FuncOp:
+        return self.funcs[self.classes[class_name].methods()[method].string_value()]
+
+    def split_preserved(self, names: tuple[str, ...]) -> tuple[list[str], set[Path]]:
+        """forward + preserved methods of the root; preserved attribute paths."""
+        root_class = self.class_of(self.root)
+        methods = ["forward"] if "forward" in root_class.methods() else []
+        paths: set[Path] = set()
+        for name in names:
+            if name in root_class.methods():
+                if name not in methods:
+                    methods.append(name)
+            elif self.slot(tuple(name.split("."))) is not None:
+                paths.add(tuple(name.split(".")))
+            else:
+                raise PassFailedException(f"ts-freeze: preserved attribute or method '{name}' does not exist")
+        return methods, paths
+
+    def remove_unused(self, funcs: list[func.FuncOp], methods: list[str], preserved: set[Path]) -> None:
+        """Drop attributes, objects, methods and functions the kept methods no longer reach."""
+        used: set[Path] = set(preserved)
+        for f in funcs:
+            used |= {p for p in _attribute_paths(f).values() if p}
+        keep: dict[str, set[str]] = {}  # class -> attributes some instance still needs
+
+        def visit(obj: ObjectOp, path: Path) -> None:
+            names = keep.setdefault(obj.results[0].type.class_name.data, set())
+            for name, value in obj.slot_values().items():
+                if any(u[:len(path) + 1] == (*path, name) for u in used):
+                    names.add(name)
+                    if isinstance(value.owner, ObjectOp):
+                        visit(value.owner, (*path, name))
+
+        visit(self.root, ())
+        root_class = self.class_of(self.root).sym_name.data
+        for name, cls in list(self.classes.items()):
+            if name not in keep:
+                continue
+            for decl in list(cls.body.block.ops):
+                if isinstance(decl, AttrDeclOp) and decl.attr_name.data not in keep[name]:
+                    Rewriter.erase_op(decl)
+                elif isinstance(decl, MethodOp) and (name != root_class or decl.method_name.data not in methods):
+                    Rewriter.erase_op(decl)
+        for obj in [o for o in self.op.ops if isinstance(o, ObjectOp)]:
+            names = keep.get(obj.results[0].type.class_name.data)
+            if names is not None and set(obj.slot_values()) - names:
+                slots = {n: v for n, v in obj.slot_values().items() if n in names}
+                new = ObjectOp(obj.results[0].type.class_name.data, slots)
+                new.attributes |= obj.attributes
+                new.results[0].name_hint = obj.results[0].name_hint
+                Rewriter.replace_op(obj, new)
+        self._erase_unreachable()
+
+    def _erase_unreachable(self) -> None:
+        """Classes, functions and state ops that nothing kept refers to."""
+        from tsjit.jit.module_ir import _reachable
+
+        symbols = {o.sym_name.data: o for o in self.op.ops if isinstance(o, ClassTypeOp | func.FuncOp)}
+        classes, functions = _reachable(symbols, self.root.results[0].type.class_name.data)
+        for name, o in symbols.items():
+            if name not in classes and name not in functions:
+                Rewriter.erase_op(o)
+        for o in reversed(list(self.op.ops)):
+            if not isinstance(o, ClassTypeOp | func.FuncOp) and "root" not in o.attributes and \
+                    all(not r.uses for r in o.results):
+                Rewriter.erase_op(o)
+
+
+def _check_does_not_return_self(f: func.FuncOp) -> None:
+    self_arg = f.body.block.args[0]
+    ret = f.body.block.last_op
+    if any(v is self_arg or (isinstance(v.type, ClassType) and v.type == self_arg.type) for v in ret.operands):
+        raise PassFailedException("attempted to freeze a module that return itself")
+
+
+def _attribute_paths(f: func.FuncOp) -> dict[SSAValue, Path]:
+    """Each value read through get_attr chains from `self` (the first argument), with its path."""
+    paths: dict[SSAValue, Path] = {f.body.block.args[0]: ()}
+    for op in f.walk():
+        if op.name == "ts.get_attr" and op.operands[0] in paths:
+            paths[op.results[0]] = (*paths[op.operands[0]], op.attr_name.data)
+    return paths
+
+
+def _written_operands(op: Operation) -> list[SSAValue]:
+    """The operands an op may write through (in-place ops and mutations write their first)."""
+    if op.name == "ts.batch_norm":
+        try:
+            training = constant_of(op.operands[5])
+        except NotConstant:
+            training = True
+        return [op.operands[3], op.operands[4]] if training else []
+    if op.name in ("ts.generic", "ts.call_method", "ts.call_function", "ts.fork"):
+        return list(op.operands)
+    if op.has_trait(MemoryWriteEffect) and op.operands and op.name != "ts.set_attr":
+        return [op.operands[0]]
+    return []
+
+
+def _mutated_paths(f: func.FuncOp) -> set[Path]:
+    """Attributes the function may change: set, or written through a value that may alias them."""
+    paths = _attribute_paths(f)
+    origin: dict[SSAValue, Path] = {v: p for v, p in paths.items() if p}
+    mutated: set[Path] = set()
+    for op in f.walk():
+        if op.name == "ts.set_attr" and op.operands[0] in paths:
+            mutated.add((*paths[op.operands[0]], op.attr_name.data))
+            continue
+        sources = [origin[v] for v in op.operands if v in origin]
+        if sources and op.name != "ts.get_attr":
+            for r in op.results:  # a view, an element, or the written value itself may alias the attribute
+                if not isinstance(r.type, ClassType):
+                    origin[r] = sources[0]
+        for v in _written_operands(op):
+            if v in origin:
+                mutated.add(origin[v])
+    return mutated
+
+
+def _fold_attributes(f: func.FuncOp, module: _Module, mutable: set[Path]) -> int:
+    """Replace reads of attributes that never change by constants at the top of `f`; how many."""
+    block = f.body.block
+    count = 0
+    first = block.first_op
+    for value, path in _attribute_paths(f).items():
+        if not path or any(path[:i] in mutable for i in range(1, len(path) + 1)):
+            continue
+        state = module.slot(path)
+        if state is None or not isinstance(state.owner, ConstantOp):
+            continue
+        t = value.type if isinstance(value.type, TensorType) and isinstance(state.type, TensorType) else state.type
+        const = ConstantOp(state.owner.value, t)
+        const.results[0].name_hint = "self." + ".".join(path)
+        block.insert_op_before(const, first)
+        value.replace_all_uses_with(const.results[0])
+        count += 1
+    return count
