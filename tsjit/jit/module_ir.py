@@ -139,6 +139,10 @@ def root_object(module_op: ModuleOp) -> ObjectOp:
 def from_ir(module_op: ModuleOp) -> Any:
     """A ScriptModule running `module_op` (which it takes over: its state ops are removed)."""
     root = root_object(module_op)
+    try:
+        module_op.verify()
+    except Exception as e:  # VerifyException, or a diagnostic raised through it
+        raise ModuleIRError(f"the module's IR does not verify: {e}") from None
     values = _evaluate_state(module_op)
     unit = CompilationUnit()
     unit.module = module_op

@@ -17,23 +17,27 @@ from tsjit.nn.modules.module import Module
 from tsjit.runtime import ScriptObject
 
 
-def _submodule(cu, info, sub: Module | None) -> ScriptModule | None:
-    """A submodule's ScriptModule: itself when it already is one (e.g. traced), so state is shared."""
+def _submodule(cu, info, sub: Module | None, memo: dict) -> ScriptModule | None:
+    """A submodule's ScriptModule: itself when it already is one (e.g. traced), so state is shared;
+    one ScriptModule per module reachable through several attributes."""
     if sub is None or isinstance(sub, ScriptModule):
         return sub
-    return ScriptModule(cu, info, sub)
+    if id(sub) not in memo:
+        memo[id(sub)] = ScriptModule(cu, info, sub, memo)
+    return memo[id(sub)]
 
 
 class ScriptModule(Module):
     """What `tsjit.script(module)` returns (TorchScript's RecursiveScriptModule)."""
 
-    def __init__(self, cu, info, original: Module):
+    def __init__(self, cu, info, original: Module, _memo: dict | None = None):
         d = self.__dict__
         d["_cu"], d["_info"], d["original_name"] = cu, info, type(original).__name__
         d["_parameters"] = OrderedDict(original._parameters)
         d["_buffers"] = OrderedDict(original._buffers)
         d["_non_persistent_buffers_set"] = set(getattr(original, "_non_persistent_buffers_set", ()))
-        d["_modules"] = OrderedDict((name, _submodule(cu, info.submodules[name], sub))
+        memo = {} if _memo is None else _memo
+        d["_modules"] = OrderedDict((name, _submodule(cu, info.submodules[name], sub, memo))
                                     for name, sub in original._modules.items())
         d["_forward_hooks"], d["_forward_pre_hooks"] = OrderedDict(), OrderedDict()
         d["_methods"] = {}

@@ -54,6 +54,7 @@ from tsjit.dialects.ts.types import (
     IntType,
     ListType,
     NoneType,
+    OptionalType,
     StrType,
     TensorType,
     is_subtype,
@@ -108,6 +109,8 @@ def _value_fits(value: Attribute, type: Attribute) -> bool:
     if isinstance(type, TensorType):  # a tensor constant may be typed less precisely than its value
         inferred = type_of_value(value)
         return isinstance(inferred, TensorType) and is_subtype(inferred, type)
+    if isinstance(type, OptionalType):  # None, or a value of the element type, typed Optional[T]
+        return isinstance(value, UnitAttr) or _value_fits(value, type.element_type)
     return type_of_value(value) == type
 
 

@@ -17,8 +17,10 @@ from tsjit.frontend.script.module_types import ClassInfo, class_name_of
 class TracedModuleInfo(ClassInfo):
     is_module = True
 
-    def __init__(self, unit: Any, module: Any):
+    def __init__(self, unit: Any, module: Any, _memo: dict | None = None):
         super().__init__(type(module), _unique_class_name(unit, type(module)))
+        memo = {} if _memo is None else _memo  # a module reachable twice has one type
+        memo[id(module)] = self
         self.attrs = {}
         self.constants: dict[str, Any] = {}
         self.failed: dict[str, str] = {}
@@ -29,7 +31,7 @@ class TracedModuleInfo(ClassInfo):
         for name, b in module._buffers.items():
             self.attrs[name] = ("buffer", TensorType() if b is not None else NoneType())
         for name, sub in module._modules.items():
-            info = None if sub is None else script_info(sub) or TracedModuleInfo(unit, sub)
+            info = None if sub is None else script_info(sub) or memo.get(id(sub)) or TracedModuleInfo(unit, sub, memo)
             self.submodules[name] = info
             self.attrs[name] = ("module", ClassType(info.class_name) if info is not None else NoneType())
         self.attrs["training"] = ("attr", BoolType())
