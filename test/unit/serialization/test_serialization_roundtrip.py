@@ -149,8 +149,6 @@ def test_tensor_constants_inside_methods_become_blobs_too(tmp_path):
 @pytest.mark.parametrize("kind", ["freeze", "optimize_for_inference"])
 @pytest.mark.parametrize("name,module,x", CASES, ids=IDS)
 def test_frozen_and_optimized_modules_round_trip(tmp_path, kind, name, module, x):
-    if not hasattr(torch.jit, kind):
-        pytest.skip(f"tsjit.jit.{kind} is not available")
     compiled = getattr(torch.jit, kind)(torch.jit.script(module))
     torch.jit.save(compiled, tmp_path / "m.pt")
     with zipfile.ZipFile(tmp_path / "m.pt") as archive:
