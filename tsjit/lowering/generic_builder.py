@@ -1,0 +1,123 @@
+"""Building `linalg.generic` ops and the scalar code in their bodies, shared by the lowering families.
+
+    out = generic(b, [x, y], [identity_map(2), broadcast_map((3,), (2, 3))], init, identity_map(2),
+                  ["parallel"] * 2, lambda b, args: [arith.AddfOp(args[0], args[1])...])
+
+`elementwise` is the common case (all-parallel, PyTorch broadcasting, fresh `tensor.empty`);
+`convert` and `constant` make the casts and constants of bodies (PyTorch's bool conversion is
+`!= 0`, and bools widen as 0/1, so those are not plain MLIR casts).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from xdsl.builder import Builder
+from xdsl.dialects import arith, linalg, tensor
+from xdsl.dialects.builtin import (
+    AffineMapAttr,
+    FloatAttr,
+    IntegerAttr,
+    IntegerType,
+    TensorType,
+    i1,
+)
+from xdsl.ir import Attribute, Block, Region, SSAValue
+from xdsl.ir.affine import AffineExpr, AffineMap
+from xdsl.rewriter import InsertPoint
+
+from tsjit.dialects.ts.types import is_float_dtype
+
+#: body(builder inside the block, block arguments: inputs then outputs) -> values to yield.
+Body = Callable[[Builder, Sequence[SSAValue]], Sequence[SSAValue]]
+
+
+def identity_map(rank: int) -> AffineMapAttr:
+    return AffineMapAttr(AffineMap.identity(rank))
+
+
+def broadcast_map(shape: Sequence[int], out_shape: Sequence[int]) -> AffineMapAttr:
+    """PyTorch broadcasting of `shape` to `out_shape`: right-aligned, stretched size-1 dims read index 0."""
+    lead = len(out_shape) - len(shape)
+    exprs = [AffineExpr.constant(0) if s == 1 and out_shape[lead + i] != 1 else AffineExpr.dimension(lead + i)
+             for i, s in enumerate(shape)]
+    return AffineMapAttr(AffineMap(len(out_shape), 0, tuple(exprs)))
+
+
+def projection_map(rank: int, dims: Sequence[int | None]) -> AffineMapAttr:
+    """(d0..d{rank-1}) -> (d{dims[0]}, ...), None giving the constant 0 (a kept size-1 dim)."""
+    exprs = [AffineExpr.constant(0) if d is None else AffineExpr.dimension(d) for d in dims]
+    return AffineMapAttr(AffineMap(rank, 0, tuple(exprs)))
+
+
+def generic(b: Builder, inputs: Sequence[SSAValue], input_maps: Sequence[AffineMapAttr], init: SSAValue,
+            init_map: AffineMapAttr, iterators: Sequence[str], body: Body) -> SSAValue:
+    """One linalg.generic with one output (`init`, also its initial value for reductions)."""
+    arg_types = [_element(v.type) for v in inputs] + [_element(init.type)]
+    block = Block(arg_types=arg_types)
+    yielded = body(Builder(InsertPoint.at_end(block)), block.args)
+    block.add_op(linalg.YieldOp(*yielded))
+    op = linalg.GenericOp(
+        list(inputs), [init], Region(block), [*input_maps, init_map],
+        [linalg.IteratorTypeAttr(linalg.IteratorType(it)) for it in iterators], [init.type])
+    return b.insert(op).results[0]
+
+
+def empty(b: Builder, t: TensorType) -> SSAValue:
+    return b.insert(tensor.EmptyOp([], t)).results[0]
+
+
+def filled(b: Builder, t: TensorType, value: float | int | bool) -> SSAValue:
+    """A tensor of type t holding `value` everywhere (the init of a reduction)."""
+    c = constant(b, value, t.element_type)
+    return b.insert(linalg.FillOp([c], [empty(b, t)], [t])).results[0]
+
+
+def elementwise(b: Builder, inputs: Sequence[SSAValue], out_type: TensorType,
+                body: Callable[[Builder, Sequence[SSAValue]], SSAValue]) -> SSAValue:
+    """out[i] = body(inputs broadcast to out_type at i): an all-parallel generic into a tensor.empty."""
+    shape = out_type.get_shape()
+    maps = [broadcast_map(_shape(v.type), shape) for v in inputs]
+    return generic(b, inputs, maps, empty(b, out_type), identity_map(len(shape)), ["parallel"] * len(shape),
+                   lambda bb, args: [body(bb, args[:len(inputs)])])
+
+
+def constant(b: Builder, value: float | int | bool, t: Attribute) -> SSAValue:
+    """`arith.constant value : t` (a Python value converted as PyTorch casts scalars)."""
+    if is_float_dtype(t):
+        attr = FloatAttr(float(value), t)
+    elif t == i1:
+        attr = IntegerAttr(1 if value else 0, i1)
+    elif isinstance(t, IntegerType):
+        attr = IntegerAttr(int(value), t)
+    else:
+        raise ValueError(f"no scalar constant of type {t}")
+    return b.insert(arith.ConstantOp(attr, t)).result
+
+
+def convert(b: Builder, v: SSAValue, t: Attribute) -> SSAValue:
+    """v as element type t, as PyTorch converts: to bool is `!= 0`, from bool is 0/1, float -> int truncates."""
+    src = v.type
+    if src == t:
+        return v
+    if t == i1:
+        if is_float_dtype(src):
+            return b.insert(arith.CmpfOp(v, constant(b, 0.0, src), "une")).result
+        return b.insert(arith.CmpiOp(v, constant(b, 0, src), "ne")).result
+    if is_float_dtype(t):
+        if is_float_dtype(src):
+            wider = t.bitwidth > src.bitwidth
+            return b.insert(arith.ExtFOp(v, t) if wider else arith.TruncFOp(v, t)).result
+        return b.insert(arith.UIToFPOp(v, t) if src == i1 else arith.SIToFPOp(v, t)).result
+    if is_float_dtype(src):
+        return b.insert(arith.FPToSIOp(v, t)).result
+    if t.width.data > src.width.data:
+        return b.insert(arith.ExtUIOp(v, t) if src == i1 else arith.ExtSIOp(v, t)).result
+    return b.insert(arith.TruncIOp(v, t)).result
+
+
+def _element(t: Attribute) -> Attribute:
+    return t.element_type if isinstance(t, TensorType) else t
+
+
+def _shape(t: Attribute) -> tuple[int, ...]:
+    return tuple(t.get_shape()) if isinstance(t, TensorType) else ()
