@@ -1,0 +1,255 @@
+"""Lowerings of shape and layout ops: reshapes, transposes, cat/stack, slices, expand.
+
+Shapes are static here, so every reshape-like op (view, reshape, flatten, squeeze, unsqueeze)
+lowers from its input and result types alone: a pure regrouping of dims becomes
+`tensor.collapse_shape`/`tensor.expand_shape` (or a collapse then an expand), anything else a
+`tensor.reshape` with a constant shape tensor. Dims are wrapped as PyTorch wraps them.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from xdsl.dialects import arith, tensor
+from xdsl.dialects.builtin import ArrayAttr, DenseIntOrFPElementsAttr, IntegerAttr, i64
+from xdsl.dialects.builtin import TensorType as BuiltinTensorType
+from xdsl.dialects.linalg.ops import TransposeOp
+from xdsl.dialects.builtin import DenseArrayBase
+from xdsl.ir import SSAValue
+from xdsl.dialects.builtin import UnrealizedConversionCastOp
+
+from tsjit.lowering.table import Lower, NotLowerable, builtin_type, lowers
+
+Shape = tuple[int, ...]
+
+
+def regroup(src: Shape, dst: Shape) -> list[tuple[list[int], list[int]]] | None:
+    """Pair runs of src dims with runs of dst dims of equal size (unit dims join the run before).
+
+    None where no such pairing exists (0-sized dims, or a rank-0 side with a non-unit other).
+    """
+    if 0 in src or 0 in dst:
+        return None
+    groups: list[tuple[list[int], list[int]]] = []
+    i = j = 0
+    while i < len(src) and j < len(dst):
+        si, dj, ps, pd = [i], [j], src[i], dst[j]
+        i, j = i + 1, j + 1
+        while ps != pd:
+            if ps < pd and i < len(src):
+                ps, i = ps * src[i], i + 1
+                si.append(i - 1)
+            elif pd < ps and j < len(dst):
+                pd, j = pd * dst[j], j + 1
+                dj.append(j - 1)
+            else:
+                return None
+        groups.append((si, dj))
+    rest_src, rest_dst = list(range(i, len(src))), list(range(j, len(dst)))
+    if any(src[k] != 1 for k in rest_src) or any(dst[k] != 1 for k in rest_dst):
+        return None
+    if groups:
+        groups[-1][0].extend(rest_src)
+        groups[-1][1].extend(rest_dst)
+    return groups
+
+
+def _reassociation(runs: Sequence[Sequence[int]]) -> ArrayAttr:
+    return ArrayAttr([ArrayAttr([IntegerAttr(k, i64) for k in run]) for run in runs])
+
+
+def collapse(lower: Lower, v: SSAValue, runs: Sequence[Sequence[int]]) -> SSAValue:
+    shape = v.type.get_shape()
+    t = BuiltinTensorType(v.type.element_type, [math.prod(shape[k] for k in run) for run in runs])
+    op = tensor.CollapseShapeOp(operands=[v], result_types=[t], properties={"reassociation": _reassociation(runs)})
+    return lower.insert(op).results[0]
+
+
+def expand(lower: Lower, v: SSAValue, runs: Sequence[Sequence[int]], shape: Shape) -> SSAValue:
+    t = BuiltinTensorType(v.type.element_type, list(shape))
+    return lower.insert(tensor.ExpandShapeOp(v, [], _reassociation(runs), list(shape), t)).results[0]
+
+
+def reshape_value(lower: Lower, v: SSAValue, shape: Shape) -> SSAValue:
+    """v (static shape) with the same elements in row-major order, shaped `shape`."""
+    src = tuple(v.type.get_shape())
+    if src == shape:
+        return v
+    if not src or not shape:  # rank 0 <-> all-unit dims: the empty reassociation
+        if math.prod(src) != 1 or math.prod(shape) != 1:
+            raise NotLowerable(f"cannot reshape {src} to {shape}")
+        return expand(lower, v, [], shape) if not src else collapse(lower, v, [])
+    groups = regroup(src, shape)
+    if groups is None or any(len(s) > 1 and len(d) > 1 for s, d in groups):
+        return _reshape_with_shape_tensor(lower, v, shape)
+    if any(len(s) > 1 for s, _ in groups):
+        v = collapse(lower, v, [s for s, _ in groups])
+        if all(len(d) == 1 for _, d in groups):
+            return v
+    runs, k = [], 0
+    for _, d in groups:
+        runs.append(list(range(k, k + len(d))))
+        k += len(d)
+    return expand(lower, v, runs, shape)
+
+
+def _reshape_with_shape_tensor(lower: Lower, v: SSAValue, shape: Shape) -> SSAValue:
+    shape_type = BuiltinTensorType(i64, [len(shape)])
+    dense = DenseIntOrFPElementsAttr.from_list(shape_type, list(shape))
+    shape_value = lower.insert(arith.ConstantOp(dense, shape_type)).results[0]
+    t = BuiltinTensorType(v.type.element_type, list(shape))
+    return lower.insert(tensor.ReshapeOp(v, shape_value, t)).results[0]
+
+
+@lowers("ts.view", "ts.reshape", "ts.flatten", "ts.squeeze", "ts.unsqueeze")
+def _reshape(op, lower: Lower):
+    out = lower.result_type()
+    return [reshape_value(lower, lower.tensor(0), tuple(out.get_shape()))]
+
+
+def _wrap(dim: int, rank: int) -> int:
+    if not -max(rank, 1) <= dim < max(rank, 1):
+        raise NotLowerable(f"dim {dim} out of range for rank {rank}")
+    return dim % max(rank, 1)
+
+
+def transpose_value(lower: Lower, v: SSAValue, perm: Sequence[int]) -> SSAValue:
+    if list(perm) == list(range(len(perm))):
+        return v
+    shape = v.type.get_shape()
+    t = BuiltinTensorType(v.type.element_type, [shape[p] for p in perm])
+    op = TransposeOp(v, lower.empty(t), DenseArrayBase.from_list(i64, list(perm)), t)
+    return lower.insert(op).results[0]
+
+
+@lowers("ts.permute")
+def _permute(op, lower: Lower):
+    x = lower.tensor(0)
+    rank = len(x.type.get_shape())
+    perm = [_wrap(d, rank) for d in lower.constant(1)]
+    if sorted(perm) != list(range(rank)):
+        raise NotLowerable(f"not a permutation: {perm}")
+    return [transpose_value(lower, x, perm)]
+
+
+@lowers("ts.transpose", "ts.t")
+def _transpose(op, lower: Lower):
+    x = lower.tensor(0)
+    rank = len(x.type.get_shape())
+    if op.name == "ts.t":
+        d0, d1 = (0, 1) if rank == 2 else (0, 0)
+    else:
+        d0, d1 = _wrap(lower.constant(1), rank), _wrap(lower.constant(2), rank)
+    if rank < 2:
+        return [x]
+    perm = list(range(rank))
+    perm[d0], perm[d1] = perm[d1], perm[d0]
+    return [transpose_value(lower, x, perm)]
+
+
+def _list_tensors(lower: Lower, i: int) -> list[SSAValue]:
+    """The tensors of list operand i, which must come from a ts.list.construct."""
+    owner = lower.op.operands[i].owner
+    if getattr(owner, "name", None) != "ts.list.construct":
+        raise NotLowerable("the tensor list is not a list construct")
+    values = []
+    for v in owner.operands:
+        if v in lower.mapping:
+            values.append(lower.mapping[v])
+        else:
+            cast = UnrealizedConversionCastOp.get([v], [builtin_type(v.type)])
+            values.append(lower.insert(cast).results[0])
+    return values
+
+
+def _insert_along(lower: Lower, parts: Sequence[SSAValue], dim: int, out: BuiltinTensorType) -> SSAValue:
+    """Parts laid one after the other along `dim` of a tensor of type out: insert_slice each."""
+    acc, offset = lower.empty(out), 0
+    rank = len(out.get_shape())
+    for p in parts:
+        shape = list(p.type.get_shape())
+        if shape[dim] == 0:
+            continue
+        offsets = [offset if d == dim else 0 for d in range(rank)]
+        acc = lower.insert(tensor.InsertSliceOp.get(p, acc, shape, offsets, [1] * rank)).results[0]
+        offset += shape[dim]
+    return acc
+
+
+@lowers("ts.cat")
+def _cat(op, lower: Lower):
+    out = lower.result_type()
+    rank = len(out.get_shape())
+    parts = [p for p in _list_tensors(lower, 0) if tuple(p.type.get_shape()) != (0,)]
+    if any(len(p.type.get_shape()) != rank or p.type.element_type != out.element_type for p in parts):
+        raise NotLowerable("cat of tensors of another rank or dtype")
+    return [_insert_along(lower, parts, _wrap(lower.constant(1), rank), out)]
+
+
+@lowers("ts.stack")
+def _stack(op, lower: Lower):
+    out = lower.result_type()
+    shape = tuple(out.get_shape())
+    dim = _wrap(lower.constant(1), len(shape))
+    unit = shape[:dim] + (1,) + shape[dim + 1:]
+    parts = [reshape_value(lower, p, unit) for p in _list_tensors(lower, 0)]
+    if any(p.type.element_type != out.element_type for p in parts):
+        raise NotLowerable("stack of tensors of another dtype")
+    return [_insert_along(lower, parts, dim, out)]
+
+
+def _extract(lower: Lower, x: SSAValue, dim: int, start: int, size: int, step: int,
+             out: BuiltinTensorType) -> SSAValue:
+    """x[..., start:start+size*step:step, ...] along dim, typed out (rank-reducing if out drops dim)."""
+    shape = list(x.type.get_shape())
+    offsets = [start if d == dim else 0 for d in range(len(shape))]
+    sizes = [size if d == dim else s for d, s in enumerate(shape)]
+    strides = [step if d == dim else 1 for d in range(len(shape))]
+    return lower.insert(tensor.ExtractSliceOp(x, offsets, sizes, strides, out)).results[0]
+
+
+@lowers("ts.slice")
+def _slice(op, lower: Lower):
+    x, out = lower.tensor(0), lower.result_type()
+    shape = x.type.get_shape()
+    dim = _wrap(lower.constant(1), len(shape))
+    start, end, step = lower.constant(2), lower.constant(3), lower.constant(4)
+    if step <= 0:
+        raise NotLowerable("slice step must be positive")
+    size = shape[dim]
+    start = 0 if start is None else start
+    start = min(max(start + size if start < 0 else start, 0), size)
+    return [_extract(lower, x, dim, start, out.get_shape()[dim], step, out)]
+
+
+@lowers("ts.narrow")
+def _narrow(op, lower: Lower):
+    x, out = lower.tensor(0), lower.result_type()
+    shape = x.type.get_shape()
+    dim = _wrap(lower.constant(1), len(shape))
+    start = lower.constant(2) % (shape[dim] or 1)
+    return [_extract(lower, x, dim, start, lower.constant(3), 1, out)]
+
+
+@lowers("ts.select")
+def _select(op, lower: Lower):
+    x, out = lower.tensor(0), lower.result_type()
+    shape = x.type.get_shape()
+    dim = _wrap(lower.constant(1), len(shape))
+    index = lower.constant(2)
+    if not -shape[dim] <= index < shape[dim]:
+        raise NotLowerable(f"index {index} out of range")
+    return [_extract(lower, x, dim, index % shape[dim], 1, 1, out)]
+
+
+@lowers("ts.expand", "ts.expand_as")
+def _expand(op, lower: Lower):
+    """A broadcasting copy (generic): unit dims repeat, new leading dims are added."""
+    from tsjit.lowering.contractions import PARALLEL, broadcast_map, dims, generic
+    x, out = lower.tensor(0), lower.result_type()
+    src, dst = tuple(x.type.get_shape()), tuple(out.get_shape())
+    if src == dst:
+        return [x]
+    rank = len(dst)
+    return [generic(lower, [x], [broadcast_map(src, dst), dims(rank)], lower.empty(out), [PARALLEL] * rank,
+                    lambda b, a: a[0])]
