@@ -37,6 +37,7 @@ def _ts_passes() -> dict[str, Callable[[], type[ModulePass]]]:
         "ts-freeze": _lazy("tsjit.passes.freeze", "TsFreezePass"),
         "ts-to-linalg": _lazy("tsjit.passes.to_linalg", "TsToLinalgPass"),
         "ts-optimize-for-inference": _lazy("tsjit.passes.optimize_for_inference", "TsOptimizeForInferencePass"),
+        "ts-specialize": _lazy("tsjit.passes.specialize", "TsSpecializePass"),
     }
 
 

@@ -1,0 +1,247 @@
+"""`ts-specialize{shapes=2x3xf32,4xi64 function=...}`: give every tensor a static type.
+
+The given shapes become the types of a function's tensor arguments (in order; `f32` alone
+is a 0-d tensor, `?` an unknown dim); every op's result type then follows from its shape
+function (tsjit/dialects/ts/shape_functions.py), through `ts.if` (the join of both
+branches) and `ts.loop` (carried values iterate to a fixed point: a dim that changes
+between iterations becomes `?`), and the signature takes the new result types. Then
+canonicalize folds `dim`/`size`/`size_dim` of the now static tensors, so shape checks such
+as BatchNorm's rank test fold away; propagation and folding repeat until nothing changes.
+
+TorchScript's counterpart is shape propagation on a graph specialized to example inputs
+(the profiling executor's `TensorType` refinement); unlike it, a shape the program needs
+but cannot know (a non-constant view size, a boolean-mask index) is an error naming the
+op and its `loc`, because the lowering to linalg needs static shapes. Where an op does not
+need the shape, an unknown dim stays `?` and `specialize_function` reports it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import FunctionType, ModuleOp, StringAttr
+from xdsl.dialects.func import FuncOp, ReturnOp
+from xdsl.ir import Attribute, Block, Operation, SSAValue
+from xdsl.passes import ModulePass
+from xdsl.utils.exceptions import PassFailedException
+
+from tsjit.dialects.ts import shape_functions as sf
+from tsjit.dialects.ts.constant import ConstantOp
+from tsjit.dialects.ts.control_flow import ConditionOp, IfOp, LoopOp
+from tsjit.dialects.ts.folding import NotConstant, constant_of
+from tsjit.dialects.ts.shape_functions import T, Unknown
+from tsjit.dialects.ts.types import (
+    DTYPES,
+    DYNAMIC,
+    BoolType,
+    FloatType,
+    IntType,
+    ListType,
+    OptionalType,
+    TensorType,
+    format_dims,
+)
+
+_KIND = {IntType: "int", FloatType: "float", BoolType: "bool"}
+_ELEMENT = {str(t): t for t in DTYPES.values()}
+MAX_ROUNDS = 8
+
+
+class SpecializeError(PassFailedException):
+    """A shape the program needs cannot be known."""
+
+
+def parse_shape(text: str) -> TensorType:
+    """`2x3xf32` -> !ts.tensor<[2,3], f32>; `?x4xi64` has an unknown dim; `f32` is 0-d."""
+    *sizes, elt = text.strip().split("x")
+    if elt not in _ELEMENT:
+        raise SpecializeError(f"ts-specialize: unknown element type {elt!r} in {text!r} "
+                              f"(one of {', '.join(_ELEMENT)})")
+    try:
+        dims = [DYNAMIC if s == "?" else int(s) for s in sizes]
+    except ValueError:
+        raise SpecializeError(f"ts-specialize: bad shape {text!r} (expected e.g. 2x3xf32)") from None
+    return TensorType(dims, _ELEMENT[elt])
+
+
+def location(op: Operation) -> str:
+    loc = op.attributes.get("loc")
+    return loc.data if isinstance(loc, StringAttr) else "unknown location"
+
+
+class _Propagation:
+    """One forward walk over a function body, setting result types from shape functions."""
+
+    def __init__(self) -> None:
+        self.pieces: dict[SSAValue, list[T]] = {}  # tensor lists whose elements are known one by one
+        self.errors: list[str] = []
+
+    def abstract(self, value: SSAValue) -> Any:
+        t = value.type
+        if isinstance(t, TensorType):
+            if isinstance(value.owner, ConstantOp) and not t.has_static_shape:
+                return sf.of_array(value.owner.py_value)
+            return sf.from_type(t)
+        if isinstance(t, ListType) and isinstance(_strip(t.element_type), TensorType):
+            if value in self.pieces:
+                return self.pieces[value]
+            return Unknown()
+        try:
+            return constant_of(value)
+        except NotConstant:
+            pass
+        if isinstance(t, ListType) and getattr(value.owner, "name", "") == "ts.list.construct":
+            return [self.abstract(v) for v in value.owner.operands]
+        return Unknown(_KIND.get(type(t)))
+
+    def block(self, block: Block) -> None:
+        for op in block.ops:
+            self.op(op)
+
+    def op(self, op: Operation) -> None:
+        if isinstance(op, ConstantOp):
+            if isinstance(op.result.type, TensorType) and not op.result.type.has_static_shape:
+                _set(op.result, sf.to_type(sf.of_array(op.py_value)))
+        elif isinstance(op, IfOp):
+            self.block(op.then_region.block)
+            self.block(op.else_region.block)
+            for i, res in enumerate(op.results):
+                then_t, else_t = (r.block.last_op.operands[i].type for r in (op.then_region, op.else_region))
+                _set(res, _join_types(then_t, else_t, res.type))
+        elif isinstance(op, LoopOp):
+            self.loop(op)
+        elif op.name.startswith("ts.") and op.name[3:] in sf.shape_functions():
+            self.tensor_op(op)
+        elif op.name == "ts.list.construct" and op.operands and all(
+                isinstance(v.type, TensorType) for v in op.operands):
+            self.pieces[op.results[0]] = [sf.from_type(v.type) for v in op.operands]
+            _set(op.results[0], ListType(_join_all([v.type for v in op.operands])))
+        elif op.name in ("ts.list.get", "ts.list.pop", "ts.list.unpack"):
+            lst = op.operands[0]
+            if isinstance(lst.type, ListType) and isinstance(lst.type.element_type, TensorType):
+                for i, res in enumerate(op.results):
+                    pieces = self.pieces.get(lst)
+                    exact = pieces[i] if op.name == "ts.list.unpack" and pieces and i < len(pieces) else None
+                    _set(res, sf.to_type(exact) if exact else lst.type.element_type)
+        else:
+            for region in op.regions:
+                for block in region.blocks:
+                    self.block(block)
+
+    def tensor_op(self, op: Operation) -> None:
+        try:
+            results = sf.infer(op.name[3:], [self.abstract(v) for v in op.operands], len(op.results))
+        except sf.ShapeError as e:
+            self.errors.append(f"ts-specialize: cannot infer the result shape of {op.name} at {location(op)}: {e}")
+            return
+        for res, t in zip(op.results, results):
+            if isinstance(t, T):
+                _set(res, sf.to_type(t))
+            elif isinstance(t, list) and isinstance(res.type, ListType):
+                self.pieces[res] = t
+                if t:
+                    _set(res, ListType(_join_all([sf.to_type(p) for p in t])))
+
+    def loop(self, op: LoopOp) -> None:
+        block = op.body.block
+        current = [v.type for v in op.init]
+        for _ in range(MAX_ROUNDS):
+            for arg, t in zip(block.args[1:], current):
+                _set(arg, t)
+            self.block(block)
+            cond = block.last_op
+            assert isinstance(cond, ConditionOp)
+            yielded = [v.type for v in cond.operands[1:]]
+            new = [_join_types(c, y, c) for c, y in zip(current, yielded)]
+            if new == current:
+                break
+            current = new
+        for res, t in zip(op.results, current):
+            _set(res, t)
+
+
+def _strip(t: Attribute) -> Attribute:
+    return t.element_type if isinstance(t, OptionalType) else t
+
+
+def _set(value: SSAValue, t: Attribute) -> None:
+    """Retype a value in place (xDSL 0.74 has no public setter; a rewrite would make a new value)."""
+    if value.type != t:
+        value._type = t
+
+
+def _join_types(a: Attribute, b: Attribute, fallback: Attribute) -> Attribute:
+    if isinstance(a, TensorType) and isinstance(b, TensorType):
+        return sf.to_type(sf.join(sf.from_type(a), sf.from_type(b)))
+    return a if a == b else fallback
+
+
+def _join_all(types: list[Attribute]) -> Attribute:
+    out = types[0]
+    for t in types[1:]:
+        out = _join_types(out, t, TensorType())
+    return out
+
+
+def _update_signature(func: FuncOp) -> None:
+    ret = func.body.block.last_op
+    outputs = [v.type for v in ret.operands] if isinstance(ret, ReturnOp) else list(func.function_type.outputs)
+    func.function_type = FunctionType.from_lists([a.type for a in func.body.block.args], outputs)
+
+
+def not_static(func: FuncOp) -> list[str]:
+    """Where a tensor type is still not static after specializing: one line per value."""
+    notes = []
+    for op in func.walk():
+        for res in op.results:
+            if isinstance(res.type, TensorType) and not res.type.has_static_shape:
+                shape = "*" if res.type.sizes is None else format_dims(res.type.sizes)
+                notes.append(f"{op.name} at {location(op)}: shape {shape} is not static")
+    return notes
+
+
+def specialize_function(ctx: Context, module: ModuleOp, func: FuncOp, arg_types: list[TensorType]) -> list[str]:
+    """Specialize `func` (inside `module`) to `arg_types`; the notes name tensors left non-static."""
+    from xdsl.transforms.canonicalize import CanonicalizePass
+
+    args = [a for a in func.body.block.args if isinstance(a.type, TensorType)]
+    if len(args) != len(arg_types):
+        raise SpecializeError(f"ts-specialize: @{func.sym_name.data} has {len(args)} tensor arguments, "
+                              f"{len(arg_types)} shapes given")
+    for arg, t in zip(args, arg_types):
+        _set(arg, t)
+    for _ in range(MAX_ROUNDS):
+        before = str(func)
+        walk = _Propagation()
+        walk.block(func.body.block)
+        _update_signature(func)
+        CanonicalizePass().apply(ctx, module)
+        if str(func) == before:
+            break
+    if walk.errors:
+        raise SpecializeError(walk.errors[0])
+    return not_static(func)
+
+
+@dataclass(frozen=True)
+class TsSpecializePass(ModulePass):
+    name = "ts-specialize"
+
+    shapes: tuple[str, ...] = ()
+    function: str = ""
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        arg_types = [parse_shape(s) for s in self.shapes]
+        funcs = [f for f in op.walk() if isinstance(f, FuncOp) and not f.is_declaration]
+        if self.function:
+            funcs = [f for f in funcs if f.sym_name.data == self.function]
+            if not funcs:
+                raise SpecializeError(f"ts-specialize: no function @{self.function}")
+        else:
+            funcs = [f for f in funcs if sum(isinstance(t, TensorType) for t in f.function_type.inputs)
+                     == len(arg_types)]
+            if not funcs:
+                raise SpecializeError(f"ts-specialize: no function takes {len(arg_types)} tensor arguments")
+        for f in funcs:
+            specialize_function(ctx, op, f, arg_types)
