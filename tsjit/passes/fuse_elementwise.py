@@ -181,7 +181,7 @@ class FuseEpilogue(RewritePattern):
         if maps[-1] != AffineMap.identity(maps[-1].num_dims):
             return
         for i, value in enumerate(op.inputs):
-            if not (isinstance(value.owner, CONTRACTIONS) and len(value.uses) == 1
+            if not (isinstance(value.owner, CONTRACTIONS) and value.has_one_use()
                     and value.type == op.results[0].type and maps[i] == maps[-1]):
                 continue
             body = op.body.block

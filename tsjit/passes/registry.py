@@ -38,6 +38,9 @@ def _ts_passes() -> dict[str, Callable[[], type[ModulePass]]]:
         "ts-to-linalg": _lazy("tsjit.passes.to_linalg", "TsToLinalgPass"),
         "ts-optimize-for-inference": _lazy("tsjit.passes.optimize_for_inference", "TsOptimizeForInferencePass"),
         "ts-specialize": _lazy("tsjit.passes.specialize", "TsSpecializePass"),
+        "ts-fuse-elementwise": _lazy("tsjit.passes.fuse_elementwise", "TsFuseElementwisePass"),
+        "ts-bufferize": _lazy("tsjit.passes.bufferize", "TsBufferizePass"),
+        "ts-lower-to-loops": _lazy("tsjit.passes.lower_to_loops", "TsLowerToLoopsPass"),
     }
 
 

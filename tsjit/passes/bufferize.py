@@ -1,0 +1,313 @@
+"""`ts-bufferize`: tensors -> memrefs for fully lowered (builtin-tensor) functions.
+
+xDSL 0.74 has no bufferization, so this is a small one for our straight-line linalg IR:
+- Every tensor value gets a buffer. A destination-passing op (every linalg op) writes into the
+  buffer of its `outs`: a fresh `memref.alloc` when the init is a `tensor.empty` (one per use,
+  so a `tensor.empty` merged by `cse` never makes two values share memory), the init's own
+  buffer when that is provably free to overwrite, otherwise a copy of it.
+- "Free to overwrite" (in-place reuse): the buffer's root is an alloc of this function (never a
+  function argument or a constant global), and every tensor value living in that buffer (the
+  value and its views) has its last use at this op, which reads it through no other operand.
+  An elementwise generic whose init is a `tensor.empty` also reuses an input's buffer under
+  the same conditions when that input has the result's type and indexing map.
+- `arith.constant dense` -> a constant `memref.global` + `memref.get_global` (read-only).
+- `tensor.extract_slice` -> `memref.subview` copied into a contiguous alloc; `insert_slice`
+  -> a copy into a subview of the destination's buffer; `collapse_shape`/`expand_shape` ->
+  the memref views of the same name (aliases of their source).
+- Tensor arguments become memref arguments; results become extra memref out-parameters
+  appended to the arguments, and the function returns nothing. A returned value's alloc is
+  replaced by its out-parameter when possible, else it is copied into it.
+- Temporaries get a `memref.dealloc` before the return.
+Functions that still contain `ts` types (partly lowered) are left alone.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects import arith, func, memref, tensor
+from xdsl.dialects.builtin import (
+    DenseIntOrFPElementsAttr,
+    FunctionType,
+    MemRefType,
+    ModuleOp,
+    NoneAttr,
+    StringAttr,
+    TensorType,
+    UnitAttr,
+)
+from xdsl.dialects.linalg import ops as linalg
+from xdsl.ir import Attribute, Block, Operation, SSAValue
+from xdsl.passes import ModulePass
+from xdsl.rewriter import InsertPoint, Rewriter
+from xdsl.utils.exceptions import PassFailedException
+
+
+def memref_of(t: TensorType) -> MemRefType:
+    return MemRefType(t.element_type, t.get_shape())
+
+
+def _is_tensor(v: SSAValue) -> bool:
+    return isinstance(v.type, TensorType)
+
+
+def _is_builtin_only(fn: func.FuncOp) -> bool:
+    """No `ts` type anywhere in `fn` (signature, values)."""
+    def ok(t: Attribute) -> bool:
+        return not type(t).__module__.startswith("tsjit.")
+    types = [*fn.function_type.inputs, *fn.function_type.outputs]
+    for op in fn.walk():
+        types += [v.type for v in (*op.operands, *op.results)]
+    return all(ok(t) for t in types)
+
+
+class _Globals:
+    """Module-level constant globals, one per distinct dense constant."""
+
+    def __init__(self, module: ModuleOp):
+        self.module = module
+        self.by_value: dict[DenseIntOrFPElementsAttr, memref.GlobalOp] = {}
+
+    def get(self, value: DenseIntOrFPElementsAttr) -> memref.GlobalOp:
+        if value not in self.by_value:
+            name = f"__ts_constant_{len(self.by_value)}"
+            g = memref.GlobalOp.get(StringAttr(name), memref_of(value.type), value,
+                                    constant=UnitAttr())
+            block = self.module.body.block
+            if block.first_op is None:
+                block.add_op(g)
+            else:
+                block.insert_op_before(g, block.first_op)
+            self.by_value[value] = g
+        return self.by_value[value]
+
+
+class _FuncBufferizer:
+    def __init__(self, fn: func.FuncOp, globals_: _Globals):
+        self.fn = fn
+        self.block = fn.body.block
+        self.globals = globals_
+        self.buf: dict[SSAValue, SSAValue] = {}      # tensor value -> its memref
+        self.root: dict[SSAValue, SSAValue] = {}     # memref -> the alloc/arg/global it views
+        self.members: dict[SSAValue, list[SSAValue]] = {}  # root -> tensor values living in it
+        self.writable: set[SSAValue] = set()         # roots we may overwrite (our allocs)
+        self.allocs: list[memref.AllocOp] = []
+        self.last_use: dict[SSAValue, int] = {}
+        self.index = 0
+        self.at: Operation | None = None
+
+    # -- bookkeeping ------------------------------------------------------------------------
+    def _insert(self, op: Operation) -> Operation:
+        assert self.at is not None
+        Rewriter.insert_op(op, InsertPoint.before(self.at))
+        return op
+
+    def _bind(self, value: SSAValue, buffer: SSAValue, root: SSAValue | None = None) -> None:
+        root = self.root.get(buffer, buffer) if root is None else root
+        self.buf[value] = buffer
+        self.root[buffer] = root
+        self.members.setdefault(root, []).append(value)
+
+    def _alloc(self, t: TensorType) -> SSAValue:
+        op = self._insert(memref.AllocOp.get(t.element_type, shape=t.get_shape()))
+        self.allocs.append(op)
+        self.writable.add(op.memref)
+        self.root[op.memref] = op.memref
+        return op.memref
+
+    def _free_at(self, value: SSAValue, op: Operation) -> bool:
+        """May `op` (at self.index) overwrite `value`'s buffer?"""
+        root = self.root[self.buf[value]]
+        if root not in self.writable:
+            return False
+        if any(self.last_use.get(w, -1) > self.index for w in self.members[root]):
+            return False
+        others = [v for v in op.operands if _is_tensor(v) and v is not value]
+        return all(self.root[self.buf[v]] is not root for v in others if v in self.buf)
+
+    def _read(self, v: SSAValue) -> SSAValue:
+        if not _is_tensor(v):
+            return v
+        if v not in self.buf:  # a tensor.empty read as an input: undefined contents
+            self._bind(v, self._alloc(v.type))
+        return self.buf[v]
+
+    def _dest(self, op: Operation, init: SSAValue, index: int) -> SSAValue:
+        """The buffer `op` writes its `index`-th result into."""
+        if isinstance(init.owner, tensor.EmptyOp):
+            reused = self._reusable_input(op, index)
+            return self.buf[reused] if reused is not None else self._alloc(init.type)
+        if self._free_at(init, op):
+            return self.buf[init]
+        new = self._alloc(init.type)
+        self._insert(memref.CopyOp(self.buf[init], new))
+        return new
+
+    def _reusable_input(self, op: Operation, index: int) -> SSAValue | None:
+        if not (isinstance(op, linalg.GenericOp) and all(
+                it.data == linalg.IteratorType.PARALLEL for it in op.iterator_types)):
+            return None
+        maps = op.indexing_maps.data
+        out_map = maps[len(op.inputs) + index]
+        for value, amap in zip(op.inputs, maps):
+            if (value.type == op.outputs[index].type and amap == out_map
+                    and value in self.buf and self.buf[value] is self.root[self.buf[value]]
+                    and self._free_at(value, op)):
+                return value
+        return None
+
+    # -- per-op rules -----------------------------------------------------------------------
+    def _linalg(self, op: Operation) -> None:
+        ins = [self._read(v) for v in op.inputs]
+        outs = [self._dest(op, v, k) for k, v in enumerate(op.outputs)]
+        regions = [op.detach_region(r) for r in list(op.regions)]
+        new = op.create(operands=[*ins, *outs], result_types=[],
+                        properties=dict(op.properties), attributes=dict(op.attributes),
+                        regions=regions)
+        self._insert(new)
+        for res, out in zip(op.results, outs):
+            self._bind(res, out)
+
+    def _constant(self, op: arith.ConstantOp) -> None:
+        g = self.globals.get(op.value)
+        get = self._insert(memref.GetGlobalOp(g.sym_name.data, g.type))
+        self._bind(op.result, get.memref, get.memref)
+
+    def _extract_slice(self, op: tensor.ExtractSliceOp) -> None:
+        _static_only(op)
+        src = self._read(op.source)
+        view = self._insert(memref.SubviewOp.from_static_parameters(
+            src, src.type, op.static_offsets.get_values(), op.static_sizes.get_values(),
+            op.static_strides.get_values(), reduce_rank=len(op.result.type.get_shape())
+            < len(src.type.get_shape())))
+        new = self._alloc(op.result.type)
+        self._insert(memref.CopyOp(view.result, new))
+        self._bind(op.result, new)
+
+    def _insert_slice(self, op: tensor.InsertSliceOp) -> None:
+        _static_only(op)
+        dest = self._dest(op, op.dest, 0)
+        view = self._insert(memref.SubviewOp.from_static_parameters(
+            dest, dest.type, op.static_offsets.get_values(), op.static_sizes.get_values(),
+            op.static_strides.get_values(), reduce_rank=len(op.source.type.get_shape())
+            < len(dest.type.get_shape())))
+        self._insert(memref.CopyOp(self._read(op.source), view.result))
+        self._bind(op.result, dest)
+
+    def _reshape(self, op: tensor.CollapseShapeOp | tensor.ExpandShapeOp) -> None:
+        src = self._read(op.src)
+        props = {"reassociation": op.reassociation}
+        if isinstance(op, tensor.ExpandShapeOp):
+            props["static_output_shape"] = op.static_output_shape
+        cls = memref.CollapseShapeOp if isinstance(op, tensor.CollapseShapeOp) else memref.ExpandShapeOp
+        view = self._insert(cls.create(operands=[src], result_types=[memref_of(op.result.type)],
+                                       properties=props))
+        self._bind(op.result, view.results[0])
+
+    def _return(self, op: func.ReturnOp, out_params: list[SSAValue]) -> None:
+        replaced: set[SSAValue] = set()
+        for value, param in zip(op.arguments, out_params):
+            src = self.buf[value]
+            alloc = src.owner
+            if (isinstance(alloc, memref.AllocOp) and src in self.writable and src not in replaced
+                    and src.type == param.type):
+                replaced.add(src)
+                src.replace_all_uses_with(param)
+                self.allocs.remove(alloc)
+                Rewriter.erase_op(alloc)
+            else:
+                self._insert(memref.CopyOp(src, param))
+        for alloc in self.allocs:
+            self._insert(memref.DeallocOp.get(alloc.memref))
+        self._insert(func.ReturnOp())
+
+    # -- driver -----------------------------------------------------------------------------
+    def run(self) -> None:
+        ops = list(self.block.ops)
+        for i, op in enumerate(ops):
+            for inner in op.walk():
+                for v in inner.operands:
+                    if _is_tensor(v):
+                        self.last_use[v] = i
+        out_params = self._rewrite_signature()
+        for i, op in enumerate(ops):
+            self.index, self.at = i, op
+            if isinstance(op, func.ReturnOp):
+                self._return(op, out_params)
+            elif isinstance(op, linalg.LinalgStructuredOperation):
+                self._linalg(op)
+            elif isinstance(op, arith.ConstantOp) and isinstance(op.value, DenseIntOrFPElementsAttr):
+                self._constant(op)
+            elif isinstance(op, tensor.EmptyOp):
+                pass  # buffers are allocated where an op writes into it
+            elif type(op) in _RULES:
+                getattr(self, _RULES[type(op)])(op)
+            elif any(_is_tensor(v) for v in (*op.operands, *op.results)):
+                raise PassFailedException(
+                    f"ts-bufferize: cannot bufferize '{op.name}' in @{self.fn.sym_name.data}")
+        for op in reversed(ops):
+            if isinstance(op, func.ReturnOp) or any(_is_tensor(v) for v in op.results):
+                Rewriter.erase_op(op)
+        for arg in [a for a in self.block.args if a not in self._new_args]:
+            self.block.erase_arg(arg)
+
+    def _rewrite_signature(self) -> list[SSAValue]:
+        old_args = list(self.block.args)
+        self._new_args: list[SSAValue] = []
+        for arg in old_args:
+            t = memref_of(arg.type) if _is_tensor(arg) else arg.type
+            new = self.block.insert_arg(t, len(self.block.args))
+            new.name_hint = arg.name_hint
+            self._new_args.append(new)
+            if _is_tensor(arg):
+                self.buf[arg] = new
+                self.root[new] = new
+                self.members[new] = [arg]
+            else:
+                arg.replace_all_uses_with(new)
+        outs = []
+        for k, t in enumerate(self.fn.function_type.outputs):
+            if not isinstance(t, TensorType):
+                raise PassFailedException(
+                    f"ts-bufferize: @{self.fn.sym_name.data} returns a non-tensor {t}")
+            outs.append(self.block.insert_arg(memref_of(t), len(self.block.args)))
+            outs[-1].name_hint = f"out{k}"
+        self._new_args += outs
+        self.writable.update(outs)
+        self.fn.function_type = FunctionType.from_lists([a.type for a in self._new_args], [])
+        self.fn.arg_attrs = None
+        self.fn.res_attrs = None
+        return outs
+
+
+_RULES = {
+    tensor.ExtractSliceOp: "_extract_slice",
+    tensor.InsertSliceOp: "_insert_slice",
+    tensor.CollapseShapeOp: "_reshape",
+    tensor.ExpandShapeOp: "_reshape",
+}
+
+
+def _static_only(op: Operation) -> None:
+    if op.offsets or op.sizes or op.strides:
+        raise PassFailedException(f"ts-bufferize: '{op.name}' with dynamic offsets/sizes")
+
+
+@dataclass(frozen=True)
+class TsBufferizePass(ModulePass):
+    """Tensors -> memrefs; function results become out-parameters."""
+
+    name = "ts-bufferize"
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        globals_ = _Globals(op)
+        for fn in [f for f in op.walk() if isinstance(f, func.FuncOp)]:
+            if fn.body.blocks and _is_builtin_only(fn) and _uses_tensors(fn):
+                if len(fn.body.blocks) != 1:
+                    raise PassFailedException("ts-bufferize: multi-block functions are not supported")
+                _FuncBufferizer(fn, globals_).run()
+
+
+def _uses_tensors(fn: func.FuncOp) -> bool:
+    return any(isinstance(t, TensorType) for t in (*fn.function_type.inputs, *fn.function_type.outputs)) \
+        or any(_is_tensor(v) for op in fn.walk() for v in op.results)

@@ -1,0 +1,115 @@
+"""The loop stage of `ts-lower-to-loops`: memref linalg ops -> `scf.for` nests over `memref.load/store`.
+
+Each linalg op is lowered by xDSL's `convert-linalg-to-loops` pattern (it handles generic and
+the named ops we produce: matmul, conv_2d_nchw_fchw, pooling_nchw_max, fill, through their
+indexing maps). What it cannot do is our contraction epilogues (see ts-fuse-elementwise): a
+`linalg.generic {ts.epilogue}` writing in place into the buffer its contraction just wrote.
+Here its loop body moves into the contraction's nest, after the reduction loops, inside the
+innermost parallel loop, so `relu(x @ w + b)` is one loop nest. This is legal because the
+epilogue reads and writes only the output point the enclosing loops just finished (identity
+maps over the contraction's parallel dims) and its other operands are read-only here.
+"""
+from __future__ import annotations
+
+from xdsl.dialects import memref, scf
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.dialects.linalg import ops as linalg
+from xdsl.ir import Block, Operation
+from xdsl.ir.affine import AffineMap
+from xdsl.pattern_rewriter import PatternRewriter
+from xdsl.traits import is_side_effect_free
+from xdsl.transforms.convert_linalg_to_loops import LowerLinalgStructuredOpPattern
+
+from tsjit.passes.fuse_elementwise import EPILOGUE
+
+_MOVABLE = (memref.GetGlobalOp, memref.AllocOp)
+
+
+def lower_linalg_to_loops(module: ModuleOp) -> None:
+    """Lower every linalg op on memrefs in `module` to loops, fusing marked epilogues."""
+    ops = [op for op in module.walk() if isinstance(op, linalg.LinalgStructuredOperation)]
+    fused_into: dict[Operation, Operation] = {}
+    for op in ops:
+        if EPILOGUE in op.attributes and (c := _contraction_of(op)) is not None:
+            fused_into[op] = c
+    loops: dict[Operation, scf.ForOp] = {}
+    for op in ops:
+        loops[op] = _lower(op)
+        if op in fused_into:
+            _merge(loops[fused_into[op]], loops[op], _parallel_depth(fused_into[op]))
+
+
+def _lower(op: Operation) -> scf.ForOp | None:
+    anchor = op.next_op
+    LowerLinalgStructuredOpPattern().match_and_rewrite(op, PatternRewriter(op))
+    loop = anchor.prev_op if anchor is not None else None
+    return loop if isinstance(loop, scf.ForOp) else None
+
+
+def _parallel_depth(op: Operation) -> int:
+    """How many leading loops of `op` are parallel."""
+    iters = [it.data for it in op.get_iterator_types()]
+    return next((k for k, it in enumerate(iters) if it != linalg.IteratorType.PARALLEL), len(iters))
+
+
+def _contraction_of(epilogue: Operation) -> Operation | None:
+    """The op `epilogue` can be fused behind, after moving harmless ops out of the way."""
+    out = epilogue.outputs[0]
+    prev = epilogue.prev_op
+    between: list[Operation] = []
+    while prev is not None and not isinstance(prev, linalg.LinalgStructuredOperation):
+        if not (is_side_effect_free(prev) or isinstance(prev, _MOVABLE)):
+            return None
+        between.append(prev)
+        prev = prev.prev_op
+    if prev is None or len(prev.outputs) != 1 or prev.outputs[0] is not out:
+        return None
+    maps = [m.data for m in prev.get_indexing_maps().data]
+    rank = len(out.type.get_shape())
+    if _parallel_depth(prev) != rank or not _is_leading_identity(maps[-1], rank):
+        return None
+    for op in reversed(between):  # keep their order, before the contraction
+        op.detach()
+        prev.parent_block().insert_op_before(op, prev)
+    return prev
+
+
+def _is_leading_identity(amap: AffineMap, rank: int) -> bool:
+    return amap == AffineMap(amap.num_dims, 0, tuple(AffineMap.identity(amap.num_dims).results[:rank]))
+
+
+def _innermost(loop: scf.ForOp, depth: int) -> tuple[Block, list]:
+    ivs = []
+    block = loop.body.block
+    ivs.append(block.args[0])
+    for _ in range(depth - 1):
+        inner = block.first_op
+        assert isinstance(inner, scf.ForOp)
+        block = inner.body.block
+        ivs.append(block.args[0])
+    return block, ivs
+
+
+def _merge(outer: scf.ForOp | None, epilogue: scf.ForOp | None, depth: int) -> None:
+    """Move `epilogue`'s innermost body to the end of `outer`'s depth-th loop body."""
+    if outer is None or epilogue is None or depth == 0:
+        return
+    dest, dest_ivs = _innermost(outer, depth)
+    src, src_ivs = _innermost(epilogue, depth)
+    for a, b in zip(src_ivs, dest_ivs):
+        a.replace_all_uses_with(b)
+    terminator = dest.last_op
+    for op in list(src.ops)[:-1]:
+        op.detach()
+        dest.insert_op_before(op, terminator)
+    # bound constants of the epilogue nest sit between the two nests: hoist them above it
+    between = []
+    prev = epilogue.prev_op
+    while prev is not None and prev is not outer:
+        between.append(prev)
+        prev = prev.prev_op
+    for op in reversed(between):
+        op.detach()
+        outer.parent_block().insert_op_before(op, outer)
+    epilogue.detach()
+    epilogue.erase()
