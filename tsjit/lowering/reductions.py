@@ -1,0 +1,164 @@
+"""Reductions and softmax → `linalg.generic`s with reduction iterators.
+
+A reduction over `dims` is one generic: parallel loops over the kept dims, reduction loops over
+the others, into a `linalg.fill`ed init (0 for sums, -inf/+inf for max/min). With `keepdim`,
+the output map reads the reduced dims at index 0 (so no reshape follows). softmax is the stable
+kernel, four generics: max over dim, exp(x - max), sum over dim, divide (log_softmax: x - max -
+log(sum)). mean, var and std divide a sum by the count in their final elementwise generic.
+"""
+from __future__ import annotations
+
+import math as pymath
+from collections.abc import Callable, Sequence
+
+from xdsl.builder import Builder
+from xdsl.dialects import math
+from xdsl.dialects.builtin import TensorType, i1
+from xdsl.ir import Attribute, Operation, SSAValue
+
+from tsjit.dialects.ts.types import is_float_dtype
+from tsjit.lowering.elementwise import Kit, check_dtype
+from tsjit.lowering.generic_builder import convert, elementwise, filled, generic, identity_map, projection_map
+from tsjit.lowering.table import Lower, NotLowerable, lowers
+
+Combine = Callable[[Kit, SSAValue, SSAValue], SSAValue]
+
+
+def _dims(dim, rank: int) -> list[int]:
+    """The reduced dims, wrapped; None or [] means all (as sum/amax do)."""
+    if dim is None or dim == []:
+        return list(range(rank))
+    dims = [dim] if isinstance(dim, int) else list(dim)
+    for d in dims:
+        if not -max(rank, 1) <= d < max(rank, 1):
+            raise NotLowerable(f"dim {d} out of range for rank {rank}")
+    return sorted({d % rank for d in dims}) if rank else []
+
+
+def reduce(b: Builder, x: SSAValue, dims: Sequence[int], keepdim: bool, dtype: Attribute,
+           init: float | int | bool, combine: Combine) -> SSAValue:
+    """combine(kit, element converted to dtype, accumulator) folded over `dims` of x."""
+    shape = x.type.get_shape()
+    kept = [None if d in dims else d for d in range(len(shape))] if keepdim else \
+        [d for d in range(len(shape)) if d not in dims]
+    out_shape = [1 if d is None else shape[d] for d in kept] if keepdim else [shape[d] for d in kept]
+    out_type = TensorType(dtype, out_shape)
+
+    def body(bb: Builder, args: Sequence[SSAValue]) -> list[SSAValue]:
+        kit = Kit(bb, dtype)
+        return [combine(kit, convert(bb, args[0], dtype), args[1])]
+
+    iterators = ["reduction" if d in dims else "parallel" for d in range(len(shape))]
+    return generic(b, [x], [identity_map(len(shape))], filled(b, out_type, init),
+                   projection_map(len(shape), kept), iterators, body)
+
+
+def lowest(dtype: Attribute) -> float | int | bool:
+    if is_float_dtype(dtype):
+        return -pymath.inf
+    return False if dtype == i1 else -(1 << (dtype.width.data - 1))
+
+
+def highest(dtype: Attribute) -> float | int | bool:
+    if is_float_dtype(dtype):
+        return pymath.inf
+    return True if dtype == i1 else (1 << (dtype.width.data - 1)) - 1
+
+
+def _add(k: Kit, x, acc): return k.add(x, acc)
+def _max(k: Kit, x, acc): return k.max(x, acc)
+def _min(k: Kit, x, acc): return k.min(x, acc)
+
+
+def _count(x: SSAValue, dims: Sequence[int]) -> int:
+    shape = x.type.get_shape()
+    return pymath.prod(shape[d] for d in dims)
+
+
+def _input(op: Operation, lower: Lower) -> SSAValue:
+    x = lower.tensor(0)
+    check_dtype(x.type.element_type)
+    check_dtype(lower.result_type().element_type)
+    return x
+
+
+@lowers("ts.sum", "ts.mean")
+def lower_sum(op: Operation, lower: Lower) -> Sequence[SSAValue]:
+    x, out = _input(op, lower), lower.result_type()
+    dims = _dims(lower.constant(1), len(x.type.get_shape()))
+    dtype = out.element_type
+    if op.name == "ts.mean" and not is_float_dtype(dtype):
+        raise NotLowerable(f"mean of {dtype}")
+    total = reduce(lower.builder, x, dims, lower.constant(2), dtype, 0, _add)
+    if op.name == "ts.sum":
+        return [total]
+    n = _count(x, dims)
+    return [elementwise(lower.builder, [total], out, lambda b, a: Kit(b, dtype).div(a[0], Kit(b, dtype).c(n)))]
+
+
+_EXTREMA = {"ts.amax": (_max, lowest), "ts.amin": (_min, highest), "ts.max": (_max, lowest),
+            "ts.min": (_min, highest)}
+
+
+@lowers(*_EXTREMA)
+def lower_extremum(op: Operation, lower: Lower) -> Sequence[SSAValue]:
+    x, out = _input(op, lower), lower.result_type()
+    combine, init = _EXTREMA[op.name]
+    full = op.name in ("ts.max", "ts.min")
+    dims = _dims(None if full else lower.constant(1), len(x.type.get_shape()))
+    if any(x.type.get_shape()[d] == 0 for d in dims):
+        raise NotLowerable("max/min of an empty dimension is an error")
+    keepdim = False if full else lower.constant(2)
+    return [reduce(lower.builder, x, dims, keepdim, out.element_type, init(out.element_type), combine)]
+
+
+@lowers("ts.var", "ts.std")
+def lower_var(op: Operation, lower: Lower) -> Sequence[SSAValue]:
+    """sum((x - mean)^2) / (n - correction), two passes as the stable kernel."""
+    x, out = _input(op, lower), lower.result_type()
+    dtype = out.element_type
+    if not is_float_dtype(dtype):
+        raise NotLowerable(f"var of {dtype}")
+    dims = _dims(lower.constant(1), len(x.type.get_shape()))
+    correction = lower.constant(2)
+    correction = 1 if correction is None else correction
+    n = _count(x, dims)
+    b = lower.builder
+    total = reduce(b, x, dims, True, dtype, 0, _add)
+    mean = elementwise(b, [total], total.type, lambda bb, a: Kit(bb, dtype).div(a[0], Kit(bb, dtype).c(n)))
+    squares = elementwise(b, [x, mean], TensorType(dtype, x.type.get_shape()), lambda bb, a: _square_diff(
+        Kit(bb, dtype), convert(bb, a[0], dtype), a[1]))
+    ss = reduce(b, squares, dims, lower.constant(3), dtype, 0, _add)
+
+    def finish(bb: Builder, a: Sequence[SSAValue]) -> SSAValue:
+        k = Kit(bb, dtype)
+        v = k.div(a[0], k.c(max(n - correction, 0)))
+        return k.math(math.SqrtOp, v) if op.name == "ts.std" else v
+    return [elementwise(b, [ss], out, finish)]
+
+
+def _square_diff(k: Kit, x, m):
+    d = k.sub(x, m)
+    return k.mul(d, d)
+
+
+@lowers("ts.softmax", "ts.log_softmax")
+def lower_softmax(op: Operation, lower: Lower) -> Sequence[SSAValue]:
+    x, out = _input(op, lower), lower.result_type()
+    dtype = out.element_type
+    if not is_float_dtype(dtype):
+        raise NotLowerable(f"softmax of {dtype}")
+    rank = len(x.type.get_shape())
+    if rank == 0:
+        raise NotLowerable("softmax of a 0-d tensor")
+    dims = _dims(lower.constant(1), rank)
+    b = lower.builder
+    full = TensorType(dtype, x.type.get_shape())
+    m = reduce(b, x, dims, True, dtype, lowest(dtype), _max)
+    shifted = elementwise(b, [x, m], full, lambda bb, a: Kit(bb, dtype).sub(convert(bb, a[0], dtype), a[1]))
+    e = elementwise(b, [shifted], full, lambda bb, a: Kit(bb, dtype).math(math.ExpOp, a[0]))
+    s = reduce(b, e, dims, True, dtype, 0, _add)
+    if op.name == "ts.softmax":
+        return [elementwise(b, [e, s], out, lambda bb, a: Kit(bb, dtype).div(a[0], a[1]))]
+    return [elementwise(b, [shifted, s], out,
+                        lambda bb, a: Kit(bb, dtype).sub(a[0], Kit(bb, dtype).math(math.LogOp, a[1])))]
