@@ -19,6 +19,7 @@ from tsjit.jit.script import CompilationUnit, ScriptClass, script
 from tsjit.jit.script_function import ScriptFunction, ScriptMethod
 from tsjit.jit.script_module import ScriptModule
 from tsjit.jit.serialization import load, save
+from tsjit.jit.specialize import specialize
 from tsjit.jit.trace import TracerWarning, TracingCheckError, script_if_tracing, trace, trace_module
 from tsjit.runtime import Error, Future
 
@@ -28,5 +29,5 @@ __all__ = [
     "annotate", "export", "ignore", "interface", "is_scripting", "is_tracing", "isinstance", "script",
     "strict_fusion", "unused", "TracerWarning", "TracingCheckError", "script_if_tracing", "trace", "trace_module",
     "fork", "wait", "freeze", "optimize_for_inference", "run_frozen_optimizations",
-    "load", "save",
+    "load", "save", "specialize",
 ]

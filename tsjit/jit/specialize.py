@@ -1,0 +1,63 @@
+"""`tsjit.jit.specialize(fn_or_module, example_inputs)`: the IR of a function specialized to inputs.
+
+The shapes and dtypes of the example tensors become the argument types of the function
+(a ScriptFunction, or the `forward` of a ScriptModule: freeze it first so that weights are
+constants and calls are inlined), and `ts-specialize` gives every tensor in it a static
+type. The result is a new IR module (the input object is not changed): the starting point
+of the lowering passes (`ts-to-linalg`, ...). Tensors whose shape stays partly unknown are
+reported with a `UserWarning`; a shape the program needs but cannot know raises
+`SpecializeError` naming the op and its source location.
+"""
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.dialects.func import FuncOp
+
+from tsjit.dialects.ts.types import DTYPES, TensorType
+
+
+def _tensor_type(x: Any) -> TensorType:
+    """The static type of an example input: a tsjit.Tensor or a numpy array."""
+    array = x._data if hasattr(x, "_data") else np.asarray(x)
+    return TensorType(array.shape, DTYPES[array.dtype.name])
+
+
+def _module_and_function(fn_or_module: Any) -> tuple[ModuleOp, str]:
+    """A fresh IR module holding the function, and the function's symbol."""
+    from tsjit.jit.module_ir import to_ir
+    from tsjit.jit.script_function import ScriptFunction
+    from tsjit.jit.script_module import ScriptModule
+    from tsjit.passes.registry import apply_pass
+
+    if isinstance(fn_or_module, ScriptModule):
+        module = to_ir(fn_or_module)
+        from tsjit.jit.module_ir import root_object
+
+        root = root_object(module).results[0].type.class_name.data
+        return module, f"{root}.forward"
+    if isinstance(fn_or_module, ScriptFunction):
+        module = fn_or_module._cu.module.clone()
+        name = fn_or_module._compiled.func_op.sym_name.data
+        apply_pass("ts-inline", module, functions=(name,))
+        return module, name
+    raise TypeError(f"specialize expects a ScriptFunction or a ScriptModule, got {type(fn_or_module).__name__}")
+
+
+def specialize(fn_or_module: Any, example_inputs: Sequence[Any]) -> ModuleOp:
+    """The IR module whose function (or `forward`) has static types for these example inputs."""
+    from tsjit.dialects import context
+    from tsjit.passes.specialize import specialize_function
+
+    module, name = _module_and_function(fn_or_module)
+    func = next(op for op in module.walk() if isinstance(op, FuncOp) and op.sym_name.data == name)
+    types = [_tensor_type(x) for x in example_inputs]
+    notes = specialize_function(context(), module, func, types)
+    if notes:
+        warnings.warn("tsjit.jit.specialize: some shapes stay unknown:\n  " + "\n  ".join(notes), stacklevel=2)
+    module.verify()
+    return module
