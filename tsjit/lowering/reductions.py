@@ -124,17 +124,24 @@ def lower_var(op: Operation, lower: Lower) -> Sequence[SSAValue]:
     correction = 1 if correction is None else correction
     n = _count(x, dims)
     b = lower.builder
-    total = reduce(b, x, dims, True, dtype, 0, _add)
-    mean = elementwise(b, [total], total.type, lambda bb, a: Kit(bb, dtype).div(a[0], Kit(bb, dtype).c(n)))
-    squares = elementwise(b, [x, mean], TensorType(dtype, x.type.get_shape()), lambda bb, a: _square_diff(
-        Kit(bb, dtype), convert(bb, a[0], dtype), a[1]))
-    ss = reduce(b, squares, dims, lower.constant(3), dtype, 0, _add)
+    ss = moments(b, x, dims, dtype, keepdim=lower.constant(3))[1]
 
     def finish(bb: Builder, a: Sequence[SSAValue]) -> SSAValue:
         k = Kit(bb, dtype)
         v = k.div(a[0], k.c(max(n - correction, 0)))
         return k.math(math.SqrtOp, v) if op.name == "ts.std" else v
     return [elementwise(b, [ss], out, finish)]
+
+
+def moments(b: Builder, x: SSAValue, dims: Sequence[int], dtype: Attribute,
+            keepdim: bool = True) -> tuple[SSAValue, SSAValue]:
+    """(mean with keepdim, sum of squared deviations from it) over dims, in dtype."""
+    n = _count(x, dims)
+    total = reduce(b, x, dims, True, dtype, 0, _add)
+    mean = elementwise(b, [total], total.type, lambda bb, a: Kit(bb, dtype).div(a[0], Kit(bb, dtype).c(n)))
+    squares = elementwise(b, [x, mean], TensorType(dtype, x.type.get_shape()), lambda bb, a: _square_diff(
+        Kit(bb, dtype), convert(bb, a[0], dtype), a[1]))
+    return mean, reduce(b, squares, dims, keepdim, dtype, 0, _add)
 
 
 def _square_diff(k: Kit, x, m):
