@@ -1,4 +1,7 @@
-"""The op implementations, one module per family; importing them fills `table.IMPLS`."""
+"""The op implementations, one module per family; importing them fills `table.IMPLS`.
+
+The upstream_* families (the lowering levels: arith, math, linalg, tensor, memref, scf,
+affine, builtin casts) come last: upstream_arith replaces arith's scalar-only entries."""
 from tsjit.backends.numpy.ops import (  # noqa: F401
     arith,
     constants,
@@ -8,4 +11,12 @@ from tsjit.backends.numpy.ops import (  # noqa: F401
     objects,
     scalars,
     tensors,
+    upstream_affine,
+    upstream_arith,
+    upstream_builtin,
+    upstream_linalg,
+    upstream_math,
+    upstream_memref,
+    upstream_scf,
+    upstream_tensor,
 )
