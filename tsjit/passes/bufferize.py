@@ -18,15 +18,20 @@ xDSL 0.74 has no bufferization, so this is a small one for our straight-line lin
   appended to the arguments, and the function returns nothing. A returned value's alloc is
   replaced by its out-parameter when possible, else it is copied into it.
 - Temporaries get a `memref.dealloc` before the return.
-Functions that still contain `ts` types (partly lowered) are left alone.
+Functions that still use `ts` values (partly lowered) are left alone.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from xdsl.context import Context
 from xdsl.dialects import arith, func, memref, tensor
 from xdsl.dialects.builtin import (
+    ArrayAttr,
+    DenseArrayBase,
+    IntegerAttr,
+    i64,
     DenseIntOrFPElementsAttr,
     FunctionType,
     MemRefType,
@@ -40,6 +45,7 @@ from xdsl.dialects.linalg import ops as linalg
 from xdsl.ir import Attribute, Block, Operation, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
+from xdsl.transforms.dead_code_elimination import region_dce
 from xdsl.utils.exceptions import PassFailedException
 
 
@@ -52,11 +58,11 @@ def _is_tensor(v: SSAValue) -> bool:
 
 
 def _is_builtin_only(fn: func.FuncOp) -> bool:
-    """No `ts` type anywhere in `fn` (signature, values)."""
+    """No `ts` value used or made in `fn` (an unused `self` argument may stay)."""
     def ok(t: Attribute) -> bool:
         return not type(t).__module__.startswith("tsjit.")
-    types = [*fn.function_type.inputs, *fn.function_type.outputs]
-    for op in fn.walk():
+    types = list(fn.function_type.outputs)
+    for op in fn.body.walk():
         types += [v.type for v in (*op.operands, *op.results)]
     return all(ok(t) for t in types)
 
@@ -204,6 +210,49 @@ class _FuncBufferizer:
                                        properties=props))
         self._bind(op.result, view.results[0])
 
+    def _view(self, cls, src: SSAValue, runs: list[list[int]], shape: tuple[int, ...]) -> SSAValue:
+        props: dict[str, Attribute] = {"reassociation": ArrayAttr(
+            [ArrayAttr([IntegerAttr(k, i64) for k in run]) for run in runs])}
+        if cls is memref.ExpandShapeOp:
+            props["static_output_shape"] = DenseArrayBase.from_list(i64, list(shape))
+        t = MemRefType(src.type.element_type, shape)
+        return self._insert(cls.create(operands=[src], result_types=[t], properties=props)).results[0]
+
+    def _reshape_any(self, op: tensor.ReshapeOp) -> None:
+        """Row-major reshape (static): collapse to 1-D, expand to the result's shape (views)."""
+        src = self._read(op.source)
+        shape = tuple(op.result.type.get_shape())
+        src_shape = tuple(src.type.get_shape())
+        view = src
+        if src_shape != shape:
+            if len(src_shape) != 1:
+                view = self._view(memref.CollapseShapeOp, view,
+                                  [list(range(len(src_shape)))] if src_shape else [],
+                                  (math.prod(src_shape),) if shape else ())
+            if len(shape) != 1 and shape != tuple(view.type.get_shape()):
+                view = self._view(memref.ExpandShapeOp, view,
+                                  [list(range(len(shape)))] if view.type.get_shape() else [], shape)
+        self._bind(op.result, view)
+
+    def _pad(self, op: tensor.PadOp) -> None:
+        """A fresh buffer filled with the padding value, the source copied into its interior."""
+        if op.low or op.high:
+            raise PassFailedException("ts-bufferize: 'tensor.pad' with dynamic padding")
+        body = op.region.block
+        pad_value = body.last_op.operands[0]
+        mapping: dict[SSAValue, SSAValue] = {}
+        for inner in list(body.ops)[:-1]:  # the padding value may be computed in the region
+            self._insert(inner.clone(mapping))
+        pad_value = mapping.get(pad_value, pad_value)
+        new = self._alloc(op.result.type)
+        self._insert(linalg.FillOp((pad_value,), (new,), ()))
+        src = self._read(op.source)
+        view = self._insert(memref.SubviewOp.from_static_parameters(
+            new, new.type, op.static_low.get_values(), src.type.get_shape(),
+            [1] * len(src.type.get_shape())))
+        self._insert(memref.CopyOp(src, view.result))
+        self._bind(op.result, new)
+
     def _return(self, op: func.ReturnOp, out_params: list[SSAValue]) -> None:
         replaced: set[SSAValue] = set()
         for value, param in zip(op.arguments, out_params):
@@ -285,6 +334,8 @@ _RULES = {
     tensor.InsertSliceOp: "_insert_slice",
     tensor.CollapseShapeOp: "_reshape",
     tensor.ExpandShapeOp: "_reshape",
+    tensor.ReshapeOp: "_reshape_any",
+    tensor.PadOp: "_pad",
 }
 
 
@@ -302,6 +353,8 @@ class TsBufferizePass(ModulePass):
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         globals_ = _Globals(op)
         for fn in [f for f in op.walk() if isinstance(f, func.FuncOp)]:
+            if fn.body.blocks:
+                region_dce(fn.body)  # dead scalar ts constants left by ts-to-linalg
             if fn.body.blocks and _is_builtin_only(fn) and _uses_tensors(fn):
                 if len(fn.body.blocks) != 1:
                     raise PassFailedException("ts-bufferize: multi-block functions are not supported")

@@ -1,8 +1,8 @@
 """The loop stage of `ts-lower-to-loops`: memref linalg ops -> `scf.for` nests over `memref.load/store`.
 
 Each linalg op is lowered by xDSL's `convert-linalg-to-loops` pattern (it handles generic and
-the named ops we produce: matmul, conv_2d_nchw_fchw, pooling_nchw_max, fill, through their
-indexing maps). What it cannot do is our contraction epilogues (see ts-fuse-elementwise): a
+the named ops we produce: matmul, conv_2d_nchw_fchw, fill, transpose, through their
+indexing maps; `pooling_nchw_max` is generalized first, its xDSL body being wrong). What it cannot do is our contraction epilogues (see ts-fuse-elementwise): a
 `linalg.generic {ts.epilogue}` writing in place into the buffer its contraction just wrote.
 Here its loop body moves into the contraction's nest, after the reduction loops, inside the
 innermost parallel loop, so `relu(x @ w + b)` is one loop nest. This is legal because the
@@ -11,12 +11,13 @@ maps over the contraction's parallel dims) and its other operands are read-only 
 """
 from __future__ import annotations
 
-from xdsl.dialects import memref, scf
+from xdsl.dialects import arith, memref, scf
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.dialects.linalg import ops as linalg
-from xdsl.ir import Block, Operation
+from xdsl.ir import Block, Operation, Region
 from xdsl.ir.affine import AffineMap
 from xdsl.pattern_rewriter import PatternRewriter
+from xdsl.rewriter import Rewriter
 from xdsl.traits import is_side_effect_free
 from xdsl.transforms.convert_linalg_to_loops import LowerLinalgStructuredOpPattern
 
@@ -27,6 +28,8 @@ _MOVABLE = (memref.GetGlobalOp, memref.AllocOp)
 
 def lower_linalg_to_loops(module: ModuleOp) -> None:
     """Lower every linalg op on memrefs in `module` to loops, fusing marked epilogues."""
+    for op in [op for op in module.walk() if isinstance(op, linalg.PoolingNchwMaxOp)]:
+        _generalize_max_pooling(op)
     ops = [op for op in module.walk() if isinstance(op, linalg.LinalgStructuredOperation)]
     fused_into: dict[Operation, Operation] = {}
     for op in ops:
@@ -37,6 +40,22 @@ def lower_linalg_to_loops(module: ModuleOp) -> None:
         loops[op] = _lower(op)
         if op in fused_into:
             _merge(loops[fused_into[op]], loops[op], _parallel_depth(fused_into[op]))
+
+
+def _generalize_max_pooling(op: linalg.PoolingNchwMaxOp) -> None:
+    """`linalg.pooling_nchw_max` as a generic computing `out = max(out, in)`.
+
+    xDSL 0.74 gives the named op the body `maximumf(in, window)` (upstream MLIR: `max(out, in)`),
+    so lowering its own body reads the shape-only window buffer: wrong results.
+    """
+    block = Block(arg_types=[a.type for a in op.body.block.args])
+    block.add_ops([mx := arith.MaximumfOp(block.args[2], block.args[0]), linalg.YieldOp(mx)])
+    generic = linalg.GenericOp(
+        op.inputs, op.outputs, Region(block), op.get_indexing_maps(),
+        op.get_iterator_types(), [r.type for r in op.results],
+    )
+    generic.attributes.update(op.attributes)
+    Rewriter.replace_op(op, generic)
 
 
 def _lower(op: Operation) -> scf.ForOp | None:
