@@ -12,7 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from xdsl.builder import Builder
-from xdsl.dialects import arith, linalg, tensor
+from xdsl.dialects import arith, tensor
+from xdsl.dialects.linalg.attrs import IteratorType, IteratorTypeAttr
+from xdsl.dialects.linalg.ops import FillOp, GenericOp, YieldOp
 from xdsl.dialects.builtin import (
     AffineMapAttr,
     FloatAttr,
@@ -55,10 +57,10 @@ def generic(b: Builder, inputs: Sequence[SSAValue], input_maps: Sequence[AffineM
     arg_types = [_element(v.type) for v in inputs] + [_element(init.type)]
     block = Block(arg_types=arg_types)
     yielded = body(Builder(InsertPoint.at_end(block)), block.args)
-    block.add_op(linalg.YieldOp(*yielded))
-    op = linalg.GenericOp(
+    block.add_op(YieldOp(*yielded))
+    op = GenericOp(
         list(inputs), [init], Region(block), [*input_maps, init_map],
-        [linalg.IteratorTypeAttr(linalg.IteratorType(it)) for it in iterators], [init.type])
+        [IteratorTypeAttr(IteratorType(it)) for it in iterators], [init.type])
     return b.insert(op).results[0]
 
 
@@ -69,7 +71,7 @@ def empty(b: Builder, t: TensorType) -> SSAValue:
 def filled(b: Builder, t: TensorType, value: float | int | bool) -> SSAValue:
     """A tensor of type t holding `value` everywhere (the init of a reduction)."""
     c = constant(b, value, t.element_type)
-    return b.insert(linalg.FillOp([c], [empty(b, t)], [t])).results[0]
+    return b.insert(FillOp([c], [empty(b, t)], [t])).results[0]
 
 
 def elementwise(b: Builder, inputs: Sequence[SSAValue], out_type: TensorType,
