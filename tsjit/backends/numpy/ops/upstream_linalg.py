@@ -52,7 +52,7 @@ def _named(compute: Callable[..., np.ndarray]) -> Callable:
     """prepare for a named op: `compute(op)` gives fn(*ins, out) -> the new value of `out`."""
     def prepare(op, planner):
         fn = compute(op)
-        n_in = len(op.inputs)
+        n_in = len(op.operands) - 1  # one output
 
         if op.results:
             def on_tensor(*operands):
@@ -116,7 +116,7 @@ def _reduce(op, planner):
     """ufunc.reduce for a recognised combiner, else the region in order over the reduced dims."""
     dims = tuple(static_ints(op.dimensions))
     block = op.region.block
-    n_in = len(block.args) - len(op.init)
+    n_in = 1  # xDSL 0.74: one input, one init
     found = reducers(block, n_in)
     has_result = bool(op.results)
     body = planner.block(block)
