@@ -75,10 +75,10 @@ def reshape_value(lower: Lower, v: SSAValue, shape: Shape) -> SSAValue:
     src = tuple(v.type.get_shape())
     if src == shape:
         return v
-    if not src or not shape:  # rank 0 <-> all-unit dims: the empty reassociation
-        if math.prod(src) != 1 or math.prod(shape) != 1:
-            raise NotLowerable(f"cannot reshape {src} to {shape}")
-        return expand(lower, v, [], shape) if not src else collapse(lower, v, [])
+    if math.prod(src) != math.prod(shape):
+        raise NotLowerable(f"cannot reshape {src} to {shape}")
+    if not src or not shape:  # xDSL 0.74 rejects the empty reassociation MLIR allows for rank 0
+        return _reshape_with_shape_tensor(lower, v, shape)
     groups = regroup(src, shape)
     if groups is None or any(len(s) > 1 and len(d) > 1 for s, d in groups):
         return _reshape_with_shape_tensor(lower, v, shape)
