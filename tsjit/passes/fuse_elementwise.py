@@ -200,7 +200,10 @@ class FuseEpilogue(RewritePattern):
             )
             fused.attributes.update(op.attributes)
             fused.attributes[EPILOGUE] = UnitAttr()
+            init = op.outputs[0]
             rewriter.replace(op, fused)
+            if isinstance(init.owner, tensor.EmptyOp) and not init.uses:
+                rewriter.erase(init.owner)
             return
 
 
