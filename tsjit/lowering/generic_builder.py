@@ -58,6 +58,8 @@ def generic(b: Builder, inputs: Sequence[SSAValue], input_maps: Sequence[AffineM
     block = Block(arg_types=arg_types)
     yielded = body(Builder(InsertPoint.at_end(block)), block.args)
     block.add_op(YieldOp(*yielded))
+    for unused in [o for o in block.ops if isinstance(o, arith.ConstantOp) and not o.result.uses]:
+        block.erase_op(unused)  # scalar operands a body did not need (x ** 3 multiplies)
     op = GenericOp(
         list(inputs), [init], Region(block), [*input_maps, init_map],
         [IteratorTypeAttr(IteratorType(it)) for it in iterators], [init.type])
