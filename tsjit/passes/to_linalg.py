@@ -58,13 +58,13 @@ def lower_function(f: func.FuncOp) -> list[tuple[str, str, str]]:
             continue
         lowering = table.get(op.name)
         if lowering is None:
-            if any(isinstance(r.type, TensorType) for r in op.results) or op.regions:
+            if op.name.startswith("ts.") and (any(isinstance(r.type, TensorType) for r in op.results) or op.regions):
                 remaining.append((op.name, _loc(op), "no lowering"))
             continue
         try:
             new_values = list(lowering(op, Lower(op, mapping)))
         except NotLowerable as e:
-            if any(isinstance(r.type, TensorType) for r in op.results) or op.regions:
+            if op.name.startswith("ts.") and (any(isinstance(r.type, TensorType) for r in op.results) or op.regions):
                 remaining.append((op.name, _loc(op), str(e)))  # scalar constants staying is no news
             continue
         for old, new in zip(op.results, new_values, strict=True):
