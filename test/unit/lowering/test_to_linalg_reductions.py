@@ -9,7 +9,6 @@ from to_linalg_check import function, inputs, lower_and_compare
 from tsjit.dialects import context
 from tsjit.passes import to_linalg
 from tsjit.passes.registry import apply_pass
-from tsjit.runtime import Error
 
 F234, NONE, T, F = "[2,3,4], f32", ("none", "!ts.none"), ("true", "!ts.bool"), ("false", "!ts.bool")
 
@@ -47,11 +46,9 @@ CASES = {
 
 #: Reductions over every loop: the numpy backend's linalg.generic cannot yet store a fully reduced value
 #: (upstream_structured.write: "setting an array element with a sequence"); the IR verifies upstream.
-FULL = pytest.mark.xfail(raises=Error, strict=True, reason="numpy backend: generic whose loops are all reductions")
-BACKEND_GAP = {"sum_all", "sum_bool", "max_full", "min_full_int", "std_all"}
 
 
-@pytest.mark.parametrize("case", [pytest.param(c, marks=FULL) if c in BACKEND_GAP else c for c in sorted(CASES)])
+@pytest.mark.parametrize("case", sorted(CASES))
 def test_lowered_reduction_gives_the_ts_result(case):
     op, operands, result, args = CASES[case]
     module = lower_and_compare(function(op, operands, result, args), inputs(args))
@@ -117,7 +114,7 @@ LN = """func.func @f(%x: !ts.tensor<[2,3,4], f32>) -> !ts.tensor<[2,3,4], f32> {
 
 @pytest.mark.parametrize("shape,weight,bias", [
     ("[4]", None, "[4]"), ("[3, 4]", "[3,4]", None), ("[4]", None, None),
-    pytest.param("[2, 3, 4]", None, None, marks=FULL)])
+    ("[2, 3, 4]", None, None)])
 def test_layer_norm(shape, weight, bias):
     text = (LN.replace("SHAPE", shape).replace("WEIGHT", "%w" if weight else "%n").replace("BIAS", "%b" if bias else "%n")
             .replace("WTYPE", f"!ts.tensor<{weight}, f32>" if weight else "!ts.none")

@@ -105,8 +105,8 @@ def read(value: Any, amap: AffineMap, index: list, full: bool) -> Any:
 
 def write(target: np.ndarray, amap: AffineMap, value: Any, index: list, shape: list[int], full: bool) -> None:
     """Store values computed over the iteration space through the output map."""
-    if not amap.results:
-        target[()] = value
+    if not amap.results:  # a 0-d output: the (fully reduced, keepdims) value has one element
+        target[()] = np.reshape(value, ()) if np.ndim(value) else value
         return
     dims = _dims(amap)
     if full and dims is not None:
@@ -115,7 +115,10 @@ def write(target: np.ndarray, amap: AffineMap, value: Any, index: list, shape: l
         ordered = sorted(dims)
         target[...] = value.transpose([ordered.index(d) for d in dims])
         return
-    target[tuple(eval_expr(e, index, []) for e in amap.results)] = value
+    key = tuple(eval_expr(e, index, []) for e in amap.results)
+    if np.ndim(value) and np.size(value) == np.size(target[key]):  # e.g. a keepdims (1, 1) into one element
+        value = np.reshape(value, np.shape(target[key]))
+    target[key] = value
 
 
 def structured(op, planner, maps: list[AffineMap], reduction: list[bool], block: Block, n_in: int) -> Callable:
