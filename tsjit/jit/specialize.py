@@ -4,7 +4,9 @@ The shapes and dtypes of the example tensors become the argument types of the fu
 (a ScriptFunction, or the `forward` of a ScriptModule: freeze it first so that weights are
 constants and calls are inlined), and `ts-specialize` gives every tensor in it a static
 type. The result is a new IR module (the input object is not changed): the starting point
-of the lowering passes (`ts-to-linalg`, ...). Tensors whose shape stays partly unknown are
+of the lowering passes (`ts-to-linalg`, ...). When the function no longer needs `self`
+(a frozen module: weights are constants) the module holds just that function, whose
+arguments are the tensors; otherwise it is the whole module IR (tsjit/jit/module_ir.py). Tensors whose shape stays partly unknown are
 reported with a `UserWarning`; a shape the program needs but cannot know raises
 `SpecializeError` naming the op and its source location.
 """
@@ -15,7 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from xdsl.dialects.builtin import ModuleOp
+from xdsl.dialects.builtin import FunctionType, ModuleOp
 from xdsl.dialects.func import FuncOp
 
 from tsjit.dialects.ts.types import DTYPES, TensorType
@@ -59,5 +61,19 @@ def specialize(fn_or_module: Any, example_inputs: Sequence[Any]) -> ModuleOp:
     notes = specialize_function(context(), module, func, types)
     if notes:
         warnings.warn("tsjit.jit.specialize: some shapes stay unknown:\n  " + "\n  ".join(notes), stacklevel=2)
+    module = _standalone(module, func)
     module.verify()
     return module
+
+
+def _standalone(module: ModuleOp, func: FuncOp) -> ModuleOp:
+    """A frozen forward no longer uses `self`: return it alone, taking only its tensors."""
+    block = func.body.block
+    if not block.args or isinstance(block.args[0].type, TensorType) or block.args[0].uses:
+        return module
+    if any(op.name in ("ts.call_function", "ts.call_method") for op in func.walk()):
+        return module
+    block.erase_arg(block.args[0])
+    func.function_type = FunctionType.from_lists(list(block.arg_types), list(func.function_type.outputs))
+    func.detach()
+    return ModuleOp([func])
