@@ -34,13 +34,7 @@ CASES = {
 }
 
 
-#: the numpy backend's linalg.generic does not yet reduce into a rank-0 output (the sum here); strict,
-#: so this fails once the backend is fixed
-BACKEND_RANK0 = pytest.mark.xfail(strict=True, reason="numpy backend: reduction into a 0-d output")
-
-
-@pytest.mark.parametrize("name", [pytest.param(n, marks=BACKEND_RANK0) if n == "unsqueeze_scalar" else n
-                                  for n in sorted(CASES)])
+@pytest.mark.parametrize("name", sorted(CASES))
 def test_lowered_matches_ts_level(name):
     fn, shapes, op = CASES[name]
     inputs = [torch.rand(*s) for s in shapes]
