@@ -213,7 +213,7 @@ def _slice(op, lower: Lower):
     x, out = lower.tensor(0), lower.result_type()
     shape = x.type.get_shape()
     dim = _wrap(lower.constant(1), len(shape))
-    start, end, step = lower.constant(2), lower.constant(3), lower.constant(4)
+    start, step = lower.constant(2), lower.constant(4)  # the end is in the result type
     if step <= 0:
         raise NotLowerable("slice step must be positive")
     size = shape[dim]

@@ -1,9 +1,8 @@
 """The op implementations, one module per family; importing them fills `table.IMPLS`.
 
 The upstream_* families (the lowering levels: arith, math, linalg, tensor, memref, scf,
-affine, builtin casts) come last: upstream_arith replaces arith's scalar-only entries."""
+affine, builtin casts) come last."""
 from tsjit.backends.numpy.ops import (  # noqa: F401
-    arith,
     constants,
     containers,
     control,

@@ -5,7 +5,6 @@ of the matching numpy dtype wrap by themselves); `divsi`/`remsi` truncate toward
 `floordivsi`/`ceildivsi` round down/up; the `*ui` ops and unsigned predicates read their
 operands as unsigned. Float scalars are Python floats (f32 rounds when stored into an array);
 float arrays keep their dtype. Division by zero gives inf/nan as in IEEE, not an exception.
-These registrations replace the scalar-only ones of ops/arith.py.
 """
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from tsjit.backends.numpy.ops.upstream_common import np_dtype, static_ints
+from tsjit.backends.numpy.ops.upstream_common import static_ints
 from tsjit.backends.numpy.ops.upstream_structured import INDEX_SLOTS, reducers, structured
 from tsjit.backends.numpy.table import TERMINATORS, register
 from tsjit.kernels.conv import conv2d
