@@ -29,9 +29,9 @@ def _cleanup(ctx: Context, module: ModuleOp) -> None:
         p.apply(ctx, module)
 
 
-def stages(shapes: str | None) -> list[tuple[str, Callable[[Context, ModuleOp], None] | None]]:
+def stages(shapes: tuple[str, ...]) -> list[tuple[str, Callable[[Context, ModuleOp], None] | None]]:
     """(name, runner) pairs; runner None means: the registered tsjit pass of that name."""
-    named = [("ts-specialize", {"shapes": shapes})] if shapes is not None else []
+    named = [("ts-specialize", {"shapes": tuple(shapes)})] if shapes else []
     named += [("ts-to-linalg", {}), ("ts-fuse-elementwise", {}), ("ts-bufferize", {})]
     return [(n, _registered(n, opts)) for n, opts in named] + [
         ("loops", lambda ctx, m: lower_linalg_to_loops(m)),
@@ -54,8 +54,8 @@ class TsLowerToLoopsPass(ModulePass):
 
     name = "ts-lower-to-loops"
 
-    shapes: str | None = None
-    """input shapes for ts-specialize (its own syntax); without it, ts-specialize is skipped"""
+    shapes: tuple[str, ...] = ()
+    """input shapes for ts-specialize (its syntax: 2x3xf32,4xi64); without them ts-specialize is skipped"""
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         for stage, run in stages(self.shapes):
