@@ -1,0 +1,107 @@
+"""tsjit's C backend: loop-level IR rendered to C99 (render.py), built and cached (build.py),
+called through ctypes with numpy arrays passed by pointer, never copied.
+
+    lib = CBackend().compile(lowered_module)     # a module after `ts-lower-to-loops`
+    lib.call("forward", x, out)                  # memref arguments: C-contiguous arrays of the exact shape
+"""
+from __future__ import annotations
+
+import ctypes
+from typing import Any
+
+import numpy as np
+from xdsl.dialects.builtin import MemRefType, ModuleOp
+from xdsl.dialects.func import FuncOp
+
+from tsjit.backends.c.build import CCompileError, build, find_compiler
+from tsjit.backends.c.render import UnsupportedOp, c_type, render
+from tsjit.backends.numpy.ops.upstream_common import np_dtype
+
+__all__ = ["CBackend", "CLibrary", "CCompileError", "UnsupportedOp", "find_compiler", "render"]
+
+_CTYPES = {"float": ctypes.c_float, "double": ctypes.c_double, "bool": ctypes.c_bool,
+           "int64_t": ctypes.c_int64, "int32_t": ctypes.c_int32, "int16_t": ctypes.c_int16, "int8_t": ctypes.c_int8,
+           "uint64_t": ctypes.c_uint64, "uint32_t": ctypes.c_uint32, "uint16_t": ctypes.c_uint16,
+           "uint8_t": ctypes.c_uint8}
+
+
+class CFunction:
+    """One compiled function: checks its arrays (dtype, shape, C order, no overlap) and calls it."""
+
+    def __init__(self, name: str, symbol, func: FuncOp):
+        types = func.function_type.inputs.data
+        self.name, self.symbol, self.types = name, symbol, list(types)
+        self.written = written_arguments(func)
+        symbol.restype = None
+        symbol.argtypes = [ctypes.c_void_p if isinstance(t, MemRefType) else _CTYPES[c_type(t)] for t in types]
+
+    def __call__(self, *args: Any) -> None:
+        if len(args) != len(self.types):
+            raise TypeError(f"{self.name}: expected {len(self.types)} arguments, got {len(args)}")
+        converted, arrays = [], []
+        for i, (arg, t) in enumerate(zip(args, self.types)):
+            if isinstance(t, MemRefType):
+                self._check(i, arg, t)
+                arrays.append(arg)
+                converted.append(arg.ctypes.data)
+            else:
+                converted.append(arg)
+        for i, a in enumerate(arrays):  # the C parameters are restrict pointers
+            if any(np.may_share_memory(a, b) for b in arrays[i + 1:]):
+                raise ValueError(f"{self.name}: memref arguments must not overlap")
+        self.symbol(*converted)
+
+    def _check(self, i: int, arg: Any, t: MemRefType) -> None:
+        shape, dtype = tuple(t.get_shape()), np_dtype(t)
+        if not isinstance(arg, np.ndarray) or arg.dtype != dtype or arg.shape != shape \
+                or not arg.flags.c_contiguous:
+            got = f"{arg.dtype}{list(arg.shape)}" if isinstance(arg, np.ndarray) else type(arg).__name__
+            raise TypeError(f"{self.name}: argument {i} must be a C-contiguous {dtype}{list(shape)} ndarray, "
+                            f"got {got}")
+        if i in self.written and not arg.flags.writeable:
+            raise ValueError(f"{self.name}: argument {i} is read-only (C functions may write memrefs)")
+
+
+_ALIASES = ("memref.subview", "memref.collapse_shape", "memref.expand_shape", "memref.cast")
+
+
+def written_arguments(func: FuncOp) -> set[int]:
+    """Positions of the memref arguments that `func` may write (through stores, copies or calls)."""
+    root: dict = {arg: i for i, arg in enumerate(func.body.block.args)}
+    written = set()
+    for op in func.walk():
+        if op.name in _ALIASES and op.operands[0] in root:
+            root[op.results[0]] = root[op.operands[0]]
+        targets = {"memref.store": lambda: [op.memref], "memref.copy": lambda: [op.destination],
+                   "func.call": lambda: list(op.operands)}.get(op.name, lambda: [])()
+        written |= {root[t] for t in targets if t in root}
+    return written
+
+
+class CLibrary:
+    """A built module: `.call(fn_name, *arrays)` runs a function (memref out-parameters written in place)."""
+
+    def __init__(self, module: ModuleOp):
+        self.source, names = render(module)
+        self.library = build(self.source)
+        self.functions = {
+            op.sym_name.data: CFunction(op.sym_name.data, getattr(self.library, names[op.sym_name.data]),
+                                        op)
+            for op in module.ops if isinstance(op, FuncOp) and op.body.blocks}
+
+    def call(self, fn_name: str, *args: Any) -> None:
+        try:
+            fn = self.functions[fn_name]
+        except KeyError:
+            raise ValueError(f"no function '{fn_name}'; available: {', '.join(self.functions)}") from None
+        return fn(*args)
+
+
+class CBackend:
+    """The `c` backend: works on the loop level, so the module is first lowered with these passes."""
+
+    name = "c"
+    pipeline = ("ts-lower-to-loops",)
+
+    def compile(self, module: ModuleOp) -> CLibrary:
+        return CLibrary(module)

@@ -1,0 +1,360 @@
+"""Loop-level IR (func/scf/memref/arith/math/affine.apply) -> C99 source.
+
+Table-driven: `EXPRESSIONS` maps a pure op to a C expression template over its operands'
+variable names ({0}, {1}, ...; {t} is the result's C type), `STATEMENTS` maps the other ops to
+a function that emits lines. A memref value is a pointer to its allocation's first element;
+its type's strides and offset (row-major unless the type says otherwise) give the index
+arithmetic, so subviews and reshapes are the same pointer with another type.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+
+import numpy as np
+from xdsl.dialects.builtin import (
+    DenseIntOrFPElementsAttr, Float32Type, Float64Type, IndexType, IntegerType, MemRefType, ModuleOp,
+    Signedness,
+)
+from xdsl.dialects.func import FuncOp
+from xdsl.ir import Attribute, Operation, SSAValue
+from xdsl.ir.affine import AffineBinaryOpExpr, AffineBinaryOpKind, AffineConstantExpr, AffineDimExpr, AffineSymExpr
+
+from tsjit.dialects.ts.constant import dense_to_numpy
+
+PRELUDE = """#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <tgmath.h>
+
+static inline int64_t ts_floordiv(int64_t a, int64_t b) { int64_t q = a / b; return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q; }
+static inline int64_t ts_ceildiv(int64_t a, int64_t b) { return -ts_floordiv(-a, b); }
+static inline int64_t ts_mod(int64_t a, int64_t b) { int64_t r = a % b; return (r != 0 && ((r < 0) != (b < 0))) ? r + b : r; }
+"""
+
+_NAN_MAX = "(({0} != {0} || {0} > {1}) ? {0} : {1})"
+_NAN_MIN = "(({0} != {0} || {0} < {1}) ? {0} : {1})"
+
+#: pure op -> C expression ({i}: operand i, {t}: the result's C type); tgmath.h picks float/double
+EXPRESSIONS: dict[str, str] = {
+    "arith.addf": "{0} + {1}", "arith.subf": "{0} - {1}", "arith.mulf": "{0} * {1}", "arith.divf": "{0} / {1}",
+    "arith.remf": "fmod({0}, {1})", "arith.negf": "-{0}",
+    "arith.maximumf": _NAN_MAX, "arith.minimumf": _NAN_MIN,
+    "arith.maxnumf": "fmax({0}, {1})", "arith.minnumf": "fmin({0}, {1})",
+    "arith.addi": "{0} + {1}", "arith.subi": "{0} - {1}", "arith.muli": "{0} * {1}",
+    "arith.divsi": "{0} / {1}", "arith.remsi": "{0} % {1}", "arith.floordivsi": "ts_floordiv({0}, {1})",
+    "arith.ceildivsi": "ts_ceildiv({0}, {1})",
+    "arith.andi": "{0} & {1}", "arith.ori": "{0} | {1}", "arith.xori": "{0} ^ {1}",
+    "arith.shli": "{0} << {1}", "arith.shrsi": "{0} >> {1}",
+    "arith.maxsi": "({0} > {1} ? {0} : {1})", "arith.minsi": "({0} < {1} ? {0} : {1})",
+    "arith.select": "({0} ? {1} : {2})",
+    "arith.extf": "({t}){0}", "arith.truncf": "({t}){0}", "arith.sitofp": "({t}){0}", "arith.fptosi": "({t}){0}",
+    "arith.extsi": "({t}){0}", "arith.trunci": "({t}){0}", "arith.index_cast": "({t}){0}",
+    "arith.extui": "({t}){0}", "arith.uitofp": "({t}){0}",
+    "math.exp": "exp({0})", "math.exp2": "exp2({0})", "math.expm1": "expm1({0})", "math.log": "log({0})",
+    "math.log2": "log2({0})", "math.log10": "log10({0})", "math.log1p": "log1p({0})",
+    "math.sqrt": "sqrt({0})", "math.rsqrt": "(({t})1 / sqrt({0}))", "math.absf": "fabs({0})",
+    "math.tanh": "tanh({0})", "math.sin": "sin({0})", "math.cos": "cos({0})", "math.tan": "tan({0})",
+    "math.atan": "atan({0})", "math.atan2": "atan2({0}, {1})", "math.erf": "erf({0})",
+    "math.floor": "floor({0})", "math.ceil": "ceil({0})", "math.round": "round({0})",
+    "math.roundeven": "nearbyint({0})", "math.trunc": "trunc({0})", "math.powf": "pow({0}, {1})",
+    "math.absi": "llabs({0})", "math.copysign": "copysign({0}, {1})", "math.fma": "fma({0}, {1}, {2})",
+}
+
+#: arith.cmpf/cmpi predicate number -> C condition (ordered float predicates are false on NaN)
+CMPF = {0: "0", 1: "{0} == {1}", 2: "{0} > {1}", 3: "{0} >= {1}", 4: "{0} < {1}", 5: "{0} <= {1}",
+        6: "({0} < {1} || {0} > {1})", 7: "({0} == {0} && {1} == {1})", 8: "!({0} < {1} || {0} > {1})",
+        9: "!({0} <= {1})", 10: "!({0} < {1})", 11: "!({0} >= {1})", 12: "!({0} > {1})", 13: "{0} != {1}",
+        14: "({0} != {0} || {1} != {1})", 15: "1"}
+CMPI = {0: "{0} == {1}", 1: "{0} != {1}", 2: "{0} < {1}", 3: "{0} <= {1}", 4: "{0} > {1}", 5: "{0} >= {1}",
+        6: "(uint64_t){0} < (uint64_t){1}", 7: "(uint64_t){0} <= (uint64_t){1}",
+        8: "(uint64_t){0} > (uint64_t){1}", 9: "(uint64_t){0} >= (uint64_t){1}"}
+
+AFFINE = {AffineBinaryOpKind.Add: "({0} + {1})", AffineBinaryOpKind.Mul: "({0} * {1})",
+          AffineBinaryOpKind.Mod: "ts_mod({0}, {1})", AffineBinaryOpKind.FloorDiv: "ts_floordiv({0}, {1})",
+          AffineBinaryOpKind.CeilDiv: "ts_ceildiv({0}, {1})"}
+
+
+class UnsupportedOp(NotImplementedError):
+    """The C backend has no rendering for this op (or type)."""
+
+
+def c_type(t: Attribute) -> str:
+    """The C type of a scalar (or of a memref's elements)."""
+    if isinstance(t, MemRefType):
+        t = t.element_type
+    if isinstance(t, Float32Type):
+        return "float"
+    if isinstance(t, Float64Type):
+        return "double"
+    if isinstance(t, IndexType):
+        return "int64_t"
+    if isinstance(t, IntegerType):
+        width = t.width.data
+        if width == 1:
+            return "bool"
+        if width in (8, 16, 32, 64):
+            return f"{'u' if t.signedness.data == Signedness.UNSIGNED else ''}int{width}_t"
+    raise UnsupportedOp(f"C backend: no C type for {t}")
+
+
+def c_identifier(name: str) -> str:
+    """A C name for a function symbol (`__torch__.M.forward` -> `ts___torch___M_forward`)."""
+    return "ts_" + re.sub(r"\W", "_", name)
+
+
+def literal(value, t: Attribute) -> str:
+    """An exact C literal for a Python number of type `t`."""
+    if isinstance(t, (Float32Type, Float64Type)):
+        value = float(value)
+        if math.isnan(value):
+            return "NAN"
+        if math.isinf(value):
+            return "INFINITY" if value > 0 else "-INFINITY"
+        return f"({c_type(t)}){value.hex()}"
+    if isinstance(t, IntegerType) and t.width.data == 1:
+        return "1" if value else "0"
+    return f"INT64_C({int(value)})" if c_type(t) in ("int64_t", "uint64_t") else str(int(value))
+
+
+class Renderer:
+    """Renders one module; `render()` gives the C source, `functions` the C names of its functions."""
+
+    def __init__(self, module: ModuleOp):
+        self.module = module
+        self.names: dict[SSAValue, str] = {}
+        self.lines: list[str] = []
+        self.depth = 0
+        self.functions: dict[str, str] = {}
+        self._yield_targets: list[list[str]] = []
+
+    # -- helpers -------------------------------------------------------------------------
+    def emit(self, line: str) -> None:
+        self.lines.append("    " * self.depth + line)
+
+    def name(self, value: SSAValue) -> str:
+        return self.names[value]
+
+    def define(self, value: SSAValue, name: str | None = None) -> str:
+        self.names[value] = name or f"v{len(self.names)}"
+        return self.names[value]
+
+    def element(self, memref: SSAValue, indices: list[str]) -> str:
+        """`p[offset + i0*s0 + ...]` (indices are C names) from the memref type's layout."""
+        t = memref.type
+        strides, offset = t.get_strides(), t.get_offset()
+        if offset is None or strides is None or any(s is None for s in strides):
+            raise UnsupportedOp(f"C backend: dynamic layout {t}")
+        terms = [str(offset)] if offset else []
+        terms += [i if s == 1 else f"{i} * {s}" for i, s in zip(indices, strides)]
+        return f"{self.name(memref)}[{' + '.join(terms) or '0'}]"
+
+    def block(self, block) -> None:
+        self.depth += 1
+        for op in block.ops:
+            self.op(op)
+        self.depth -= 1
+
+    def op(self, op: Operation) -> None:
+        if op.name in EXPRESSIONS:
+            t = op.results[0].type
+            expr = EXPRESSIONS[op.name].format(*(self.name(o) for o in op.operands), t=c_type(t))
+            self.emit(f"{c_type(t)} {self.define(op.results[0])} = {expr};")
+            return
+        handler = STATEMENTS.get(op.name)
+        if handler is None:
+            raise UnsupportedOp(f"C backend: no rendering for '{op.name}'")
+        handler(self, op)
+
+    # -- module --------------------------------------------------------------------------
+    def render(self) -> str:
+        body: list[str] = []
+        for op in self.module.ops:
+            self.lines = []
+            if op.name == "memref.global":
+                render_global(self, op)
+            elif isinstance(op, FuncOp):
+                if op.body.blocks:
+                    render_function(self, op)
+            else:
+                raise UnsupportedOp(f"C backend: no rendering for top-level '{op.name}'")
+            body += self.lines
+        return PRELUDE + "\n" + "\n".join(body) + "\n"
+
+
+# -- statements ----------------------------------------------------------------------------
+def render_global(r: Renderer, op) -> None:
+    t = op.type
+    name = "g_" + re.sub(r"\W", "_", op.sym_name.data)
+    size = max(1, int(np.prod(t.get_shape())))
+    const = "const " if op.constant is not None else ""
+    value = op.initial_value
+    if isinstance(value, DenseIntOrFPElementsAttr):
+        data = np.broadcast_to(dense_to_numpy(value), t.get_shape()).ravel().tolist()
+        items = ", ".join(literal(v, t.element_type) for v in data)
+        r.emit(f"static {const}{c_type(t)} {name}[{size}] __attribute__((aligned(64))) = {{{items}}};")
+    else:
+        r.emit(f"static {c_type(t)} {name}[{size}] __attribute__((aligned(64)));")
+
+
+def render_function(r: Renderer, op: FuncOp) -> None:
+    if op.function_type.outputs.data:
+        raise UnsupportedOp("C backend: functions must return nothing (results are memref out-parameters)")
+    cname = r.functions[op.sym_name.data] = c_identifier(op.sym_name.data)
+    params = []
+    for i, arg in enumerate(op.body.block.args):
+        ptr = " *restrict" if isinstance(arg.type, MemRefType) else ""
+        params.append(f"{c_type(arg.type)}{ptr} {r.define(arg, f'a{i}')}")
+    r.emit(f"void {cname}({', '.join(params) or 'void'}) {{")
+    r.block(op.body.block)
+    r.emit("}")
+    r.emit("")
+
+
+def _constant(r: Renderer, op) -> None:
+    t = op.result.type
+    value = op.value
+    if isinstance(value, DenseIntOrFPElementsAttr) or not hasattr(value, "value"):
+        raise UnsupportedOp(f"C backend: non-scalar constant {value}")
+    v = value.value.data
+    r.emit(f"const {c_type(t)} {r.define(op.result)} = {literal(v, t)};")
+
+
+def _compare(table: dict[int, str]) -> Callable:
+    def render(r: Renderer, op) -> None:
+        cond = table[op.predicate.value.data].format(r.name(op.lhs), r.name(op.rhs))
+        r.emit(f"bool {r.define(op.result)} = {cond};")
+
+    return render
+
+
+def _for(r: Renderer, op) -> None:
+    body = op.body.block
+    iv = r.define(body.args[0])
+    results = [r.define(res) for res in op.results]
+    for res, init in zip(op.results, op.iter_args):
+        r.emit(f"{c_type(res.type)} {r.name(res)} = {r.name(init)};")
+    for arg, res in zip(body.args[1:], results):
+        r.define(arg, res)
+    lb, ub, step = r.name(op.lb), r.name(op.ub), r.name(op.step)
+    r.emit(f"for (int64_t {iv} = {lb}; {iv} < {ub}; {iv} += {step}) {{")
+    r._yield_targets.append(results)
+    r.block(body)
+    r._yield_targets.pop()
+    r.emit("}")
+
+
+def _if(r: Renderer, op) -> None:
+    results = [r.define(res) for res in op.results]
+    for res in op.results:
+        r.emit(f"{c_type(res.type)} {r.name(res)};")
+    r._yield_targets.append(results)
+    r.emit(f"if ({r.name(op.cond)}) {{")
+    r.block(op.true_region.block)
+    if op.false_region.blocks:
+        r.emit("} else {")
+        r.block(op.false_region.block)
+    r.emit("}")
+    r._yield_targets.pop()
+
+
+def _yield(r: Renderer, op) -> None:
+    targets = r._yield_targets[-1]
+    # through temporaries: a yield may permute the loop-carried values
+    temps = [f"{t}_next" for t in targets]
+    for temp, value in zip(temps, op.operands):
+        r.emit(f"{c_type(value.type)} {temp} = {r.name(value)};")
+    for target, temp in zip(targets, temps):
+        r.emit(f"{target} = {temp};")
+
+
+def _affine_expr(expr, dims: list[str], syms: list[str]) -> str:
+    if isinstance(expr, AffineDimExpr):
+        return dims[expr.position]
+    if isinstance(expr, AffineSymExpr):
+        return syms[expr.position]
+    if isinstance(expr, AffineConstantExpr):
+        return str(expr.value)
+    if isinstance(expr, AffineBinaryOpExpr):
+        return AFFINE[expr.kind].format(_affine_expr(expr.lhs, dims, syms), _affine_expr(expr.rhs, dims, syms))
+    raise UnsupportedOp(f"C backend: affine expression {expr}")
+
+
+def _affine_apply(r: Renderer, op) -> None:
+    amap = op.map.data
+    names = [r.name(o) for o in op.mapOperands]
+    expr = _affine_expr(amap.results[0], names[:amap.num_dims], names[amap.num_dims:])
+    r.emit(f"int64_t {r.define(op.result)} = {expr};")
+
+
+def _alloc(r: Renderer, op) -> None:
+    t = op.memref.type
+    if op.dynamic_sizes:
+        raise UnsupportedOp("C backend: dynamic memref sizes")
+    ctype, n = c_type(t), max(1, int(np.prod(t.get_shape())))
+    size = (n * np.dtype(_NP[ctype]).itemsize + 63) // 64 * 64
+    r.emit(f"{ctype} *{r.define(op.memref)} = aligned_alloc(64, {size});")
+
+
+_NP = {"float": "f4", "double": "f8", "int64_t": "i8", "int32_t": "i4", "int16_t": "i2", "int8_t": "i1",
+       "uint64_t": "u8", "uint32_t": "u4", "uint16_t": "u2", "uint8_t": "u1", "bool": "?"}
+
+
+def _alias(r: Renderer, op) -> None:
+    """subview/collapse/expand/cast: the same pointer; the result type carries the new layout."""
+    if getattr(op, "dynamic_sizes", None) or getattr(op, "offsets", None) or getattr(op, "strides", None):
+        raise UnsupportedOp(f"C backend: dynamic {op.name}")
+    r.names[op.results[0]] = r.name(op.operands[0])
+
+
+def _copy(r: Renderer, op) -> None:
+    source, target = op.source, op.destination
+    shape = target.type.get_shape()
+    ivs = [f"c{len(r.lines)}_{d}" for d in range(len(shape))]
+    for d, (iv, n) in enumerate(zip(ivs, shape)):
+        r.emit("    " * d + f"for (int64_t {iv} = 0; {iv} < {n}; ++{iv})")
+    r.emit("    " * len(shape) + f"{r.element(target, ivs)} = {r.element(source, ivs)};")
+
+
+def _call(r: Renderer, op) -> None:
+    if op.results:
+        raise UnsupportedOp("C backend: func.call with results")
+    args = ", ".join(r.name(a) for a in op.arguments)
+    r.emit(f"{c_identifier(op.callee.string_value())}({args});")
+
+
+#: op -> function(renderer, op) emitting its statements
+STATEMENTS: dict[str, Callable[[Renderer, Operation], None]] = {
+    "arith.constant": _constant,
+    "arith.cmpf": _compare(CMPF),
+    "arith.cmpi": _compare(CMPI),
+    "affine.apply": _affine_apply,
+    "scf.for": _for,
+    "scf.if": _if,
+    "scf.yield": _yield,
+    "memref.load": lambda r, op: r.emit(
+        f"{c_type(op.res.type)} {r.define(op.res)} = {r.element(op.memref, [r.name(i) for i in op.indices])};"),
+    "memref.store": lambda r, op: r.emit(f"{r.element(op.memref, [r.name(i) for i in op.indices])} = {r.name(op.value)};"),
+    "memref.alloc": _alloc,
+    "memref.alloca": _alloc,
+    "memref.dealloc": lambda r, op: r.emit(f"free({r.name(op.memref)});"),
+    "memref.get_global": lambda r, op: r.emit(
+        f"{c_type(op.memref.type)} *{r.define(op.memref)} = ({c_type(op.memref.type)} *)"
+        f"g_{re.sub(r'[^0-9A-Za-z_]', '_', op.name_.string_value())};"),
+    "memref.subview": _alias,
+    "memref.collapse_shape": _alias,
+    "memref.expand_shape": _alias,
+    "memref.cast": _alias,
+    "memref.copy": _copy,
+    "func.call": _call,
+    "func.return": lambda r, op: r.emit("return;"),
+}
+
+
+def render(module: ModuleOp) -> tuple[str, dict[str, str]]:
+    """The C source of `module` and {IR function name: C function name}."""
+    renderer = Renderer(module)
+    source = renderer.render()
+    return source, renderer.functions
