@@ -1,0 +1,159 @@
+"""The C backend gives the numpy backend's outputs on the lowered models of the lowering issue;
+its build is cached by content; compile errors name the C file; backends are found by name,
+registration and entry point."""
+import importlib.util
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import tsjit as torch
+from tsjit.backends import registry
+from tsjit.backends.c import CBackend, CCompileError, find_compiler
+import tsjit.backends.c.build  # noqa: F401
+from tsjit.backends.numpy import Program
+from tsjit.passes.registry import apply_pass
+
+build = sys.modules["tsjit.backends.c.build"]  # the module: the package binds `build` to its function
+
+pytestmark = pytest.mark.skipif(find_compiler() is None, reason="no C compiler")
+
+
+def _end_to_end_models():
+    """MODELS of the lowering end-to-end test (the same module object when pytest imported it already)."""
+    name = "test_lowering_end_to_end"
+    if name not in sys.modules:
+        path = Path(__file__).parents[1] / "lowering" / f"{name}.py"
+        spec = importlib.util.spec_from_file_location(name, path)
+        sys.modules[name] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(sys.modules[name])
+    return sys.modules[name].MODELS
+
+
+MODELS = _end_to_end_models()
+
+
+@pytest.fixture(autouse=True)
+def cache_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    return tmp_path
+
+
+def lowered(name):
+    cls, shape = MODELS[name]
+    torch.manual_seed(0)
+    model = cls().eval()
+    x = torch.rand(*shape)
+    module = torch.jit.specialize(torch.jit.freeze(torch.jit.script(model)), (x,))
+    apply_pass("ts-lower-to-loops", module)
+    fn = next(op for op in module.ops if op.name == "func.func" and op.body.blocks)
+    out_type = fn.function_type.inputs.data[1]
+    return module, fn.sym_name.data, x.numpy(), out_type.get_shape()
+
+
+@pytest.mark.parametrize("name", sorted(MODELS))
+def test_c_backend_matches_numpy_backend(name):
+    module, fn, x, out_shape = lowered(name)
+    expected = np.zeros(out_shape, np.float32)
+    Program(module).call(fn, x, expected)
+    out = np.full(out_shape, np.nan, np.float32)
+    CBackend().compile(module).call(fn, x, out)
+    np.testing.assert_allclose(out, expected, atol=1e-4, rtol=1e-4)
+
+
+def test_tsjit_compile_with_c_backend_runs_the_model():
+    cls, shape = MODELS["lenet"]
+    torch.manual_seed(1)
+    model = cls().eval()
+    x = torch.rand(*shape)
+    compiled = torch.compile(model, backend="c", example_inputs=(x,))
+    np.testing.assert_allclose(compiled(x).numpy(), model(x).numpy(), atol=1e-4)
+    assert torch.compile(model, example_inputs=(x,))(x).shape == model(x).shape  # numpy backend, ts level
+
+
+def test_arguments_are_checked_and_never_copied():
+    module, fn, x, out_shape = lowered("relu_sigmoid")
+    lib = CBackend().compile(module)
+    with pytest.raises(TypeError, match="C-contiguous float32"):
+        lib.call(fn, x.astype(np.float64), np.zeros(out_shape, np.float32))
+    with pytest.raises(TypeError, match="C-contiguous"):
+        lib.call(fn, x, np.zeros(out_shape[::-1], np.float32).T)
+    with pytest.raises(ValueError, match="overlap"):
+        lib.call(fn, x, x)
+    out = np.zeros(out_shape, np.float32)
+    lib.call(fn, x, out)  # written in place
+    assert out.any()
+
+
+def test_second_compile_is_a_cache_hit(cache_home, monkeypatch):
+    module, fn, x, out_shape = lowered("gelu_tanh")
+    CBackend().compile(module)
+    assert len(list((cache_home / "tsjit").glob("*.so"))) == 1
+    # the compiler probe is remembered per process, so any further subprocess would be a rebuild
+    monkeypatch.setattr(build.subprocess, "run", lambda *a, **k: pytest.fail("recompiled"))
+    out = np.zeros(out_shape, np.float32)
+    CBackend().compile(module).call(fn, x, out)
+    assert out.any()
+
+
+def test_compile_error_names_the_c_file_and_quotes_the_compiler(cache_home):
+    with pytest.raises(CCompileError) as info:
+        build.build("void broken(void) { this is not C; }\n")
+    message = str(info.value)
+    c_file = next((cache_home / "tsjit").glob("*.c"))
+    assert str(c_file) in message and "error" in message
+
+
+def test_unsupported_op_is_reported():
+    from tsjit.backends.c import UnsupportedOp
+    from tsjit.dialects import parse_module
+
+    module = parse_module(textwrap.dedent("""
+        func.func @f(%a: memref<2xf32>) {
+          %c = arith.constant 0 : index
+          %x = memref.load %a[%c] : memref<2xf32>
+          %y = math.cbrt %x : f32
+          memref.store %y, %a[%c] : memref<2xf32>
+          func.return
+        }"""))
+    with pytest.raises(UnsupportedOp, match="math.cbrt"):
+        CBackend().compile(module)
+
+
+class _EchoBackend:
+    """A third-party backend: its 'executable' returns the function name and argument count."""
+
+    name, pipeline = "echo", ()
+
+    def compile(self, module):
+        return self
+
+    def call(self, fn_name, *args):
+        return fn_name, len(args)
+
+
+def test_registry_has_builtins_and_registered_backends(monkeypatch):
+    assert {"numpy", "c"} <= set(registry.available())
+    assert isinstance(registry.backend("c"), CBackend)
+    monkeypatch.setitem(registry._REGISTERED, "echo", _EchoBackend)
+    compiled = torch.compile("func.func @g() {\n  func.return\n}", backend="echo")
+    assert compiled.call("g", 1, 2) == ("g", 2)
+    with pytest.raises(ValueError, match="unknown backend 'nope'.*c, echo, numpy"):
+        registry.backend("nope")
+
+
+def test_entry_point_backend_is_found(tmp_path, monkeypatch):
+    """A distribution on sys.path declaring the `tsjit.backends` group is found through importlib.metadata."""
+    (tmp_path / "echo_pkg.py").write_text("class Echo:\n    name, pipeline = 'echo_ep', ()\n"
+                                          "    def compile(self, module):\n        return module\n")
+    dist = tmp_path / "echo_pkg-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: echo_pkg\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text("[tsjit.backends]\necho_ep = echo_pkg:Echo\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(registry._REGISTERED, "echo_ep", raising=False)
+    assert "echo_ep" in registry.available()
+    assert type(registry.backend("echo_ep")).__name__ == "Echo"
+    registry._REGISTERED.pop("echo_ep", None)

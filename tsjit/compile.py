@@ -1,0 +1,82 @@
+"""`tsjit.compile(model_or_ir, backend="numpy"|"c"|..., example_inputs=None)`: one call from a model
+(or IR) to something runnable on a chosen backend.
+
+A model (nn.Module, ScriptModule, plain or scripted function) is scripted, frozen (modules, in
+eval mode) and specialized to the example inputs; IR (a ModuleOp or its text) is taken as it is.
+Then the backend's pipeline lowers it to the backend's level and the backend compiles it.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from xdsl.dialects.builtin import MemRefType, ModuleOp
+from xdsl.dialects.func import FuncOp
+
+from tsjit.backends.registry import backend as get_backend
+from tsjit.backends.numpy.ops.upstream_common import np_dtype
+
+
+class Compiled:
+    """A compiled module: `.call(fn_name, *args)` as the backend defines it; calling it runs the main
+    function (the model's forward, or the module's only function) on tensors, allocating the memref
+    out-parameters of a lowered function and returning them."""
+
+    def __init__(self, module: ModuleOp, backend_name: str, executable: Any):
+        self.module, self.backend, self.executable = module, backend_name, executable
+        defined = [op for op in module.ops if isinstance(op, FuncOp) and op.body.blocks]
+        self.main = defined[-1] if len(defined) >= 1 else None
+
+    def call(self, fn_name: str, *args: Any) -> Any:
+        return self.executable.call(fn_name, *args)
+
+    def __call__(self, *inputs: Any) -> Any:
+        if self.main is None:
+            raise ValueError("the module defines no function")
+        wrap = any(hasattr(x, "_data") for x in inputs)
+        args = [x.numpy() if hasattr(x, "_data") else x for x in inputs]
+        types = self.main.function_type.inputs.data[len(args):]
+        outs = [np.zeros(t.get_shape(), dtype=np_dtype(t)) for t in types if isinstance(t, MemRefType)]
+        if len(outs) != len(types):
+            raise TypeError(f"{self.main.sym_name.data}: expected {len(args) + len(types) - len(outs)} inputs")
+        result = self.executable.call(self.main.sym_name.data, *args, *outs)
+        if outs:
+            result = outs[0] if len(outs) == 1 else tuple(outs)
+        if wrap:
+            from tsjit.factories import from_numpy
+
+            convert = lambda r: from_numpy(r) if isinstance(r, np.ndarray) else r  # noqa: E731
+            result = tuple(map(convert, result)) if isinstance(result, tuple) else convert(result)
+        return result
+
+
+def to_module(model_or_ir: Any, example_inputs: Sequence[Any] | None) -> ModuleOp:
+    """The specialized IR module of a model, or the given IR (a copy: passes change modules)."""
+    if isinstance(model_or_ir, ModuleOp):
+        return model_or_ir.clone()
+    if isinstance(model_or_ir, str):
+        from tsjit.dialects import parse_module
+
+        return parse_module(model_or_ir)
+    from tsjit import jit
+    from tsjit.jit.script_module import ScriptModule
+
+    if example_inputs is None:
+        raise ValueError("tsjit.compile: a model needs example_inputs (their shapes are compiled in)")
+    scripted = model_or_ir if hasattr(model_or_ir, "_compiled") or isinstance(model_or_ir, ScriptModule) \
+        else jit.script(model_or_ir)
+    if isinstance(scripted, ScriptModule):
+        scripted = jit.freeze(scripted.eval())
+    return jit.specialize(scripted, tuple(example_inputs))
+
+
+def compile(model_or_ir: Any, backend: str = "numpy", example_inputs: Sequence[Any] | None = None) -> Compiled:
+    """Compile a model or IR module with the named backend (see tsjit.backends.registry)."""
+    from tsjit.passes.registry import apply_pass
+
+    chosen = get_backend(backend)
+    module = to_module(model_or_ir, example_inputs)
+    for name in chosen.pipeline:
+        apply_pass(name, module)
+    return Compiled(module, backend, chosen.compile(module))
