@@ -1,11 +1,12 @@
-"""Smoke tests of bench/script_overhead.py and bench/fork_speedup.py: they run, check outputs and
-print their ratios.
+"""Smoke tests of bench/script_overhead.py, bench/fork_speedup.py and bench/c_backend.py: they run,
+check outputs and print their ratios.
 
 Subprocesses, because the script sets BLAS thread counts in os.environ before importing numpy.
 No assertions on timings (bench/README.md).
 """
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -82,3 +83,24 @@ def test_fork_speedup_quick_run_prints_the_speedup():
     for label in ("tsjit script fork", "tsjit script seq", "numpy eager seq"):
         assert re.search(rf"^\s*{label}\s+\d+\.\d+\s+\d+\.\d+x$", result.stdout, re.M), result.stdout
     assert re.search(r"fork speedup \(script seq / script fork\): \d+\.\d+x on \d+ core", result.stdout)
+
+
+def test_c_backend_quick_run_prints_latencies_ratios_and_compile_times():
+    result = run(str(BENCH / "c_backend.py"), "--quick", "--no-torch", "--models", "mlp", "relu_sigmoid")
+    assert result.returncode == 0, result.stderr
+    if "skipped: no C compiler" in result.stdout:
+        return
+    for model in ("mlp", "relu_sigmoid"):
+        for label in ("tsjit c", "tsjit eager"):
+            assert re.search(rf"^\s*{label}\s+\d+\.\d+\s+\d+\.\d+x$", result.stdout, re.M), result.stdout
+        assert re.search(rf"^\s*{model} speedup c vs tsjit eager: \d+\.\d+x$", result.stdout, re.M)
+        assert re.search(rf"^\s*{model} compile s: cold \d+\.\d+ warm \d+\.\d+$", result.stdout, re.M)
+
+
+def test_c_backend_skips_cleanly_without_a_c_compiler():
+    env = {k: v for k, v in os.environ.items() if k != "CC"}
+    env["PATH"] = "/nonexistent"
+    result = subprocess.run([sys.executable, str(BENCH / "c_backend.py"), "--quick"], cwd=BENCH.parent,
+                            capture_output=True, text=True, timeout=60, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "skipped: no C compiler (set CC or put cc/gcc/clang on PATH)"
