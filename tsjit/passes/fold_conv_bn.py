@@ -26,8 +26,7 @@ from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import PatternRewriter, PatternRewriteWalker, RewritePattern
 
 from tsjit.passes.frozen_constants import (
-    FOLDABLE_CONVS, NotConstant, constant_of, feeding_op, new_constant, params_constant, rebuild_with,
-    tensor_or_none,
+    FOLDABLE_CONVS, feeding_op, fold_batch_norm_into, params_constant,
 )  # fmt: skip
 
 
@@ -50,21 +49,7 @@ class FoldConvBatchNorm(RewritePattern):
             return
         if not conv.results[0].has_one_use():
             return
-        try:
-            w, b = tensor_or_none(conv.operands[1]), tensor_or_none(conv.operands[2])
-            gamma, beta, mean, var = (tensor_or_none(v) for v in bn.operands[1:5])
-            training, eps = constant_of(bn.operands[5]), constant_of(bn.operands[7])
-        except NotConstant:
-            return
-        if mean is None or var is None or training is not False or w is None:
-            return
-        channels = (w.shape[0],)
-        if any(t is not None and t.shape != channels for t in (b, gamma, beta, mean, var)):
-            return
-        new_w, new_b = fused_conv_bn(w, b, mean, var, eps, gamma, beta)
-        fused_w = new_constant(rewriter, new_w, conv.operands[1], "weight", "fused_bn", conv)
-        fused_b = new_constant(rewriter, new_b, conv.operands[2], "bias", "fused_bn", conv)
-        rebuild_with(rewriter, conv, bn, {1: fused_w, 2: fused_b})
+        fold_batch_norm_into(rewriter, conv, bn, fused_conv_bn)
 
 
 @dataclass(frozen=True)

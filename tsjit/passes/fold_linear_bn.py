@@ -28,7 +28,7 @@ from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import PatternRewriter, PatternRewriteWalker, RewritePattern
 
 from tsjit.passes.frozen_constants import (
-    NotConstant, constant_of, feeding_op, known_rank, new_constant, params_constant, rebuild_with, tensor_or_none,
+    feeding_op, fold_batch_norm_into, known_rank, params_constant,
 )  # fmt: skip
 
 
@@ -51,21 +51,7 @@ class FoldLinearBatchNorm(RewritePattern):
             return
         if known_rank(linear.operands[0]) not in (None, 2):
             return
-        try:
-            w, b = tensor_or_none(linear.operands[1]), tensor_or_none(linear.operands[2])
-            gamma, beta, mean, var = (tensor_or_none(v) for v in bn.operands[1:5])
-            training, eps = constant_of(bn.operands[5]), constant_of(bn.operands[7])
-        except NotConstant:
-            return
-        if mean is None or var is None or training is not False or w is None or w.ndim != 2:
-            return
-        features = (w.shape[0],)
-        if any(t is not None and t.shape != features for t in (b, gamma, beta, mean, var)):
-            return
-        new_w, new_b = fused_linear_bn(w, b, mean, var, eps, gamma, beta)
-        fused_w = new_constant(rewriter, new_w, linear.operands[1], "weight", "fused_bn", linear)
-        fused_b = new_constant(rewriter, new_b, linear.operands[2], "bias", "fused_bn", linear)
-        rebuild_with(rewriter, linear, bn, {1: fused_w, 2: fused_b})
+        fold_batch_norm_into(rewriter, linear, bn, fused_linear_bn, weight_ok=lambda w: w.ndim == 2)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ FOLDABLE_CONVS = frozenset({"ts.conv1d", "ts.conv2d"})
 
 __all__ = [
     "FOLDABLE_CONVS", "NotConstant", "constant_of", "params_constant", "tensor_or_none", "feeding_op",
-    "rebuild_with", "new_constant", "forward", "erase_dead_constants",
+    "rebuild_with", "new_constant", "forward", "erase_dead_constants", "fold_batch_norm_into",
 ]  # fmt: skip
 
 
@@ -83,6 +83,29 @@ def rebuild_with(rewriter: PatternRewriter, producer: Operation, consumer: Opera
     if not producer.results[0].uses:
         rewriter.erase(producer)
     erase_dead_constants(rewriter, dropped)
+
+
+def fold_batch_norm_into(rewriter: PatternRewriter, producer: Operation, bn: Operation, fuse,
+                         weight_ok=lambda w: True) -> None:
+    """Rebuild `producer` (conv or linear, weight operand 1, bias operand 2) on the weight and bias
+    `fuse(w, b, mean, var, eps, gamma, beta)` computes, in place of inference-mode batch_norm `bn`.
+    Nothing changes unless the statistics are constant tensors, `training` is a constant false,
+    `weight_ok(w)` holds and every per-channel tensor has the weight's output-channel count."""
+    try:
+        w, b = tensor_or_none(producer.operands[1]), tensor_or_none(producer.operands[2])
+        gamma, beta, mean, var = (tensor_or_none(v) for v in bn.operands[1:5])
+        training, eps = constant_of(bn.operands[5]), constant_of(bn.operands[7])
+    except NotConstant:
+        return
+    if mean is None or var is None or training is not False or w is None or not weight_ok(w):
+        return
+    channels = (w.shape[0],)
+    if any(t is not None and t.shape != channels for t in (b, gamma, beta, mean, var)):
+        return
+    new_w, new_b = fuse(w, b, mean, var, eps, gamma, beta)
+    fused_w = new_constant(rewriter, new_w, producer.operands[1], "weight", "fused_bn", producer)
+    fused_b = new_constant(rewriter, new_b, producer.operands[2], "bias", "fused_bn", producer)
+    rebuild_with(rewriter, producer, bn, {1: fused_w, 2: fused_b})
 
 
 def forward(rewriter: PatternRewriter, op: Operation, value: SSAValue) -> None:
