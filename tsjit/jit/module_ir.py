@@ -42,7 +42,7 @@ def to_ir(module: Any) -> ModuleOp:
     """The classes, functions and state of ScriptModule `module`, copied into a new IR module."""
     unit, obj = module._cu, module._c
     symbols = {op.sym_name.data: op for op in unit.module.ops if isinstance(op, ClassTypeOp | func.FuncOp)}
-    classes, functions = _reachable(symbols, obj._class_name)
+    classes, functions = reachable(symbols, obj._class_name)
     body = [symbols[name].clone() for name in classes] + [symbols[name].clone() for name in functions]
     block = Block(body)
     _StateWriter(block, {name: symbols[name] for name in classes}).object(obj, "self").owner.attributes[ROOT] = \
@@ -50,7 +50,7 @@ def to_ir(module: Any) -> ModuleOp:
     return ModuleOp(Region([block]))
 
 
-def _reachable(symbols: dict[str, Operation], root_class: str) -> tuple[list[str], list[str]]:
+def reachable(symbols: dict[str, Operation], root_class: str) -> tuple[list[str], list[str]]:
     """Class types and functions reachable from a class, in their module order."""
     seen: set[str] = set()
     work = [root_class]
@@ -221,4 +221,4 @@ def short_class_name(class_name: str) -> str:
     return re.sub(r"___torch_mangle_\d+$", "", class_name).rsplit(".", 1)[-1]
 
 
-__all__ = ["ModuleIRError", "from_ir", "root_object", "short_class_name", "to_ir"]
+__all__ = ["ModuleIRError", "from_ir", "reachable", "root_object", "short_class_name", "to_ir"]

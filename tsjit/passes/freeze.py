@@ -154,10 +154,10 @@ class _Module:
 
     def _erase_unreachable(self) -> None:
         """Classes, functions and state ops that nothing kept refers to."""
-        from tsjit.jit.module_ir import _reachable
+        from tsjit.jit.module_ir import reachable
 
         symbols = {o.sym_name.data: o for o in self.op.ops if isinstance(o, ClassTypeOp | func.FuncOp)}
-        classes, functions = _reachable(symbols, self.root.results[0].type.class_name.data)
+        classes, functions = reachable(symbols, self.root.results[0].type.class_name.data)
         for name, o in symbols.items():
             if name not in classes and name not in functions:
                 Rewriter.erase_op(o)
