@@ -423,3 +423,20 @@ def test_a_function_that_always_raises_keeps_its_annotated_return_type():
     assert "-> !ts.tensor" in bad.graph
     with pytest.raises(torch.jit.Error, match="builtins.ValueError: no"):
         user(torch.ones(1), torch.ones(1))
+
+
+def test_receiver_parameter_may_have_any_name():
+    """TorchScript binds a method's first parameter as the module, whatever it is called."""
+
+    class M(nn.Module):
+        def __init__(me):
+            super().__init__()
+            me.scale = 3.0
+            me.fc = nn.Linear(2, 2)
+
+        def forward(me, x):
+            return me.fc(x) * me.scale
+
+    m = M()
+    x = torch.randn(4, 2)
+    np.testing.assert_allclose(torch.jit.script(m)(x).numpy(), m(x).detach().numpy(), rtol=1e-6)

@@ -117,8 +117,10 @@ class FunctionCompiler(StatementCompiler, ComprehensionCompiler, ExpressionCompi
         args = list(block.args)
         if self.self_info is not None:
             self_arg = args.pop(0)
-            self.name_value(self_arg, "self")
-            self.scope.set("self", ModuleRef(self.self_module, self_arg, self.self_info)
+            # TorchScript binds the first parameter as the receiver, whatever its name
+            self_name = node.args.args[0].arg if node.args.args else "self"
+            self.name_value(self_arg, self_name)
+            self.scope.set(self_name, ModuleRef(self.self_module, self_arg, self.self_info)
                            if self.self_info.is_module else self_arg)
         for p, arg in zip(params, args):
             self.name_value(arg, p.name)
