@@ -1,0 +1,352 @@
+"""`ts-run`: run one function of an IR file on a backend, print or save its outputs, time it.
+
+    ts-run model.mlir --fn forward --shapes 4x1x28x28xf32 --backend c --bench 100
+    ts-run model.mlir --fn forward --inputs x.npy -o out/
+
+Why: the shortest path from a `.mlir` file (written by `ts-opt`, by an exporter, by hand) to
+numbers, on any registered backend, without writing Python.  The steps are the public API's:
+parse (errors located as `file:line:col`), pick the function, make the inputs, specialize a
+ts-level function to the inputs' shapes when the backend lowers it (`ts-specialize`), then
+`tsjit.compile(module, backend=...)` and call.
+
+Random inputs (`--shapes`) are drawn with `numpy.random.default_rng(--seed)` (default seed 0),
+one array per shape in order: floating dtypes from the standard normal N(0, 1), integer dtypes
+uniformly from [0, 10), bool uniformly.  Without --shapes/--inputs, a ts function whose tensor
+arguments all have static types gets random inputs of those types.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+import time
+import traceback
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from xdsl.dialects.builtin import ModuleOp, SymbolRefAttr
+from xdsl.dialects.func import FuncOp
+from xdsl.ir import Attribute
+
+from tsjit.tools.diagnostics import DiagError, ToolError, parse_located, verify_located
+
+TOOL = "ts-run"
+SUMMARY_THRESHOLD = 64  # arrays with more elements print summarised (numpy's `...`)
+PROGRESS_AFTER = 1.0  # seconds: a benchmark expected to run longer shows a progress bar
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    from tsjit.backends.registry import available
+
+    p = argparse.ArgumentParser(prog=TOOL, description=__doc__.split("\n\n")[0].split(": ", 1)[1])
+    p.add_argument("input_file", metavar="FILE.mlir", help="IR to run ('-' for stdin)")
+    p.add_argument("--fn", metavar="NAME", help="function to run (default: the only, or last, public one)")
+    given = p.add_mutually_exclusive_group()
+    given.add_argument("--inputs", metavar="A.npy,B.npy", help="input arrays, one .npy file per argument")
+    given.add_argument("--shapes", metavar="2x3xf32,...",
+                       help="random inputs of these shapes/dtypes (ts-specialize syntax; see --seed)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the random inputs (default 0)")
+    p.add_argument("--backend", default="numpy", help=f"one of: {', '.join(available())} (default numpy)")
+    p.add_argument("--bench", type=int, default=0, metavar="N",
+                   help="time N calls after a warm-up call; report median, p10, p90, min")
+    p.add_argument("--no-progress", action="store_true", help="never show the --bench progress bar")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("-o", "--output-dir", metavar="DIR", help="save output i as DIR/output_i.npy")
+    out.add_argument("--output", metavar="OUT.npy", help="save the (single) output to OUT.npy")
+    p.add_argument("--traceback", action="store_true", help="show the Python traceback of an error")
+    args = p.parse_args(argv)
+    if args.bench < 0:
+        p.error("--bench takes a count >= 0")
+    return args
+
+
+# --------------------------------------------------------------------------------- the IR
+
+
+def load(path: str) -> ModuleOp:
+    """Parse and verify; a problem becomes a located one-line error."""
+    from tsjit.dialects import context
+
+    name = "<stdin>" if path == "-" else path
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except OSError as e:
+        raise ToolError(f"cannot open input file '{path}': {e.strerror}") from None
+    except UnicodeDecodeError as e:
+        raise ToolError(f"input file '{path}' is not UTF-8: {e.reason}") from None
+    module = parse_located(context(), text, name)
+    verify_located(module)
+    return module
+
+
+def is_public(fn: FuncOp) -> bool:
+    return fn.sym_visibility is None or fn.sym_visibility.data == "public"
+
+
+def pick_function(module: ModuleOp, name: str | None) -> FuncOp:
+    """`name`, or else the only (or last) public function defined in the module."""
+    defined = [op for op in module.ops if isinstance(op, FuncOp) and op.body.blocks]
+    names = ", ".join(f.sym_name.data for f in defined) or "none"
+    if name is not None:
+        for fn in defined:
+            if fn.sym_name.data == name:
+                return fn
+        raise ToolError(f"no function '{name}' in the module; available: {names}")
+    public = [fn for fn in defined if is_public(fn)]
+    if not public:
+        raise ToolError(f"the module defines no public function (functions: {names}); use --fn")
+    return public[-1]
+
+
+def called_functions(module: ModuleOp, root: FuncOp) -> set[str]:
+    """The symbols `root` reaches through symbol references (calls), itself included."""
+    by_name = {op.sym_name.data: op for op in module.ops if isinstance(op, FuncOp)}
+    seen, todo = set[str](), [root.sym_name.data]
+    while todo:
+        name = todo.pop()
+        if name in seen or name not in by_name:
+            continue
+        seen.add(name)
+        for op in by_name[name].walk():
+            for attr in [*op.attributes.values(), *op.properties.values()]:
+                if isinstance(attr, SymbolRefAttr):
+                    todo.append(attr.root_reference.data)
+    return seen
+
+
+def keep_only(module: ModuleOp, fn: FuncOp) -> None:
+    """Drop the functions `fn` does not call, so a backend lowers only what runs."""
+    keep = called_functions(module, fn)
+    for op in list(module.ops):
+        if isinstance(op, FuncOp) and op.sym_name.data not in keep:
+            module.body.block.erase_op(op)
+
+
+# ----------------------------------------------------------------------------- the inputs
+
+
+def shape_token(array: np.ndarray) -> str:
+    """`4x3xf32`: the ts-specialize spelling of an array's type."""
+    from tsjit.dialects.ts.types import DTYPES
+
+    if array.dtype.name not in DTYPES:
+        raise ToolError(f"unsupported input dtype {array.dtype} (one of {', '.join(DTYPES)})")
+    return "x".join([*map(str, array.shape), str(DTYPES[array.dtype.name])])
+
+
+def random_array(token: str, rng: np.random.Generator) -> np.ndarray:
+    """An array of the shape/dtype `token` (`2x3xf32`), drawn as the module docstring says."""
+    from tsjit.backends.numpy.ops.upstream_common import np_dtype
+    from tsjit.dialects.ts.types import DYNAMIC
+    from tsjit.passes.specialize import parse_shape
+
+    try:
+        t = parse_shape(token)
+    except Exception as e:
+        raise ToolError(f"--shapes: {e}".replace("ts-specialize: ", "")) from None
+    if DYNAMIC in t.sizes:
+        raise ToolError(f"--shapes: '{token}' has an unknown dim; random inputs need every size")
+    dtype = np_dtype(t.element_type)
+    if dtype.kind == "f":
+        return rng.standard_normal(t.sizes).astype(dtype)
+    if dtype.kind == "b":
+        return rng.random(t.sizes) < 0.5
+    return rng.integers(0, 10, size=t.sizes).astype(dtype)
+
+
+def load_npy(path: str) -> np.ndarray:
+    try:
+        array = np.load(path, allow_pickle=False)
+    except (OSError, ValueError) as e:
+        raise ToolError(f"cannot read input '{path}': {e}") from None
+    if not isinstance(array, np.ndarray):
+        raise ToolError(f"input '{path}' is an .npz archive; give one .npy file per argument")
+    return np.ascontiguousarray(array)
+
+
+def static_token(t: Attribute) -> str | None:
+    """The spelling of a fully static ts tensor type, else None."""
+    from tsjit.dialects.ts.types import TensorType
+
+    if isinstance(t, TensorType) and t.has_static_shape and t.element_type is not None:
+        return "x".join([*map(str, t.sizes), str(t.element_type)])
+    return None
+
+
+def make_inputs(args: argparse.Namespace, fn: FuncOp) -> list[np.ndarray]:
+    """From --inputs, from --shapes, or from the static argument types of `fn`."""
+    if args.inputs:
+        return [load_npy(p.strip()) for p in args.inputs.split(",") if p.strip()]
+    rng = np.random.default_rng(args.seed)
+    if args.shapes:
+        return [random_array(s.strip(), rng) for s in args.shapes.split(",") if s.strip()]
+    tokens = [static_token(t) for t in fn.function_type.inputs.data]
+    if not tokens or None in tokens:
+        raise ToolError(f"@{fn.sym_name.data} does not have static argument types; "
+                        "give --shapes or --inputs")
+    return [random_array(s, rng) for s in tokens]
+
+
+def check_inputs(fn: FuncOp, inputs: list[np.ndarray]) -> bool:
+    """Check the inputs against a ts function's argument types; True if it needs specializing.
+    Lowered (memref) functions are checked by the backend, which also allocates their outputs."""
+    from tsjit.dialects.ts.types import DYNAMIC, TensorType
+
+    types = fn.function_type.inputs.data
+    if not any(isinstance(t, TensorType) for t in types):
+        return False
+    name = fn.sym_name.data
+    if len(inputs) != len(types):
+        raise ToolError(f"@{name} takes {len(types)} arguments, {len(inputs)} inputs given")
+    needs = False
+    for i, (t, array) in enumerate(zip(types, inputs)):
+        if not isinstance(t, TensorType):
+            raise ToolError(f"argument {i} of @{name} is {t}; ts-run passes tensors only")
+        got = shape_token(array)
+        if t.sizes is not None and (len(t.sizes) != array.ndim or any(
+                d not in (DYNAMIC, n) for d, n in zip(t.sizes, array.shape))) \
+                or t.element_type is not None and str(t.element_type) != got.split("x")[-1]:
+            raise ToolError(f"input {i} is {got} but argument {i} of @{name} is {t}")
+        needs |= static_token(t) != got
+    return needs
+
+
+# ------------------------------------------------------------------------------ the run
+
+
+@contextlib.contextmanager
+def stage(what: str) -> Iterator[None]:
+    """Turn any failure inside into `ts-run: error: <what>: <first line of the message>`."""
+    try:
+        yield
+    except (ToolError, DiagError):
+        raise
+    except Exception as e:
+        lines = [ln for ln in str(e).splitlines() if ln.strip()]
+        msg = lines[0] if lines else type(e).__name__
+        kind = "" if type(e).__name__ in ("Error", "SpecializeError") else f"{type(e).__name__}: "
+        raise ToolError(f"{what}: {kind}{msg}") from e
+
+
+def build(args: argparse.Namespace) -> tuple[Any, FuncOp, list[np.ndarray]]:
+    """The compiled module, the function to call (at the backend's level) and its inputs."""
+    import tsjit
+    from tsjit.backends.registry import available, backend as get_backend
+    from tsjit.passes.registry import apply_pass
+
+    module = load(args.input_file)
+    fn = pick_function(module, args.fn)
+    name = fn.sym_name.data
+    inputs = make_inputs(args, fn)
+    if args.backend not in available():
+        raise ToolError(f"unknown backend '{args.backend}'; available: {', '.join(available())}")
+    with stage(f"backend '{args.backend}'"):
+        lowers = bool(get_backend(args.backend).pipeline)
+    if check_inputs(fn, inputs) and lowers:
+        with stage(f"specializing @{name} to {','.join(map(shape_token, inputs))}"):
+            apply_pass("ts-specialize", module, shapes=tuple(map(shape_token, inputs)), function=name)
+    if lowers:
+        keep_only(module, fn)
+    with stage(f"compiling @{name} for the {args.backend} backend"):
+        compiled = tsjit.compile(module, backend=args.backend)
+    compiled.main = next(op for op in compiled.module.ops if isinstance(op, FuncOp)
+                         and op.sym_name.data == name)
+    return compiled, fn, inputs
+
+
+def as_outputs(result: Any) -> list[Any]:
+    return list(result) if isinstance(result, tuple) else [result]
+
+
+def show(outputs: list[Any]) -> None:
+    """numpy's repr, summarised past SUMMARY_THRESHOLD elements."""
+    with np.printoptions(threshold=SUMMARY_THRESHOLD, edgeitems=3):
+        for i, value in enumerate(outputs):
+            if isinstance(value, np.ndarray):
+                print(f"output {i}: {value.dtype}{list(value.shape)}")
+            else:
+                print(f"output {i}: {type(value).__name__}")
+            print(repr(value))
+
+
+def save(outputs: list[Any], args: argparse.Namespace) -> None:
+    if args.output and len(outputs) != 1:
+        raise ToolError(f"--output takes one output, the function returns {len(outputs)}; use -o DIR")
+    if args.output_dir:
+        Path(args.output_dir).mkdir(parents=True, exist_ok=True)
+    paths = [args.output] if args.output else [
+        str(Path(args.output_dir) / f"output_{i}.npy") for i in range(len(outputs))]
+    for path, value in zip(paths, outputs):
+        try:
+            np.save(path, np.asarray(value), allow_pickle=False)
+        except (OSError, ValueError) as e:
+            raise ToolError(f"cannot save output to '{path}': {e}") from None
+        print(f"wrote {path}", file=sys.stderr)
+
+
+def format_seconds(s: float) -> str:
+    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("us", 1e-6)):
+        if s >= scale:
+            return f"{s / scale:.3f} {unit}"
+    return f"{s / 1e-9:.1f} ns"
+
+
+def bench(call: Any, n: int, warmup_seconds: float, progress: bool) -> dict[str, float]:
+    """Time `n` calls (after the warm-up the caller did); a progress bar when it is long."""
+    times = np.empty(n)
+    steps = range(n)
+    if progress and sys.stderr.isatty() and warmup_seconds * n > PROGRESS_AFTER:
+        from tqdm import tqdm
+
+        steps = tqdm(steps, desc="bench", unit="call", file=sys.stderr, leave=False)
+    for i in steps:
+        start = time.perf_counter()
+        call()
+        times[i] = time.perf_counter() - start
+    p10, median, p90 = np.percentile(times, [10, 50, 90])
+    return {"median": median, "p10": p10, "p90": p90, "min": times.min()}
+
+
+def run(args: argparse.Namespace) -> int:
+    compiled, fn, inputs = build(args)
+    name = fn.sym_name.data
+    start = time.perf_counter()
+    with stage(f"@{name} failed"):
+        outputs = as_outputs(compiled(*inputs))
+    first = time.perf_counter() - start
+    if args.output or args.output_dir:
+        save(outputs, args)
+    else:
+        show(outputs)
+    if args.bench:
+        with stage(f"@{name} failed"):
+            stats = bench(lambda: compiled(*inputs), args.bench, first, not args.no_progress)
+        report = "  ".join(f"{k} {format_seconds(v)}" for k, v in stats.items())
+        print(f"bench @{name} on {args.backend}, {args.bench} calls: {report}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Console entry point: one readable line and exit code 1 on any error."""
+    args = parse_args(argv)
+    try:
+        return run(args)
+    except DiagError as e:
+        loc = e.diag.loc
+        where = f"{loc.file}:{loc.line}:{loc.col}: " if loc else f"{TOOL}: "
+        print(f"{where}error: {e.diag.message.splitlines()[0]}", file=sys.stderr)
+    except ToolError as e:
+        if args.traceback:
+            traceback.print_exception(e.__cause__ or e)
+        print(f"{TOOL}: error: {e}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print(f"{TOOL}: interrupted", file=sys.stderr)
+    except BrokenPipeError:
+        pass
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
