@@ -1,7 +1,9 @@
 """C source -> a loaded shared library, through the system C compiler and a content-hash cache.
 
-CC and CFLAGS override the compiler and its optimisation flags (default `-O3 -march=native`,
-plus `-fopenmp` when the compiler accepts it). Built libraries live under
+CC and CFLAGS override the compiler and its optimisation flags (default `-O3 -march=native` plus
+`tsjit.backends.c.target.target_flags()` when that module exists, and `-fopenmp` when the compiler
+accepts it). A source using a BLAS-backed run-time function is compiled against scipy-openblas32
+and linked with it (-I, -L, -l, rpath: blas.py), when it is installed. Built libraries live under
 `$XDG_CACHE_HOME/tsjit` (or ~/.cache/tsjit), named by the hash of source, compiler and flags, so
 a second compile of the same module only loads the library.
 """
@@ -16,6 +18,8 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+
+from tsjit.backends.c import blas
 
 DEFAULT_CFLAGS = "-O3 -march=native"
 
@@ -48,29 +52,51 @@ def _openmp_works(cc: str) -> bool:
         return result.returncode == 0
 
 
+def default_flags() -> list[str]:
+    """DEFAULT_CFLAGS plus the CPU-probed flags of tsjit.backends.c.target, where that exists."""
+    try:
+        from tsjit.backends.c.target import target_flags
+    except ImportError:
+        return shlex.split(DEFAULT_CFLAGS)
+    return [*shlex.split(DEFAULT_CFLAGS), *target_flags()]
+
+
+def blas_flags(source: str) -> tuple[list[str], list[str]]:
+    """(compile flags, link flags) for `source`: scipy-openblas32's when the source asks for CBLAS."""
+    found = blas.openblas() if blas.uses_blas(source) else None
+    return (blas.compile_flags(found), blas.link_flags(found)) if found else ([], [])
+
+
 def compiler_command() -> list[str]:
     """The compiler and flags (without files) used to build a library."""
     cc = find_compiler()
     if cc is None:
         raise CCompileError("no C compiler found (set CC)")
-    flags = shlex.split(os.environ.get("CFLAGS", DEFAULT_CFLAGS))
+    flags = shlex.split(os.environ["CFLAGS"]) if "CFLAGS" in os.environ else default_flags()
     if _openmp_works(cc):
         flags.append("-fopenmp")
     return [*shlex.split(cc), "-std=gnu99", *flags, "-shared", "-fPIC"]
 
 
-def build(source: str) -> ctypes.CDLL:
+def build(source: str, extra_flags: tuple[str, ...] | list[str] = ()) -> ctypes.CDLL:
     """Compile `source` (or find it in the cache) and load it."""
-    command = compiler_command()
-    key = hashlib.sha256("\0".join([*command, source]).encode()).hexdigest()[:32]
+    cflags, ldflags = blas_flags(source)
+    command = [*compiler_command(), *extra_flags, *cflags]
+    link = [*ldflags, "-lm"]
+    key = hashlib.sha256("\0".join([*command, *link, source]).encode()).hexdigest()[:32]
     directory = cache_dir()
     c_path, lib_path = directory / f"{key}.c", directory / f"{key}.so"
     if not lib_path.exists():
-        c_path.write_text(source)
+        tmp_c = directory / f"{key}.{os.getpid()}.tmp.c"
+        tmp_c.write_text(source)
+        os.replace(tmp_c, c_path)
         tmp = directory / f"{key}.{os.getpid()}.tmp.so"
-        result = subprocess.run([*command, str(c_path), "-o", str(tmp), "-lm"], capture_output=True, text=True)
+        result = subprocess.run([*command, str(c_path), "-o", str(tmp), *link], capture_output=True, text=True)
         if result.returncode != 0:
             tmp.unlink(missing_ok=True)
             raise CCompileError(f"C compilation of {c_path} failed ({shlex.join(command)}):\n{result.stderr}")
         os.replace(tmp, lib_path)  # atomic: concurrent builds of the same key never see a half-written file
-    return ctypes.CDLL(str(lib_path))
+    library = ctypes.CDLL(str(lib_path))
+    if ldflags:
+        blas.sync_threads()  # OpenBLAS read the thread count when first loaded; follow the environment now
+    return library

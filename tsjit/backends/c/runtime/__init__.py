@@ -27,3 +27,14 @@ def source_for(names: set[str]) -> str:
     for name in sorted(names):
         visit(name)
     return "\n".join(RUNTIME[n][0] for n in done)
+
+
+def _register() -> None:
+    """The run-time functions of this package (one module per family), into RUNTIME."""
+    from tsjit.backends.c.runtime import gemm, im2col
+
+    for family in (gemm, im2col):
+        RUNTIME.update(family.SOURCES)
+
+
+_register()

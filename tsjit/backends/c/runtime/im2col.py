@@ -1,0 +1,37 @@
+"""C run-time im2col: a block of output rows of a (pre-padded) NCHW convolution input as a GEMM operand.
+
+    void tsjit_im2col_f32(const float *X, float *col, int64_t offX, int64_t C, int64_t H, int64_t W,
+                          int64_t KH, int64_t KW, int64_t SH, int64_t SW, int64_t DH, int64_t DW,
+                          int64_t oh0, int64_t rows, int64_t OW);
+
+For the image at X + offX (C x H x W, padding already applied), output rows oh0..oh0+rows-1:
+col[(c*KH + i)*KW + j][r*OW + ow] = X[c][(oh0+r)*SH + i*DH][ow*SW + j*DW], a (C*KH*KW) x (rows*OW)
+row-major matrix, so `weight (F x C*KH*KW) @ col` is that block of the output (F x rows*OW).
+"""
+from __future__ import annotations
+
+IM2COL = r"""
+void @NAME@(const @T@ *X, @T@ *col, int64_t offX, int64_t C, int64_t H, int64_t W, int64_t KH, int64_t KW,
+            int64_t SH, int64_t SW, int64_t DH, int64_t DW, int64_t oh0, int64_t rows, int64_t OW) {
+    const @T@ *x = X + offX;
+    int64_t ncol = rows * OW;
+    for (int64_t c = 0; c < C; ++c)
+        for (int64_t i = 0; i < KH; ++i)
+            for (int64_t j = 0; j < KW; ++j) {
+                @T@ *dst = col + ((c * KH + i) * KW + j) * ncol;
+                for (int64_t r = 0; r < rows; ++r) {
+                    const @T@ *src = x + (c * H + (oh0 + r) * SH + i * DH) * W + j * DW;
+                    @T@ *d = dst + r * OW;
+                    if (SW == 1)
+                        memcpy(d, src, sizeof(@T@) * OW);
+                    else
+                        for (int64_t ow = 0; ow < OW; ++ow) d[ow] = src[ow * SW];
+                }
+            }
+}
+"""
+
+SOURCES = {
+    name: (IM2COL.replace("@NAME@", name).replace("@T@", t), ())
+    for name, t in (("tsjit_im2col_f32", "float"), ("tsjit_im2col_f64", "double"))
+}
