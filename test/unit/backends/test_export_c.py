@@ -1,0 +1,216 @@
+"""tsjit.export_c: the exported C builds with `make` alone and its demo gives the numpy backend's
+outputs; weights.bin round-trips; the output directory appears whole or not at all."""
+import os
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+
+import tsjit as torch
+import tsjit.nn as nn
+import tsjit.nn.functional as F
+from tsjit.backends.c import find_compiler
+from tsjit.backends.c import export as export_mod
+from tsjit.backends.c.export import ExportError, export_c, read_weights, weights_bytes
+
+needs_cc = pytest.mark.skipif(find_compiler() is None or shutil.which("make") is None,
+                              reason="no C compiler or make")
+
+
+class MLP(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1, self.fc2, self.fc3 = nn.Linear(16, 32), nn.Linear(32, 32), nn.Linear(32, 10)
+
+    def forward(self, x):
+        return self.fc3(F.relu(self.fc2(F.relu(self.fc1(x)))))
+
+
+class LeNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1, self.conv2 = nn.Conv2d(1, 6, 5), nn.Conv2d(6, 16, 5)
+        self.fc1, self.fc2 = nn.Linear(16, 20), nn.Linear(20, 10)
+
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.conv1(x)), 2)
+        x = F.max_pool2d(F.relu(self.conv2(x)), 2)
+        return self.fc2(F.relu(self.fc1(x.flatten(1))))
+
+
+class BasicBlock(nn.Module):
+    def __init__(self, c=8):
+        super().__init__()
+        self.conv1, self.bn1 = nn.Conv2d(c, c, 3, padding=1, bias=False), nn.BatchNorm2d(c)
+        self.conv2, self.bn2 = nn.Conv2d(c, c, 3, padding=1, bias=False), nn.BatchNorm2d(c)
+
+    def forward(self, x):
+        out = F.relu(self.bn1(self.conv1(x)))
+        return F.relu(self.bn2(self.conv2(out)) + x)
+
+
+class Elementwise(nn.Module):
+    def forward(self, x):
+        return F.relu(x * 1.5 + 0.25) * torch.sigmoid(x)
+
+
+MODELS = {"mlp": (MLP, (4, 16)), "lenet": (LeNet, (2, 1, 16, 16)), "resnet_block": (BasicBlock, (1, 8, 6, 6)),
+          "elementwise": (Elementwise, (8, 64))}
+
+
+def model_and_input(name):
+    cls, shape = MODELS[name]
+    torch.manual_seed(0)
+    model = cls().eval()
+    for module in model.modules():  # non-trivial batch-norm statistics, so the fold is exercised
+        if isinstance(module, nn.BatchNorm2d):
+            module.load_state_dict({**module.state_dict(), "running_mean": torch.rand(module.num_features),
+                                    "running_var": torch.rand(module.num_features) + 0.5})
+    return model, torch.randn(*shape)
+
+
+def make(directory):
+    result = subprocess.run(["make", f"CC={find_compiler()}"], cwd=directory, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for product in ("libmodel.so", "libmodel.a", "demo"):
+        assert (directory / product).exists()
+
+
+def run_demo(directory, *args):
+    return subprocess.run([str(directory / "demo"), *map(str, args)], cwd=directory, capture_output=True, text=True)
+
+
+@needs_cc
+@pytest.mark.parametrize("name", sorted(MODELS))
+def test_exported_c_gives_the_numpy_backends_outputs(name, tmp_path):
+    model, x = model_and_input(name)
+    out = tmp_path / "export"
+    exported = torch.export_c(model, out, (x,))
+    assert sorted(p.name for p in out.iterdir()) == ["Makefile", "README.md", "demo.c", "model.c", "model.h",
+                                                    "weights.bin"]
+    make(out)
+    x.numpy().tofile(tmp_path / "x.bin")
+    result = run_demo(out, "-r", "2", "-o", tmp_path / "y", tmp_path / "x.bin")
+    assert result.returncode == 0, result.stderr
+    assert "checksum" in result.stdout and "time per call" in result.stdout
+    expected = torch.compile(model, backend="numpy", example_inputs=(x,))(x.numpy())
+    output = next(a for a in exported.main.args if a.written)
+    got = np.fromfile(tmp_path / "y0.bin", np.float32).reshape(output.shape)
+    np.testing.assert_allclose(got, expected, atol=1e-4, rtol=0)
+    total = float(result.stdout.split("checksum sum=")[1].split()[0])
+    assert total == pytest.approx(float(np.sum(got, dtype=np.float64)), rel=1e-6, abs=1e-6)
+
+
+@needs_cc
+def test_demo_reads_npy_generates_inputs_and_rejects_bad_files(tmp_path):
+    model, x = model_and_input("mlp")
+    out = tmp_path / "export"
+    export_c(model, out, (x,))
+    make(out)
+    np.save(tmp_path / "x.npy", x.numpy())
+    from_npy = run_demo(out, "-r", "1", "-o", tmp_path / "npy", tmp_path / "x.npy")
+    assert from_npy.returncode == 0, from_npy.stderr
+    expected = torch.compile(model, backend="numpy", example_inputs=(x,))(x.numpy())
+    np.testing.assert_allclose(np.fromfile(tmp_path / "npy0.bin", np.float32).reshape(4, 10), expected, atol=1e-4)
+    generated = run_demo(out, "-r", "1", "-o", tmp_path / "gen")
+    assert generated.returncode == 0 and "checksum sum=" in generated.stdout
+    assert np.isfinite(np.fromfile(tmp_path / "gen0.bin", np.float32)).all()
+    np.save(tmp_path / "wrong.npy", np.zeros((4, 15), np.float32))
+    wrong = run_demo(out, tmp_path / "wrong.npy")
+    assert wrong.returncode != 0 and "expected 256 for a0 float[4][16]" in wrong.stderr
+    (tmp_path / "bad.bin").write_bytes(b"not weights at all")
+    bad = run_demo(out, "-w", tmp_path / "bad.bin")
+    assert bad.returncode != 0 and "not a tsjit weights file" in bad.stderr
+
+
+@needs_cc
+def test_loader_checks_the_weights_belong_to_the_model(tmp_path):
+    model, x = model_and_input("mlp")
+    exported = export_c(model, tmp_path / "export", (x,))
+    if not exported.weights:
+        pytest.skip("the renderer emits weights as C initialisers (no weights table yet)")
+    make(tmp_path / "export")
+    weights = read_weights(tmp_path / "export" / "weights.bin")
+    (tmp_path / "short.bin").write_bytes(weights_bytes(weights[:-1]))
+    missing = run_demo(tmp_path / "export", "-w", tmp_path / "short.bin")
+    assert missing.returncode != 0 and f"weight '{weights[-1][0]}' missing" in missing.stderr
+    resized = [(n, a[..., :1].copy() if i == 0 else a) for i, (n, a) in enumerate(weights)]
+    (tmp_path / "resized.bin").write_bytes(weights_bytes(resized))
+    wrong = run_demo(tmp_path / "export", "-w", tmp_path / "resized.bin")
+    assert wrong.returncode != 0 and f"weight '{weights[0][0]}' has" in wrong.stderr
+
+
+def test_weights_file_round_trips_with_aligned_data(tmp_path):
+    rng = np.random.default_rng(0)
+    weights = [("w.f32", rng.standard_normal((3, 5)).astype(np.float32)), ("b", np.arange(7, dtype=np.int64)),
+               ("mask", np.array([[True, False]])), ("scalar", np.array(2.5))]
+    path = tmp_path / "weights.bin"
+    path.write_bytes(weights_bytes(weights))
+    back = read_weights(path)
+    assert [n for n, _ in back] == [n for n, _ in weights]
+    for (_, a), (_, b) in zip(weights, back):
+        assert a.dtype == b.dtype and a.shape == b.shape and np.array_equal(a, b)
+    raw = path.read_bytes()
+    assert raw[:8] == b"TSJITWB\0" and int.from_bytes(raw[16:24], "little") % 64 == 0
+
+
+def test_weights_offsets_are_64_byte_aligned(tmp_path):
+    weights = [("a", np.ones(3, np.float32)), ("b", np.ones(5, np.float64)), ("c", np.ones(1, np.int8))]
+    raw = weights_bytes(weights)
+    pos, offsets = 24, []
+    for name, array in weights:
+        pos += 4 + len(name) + 8 + 8 * array.ndim
+        offsets.append(int.from_bytes(raw[pos:pos + 8], "little"))
+        pos += 16
+    assert all(o % 64 == 0 for o in offsets) and offsets == sorted(set(offsets))
+    assert raw[offsets[1]:offsets[1] + 40] == np.ones(5, np.float64).tobytes()
+
+
+def test_failed_write_leaves_no_output_directory(tmp_path, monkeypatch):
+    model, x = model_and_input("elementwise")
+
+    def broken(*_):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(export_mod, "weights_bytes", lambda w: b"x" * 10)
+    monkeypatch.setattr(type(tmp_path), "write_bytes", broken)
+    with pytest.raises(OSError, match="No space left"):
+        export_c(model, tmp_path / "export", (x,))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_replaces_an_earlier_export_but_not_other_directories(tmp_path):
+    model, x = model_and_input("elementwise")
+    export_c(model, tmp_path / "export", (x,))
+    (tmp_path / "export" / "stale.txt").write_text("from before")
+    export_c(model, tmp_path / "export", (x,))
+    assert not (tmp_path / "export" / "stale.txt").exists()
+    assert sorted(os.listdir(tmp_path)) == ["export"]
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("keep me")
+    with pytest.raises(ExportError, match="not an earlier tsjit export"):
+        export_c(model, tmp_path / "mine", (x,))
+    assert (tmp_path / "mine" / "notes.txt").read_text() == "keep me"
+
+
+def test_header_documents_shapes_and_main_alias(tmp_path):
+    model, x = model_and_input("lenet")
+    exported = export_c(model, tmp_path / "export", (x,))
+    header = (tmp_path / "export" / "model.h").read_text()
+    assert "int ts_model_init(const char *weights_path);" in header
+    assert "a0: input float[2][1][16][16]" in header and "a1: output (written) float[2][10]" in header
+    assert f"#define ts_model_main {exported.main.c_name}" in header
+    if exported.uses_blas:
+        assert "BLAS_LIBS ?=" in (tmp_path / "export" / "Makefile").read_text()
+
+
+def test_exports_loop_level_ir_as_given_and_names_the_main_function(tmp_path):
+    model, x = model_and_input("elementwise")
+    module = export_mod.lowered_module(model, (x,))
+    text = str(module)
+    exported = export_c(text, tmp_path / "export")
+    assert exported.main.args[0].shape == (8, 64)
+    with pytest.raises(ExportError, match="no function 'nope'; available: "):
+        export_c(text, tmp_path / "other", main="nope")
+    assert not (tmp_path / "other").exists()
