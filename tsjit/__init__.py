@@ -21,3 +21,4 @@ from tsjit import testing  # noqa: E402,F401 - torch.testing.assert_close
 from tsjit.jit.freeze import freeze, optimize_for_inference  # noqa: E402
 from tsjit.jit.serialization import load_object as load, save_object as save  # noqa: E402 - torch.save/load
 from tsjit.compile import compile  # noqa: E402,A001 - tsjit.compile(model_or_ir, backend=..., example_inputs=...)
+from tsjit.backends.c.export import export_c  # noqa: E402 - tsjit.export_c(model, out_dir, example_inputs): standalone C
