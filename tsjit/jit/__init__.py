@@ -15,6 +15,15 @@ from tsjit.jit.decorators import (
 )
 from tsjit.jit.freeze import freeze, optimize_for_inference, run_frozen_optimizations
 from tsjit.jit.futures import fork, wait
+from tsjit.jit.fusion import (
+    enable_onednn_fusion,
+    fuser,
+    fusion_stats,
+    onednn_fusion_enabled,
+    reset_fusion_stats,
+    set_fuser_enabled,
+    set_fusion_strategy,
+)
 from tsjit.jit.script import CompilationUnit, ScriptClass, script
 from tsjit.jit.script_function import ScriptFunction, ScriptMethod
 from tsjit.jit.script_module import ScriptModule
@@ -30,4 +39,6 @@ __all__ = [
     "strict_fusion", "unused", "TracerWarning", "TracingCheckError", "script_if_tracing", "trace", "trace_module",
     "fork", "wait", "freeze", "optimize_for_inference", "run_frozen_optimizations",
     "load", "save", "specialize",
+    "enable_onednn_fusion", "onednn_fusion_enabled", "set_fusion_strategy", "fuser", "set_fuser_enabled",
+    "fusion_stats", "reset_fusion_stats",
 ]

@@ -6,6 +6,7 @@ from functools import partial
 from typing import Any
 
 from tsjit.frontend.trace import state as trace_state
+from tsjit.jit.fusion import FUSER, fused_callable
 from tsjit.jit.values import converter_in, converter_out, to_runtime
 
 
@@ -57,7 +58,7 @@ class ScriptFunction:
 
     def _run(self, args) -> Any:
         """Run on one value per parameter."""
-        fn = self._fn
+        fn = fused_callable(self) if FUSER.enabled else self._fn
         if fn is None:
             fn = self._fn = self._prepare()
         return self._out(fn(*[c(a) for c, a in zip(self._in, args)]))

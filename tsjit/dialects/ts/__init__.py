@@ -13,6 +13,7 @@ from tsjit.dialects.ts.constant import ConstantOp, DeviceAttr
 from tsjit.dialects.ts.container_ops import CONTAINER_OP_CLASSES
 from tsjit.dialects.ts.control_flow import ConditionOp, IfOp, LoopOp, YieldOp
 from tsjit.dialects.ts.folding import TsConstantMaterializer
+from tsjit.dialects.ts.fusion_ops import FUSION_OPS
 from tsjit.dialects.ts.misc_ops import (
     FormatOp,
     GenericOp,
@@ -45,7 +46,7 @@ STRUCTURAL_OPS = [
     ConstantOp, IfOp, LoopOp, YieldOp, ConditionOp, ForkOp, WaitOp,
     ClassTypeOp, AttrDeclOp, MethodOp, ObjectOp, CreateObjectOp, GetAttrOp, SetAttrOp, CallMethodOp, CallFunctionOp,
     RaiseOp, PrintOp, WarnOp, IsInstanceOp, UncheckedCastOp, UninitializedOp, IsOp, IsNotOp, FormatOp, StrOfOp,
-    GenericOp,
+    GenericOp, *FUSION_OPS,
 ]
 ALL_OPS = [*STRUCTURAL_OPS, *TENSOR_OP_CLASSES.values(), *SCALAR_OP_CLASSES.values(), *CONTAINER_OP_CLASSES.values()]
 OPS_BY_NAME = {op.name: op for op in ALL_OPS}

@@ -6,6 +6,7 @@ from tsjit.backends.numpy.ops import (  # noqa: F401
     constants,
     containers,
     control,
+    fusion,
     misc,
     objects,
     scalars,
