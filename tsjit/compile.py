@@ -77,6 +77,12 @@ def compile(model_or_ir: Any, backend: str = "numpy", example_inputs: Sequence[A
 
     chosen = get_backend(backend)
     module = to_module(model_or_ir, example_inputs)
+    if backend == "c":  # not all lowerable: the numpy backend runs it around C-compiled fusion groups
+        from tsjit.jit.fusion import compile_with_fusion_groups
+
+        fused = compile_with_fusion_groups(module, chosen)
+        if fused is not None:
+            return fused
     for name in chosen.pipeline:
         apply_pass(name, module)
     return Compiled(module, backend, chosen.compile(module))

@@ -122,12 +122,12 @@ _PROGRAMS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # cu -> (key
 _CALLABLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # ScriptFunction -> (key, fn)
 
 
-def fuse_module(module: Any, contractions: bool) -> Any:
-    """A copy of an IR module with the fusion groups outlined (strict_fusion is checked here)."""
+def fuse_module(module: Any, contractions: bool, check_strict: bool = True) -> Any:
+    """A copy of an IR module with the fusion groups outlined (and strict_fusion checked)."""
     from tsjit.passes.registry import apply_pass
 
     fused = module.clone()
-    apply_pass("ts-fusion-groups", fused, contractions=contractions)
+    apply_pass("ts-fusion-groups", fused, contractions=contractions, check_strict=check_strict)
     return fused
 
 
@@ -142,16 +142,22 @@ def fused_program(cu: Any) -> Any:
     key = _program_key(cu)
     cached = _PROGRAMS.get(cu)
     if cached is None or cached[0] != key:
-        cached = _PROGRAMS[cu] = (key, Program(fuse_module(cu.module, FUSER.onednn)))
+        cached = _PROGRAMS[cu] = (key, Program(fuse_module(cu.module, FUSER.onednn, check_strict=False)))
     return cached[1]
 
 
 def fused_callable(fn: Any) -> Callable:
-    """What a ScriptFunction (or bound ScriptMethod) runs while the fuser is on."""
+    """What a ScriptFunction (or bound ScriptMethod) runs while the fuser is on; raises
+    StrictFusionError when one of the function's strict_fusion blocks was not fused."""
+    from xdsl.dialects.func import FuncOp
+
     key = _program_key(fn._cu)
     cached = _CALLABLES.get(fn)
     if cached is None or cached[0] != key:
+        from tsjit.passes.fusion_groups import check_strict
+
         program, compiled = fused_program(fn._cu), fn._compiled
+        check_strict(program._lookup(compiled.name, FuncOp, "function"))  # the called function's blocks
         run = program.function(compiled.name) if fn._obj is None else \
             partial(program.method(compiled.method_of, fn.name), fn._obj)
         cached = _CALLABLES[fn] = (key, run)

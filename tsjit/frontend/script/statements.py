@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 
+from xdsl.dialects.builtin import StringAttr
 from xdsl.ir import Block, Region, SSAValue
 
 from tsjit.dialects.ts.control_flow import ConditionOp, IfOp, LoopOp, YieldOp
@@ -24,7 +25,7 @@ from tsjit.dialects.ts.types import (
 )
 from tsjit.frontend.script.errors import NotSupportedError
 from tsjit.frontend.script.scope import Scope
-from tsjit.frontend.script.values import Iteration, ModuleRef, PyConst, SugaredTuple, is_ir
+from tsjit.frontend.script.values import Iteration, ModuleRef, PyConst, PyObj, SugaredTuple, is_ir
 
 FLAGS = ("$brk", "$cont", "$ret")
 INT64_MAX = 2**63 - 1
@@ -215,13 +216,33 @@ class StatementCompiler:
         self.compile_assert(stmt, [])
 
     def stmt_With(self, stmt: ast.With) -> None:
+        strict = False
         for item in stmt.items:
             ctx = self.expr(item.context_expr)
             if item.optional_vars is not None:
                 self.unsupported(item.optional_vars, "with ... as")
             if not self.is_null_context(ctx):
                 self.unsupported(item.context_expr, "this context manager")
+            strict = strict or self.is_strict_fusion(item.context_expr)
+        block, before = self.builder.block, self.builder.block.last_op
         self.compile_block(stmt.body)
+        if strict:  # ts-fusion-groups checks that every op marked here was fused
+            r = self.src.range(stmt)
+            where = StringAttr(f"{r.filename}:{r.line}:{r.col + 1}")
+            op = block.first_op if before is None else before.next_op
+            while op is not None:
+                for inner in op.walk():
+                    inner.attributes["strict_fusion"] = where
+                op = op.next_op
+
+    def is_strict_fusion(self, node: ast.expr) -> bool:
+        """Whether the context manager is `torch.jit.strict_fusion()`."""
+        from tsjit.jit.decorators import strict_fusion
+
+        if not isinstance(node, ast.Call):
+            return False
+        callee = self.expr(node.func)
+        return isinstance(callee, PyObj) and callee.obj is strict_fusion
 
     def stmt_Global(self, stmt) -> None:
         self.unsupported(stmt)
