@@ -19,13 +19,13 @@ renamed into place (an earlier export at out_dir is replaced; any other director
 """
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import os
 import shutil
 import struct
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +52,7 @@ class ExportError(RuntimeError):
     """The model cannot be exported (not lowerable, no entry function, out_dir in the way)."""
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Arg:
     """One parameter of an entry function, as the header and the demo describe it."""
 
@@ -63,22 +63,24 @@ class Arg:
     written: bool      # an output (the function stores into it)
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Entry:
     ir_name: str
     c_name: str
     args: tuple[Arg, ...]
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Exported:
     """What export_c wrote: the directory, the entry functions (main last) and whether BLAS is linked."""
 
-    out_dir: Path
+    out_dir: Path | None  # None until written
     entries: tuple[Entry, ...]
     main: Entry
     weights: tuple[str, ...]
     uses_blas: bool
+    files: dict[str, str] = dataclasses.field(repr=False)
+    weights_image: bytes = dataclasses.field(repr=False)
 
 
 def lowered_module(model: Any, example_inputs: Sequence[Any] | None) -> ModuleOp:
@@ -180,14 +182,8 @@ def _align(n: int) -> int:
     return (n + ALIGN - 1) // ALIGN * ALIGN
 
 
-def export_c(model: Any, out_dir: str | os.PathLike, example_inputs: Sequence[Any] | None = None, *,
-             main: str | None = None) -> Exported:
-    """Write the standalone C export of `model` (a model, ScriptModule, function or IR) to out_dir.
-
-    `main` names the IR function that demo.c runs and `ts_model_main` aliases (default: the last
-    defined public function, as tsjit.compile calls)."""
-    out = Path(out_dir)
-    _check_replaceable(out)
+def prepare(model: Any, example_inputs: Sequence[Any] | None = None, main: str | None = None) -> Exported:
+    """Everything export_c writes, in memory (`.files`: name -> text; `.weights_image`)."""
     module = lowered_module(model, example_inputs)
     source, functions, weights = render_with_weights(module)
     entries = entries_of(module, functions)
@@ -205,8 +201,21 @@ def export_c(model: Any, out_dir: str | os.PathLike, example_inputs: Sequence[An
         "Makefile": makefile(uses_blas),
         "README.md": readme(entries, entry, [n for n, _ in weights], uses_blas),
     }
-    _write_atomically(out, files, weights_bytes(weights))
-    return Exported(out, tuple(entries), entry, tuple(n for n, _ in weights), uses_blas)
+    return Exported(None, tuple(entries), entry, tuple(n for n, _ in weights), uses_blas, files,
+                    weights_bytes(weights))
+
+
+def export_c(model: Any, out_dir: str | os.PathLike, example_inputs: Sequence[Any] | None = None, *,
+             main: str | None = None) -> Exported:
+    """Write the standalone C export of `model` (a model, ScriptModule, function or IR) to out_dir.
+
+    `main` names the IR function that demo.c runs and `ts_model_main` aliases (default: the last
+    defined public function, as tsjit.compile calls)."""
+    out = Path(out_dir)
+    _check_replaceable(out)
+    exported = prepare(model, example_inputs, main)
+    _write_atomically(out, exported.files, exported.weights_image)
+    return dataclasses.replace(exported, out_dir=out)
 
 
 def _check_replaceable(out: Path) -> None:

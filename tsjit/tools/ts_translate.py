@@ -1,0 +1,161 @@
+"""`ts-translate`: translations between tsjit's IR and other formats, as mlir-translate.
+
+    ts-translate --emit-c model.mlir                         # model.c (+ loader glue) on stdout
+    ts-translate --emit-c model.mlir -o out/                 # the standalone export (tsjit.export_c)
+    ts-translate --emit-c generic.mlir --shapes 2x3xf32 --fn forward -o out/
+    ts-translate --import-torchscript graph.txt [-o model.mlir]
+
+Why a separate tool: ts-opt maps IR to IR; these map IR to something else (C, a directory) or
+something else to IR. Each translation is one row of TRANSLATIONS: its flag, what it reads,
+and a handler. Errors print one readable line (`file:line:col: error: ...` for IR problems,
+`ts-translate: error: ...` otherwise) and exit 1.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from tsjit.tools.diagnostics import DiagError, ToolError
+
+TOOL = "ts-translate"
+
+
+@dataclass(frozen=True)
+class Translation:
+    help: str
+    handler: Callable[[argparse.Namespace], int]
+
+
+def read_text(path: str) -> str:
+    try:
+        return sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except OSError as e:
+        raise ToolError(f"cannot open input file '{path}': {e.strerror}") from None
+    except UnicodeDecodeError as e:
+        raise ToolError(f"input file '{path}' is not UTF-8: {e.reason}") from None
+
+
+def emit_c(args: argparse.Namespace) -> int:
+    """ts-level (static shapes, or --shapes) or loop-level IR -> C: model.c on stdout, or the export in -o DIR."""
+    from tsjit.backends.c.export import ExportError, export_c, prepare
+    from tsjit.passes.registry import apply_pass
+    from tsjit.tools.ts_run import keep_only, load, pick_function, stage
+
+    module = load(args.input_file)
+    if args.fn or args.shapes:
+        fn = pick_function(module, args.fn)
+        name = fn.sym_name.data
+        if args.shapes:
+            shapes = tuple(s.strip() for s in args.shapes.split(",") if s.strip())
+            with stage(f"specializing @{name} to {','.join(shapes)}"):
+                apply_pass("ts-specialize", module, shapes=shapes, function=name)
+        keep_only(module, fn)
+    require_static_arguments(module)
+    with stage("emitting C"):
+        try:
+            if args.output:
+                exported = export_c(module, args.output, main=args.fn)
+            else:
+                exported = prepare(module, main=args.fn)
+        except ExportError as e:
+            raise ToolError(str(e)) from None
+    if args.output:
+        print(f"{TOOL}: wrote {exported.out_dir}/ (model.c, model.h, weights.bin, demo.c, Makefile, README.md); "
+              f"build with `make -C {exported.out_dir}`", file=sys.stderr)
+    else:
+        sys.stdout.write(exported.files["model.c"])
+    return 0
+
+
+def require_static_arguments(module) -> None:
+    """C needs static shapes: name the first function whose tensor arguments lack them."""
+    from xdsl.dialects.func import FuncOp
+
+    from tsjit.dialects.ts.types import TensorType
+    from tsjit.tools.ts_run import static_token
+
+    for fn in module.ops:
+        if not isinstance(fn, FuncOp) or not fn.body.blocks:
+            continue
+        for i, t in enumerate(fn.function_type.inputs.data):
+            if isinstance(t, TensorType) and static_token(t) is None:
+                raise ToolError(f"@{fn.sym_name.data}: argument {i} has no static shape ({t}); "
+                                f"give --shapes (e.g. --shapes 2x3xf32) or ts-specialize it first")
+
+
+def import_torchscript(args: argparse.Namespace) -> int:
+    """A TorchScript graph dump (`print(scripted.graph)`) -> ts IR, on stdout or in -o FILE."""
+    from tsjit.tools.ts_run import stage
+
+    text = read_text(args.input_file)
+    try:
+        from tsjit.frontend import import_graph
+    except ImportError:
+        raise ToolError("the TorchScript importer (tsjit.frontend.import_graph) is not available") from None
+    if args.shapes:
+        raise ToolError("--shapes applies to --emit-c only")
+    name = "<stdin>" if args.input_file == "-" else args.input_file
+    with stage(f"importing {name}"):
+        module = import_graph(text, filename=name)
+    printed = f"{module}\n"
+    if args.output:
+        try:
+            Path(args.output).write_text(printed)
+        except OSError as e:
+            raise ToolError(f"cannot write '{args.output}': {e.strerror}") from None
+    else:
+        sys.stdout.write(printed)
+    return 0
+
+
+#: flag (without --) -> translation; --help lists them in this order
+TRANSLATIONS: dict[str, Translation] = {
+    "emit-c": Translation("IR (ts level with static shapes, or loop level) -> C: model.c on stdout, "
+                          "or with -o DIR the standalone export (model.c/.h, weights.bin, demo.c, Makefile)",
+                          emit_c),
+    "import-torchscript": Translation("TorchScript graph text (print(m.graph)) -> ts IR on stdout or -o FILE",
+                                      import_torchscript),
+}
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog=TOOL, description=__doc__.split("\n\n")[0].split(": ", 1)[1])
+    p.add_argument("input_file", metavar="INPUT", help="the file to translate ('-' for stdin)")
+    group = p.add_argument_group("translations (choose one)").add_mutually_exclusive_group(required=True)
+    for flag, t in TRANSLATIONS.items():
+        group.add_argument(f"--{flag}", dest="translation", action="store_const", const=flag, help=t.help)
+    p.add_argument("-o", "--output", metavar="PATH", help="output directory (--emit-c) or file (default: stdout)")
+    p.add_argument("--shapes", metavar="2x3xf32,...", help="--emit-c: specialize the function to these "
+                   "argument shapes first (ts-specialize syntax)")
+    p.add_argument("--fn", metavar="NAME", help="--emit-c: the function to export (default: every public one; "
+                   "the last is the demo's)")
+    p.add_argument("--traceback", action="store_true", help="show the Python traceback of an error")
+    return p.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Console entry point: one readable line and exit code 1 on any error."""
+    args = parse_args(argv)
+    try:
+        return TRANSLATIONS[args.translation].handler(args)
+    except DiagError as e:
+        loc = e.diag.loc
+        where = f"{loc.file}:{loc.line}:{loc.col}: " if loc else f"{TOOL}: "
+        print(f"{where}error: {e.diag.message.splitlines()[0]}", file=sys.stderr)
+    except ToolError as e:
+        if args.traceback:
+            traceback.print_exception(e.__cause__ or e)
+        print(f"{TOOL}: error: {e}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print(f"{TOOL}: interrupted", file=sys.stderr)
+    except BrokenPipeError:
+        pass
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
