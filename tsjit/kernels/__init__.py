@@ -12,9 +12,11 @@ from tsjit.kernels import (
     activations, contractions, conv, creation, elementwise, indexing, inplace, metadata, normalization,
     pooling, random, reductions, shape,
 )
+from tsjit.kernels import elementwise_extra, nn_extra, reductions_extra, shape_extra
 
 _FAMILIES = (elementwise, activations, contractions, conv, pooling, normalization, reductions, shape,
-             indexing, creation, random, inplace, metadata)
+             indexing, creation, random, inplace, metadata, elementwise_extra, shape_extra, reductions_extra,
+             nn_extra)
 
 KERNELS: dict[str, Callable] = {}
 for _family in _FAMILIES:

@@ -128,6 +128,33 @@ CASES = [
     ("masked_fill_", (x23.copy(), r(3, dtype="bool"), 0.0)),
     ("index_put_", (x23.copy(), [idx(2, high=2)], r(2, 3), False)),
 ]
+# the ops added for imported PyTorch models: their rules run the kernel on samples (shape_functions_extra.py)
+CASES += [
+    *[(n, (x23,)) for n in ("exp2", "log10", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh",
+                            "erfc", "frac", "square", "positive", "isinf", "isfinite", "logsigmoid", "selu",
+                            "median")],
+    ("nan_to_num", (x23, None, None, None)), ("div_mode", (x23, r(3), "floor")),
+    *[(n, (x23, r(2, 1))) for n in ("fmod", "hypot", "copysign", "fmax", "fmin")],
+    ("bitwise_xor", (r(3, dtype="int64"), 3)), ("logical_xor", (r(3, dtype="bool"), r(2, 1, dtype="bool"))),
+    ("addcmul", (x23, r(3), r(2, 1), 2)), ("addcdiv", (x23, r(3), r(2, 1), 2)), ("clamp_tensor", (x23, r(3), None)),
+    ("celu", (x23, 1.0)), ("hardshrink", (x23, 0.5)), ("softshrink", (x23, 0.5)), ("glu", (r(2, 4), 1)),
+    ("tril", (x23, 0)), ("triu", (x23, 1)), ("roll", (x23, [1], [1])), ("movedim", (x234, [0], [-1])),
+    ("unflatten", (x234, 2, [2, 2])), ("split_with_sizes", (r(5, 2), [2, 3], 0)),
+    ("scatter", (x23, 1, idx(2, 2), r(2, 2))), ("scatter_add", (x23, 1, idx(2, 2), r(2, 2))),
+    ("index_fill", (x23, 1, idx(2), 1.0)), ("repeat_interleave", (x23, 2, 0)), ("tile", (x23, [2, 2])),
+    ("one_hot", (idx(4), 5)), ("diag", (x23, 0)),
+    ("reshape_as", (x23, r(3, 2))), ("cumprod", (x23, 1, None)), ("sort", (x23, 1, True)),
+    ("argsort", (x23, 0, False)), ("topk", (x234, 2, -1, True, True)), ("count_nonzero", (x234, [0, 2])),
+    ("var_mean", (x234, [1], 1, True)), ("std_mean", (x234, None, 1, False)), ("median_dim", (x234, 1, False)),
+    ("baddbmm", (x234, r(2, 3, 5), r(2, 5, 4), 1, 1)), ("mv", (x23, r(3))), ("addmv", (r(2), x23, r(3), 1, 1)),
+    ("outer", (r(2), r(3))), ("einsum", ("ij,jk->ik", [x23, r(3, 4)])),
+    ("instance_norm", (r(2, 3, 5), None, None, None, None, True, 0.1, 1e-5, False)),
+    ("avg_pool1d", (r(2, 3, 8), [2], [2], [0], False, True)), ("adaptive_avg_pool1d", (r(2, 3, 8), [3])),
+    ("adaptive_max_pool1d", (r(2, 3, 8), [3])),
+    ("conv_transpose1d", (r(2, 4, 5), r(4, 3, 3), None, [1], [0], [0], 1, [1])),
+    ("pixel_shuffle", (r(1, 4, 2, 2), 2)), ("cosine_similarity", (x23, x23, 1, 1e-8)),
+    ("mse_loss", (x23, x23, 1)), ("l1_loss", (x23, x23, 0)),
+]
 METADATA = {"size", "size_dim", "dim", "numel", "dtype", "device", "item", "to_bool", "to_int", "to_float",
             "manual_seed"}
 

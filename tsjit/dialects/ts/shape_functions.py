@@ -186,13 +186,14 @@ __all__ = ["BOOL", "D", "INT64", "DEFAULT_FLOAT", "NeedRank", "ShapeError", "T",
 def _table() -> dict[str, Callable[..., Any]]:
     from tsjit.dialects.ts import (
         shape_functions_elementwise as ew,
+        shape_functions_extra as extra,
         shape_functions_layout as lay,
         shape_functions_nn as nn,
         shape_functions_reduction as red,
     )
 
     table: dict[str, Callable[..., Any]] = {}
-    for family in (ew, lay, nn, red):
+    for family in (ew, lay, nn, red, extra):
         table.update(family.SHAPE_FUNCTIONS)
     return table
 
