@@ -1,7 +1,8 @@
 """`ts-lower-to-loops`: the named pipeline from a ts function to `scf.for` loops over memrefs.
 
 Stages: `ts-specialize` (only when `shapes` is given), `ts-to-linalg`, `ts-fuse-elementwise`,
-`ts-bufferize`, `loops` (memref linalg -> scf.for + memref.load/store, epilogues fused into
+`ts-bufferize`, with `library-calls=true` `ts-contractions-to-calls` (matmul/conv as calls of
+the C run-time GEMM, epilogues per block), `loops` (memref linalg -> scf.for + memref.load/store, epilogues fused into
 their contraction's nest: tsjit/passes/linalg_to_loops.py) and `cleanup` (xDSL's canonicalize,
 cse, dce). tsjit passes are chained by CLI name through the registry, so a stage whose pass is
 not registered is skipped with a warning. The IR is verified after every stage; a failure
@@ -29,10 +30,12 @@ def _cleanup(ctx: Context, module: ModuleOp) -> None:
         p.apply(ctx, module)
 
 
-def stages(shapes: tuple[str, ...]) -> list[tuple[str, Callable[[Context, ModuleOp], None] | None]]:
+def stages(shapes: tuple[str, ...], library_calls: bool = False
+           ) -> list[tuple[str, Callable[[Context, ModuleOp], None] | None]]:
     """(name, runner) pairs; runner None means: the registered tsjit pass of that name."""
     named = [("ts-specialize", {"shapes": tuple(shapes)})] if shapes else []
     named += [("ts-to-linalg", {}), ("ts-fuse-elementwise", {}), ("ts-bufferize", {})]
+    named += [("ts-contractions-to-calls", {})] if library_calls else []
     return [(n, _registered(n, opts)) for n, opts in named] + [
         ("loops", lambda ctx, m: lower_linalg_to_loops(m)),
         ("cleanup", _cleanup),
@@ -57,8 +60,11 @@ class TsLowerToLoopsPass(ModulePass):
     shapes: tuple[str, ...] = ()
     """input shapes for ts-specialize (its syntax: 2x3xf32,4xi64); without them ts-specialize is skipped"""
 
+    library_calls: bool = False
+    """after ts-bufferize, run ts-contractions-to-calls (matmul/conv as C run-time GEMM calls)"""
+
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        for stage, run in stages(self.shapes):
+        for stage, run in stages(self.shapes, self.library_calls):
             if run is None:
                 warnings.warn(f"ts-lower-to-loops: skipping stage '{stage}': pass not registered")
                 continue

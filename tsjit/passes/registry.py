@@ -41,6 +41,7 @@ def _ts_passes() -> dict[str, Callable[[], type[ModulePass]]]:
         "ts-fuse-elementwise": _lazy("tsjit.passes.fuse_elementwise", "TsFuseElementwisePass"),
         "ts-bufferize": _lazy("tsjit.passes.bufferize", "TsBufferizePass"),
         "ts-lower-to-loops": _lazy("tsjit.passes.lower_to_loops", "TsLowerToLoopsPass"),
+        "ts-contractions-to-calls": _lazy("tsjit.passes.contractions_to_calls", "TsContractionsToCallsPass"),
         "ts-fusion-groups": _lazy("tsjit.passes.fusion_groups", "TsFusionGroupsPass"),
     }
 

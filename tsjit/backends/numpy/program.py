@@ -98,6 +98,11 @@ class Program:
     def _prepare(self, func_op: FuncOp) -> Callable:
         name = func_op.sym_name.data
         if not func_op.body.blocks:
+            from tsjit.backends.numpy.ops.upstream_runtime import RUNTIME_FUNCTIONS
+
+            if name in RUNTIME_FUNCTIONS:  # a C run-time function (func.call of its declaration)
+                return RUNTIME_FUNCTIONS[name]
+
             def external(*args: Any) -> Any:
                 raise Error(f"@{name} is only declared: it has no body to run")
 

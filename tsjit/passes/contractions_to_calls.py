@@ -1,0 +1,323 @@
+"""`ts-contractions-to-calls`: memref-level contractions -> calls of the C run-time GEMM, epilogues per block.
+
+Runs after `ts-bufferize`, before the loop stage. TorchScript has no such pass: its fusers leave
+matmul/conv to ATen's BLAS/oneDNN kernels; this pass is that decision made in the IR, as
+Inductor's `extern_kernels.addmm` is. Rewrites (f32 -> `@tsjit_sgemm`, f64 -> `@tsjit_dgemm`,
+declared as body-less private functions, see tsjit/backends/c/runtime/):
+
+- `linalg.matmul`: one GEMM. An operand written by `linalg.transpose` [1, 0] into a temporary
+  (how `linear` lowers `x @ W^T`) is read untransposed with the transpose flag instead.
+- a batched matmul `linalg.generic` (what `matmul_nd` builds for bmm/matmul, batch dims possibly
+  broadcast): one GEMM per batch index, in scf.for loops.
+- `linalg.conv_2d_nchw_fchw` / `conv_2d_ngchw_gfchw` (input already padded): per image (and
+  group) and block of output rows, `@tsjit_im2col_*` into a scratch buffer and a GEMM
+  `weight (F x C*kh*kw) @ col`; 1x1 stride-1 convolutions multiply the image directly.
+
+A zero `linalg.fill` of the output right before the contraction becomes beta = 0 (else beta = 1:
+the linalg ops accumulate). The contraction's `ts.epilogue` consumer (bias, relu, residual...)
+moves into the block loop right after the call and is lowered to loops restricted to that block,
+so it runs while the tile is in cache; a block holds about `tile-bytes` of output (and im2col).
+
+Operands are passed as their contiguous memrefs collapsed to 1-D and cast to `memref<?xT>`, with
+element offsets and leading dimensions as index arguments (the run-time calling convention).
+A contraction whose operands are not contiguous, alias, or have other element types is left to
+the loop stage. The numpy backend runs the calls (backends/numpy/ops/upstream_runtime.py).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects import arith, func, memref
+from xdsl.dialects.builtin import Float32Type, Float64Type, MemRefType, ModuleOp, NoneAttr, StringAttr
+from xdsl.dialects.linalg import ops as linalg
+from xdsl.ir import Attribute, Operation, SSAValue
+from xdsl.ir.affine import AffineConstantExpr, AffineDimExpr, AffineMap
+from xdsl.passes import ModulePass
+from xdsl.traits import is_side_effect_free
+
+from tsjit.passes.contractions_to_calls_ir import Emitter, Index, Matrix, root
+from tsjit.passes.fuse_elementwise import EPILOGUE
+
+GEMM = {Float32Type: "tsjit_sgemm", Float64Type: "tsjit_dgemm"}
+IM2COL = {Float32Type: "tsjit_im2col_f32", Float64Type: "tsjit_im2col_f64"}
+_MOVABLE = (memref.GetGlobalOp, memref.AllocOp)
+
+
+@dataclass(frozen=True)
+class TsContractionsToCallsPass(ModulePass):
+    """linalg matmul / batched matmul / conv on memrefs -> run-time GEMM calls with blocked epilogues."""
+
+    name = "ts-contractions-to-calls"
+
+    tile_bytes: int = 512 * 1024
+    """bytes of output (plus im2col scratch) per block; the epilogue runs on each block after its GEMM"""
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        declared: dict[str, list[Attribute]] = {}
+        for f in [f for f in op.ops if isinstance(f, func.FuncOp) and f.body.blocks]:
+            for c in [o for o in f.walk() if type(o) in _REWRITES]:
+                _REWRITES[type(c)](c, self.tile_bytes, declared)
+        for name, inputs in declared.items():
+            if not any(isinstance(o, func.FuncOp) and o.sym_name.data == name for o in op.ops):
+                decl = func.FuncOp.external(name, inputs, [])
+                decl.sym_visibility = StringAttr("private")
+                op.body.block.add_op(decl)
+
+
+# ---------------------------------------------------------------------------------------------
+# matching helpers
+
+
+def contiguous(t: Attribute) -> bool:
+    """A row-major memref with no offset: its flat storage is the matrix storage."""
+    if not isinstance(t, MemRefType) or type(t.element_type) not in GEMM:
+        return False
+    if isinstance(t.layout, NoneAttr):
+        return True
+    shape = t.get_shape()
+    strides = [math.prod(shape[i + 1:]) for i in range(len(shape))]
+    return t.get_offset() == 0 and list(t.get_strides()) == strides
+
+
+def _operands_ok(c: Operation) -> bool:
+    values = [*c.inputs, *c.outputs]
+    if not all(contiguous(v.type) for v in values):
+        return False
+    if len({type(v.type.element_type) for v in values}) != 1:
+        return False
+    out = root(c.outputs[0])
+    return all(root(v) is not out for v in c.inputs)
+
+
+def _untransposed(value: SSAValue, user: Operation) -> tuple[SSAValue, bool, list[Operation]]:
+    """(stored matrix, transposed?, ops to erase): see through a `linalg.transpose` [1, 0] temporary."""
+    alloc = value.owner
+    if not isinstance(alloc, memref.AllocOp) or len(value.type.get_shape()) != 2:
+        return value, False, []
+    users = [u.operation for u in value.uses]
+    transposes = [u for u in users if isinstance(u, linalg.TransposeOp)]
+    rest = [u for u in users if not isinstance(u, (linalg.TransposeOp, memref.DeallocOp)) and u is not user]
+    if len(transposes) != 1 or rest or len([u for u in users if u is user]) != 1:
+        return value, False, []
+    t = transposes[0]
+    if t.outputs[0] is not value or list(t.permutation.get_values()) != [1, 0] or t.parent_block() is not \
+            user.parent_block() or not contiguous(t.inputs[0].type):
+        return value, False, []
+    deallocs = [u for u in users if isinstance(u, memref.DeallocOp)]
+    return t.inputs[0], True, [t, *deallocs, alloc]
+
+
+def _zero_fill(c: Operation) -> Operation | None:
+    """The `linalg.fill` of 0 that last wrote the contraction's output, if nothing touched it since."""
+    out = root(c.outputs[0])
+    prev = c.prev_op
+    while prev is not None:
+        if isinstance(prev, linalg.FillOp) and root(prev.outputs[0]) is out:
+            value = prev.inputs[0].owner
+            if isinstance(value, arith.ConstantOp) and getattr(value.value, "value", None) is not None \
+                    and value.value.value.data == 0 and prev.outputs[0] is c.outputs[0]:
+                return prev
+            return None
+        if prev.regions or any(isinstance(v.type, MemRefType) and root(v) is out for v in prev.operands):
+            return None
+        prev = prev.prev_op
+    return None
+
+
+def _epilogue(c: Operation) -> Operation | None:
+    """The `ts.epilogue` generic writing c's output after it; harmless ops between move before c."""
+    between, nxt = [], c.next_op
+    while nxt is not None and not isinstance(nxt, linalg.LinalgStructuredOperation):
+        if not (is_side_effect_free(nxt) or isinstance(nxt, _MOVABLE)) or nxt.regions:
+            return None
+        between.append(nxt)
+        nxt = nxt.next_op
+    if not isinstance(nxt, linalg.GenericOp) or EPILOGUE not in nxt.attributes \
+            or nxt.outputs[0] is not c.outputs[0] or len(nxt.outputs) != 1:
+        return None
+    out = root(c.outputs[0])
+    if any(isinstance(v.type, MemRefType) and root(v) is out for v in nxt.inputs):
+        return None
+    for op in between:
+        op.detach()
+        c.parent_block().insert_op_before(op, c)
+    return nxt
+
+
+def _blocks(total: int, per_block: int) -> tuple[int, int]:
+    """(block size, count): at most per_block (>= 1) each, balanced."""
+    count = max(1, math.ceil(total / max(1, per_block)))
+    size = math.ceil(total / count)
+    return size, math.ceil(total / size)
+
+
+# ---------------------------------------------------------------------------------------------
+# rewrites: each returns whether it rewrote
+
+
+def _finish(c: Operation, em: Emitter, beta_fill: Operation | None, erase: list[Operation]) -> None:
+    em.insert_before(c)
+    for op in [c, *([beta_fill] if beta_fill else []), *erase]:
+        op.detach()
+        op.erase()
+    em.lower_epilogues()
+
+
+def _matmul(c: linalg.MatmulOp, tile_bytes: int, declared: dict) -> bool:
+    if not _operands_ok(c):
+        return False
+    (a, b), out = c.inputs, c.outputs[0]
+    (m, k), (_, n) = a.type.get_shape(), b.type.get_shape()
+    a_src, ta, erase_a = _untransposed(a, c)
+    b_src, tb, erase_b = _untransposed(b, c)
+    fill = _zero_fill(c)
+    epilogue = _epilogue(c)
+    em = Emitter(declared)
+    elt = out.type.element_type
+    rows, count = _blocks(m, tile_bytes // (n * elt.bitwidth // 8)) if epilogue else (m, 1)
+    A, B, C = Matrix(em.flat(a_src), a_src.type.get_shape()[1], ta), Matrix(em.flat(b_src), b_src.type.get_shape()[1], tb), \
+        Matrix(em.flat(out), n, False)
+
+    def block(e: Emitter, r0: Index) -> None:
+        nrows = e.min(rows, e.sub(m, r0)) if m % rows else rows
+        e.gemm(GEMM[type(elt)], A.at(e.mul(r0, 1 if ta else A.ld)), B, C.at(e.mul(r0, n)), nrows, n, k,
+               0.0 if fill else 1.0, elt)
+        if epilogue is not None:
+            e.epilogue(epilogue, {0: (r0, e.add(r0, nrows))} if count > 1 else {})
+
+    em.loop(0, m, rows, block)
+    _finish(c, em, fill, erase_a + erase_b)
+    return True
+
+
+def _conv(c: Operation, tile_bytes: int, declared: dict) -> bool:
+    if not _operands_ok(c) or c.outputs[0].type.element_type != c.inputs[0].type.element_type:
+        return False
+    grouped = isinstance(c, linalg.Conv2DNgchwGfchwOp)
+    (x, w), out = c.inputs, c.outputs[0]
+    xs, ws, os = x.type.get_shape(), w.type.get_shape(), out.type.get_shape()
+    if grouped:
+        (n, g, cg, h, wd), (_, fg, _, kh, kw), (_, _, _, oh, ow) = xs, ws, os
+    else:
+        (n, cg, h, wd), (fg, _, kh, kw), (_, _, oh, ow) = xs, ws, os
+        g = 1
+    sh, sw = c.strides.get_values()
+    dh, dw = c.dilations.get_values()
+    elt = out.type.element_type
+    size = elt.bitwidth // 8
+    k = cg * kh * kw
+    direct = kh == kw == sh == sw == 1 and (h, wd) == (oh, ow)
+    fill = _zero_fill(c)
+    epilogue = None if grouped else _epilogue(c)
+    rows, count = _blocks(oh, tile_bytes // ((fg + (0 if direct else k)) * ow * size))
+    em = Emitter(declared)
+    X, W, O = em.flat(x), Matrix(em.flat(w), k, False), Matrix(em.flat(out), oh * ow, False)
+    col = None if direct else em.scratch(k * rows * ow, elt)
+
+    def image(e: Emitter, ni: Index) -> None:
+        e.loop(0, g, 1, lambda e2, gi: group(e2, ni, gi))
+
+    def group(e: Emitter, ni: Index, gi: Index) -> None:
+        plane = e.add(e.mul(ni, g), gi)
+        e.loop(0, oh, rows, lambda e3, r0: block(e3, ni, plane, gi, r0))
+
+    def block(e: Emitter, ni: Index, plane: Index, gi: Index, r0: Index) -> None:
+        nrows = e.min(rows, e.sub(oh, r0)) if oh % rows else rows
+        ncols = e.mul(nrows, ow)
+        x_off = e.mul(plane, cg * h * wd)
+        if direct:
+            B = Matrix(X, h * wd, False).at(e.add(x_off, e.mul(r0, ow)))
+        else:
+            e.call(IM2COL[type(elt)], [X, col], [x_off, cg, h, wd, kh, kw, sh, sw, dh, dw, r0, nrows, ow])
+            B = Matrix(col, ncols, False)
+        e.gemm(GEMM[type(elt)], W.at(e.mul(gi, fg * k)), B, O.at(e.add(e.mul(plane, fg * oh * ow), e.mul(r0, ow))),
+               fg, ncols, k, 0.0 if fill else 1.0, elt)
+        if epilogue is not None:
+            bounds = {0: (ni, e.add(ni, 1))} if n > 1 else {}
+            if count > 1:
+                bounds[2] = (r0, e.add(r0, nrows))
+            e.epilogue(epilogue, bounds)
+
+    em.loop(0, n, 1, image)
+    if col is not None:
+        em.dealloc(col)
+    _finish(c, em, fill, [])
+    return True
+
+
+def _batch_matmul(c: linalg.GenericOp, tile_bytes: int, declared: dict) -> bool:
+    """A generic `out[b.., i, j] += a[b'.., i, k] * b[b''.., k, j]` (batch dims broadcast or not)."""
+    spec = _batch_spec(c)
+    if spec is None or not _operands_ok(c):
+        return False
+    (a, b), out = c.inputs, c.outputs[0]
+    amap, bmap = spec
+    shape = out.type.get_shape()
+    r = len(shape)
+    m, n, k = shape[-2], shape[-1], a.type.get_shape()[-1]
+    elt = out.type.element_type
+    fill = _zero_fill(c)
+    em = Emitter(declared)
+    A, B, C = Matrix(em.flat(a), k, False), Matrix(em.flat(b), n, False), Matrix(em.flat(out), n, False)
+
+    def offset(e: Emitter, ivs: list[Index], value: SSAValue, batch_map: list) -> Index:
+        vshape = value.type.get_shape()
+        total: Index = 0
+        for p, expr in enumerate(batch_map):
+            if isinstance(expr, AffineDimExpr):
+                total = e.add(total, e.mul(ivs[expr.position], math.prod(vshape[p + 1:])))
+        return total
+
+    def nest(e: Emitter, ivs: list[Index]) -> None:
+        if len(ivs) < r - 2:
+            e.loop(0, shape[len(ivs)], 1, lambda e2, iv: nest(e2, [*ivs, iv]))
+            return
+        out_map = [AffineDimExpr(d) for d in range(r - 2)]
+        e.gemm(GEMM[type(elt)], A.at(offset(e, ivs, a, amap)), B.at(offset(e, ivs, b, bmap)),
+               C.at(offset(e, ivs, out, out_map)), m, n, k, 0.0 if fill else 1.0, elt)
+
+    nest(em, [])
+    _finish(c, em, fill, [])
+    return True
+
+
+def _batch_spec(c: linalg.GenericOp) -> tuple[list, list] | None:
+    """The batch parts of the two input maps, if `c` is a (batched) matmul generic."""
+    if EPILOGUE in c.attributes or len(c.inputs) != 2 or len(c.outputs) != 1:
+        return None
+    iters = [it.data for it in c.iterator_types]
+    r = len(iters) - 1
+    if r < 3 or iters != [linalg.IteratorType.PARALLEL] * r + [linalg.IteratorType.REDUCTION]:
+        return None
+    maps: list[AffineMap] = [m.data for m in c.indexing_maps]
+    if maps[2] != AffineMap(r + 1, 0, tuple(AffineDimExpr(d) for d in range(r))):
+        return None
+    ra, rb = list(maps[0].results), list(maps[1].results)
+    i, j, kd = AffineDimExpr(r - 2), AffineDimExpr(r - 1), AffineDimExpr(r)
+    if len(ra) < 2 or len(rb) < 2 or ra[-2:] != [i, kd] or rb[-2:] != [kd, j]:
+        return None
+    for batch, value in ((ra[:-2], c.inputs[0]), (rb[:-2], c.inputs[1])):
+        vshape = value.type.get_shape()
+        for p, expr in enumerate(batch):
+            ok_dim = isinstance(expr, AffineDimExpr) and expr.position == r - 2 - len(batch) + p
+            ok_const = isinstance(expr, AffineConstantExpr) and expr.value == 0 and vshape[p] == 1
+            if not (ok_dim or ok_const):
+                return None
+    ops = list(c.body.block.ops)
+    args = c.body.block.args
+    if len(ops) != 3 or not isinstance(ops[0], arith.MulfOp) or not isinstance(ops[1], arith.AddfOp):
+        return None
+    if set(ops[0].operands) != {args[0], args[1]} or set(ops[1].operands) != {args[2], ops[0].result} \
+            or ops[2].operands[0] is not ops[1].result:
+        return None
+    return ra[:-2], rb[:-2]
+
+
+_REWRITES = {
+    linalg.MatmulOp: _matmul,
+    linalg.Conv2DNchwFchwOp: _conv,
+    linalg.Conv2DNgchwGfchwOp: _conv,
+    linalg.GenericOp: _batch_matmul,
+}
