@@ -73,7 +73,11 @@ def _generic(op, planner):
     for prefix, prepare in GENERIC_PREFIXES.items():
         if op.op_name.data.startswith(prefix):
             return prepare(op.op_name.data)
-    message = f'ts.generic "{op.op_name.data}" has no numpy implementation'
+    from tsjit.backends.numpy.plan import location
+
+    where, reason = location(op), op.attributes.get("reason")
+    message = (f'ts.generic "{op.op_name.data}"{f" ({where})" if where else ""} has no numpy implementation'
+               + (f": {reason.data}" if reason is not None else ""))
 
     def generic(*args: Any) -> Any:
         raise Error(message)
