@@ -122,6 +122,13 @@ _PROGRAMS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # cu -> (key
 _CALLABLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # ScriptFunction -> (key, fn)
 
 
+def clear_fusion_cache() -> None:
+    """Forget the fused programs of ScriptFunctions/ScriptModules (and so their compiled kernels
+    and used-up strategies): the next fused calls outline and compile again."""
+    _PROGRAMS.clear()
+    _CALLABLES.clear()
+
+
 def fuse_module(module: Any, contractions: bool, check_strict: bool = True) -> Any:
     """A copy of an IR module with the fusion groups outlined (and strict_fusion checked)."""
     from tsjit.passes.registry import apply_pass

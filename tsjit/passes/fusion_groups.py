@@ -41,14 +41,16 @@ from tsjit.dialects.ts.constant import ConstantOp
 from tsjit.dialects.ts.fusion_ops import FusionGroupOp, FusionYieldOp
 from tsjit.dialects.ts.types import TensorType
 from tsjit.passes.cse import WRITES_INTO_FIRST, MutationInfo, written_operands
+from tsjit.runtime import Error
 
 #: lowering families (tsjit/lowering/<family>.py) that only `contractions=true` fuses
 CONTRACTION_FAMILIES = ("tsjit.lowering.contractions", "tsjit.lowering.convolution")
 STRICT_ATTR = "strict_fusion"
 
 
-class StrictFusionError(PassFailedException):
-    """Ops inside `with torch.jit.strict_fusion():` were not fused."""
+class StrictFusionError(PassFailedException, Error):
+    """Ops inside `with torch.jit.strict_fusion():` were not fused (a RuntimeError, as TorchScript's;
+    a tsjit.jit.Error, so that the numpy backend passes it on unchanged when a group fails)."""
 
 
 class TensorWrites(MutationInfo):
