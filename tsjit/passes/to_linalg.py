@@ -59,13 +59,13 @@ def lower_function(f: func.FuncOp) -> list[tuple[str, str, str]]:
         lowering = table.get(op.name)
         if lowering is None:
             if op.name.startswith("ts.") and (any(isinstance(r.type, TensorType) for r in op.results) or op.regions):
-                remaining.append((op.name, _loc(op), "no lowering"))
+                remaining.append((_name(op), _loc(op), "no lowering"))
             continue
         try:
             new_values = list(lowering(op, Lower(op, mapping)))
         except NotLowerable as e:
             if op.name.startswith("ts.") and (any(isinstance(r.type, TensorType) for r in op.results) or op.regions):
-                remaining.append((op.name, _loc(op), str(e)))  # scalar constants staying is no news
+                remaining.append((_name(op), _loc(op), str(e)))  # scalar constants staying is no news
             continue
         for old, new in zip(op.results, new_values, strict=True):
             if old.uses:
@@ -117,6 +117,11 @@ def _fold_cast_pairs(module: ModuleOp) -> None:
     for op in reversed(list(module.walk())):
         if isinstance(op, UnrealizedConversionCastOp) and not any(r.uses for r in op.results):
             Rewriter.erase_op(op)
+
+
+def _name(op) -> str:
+    """The op's name; for an imported ts.generic, with the node kind it stands for."""
+    return f'{op.name} "{op.op_name.data}"' if op.name == "ts.generic" else op.name
 
 
 def _loc(op) -> str:

@@ -51,7 +51,7 @@ class GraphFunction:
 
         self.self_object = None
         if inputs and isinstance(inputs[0], ClassType):
-            self.self_object = make_object(inputs[0].class_name.data, params or {})
+            self.self_object = make_object(inputs[0].class_name.data, params or {}, submodule_paths(func))
         elif params:
             raise ValueError("params were given, but the graph has no %self input")
 
@@ -64,12 +64,34 @@ class GraphFunction:
         return self.compiled(*values)
 
 
-def make_object(class_name: str, params: Mapping[str, Any]) -> Any:
-    """The `self` object of a module graph: `{"conv1.weight": w}` -> self.conv1.weight == w."""
+def submodule_paths(func: FuncOp) -> dict[str, str]:
+    """Paths of the objects the function reads from its first argument through ts.get_attr chains
+    (`{"conv1": "__torch__...Conv2d"}`), so that submodules without parameters exist too."""
+    from tsjit.dialects.ts.module_ops import GetAttrOp
+    from tsjit.dialects.ts.types import ClassType
+
+    paths, found = {func.body.block.args[0]: ""}, {}
+    for op in func.walk():
+        if isinstance(op, GetAttrOp) and op.obj in paths and isinstance(op.result.type, ClassType):
+            path = paths[op.obj] + op.attr_name.data
+            paths[op.result] = path + "."
+            found[path] = op.result.type.class_name.data
+    return found
+
+
+def make_object(class_name: str, params: Mapping[str, Any], objects: Mapping[str, str] | None = None) -> Any:
+    """The `self` object of a module graph: `{"conv1.weight": w}` -> self.conv1.weight == w;
+    `objects` (path -> class name) are created even when no parameter lies under them."""
     from tsjit.jit.values import to_runtime
     from tsjit.runtime import ScriptObject
 
     root = ScriptObject(class_name)
+    for path, cls in sorted((objects or {}).items(), key=lambda kv: kv[0].count(".")):
+        *owners, attr = path.split(".")
+        obj = root
+        for owner in owners:
+            obj = obj.__dict__[owner]
+        obj.__dict__.setdefault(attr, ScriptObject(cls))
     for path, value in params.items():
         *owners, attr = path.split(".")
         obj = root

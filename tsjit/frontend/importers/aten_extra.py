@@ -15,7 +15,412 @@ A Converter builds the ts op(s) of one graph node:
 
 Keys are node kinds, either plain (`aten::gelu`) or with an overload (`aten::add.Tensor`), as the
 printed graph gives them (plain). An entry here replaces build.py's entry of the same kind.
+
+This table (filled by the live-PyTorch importer, from_torch.py) adds: aliases (`absolute`,
+`true_divide`, `concat`, ...), overloads the positional mapping cannot tell apart (div with a
+rounding mode, clamp with tensor bounds, split with sizes, sort of a tensor, to(device?, dtype?)),
+traced forms (`_convolution`, NumToTensor/Int pairs, the dropout family with train=False), and
+every `aten::<op>_` without a ts op of its own, as `ts.<op>` followed by `ts.assign_`.
 """
 from __future__ import annotations
 
-EXTRA: dict = {}
+from tsjit.dialects.ts.folding import NotConstant, constant_of
+from tsjit.dialects.ts.tensor_ops import TENSOR_OPS
+from tsjit.dialects.ts.types import (
+    BoolType, DeviceType, FloatType, IntType, ListType, NoneType, NumberType, OptionalType, StrType, TensorType,
+)
+from tsjit.frontend.importers.aten_ops import ATEN as _BASE
+
+_SCALARS = (IntType, FloatType, BoolType, NumberType)
+_FLOAT32 = 6  # ScalarType code of torch.float32, the default dtype
+
+
+def _is(v, *classes) -> bool:
+    return v is not None and isinstance(v.type, classes)
+
+
+def _is_none(v) -> bool:
+    return v is None or isinstance(v.type, NoneType)
+
+
+def _const(v, default=None):
+    try:
+        return constant_of(v)
+    except NotConstant:
+        return default
+
+
+def _list_len(v) -> int | None:
+    """The length of an int[] operand built by prim::ListConstruct or a constant."""
+    if v.owner is not None and v.owner.name == "ts.list.construct":
+        return len(v.owner.operands)
+    value = _const(v)
+    return len(value) if isinstance(value, list) else None
+
+
+def _alias(name, keep=None):
+    return lambda b, node, args: b.schema_op(name, args[:keep] if keep else args)
+
+
+def _or_base(kind, convert):
+    """Try `convert`; fall back to build's entry for the same kind (scalar/list overloads)."""
+    base = _BASE.get(kind)
+
+    def run(b, node, args):
+        out = convert(b, node, args)
+        if out is None and base is not None:
+            return base(b, node, args)
+        return out
+    return run
+
+
+# -- overloads ------------------------------------------------------------------------------------
+
+def _div(b, node, args):
+    if _is(args[0], TensorType) and len(args) == 3:
+        return b.schema_op("div_mode", args)
+    return None
+
+
+def _clamp(b, node, args):
+    """clamp(self, min?, max?): Scalar bounds are ts.clamp, Tensor bounds ts.clamp_tensor."""
+    if not _is(args[0], TensorType):
+        return None
+    lo, hi = (args + [None, None])[1:3]
+    if _is(lo, TensorType) or _is(hi, TensorType):
+        return b.schema_op("clamp_tensor", [args[0], None if _is_none(lo) else lo, None if _is_none(hi) else hi])
+    return b.schema_op("clamp", [args[0], lo, hi])
+
+
+def _clamp_side(side):
+    def convert(b, node, args):
+        bounds = [args[1], None] if side == "min" else [None, args[1]]
+        return b.schema_op("clamp_tensor" if _is(args[1], TensorType) else "clamp", [args[0], *bounds])
+    return convert
+
+
+def _split(b, node, args):
+    if _is(args[0], TensorType) and _is(args[1], ListType):
+        return b.schema_op("split_with_sizes", args)
+    return None
+
+
+def _sort(b, node, args):
+    """sort(self, dim, descending) / sort.stable(self, stable?, dim, descending); argsort alike."""
+    if not _is(args[0], TensorType):
+        return None
+    if len(args) == 4:  # the `stable` flag: tsjit's sort is always stable
+        args = [args[0], args[2], args[3]]
+    return b.schema_op(node.kind.split("::")[1].split(".")[0], args)
+
+
+def _to(b, node, args):
+    """to.prim_Device(self, Device?, int? dtype, non_blocking, copy) and to.prim_other(self, non_blocking, copy)."""
+    if len(args) == 5 and (_is_none(args[1]) or _is(args[1], DeviceType, OptionalType)) and \
+            (_is_none(args[2]) or _is(args[2], IntType)):
+        return b.schema_op("to", [args[0], args[2]])
+    if len(args) == 3 and _is(args[1], BoolType):
+        return b.schema_op("to", [args[0], None])
+    return None
+
+
+def _count_nonzero(b, node, args):
+    if len(args) == 2 and _is(args[1], IntType):
+        args = [args[0], b.op("list.construct", [args[1]], [ListType(IntType())]).results[0]]
+    return b.schema_op("count_nonzero", args)
+
+
+def _median(b, node, args):
+    return b.schema_op("median" if len(args) == 1 else "median_dim", args)
+
+
+def _moments_mean(name):
+    """var_mean/std_mean overloads, as build's var/std: (self, unbiased) / (self, dim, unbiased, keepdim) /
+    (self, dim, correction, keepdim)."""
+    def convert(b, node, args):
+        if len(args) == 1:
+            args = [args[0], None, b.const(1), b.const(False)]
+        elif len(args) == 2 and _is(args[1], BoolType):
+            args = [args[0], None, b.value("scalar.int", args[1], type=IntType()), b.const(False)]
+        elif len(args) == 4 and _is(args[2], BoolType):
+            args = [args[0], args[1], b.value("scalar.int", args[2], type=IntType()), args[3]]
+        return b.schema_op(name, args)
+    return convert
+
+
+def _movedim(b, node, args):
+    if _is(args[1], IntType):
+        args = [args[0], *(b.op("list.construct", [a], [ListType(IntType())]).results[0] for a in args[1:])]
+    return b.schema_op("movedim", args)
+
+
+def _squeeze(b, node, args):
+    """squeeze.dims(self, int[] dims): one squeeze per dim, the last dim first."""
+    if len(args) == 2 and _is(args[1], ListType):
+        dims = _const(args[1])
+        if not isinstance(dims, list) or not (all(d >= 0 for d in dims) or all(d < 0 for d in dims)):
+            return None
+        out = args[0]
+        for d in sorted(dims, reverse=dims and dims[0] >= 0):
+            out = b.schema_op("squeeze", [out, b.const(d)])[0]
+        return [out]
+    return b.schema_op("squeeze", args)
+
+
+def _masked_fill(name):
+    def convert(b, node, args):
+        if len(args) == 3 and _is(args[2], TensorType):
+            args = [args[0], args[1], b.schema_op("item", [args[2]])[0]]
+        return b.schema_op(name, args)
+    return convert
+
+
+def _fill_(b, node, args):
+    if _is(args[1], TensorType):
+        args = [args[0], b.schema_op("item", [args[1]])[0]]
+    return b.schema_op("fill_", args)
+
+
+def _masked_select(b, node, args):
+    """x[mask] over the broadcast of x and mask: where(mask, x, x) broadcasts x and keeps its dtype."""
+    self, mask = args
+    wide = b.schema_op("where", [mask, self, self])[0]
+    full_mask = b.schema_op("expand_as", [mask, wide])[0]
+    indices = b.op("list.construct", [full_mask], [ListType(OptionalType(TensorType()))]).results[0]
+    return b.schema_op("index", [wide, indices])
+
+
+def _where(b, node, args):
+    """where.ScalarSelf(cond, Scalar, Tensor): swap the branches, promotion is symmetric."""
+    if len(args) == 3 and not _is(args[1], TensorType) and _is(args[2], TensorType):
+        flipped = b.schema_op("logical_not", [args[0]])[0]
+        return b.schema_op("where", [flipped, args[2], args[1]])
+    return b.schema_op("where", args) if len(args) == 3 else None
+
+
+def _pow(b, node, args):
+    """pow.Scalar(Scalar self, Tensor exponent): the scalar as a tensor of the promoted dtype."""
+    if _is(args[0], *_SCALARS) and _is(args[1], TensorType):
+        ones = b.schema_op("ones_like", [args[1], None])[0]
+        base = b.schema_op("mul", [ones, args[0]])[0]
+        return b.schema_op("pow", [base, args[1]])
+    return None
+
+
+def _number(kind):
+    """aten::Int(prim::NumToTensor(n)) is n: the pair a trace leaves around sizes."""
+    base = _BASE.get(kind)
+
+    def convert(b, node, args):
+        src = args[0].owner if args else None
+        if src is not None and src.name == "ts.num_to_tensor":
+            n = src.operands[0]
+            wanted = {"aten::Int": IntType, "aten::Float": FloatType, "aten::ScalarImplicit": _SCALARS,
+                      "aten::IntImplicit": IntType, "aten::FloatImplicit": FloatType}[kind]
+            if isinstance(n.type, wanted):
+                return [n]
+        return base(b, node, args) if base else None
+    return convert
+
+
+# -- traced forms ---------------------------------------------------------------------------------
+
+def _convolution(b, node, args):
+    """_convolution(input, weight, bias, stride, padding, dilation, transposed, output_padding, groups, ...)."""
+    x, w, bias, stride, padding, dilation, transposed, output_padding, groups = args[:9]
+    rank = w.type.rank if isinstance(w.type, TensorType) and w.type.sizes is not None else None
+    n = rank - 2 if rank is not None else _list_len(stride)
+    if n not in (1, 2):
+        return None
+    flag = _const(transposed)
+    if flag is None:
+        return None
+    if flag:
+        return b.schema_op(f"conv_transpose{n}d", [x, w, bias, stride, padding, output_padding, groups, dilation])
+    return b.schema_op(f"conv{n}d", [x, w, bias, stride, padding, dilation, groups])
+
+
+def _conv(n):
+    """conv{n}d.padding(input, weight, bias, stride, str padding, dilation, groups): 'valid' or 'same'."""
+    def convert(b, node, args):
+        if len(args) != 7 or not _is(args[4], StrType):
+            return b.schema_op(f"conv{n}d", args)
+        mode, dilation = _const(args[4]), _const(args[5])
+        w = args[1].type
+        if mode == "valid":
+            pads = [0] * n
+        elif mode == "same" and isinstance(w, TensorType) and w.has_static_shape and isinstance(dilation, list):
+            ks, ds = w.sizes[2:], dilation * n if len(dilation) == 1 else dilation
+            if any((d * (k - 1)) % 2 for d, k in zip(ds, ks)):
+                return None  # asymmetric padding: not a ts.conv
+            pads = [d * (k - 1) // 2 for d, k in zip(ds, ks)]
+        else:
+            return None
+        padding = b.const(pads, ListType(IntType()))
+        return b.schema_op(f"conv{n}d", [*args[:4], padding, *args[5:]])
+    return convert
+
+
+def _identity_unless_training(b, node, args):
+    """dropout-like ops: the input when train is False; random otherwise (not reproducible: left generic)."""
+    train = _const(args[2]) if len(args) > 2 else None
+    if train is False:
+        return [args[0]]
+    if node.kind == "aten::dropout":
+        return b.schema_op("dropout", args)
+    return None
+
+
+def _rrelu(b, node, args):
+    """rrelu(self, lower, upper, training=False): leaky_relu with the mean slope."""
+    lower, upper, training = (_const(a) for a in args[1:4])
+    if training is not False or lower is None or upper is None:
+        return None
+    return b.schema_op("leaky_relu", [args[0], b.const((lower + upper) / 2)])
+
+
+def _instance_norm(b, node, args):
+    """Pure ts.instance_norm: a model that would update running statistics is refused."""
+    use_input_stats = _const(args[5])
+    if not (_is_none(args[3]) and _is_none(args[4])) and use_input_stats is not False:
+        return None
+    return b.schema_op("instance_norm", args)
+
+
+def _new(factory):
+    """new_zeros(self, size, dtype?, ...): dtype None means self's dtype."""
+    def convert(b, node, args):
+        n = 3 if factory == "full" else 2
+        dtype = args[n] if len(args) > n and not _is_none(args[n]) else b.schema_op("dtype", [args[0]])[0]
+        return b.schema_op(factory, [*args[1:n], dtype])
+    return convert
+
+
+def _scalar_tensor(b, node, args):
+    dtype = args[1] if len(args) > 1 and not _is_none(args[1]) else b.const(_FLOAT32)
+    return b.schema_op("full", [b.const([], ListType(IntType())), args[0], dtype])
+
+
+def _tensor(b, node, args):
+    """aten::tensor(number, dtype?, device?, requires_grad): a 0-d tensor (a Python float is float32)."""
+    if not _is(args[0], *_SCALARS):
+        return None
+    dtype = args[1] if len(args) > 1 and not _is_none(args[1]) else None
+    if dtype is None and _is(args[0], FloatType):
+        dtype = b.const(_FLOAT32)
+    value = b.schema_op("num_to_tensor", [args[0]])[0]
+    return [value] if dtype is None else b.schema_op("to", [value, dtype])
+
+
+def _pad_mode(mode):
+    return lambda b, node, args: b.schema_op("pad", [args[0], args[1], b.const(mode), None])
+
+
+def _constant_pad(b, node, args):
+    return b.schema_op("pad", [args[0], args[1], b.const("constant"), args[2] if len(args) > 2 else None])
+
+
+def _index_put(b, node, args):
+    copy = b.schema_op("clone", [args[0]])[0]
+    return b.schema_op("index_put_", [copy, *args[1:]])
+
+
+def _inplace(kind):
+    """aten::<op>_ without a ts op of its own: the out-of-place op, then ts.assign_ into self."""
+    out_of_place = _converter(kind.removesuffix("_"))
+
+    def convert(b, node, args):
+        if out_of_place is None or not _is(args[0], TensorType):
+            return None
+        out = out_of_place(b, node, args)
+        if out is None:
+            return None
+        return b.schema_op("assign_", [args[0], out[0]])
+    return convert
+
+
+def _converter(kind):
+    if kind in EXTRA:
+        return EXTRA[kind]
+    if kind in _BASE:
+        return _BASE[kind]
+    name = kind[6:]
+    return (lambda b, node, args: b.schema_op(name, args)) if name in TENSOR_OPS else None
+
+
+_ALIASES = {
+    "absolute": "abs", "negative": "neg", "arccos": "acos", "arcsin": "asin", "arctan": "atan",
+    "arccosh": "acosh", "arcsinh": "asinh", "arctanh": "atanh", "arctan2": "atan2", "fix": "trunc",
+    "sgn": "sign", "true_divide": "div", "multiply": "mul", "subtract": "sub", "greater": "gt",
+    "greater_equal": "ge", "less": "lt", "less_equal": "le", "not_equal": "ne", "concat": "cat",
+    "concatenate": "cat", "swapaxes": "transpose", "swapdims": "transpose", "moveaxis": "movedim",
+    "special_expit": "sigmoid", "log_sigmoid": "logsigmoid", "ger": "outer", "vdot": "dot",
+    "view_as": "reshape_as", "__xor__": "bitwise_xor", "special_erfc": "erfc", "lift_fresh_copy": "clone",
+}
+
+EXTRA: dict = {
+    **{f"aten::{alias}": _alias(name) for alias, name in _ALIASES.items()},
+    "aten::divide": _or_base("aten::div", _div),
+    "aten::div": _or_base("aten::div", _div),
+    "aten::clamp": _clamp, "aten::clip": _clamp,
+    "aten::clamp_min": _clamp_side("min"), "aten::clamp_max": _clamp_side("max"),
+    "aten::split": _or_base("aten::split", _split),
+    "aten::sort": _or_base("aten::sort", _sort),
+    "aten::argsort": _sort,
+    "aten::to": _or_base("aten::to", _to),
+    "aten::count_nonzero": _count_nonzero,
+    "aten::median": _median,
+    "aten::var_mean": _moments_mean("var_mean"),
+    "aten::std_mean": _moments_mean("std_mean"),
+    "aten::movedim": _movedim,
+    "aten::squeeze": _squeeze,
+    "aten::masked_fill": _masked_fill("masked_fill"),
+    "aten::masked_fill_": _masked_fill("masked_fill_"),
+    "aten::fill_": _fill_,
+    "aten::masked_select": _masked_select,
+    "aten::where": _where,
+    "aten::pow": _or_base("aten::pow", _pow),
+    **{kind: _number(kind) for kind in ("aten::Int", "aten::Float", "aten::ScalarImplicit", "aten::IntImplicit",
+                                        "aten::FloatImplicit")},
+    "aten::_convolution": _convolution,
+    "aten::conv1d": _conv(1), "aten::conv2d": _conv(2),
+    **{f"aten::{k}": _identity_unless_training for k in ("dropout", "feature_dropout", "alpha_dropout",
+                                                          "feature_alpha_dropout")},
+    "aten::rrelu": _rrelu,
+    "aten::instance_norm": _instance_norm,
+    "aten::new_zeros": _new("zeros"), "aten::new_ones": _new("ones"), "aten::new_empty": _new("empty"),
+    "aten::new_full": _new("full"),
+    "aten::scalar_tensor": _scalar_tensor,
+    "aten::tensor": _tensor,
+    "aten::constant_pad_nd": _constant_pad,
+    **{f"aten::reflection_pad{n}d": _pad_mode("reflect") for n in (1, 2, 3)},
+    **{f"aten::replication_pad{n}d": _pad_mode("replicate") for n in (1, 2, 3)},
+    "aten::index_put": _index_put,
+    "aten::einsum": _alias("einsum", 2),
+    "aten::repeat_interleave": _alias("repeat_interleave", 3),
+    "aten::alias": lambda b, node, args: [args[0]],
+    "aten::lift_fresh": lambda b, node, args: [args[0]],
+    "aten::__iand__": lambda b, node, args: _inplace("aten::bitwise_and_")(b, node, args),
+    "aten::__ior__": lambda b, node, args: _inplace("aten::bitwise_or_")(b, node, args),
+    "aten::__ixor__": lambda b, node, args: _inplace("aten::bitwise_xor_")(b, node, args),
+}
+
+#: aten::<op>_ for every out-of-place tensor op without an in-place ts op.
+EXTRA.update({f"aten::{name}_": _inplace(f"aten::{name}_") for name in (
+    *(n for n, row in TENSOR_OPS.items() if not n.endswith("_") and row[0].startswith("(Tensor self")
+      and f"{n}_" not in TENSOR_OPS), *_ALIASES, "clamp_min", "clamp_max", "div", "clip")
+    if f"{name}_" not in TENSOR_OPS})
+
+
+def _inplace_op_first(name):
+    """ts.<op>_ when the operands fit its schema (add_, div_, clamp_, ...), else the out-of-place form."""
+    fallback = _inplace(f"aten::{name}")
+
+    def convert(b, node, args):
+        return b.schema_op(name, args) or fallback(b, node, args)
+    return convert
+
+
+for _name in TENSOR_OPS:
+    if _name.endswith("_") and _name[:-1] in TENSOR_OPS and f"aten::{_name}" not in EXTRA:
+        EXTRA[f"aten::{_name}"] = _inplace_op_first(_name)

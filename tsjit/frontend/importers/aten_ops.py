@@ -24,6 +24,7 @@ from tsjit.dialects.ts.types import (
     NumberType,
     StrType,
     TensorType,
+    is_subtype,
 )
 from tsjit.frontend.importers.torch_types import to_ts_type
 
@@ -108,6 +109,15 @@ def _implicit_to_num(b, node, args):
     t = b.output_type()
     name = {IntType: "to_int", FloatType: "to_float", BoolType: "to_bool"}.get(type(t), "item")
     return b.schema_op(name, args)
+
+
+def _unchecked_cast(b, node, args):
+    """A cast between unrelated types (None to int, left by inlining in a branch that cannot run)
+    is TorchScript's no-op on a value never read: ts.uninitialized of the target type."""
+    t = b.output_type()
+    if is_subtype(t, args[0].type) or is_subtype(args[0].type, t):
+        return _one(b, "unchecked_cast", args[0], type=t)
+    return [b.uninitialized(t)]
 
 
 def _uninitialized(b, node, args):
@@ -330,7 +340,7 @@ ATEN: dict = {
     "aten::dict": _results_typed("dict.construct"),
     "prim::RaiseException": _raise,
     "prim::Uninitialized": _uninitialized,
-    "prim::unchecked_cast": _results_typed("unchecked_cast"),
+    "prim::unchecked_cast": _unchecked_cast,
     "prim::isinstance": _isinstance,
     "prim::GetAttr": _get_attr,
     "prim::SetAttr": _set_attr,

@@ -168,8 +168,7 @@ class GraphBuilder(IRBuilder):
         return self.const(value, t)
 
     def tensor_constant(self, out: gm.Value, value: np.ndarray | None, t: TensorType) -> SSAValue:
-        if value is None:
-            value = self.tensors.get(out.name)
+        value = self.tensors.get(out.name, value)  # exact values beat the rounded printed ones
         if value is None:
             self.node = gm.Node(self.node.kind, [], [gm.Value(out.name, "Tensor")], {}, [], self.node.location)
             return self.generic([], reason=f"the tensor constant %{out.name} was printed as <Tensor>: its values "
@@ -247,8 +246,8 @@ def converter_for(kind: str) -> Converter | None:
 def build_module(graph: gm.Graph, name: str = "forward", tensors: dict[str, np.ndarray] | None = None) -> ModuleOp:
     """The graph as `func.func @<name>` in a new module (not verified: import_graph verifies).
 
-    `tensors` gives values for tensor constants printed as `<Tensor>` (by value name, e.g.
-    "self.conv1.weight" in a frozen graph)."""
+    `tensors` gives the values of tensor constants by value name (e.g. "self.conv1.weight" in a frozen
+    graph): needed for those printed as `<Tensor>`, and exact where PyTorch printed rounded values."""
     builder = GraphBuilder(Block(), tensors)
     arg_types = [builder.ts_type(v.type, erase=False) for v in graph.inputs]
     block = Block(arg_types=arg_types)

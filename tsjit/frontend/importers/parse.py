@@ -203,7 +203,7 @@ class _ToModel(Transformer):
     def dim(self, tok):
         return str(tok)
 
-    def unknown_dim(self):
+    def unknown_dim(self, _star):
         return "*"
 
     def option(self, name, value):

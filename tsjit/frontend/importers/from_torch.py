@@ -1,0 +1,227 @@
+"""`from_torch(module_or_fn, example_inputs=None)`: a live PyTorch model as a tsjit ScriptModule.
+
+    sm = tsjit.frontend.from_torch(torch_model)                  # torch.jit.script'ed, then imported
+    sm = tsjit.frontend.from_torch(torch_model, (x,))            # torch.jit.trace'd on the example
+    fn = tsjit.frontend.from_torch(torch_function)               # a tsjit ScriptFunction
+
+The path: torch scripts (or traces) the model; its forward graph, inlined, is read through torch's
+graph API (torch_graph.py) into graph_model.Graph; every `prim::GetAttr` chain from `self` is
+resolved against the live module: submodules disappear, tensors (parameters, buffers, tensor
+attributes, as numpy copies) become weights, other attributes (`training`, ints, lists, None)
+become constants. build.py turns the graph into ts IR with the weights as extra function
+inputs; those inputs then become `ts.get_attr %self["conv1.weight"]` of one flat module class whose
+attributes are named as state_dict names them, and module_ir.from_ir makes the ScriptModule.
+Weights are not frozen into constants, so batch_norm in train mode updates the imported running
+statistics as PyTorch does, and `sm.state_dict()` has PyTorch's keys.
+
+Any node with no ts op is an error at import time naming the aten kind and its source location:
+a model either imports and matches PyTorch, or fails loudly.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from xdsl.dialects import func
+from xdsl.dialects.builtin import FunctionType, ModuleOp, StringAttr, UnitAttr
+from xdsl.ir import Block, Region
+
+from tsjit.dialects.ts.misc_ops import GenericOp
+from tsjit.dialects.ts.module_ops import AttrDeclOp, ClassTypeOp, GetAttrOp, MethodOp, ObjectOp
+from tsjit.dialects.ts.types import BoolType, ClassType
+from tsjit.frontend.importers import graph_model as gm
+from tsjit.frontend.importers.build import build_module
+from tsjit.frontend.importers.torch_graph import read_graph, to_numpy
+from tsjit.frontend.script.ir_builder import IRBuilder
+
+_TORCH_DTYPE_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+                      "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+
+
+class FromTorchError(RuntimeError):
+    """A PyTorch model tsjit cannot import faithfully (unsupported ops are listed with their locations)."""
+
+
+def from_torch(module_or_fn: Any, example_inputs: Any = None) -> Any:
+    """Import a torch.nn.Module, a Python function, or a torch.jit.ScriptModule/ScriptFunction."""
+    import torch
+
+    scripted = _scripted(torch, module_or_fn, example_inputs)
+    if isinstance(scripted, torch.jit.ScriptFunction):
+        graph = scripted.graph.copy()
+        torch._C._jit_pass_inline(graph)
+        return _function(read_graph(graph), scripted.qualified_name)
+    resolver = _Weights(torch, scripted)
+    graph = resolver.resolve(read_graph(scripted.inlined_graph))
+    return _module(graph, resolver, f"__torch__.{scripted.original_name}")
+
+
+def _scripted(torch: Any, obj: Any, example_inputs: Any) -> Any:
+    if isinstance(obj, (torch.jit.ScriptModule, torch.jit.ScriptFunction)):
+        return obj
+    if example_inputs is not None:
+        inputs = example_inputs if isinstance(example_inputs, tuple) else (example_inputs,)
+        return torch.jit.trace(obj, inputs)
+    return torch.jit.script(obj)
+
+
+# -- prim::GetAttr chains -> weights and constants -------------------------------------------------
+
+class _Weights:
+    """Resolves `self.a.b` against the live module: tensors become graph inputs named by their path."""
+
+    def __init__(self, torch: Any, module: Any):
+        self.torch, self.module = torch, module
+        self.params = {name for name, _ in module.named_parameters()}
+        self.buffers = {name for name, _ in module.named_buffers()}
+        self.inputs: dict[int, gm.Value] = {}       # id(tensor) -> its graph input (tied weights share one)
+        self.arrays: dict[str, np.ndarray] = {}     # input name -> values
+        self.objects: dict[str, tuple[Any, str]] = {}  # graph value -> (live object, path)
+
+    def resolve(self, graph: gm.Graph) -> gm.Graph:
+        self_value, *user_inputs = graph.inputs
+        self.objects[self_value.name] = (self.module, "")
+        renames: dict[str, str] = {}
+        body = self._block(graph, renames)
+        return gm.Graph(inputs=[*user_inputs, *self.inputs.values()], nodes=body.nodes, returns=body.returns)
+
+    def _block(self, block: gm.Block, renames: dict[str, str]) -> gm.Block:
+        nodes = []
+        for node in block.nodes:
+            if node.kind == "prim::GetAttr" and node.inputs[0] in self.objects:
+                replacement = self._get_attr(node, renames)
+                if replacement is not None:
+                    nodes.append(replacement)
+                continue
+            used = [n for n in node.inputs if n in self.objects]
+            if used:
+                raise FromTorchError(f"{_where(node)}{node.kind} uses the module object itself (only attribute "
+                                     "reads of self are supported)")
+            nodes.append(gm.Node(node.kind, [renames.get(n, n) for n in node.inputs], node.outputs,
+                                 node.attributes, [self._block(b, renames) for b in node.blocks], node.location))
+        return gm.Block(block.inputs, nodes, [renames.get(n, n) for n in block.returns])
+
+    def _get_attr(self, node: gm.Node, renames: dict[str, str]) -> gm.Node | None:
+        owner, path = self.objects[node.inputs[0]]
+        name = node.attributes["name"]
+        value = getattr(owner, name)
+        path = f"{path}.{name}" if path else name
+        out = node.outputs[0]
+        if isinstance(value, self.torch.nn.Module):
+            self.objects[out.name] = (value, path)
+            return None
+        if isinstance(value, self.torch.Tensor):
+            if id(value) not in self.inputs:
+                array = to_numpy(value)
+                self.inputs[id(value)] = gm.Value(path, _tensor_type(array))
+                self.arrays[path] = array
+            renames[out.name] = self.inputs[id(value)].name
+            return None
+        if value is None or isinstance(value, (bool, int, float, str, list, tuple)):
+            return gm.Node("prim::Constant", [], [out], {} if value is None else {"value": value}, [], node.location)
+        raise FromTorchError(f"{_where(node)}attribute '{path}' of type {type(value).__name__} cannot be imported")
+
+    def kind(self, path: str) -> str:
+        return "parameter" if path in self.params else "buffer" if path in self.buffers else "attr"
+
+
+def _tensor_type(array: np.ndarray) -> str:
+    sizes = ", ".join(str(n) for n in array.shape)
+    return f"{_TORCH_DTYPE_NAMES[array.dtype.name]}({sizes})" if array.ndim else "Tensor"
+
+
+def _where(node: gm.Node) -> str:
+    loc = node.location
+    return f"{loc.file}:{loc.line}:{loc.column}: " if loc else ""
+
+
+# -- ts IR -> ScriptModule / ScriptFunction ----------------------------------------------------------
+
+def _build(graph: gm.Graph, name: str) -> ModuleOp:
+    from tsjit.dialects import ts  # noqa: F401  (registers the dialect)
+
+    module = build_module(graph, name)
+    unsupported = [op for op in module.walk() if isinstance(op, GenericOp)]
+    if unsupported:
+        lines = []
+        for op in unsupported:
+            reason = op.attributes.get("reason")
+            loc = op.attributes.get("loc") or op.attributes.get("location")
+            text = f"  {op.op_name.data}"
+            if loc is not None:
+                text += f" at {loc.data if isinstance(loc, StringAttr) else loc}"
+            lines.append(text + (f" ({reason.data})" if reason is not None else ""))
+        raise FromTorchError("tsjit cannot import these PyTorch ops (no ts op, or an overload it does not "
+                             "support):\n" + "\n".join(dict.fromkeys(lines)))
+    module.verify()
+    return module
+
+
+def _module(graph: gm.Graph, weights: _Weights, class_name: str) -> Any:
+    from tsjit.jit.module_ir import ROOT, from_ir
+
+    n_weights = len(weights.inputs)
+    module = _build(graph, "forward")
+    f = next(op for op in module.ops if isinstance(op, func.FuncOp))
+    block = f.body.block
+    self_arg = block.insert_arg(ClassType(class_name), 0)
+    self_arg.name_hint = "self"
+    paths = [v.name for v in weights.inputs.values()]
+    weight_args = list(block.args[len(block.args) - n_weights:]) if n_weights else []
+    decls, first = [], block.first_op
+    for path, arg in zip(paths, weight_args):
+        read = GetAttrOp.create(operands=[self_arg], result_types=[arg.type],
+                                properties={"attr_name": StringAttr(path)})
+        block.insert_op_before(read, first)
+        read.results[0].name_hint = path.replace(".", "_")
+        arg.replace_all_uses_with(read.results[0])
+        kind = weights.kind(path)
+        flags = {kind: UnitAttr()} if kind != "attr" else {}
+        decls.append(AttrDeclOp.create(properties={"attr_name": StringAttr(path), "attr_type": arg.type, **flags}))
+    for arg in weight_args:
+        block.erase_arg(arg)
+    outputs = f.function_type.outputs.data
+    f.function_type = FunctionType.from_lists([a.type for a in block.args], outputs)
+    f.sym_name = StringAttr(f"{class_name}.forward")
+    training = AttrDeclOp.create(properties={"attr_name": StringAttr("training"), "attr_type": BoolType()})
+    method = MethodOp.create(properties={"method_name": StringAttr("forward"),
+                                         "function": _symbol(f"{class_name}.forward")})
+    class_op = ClassTypeOp(class_name, Region([Block([*decls, training, method])]), is_module=True)
+    f.detach()
+    state = Block()
+    builder = IRBuilder(state)
+    slots = {path: builder.const(weights.arrays[path]) for path in paths}
+    slots["training"] = builder.const(bool(weights.module.training))
+    root = builder.add(ObjectOp(class_name, slots))
+    root.attributes[ROOT] = UnitAttr()
+    ops = [class_op, f, *list(state.ops)]
+    for op in ops[2:]:
+        op.detach()
+    return from_ir(ModuleOp(ops))
+
+
+def _symbol(name: str):
+    from xdsl.dialects.builtin import SymbolRefAttr
+
+    return SymbolRefAttr(name)
+
+
+def _function(graph: gm.Graph, qualified_name: str) -> Any:
+    from tsjit.frontend.script.compilation_unit import CompilationUnit
+    from tsjit.frontend.script.function_compiler import CompiledFunction, Param
+    from tsjit.jit.script_function import ScriptFunction
+
+    symbol = qualified_name if qualified_name.startswith("__torch__") else f"__torch__.{qualified_name}"
+    module = _build(graph, symbol)
+    f = next(op for op in module.ops if isinstance(op, func.FuncOp))
+    params = [Param(v.name.split(".")[0], t) for v, t in zip(graph.inputs, f.function_type.inputs.data)]
+    outputs = f.function_type.outputs.data
+    unit = CompilationUnit()
+    unit.module = module
+    unit.symbols.add(symbol)
+    compiled = CompiledFunction(symbol, qualified_name.rsplit(".", 1)[-1], params, outputs[0], func_op=f)
+    unit.by_symbol[symbol] = compiled
+    return ScriptFunction(unit, compiled)
+
+
+__all__ = ["FromTorchError", "from_torch"]

@@ -1,0 +1,76 @@
+"""A live torch._C.Graph read into graph_model.Graph through torch's graph API.
+
+Values keep TorchScript's debug names and printed types; node attributes become Python values
+(a tensor attribute is a numpy copy, a subgraph a graph_model.Graph); each node's location is
+the `# file.py:9:10` comment torch prints after it. No torch import here: the graph is handed in.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+
+from tsjit.frontend.importers import graph_model as gm
+
+_LOCATION = re.compile(r"#\s*(?P<file>[^#]+?):(?P<line>\d+):(?P<column>\d+)\s*$")
+
+
+def to_numpy(tensor: Any) -> np.ndarray:
+    """A torch tensor's values as a numpy array that shares nothing with torch."""
+    t = tensor.detach().cpu()
+    if str(t.dtype) == "torch.bfloat16":
+        raise TypeError("bfloat16 tensors have no numpy dtype; convert the model to float32 first")
+    return t.resolve_conj().resolve_neg().numpy().copy() if t.is_conj() or t.is_neg() else t.numpy().copy()
+
+
+def _value(v: Any) -> gm.Value:
+    return gm.Value(v.debugName(), str(v.type()))
+
+
+def _location(node: Any) -> gm.Location | None:
+    first = str(node).split("\n", 1)[0]
+    m = _LOCATION.search(first)
+    return gm.Location(m["file"].strip(), int(m["line"]), int(m["column"])) if m else None
+
+
+def _attribute(node: Any, name: str) -> Any:
+    kind = node.kindOf(name)
+    if kind == "t":
+        return to_numpy(node.t(name))
+    if kind == "ts":
+        return [to_numpy(t) for t in node.ts(name)]
+    if kind == "g":
+        return read_graph(node.g(name))
+    if kind == "ival":
+        return _ival(node.ival(name))
+    return getattr(node, kind)(name)  # i, f, s, is, fs, ss, ty, c
+
+
+def _ival(value: Any) -> Any:
+    if hasattr(value, "numpy") and hasattr(value, "detach"):
+        return to_numpy(value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_ival(v) for v in value)
+    return str(value) if type(value).__name__ == "device" else value
+
+
+def _block(block: Any) -> gm.Block:
+    return gm.Block(inputs=[_value(v) for v in block.inputs()], nodes=[_node(n) for n in block.nodes()],
+                    returns=[v.debugName() for v in block.outputs()])
+
+
+def _node(node: Any) -> gm.Node:
+    return gm.Node(kind=node.kind(), inputs=[v.debugName() for v in node.inputs()],
+                   outputs=[_value(v) for v in node.outputs()],
+                   attributes={name: _attribute(node, name) for name in node.attributeNames()},
+                   blocks=[_block(b) for b in node.blocks()], location=_location(node))
+
+
+def read_graph(graph: Any) -> gm.Graph:
+    """graph_model.Graph of a torch._C.Graph (e.g. `scripted.inlined_graph`)."""
+    return gm.Graph(inputs=[_value(v) for v in graph.inputs()], nodes=[_node(n) for n in graph.nodes()],
+                    returns=[v.debugName() for v in graph.outputs()])
+
+
+__all__ = ["read_graph", "to_numpy"]
