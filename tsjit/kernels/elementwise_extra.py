@@ -186,6 +186,16 @@ def clamp_tensor(a, lo, hi):
     return as_array(out if out is not a else out.copy())
 
 
+def assign_(self, value):
+    """Write an out-of-place result into self: what an imported `aten::<op>_` without a ts op becomes."""
+    from tsjit.kernels.inplace import _check_writable, _write
+    from tsjit.kernels.promotion import check_inplace
+
+    check_inplace(self.dtype, value.dtype)
+    _check_writable(self)
+    return _write(self, value)
+
+
 _UNARY_FLOAT = {
     "exp2": np.exp2, "log10": np.log10, "asin": np.arcsin, "acos": np.arccos, "atan": np.arctan,
     "sinh": np.sinh, "cosh": np.cosh, "asinh": np.arcsinh, "acosh": np.arccosh, "atanh": np.arctanh,
@@ -203,5 +213,5 @@ KERNELS: dict[str, Callable] = {
     "addcmul": addcmul, "addcdiv": addcdiv, "clamp_tensor": clamp_tensor,
     "logsigmoid": _float_only(_logsigmoid, "log_sigmoid_forward_cpu"), "selu": _float_only(_selu, "selu"),
     "celu": _float_only(_celu, "celu"), "hardshrink": _float_only(_hardshrink, "hardshrink_cpu"),
-    "softshrink": _float_only(_softshrink, "softshrink_cpu"), "glu": glu,
+    "softshrink": _float_only(_softshrink, "softshrink_cpu"), "glu": glu, "assign_": assign_,
 }

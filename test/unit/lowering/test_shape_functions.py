@@ -153,7 +153,7 @@ CASES += [
     ("adaptive_max_pool1d", (r(2, 3, 8), [3])),
     ("conv_transpose1d", (r(2, 4, 5), r(4, 3, 3), None, [1], [0], [0], 1, [1])),
     ("pixel_shuffle", (r(1, 4, 2, 2), 2)), ("cosine_similarity", (x23, x23, 1, 1e-8)),
-    ("mse_loss", (x23, x23, 1)), ("l1_loss", (x23, x23, 0)),
+    ("mse_loss", (x23, x23, 1)), ("l1_loss", (x23, x23, 0)), ("assign_", (x23.copy(), r(3))),
 ]
 METADATA = {"size", "size_dim", "dim", "numel", "dtype", "device", "item", "to_bool", "to_int", "to_float",
             "manual_seed"}

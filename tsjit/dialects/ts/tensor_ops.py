@@ -253,6 +253,8 @@ TENSOR_OPS: dict[str, tuple] = {
     "cosine_similarity": ("(Tensor x1, Tensor x2, int dim, float eps) -> Tensor", None),
     "mse_loss": ("(Tensor self, Tensor target, int reduction) -> Tensor", None),
     "l1_loss": ("(Tensor self, Tensor target, int reduction) -> Tensor", None),
+    # self <- src (cast, broadcast to self's shape) after torch's in-place castability check
+    "assign_": ("(Tensor self, Tensor src) -> Tensor", sc.broadcast(0, 1), WRITES),
 }
 
 
