@@ -8,11 +8,17 @@ Here its loop body moves into the contraction's nest, after the reduction loops,
 innermost parallel loop, so `relu(x @ w + b)` is one loop nest. This is legal because the
 epilogue reads and writes only the output point the enclosing loops just finished (identity
 maps over the contraction's parallel dims) and its other operands are read-only here.
+
+Every `scf.for` made from a `parallel` iterator gets the unit attribute `tsjit.parallel`: its
+iterations touch disjoint output points (ts-bufferize only writes in place at the point read),
+so the C backend may run them on several threads or SIMD lanes without a dependence analysis.
+Reduction loops are left unmarked. (Not `ts.`-prefixed: the loop level holds nothing of the ts
+dialect.)
 """
 from __future__ import annotations
 
 from xdsl.dialects import arith, memref, scf
-from xdsl.dialects.builtin import ModuleOp
+from xdsl.dialects.builtin import ModuleOp, UnitAttr
 from xdsl.dialects.linalg import ops as linalg
 from xdsl.ir import Block, Operation, Region
 from xdsl.ir.affine import AffineMap
@@ -24,6 +30,9 @@ from xdsl.transforms.convert_linalg_to_loops import LowerLinalgStructuredOpPatte
 from tsjit.passes.fuse_elementwise import EPILOGUE
 
 _MOVABLE = (memref.GetGlobalOp, memref.AllocOp)
+
+PARALLEL = "tsjit.parallel"
+"""Unit attribute of an scf.for whose iterations are independent (a linalg parallel dimension)."""
 
 
 def lower_linalg_to_loops(module: ModuleOp) -> None:
@@ -60,9 +69,24 @@ def _generalize_max_pooling(op: linalg.PoolingNchwMaxOp) -> None:
 
 def _lower(op: Operation) -> scf.ForOp | None:
     anchor = op.next_op
+    iterators = [it.data for it in op.get_iterator_types()]
     LowerLinalgStructuredOpPattern().match_and_rewrite(op, PatternRewriter(op))
     loop = anchor.prev_op if anchor is not None else None
-    return loop if isinstance(loop, scf.ForOp) else None
+    if not isinstance(loop, scf.ForOp):
+        return None
+    _mark_parallel(loop, iterators)
+    return loop
+
+
+def _mark_parallel(loop: scf.ForOp, iterators: list) -> None:
+    """Mark the loops of the perfect nest at `loop` (one per iterator, outermost first)."""
+    for it in iterators:
+        if it == linalg.IteratorType.PARALLEL:
+            loop.attributes[PARALLEL] = UnitAttr()
+        inner = [o for o in loop.body.block.ops if isinstance(o, scf.ForOp)]
+        if len(inner) != 1:
+            return
+        loop = inner[0]
 
 
 def _parallel_depth(op: Operation) -> int:

@@ -1,0 +1,38 @@
+// ts-lower-to-loops marks the loops made from linalg `parallel` iterators with `tsjit.parallel`
+// (the C backend runs them on threads / SIMD lanes); reduction loops stay unmarked.
+// RUN: ts-opt %s -p ts-lower-to-loops 2>/dev/null | filecheck %s
+
+// CHECK-LABEL: func.func @matmul_sum
+// the fill nest: both loops parallel
+// CHECK:         scf.for
+// CHECK-NEXT:      scf.for
+// CHECK-NEXT:        memref.store
+// CHECK-NEXT:      } {tsjit.parallel}
+// CHECK-NEXT:    } {tsjit.parallel}
+// the matmul: i and j parallel, k a reduction
+// CHECK:         scf.for
+// CHECK-NEXT:      scf.for
+// CHECK-NEXT:        scf.for
+// CHECK:               memref.store
+// CHECK-NEXT:        }{{$}}
+// CHECK-NEXT:      } {tsjit.parallel}
+// CHECK-NEXT:    } {tsjit.parallel}
+// the row sum: i parallel, j a reduction
+// CHECK:         scf.for
+// CHECK-NEXT:      scf.for
+// CHECK:             memref.store
+// CHECK-NEXT:      }{{$}}
+// CHECK-NEXT:    } {tsjit.parallel}
+// CHECK-NEXT:    func.return
+func.func @matmul_sum(%x: tensor<2x4xf32>, %w: tensor<4x3xf32>, %r: tensor<2xf32>) -> (tensor<2x3xf32>, tensor<2xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<2x3xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<2x3xf32>) -> tensor<2x3xf32>
+  %mm = linalg.matmul ins(%x, %w : tensor<2x4xf32>, tensor<4x3xf32>) outs(%init : tensor<2x3xf32>) -> tensor<2x3xf32>
+  %s = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>], iterator_types = ["parallel", "reduction"]} ins(%x : tensor<2x4xf32>) outs(%r : tensor<2xf32>) {
+  ^bb0(%a: f32, %acc: f32):
+    %t = arith.addf %a, %acc : f32
+    linalg.yield %t : f32
+  } -> tensor<2xf32>
+  return %mm, %s : tensor<2x3xf32>, tensor<2xf32>
+}
