@@ -49,7 +49,10 @@ def im2col(x, col, off_x, c, h, w, kh, kw, sh, sw, dh, dw, oh0, rows, ow) -> Non
     for i in range(kh):
         for j in range(kw):
             top, left = oh0 * sh + i * dh, j * dw
-            out[:, i, j] = image[:, top:top + (rows - 1) * sh + 1:sh, left:left + (ow - 1) * sw + 1:sw]
+            window = image[:, top:top + (rows - 1) * sh + 1:sh, left:left + (ow - 1) * sw + 1:sw]
+            if window.shape[1:] != (rows, ow):
+                raise IndexError(f"im2col: rows {oh0}..{oh0 + rows - 1} of the output read outside the {h}x{w} input")
+            out[:, i, j] = window
 
 
 #: declared symbol -> its implementation

@@ -1,0 +1,71 @@
+// ts-contractions-to-calls: memref-level contractions become calls of the C run-time GEMM; a zero
+// fill becomes beta = 0, a transposed temporary becomes the transB flag, and the ts.epilogue runs
+// per block of rows right after its call (tile-bytes=16: two rows of 2 floats per block).
+// RUN: ts-opt %s -p 'ts-contractions-to-calls{tile-bytes=16}' | filecheck %s
+
+// CHECK-LABEL: func.func @linear_relu
+// CHECK-NOT:     linalg.transpose
+// CHECK-NOT:     linalg.fill
+// CHECK:         %[[W:.*]] = "memref.cast"(%{{.*}}) : (memref<6xf32>) -> memref<?xf32>
+// CHECK:         %[[BETA:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK:         scf.for %[[R0:.*]] = %{{.*}} to %{{.*}} step %[[TWO:.*]] {
+// CHECK:           func.call @tsjit_sgemm(%{{.*}}, %[[W]], %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %[[TWO]], %[[TWO]], %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %[[TRANS:.*]], %[[BETA]])
+// CHECK:           %[[END:.*]] = arith.addi %[[R0]], %[[TWO]] : index
+// CHECK:           scf.for %[[I:.*]] = %[[R0]] to %[[END]]
+// CHECK:             scf.for
+// CHECK:               arith.maximumf
+// CHECK:               memref.store
+// CHECK-NOT:     memref.dealloc
+// CHECK:         func.return
+func.func @linear_relu(%x: memref<4x3xf32>, %w: memref<2x3xf32>, %b: memref<2xf32>, %out: memref<4x2xf32>) {
+  %t = memref.alloc() : memref<3x2xf32>
+  linalg.transpose ins(%w : memref<2x3xf32>) outs(%t : memref<3x2xf32>) permutation = [1, 0]
+  %zero = arith.constant 0.000000e+00 : f32
+  linalg.fill ins(%zero : f32) outs(%out : memref<4x2xf32>)
+  linalg.matmul ins(%x, %t : memref<4x3xf32>, memref<3x2xf32>) outs(%out : memref<4x2xf32>)
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%b : memref<2xf32>) outs(%out : memref<4x2xf32>) attrs = {ts.epilogue} {
+  ^bb0(%bv: f32, %acc: f32):
+    %s = arith.addf %acc, %bv : f32
+    %r = arith.maximumf %s, %zero : f32
+    linalg.yield %r : f32
+  }
+  memref.dealloc %t : memref<3x2xf32>
+  func.return
+}
+
+// Without a zero fill the matmul accumulates: beta = 1.
+// CHECK-LABEL: func.func @accumulate
+// CHECK:         %[[ONE:.*]] = arith.constant 1.000000e+00 : f64
+// CHECK:         func.call @tsjit_dgemm({{.*}}, %[[ONE]])
+func.func @accumulate(%a: memref<2x3xf64>, %b: memref<3x2xf64>, %c: memref<2x2xf64>) {
+  linalg.matmul ins(%a, %b : memref<2x3xf64>, memref<3x2xf64>) outs(%c : memref<2x2xf64>)
+  func.return
+}
+
+// A 3x3 convolution: im2col into a scratch buffer (18 x one output row), then the GEMM, per image and row.
+// CHECK-LABEL: func.func @conv
+// CHECK:         %[[COL:.*]] = memref.alloc() : memref<36xf32>
+// CHECK:         scf.for %[[N:.*]] = %{{.*}} to %{{.*}} step
+// CHECK:           scf.for
+// CHECK:             func.call @tsjit_im2col_f32(
+// CHECK:           func.call @tsjit_sgemm(
+// CHECK:         memref.dealloc %[[COL]]
+func.func @conv(%x: memref<2x2x4x4xf32>, %w: memref<3x2x3x3xf32>, %out: memref<2x3x2x2xf32>) {
+  linalg.conv_2d_nchw_fchw {strides = dense<1> : tensor<2xi64>, dilations = dense<1> : tensor<2xi64>} ins(%x, %w : memref<2x2x4x4xf32>, memref<3x2x3x3xf32>) outs(%out : memref<2x3x2x2xf32>)
+  func.return
+}
+
+// Not contiguous (a strided subview) or integer: left to the loop stage.
+// CHECK-LABEL: func.func @unchanged
+// CHECK-NOT:     func.call
+// CHECK:         linalg.matmul
+// CHECK:         linalg.matmul
+// CHECK-NOT:     func.call
+func.func @unchanged(%a: memref<4x4xf32>, %b: memref<2x2xf32>, %c: memref<2x2xf32>, %i: memref<2x2xi32>, %o: memref<2x2xi32>) {
+  %s = memref.subview %a[0, 0] [2, 2] [1, 1] : memref<4x4xf32> to memref<2x2xf32, strided<[4, 1]>>
+  linalg.matmul ins(%s, %b : memref<2x2xf32, strided<[4, 1]>>, memref<2x2xf32>) outs(%c : memref<2x2xf32>)
+  linalg.matmul ins(%i, %i : memref<2x2xi32>, memref<2x2xi32>) outs(%o : memref<2x2xi32>)
+  func.return
+}
+
+// CHECK: func.func private @tsjit_sgemm(memref<?xf32>, memref<?xf32>, memref<?xf32>, index, index, index, index, index, index, index, index, index, index, index, f32)

@@ -1,0 +1,137 @@
+"""ts-contractions-to-calls keeps results on the numpy backend (which runs the tsjit_* run-time
+functions) for the lowering models, convolution variants, batched and f64 products; the IR
+verifies; blocks and epilogues are placed as the pass promises."""
+import numpy as np
+import pytest
+from xdsl.dialects import func
+
+import tsjit as torch
+import tsjit.nn as nn
+import tsjit.nn.functional as F
+from tsjit.backends.numpy.ops.upstream_runtime import gemm, im2col
+from tsjit.passes.registry import apply_pass
+
+from test_lowering_end_to_end import MODELS, run
+
+STAGES = ["ts-to-linalg", "ts-fuse-elementwise", "ts-bufferize"]
+ELEMENTWISE = {"relu_sigmoid", "gelu_tanh"}  # nothing to call: must stay as it is
+
+
+class Conv(nn.Module):
+    def __init__(self, c, f, k, **kw):
+        super().__init__()
+        self.conv = nn.Conv2d(c, f, k, **kw)
+
+    def forward(self, x):
+        return F.relu(self.conv(x))
+
+
+class Bmm(nn.Module):
+    def __init__(self, shape):
+        super().__init__()
+        self.w = nn.Parameter(torch.rand(*shape))
+
+    def forward(self, x):
+        return torch.matmul(x, self.w)
+
+
+class Addmm(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.b, self.w = nn.Parameter(torch.rand(5)), nn.Parameter(torch.rand(4, 5))
+
+    def forward(self, x):
+        return torch.sigmoid(torch.addmm(self.b, x, self.w, beta=0.5, alpha=2.0))
+
+
+CASES = {
+    **{name: (lambda cls=cls: cls(), shape) for name, (cls, shape) in MODELS.items()},
+    "conv_stride_dilation": (lambda: Conv(3, 4, 3, stride=2, padding=2, dilation=2), (2, 3, 9, 8)),
+    "conv_1x1": (lambda: Conv(6, 5, 1), (2, 6, 7, 7)),
+    "conv_grouped": (lambda: Conv(4, 6, 3, groups=2, padding=1), (1, 4, 5, 5)),
+    "bmm": (lambda: Bmm((3, 4, 5)), (3, 2, 4)),
+    "bmm_broadcast": (lambda: Bmm((4, 5)), (2, 3, 2, 4)),
+    "addmm": (lambda: Addmm(), (3, 4)),
+}
+
+
+def lowered(name, dtype=None, tile_bytes=64):
+    make, shape = CASES[name]
+    torch.manual_seed(0)
+    model = make().eval()
+    x = torch.rand(*shape)
+    if dtype is not None:
+        model, x = model.double(), x.double()
+    module = torch.jit.specialize(torch.jit.freeze(torch.jit.script(model)), (x,))
+    expected = model(x).numpy()
+    for stage in STAGES:
+        apply_pass(stage, module)
+    apply_pass("ts-contractions-to-calls", module, tile_bytes=tile_bytes)
+    module.verify()
+    return module, x, expected
+
+
+def calls(module):
+    return [op.callee.string_value() for op in module.walk() if isinstance(op, func.CallOp)]
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_calls_keep_results_then_loops_too(name):
+    module, x, expected = lowered(name)
+    assert ("tsjit_sgemm" in calls(module)) == (name not in ELEMENTWISE)
+    np.testing.assert_allclose(run(module, [x]), expected, rtol=1e-4, atol=1e-5)
+    apply_pass("ts-lower-to-loops", module)
+    module.verify()
+    np.testing.assert_allclose(run(module, [x]), expected, rtol=1e-4, atol=1e-5)
+
+
+def test_f64_uses_dgemm():
+    module, x, expected = lowered("mlp", dtype="f64")
+    assert set(calls(module)) == {"tsjit_dgemm"}
+    np.testing.assert_allclose(run(module, [x]), expected, rtol=1e-10)
+
+
+def test_whole_output_in_one_block_keeps_the_epilogue_generic():
+    module, x, expected = lowered("mlp", tile_bytes=1 << 20)
+    names = [op.name for op in next(f for f in module.ops if isinstance(f, func.FuncOp)).body.block.ops]
+    assert "scf.for" not in names and names.count("func.call") == 2
+    assert names.index("func.call") < names.index("linalg.generic")
+    np.testing.assert_allclose(run(module, [x]), expected, rtol=1e-4, atol=1e-5)
+
+
+def test_lower_to_loops_option_runs_the_pass():
+    make, shape = CASES["lenet"]
+    torch.manual_seed(0)
+    model, x = make().eval(), torch.rand(*shape)
+    module = torch.jit.specialize(torch.jit.freeze(torch.jit.script(model)), (x,))
+    apply_pass("ts-lower-to-loops", module, library_calls=True)
+    assert {"tsjit_sgemm", "tsjit_im2col_f32"} <= set(calls(module))
+    assert not any(op.name.startswith("linalg.") for op in module.walk())
+    np.testing.assert_allclose(run(module, [x]), model(x).numpy(), rtol=1e-4, atol=1e-5)
+
+
+def test_numpy_gemm_mirrors_blas_offsets_and_transposes():
+    rng = np.random.default_rng(0)
+    a, b = rng.random((3, 7)), rng.random((5, 4))
+    c = rng.random((4, 6))
+    expected = c.copy()
+    expected[1:3, :4] = a[:, 1:3].T @ b[1:4, :4] + 2 * c[1:3, :4]
+    gemm(a, b, c, 1, 4, 6, 2, 4, 3, 7, 4, 6, 1, 0, 2.0)
+    np.testing.assert_allclose(c, expected)
+    with pytest.raises(IndexError):
+        gemm(a, b, c, 0, 0, 0, 2, 4, 30, 7, 4, 6, 0, 0, 0.0)
+
+
+def test_numpy_im2col_is_the_windows():
+    x = np.arange(2 * 5 * 6, dtype=np.float32).reshape(2, 5, 6)
+    col = np.zeros(2 * 2 * 2 * 2 * 2, np.float32)
+    im2col(x, col, 0, 2, 5, 6, 2, 2, 2, 3, 1, 2, 0, 2, 2)
+    got = col.reshape(2, 2, 2, 2, 2)  # c, i, j, row, ow
+    for c in range(2):
+        for i in range(2):
+            for j in range(2):
+                for r in range(2):
+                    for o in range(2):
+                        assert got[c, i, j, r, o] == x[c, r * 2 + i, o * 3 + j * 2]
+    with pytest.raises(IndexError):
+        im2col(x, col, 0, 2, 5, 6, 2, 2, 2, 3, 1, 2, 1, 2, 2)
