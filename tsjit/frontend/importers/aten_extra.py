@@ -139,13 +139,43 @@ def _moments_mean(name):
     (self, dim, correction, keepdim)."""
     def convert(b, node, args):
         if len(args) == 1:
-            args = [args[0], None, b.const(1), b.const(False)]
+            args = [args[0], b.none(), b.const(1), b.const(False)]
         elif len(args) == 2 and _is(args[1], BoolType):
-            args = [args[0], None, b.value("scalar.int", args[1], type=IntType()), b.const(False)]
+            args = [args[0], b.none(), b.value("scalar.int", args[1], type=IntType()), b.const(False)]
         elif len(args) == 4 and _is(args[2], BoolType):
             args = [args[0], args[1], b.value("scalar.int", args[2], type=IntType()), args[3]]
         return b.schema_op(name, args)
     return convert
+
+
+def _reduce_all(name):
+    """sum(self, dtype) / prod(self, dtype): every dim; any(self) / all(self); norm(self, p)."""
+    def convert(b, node, args):
+        if not _is(args[0], TensorType):
+            return None
+        if name in ("sum", "mean", "prod") and len(args) == 2:
+            args = [args[0], b.none(), b.const(False), args[1]]
+        elif name in ("any", "all") and len(args) == 1:
+            args = [args[0], b.none(), b.const(False)]
+        elif name in ("any", "all") and len(args) == 3 and _is(args[1], ListType):  # any.dims
+            return _each_dim(b, name, args)
+        elif name == "norm" and len(args) == 2:
+            args = [*args, b.none(), b.const(False)]
+        elif name == "norm" and len(args) == 5:  # norm.ScalarOpt_dim_dtype: the dtype cast first
+            args = [b.schema_op("to", [args[0], args[4]])[0], *args[1:4]]
+        return b.schema_op(name, args)
+    return convert
+
+
+def _each_dim(b, name, args):
+    """any/all over a constant list of dims, one dim at a time (the last first when not keepdim)."""
+    dims, keepdim = _const(args[1]), _const(args[2])
+    if not isinstance(dims, list) or not isinstance(keepdim, bool) or not all(d >= 0 for d in dims):
+        return None
+    out = args[0]
+    for d in sorted(dims, reverse=True):
+        out = b.schema_op(name, [out, b.const(d), args[2]])[0]
+    return [out]
 
 
 def _movedim(b, node, args):
@@ -370,9 +400,11 @@ EXTRA: dict = {
     "aten::to": _or_base("aten::to", _to),
     "aten::count_nonzero": _count_nonzero,
     "aten::median": _median,
+    "aten::var": _moments_mean("var"), "aten::std": _moments_mean("std"),
     "aten::var_mean": _moments_mean("var_mean"),
     "aten::std_mean": _moments_mean("std_mean"),
     "aten::movedim": _movedim,
+    **{f"aten::{n}": _or_base(f"aten::{n}", _reduce_all(n)) for n in ("sum", "mean", "prod", "any", "all", "norm")},
     "aten::squeeze": _squeeze,
     "aten::masked_fill": _masked_fill("masked_fill"),
     "aten::masked_fill_": _masked_fill("masked_fill_"),
