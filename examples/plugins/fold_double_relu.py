@@ -34,7 +34,7 @@ class DoubleRelu(RewritePattern):
             return
         if self.remarks:
             emit_remark(op, "relu(relu(x)) folded into relu(x)")
-        rewriter.replace_op(op, [], [inner])
+        rewriter.replace(op, [], [inner])
 
 
 @dataclass(frozen=True)
