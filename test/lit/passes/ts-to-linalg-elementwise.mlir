@@ -89,3 +89,17 @@ func.func @constants_and_leftovers(%x: !ts.tensor<[2,3], f32>, %k: !ts.float) ->
   %1 = ts.mul %0, %k : (!ts.tensor<[2,3], f32>, !ts.float) -> !ts.tensor<[2,3], f32>
   func.return %1 : !ts.tensor<[2,3], f32>
 }
+
+// Dropout outside training is the identity; in training mode (or unknown) it stays.
+// CHECK-LABEL: func.func @dropout
+// CHECK-NOT:     linalg.generic
+// CHECK:         %[[T:.*]] = builtin.unrealized_conversion_cast %x : tensor<2x3xf32> to !ts.tensor<[2,3], f32>
+// CHECK:         %z = ts.dropout %[[T]], %p, %train
+// CHECK:         func.return %x, %z : tensor<2x3xf32>, !ts.tensor<[2,3], f32>
+func.func @dropout(%x: !ts.tensor<[2,3], f32>, %train: !ts.bool) -> (!ts.tensor<[2,3], f32>, !ts.tensor<[2,3], f32>) {
+  %p = ts.constant 0.5
+  %f = ts.constant false
+  %y = ts.dropout %x, %p, %f : (!ts.tensor<[2,3], f32>, !ts.float, !ts.bool) -> !ts.tensor<[2,3], f32>
+  %z = ts.dropout %x, %p, %train : (!ts.tensor<[2,3], f32>, !ts.float, !ts.bool) -> !ts.tensor<[2,3], f32>
+  func.return %y, %z : !ts.tensor<[2,3], f32>, !ts.tensor<[2,3], f32>
+}
