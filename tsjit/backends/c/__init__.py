@@ -7,6 +7,10 @@ called through ctypes with numpy arrays passed by pointer, never copied.
 from __future__ import annotations
 
 import ctypes
+import os
+import shutil
+import tempfile
+import threading
 from typing import Any
 
 import numpy as np
@@ -14,10 +18,11 @@ from xdsl.dialects.builtin import MemRefType, ModuleOp
 from xdsl.dialects.func import FuncOp
 
 from tsjit.backends.c.build import CCompileError, build, find_compiler
-from tsjit.backends.c.render import UnsupportedOp, c_type, render
+from tsjit.backends.c.render import RenderedC, UnsupportedOp, c_type, render, render_module
 from tsjit.backends.numpy.ops.upstream_common import np_dtype
 
-__all__ = ["CBackend", "CLibrary", "CCompileError", "UnsupportedOp", "find_compiler", "render"]
+__all__ = ["CBackend", "CLibrary", "CCompileError", "RenderedC", "UnsupportedOp", "find_compiler", "render",
+           "render_module"]
 
 _CTYPES = {"float": ctypes.c_float, "double": ctypes.c_double, "bool": ctypes.c_bool,
            "int64_t": ctypes.c_int64, "int32_t": ctypes.c_int32, "int16_t": ctypes.c_int16, "int8_t": ctypes.c_int8,
@@ -26,29 +31,38 @@ _CTYPES = {"float": ctypes.c_float, "double": ctypes.c_double, "bool": ctypes.c_
 
 
 class CFunction:
-    """One compiled function: checks its arrays (dtype, shape, C order, no overlap) and calls it."""
+    """One compiled function: checks its arrays (dtype, shape, C order, no overlap) and calls it.
+
+    The per-argument expectations are computed once, so a call costs little more than ctypes'
+    own (a LeNet-size model runs in about a millisecond)."""
 
     def __init__(self, name: str, symbol, func: FuncOp):
         types = func.function_type.inputs.data
         self.name, self.symbol, self.types = name, symbol, list(types)
         self.written = written_arguments(func)
+        self.memrefs = [(i, tuple(t.get_shape()), np.dtype(np_dtype(t)), i in self.written)
+                        for i, t in enumerate(types) if isinstance(t, MemRefType)]
         symbol.restype = None
         symbol.argtypes = [ctypes.c_void_p if isinstance(t, MemRefType) else _CTYPES[c_type(t)] for t in types]
 
     def __call__(self, *args: Any) -> None:
         if len(args) != len(self.types):
             raise TypeError(f"{self.name}: expected {len(self.types)} arguments, got {len(args)}")
-        converted, arrays = [], []
-        for i, (arg, t) in enumerate(zip(args, self.types)):
-            if isinstance(t, MemRefType):
-                self._check(i, arg, t)
-                arrays.append(arg)
-                converted.append(arg.ctypes.data)
-            else:
-                converted.append(arg)
-        for i, a in enumerate(arrays):  # the C parameters are restrict pointers
-            if any(np.may_share_memory(a, b) for b in arrays[i + 1:]):
-                raise ValueError(f"{self.name}: memref arguments must not overlap")
+        converted = list(args)
+        spans = []
+        for i, shape, dtype, written in self.memrefs:
+            arg = args[i]
+            if not isinstance(arg, np.ndarray) or arg.dtype != dtype or arg.shape != shape \
+                    or not arg.flags.c_contiguous or (written and not arg.flags.writeable):
+                self._check(i, arg, self.types[i])
+            start = arg.ctypes.data
+            converted[i] = start
+            spans.append((start, start + arg.nbytes, written))
+        if len(spans) > 1:  # the C parameters are restrict pointers: nothing written may overlap
+            for k, (lo, hi, w) in enumerate(spans):
+                for lo2, hi2, w2 in spans[k + 1:]:
+                    if (w or w2) and lo < hi2 and lo2 < hi:
+                        raise ValueError(f"{self.name}: memref arguments must not overlap")
         self.symbol(*converted)
 
     def _check(self, i: int, arg: Any, t: MemRefType) -> None:
@@ -60,6 +74,7 @@ class CFunction:
                             f"got {got}")
         if i in self.written and not arg.flags.writeable:
             raise ValueError(f"{self.name}: argument {i} is read-only (C functions may write memrefs)")
+        raise TypeError(f"{self.name}: argument {i} must be an ndarray, got {type(arg).__name__}")
 
 
 _ALIASES = ("memref.subview", "memref.collapse_shape", "memref.expand_shape", "memref.cast")
@@ -78,12 +93,54 @@ def written_arguments(func: FuncOp) -> set[int]:
     return written
 
 
+class _Weight(ctypes.Structure):
+    _fields_ = [("name", ctypes.c_char_p), ("data", ctypes.c_void_p), ("bytes", ctypes.c_int64)]
+
+
+_loaded: set[str] = set()
+_loaded_lock = threading.Lock()
+
+
+def _private_copy(library: ctypes.CDLL) -> ctypes.CDLL:
+    """`library`, or a fresh instance of it when this process loaded that file before: weights
+    live in the library's globals, and dlopen of one path twice gives the same globals."""
+    path = library._name
+    with _loaded_lock:
+        if path not in _loaded:
+            _loaded.add(path)
+            return library
+    fd, copy = tempfile.mkstemp(suffix=".so", prefix="tsjit-")
+    os.close(fd)
+    try:
+        shutil.copyfile(path, copy)
+        return ctypes.CDLL(copy)
+    finally:
+        os.unlink(copy)  # the mapping stays valid
+
+
+def fill_weights(library: ctypes.CDLL, weights: list[tuple[str, np.ndarray]]) -> None:
+    """Copy the weight values into the library's `ts_weights` buffers (same order as rendered)."""
+    count = ctypes.c_int64.in_dll(library, "ts_num_weights").value
+    if count != len(weights):
+        raise RuntimeError(f"C library has {count} weights, expected {len(weights)}")
+    table = (_Weight * max(1, count)).in_dll(library, "ts_weights")
+    for entry, (name, array) in zip(table, weights):
+        if entry.name.decode() != name or entry.bytes != array.nbytes:
+            raise RuntimeError(f"C library weight {entry.name!r} ({entry.bytes} bytes) does not match "
+                               f"{name!r} ({array.nbytes} bytes)")
+        ctypes.memmove(entry.data, array.ctypes.data, array.nbytes)
+
+
 class CLibrary:
     """A built module: `.call(fn_name, *arrays)` runs a function (memref out-parameters written in place)."""
 
     def __init__(self, module: ModuleOp):
-        self.source, names = render(module)
+        rendered = render_module(module)
+        self.source, names = rendered.source, rendered.functions
         self.library = build(self.source)
+        if rendered.weights:
+            self.library = _private_copy(self.library)
+            fill_weights(self.library, rendered.weights)
         self.functions = {
             op.sym_name.data: CFunction(op.sym_name.data, getattr(self.library, names[op.sym_name.data]),
                                         op)

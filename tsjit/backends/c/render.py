@@ -5,12 +5,18 @@ variable names ({0}, {1}, ...; {t} is the result's C type), `STATEMENTS` maps th
 a function that emits lines. A memref value is a pointer to its allocation's first element;
 its type's strides and offset (row-major unless the type says otherwise) give the index
 arithmetic, so subviews and reshapes are the same pointer with another type.
+
+Speed comes from the sibling modules: render_loops.py (OpenMP parallel/simd pragmas from the
+`tsjit.parallel` marks), render_math.py (vectorisable float math instead of libm calls),
+render_memory.py (weights filled at load time, an arena for temporaries). A call of a body-less
+`func.func` is a call of a C run-time function (tsjit.backends.c.runtime), its source appended.
 """
 from __future__ import annotations
 
 import math
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 from xdsl.dialects.builtin import (
@@ -21,6 +27,8 @@ from xdsl.dialects.func import FuncOp
 from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.ir.affine import AffineBinaryOpExpr, AffineBinaryOpKind, AffineConstantExpr, AffineDimExpr, AffineSymExpr
 
+from tsjit.backends.c import render_loops, render_memory
+from tsjit.backends.c.render_math import FLOAT_MATH, MATH_PRELUDE
 from tsjit.dialects.ts.constant import dense_to_numpy
 
 PRELUDE = """#include <stdbool.h>
@@ -28,11 +36,20 @@ PRELUDE = """#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <tgmath.h>
+#ifdef _OPENMP
+#include <omp.h>
+static inline int ts_num_threads(int64_t work) {
+    int64_t n = work / MIN_WORK_PER_THREAD, m = omp_get_max_threads();
+    return (int)(n < 1 ? 1 : n < m ? n : m);
+}
+#endif
 
 static inline int64_t ts_floordiv(int64_t a, int64_t b) { int64_t q = a / b; return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q; }
 static inline int64_t ts_ceildiv(int64_t a, int64_t b) { return -ts_floordiv(-a, b); }
 static inline int64_t ts_mod(int64_t a, int64_t b) { int64_t r = a % b; return (r != 0 && ((r < 0) != (b < 0))) ? r + b : r; }
-"""
+WEIGHT_TABLE_TYPE
+""".replace("MIN_WORK_PER_THREAD", str(render_loops.MIN_WORK_PER_THREAD)).replace(
+    "WEIGHT_TABLE_TYPE", render_memory.WEIGHT_TABLE_TYPE) + MATH_PRELUDE
 
 _NAN_MAX = "(({0} != {0} || {0} > {1}) ? {0} : {1})"
 _NAN_MIN = "(({0} != {0} || {0} < {1}) ? {0} : {1})"
@@ -42,7 +59,8 @@ EXPRESSIONS: dict[str, str] = {
     "arith.addf": "{0} + {1}", "arith.subf": "{0} - {1}", "arith.mulf": "{0} * {1}", "arith.divf": "{0} / {1}",
     "arith.remf": "fmod({0}, {1})", "arith.negf": "-{0}",
     "arith.maximumf": _NAN_MAX, "arith.minimumf": _NAN_MIN,
-    "arith.maxnumf": "fmax({0}, {1})", "arith.minnumf": "fmin({0}, {1})",
+    "arith.maxnumf": "(({0} > {1} || {1} != {1}) ? {0} : {1})",
+    "arith.minnumf": "(({0} < {1} || {1} != {1}) ? {0} : {1})",
     "arith.addi": "{0} + {1}", "arith.subi": "{0} - {1}", "arith.muli": "{0} * {1}",
     "arith.divsi": "{0} / {1}", "arith.remsi": "{0} % {1}", "arith.floordivsi": "ts_floordiv({0}, {1})",
     "arith.ceildivsi": "ts_ceildiv({0}, {1})",
@@ -119,8 +137,19 @@ def literal(value, t: Attribute) -> str:
     return f"INT64_C({int(value)})" if c_type(t) in ("int64_t", "uint64_t") else str(int(value))
 
 
+@dataclass
+class RenderedC:
+    """A rendered module: C source, {IR function name: C name}, and the weights of its
+    `ts_weights` table in table order (symbol name, C-contiguous values) to copy in after loading."""
+
+    source: str
+    functions: dict[str, str]
+    weights: list[tuple[str, np.ndarray]] = field(default_factory=list)
+
+
 class Renderer:
-    """Renders one module; `render()` gives the C source, `functions` the C names of its functions."""
+    """Renders one module; `render()` gives the C source, `functions` the C names of its functions,
+    `weights` the values of the weight buffers."""
 
     def __init__(self, module: ModuleOp):
         self.module = module
@@ -128,6 +157,11 @@ class Renderer:
         self.lines: list[str] = []
         self.depth = 0
         self.functions: dict[str, str] = {}
+        self.weights: list[tuple[str, np.ndarray]] = []
+        self.runtime_calls: set[str] = set()
+        self.declared = {op.sym_name.data for op in module.ops if isinstance(op, FuncOp) and not op.body.blocks}
+        self.pragmas: dict[Operation, str] = {}
+        self.arena: dict[Operation, int] = {}
         self._yield_targets: list[list[str]] = []
 
     # -- helpers -------------------------------------------------------------------------
@@ -160,7 +194,9 @@ class Renderer:
     def op(self, op: Operation) -> None:
         if op.name in EXPRESSIONS:
             t = op.results[0].type
-            expr = EXPRESSIONS[op.name].format(*(self.name(o) for o in op.operands), t=c_type(t))
+            template = FLOAT_MATH.get(op.name, EXPRESSIONS[op.name]) if isinstance(t, Float32Type) else \
+                EXPRESSIONS[op.name]
+            expr = template.format(*(self.name(o) for o in op.operands), t=c_type(t))
             self.emit(f"{c_type(t)} {self.define(op.results[0])} = {expr};")
             return
         handler = STATEMENTS.get(op.name)
@@ -181,17 +217,25 @@ class Renderer:
             else:
                 raise UnsupportedOp(f"C backend: no rendering for top-level '{op.name}'")
             body += self.lines
-        return PRELUDE + "\n" + "\n".join(body) + "\n"
+        from tsjit.backends.c.runtime import source_for
+
+        runtime = source_for(self.runtime_calls) + "\n" if self.runtime_calls else ""
+        table = render_memory.weight_table(self.weights)
+        return PRELUDE + "\n" + runtime + "\n".join(body + table) + "\n"
 
 
 # -- statements ----------------------------------------------------------------------------
 def render_global(r: Renderer, op) -> None:
     t = op.type
-    name = "g_" + re.sub(r"\W", "_", op.sym_name.data)
+    name = render_memory.global_name(op.sym_name.data)
     size = max(1, int(np.prod(t.get_shape())))
     const = "const " if op.constant is not None else ""
     value = op.initial_value
-    if isinstance(value, DenseIntOrFPElementsAttr):
+    weight = render_memory.weight_value(op)
+    if weight is not None:
+        r.weights.append((op.sym_name.data, weight.astype(_NP[c_type(t)], copy=False)))
+        r.emit(f"static {c_type(t)} {name}[{size}] __attribute__((aligned(64)));")
+    elif isinstance(value, DenseIntOrFPElementsAttr):
         data = np.broadcast_to(dense_to_numpy(value), t.get_shape()).ravel().tolist()
         items = ", ".join(literal(v, t.element_type) for v in data)
         r.emit(f"static {const}{c_type(t)} {name}[{size}] __attribute__((aligned(64))) = {{{items}}};")
@@ -208,6 +252,16 @@ def render_function(r: Renderer, op: FuncOp) -> None:
         ptr = " *restrict" if isinstance(arg.type, MemRefType) else ""
         params.append(f"{c_type(arg.type)}{ptr} {r.define(arg, f'a{i}')}")
     r.emit(f"void {cname}({', '.join(params) or 'void'}) {{")
+    r.pragmas = {}
+    for loop in render_loops.top_level_loops(op):
+        r.pragmas.update(render_loops.plan(loop))
+    r.arena, size = render_memory.plan_arena(
+        op.body.block, lambda t: np.dtype(_NP[c_type(t)]).itemsize)
+    if size:
+        r.depth += 1
+        for line in render_memory.arena_prologue(size):
+            r.emit(line)
+        r.depth -= 1
     r.block(op.body.block)
     r.emit("}")
     r.emit("")
@@ -239,6 +293,8 @@ def _for(r: Renderer, op) -> None:
     for arg, res in zip(body.args[1:], results):
         r.define(arg, res)
     lb, ub, step = r.name(op.lb), r.name(op.ub), r.name(op.step)
+    if op in r.pragmas:
+        r.emit(r.pragmas[op])
     r.emit(f"for (int64_t {iv} = {lb}; {iv} < {ub}; {iv} += {step}) {{")
     r._yield_targets.append(results)
     r.block(body)
@@ -294,8 +350,23 @@ def _alloc(r: Renderer, op) -> None:
     if op.dynamic_sizes:
         raise UnsupportedOp("C backend: dynamic memref sizes")
     ctype, n = c_type(t), max(1, int(np.prod(t.get_shape())))
+    if op in r.arena:
+        r.emit(f"{ctype} *{r.define(op.memref)} = ({ctype} *)(ts_base + {r.arena[op]});")
+        return
     size = (n * np.dtype(_NP[ctype]).itemsize + 63) // 64 * 64
     r.emit(f"{ctype} *{r.define(op.memref)} = aligned_alloc(64, {size});")
+
+
+def _dealloc(r: Renderer, op) -> None:
+    alloc = op.memref.owner
+    if alloc not in r.arena:
+        r.emit(f"free({r.name(op.memref)});")
+
+
+def _return(r: Renderer, op) -> None:
+    if r.arena:
+        r.emit(render_memory.ARENA_EPILOGUE)
+    r.emit("return;")
 
 
 _NP = {"float": "f4", "double": "f8", "int64_t": "i8", "int32_t": "i4", "int16_t": "i2", "int8_t": "i1",
@@ -313,16 +384,32 @@ def _copy(r: Renderer, op) -> None:
     source, target = op.source, op.destination
     shape = target.type.get_shape()
     ivs = [f"c{len(r.lines)}_{d}" for d in range(len(shape))]
+    unit = shape and all(t.get_strides() and t.get_strides()[-1] == 1 for t in (source.type, target.type))
     for d, (iv, n) in enumerate(zip(ivs, shape)):
+        if d == len(shape) - 1 and unit:
+            r.emit("    " * d + "#pragma omp simd")
         r.emit("    " * d + f"for (int64_t {iv} = 0; {iv} < {n}; ++{iv})")
     r.emit("    " * len(shape) + f"{r.element(target, ivs)} = {r.element(source, ivs)};")
 
 
 def _call(r: Renderer, op) -> None:
+    """A defined function by its C name; a declared one (a run-time function) by its symbol,
+    memrefs as pointers to their first element (the type's static offset added)."""
     if op.results:
         raise UnsupportedOp("C backend: func.call with results")
-    args = ", ".join(r.name(a) for a in op.arguments)
-    r.emit(f"{c_identifier(op.callee.string_value())}({args});")
+    callee = op.callee.string_value()
+    if callee not in r.declared:
+        args = ", ".join(r.name(a) for a in op.arguments)
+        r.emit(f"{c_identifier(callee)}({args});")
+        return
+    r.runtime_calls.add(callee)
+    args = []
+    for a in op.arguments:
+        offset = a.type.get_offset() if isinstance(a.type, MemRefType) else 0
+        if offset is None:
+            raise UnsupportedOp(f"C backend: dynamic offset of {a.type} in a call of {callee}")
+        args.append(f"{r.name(a)} + {offset}" if offset else r.name(a))
+    r.emit(f"{callee}({', '.join(args)});")
 
 
 #: op -> function(renderer, op) emitting its statements
@@ -339,22 +426,28 @@ STATEMENTS: dict[str, Callable[[Renderer, Operation], None]] = {
     "memref.store": lambda r, op: r.emit(f"{r.element(op.memref, [r.name(i) for i in op.indices])} = {r.name(op.value)};"),
     "memref.alloc": _alloc,
     "memref.alloca": _alloc,
-    "memref.dealloc": lambda r, op: r.emit(f"free({r.name(op.memref)});"),
+    "memref.dealloc": _dealloc,
     "memref.get_global": lambda r, op: r.emit(
         f"{c_type(op.memref.type)} *{r.define(op.memref)} = ({c_type(op.memref.type)} *)"
-        f"g_{re.sub(r'[^0-9A-Za-z_]', '_', op.name_.string_value())};"),
+        f"{render_memory.global_name(op.name_.string_value())};"),
     "memref.subview": _alias,
     "memref.collapse_shape": _alias,
     "memref.expand_shape": _alias,
     "memref.cast": _alias,
     "memref.copy": _copy,
     "func.call": _call,
-    "func.return": lambda r, op: r.emit("return;"),
+    "func.return": _return,
 }
+
+
+def render_module(module: ModuleOp) -> RenderedC:
+    """The C source of `module`, its functions' C names and the weights to fill after loading."""
+    renderer = Renderer(module)
+    source = renderer.render()
+    return RenderedC(source, renderer.functions, renderer.weights)
 
 
 def render(module: ModuleOp) -> tuple[str, dict[str, str]]:
     """The C source of `module` and {IR function name: C function name}."""
-    renderer = Renderer(module)
-    source = renderer.render()
-    return source, renderer.functions
+    rendered = render_module(module)
+    return rendered.source, rendered.functions
