@@ -86,15 +86,14 @@ def _clamp(b, node, args):
     """clamp(self, min?, max?): Scalar bounds are ts.clamp, Tensor bounds ts.clamp_tensor."""
     if not _is(args[0], TensorType):
         return None
-    lo, hi = (args + [None, None])[1:3]
-    if _is(lo, TensorType) or _is(hi, TensorType):
-        return b.schema_op("clamp_tensor", [args[0], None if _is_none(lo) else lo, None if _is_none(hi) else hi])
-    return b.schema_op("clamp", [args[0], lo, hi])
+    lo, hi = ([*args[1:3], None, None])[:2]
+    lo, hi = (b.none() if v is None else v for v in (lo, hi))
+    return b.schema_op("clamp_tensor" if _is(lo, TensorType) or _is(hi, TensorType) else "clamp", [args[0], lo, hi])
 
 
 def _clamp_side(side):
     def convert(b, node, args):
-        bounds = [args[1], None] if side == "min" else [None, args[1]]
+        bounds = [args[1], b.none()] if side == "min" else [b.none(), args[1]]
         return b.schema_op("clamp_tensor" if _is(args[1], TensorType) else "clamp", [args[0], *bounds])
     return convert
 
@@ -231,7 +230,7 @@ def _where(b, node, args):
 def _pow(b, node, args):
     """pow.Scalar(Scalar self, Tensor exponent): the scalar as a tensor of the promoted dtype."""
     if _is(args[0], *_SCALARS) and _is(args[1], TensorType):
-        ones = b.schema_op("ones_like", [args[1], None])[0]
+        ones = b.schema_op("ones_like", [args[1], b.none()])[0]
         base = b.schema_op("mul", [ones, args[0]])[0]
         return b.schema_op("pow", [base, args[1]])
     return None
@@ -440,7 +439,8 @@ EXTRA: dict = {
 #: aten::<op>_ for every out-of-place tensor op without an in-place ts op.
 EXTRA.update({f"aten::{name}_": _inplace(f"aten::{name}_") for name in (
     *(n for n, row in TENSOR_OPS.items() if not n.endswith("_") and row[0].startswith("(Tensor self")
-      and f"{n}_" not in TENSOR_OPS), *_ALIASES, "clamp_min", "clamp_max", "div", "clip")
+      and f"{n}_" not in TENSOR_OPS), *_ALIASES, "clamp_min", "clamp_max", "div", "clip", "dropout",
+    "feature_dropout", "alpha_dropout", "feature_alpha_dropout")
     if f"{name}_" not in TENSOR_OPS})
 
 

@@ -60,7 +60,28 @@ def _block(block: Any) -> gm.Block:
                     returns=[v.debugName() for v in block.outputs()])
 
 
+_SCALAR_TYPES = {"b": "bool", "i": "int", "u": "int", "f": "float"}
+
+
+def _wrapped_number(node: Any) -> gm.Node | None:
+    """A trace's Python scalar operand is a 0-d tensor constant printed `{2.5}`: a wrapped number, which
+    promotes as a Python scalar. It comes back as the scalar, so `int_tensor * 2.5` stays float32."""
+    if node.kind() != "prim::Constant" or "value" not in node.attributeNames() or node.kindOf("value") != "t":
+        return None
+    if "[value={" not in str(node).split("\n", 1)[0]:
+        return None
+    array = to_numpy(node.t("value"))
+    if array.ndim:
+        return None
+    out = node.output()
+    return gm.Node("prim::Constant", [], [gm.Value(out.debugName(), _SCALAR_TYPES[array.dtype.kind])],
+                   {"value": array.item()}, [], _location(node))
+
+
 def _node(node: Any) -> gm.Node:
+    wrapped = _wrapped_number(node)
+    if wrapped is not None:
+        return wrapped
     return gm.Node(kind=node.kind(), inputs=[v.debugName() for v in node.inputs()],
                    outputs=[_value(v) for v in node.outputs()],
                    attributes={name: _attribute(node, name) for name in node.attributeNames()},
