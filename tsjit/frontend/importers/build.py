@@ -117,7 +117,7 @@ class GraphBuilder(IRBuilder):
         """`ts.<name>` of TENSOR_OPS on positional operands adapted to its schema (a missing optional
         operand is None, an int given for a float is converted); None if they do not fit."""
         cls = TENSOR_OP_CLASSES.get(name)
-        if cls is None or len(args) > len(cls.SCHEMA.args) or any(a is None for a in args):
+        if cls is None or len(args) > len(cls.SCHEMA.args):
             return None
         operands = []
         for i, arg in enumerate(cls.SCHEMA.args):
