@@ -52,7 +52,17 @@ def tsjit_passes() -> dict[str, Callable[[], type[ModulePass]]]:
 
 
 def apply_pass(name: str, module, **options) -> None:
-    """Run pass `name` (a CLI name) with `options` (field names) on `module`, as ts-opt would."""
+    """Run pass `name` on `module`, as ts-opt would. `name` is a CLI name with `options` given as
+    field names, or a CLI spec with its options spelled as on ts-opt's command line
+    (`ts-lower-to-loops{library-calls=true}`), which is how backends write their pipelines."""
     from tsjit.dialects import context
 
+    if "{" in name:
+        from xdsl.utils.arg_spec import parse_pipeline
+
+        from tsjit.tools.pass_pipeline import instantiate
+
+        (spec,) = parse_pipeline(name)
+        instantiate(spec, _ts_passes()).apply(context(), module)
+        return
     _ts_passes()[name]()(**options).apply(context(), module)
