@@ -7,7 +7,7 @@
 
 // The chosen function is specialized to 4x8xf32 and lowered to one loop nest; the loader glue follows.
 // CHECK:     void ts_chain(float *{{.*}}a0, float *{{.*}}a1)
-// CHECK:     exp(
+// CHECK:     exp
 // CHECK:     a1[
 // CHECK:     int ts_model_init(const char *weights_path) {
 // CHECK:     void ts_model_set_num_threads(int n) {
