@@ -58,7 +58,7 @@ DEFAULTS: dict[str, dict[str, object]] = {
 #: op name -> its first keyword-only argument (everything after ATen's `*`).
 KWARG_FROM: dict[str, str] = {
     **{name: "alpha" for name in ("add", "sub", "rsub", "add_", "sub_")},
-    "addmm": "beta", "var": "correction", "std": "correction", "gelu": "approximate", "expand": "implicit",
+    "addmm": "beta", "div_mode": "rounding_mode", "var": "correction", "std": "correction", "gelu": "approximate", "expand": "implicit",
 }
 #: Ops whose `dtype` argument is positional; elsewhere `dtype` starts the keyword-only arguments.
 POSITIONAL_DTYPE = frozenset({"softmax", "log_softmax", "to"})
@@ -67,6 +67,8 @@ POSITIONAL_DTYPE = frozenset({"softmax", "log_softmax", "to"})
 CALL_NAMES: dict[str, str] = {
     "size_dim": "torch.size", "max_dim": "torch.max", "min_dim": "torch.min",
     "to_bool": "bool", "to_int": "int", "to_float": "float",
+    "div_mode": "torch.div", "clamp_tensor": "torch.clamp", "median_dim": "torch.median",
+    "assign_": "torch.copy_",
     "num_to_tensor": "ops.prim.NumToTensor", "dtype": "ops.prim.dtype", "device": "ops.prim.device",
 }
 
