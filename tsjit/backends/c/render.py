@@ -6,136 +6,29 @@ a function that emits lines. A memref value is a pointer to its allocation's fir
 its type's strides and offset (row-major unless the type says otherwise) give the index
 arithmetic, so subviews and reshapes are the same pointer with another type.
 
-Speed comes from the sibling modules: render_loops.py (OpenMP parallel/simd pragmas from the
+The C vocabulary (prelude, op tables, types, literals) is in render_tables.py; speed comes
+from the sibling modules: render_loops.py (OpenMP parallel/simd pragmas from the
 `tsjit.parallel` marks), render_math.py (vectorisable float math instead of libm calls),
 render_memory.py (weights filled at load time, an arena for temporaries). A call of a body-less
 `func.func` is a call of a C run-time function (tsjit.backends.c.runtime), its source appended.
 """
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from xdsl.dialects.builtin import (
-    DenseIntOrFPElementsAttr, Float32Type, Float64Type, IndexType, IntegerType, MemRefType, ModuleOp,
-    Signedness,
-)
+from xdsl.dialects.builtin import DenseIntOrFPElementsAttr, Float32Type, MemRefType, ModuleOp
 from xdsl.dialects.func import FuncOp
-from xdsl.ir import Attribute, Operation, SSAValue
-from xdsl.ir.affine import AffineBinaryOpExpr, AffineBinaryOpKind, AffineConstantExpr, AffineDimExpr, AffineSymExpr
+from xdsl.ir import Operation, SSAValue
+from xdsl.ir.affine import AffineBinaryOpExpr, AffineConstantExpr, AffineDimExpr, AffineSymExpr
 
 from tsjit.backends.c import render_loops, render_memory
-from tsjit.backends.c.render_math import FLOAT_MATH, MATH_PRELUDE
+from tsjit.backends.c.render_math import FLOAT_MATH
+from tsjit.backends.c.render_tables import (  # noqa: F401 (UnsupportedOp, c_type: public here)
+    _NP, AFFINE, CMPF, CMPI, EXPRESSIONS, PRELUDE, UnsupportedOp, c_identifier, c_type, literal,
+)
 from tsjit.dialects.ts.constant import dense_to_numpy
-
-PRELUDE = """#include <stdbool.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-#include <tgmath.h>
-#ifdef _OPENMP
-#include <omp.h>
-static inline int ts_num_threads(int64_t work) {
-    int64_t n = work / MIN_WORK_PER_THREAD, m = omp_get_max_threads();
-    return (int)(n < 1 ? 1 : n < m ? n : m);
-}
-#endif
-
-static inline int64_t ts_floordiv(int64_t a, int64_t b) { int64_t q = a / b; return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q; }
-static inline int64_t ts_ceildiv(int64_t a, int64_t b) { return -ts_floordiv(-a, b); }
-static inline int64_t ts_mod(int64_t a, int64_t b) { int64_t r = a % b; return (r != 0 && ((r < 0) != (b < 0))) ? r + b : r; }
-WEIGHT_TABLE_TYPE
-""".replace("MIN_WORK_PER_THREAD", str(render_loops.MIN_WORK_PER_THREAD)).replace(
-    "WEIGHT_TABLE_TYPE", render_memory.WEIGHT_TABLE_TYPE) + MATH_PRELUDE
-
-_NAN_MAX = "(({0} != {0} || {0} > {1}) ? {0} : {1})"
-_NAN_MIN = "(({0} != {0} || {0} < {1}) ? {0} : {1})"
-
-#: pure op -> C expression ({i}: operand i, {t}: the result's C type); tgmath.h picks float/double
-EXPRESSIONS: dict[str, str] = {
-    "arith.addf": "{0} + {1}", "arith.subf": "{0} - {1}", "arith.mulf": "{0} * {1}", "arith.divf": "{0} / {1}",
-    "arith.remf": "fmod({0}, {1})", "arith.negf": "-{0}",
-    "arith.maximumf": _NAN_MAX, "arith.minimumf": _NAN_MIN,
-    "arith.maxnumf": "(({0} > {1} || {1} != {1}) ? {0} : {1})",
-    "arith.minnumf": "(({0} < {1} || {1} != {1}) ? {0} : {1})",
-    "arith.addi": "{0} + {1}", "arith.subi": "{0} - {1}", "arith.muli": "{0} * {1}",
-    "arith.divsi": "{0} / {1}", "arith.remsi": "{0} % {1}", "arith.floordivsi": "ts_floordiv({0}, {1})",
-    "arith.ceildivsi": "ts_ceildiv({0}, {1})",
-    "arith.andi": "{0} & {1}", "arith.ori": "{0} | {1}", "arith.xori": "{0} ^ {1}",
-    "arith.shli": "{0} << {1}", "arith.shrsi": "{0} >> {1}",
-    "arith.maxsi": "({0} > {1} ? {0} : {1})", "arith.minsi": "({0} < {1} ? {0} : {1})",
-    "arith.select": "({0} ? {1} : {2})",
-    "arith.extf": "({t}){0}", "arith.truncf": "({t}){0}", "arith.sitofp": "({t}){0}", "arith.fptosi": "({t}){0}",
-    "arith.extsi": "({t}){0}", "arith.trunci": "({t}){0}", "arith.index_cast": "({t}){0}",
-    "arith.extui": "({t}){0}", "arith.uitofp": "({t}){0}",
-    "math.exp": "exp({0})", "math.exp2": "exp2({0})", "math.expm1": "expm1({0})", "math.log": "log({0})",
-    "math.log2": "log2({0})", "math.log10": "log10({0})", "math.log1p": "log1p({0})",
-    "math.sqrt": "sqrt({0})", "math.rsqrt": "(({t})1 / sqrt({0}))", "math.absf": "fabs({0})",
-    "math.tanh": "tanh({0})", "math.sin": "sin({0})", "math.cos": "cos({0})", "math.tan": "tan({0})",
-    "math.atan": "atan({0})", "math.atan2": "atan2({0}, {1})", "math.erf": "erf({0})",
-    "math.floor": "floor({0})", "math.ceil": "ceil({0})", "math.round": "round({0})",
-    "math.roundeven": "nearbyint({0})", "math.trunc": "trunc({0})", "math.powf": "pow({0}, {1})",
-    "math.absi": "llabs({0})", "math.copysign": "copysign({0}, {1})", "math.fma": "fma({0}, {1}, {2})",
-}
-
-#: arith.cmpf/cmpi predicate number -> C condition (ordered float predicates are false on NaN)
-CMPF = {0: "0", 1: "{0} == {1}", 2: "{0} > {1}", 3: "{0} >= {1}", 4: "{0} < {1}", 5: "{0} <= {1}",
-        6: "({0} < {1} || {0} > {1})", 7: "({0} == {0} && {1} == {1})", 8: "!({0} < {1} || {0} > {1})",
-        9: "!({0} <= {1})", 10: "!({0} < {1})", 11: "!({0} >= {1})", 12: "!({0} > {1})", 13: "{0} != {1}",
-        14: "({0} != {0} || {1} != {1})", 15: "1"}
-CMPI = {0: "{0} == {1}", 1: "{0} != {1}", 2: "{0} < {1}", 3: "{0} <= {1}", 4: "{0} > {1}", 5: "{0} >= {1}",
-        6: "(uint64_t){0} < (uint64_t){1}", 7: "(uint64_t){0} <= (uint64_t){1}",
-        8: "(uint64_t){0} > (uint64_t){1}", 9: "(uint64_t){0} >= (uint64_t){1}"}
-
-AFFINE = {AffineBinaryOpKind.Add: "({0} + {1})", AffineBinaryOpKind.Mul: "({0} * {1})",
-          AffineBinaryOpKind.Mod: "ts_mod({0}, {1})", AffineBinaryOpKind.FloorDiv: "ts_floordiv({0}, {1})",
-          AffineBinaryOpKind.CeilDiv: "ts_ceildiv({0}, {1})"}
-
-
-class UnsupportedOp(NotImplementedError):
-    """The C backend has no rendering for this op (or type)."""
-
-
-def c_type(t: Attribute) -> str:
-    """The C type of a scalar (or of a memref's elements)."""
-    if isinstance(t, MemRefType):
-        t = t.element_type
-    if isinstance(t, Float32Type):
-        return "float"
-    if isinstance(t, Float64Type):
-        return "double"
-    if isinstance(t, IndexType):
-        return "int64_t"
-    if isinstance(t, IntegerType):
-        width = t.width.data
-        if width == 1:
-            return "bool"
-        if width in (8, 16, 32, 64):
-            return f"{'u' if t.signedness.data == Signedness.UNSIGNED else ''}int{width}_t"
-    raise UnsupportedOp(f"C backend: no C type for {t}")
-
-
-def c_identifier(name: str) -> str:
-    """A C name for a function symbol (`__torch__.M.forward` -> `ts___torch___M_forward`)."""
-    return "ts_" + re.sub(r"\W", "_", name)
-
-
-def literal(value, t: Attribute) -> str:
-    """An exact C literal for a Python number of type `t`."""
-    if isinstance(t, (Float32Type, Float64Type)):
-        value = float(value)
-        if math.isnan(value):
-            return "NAN"
-        if math.isinf(value):
-            return "INFINITY" if value > 0 else "-INFINITY"
-        return f"({c_type(t)}){value.hex()}"
-    if isinstance(t, IntegerType) and t.width.data == 1:
-        return "1" if value else "0"
-    return f"INT64_C({int(value)})" if c_type(t) in ("int64_t", "uint64_t") else str(int(value))
-
 
 @dataclass
 class RenderedC:
@@ -369,8 +262,6 @@ def _return(r: Renderer, op) -> None:
     r.emit("return;")
 
 
-_NP = {"float": "f4", "double": "f8", "int64_t": "i8", "int32_t": "i4", "int16_t": "i2", "int8_t": "i1",
-       "uint64_t": "u8", "uint32_t": "u4", "uint16_t": "u2", "uint8_t": "u1", "bool": "?"}
 
 
 def _alias(r: Renderer, op) -> None:
