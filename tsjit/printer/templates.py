@@ -230,6 +230,7 @@ _MISC: dict[str, Renderer] = {
     "is": compare("is"), "isnot": compare("is not"),
     "str.format": _format, "str.of": call("str"), "generic": _generic,
     "wait": call("torch.wait"),
+    "fusion_group": call("prim.FusionGroup"), "fusion_yield": call("prim.FusionYield"),  # tsjit/jit/fusion.py
 }
 
 #: op name (`ts.add`) -> renderer.
