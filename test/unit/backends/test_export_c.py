@@ -214,3 +214,13 @@ def test_exports_loop_level_ir_as_given_and_names_the_main_function(tmp_path):
     with pytest.raises(ExportError, match="no function 'nope'; available: "):
         export_c(text, tmp_path / "other", main="nope")
     assert not (tmp_path / "other").exists()
+
+
+def argmax_rows(x):
+    return torch.argmax(x, 1)
+
+
+def test_a_model_that_does_not_lower_whole_is_refused(tmp_path):
+    with pytest.raises(ExportError, match=r"not all of the model lowers to loops \(ts.argmax at .*test_export_c.py"):
+        export_c(argmax_rows, tmp_path / "export", (torch.randn(3, 4),))
+    assert not (tmp_path / "export").exists()
