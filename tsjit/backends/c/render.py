@@ -272,11 +272,18 @@ def _alias(r: Renderer, op) -> None:
 
 
 def _copy(r: Renderer, op) -> None:
+    """A loop nest (memref.copy's operands do not overlap): SIMD inside, threads outside when big."""
     source, target = op.source, op.destination
-    shape = target.type.get_shape()
+    shape = [n for n in target.type.get_shape()]
     ivs = [f"c{len(r.lines)}_{d}" for d in range(len(shape))]
     unit = shape and all(t.get_strides() and t.get_strides()[-1] == 1 for t in (source.type, target.type))
+    size = int(np.prod(shape))
+    outer = next((d for d, n in enumerate(shape[:-1]) if n > 1), None)  # first loop worth sharing
+    threads = outer is not None and size >= 2 * render_loops.MIN_WORK_PER_THREAD and \
+        render_loops.enclosing_loop(op) is None
     for d, (iv, n) in enumerate(zip(ivs, shape)):
+        if threads and d == outer:
+            r.emit("    " * d + f"#pragma omp parallel for schedule(static) num_threads(ts_num_threads(INT64_C({size})))")
         if d == len(shape) - 1 and unit:
             r.emit("    " * d + "#pragma omp simd")
         r.emit("    " * d + f"for (int64_t {iv} = 0; {iv} < {n}; ++{iv})")

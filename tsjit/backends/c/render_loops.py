@@ -40,10 +40,11 @@ def trip_count(loop: scf.ForOp) -> int | None:
 
 def _inner_loops(loop: scf.ForOp) -> list[scf.ForOp]:
     return [op for op in loop.body.block.walk() if isinstance(op, scf.ForOp) and op is not loop
-            and _parent_loop(op) is loop]
+            and enclosing_loop(op) is loop]
 
 
-def _parent_loop(op: Operation) -> scf.ForOp | None:
+def enclosing_loop(op: Operation) -> scf.ForOp | None:
+    """The innermost scf.for around `op` (None at a function's top level)."""
     parent = op.parent_op()
     while parent is not None and not isinstance(parent, scf.ForOp):
         parent = parent.parent_op()
@@ -145,5 +146,5 @@ def plan(root: scf.ForOp) -> dict[scf.ForOp, str]:
 
 
 def top_level_loops(func: Operation) -> list[scf.ForOp]:
-    return [op for op in func.walk() if isinstance(op, scf.ForOp) and _parent_loop(op) is None]
+    return [op for op in func.walk() if isinstance(op, scf.ForOp) and enclosing_loop(op) is None]
 
