@@ -37,7 +37,7 @@ class Compiled:
         wrap = any(hasattr(x, "_data") for x in inputs)
         args = [x.numpy() if hasattr(x, "_data") else x for x in inputs]
         types = self.main.function_type.inputs.data[len(args):]
-        outs = [np.zeros(t.get_shape(), dtype=np_dtype(t)) for t in types if isinstance(t, MemRefType)]
+        outs = [np.empty(t.get_shape(), dtype=np_dtype(t)) for t in types if isinstance(t, MemRefType)]
         if len(outs) != len(types):
             raise TypeError(f"{self.main.sym_name.data}: expected {len(args) + len(types) - len(outs)} inputs")
         result = self.executable.call(self.main.sym_name.data, *args, *outs)

@@ -92,6 +92,14 @@ class CFunction:
 _ALIASES = ("memref.subview", "memref.collapse_shape", "memref.expand_shape", "memref.cast")
 
 
+def _call_writes(call) -> list:
+    """The operands a func.call may write: those a run-time function declares it writes, else all."""
+    from tsjit.backends.c.runtime import WRITES
+
+    positions = WRITES.get(call.callee.string_value())
+    return list(call.operands) if positions is None else [call.operands[i] for i in positions]
+
+
 def written_arguments(func: FuncOp) -> set[int]:
     """Positions of the memref arguments that `func` may write (through stores, copies or calls)."""
     root: dict = {arg: i for i, arg in enumerate(func.body.block.args)}
@@ -100,7 +108,7 @@ def written_arguments(func: FuncOp) -> set[int]:
         if op.name in _ALIASES and op.operands[0] in root:
             root[op.results[0]] = root[op.operands[0]]
         targets = {"memref.store": lambda: [op.memref], "memref.copy": lambda: [op.destination],
-                   "func.call": lambda: list(op.operands)}.get(op.name, lambda: [])()
+                   "func.call": lambda: _call_writes(op)}.get(op.name, lambda: [])()
         written |= {root[t] for t in targets if t in root}
     return written
 
@@ -170,7 +178,7 @@ class CBackend:
     """The `c` backend: works on the loop level, so the module is first lowered with these passes."""
 
     name = "c"
-    pipeline = ("ts-lower-to-loops",)
+    pipeline = ("ts-lower-to-loops{library-calls=true}",)
 
     def compile(self, module: ModuleOp) -> CLibrary:
         return CLibrary(module)

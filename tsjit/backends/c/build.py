@@ -75,7 +75,7 @@ def compiler_command() -> list[str]:
     flags = shlex.split(os.environ["CFLAGS"]) if "CFLAGS" in os.environ else default_flags()
     if _openmp_works(cc):
         flags.append("-fopenmp")
-    return [*shlex.split(cc), "-std=gnu99", *flags, "-shared", "-fPIC"]
+    return [*shlex.split(cc), "-std=gnu11", *flags, "-shared", "-fPIC"]
 
 
 def build(source: str, extra_flags: tuple[str, ...] | list[str] = ()) -> ctypes.CDLL:
