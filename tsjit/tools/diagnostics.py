@@ -15,7 +15,8 @@ import bisect
 import contextlib
 import re
 import sys
-from collections.abc import Iterator
+import traceback
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
@@ -70,6 +71,26 @@ class DiagError(PassFailedException):
 # error does (it is MLIR's emitError + signalPassFailure in one call).
 
 _SINK: ContextVar[list[Diag] | None] = ContextVar("tsjit_diag_sink", default=None)
+
+
+def run_tool(tool: str, body: Callable[[], int], show_traceback: bool = False) -> int:
+    """A console tool's outer shell: run `body`; any error becomes one readable line on stderr
+    (`file:line:col: error: ...` for located ones) and exit code 1."""
+    try:
+        return body()
+    except DiagError as e:
+        loc = e.diag.loc
+        where = f"{loc.file}:{loc.line}:{loc.col}: " if loc else f"{tool}: "
+        print(f"{where}error: {e.diag.message.splitlines()[0]}", file=sys.stderr)
+    except ToolError as e:
+        if show_traceback:
+            traceback.print_exception(e.__cause__ or e)
+        print(f"{tool}: error: {e}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print(f"{tool}: interrupted", file=sys.stderr)
+    except BrokenPipeError:
+        pass
+    return 1
 
 
 def op_loc(op: Operation | None) -> Loc | None:

@@ -20,7 +20,6 @@ import argparse
 import contextlib
 import sys
 import time
-import traceback
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,7 @@ from xdsl.dialects.builtin import ModuleOp, SymbolRefAttr
 from xdsl.dialects.func import FuncOp
 from xdsl.ir import Attribute
 
-from tsjit.tools.diagnostics import DiagError, ToolError, parse_located, verify_located
+from tsjit.tools.diagnostics import DiagError, ToolError, parse_located, run_tool, verify_located
 
 TOOL = "ts-run"
 SUMMARY_THRESHOLD = 64  # arrays with more elements print summarised (numpy's `...`)
@@ -331,21 +330,7 @@ def run(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Console entry point: one readable line and exit code 1 on any error."""
     args = parse_args(argv)
-    try:
-        return run(args)
-    except DiagError as e:
-        loc = e.diag.loc
-        where = f"{loc.file}:{loc.line}:{loc.col}: " if loc else f"{TOOL}: "
-        print(f"{where}error: {e.diag.message.splitlines()[0]}", file=sys.stderr)
-    except ToolError as e:
-        if args.traceback:
-            traceback.print_exception(e.__cause__ or e)
-        print(f"{TOOL}: error: {e}", file=sys.stderr)
-    except KeyboardInterrupt:
-        print(f"{TOOL}: interrupted", file=sys.stderr)
-    except BrokenPipeError:
-        pass
-    return 1
+    return run_tool(TOOL, lambda: run(args), args.traceback)
 
 
 if __name__ == "__main__":

@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tsjit.tools.diagnostics import DiagError, ToolError
+from tsjit.tools.diagnostics import ToolError, run_tool
 
 TOOL = "ts-translate"
 
@@ -140,21 +139,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     """Console entry point: one readable line and exit code 1 on any error."""
     args = parse_args(argv)
-    try:
-        return TRANSLATIONS[args.translation].handler(args)
-    except DiagError as e:
-        loc = e.diag.loc
-        where = f"{loc.file}:{loc.line}:{loc.col}: " if loc else f"{TOOL}: "
-        print(f"{where}error: {e.diag.message.splitlines()[0]}", file=sys.stderr)
-    except ToolError as e:
-        if args.traceback:
-            traceback.print_exception(e.__cause__ or e)
-        print(f"{TOOL}: error: {e}", file=sys.stderr)
-    except KeyboardInterrupt:
-        print(f"{TOOL}: interrupted", file=sys.stderr)
-    except BrokenPipeError:
-        pass
-    return 1
+    return run_tool(TOOL, lambda: TRANSLATIONS[args.translation].handler(args), args.traceback)
 
 
 if __name__ == "__main__":
