@@ -7,7 +7,7 @@ torch) and built for both with the same weights:
     mlp          : batch 64, 784-512-512-10, ReLU
     lenet        : batch 32, 1x28x28 (conv 6@5, pool, conv 16@5, pool, 120, 84, 10)
     relu_sigmoid : relu(x*1.5+0.25)*sigmoid(x) on 4Mi float32
-    gelu_tanh    : 0.5*x*(1+tanh(0.7978845608*(x+0.044715*x*x*x))) on 4Mi float32
+    gelu_expanded: 0.5*x*(1+tanh(0.7978845608*(x+0.044715*x*x*x))) on 4Mi float32
     resnet_block : basic block (conv3x3-bn-relu-conv3x3-bn + x, relu) at 1x64x56x56; skipped (and
                    said so) when lowering and compiling it takes longer than --compile-timeout
 
@@ -47,49 +47,10 @@ BATCH_SECONDS = 0.004  # one timed batch of calls of one variant lasts about thi
 
 
 def define_models(lib) -> dict[str, Callable[..., object]]:
-    """Model constructors written once against `lib` (tsjit or torch); sizes are arguments."""
-    nn, F = lib.nn, lib.nn.functional
+    """The model classes of bench/c_models.py (the issue's bench), written once against `lib`."""
+    from c_models import define_models as c_models_define
 
-    class MLP(nn.Module):
-        def __init__(self, d_in, hidden, d_out):
-            super().__init__()
-            self.fc1, self.fc2, self.fc3 = nn.Linear(d_in, hidden), nn.Linear(hidden, hidden), nn.Linear(hidden, d_out)
-
-        def forward(self, x):
-            return self.fc3(F.relu(self.fc2(F.relu(self.fc1(x)))))
-
-    class LeNet(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.conv1, self.conv2 = nn.Conv2d(1, 6, 5), nn.Conv2d(6, 16, 5)
-            self.fc1, self.fc2, self.fc3 = nn.Linear(16 * 4 * 4, 120), nn.Linear(120, 84), nn.Linear(84, 10)
-
-        def forward(self, x):
-            x = F.max_pool2d(F.relu(self.conv1(x)), 2)
-            x = F.max_pool2d(F.relu(self.conv2(x)), 2)
-            x = x.flatten(1)
-            return self.fc3(F.relu(self.fc2(F.relu(self.fc1(x)))))
-
-    class BasicBlock(nn.Module):
-        def __init__(self, c):
-            super().__init__()
-            self.conv1, self.bn1 = nn.Conv2d(c, c, 3, padding=1, bias=False), nn.BatchNorm2d(c)
-            self.conv2, self.bn2 = nn.Conv2d(c, c, 3, padding=1, bias=False), nn.BatchNorm2d(c)
-
-        def forward(self, x):
-            out = F.relu(self.bn1(self.conv1(x)))
-            return F.relu(self.bn2(self.conv2(out)) + x)
-
-    class ReluSigmoid(nn.Module):
-        def forward(self, x):
-            return F.relu(x * 1.5 + 0.25) * lib.sigmoid(x)
-
-    class GeluTanh(nn.Module):
-        def forward(self, x):
-            return 0.5 * x * (1 + lib.tanh(0.7978845608 * (x + 0.044715 * x * x * x)))
-
-    return {"mlp": MLP, "lenet": LeNet, "resnet_block": BasicBlock,
-            "relu_sigmoid": ReluSigmoid, "gelu_tanh": GeluTanh}
+    return c_models_define(lib)
 
 
 #: name -> (description, constructor args, input shape) for a full run and for --quick
@@ -97,14 +58,14 @@ FULL = {
     "mlp": ("MLP b64 784-512-512-10 relu", (784, 512, 10), (64, 784)),
     "lenet": ("LeNet-5 b32 1x28x28", (), (32, 1, 28, 28)),
     "relu_sigmoid": ("relu(x*1.5+0.25)*sigmoid(x), 4Mi f32", (), (1024, 4096)),
-    "gelu_tanh": ("GELU tanh expanded, 4Mi f32", (), (1024, 4096)),
+    "gelu_expanded": ("GELU tanh expanded, 4Mi f32", (), (1024, 4096)),
     "resnet_block": ("ResNet basic block 1x64x56x56", (64,), (1, 64, 56, 56)),
 }
 QUICK = {
     "mlp": ("MLP b8 64-32-32-10 relu (quick)", (64, 32, 10), (8, 64)),
     "lenet": ("LeNet-5 b2 1x28x28 (quick)", (), (2, 1, 28, 28)),
     "relu_sigmoid": ("relu(x*1.5+0.25)*sigmoid(x), 16Ki f32 (quick)", (), (64, 256)),
-    "gelu_tanh": ("GELU tanh expanded, 16Ki f32 (quick)", (), (64, 256)),
+    "gelu_expanded": ("GELU tanh expanded, 16Ki f32 (quick)", (), (64, 256)),
     "resnet_block": ("ResNet basic block 1x4x8x8 (quick)", (4,), (1, 4, 8, 8)),
 }
 
