@@ -1,10 +1,8 @@
 """The C backend gives the numpy backend's outputs on the lowered models of the lowering issue;
 its build is cached by content; compile errors name the C file; backends are found by name,
 registration and entry point."""
-import importlib.util
 import sys
 import textwrap
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,30 +13,14 @@ from tsjit.backends.c import CBackend, CCompileError, find_compiler
 import tsjit.backends.c.build  # noqa: F401
 from tsjit.backends.numpy import Program
 from tsjit.passes.registry import apply_pass
+from c_helpers import cache_home, end_to_end_models  # noqa: F401  (cache_home: an autouse fixture)
 
 build = sys.modules["tsjit.backends.c.build"]  # the module: the package binds `build` to its function
 
 pytestmark = pytest.mark.skipif(find_compiler() is None, reason="no C compiler")
 
 
-def _end_to_end_models():
-    """MODELS of the lowering end-to-end test (the same module object when pytest imported it already)."""
-    name = "test_lowering_end_to_end"
-    if name not in sys.modules:
-        path = Path(__file__).parents[1] / "lowering" / f"{name}.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        sys.modules[name] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(sys.modules[name])
-    return sys.modules[name].MODELS
-
-
-MODELS = _end_to_end_models()
-
-
-@pytest.fixture(autouse=True)
-def cache_home(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    return tmp_path
+MODELS = end_to_end_models()
 
 
 def lowered(name):

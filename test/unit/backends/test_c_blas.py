@@ -2,7 +2,6 @@
 TSJIT_BLAS=none) against their numpy-backend twins; build.py links BLAS only when asked; models
 compiled with ts-contractions-to-calls give the numpy backend's outputs."""
 import ctypes
-import importlib.util
 import sys
 
 import numpy as np
@@ -13,17 +12,13 @@ from tsjit.backends.c import blas, find_compiler
 from tsjit.backends.c.render import PRELUDE
 from tsjit.backends.c.runtime import source_for
 from tsjit.backends.numpy.ops.upstream_runtime import gemm, im2col
+from c_helpers import cache_home, end_to_end_models  # noqa: F401  (cache_home: an autouse fixture)
 
 build = sys.modules["tsjit.backends.c.build"]
 pytestmark = pytest.mark.skipif(find_compiler() is None, reason="no C compiler")
 BLAS = [pytest.param("openblas", marks=pytest.mark.skipif(blas.openblas() is None, reason="no scipy-openblas32")),
         "fallback"]
 I64, PTR = ctypes.c_int64, ctypes.c_void_p
-
-
-@pytest.fixture(autouse=True)
-def cache_home(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
 
 
 def runtime_library(which, monkeypatch):
@@ -102,18 +97,6 @@ def test_thread_count_follows_the_environment(monkeypatch):
     assert get() == 1
 
 
-def _lowering_models():
-    name = "test_lowering_end_to_end"
-    if name not in sys.modules:
-        from pathlib import Path
-
-        path = Path(__file__).parents[1] / "lowering" / f"{name}.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        sys.modules[name] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(sys.modules[name])
-    return sys.modules[name].MODELS
-
-
 @pytest.mark.parametrize("which", BLAS)
 @pytest.mark.parametrize("name", ["mlp", "lenet", "resnet_block"])
 def test_models_with_library_calls_match_numpy_backend(which, name, monkeypatch):
@@ -124,7 +107,7 @@ def test_models_with_library_calls_match_numpy_backend(which, name, monkeypatch)
 
     if which == "fallback":
         monkeypatch.setenv("TSJIT_BLAS", "none")
-    cls, shape = _lowering_models()[name]
+    cls, shape = end_to_end_models()[name]
     torch.manual_seed(0)
     model, x = cls().eval(), torch.rand(*shape)
     module = torch.jit.specialize(torch.jit.freeze(torch.jit.script(model)), (x,))

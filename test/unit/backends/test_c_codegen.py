@@ -2,11 +2,8 @@
 `tsjit.parallel` marks, weights as buffers filled at load time (one cached library per
 architecture, separate weights per model), the arena of temporaries (reused space, safe from
 two threads), calls of run-time functions with subview offsets."""
-import importlib.util
-import sys
 import textwrap
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,27 +15,12 @@ from tsjit.backends.c.render_memory import plan_arena
 from tsjit.backends.numpy import Program
 from tsjit.dialects import parse_module
 from tsjit.passes.registry import apply_pass
+from c_helpers import cache_home, end_to_end_models  # noqa: F401  (cache_home: an autouse fixture)
 
 pytestmark = pytest.mark.skipif(find_compiler() is None, reason="no C compiler")
 
 
-def _models():
-    name = "test_lowering_end_to_end"
-    if name not in sys.modules:
-        path = Path(__file__).parents[1] / "lowering" / f"{name}.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        sys.modules[name] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(sys.modules[name])
-    return sys.modules[name].MODELS
-
-
-MODELS = _models()
-
-
-@pytest.fixture(autouse=True)
-def cache_home(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    return tmp_path
+MODELS = end_to_end_models()
 
 
 def lowered(name, shape=None, seed=0):
