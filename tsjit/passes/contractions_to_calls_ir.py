@@ -13,8 +13,8 @@ from xdsl.dialects.builtin import (
     DYNAMIC_INDEX, ArrayAttr, FloatAttr, IndexType, IntegerAttr, MemRefType, i64,
 )
 from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
-from xdsl.pattern_rewriter import PatternRewriter
-from xdsl.transforms.convert_linalg_to_loops import LowerLinalgStructuredOpPattern
+
+from tsjit.passes.linalg_to_loops import lower_op
 
 Index = int | SSAValue
 _VIEWS = ("memref.subview", "memref.collapse_shape", "memref.expand_shape", "memref.cast")
@@ -166,11 +166,7 @@ class Emitter:
         for op, bounds in self.root.epilogues:
             if not bounds:
                 continue
-            block, prev = op.parent_block(), op.prev_op
-            LowerLinalgStructuredOpPattern().match_and_rewrite(op, PatternRewriter(op))
-            loop = prev.next_op if prev is not None else block.first_op
-            while not isinstance(loop, scf.ForOp):
-                loop = loop.next_op
+            loop = lower_op(op)
             for depth in range(max(bounds) + 1):
                 if depth in bounds:
                     lo, hi = bounds[depth]

@@ -46,7 +46,7 @@ def lower_linalg_to_loops(module: ModuleOp) -> None:
             fused_into[op] = c
     loops: dict[Operation, scf.ForOp] = {}
     for op in ops:
-        loops[op] = _lower(op)
+        loops[op] = lower_op(op)
         if op in fused_into:
             _merge(loops[fused_into[op]], loops[op], _parallel_depth(fused_into[op]))
 
@@ -67,7 +67,8 @@ def _generalize_max_pooling(op: linalg.PoolingNchwMaxOp) -> None:
     Rewriter.replace_op(op, generic)
 
 
-def _lower(op: Operation) -> scf.ForOp | None:
+def lower_op(op: Operation) -> scf.ForOp | None:
+    """Lower one linalg op in place to its loop nest (returned), parallel loops marked."""
     anchor = op.next_op
     iterators = [it.data for it in op.get_iterator_types()]
     LowerLinalgStructuredOpPattern().match_and_rewrite(op, PatternRewriter(op))

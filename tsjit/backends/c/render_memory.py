@@ -22,8 +22,10 @@ from xdsl.ir import Operation, SSAValue
 
 from tsjit.dialects.ts.constant import dense_to_numpy
 
-INLINE_ELEMENTS = 16
-"""Constant globals up to this size stay C initialisers (scalars and tiny tables)."""
+INLINE_ELEMENTS = 1
+"""Constant globals up to this size stay C initialisers (scalars). Not tables: gcc (12) fails to
+vectorise loops that index a small `static const` table it knows the values of (a conv bias of 6
+read in a relu epilogue stayed scalar and branchy); a weight buffer vectorises."""
 
 ALIGN = 64
 
