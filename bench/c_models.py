@@ -6,8 +6,8 @@ torch.compile, at 1 and 2 threads; then the issue's targets, each with its measu
     python bench/c_models.py [--quick] [--models mlp,lenet,...] [--rounds N] [--no-torch] [--no-torch-compile]
 
 Threads are set per measurement: torch.set_num_threads; for the C library, its exported
-`ts_set_num_threads` when it has one, else `omp_set_num_threads` looked up through the loaded library
-(ctypes), plus OpenBLAS's setter (tsjit.backends.c.blas); numpy's bundled OpenBLAS through its
+`ts_set_num_threads` (OpenMP's count: the run-time GEMM keeps OpenBLAS at one thread and splits
+big GEMMs across OpenMP's threads); numpy's bundled OpenBLAS through its
 `scipy_openblas_set_num_threads64_`. Wall time (perf_counter) in blocks per variant, the blocks in
 3 passes of random order; each sample is the mean of a batch of calls lasting ~BATCH_SECONDS; the table shows the
 median [p10, p90] per call. "x numpy" / "x torch" = that baseline's median / the row's median (higher
@@ -172,14 +172,10 @@ def _numpy_blas_setter() -> Callable[[int], None] | None:
 
 
 def _c_setter(compiled) -> Callable[[int], None]:
-    """Thread setter of a compiled C library: ts_set_num_threads, else omp_set_num_threads via its handle."""
-    from tsjit.backends.c import blas
-
+    """Thread setter of a compiled C library: its exported ts_set_num_threads (OpenMP's count; the
+    run-time GEMM keeps OpenBLAS at one thread and splits across OpenMP's)."""
     library = getattr(compiled.executable, "library", None)
-    setters = [getattr(library, n) for n in ("ts_set_num_threads", "omp_set_num_threads")
-               if library is not None and hasattr(library, n)][:1]
-    setters.append(getattr(blas, "set_num_threads", lambda n: None))
-    return lambda n: [s(n) for s in setters]
+    return getattr(library, "ts_set_num_threads", lambda n: None)
 
 
 class Runner:

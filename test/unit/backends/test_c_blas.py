@@ -33,9 +33,12 @@ def runtime_library(which, monkeypatch):
 
 @pytest.mark.parametrize("which", BLAS)
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("m,n,k", [(1, 1, 1), (7, 13, 5), (37, 70, 300), (3, 2100, 17)])
-def test_gemm_matches_numpy_twin(which, dtype, m, n, k, monkeypatch):
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("m,n,k", [(1, 1, 1), (7, 13, 5), (37, 70, 300), (300, 40, 50), (3, 2100, 17)])
+def test_gemm_matches_numpy_twin(which, dtype, m, n, k, threads, monkeypatch):
+    """(37, 70, 300) and (300, 40, 50) are big enough to be split into column / row panels at 2 threads."""
     lib = runtime_library(which, monkeypatch)
+    lib.ts_set_num_threads(threads)
     fn = lib.tsjit_sgemm if dtype == np.float32 else lib.tsjit_dgemm
     rng = np.random.default_rng(m * n * k)
     for ta in (0, 1):
@@ -51,6 +54,7 @@ def test_gemm_matches_numpy_twin(which, dtype, m, n, k, monkeypatch):
                 fn(a.ctypes.data, b.ctypes.data, c.ctypes.data, *args)
                 tol = 1e-4 if dtype == np.float32 else 1e-12
                 np.testing.assert_allclose(c, expected, rtol=tol, atol=tol * k)
+    lib.ts_set_num_threads(1)
 
 
 @pytest.mark.parametrize("which", BLAS)
@@ -85,16 +89,15 @@ def test_compile_error_names_the_c_file():
 
 
 @pytest.mark.skipif(blas.openblas() is None, reason="no scipy-openblas32")
-def test_thread_count_follows_the_environment(monkeypatch):
-    get = ctypes.CDLL(str(blas.openblas().path)).scipy_openblas_get_num_threads
-    monkeypatch.setenv("OMP_NUM_THREADS", "1")
-    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
-    build.build(PRELUDE + source_for({"tsjit_sgemm"}))
-    assert get() == 1
-    blas.set_num_threads(2)
-    assert get() == 2
-    blas.sync_threads()
-    assert get() == 1
+def test_openblas_runs_single_threaded_inside_openmp_threads(monkeypatch):
+    """One thread pool: GEMMs split across OpenMP threads, OpenBLAS kept at one thread."""
+    openblas = ctypes.CDLL(str(blas.openblas().path))
+    lib = runtime_library("openblas", monkeypatch)
+    openblas.scipy_openblas_set_num_threads(2)
+    a, b, c = np.ones((64, 64), np.float32), np.ones((64, 64), np.float32), np.zeros((64, 64), np.float32)
+    lib.tsjit_sgemm(a.ctypes.data, b.ctypes.data, c.ctypes.data, 0, 0, 0, 64, 64, 64, 64, 64, 64, 0, 0, 0.0)
+    assert openblas.scipy_openblas_get_num_threads() == 1
+    np.testing.assert_array_equal(c, 64)
 
 
 @pytest.mark.parametrize("which", BLAS)

@@ -5,13 +5,12 @@ A generated source that uses a BLAS-backed run-time function contains the token
 `compile_flags()` and links with `link_flags()`. `TSJIT_BLAS=none` forces the C fallback (tests,
 benchmarks, machines where linking fails).
 
-OpenBLAS reads OPENBLAS_NUM_THREADS / OMP_NUM_THREADS once, when it is first loaded;
-`sync_threads()` applies the current environment again after every load, and `set_num_threads(n)`
-sets it explicitly (`scipy_openblas_set_num_threads`), e.g. to 1 for one-thread benchmarks.
+Threads: the run-time GEMM keeps OpenBLAS at one thread and splits big GEMMs across OpenMP's
+threads itself (runtime/gemm.py), so OpenMP's thread count (OMP_NUM_THREADS, or the generated
+`ts_set_num_threads`) is the only one to set.
 """
 from __future__ import annotations
 
-import ctypes
 import functools
 import os
 from pathlib import Path
@@ -57,31 +56,3 @@ def compile_flags(found: OpenBLAS) -> list[str]:
 
 def link_flags(found: OpenBLAS) -> list[str]:
     return [f"-L{found.lib_dir}", f"-l{found.library}", f"-Wl,-rpath,{found.lib_dir}"]
-
-
-@functools.lru_cache(maxsize=None)
-def _library(path: str) -> ctypes.CDLL:
-    return ctypes.CDLL(path)
-
-
-def set_num_threads(n: int) -> None:
-    """The number of threads OpenBLAS uses from now on (no-op without scipy-openblas32)."""
-    found = _installed()
-    if found is not None:
-        _library(str(found.path)).scipy_openblas_set_num_threads(ctypes.c_int(max(1, int(n))))
-
-
-def threads_from_env() -> int | None:
-    """OPENBLAS_NUM_THREADS, else OMP_NUM_THREADS (OpenBLAS's own order), as a positive int."""
-    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
-        value = os.environ.get(var, "").split(",")[0].strip()
-        if value.isdigit() and int(value) > 0:
-            return int(value)
-    return None
-
-
-def sync_threads() -> None:
-    """Apply the environment's thread count to OpenBLAS (it only read it when first loaded)."""
-    n = threads_from_env()
-    if n is not None:
-        set_num_threads(n)

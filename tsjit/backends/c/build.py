@@ -96,7 +96,4 @@ def build(source: str, extra_flags: tuple[str, ...] | list[str] = ()) -> ctypes.
             tmp.unlink(missing_ok=True)
             raise CCompileError(f"C compilation of {c_path} failed ({shlex.join(command)}):\n{result.stderr}")
         os.replace(tmp, lib_path)  # atomic: concurrent builds of the same key never see a half-written file
-    library = ctypes.CDLL(str(lib_path))
-    if ldflags:
-        blas.sync_threads()  # OpenBLAS read the thread count when first loaded; follow the environment now
-    return library
+    return ctypes.CDLL(str(lib_path))

@@ -9,9 +9,6 @@ import shlex
 GLUE = r"""
 /* ---- tsjit export glue: weights loading (format: README.md) and thread control ---- */
 #include <stdio.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 static int ts_take(const unsigned char *buf, int64_t size, int64_t *pos, void *out, int64_t n) {
     if (*pos < 0 || n < 0 || *pos + n > size) return 0;
@@ -89,13 +86,7 @@ int ts_model_init(const char *weights_path) {
 }
 
 /* OpenMP threads used by the entry functions (no effect without OpenMP). */
-void ts_model_set_num_threads(int n) {
-#ifdef _OPENMP
-    omp_set_num_threads(n);
-#else
-    (void)n;
-#endif
-}
+void ts_model_set_num_threads(int n) { ts_set_num_threads(n); }
 """
 
 

@@ -24,6 +24,14 @@ static inline int ts_num_threads(int64_t work) {
     return (int)(n < 1 ? 1 : n < m ? n : m);
 }
 #endif
+/* The threads later calls may use (OpenMP's, for the calling thread; no effect without OpenMP). */
+void ts_set_num_threads(int n) {
+#ifdef _OPENMP
+    omp_set_num_threads(n < 1 ? 1 : n);
+#else
+    (void)n;
+#endif
+}
 
 static inline int64_t ts_floordiv(int64_t a, int64_t b) { int64_t q = a / b; return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q; }
 static inline int64_t ts_ceildiv(int64_t a, int64_t b) { return -ts_floordiv(-a, b); }

@@ -12,15 +12,41 @@ the include and link flags, when scipy-openblas32 is installed) the call goes to
 `scipy_cblas_sgemm`; otherwise to a portable blocked GEMM (BLIS-style: B packed into NR-column
 panels, A into MR-row panels, an MR x NR register-blocked kernel written with GCC vector
 extensions where available, plain loops elsewhere). beta == 0 never reads C (NaN-safe, like BLAS).
+
+Threads: one pool, OpenMP's. A GEMM big enough (GEMM_WORK_PER_THREAD multiply-adds per thread)
+and not already inside a parallel region is split into column (or row) panels, one per thread,
+each a single-threaded GEMM; OpenBLAS is kept at one thread. Its own thread pool would compete
+with OpenMP's for the cores: at 2 threads on 2 cores, spinning workers of both pools made a
+LeNet 4x slower than at 1 thread.
 """
 from __future__ import annotations
 
-#: includes, vector width and per-thread packing buffers, shared by both precisions
+GEMM_WORK_PER_THREAD = 1 << 17
+"""Multiply-adds a thread gets at least before a GEMM is split (about 4 us of one core's work,
+several times OpenMP's fork-join cost)."""
+
+#: includes, vector width, thread split and per-thread packing buffers, shared by both precisions
 COMMON = r"""
 /* ---- tsjit gemm run-time (TSJIT_USE_CBLAS: link scipy-openblas32) ---- */
 #if defined(TSJIT_USE_CBLAS)
 #include <cblas.h>
 #endif
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+/* How many threads share a GEMM of M x N x K multiply-adds (1 inside a parallel region). */
+static int tsjit_gemm_threads(int64_t M, int64_t N, int64_t K) {
+#if defined(TSJIT_USE_CBLAS)
+    if (scipy_openblas_get_num_threads() != 1) scipy_openblas_set_num_threads(1);
+#endif
+#ifdef _OPENMP
+    int64_t n = M * N * K / GEMM_WORK_PER_THREAD, m = omp_in_parallel() ? 1 : omp_get_max_threads();
+    return (int)(n < 1 ? 1 : n < m ? n : m);
+#else
+    (void)M; (void)N; (void)K;
+    return 1;
+#endif
+}
 #if defined(__AVX512F__)
 #define TSJIT_VBYTES 64
 #elif defined(__AVX__)
@@ -117,7 +143,6 @@ static void @P@_fallback(int64_t ta, int64_t tb, int64_t M, int64_t N, int64_t K
             int64_t kc = K - pc < @P@_KC ? K - pc : @P@_KC;
             @T@ b_eff = pc == 0 ? beta : (@T@)1;
             @P@_pack_b(B, ldb, tb, pc, kc, jc, nc, bp);
-            #pragma omp parallel for schedule(static) if (M * nc * kc > (1 << 20))
             for (int64_t ic = 0; ic < M; ic += @P@_MC) {
                 int64_t mc = M - ic < @P@_MC ? M - ic : @P@_MC;
                 @T@ *ap = tsjit_scratch(1, sizeof(@T@) * @P@_KC * (@P@_MC + @P@_MR));
@@ -140,16 +165,41 @@ static void @P@_fallback(int64_t ta, int64_t tb, int64_t M, int64_t N, int64_t K
     }
 }
 
+/* One thread's GEMM. */
+static void @P@_serial(int64_t ta, int64_t tb, int64_t M, int64_t N, int64_t K, const @T@ *A, int64_t lda,
+                       const @T@ *B, int64_t ldb, @T@ beta, @T@ *C, int64_t ldc) {
+#if defined(TSJIT_USE_CBLAS)
+    scipy_cblas_@BLAS@(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
+                       (blasint)M, (blasint)N, (blasint)K, (@T@)1, A, (blasint)lda, B, (blasint)ldb, beta, C,
+                       (blasint)ldc);
+#else
+    @P@_fallback(ta, tb, M, N, K, A, lda, B, ldb, beta, C, ldc);
+#endif
+}
+
 void @NAME@(const @T@ *A, const @T@ *B, @T@ *C, int64_t offA, int64_t offB, int64_t offC, int64_t M, int64_t N,
             int64_t K, int64_t lda, int64_t ldb, int64_t ldc, int64_t transA, int64_t transB, @T@ beta) {
     if (M <= 0 || N <= 0) return;
-#if defined(TSJIT_USE_CBLAS)
-    scipy_cblas_@BLAS@(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                       (blasint)M, (blasint)N, (blasint)K, (@T@)1, A + offA, (blasint)lda, B + offB, (blasint)ldb,
-                       beta, C + offC, (blasint)ldc);
-#else
-    @P@_fallback(transA, transB, M, N, K, A + offA, lda, B + offB, ldb, beta, C + offC, ldc);
-#endif
+    A += offA, B += offB, C += offC;
+    int nt = tsjit_gemm_threads(M, N, K);
+    if (nt == 1) {
+        @P@_serial(transA, transB, M, N, K, A, lda, B, ldb, beta, C, ldc);
+        return;
+    }
+    /* panels of whole cache lines of C's columns when N is the longer side, else of rows */
+    int by_cols = N >= M;
+    int64_t extent = by_cols ? N : M, align = by_cols ? 64 / (int64_t)sizeof(@T@) : 1;
+    int64_t chunk = ((extent + nt - 1) / nt + align - 1) / align * align;
+    #pragma omp parallel for schedule(static) num_threads(nt)
+    for (int t = 0; t < nt; ++t) {
+        int64_t lo = t * chunk, hi = lo + chunk < extent ? lo + chunk : extent;
+        if (lo >= hi) continue;
+        if (by_cols)
+            @P@_serial(transA, transB, M, hi - lo, K, A, lda, B + (transB ? lo * ldb : lo), ldb, beta, C + lo, ldc);
+        else
+            @P@_serial(transA, transB, hi - lo, N, K, A + (transA ? lo : lo * lda), lda, B, ldb, beta,
+                       C + lo * ldc, ldc);
+    }
 }
 """
 
@@ -160,7 +210,7 @@ def gemm_source(name: str, c_type: str, prefix: str, blas: str) -> str:
 
 
 SOURCES = {
-    "tsjit_gemm_common": (COMMON, ()),
+    "tsjit_gemm_common": (COMMON.replace("GEMM_WORK_PER_THREAD", str(GEMM_WORK_PER_THREAD)), ()),
     "tsjit_sgemm": (gemm_source("tsjit_sgemm", "float", "tsjit_sg", "sgemm"), ("tsjit_gemm_common",)),
     "tsjit_dgemm": (gemm_source("tsjit_dgemm", "double", "tsjit_dg", "dgemm"), ("tsjit_gemm_common",)),
 }
