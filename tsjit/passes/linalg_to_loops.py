@@ -9,6 +9,9 @@ innermost parallel loop, so `relu(x @ w + b)` is one loop nest. This is legal be
 epilogue reads and writes only the output point the enclosing loops just finished (identity
 maps over the contraction's parallel dims) and its other operands are read-only here.
 
+A generic reducing over windows (pooling) gets its window loops moved outside its last parallel
+loop first, so the innermost loop runs along the output row and vectorises (`_window_loops_outside`).
+
 Every `scf.for` made from a `parallel` iterator gets the unit attribute `tsjit.parallel`: its
 iterations touch disjoint output points (ts-bufferize only writes in place at the point read),
 so the C backend may run them on several threads or SIMD lanes without a dependence analysis.
@@ -18,10 +21,10 @@ dialect.)
 from __future__ import annotations
 
 from xdsl.dialects import arith, memref, scf
-from xdsl.dialects.builtin import ModuleOp, UnitAttr
+from xdsl.dialects.builtin import AffineMapAttr, ArrayAttr, ModuleOp, UnitAttr
 from xdsl.dialects.linalg import ops as linalg
 from xdsl.ir import Block, Operation, Region
-from xdsl.ir.affine import AffineMap
+from xdsl.ir.affine import AffineBinaryOpExpr, AffineDimExpr, AffineExpr, AffineMap
 from xdsl.pattern_rewriter import PatternRewriter
 from xdsl.rewriter import Rewriter
 from xdsl.traits import is_side_effect_free
@@ -44,6 +47,8 @@ def lower_linalg_to_loops(module: ModuleOp) -> None:
     for op in ops:
         if EPILOGUE in op.attributes and (c := _contraction_of(op)) is not None:
             fused_into[op] = c
+    contractions = set(fused_into.values())
+    ops = [op if op in fused_into or op in contractions else _window_loops_outside(op) for op in ops]
     loops: dict[Operation, scf.ForOp] = {}
     for op in ops:
         loops[op] = lower_op(op)
@@ -65,6 +70,42 @@ def _generalize_max_pooling(op: linalg.PoolingNchwMaxOp) -> None:
     )
     generic.attributes.update(op.attributes)
     Rewriter.replace_op(op, generic)
+
+
+def _dims(expr) -> set[int]:
+    if isinstance(expr, AffineDimExpr):
+        return {expr.position}
+    if isinstance(expr, AffineBinaryOpExpr):
+        return _dims(expr.lhs) | _dims(expr.rhs)
+    return set()
+
+
+def _window_loops_outside(op: Operation) -> Operation:
+    """A generic reducing over windows (pooling; matmul written as a generic), its reduction
+    loops moved outside its last parallel loop when that loop indexes only the innermost
+    dimension of every operand: then the innermost loop walks the output contiguously and
+    vectorises (an innermost 2x2 window does not). Each output point still sees its window in
+    the same order, so results are bit-identical."""
+    if not isinstance(op, linalg.GenericOp):
+        return op
+    iterators = [it.data for it in op.get_iterator_types()]
+    p = _parallel_depth(op)
+    if p == 0 or p == len(iterators) or any(it == linalg.IteratorType.PARALLEL for it in iterators[p:]):
+        return op
+    j, maps = p - 1, [m.data for m in op.get_indexing_maps().data]
+    if not maps[-1].results or maps[-1].results[-1] != AffineExpr.dimension(j):
+        return op
+    if any(j in _dims(r) for m in maps for r in m.results[:-1]):
+        return op
+    order = [*range(j), *range(p, len(iterators)), j]  # new dim k is old dim order[k]
+    old_in_new = AffineMap(len(order), 0, tuple(AffineExpr.dimension(order.index(i)) for i in range(len(order))))
+    generic = linalg.GenericOp(
+        op.inputs, op.outputs, op.detach_region(op.body),
+        ArrayAttr(AffineMapAttr(m.compose(old_in_new)) for m in maps),
+        ArrayAttr(op.get_iterator_types().data[i] for i in order), [r.type for r in op.results])
+    generic.attributes.update({k: v for k, v in op.attributes.items() if k not in ("indexing_maps", "iterator_types")})
+    Rewriter.replace_op(op, generic)
+    return generic
 
 
 def lower_op(op: Operation) -> scf.ForOp | None:

@@ -36,3 +36,31 @@ func.func @matmul_sum(%x: tensor<2x4xf32>, %w: tensor<4x3xf32>, %r: tensor<2xf32
   } -> tensor<2xf32>
   return %mm, %s : tensor<2x3xf32>, tensor<2xf32>
 }
+
+// A window reduction (2x2 max pooling) runs its window loops outside the output-column loop,
+// so the innermost loop is parallel and walks the output contiguously (SIMD); c and oh stay
+// outermost and parallel (the unit batch loop is dropped).
+// CHECK-LABEL: func.func @pool
+// the fill nest
+// CHECK:         scf.for
+// CHECK:         } {tsjit.parallel}
+// c, oh: parallel; kh, kw: reductions; ow innermost: parallel
+// CHECK:         scf.for %[[C:.*]] =
+// CHECK-NEXT:      scf.for %[[OH:.*]] =
+// CHECK-NEXT:        scf.for %[[KH:.*]] =
+// CHECK-NEXT:          scf.for %[[KW:.*]] =
+// CHECK-NEXT:            scf.for %[[OW:.*]] =
+// CHECK:                   memref.store %{{.*}}, %{{.*}}[%{{.*}}, %[[C]], %[[OH]], %[[OW]]]
+// CHECK-NEXT:            } {tsjit.parallel}
+// CHECK-NEXT:          }{{$}}
+// CHECK-NEXT:        }{{$}}
+// CHECK-NEXT:      } {tsjit.parallel}
+// CHECK-NEXT:    } {tsjit.parallel}
+func.func @pool(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32> {
+  %ninf = arith.constant 0xFF800000 : f32
+  %e = tensor.empty() : tensor<1x2x2x2xf32>
+  %init = linalg.fill ins(%ninf : f32) outs(%e : tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32>
+  %w = tensor.empty() : tensor<2x2xf32>
+  %p = linalg.pooling_nchw_max {strides = dense<2> : tensor<2xi64>, dilations = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x2x4x4xf32>, tensor<2x2xf32>) outs(%init : tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32>
+  return %p : tensor<1x2x2x2xf32>
+}

@@ -6,8 +6,8 @@
   MIN_WORK_PER_THREAD (Inductor's `cpp.min_chunk_size`); perfectly nested marked loops below it
   are collapsed into it until there are PARALLEL_CHUNKS iterations to share, the innermost loop
   excepted (it stays for SIMD). The thread count is min(OMP threads, work / MIN_WORK_PER_THREAD).
-- `#pragma omp simd` on an innermost marked loop whose accesses are contiguous: stores at unit
-  stride, loads at unit stride or loop-invariant.
+- `#pragma omp simd` on an innermost marked loop whose stores are contiguous (unit stride) and
+  whose loads have constant strides.
 """
 from __future__ import annotations
 
@@ -114,12 +114,13 @@ def _stride(access: Operation, iv: SSAValue, loop: scf.ForOp) -> int | None:
 
 
 def contiguous(loop: scf.ForOp) -> bool:
-    """Every store of the body at unit stride in the loop's iv, every load unit or invariant."""
+    """Every store of the body at unit stride in the loop's iv, every load at a constant stride
+    (pooling's stride-2 windows vectorise with shuffles)."""
     iv = loop.body.block.args[0]
     for op in loop.body.block.walk():
         if op.name == "memref.store" and _stride(op, iv, loop) != 1:
             return False
-        if op.name == "memref.load" and _stride(op, iv, loop) not in (0, 1):
+        if op.name == "memref.load" and _stride(op, iv, loop) is None:
             return False
     return True
 
