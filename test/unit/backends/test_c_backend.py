@@ -55,6 +55,30 @@ def test_tsjit_compile_with_c_backend_runs_the_model():
     assert torch.compile(model, example_inputs=(x,))(x).shape == model(x).shape  # numpy backend, ts level
 
 
+def test_compiled_outputs_are_recycled_only_once_released():
+    """Outputs come from an OutputPool: never an array the caller still holds (directly, through a
+    view or a Tensor), but the same memory again once it was dropped (no page faults per call)."""
+    torch.manual_seed(0)
+    model = torch.nn.Linear(8, 4).eval()
+    x = np.random.default_rng(0).random((3, 8), dtype=np.float32)
+    compiled = torch.compile(model, backend="c", example_inputs=(torch.from_numpy(x),))
+    expected = model(torch.from_numpy(x)).numpy()
+    y1 = compiled(x)
+    y2 = compiled(x * 2)
+    assert not np.shares_memory(y1, y2)
+    np.testing.assert_allclose(y1, expected, atol=1e-5)  # not overwritten by the second call
+    view, tensor = y1[1:], torch.from_numpy(y2)
+    address1, address2 = y1.ctypes.data, y2.ctypes.data
+    del y1, y2
+    y3 = compiled(x)  # both sets still referenced (a view, a Tensor): a new one
+    assert y3.ctypes.data not in (address1, address2)
+    np.testing.assert_allclose(view, expected[1:], atol=1e-5)
+    np.testing.assert_allclose(tensor.numpy(), 2 * expected - model.bias.numpy(), atol=1e-5)
+    del view, tensor
+    assert compiled(x).ctypes.data in (address1, address2)  # released: reused
+    np.testing.assert_allclose(compiled(x), expected, atol=1e-5)
+
+
 def test_arguments_are_checked_and_never_copied():
     module, fn, x, out_shape = lowered("relu_sigmoid")
     lib = CBackend().compile(module)
