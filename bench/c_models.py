@@ -8,7 +8,7 @@ torch.compile, at 1 and 2 threads; then the issue's targets, each with its measu
 Threads are set per measurement: torch.set_num_threads; for the C library, its exported
 `ts_set_num_threads` (OpenMP's count: the run-time GEMM keeps OpenBLAS at one thread and splits
 big GEMMs across OpenMP's threads); numpy's bundled OpenBLAS through its
-`scipy_openblas_set_num_threads64_`. Wall time (perf_counter) in blocks per variant, the blocks in
+`scipy_openblas_set_num_threads64_`; one-thread runs are pinned to one CPU. Wall time (perf_counter) in blocks per variant, the blocks in
 3 passes of random order; each sample is the mean of a batch of calls lasting ~BATCH_SECONDS; the table shows the
 median [p10, p90] per call. "x numpy" / "x torch" = that baseline's median / the row's median (higher
 is faster). Compile time: cold = first tsjit.compile into an empty XDG_CACHE_HOME, cached = again.
@@ -232,10 +232,32 @@ def build_variants(name, spec, torch, use_compile: bool) -> tuple[dict[str, Runn
     return out, notes, lambda: np.asarray(reference(*xs))
 
 
+@contextlib.contextmanager
+def pinned(threads: int):
+    """The calling thread (and threads it starts) on the first `threads` allowed CPUs, when fewer
+    than all: one-thread runs unpinned were bimodal here (the scheduler moving the thread between
+    vCPUs: the same LeNet library took 0.83 or 1.39 ms per process), pinned they were not."""
+    allowed = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+    if not 0 < threads < len(allowed):
+        yield
+        return
+    os.sched_setaffinity(0, allowed[:threads])
+    try:
+        yield
+    finally:
+        os.sched_setaffinity(0, allowed)
+
+
 def measure(runners: dict[str, Runner], threads: int, rounds: int) -> dict[str, list[float]]:
-    """Per-call seconds of every variant, `rounds` samples each at `threads` threads. Variants run in
-    blocks (a pause before each, so no other library's OpenMP workers are still spinning on the two
-    cores) and the blocks in PASSES passes of random order, so slow drifts hit every variant alike."""
+    """Per-call seconds of every variant, `rounds` samples each at `threads` threads (on that many
+    CPUs, see `pinned`). Variants run in blocks (a pause before each, so no other library's OpenMP
+    workers are still spinning on the two cores) and the blocks in PASSES passes of random order,
+    so slow drifts hit every variant alike."""
+    with pinned(threads):
+        return _measure(runners, threads, rounds)
+
+
+def _measure(runners: dict[str, Runner], threads: int, rounds: int) -> dict[str, list[float]]:
     batch = {}
     for label, r in runners.items():
         r.set_threads(threads)
