@@ -11,7 +11,9 @@ declared as body-less private functions, see tsjit/backends/c/runtime/):
   broadcast): one GEMM per batch index, in scf.for loops.
 - `linalg.conv_2d_nchw_fchw` / `conv_2d_ngchw_gfchw` (input already padded): per image (and
   group) and block of output rows, `@tsjit_im2col_*` into a scratch buffer and a GEMM
-  `weight (F x C*kh*kw) @ col`; 1x1 stride-1 convolutions multiply the image directly.
+  `weight (F x C*kh*kw) @ col`; 1x1 stride-1 convolutions multiply the image directly; float32
+  stride-1 3x3 ones with constant weights and even output sizes use Winograd F(2x2, 3x3)
+  (`@tsjit_winograd_f32`, weights transformed at compile time: contractions_winograd.py).
 
 A zero `linalg.fill` of the output right before the contraction becomes beta = 0 (else beta = 1:
 the linalg ops accumulate). The contraction's `ts.epilogue` consumer (bias, relu, residual...)
@@ -37,6 +39,7 @@ from xdsl.ir.affine import AffineConstantExpr, AffineDimExpr, AffineMap
 from xdsl.passes import ModulePass
 from xdsl.traits import is_side_effect_free
 
+from tsjit.passes import contractions_winograd as winograd
 from tsjit.passes.contractions_to_calls_ir import Emitter, Index, Matrix, root
 from tsjit.passes.fuse_elementwise import EPILOGUE
 
@@ -211,6 +214,8 @@ def _conv(c: Operation, tile_bytes: int, declared: dict) -> bool:
     direct = kh == kw == sh == sw == 1 and (h, wd) == (oh, ow)
     fill = _zero_fill(c)
     epilogue = None if grouped else _epilogue(c)
+    if winograd.applies(c, grouped, fill is not None):
+        return _winograd(c, fill, epilogue, declared)
     rows, count = _blocks(oh, tile_bytes // ((fg + (0 if direct else k)) * ow * size))
     em = Emitter(declared)
     X, W, O = em.flat(x), Matrix(em.flat(w), k, False), Matrix(em.flat(out), oh * ow, False)
@@ -243,6 +248,30 @@ def _conv(c: Operation, tile_bytes: int, declared: dict) -> bool:
     em.loop(0, n, 1, image)
     if col is not None:
         em.dealloc(col)
+    _finish(c, em, fill, [])
+    return True
+
+
+def _winograd(c: Operation, fill: Operation, epilogue: Operation | None, declared: dict) -> bool:
+    """Per image and block of tile rows: `@tsjit_winograd_f32`, then the epilogue on those rows."""
+    (x, w), out = c.inputs, c.outputs[0]
+    (n, ch, h, wd), (f, _, _, _), (_, _, oh, ow) = x.type.get_shape(), w.type.get_shape(), out.type.get_shape()
+    em = Emitter(declared)
+    u = winograd.transformed_weights(w)
+    em.head.append(u)
+    X, U, O = em.flat(x), em.flat(u.memref), em.flat(out)
+    per = winograd.tile_rows_per_block(oh, ow)
+
+    def block(e: Emitter, ni: Index, t0: Index) -> None:
+        nt = e.min(per, e.sub(oh // 2, t0)) if (oh // 2) % per else per
+        e.call(winograd.CALL, [X, U, O], [e.mul(ni, ch * h * wd), e.mul(ni, f * oh * ow), ch, h, wd, f, oh, ow, t0, nt])
+        if epilogue is not None:
+            bounds = {0: (ni, e.add(ni, 1))} if n > 1 else {}
+            if per < oh // 2:
+                bounds[2] = (e.mul(t0, 2), e.mul(e.add(t0, nt), 2))
+            e.epilogue(epilogue, bounds)
+
+    em.loop(0, n, 1, lambda e, ni: e.loop(0, oh // 2, per, lambda e2, t0: block(e2, ni, t0)))
     _finish(c, em, fill, [])
     return True
 

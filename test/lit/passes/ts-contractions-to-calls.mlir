@@ -68,4 +68,25 @@ func.func @unchanged(%a: memref<4x4xf32>, %b: memref<2x2xf32>, %c: memref<2x2xf3
   func.return
 }
 
+// A stride-1 3x3 float32 convolution with constant weights, a zero fill and an even output:
+// Winograd F(2x2, 3x3). The weights are transformed at compile time into a [16, F, C] global;
+// per image, one call covers the tile rows (2 output rows each); no im2col, no fill.
+// CHECK:       "memref.global"() <{sym_name = "w_winograd", type = memref<16x3x2xf32>, initial_value = dense<
+// CHECK-LABEL: func.func @winograd
+// CHECK-NOT:     linalg.fill
+// CHECK:         %[[U:.*]] = memref.get_global @w_winograd : memref<16x3x2xf32>
+// CHECK:         scf.for
+// CHECK:           func.call @tsjit_winograd_f32(
+// CHECK-NOT:     tsjit_im2col
+// CHECK:         func.return
+"memref.global"() <{sym_name = "w", type = memref<3x2x3x3xf32>, initial_value = dense<5.000000e-01> : tensor<3x2x3x3xf32>, sym_visibility = "private", constant}> : () -> ()
+func.func @winograd(%x: memref<2x2x6x6xf32>, %out: memref<2x3x4x4xf32>) {
+  %w = memref.get_global @w : memref<3x2x3x3xf32>
+  %zero = arith.constant 0.000000e+00 : f32
+  linalg.fill ins(%zero : f32) outs(%out : memref<2x3x4x4xf32>)
+  linalg.conv_2d_nchw_fchw {strides = dense<1> : tensor<2xi64>, dilations = dense<1> : tensor<2xi64>} ins(%x, %w : memref<2x2x6x6xf32>, memref<3x2x3x3xf32>) outs(%out : memref<2x3x4x4xf32>)
+  func.return
+}
+
 // CHECK: func.func private @tsjit_sgemm(memref<?xf32>, memref<?xf32>, memref<?xf32>, index, index, index, index, index, index, index, index, index, index, index, f32)
+// CHECK: func.func private @tsjit_winograd_f32(memref<?xf32>, memref<?xf32>, memref<?xf32>, index, index, index, index, index, index, index, index, index, index)

@@ -11,7 +11,7 @@ import tsjit.backends.c.build  # noqa: F401
 from tsjit.backends.c import blas, find_compiler
 from tsjit.backends.c.render import PRELUDE
 from tsjit.backends.c.runtime import source_for
-from tsjit.backends.numpy.ops.upstream_runtime import gemm, im2col
+from tsjit.backends.numpy.ops.upstream_runtime import gemm, im2col, winograd, winograd_weights
 from c_helpers import cache_home, end_to_end_models  # noqa: F401  (cache_home: an autouse fixture)
 
 build = sys.modules["tsjit.backends.c.build"]
@@ -69,6 +69,47 @@ def test_im2col_matches_numpy_twin(which, monkeypatch):
         im2col(x, want, *args)
         lib.tsjit_im2col_f32(x.ctypes.data, got.ctypes.data, *args)
         np.testing.assert_array_equal(got, want)
+
+
+def _conv3x3_reference(x, w):
+    """A stride-1 3x3 convolution of a padded C x H x W image, in float64 (direct sums)."""
+    oh, ow = x.shape[1] - 2, x.shape[2] - 2
+    return sum(np.einsum("fc,chw->fhw", w[:, :, i, j].astype(np.float64), x[:, i:i + oh, j:j + ow])
+               for i in range(3) for j in range(3))
+
+
+def test_winograd_numpy_twin_matches_direct_convolution():
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((3, 8, 10)).astype(np.float32)
+    w = rng.standard_normal((5, 3, 3, 3)).astype(np.float32)
+    out = np.full((5, 6, 8), np.nan, np.float32)
+    for th0, nth in ((0, 2), (2, 1)):  # two blocks of tile rows cover all 6 output rows
+        winograd(x, winograd_weights(w), out, 0, 0, 3, 8, 10, 5, 6, 8, th0, nth)
+    np.testing.assert_allclose(out, _conv3x3_reference(x, w), atol=1e-5)
+
+
+@pytest.mark.parametrize("which", BLAS)
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("c,f,oh,ow", [(3, 5, 6, 8), (64, 64, 56, 56), (16, 8, 4, 34)])
+def test_winograd_matches_numpy_twin(which, threads, c, f, oh, ow, monkeypatch):
+    """Blocks of tile rows at an offset image and output (the second of two), with and without BLAS."""
+    if which == "fallback":
+        monkeypatch.setenv("TSJIT_BLAS", "none")
+    lib = build.build(PRELUDE + source_for({"tsjit_winograd_f32"}))
+    lib.tsjit_winograd_f32.argtypes = [PTR] * 3 + [I64] * 10
+    lib.ts_set_num_threads(threads)
+    rng = np.random.default_rng(c * f)
+    x = rng.standard_normal((2, c, oh + 2, ow + 2)).astype(np.float32)
+    u = winograd_weights(rng.standard_normal((f, c, 3, 3)).astype(np.float32))
+    got, want = (np.full((2, f, oh, ow), np.nan, np.float32) for _ in range(2))
+    blocks = [(0, oh // 4), (oh // 4, oh // 2 - oh // 4)]
+    for th0, nth in blocks:
+        args = (c * (oh + 2) * (ow + 2), f * oh * ow, c, oh + 2, ow + 2, f, oh, ow, th0, nth)
+        lib.tsjit_winograd_f32(x.ctypes.data, u.ctypes.data, got.ctypes.data, *args)
+        winograd(x, u, want, *args)
+    lib.ts_set_num_threads(1)
+    assert np.isnan(got[0]).all()  # the first image's output is never written
+    np.testing.assert_allclose(got[1], want[1], rtol=1e-4, atol=1e-4)
 
 
 def test_blas_flags_only_for_sources_that_ask(monkeypatch):

@@ -78,7 +78,8 @@ def calls(module):
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_calls_keep_results_then_loops_too(name):
     module, x, expected = lowered(name)
-    assert ("tsjit_sgemm" in calls(module)) == (name not in ELEMENTWISE)
+    library = {"tsjit_sgemm", "tsjit_winograd_f32"}  # 3x3 stride-1 convs with frozen weights: Winograd
+    assert bool(library & set(calls(module))) == (name not in ELEMENTWISE)
     np.testing.assert_allclose(run(module, [x]), expected, rtol=1e-4, atol=1e-5)
     apply_pass("ts-lower-to-loops", module)
     module.verify()
@@ -105,7 +106,7 @@ def test_lower_to_loops_option_runs_the_pass():
     model, x = make().eval(), torch.rand(*shape)
     module = torch.jit.specialize(torch.jit.freeze(torch.jit.script(model)), (x,))
     apply_pass("ts-lower-to-loops", module, library_calls=True)
-    assert {"tsjit_sgemm", "tsjit_im2col_f32"} <= set(calls(module))
+    assert "tsjit_sgemm" in calls(module) and {"tsjit_im2col_f32", "tsjit_winograd_f32"} & set(calls(module))
     assert not any(op.name.startswith("linalg.") for op in module.walk())
     np.testing.assert_allclose(run(module, [x]), model(x).numpy(), rtol=1e-4, atol=1e-5)
 
@@ -135,3 +136,19 @@ def test_numpy_im2col_is_the_windows():
                         assert got[c, i, j, r, o] == x[c, r * 2 + i, o * 3 + j * 2]
     with pytest.raises(IndexError):
         im2col(x, col, 0, 2, 5, 6, 2, 2, 2, 3, 1, 2, 1, 2, 2)
+
+
+@pytest.mark.parametrize("shape,winograd", [((2, 3, 6, 8), True), ((1, 3, 7, 7), False)])
+def test_winograd_for_stride_1_3x3_convolutions_of_even_size(shape, winograd):
+    """Frozen float32 weights, stride 1, 3x3, even output: Winograd (weights transformed into a
+    new global); an odd output size keeps im2col + GEMM. Both give the model's results."""
+    CASES["conv_winograd"] = (lambda: Conv(3, 4, 3, padding=1), shape)
+    try:
+        module, x, expected = lowered("conv_winograd", tile_bytes=1 << 20)
+    finally:
+        del CASES["conv_winograd"]
+    assert ("tsjit_winograd_f32" in calls(module)) == winograd
+    assert any(op.name == "memref.global" and op.sym_name.data.endswith("_winograd") for op in module.ops) == winograd
+    np.testing.assert_allclose(run(module, [x]), expected, rtol=1e-4, atol=1e-5)
+    apply_pass("ts-lower-to-loops", module)
+    np.testing.assert_allclose(run(module, [x]), expected, rtol=1e-4, atol=1e-5)

@@ -55,10 +55,43 @@ def im2col(x, col, off_x, c, h, w, kh, kw, sh, sw, dh, dw, oh0, rows, ow) -> Non
             out[:, i, j] = window
 
 
+#: Winograd F(2x2, 3x3) (Lavin & Gray): weights U = G g G^T, input V = B^T d B, output A^T M A
+WINOGRAD_G = np.array([[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]])
+WINOGRAD_BT = np.array([[1, 0, -1, 0], [0, 1, 1, 0], [0, -1, 1, 0], [0, 1, 0, -1]])
+WINOGRAD_AT = np.array([[1, 1, 1, 0], [0, 1, -1, -1]])
+
+
+def winograd_weights(weight: np.ndarray) -> np.ndarray:
+    """U[4a+b, f, c] = (G weight[f, c] G^T)[a, b] for an F x C x 3 x 3 weight, in its dtype."""
+    u = np.einsum("ai,fcij,bj->abfc", WINOGRAD_G, weight.astype(np.float64), WINOGRAD_G)
+    return u.reshape(16, *weight.shape[:2]).astype(weight.dtype)
+
+
+def winograd(x, u, o, off_x, off_o, c, h, w, f, oh, ow, th0, nth) -> None:
+    """Output rows 2*th0 .. 2*(th0+nth)-1 of a stride-1 3x3 convolution by Winograd F(2x2, 3x3),
+    as tsjit_winograd_f32 (same transforms, same float32 GEMM operands)."""
+    image = _matrix(x, off_x, c * h, w, w).reshape(c, h, w)
+    out = _matrix(o, off_o, f * oh, ow, ow).reshape(f, oh, ow)
+    weights = _matrix(u, 0, 16 * f, c, c).reshape(4, 4, f, c)
+    if 2 * (th0 + nth) + 2 > h or ow + 2 > w or ow % 2:
+        raise IndexError(f"winograd: rows {2 * th0}..{2 * (th0 + nth) - 1} need a {c}x{2 * (th0 + nth) + 2}x"
+                         f"{ow + 2} padded input, got {c}x{h}x{w}")
+    size = image.itemsize
+    patches = as_strided(image[:, 2 * th0:, :], shape=(c, nth, ow // 2, 4, 4),
+                         strides=(h * w * size, 2 * w * size, 2 * size, w * size, size))
+    bt = WINOGRAD_BT.astype(image.dtype)
+    v = np.einsum("ai,cthij,bj->abcth", bt, patches, bt)
+    m = np.einsum("abfc,abcth->abfth", weights, v)
+    at = WINOGRAD_AT.astype(image.dtype)
+    y = np.einsum("ia,abfth,jb->fthij", at, m, at)  # f, tile row, tile col, 2, 2
+    out[:, 2 * th0:2 * (th0 + nth)] = y.transpose(0, 1, 3, 2, 4).reshape(f, 2 * nth, ow)
+
+
 #: declared symbol -> its implementation
 RUNTIME_FUNCTIONS: dict[str, Callable[..., None]] = {
     "tsjit_sgemm": gemm,
     "tsjit_dgemm": gemm,
     "tsjit_im2col_f32": im2col,
     "tsjit_im2col_f64": im2col,
+    "tsjit_winograd_f32": winograd,
 }
