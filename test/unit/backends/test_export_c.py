@@ -55,19 +55,34 @@ class Elementwise(nn.Module):
         return F.relu(x * 1.5 + 0.25) * torch.sigmoid(x)
 
 
-MODELS = {"mlp": (MLP, (4, 16)), "lenet": (LeNet, (2, 1, 16, 16)), "resnet_block": (BasicBlock, (1, 8, 6, 6)),
-          "elementwise": (Elementwise, (8, 64))}
+class Gelu(nn.Module):
+    def forward(self, x):
+        return F.gelu(x, approximate="tanh")
 
 
-def model_and_input(name):
-    cls, shape = MODELS[name]
+class Matmul(nn.Module):
+    def forward(self, a, b):
+        return a @ b
+
+
+MODELS = {"mlp": (MLP, [(4, 16)]), "lenet": (LeNet, [(2, 1, 16, 16)]), "resnet_block": (BasicBlock, [(1, 8, 6, 6)]),
+          "elementwise": (Elementwise, [(8, 64)]), "gelu": (Gelu, [(8, 64)]), "matmul": (Matmul, [(16, 24), (24, 8)])}
+
+
+def model_and_inputs(name):
+    cls, shapes = MODELS[name]
     torch.manual_seed(0)
     model = cls().eval()
     for module in model.modules():  # non-trivial batch-norm statistics, so the fold is exercised
         if isinstance(module, nn.BatchNorm2d):
             module.load_state_dict({**module.state_dict(), "running_mean": torch.rand(module.num_features),
                                     "running_var": torch.rand(module.num_features) + 0.5})
-    return model, torch.randn(*shape)
+    return model, [torch.randn(*shape) for shape in shapes]
+
+
+def model_and_input(name):
+    model, (x,) = model_and_inputs(name)
+    return model, x
 
 
 def make(directory):
@@ -84,17 +99,18 @@ def run_demo(directory, *args):
 @needs_cc
 @pytest.mark.parametrize("name", sorted(MODELS))
 def test_exported_c_gives_the_numpy_backends_outputs(name, tmp_path):
-    model, x = model_and_input(name)
+    model, xs = model_and_inputs(name)
     out = tmp_path / "export"
-    exported = torch.export_c(model, out, (x,))
+    exported = torch.export_c(model, out, tuple(xs))
     assert sorted(p.name for p in out.iterdir()) == ["Makefile", "README.md", "demo.c", "model.c", "model.h",
                                                     "weights.bin"]
     make(out)
-    x.numpy().tofile(tmp_path / "x.bin")
-    result = run_demo(out, "-r", "2", "-o", tmp_path / "y", tmp_path / "x.bin")
+    for i, x in enumerate(xs):
+        x.numpy().tofile(tmp_path / f"x{i}.bin")
+    result = run_demo(out, "-r", "2", "-o", tmp_path / "y", *(tmp_path / f"x{i}.bin" for i in range(len(xs))))
     assert result.returncode == 0, result.stderr
     assert "checksum" in result.stdout and "time per call" in result.stdout
-    expected = torch.compile(model, backend="numpy", example_inputs=(x,))(x.numpy())
+    expected = torch.compile(model, backend="numpy", example_inputs=tuple(xs))(*(x.numpy() for x in xs))
     output = next(a for a in exported.main.args if a.written)
     got = np.fromfile(tmp_path / "y0.bin", np.float32).reshape(output.shape)
     np.testing.assert_allclose(got, expected, atol=1e-4, rtol=0)

@@ -15,7 +15,8 @@ tile is A^T [U (x) B^T d B] A of its 4x4 input patch d (Lavin & Gray, 2015):
 
 The input transform writes V[16][C][tiles], the 16 GEMMs `M[k] = U[k] (F x C) @ V[k]` go through
 tsjit_sgemm (OpenBLAS or the C fallback, split across threads), the output transform reads
-M[16][F][tiles]; both transforms run along a row of tiles, so they vectorise. Float32 only:
+M[16][F][tiles]; both transforms run along a row of tiles, so they vectorise, and share their
+channels / filters among OpenMP threads (`ts_num_threads` of the prelude). Float32 only:
 the transforms add a few ulp of rounding to each output, well inside float32 model tolerances.
 """
 from __future__ import annotations
@@ -28,6 +29,7 @@ void tsjit_winograd_f32(const float *X, const float *U, float *O, int64_t offX, 
     float *o = O + offO + 2 * th0 * OW;
     float *V = tsjit_scratch(2, sizeof(float) * 16 * (size_t)SV);
     float *M = tsjit_scratch(3, sizeof(float) * 16 * (size_t)SM);
+    #pragma omp parallel for schedule(static) num_threads(ts_num_threads(C * T))
     for (int64_t c = 0; c < C; ++c)
         for (int64_t th = 0; th < nth; ++th) {
             const float *d0 = x + (c * H + 2 * th) * W, *d1 = d0 + W, *d2 = d1 + W, *d3 = d2 + W;
@@ -49,6 +51,7 @@ void tsjit_winograd_f32(const float *X, const float *U, float *O, int64_t offX, 
         }
     for (int64_t k = 0; k < 16; ++k)
         tsjit_sgemm(U, V, M, k * F * C, k * SV, k * SM, F, T, C, C, T, T, 0, 0, 0.0f);
+    #pragma omp parallel for schedule(static) num_threads(ts_num_threads(F * T))
     for (int64_t f = 0; f < F; ++f)
         for (int64_t th = 0; th < nth; ++th) {
             const float *m = M + f * T + th * TW;
