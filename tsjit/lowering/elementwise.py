@@ -102,10 +102,11 @@ def _softplus(s, x, beta=1.0, threshold=20.0):
 
 def _gelu(s, x):
     approximate = s.params[0]
-    if approximate == "tanh":
+    if approximate == "tanh":  # 0.5 x (1 + tanh(z)) = x sigmoid(2z) = x / (1 + exp(-2z)): no tanh
+        # (a polynomial, an exp and a division, selected), and no cancellation in 1 + tanh(z) for z << 0
         cube = s.mul(s.mul(x, x), x)
-        inner = s.mul(s.c(pymath.sqrt(2 / pymath.pi)), s.add(x, s.mul(s.c(0.044715), cube)))
-        return s.mul(s.mul(s.c(0.5), x), s.add(s.c(1), s.math(math.TanhOp, inner)))
+        minus_2z = s.mul(s.c(-2 * pymath.sqrt(2 / pymath.pi)), s.add(x, s.mul(s.c(0.044715), cube)))
+        return s.div(x, s.add(s.c(1), s.math(math.ExpOp, minus_2z)))
     if approximate != "none":
         raise NotLowerable(f"gelu approximate={approximate!r}")
     erf = s.math(math.ErfOp, s.mul(x, s.c(pymath.sqrt(0.5))))

@@ -103,3 +103,24 @@ func.func @dropout(%x: !ts.tensor<[2,3], f32>, %train: !ts.bool) -> (!ts.tensor<
   %z = ts.dropout %x, %p, %train : (!ts.tensor<[2,3], f32>, !ts.float, !ts.bool) -> !ts.tensor<[2,3], f32>
   func.return %y, %z : !ts.tensor<[2,3], f32>, !ts.tensor<[2,3], f32>
 }
+
+// GELU with the tanh approximation, 0.5 x (1 + tanh(z)), is lowered as x / (1 + exp(-2z)): the same
+// function (sigmoid(2z) = (1 + tanh(z)) / 2) without tanh's two branches, and without cancellation
+// in 1 + tanh(z) for large negative z.
+// CHECK-LABEL: func.func @gelu_tanh
+// CHECK:         linalg.generic
+// CHECK-NEXT:    ^bb0(%[[X:.*]]: f32, %{{.*}}: f32):
+// CHECK:           arith.constant -1.59576917 : f32
+// CHECK:           arith.addf %[[X]], %{{.*}} : f32
+// CHECK-NEXT:      %[[M2Z:.*]] = arith.mulf
+// CHECK:           %[[E:.*]] = math.exp %[[M2Z]] : f32
+// CHECK-NEXT:      %[[D:.*]] = arith.addf %{{.*}}, %[[E]] : f32
+// CHECK-NEXT:      %[[Y:.*]] = arith.divf %[[X]], %[[D]] : f32
+// CHECK-NEXT:      linalg.yield %[[Y]] : f32
+// CHECK-NOT:       math.tanh
+// CHECK:         func.return
+func.func @gelu_tanh(%x: !ts.tensor<[4,8], f32>) -> !ts.tensor<[4,8], f32> {
+  %tanh = ts.constant "tanh"
+  %0 = ts.gelu %x, %tanh : (!ts.tensor<[4,8], f32>, !ts.str) -> !ts.tensor<[4,8], f32>
+  func.return %0 : !ts.tensor<[4,8], f32>
+}

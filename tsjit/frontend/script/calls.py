@@ -264,9 +264,9 @@ def special_forms() -> dict:
         jit.fork: compile_fork,
         jit.wait: compile_wait,
     }
-    for context in (tsjit.no_grad, tsjit.enable_grad, tsjit.inference_mode, tsjit.set_grad_enabled,
-                    jit.strict_fusion):
+    for context in (tsjit.no_grad, tsjit.enable_grad, tsjit.inference_mode, tsjit.set_grad_enabled):
         forms[context] = _null_context
+    forms[jit.strict_fusion] = lambda c, node, hint: PyObj(NullContext(strict=True))
     return forms
 
 

@@ -18,6 +18,7 @@ from xdsl.ir import Attribute, Block, Region, SSAValue
 from tsjit.dialects.ts.constant import DeviceAttr
 from tsjit.dialects.ts.types import ClassType, StrType, TensorType
 from tsjit.frontend.script.calls import CallCompiler
+from tsjit.frontend.script.comprehensions import ComprehensionCompiler
 from tsjit.frontend.script.errors import UNSUPPORTED_NODES, CompileError, NotSupportedError, UnsupportedNodeError, located
 from tsjit.frontend.script.expressions import ExpressionCompiler
 from tsjit.frontend.script.ir_builder import IRBuilder
@@ -25,7 +26,7 @@ from tsjit.frontend.script.module_access import ModuleAccessCompiler
 from tsjit.frontend.script.operators import OperatorCompiler
 from tsjit.frontend.script.scope import Scope
 from tsjit.frontend.script.source import ParsedSource
-from tsjit.frontend.script.statements import ComprehensionCompiler, StatementCompiler
+from tsjit.frontend.script.statements import StatementCompiler
 from tsjit.frontend.script.targets import TargetCompiler
 from tsjit.frontend.script.tensor_calls import TensorCallCompiler, eager_object
 from tsjit.frontend.script.type_annotations import NotAType, resolve_annotation

@@ -25,7 +25,7 @@ from tsjit.dialects.ts.types import (
 )
 from tsjit.frontend.script.errors import NotSupportedError
 from tsjit.frontend.script.scope import Scope
-from tsjit.frontend.script.values import Iteration, ModuleRef, PyConst, PyObj, SugaredTuple, is_ir
+from tsjit.frontend.script.values import Iteration, ModuleRef, PyConst, SugaredTuple, is_ir
 
 FLAGS = ("$brk", "$cont", "$ret")
 INT64_MAX = 2**63 - 1
@@ -223,7 +223,7 @@ class StatementCompiler:
                 self.unsupported(item.optional_vars, "with ... as")
             if not self.is_null_context(ctx):
                 self.unsupported(item.context_expr, "this context manager")
-            strict = strict or self.is_strict_fusion(item.context_expr)
+            strict = strict or ctx.obj.strict
         block, before = self.builder.block, self.builder.block.last_op
         self.compile_block(stmt.body)
         if strict:  # ts-fusion-groups checks that every op marked here was fused
@@ -234,15 +234,6 @@ class StatementCompiler:
                 for inner in op.walk():
                     inner.attributes["strict_fusion"] = where
                 op = op.next_op
-
-    def is_strict_fusion(self, node: ast.expr) -> bool:
-        """Whether the context manager is `torch.jit.strict_fusion()`."""
-        from tsjit.jit.decorators import strict_fusion
-
-        if not isinstance(node, ast.Call):
-            return False
-        callee = self.expr(node.func)
-        return isinstance(callee, PyObj) and callee.obj is strict_fusion
 
     def stmt_Global(self, stmt) -> None:
         self.unsupported(stmt)
@@ -454,59 +445,3 @@ class StatementCompiler:
             return self.as_value(retval, node, hint=self.declared_return or self.return_type)
         self.emit_if(node, ret, lambda: None, lambda: self.scope.set("$retval", PyConst(None)))
         return self.as_value(self.scope.lookup("$retval"), node)
-
-
-class ComprehensionCompiler:
-    """`[e for x in xs]` and `{k: v for x in xs}`: a loop appending to a new list or dict."""
-
-    def expr_ListComp(self, node: ast.ListComp, hint=None):
-        return self.comprehension(node, [node.elt], hint)
-
-    def expr_DictComp(self, node: ast.DictComp, hint=None):
-        return self.comprehension(node, [node.key, node.value], hint)
-
-    def comprehension(self, node, parts: list[ast.expr], hint):
-        from tsjit.dialects.ts.types import DictType, ListType
-
-        if len(node.generators) != 1:
-            self.error(node, "Only a single generator is currently supported", NotSupportedError)
-        gen = node.generators[0]
-        if gen.ifs:
-            self.error(gen.ifs[0], "Comprehension ifs are not supported yet", NotSupportedError)
-        iterable = self.expr(gen.iter)
-        unrolled = self.unrolled_items(gen.iter, iterable)
-        if unrolled is None:
-            trip, bind = self.iteration(gen.iter, iterable)
-        types = self.part_types(gen, parts, unrolled, bind if unrolled is None else None)
-        name = f"$comp{id(node)}"
-        if len(parts) == 1:
-            result_type = hint if isinstance(hint, ListType) else ListType(types[0])
-            result = self.builder.op("list.construct", [], [result_type]).results[0]
-            add = ast.Expr(ast.Call(ast.Attribute(ast.Name(name, ast.Load()), "append", ast.Load()), [parts[0]], []))
-        else:
-            result_type = hint if isinstance(hint, DictType) else DictType(*types)
-            result = self.builder.op("dict.construct", [], [result_type]).results[0]
-            add = ast.Assign([ast.Subscript(ast.Name(name, ast.Load()), parts[0], ast.Store())], parts[1])
-        ast.copy_location(add, node)
-        ast.fix_missing_locations(add)
-        self.scope.set(name, result)
-        if unrolled is not None:
-            for item in unrolled:
-                self.assign(gen.target, item, gen.iter)
-                self.compile_stmt(add)
-        else:
-            self.emit_loop(node, trip, self.builder.const(True), [add],
-                           bind=lambda i: self.assign(gen.target, bind(i), gen.iter))
-        self.scope.vars.pop(name, None)
-        return result
-
-    def part_types(self, gen, parts, unrolled, bind) -> list:
-        """The element types, found by compiling the parts once on the side."""
-        saved = (self.scope, self.builder.block)
-        self.scope, self.builder.block = Scope(self.scope), Block(arg_types=[IntType()])
-        try:
-            item = unrolled[0] if unrolled else bind(self.builder.block.args[0])
-            self.assign(gen.target, item, gen.iter)
-            return [self.value(p).type for p in parts]
-        finally:
-            self.scope, self.builder.block = saved

@@ -80,7 +80,11 @@ class TypeValue:
 
 
 class NullContext:
-    """What `torch.no_grad()` and friends are in compiled code: a `with` that changes nothing."""
+    """What `torch.no_grad()` and friends are in compiled code: a `with` that changes nothing.
+    `strict`: it is `torch.jit.strict_fusion()`, whose ops must all be fused (ts-fusion-groups)."""
+
+    def __init__(self, strict: bool = False):
+        self.strict = strict
 
 
 def is_ir(value: Any) -> bool:
