@@ -2,6 +2,7 @@
 points: wide magnitudes of both signs, subnormals, zeros, infinities and NaN; the loops carry
 `tsjit.parallel`, so they are compiled under `#pragma omp simd` as in generated models."""
 import math
+import re
 
 import numpy as np
 import pytest
@@ -78,3 +79,39 @@ def test_float_math_matches_numpy_within_a_few_ulp(library, op):
     assert err[worst] <= max_ulp, (f"{op}: {err[worst]:.2f} ulp at x={x[finite][worst]!r}: "
                                    f"{out[finite][worst]!r} vs {expected[finite][worst]!r}")
     np.testing.assert_allclose(out, expected32, rtol=1e-5, atol=1e-6)
+
+
+def _exp_plus(name: str, c: str, keep_exp: bool) -> str:
+    """`out = c + exp(x)`; with keep_exp the exp is also stored (a second use: the full-range exp)."""
+    store = f"memref.store %e, %k[%i] : memref<{N}xf32>" if keep_exp else ""
+    return f"""
+func.func @{name}(%a: memref<{N}xf32>, %b: memref<{N}xf32>, %k: memref<{N}xf32>) {{
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %n = arith.constant {N} : index
+  %c = arith.constant {c} : f32
+  scf.for %i = %c0 to %n step %c1 {{
+    %x = memref.load %a[%i] : memref<{N}xf32>
+    %e = math.exp %x : f32
+    %y = arith.addf %c, %e : f32
+    memref.store %y, %b[%i] : memref<{N}xf32>
+    {store}
+  }} {{tsjit.parallel}}
+  func.return
+}}"""
+
+
+@pytest.mark.parametrize("c", ["1.0", "-3.0", "8.27180613e-25"])  # the last: 2^-80
+def test_exp_added_to_a_constant_skips_subnormals_with_the_same_sums(c):
+    """`c + exp(x)` renders a cheaper exp without subnormal results (ts_expf_normal); the sums are
+    bit-identical to those of the full-range exp, subnormal and overflowing x included."""
+    module = parse_module(_exp_plus("normal", c, False) + _exp_plus("full", c, True))
+    source = render(module)[0]
+    assert len(re.findall(r"v\d+ = ts_expf_normal\(", source)) == 1
+    assert len(re.findall(r"v\d+ = ts_expf\(", source)) == 1
+    lib = CBackend().compile(module)
+    x = _points()
+    got, want, scratch = (np.full_like(x, 7.0) for _ in range(3))
+    lib.call("normal", x, got, scratch)
+    lib.call("full", x, want, scratch)
+    np.testing.assert_array_equal(got.view(np.uint32), want.view(np.uint32))

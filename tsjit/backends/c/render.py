@@ -24,7 +24,7 @@ from xdsl.ir import Operation, SSAValue
 from xdsl.ir.affine import AffineBinaryOpExpr, AffineConstantExpr, AffineDimExpr, AffineSymExpr
 
 from tsjit.backends.c import render_loops, render_memory
-from tsjit.backends.c.render_math import FLOAT_MATH
+from tsjit.backends.c.render_math import float_math
 from tsjit.backends.c.render_tables import (  # noqa: F401 (UnsupportedOp, c_type: public here)
     _NP, AFFINE, CMPF, CMPI, EXPRESSIONS, PRELUDE, UnsupportedOp, c_identifier, c_type, literal,
 )
@@ -87,8 +87,7 @@ class Renderer:
     def op(self, op: Operation) -> None:
         if op.name in EXPRESSIONS:
             t = op.results[0].type
-            template = FLOAT_MATH.get(op.name, EXPRESSIONS[op.name]) if isinstance(t, Float32Type) else \
-                EXPRESSIONS[op.name]
+            template = (float_math(op) if isinstance(t, Float32Type) else None) or EXPRESSIONS[op.name]
             expr = template.format(*(self.name(o) for o in op.operands), t=c_type(t))
             self.emit(f"{c_type(t)} {self.define(op.results[0])} = {expr};")
             return
