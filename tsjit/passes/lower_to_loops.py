@@ -64,17 +64,32 @@ class TsLowerToLoopsPass(ModulePass):
     """after ts-bufferize, run ts-contractions-to-calls (matmul/conv as C run-time GEMM calls)"""
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
+        from tsjit.passes.to_linalg import LAST_REMAINING
+
+        unlowered: list[tuple[str, str, str]] = []
         for stage, run in stages(self.shapes, self.library_calls):
             if run is None:
                 warnings.warn(f"ts-lower-to-loops: skipping stage '{stage}': pass not registered")
                 continue
             try:
                 run(ctx, op)
-            except (DiagnosticException, PassFailedException) as e:
-                raise PassFailedException(f"ts-lower-to-loops: stage '{stage}' failed: {e}") from e
+            except Exception as e:
+                if unlowered:  # the real cause: a later stage meets ts ops it cannot handle
+                    raise PassFailedException(_not_lowered(stage, unlowered)) from e
+                if isinstance(e, (DiagnosticException, PassFailedException)):
+                    raise PassFailedException(f"ts-lower-to-loops: stage '{stage}' failed: {e}") from e
+                raise
+            if stage == "ts-to-linalg":
+                unlowered = list(LAST_REMAINING)
             try:
                 op.verify()
             except DiagnosticException as e:
-                raise PassFailedException(
-                    f"ts-lower-to-loops: the IR does not verify after stage '{stage}': {e}"
-                ) from e
+                raise PassFailedException(_not_lowered(stage, unlowered) if unlowered else
+                                          f"ts-lower-to-loops: the IR does not verify after stage '{stage}': {e}") from e
+
+
+def _not_lowered(stage: str, unlowered: list[tuple[str, str, str]]) -> str:
+    ops = "; ".join(f"{name}{f' ({where})' if where else ''}: {why}" for name, where, why in unlowered)
+    return (f"ts-lower-to-loops: stage '{stage}' failed because ts-to-linalg left ops at the ts level "
+            f"({ops}); run the function on the numpy backend, or through tsjit.compile(..., backend='c'), "
+            f"which compiles the lowerable parts as fusion groups")

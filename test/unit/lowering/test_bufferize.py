@@ -115,6 +115,26 @@ def test_pipeline_names_the_failing_stage():
         apply_pass("ts-lower-to-loops", module)
 
 
+def test_pipeline_names_the_ts_ops_left_unlowered_as_the_cause():
+    """A ts op without a lowering makes a later stage fail; the error names that op and where it
+    came from, not the later stage's own complaint (xDSL: "linalg.transpose with tensor results")."""
+    module = parse_module("""
+    func.func @f(%x: !ts.tensor<[3,3], f32>) -> !ts.tensor<[3,3], f32> {
+      %d = ts.constant 0 {loc = "model.py:5:12"}
+      %n = ts.constant none
+      %c = ts.cumsum %x, %d, %n {loc = "model.py:5:12"} : (!ts.tensor<[3,3], f32>, !ts.int, !ts.none) -> !ts.tensor<[3,3], f32>
+      %t = ts.t %x : (!ts.tensor<[3,3], f32>) -> !ts.tensor<[3,3], f32>
+      %one = ts.constant 1
+      %y = ts.add %c, %t, %one : (!ts.tensor<[3,3], f32>, !ts.tensor<[3,3], f32>, !ts.int) -> !ts.tensor<[3,3], f32>
+      func.return %y : !ts.tensor<[3,3], f32>
+    }""")
+    from xdsl.utils.exceptions import PassFailedException
+
+    with pytest.raises(PassFailedException, match=r"left ops at the ts level \(ts.cumsum \(model.py:5:12\): no "
+                                                  r"lowering\).*numpy backend"):
+        apply_pass("ts-lower-to-loops", module)
+
+
 @pytest.mark.skipif(shutil.which("mlir-opt-19") is None, reason="mlir-opt-19 is not on PATH")
 @pytest.mark.parametrize("path", ["ts-fuse-elementwise.mlir", "ts-bufferize.mlir", "ts-lower-to-loops.mlir"])
 def test_linalg_memref_and_loop_levels_are_valid_upstream_mlir(path):
