@@ -33,6 +33,28 @@ func.func @linear_relu(%x: memref<4x3xf32>, %w: memref<2x3xf32>, %b: memref<2xf3
   func.return
 }
 
+// x @ W^T with W a constant global: W is transposed at compile time into `wl_t` (an untransposed B
+// packs faster), the GEMM reads it without the transB flag, and the unused original is dropped.
+// CHECK-NOT:   sym_name = "wl",
+// CHECK:       "memref.global"() <{sym_name = "wl_t", type = memref<3x2xf32>, initial_value = dense<{{\[}}[1.000000e+00, 4.000000e+00], [2.000000e+00, 5.000000e+00], [3.000000e+00, 6.000000e+00]]>
+// CHECK-NOT:   sym_name = "wl",
+// CHECK-LABEL: func.func @linear_constant
+// CHECK:         memref.get_global @wl_t : memref<3x2xf32>
+// CHECK-NOT:     linalg.transpose
+// CHECK:         %[[NOTRANS:.*]] = arith.constant 0 : index
+// CHECK:         func.call @tsjit_sgemm({{.*}}, %[[NOTRANS]], %[[NOTRANS]], %{{.*}}) :
+"memref.global"() <{sym_name = "wl", type = memref<2x3xf32>, initial_value = dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]> : tensor<2x3xf32>, sym_visibility = "private", constant}> : () -> ()
+func.func @linear_constant(%x: memref<4x3xf32>, %out: memref<4x2xf32>) {
+  %w = memref.get_global @wl : memref<2x3xf32>
+  %t = memref.alloc() : memref<3x2xf32>
+  linalg.transpose ins(%w : memref<2x3xf32>) outs(%t : memref<3x2xf32>) permutation = [1, 0]
+  %zero = arith.constant 0.000000e+00 : f32
+  linalg.fill ins(%zero : f32) outs(%out : memref<4x2xf32>)
+  linalg.matmul ins(%x, %t : memref<4x3xf32>, memref<3x2xf32>) outs(%out : memref<4x2xf32>)
+  memref.dealloc %t : memref<3x2xf32>
+  func.return
+}
+
 // Without a zero fill the matmul accumulates: beta = 1.
 // CHECK-LABEL: func.func @accumulate
 // CHECK:         %[[ONE:.*]] = arith.constant 1.000000e+00 : f64
@@ -71,6 +93,7 @@ func.func @unchanged(%a: memref<4x4xf32>, %b: memref<2x2xf32>, %c: memref<2x2xf3
 // A stride-1 3x3 float32 convolution with constant weights, a zero fill and an even output:
 // Winograd F(2x2, 3x3). The weights are transformed at compile time into a [16, F, C] global;
 // per image, one call covers the tile rows (2 output rows each); no im2col, no fill.
+// CHECK-NOT:   sym_name = "w",
 // CHECK:       "memref.global"() <{sym_name = "w_winograd", type = memref<16x3x2xf32>, initial_value = dense<
 // CHECK-LABEL: func.func @winograd
 // CHECK-NOT:     linalg.fill
