@@ -3,7 +3,7 @@ functions) for the lowering models, convolution variants, batched and f64 produc
 verifies; blocks and epilogues are placed as the pass promises."""
 import numpy as np
 import pytest
-from xdsl.dialects import func
+from xdsl.dialects import func, memref
 
 import tsjit as torch
 import tsjit.nn as nn
@@ -90,6 +90,18 @@ def test_f64_uses_dgemm():
     module, x, expected = lowered("mlp", dtype="f64")
     assert set(calls(module)) == {"tsjit_dgemm"}
     np.testing.assert_allclose(run(module, [x]), expected, rtol=1e-10)
+
+
+def test_frozen_linear_weights_are_transposed_at_compile_time():
+    """x @ W^T with W frozen reads a `<W>_t` global untransposed (transB = 0); the originals go."""
+    module, x, expected = lowered("mlp")
+    globals_ = {op.sym_name.data: op for op in module.ops if isinstance(op, memref.GlobalOp)}
+    transposed = [name for name in globals_ if name.endswith("_t")]
+    assert len(transposed) == 2 and not {name[:-2] for name in transposed} & set(globals_)
+    trans_b = [op.operands[13].owner.value.value.data for op in module.walk()
+               if isinstance(op, func.CallOp) and op.callee.string_value() == "tsjit_sgemm"]
+    assert trans_b == [0, 0]
+    np.testing.assert_allclose(run(module, [x]), expected, rtol=1e-4, atol=1e-5)
 
 
 def test_whole_output_in_one_block_keeps_the_epilogue_generic():
