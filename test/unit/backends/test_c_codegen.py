@@ -10,7 +10,7 @@ import pytest
 
 import tsjit as torch
 from tsjit.backends.c import CBackend, find_compiler, render_module
-from tsjit.backends.c.render_loops import MIN_WORK_PER_THREAD
+from tsjit.backends.c.render_loops import MIN_WORK_PER_THREAD, simd_pragma
 from tsjit.backends.c.render_memory import plan_arena
 from tsjit.backends.numpy import Program
 from tsjit.dialects import parse_module
@@ -65,11 +65,23 @@ def test_small_nest_stays_on_one_thread_and_short_outer_loops_collapse():
     np.testing.assert_allclose(out, expected, atol=1e-5)
 
 
+def test_short_simd_loops_get_a_vector_length_that_divides_them():
+    assert simd_pragma(12) == simd_pragma(4) == "#pragma omp simd simdlen(4)"
+    assert simd_pragma(24) == simd_pragma(8) == "#pragma omp simd simdlen(8)"
+    for trips in (16, 32, 4096, 4100, 25, 6, 2, 1, 0, None):  # whole 16-lane vectors, long, odd, tiny, unknown
+        assert simd_pragma(trips) == "#pragma omp simd"
+    module, fn, x = lowered("lenet")  # 12x12 and 4x4 conv outputs, pooled to 6x6 and 2x2
+    source = render_module(module).source
+    assert "simdlen(4)" in source
+    _, out, expected = run_both(module, fn, x)
+    np.testing.assert_allclose(out, expected, atol=1e-5)
+
+
 def test_reduction_loops_get_no_simd_pragma():
     module, fn, x = lowered("mlp", (64, 16))
     source = render_module(module).source
     lines = source.splitlines()
-    simd = [i for i, line in enumerate(lines) if line.strip() == "#pragma omp simd"]
+    simd = [i for i, line in enumerate(lines) if line.strip().startswith("#pragma omp simd")]
     assert simd
     for i in simd:  # innermost loops only: no loop inside the marked one
         depth, j = 0, i + 1

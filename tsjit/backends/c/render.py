@@ -284,7 +284,7 @@ def _copy(r: Renderer, op) -> None:
         if threads and d == outer:
             r.emit("    " * d + f"#pragma omp parallel for schedule(static) num_threads(ts_num_threads(INT64_C({size})))")
         if d == len(shape) - 1 and unit:
-            r.emit("    " * d + "#pragma omp simd")
+            r.emit("    " * d + render_loops.simd_pragma(n))
         r.emit("    " * d + f"for (int64_t {iv} = 0; {iv} < {n}; ++{iv})")
     r.emit("    " * len(shape) + f"{r.element(target, ivs)} = {r.element(source, ivs)};")
 
