@@ -8,13 +8,14 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from xdsl.dialects import arith, func, memref, scf
 import numpy as np
+from xdsl.dialects import arith, func, memref, scf
 from xdsl.dialects.builtin import (
-    DYNAMIC_INDEX, ArrayAttr, DenseIntOrFPElementsAttr, FloatAttr, IndexType, IntegerAttr, MemRefType, ModuleOp,
-    StringAttr, UnitAttr, i64,
+    DYNAMIC_INDEX, ArrayAttr, DenseIntOrFPElementsAttr, FloatAttr, IndexType, IntegerAttr, MemRefType, StringAttr,
+    UnitAttr, i64,
 )
 from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
+from xdsl.traits import SymbolTable
 
 from tsjit.dialects.ts.constant import dense_to_numpy, numpy_to_dense
 from tsjit.passes.linalg_to_loops import lower_op
@@ -30,35 +31,31 @@ def root(value: SSAValue) -> SSAValue:
     return value
 
 
-def constant_global(value: SSAValue) -> tuple[memref.GlobalOp, np.ndarray] | None:
-    """The constant global `value` reads (through views) and its values, or None."""
+def constant_global(value: SSAValue) -> memref.GlobalOp | None:
+    """The constant global `value` reads (through views), or None."""
     op = root(value).owner
     if not isinstance(op, memref.GetGlobalOp):
         return None
-    module = op
-    while module is not None and not isinstance(module, ModuleOp):
-        module = module.parent_op()
-    if module is None:
+    glob = SymbolTable.lookup_symbol(op, op.name_)
+    if not isinstance(glob, memref.GlobalOp) or glob.constant is None \
+            or not isinstance(glob.initial_value, DenseIntOrFPElementsAttr):
         return None
-    name = op.name_.root_reference.data
-    glob = next((g for g in module.ops if isinstance(g, memref.GlobalOp) and g.sym_name.data == name), None)
-    if glob is None or glob.constant is None or not isinstance(glob.initial_value, DenseIntOrFPElementsAttr):
-        return None
-    return glob, np.broadcast_to(dense_to_numpy(glob.initial_value), tuple(glob.type.get_shape()))
+    return glob
 
 
 def derived_constant(value: SSAValue, suffix: str, transform: Callable[[np.ndarray], np.ndarray]) -> memref.GetGlobalOp:
     """A get_global of `transform` applied at compile time to the constant global `value` reads: a new
-    constant global `<name><suffix>` next to it (made once); the original stays for other users."""
-    glob, values = constant_global(value)
+    constant global `<name><suffix>` next to it (made once; ts-contractions-to-calls drops the
+    original when nothing reads it any more)."""
+    glob = constant_global(value)
     name = glob.sym_name.data + suffix
-    module = glob.parent_op()
-    existing = next((g for g in module.ops if isinstance(g, memref.GlobalOp) and g.sym_name.data == name), None)
+    existing = SymbolTable.lookup_symbol(glob, name)
     if existing is None:
+        values = np.broadcast_to(dense_to_numpy(glob.initial_value), tuple(glob.type.get_shape()))
         new = np.ascontiguousarray(transform(values))
         existing = memref.GlobalOp.get(StringAttr(name), MemRefType(glob.type.element_type, new.shape),
                                        numpy_to_dense(new), constant=UnitAttr())
-        module.body.block.insert_op_after(existing, glob)
+        glob.parent_block().insert_op_after(existing, glob)
     return memref.GetGlobalOp(name, existing.type)
 
 
