@@ -50,10 +50,10 @@ def to_ir(module: Any) -> ModuleOp:
     return ModuleOp(Region([block]))
 
 
-def reachable(symbols: dict[str, Operation], root_class: str) -> tuple[list[str], list[str]]:
-    """Class types and functions reachable from a class, in their module order."""
+def reachable(symbols: dict[str, Operation], *roots: str) -> tuple[list[str], list[str]]:
+    """Class types and functions reachable from the named classes and functions, in their module order."""
     seen: set[str] = set()
-    work = [root_class]
+    work = list(roots)
     while work:
         name = work.pop()
         if name in seen:

@@ -20,6 +20,7 @@ import numpy as np
 from xdsl.dialects.builtin import FunctionType, ModuleOp
 from xdsl.dialects.func import FuncOp
 
+from tsjit.dialects.ts.module_ops import ClassTypeOp
 from tsjit.dialects.ts.types import DTYPES, TensorType
 
 
@@ -31,23 +32,31 @@ def _tensor_type(x: Any) -> TensorType:
 
 def _module_and_function(fn_or_module: Any) -> tuple[ModuleOp, str]:
     """A fresh IR module holding the function, and the function's symbol."""
-    from tsjit.jit.module_ir import to_ir
+    from tsjit.jit.module_ir import root_object, to_ir
     from tsjit.jit.script_function import ScriptFunction
     from tsjit.jit.script_module import ScriptModule
-    from tsjit.passes.registry import apply_pass
 
     if isinstance(fn_or_module, ScriptModule):
         module = to_ir(fn_or_module)
-        from tsjit.jit.module_ir import root_object
-
-        root = root_object(module).results[0].type.class_name.data
-        return module, f"{root}.forward"
+        return module, f"{root_object(module).results[0].type.class_name.data}.forward"
     if isinstance(fn_or_module, ScriptFunction):
-        module = fn_or_module._cu.module.clone()
         name = fn_or_module._compiled.func_op.sym_name.data
-        apply_pass("ts-inline", module, functions=(name,))
-        return module, name
+        return _function_module(fn_or_module._cu.module, name), name
     raise TypeError(f"specialize expects a ScriptFunction or a ScriptModule, got {type(fn_or_module).__name__}")
+
+
+def _function_module(unit_module: ModuleOp, name: str) -> ModuleOp:
+    """A new module holding function `name` (its calls inlined) and the classes and functions it
+    still reaches, and nothing else of the compilation unit (which holds everything the process
+    scripted); `name` is its last function, the module's entry."""
+    from tsjit.jit.module_ir import reachable
+    from tsjit.passes.registry import apply_pass
+
+    symbols = {op.sym_name.data: op for op in unit_module.ops if isinstance(op, ClassTypeOp | FuncOp)}
+    classes, functions = reachable(symbols, name)
+    module = ModuleOp([symbols[n].clone() for n in (*classes, *(f for f in functions if f != name), name)])
+    apply_pass("ts-inline", module, functions=(name,))
+    return module
 
 
 def specialize(fn_or_module: Any, example_inputs: Sequence[Any]) -> ModuleOp:

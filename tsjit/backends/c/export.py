@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from xdsl.dialects.builtin import MemRefType, ModuleOp, SymbolRefAttr
+from xdsl.dialects.builtin import MemRefType, ModuleOp
 from xdsl.dialects.func import FuncOp
 
 from tsjit.backends.c.export_files import demo_source, glue_source, header_source, makefile, readme
@@ -90,8 +90,6 @@ def lowered_module(model: Any, example_inputs: Sequence[Any] | None) -> ModuleOp
     from tsjit.passes.registry import apply_pass
 
     module = to_module(model, example_inputs)
-    if not isinstance(model, (ModuleOp, str)):
-        _keep_reachable(module)
     if any(op.name.startswith(_ABOVE_LOOPS) for op in module.walk()):
         for name in CBackend.pipeline:
             apply_pass(name, module)
@@ -100,24 +98,6 @@ def lowered_module(model: Any, example_inputs: Sequence[Any] | None) -> ModuleOp
         raise ExportError(f"not all of the model lowers to loops ({', '.join(left[:5])} left); the standalone "
                           f"export needs it whole in C (tsjit.compile runs such models around C fusion groups)")
     return module
-
-
-def _keep_reachable(module: ModuleOp) -> None:
-    """Keep what the model's function (the last defined) reaches: specializing a scripted function
-    also returns the other classes and functions compiled in the process so far."""
-    defined = {op.sym_name.data: op for op in module.ops if isinstance(op, FuncOp)}
-    roots = [name for name, op in defined.items() if op.body.blocks][-1:]
-    seen: set[str] = set()
-    while roots:
-        name = roots.pop()
-        if name in seen or name not in defined:
-            continue
-        seen.add(name)
-        roots += [a.root_reference.data for op in defined[name].walk()
-                  for a in [*op.attributes.values(), *op.properties.values()] if isinstance(a, SymbolRefAttr)]
-    for op in list(module.ops):
-        if op.name != "memref.global" and getattr(op, "sym_name", None) is not None and op.sym_name.data not in seen:
-            module.body.block.erase_op(op)
 
 
 def _described(op) -> str:
