@@ -104,6 +104,28 @@ def test_second_compile_is_a_cache_hit(cache_home, monkeypatch):
     assert out.any()
 
 
+@pytest.mark.parametrize("damage", ["truncate", "empty", "garbage", "no stamp"])
+def test_damaged_cache_entry_is_rebuilt_not_loaded(cache_home, damage):
+    """A truncated or emptied cached library would crash dlopen (SIGBUS); it is detected by its
+    stamp and rebuilt, and later compiles work."""
+    module, fn, x, out_shape = lowered("gelu_tanh")
+    expected = np.zeros(out_shape, np.float32)
+    CBackend().compile(module).call(fn, x, expected)
+    [lib] = (cache_home / "tsjit").glob("*.so")
+    data = lib.read_bytes()
+    damaged = {"truncate": data[: len(data) // 3], "empty": b"", "garbage": bytes(len(data)),
+               "no stamp": data}[damage]
+    spare = lib.with_suffix(".damaged")  # a new file, not an in-place write: this process maps the old one
+    spare.write_bytes(damaged)
+    spare.replace(lib)
+    if damage == "no stamp":
+        lib.with_suffix(".so.stamp").unlink()
+    out = np.zeros(out_shape, np.float32)
+    CBackend().compile(module).call(fn, x, out)
+    np.testing.assert_array_equal(out, expected)
+    assert lib.read_bytes() == data
+
+
 def test_compile_error_names_the_c_file_and_quotes_the_compiler(cache_home):
     with pytest.raises(CCompileError) as info:
         build.build("void broken(void) { this is not C; }\n")

@@ -5,7 +5,8 @@ CC and CFLAGS override the compiler and its optimisation flags (default `-O3 -ma
 accepts it). A source using a BLAS-backed run-time function is compiled against scipy-openblas32
 and linked with it (-I, -L, -l, rpath: blas.py), when it is installed. Built libraries live under
 `$XDG_CACHE_HOME/tsjit` (or ~/.cache/tsjit), named by the hash of source, compiler and flags, so
-a second compile of the same module only loads the library.
+a second compile of the same module only loads the library, once its stamp (size and hash,
+written after the library is in place) shows it whole; a damaged entry is rebuilt.
 """
 from __future__ import annotations
 
@@ -78,15 +79,30 @@ def compiler_command() -> list[str]:
     return [*shlex.split(cc), "-std=gnu11", *flags, "-shared", "-fPIC"]
 
 
+def _stamp(path: Path) -> str:
+    """`<size> <sha256>` of a file: what a cached library must still have to be loaded."""
+    data = path.read_bytes()
+    return f"{len(data)} {hashlib.sha256(data).hexdigest()}"
+
+
+def _cached(lib_path: Path, stamp_path: Path) -> bool:
+    """The library is there, whole: its stamp (written after it was renamed into place) matches.
+    A truncated or emptied file (a full disk, a killed copy) would crash the process in dlopen."""
+    try:
+        return stamp_path.read_text() == _stamp(lib_path)
+    except OSError:
+        return False
+
+
 def build(source: str, extra_flags: tuple[str, ...] | list[str] = ()) -> ctypes.CDLL:
-    """Compile `source` (or find it in the cache) and load it."""
+    """Compile `source` (or find it in the cache, verified) and load it."""
     cflags, ldflags = blas_flags(source)
     command = [*compiler_command(), *extra_flags, *cflags]
     link = [*ldflags, "-lm"]
     key = hashlib.sha256("\0".join([*command, *link, source]).encode()).hexdigest()[:32]
     directory = cache_dir()
-    c_path, lib_path = directory / f"{key}.c", directory / f"{key}.so"
-    if not lib_path.exists():
+    c_path, lib_path, stamp_path = directory / f"{key}.c", directory / f"{key}.so", directory / f"{key}.so.stamp"
+    if not _cached(lib_path, stamp_path):
         tmp_c = directory / f"{key}.{os.getpid()}.tmp.c"
         tmp_c.write_text(source)
         os.replace(tmp_c, c_path)
@@ -95,5 +111,9 @@ def build(source: str, extra_flags: tuple[str, ...] | list[str] = ()) -> ctypes.
         if result.returncode != 0:
             tmp.unlink(missing_ok=True)
             raise CCompileError(f"C compilation of {c_path} failed ({shlex.join(command)}):\n{result.stderr}")
+        stamp = _stamp(tmp)
         os.replace(tmp, lib_path)  # atomic: concurrent builds of the same key never see a half-written file
+        tmp_stamp = directory / f"{key}.{os.getpid()}.tmp.stamp"
+        tmp_stamp.write_text(stamp)
+        os.replace(tmp_stamp, stamp_path)
     return ctypes.CDLL(str(lib_path))
