@@ -17,6 +17,7 @@ from xdsl.dialects.builtin import MemRefType, ModuleOp
 from xdsl.dialects.func import FuncOp
 
 from tsjit.backends.registry import backend as get_backend
+from tsjit.backends.signature import check_arguments, signature
 from tsjit.backends.numpy.ops.upstream_common import np_dtype
 
 
@@ -48,13 +49,15 @@ class OutputPool:
 
 class Compiled:
     """A compiled module: `.call(fn_name, *args)` as the backend defines it; calling it runs the main
-    function (the model's forward, or the module's only function) on tensors, allocating the memref
-    out-parameters of a lowered function (recycled through an OutputPool) and returning them."""
+    function (the model's forward, or the module's only function) on tensors, after checking them
+    against its signature, allocating the memref out-parameters of a lowered function (recycled
+    through an OutputPool) and returning them."""
 
     def __init__(self, module: ModuleOp, backend_name: str, executable: Any):
         self.module, self.backend, self.executable = module, backend_name, executable
         defined = [op for op in module.ops if isinstance(op, FuncOp) and op.body.blocks]
         self.main = defined[-1] if len(defined) >= 1 else None
+        self._params, self._outputs = signature(self.main) if self.main is not None else ([], [])
         self._pool = None
 
     def call(self, fn_name: str, *args: Any) -> Any:
@@ -63,16 +66,19 @@ class Compiled:
     def __call__(self, *inputs: Any) -> Any:
         if self.main is None:
             raise ValueError("the module defines no function")
+        name = self.main.sym_name.data
         wrap = any(hasattr(x, "_data") for x in inputs)
         args = [x.numpy() if hasattr(x, "_data") else x for x in inputs]
-        types = self.main.function_type.inputs.data[len(args):]
-        if not all(isinstance(t, MemRefType) for t in types):
-            n_outs = sum(isinstance(t, MemRefType) for t in types)
-            raise TypeError(f"{self.main.sym_name.data}: expected {len(args) + len(types) - n_outs} inputs")
-        if self._pool is None or len(self._pool.specs) != len(types):
-            self._pool = OutputPool(list(types))
+        params, outputs = self._params, self._outputs
+        if outputs is None:  # unmarked loop-level IR: memrefs after the given arguments are outputs
+            rest = self.main.function_type.inputs.data[len(args):]
+            outputs = rest if rest and all(isinstance(t, MemRefType) for t in rest) else []
+            params = params[:len(params) - len(outputs)]
+        args = check_arguments(name.removeprefix("__torch__."), params, args)
+        if self._pool is None or len(self._pool.specs) != len(outputs):
+            self._pool = OutputPool(list(outputs))
         outs = self._pool.take()
-        result = self.executable.call(self.main.sym_name.data, *args, *outs)
+        result = self.executable.call(name, *args, *outs)
         if outs:
             result = outs[0] if len(outs) == 1 else tuple(outs)
         if wrap:

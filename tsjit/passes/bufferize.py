@@ -33,6 +33,7 @@ from xdsl.dialects.builtin import (
     IntegerAttr,
     i64,
     DenseIntOrFPElementsAttr,
+    DictionaryAttr,
     FunctionType,
     MemRefType,
     ModuleOp,
@@ -46,6 +47,8 @@ from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.transforms.dead_code_elimination import region_dce
 from xdsl.utils.exceptions import PassFailedException
+
+from tsjit.backends.signature import OUTPUT
 
 
 def memref_of(t: TensorType) -> MemRefType:
@@ -323,7 +326,8 @@ class _FuncBufferizer:
         self._new_args += outs
         self.writable.update(outs)
         self.fn.function_type = FunctionType.from_lists([a.type for a in self._new_args], [])
-        self.fn.arg_attrs = None
+        self.fn.arg_attrs = ArrayAttr([DictionaryAttr({})] * (len(self._new_args) - len(outs))
+                                      + [DictionaryAttr({OUTPUT: UnitAttr()})] * len(outs))
         self.fn.res_attrs = None
         return outs
 

@@ -9,7 +9,7 @@
 
 // exp(x) may not overwrite the argument %x, so it gets an alloc; sqrt and the add write in
 // place into it (each input is dead afterwards); that alloc, returned, becomes the out-param.
-// CHECK-LABEL: func.func @chain(%x: memref<4xf32>, %out0: memref<4xf32>) {
+// CHECK-LABEL: func.func @chain(%x: memref<4xf32>, %out0: memref<4xf32> {ts.output}) {
 // CHECK-NEXT:    linalg.generic {{.*}} ins(%x : memref<4xf32>) outs(%out0 : memref<4xf32>)
 // CHECK:         math.exp
 // CHECK:         linalg.generic {{.*}} ins(%out0 : memref<4xf32>) outs(%out0 : memref<4xf32>)
@@ -39,7 +39,7 @@ func.func @chain(%x: tensor<4xf32>) -> tensor<4xf32> {
 }
 
 // One (cse'd) tensor.empty is the init of two values that are both live: two buffers.
-// CHECK-LABEL: func.func @shared_empty(%x: memref<4xf32>, %out0: memref<4xf32>) {
+// CHECK-LABEL: func.func @shared_empty(%x: memref<4xf32>, %out0: memref<4xf32> {ts.output}) {
 // CHECK-NEXT:    linalg.generic {{.*}} ins(%x : memref<4xf32>) outs(%out0 : memref<4xf32>)
 // CHECK:         %[[B:.*]] = memref.alloc() : memref<4xf32>
 // CHECK-NEXT:    linalg.generic {{.*}} ins(%x : memref<4xf32>) outs(%[[B]] : memref<4xf32>)
@@ -68,7 +68,7 @@ func.func @shared_empty(%x: tensor<4xf32>) -> tensor<4xf32> {
 // A dense constant becomes a constant memref.global; an init that is still live afterwards
 // (%init is returned too) is copied, never overwritten; the epilogue writes in place into the
 // matmul's buffer.
-// CHECK-LABEL: func.func @mm(%x: memref<2x2xf32>, %init: memref<2x2xf32>, %out0: memref<2x2xf32>, %out1: memref<2x2xf32>) {
+// CHECK-LABEL: func.func @mm(%x: memref<2x2xf32>, %init: memref<2x2xf32>, %out0: memref<2x2xf32> {ts.output}, %out1: memref<2x2xf32> {ts.output}) {
 // CHECK-NEXT:    %[[W:.*]] = memref.get_global @__ts_constant_0 : memref<2x2xf32>
 // CHECK-NEXT:    "memref.copy"(%init, %out0)
 // CHECK-NEXT:    linalg.matmul ins(%x, %[[W]] : memref<2x2xf32>, memref<2x2xf32>) outs(%out0 : memref<2x2xf32>)
@@ -87,7 +87,7 @@ func.func @mm(%x: tensor<2x2xf32>, %init: tensor<2x2xf32>) -> (tensor<2x2xf32>, 
 }
 
 // Slices, padding and reshapes: subview copies, a filled buffer, views.
-// CHECK-LABEL: func.func @shapes(%x: memref<2x4xf32>, %out0: memref<8xf32>, %out1: memref<4x6xf32>) {
+// CHECK-LABEL: func.func @shapes(%x: memref<2x4xf32>, %out0: memref<8xf32> {ts.output}, %out1: memref<4x6xf32> {ts.output}) {
 // CHECK:         memref.subview %x[0, 1] [2, 2] [1, 1]
 // CHECK:         "memref.copy"
 // CHECK:         linalg.fill

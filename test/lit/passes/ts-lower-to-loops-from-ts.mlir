@@ -2,7 +2,7 @@
 // fusion, bufferization and loops; nothing of the ts dialect is left.
 // RUN: ts-opt %s -p 'ts-lower-to-loops{shapes=2x3xf32}' | filecheck %s
 
-// CHECK:     func.func @mlp(%x: memref<2x3xf32>, %{{.*}}: memref<2x2xf32>)
+// CHECK:     func.func @mlp(%x: memref<2x3xf32>, %{{.*}}: memref<2x2xf32> {ts.output})
 // CHECK-NOT: ts.
 // CHECK:     scf.for
 // CHECK:     memref.load

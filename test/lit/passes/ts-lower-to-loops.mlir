@@ -4,7 +4,7 @@
 // RUN: ts-opt %s -p ts-lower-to-loops 2>/dev/null | filecheck %s
 
 // relu(x*1.5+0.25)*sigmoid(x) is a single loop nest.
-// CHECK-LABEL: func.func @chain(%x: memref<2x3xf32>, %out0: memref<2x3xf32>) {
+// CHECK-LABEL: func.func @chain(%x: memref<2x3xf32>, %out0: memref<2x3xf32> {ts.output}) {
 // CHECK:         scf.for %[[I:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
 // CHECK-NEXT:      scf.for %[[J:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
 // CHECK-NEXT:        %[[X:.*]] = memref.load %x[%[[I]], %[[J]]] : memref<2x3xf32>
@@ -63,7 +63,7 @@ func.func @chain(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
 }
 
 // matmul + bias + relu: the fill nest, then one nest for the matmul and its epilogue.
-// CHECK-LABEL: func.func @linear_relu(%x: memref<2x4xf32>, %out0: memref<2x3xf32>) {
+// CHECK-LABEL: func.func @linear_relu(%x: memref<2x4xf32>, %out0: memref<2x3xf32> {ts.output}) {
 // CHECK:         scf.for
 // CHECK:           memref.store %{{.*}}, %out0
 // CHECK:         scf.for %[[I:.*]] = {{.*}} {

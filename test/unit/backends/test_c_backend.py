@@ -126,6 +126,47 @@ def test_damaged_cache_entry_is_rebuilt_not_loaded(cache_home, damage):
     assert lib.read_bytes() == data
 
 
+def test_compiled_call_checks_its_arguments_before_running():
+    """Too few, too many or no arguments, another shape, rank or dtype: one clear error naming the
+    argument, never a run on uninitialised buffers (or a write into an extra argument)."""
+
+    @torch.jit.script
+    def f(x, y):
+        return x * y + 1
+
+    ones = torch.ones(3, 4)
+    compiled = torch.compile(f, backend="c", example_inputs=[ones, ones])
+    assert compiled.backend == "c"
+    with pytest.raises(TypeError, match=r"f\(\) takes 2 argument\(s\) \(x, y\) but 0 were given"):
+        compiled()
+    with pytest.raises(TypeError, match="but 1 were given"):
+        compiled(ones)
+    with pytest.raises(TypeError, match="but 3 were given"):
+        compiled(ones, ones, torch.zeros(3, 4))
+    with pytest.raises(ValueError, match=r"argument 'y' \(position 2\) expected a float32 tensor of shape "
+                                         r"\[3, 4\], got shape \[4, 3\]"):
+        compiled(ones, torch.ones(4, 3))
+    with pytest.raises(ValueError, match="rank 1, expected rank 2"):
+        compiled(ones, torch.ones(12))
+    with pytest.raises(TypeError, match="got dtype float64"):
+        compiled(ones, torch.ones(3, 4, dtype=torch.float64))
+    with pytest.raises(TypeError, match="but found 'list'"):
+        compiled(ones, [[1.0] * 4] * 3)
+    transposed = np.arange(12, dtype=np.float32).reshape(4, 3).T  # non-contiguous: copied
+    np.testing.assert_array_equal(compiled(ones, transposed), transposed + 1)
+
+
+def test_compiled_call_checks_scalar_arguments():
+    @torch.jit.script
+    def g(x, n: int):
+        return x * n
+
+    compiled = torch.compile(g, backend="numpy", example_inputs=[torch.ones(2)])
+    with pytest.raises(TypeError, match="expected a value of type 'int' for argument 'n' but found 'str'"):
+        compiled(torch.ones(2), "3")
+    assert compiled(torch.ones(2), 3).tolist() == [3.0, 3.0]
+
+
 def test_compile_error_names_the_c_file_and_quotes_the_compiler(cache_home):
     with pytest.raises(CCompileError) as info:
         build.build("void broken(void) { this is not C; }\n")
