@@ -57,7 +57,16 @@ class Compiled:
         self.module, self.backend, self.executable = module, backend_name, executable
         defined = [op for op in module.ops if isinstance(op, FuncOp) and op.body.blocks]
         self.main = defined[-1] if len(defined) >= 1 else None
-        self._params, self._outputs = signature(self.main) if self.main is not None else ([], [])
+
+    @property
+    def main(self) -> FuncOp | None:
+        """The function a call runs (the last defined one unless set)."""
+        return self._main
+
+    @main.setter
+    def main(self, func: FuncOp | None) -> None:
+        self._main = func
+        self._params, self._outputs = signature(func) if func is not None else ([], [])
         self._pool = None
 
     def call(self, fn_name: str, *args: Any) -> Any:
