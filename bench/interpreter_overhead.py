@@ -37,7 +37,7 @@ def chain_ir(n: int) -> str:
 
 def kernels() -> dict:
     try:
-        from tsjit.kernels import KERNELS
+        from tsjit.ops import KERNELS
 
         return KERNELS
     except ModuleNotFoundError:  # the kernels package is not there yet: numpy stand-ins

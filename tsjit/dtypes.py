@@ -7,7 +7,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from tsjit.dialects.ts.types import SCALAR_TYPE_CODES
+#: c10::ScalarType codes, as TorchScript graphs and compiled code carry dtypes.
+SCALAR_TYPE_CODES: dict[str, int] = {
+    "uint8": 0, "int8": 1, "int16": 2, "int32": 3, "int64": 4, "float16": 5,
+    "float32": 6, "float64": 7, "bool": 11, "bfloat16": 15,
+}
 
 
 class dtype:  # noqa: N801 - torch's name

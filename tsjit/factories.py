@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from tsjit import dtypes
-from tsjit.kernels import EAGER as K
+from tsjit.ops import EAGER as K
 from tsjit.tensor import Tensor, _arg, _array, _check_device, _wrap
 from tsjit.tensor_shape import _int_list
 

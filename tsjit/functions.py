@@ -18,7 +18,7 @@ from tsjit.functions_nn import (  # noqa: F401 - re-exported
     batch_norm, conv1d, conv2d, embedding, group_norm, layer_norm, max_pool1d, max_pool2d,
 )
 from tsjit.grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled  # noqa: F401
-from tsjit.kernels import EAGER as K
+from tsjit.ops import EAGER as K
 from tsjit.tensor import Tensor, _arg, _array, _wrap
 from tsjit.tensor_operators import _reflected
 from tsjit.tensor_meta import Size, device  # noqa: F401

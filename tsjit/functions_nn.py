@@ -5,7 +5,7 @@ tensor library) except where PyTorch's torch-level signature is the ts schema it
 """
 from __future__ import annotations
 
-from tsjit.kernels import EAGER as K
+from tsjit.ops import EAGER as K
 from tsjit.tensor import _array, _wrap
 
 

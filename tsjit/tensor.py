@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from tsjit import dtypes
-from tsjit.kernels import EAGER as K
+from tsjit.ops import EAGER as K
 from tsjit.kernels.promotion import check_inplace
 from tsjit.tensor_meta import CPU, Size, device
 from tsjit.tensor_str import tensor_repr

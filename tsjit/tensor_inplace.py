@@ -7,7 +7,7 @@ can't be cast to the desired output type Long").
 """
 from __future__ import annotations
 
-from tsjit.kernels import EAGER as K
+from tsjit.ops import EAGER as K
 from tsjit.tensor import Tensor, _arg, _array, _write
 from tsjit.tensor_methods import NO_INPLACE, UNARY, _bound, _divide, method
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import namedtuple
 
 from tsjit.dtypes import from_numpy, to_code
-from tsjit.kernels import EAGER as K
+from tsjit.ops import EAGER as K
 from tsjit.tensor import Tensor, _arg, _array, _wrap
 from tsjit.tensor_operators import kernel
 

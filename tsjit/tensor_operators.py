@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tsjit.kernels import EAGER as K
+from tsjit.ops import EAGER as K
 from tsjit.kernels.promotion import result_dtype
 from tsjit.tensor import _NOT_AN_OPERAND, Tensor, _operand, _wrap, _write
 

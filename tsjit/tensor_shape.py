@@ -11,7 +11,7 @@ from operator import index
 import numpy as np
 
 from tsjit import dtypes
-from tsjit.kernels import EAGER as K
+from tsjit.ops import EAGER as K
 from tsjit.tensor import _NOT_AN_OPERAND, Tensor, _arg, _array, _check_device, _operand, _wrap, _wrap_all
 from tsjit.tensor_methods import method
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from tsjit.dialects.ts.types import SCALAR_TYPE_CODES
+from tsjit.dtypes import SCALAR_TYPE_CODES
 
 DEFAULT_FLOAT = np.dtype(np.float32)
 INT64 = np.dtype(np.int64)

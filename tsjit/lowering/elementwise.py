@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math as pymath
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -26,6 +25,7 @@ from tsjit.dialects.ts.types import DTYPES, TensorType, is_float_dtype
 from tsjit.kernels.promotion import result_dtype
 from tsjit.lowering.generic_builder import constant, convert, elementwise
 from tsjit.lowering.table import Lower, NotLowerable, lowers
+from tsjit.ops.registry import Pointwise
 
 
 class Kit:
@@ -68,6 +68,13 @@ class Kit:
     def recip(self, x): return self.div(self.c(1), x)
     def clamp(self, x, lo, hi): return self.min(self.max(x, self.c(lo)), self.c(hi))
 
+    def __getattr__(self, name: str) -> Callable[..., SSAValue]:
+        """`k.exp(x)`, `k.tanh(x)`, `k.atan2(y, x)`, ...: the math (and bitwise arith) op of that name."""
+        cls = _NAMED.get(name)
+        if cls is None:
+            raise AttributeError(name)
+        return lambda *xs: self.op(cls(*xs))
+
     def ipow(self, x, n: int) -> SSAValue:
         """x**n for a small n >= 1 by squaring (numpy's float pow is far slower than multiplies)."""
         result, base = None, x
@@ -80,14 +87,7 @@ class Kit:
         return result
 
 
-@dataclass(frozen=True)
-class Spec:
-    body: Callable[..., SSAValue]          # body(kit, *values) -> the result element
-    values: tuple[int, ...] = (0,)         # operands computed on (tensors or constant scalars)
-    params: tuple[int, ...] = ()           # constant operands handed to the body as kit.params
-    bools: tuple[int, ...] = ()            # positions in `values` read as i1 (conditions, masks)
-    compute: str = "result"                # result | promoted (comparisons) | bool | input
-    float_only: bool = False               # PyTorch has no integer kernel
+Spec = Pointwise  # the lowering rows below predate the op registry's Pointwise
 
 
 def _sigmoid(s, x): return s.recip(s.add(s.c(1), s.math(math.ExpOp, s.neg(x))))
@@ -197,6 +197,16 @@ _FLOAT_MATH = {"exp": math.ExpOp, "log": math.LogOp, "log2": math.Log2Op, "log1p
                "expm1": math.ExpM1Op, "sqrt": math.SqrtOp, "rsqrt": math.RsqrtOp, "sin": math.SinOp,
                "cos": math.CosOp, "tan": math.TanOp, "tanh": math.TanhOp, "erf": math.ErfOp}
 
+#: The ops a Kit offers by name: math functions and bitwise/boolean integer ops.
+_NAMED: dict[str, type] = {
+    **_FLOAT_MATH, "atan2": math.Atan2Op, "absf": math.AbsFOp, "absi": math.AbsIOp, "floor": math.FloorOp,
+    "ceil": math.CeilOp, "trunc": math.TruncOp, "round_even": math.RoundEvenOp, "powf": math.PowFOp,
+    "asin": math.AsinOp, "acos": math.AcosOp, "atan": math.AtanOp, "sinh": math.SinhOp, "cosh": math.CoshOp,
+    "asinh": math.AsinhOp, "acosh": math.AcoshOp, "atanh": math.AtanhOp, "log10": math.Log10Op,
+    "exp2": math.Exp2Op, "copysign": math.CopySignOp,
+    "and_": arith.AndIOp, "or_": arith.OrIOp, "xor": arith.XOrIOp,
+}
+
 #: ts op name (without `ts.`) -> how to lower it.
 BODIES: dict[str, Spec] = {
     # arithmetic: result = self op alpha * other, PyTorch's promotion already in the result type
@@ -278,9 +288,8 @@ def _compute_type(spec: Spec, op: Operation, consts: list[Any], result: Attribut
     return DTYPES[result_dtype(*values).name]
 
 
-@lowers(*(f"ts.{name}" for name in BODIES))
-def lower_elementwise(op: Operation, lower: Lower) -> Sequence[SSAValue]:
-    spec = BODIES[op.name.removeprefix("ts.")]
+def lower_pointwise(spec: Pointwise, op: Operation, lower: Lower) -> Sequence[SSAValue]:
+    """One linalg.generic computing `spec.body` per element (see tsjit.ops.registry.Pointwise)."""
     out = lower.result_type()
     tensors, consts = [], []
     for i in spec.values:
@@ -306,6 +315,11 @@ def lower_elementwise(op: Operation, lower: Lower) -> Sequence[SSAValue]:
         return convert(b, spec.body(kit, *xs), out.element_type)
 
     return [elementwise(lower.builder, tensors, out, body)]
+
+
+@lowers(*(f"ts.{name}" for name in BODIES))
+def lower_elementwise(op: Operation, lower: Lower) -> Sequence[SSAValue]:
+    return lower_pointwise(BODIES[op.name.removeprefix("ts.")], op, lower)
 
 
 @lowers("ts.clone", "ts.contiguous", "ts.detach")

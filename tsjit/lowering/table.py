@@ -9,6 +9,7 @@ are imported by ALL_FAMILIES.
 """
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -44,12 +45,23 @@ def lowers(*names: str) -> Callable[[Lowering], Lowering]:
 
 
 def load_families() -> dict[str, Lowering]:
+    """op name -> lowering: what the op definitions say (tsjit.ops: a Pointwise body, or the name of
+    a lowering function `family.function` of tsjit/lowering), and the families' own registrations."""
     for family in ALL_FAMILIES:
         try:
             importlib.import_module(f"tsjit.lowering.{family}")
         except ModuleNotFoundError as e:
             if e.name != f"tsjit.lowering.{family}":
                 raise
+    from tsjit.lowering.elementwise import lower_pointwise
+    from tsjit.ops import REGISTRY, Pointwise
+
+    for defn in REGISTRY.values():
+        if isinstance(defn.lower, Pointwise):
+            LOWERINGS[defn.op_name] = functools.partial(lower_pointwise, defn.lower)
+        elif isinstance(defn.lower, str):
+            module, function = defn.lower.rsplit(".", 1)
+            LOWERINGS[defn.op_name] = getattr(importlib.import_module(f"tsjit.lowering.{module}"), function)
     return LOWERINGS
 
 

@@ -11,7 +11,7 @@ from typing import List, Optional, Tuple, Union
 
 import tsjit
 from tsjit import Tensor
-from tsjit.kernels import EAGER as K
+from tsjit.ops import EAGER as K
 from tsjit.tensor import _array, _wrap
 
 BroadcastingList2 = Union[int, List[int], Tuple[int, int]]

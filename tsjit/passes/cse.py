@@ -55,10 +55,10 @@ WRITES_INTO_FIRST = {
 
 def _in_place_tensor_op(op: Operation) -> bool:
     """add_, relu_, copy_, ...: write their first operand and return it, only read the others."""
-    from tsjit.dialects.ts.tensor_ops import TENSOR_OPS
+    from tsjit.ops import REGISTRY
 
     name = op.name.removeprefix("ts.")
-    return name.endswith("_") and name in TENSOR_OPS
+    return name.endswith("_") and name in REGISTRY
 
 
 def written_operands(op: Operation) -> list[SSAValue]:
@@ -70,10 +70,10 @@ def written_operands(op: Operation) -> list[SSAValue]:
 
 def _fresh_result(op: Operation) -> bool:
     """A pure tensor op from the table that does not return (part of) an operand."""
-    from tsjit.dialects.ts.tensor_ops import TENSOR_OPS
+    from tsjit.ops import REGISTRY
 
     name = op.name.removeprefix("ts.")
-    return name in TENSOR_OPS and name not in ALIASING_TENSOR_OPS and not writes(op) and not name.endswith("_")
+    return name in REGISTRY and name not in ALIASING_TENSOR_OPS and not writes(op) and not name.endswith("_")
 
 
 def is_mutable_type(t: Attribute) -> bool:

@@ -17,7 +17,7 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import PatternRewriter, PatternRewriteWalker, RewritePattern
 
-from tsjit.kernels import KERNELS
+from tsjit.ops import KERNELS
 from tsjit.passes.conv_pointwise_operand import foldable_conv, resized
 from tsjit.passes.frozen_constants import constant_of, new_constant, rebuild_with
 

@@ -190,10 +190,10 @@ class ScalarRoundTrip(RewritePattern):
 
 def _rank_preserving() -> frozenset[str]:
     """Ops whose result has their first operand's rank: same-shape ops, convolutions, pooling."""
-    from tsjit.dialects.ts import shape_checks as sc
-    from tsjit.dialects.ts.tensor_ops import TENSOR_OPS
+    from tsjit.ops import REGISTRY
+    from tsjit.ops.checks import SAME_SHAPE
 
-    same = {f"ts.{n}" for n, row in TENSOR_OPS.items() if row[1] is sc.same_shape}
+    same = {defn.op_name for defn in REGISTRY.values() if SAME_SHAPE in defn.verify}
     return frozenset(same | {f"ts.{n}" for n in ("conv1d", "conv2d", "max_pool1d", "max_pool2d", "avg_pool2d",
                                                   "adaptive_avg_pool2d")})
 

@@ -111,7 +111,7 @@ class _Propagation:
                 _set(res, _join_types(then_t, else_t, res.type))
         elif isinstance(op, LoopOp):
             self.loop(op)
-        elif op.name.startswith("ts.") and op.name[3:] in sf.shape_functions():
+        elif op.name.startswith("ts.") and sf.has_rules(op.name[3:]):
             self.tensor_op(op)
         elif op.name == "ts.list.construct" and op.operands and all(
                 isinstance(v.type, TensorType) for v in op.operands):

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from xdsl.ir import Operation
 
 from tsjit.dialects.ts.scalar_ops import SCALAR_OPS
-from tsjit.dialects.ts.tensor_ops import TENSOR_OPS
+from tsjit.ops import REGISTRY
 from tsjit.printer import aten_defaults as ad
 from tsjit.printer.expr import ADD, AND, ATOM, CMP, MUL, NOT, OR, POW, UNARY, Expr, constant_value, quote
 from tsjit.printer.type_names import type_name
@@ -235,7 +235,7 @@ _MISC: dict[str, Renderer] = {
 
 #: op name (`ts.add`) -> renderer.
 RENDERERS: dict[str, Renderer] = {
-    f"ts.{name}": r for name, r in [*((n, aten(n)) for n in TENSOR_OPS), *_SCALAR.items(), *_CONTAINER.items(),
+    f"ts.{name}": r for name, r in [*((n, aten(n)) for n in REGISTRY), *_SCALAR.items(), *_CONTAINER.items(),
                                     *_MISC.items()]
 }
 

@@ -10,7 +10,7 @@ from xdsl.transforms.canonicalize import CanonicalizePass
 
 from tsjit.dialects import ts
 from tsjit.dialects.ts.tensor_ops import TENSOR_OP_CLASSES
-from tsjit.kernels import KERNELS
+from tsjit.ops import KERNELS
 
 X = np.array([[1.0, -2.0, 3.0], [0.5, 0.0, -1.0]], dtype=np.float32)
 

@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from tsjit.kernels import KERNELS as K
+from tsjit.ops import KERNELS as K
 
 rng = np.random.default_rng(1)
 X = rng.standard_normal((3, 4)).astype(np.float32)

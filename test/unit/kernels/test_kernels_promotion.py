@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tsjit.kernels import KERNELS
+from tsjit.ops import KERNELS
 from tsjit.kernels.promotion import promote_types, result_dtype
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tsjit.kernels import KERNELS as K
+from tsjit.ops import KERNELS as K
 
 
 def base():

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tsjit.dialects.ts.shape_functions import D, ShapeError, T, Unknown, infer, of_array, shape_functions
-from tsjit.dialects.ts.tensor_ops import TENSOR_OPS
-from tsjit.kernels import KERNELS
+from tsjit.dialects.ts.shape_functions import D, ShapeError, T, Unknown, has_rules, infer, of_array
+from tsjit.ops import REGISTRY as TENSOR_OPS
+from tsjit.ops import KERNELS
 from tsjit.kernels.promotion import CODE_OF_DTYPE
 
 RNG = np.random.default_rng(0)
@@ -185,7 +185,7 @@ def test_shape_function_matches_kernel(name, args):
 
 
 def test_every_tensor_op_has_a_rule_and_a_case():
-    assert set(shape_functions()) == set(TENSOR_OPS)
+    assert all(has_rules(name) for name in TENSOR_OPS)
     assert set(TENSOR_OPS) - METADATA - {name for name, _ in CASES} == set()
 
 

@@ -9,7 +9,7 @@ from xdsl.ir import Block
 
 from tsjit.dialects import ts
 from tsjit.dialects.ts import types as t
-from tsjit.dialects.ts.tensor_ops import TENSOR_OPS
+from tsjit.ops import REGISTRY as TENSOR_OPS
 from tsjit.printer import aten_defaults
 from tsjit.printer.expr import Expr
 from tsjit.printer.templates import RENDERERS, render

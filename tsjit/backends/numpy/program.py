@@ -45,7 +45,7 @@ class Program:
     def kernels(self) -> dict[str, Callable]:
         """The tensor kernels (`tsjit.kernels.KERNELS` unless others were given)."""
         if self._kernels is None:
-            from tsjit.kernels import KERNELS
+            from tsjit.ops import KERNELS
 
             self._kernels = KERNELS
         return self._kernels

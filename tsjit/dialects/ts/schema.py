@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from xdsl.ir import Attribute, Operation
 from xdsl.irdl import IRDLOperation, irdl_op_definition, operand_def, result_def, traits_def
@@ -28,6 +27,7 @@ from tsjit.dialects.ts.types import (
     StrType,
     TensorType,
 )
+from tsjit.ops.schema import Arg, Schema, parse_schema  # noqa: F401 - re-exported
 
 Predicate = Callable[[Attribute], bool]
 
@@ -67,47 +67,6 @@ for _base in ("Tensor", "int", "float", "bool", "str", "Scalar", "Device", "Scal
     KINDS[_base + "?"] = _optional(KINDS[_base])
 
 
-@dataclass(frozen=True)
-class Arg:
-    kind: str
-    name: str
-
-
-@dataclass(frozen=True)
-class Schema:
-    args: tuple[Arg, ...]
-    results: tuple[Arg, ...]
-
-    def __str__(self) -> str:
-        args = ", ".join(f"{a.kind} {a.name}" for a in self.args)
-        res = ", ".join(f"{r.kind} {r.name}" for r in self.results)
-        return f"({args}) -> ({res})"
-
-
-_ARG = re.compile(r"\s*(?P<kind>[\w\[\]?|]+)\s+(?P<name>\w+)\s*")
-
-
-def parse_schema(text: str) -> Schema:
-    """`(Tensor self, int dim) -> (Tensor values, Tensor indices)`; a lone result may be unnamed."""
-    m = re.fullmatch(r"\s*\((?P<args>.*)\)\s*->\s*(?P<res>.*)", text)
-    if not m:
-        raise ValueError(f"bad schema: {text}")
-
-    def args(part: str, default: str) -> tuple[Arg, ...]:
-        out = []
-        for i, item in enumerate(p for p in part.split(",") if p.strip()):
-            am = _ARG.fullmatch(item) or re.fullmatch(r"\s*(?P<kind>[\w\[\]?|]+)\s*", item)
-            if not am or am.group("kind") not in KINDS:
-                raise ValueError(f"bad schema item {item!r} in {text}")
-            name = am.groupdict().get("name") or (default if i == 0 else f"{default}{i}")
-            out.append(Arg(am.group("kind"), "input" if name == "self" else name))
-        return tuple(out)
-
-    res = m.group("res").strip()
-    res = res[1:-1] if res.startswith("(") else res
-    return Schema(args(m.group("args"), "arg"), args(res, "result"))
-
-
 def _describe(kind: str) -> str:
     return kind.replace("|", " or ")
 
@@ -131,7 +90,7 @@ def _camel(name: str) -> str:
 
 def schema_op(
     name: str,
-    signature: str,
+    signature: str | Schema,
     *,
     effects: Sequence[OpTrait] = (Pure(),),
     verify: Callable[[Operation], None] | None = None,
@@ -142,7 +101,7 @@ def schema_op(
 
     `verify` adds checks beyond types (e.g. broadcasting); `fold` computes constant results.
     """
-    schema = parse_schema(signature)
+    schema = signature if isinstance(signature, Schema) else parse_schema(signature)
     namespace: dict[str, object] = {
         "name": f"ts.{name}",
         "__doc__": doc or f"`ts.{name}`: {signature}",

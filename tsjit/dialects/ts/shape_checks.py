@@ -134,6 +134,18 @@ def all_checks(*checks: Callable[[Operation], None]) -> Callable[[Operation], No
     return check
 
 
+_WITH_ARGS = {"broadcast": broadcast, "comparison": comparison, "rank_in": rank_in, "conv": conv}
+_PLAIN = {"same_shape": same_shape, "matmul": matmul, "linear": linear}
+
+
+def verifier(checks) -> Callable[[Operation], None] | None:
+    """The verifier running an op definition's checks (tsjit.ops.checks.Check), or None."""
+    fns = [_PLAIN[c.kind] if c.kind in _PLAIN else _WITH_ARGS[c.kind](*c.args) for c in checks]
+    if not fns:
+        return None
+    return fns[0] if len(fns) == 1 else all_checks(*fns)
+
+
 def bool_result(op: Operation) -> None:
     if not isinstance(op.results[0].type, BoolType | TensorType):
         raise VerifyException("expected a bool result")

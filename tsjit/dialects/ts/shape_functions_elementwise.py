@@ -19,7 +19,7 @@ from tsjit.dialects.ts.shape_functions import (
     float_of,
     promote,
 )
-from tsjit.dialects.ts.tensor_ops import TENSOR_OPS
+from tsjit.ops import REGISTRY as TENSOR_OPS
 
 
 def _shape(*args: Any) -> tuple[int, ...]:

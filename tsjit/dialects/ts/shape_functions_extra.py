@@ -74,7 +74,7 @@ def _tensors(args: Any) -> list[T]:
 
 def sampled(name: str):
     def rule(*args: Any) -> Any:
-        from tsjit.kernels import KERNELS
+        from tsjit.ops import KERNELS
 
         check = DATA_DEPENDENT.get(name)
         if check is not None and check(*args):

@@ -36,17 +36,14 @@ from xdsl.parser import AttrParser
 from xdsl.printer import Printer
 from xdsl.utils.exceptions import VerifyException
 
+from tsjit.dtypes import SCALAR_TYPE_CODES  # noqa: F401 - re-exported (torch.dtype codes at run time)
+
 ui8 = IntegerType(8, Signedness.UNSIGNED)
 
 #: Element types a tensor may hold, with the name TorchScript gives them.
 DTYPES: dict[str, Attribute] = {
     "float32": f32, "float64": f64, "float16": f16, "bfloat16": bf16,
     "int64": i64, "int32": i32, "int16": i16, "int8": i8, "uint8": ui8, "bool": i1,
-}
-#: torch.dtype values as TorchScript stores them at runtime (c10::ScalarType codes).
-SCALAR_TYPE_CODES: dict[str, int] = {
-    "uint8": 0, "int8": 1, "int16": 2, "int32": 3, "int64": 4, "float16": 5,
-    "float32": 6, "float64": 7, "bool": 11, "bfloat16": 15,
 }
 DYNAMIC = DYNAMIC_INDEX
 

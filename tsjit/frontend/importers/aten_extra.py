@@ -25,7 +25,7 @@ every `aten::<op>_` without a ts op of its own, as `ts.<op>` followed by `ts.ass
 from __future__ import annotations
 
 from tsjit.dialects.ts.folding import NotConstant, constant_of
-from tsjit.dialects.ts.tensor_ops import TENSOR_OPS
+from tsjit.ops import REGISTRY as TENSOR_OPS
 from tsjit.dialects.ts.types import (
     BoolType, DeviceType, FloatType, IntType, ListType, NoneType, NumberType, OptionalType, StrType, TensorType,
 )
@@ -438,7 +438,8 @@ EXTRA: dict = {
 
 #: aten::<op>_ for every out-of-place tensor op without an in-place ts op.
 EXTRA.update({f"aten::{name}_": _inplace(f"aten::{name}_") for name in (
-    *(n for n, row in TENSOR_OPS.items() if not n.endswith("_") and row[0].startswith("(Tensor self")
+    *(n for n, defn in TENSOR_OPS.items() if not n.endswith("_") and defn.schema.args[:1]
+      and defn.schema.args[0].kind == "Tensor"
       and f"{n}_" not in TENSOR_OPS), *_ALIASES, "clamp_min", "clamp_max", "div", "clip", "dropout",
     "feature_dropout", "alpha_dropout", "feature_alpha_dropout")
     if f"{name}_" not in TENSOR_OPS})

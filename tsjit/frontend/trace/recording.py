@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from tsjit.dialects.ts import OPS_BY_NAME
 from tsjit.frontend.trace import state
 from tsjit.frontend.trace.traced_tensor import overrides
-from tsjit.kernels import EAGER, KERNELS
+from tsjit.ops import EAGER, KERNELS
 
 _depth = 0
 _saved: list = []

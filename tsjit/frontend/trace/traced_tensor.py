@@ -14,7 +14,7 @@ import numpy as np
 from tsjit.frontend.trace import state
 from tsjit.frontend.trace.traced_int import size_of
 from tsjit.frontend.trace.user_frame import warn
-from tsjit.kernels import EAGER as K
+from tsjit.ops import EAGER as K
 from tsjit.tensor import Tensor, _operand, _wrap
 from tsjit.tensor_meta import Size
 

@@ -6,11 +6,11 @@ kernel fails when it runs, not when its function is planned.
 from __future__ import annotations
 
 from tsjit.backends.numpy.table import register
-from tsjit.dialects.ts.tensor_ops import TENSOR_OPS
+from tsjit.ops import REGISTRY
 from tsjit.runtime import Error
 
 
-@register(*(f"ts.{name}" for name in TENSOR_OPS))
+@register(*(f"ts.{name}" for name in REGISTRY))
 def _kernel(op, planner):
     name = op.name.removeprefix("ts.")
     kernel = planner.kernels.get(name)
