@@ -9,14 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tsjit.kernels import (
-    activations, contractions, conv, creation, elementwise, indexing, inplace, metadata, normalization,
-    pooling, random, reductions, shape,
+    contractions, conv, creation, indexing, metadata, normalization, pooling, random, reductions, shape,
 )
-from tsjit.kernels import elementwise_extra, nn_extra, reductions_extra, shape_extra
+from tsjit.kernels import nn_extra, reductions_extra, shape_extra
 
-_FAMILIES = (elementwise, activations, contractions, conv, pooling, normalization, reductions, shape,
-             indexing, creation, random, inplace, metadata, elementwise_extra, shape_extra, reductions_extra,
-             nn_extra)
+_FAMILIES = (contractions, conv, pooling, normalization, reductions, shape, indexing, creation, random, metadata,
+             shape_extra, reductions_extra, nn_extra)
 
 KERNELS: dict[str, Callable] = {}
 for _family in _FAMILIES:

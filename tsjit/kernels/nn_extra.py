@@ -43,7 +43,7 @@ def addmv(self, a, v, beta=1, alpha=1):
 def outer(a, b):
     if a.ndim != 1 or b.ndim != 1:
         raise RuntimeError("outer: expected 1D tensors")
-    from tsjit.kernels.elementwise import mul
+    from tsjit.ops.arithmetic import mul
     return mul(a[:, None], b[None, :])
 
 

@@ -71,7 +71,7 @@ def max_pool2d(x, kernel_size, stride=(), padding=(0,), dilation=(1,), ceil_mode
     ks = _tuple(kernel_size, 2)
     ss, ps, ds = _tuple(stride, 2, ks), _tuple(padding, 2), _tuple(dilation, 2)
     if x.ndim not in (3, 4):
-        raise RuntimeError(f"non-empty 3D or 4D (batch mode) tensor expected for input")
+        raise RuntimeError("non-empty 3D or 4D (batch mode) tensor expected for input")
     _check_pool(x, ks, ss, ps, ds, "max_pool2d")
     outs = _sizes(x, ks, ss, ps, ds, ceil_mode, "max_pool2d")
     return _reduce_windows(x, ks, ss, ps, ds, outs, _lowest(x.dtype), np.maximum)

@@ -1,16 +1,15 @@
 """Elementwise ts ops → one all-parallel `linalg.generic` each, with an arith/math body.
 
-Every op is a row of BODIES: which operands are values (tensors, broadcast through the
-indexing maps as PyTorch broadcasts, or constant Python scalars, which become `arith.constant`s
-in the body), which are constant parameters (alpha, slopes, bounds), and a function building
-the scalar computation from a `Kit`. The body computes in the result's element type (PyTorch's
-type promotion is already in the specialized result type), except comparisons, which compute
-in the promoted operand type and give i1. In-place variants (`add_`, ...) are not lowered: they
-mutate an operand that later ops may read.
+An op definition's `Pointwise` (tsjit/ops/registry.py) says which operands are values (tensors,
+broadcast through the indexing maps as PyTorch broadcasts, or constant Python scalars, which
+become `arith.constant`s in the body), which are constant parameters (alpha, slopes, bounds), and
+how to build the scalar computation from a `Kit`. The body computes in the result's element type
+(PyTorch's type promotion is already in the specialized result type), except comparisons, which
+compute in the promoted operand type and give i1. In-place variants (`add_`, ...) are not
+lowered: they mutate an operand that later ops may read.
 """
 from __future__ import annotations
 
-import math as pymath
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -68,6 +67,19 @@ class Kit:
     def recip(self, x): return self.div(self.c(1), x)
     def clamp(self, x, lo, hi): return self.min(self.max(x, self.c(lo)), self.c(hi))
 
+    i1 = i1
+
+    def cmp_raw(self, predicate: str, x, y) -> SSAValue:
+        """arith.cmpf with one of its own predicates ("uno", "oeq", "olt", ...)."""
+        return self.op(arith.CmpfOp(x, y, predicate))
+
+    def is_bool(self, x: SSAValue) -> bool:
+        return x.type == i1
+
+    def refuse(self, reason: str) -> None:
+        """Leave the op unlowered (NotLowerable) for this reason."""
+        raise NotLowerable(reason)
+
     def __getattr__(self, name: str) -> Callable[..., SSAValue]:
         """`k.exp(x)`, `k.tanh(x)`, `k.atan2(y, x)`, ...: the math (and bitwise arith) op of that name."""
         cls = _NAMED.get(name)
@@ -87,112 +99,6 @@ class Kit:
         return result
 
 
-Spec = Pointwise  # the lowering rows below predate the op registry's Pointwise
-
-
-def _sigmoid(s, x): return s.recip(s.add(s.c(1), s.math(math.ExpOp, s.neg(x))))
-def _hardsigmoid(s, x): return s.div(s.clamp(s.add(x, s.c(3)), 0, 6), s.c(6))
-
-
-def _softplus(s, x, beta=1.0, threshold=20.0):
-    bx = s.mul(x, s.c(beta))
-    soft = s.div(s.math(math.Log1pOp, s.math(math.ExpOp, bx)), s.c(beta))
-    return s.select(s.cmp("gt", bx, s.c(threshold)), x, soft)
-
-
-def _gelu(s, x):
-    approximate = s.params[0]
-    if approximate == "tanh":  # 0.5 x (1 + tanh(z)) = x sigmoid(2z) = x / (1 + exp(-2z)): no tanh
-        # (a polynomial, an exp and a division, selected), and no cancellation in 1 + tanh(z) for z << 0
-        cube = s.mul(s.mul(x, x), x)
-        minus_2z = s.mul(s.c(-2 * pymath.sqrt(2 / pymath.pi)), s.add(x, s.mul(s.c(0.044715), cube)))
-        return s.div(x, s.add(s.c(1), s.math(math.ExpOp, minus_2z)))
-    if approximate != "none":
-        raise NotLowerable(f"gelu approximate={approximate!r}")
-    erf = s.math(math.ErfOp, s.mul(x, s.c(pymath.sqrt(0.5))))
-    return s.mul(s.mul(s.c(0.5), x), s.add(s.c(1), erf))
-
-
-def _elu(s, x):
-    alpha, scale, input_scale = s.params
-    neg = s.math(math.ExpM1Op, s.mul(s.min(x, s.c(0)), s.c(input_scale)))
-    return s.select(s.cmp("gt", x, s.c(0)), s.mul(x, s.c(scale)), s.mul(neg, s.c(alpha * scale)))
-
-
-def _scaled(s, y, alpha):
-    return y if alpha == 1 else s.mul(y, s.c(alpha))
-
-
-def _clamp(s, x):
-    lo, hi = s.params
-    if lo is None and hi is None:
-        raise NotLowerable("clamp without bounds")
-    x = x if lo is None else s.max(x, s.c(lo))
-    return x if hi is None else s.min(x, s.c(hi))
-
-
-def _floor_divide(s, x, y):
-    if s.float:
-        return s.math(math.FloorOp, s.div(x, y))
-    return s.op(arith.FloorDivSIOp(x, y))
-
-
-def _remainder(s, x, y):
-    """Python's modulo (the divisor's sign)."""
-    if s.float:
-        return s.sub(x, s.mul(s.math(math.FloorOp, s.div(x, y)), y))
-    r = s.op(arith.RemSIOp(x, y))
-    wrong_sign = s.op(arith.AndIOp(s.cmp("ne", r, s.c(0)), s.cmp("ne", s.cmp("lt", r, s.c(0)), s.cmp("lt", y, s.c(0)))))
-    return s.select(wrong_sign, s.add(r, y), r)
-
-
-def _pow(s, x, y):
-    n = s.consts[1]
-    if isinstance(n, int | float) and not isinstance(n, bool) and float(n).is_integer() and abs(n) <= 16:
-        n = int(n)
-        if n == 0:
-            return s.c(1)
-        if n > 0:
-            return s.ipow(x, n)
-        if s.float:
-            return s.recip(s.ipow(x, -n))
-    if n == 0.5 and s.float:
-        return s.math(math.SqrtOp, x)
-    if s.float:
-        return s.op(math.PowFOp(x, y))
-    if x.type == i1:
-        raise NotLowerable("pow of bool tensors")
-    return s.op(math.IPowIOp(x, y))
-
-
-def _sign(s, x):
-    if x.type == i1:
-        return x
-    one, zero = s.c(1), s.c(0)
-    return s.select(s.cmp("gt", x, zero), one, s.select(s.cmp("lt", x, zero), s.neg(one), x))
-
-
-def _keep_int(cls: type) -> Callable:
-    """floor/ceil/round/trunc: integers are already whole."""
-    return lambda s, x: s.math(cls, x) if s.float else x
-
-
-def _math(cls: type) -> Callable:
-    return lambda s, x: s.math(cls, x)
-
-
-def _lerp(s, a, end):
-    (w,) = s.params
-    diff = s.sub(end, a)
-    if abs(w) < 0.5:
-        return s.add(a, s.mul(s.c(w), diff))
-    return s.sub(end, s.mul(diff, s.c(1 - w)))
-
-
-def _compare(pred: str) -> Spec:
-    return Spec(lambda s, x, y: s.cmp(pred, x, y), values=(0, 1), compute="promoted")
-
-
 _FLOAT_MATH = {"exp": math.ExpOp, "log": math.LogOp, "log2": math.Log2Op, "log1p": math.Log1pOp,
                "expm1": math.ExpM1Op, "sqrt": math.SqrtOp, "rsqrt": math.RsqrtOp, "sin": math.SinOp,
                "cos": math.CosOp, "tan": math.TanOp, "tanh": math.TanhOp, "erf": math.ErfOp}
@@ -204,63 +110,14 @@ _NAMED: dict[str, type] = {
     "asin": math.AsinOp, "acos": math.AcosOp, "atan": math.AtanOp, "sinh": math.SinhOp, "cosh": math.CoshOp,
     "asinh": math.AsinhOp, "acosh": math.AcoshOp, "atanh": math.AtanhOp, "log10": math.Log10Op,
     "exp2": math.Exp2Op, "copysign": math.CopySignOp,
-    "and_": arith.AndIOp, "or_": arith.OrIOp, "xor": arith.XOrIOp,
+    "and_": arith.AndIOp, "or_": arith.OrIOp, "xor": arith.XOrIOp, "floordivsi": arith.FloorDivSIOp,
+    "remsi": arith.RemSIOp, "ipowi": math.IPowIOp,
 }
 
-#: ts op name (without `ts.`) -> how to lower it.
-BODIES: dict[str, Spec] = {
-    # arithmetic: result = self op alpha * other, PyTorch's promotion already in the result type
-    "add": Spec(lambda s, x, y: s.add(x, _scaled(s, y, s.params[0])), values=(0, 1), params=(2,)),
-    "sub": Spec(lambda s, x, y: s.sub(x, _scaled(s, y, s.params[0])), values=(0, 1), params=(2,)),
-    "rsub": Spec(lambda s, x, y: s.sub(y, _scaled(s, x, s.params[0])), values=(0, 1), params=(2,)),
-    "mul": Spec(lambda s, x, y: s.mul(x, y), values=(0, 1)),
-    "div": Spec(lambda s, x, y: s.div(x, y), values=(0, 1)),
-    "floor_divide": Spec(_floor_divide, values=(0, 1)),
-    "remainder": Spec(_remainder, values=(0, 1)),
-    "pow": Spec(_pow, values=(0, 1)),
-    "maximum": Spec(lambda s, x, y: s.max(x, y), values=(0, 1)),
-    "minimum": Spec(lambda s, x, y: s.min(x, y), values=(0, 1)),
-    "atan2": Spec(lambda s, x, y: s.op(math.Atan2Op(x, y)), values=(0, 1), float_only=True),
-    "bitwise_and": Spec(lambda s, x, y: s.op(arith.AndIOp(x, y)), values=(0, 1)),
-    "bitwise_or": Spec(lambda s, x, y: s.op(arith.OrIOp(x, y)), values=(0, 1)),
-    "logical_and": Spec(lambda s, x, y: s.op(arith.AndIOp(x, y)), values=(0, 1), compute="bool"),
-    "logical_or": Spec(lambda s, x, y: s.op(arith.OrIOp(x, y)), values=(0, 1), compute="bool"),
-    "logical_not": Spec(lambda s, x: s.op(arith.XOrIOp(x, s.c(True))), compute="bool"),
-    "where": Spec(lambda s, c, x, y: s.select(c, x, y), values=(0, 1, 2), bools=(0,)),
-    "masked_fill": Spec(lambda s, x, m: s.select(m, s.c(s.params[0]), x), values=(0, 1), params=(2,), bools=(1,)),
-    "clamp": Spec(_clamp, params=(1, 2)),
-    "lerp": Spec(_lerp, values=(0, 1), params=(2,), float_only=True),
-    **{name: _compare(name) for name in ("eq", "ne", "lt", "le", "gt", "ge")},
-    "isnan": Spec(lambda s, x: s.op(arith.CmpfOp(x, x, "uno")) if s.float else s.c(False, i1), compute="input"),
-    # unary math
-    "neg": Spec(lambda s, x: s.neg(x)),
-    "abs": Spec(lambda s, x: s.math(math.AbsFOp, x) if s.float else s.math(math.AbsIOp, x)),
-    "sign": Spec(_sign),
-    "reciprocal": Spec(lambda s, x: s.recip(x)),
-    "bitwise_not": Spec(lambda s, x: s.op(arith.XOrIOp(x, s.c(-1 if x.type != i1 else True)))),
-    "floor": Spec(_keep_int(math.FloorOp)), "ceil": Spec(_keep_int(math.CeilOp)),
-    "trunc": Spec(_keep_int(math.TruncOp)), "round": Spec(_keep_int(math.RoundEvenOp)),
-    **{name: Spec(_math(cls)) for name, cls in _FLOAT_MATH.items()},
-    # activations
-    "relu": Spec(lambda s, x: s.max(x, s.c(0))),
-    "relu6": Spec(lambda s, x: s.clamp(x, 0, 6)),
-    "hardtanh": Spec(lambda s, x: s.clamp(x, *s.params), params=(1, 2)),
-    "sigmoid": Spec(_sigmoid),
-    "silu": Spec(lambda s, x: s.mul(x, _sigmoid(s, x)), float_only=True),
-    "gelu": Spec(_gelu, params=(1,), float_only=True),
-    "elu": Spec(_elu, params=(1, 2, 3), float_only=True),
-    "leaky_relu": Spec(lambda s, x: s.select(s.cmp("gt", x, s.c(0)), x, s.mul(x, s.c(s.params[0]))),
-                       params=(1,), float_only=True),
-    "softplus": Spec(lambda s, x: _softplus(s, x, *s.params), params=(1, 2), float_only=True),
-    "threshold": Spec(lambda s, x: s.select(s.cmp("gt", x, s.c(s.params[0])), x, s.c(s.params[1])), params=(1, 2)),
-    "hardsigmoid": Spec(_hardsigmoid, float_only=True),
-    "hardswish": Spec(lambda s, x: s.mul(x, _hardsigmoid(s, x)), float_only=True),
-    "mish": Spec(lambda s, x: s.mul(x, s.math(math.TanhOp, _softplus(s, x))), float_only=True),
-    "softsign": Spec(lambda s, x: s.div(x, s.add(s.c(1), s.math(math.AbsFOp, x)))),
-    "tanhshrink": Spec(lambda s, x: s.sub(x, s.math(math.TanhOp, x))),
-    # casts: the body is the conversion to the result type
-    "to": Spec(lambda s, x: x),
-    "type_as": Spec(lambda s, x: x),
+#: ts op name (without `ts.`) -> how to lower it: the casts, whose body is the conversion to the result type.
+BODIES: dict[str, Pointwise] = {
+    "to": Pointwise(lambda s, x: x),
+    "type_as": Pointwise(lambda s, x: x),
 }
 
 
@@ -277,7 +134,7 @@ def _proxy(t: Attribute) -> Any:
     return np.zeros((1,) * t.rank, numpy_dtype(t.element_type))
 
 
-def _compute_type(spec: Spec, op: Operation, consts: list[Any], result: Attribute) -> Attribute:
+def _compute_type(spec: Pointwise, op: Operation, consts: list[Any], result: Attribute) -> Attribute:
     if spec.compute == "result":
         return result
     if spec.compute == "bool":

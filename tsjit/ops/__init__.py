@@ -10,7 +10,7 @@ import importlib
 from tsjit.ops.registry import PURE, RANDOM, REGISTRY, WRITES, OpDef, Pointwise, Sample, defop, op, sample
 
 #: The family files, tsjit/ops/<family>.py.
-FAMILIES: tuple[str, ...] = ()
+FAMILIES: tuple[str, ...] = ("arithmetic", "comparison", "math", "activation", "inplace")
 
 for _family in FAMILIES:
     importlib.import_module(f"tsjit.ops.{_family}")

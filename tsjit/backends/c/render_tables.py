@@ -36,6 +36,13 @@ void ts_set_num_threads(int n) {
 static inline int64_t ts_floordiv(int64_t a, int64_t b) { int64_t q = a / b; return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q; }
 static inline int64_t ts_ceildiv(int64_t a, int64_t b) { return -ts_floordiv(-a, b); }
 static inline int64_t ts_mod(int64_t a, int64_t b) { int64_t r = a % b; return (r != 0 && ((r < 0) != (b < 0))) ? r + b : r; }
+/* integer power as torch computes it: wrapping products; a negative exponent gives 1 ** e, (-1) ** e or 0 */
+static inline int64_t ts_ipow(int64_t b, int64_t e) {
+    if (e < 0) return b == 1 ? 1 : b == -1 ? ((e & 1) ? -1 : 1) : 0;
+    uint64_t r = 1, x = (uint64_t)b;
+    for (; e; e >>= 1, x *= x) if (e & 1) r *= x;
+    return (int64_t)r;
+}
 WEIGHT_TABLE_TYPE
 """.replace("MIN_WORK_PER_THREAD", str(render_loops.MIN_WORK_PER_THREAD)).replace(
     "WEIGHT_TABLE_TYPE", render_memory.WEIGHT_TABLE_TYPE) + MATH_PRELUDE
@@ -65,6 +72,9 @@ EXPRESSIONS: dict[str, str] = {
     "math.sqrt": "sqrt({0})", "math.rsqrt": "(({t})1 / sqrt({0}))", "math.absf": "fabs({0})",
     "math.tanh": "tanh({0})", "math.sin": "sin({0})", "math.cos": "cos({0})", "math.tan": "tan({0})",
     "math.atan": "atan({0})", "math.atan2": "atan2({0}, {1})", "math.erf": "erf({0})",
+    "math.asin": "asin({0})", "math.acos": "acos({0})", "math.sinh": "sinh({0})", "math.cosh": "cosh({0})",
+    "math.asinh": "asinh({0})", "math.acosh": "acosh({0})", "math.atanh": "atanh({0})",
+    "math.ipowi": "({t})ts_ipow({0}, {1})",
     "math.floor": "floor({0})", "math.ceil": "ceil({0})", "math.round": "round({0})",
     "math.roundeven": "nearbyint({0})", "math.trunc": "trunc({0})", "math.powf": "pow({0}, {1})",
     "math.absi": "llabs({0})", "math.copysign": "copysign({0}, {1})", "math.fma": "fma({0}, {1}, {2})",

@@ -16,14 +16,11 @@ from tsjit.dialects.ts.shape_functions import D, NeedRank, ShapeError, T, Unknow
 
 #: The ops of tensor_ops.py's "imported PyTorch models" block (data-dependent ones handled below).
 SAMPLED = (
-    "exp2", "log10", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "erfc", "frac",
-    "square", "positive", "isinf", "isfinite", "logsigmoid", "selu", "median", "nan_to_num", "fmod",
-    "bitwise_xor", "hypot", "copysign", "logical_xor", "fmax", "fmin", "div_mode", "addcmul", "addcdiv",
-    "clamp_tensor", "celu", "hardshrink", "softshrink", "glu", "tril", "triu", "roll", "movedim", "unflatten",
-    "split_with_sizes", "scatter", "scatter_add", "index_fill", "tile", "diag", "reshape_as", "cumprod",
-    "sort", "argsort", "topk", "count_nonzero", "var_mean", "std_mean", "median_dim", "baddbmm", "mv", "addmv",
-    "outer", "einsum", "instance_norm", "avg_pool1d", "adaptive_avg_pool1d", "adaptive_max_pool1d",
-    "conv_transpose1d", "pixel_shuffle", "cosine_similarity", "mse_loss", "l1_loss",
+    "median", "tril", "triu", "roll", "movedim", "unflatten", "split_with_sizes", "scatter", "scatter_add",
+    "index_fill", "tile", "diag", "reshape_as", "cumprod", "sort", "argsort", "topk", "count_nonzero", "var_mean",
+    "std_mean", "median_dim", "baddbmm", "mv", "addmv", "outer", "einsum", "instance_norm", "avg_pool1d",
+    "adaptive_avg_pool1d", "adaptive_max_pool1d", "conv_transpose1d", "pixel_shuffle", "cosine_similarity",
+    "mse_loss", "l1_loss",
 )
 #: Ops whose result size depends on tensor values unless an operand says otherwise.
 DATA_DEPENDENT = {

@@ -1,0 +1,63 @@
+"""Unary math: exponentials, logarithms, roots, trigonometry, erf, rounding, nan_to_num.
+
+Transcendental functions turn integer and bool inputs into the default float dtype (as torch
+does); rounding keeps integers as they are.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from tsjit.kernels.erf import erf as _erf64
+from tsjit.kernels.promotion import as_array, not_implemented
+from tsjit.kernels.ufuncs import floating, keep_int
+from tsjit.ops import checks as chk
+from tsjit.ops import samples as s
+from tsjit.ops.registry import Pointwise, defop, op, sample
+from tsjit.ops.rules import same, same_dtype, to_float
+
+_UNARY = "(Tensor self) -> Tensor"
+_NOT_LOWERED = "no loop-level lowering yet: runs on numpy (C code runs it around fusion groups)"
+
+#: name -> (numpy function, the Kit method of its C lowering or None)
+_FLOATING = {
+    "exp": (np.exp, "exp"), "exp2": (np.exp2, "exp2"), "expm1": (np.expm1, "expm1"),
+    "log": (np.log, "log"), "log2": (np.log2, "log2"), "log10": (np.log10, "log10"), "log1p": (np.log1p, "log1p"),
+    "sqrt": (np.sqrt, "sqrt"), "rsqrt": (lambda x: np.reciprocal(np.sqrt(x)), "rsqrt"),
+    "sin": (np.sin, "sin"), "cos": (np.cos, "cos"), "tan": (np.tan, "tan"),
+    "asin": (np.arcsin, "asin"), "acos": (np.arccos, "acos"), "atan": (np.arctan, "atan"),
+    "sinh": (np.sinh, "sinh"), "cosh": (np.cosh, "cosh"), "tanh": (np.tanh, "tanh"),
+    "asinh": (np.arcsinh, "asinh"), "acosh": (np.arccosh, "acosh"), "atanh": (np.arctanh, "atanh"),
+    "erf": (_erf64, "erf"),
+    "erfc": (lambda x: 1.0 - _erf64(x.astype(np.float64)), None),  # 1 - erf(x) in f32 loses the tail
+}
+for _name, (_fn, _method) in _FLOATING.items():
+    defop(_name, _UNARY, floating(_fn), shape=same, dtype=to_float, verify=chk.SAME_SHAPE, samples=s.unary(),
+          lower=None if _method is None else Pointwise(lambda k, x, m=_method: getattr(k, m)(x)),
+          numpy_only="no accurate float32 erfc in C yet (1 - erf(x) loses the tail)" if _method is None else None)
+
+for _name, _fn, _method in (("floor", np.floor, "floor"), ("ceil", np.ceil, "ceil"), ("trunc", np.trunc, "trunc"),
+                            ("round", np.round, "round_even")):
+    defop(_name, _UNARY, keep_int(_fn, _name), shape=same, dtype=same_dtype, verify=chk.SAME_SHAPE, samples=s.unary(),
+          lower=Pointwise(lambda k, x, m=_method: getattr(k, m)(x) if k.float else x))
+
+
+@op("frac", _UNARY, shape=same, dtype=same_dtype, verify=chk.SAME_SHAPE, samples=s.unary(),
+    lower=Pointwise(lambda k, x: k.sub(x, k.trunc(x)), float_only=True))
+def frac(a):
+    if a.dtype.kind != "f":
+        raise not_implemented("frac_cpu", a.dtype)
+    return as_array(a - np.trunc(a))
+
+
+@op("nan_to_num", "(Tensor self, float? nan=None, float? posinf=None, float? neginf=None) -> Tensor", shape=same,
+    dtype=same_dtype, verify=chk.SAME_SHAPE, numpy_only=_NOT_LOWERED,
+    samples=lambda: [sample(s.special(), None, None, None), sample(s.special(), 0.5, 100.0, -100.0),
+                     sample(s.special("float64"), None, 1.0, None), sample(s.i64(3), 1.0, None, None)])
+def nan_to_num(a, nan=None, posinf=None, neginf=None):
+    if a.dtype.kind != "f":
+        return a.copy()
+    info = np.finfo(a.dtype)
+    out = np.where(np.isnan(a), 0.0 if nan is None else nan, a)
+    out = np.where(np.isposinf(a), info.max if posinf is None else posinf, out)
+    out = np.where(np.isneginf(a), info.min if neginf is None else neginf, out)
+    return as_array(out.astype(a.dtype))
