@@ -61,3 +61,24 @@ def nan_to_num(a, nan=None, posinf=None, neginf=None):
     out = np.where(np.isposinf(a), info.max if posinf is None else posinf, out)
     out = np.where(np.isneginf(a), info.min if neginf is None else neginf, out)
     return as_array(out.astype(a.dtype))
+
+
+def _logit_body(k, x):
+    eps = k.params[0]
+    if eps is not None:
+        x = k.clamp(x, eps, 1 - eps)
+    return k.log(k.div(x, k.sub(k.c(1), x)))
+
+
+@op("logit", "(Tensor self, float? eps=None) -> Tensor", shape=same, dtype=to_float, verify=chk.SAME_SHAPE,
+    api="torch Tensor", lower=Pointwise(_logit_body, params=(1,), float_only=True),
+    samples=lambda: [sample(s.f32(2, 3, lo=0.01, hi=0.99), None), sample(s.f32(4, lo=0.0, hi=1.0), 1e-6),
+                     sample(s.special(), None), sample(s.special(), 0.25), sample(s.i64(3, lo=0, hi=2), None),
+                     sample(np.array(0.5, np.float32), 0.1), sample(s.f32(0, 2), None)])
+def logit(a, eps=None):
+    """log(p / (1 - p)), p clamped to [eps, 1 - eps] when eps is given (else outside [0, 1] is nan)."""
+    x = a if a.dtype.kind == "f" else a.astype(np.float32)
+    if eps is not None:
+        x = np.clip(x, eps, 1 - eps)
+    with np.errstate(all="ignore"):
+        return as_array(np.log(x / (1 - x)).astype(x.dtype, copy=False))
