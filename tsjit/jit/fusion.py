@@ -181,7 +181,13 @@ def compile_with_fusion_groups(module: Any, backend: Any) -> Any | None:
     from tsjit.backends.numpy import Program
 
     names = fusible_names(contractions=True) | {"ts.constant", "func.return"}
-    if all(op.name in names or op is module or isinstance(op, FuncOp) for op in module.walk()):
+
+    def lowers(op) -> bool:  # a tensor list lowers where its users (cat, stack) take it apart
+        if op.name == "ts.list.construct":
+            return all(use.operation.name in names for use in op.results[0].uses)
+        return op.name in names or op is module or isinstance(op, FuncOp)
+
+    if all(lowers(op) for op in module.walk()):
         return None
     fused = fuse_module(module, FUSER.onednn)
     return Compiled(fused, f"numpy+{backend.name}", Program(fused))

@@ -11,8 +11,8 @@ from tsjit.ops.registry import PURE, RANDOM, REGISTRY, WRITES, OpDef, Pointwise,
 
 #: The family files, tsjit/ops/<family>.py.
 FAMILIES: tuple[str, ...] = ("arithmetic", "comparison", "math", "activation", "inplace", "contraction",
-                             "convolution", "pooling", "normalization", "loss", "reduction", "sorting", "view",
-                             "layout", "indexing", "creation", "random", "conversion", "metadata")
+                             "convolution", "pooling", "normalization", "loss", "reduction", "statistics",
+                             "sorting", "view", "layout", "indexing", "creation", "random", "conversion", "metadata")
 
 for _family in FAMILIES:
     try:  # (transition: families not yet written come from ops/legacy.py)

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from tsjit.ops.decomposition import kernel_of
 from tsjit.ops.schema import Schema, parse_schema
 
 #: Effects: pure ops fold, CSE and die when unused; `WRITES` ops write (and return) their first
@@ -100,9 +101,12 @@ def defop(name: str, schema: str, kernel: Callable[..., Any] | None = None, *, s
           samples: Any = (), api: str | Sequence[str] = (), aten: str | Sequence[str] | None = None,
           doc: str = "") -> OpDef:
     """Define `ts.<name>` (see OpDef); `api` names the eager surfaces generated from the schema
-    ("torch", "Tensor", "F"); `aten` the ATen names importers map onto it (default: `name`)."""
+    ("torch", "Tensor", "F"); `aten` the ATen names importers map onto it (default: `name`). An op
+    with a decomposition and no kernel runs its decomposition eagerly as its kernel."""
     if name in REGISTRY:
         raise ValueError(f"op '{name}' is defined twice")
+    if kernel is None and decompose is not None:
+        kernel = kernel_of(decompose)
     defn = OpDef(
         name=name, schema=parse_schema(schema), kernel=kernel, shape=shape, dtype=dtype, lower=lower,
         decompose=decompose, verify=tuple(verify) if isinstance(verify, list | tuple) else (verify,),

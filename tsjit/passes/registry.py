@@ -35,6 +35,7 @@ def _ts_passes() -> dict[str, Callable[[], type[ModulePass]]]:
         "ts-transpose-linear": _lazy("tsjit.passes.transpose_linear", "TsTransposeLinearPass"),
         "ts-pool-before-relu": _lazy("tsjit.passes.pool_before_relu", "TsPoolBeforeReluPass"),
         "ts-freeze": _lazy("tsjit.passes.freeze", "TsFreezePass"),
+        "ts-decompose": _lazy("tsjit.passes.decompose", "TsDecomposePass"),
         "ts-to-linalg": _lazy("tsjit.passes.to_linalg", "TsToLinalgPass"),
         "ts-optimize-for-inference": _lazy("tsjit.passes.optimize_for_inference", "TsOptimizeForInferencePass"),
         "ts-specialize": _lazy("tsjit.passes.specialize", "TsSpecializePass"),

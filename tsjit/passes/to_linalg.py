@@ -74,6 +74,9 @@ def lower_function(f: func.FuncOp) -> list[tuple[str, str, str]]:
                 old.replace_all_uses_with(cast.results[0])
                 mapping[cast.results[0]] = new
         Rewriter.erase_op(op)
+    for op in reversed(list(block.ops)):  # tensor lists whose users (cat, stack) were lowered
+        if op.name == "ts.list.construct" and not op.results[0].uses:
+            Rewriter.erase_op(op)
     _retype(f)
     return remaining
 

@@ -1,0 +1,80 @@
+"""Tensor metadata (sizes, rank, element count, dtype, device) and tensor -> Python scalar conversions.
+
+Their results are not tensors, so they have no shape or dtype rules. None is lowered: once
+shapes are static, ts-specialize folds the metadata into constants, and compiled code has no
+scalar outputs, so what remains runs on numpy.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from tsjit.kernels.dims import wrap_dim
+from tsjit.kernels.promotion import CODE_OF_DTYPE
+from tsjit.ops import samples as s
+from tsjit.ops.registry import defop, op, sample
+
+_SCALAR = "scalar results are folded by ts-specialize once shapes are static, and compiled code has no scalar outputs"
+
+
+def _any_tensor():
+    return [sample(s.f32(2, 3)), sample(np.array(s.f32(1)[0])), sample(s.f32(0, 3)), sample(s.i64(4)),
+            sample(s.mask(2, 1, 3)), sample(s.strided(3, 4))]
+
+
+def _one_element():
+    """Conversions need exactly one element (of any rank)."""
+    return [sample(np.array([2.5], np.float32)), sample(np.array(-2.7, np.float32)), sample(np.array([[3]], np.int64)),
+            sample(np.array(True)), sample(np.array(0.0, np.float64)), sample(s.f32(2)), sample(s.f32(0))]
+
+
+defop("size", "(Tensor self) -> int[]", lambda a: list(a.shape), numpy_only=_SCALAR, samples=_any_tensor)
+
+
+@op("size_dim", "(Tensor self, int dim) -> int", aten="size", numpy_only=_SCALAR,
+    samples=lambda: [sample(s.f32(2, 3), -1), sample(s.f32(2, 3), 0), sample(s.f32(0, 3), 0),
+                     sample(np.array(s.f32(1)[0]), 0), sample(s.f32(2, 3), 2), sample(s.f32(2, 3), -3)])
+def size_dim(a, dim):
+    """aten::size.int; a 0-d tensor has no dim to ask about."""
+    if a.ndim == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    return a.shape[wrap_dim(dim, a.ndim)]
+
+
+defop("dim", "(Tensor self) -> int", lambda a: a.ndim, numpy_only=_SCALAR, samples=_any_tensor)
+defop("numel", "(Tensor self) -> int", lambda a: int(a.size), numpy_only=_SCALAR, samples=_any_tensor)
+defop("dtype", "(Tensor self) -> int", lambda a: CODE_OF_DTYPE[a.dtype], numpy_only=_SCALAR,
+      aten=(),  # prim::dtype: no ATen op
+      samples=_any_tensor)
+defop("device", "(Tensor self) -> Device", lambda a: "cpu", numpy_only=_SCALAR,
+      aten=(),  # prim::device: no ATen op
+      samples=_any_tensor)
+
+
+@op("item", "(Tensor self) -> Scalar", numpy_only=_SCALAR, samples=_one_element)
+def item(a):
+    """The one element as a Python bool, int or float."""
+    if a.size != 1:
+        raise RuntimeError(f"a Tensor with {a.size} elements cannot be converted to Scalar")
+    return a.reshape(()).item()
+
+
+@op("to_bool", "(Tensor self) -> bool", aten="Bool", numpy_only=_SCALAR, samples=_one_element)
+def to_bool(a):
+    """aten::Bool.Tensor (`bool(t)`, `if t:`): NaN is True."""
+    if a.size != 1:
+        raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous"
+                           if a.size else "Boolean value of Tensor with no values is ambiguous")
+    return bool(a.reshape(()).item())
+
+
+@op("to_int", "(Tensor self) -> int", aten="Int", numpy_only=_SCALAR,
+    samples=lambda: [*_one_element(), sample(np.array(np.nan, np.float32))])
+def to_int(a):
+    """aten::Int.Tensor (`int(t)`): truncates toward zero; NaN and inf do not convert."""
+    return int(item(a))
+
+
+@op("to_float", "(Tensor self) -> float", aten="Float", numpy_only=_SCALAR, samples=_one_element)
+def to_float(a):
+    """aten::Float.Tensor (`float(t)`)."""
+    return float(item(a))

@@ -1,0 +1,135 @@
+"""Random ops: rand/randn/randint and their *_like forms, dropout, manual_seed.
+
+They draw from one numpy Generator that `manual_seed` resets (the same seed gives the same
+sequence), so their effects are RANDOM: never folded, merged or moved. Their values cannot be
+compared with torch's (another generator); only dtypes, shapes and errors can.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from tsjit.kernels import random as _seeded
+from tsjit.kernels.promotion import (
+    C_NAME, CODE_OF_DTYPE, DEFAULT_FLOAT, INT64, as_array, dtype_of, not_implemented, torch_name,
+)
+from tsjit.ops import checks as chk
+from tsjit.ops import samples as s
+from tsjit.ops.creation import check_size, sizes
+from tsjit.ops.registry import RANDOM, defop, op, sample
+from tsjit.ops.rules import dtype_arg, from_arg, same, same_dtype
+
+_DRAWS = "draws from tsjit's numpy generator: compiled code has no random number generator, so it runs on numpy"
+_I64, _F16, _F32, _F64, _BOOL = 4, 5, 6, 7, 11  # ScalarType codes used by samples
+
+
+def generator() -> np.random.Generator:
+    """tsjit's one generator. (Transition: its state stays in tsjit.kernels.random, which a test
+    still seeds directly, until that module is deleted; then `_generator` moves here.)"""
+    return _seeded.generator()
+
+
+@op("manual_seed", "(int seed) -> ()", effects=RANDOM, numpy_only=_DRAWS,
+    samples=lambda: [sample(0), sample(42), sample(-3), sample(2 ** 40)])
+def manual_seed(seed: int) -> None:
+    """Reset the generator: the same seed gives the same sequence of random tensors."""
+    _seeded.manual_seed(seed)
+
+
+def _float_dtype(dtype, name):
+    out = dtype_of(dtype, DEFAULT_FLOAT)
+    if out.kind != "f":
+        raise not_implemented(name, out)
+    return out
+
+
+def _sized_samples():
+    return [sample([2, 3], None), sample([4], _F64), sample([], None), sample([0, 3], None), sample([2], _F16),
+            sample([2], _I64), sample([2], _BOOL), sample([-1], None)]
+
+
+_SIZED = "(int[] size, *, ScalarType? dtype=None) -> Tensor"
+
+
+@op("rand", _SIZED, shape=sizes, dtype=lambda size, dtype: dtype_arg(dtype, DEFAULT_FLOAT), effects=RANDOM,
+    numpy_only=_DRAWS, samples=_sized_samples)
+def rand(size, dtype=None):
+    """Uniform on [0, 1), float dtypes only."""
+    out = _float_dtype(dtype, "check_uniform_bounds")
+    native = out if out in (np.float32, np.float64) else np.float32
+    return generator().random(check_size(size), dtype=native).astype(out, copy=False)
+
+
+@op("randn", _SIZED, shape=sizes, dtype=lambda size, dtype: dtype_arg(dtype, DEFAULT_FLOAT), effects=RANDOM,
+    numpy_only=_DRAWS, samples=_sized_samples)
+def randn(size, dtype=None):
+    """Standard normal, float dtypes only."""
+    out = _float_dtype(dtype, "normal_kernel_cpu")
+    native = out if out in (np.float32, np.float64) else np.float32
+    return generator().standard_normal(check_size(size), dtype=native).astype(out, copy=False)
+
+
+#: torch: an explicit dtype=None gives the default float dtype (its schema default is 4, int64);
+#: here None is that default, int64, as the printer drops it (tsjit/printer/aten_defaults.py).
+_NONE_IS_INT64 = {"torch": False, "note": "dtype None means int64 here; aten.randint(dtype=None) gives float32"}
+
+
+@op("randint", "(int low, int high, int[] size, *, ScalarType? dtype=None) -> Tensor",
+    shape=lambda low, high, size, dtype: sizes(size), dtype=lambda low, high, size, dtype: dtype_arg(dtype, INT64),
+    effects=RANDOM, numpy_only=_DRAWS,
+    samples=lambda: [sample(0, 5, [2, 3], _I64), sample(-3, 3, [4], None, **_NONE_IS_INT64),
+                     sample(0, 2, [3], _BOOL), sample(0, 5, [3], _F32), sample(5, 5, [3], _I64),
+                     sample(0, 5, [3], _BOOL), sample(-3, 5, [3], 0), sample(0, 5, [-3], _I64)])
+def randint(low, high, size, dtype=None):
+    """Integers in [low, high), which must fit the dtype (the last one drawn being high - 1)."""
+    if low >= high:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+    out = dtype_of(dtype, INT64)
+    if out.kind in "biu":
+        info = np.iinfo(out) if out.kind != "b" else None
+        lo, hi = (0, 1) if info is None else (int(info.min), int(info.max))
+        for value, what in ((low, "from"), (high - 1, "to - 1")):
+            if not lo <= value <= hi:
+                raise RuntimeError(f"{what} is out of bounds for {C_NAME[out.name]}")
+    return generator().integers(low, high, check_size(size)).astype(out)
+
+
+def _like(fn: Callable, name: str) -> Callable:
+    def kernel(a, dtype=None):
+        return fn(a.shape, CODE_OF_DTYPE[a.dtype] if dtype is None else dtype)
+    kernel.__name__ = name
+    return kernel
+
+
+def _like_samples():
+    return [sample(s.f32(2, 3), None), sample(s.f32(2, 3), _F64), sample(s.strided(3, 4), None),
+            sample(np.array(s.f32(1)[0]), None), sample(s.f32(0, 3), None), sample(s.i64(3), None),
+            sample(s.i64(3), _F64), sample(s.mask(3), None)]
+
+
+_LIKE = "(Tensor self, *, ScalarType? dtype=None) -> Tensor"
+defop("rand_like", _LIKE, _like(rand, "rand_like"), shape=same, dtype=from_arg(1), verify=chk.SAME_SHAPE,
+      effects=RANDOM, numpy_only=_DRAWS, samples=_like_samples)
+defop("randn_like", _LIKE, _like(randn, "randn_like"), shape=same, dtype=from_arg(1), verify=chk.SAME_SHAPE,
+      effects=RANDOM, numpy_only=_DRAWS, samples=_like_samples)
+
+
+@op("dropout", "(Tensor input, float p, bool train) -> Tensor", shape=same, dtype=same_dtype, verify=chk.SAME_SHAPE,
+    effects=RANDOM, lower="elementwise.lower_inference_dropout",
+    samples=lambda: [sample(s.f32(2, 3), 0.5, False), sample(s.f32(4, 5), 0.25, True), sample(s.special(), 0.5, True),
+                     sample(np.array(s.f32(1)[0]), 0.5, True), sample(s.f32(0, 3), 0.5, True),
+                     sample(s.i64(4), 0.5, True), sample(s.i64(4), 0.5, False), sample(s.f32(4), 1.5, False)])
+def dropout(x, p, train):
+    """Training zeroes each element with probability p and scales the rest by 1 / (1 - p); outside
+    training (or p = 0) the input itself is the result."""
+    if not 0 <= p <= 1:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not train or p == 0 or x.size == 0:
+        return x
+    if p == 1:
+        return as_array(x * np.zeros((), x.dtype))  # NaN stays NaN, as in torch
+    if x.dtype.kind != "f":  # torch scales a mask of x's dtype by 1 / (1 - p) in place
+        raise RuntimeError(f"result type Float can't be cast to the desired output type {torch_name(x.dtype)}")
+    keep = generator().random(x.shape) >= p
+    return as_array(x * keep * x.dtype.type(1 / (1 - p))).astype(x.dtype, copy=False)

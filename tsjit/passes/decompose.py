@@ -1,0 +1,150 @@
+"""`ts-decompose`: rewrite ops that have a decomposition into the simpler ts ops it is made of.
+
+A decomposition is part of its op's definition (tsjit/ops, `decompose=`; see
+tsjit/ops/decomposition.py). The pass applies them until none applies (a decomposition may use
+ops that decompose further); `ops=a,b` limits it to those ops. New ops get their result types
+from the ops' shape and dtype rules, so decomposing a specialized function keeps it specialized.
+An op whose decomposition does not apply here (a non-constant argument it needs, an unknown
+shape) stays as it is. The lowering pipeline runs this pass first, so an op with a decomposition
+needs no lowering or C code of its own.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.ir import Operation, SSAValue
+from xdsl.passes import ModulePass
+from xdsl.rewriter import InsertPoint, Rewriter
+
+from tsjit.dialects.ts import OPS_BY_NAME
+from tsjit.dialects.ts.constant import ConstantOp, numpy_dtype
+from tsjit.dialects.ts.shape_functions import from_type, to_type
+from tsjit.dialects.ts.types import FloatType, IntType, ListType, NoneType, TensorType
+from tsjit.frontend.script.ir_builder import RESULT_TYPES
+from tsjit.ops import REGISTRY
+from tsjit.ops.decomposition import Builder, NotDecomposable
+from tsjit.ops.infer import infer
+from tsjit.ops.rules import NeedRank, ShapeError, T, Unknown
+
+
+class _IRBuilder(Builder):
+    """Emits the decomposition's ops before `at`, typed by the ops' rules."""
+
+    def __init__(self, at: Operation):
+        self.at = at
+        self.created: list[Operation] = []
+
+    def _insert(self, op: Operation) -> Operation:
+        Rewriter.insert_op(op, InsertPoint.before(self.at))
+        if "loc" in self.at.attributes:
+            op.attributes["loc"] = self.at.attributes["loc"]
+        self.created.append(op)
+        return op
+
+    def _operand(self, value: Any, kind: str) -> SSAValue:
+        if isinstance(value, SSAValue):
+            return value
+        if value is None:
+            return self._insert(ConstantOp.of(None, NoneType())).results[0]
+        base = kind.rstrip("?")
+        if base == "float" and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if isinstance(value, tuple | list):
+            return self._insert(ConstantOp.of(list(value), ListType(IntType()))).results[0]
+        if base == "float":
+            return self._insert(ConstantOp.of(value, FloatType())).results[0]
+        return self._insert(ConstantOp.of(value)).results[0]
+
+    def apply(self, name: str, operands: list[Any]) -> Any:
+        defn = REGISTRY[name]
+        values = [self._operand(v, a.kind) for v, a in zip(operands, defn.schema.args)]
+        types = _result_types(defn, values)
+        op = self._insert(OPS_BY_NAME[f"ts.{name}"].create(operands=values, result_types=types))
+        return op.results[0] if len(op.results) == 1 else tuple(op.results)
+
+    def value(self, v: Any) -> Any:
+        if not isinstance(v, SSAValue):
+            return v
+        if isinstance(v.owner, ConstantOp):
+            return v.owner.py_value
+        raise NotDecomposable("an operand it needs is not a compile-time constant")
+
+    def shape(self, x: SSAValue) -> tuple[int, ...]:
+        t = x.type
+        if not isinstance(t, TensorType) or not t.has_static_shape:
+            raise NotDecomposable(f"needs a static shape, not {t}")
+        return t.sizes
+
+    def dtype(self, x: SSAValue) -> np.dtype:
+        t = x.type
+        if not isinstance(t, TensorType) or t.element_type is None:
+            raise NotDecomposable(f"needs a known dtype, not {t}")
+        return numpy_dtype(t.element_type)
+
+
+def _abstract(v: SSAValue) -> Any:
+    if isinstance(v.type, TensorType):
+        return from_type(v.type)
+    if isinstance(v.owner, ConstantOp):
+        return v.owner.py_value
+    return Unknown()
+
+
+def _result_types(defn, values: list[SSAValue]) -> list:
+    """The result types the op's rules give (generic ones where they cannot tell)."""
+    generic = [RESULT_TYPES[r.kind] for r in defn.schema.results]
+    try:
+        inferred = infer(defn, [_abstract(v) for v in values], len(generic))
+    except (ShapeError, NeedRank):
+        return generic
+    return [to_type(t) if isinstance(t, T) else g for t, g in zip(inferred, generic)]
+
+
+def decompose(op: Operation) -> bool:
+    """Replace `op` by its decomposition; False (the IR unchanged) when it does not apply."""
+    defn = REGISTRY.get(op.name.removeprefix("ts."))
+    if defn is None or defn.decompose is None:
+        return False
+    builder = _IRBuilder(op)
+    operands = [v if isinstance(v.type, TensorType) or not isinstance(v.owner, ConstantOp) else v.owner.py_value
+                for v in op.operands]
+    try:
+        out = defn.decompose(builder, *operands)
+        results = list(out) if isinstance(out, tuple) else [out]
+        if len(results) != len(op.results) or any(
+                isinstance(r, SSAValue) and r.type != old.type for r, old in zip(results, op.results)):
+            raise NotDecomposable("its results would change type")
+    except NotDecomposable:
+        for created in reversed(builder.created):
+            Rewriter.erase_op(created, safe_erase=False)
+        return False
+    Rewriter.replace_op(op, [], [builder._operand(r, "Tensor") for r in results])
+    return True
+
+
+@dataclass(frozen=True)
+class TsDecomposePass(ModulePass):
+    """Ops with a decomposition -> the ops it is made of (repeatedly)."""
+
+    name = "ts-decompose"
+
+    ops: tuple[str, ...] = ()
+    """decompose only these ops (names without `ts.`); all ops with a decomposition when empty"""
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        wanted = set(self.ops) or {name for name, d in REGISTRY.items() if d.decompose is not None}
+        unknown = sorted(set(self.ops) - {name for name, d in REGISTRY.items() if d.decompose is not None})
+        if unknown:
+            from xdsl.utils.exceptions import PassFailedException
+
+            raise PassFailedException(f"ts-decompose: no decomposition for {', '.join(unknown)}")
+        changed = True
+        while changed:
+            changed = False
+            for candidate in list(op.walk()):
+                if candidate.name.removeprefix("ts.") in wanted and candidate.parent is not None:
+                    changed |= decompose(candidate)
