@@ -1,24 +1,52 @@
-"""tsjit: TorchScript re-imagined as an MLIR-style multi-dialect compiler on xDSL."""
-__version__ = "0.1.0"
+"""tsjit: TorchScript re-imagined as an MLIR-style multi-dialect compiler on xDSL.
 
-# eager tensor library
-from tsjit.dtypes import (  # noqa: E402
-    bool, double, dtype, float, float16, float32, float64, get_default_dtype, half, int, int8, int16, int32,
-    int64, long, short, uint8,
-)
-from tsjit.tensor import Tensor  # noqa: E402
-from tsjit.tensor_meta import Size, device  # noqa: E402
-from tsjit.functions import *  # noqa: E402,F401,F403
-from tsjit.functions import tensor  # noqa: E402 - after the submodule import that bound tsjit.tensor to the module
+`import tsjit as torch` gives the eager library (tsjit.eager: Tensor, dtypes, the torch-level
+functions) at once; the compiler (`tsjit.jit`, `script`, `trace`, `compile`, `save`/`load`, ...)
+and `tsjit.nn` load on first use, so importing tsjit does not import the compiler or the C backend.
+"""
+from __future__ import annotations
 
-# compiler entry points (torch.jit.* is tsjit.jit.*; script is also at the top level)
-from tsjit import jit  # noqa: E402
-from tsjit.jit import script  # noqa: E402
-from tsjit.jit.futures import fork, wait  # noqa: E402
-from tsjit.backends.numpy.fork import get_num_interop_threads, set_num_interop_threads  # noqa: E402
-from tsjit.jit.trace import trace, trace_module  # noqa: E402
-from tsjit import testing  # noqa: E402,F401 - torch.testing.assert_close
-from tsjit.jit.freeze import freeze, optimize_for_inference  # noqa: E402
-from tsjit.jit.serialization import load_object as load, save_object as save  # noqa: E402 - torch.save/load
-from tsjit.compile import compile  # noqa: E402,A001 - tsjit.compile(model_or_ir, backend=..., example_inputs=...)
-from tsjit.backends.c.export import export_c  # noqa: E402 - tsjit.export_c(model, out_dir, example_inputs): standalone C
+import importlib
+from typing import Any
+
+from tsjit.eager import *  # noqa: F401,F403 - the torch namespace
+from tsjit.eager import __all__ as _eager
+from tsjit.version import __version__  # noqa: F401
+
+#: name -> (module, attribute; None for the module itself), imported when first asked for
+_LAZY: dict[str, tuple[str, str | None]] = {
+    "jit": ("tsjit.jit", None),
+    "nn": ("tsjit.nn", None),
+    "testing": ("tsjit.testing", None),  # torch.testing.assert_close
+    "script": ("tsjit.jit", "script"),
+    "fork": ("tsjit.frontend.futures", "fork"),
+    "wait": ("tsjit.frontend.futures", "wait"),
+    "get_num_interop_threads": ("tsjit.backends.numpy.fork", "get_num_interop_threads"),
+    "set_num_interop_threads": ("tsjit.backends.numpy.fork", "set_num_interop_threads"),
+    "trace": ("tsjit.jit.trace", "trace"),
+    "trace_module": ("tsjit.jit.trace", "trace_module"),
+    "freeze": ("tsjit.jit.freeze", "freeze"),
+    "optimize_for_inference": ("tsjit.jit.freeze", "optimize_for_inference"),
+    "load": ("tsjit.jit.serialization", "load_object"),  # torch.load
+    "save": ("tsjit.jit.serialization", "save_object"),  # torch.save
+    "compile": ("tsjit.compiler", "compile"),  # tsjit.compile(model_or_ir, backend=..., example_inputs=...)
+    "export_c": ("tsjit.compiler", "export_c"),  # standalone C of a model
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'tsjit' has no attribute '{name}'")
+    module, attribute = _LAZY[name]
+    value = importlib.import_module(module)
+    if attribute is not None:
+        value = getattr(value, attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
+
+__all__ = [*_eager, *_LAZY]

@@ -30,7 +30,7 @@ def assert_close(actual: Any, expected: Any, *, rtol: float | None = None, atol:
 
 
 def _compare(actual, expected, rtol, atol, equal_nan, check_dtype, msg, path) -> None:
-    from tsjit.tensor import Tensor
+    from tsjit.eager.tensor_class import Tensor
 
     if isinstance(actual, Tensor | np.ndarray) or isinstance(expected, Tensor | np.ndarray):
         _compare_arrays(_array(actual), _array(expected), rtol, atol, equal_nan, check_dtype, msg, path,
@@ -53,7 +53,7 @@ def _compare(actual, expected, rtol, atol, equal_nan, check_dtype, msg, path) ->
 
 
 def _array(x) -> np.ndarray:
-    from tsjit.tensor import Tensor
+    from tsjit.eager.tensor_class import Tensor
 
     if isinstance(x, Tensor):
         return x._data

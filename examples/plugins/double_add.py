@@ -24,7 +24,7 @@ from xdsl.pattern_rewriter import (
     op_type_rewrite_pattern,
 )
 
-from tsjit.tools.diagnostics import emit_remark
+from tsjit.ir.diagnostics import emit_remark
 
 
 @dataclass

@@ -15,7 +15,7 @@ from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import PatternRewriter, PatternRewriteWalker, RewritePattern
 
 from tsjit.dialects.ts import TENSOR_OP_CLASSES
-from tsjit.tools.diagnostics import emit_remark
+from tsjit.ir.diagnostics import emit_remark
 
 ReluOp = TENSOR_OP_CLASSES["relu"]
 

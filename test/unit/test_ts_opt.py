@@ -16,8 +16,8 @@ from xdsl.transforms import get_all_passes
 from xdsl.universe import Universe
 from xdsl.utils.arg_spec import ArgSpec
 
-from tsjit.tools import pass_pipeline as pp
-from tsjit.tools.diagnostics import (
+from tsjit.ir import pipeline as pp
+from tsjit.ir.diagnostics import (
     Diag, DiagError, Loc, SourceText, ToolError, check_expected, parse_expected,
     parse_located, render, verify_located,
 )  # fmt: skip

@@ -1,6 +1,6 @@
 """`tsjit.jit`: TorchScript's torch.jit API (script, decorators, ScriptModule, ...)."""
 from tsjit.frontend.script.errors import CompileError, FrontendError, NotSupportedError, UnsupportedNodeError
-from tsjit.jit.decorators import (
+from tsjit.frontend.decorators import (
     Attribute,
     Final,
     annotate,
@@ -14,7 +14,7 @@ from tsjit.jit.decorators import (
     unused,
 )
 from tsjit.jit.freeze import freeze, optimize_for_inference, run_frozen_optimizations
-from tsjit.jit.futures import fork, wait
+from tsjit.frontend.futures import fork, wait
 from tsjit.jit.fusion import (
     enable_onednn_fusion,
     fuser,

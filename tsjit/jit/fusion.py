@@ -145,11 +145,13 @@ def _program_key(cu: Any) -> tuple:
 def fused_program(cu: Any) -> Any:
     """The numpy-backend Program of the compilation unit's module with fusion groups (cached)."""
     from tsjit.backends.numpy import Program
+    from tsjit.jit.fusion_kernels import group_runner
 
     key = _program_key(cu)
     cached = _PROGRAMS.get(cu)
     if cached is None or cached[0] != key:
-        cached = _PROGRAMS[cu] = (key, Program(fuse_module(cu.module, FUSER.onednn, check_strict=False)))
+        cached = _PROGRAMS[cu] = (key, Program(fuse_module(cu.module, FUSER.onednn, check_strict=False),
+                                               fusion=group_runner))
     return cached[1]
 
 
@@ -176,9 +178,10 @@ def compile_with_fusion_groups(module: Any, backend: Any) -> Any | None:
     backend runs it, with its fusion groups compiled by `backend`. None when every op lowers."""
     from xdsl.dialects.func import FuncOp
 
-    from tsjit.compile import Compiled
-    from tsjit.passes.fusion_groups import fusible_names
+    from tsjit.compiler import Compiled
     from tsjit.backends.numpy import Program
+    from tsjit.jit.fusion_kernels import group_runner
+    from tsjit.passes.fusion_groups import fusible_names
 
     names = fusible_names(contractions=True) | {"ts.constant", "func.return"}
 
@@ -190,4 +193,4 @@ def compile_with_fusion_groups(module: Any, backend: Any) -> Any | None:
     if all(lowers(op) for op in module.walk()):
         return None
     fused = fuse_module(module, FUSER.onednn)
-    return Compiled(fused, f"numpy+{backend.name}", Program(fused))
+    return Compiled(fused, f"numpy+{backend.name}", Program(fused, fusion=group_runner))

@@ -17,25 +17,19 @@ from typing import Any
 import numpy as np
 from xdsl.dialects import func
 from xdsl.dialects.builtin import ModuleOp, UnitAttr
-from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
+from xdsl.ir import Attribute, Block, Region, SSAValue
 
 from tsjit.dialects.ts.constant import ConstantOp
 from tsjit.dialects.ts.module_ops import ClassTypeOp, ObjectOp
 from tsjit.dialects.ts.types import (
     ClassType, DictType, ListType, NoneType, OptionalType, TensorType, TupleType,
 )  # fmt: skip
-from tsjit.frontend.script.compilation_unit import CompilationUnit, class_names_in
+from tsjit.dialects.ts.module_ir import ROOT, ModuleIRError, reachable, root_object
+from tsjit.frontend.script.compilation_unit import CompilationUnit
 from tsjit.frontend.script.function_compiler import CompiledFunction, Param
 from tsjit.frontend.script.ir_builder import IRBuilder
 from tsjit.frontend.script.module_types import ClassInfo
 from tsjit.runtime import ScriptObject
-
-ROOT = "root"
-
-
-class ModuleIRError(RuntimeError):
-    """The IR does not describe a module instance (no root object, an unknown class, ...)."""
-
 
 # -- ScriptModule -> IR ----------------------------------------------------------------------------
 def to_ir(module: Any) -> ModuleOp:
@@ -48,32 +42,6 @@ def to_ir(module: Any) -> ModuleOp:
     _StateWriter(block, {name: symbols[name] for name in classes}).object(obj, "self").owner.attributes[ROOT] = \
         UnitAttr()
     return ModuleOp(Region([block]))
-
-
-def reachable(symbols: dict[str, Operation], *roots: str) -> tuple[list[str], list[str]]:
-    """Class types and functions reachable from the named classes and functions, in their module order."""
-    seen: set[str] = set()
-    work = list(roots)
-    while work:
-        name = work.pop()
-        if name in seen:
-            continue
-        op = symbols.get(name)
-        if op is None:
-            raise ModuleIRError(f"'{name}' is used but not defined in the module's compilation unit")
-        seen.add(name)
-        if isinstance(op, ClassTypeOp):
-            work += [cn for t in op.attribute_types().values() for cn in class_names_in(t)]
-            work += [ref.string_value() for ref in op.methods().values()]
-            continue
-        for inner in op.walk():
-            if inner.name == "ts.call_function":
-                work.append(inner.callee.string_value())
-            types = [*inner.result_types, *(a.type for r in inner.regions for b in r.blocks for a in b.args)]
-            work += [cn for t in types for cn in class_names_in(t)]
-    order = [n for n in symbols if n in seen]
-    return [n for n in order if isinstance(symbols[n], ClassTypeOp)], [n for n in order
-                                                                       if isinstance(symbols[n], func.FuncOp)]
 
 
 class _StateWriter:
@@ -128,14 +96,6 @@ class _StateWriter:
 
 
 # -- IR -> ScriptModule ----------------------------------------------------------------------------
-def root_object(module_op: ModuleOp) -> ObjectOp:
-    roots = [op for op in module_op.ops if isinstance(op, ObjectOp) and ROOT in op.attributes]
-    if len(roots) != 1:
-        raise ModuleIRError(f"expected one `ts.object ... {{{ROOT}}}` (the module instance) in the IR, found "
-                            f"{len(roots)}")
-    return roots[0]
-
-
 def from_ir(module_op: ModuleOp) -> Any:
     """A ScriptModule running `module_op` (which it takes over: its state ops are removed)."""
     root = root_object(module_op)
@@ -221,4 +181,4 @@ def short_class_name(class_name: str) -> str:
     return re.sub(r"___torch_mangle_\d+$", "", class_name).rsplit(".", 1)[-1]
 
 
-__all__ = ["ModuleIRError", "from_ir", "reachable", "root_object", "short_class_name", "to_ir"]
+__all__ = ["from_ir", "short_class_name", "to_ir"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import inspect
 import itertools
 import linecache
+import sys
 import os
 from typing import Any
 
@@ -141,11 +142,10 @@ class CompilationUnit:
         import math
         import typing
 
-        import tsjit
-
+        torch = sys.modules["tsjit"]  # the torch namespace the source refers to: the package (always loaded)
         filename = f"<tsjit-compilation-unit-{next(_SOURCE_IDS)}>"
         linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
-        namespace: dict[str, Any] = {"torch": tsjit, "tsjit": tsjit, "Tensor": tsjit.Tensor, "math": math,
+        namespace: dict[str, Any] = {"torch": torch, "tsjit": torch, "Tensor": torch.Tensor, "math": math,
                                      **{n: getattr(typing, n) for n in ("List", "Dict", "Tuple", "Optional",
                                                                         "Union", "Any", "Final", "NamedTuple")}}
         exec(compile(src, filename, "exec"), namespace)  # noqa: S102 - TorchScript source is code by definition

@@ -53,7 +53,7 @@ class ScriptFunction:
 
             return call_compiled(trace_state.current(), self, args, kwargs)
         if kwargs or len(args) != len(self._in):
-            args = bind(self._compiled, args, kwargs)
+            args = self._compiled.bind(args, kwargs)
         return self._run(args)
 
     def _run(self, args) -> Any:
@@ -79,25 +79,6 @@ class ScriptMethod(ScriptFunction):
 
     def __init__(self, cu, compiled, obj: Any):
         super().__init__(cu, compiled, obj=obj)
-
-
-def bind(compiled, args: tuple, kwargs: dict) -> list:
-    """Positional values for every parameter, defaults filled in, as Python would bind them."""
-    params = compiled.params
-    if len(args) > len(params):
-        raise RuntimeError(f"{compiled.qualname}() expected at most {len(params)} argument(s) but received "
-                           f"{len(args)} argument(s).")
-    values = list(args)
-    for p in params[len(args):]:
-        if p.name in kwargs:
-            values.append(kwargs.pop(p.name))
-        elif p.default is not inspect.Parameter.empty:
-            values.append(p.default)
-        else:
-            raise RuntimeError(f"{compiled.qualname}() is missing value for argument '{p.name}'.")
-    if kwargs:
-        raise RuntimeError(f"{compiled.qualname}() got an unexpected keyword argument '{next(iter(kwargs))}'.")
-    return values
 
 
 def schema_of(compiled, name: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
-from tsjit.jit.decorators import Attribute
+from tsjit.frontend.decorators import Attribute
 from tsjit.jit.script_function import ScriptMethod
 from tsjit.jit.values import from_runtime, to_runtime
 from tsjit.nn.modules.module import Module
@@ -62,7 +62,7 @@ class ScriptModule(Module):
         its parameters, buffers and submodules are read from the object's slots."""
         from tsjit.jit.module_ir import short_class_name
         from tsjit.nn import Parameter
-        from tsjit.tensor import _wrap
+        from tsjit.eager.core import _wrap
 
         shared = {} if _shared is None else _shared  # id(array) -> its tensor: tied weights stay tied
         info = cu.classes[obj._class_name]

@@ -276,12 +276,14 @@ def _check_map_location(map_location: Any) -> None:
 # -- tsjit.save / tsjit.load: archives for ScriptModules, pickles for everything else -------------
 ZIP_MAGIC = b"PK\x03\x04"
 _WEIGHTS_ONLY_GLOBALS = {
-    ("collections", "OrderedDict"), ("tsjit.tensor", "_rebuild"), ("tsjit.nn.parameter", "_rebuild_parameter"),
-    ("tsjit.dtypes", "from_name"), ("tsjit.tensor_meta", "device"), ("tsjit.tensor_meta", "Size"),
+    ("collections", "OrderedDict"), ("tsjit.eager.core", "_rebuild"), ("tsjit.nn.parameter", "_rebuild_parameter"),
+    ("tsjit.dtypes", "from_name"), ("tsjit.eager.meta", "device"), ("tsjit.eager.meta", "Size"),
     ("numpy", "ndarray"), ("numpy", "dtype"), ("numpy._core.multiarray", "_reconstruct"),
     ("numpy._core.multiarray", "scalar"), ("numpy.core.multiarray", "_reconstruct"),
     ("numpy.core.multiarray", "scalar"), ("_codecs", "encode"),
 }
+#: Modules files saved by earlier tsjit versions name, and where their contents live now.
+_MOVED_MODULES = {"tsjit.tensor": "tsjit.eager.core", "tsjit.tensor_meta": "tsjit.eager.meta"}
 
 
 def save_object(obj: Any, f: str | os.PathLike | IO[bytes], pickle_module: Any = pickle,
@@ -315,13 +317,23 @@ def load_object(f: str | os.PathLike | IO[bytes], map_location: Any = None, pick
             if pickle_module is not None:
                 raise RuntimeError("Can not safely load weights when explicit pickle_module is specified")
             return _WeightsUnpickler(stream, **pickle_load_args).load()
-        return (pickle_module or pickle).load(stream, **pickle_load_args)
+        if pickle_module is None:
+            return _Unpickler(stream, **pickle_load_args).load()
+        return pickle_module.load(stream, **pickle_load_args)
 
 
-class _WeightsUnpickler(pickle.Unpickler):
+class _Unpickler(pickle.Unpickler):
+    """Finds what earlier tsjit versions pickled under the module names they had."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        return super().find_class(_MOVED_MODULES.get(module, module), name)
+
+
+class _WeightsUnpickler(_Unpickler):
     """Refuses every global outside the tensor/container allowlist: loading runs no foreign code."""
 
     def find_class(self, module: str, name: str) -> Any:
+        module = _MOVED_MODULES.get(module, module)
         if (module, name) not in _WEIGHTS_ONLY_GLOBALS:
             raise pickle.UnpicklingError(
                 f"Weights only load failed: unsupported global GLOBAL {module}.{name}. tsjit.load unpickles only "

@@ -32,7 +32,8 @@ def _tensor_type(x: Any) -> TensorType:
 
 def _module_and_function(fn_or_module: Any) -> tuple[ModuleOp, str]:
     """A fresh IR module holding the function, and the function's symbol."""
-    from tsjit.jit.module_ir import root_object, to_ir
+    from tsjit.dialects.ts.module_ir import root_object
+    from tsjit.jit.module_ir import to_ir
     from tsjit.jit.script_function import ScriptFunction
     from tsjit.jit.script_module import ScriptModule
 
@@ -49,7 +50,7 @@ def _function_module(unit_module: ModuleOp, name: str) -> ModuleOp:
     """A new module holding function `name` (its calls inlined) and the classes and functions it
     still reaches, and nothing else of the compilation unit (which holds everything the process
     scripted); `name` is its last function, the module's entry."""
-    from tsjit.jit.module_ir import reachable
+    from tsjit.dialects.ts.module_ir import reachable
     from tsjit.passes.registry import apply_pass
 
     symbols = {op.sym_name.data: op for op in unit_module.ops if isinstance(op, ClassTypeOp | FuncOp)}

@@ -19,7 +19,7 @@ from tsjit.frontend.trace.check import check_trace as _check
 from tsjit.frontend.trace.module_types import TracedModuleInfo, attribute_paths
 from tsjit.frontend.trace.traced_tensor import TracerWarning
 from tsjit.frontend.trace.user_frame import warn
-from tsjit.jit.decorators import is_tracing
+from tsjit.frontend.decorators import is_tracing
 from tsjit.jit.script import GLOBAL_UNIT, disabled, script
 from tsjit.jit.script_function import ScriptFunction
 from tsjit.jit.script_module import ScriptModule
@@ -34,7 +34,7 @@ def trace(func: Any, example_inputs: Any = None, optimize: Any = None, check_tra
     """Trace a function or an nn.Module into a ScriptFunction / ScriptModule."""
     import tsjit.nn as nn
 
-    from tsjit.tensor import Tensor
+    from tsjit.eager.tensor_class import Tensor
 
     if disabled():
         return func
@@ -126,7 +126,7 @@ def _trace_methods(unit: _Unit, mod: Any, inputs: dict, strict: bool):
 
 
 def _make_tuple(example_inputs: Any) -> tuple:
-    from tsjit.tensor import Tensor
+    from tsjit.eager.tensor_class import Tensor
 
     if isinstance(example_inputs, Tensor | dict):
         return (example_inputs,)

@@ -8,8 +8,9 @@ import numpy as np
 from tsjit.dialects.ts.types import TensorType
 from tsjit.dtypes import dtype
 from tsjit.runtime import Future, ScriptObject
-from tsjit.tensor import Tensor, _wrap
-from tsjit.tensor_meta import device
+from tsjit.eager.core import _wrap
+from tsjit.eager.tensor_class import Tensor
+from tsjit.eager.meta import device
 
 
 def to_runtime(value: Any) -> Any:

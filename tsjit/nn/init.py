@@ -8,8 +8,8 @@ from __future__ import annotations
 import math
 from typing import Any, Optional
 
-import tsjit
-from tsjit import Tensor
+from tsjit import eager
+from tsjit.eager import Tensor
 
 __all__ = ["calculate_gain", "uniform_", "normal_", "constant_", "ones_", "zeros_", "xavier_uniform_",
            "xavier_normal_", "kaiming_uniform_", "kaiming_normal_"]
@@ -55,12 +55,12 @@ def _calculate_correct_fan(tensor: Tensor, mode: str) -> int:
 
 
 def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: Any = None) -> Tensor:
-    sample = tsjit.rand(list(tensor.shape), dtype=tensor.dtype)
+    sample = eager.rand(list(tensor.shape), dtype=tensor.dtype)
     return tensor.copy_(sample * (b - a) + a)
 
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator: Any = None) -> Tensor:
-    sample = tsjit.randn(list(tensor.shape), dtype=tensor.dtype)
+    sample = eager.randn(list(tensor.shape), dtype=tensor.dtype)
     return tensor.copy_(sample * std + mean)
 
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-import tsjit
-from tsjit import Tensor
+from tsjit import eager
+from tsjit.eager import Tensor
 
 __all__ = ["Parameter"]
 
@@ -19,7 +19,7 @@ class Parameter(Tensor):
 
     def __new__(cls, data: Optional[Tensor] = None, requires_grad: bool = True) -> Parameter:
         if data is None:
-            data = tsjit.empty(0)
+            data = eager.empty(0)
         param = object.__new__(cls)
         param._data = data._data
         param.requires_grad = requires_grad

@@ -42,7 +42,7 @@ class TsFreezePass(ModulePass):
     preserved_attrs: tuple[str, ...] = ()
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        from tsjit.jit.module_ir import ModuleIRError, root_object
+        from tsjit.dialects.ts.module_ir import ModuleIRError, root_object
         from tsjit.passes.registry import apply_pass
 
         try:
@@ -154,7 +154,7 @@ class _Module:
 
     def _erase_unreachable(self) -> None:
         """Classes, functions and state ops that nothing kept refers to."""
-        from tsjit.jit.module_ir import reachable
+        from tsjit.dialects.ts.module_ir import reachable
 
         symbols = {o.sym_name.data: o for o in self.op.ops if isinstance(o, ClassTypeOp | func.FuncOp)}
         classes, functions = reachable(symbols, self.root.results[0].type.class_name.data)

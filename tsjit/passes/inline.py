@@ -24,7 +24,7 @@ from xdsl.utils.exceptions import PassFailedException
 
 from tsjit.dialects.ts.misc_ops import UncheckedCastOp
 from tsjit.dialects.ts.module_ops import CallFunctionOp, CallMethodOp, lookup_class
-from tsjit.tools.diagnostics import emit_error
+from tsjit.ir.diagnostics import emit_error
 
 
 def callee_of(call: Operation, module: Operation) -> FuncOp:

@@ -27,7 +27,7 @@ class TsOptimizeForInferencePass(ModulePass):
     other_methods: tuple[str, ...] = ()
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        from tsjit.jit.module_ir import ModuleIRError, root_object
+        from tsjit.dialects.ts.module_ir import ModuleIRError, root_object
         from tsjit.passes.registry import apply_pass
 
         try:

@@ -61,7 +61,7 @@ def apply_pass(name: str, module, **options) -> None:
     if "{" in name:
         from xdsl.utils.arg_spec import parse_pipeline
 
-        from tsjit.tools.pass_pipeline import instantiate
+        from tsjit.ir.pipeline import instantiate
 
         (spec,) = parse_pipeline(name)
         instantiate(spec, _ts_passes()).apply(context(), module)

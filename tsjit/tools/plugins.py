@@ -22,7 +22,7 @@ from pathlib import Path
 
 from xdsl.passes import ModulePass
 
-from tsjit.tools.diagnostics import ToolError
+from tsjit.ir.diagnostics import ToolError
 
 ENTRY_POINT_GROUP = "tsjit.passes"
 PassFactory = Callable[[], type[ModulePass]]

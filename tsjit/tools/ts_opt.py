@@ -4,7 +4,7 @@ Why a subclass of xDSLOptMain: we keep every upstream dialect, pass, target and
 flag (-p, -t, -o, --split-input-file, ...) and add what xdsl-opt lacks:
 `--pass-pipeline` with MLIR's nested syntax, pass plugins, MLIR-style IR dumps and
 timing, a real `--verify-diagnostics`, and readable errors instead of tracebacks.
-The pieces live in pass_pipeline.py, diagnostics.py and plugins.py; this file wires
+The pieces live in tsjit/ir (pipeline.py, diagnostics.py) and plugins.py; this file wires
 them to the command line and runs the input chunk by chunk.
 """
 
@@ -22,10 +22,10 @@ from xdsl.dialects.builtin import FileLineColLoc, IntAttr, ModuleOp, StringAttr
 from xdsl.utils.exceptions import ShrinkException
 from xdsl.xdsl_opt_main import xDSLOptMain
 
-import tsjit
+from tsjit.version import __version__
 from tsjit.passes.registry import tsjit_passes
-from tsjit.tools import pass_pipeline as pp
-from tsjit.tools.diagnostics import (
+from tsjit.ir import pipeline as pp
+from tsjit.ir.diagnostics import (
     Diag, DiagError, SourceText, ToolError, check_expected, collecting,
     parse_expected, parse_located, render, verify_located,
 )  # fmt: skip
@@ -87,7 +87,7 @@ def is_blank(text: str) -> bool:
 class TsOptMain(xDSLOptMain):
     """xdsl-opt plus the `ts` dialect, tsjit's passes, plugins and MLIR's flags."""
 
-    version_format = f"ts-opt {tsjit.__version__} (xdsl {{xdsl_version}})"
+    version_format = f"ts-opt {__version__} (xdsl {{xdsl_version}})"
 
     def __init__(self, args: Sequence[str] | None = None):
         super().__init__(description="tsjit modular optimizer driver", args=args)

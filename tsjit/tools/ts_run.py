@@ -29,7 +29,7 @@ from xdsl.dialects.builtin import ModuleOp, SymbolRefAttr
 from xdsl.dialects.func import FuncOp
 from xdsl.ir import Attribute
 
-from tsjit.tools.diagnostics import DiagError, ToolError, parse_located, run_tool, verify_located
+from tsjit.ir.diagnostics import DiagError, ToolError, parse_located, run_tool, verify_located
 
 TOOL = "ts-run"
 SUMMARY_THRESHOLD = 64  # arrays with more elements print summarised (numpy's `...`)
@@ -231,8 +231,8 @@ def stage(what: str) -> Iterator[None]:
 
 def build(args: argparse.Namespace) -> tuple[Any, FuncOp, list[np.ndarray]]:
     """The compiled module, the function to call (at the backend's level) and its inputs."""
-    import tsjit
     from tsjit.backends.registry import available, backend as get_backend
+    from tsjit.compiler import compile
     from tsjit.passes.registry import apply_pass
 
     module = load(args.input_file)
@@ -249,7 +249,7 @@ def build(args: argparse.Namespace) -> tuple[Any, FuncOp, list[np.ndarray]]:
     if lowers:
         keep_only(module, fn)
     with stage(f"compiling @{name} for the {args.backend} backend"):
-        compiled = tsjit.compile(module, backend=args.backend)
+        compiled = compile(module, backend=args.backend)
     compiled.main = next(op for op in compiled.module.ops if isinstance(op, FuncOp)
                          and op.sym_name.data == name)
     return compiled, fn, inputs

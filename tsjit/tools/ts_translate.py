@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tsjit.tools.diagnostics import ToolError, run_tool
+from tsjit.ir.diagnostics import ToolError, run_tool
 
 TOOL = "ts-translate"
 
@@ -40,7 +40,7 @@ def read_text(path: str) -> str:
 
 def emit_c(args: argparse.Namespace) -> int:
     """ts-level (static shapes, or --shapes) or loop-level IR -> C: model.c on stdout, or the export in -o DIR."""
-    from tsjit.backends.c.export import ExportError, export_c, prepare
+    from tsjit.backends.c.export import ExportError, export_module, prepare
     from tsjit.passes.registry import apply_pass
     from tsjit.tools.ts_run import keep_only, load, pick_function, stage
 
@@ -57,7 +57,7 @@ def emit_c(args: argparse.Namespace) -> int:
     with stage("emitting C"):
         try:
             if args.output:
-                exported = export_c(module, args.output, main=args.fn)
+                exported = export_module(module, args.output, main=args.fn)
             else:
                 exported = prepare(module, main=args.fn)
         except ExportError as e:

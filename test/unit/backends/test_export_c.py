@@ -12,7 +12,8 @@ import tsjit.nn as nn
 import tsjit.nn.functional as F
 from tsjit.backends.c import find_compiler
 from tsjit.backends.c import export as export_mod
-from tsjit.backends.c.export import ExportError, export_c, read_weights, weights_bytes
+from tsjit.backends.c.export import ExportError, read_weights, weights_bytes
+from tsjit.compiler import export_c, to_module
 
 needs_cc = pytest.mark.skipif(find_compiler() is None or shutil.which("make") is None,
                               reason="no C compiler or make")
@@ -223,7 +224,7 @@ def test_header_documents_shapes_and_main_alias(tmp_path):
 
 def test_exports_loop_level_ir_as_given_and_names_the_main_function(tmp_path):
     model, x = model_and_input("elementwise")
-    module = export_mod.lowered_module(model, (x,))
+    module = export_mod.lowered_module(to_module(model, (x,)))
     text = str(module)
     exported = export_c(text, tmp_path / "export")
     assert exported.main.args[0].shape == (8, 64)

@@ -86,8 +86,10 @@ def test_every_public_function_has_a_real_signature():
     """No **kwargs catch-alls: varargs only where PyTorch takes sizes or dims as varargs."""
     varargs_ok = {"zeros", "ones", "empty", "rand", "randn", "view", "reshape", "permute", "expand", "repeat",
                   "flip", "new_zeros", "new_ones", "new_empty", "resize_", "__init__"}
-    objects = [(n, getattr(torch, n)) for n in torch.functions.__all__]
-    objects += [(n, f) for n, f in vars(Tensor).items() if inspect.isfunction(f)]
+    from tsjit.eager import functions
+
+    objects = [(n, getattr(torch, n)) for n in functions.__all__]
+    objects += [(n, f) for cls in Tensor.__mro__ for n, f in vars(cls).items() if inspect.isfunction(f)]
     for name, obj in objects:
         if not inspect.isfunction(obj):
             continue

@@ -4,7 +4,8 @@ import pytest
 import tsjit as torch
 import tsjit.nn as nn
 from tsjit.dialects import parse_module
-from tsjit.jit.module_ir import ModuleIRError, from_ir, to_ir
+from tsjit.dialects.ts.module_ir import ModuleIRError
+from tsjit.jit.module_ir import from_ir, to_ir
 
 
 class Tied(nn.Module):

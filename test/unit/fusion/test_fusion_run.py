@@ -123,7 +123,7 @@ class _Broken:
 
 
 def test_failed_compilation_falls_back_with_one_warning(monkeypatch):
-    import tsjit.backends.numpy.ops.fusion as run
+    import tsjit.jit.fusion_kernels as run
 
     register("broken", _Broken)
     monkeypatch.setattr(run, "BACKEND", "broken")
@@ -140,7 +140,7 @@ def test_failed_compilation_falls_back_with_one_warning(monkeypatch):
 
 
 def test_strict_fusion_failure_is_an_error_not_a_fallback(monkeypatch):
-    import tsjit.backends.numpy.ops.fusion as run
+    import tsjit.jit.fusion_kernels as run
 
     register("broken", _Broken)
     monkeypatch.setattr(run, "BACKEND", "broken")

@@ -7,7 +7,7 @@ import tsjit.nn as nn
 from tsjit.backends.numpy import Program
 from tsjit.dialects import ts
 from tsjit.passes.inline import TsInlinePass
-from tsjit.tools.diagnostics import DiagError
+from tsjit.ir.diagnostics import DiagError
 from xdsl.context import Context
 from xdsl.dialects import builtin, func
 from xdsl.parser import Parser

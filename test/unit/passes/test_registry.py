@@ -3,7 +3,7 @@ import pytest
 
 from tsjit.dialects import parse_module
 from tsjit.passes.registry import apply_pass
-from tsjit.tools.diagnostics import ToolError
+from tsjit.ir.diagnostics import ToolError
 
 IR = """
 func.func @f(%x: !ts.tensor<[2,3], f32>) -> !ts.tensor<[2,3], f32> {

@@ -1,7 +1,8 @@
-"""`export_c(model, out_dir, example_inputs)`: a standalone C project that needs no Python.
+"""`export_module(module, out_dir)`: a standalone C project that needs no Python.
 
-The model goes through the C backend's own path (tsjit.compile.to_module, the backend's
-pipeline, render_module), and out_dir receives:
+The IR module (specialized ts IR, or already at the loop level; `tsjit.export_c` brings a model
+there) goes through the C backend's own path (the backend's pipeline, render_module), and
+out_dir receives:
 
     model.c     the rendered source + glue: ts_model_init(weights_path), ts_model_set_num_threads(n)
     model.h     prototypes of the entry functions, their arrays' shapes in comments
@@ -27,7 +28,6 @@ import struct
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from xdsl.dialects.builtin import MemRefType, ModuleOp
@@ -83,13 +83,14 @@ class Exported:
     weights_image: bytes = dataclasses.field(repr=False)
 
 
-def lowered_module(model: Any, example_inputs: Sequence[Any] | None) -> ModuleOp:
-    """The loop-level module of a model or IR, through the C backend's pipeline (skipped for loop-level IR)."""
+def lowered_module(module: ModuleOp | str) -> ModuleOp:
+    """The loop-level form of an IR module (a copy), through the C backend's pipeline (skipped for
+    loop-level IR)."""
     from tsjit.backends.c import CBackend
-    from tsjit.compile import to_module
+    from tsjit.dialects import parse_module
     from tsjit.passes.registry import apply_pass
 
-    module = to_module(model, example_inputs)
+    module = parse_module(module) if isinstance(module, str) else module.clone()
     if any(op.name.startswith(_ABOVE_LOOPS) for op in module.walk()):
         for name in CBackend.pipeline:
             apply_pass(name, module)
@@ -191,9 +192,9 @@ def _align(n: int) -> int:
     return (n + ALIGN - 1) // ALIGN * ALIGN
 
 
-def prepare(model: Any, example_inputs: Sequence[Any] | None = None, main: str | None = None) -> Exported:
-    """Everything export_c writes, in memory (`.files`: name -> text; `.weights_image`)."""
-    module = lowered_module(model, example_inputs)
+def prepare(module: ModuleOp | str, main: str | None = None) -> Exported:
+    """Everything export_module writes, in memory (`.files`: name -> text; `.weights_image`)."""
+    module = lowered_module(module)
     source, functions, weights = render_with_weights(module)
     entries = entries_of(module, functions)
     if not entries:
@@ -214,15 +215,14 @@ def prepare(model: Any, example_inputs: Sequence[Any] | None = None, main: str |
                     weights_bytes(weights))
 
 
-def export_c(model: Any, out_dir: str | os.PathLike, example_inputs: Sequence[Any] | None = None, *,
-             main: str | None = None) -> Exported:
-    """Write the standalone C export of `model` (a model, ScriptModule, function or IR) to out_dir.
+def export_module(module: ModuleOp | str, out_dir: str | os.PathLike, *, main: str | None = None) -> Exported:
+    """Write the standalone C export of an IR module to out_dir.
 
     `main` names the IR function that demo.c runs and `ts_model_main` aliases (default: the last
     defined public function, as tsjit.compile calls)."""
     out = Path(out_dir)
     _check_replaceable(out)
-    exported = prepare(model, example_inputs, main)
+    exported = prepare(module, main)
     _write_atomically(out, exported.files, exported.weights_image)
     return dataclasses.replace(exported, out_dir=out)
 

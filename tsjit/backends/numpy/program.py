@@ -10,7 +10,9 @@ Functions are planned lazily, once, on first use; calls between functions (`ts.c
 methods of classes chosen at run time work. A prepared function keeps no per-call state:
 each call gets a fresh frame, so it may run in several threads at once (planning happens under
 a lock). `ts.fork` bodies run on the shared inter-op thread pool (fork.py); pass
-`fork_executor=run_inline` to run them at once, in the forking thread.
+`fork_executor=run_inline` to run them at once, in the forking thread. `ts.fusion_group` bodies
+run here unless `fusion` is given: `fusion(group_op, unfused)` then gives the callable that runs
+the group (the JIT compiles groups with the C backend: tsjit/jit/fusion_kernels.py).
 """
 from __future__ import annotations
 
@@ -32,9 +34,11 @@ class Program:
     """The numpy backend's executable form of a `builtin.module` of func.func and ts.class_type ops."""
 
     def __init__(self, module: ModuleOp, *, kernels: dict[str, Callable] | None = None,
-                 fork_executor: ForkExecutor = run_on_interop_pool):
+                 fork_executor: ForkExecutor = run_on_interop_pool,
+                 fusion: Callable[[Any, Callable], Callable] | None = None):
         self.module = module
         self.fork_executor = fork_executor
+        self.fusion = fusion
         self._kernels = kernels
         self._lock = threading.RLock()
         self._functions: dict[str, Callable] = {}
@@ -43,7 +47,7 @@ class Program:
 
     @property
     def kernels(self) -> dict[str, Callable]:
-        """The tensor kernels (`tsjit.kernels.KERNELS` unless others were given)."""
+        """The tensor kernels (`tsjit.ops.KERNELS` unless others were given)."""
         if self._kernels is None:
             from tsjit.ops import KERNELS
 

@@ -9,7 +9,7 @@
 The region is isolated from above: its block takes one argument per operand (the group's
 inputs), constants are cloned into it, and `ts.fusion_yield` gives the op's results (the
 group's outputs). The `ts-fusion-groups` pass builds these; the numpy backend compiles the
-body with the C backend for the shapes it meets at run time (tsjit/backends/numpy/ops/fusion.py).
+body with the C backend for the shapes it meets at run time (tsjit/jit/fusion_kernels.py).
 """
 from __future__ import annotations
 

@@ -41,10 +41,10 @@ class GraphFunction:
     """An imported graph, compiled: call it with the graph's inputs after `%self`."""
 
     def __init__(self, module: ModuleOp, params: Mapping[str, Any] | None = None, backend: str = "numpy"):
-        import tsjit
+        from tsjit.compiler import compile
 
         self.module = module
-        self.compiled = tsjit.compile(module, backend=backend)
+        self.compiled = compile(module, backend=backend)
         func = next(op for op in module.ops if isinstance(op, FuncOp))
         inputs = func.function_type.inputs.data
         from tsjit.dialects.ts.types import ClassType

@@ -158,7 +158,8 @@ def _build(graph: gm.Graph, name: str) -> ModuleOp:
 
 
 def _module(graph: gm.Graph, weights: _Weights, class_name: str) -> Any:
-    from tsjit.jit.module_ir import ROOT, from_ir
+    from tsjit.dialects.ts.module_ir import ROOT
+    from tsjit.jit.module_ir import from_ir
 
     n_weights = len(weights.inputs)
     module = _build(graph, "forward")

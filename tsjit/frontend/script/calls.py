@@ -253,18 +253,19 @@ def _null_context(c, node, hint):
 @cache
 def special_forms() -> dict:
     """Calls compiled from their syntax rather than their argument values: fn(compiler, node, hint)."""
-    import tsjit
-    import tsjit.jit as jit
+    from tsjit.eager import grad_mode
+    from tsjit.frontend import decorators as jit
+    from tsjit.frontend.futures import fork, wait
 
     forms = {
         jit.annotate: _annotate,
         jit.isinstance: _jit_isinstance,
         jit.is_scripting: lambda c, node, hint: PyConst(True),
         jit.is_tracing: lambda c, node, hint: PyConst(False),
-        jit.fork: compile_fork,
-        jit.wait: compile_wait,
+        fork: compile_fork,
+        wait: compile_wait,
     }
-    for context in (tsjit.no_grad, tsjit.enable_grad, tsjit.inference_mode, tsjit.set_grad_enabled):
+    for context in (grad_mode.no_grad, grad_mode.enable_grad, grad_mode.inference_mode, grad_mode.set_grad_enabled):
         forms[context] = _null_context
     forms[jit.strict_fusion] = lambda c, node, hint: PyObj(NullContext(strict=True))
     return forms
@@ -340,9 +341,9 @@ class CallCompiler:
             return self.call_module(node, receiver, name, args, kwargs)
         t = receiver.type
         if isinstance(t, TensorType):
-            import tsjit
+            from tsjit.eager import Tensor
 
-            fn = getattr(tsjit.Tensor, name, None)
+            fn = getattr(Tensor, name, None)
             if fn is None:
                 inferred = " (inferred)" if any(self.scope.lookup(p) is receiver for p in self.inferred) else ""
                 self.error(node, f"'Tensor{inferred}' object has no attribute or method '{name}'.")

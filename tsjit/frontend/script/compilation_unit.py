@@ -11,11 +11,12 @@ import inspect
 import itertools
 from typing import Any
 
-from xdsl.dialects.builtin import ArrayAttr, ModuleOp, StringAttr, SymbolRefAttr
-from xdsl.ir import Attribute, ParametrizedAttribute
+from xdsl.dialects.builtin import ModuleOp, StringAttr, SymbolRefAttr
+from xdsl.ir import Attribute
 
 from tsjit.dialects.ts.module_ops import ClassTypeOp
 from tsjit.dialects.ts.types import ClassType, TensorType, TupleType
+from tsjit.dialects.ts.module_ir import class_names_in
 from tsjit.frontend.script.errors import CompileError, located
 from tsjit.frontend.script.function_compiler import CompiledFunction, FunctionCompiler
 from tsjit.frontend.script.module_types import ClassInfo, ModuleInfo, class_name_of, named_tuple_type
@@ -266,18 +267,6 @@ class CompilationUnit:
         self.python_functions[key] = fn
         PYTHON_FUNCTIONS[key] = fn
         return key
-
-
-def class_names_in(t: Attribute):
-    """The class types a type mentions (inside lists, tuples, optionals, ...)."""
-    if isinstance(t, ClassType):
-        yield t.class_name.data
-    elif isinstance(t, ParametrizedAttribute):
-        for p in t.parameters:
-            yield from class_names_in(p)
-    elif isinstance(t, ArrayAttr):
-        for p in t.data:
-            yield from class_names_in(p)
 
 
 def _shallow_copy(info: ClassInfo) -> ClassInfo:

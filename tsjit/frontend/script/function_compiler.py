@@ -53,6 +53,24 @@ class CompiledFunction:
     method_of: str | None = None  # class name for methods (params exclude self)
     extra: dict = field(default_factory=dict)
 
+    def bind(self, args: tuple, kwargs: dict) -> list:
+        """Positional values for every parameter, defaults filled in, as Python would bind them."""
+        params = self.params
+        if len(args) > len(params):
+            raise RuntimeError(f"{self.qualname}() expected at most {len(params)} argument(s) but received "
+                               f"{len(args)} argument(s).")
+        values = list(args)
+        for p in params[len(args):]:
+            if p.name in kwargs:
+                values.append(kwargs.pop(p.name))
+            elif p.default is not inspect.Parameter.empty:
+                values.append(p.default)
+            else:
+                raise RuntimeError(f"{self.qualname}() is missing value for argument '{p.name}'.")
+        if kwargs:
+            raise RuntimeError(f"{self.qualname}() got an unexpected keyword argument '{next(iter(kwargs))}'.")
+        return values
+
 
 class FunctionCompiler(StatementCompiler, ComprehensionCompiler, ExpressionCompiler, OperatorCompiler, CallCompiler, TargetCompiler,
                        TensorCallCompiler, ModuleAccessCompiler):
@@ -194,15 +212,15 @@ class FunctionCompiler(StatementCompiler, ComprehensionCompiler, ExpressionCompi
 
     @staticmethod
     def is_dtype(v: Any) -> bool:
-        import tsjit
+        from tsjit.dtypes import dtype
 
-        return isinstance(v, getattr(tsjit, "dtype", ()))
+        return isinstance(v, dtype)
 
     @staticmethod
     def is_device(v: Any) -> bool:
-        import tsjit
+        from tsjit.eager.meta import device
 
-        return isinstance(v, getattr(tsjit, "device", ()))
+        return isinstance(v, device)
 
     @staticmethod
     def eager(key: str) -> Any:

@@ -80,11 +80,11 @@ _FACTORY_IGNORED = ("device", "requires_grad", "layout", "pin_memory", "memory_f
 
 def eager_object(key: str) -> Any:
     """The eager function a key names: "torch.relu" -> tsjit.relu, "F.linear", "Tensor.view"."""
-    import tsjit
-    import tsjit.nn.functional as F
+    from tsjit import eager
+    from tsjit.eager import functional
 
     prefix, name = key.split(".", 1)
-    return getattr({"torch": tsjit, "F": F, "Tensor": tsjit.Tensor}[prefix], name)
+    return getattr({"torch": eager, "F": functional, "Tensor": eager.Tensor}[prefix], name)
 
 
 def eager_key(obj: Any) -> str | None:
@@ -96,15 +96,15 @@ def eager_key(obj: Any) -> str | None:
 def _eager_keys() -> dict[int, str]:
     """One key per function object. Aliases (cat, concat, concatenate) share an object: the name
     with a spec wins, then a name that is a ts op or an overload."""
-    import tsjit
-    import tsjit.nn.functional as F
+    from tsjit import eager
+    from tsjit.eager import functional
 
     def rank(key: str) -> int:
         name = key.split(".", 1)[1]
         return 2 if key in SPECS else 1 if name in TENSOR_OP_CLASSES or name in OVERLOADS else 0
 
     keys: dict[int, str] = {}
-    for prefix, ns in (("torch", tsjit), ("F", F)):
+    for prefix, ns in (("torch", eager), ("F", functional)):
         for name, value in vars(ns).items():
             if callable(value) and not isinstance(value, type) and not name.startswith("_"):
                 key, old = f"{prefix}.{name}", keys.get(id(value))

@@ -46,14 +46,14 @@ def is_final(ann: Any) -> bool:
 
 def resolve_annotation(ann: Any, resolve_class=None) -> Attribute:
     """A Python annotation object (`List[int]`, `Optional[Tensor]`, `tsjit.Tensor`, a script class)."""
-    import tsjit
+    from tsjit.eager import Tensor, device
 
     if ann in _SIMPLE:
         return _SIMPLE[ann]
-    if ann is getattr(tsjit, "Tensor", None) or getattr(ann, "__name__", None) in ("Tensor", "Parameter") and \
+    if ann is Tensor or getattr(ann, "__name__", None) in ("Tensor", "Parameter") and \
             getattr(ann, "__module__", "").startswith(("tsjit", "torch")):
         return TensorType()
-    if ann is getattr(tsjit, "device", object()) or getattr(ann, "__name__", None) == "device":
+    if ann is device or getattr(ann, "__name__", None) == "device":
         return DeviceType()
     if getattr(ann, "__name__", None) == "dtype" and getattr(ann, "__module__", "").startswith("tsjit"):
         return IntType()
@@ -88,7 +88,8 @@ def resolve_annotation(ann: Any, resolve_class=None) -> Attribute:
 
 def type_of_value(value: Any, resolve_class=None) -> Attribute:
     """The TorchScript type inferred for a Python value (module attributes, captured constants)."""
-    import tsjit
+    from tsjit.dtypes import dtype
+    from tsjit.eager import Tensor, device
 
     if isinstance(value, bool):
         return BoolType()
@@ -100,11 +101,11 @@ def type_of_value(value: Any, resolve_class=None) -> Attribute:
         return StrType()
     if value is None:
         return NoneType()
-    if isinstance(value, getattr(tsjit, "Tensor", ())):
+    if isinstance(value, Tensor):
         return TensorType()
-    if isinstance(value, getattr(tsjit, "device", ())):
+    if isinstance(value, device):
         return DeviceType()
-    if isinstance(value, getattr(tsjit, "dtype", ())):
+    if isinstance(value, dtype):
         return IntType()
     if isinstance(value, tuple) and not hasattr(value, "_fields"):
         return TupleType([type_of_value(v, resolve_class) for v in value])

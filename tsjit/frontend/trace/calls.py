@@ -23,7 +23,7 @@ from tsjit.runtime import Future, ScriptObject
 
 def argument(tracer: Tracer, x: Any, t: Any) -> SSAValue:
     """The value of a Python argument passed to a compiled function's parameter of type `t`."""
-    from tsjit.tensor import Tensor
+    from tsjit.eager.tensor_class import Tensor
 
     b = tracer.builder
     if isinstance(t, OptionalType):
@@ -52,10 +52,9 @@ def argument(tracer: Tracer, x: Any, t: Any) -> SSAValue:
 
 def call_compiled(tracer: Tracer, fn: Any, args: tuple, kwargs: dict) -> Any:
     """Record a call of ScriptFunction / ScriptMethod `fn`, run it, bind its result."""
-    from tsjit.jit.script_function import bind
 
     compiled = fn._compiled
-    values = bind(compiled, args, kwargs)
+    values = compiled.bind(args, kwargs)
     tracer.builder.location = location()
     operands = [argument(tracer, v, p.type) for v, p in zip(values, compiled.params)]
     unit = tracer.unit

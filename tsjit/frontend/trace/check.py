@@ -156,14 +156,14 @@ def _warn_nondeterministic(ops: list) -> None:
 
 
 def _is_tensor_value(x: Any) -> bool:
-    from tsjit.tensor import Tensor
+    from tsjit.eager.tensor_class import Tensor
 
     return isinstance(x, Tensor)
 
 
 def clone_inputs(inputs: Any) -> Any:
     """Fresh copies of the tensors inside (nested) inputs, so runs do not see each other's writes."""
-    from tsjit.tensor import Tensor
+    from tsjit.eager.tensor_class import Tensor
 
     if isinstance(inputs, Tensor):
         return inputs.clone()

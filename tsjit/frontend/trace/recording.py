@@ -68,7 +68,7 @@ def _install() -> None:
         if _records(name):
             EAGER[name] = _recording(name, kernel)
     for owner, attr, replacement in overrides():
-        _saved.append((owner, attr, owner.__dict__[attr]))
+        _saved.append((owner, attr, owner.__dict__.get(attr, _INHERITED)))
         setattr(owner, attr, replacement)
 
 
@@ -76,4 +76,10 @@ def _uninstall() -> None:
     EAGER.update(KERNELS)
     while _saved:
         owner, attr, original = _saved.pop()
-        setattr(owner, attr, original)
+        if original is _INHERITED:  # Tensor's methods come from its mixins: drop the swap
+            delattr(owner, attr)
+        else:
+            setattr(owner, attr, original)
+
+
+_INHERITED = object()

@@ -15,8 +15,9 @@ from tsjit.frontend.trace import state
 from tsjit.frontend.trace.traced_int import size_of
 from tsjit.frontend.trace.user_frame import warn
 from tsjit.ops import EAGER as K
-from tsjit.tensor import Tensor, _operand, _wrap
-from tsjit.tensor_meta import Size
+from tsjit.eager.core import _operand, _wrap
+from tsjit.eager.tensor_class import Tensor
+from tsjit.eager.meta import Size
 
 _CONVERSION = ("Converting a tensor to a Python {} might cause the trace to be incorrect. We can't record the data "
                "flow of Python values, so this value will be treated as a constant in the future. This means that "
@@ -141,8 +142,10 @@ def setitem(self, key, value) -> None:
 
 def overrides() -> list[tuple[Any, str, Any]]:
     """(owner, attribute, replacement) for every swap a trace makes."""
-    import tsjit
-    from tsjit import functions
+    import sys
+
+    from tsjit import eager
+    from tsjit.eager import functions
 
     conversions = {"__bool__": "boolean", "__int__": "integer", "__float__": "float", "__index__": "index",
                    "item": "number", "tolist": "list"}
@@ -155,7 +158,7 @@ def overrides() -> list[tuple[Any, str, Any]]:
         (Tensor, "__getitem__", getitem),
         (Tensor, "__setitem__", setitem),
     ]
-    swaps += [(owner, "tensor", _warning(_TENSOR_CONSTANT, functions.tensor)) for owner in (tsjit, functions)]
+    swaps += [(owner, "tensor", _warning(_TENSOR_CONSTANT, functions.tensor)) for owner in (sys.modules["tsjit"], eager, functions)]
     return swaps
 
 

@@ -198,7 +198,7 @@ class Tracer:
     # -- structured values (inputs, outputs, calls) ----------------------------------------------
     def value_of(self, obj: Any, strict: bool = True) -> SSAValue:
         """An output: a tensor, or tuples (lists and dicts when not strict) of them."""
-        from tsjit.tensor import Tensor
+        from tsjit.eager.tensor_class import Tensor
 
         if isinstance(obj, Tensor):
             return self.tensor(obj._data)
@@ -223,7 +223,7 @@ class Tracer:
 
     def bind_structure(self, obj: Any, value: SSAValue) -> None:
         """Bind the tensors inside an input (or a call's result) to the parts of `value`."""
-        from tsjit.tensor import Tensor
+        from tsjit.eager.tensor_class import Tensor
 
         t = value.type
         if isinstance(obj, Tensor):
@@ -246,7 +246,7 @@ class Tracer:
 
 def input_type(obj: Any) -> Any:
     """The ts type of a traced input (tensors and nested tuples, lists and dicts of them), else None."""
-    from tsjit.tensor import Tensor
+    from tsjit.eager.tensor_class import Tensor
 
     if isinstance(obj, Tensor):
         return TensorType()
@@ -272,7 +272,7 @@ def input_types(inputs: tuple) -> list:
 
 def python_type_name(obj: Any) -> str:
     """`Tuple[int]`, `List[Tensor]`, ...: how TorchScript names the type of a Python value."""
-    from tsjit.tensor import Tensor
+    from tsjit.eager.tensor_class import Tensor
 
     if isinstance(obj, Tensor):
         return "Tensor"

@@ -11,9 +11,8 @@ import sys
 import warnings
 from types import FrameType
 
-import tsjit
-
-_PACKAGE = os.path.dirname(os.path.abspath(tsjit.__file__)) + os.sep
+#: tsjit's own directory: frames in it are not the user's
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))) + os.sep
 
 
 def user_frame() -> FrameType | None:

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-import tsjit
-from tsjit import Tensor
+from tsjit import eager
+from tsjit.eager import Tensor
 from tsjit.nn import functional as F
 from tsjit.nn.modules.module import Module
 
@@ -61,7 +61,7 @@ class Sigmoid(Module):
         super().__init__()
 
     def forward(self, input: Tensor) -> Tensor:
-        return tsjit.sigmoid(input)
+        return eager.sigmoid(input)
 
 
 class Tanh(Module):
@@ -69,7 +69,7 @@ class Tanh(Module):
         super().__init__()
 
     def forward(self, input: Tensor) -> Tensor:
-        return tsjit.tanh(input)
+        return eager.tanh(input)
 
 
 class Softsign(Module):

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-import tsjit
-from tsjit import Tensor
+from tsjit import eager
+from tsjit.eager import Tensor
 from tsjit.nn import functional as F
 from tsjit.nn.modules.module import Module
 from tsjit.nn.modules.normalization import register_affine, reset_affine
@@ -34,9 +34,9 @@ class _NormBase(Module):
         self.track_running_stats = track_running_stats
         register_affine(self, num_features, affine, bias, dtype)
         if self.track_running_stats:
-            self.register_buffer("running_mean", tsjit.zeros(num_features, dtype=dtype))
-            self.register_buffer("running_var", tsjit.ones(num_features, dtype=dtype))
-            self.register_buffer("num_batches_tracked", tsjit.tensor(0, dtype=tsjit.long))
+            self.register_buffer("running_mean", eager.zeros(num_features, dtype=dtype))
+            self.register_buffer("running_var", eager.ones(num_features, dtype=dtype))
+            self.register_buffer("num_batches_tracked", eager.tensor(0, dtype=eager.long))
         else:
             self.register_buffer("running_mean", None)
             self.register_buffer("running_var", None)

@@ -7,7 +7,7 @@ from collections import abc as container_abcs
 from itertools import chain, islice
 from typing import Any, Iterable, Iterator, Mapping, Optional, Union
 
-from tsjit import Tensor
+from tsjit.eager import Tensor
 from tsjit.nn.modules.module import Module, _addindent
 
 __all__ = ["Sequential", "ModuleList", "ModuleDict"]

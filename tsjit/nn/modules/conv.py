@@ -4,8 +4,8 @@ from __future__ import annotations
 import math
 from typing import Any, List, Optional, Tuple, Union
 
-import tsjit
-from tsjit import Tensor
+from tsjit import eager
+from tsjit.eager import Tensor
 from tsjit.nn import functional as F
 from tsjit.nn import init
 from tsjit.nn.modules.module import Module
@@ -84,9 +84,9 @@ class _ConvNd(Module):
         else:
             self._reversed_padding_repeated_twice = list(_reverse_repeat_tuple(padding, 2))
         shape = (in_channels, out_channels // groups) if transposed else (out_channels, in_channels // groups)
-        self.weight = Parameter(tsjit.empty((*shape, *kernel_size), dtype=dtype))
+        self.weight = Parameter(eager.empty((*shape, *kernel_size), dtype=dtype))
         if bias:
-            self.bias = Parameter(tsjit.empty(out_channels, dtype=dtype))
+            self.bias = Parameter(eager.empty(out_channels, dtype=dtype))
         else:
             self.register_parameter("bias", None)
         self.reset_parameters()

@@ -1,7 +1,7 @@
 """Dropout (torch.nn.modules.dropout): active only in training mode."""
 from __future__ import annotations
 
-from tsjit import Tensor
+from tsjit.eager import Tensor
 from tsjit.nn import functional as F
 from tsjit.nn.modules.module import Module
 

@@ -1,7 +1,7 @@
 """Flatten (torch.nn.modules.flatten)."""
 from __future__ import annotations
 
-from tsjit import Tensor
+from tsjit.eager import Tensor
 from tsjit.nn.modules.module import Module
 
 __all__ = ["Flatten"]

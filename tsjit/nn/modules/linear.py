@@ -4,8 +4,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import tsjit
-from tsjit import Tensor
+from tsjit import eager
+from tsjit.eager import Tensor
 from tsjit.nn import functional as F
 from tsjit.nn import init
 from tsjit.nn.modules.module import Module
@@ -37,9 +37,9 @@ class Linear(Module):
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features
-        self.weight = Parameter(tsjit.empty((out_features, in_features), dtype=dtype))
+        self.weight = Parameter(eager.empty((out_features, in_features), dtype=dtype))
         if bias:
-            self.bias = Parameter(tsjit.empty(out_features, dtype=dtype))
+            self.bias = Parameter(eager.empty(out_features, dtype=dtype))
         else:
             self.register_parameter("bias", None)
         self.reset_parameters()

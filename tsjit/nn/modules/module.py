@@ -10,8 +10,8 @@ from typing import Any, Callable, Iterator, Mapping, Optional
 
 import numpy as np
 
-import tsjit
-from tsjit import Tensor
+from tsjit import eager
+from tsjit.eager import Tensor
 from tsjit.nn.parameter import Parameter
 
 __all__ = ["Module"]
@@ -63,7 +63,7 @@ def _as_tensor(value: Any) -> Any:
     if isinstance(value, Tensor):
         return value
     if isinstance(value, np.ndarray):
-        return tsjit.from_numpy(value)
+        return eager.from_numpy(value)
     return None
 
 
@@ -342,11 +342,11 @@ class Module:
         floating parameters and buffers, keeping the Parameter objects."""
         dtype = kwargs.get("dtype")
         for arg in [*args, kwargs.get("device"), kwargs.get("tensor")]:
-            if isinstance(arg, tsjit.dtype):
+            if isinstance(arg, eager.dtype):
                 dtype = arg
             elif isinstance(arg, Tensor):
                 dtype = arg.dtype
-            elif arg is not None and tsjit.device(arg).type != "cpu":
+            elif arg is not None and eager.device(arg).type != "cpu":
                 raise RuntimeError(f"tsjit tensors live on the cpu only, not on {arg}")
         if dtype is None:
             return self

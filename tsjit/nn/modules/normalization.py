@@ -4,8 +4,8 @@ from __future__ import annotations
 import numbers
 from typing import Any, List, Tuple, Union
 
-import tsjit
-from tsjit import Tensor
+from tsjit import eager
+from tsjit.eager import Tensor
 from tsjit.nn import functional as F
 from tsjit.nn import init
 from tsjit.nn.modules.module import Module
@@ -16,8 +16,8 @@ __all__ = ["LayerNorm", "GroupNorm"]
 
 def register_affine(module: Module, shape: Any, affine: bool, bias: bool, dtype: Any) -> None:
     """A normalization layer's `weight` and `bias` parameters (None when not affine / no bias)."""
-    module.register_parameter("weight", Parameter(tsjit.empty(shape, dtype=dtype)) if affine else None)
-    module.register_parameter("bias", Parameter(tsjit.empty(shape, dtype=dtype)) if affine and bias else None)
+    module.register_parameter("weight", Parameter(eager.empty(shape, dtype=dtype)) if affine else None)
+    module.register_parameter("bias", Parameter(eager.empty(shape, dtype=dtype)) if affine and bias else None)
 
 
 def reset_affine(module: Module) -> None:

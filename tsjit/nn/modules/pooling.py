@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Optional, Tuple, Union
 
-from tsjit import Tensor
+from tsjit.eager import Tensor
 from tsjit.nn import functional as F
 from tsjit.nn.modules.module import Module
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-import tsjit
-from tsjit import Tensor
+from tsjit import eager
+from tsjit.eager import Tensor
 from tsjit.nn import functional as F
 from tsjit.nn import init
 from tsjit.nn.modules.module import Module
@@ -45,7 +45,7 @@ class Embedding(Module):
         self.norm_type = norm_type
         self.scale_grad_by_freq = scale_grad_by_freq
         if _weight is None:
-            self.weight = Parameter(tsjit.empty((num_embeddings, embedding_dim), dtype=dtype),
+            self.weight = Parameter(eager.empty((num_embeddings, embedding_dim), dtype=dtype),
                                     requires_grad=not _freeze)
             self.reset_parameters()
         else:

@@ -12,7 +12,7 @@ from xdsl.dialects import builtin
 from xdsl.passes import ModulePass
 from xdsl.utils.exceptions import PassFailedException
 
-from tsjit.tools.diagnostics import emit, emit_error
+from tsjit.ir.diagnostics import emit, emit_error
 
 
 def _raise(exc: Exception) -> None:

@@ -91,7 +91,7 @@ class Compiled:
         if outs:
             result = outs[0] if len(outs) == 1 else tuple(outs)
         if wrap:
-            from tsjit.factories import from_numpy
+            from tsjit.eager.factories import from_numpy
 
             convert = lambda r: from_numpy(r) if isinstance(r, np.ndarray) else r  # noqa: E731
             result = tuple(map(convert, result)) if isinstance(result, tuple) else convert(result)
@@ -133,3 +133,12 @@ def compile(model_or_ir: Any, backend: str = "numpy", example_inputs: Sequence[A
     for name in chosen.pipeline:
         apply_pass(name, module)
     return Compiled(module, backend, chosen.compile(module))
+
+
+def export_c(model_or_ir: Any, out_dir: Any, example_inputs: Sequence[Any] | None = None, *,
+             main: str | None = None) -> Any:
+    """Write a standalone C project of a model or IR module to out_dir (tsjit/backends/c/export.py):
+    the model is scripted, frozen and specialized as for `compile`, then lowered whole to C."""
+    from tsjit.backends.c.export import export_module
+
+    return export_module(to_module(model_or_ir, example_inputs), out_dir, main=main)

@@ -9,20 +9,21 @@ from __future__ import annotations
 import numpy as np
 
 from tsjit.dtypes import get_default_dtype  # noqa: F401 - part of the torch namespace
-from tsjit.factories import _infer_array
-from tsjit.factories import (  # noqa: F401 - re-exported
+from tsjit.eager.factories import _infer_array
+from tsjit.eager.factories import (  # noqa: F401 - re-exported
     arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, is_tensor, linspace, manual_seed,
     ones, ones_like, rand, rand_like, randint, randn, randn_like, tensor, zeros, zeros_like,
 )
-from tsjit.functions_nn import (  # noqa: F401 - re-exported
+from tsjit.eager.functions_nn import (  # noqa: F401 - re-exported
     batch_norm, conv1d, conv2d, embedding, group_norm, layer_norm, max_pool1d, max_pool2d,
 )
-from tsjit.grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled  # noqa: F401
+from tsjit.eager.grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled  # noqa: F401
 from tsjit.ops import EAGER as K
-from tsjit.tensor import Tensor, _arg, _array, _wrap
-from tsjit.tensor_operators import _reflected
-from tsjit.tensor_meta import Size, device  # noqa: F401
-from tsjit.tensor_methods import UNARY
+from tsjit.eager.core import _arg, _array, _wrap
+from tsjit.eager.tensor_class import Tensor
+from tsjit.eager.operators import _reflected
+from tsjit.eager.meta import Size, device  # noqa: F401
+from tsjit.eager.math_methods import UNARY
 
 
 def _unary(name: str):

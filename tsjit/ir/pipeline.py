@@ -31,7 +31,7 @@ from xdsl.utils.exceptions import (
 )  # fmt: skip
 from xdsl.utils.hints import type_repr
 
-from tsjit.tools.diagnostics import Diag, DiagError, ToolError
+from tsjit.ir.diagnostics import Diag, DiagError, ToolError
 
 PassTable = dict[str, Callable[[], type[ModulePass]]]
 ROOT = "builtin.module"

@@ -1,16 +1,16 @@
 """torch-level neural-network ops (`torch.conv2d`, `torch.layer_norm`, ...), with PyTorch's signatures.
 
-They share nn.functional's implementation (imported when first called: tsjit.nn imports the
-tensor library) except where PyTorch's torch-level signature is the ts schema itself.
+They share nn.functional's implementation (eager/functional.py, imported when first called: it
+imports this module's namespace) except where PyTorch's torch-level signature is the ts schema itself.
 """
 from __future__ import annotations
 
 from tsjit.ops import EAGER as K
-from tsjit.tensor import _array, _wrap
+from tsjit.eager.core import _array, _wrap
 
 
 def _functional():
-    from tsjit.nn import functional
+    from tsjit.eager import functional
     return functional
 
 

@@ -10,8 +10,9 @@ import numpy as np
 
 from tsjit import dtypes
 from tsjit.ops import EAGER as K
-from tsjit.tensor import Tensor, _arg, _array, _check_device, _wrap
-from tsjit.tensor_shape import _int_list
+from tsjit.eager.core import _arg, _array, _check_device, _wrap
+from tsjit.eager.tensor_class import Tensor
+from tsjit.eager.shape_methods import _int_list
 
 
 def _finish(a: np.ndarray, device, requires_grad) -> Tensor:

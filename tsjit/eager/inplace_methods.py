@@ -8,8 +8,10 @@ can't be cast to the desired output type Long").
 from __future__ import annotations
 
 from tsjit.ops import EAGER as K
-from tsjit.tensor import Tensor, _arg, _array, _write
-from tsjit.tensor_methods import NO_INPLACE, UNARY, _bound, _divide, method
+from tsjit.eager.core import Methods, _arg, _array, _write
+from tsjit.eager.math_methods import NO_INPLACE, UNARY, _bound, _divide
+
+method = Methods()
 
 
 def _unary_(name: str):
@@ -69,7 +71,7 @@ def clamp_(self, min=None, max=None):  # noqa: A002
     return _inplace_call(self, "clamp", _bound(min), _bound(max))
 
 
-Tensor.clip_ = Tensor.clamp_
+method.alias("clip_", "clamp_")
 
 
 @method
@@ -105,3 +107,6 @@ def index_put_(self, indices, values, accumulate=False):
 @method
 def index_put(self, indices, values, accumulate=False):
     return self.clone().index_put_(indices, values, accumulate)
+
+
+TensorInPlace = method.mixin("TensorInPlace", "Tensor's in-place methods: they write the tensor and return it.")

@@ -1,21 +1,22 @@
-"""`tsjit.Tensor`: an eager tensor holding a numpy array, with PyTorch's Python API.
+"""The core of `tsjit.Tensor`: an eager tensor holding a numpy array, and the helpers every method uses.
 
-Every computation is a kernel call (`tsjit.kernels.EAGER`: the same numpy kernels compiled
-code runs), so eager and compiled results agree. This file holds the class core: construction,
-metadata, conversions and Python protocols. Installed on the class at import: the operators
-(tensor_operators.py), math and reductions (tensor_methods.py), in-place ops (tensor_inplace.py),
-views and indexing (tensor_shape.py). Build tensors from arrays with `Tensor._wrap(ndarray)`:
-no copy, no checks.
+Every computation is a kernel call (`tsjit.ops.EAGER`: the same numpy kernels compiled code
+runs), so eager and compiled results agree. `TensorCore` holds construction, metadata,
+conversions and Python protocols; tensor.py composes it with the operator, math, in-place and
+shape mixins into `Tensor` and registers that class here (`set_tensor_class`), so `wrap(ndarray)`
+makes a Tensor around an array: no copy, no checks.
 """
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 
 from tsjit import dtypes
-from tsjit.ops import EAGER as K
+from tsjit.eager.meta import CPU, Size, device
+from tsjit.eager.printing import tensor_repr
 from tsjit.kernels.promotion import check_inplace
-from tsjit.tensor_meta import CPU, Size, device
-from tsjit.tensor_str import tensor_repr
+from tsjit.ops import EAGER as K
 
 _new = object.__new__
 _DTYPE_OF = dtypes._BY_NUMPY
@@ -35,7 +36,7 @@ def _wrap_all(arrays) -> tuple:
 
 
 def _slow_operand(x):
-    if isinstance(x, Tensor):
+    if isinstance(x, TensorCore):
         return x._data
     if isinstance(x, (int, float)):  # bool is an int
         return x
@@ -66,7 +67,7 @@ def _arg(x, what: str = "argument"):
 
 def _array(x, what: str = "input") -> np.ndarray:
     """A `Tensor` argument's array."""
-    if isinstance(x, Tensor):
+    if isinstance(x, TensorCore):
         return x._data
     if isinstance(x, np.ndarray):
         return x
@@ -83,8 +84,27 @@ def _write(self: "Tensor", result: np.ndarray) -> "Tensor":
     return self
 
 
-class Tensor:
-    """A multi-dimensional array of one dtype on the cpu, with PyTorch's methods and operators."""
+class Methods:
+    """The methods a mixin module defines, collected as it defines them (`@method`), then made
+    into its mixin class (`mixin(name)`): Tensor is composed of mixins, never patched."""
+
+    def __init__(self):
+        self.table: dict[str, Callable] = {}
+
+    def __call__(self, fn: Callable) -> Callable:
+        fn.__qualname__ = f"Tensor.{fn.__name__}"
+        self.table[fn.__name__] = fn
+        return fn
+
+    def alias(self, alias: str, name: str) -> None:
+        self.table[alias] = self.table[name]
+
+    def mixin(self, name: str, doc: str = "") -> type:
+        return type(name, (), {"__slots__": (), "__doc__": doc, **self.table})
+
+
+class TensorCore:
+    """A multi-dimensional array of one dtype on the cpu: construction, metadata, conversions, protocols."""
 
     __slots__ = ("_data", "requires_grad", "__weakref__")
     __array_ufunc__ = None  # numpy scalars and arrays defer to our reflected operators
@@ -96,7 +116,7 @@ class Tensor:
         _check_device(device)
         if len(args) == 1 and not isinstance(args[0], int):
             data = args[0]
-            data = data._data if isinstance(data, Tensor) else data
+            data = data._data if isinstance(data, TensorCore) else data
             self._data = np.array(data, dtype=dt.numpy)
         else:
             size = args[0] if len(args) == 1 and not isinstance(args[0], int) else args
@@ -203,7 +223,7 @@ class Tensor:
         """to(dtype), to(device, dtype), to(other): `device` also takes a dtype or a tensor (overloads)."""
         if isinstance(device, dtypes.dtype):
             device, dtype = None, device
-        elif isinstance(device, Tensor):
+        elif isinstance(device, TensorCore):
             device, dtype = None, device.dtype
         _check_device(device)
         if dtype is None or dtype.numpy == self._data.dtype:
@@ -288,7 +308,7 @@ class Tensor:
         return self.flip(0) if self._data.ndim else self
 
     def __contains__(self, element) -> bool:
-        if not isinstance(element, (Tensor, int, float)):
+        if not isinstance(element, (TensorCore, int, float)):
             raise RuntimeError(f"Tensor.__contains__ only supports Tensor or scalar, but you passed in a {type(element)}.")
         return bool(K["any"](K["eq"](self._data, _operand(element)), None, False))
 
@@ -326,4 +346,12 @@ def _rebuild(a: np.ndarray, requires_grad: bool) -> Tensor:
 _LEGACY_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
                  "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
 
-from tsjit import tensor_inplace, tensor_methods, tensor_operators, tensor_shape  # noqa: E402,F401 - install methods
+
+#: The composed class `wrap` makes (tensor.py registers it; TensorCore until then).
+Tensor: type = TensorCore
+
+
+def set_tensor_class(cls: type) -> None:
+    """Make `cls` (TensorCore with its mixins) the class of every tensor the helpers create."""
+    global Tensor
+    Tensor = cls

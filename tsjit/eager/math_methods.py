@@ -2,7 +2,7 @@
 
 Each method has PyTorch's Python signature (the script compiler binds calls with
 inspect.signature) and forwards to the kernel of its ts op with arguments in schema order.
-Methods are installed on Tensor by `@method`; families of one-argument ops come from tables.
+`@method` collects them into the mixin TensorMath; families of one-argument ops come from tables.
 """
 from __future__ import annotations
 
@@ -10,15 +10,10 @@ from collections import namedtuple
 
 from tsjit.dtypes import from_numpy, to_code
 from tsjit.ops import EAGER as K
-from tsjit.tensor import Tensor, _arg, _array, _wrap
-from tsjit.tensor_operators import kernel
+from tsjit.eager.core import Methods, TensorCore, _arg, _array, _wrap
+from tsjit.eager.operators import kernel
 
-
-def method(fn):
-    """Install `fn` as a Tensor method under its own name."""
-    fn.__qualname__ = f"Tensor.{fn.__name__}"
-    setattr(Tensor, fn.__name__, fn)
-    return fn
+method = Methods()
 
 
 def _dims(dim):
@@ -64,9 +59,10 @@ for _name in ("maximum", "minimum", "atan2", "logical_and", "logical_or", "logic
     method(_tensor_binary(_name))
 method(_tensor_binary("mm", "mat2"))
 method(_tensor_binary("bmm", "mat2"))
-Tensor.negative, Tensor.absolute, Tensor.arctan2, Tensor.fix = Tensor.neg, Tensor.abs, Tensor.atan2, Tensor.trunc
-Tensor.greater, Tensor.less, Tensor.greater_equal, Tensor.less_equal, Tensor.not_equal = (
-    Tensor.gt, Tensor.lt, Tensor.ge, Tensor.le, Tensor.ne)
+for _alias, _name in (("negative", "neg"), ("absolute", "abs"), ("arctan2", "atan2"), ("fix", "trunc"),
+                      ("greater", "gt"), ("less", "lt"), ("greater_equal", "ge"), ("less_equal", "le"),
+                      ("not_equal", "ne")):
+    method.alias(_alias, _name)
 
 
 # ---- arithmetic ----
@@ -172,7 +168,7 @@ def _bound(value):
     return None if value is None else _arg(value, "clamp bound")
 
 
-Tensor.clip = Tensor.clamp
+method.alias("clip", "clamp")
 
 
 @method
@@ -240,7 +236,7 @@ def _extremum(self, dim, keepdim, name: str, result):
     """max()/min() overloads: no dim -> 0-d, a Tensor -> elementwise, an int -> (values, indices)."""
     if dim is None:
         return _wrap(K[name](self._data))
-    if isinstance(dim, Tensor):
+    if isinstance(dim, TensorCore):
         return _wrap(K["maximum" if name == "max" else "minimum"](self._data, dim._data))
     values, indices = K[name + "_dim"](self._data, dim, keepdim)
     return result(_wrap(values), _wrap(indices))
@@ -342,3 +338,6 @@ def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
 @method
 def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     return bool(K["all"](self.isclose(other, rtol, atol, equal_nan)._data, None, False))
+
+
+TensorMath = method.mixin("TensorMath", "Tensor's math methods: elementwise, activations, reductions, contractions.")

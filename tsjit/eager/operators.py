@@ -11,7 +11,7 @@ import numpy as np
 
 from tsjit.ops import EAGER as K
 from tsjit.kernels.promotion import result_dtype
-from tsjit.tensor import _NOT_AN_OPERAND, Tensor, _operand, _wrap, _write
+from tsjit.eager.core import _NOT_AN_OPERAND, _operand, _wrap, _write
 
 
 def _bitwise_xor(a, b):
@@ -94,7 +94,7 @@ def _pos(self):
     return self
 
 
-#: Python operator -> its implementation; installed on Tensor below.
+#: Python operator -> its implementation.
 OPERATORS = {
     **{f"__{py}__": _binary(op) for py, op in (
         ("add", "add"), ("radd", "add"), ("sub", "sub"), ("mul", "mul"), ("rmul", "mul"), ("truediv", "div"),
@@ -112,4 +112,7 @@ OPERATORS = {
 }
 for _name, _fn in OPERATORS.items():
     _fn.__name__, _fn.__qualname__ = _name, f"Tensor.{_name}"
-    setattr(Tensor, _name, _fn)
+
+#: `__eq__` is elementwise, yet tensors hash by identity (a class defining __eq__ would lose __hash__).
+TensorOperators = type("TensorOperators", (), {"__slots__": (), "__doc__": "Tensor's Python operators.",
+                                               "__hash__": object.__hash__, **OPERATORS})

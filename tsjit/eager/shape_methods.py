@@ -12,13 +12,16 @@ import numpy as np
 
 from tsjit import dtypes
 from tsjit.ops import EAGER as K
-from tsjit.tensor import _NOT_AN_OPERAND, Tensor, _arg, _array, _check_device, _operand, _wrap, _wrap_all
-from tsjit.tensor_methods import method
+from tsjit.eager.core import (
+    _NOT_AN_OPERAND, Methods, TensorCore, _arg, _array, _check_device, _operand, _wrap, _wrap_all,
+)
+
+method = Methods()
 
 
 def _int_list(args: tuple) -> list[int]:
     """Varargs sizes or one sequence of sizes as a list of ints."""
-    if len(args) == 1 and not isinstance(args[0], (int, Tensor)):
+    if len(args) == 1 and not isinstance(args[0], (int, TensorCore)):
         args = args[0]
     return [d if isinstance(d, int) else index(d) for d in args]  # int subclasses: traced sizes
 
@@ -55,7 +58,8 @@ def transpose(self, dim0, dim1):
     return _wrap(K["transpose"](self._data, dim0, dim1))
 
 
-Tensor.swapaxes = Tensor.swapdims = Tensor.transpose
+method.alias("swapaxes", "transpose")
+method.alias("swapdims", "transpose")
 
 
 @method
@@ -216,11 +220,11 @@ def __setitem__(self, key, value) -> None:
 
 
 def _index_item(k):
-    if isinstance(k, Tensor):
+    if isinstance(k, TensorCore):
         a = k._data
         return int(a) if a.ndim == 0 and a.dtype.kind in "iu" else a  # a 0-d int tensor selects, like an int
-    if isinstance(k, list) and any(isinstance(x, Tensor) for x in k):
-        return np.array([x._data if isinstance(x, Tensor) else x for x in k])
+    if isinstance(k, list) and any(isinstance(x, TensorCore) for x in k):
+        return np.array([x._data if isinstance(x, TensorCore) else x for x in k])
     return k
 
 
@@ -241,7 +245,7 @@ def _new_dtype(self, dtype):
     return (self.dtype if dtype is None else dtype).code
 
 
-def _finish(t: Tensor, device, requires_grad) -> Tensor:
+def _finish(t: TensorCore, device, requires_grad) -> TensorCore:
     _check_device(device)
     t.requires_grad = requires_grad
     return t
@@ -270,5 +274,8 @@ def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=F
 
 @method
 def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
-    from tsjit.functions import tensor
+    from tsjit.eager.factories import tensor
     return tensor(data, dtype=self.dtype if dtype is None else dtype, device=device, requires_grad=requires_grad)
+
+
+TensorShape = method.mixin("TensorShape", "Tensor's shape and layout methods: views, splits, gathers, new_*.")
