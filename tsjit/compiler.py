@@ -125,14 +125,33 @@ def compile(model_or_ir: Any, backend: str = "numpy", example_inputs: Sequence[A
     chosen = get_backend(backend)
     module = to_module(model_or_ir, example_inputs)
     if backend == "c":  # not all lowerable: the numpy backend runs it around C-compiled fusion groups
-        from tsjit.jit.fusion import compile_with_fusion_groups
-
         fused = compile_with_fusion_groups(module, chosen)
         if fused is not None:
             return fused
     for name in chosen.pipeline:
         apply_pass(name, module)
     return Compiled(module, backend, chosen.compile(module))
+
+
+def compile_with_fusion_groups(module: Any, backend: Any) -> Any | None:
+    """`tsjit.compile(..., backend="c")` of a module the C backend cannot lower whole: the numpy
+    backend runs it, with its fusion groups compiled by `backend`. None when every op lowers."""
+    from tsjit.backends.numpy import Program
+    from tsjit.jit.fusion import FUSER, fuse_module
+    from tsjit.jit.fusion_kernels import group_runner
+    from tsjit.passes.fusion_groups import fusible_names
+
+    names = fusible_names(contractions=True) | {"ts.constant", "func.return"}
+
+    def lowers(op) -> bool:  # a tensor list lowers where its users (cat, stack) take it apart
+        if op.name == "ts.list.construct":
+            return all(use.operation.name in names for use in op.results[0].uses)
+        return op.name in names or op is module or isinstance(op, FuncOp)
+
+    if all(lowers(op) for op in module.walk()):
+        return None
+    fused = fuse_module(module, FUSER.onednn)
+    return Compiled(fused, f"numpy+{backend.name}", Program(fused, fusion=group_runner))
 
 
 def export_c(model_or_ir: Any, out_dir: Any, example_inputs: Sequence[Any] | None = None, *,

@@ -5,7 +5,7 @@ How fusion is turned on (docs/fusion.md): `with tsjit.jit.fuser("c"):` (or
 ScriptFunctions and ScriptModules run a copy of their IR in which `ts-fusion-groups` outlined the
 lowerable subgraphs; each group is compiled by the C backend for the shapes it meets. And
 `tsjit.compile(model, backend="c")` of a model the C backend cannot lower whole does the same
-(`compile_with_fusion_groups`). The strategy bounds how many shapes a group compiles for;
+(`tsjit.compiler.compile_with_fusion_groups`). The strategy bounds how many shapes a group compiles for;
 `enable_onednn_fusion(True)` lets contractions (matmul/linear/conv) join groups.
 """
 from __future__ import annotations
@@ -171,26 +171,3 @@ def fused_callable(fn: Any) -> Callable:
             partial(program.method(compiled.method_of, fn.name), fn._obj)
         cached = _CALLABLES[fn] = (key, run)
     return cached[1]
-
-
-def compile_with_fusion_groups(module: Any, backend: Any) -> Any | None:
-    """`tsjit.compile(..., backend="c")` of a module the C backend cannot lower whole: the numpy
-    backend runs it, with its fusion groups compiled by `backend`. None when every op lowers."""
-    from xdsl.dialects.func import FuncOp
-
-    from tsjit.compiler import Compiled
-    from tsjit.backends.numpy import Program
-    from tsjit.jit.fusion_kernels import group_runner
-    from tsjit.passes.fusion_groups import fusible_names
-
-    names = fusible_names(contractions=True) | {"ts.constant", "func.return"}
-
-    def lowers(op) -> bool:  # a tensor list lowers where its users (cat, stack) take it apart
-        if op.name == "ts.list.construct":
-            return all(use.operation.name in names for use in op.results[0].uses)
-        return op.name in names or op is module or isinstance(op, FuncOp)
-
-    if all(lowers(op) for op in module.walk()):
-        return None
-    fused = fuse_module(module, FUSER.onednn)
-    return Compiled(fused, f"numpy+{backend.name}", Program(fused, fusion=group_runner))

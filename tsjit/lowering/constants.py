@@ -13,10 +13,9 @@ from xdsl.dialects.builtin import DenseIntOrFPElementsAttr
 from xdsl.ir import Operation, SSAValue
 
 from tsjit.lowering.elementwise import check_dtype
-from tsjit.lowering.table import Lower, NotLowerable, lowers
+from tsjit.lowering.table import Lower, NotLowerable
 
 
-@lowers("ts.constant")
 def lower_constant(op: Operation, lower: Lower) -> Sequence[SSAValue]:
     value = op.properties["value"]
     if not isinstance(value, DenseIntOrFPElementsAttr):

@@ -22,7 +22,7 @@ from xdsl.ir import Attribute, Block, Region, SSAValue
 from xdsl.ir.affine import AffineConstantExpr, AffineDimExpr, AffineExpr, AffineMap
 from xdsl.rewriter import InsertPoint
 
-from tsjit.lowering.table import Lower, NotLowerable, lowers
+from tsjit.lowering.table import Lower, NotLowerable
 
 # ---------------------------------------------------------------------------------------------
 # shared builders
@@ -170,13 +170,11 @@ def _product(lower: Lower, a: SSAValue, b: SSAValue, out: BuiltinTensorType) -> 
     return matmul_nd(lower, a, b, out)
 
 
-@lowers("ts.matmul", "ts.mm", "ts.bmm", "ts.dot")
-def _matmul(op, lower: Lower):
+def lower_matmul(op, lower: Lower):
     return [_product(lower, lower.tensor(0), lower.tensor(1), lower.result_type())]
 
 
-@lowers("ts.linear")
-def _linear(op, lower: Lower):
+def lower_linear(op, lower: Lower):
     """x @ W^T + b: W transposed by linalg.transpose, x's leading dims collapsed into one."""
     x, w, bias = lower.tensor(0), lower.tensor(1), optional_tensor(lower, 2)
     out = lower.result_type()
@@ -192,8 +190,7 @@ def _linear(op, lower: Lower):
     return [reshaped(lower, y, tuple(out.get_shape()))]
 
 
-@lowers("ts.addmm")
-def _addmm(op, lower: Lower):
+def lower_addmm(op, lower: Lower):
     """beta * self + alpha * (mat1 @ mat2), self broadcast to the product's shape."""
     c, a, b = lower.tensor(0), lower.tensor(1), lower.tensor(2)
     beta, alpha = lower.constant(3), lower.constant(4)

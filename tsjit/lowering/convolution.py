@@ -21,7 +21,7 @@ from xdsl.rewriter import InsertPoint
 
 from tsjit.lowering.contractions import add_bias, filled, optional_tensor, reshaped, scalar, shape_of
 from tsjit.lowering.shape import collapse, expand
-from tsjit.lowering.table import Lower, NotLowerable, lowers
+from tsjit.lowering.table import Lower, NotLowerable
 
 
 def pad(lower: Lower, x: SSAValue, low: Sequence[int], high: Sequence[int], value: float) -> SSAValue:
@@ -75,8 +75,7 @@ def conv2d_nchw(lower: Lower, x: SSAValue, w: SSAValue, stride: Sequence[int], p
     return collapse(lower, y, [[0], [1, 2], [3], [4]])
 
 
-@lowers("ts.conv2d", "ts.conv1d")
-def _conv(op, lower: Lower):
+def lower_conv(op, lower: Lower):
     spatial = 2 if op.name == "ts.conv2d" else 1
     x, w, bias = lower.tensor(0), lower.tensor(1), optional_tensor(lower, 2)
     stride = ints(lower.constant(3), spatial, "stride")

@@ -23,7 +23,7 @@ from tsjit.dialects.ts.constant import numpy_dtype
 from tsjit.dialects.ts.types import DTYPES, TensorType, is_float_dtype
 from tsjit.kernels.promotion import result_dtype
 from tsjit.lowering.generic_builder import constant, convert, elementwise
-from tsjit.lowering.table import Lower, NotLowerable, lowers
+from tsjit.lowering.table import Lower, NotLowerable
 from tsjit.ops.registry import Pointwise
 
 
@@ -114,13 +114,6 @@ _NAMED: dict[str, type] = {
     "remsi": arith.RemSIOp, "ipowi": math.IPowIOp,
 }
 
-#: ts op name (without `ts.`) -> how to lower it: the casts, whose body is the conversion to the result type.
-BODIES: dict[str, Pointwise] = {
-    "to": Pointwise(lambda s, x: x),
-    "type_as": Pointwise(lambda s, x: x),
-}
-
-
 def check_dtype(t: Attribute) -> None:
     """arith needs signless integers, and the numpy backend has no bfloat16."""
     if isinstance(t, IntegerType) and t.signedness.data != Signedness.SIGNLESS or t == DTYPES["bfloat16"]:
@@ -174,18 +167,11 @@ def lower_pointwise(spec: Pointwise, op: Operation, lower: Lower) -> Sequence[SS
     return [elementwise(lower.builder, tensors, out, body)]
 
 
-@lowers(*(f"ts.{name}" for name in BODIES))
-def lower_elementwise(op: Operation, lower: Lower) -> Sequence[SSAValue]:
-    return lower_pointwise(BODIES[op.name.removeprefix("ts.")], op, lower)
-
-
-@lowers("ts.clone", "ts.contiguous", "ts.detach")
 def lower_identity(op: Operation, lower: Lower) -> Sequence[SSAValue]:
     """Builtin tensors are values: a copy is the same value."""
     return [lower.tensor(0)]
 
 
-@lowers("ts.dropout")
 def lower_inference_dropout(op: Operation, lower: Lower) -> Sequence[SSAValue]:
     """Dropout outside training (`train` a constant false) is the identity; training draws random
     masks, which compiled code does not do."""

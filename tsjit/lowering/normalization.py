@@ -22,7 +22,7 @@ from tsjit.lowering.generic_builder import (
     broadcast_map, convert, elementwise, empty, generic, identity_map, projection_map,
 )
 from tsjit.lowering.reductions import moments
-from tsjit.lowering.table import Lower, NotLowerable, lowers
+from tsjit.lowering.table import Lower, NotLowerable
 
 
 def _optional_tensor(op: Operation, lower: Lower, i: int) -> SSAValue | None:
@@ -51,7 +51,6 @@ def _normalize(b: Builder, out: TensorType, eps: float, x: SSAValue, stats: Sequ
     return generic(b, inputs, maps, empty(b, out), identity_map(rank), ["parallel"] * rank, body)
 
 
-@lowers("ts.batch_norm")
 def lower_batch_norm(op: Operation, lower: Lower) -> Sequence[SSAValue]:
     if lower.constant(5) is not False:
         raise NotLowerable("batch_norm in training mode (batch statistics)")
@@ -69,7 +68,6 @@ def lower_batch_norm(op: Operation, lower: Lower) -> Sequence[SSAValue]:
                        [channel, channel], affine, [channel, channel])]
 
 
-@lowers("ts.layer_norm")
 def lower_layer_norm(op: Operation, lower: Lower) -> Sequence[SSAValue]:
     out = lower.result_type()
     dtype = out.element_type

@@ -25,7 +25,7 @@ from tsjit.lowering.contractions import (
     PARALLEL, REDUCTION, binary, dims, filled, generic, is_float, reshaped, scalar, shape_of,
 )
 from tsjit.lowering.convolution import ints, pad, window_attr
-from tsjit.lowering.table import Lower, NotLowerable, lowers
+from tsjit.lowering.table import Lower, NotLowerable
 
 
 def _lowest(t) -> float:
@@ -61,16 +61,14 @@ def max_pool(lower: Lower, x: SSAValue, out: BuiltinTensorType, ks, ss, ps, ds) 
     return reshaped(lower, y, tuple(out.get_shape()))
 
 
-@lowers("ts.max_pool2d")
-def _max_pool2d(op, lower: Lower):
+def lower_max_pool2d(op, lower: Lower):
     ks = ints(lower.constant(1), 2, "kernel_size")
     ss = ints(lower.constant(2) or ks, 2, "stride")
     ps, ds = ints(lower.constant(3), 2, "padding"), ints(lower.constant(4), 2, "dilation")
     return [max_pool(lower, lower.tensor(0), lower.result_type(), ks, ss, ps, ds)]
 
 
-@lowers("ts.max_pool1d")
-def _max_pool1d(op, lower: Lower):
+def lower_max_pool1d(op, lower: Lower):
     """max_pool2d over (..., 1, L)."""
     x, out = lower.tensor(0), lower.result_type()
     (k,) = ints(lower.constant(1), 1, "kernel_size")
@@ -129,8 +127,7 @@ def avg_pool(lower: Lower, x: SSAValue, out: BuiltinTensorType, ks, ss, ps, coun
     return reshaped(lower, y, tuple(out.get_shape()))
 
 
-@lowers("ts.avg_pool2d")
-def _avg_pool2d(op, lower: Lower):
+def lower_avg_pool2d(op, lower: Lower):
     ks = ints(lower.constant(1), 2, "kernel_size")
     ss = ints(lower.constant(2) or ks, 2, "stride")
     ps = ints(lower.constant(3), 2, "padding")
@@ -138,8 +135,7 @@ def _avg_pool2d(op, lower: Lower):
                      lower.constant(6))]
 
 
-@lowers("ts.adaptive_avg_pool2d")
-def _adaptive_avg_pool2d(op, lower: Lower):
+def lower_adaptive_avg_pool2d(op, lower: Lower):
     """Where the output size divides the input size, the bins are equal windows: an avg pool."""
     x, out = lower.tensor(0), lower.result_type()
     (h, w), (oh, ow) = shape_of(x)[-2:], tuple(out.get_shape())[-2:]

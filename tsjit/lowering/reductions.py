@@ -19,7 +19,7 @@ from xdsl.ir import Attribute, Operation, SSAValue
 from tsjit.dialects.ts.types import is_float_dtype
 from tsjit.lowering.elementwise import Kit, check_dtype
 from tsjit.lowering.generic_builder import convert, elementwise, filled, generic, identity_map, projection_map
-from tsjit.lowering.table import Lower, NotLowerable, lowers
+from tsjit.lowering.table import Lower, NotLowerable
 
 Combine = Callable[[Kit, SSAValue, SSAValue], SSAValue]
 
@@ -82,7 +82,6 @@ def _input(op: Operation, lower: Lower) -> SSAValue:
     return x
 
 
-@lowers("ts.sum", "ts.mean")
 def lower_sum(op: Operation, lower: Lower) -> Sequence[SSAValue]:
     x, out = _input(op, lower), lower.result_type()
     dims = _dims(lower.constant(1), len(x.type.get_shape()))
@@ -100,7 +99,6 @@ _EXTREMA = {"ts.amax": (_max, lowest), "ts.amin": (_min, highest), "ts.max": (_m
             "ts.min": (_min, highest)}
 
 
-@lowers(*_EXTREMA)
 def lower_extremum(op: Operation, lower: Lower) -> Sequence[SSAValue]:
     x, out = _input(op, lower), lower.result_type()
     combine, init = _EXTREMA[op.name]
@@ -112,7 +110,6 @@ def lower_extremum(op: Operation, lower: Lower) -> Sequence[SSAValue]:
     return [reduce(lower.builder, x, dims, keepdim, out.element_type, init(out.element_type), combine)]
 
 
-@lowers("ts.var", "ts.std")
 def lower_var(op: Operation, lower: Lower) -> Sequence[SSAValue]:
     """sum((x - mean)^2) / (n - correction), two passes as the stable kernel."""
     x, out = _input(op, lower), lower.result_type()
@@ -149,7 +146,6 @@ def _square_diff(k: Kit, x, m):
     return k.mul(d, d)
 
 
-@lowers("ts.softmax", "ts.log_softmax")
 def lower_softmax(op: Operation, lower: Lower) -> Sequence[SSAValue]:
     x, out = _input(op, lower), lower.result_type()
     dtype = out.element_type

@@ -18,7 +18,7 @@ from xdsl.dialects.builtin import DenseArrayBase
 from xdsl.ir import SSAValue
 from xdsl.dialects.builtin import UnrealizedConversionCastOp
 
-from tsjit.lowering.table import Lower, NotLowerable, builtin_type, lowers
+from tsjit.lowering.table import Lower, NotLowerable, builtin_type
 
 Shape = tuple[int, ...]
 
@@ -101,8 +101,7 @@ def _reshape_with_shape_tensor(lower: Lower, v: SSAValue, shape: Shape) -> SSAVa
     return lower.insert(tensor.ReshapeOp(v, shape_value, t)).results[0]
 
 
-@lowers("ts.view", "ts.reshape", "ts.flatten", "ts.squeeze", "ts.unsqueeze")
-def _reshape(op, lower: Lower):
+def lower_reshape(op, lower: Lower):
     out = lower.result_type()
     return [reshape_value(lower, lower.tensor(0), tuple(out.get_shape()))]
 
@@ -122,8 +121,7 @@ def transpose_value(lower: Lower, v: SSAValue, perm: Sequence[int]) -> SSAValue:
     return lower.insert(op).results[0]
 
 
-@lowers("ts.permute")
-def _permute(op, lower: Lower):
+def lower_permute(op, lower: Lower):
     x = lower.tensor(0)
     rank = len(x.type.get_shape())
     perm = [_wrap(d, rank) for d in lower.constant(1)]
@@ -132,8 +130,7 @@ def _permute(op, lower: Lower):
     return [transpose_value(lower, x, perm)]
 
 
-@lowers("ts.transpose", "ts.t")
-def _transpose(op, lower: Lower):
+def lower_transpose(op, lower: Lower):
     x = lower.tensor(0)
     rank = len(x.type.get_shape())
     if op.name == "ts.t":
@@ -176,8 +173,7 @@ def _insert_along(lower: Lower, parts: Sequence[SSAValue], dim: int, out: Builti
     return acc
 
 
-@lowers("ts.cat")
-def _cat(op, lower: Lower):
+def lower_cat(op, lower: Lower):
     out = lower.result_type()
     rank = len(out.get_shape())
     parts = [p for p in _list_tensors(lower, 0) if tuple(p.type.get_shape()) != (0,)]
@@ -186,8 +182,7 @@ def _cat(op, lower: Lower):
     return [_insert_along(lower, parts, _wrap(lower.constant(1), rank), out)]
 
 
-@lowers("ts.stack")
-def _stack(op, lower: Lower):
+def lower_stack(op, lower: Lower):
     out = lower.result_type()
     shape = tuple(out.get_shape())
     dim = _wrap(lower.constant(1), len(shape))
@@ -208,8 +203,7 @@ def _extract(lower: Lower, x: SSAValue, dim: int, start: int, size: int, step: i
     return lower.insert(tensor.ExtractSliceOp(x, offsets, sizes, strides, out)).results[0]
 
 
-@lowers("ts.slice")
-def _slice(op, lower: Lower):
+def lower_slice(op, lower: Lower):
     x, out = lower.tensor(0), lower.result_type()
     shape = x.type.get_shape()
     dim = _wrap(lower.constant(1), len(shape))
@@ -222,8 +216,7 @@ def _slice(op, lower: Lower):
     return [_extract(lower, x, dim, start, out.get_shape()[dim], step, out)]
 
 
-@lowers("ts.narrow")
-def _narrow(op, lower: Lower):
+def lower_narrow(op, lower: Lower):
     x, out = lower.tensor(0), lower.result_type()
     shape = x.type.get_shape()
     dim = _wrap(lower.constant(1), len(shape))
@@ -231,8 +224,7 @@ def _narrow(op, lower: Lower):
     return [_extract(lower, x, dim, start, lower.constant(3), 1, out)]
 
 
-@lowers("ts.select")
-def _select(op, lower: Lower):
+def lower_select(op, lower: Lower):
     x, out = lower.tensor(0), lower.result_type()
     shape = x.type.get_shape()
     dim = _wrap(lower.constant(1), len(shape))
@@ -242,8 +234,7 @@ def _select(op, lower: Lower):
     return [_extract(lower, x, dim, index % shape[dim], 1, 1, out)]
 
 
-@lowers("ts.expand", "ts.expand_as")
-def _expand(op, lower: Lower):
+def lower_expand(op, lower: Lower):
     """A broadcasting copy (generic): unit dims repeat, new leading dims are added."""
     from tsjit.lowering.contractions import PARALLEL, broadcast_map, dims, generic
     x, out = lower.tensor(0), lower.result_type()

@@ -3,9 +3,9 @@
 A lowering is `fn(op, lower) -> results`: it builds ops at `lower.builder` (before `op`) from
 the op's operands as builtin tensors (`lower.tensor(i)`) and constant scalars
 (`lower.constant(i)`), and returns one builtin-tensor value per result of `op` (types from
-`lower.result_type(j)`). It raises NotLowerable (with a reason) to leave the op as it is.
-Register with `@lowers("ts.add", "ts.sub")`; families live in tsjit/lowering/<family>.py and
-are imported by ALL_FAMILIES.
+`lower.result_type(j)`). It raises NotLowerable (with a reason) to leave the op as it is. Each
+op's definition (tsjit/ops) names its lowering: a Pointwise body (elementwise.py builds it) or a
+function `family.name` of tsjit/lowering/<family>.py; `ts.constant` lowers by constants.py.
 """
 from __future__ import annotations
 
@@ -25,44 +25,27 @@ from tsjit.dialects.ts.folding import NotConstant, constant_of
 from tsjit.dialects.ts.types import TensorType
 
 Lowering = Callable[[Operation, "Lower"], Sequence[SSAValue]]
-LOWERINGS: dict[str, Lowering] = {}
-
-#: The modules holding lowerings (imported on first use of the table).
-ALL_FAMILIES = ("elementwise", "constants", "reductions", "normalization", "contractions", "convolution",
-                "pooling", "shape")
 
 
 class NotLowerable(Exception):
     """The op (as it is here: shapes, non-constant operands, ...) has no lowering; says why."""
 
 
-def lowers(*names: str) -> Callable[[Lowering], Lowering]:
-    def register(fn: Lowering) -> Lowering:
-        for name in names:
-            LOWERINGS[name] = fn
-        return fn
-    return register
-
-
-def load_families() -> dict[str, Lowering]:
-    """op name -> lowering: what the op definitions say (tsjit.ops: a Pointwise body, or the name of
-    a lowering function `family.function` of tsjit/lowering), and the families' own registrations."""
-    for family in ALL_FAMILIES:
-        try:
-            importlib.import_module(f"tsjit.lowering.{family}")
-        except ModuleNotFoundError as e:
-            if e.name != f"tsjit.lowering.{family}":
-                raise
+@functools.cache
+def lowerings() -> dict[str, Lowering]:
+    """op name -> lowering, from the op definitions (loaded once: the registry does not change)."""
+    from tsjit.lowering.constants import lower_constant
     from tsjit.lowering.elementwise import lower_pointwise
     from tsjit.ops import REGISTRY, Pointwise
 
+    table: dict[str, Lowering] = {"ts.constant": lower_constant}
     for defn in REGISTRY.values():
         if isinstance(defn.lower, Pointwise):
-            LOWERINGS[defn.op_name] = functools.partial(lower_pointwise, defn.lower)
+            table[defn.op_name] = functools.partial(lower_pointwise, defn.lower)
         elif isinstance(defn.lower, str):
             module, function = defn.lower.rsplit(".", 1)
-            LOWERINGS[defn.op_name] = getattr(importlib.import_module(f"tsjit.lowering.{module}"), function)
-    return LOWERINGS
+            table[defn.op_name] = getattr(importlib.import_module(f"tsjit.lowering.{module}"), function)
+    return table
 
 
 def builtin_type(t: Attribute) -> BuiltinTensorType:

@@ -15,16 +15,7 @@ FAMILIES: tuple[str, ...] = ("arithmetic", "comparison", "math", "activation", "
                              "sorting", "view", "layout", "indexing", "creation", "random", "conversion", "metadata")
 
 for _family in FAMILIES:
-    try:  # (transition: families not yet written come from ops/legacy.py)
-        importlib.import_module(f"tsjit.ops.{_family}")
-    except ModuleNotFoundError as _e:
-        if _e.name != f"tsjit.ops.{_family}":
-            raise
-
-from tsjit.ops import legacy as _legacy  # noqa: E402 - the transition table fills in what families lack
-
-_legacy.register()
-
+    importlib.import_module(f"tsjit.ops.{_family}")
 
 #: name -> numpy kernel, for compiled code and constant folding.
 KERNELS: dict = {name: defn.kernel for name, defn in REGISTRY.items() if defn.kernel is not None}

@@ -75,7 +75,7 @@ def _dot_shape(a: T, b: T) -> tuple[int, ...]:
 
 
 @op("dot", "(Tensor self, Tensor tensor) -> Tensor", shape=_dot_shape, dtype=_PAIR,
-    verify=chk.rank_in(0, (1,), "dot operand"), lower="contractions._matmul",
+    verify=chk.rank_in(0, (1,), "dot operand"), lower="contractions.lower_matmul",
     samples=lambda: [sample(s.f32(4), s.f32(4)), sample(s.special()[0], s.f32(4)), sample(s.f32(0), s.f32(0)),
                      sample(s.i64(5), s.i64(5)), sample(s.f64(3), s.f64(3)), sample(s.mask(3), s.mask(3)),
                      sample(s.f32(3), s.f64(3)), sample(s.f32(3), s.f32(4))])
@@ -114,7 +114,7 @@ def _matmul_samples():
 
 
 @op("matmul", "(Tensor self, Tensor other) -> Tensor", shape=_matmul_shape, dtype=_PAIR, verify=chk.MATMUL,
-    lower="contractions._matmul", samples=_matmul_samples)
+    lower="contractions.lower_matmul", samples=_matmul_samples)
 def matmul(a, b):
     """torch.matmul: 1-D operands are a row/column vector, leading dims broadcast."""
     if a.dtype is not b.dtype:
@@ -143,7 +143,7 @@ def _mm_shape(a: T, b: T) -> tuple[int, ...]:
 
 
 @op("mm", "(Tensor self, Tensor mat2) -> Tensor", shape=_mm_shape, dtype=_PAIR, verify=chk.MATMUL,
-    lower="contractions._matmul",
+    lower="contractions.lower_matmul",
     samples=lambda: [sample(s.f32(2, 3), s.f32(3, 4)), sample(s.strided(3, 2), s.f32(2, 0)),
                      sample(s.f32(2, 0), s.f32(0, 3)), sample(s.i64(2, 3), s.i64(3, 2)),
                      sample(s.mask(2, 2), s.mask(2, 2)), sample(s.f32(3), s.f32(3, 2)),
@@ -166,7 +166,7 @@ def _bmm_shape(a: T, b: T) -> tuple[int, ...]:
 
 
 @op("bmm", "(Tensor self, Tensor mat2) -> Tensor", shape=_bmm_shape, dtype=_PAIR, verify=chk.MATMUL,
-    lower="contractions._matmul",
+    lower="contractions.lower_matmul",
     samples=lambda: [sample(s.f32(2, 2, 3), s.f32(2, 3, 4)), sample(s.f32(0, 2, 3), s.f32(0, 3, 1)),
                      sample(s.i64(2, 1, 3), s.i64(2, 3, 2)), sample(s.mask(1, 2, 2), s.mask(1, 2, 2)),
                      sample(s.f32(2, 2, 3), s.f32(3, 3, 4)), sample(s.f32(2, 3), s.f32(3, 4))])
@@ -225,7 +225,7 @@ def _addmm_shape(c: T, m1: T, m2: T, beta, alpha) -> tuple[int, ...]:
 
 
 @op("addmm", "(Tensor self, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1) -> Tensor",
-    shape=_addmm_shape, dtype=_TRIPLE, lower="contractions._addmm",
+    shape=_addmm_shape, dtype=_TRIPLE, lower="contractions.lower_addmm",
     samples=lambda: [sample(s.f32(4), s.f32(2, 3), s.f32(3, 4), 0.5, 2.0),
                      sample(s.f32(2, 4), s.f32(2, 3), s.f32(3, 4), 1, 1),
                      sample(np.full((2, 1), np.nan, np.float32), s.f32(2, 3), s.f32(3, 4), 0, 1),
@@ -277,7 +277,7 @@ def _linear_shape(x: T, w: T, bias) -> tuple[int, ...]:
 
 
 @op("linear", "(Tensor input, Tensor weight, Tensor? bias=None) -> Tensor", shape=_linear_shape, dtype=_PAIR,
-    verify=chk.LINEAR, lower="contractions._linear",
+    verify=chk.LINEAR, lower="contractions.lower_linear",
     samples=lambda: [sample(s.f32(5, 3), s.f32(4, 3), s.f32(4)), sample(s.f32(3), s.f32(4, 3), None),
                      sample(s.f32(2, 5, 3), s.f32(4, 3), s.f32(4)), sample(s.strided(2, 3), s.f32(4, 3), s.f32(1)),
                      sample(s.i64(2, 3), s.i64(4, 3), s.i64(4)), sample(s.f32(2, 3), s.f32(3), np.array(s.f32(1)[0])),

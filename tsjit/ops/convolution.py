@@ -206,7 +206,7 @@ _1D, _2D = {"one": "[1]", "zero": "[0]"}, {"one": "[1, 1]", "zero": "[0, 0]"}
 
 
 @op("conv1d", _CONV.format(**_1D), shape=_conv_shape(1), dtype=promoted(0, 1), verify=chk.conv(1),
-    lower="convolution._conv",
+    lower="convolution.lower_conv",
     samples=lambda: [sample(s.f32(2, 3, 10), s.f32(4, 3, 3), s.f32(4), [2], [1], [2], 1),
                      sample(s.f32(3, 10), s.f32(4, 3, 3), None, [1], [0], [2], 1),
                      sample(s.strided(1, 4, 7), s.f32(6, 2, 3), s.f32(6), [1], [2], [1], 2),
@@ -225,7 +225,7 @@ def conv1d(x, weight, bias, stride, padding, dilation, groups):
 
 
 @op("conv2d", _CONV.format(**_2D), shape=_conv_shape(2), dtype=promoted(0, 1), verify=chk.conv(2),
-    lower="convolution._conv",
+    lower="convolution.lower_conv",
     samples=lambda: [sample(s.f32(1, 3, 6, 6), s.f32(4, 3, 3, 3), s.f32(4), [1, 1], [1, 1], [1, 1], 1),
                      sample(s.f32(2, 4, 9, 8), s.f32(6, 2, 3, 2), s.f32(6), [2, 1], [1, 2], [2, 1], 2),
                      sample(s.strided(3, 7, 7), s.f32(2, 3, 3, 3), None, [1], [0], [1], 1),

@@ -49,7 +49,7 @@ def _cat_shape(items, dim):
     return with_dim(first, d, total if len(ranked) == len(kept) else D)
 
 
-@op("cat", "(Tensor[] tensors, int dim=0) -> Tensor", shape=_cat_shape, dtype=_joined_dtype, lower="shape._cat",
+@op("cat", "(Tensor[] tensors, int dim=0) -> Tensor", shape=_cat_shape, dtype=_joined_dtype, lower="shape.lower_cat",
     samples=lambda: [sample([s.f32(2, 3), s.f32(4, 3)], 0),
                      sample([s.f32(2, 3), s.i64(1, 3), np.zeros(0, np.float32)], 0),
                      sample([s.f32(2, 3), s.f64(2, 5)], -1), sample([np.zeros(0, np.float32), s.f32(2, 3)], 1),
@@ -82,7 +82,7 @@ def _stack_shape(items, dim):
     return first[:wrap(dim, len(first) + 1)] + (len(ts),) + first[wrap(dim, len(first) + 1):]
 
 
-@op("stack", "(Tensor[] tensors, int dim=0) -> Tensor", shape=_stack_shape, dtype=_joined_dtype, lower="shape._stack",
+@op("stack", "(Tensor[] tensors, int dim=0) -> Tensor", shape=_stack_shape, dtype=_joined_dtype, lower="shape.lower_stack",
     samples=lambda: [sample([s.f32(2, 3), s.f32(2, 3)], -1), sample([s.f32(2, 3), s.f32(2, 3), s.f32(2, 3)], 1),
                      sample([np.array(1.5, np.float32), np.array(2.5, np.float32)], 0),
                      sample([s.i64(3), s.f32(3)], 0), sample([s.f32(2, 3), s.f32(3, 2)], 0),

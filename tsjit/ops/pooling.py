@@ -141,7 +141,7 @@ def _lowest(dtype):
 
 
 @op("max_pool2d", "(Tensor self, int[] kernel_size, int[] stride=[], int[] padding=[0], int[] dilation=[1], "
-    "bool ceil_mode=False) -> Tensor", shape=_max_pool_shape(2), dtype=same_dtype, lower="pooling._max_pool2d",
+    "bool ceil_mode=False) -> Tensor", shape=_max_pool_shape(2), dtype=same_dtype, lower="pooling.lower_max_pool2d",
     verify=chk.rank_in(0, (3, 4), "max_pool2d input"),
     samples=lambda: [sample(s.f32(2, 3, 8, 8), [2], [], [0], [1], False),
                      sample(s.f32(2, 3, 9, 10), [3, 2], [2, 3], [1, 1], [2, 1], True),
@@ -163,7 +163,7 @@ def max_pool2d(x, kernel_size, stride=(), padding=(0,), dilation=(1,), ceil_mode
 
 
 @op("max_pool1d", "(Tensor self, int[] kernel_size, int[] stride=[], int[] padding=[0], int[] dilation=[1], "
-    "bool ceil_mode=False) -> Tensor", shape=_max_pool_shape(1), dtype=same_dtype, lower="pooling._max_pool1d",
+    "bool ceil_mode=False) -> Tensor", shape=_max_pool_shape(1), dtype=same_dtype, lower="pooling.lower_max_pool1d",
     verify=chk.rank_in(0, (2, 3), "max_pool1d input"),
     samples=lambda: [sample(s.f32(2, 3, 8), [2], [], [0], [1], False),
                      sample(s.f32(2, 3, 11), [3], [2], [1], [1], True),
@@ -194,7 +194,7 @@ def _check_avg_dtype(x):
 
 @op("avg_pool2d", "(Tensor self, int[] kernel_size, int[] stride=[], int[] padding=[0], bool ceil_mode=False, "
     "bool count_include_pad=True, int? divisor_override=None) -> Tensor", shape=_avg_pool_shape(2),
-    dtype=same_dtype, lower="pooling._avg_pool2d", verify=chk.rank_in(0, (3, 4), "avg_pool2d input"),
+    dtype=same_dtype, lower="pooling.lower_avg_pool2d", verify=chk.rank_in(0, (3, 4), "avg_pool2d input"),
     samples=lambda: [sample(s.f32(2, 3, 8, 8), [2], [], [0], False, True, None),
                      sample(s.f32(2, 3, 9, 10), [3, 2], [2, 3], [1, 1], True, True, None),
                      sample(s.f32(2, 3, 9, 10), [3, 3], [2, 2], [1, 1], True, False, None),
@@ -301,7 +301,7 @@ def _adaptive_samples(spatial: int):
 
 
 @op("adaptive_avg_pool2d", "(Tensor self, int[] output_size) -> Tensor", shape=_adaptive_shape(2),
-    dtype=same_dtype, lower="pooling._adaptive_avg_pool2d",
+    dtype=same_dtype, lower="pooling.lower_adaptive_avg_pool2d",
     verify=chk.rank_in(0, (3, 4), "adaptive_avg_pool2d input"), samples=_adaptive_samples(2))
 def adaptive_avg_pool2d(x, output_size):
     """`output_size` may repeat one value or hold None (keep that dim), as F.adaptive_avg_pool2d's does."""

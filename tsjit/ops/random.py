@@ -10,7 +10,6 @@ from collections.abc import Callable
 
 import numpy as np
 
-from tsjit.kernels import random as _seeded
 from tsjit.kernels.promotion import (
     C_NAME, CODE_OF_DTYPE, DEFAULT_FLOAT, INT64, as_array, dtype_of, not_implemented, torch_name,
 )
@@ -24,17 +23,20 @@ _DRAWS = "draws from tsjit's numpy generator: compiled code has no random number
 _I64, _F16, _F32, _F64, _BOOL = 4, 5, 6, 7, 11  # ScalarType codes used by samples
 
 
+_generator = np.random.default_rng()
+
+
 def generator() -> np.random.Generator:
-    """tsjit's one generator. (Transition: its state stays in tsjit.kernels.random, which a test
-    still seeds directly, until that module is deleted; then `_generator` moves here.)"""
-    return _seeded.generator()
+    """tsjit's one generator (manual_seed resets it)."""
+    return _generator
 
 
 @op("manual_seed", "(int seed) -> ()", effects=RANDOM, numpy_only=_DRAWS,
     samples=lambda: [sample(0), sample(42), sample(-3), sample(2 ** 40)])
 def manual_seed(seed: int) -> None:
     """Reset the generator: the same seed gives the same sequence of random tensors."""
-    _seeded.manual_seed(seed)
+    global _generator
+    _generator = np.random.default_rng(seed & 0xFFFF_FFFF_FFFF_FFFF)
 
 
 def _float_dtype(dtype, name):

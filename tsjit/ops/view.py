@@ -51,7 +51,7 @@ def _view_samples():
             sample(s.f32(4), [-1, -1]), sample(s.strided(3, 4), [12])]
 
 
-@op("view", "(Tensor self, int[] size) -> Tensor", shape=_view_shape, dtype=same_dtype, lower="shape._reshape",
+@op("view", "(Tensor self, int[] size) -> Tensor", shape=_view_shape, dtype=same_dtype, lower="shape.lower_reshape",
     samples=_view_samples)
 def view(a, size):
     shape = infer_size(size, a.size)
@@ -62,14 +62,14 @@ def view(a, size):
                            "dimension spans across two contiguous subspaces). Use .reshape(...) instead.") from None
 
 
-@op("reshape", "(Tensor self, int[] shape) -> Tensor", shape=_view_shape, dtype=same_dtype, lower="shape._reshape",
+@op("reshape", "(Tensor self, int[] shape) -> Tensor", shape=_view_shape, dtype=same_dtype, lower="shape.lower_reshape",
     samples=_view_samples)
 def reshape(a, shape):
     return np.reshape(a, infer_size(shape, a.size))
 
 
 @op("reshape_as", "(Tensor self, Tensor other) -> Tensor", shape=lambda x, other: _view_shape(x, dims(other)),
-    dtype=same_dtype, lower="shape._reshape",
+    dtype=same_dtype, lower="shape.lower_reshape",
     samples=lambda: [sample(s.f32(2, 6), s.f32(3, 4)), sample(s.i64(6), s.f32(3, 2)), sample(s.f32(2, 3), s.f32(4)),
                      sample(s.strided(3, 4), s.f32(12)), sample(np.array(s.f32(1)[0]), s.f32(1, 1))])
 def reshape_as(a, other):
@@ -89,7 +89,7 @@ def _flatten_shape(x, start, end):
 
 
 @op("flatten", "(Tensor self, int start_dim=0, int end_dim=-1) -> Tensor", shape=_flatten_shape, dtype=same_dtype,
-    lower="shape._reshape",
+    lower="shape.lower_reshape",
     samples=lambda: [sample(s.f32(2, 3, 4), 1, -1), sample(np.array(s.f32(1)[0]), 0, -1),
                      sample(s.f32(2, 3, 4), 0, 1), sample(s.strided(3, 4), 0, -1), sample(s.f32(2, 0, 3), 1, 2),
                      sample(s.i64(2, 3), 1, 0), sample(s.mask(2, 2), -2, -1)])
@@ -112,7 +112,7 @@ def _unflatten_shape(x, dim, sizes):
 
 
 @op("unflatten", "(Tensor self, int dim, int[] sizes) -> Tensor", shape=_unflatten_shape, dtype=same_dtype,
-    lower="shape._reshape",
+    lower="shape.lower_reshape",
     samples=lambda: [sample(s.f32(2, 6), 1, [3, -1]), sample(s.f32(2, 3, 4), -1, [2, 2]), sample(s.i64(6), 0, [2, 3]),
                      sample(s.f32(2, 6), 1, [4, -1]), sample(s.f32(0, 4), 0, [0, 5]), sample(s.f32(3, 2), 0, [])])
 def unflatten(a, dim, sizes):
@@ -141,7 +141,7 @@ def _permute_shape(x, order):
     return tuple(xs[d] for d in perm)
 
 
-@op("permute", "(Tensor self, int[] dims) -> Tensor", shape=_permute_shape, dtype=same_dtype, lower="shape._permute",
+@op("permute", "(Tensor self, int[] dims) -> Tensor", shape=_permute_shape, dtype=same_dtype, lower="shape.lower_permute",
     samples=lambda: [sample(s.f32(2, 3, 4), [2, 0, 1]), sample(s.f32(2, 3), [-1, 0]), sample(np.array(1.5), []),
                      sample(s.i64(2, 3), [0, 1]), sample(s.f32(2, 3), [0]), sample(s.f32(2, 3), [1, 1]),
                      sample(s.strided(3, 4), [1, 0])])
@@ -165,7 +165,7 @@ def _transpose_shape(x, d0, d1):
 
 
 @op("transpose", "(Tensor self, int dim0, int dim1) -> Tensor", shape=_transpose_shape, dtype=same_dtype,
-    lower="shape._transpose",
+    lower="shape.lower_transpose",
     samples=lambda: [sample(s.f32(2, 3, 4), -1, 0), sample(s.f32(2, 3), 1, 1), sample(np.array(1.5), 0, -1),
                      sample(s.mask(2, 3), 0, 1), sample(s.f32(2, 3), 0, 2), sample(s.f32(0, 3), 0, 1)])
 def transpose(a, d0, d1):
@@ -183,7 +183,7 @@ def _t_shape(x):
 
 
 @op("t", "(Tensor self) -> Tensor", shape=_t_shape, dtype=same_dtype, verify=chk.rank_in(0, (0, 1, 2), "t() input"),
-    lower="shape._transpose",
+    lower="shape.lower_transpose",
     samples=lambda: [sample(s.f32(2, 3)), sample(s.f32(3)), sample(np.array(1.5)), sample(s.i64(2, 3)),
                      sample(s.f32(2, 3, 4)), sample(s.strided(3, 4))])
 def t(a):
@@ -244,7 +244,7 @@ _NO_DIM = {"torch": False, "note": "torch.ops.aten.squeeze has no overload takin
 
 
 @op("squeeze", "(Tensor self, int? dim=None) -> Tensor", shape=_squeeze_shape, dtype=same_dtype,
-    lower="shape._reshape",
+    lower="shape.lower_reshape",
     samples=lambda: [sample(s.f32(2, 1, 3), 1), sample(s.f32(2, 1, 3, 1), None, **_NO_DIM), sample(s.f32(2, 1, 3), 0),
                      sample(s.f32(2, 1, 3), -2), sample(np.array(1.5), 0), sample(np.array(1.5), None, **_NO_DIM),
                      sample(s.f32(1, 0), None, **_NO_DIM), sample(s.i64(1, 3), 3)])
@@ -261,7 +261,7 @@ def _unsqueeze_shape(x, dim):
     return xs[:d] + (1,) + xs[d:]
 
 
-@op("unsqueeze", "(Tensor self, int dim) -> Tensor", shape=_unsqueeze_shape, dtype=same_dtype, lower="shape._reshape",
+@op("unsqueeze", "(Tensor self, int dim) -> Tensor", shape=_unsqueeze_shape, dtype=same_dtype, lower="shape.lower_reshape",
     samples=lambda: [sample(s.f32(2, 3), -1), sample(s.f32(2, 3), 0), sample(np.array(1.5), 0),
                      sample(s.i64(3), 1), sample(s.f32(2, 3), 3), sample(s.f32(0), -2)])
 def unsqueeze(a, dim):
@@ -280,7 +280,7 @@ def _expand_shape(x, size, implicit=False):
 
 
 @op("expand", "(Tensor self, int[] size, *, bool implicit=False) -> Tensor", shape=_expand_shape, dtype=same_dtype,
-    lower="shape._expand",
+    lower="shape.lower_expand",
     samples=lambda: [sample(s.f32(3, 1), [2, -1, 4], False), sample(s.f32(3, 1), [-1, 5], False),
                      sample(np.array(1.5), [2, 3], False), sample(s.i64(3), [0, 3], False),
                      sample(s.f32(3, 1), [4, 5], False), sample(s.f32(3, 1), [1], False),
@@ -313,7 +313,7 @@ def expand(a, size, implicit=False):
 
 defop("expand_as", "(Tensor self, Tensor other) -> Tensor", lambda a, other: expand(a, other.shape),
       shape=lambda x, other: dims(other) if x.sizes is None else _expand_shape(x, dims(other)), dtype=same_dtype,
-      lower="shape._expand",
+      lower="shape.lower_expand",
       samples=lambda: [sample(s.f32(3, 1), s.f32(3, 5)), sample(np.array(1.5), s.i64(2, 3)),
                        sample(s.i64(3), s.f32(2, 3)), sample(s.f32(3, 2), s.f32(3, 5))])
 
@@ -343,7 +343,7 @@ def _slice_shape(x, dim, start, end, step):
 
 
 @op("slice", "(Tensor self, int dim=0, int? start=None, int? end=None, int step=1) -> Tensor", shape=_slice_shape,
-    dtype=same_dtype, lower="shape._slice",
+    dtype=same_dtype, lower="shape.lower_slice",
     samples=lambda: [sample(s.f32(5, 6), 1, -4, 100, 2), sample(s.f32(5, 6), 0, None, -1, 1),
                      sample(s.f32(5, 6), -1, 4, 2, 1), sample(s.i64(4), 0, -100, None, 3),
                      sample(s.f32(5, 6), 0, 1, 3, 0), sample(np.array(1.5), 0, 0, 1, 1),
@@ -371,7 +371,7 @@ def _select_shape(x, dim, index):
 
 
 @op("select", "(Tensor self, int dim, int index) -> Tensor", shape=_select_shape, dtype=same_dtype,
-    lower="shape._select",
+    lower="shape.lower_select",
     samples=lambda: [sample(s.f32(5, 6), 1, -2), sample(s.f32(5, 6), 0, 4), sample(s.i64(3), 0, 1),
                      sample(s.f32(5, 6), 0, 5), sample(np.array(1.5), 0, 0), sample(s.strided(3, 4), 0, -1)])
 def select(a, dim, index):
@@ -398,7 +398,7 @@ def _narrow_shape(x, dim, start, length):
 
 
 @op("narrow", "(Tensor self, int dim, int start, int length) -> Tensor", shape=_narrow_shape, dtype=same_dtype,
-    lower="shape._narrow",
+    lower="shape.lower_narrow",
     samples=lambda: [sample(s.f32(5, 6), 0, 1, 3), sample(s.f32(5, 6), -1, -2, 2), sample(s.i64(4), 0, 4, 0),
                      sample(s.f32(5, 6), 0, 3, 3), sample(s.f32(5, 6), 1, 7, 1), sample(s.f32(5, 6), 1, 0, -1),
                      sample(s.f32(5, 6), 1, 6, 1)])

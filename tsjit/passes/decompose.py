@@ -22,9 +22,9 @@ from xdsl.rewriter import InsertPoint, Rewriter
 
 from tsjit.dialects.ts import OPS_BY_NAME
 from tsjit.dialects.ts.constant import ConstantOp, numpy_dtype
+from tsjit.dialects.ts.schema import RESULT_TYPES
 from tsjit.dialects.ts.shape_functions import from_type, to_type
 from tsjit.dialects.ts.types import FloatType, IntType, ListType, NoneType, TensorType
-from tsjit.frontend.script.ir_builder import RESULT_TYPES
 from tsjit.ops import REGISTRY
 from tsjit.ops.decomposition import Builder, NotDecomposable
 from tsjit.ops.infer import infer

@@ -64,9 +64,9 @@ class TensorWrites(MutationInfo):
 
 def fusible_names(contractions: bool) -> set[str]:
     """The ts ops ts-to-linalg lowers (constants aside), asked from the lowering table."""
-    from tsjit.lowering.table import load_families
+    from tsjit.lowering.table import lowerings
 
-    return {name for name, fn in load_families().items() if name != "ts.constant"
+    return {name for name, fn in lowerings().items() if name != "ts.constant"
             and (contractions or fn.__module__ not in CONTRACTION_FAMILIES)}
 
 

@@ -21,7 +21,7 @@ from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 
 from tsjit.dialects.ts.types import TensorType
-from tsjit.lowering.table import Lower, NotLowerable, builtin_type, load_families
+from tsjit.lowering.table import Lower, NotLowerable, builtin_type, lowerings
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ LAST_REMAINING: list[tuple[str, str, str]] = []
 
 def lower_function(f: func.FuncOp) -> list[tuple[str, str, str]]:
     """Lower the ops of `f`'s body; returns what was not lowered and why."""
-    table = load_families()
+    table = lowerings()
     block = f.body.block
     mapping: dict[SSAValue, SSAValue] = {}
     _convert_arguments(block, mapping)

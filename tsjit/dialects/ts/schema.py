@@ -132,5 +132,13 @@ def schema_op(
     return op_class
 
 
+#: The IR type a schema result of each kind gets when nothing more precise is known.
+RESULT_TYPES: dict[str, Attribute] = {
+    "Tensor": TensorType(), "int": IntType(), "float": FloatType(), "bool": BoolType(), "str": StrType(),
+    "Scalar": NumberType(), "Device": DeviceType(), "int[]": ListType(IntType()),
+    "Tensor[]": ListType(TensorType()), "ScalarType": IntType(),
+}
+
+
 READS = (MemoryReadEffect(),)
 WRITES = (MemoryReadEffect(), MemoryWriteEffect())

@@ -1,20 +1,14 @@
-"""Shape (and dtype) functions of the ts tensor ops, as PyTorch computes them.
+"""The ops' shape and dtype rules (tsjit/ops/rules.py) seen from the IR: abstract values from ts types.
 
 `infer(name, args)` gives the result types of `ts.<name>` from abstract operands, in schema
-order: a tensor operand is a `T(sizes, dtype)` (sizes None for an unknown rank, DYNAMIC
-dims for unknown sizes, dtype a numpy dtype or None), a constant operand is its Python
-value, and any other operand is an `Unknown(kind)`. Results come back as `T`s, lists of
-`T`s (for `Tensor[]` results: one per element when the count is known), or None for
-results that are not tensors. `ts-specialize` uses them to make every type static.
-
-A function raises `ShapeError` when the op cannot have a known result without a value it
-lacks (a non-constant view size, a boolean mask); an input of unknown rank only makes the
-result unknown (`T(None, ...)`). The rules live in the family files
-`shape_functions_*.py`; this file holds the abstract values, the helpers and the table.
+order: a tensor operand is a `T(sizes, dtype)` (`from_type` of its ts type), a constant operand
+its Python value, and any other operand an `Unknown(kind)`. Results come back as `T`s (`to_type`
+makes them ts types), lists of `T`s (for `Tensor[]` results), or None for results that are not
+tensors. `ts-specialize` uses them to make every type static.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -38,54 +32,18 @@ def to_type(t: T) -> TensorType:
     return TensorType(t.sizes, None if t.dtype is None else DTYPES[t.dtype.name])
 
 
-# -- the table -----------------------------------------------------------------------------------
-
-def _table() -> dict[str, Callable[..., Any]]:
-    from tsjit.dialects.ts import (
-        shape_functions_elementwise as ew,
-        shape_functions_extra as extra,
-        shape_functions_layout as lay,
-        shape_functions_nn as nn,
-        shape_functions_reduction as red,
-    )
-
-    table: dict[str, Callable[..., Any]] = {}
-    for family in (ew, lay, nn, red, extra):
-        table.update(family.SHAPE_FUNCTIONS)
-    return table
-
-
-_TABLE: dict[str, Callable[..., Any]] | None = None
-
-
-def _legacy() -> dict[str, Callable[..., Any]]:
-    global _TABLE
-    if _TABLE is None:
-        _TABLE = _table()
-    return _TABLE
-
+# -- the rules ----------------------------------------------------------------------------------
 
 def has_rules(name: str) -> bool:
-    """Whether `ts.<name>` is a tensor op of the registry (every one has shape and dtype rules)."""
+    """Whether `ts.<name>` is a tensor op of the registry (each has shape and dtype rules)."""
     from tsjit.ops import REGISTRY
 
     return name in REGISTRY
 
 
 def infer(name: str, args: Sequence[Any], n_results: int) -> list[Any]:
-    """Result types of `ts.<name>` (see the module docstring); KeyError if it is no tensor op."""
+    """Result types of `ts.<name>` from abstract operands (tsjit/ops/infer.py); KeyError if no tensor op."""
     from tsjit.ops import REGISTRY
-    from tsjit.ops import infer as rules
-    from tsjit.ops.legacy import LEGACY
+    from tsjit.ops.infer import infer as infer_rules
 
-    defn = REGISTRY[name]
-    if defn.shape != LEGACY:
-        return rules.infer(defn, list(args), n_results)
-    fn = _legacy()[name]
-    try:
-        out = fn(*args)
-    except NeedRank:
-        return [T(None, None)] * n_results
-    if not isinstance(out, tuple):
-        out = (out,)
-    return list(out)
+    return infer_rules(REGISTRY[name], list(args), n_results)

@@ -36,7 +36,8 @@ from tsjit.dialects.ts.types import (
 )
 from tsjit.frontend.importers import graph_model as gm
 from tsjit.frontend.importers.torch_types import TypeImportError, erase_tensor_details, to_ts_type
-from tsjit.frontend.script.ir_builder import RESULT_TYPES, IRBuilder
+from tsjit.dialects.ts.schema import RESULT_TYPES
+from tsjit.frontend.script.ir_builder import IRBuilder
 
 Converter = Callable[["GraphBuilder", gm.Node, list], "Sequence[SSAValue] | None"]
 

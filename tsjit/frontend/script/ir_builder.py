@@ -10,25 +10,10 @@ from xdsl.ir import Attribute, Block, Operation, SSAValue
 from tsjit.dialects.ts import OPS_BY_NAME
 from tsjit.dialects.ts.constant import ConstantOp
 from tsjit.dialects.ts.misc_ops import UninitializedOp
+from tsjit.dialects.ts.schema import RESULT_TYPES
 from tsjit.dialects.ts.types import (
-    BoolType,
-    DeviceType,
-    FloatType,
-    IntType,
-    ListType,
     NoneType,
-    NumberType,
-    StrType,
-    TensorType,
 )
-
-#: The IR type a schema result of each kind gets when nothing more precise is known.
-RESULT_TYPES: dict[str, Attribute] = {
-    "Tensor": TensorType(), "int": IntType(), "float": FloatType(), "bool": BoolType(), "str": StrType(),
-    "Scalar": NumberType(), "Device": DeviceType(), "int[]": ListType(IntType()),
-    "Tensor[]": ListType(TensorType()), "ScalarType": IntType(),
-}
-
 
 class IRBuilder:
     """Appends ops at the end of the current block; compilers swap `block` to build regions."""

@@ -17,7 +17,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from tsjit.backends.numpy.ops.upstream_common import static_ints
 from tsjit.backends.numpy.ops.upstream_structured import INDEX_SLOTS, reducers, structured
 from tsjit.backends.numpy.table import TERMINATORS, register
-from tsjit.kernels.conv import conv2d
+from tsjit.ops.convolution import conv2d
 
 TERMINATORS.add("linalg.yield")
 
