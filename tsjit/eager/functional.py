@@ -11,6 +11,7 @@ from typing import List, Optional, Tuple, Union
 
 from tsjit.eager import functions as torch_functions
 from tsjit.eager.core import _array, _wrap
+from tsjit.eager.generated import __name__ as _GENERATED, bindings
 from tsjit.eager.tensor_class import Tensor
 from tsjit.ops import EAGER as K
 
@@ -360,5 +361,9 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Optional[Tensor] = None
     return nll * (1.0 - label_smoothing) + smooth * (label_smoothing / input.size(class_dim))
 
 
+# the nn.functional ops made from op definitions, where no function above has the name
+globals().update({n: f for n, f in bindings("F").items() if n not in globals()})
+
 __all__ = [n for n, v in list(globals().items())
-           if not n.startswith("_") and callable(v) and getattr(v, "__module__", None) == __name__] + ["flatten"]
+           if not n.startswith("_") and callable(v) and getattr(v, "__module__", None) in (__name__, _GENERATED)] \
+    + ["flatten"]

@@ -20,6 +20,7 @@ from tsjit.eager.functions_nn import (  # noqa: F401 - re-exported
 from tsjit.eager.grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled  # noqa: F401
 from tsjit.ops import EAGER as K
 from tsjit.eager.core import _arg, _array, _wrap
+from tsjit.eager.generated import bindings
 from tsjit.eager.tensor_class import Tensor
 from tsjit.eager.operators import _reflected
 from tsjit.eager.meta import Size, device  # noqa: F401
@@ -351,5 +352,8 @@ def stack(tensors, dim=0):
     return _wrap(K["stack"]([_array(x, "tensors") for x in tensors], dim))
 
 
+# the torch-level functions made from op definitions, where no function above has the name
+globals().update({n: f for n, f in bindings("torch").items() if n not in globals()})
+
 __all__ = [n for n, v in list(globals().items())
-           if not n.startswith("_") and n not in ("annotations", "np", "K", "UNARY")]
+           if not n.startswith("_") and n not in ("annotations", "np", "K", "UNARY", "bindings")]

@@ -91,7 +91,8 @@ _float_unary("hardswish", lambda x: x * (np.minimum(np.maximum(x + 3, 0), 6) / 6
              lambda k, x: k.mul(x, _hardsigmoid(k, x)), "hardswish_cpu")
 _float_unary("selu", lambda x: _SELU_SCALE * np.where(x > 0, x, _SELU_ALPHA * np.expm1(x)),
              lambda k, x: k.mul(k.c(_SELU_SCALE), k.select(k.cmp("gt", x, k.c(0)), x,
-                                                          k.mul(k.c(_SELU_ALPHA), k.expm1(x)))), "selu")
+                                                          k.mul(k.c(_SELU_ALPHA), k.expm1(x)))), "selu",
+             api="torch F")
 
 
 def _logsigmoid_body(k, x):
@@ -100,7 +101,7 @@ def _logsigmoid_body(k, x):
 
 
 _float_unary("logsigmoid", lambda x: -np.logaddexp(0, -x), _logsigmoid_body, "log_sigmoid_forward_cpu",
-             aten="log_sigmoid")
+             aten="log_sigmoid", api="F")
 
 
 @op("softsign", _UNARY, shape=same, dtype=float_dtype, verify=chk.SAME_SHAPE, samples=s.unary(), aten=(),
@@ -176,7 +177,7 @@ defop("celu", "(Tensor self, Scalar alpha=1.0) -> Tensor",
       float_only(lambda x, alpha=1.0: np.where(x > 0, x, alpha * np.expm1(x / alpha)), "celu"),
       shape=same, dtype=same_dtype, verify=chk.SAME_SHAPE, samples=s.unary(0.7),
       lower=Pointwise(lambda k, x: k.select(k.cmp("gt", x, k.c(0)), x, k.mul(k.c(k.params[0]), k.expm1(
-          k.div(x, k.c(k.params[0]))))), params=(1,), float_only=True))
+          k.div(x, k.c(k.params[0]))))), params=(1,), float_only=True), api="torch F")
 
 
 @op("softplus", "(Tensor self, Scalar beta=1, Scalar threshold=20) -> Tensor", shape=same, dtype=float_dtype,
@@ -205,13 +206,14 @@ for _name, _np, _body in (
              k.cmp("lt", x, k.c(-k.params[0])), k.add(x, k.c(k.params[0])), k.mul(x, k.c(0)))))):
     defop(_name, "(Tensor self, Scalar lambd=0.5) -> Tensor", float_only(_np, f"{_name}_cpu"), shape=same,
           dtype=same_dtype, verify=chk.SAME_SHAPE, samples=s.unary(0.5),
-          lower=Pointwise(_body, params=(1,), float_only=True))
+          lower=Pointwise(_body, params=(1,), float_only=True),
+          api="torch Tensor F" if _name == "hardshrink" else "F")
 
 
 @op("prelu", "(Tensor self, Tensor weight) -> Tensor", shape=same, dtype=same_dtype, aten="prelu",
     numpy_only="the weight broadcasts along dim 1, not the trailing dims: no Pointwise lowering yet",
     samples=lambda: [sample(s.f32(2, 3, 4), s.f32(3)), sample(s.f32(2, 3), s.f32(1).reshape(())),
-                     sample(s.f32(4, 1), s.f32(1))])
+                     sample(s.f32(4, 1), s.f32(1))], api="Tensor F")
 def prelu(a, weight):
     if weight.size != 1:
         channels = a.shape[1] if a.ndim >= 2 else 1
@@ -231,7 +233,7 @@ def _glu_shape(a, dim):
 
 
 @op("glu", "(Tensor self, int dim=-1) -> Tensor", shape=_glu_shape, dtype=same_dtype, numpy_only=_NOT_LOWERED,
-    samples=lambda: [sample(s.f32(2, 4), 1), sample(s.f32(4, 3, 2), 0), sample(s.f32(3, 3), -1)])
+    samples=lambda: [sample(s.f32(2, 4), 1), sample(s.f32(4, 3, 2), 0), sample(s.f32(3, 3), -1)], api="F")
 def glu(a, dim=-1):
     if a.dtype.kind != "f":
         raise not_implemented("glu_cpu", a.dtype)

@@ -170,7 +170,7 @@ def remainder(a, b):
 
 
 @op("fmod", "(Tensor self, Tensor|Scalar other) -> Tensor", shape=_BINARY, dtype=promoted(0, 1),
-    verify=chk.broadcast(0, 1), numpy_only=_NOT_LOWERED, samples=_nonzero_divisors)
+    verify=chk.broadcast(0, 1), numpy_only=_NOT_LOWERED, samples=_nonzero_divisors, api="torch Tensor")
 @quiet
 def fmod(a, b):
     """C's fmod: the result takes the dividend's sign."""
@@ -226,17 +226,17 @@ defop("maximum", _TENSORS, binary(np.maximum), shape=_BINARY, dtype=promoted(0, 
 defop("minimum", _TENSORS, binary(np.minimum), shape=_BINARY, dtype=promoted(0, 1), verify=chk.broadcast(0, 1),
       lower=Pointwise(lambda k, x, y: k.min(x, y), values=(0, 1)), samples=s.binary(scalar=False))
 defop("fmax", _TENSORS, binary(np.fmax), shape=_BINARY, dtype=promoted(0, 1),
-      verify=chk.broadcast(0, 1), numpy_only=_NOT_LOWERED, samples=s.binary(scalar=False))
+      verify=chk.broadcast(0, 1), numpy_only=_NOT_LOWERED, samples=s.binary(scalar=False), api="torch Tensor")
 defop("fmin", _TENSORS, binary(np.fmin), shape=_BINARY, dtype=promoted(0, 1),
-      verify=chk.broadcast(0, 1), numpy_only=_NOT_LOWERED, samples=s.binary(scalar=False))
+      verify=chk.broadcast(0, 1), numpy_only=_NOT_LOWERED, samples=s.binary(scalar=False), api="torch Tensor")
 defop("atan2", _TENSORS, binary(np.arctan2, floats=True), shape=_BINARY, dtype=promoted_float(0, 1),
       verify=chk.broadcast(0, 1), lower=Pointwise(lambda k, x, y: k.atan2(x, y), values=(0, 1), float_only=True),
       samples=s.binary(scalar=False))
 defop("hypot", "(Tensor self, Tensor other) -> Tensor", binary(np.hypot, floats_only="hypot_cpu"), shape=_BINARY,
       dtype=promoted_float(0, 1), verify=chk.broadcast(0, 1), numpy_only=_NOT_LOWERED,
-      samples=s.binary(scalar=False))
+      samples=s.binary(scalar=False), api="torch Tensor")
 defop("copysign", "(Tensor self, Tensor|Scalar other) -> Tensor", binary(np.copysign, floats=True), shape=_BINARY,
-      dtype=promoted_float(0, 1), verify=chk.broadcast(0, 1), numpy_only=_NOT_LOWERED, samples=s.binary())
+      dtype=promoted_float(0, 1), verify=chk.broadcast(0, 1), numpy_only=_NOT_LOWERED, samples=s.binary(), api="torch Tensor")
 
 
 def _lerp_body(k, a, end):
@@ -277,7 +277,7 @@ def _addc(name: str, combine):
 for _name, _combine in (("addcmul", np.multiply), ("addcdiv", np.true_divide)):
     defop(_name, "(Tensor self, Tensor tensor1, Tensor tensor2, *, Scalar value=1) -> Tensor", _addc(_name, _combine),
           shape=broadcast_of(0, 1, 2), dtype=promoted(0, 1, 2), verify=chk.broadcast(0, 1, 2),
-          numpy_only=_NOT_LOWERED,
+          numpy_only=_NOT_LOWERED, api="torch Tensor",
           samples=lambda: [sample(s.f32(2, 3), s.f32(3), s.f32(2, 1), 2), sample(s.f32(4), s.f32(4), s.pos(4), 0.5),
                            sample(s.i64(3), s.i64(3), s.i64(3, lo=1), 2)])
 
@@ -410,6 +410,6 @@ def _positive(a):
 
 
 defop("positive", _UNARY, _positive, shape=same, dtype=same_dtype, verify=chk.SAME_SHAPE,
-      lower=Pointwise(lambda k, x: x), samples=s.unary())
+      lower=Pointwise(lambda k, x: x), samples=s.unary(), api="torch Tensor")
 defop("square", _UNARY, unary(_square), shape=same, dtype=_square_dtype, verify=chk.SAME_SHAPE,
-      lower=Pointwise(lambda k, x: k.mul(x, x)), samples=s.unary())
+      lower=Pointwise(lambda k, x: k.mul(x, x)), samples=s.unary(), api="torch Tensor")

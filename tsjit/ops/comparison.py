@@ -47,10 +47,10 @@ defop("isnan", _UNARY, unary(np.isnan), shape=same, dtype=_BOOL, verify=chk.SAME
       lower=Pointwise(lambda k, x: k.cmp_raw("uno", x, x) if k.float else k.c(False, k.i1), compute="input"))
 defop("isinf", _UNARY, _float_test(np.isinf, False), shape=same, dtype=_BOOL, verify=chk.SAME_SHAPE,
       samples=s.unary(), lower=Pointwise(
-          lambda k, x: k.cmp_raw("oeq", k.absf(x), k.c(math.inf)) if k.float else k.c(False, k.i1), compute="input"))
+          lambda k, x: k.cmp_raw("oeq", k.absf(x), k.c(math.inf)) if k.float else k.c(False, k.i1), compute="input"), api="torch Tensor")
 defop("isfinite", _UNARY, _float_test(np.isfinite, True), shape=same, dtype=_BOOL, verify=chk.SAME_SHAPE,
       samples=s.unary(), lower=Pointwise(
-          lambda k, x: k.cmp_raw("olt", k.absf(x), k.c(math.inf)) if k.float else k.c(True, k.i1), compute="input"))
+          lambda k, x: k.cmp_raw("olt", k.absf(x), k.c(math.inf)) if k.float else k.c(True, k.i1), compute="input"), api="torch Tensor")
 
 defop("logical_and", _TENSORS, logical(np.logical_and), shape=broadcast_of(0, 1), dtype=_BOOL,
       verify=chk.broadcast(0, 1), samples=s.binary(scalar=False),

@@ -191,7 +191,7 @@ def _mv_shape(a: T, v: T) -> tuple[int, ...]:
 @op("mv", "(Tensor self, Tensor vec) -> Tensor", shape=_mv_shape, dtype=_PAIR, numpy_only=_NOT_LOWERED,
     samples=lambda: [sample(s.f32(3, 4), s.f32(4)), sample(s.strided(2, 3), s.f32(3)), sample(s.f32(0, 2), s.f32(2)),
                      sample(s.i64(2, 3), s.i64(3)), sample(s.mask(2, 2), s.mask(2)), sample(s.f32(3, 4), s.f32(3)),
-                     sample(s.f32(3), s.f32(3))])
+                     sample(s.f32(3), s.f32(3))], api="torch Tensor")
 def mv(a, v):
     if a.ndim != 2 or v.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got {v.ndim}, {a.ndim}, {v.ndim}")
@@ -209,7 +209,7 @@ def _outer_shape(a: T, b: T) -> tuple[int, ...]:
 
 @op("outer", "(Tensor self, Tensor vec2) -> Tensor", shape=_outer_shape, dtype=_PAIR, numpy_only=_NOT_LOWERED,
     samples=lambda: [sample(s.f32(3), s.f32(4)), sample(s.special()[1], s.f32(2)), sample(s.f32(0), s.f32(3)),
-                     sample(s.i64(3), s.f32(2)), sample(s.mask(2), s.mask(3)), sample(s.f32(2, 2), s.f32(2))])
+                     sample(s.i64(3), s.f32(2)), sample(s.mask(2), s.mask(3)), sample(s.f32(2, 2), s.f32(2))], api="torch Tensor")
 def outer(a, b):
     """a[:, None] * b[None, :]: an elementwise product, so dtypes promote."""
     if a.ndim != 1 or b.ndim != 1:
@@ -248,7 +248,7 @@ def _baddbmm_shape(c: T, b1: T, b2: T, beta, alpha) -> tuple[int, ...]:
                      sample(np.full((1, 3, 1), np.inf, np.float32), s.f32(2, 3, 2), s.f32(2, 2, 4), 0, -1),
                      sample(s.i64(2, 1, 2), s.i64(2, 1, 3), s.i64(2, 3, 2), 1, 2),
                      sample(s.f32(3, 2, 2), s.f32(2, 2, 2), s.f32(2, 2, 2), 1, 1),
-                     sample(s.f32(2, 2), s.f32(2, 2, 2), s.f32(2, 2, 2), 1, 1)])
+                     sample(s.f32(2, 2), s.f32(2, 2, 2), s.f32(2, 2, 2), 1, 1)], api="torch Tensor")
 def baddbmm(self, b1, b2, beta=1, alpha=1):
     return _scaled_add(self, bmm(b1, b2), beta, alpha)
 
@@ -262,7 +262,7 @@ def _addmv_shape(c: T, a: T, v: T, beta, alpha) -> tuple[int, ...]:
     samples=lambda: [sample(s.f32(3), s.f32(3, 4), s.f32(4), 0.5, 2.0), sample(s.f32(1), s.f32(2, 3), s.f32(3), 1, 1),
                      sample(np.array(np.nan, np.float32), s.f32(2, 3), s.f32(3), 0, 1),
                      sample(s.i64(2), s.i64(2, 3), s.i64(3), 2, 1), sample(s.f32(3), s.f32(2, 3), s.f32(3), 1, 1),
-                     sample(s.mask(2), s.mask(2, 2), s.mask(2), 1, 1)])
+                     sample(s.mask(2), s.mask(2, 2), s.mask(2), 1, 1)], api="torch Tensor")
 def addmv(self, a, v, beta=1, alpha=1):
     return _scaled_add(self, mv(a, v), beta, alpha)
 

@@ -252,7 +252,7 @@ def conv2d(x, weight, bias, stride, padding, dilation, groups):
                      sample(s.i64(1, 2, 4), s.i64(2, 3, 2), s.i64(3), [2], [0], [1], 1, [1]),
                      sample(s.mask(1, 2, 4), s.mask(2, 3, 2), None, [1], [0], [0], 1, [1]),
                      sample(s.f32(1, 4, 0), s.f32(4, 3, 3), None, [1], [0], [0], 1, [1]),
-                     sample(s.f32(1, 4, 2), s.f32(4, 3, 3), None, [1], [3], [0], 1, [1])])
+                     sample(s.f32(1, 4, 2), s.f32(4, 3, 3), None, [1], [3], [0], 1, [1])], api="torch F")
 def conv_transpose1d(x, weight, bias, stride, padding, output_padding, groups, dilation):
     _check(x, weight, bias, groups, 1, transposed=True)
     unbatched = x.ndim == 2
@@ -272,7 +272,7 @@ def conv_transpose1d(x, weight, bias, stride, padding, output_padding, groups, d
                      sample(s.mask(1, 2, 3, 3), s.mask(2, 1, 2, 2), None, [1], [0], [0], 1, [1]),
                      sample(s.f32(1, 4, 5, 5), s.f32(4, 3, 3, 3), None, [1, 1], [-1, 0], [0, 0], 1, [1, 1]),
                      sample(s.f32(1, 4, 5, 5), s.f32(4, 3, 3, 3), None, [1], [0], [0], 3, [1]),
-                     sample(s.f32(1, 4, 5, 5), s.f32(4, 3, 3, 3), s.f32(1), [1], [0], [0], 1, [1])])
+                     sample(s.f32(1, 4, 5, 5), s.f32(4, 3, 3, 3), s.f32(1), [1], [0], [0], 1, [1])], api="torch F")
 def conv_transpose2d(x, weight, bias, stride, padding, output_padding, groups, dilation):
     _check(x, weight, bias, groups, 2, transposed=True)
     unbatched = x.ndim == 3

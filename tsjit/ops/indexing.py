@@ -199,7 +199,7 @@ def _scatter_samples():
 
 
 @op("scatter", "(Tensor self, int dim, Tensor index, Tensor|Scalar src) -> Tensor", shape=same, dtype=same_dtype,
-    verify=chk.SAME_SHAPE, numpy_only=_NOT_LOWERED, samples=_scatter_samples)
+    verify=chk.SAME_SHAPE, numpy_only=_NOT_LOWERED, samples=_scatter_samples, api="torch Tensor")
 def scatter(a, dim, index, src):
     """A copy of self with src (a tensor of self's dtype, or a scalar) written at the indices along `dim`."""
     d = wrap_dim(dim, a.ndim)
@@ -222,7 +222,7 @@ def scatter(a, dim, index, src):
                      sample(np.array(1.0, np.float32), 0, np.array([0, 0]), s.f32(2)),
                      sample(s.f32(3, 4), 1, np.zeros((0, 3), np.int64), s.f32(1, 1)),
                      sample(s.f32(3, 4), 1, np.array([[-1]]), s.f32(1, 1)),
-                     sample(s.f32(3, 4), 1, s.i64(3, 2, lo=0, hi=4), s.f64(3, 2))])
+                     sample(s.f32(3, 4), 1, s.i64(3, 2, lo=0, hi=4), s.f64(3, 2))], api="torch Tensor")
 def scatter_add(a, dim, index, src):
     """A copy of self with src added at the indices along `dim` (repeated indices accumulate)."""
     d = wrap_dim(dim, a.ndim)
@@ -241,7 +241,7 @@ def scatter_add(a, dim, index, src):
                      sample(s.i64(3, 4), 1, np.array(1), 2.7), sample(s.mask(4), 0, np.array([1, 2]), True),
                      sample(s.f32(3, 4), 1, np.array([1]), np.array(3.0)),
                      sample(s.f32(3, 4), 1, np.array([1]), np.array([3.0], np.float32)),
-                     sample(s.f32(3, 4), 1, np.array([1], np.int32), 1.0), sample(s.f32(3, 4), 1, np.array([4]), 1.0)])
+                     sample(s.f32(3, 4), 1, np.array([1], np.int32), 1.0), sample(s.f32(3, 4), 1, np.array([4]), 1.0)], api="torch Tensor")
 def index_fill(a, dim, index, value):
     """A copy of self with the slices at the indices along `dim` set to value (a scalar or a 0-d tensor)."""
     d = wrap_dim(dim, a.ndim)
@@ -303,7 +303,7 @@ def _one_hot_shape(x, num_classes):
     samples=lambda: [sample(s.i64(5, lo=0, hi=4), 6), sample(s.i64(5, lo=0, hi=4), -1),
                      sample(s.i64(2, 3, lo=0, hi=3), 3), sample(np.array(2), 3), sample(np.zeros(0, np.int64), 3),
                      sample(np.zeros(0, np.int64), -1), sample(np.array([-1, 2]), 3),
-                     sample(s.i32(3, lo=0, hi=3), 3)])
+                     sample(s.i32(3, lo=0, hi=3), 3)], api="F")
 def one_hot(a, num_classes=-1):
     """int64 one-hot rows along a new last dim; num_classes -1 means max + 1."""
     if a.dtype != INT64:

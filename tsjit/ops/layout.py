@@ -112,7 +112,7 @@ def flip(a, dims):
     verify=chk.SAME_SHAPE, numpy_only=_NOT_LOWERED,
     samples=lambda: [sample(s.f32(3, 4), [1, -1], [0, 1]), sample(s.f32(3, 4), [2], []), sample(s.i64(5), [7], [0]),
                      sample(s.f32(3, 4), [1, 2], []), sample(s.f32(3, 4), [1], [0, 1]), sample(s.f32(0, 3), [1], [0]),
-                     sample(np.array(1.5), [1], [0])])
+                     sample(np.array(1.5), [1], [0])], api="torch Tensor")
 def roll(a, shifts, dims=()):
     shifts, dims = list(shifts), list(dims)
     if not dims:
@@ -157,7 +157,7 @@ def _tile_shape(x, reps):
 
 @op("tile", "(Tensor self, int[] dims) -> Tensor", shape=_tile_shape, dtype=same_dtype, numpy_only=_NOT_LOWERED,
     samples=lambda: [sample(s.f32(2, 3), [2]), sample(s.f32(2, 3), [2, 1, 2]), sample(s.f32(2, 3), []),
-                     sample(np.array(1.5), [2, 2]), sample(s.i64(3), [0]), sample(s.mask(2, 2), [1, 3])])
+                     sample(np.array(1.5), [2, 2]), sample(s.i64(3), [0]), sample(s.mask(2, 2), [1, 3])], api="torch Tensor")
 def tile(a, dims):
     return np.tile(a, tuple(dims)) if len(dims) else a.copy()
 
@@ -178,7 +178,7 @@ def _repeat_interleave_shape(x, repeats, dim):
     shape=_repeat_interleave_shape, dtype=same_dtype, numpy_only=_NOT_LOWERED,
     samples=lambda: [sample(s.f32(2, 3), 2, 1), sample(s.f32(2, 3), 3, None), sample(s.f32(2, 3), s.i64(3, lo=0), 1),
                      sample(s.i64(3), np.array(2), 0), sample(np.array(1.5), 2, None), sample(s.f32(2, 3), 0, 0),
-                     sample(s.f32(3), s.pos(3) + 1, 0), sample(s.f32(2, 3), s.i64(2, 2, lo=0), None)])
+                     sample(s.f32(3), s.pos(3) + 1, 0), sample(s.f32(2, 3), s.i64(2, 2, lo=0), None)], api="torch Tensor")
 def repeat_interleave(a, repeats, dim=None):
     if isinstance(repeats, np.ndarray):
         if repeats.dtype.kind not in "iu":
@@ -220,7 +220,7 @@ def _triangle_shape(x, diagonal):
 
 for _name, _lower in (("tril", True), ("triu", False)):
     defop(_name, "(Tensor self, int diagonal=0) -> Tensor", _triangle(_lower), shape=_triangle_shape, dtype=same_dtype,
-          verify=chk.SAME_SHAPE, numpy_only=_NOT_LOWERED, samples=_triangle_samples)
+          verify=chk.SAME_SHAPE, numpy_only=_NOT_LOWERED, samples=_triangle_samples, api="torch Tensor")
 
 
 def _diag_shape(x, diagonal):
@@ -238,7 +238,7 @@ def _diag_shape(x, diagonal):
 @op("diag", "(Tensor self, int diagonal=0) -> Tensor", shape=_diag_shape, dtype=same_dtype, numpy_only=_NOT_LOWERED,
     samples=lambda: [sample(s.f32(3, 4), 1), sample(s.f32(3), 0), sample(s.f32(3), -2), sample(s.f32(3, 4), -5),
                      sample(s.i64(4, 2), -1), sample(s.mask(3), 1), sample(np.array(1.5), 0),
-                     sample(s.f32(2, 2, 2), 0)])
+                     sample(s.f32(2, 2, 2), 0)], api="torch Tensor")
 def diag(a, diagonal=0):
     if a.ndim not in (1, 2):
         raise RuntimeError("diag(): Supports 1D or 2D tensors. Got " + f"{a.ndim}D")
@@ -342,7 +342,7 @@ def _pixel_shuffle_shape(x, r):
 @op("pixel_shuffle", "(Tensor self, int upscale_factor) -> Tensor", shape=_pixel_shuffle_shape, dtype=same_dtype,
     numpy_only=_NOT_LOWERED,
     samples=lambda: [sample(s.f32(1, 8, 3, 3), 2), sample(s.f32(4, 2, 5), 2), sample(s.f32(2, 1, 9, 2, 3), 3),
-                     sample(s.i64(1, 4, 2, 2), 1), sample(s.f32(1, 6, 2, 2), 2), sample(s.f32(4, 3), 2)])
+                     sample(s.i64(1, 4, 2, 2), 1), sample(s.f32(1, 6, 2, 2), 2), sample(s.f32(4, 3), 2)], api="torch F")
 def pixel_shuffle(x, r):
     if x.ndim < 3:
         raise RuntimeError(f"pixel_shuffle expects input to have at least 3 dimensions, but got input with "

@@ -96,7 +96,7 @@ def _cosine_samples():
 
 
 @op("cosine_similarity", "(Tensor x1, Tensor x2, int dim=1, float eps=1e-08) -> Tensor", shape=_cosine_shape,
-    dtype=promoted(0, 1), numpy_only=_NOT_LOWERED, samples=_cosine_samples)
+    dtype=promoted(0, 1), numpy_only=_NOT_LOWERED, samples=_cosine_samples, api="torch F")
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     """sum((x1 / max(|x1|, eps)) * (x2 / max(|x2|, eps))) along dim, after broadcasting (each norm is
     clamped on its own, as in ATen; integer operands are cast to the common dtype first)."""

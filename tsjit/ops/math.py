@@ -32,6 +32,7 @@ _FLOATING = {
 }
 for _name, (_fn, _method) in _FLOATING.items():
     defop(_name, _UNARY, floating(_fn), shape=same, dtype=to_float, verify=chk.SAME_SHAPE, samples=s.unary(),
+          api="torch Tensor",
           lower=None if _method is None else Pointwise(lambda k, x, m=_method: getattr(k, m)(x)),
           numpy_only="no accurate float32 erfc in C yet (1 - erf(x) loses the tail)" if _method is None else None)
 
@@ -41,7 +42,7 @@ for _name, _fn, _method in (("floor", np.floor, "floor"), ("ceil", np.ceil, "cei
           lower=Pointwise(lambda k, x, m=_method: getattr(k, m)(x) if k.float else x))
 
 
-@op("frac", _UNARY, shape=same, dtype=same_dtype, verify=chk.SAME_SHAPE, samples=s.unary(),
+@op("frac", _UNARY, shape=same, dtype=same_dtype, verify=chk.SAME_SHAPE, samples=s.unary(), api="torch Tensor",
     lower=Pointwise(lambda k, x: k.sub(x, k.trunc(x)), float_only=True))
 def frac(a):
     if a.dtype.kind != "f":
@@ -52,7 +53,7 @@ def frac(a):
 @op("nan_to_num", "(Tensor self, float? nan=None, float? posinf=None, float? neginf=None) -> Tensor", shape=same,
     dtype=same_dtype, verify=chk.SAME_SHAPE, numpy_only=_NOT_LOWERED,
     samples=lambda: [sample(s.special(), None, None, None), sample(s.special(), 0.5, 100.0, -100.0),
-                     sample(s.special("float64"), None, 1.0, None), sample(s.i64(3), 1.0, None, None)])
+                     sample(s.special("float64"), None, 1.0, None), sample(s.i64(3), 1.0, None, None)], api="torch Tensor")
 def nan_to_num(a, nan=None, posinf=None, neginf=None):
     if a.dtype.kind != "f":
         return a.copy()

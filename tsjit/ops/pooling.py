@@ -254,7 +254,7 @@ def _as_2d(fn: Callable, name: str) -> Callable:
                      sample(s.f32(0, 3, 6), [2], [], [0], False, True),
                      sample(s.strided(3, 8), [4], [3], [2], False, True),
                      sample(s.i32(2, 3, 6), [2], [], [0], False, True),
-                     sample(s.f32(6), [2], [], [0], False, True)])
+                     sample(s.f32(6), [2], [], [0], False, True)], api="torch F")
 def avg_pool1d(x, kernel_size, stride=(), padding=(0,), ceil_mode=False, count_include_pad=True):
     (k,), (p,) = pair(kernel_size, 1, "kernel_size"), pair(padding, 1, "padding")
     (st,) = pair(stride, 1, "stride") if len(stride) else (k,)
@@ -349,7 +349,7 @@ def _check_1d_size(output_size, name):
 
 @op("adaptive_avg_pool1d", "(Tensor self, int[] output_size) -> Tensor", shape=_adaptive_shape(1),
     dtype=same_dtype, numpy_only=_NOT_LOWERED, verify=chk.rank_in(0, (2, 3), "adaptive_avg_pool1d input"),
-    samples=s.joined(_adaptive_samples(1), lambda: [sample(s.f32(6), [2]), sample(s.f32(2, 6), [2, 2])]))
+    samples=s.joined(_adaptive_samples(1), lambda: [sample(s.f32(6), [2]), sample(s.f32(2, 6), [2, 2])]), api="torch F")
 def adaptive_avg_pool1d(x, output_size):
     _check_1d_size(output_size, "adaptive_avg_pool1d")
     return _as_2d(adaptive_avg_pool2d, "adaptive_avg_pool1d")(x, (1, output_size[0]))

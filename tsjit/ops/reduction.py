@@ -229,7 +229,7 @@ for _name, _fn in (("any", np.any), ("all", np.all)):
 @op("count_nonzero", "(Tensor self, int[]? dim=None) -> Tensor", shape=lambda x, dim: reduced(x, dim, False),
     dtype=fixed(I64), numpy_only=_NOT_LOWERED,
     samples=lambda: [sample(s.f32(3, 4), [1]), sample(s.i64(3, 4), None), sample(s.special(), [0, -1]),
-                     sample(s.mask(2, 3, 4), [0, 2]), sample(s.f32(0, 3), [0]), sample(zero_d(), [0])])
+                     sample(s.mask(2, 3, 4), [0, 2]), sample(s.f32(0, 3), [0]), sample(zero_d(), [0])], api="torch Tensor")
 def count_nonzero(a, dim=None):
     reduced_axes = axes(a, dim)
     return as_array(np.count_nonzero(a, axis=reduced_axes if dim is not None else None)).astype(INT64)
@@ -261,4 +261,4 @@ def _scan(fn: Callable, name: str) -> Callable:
 for _name, _fn in (("cumsum", np.cumsum), ("cumprod", np.cumprod)):
     defop(_name, "(Tensor self, int dim, *, ScalarType? dtype=None) -> Tensor", _scan(_fn, _name),
           shape=_scan_shape, dtype=from_arg(2, accumulated), verify=chk.SAME_SHAPE, numpy_only=_NOT_LOWERED,
-          samples=_scan_samples)
+          samples=_scan_samples, api="torch Tensor")

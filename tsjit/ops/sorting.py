@@ -42,7 +42,7 @@ def _sort_samples():
 
 @op("sort", "(Tensor self, int dim=-1, bool descending=False) -> (Tensor values, Tensor indices)",
     shape=lambda x, dim, descending: (_sorted_shape(x, dim),) * 2, dtype=each(same_dtype, fixed(I64)),
-    numpy_only=_NOT_LOWERED, samples=_sort_samples)
+    numpy_only=_NOT_LOWERED, samples=_sort_samples, api="torch Tensor")
 def sort(a, dim=-1, descending=False):
     if a.ndim == 0:
         wrap_dim(dim, 0)
@@ -53,7 +53,7 @@ def sort(a, dim=-1, descending=False):
 
 
 @op("argsort", "(Tensor self, int dim=-1, bool descending=False) -> Tensor", shape=_sorted_shape, dtype=fixed(I64),
-    verify=chk.SAME_SHAPE, numpy_only=_NOT_LOWERED, samples=_sort_samples)
+    verify=chk.SAME_SHAPE, numpy_only=_NOT_LOWERED, samples=_sort_samples, api="torch Tensor")
 def argsort(a, dim=-1, descending=False):
     return sort(a, dim, descending)[1]
 
@@ -81,7 +81,7 @@ def _topk_samples():
 
 
 @op("topk", "(Tensor self, int k, int dim=-1, bool largest=True, bool sorted=True) -> (Tensor values, Tensor indices)",
-    shape=_topk_shape, dtype=each(same_dtype, fixed(I64)), numpy_only=_NOT_LOWERED, samples=_topk_samples)
+    shape=_topk_shape, dtype=each(same_dtype, fixed(I64)), numpy_only=_NOT_LOWERED, samples=_topk_samples, api="torch Tensor")
 def topk(a, k, dim=-1, largest=True, sorted_=True):
     """The k largest (or smallest) values along dim, in order; ties keep their original order."""
     if a.dtype.kind == "b":

@@ -71,7 +71,7 @@ def _with_mean(spread: Callable) -> Callable:
 for _name, _kernel in (("var_mean", _var), ("std_mean", _std)):
     defop(_name, f"{_MOMENTS} -> (Tensor result0, Tensor result1)", _with_mean(_kernel),
           shape=lambda x, dim, correction, keepdim: reduced_pair(x, dim, keepdim),
-          dtype=each(float_dtype, float_dtype), numpy_only=_NOT_LOWERED, samples=_moment_samples)
+          dtype=each(float_dtype, float_dtype), numpy_only=_NOT_LOWERED, samples=_moment_samples, api="torch")
 
 
 # -- norm, logsumexp ------------------------------------------------------------------------------

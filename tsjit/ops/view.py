@@ -210,7 +210,7 @@ def _movedim_shape(x, source, destination):
     numpy_only=_NOT_LOWERED,
     samples=lambda: [sample(s.f32(2, 3, 4), [0], [2]), sample(s.f32(2, 3, 4, 5), [0, -1], [-1, 1]),
                      sample(s.i64(2, 3), [], []), sample(s.f32(2, 3), [0, 1], [1]),
-                     sample(s.f32(2, 3), [0, 0], [0, 1]), sample(np.array(1.5), [0], [-1])])
+                     sample(s.f32(2, 3), [0, 0], [0, 1]), sample(np.array(1.5), [0], [-1])], api="torch Tensor")
 def movedim(a, source, destination):
     source, destination = list(source), list(destination)
     if len(source) != len(destination):
@@ -490,7 +490,7 @@ def _split_with_sizes_shape(x, split_sizes, dim):
 @op("split_with_sizes", "(Tensor self, int[] split_sizes, int dim=0) -> Tensor[]", shape=_split_with_sizes_shape,
     dtype=same_dtype, numpy_only=_LIST,
     samples=lambda: [sample(s.f32(5, 2), [2, 3], 0), sample(s.f32(2, 6), [1, 0, 5], -1), sample(s.i64(4), [4], 0),
-                     sample(s.f32(5, 2), [2, 2], 0), sample(s.f32(5, 2), [6, -1], 0)])
+                     sample(s.f32(5, 2), [2, 2], 0), sample(s.f32(5, 2), [6, -1], 0)], api="torch Tensor")
 def split_with_sizes(a, split_sizes, dim=0):
     _at_least_1d(a, "split")
     d = wrap_dim(dim, a.ndim)
