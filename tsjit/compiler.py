@@ -120,10 +120,12 @@ def to_module(model_or_ir: Any, example_inputs: Sequence[Any] | None) -> ModuleO
 
 def compile(model_or_ir: Any, backend: str = "numpy", example_inputs: Sequence[Any] | None = None) -> Compiled:
     """Compile a model or IR module with the named backend (see tsjit.backends.registry)."""
-    from tsjit.passes.registry import apply_pass
+    from tsjit.passes import apply_pass
 
     chosen = get_backend(backend)
     module = to_module(model_or_ir, example_inputs)
+    if chosen.pipeline:  # decomposed ops lower through what they are made of (the pipeline does it too)
+        apply_pass("ts-decompose", module)
     if backend == "c":  # not all lowerable: the numpy backend runs it around C-compiled fusion groups
         fused = compile_with_fusion_groups(module, chosen)
         if fused is not None:

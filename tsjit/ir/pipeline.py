@@ -27,7 +27,7 @@ from xdsl.printer import Printer
 from xdsl.traits import IsolatedFromAbove
 from xdsl.utils.arg_spec import ArgSpec, _convert_arg_to_type, parse_pipeline
 from xdsl.utils.exceptions import (
-    ArgSpecParseError, DiagnosticException, ShrinkException,
+    ArgSpecParseError, DiagnosticException, PassFailedException, ShrinkException,
 )  # fmt: skip
 from xdsl.utils.hints import type_repr
 
@@ -309,6 +309,37 @@ def _apply(p: ModulePass, ctx: Context, module: ModuleOp) -> None:
         raise DiagError(Diag("error", f"pass '{p.name}' failed: {msg}")) from None
     except Exception as e:
         raise PassCrash(p.name) from e
+
+
+def run_stages(pipeline: str, stages: Sequence[str], passes: PassTable, ctx: Context, module: ModuleOp) -> None:
+    """Run a named pipeline's stages (pass specs) in order, verifying the IR after each; a failure
+    names the stage, or the ops an earlier stage left unlowered (`ts.not_lowered`) when those are
+    the cause (a later stage meets ops it cannot handle)."""
+    for stage in stages:
+        (spec,) = parse_pipeline(stage)
+        try:
+            instantiate(spec, passes).apply(ctx, module)
+            module.verify()
+        except Exception as e:
+            left = _not_lowered(module)
+            if left:  # the real cause: a later stage meets ts ops it cannot handle
+                raise PassFailedException(
+                    f"{pipeline}: stage '{spec.name}' failed because earlier stages left ops at the ts level "
+                    f"({left}); run the function on the numpy backend, or through tsjit.compile(..., "
+                    f"backend='c'), which compiles the lowerable parts as fusion groups") from e
+            if isinstance(e, DiagnosticException | PassFailedException):
+                raise PassFailedException(f"{pipeline}: stage '{spec.name}' failed: {e}") from e
+            raise
+
+
+def _not_lowered(module: ModuleOp) -> str:
+    """The ops ts-to-linalg left, with where they came from and why (its `ts.not_lowered` marks)."""
+    parts = []
+    for op in module.walk():
+        if "ts.not_lowered" in op.attributes:
+            where = f" ({op.attributes['loc'].data})" if "loc" in op.attributes else ""
+            parts.append(f"{op.name}{where}: {op.attributes['ts.not_lowered'].data}")
+    return "; ".join(parts)
 
 
 # ----------------------------------------------------------------- instrumentations

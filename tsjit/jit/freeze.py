@@ -12,7 +12,7 @@ from xdsl.utils.exceptions import PassFailedException
 
 from tsjit.jit.module_ir import from_ir, to_ir
 from tsjit.jit.script_module import ScriptModule
-from tsjit.passes.registry import apply_pass
+from tsjit.passes import apply_pass
 
 __all__ = ["freeze", "optimize_for_inference", "run_frozen_optimizations"]
 

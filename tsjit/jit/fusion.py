@@ -131,7 +131,7 @@ def clear_fusion_cache() -> None:
 
 def fuse_module(module: Any, contractions: bool, check_strict: bool = True) -> Any:
     """A copy of an IR module with the fusion groups outlined (and strict_fusion checked)."""
-    from tsjit.passes.registry import apply_pass
+    from tsjit.passes import apply_pass
 
     fused = module.clone()
     apply_pass("ts-fusion-groups", fused, contractions=contractions, check_strict=check_strict)

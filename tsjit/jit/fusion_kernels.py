@@ -81,7 +81,7 @@ def compile_kernel(group: Any, signature: tuple) -> Kernel:
     from tsjit.backends.registry import backend
     from tsjit.dialects import context
     from tsjit.dialects.ts.types import DTYPES, TensorType
-    from tsjit.passes.registry import apply_pass
+    from tsjit.passes import apply_pass
     from tsjit.passes.specialize import specialize_function
 
     module = _function_of(group)

@@ -51,7 +51,7 @@ def _function_module(unit_module: ModuleOp, name: str) -> ModuleOp:
     still reaches, and nothing else of the compilation unit (which holds everything the process
     scripted); `name` is its last function, the module's entry."""
     from tsjit.dialects.ts.module_ir import reachable
-    from tsjit.passes.registry import apply_pass
+    from tsjit.passes import apply_pass
 
     symbols = {op.sym_name.data: op for op in unit_module.ops if isinstance(op, ClassTypeOp | FuncOp)}
     classes, functions = reachable(symbols, name)

@@ -1,4 +1,4 @@
-"""Normalisation: batch_norm, instance_norm, layer_norm and group_norm.
+"""Normalisation: batch_norm, instance_norm, layer_norm, group_norm and rms_norm (a decomposition).
 
 Each normalises with statistics computed in float64 (the mean and the biased variance), then
 applies the optional per-channel (dim 1) or per-element (normalized_shape) weight and bias; the
@@ -15,7 +15,7 @@ from tsjit.kernels.dims import shape_str
 from tsjit.kernels.promotion import not_implemented
 from tsjit.ops import checks as chk
 from tsjit.ops import samples as s
-from tsjit.ops.registry import WRITES, op, sample
+from tsjit.ops.registry import WRITES, defop, op, sample
 from tsjit.ops.rules import same, same_dtype
 
 _NOT_LOWERED = "no loop-level lowering yet: runs on numpy (C code runs it around fusion groups)"
@@ -210,3 +210,31 @@ def group_norm(x, num_groups, weight=None, bias=None, eps=1e-5, cudnn_enabled=Fa
     var = np.square(g - mean).mean(axis=-1, keepdims=True)
     y = ((g - mean) / np.sqrt(var + eps)).astype(x.dtype).reshape(x.shape)
     return _affine(y, weight, bias, _channel_shape(x)).astype(x.dtype, copy=False)
+
+
+def _rms_norm(g, x, normalized_shape, weight, eps):
+    """x / sqrt(mean(x^2) + eps) * weight over the trailing normalized_shape dims, computed in float32
+    for half inputs (as torch._decomp's _fused_rms_norm); eps defaults to the dtype's epsilon."""
+    dims = list(range(-len(g.value(normalized_shape)), 0))
+    dtype = g.dtype(x)
+    if dtype.kind != "f":
+        raise not_implemented("rms_norm", dtype)
+    wide = dtype if dtype.itemsize >= 4 else np.dtype(np.float32)
+    eps = float(np.finfo(wide).eps) if g.value(eps) is None else g.value(eps)
+    xw = x if wide == dtype else g.to(x, _CODE[wide])
+    y = g.mul(xw, g.rsqrt(g.add(g.mean(g.mul(xw, xw), dims, True), eps)))
+    if weight is not None:
+        y = g.mul(y, weight)
+    return y if wide == dtype else g.to(y, _CODE[dtype])
+
+
+_CODE = {np.dtype(np.float16): 5, np.dtype(np.float32): 6, np.dtype(np.float64): 7}
+
+
+defop("rms_norm", "(Tensor input, int[] normalized_shape, Tensor? weight=None, float? eps=None) -> Tensor",
+      decompose=_rms_norm, shape=same, dtype=same_dtype, verify=chk.SAME_SHAPE, api="torch F",
+      samples=lambda: [sample(s.f32(2, 3, 4), [4], s.f32(4), None), sample(s.f32(2, 6), [6], None, 1e-5),
+                       sample(s.f32(3, 2, 4), [2, 4], s.f32(2, 4), 1e-6), sample(_special(), [4], None, None),
+                       sample(s.f32(5).astype(np.float64), [5], None, None), sample(s.f32(0, 4), [4], None, None),
+                       sample(s.f32(2, 4).astype(np.float16), [4], s.f32(4).astype(np.float16), None),
+                       sample(s.i64(2, 3), [3], None, None)])

@@ -16,7 +16,7 @@ declared as body-less private functions, see tsjit/backends/c/runtime/):
   group) and block of output rows, `@tsjit_im2col_*` into a scratch buffer and a GEMM
   `weight (F x C*kh*kw) @ col`; 1x1 stride-1 convolutions multiply the image directly; float32
   stride-1 3x3 ones with constant weights and even output sizes use Winograd F(2x2, 3x3)
-  (`@tsjit_winograd_f32`, weights transformed at compile time: contractions_winograd.py).
+  (`@tsjit_winograd_f32`, weights transformed at compile time: tsjit/lowering/winograd.py).
 
 A zero `linalg.fill` of the output right before the contraction becomes beta = 0 (else beta = 1:
 the linalg ops accumulate). The contraction's `ts.epilogue` consumer (bias, relu, residual...)
@@ -43,9 +43,9 @@ from xdsl.ir.affine import AffineConstantExpr, AffineDimExpr, AffineMap
 from xdsl.passes import ModulePass
 from xdsl.traits import is_side_effect_free
 
-from tsjit.passes import contractions_winograd as winograd
-from tsjit.passes.contractions_to_calls_ir import Emitter, Index, Matrix, constant_global, derived_constant, root
-from tsjit.passes.fuse_elementwise import EPILOGUE
+from tsjit.lowering import winograd
+from tsjit.lowering.library_calls import Emitter, Index, Matrix, constant_global, derived_constant, root
+from tsjit.lowering.loops import EPILOGUE
 
 GEMM = {Float32Type: "tsjit_sgemm", Float64Type: "tsjit_dgemm"}
 IM2COL = {Float32Type: "tsjit_im2col_f32", Float64Type: "tsjit_im2col_f64"}

@@ -1,7 +1,7 @@
 """`ts-fold-conv-add-sub`: conv(x) + c -> conv(x) with bias' = bias + c (FoldFrozenConvAddOrSub).
 
 `ts.add`/`ts.sub` whose first operand is a conv (tensor or Scalar `other`, constant
-`alpha`); the conditions are in conv_pointwise_operand.py. The operand is resized to
+`alpha`); the conditions are in tsjit/rewrites/conv_pointwise.py. The operand is resized to
 `(C_out,)`, the op itself (its numpy kernel, as TorchScript runs the node) is applied to the
 bias (zeros of the weight's dtype when the conv has none) and the result, cast to the
 bias's dtype, becomes the conv's bias.
@@ -17,8 +17,8 @@ from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import PatternRewriter, PatternRewriteWalker, RewritePattern
 
 from tsjit.ops import KERNELS
-from tsjit.passes.conv_pointwise_operand import foldable_conv, resized
-from tsjit.passes.frozen_constants import constant_of, new_constant, rebuild_with
+from tsjit.rewrites.conv_pointwise import foldable_conv, resized
+from tsjit.rewrites.frozen_constants import constant_of, new_constant, rebuild_with
 
 #: op name -> kernel of the fold
 ADD_SUB = {"ts.add": "add", "ts.sub": "sub"}

@@ -25,7 +25,7 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import PatternRewriter, PatternRewriteWalker, RewritePattern
 
-from tsjit.passes.frozen_constants import (
+from tsjit.rewrites.frozen_constants import (
     FOLDABLE_CONVS, feeding_op, fold_batch_norm_into, params_constant,
 )  # fmt: skip
 

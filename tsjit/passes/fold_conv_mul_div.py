@@ -1,7 +1,7 @@
 """`ts-fold-conv-mul-div`: conv(x) * c -> conv(x) with W' = W * c, b' = b * c (FoldFrozenConvMulOrDiv).
 
 `ts.mul`/`ts.div` whose first operand is a conv (tensor or Scalar `other`); the
-conditions are in conv_pointwise_operand.py. The operand is resized to `(C_out, 1, ...)`
+conditions are in tsjit/rewrites/conv_pointwise.py. The operand is resized to `(C_out, 1, ...)`
 and the op (its numpy kernel) is applied to the weight, then resized to `(C_out,)` and
 applied to the bias if there is one; the results are cast back to the weight's and bias's
 dtypes. (TorchScript names the fused weight `…bias_fused_mul` by mistake; we name it after
@@ -18,8 +18,8 @@ from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import PatternRewriter, PatternRewriteWalker, RewritePattern
 
 from tsjit.ops import KERNELS
-from tsjit.passes.conv_pointwise_operand import foldable_conv, resized
-from tsjit.passes.frozen_constants import constant_of, new_constant, rebuild_with
+from tsjit.rewrites.conv_pointwise import foldable_conv, resized
+from tsjit.rewrites.frozen_constants import constant_of, new_constant, rebuild_with
 
 #: op name -> kernel of the fold
 MUL_DIV = {"ts.mul": "mul", "ts.div": "div"}

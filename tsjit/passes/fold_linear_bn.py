@@ -27,7 +27,7 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import PatternRewriter, PatternRewriteWalker, RewritePattern
 
-from tsjit.passes.frozen_constants import (
+from tsjit.rewrites.frozen_constants import (
     feeding_op, fold_batch_norm_into, known_rank, params_constant,
 )  # fmt: skip
 

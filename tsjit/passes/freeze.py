@@ -43,7 +43,7 @@ class TsFreezePass(ModulePass):
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         from tsjit.dialects.ts.module_ir import ModuleIRError, root_object
-        from tsjit.passes.registry import apply_pass
+        from tsjit.passes import apply_pass
 
         try:
             root = root_object(op)

@@ -43,7 +43,8 @@ from xdsl.pattern_rewriter import (
     op_type_rewrite_pattern,
 )
 
-EPILOGUE = "ts.epilogue"
+from tsjit.lowering.loops import EPILOGUE
+
 
 #: named ops whose elementwise consumers become their epilogue
 CONTRACTIONS = (

@@ -28,7 +28,7 @@ class TsOptimizeForInferencePass(ModulePass):
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         from tsjit.dialects.ts.module_ir import ModuleIRError, root_object
-        from tsjit.passes.registry import apply_pass
+        from tsjit.passes import apply_pass
 
         try:
             unfrozen = "training" in root_object(op).slot_values()

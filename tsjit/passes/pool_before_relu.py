@@ -21,7 +21,7 @@ from xdsl.pattern_rewriter import PatternRewriter, PatternRewriteWalker, Rewrite
 from xdsl.rewriter import InsertPoint
 
 from tsjit.dialects.ts.tensor_ops import TENSOR_OP_CLASSES
-from tsjit.passes.frozen_constants import feeding_op
+from tsjit.rewrites.frozen_constants import feeding_op
 
 MAX_POOLS = frozenset({"ts.max_pool1d", "ts.max_pool2d"})
 

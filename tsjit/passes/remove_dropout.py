@@ -14,7 +14,7 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import PatternRewriter, PatternRewriteWalker, RewritePattern
 
-from tsjit.passes.frozen_constants import NotConstant, constant_of, forward
+from tsjit.rewrites.frozen_constants import NotConstant, constant_of, forward
 
 DROPOUTS = frozenset({"ts.dropout", "ts.dropout_", "ts.feature_dropout", "ts.feature_dropout_"})
 

@@ -5,8 +5,8 @@ arguments with static types become builtin tensors. A lowered op's results are b
 where an op that stays (no lowering, a dynamic shape, a non-constant operand, or inside a
 region) uses one, `builtin.unrealized_conversion_cast` converts between the two types, so a
 partly lowered function still runs on the numpy backend (which treats the casts as identity).
-Ops left as they are, and why, are reported: in `report` mode a warning per op on stderr; the
-`remaining` list of the last run is kept for the Python API.
+Ops left as they are carry why in a `ts.not_lowered` attribute (`unlowered(module)` lists them),
+and in `report` mode a warning per op goes to stderr.
 """
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from xdsl.context import Context
 from xdsl.dialects import func
-from xdsl.dialects.builtin import FunctionType, ModuleOp, UnrealizedConversionCastOp
-from xdsl.ir import Block, SSAValue
+from xdsl.dialects.builtin import FunctionType, ModuleOp, StringAttr, UnrealizedConversionCastOp
+from xdsl.ir import Block, Operation, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 
@@ -39,11 +39,17 @@ class TsToLinalgPass(ModulePass):
             for name, where, why in remaining:
                 print(f"ts-to-linalg: warning: {name}{f' ({where})' if where else ''} was not lowered: {why}",
                       file=sys.stderr)
-        LAST_REMAINING[:] = remaining
 
 
-#: (op name, location, reason) for every op the last run left at the ts level.
-LAST_REMAINING: list[tuple[str, str, str]] = []
+#: The attribute ts-to-linalg leaves on a tensor op it did not lower, saying why: later stages and
+#: tools read it to name the op that kept a function from lowering whole.
+NOT_LOWERED = "ts.not_lowered"
+
+
+def unlowered(module: ModuleOp) -> list[tuple[str, str, str]]:
+    """(op name, location, reason) of every op ts-to-linalg left at the ts level, in module order."""
+    return [(_name(op), _loc(op), op.attributes[NOT_LOWERED].data) for op in module.walk()
+            if NOT_LOWERED in op.attributes]
 
 
 def lower_function(f: func.FuncOp) -> list[tuple[str, str, str]]:
@@ -59,13 +65,13 @@ def lower_function(f: func.FuncOp) -> list[tuple[str, str, str]]:
         lowering = table.get(op.name)
         if lowering is None:
             if op.name.startswith("ts.") and (any(isinstance(r.type, TensorType) for r in op.results) or op.regions):
-                remaining.append((_name(op), _loc(op), "no lowering"))
+                remaining.append(_leave(op, "no lowering"))
             continue
         try:
             new_values = list(lowering(op, Lower(op, mapping)))
         except NotLowerable as e:
             if op.name.startswith("ts.") and (any(isinstance(r.type, TensorType) for r in op.results) or op.regions):
-                remaining.append((_name(op), _loc(op), str(e)))  # scalar constants staying is no news
+                remaining.append(_leave(op, str(e)))  # scalar constants staying is no news
             continue
         for old, new in zip(op.results, new_values, strict=True):
             if old.uses:
@@ -120,6 +126,11 @@ def _fold_cast_pairs(module: ModuleOp) -> None:
     for op in reversed(list(module.walk())):
         if isinstance(op, UnrealizedConversionCastOp) and not any(r.uses for r in op.results):
             Rewriter.erase_op(op)
+
+
+def _leave(op: Operation, why: str) -> tuple[str, str, str]:
+    op.attributes[NOT_LOWERED] = StringAttr(why)
+    return _name(op), _loc(op), why
 
 
 def _name(op) -> str:

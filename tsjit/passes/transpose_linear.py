@@ -24,7 +24,7 @@ from xdsl.rewriter import InsertPoint
 
 from tsjit.dialects.ts.constant import ConstantOp
 from tsjit.dialects.ts.tensor_ops import TENSOR_OP_CLASSES
-from tsjit.passes.frozen_constants import (
+from tsjit.rewrites.frozen_constants import (
     NotConstant, erase_dead_constants, new_constant, params_constant, tensor_or_none,
 )  # fmt: skip
 

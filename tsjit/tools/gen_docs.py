@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import dataclasses
 import inspect
 import re
 import sys
@@ -162,8 +163,9 @@ def dialect_reference() -> str:
 
 
 def field_docs(cls: type) -> dict[str, str]:
-    """The docstrings written under dataclass fields (`x: int = 1` then `\"\"\"why\"\"\"`)."""
-    docs: dict[str, str] = {}
+    """The docstrings written under dataclass fields (`x: int = 1` then `\"\"\"why\"\"\"`), or their
+    `help` metadata (the options of pipelines, which are classes made from data)."""
+    docs: dict[str, str] = {f.name: f.metadata["help"] for f in dataclasses.fields(cls) if "help" in f.metadata}
     for klass in reversed(cls.__mro__):
         try:
             tree = ast.parse(textwrap.dedent(inspect.getsource(klass)))
@@ -201,12 +203,12 @@ def pass_section(name: str, cls: type) -> list[str]:
 
 
 def pass_reference() -> str:
-    from tsjit.passes.registry import tsjit_passes
+    from tsjit.passes import tsjit_passes
 
     table = tsjit_passes()
-    out = ["# tsjit's passes", "", HEADER.format(cmd=COMMAND, src="`tsjit/passes/registry.py`"), "",
-           "Every pass registered in `tsjit/passes/registry.py`, by its command-line name (use it in",
-           "`ts-opt -p 'name{option=value}'`, or `tsjit.passes.registry.apply_pass(name, module, option=value)`",
+    out = ["# tsjit's passes", "", HEADER.format(cmd=COMMAND, src="`tsjit/passes/__init__.py`"), "",
+           "Every pass registered in `tsjit/passes/__init__.py`, by its command-line name (use it in",
+           "`ts-opt -p 'name{option=value}'`, or `tsjit.passes.apply_pass(name, module, option=value)`",
            "with the options' field names). Options are written with dashes on the command line; list",
            "options take comma-separated values. Every upstream xDSL pass is available too",
            "(`ts-opt --list-passes`).", ""]

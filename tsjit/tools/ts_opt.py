@@ -23,7 +23,7 @@ from xdsl.utils.exceptions import ShrinkException
 from xdsl.xdsl_opt_main import xDSLOptMain
 
 from tsjit.version import __version__
-from tsjit.passes.registry import tsjit_passes
+from tsjit.passes import tsjit_passes
 from tsjit.ir import pipeline as pp
 from tsjit.ir.diagnostics import (
     Diag, DiagError, SourceText, ToolError, check_expected, collecting,

@@ -233,7 +233,7 @@ def build(args: argparse.Namespace) -> tuple[Any, FuncOp, list[np.ndarray]]:
     """The compiled module, the function to call (at the backend's level) and its inputs."""
     from tsjit.backends.registry import available, backend as get_backend
     from tsjit.compiler import compile
-    from tsjit.passes.registry import apply_pass
+    from tsjit.passes import apply_pass
 
     module = load(args.input_file)
     fn = pick_function(module, args.fn)

@@ -41,7 +41,7 @@ def read_text(path: str) -> str:
 def emit_c(args: argparse.Namespace) -> int:
     """ts-level (static shapes, or --shapes) or loop-level IR -> C: model.c on stdout, or the export in -o DIR."""
     from tsjit.backends.c.export import ExportError, export_module, prepare
-    from tsjit.passes.registry import apply_pass
+    from tsjit.passes import apply_pass
     from tsjit.tools.ts_run import keep_only, load, pick_function, stage
 
     module = load(args.input_file)

@@ -2,6 +2,8 @@
 // the epilogue of a matmul runs inside the matmul's nest, after its reduction loop.
 // (ts-to-linalg leaves upstream ops alone, so linalg-level input works too.)
 // RUN: ts-opt %s -p ts-lower-to-loops 2>/dev/null | filecheck %s
+// The pipeline is its stages, each a pass of its own:
+// RUN: ts-opt %s -p ts-decompose,ts-to-linalg,ts-fuse-elementwise,ts-bufferize,ts-linalg-to-loops,canonicalize,cse,dce 2>/dev/null | filecheck %s
 
 // relu(x*1.5+0.25)*sigmoid(x) is a single loop nest.
 // CHECK-LABEL: func.func @chain(%x: memref<2x3xf32>, %out0: memref<2x3xf32> {ts.output}) {

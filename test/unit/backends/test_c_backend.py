@@ -12,7 +12,7 @@ from tsjit.backends import registry
 from tsjit.backends.c import CBackend, CCompileError, find_compiler
 import tsjit.backends.c.build  # noqa: F401
 from tsjit.backends.numpy import Program
-from tsjit.passes.registry import apply_pass
+from tsjit.passes import apply_pass
 from c_helpers import cache_home, end_to_end_models  # noqa: F401  (cache_home: an autouse fixture)
 
 build = sys.modules["tsjit.backends.c.build"]  # the module: the package binds `build` to its function

@@ -147,7 +147,7 @@ def test_models_with_library_calls_match_numpy_backend(which, name, monkeypatch)
     import tsjit as torch
     from tsjit.backends.c import CBackend, render
     from tsjit.backends.numpy import Program
-    from tsjit.passes.registry import apply_pass
+    from tsjit.passes import apply_pass
 
     if which == "fallback":
         monkeypatch.setenv("TSJIT_BLAS", "none")

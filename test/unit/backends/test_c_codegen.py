@@ -14,7 +14,7 @@ from tsjit.backends.c.render_loops import MIN_WORK_PER_THREAD, simd_pragma
 from tsjit.backends.c.render_memory import plan_arena
 from tsjit.backends.numpy import Program
 from tsjit.dialects import parse_module
-from tsjit.passes.registry import apply_pass
+from tsjit.passes import apply_pass
 from c_helpers import cache_home, end_to_end_models  # noqa: F401  (cache_home: an autouse fixture)
 
 pytestmark = pytest.mark.skipif(find_compiler() is None, reason="no C compiler")

@@ -6,7 +6,7 @@ import tsjit
 from tsjit.backends.numpy import Program
 from tsjit.dialects import parse_module
 from tsjit.dialects.ts.fusion_ops import FusionGroupOp
-from tsjit.passes.registry import apply_pass
+from tsjit.passes import apply_pass
 
 import fusion_models as fm
 

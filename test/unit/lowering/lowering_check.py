@@ -40,7 +40,7 @@ def check_lowering(fn, *inputs, ops: tuple[str, ...], rtol=1e-5, atol=1e-5):
     np.testing.assert_allclose(_run(module, name, inputs), expected, rtol=rtol, atol=atol)
     TsToLinalgPass(report=False).apply(None, module)
     module.verify()
-    left = [(name, why) for name, _, why in to_linalg.LAST_REMAINING if name in ops]
+    left = [(name, why) for name, _, why in to_linalg.unlowered(module) if name in ops]
     assert not left, f"not lowered: {left}\n{module}"
     assert not any(op.name in ops for op in module.walk()), str(module)
     np.testing.assert_allclose(_run(module, name, inputs), expected, rtol=rtol, atol=atol)

@@ -18,8 +18,8 @@ from xdsl.transforms.common_subexpression_elimination import CommonSubexpression
 
 from tsjit.backends.numpy import Program
 from tsjit.dialects import context, parse_module
-from tsjit.passes.linalg_to_loops import lower_linalg_to_loops
-from tsjit.passes.registry import apply_pass
+from tsjit.lowering.loops import lower_linalg_to_loops
+from tsjit.passes import apply_pass
 
 LIT = pathlib.Path(__file__).parents[2] / "lit" / "passes"
 

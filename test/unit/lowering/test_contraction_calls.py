@@ -9,7 +9,7 @@ import tsjit as torch
 import tsjit.nn as nn
 import tsjit.nn.functional as F
 from tsjit.backends.numpy.ops.upstream_runtime import gemm, im2col
-from tsjit.passes.registry import apply_pass
+from tsjit.passes import apply_pass
 
 from test_lowering_end_to_end import MODELS, run
 

@@ -9,7 +9,7 @@ import tsjit as torch
 import tsjit.nn as nn
 import tsjit.nn.functional as F
 from tsjit.backends.numpy import Program
-from tsjit.passes.registry import apply_pass, tsjit_passes
+from tsjit.passes import apply_pass, tsjit_passes
 
 STAGES = ["ts-to-linalg", "ts-fuse-elementwise", "ts-bufferize", "ts-lower-to-loops"]
 

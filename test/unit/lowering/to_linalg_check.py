@@ -9,7 +9,7 @@ from xdsl.parser import Parser
 from tsjit.backends.numpy import Program
 from tsjit.dialects import context
 from tsjit.passes import to_linalg
-from tsjit.passes.registry import apply_pass
+from tsjit.passes import apply_pass
 
 NP = {"f32": np.float32, "f64": np.float64, "i64": np.int64, "i32": np.int32, "i1": np.bool_}
 
@@ -54,7 +54,7 @@ def lower_and_compare(text: str, args: list[np.ndarray], rtol: float = 1e-5, ato
     expected = np.asarray(Program(module).call("f", *args))
     apply_pass("ts-to-linalg", module, report=False)
     module.verify()
-    assert to_linalg.LAST_REMAINING == [], to_linalg.LAST_REMAINING
+    assert to_linalg.unlowered(module) == [], to_linalg.unlowered(module)
     f = next(o for o in module.ops if isinstance(o, func.FuncOp))
     assert not any(o.name.startswith("ts.") and o.name != "ts.constant" for o in f.body.walk()), str(module)
     got = np.asarray(Program(module).call("f", *args))

@@ -196,6 +196,12 @@ def one_op_function(defn: OpDef, s: Sample) -> tuple[ModuleOp, list[np.ndarray]]
     return ModuleOp([fn]), arrays
 
 
+def shape_tokens(arrays: list[np.ndarray]) -> tuple[str, ...]:
+    """ts-specialize's `shapes` option for these arguments (2x3xf32, ...)."""
+    short = {"float32": "f32", "float64": "f64", "float16": "f16", "int64": "i64", "int32": "i32", "bool": "i1"}
+    return tuple("x".join([*map(str, a.shape), short[a.dtype.name]]) for a in arrays)
+
+
 def skip_values(defn: OpDef) -> bool:
     """Random ops: only types can be compared."""
     return defn.effects == RANDOM

@@ -73,21 +73,18 @@ def test_numpy_backend_runs_the_kernel(name):
 def test_c_backend_compiles_the_op_wholly(name):
     """The first sample (the ordinary case) compiles to C without numpy fallback and agrees."""
     import tsjit
-    from tsjit.passes.registry import apply_pass
+    from tsjit.passes import apply_pass
 
     defn = REGISTRY[name]
     s = samples_of(name)[0]
     want = opinfo.run_kernel(defn, s)
     assert not isinstance(want, BaseException), want
     module, args = opinfo.one_op_function(defn, s)
-    shapes = tuple("x".join([*map(str, a.shape), {"float32": "f32", "float64": "f64", "int64": "i64",
-                                                  "int32": "i32", "bool": "i1"}[a.dtype.name]]) for a in args)
-    apply_pass("ts-specialize", module, shapes=shapes, function="f")
+    apply_pass("ts-specialize", module, shapes=opinfo.shape_tokens(args), function="f")
     compiled = tsjit.compile(module, backend="c")
     assert compiled.backend == "c", f"ts.{name} fell back to numpy"
     if not opinfo.skip_values(defn):
         opinfo.assert_same(compiled(*args), want, s, f"ts.{name} (C backend)")
-    np.asarray(0)
 
 
 @pytest.mark.parametrize("name", sorted(n for n in DEFINED if REGISTRY[n].api))
@@ -119,3 +116,22 @@ def test_eager_api_runs_the_kernel(name):
             assert not isinstance(want, BaseException), f"{surface}.{name} sample {i}: the kernel raised {want!r}"
             if not opinfo.skip_values(defn):
                 opinfo.assert_same(got, want, s, f"{surface}.{name} sample {i}")
+
+
+@pytest.mark.parametrize("name", sorted(n for n in DEFINED if REGISTRY[n].decompose is not None))
+def test_decomposition_preserves_results(name):
+    """ts-decompose replaces the op (its function specialized to each sample) by ops that compute
+    the same values on the numpy backend."""
+    from tsjit.backends.numpy import Program
+    from tsjit.passes import apply_pass
+
+    defn = REGISTRY[name]
+    for i, s in enumerate(samples_of(name)):
+        want = opinfo.run_kernel(defn, s)
+        if isinstance(want, BaseException):
+            continue
+        module, args = opinfo.one_op_function(defn, s)
+        apply_pass("ts-specialize", module, shapes=opinfo.shape_tokens(args), function="f")
+        apply_pass("ts-decompose", module)
+        assert not any(op.name == defn.op_name for op in module.walk()), f"sample {i} did not decompose"
+        opinfo.assert_same(Program(module).call("f", *args), want, s, f"ts.{name} sample {i} decomposed")

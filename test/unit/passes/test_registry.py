@@ -2,7 +2,7 @@
 import pytest
 
 from tsjit.dialects import parse_module
-from tsjit.passes.registry import apply_pass
+from tsjit.passes import apply_pass
 from tsjit.ir.diagnostics import ToolError
 
 IR = """

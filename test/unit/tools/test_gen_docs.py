@@ -1,6 +1,6 @@
 """The generated references match the code, and the generator reads what it claims to."""
 from tsjit.dialects import ts
-from tsjit.passes.registry import tsjit_passes
+from tsjit.passes import tsjit_passes
 from tsjit.tools import gen_docs
 
 

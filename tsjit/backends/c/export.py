@@ -88,7 +88,7 @@ def lowered_module(module: ModuleOp | str) -> ModuleOp:
     loop-level IR)."""
     from tsjit.backends.c import CBackend
     from tsjit.dialects import parse_module
-    from tsjit.passes.registry import apply_pass
+    from tsjit.passes import apply_pass
 
     module = parse_module(module) if isinstance(module, str) else module.clone()
     if any(op.name.startswith(_ABOVE_LOOPS) for op in module.walk()):

@@ -17,7 +17,7 @@ from xdsl.dialects import scf
 from xdsl.ir import Operation, SSAValue
 from xdsl.ir.affine import AffineBinaryOpExpr, AffineBinaryOpKind, AffineConstantExpr, AffineDimExpr
 
-from tsjit.passes.linalg_to_loops import PARALLEL
+from tsjit.lowering.loops import PARALLEL
 
 MIN_WORK_PER_THREAD = 512
 """A thread is only started for at least this many innermost iterations (Inductor: 512)."""

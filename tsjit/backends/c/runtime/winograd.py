@@ -7,7 +7,7 @@
 
 X + offX is the image (C x H x W, padding applied, H >= OH + 2, W >= OW + 2), U the transformed
 weights [16][F][C] (`U[4a+b][f][c] = (G g_fc G^T)[a][b]`, computed once at compile time by
-ts-contractions-to-calls: passes/contractions_winograd.py), O + offO the output (F x OH x OW,
+ts-contractions-to-calls: lowering/winograd.py), O + offO the output (F x OH x OW,
 OH and OW even). Output rows 2*th0 .. 2*(th0+nth)-1 are written (never read): each 2x2 output
 tile is A^T [U (x) B^T d B] A of its 4x4 input patch d (Lavin & Gray, 2015):
 

@@ -16,7 +16,7 @@ from xdsl.dialects import memref
 from xdsl.dialects.builtin import Float32Type
 from xdsl.ir import Operation, SSAValue
 
-from tsjit.passes.contractions_to_calls_ir import constant_global, derived_constant
+from tsjit.lowering.library_calls import constant_global, derived_constant
 
 CALL = "tsjit_winograd_f32"
 TILES_PER_BLOCK = 192

@@ -18,7 +18,7 @@ from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
 from xdsl.traits import SymbolTable
 
 from tsjit.dialects.ts.constant import dense_to_numpy, numpy_to_dense
-from tsjit.passes.linalg_to_loops import lower_op
+from tsjit.lowering.loops import lower_op
 
 Index = int | SSAValue
 _VIEWS = ("memref.subview", "memref.collapse_shape", "memref.expand_shape", "memref.cast")

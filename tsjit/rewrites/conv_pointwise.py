@@ -25,7 +25,7 @@ import numpy as np
 from xdsl.ir import Operation
 
 from tsjit.dialects.ts.types import TensorType
-from tsjit.passes.frozen_constants import (
+from tsjit.rewrites.frozen_constants import (
     FOLDABLE_CONVS, NotConstant, constant_of, feeding_op, known_rank, params_constant,
 )  # fmt: skip
 
