@@ -1,4 +1,5 @@
 """lit configuration: runs test/lit/**/*.mlir with ts-opt and filecheck on PATH."""
+import compileall
 import os
 import shutil
 import sys
@@ -20,6 +21,9 @@ for var in ("PYTHONPATH", "HOME", "XDG_CACHE_HOME", "TSJIT_DISABLE"):
     if var in os.environ:
         config.environment[var] = os.environ[var]
 config.environment["PYTHONDONTWRITEBYTECODE"] = "1"
+# ...but every test starts a tool: compile tsjit's bytecode once here, so no tool recompiles it
+# (into the ignored __pycache__ directories; an installed, non-editable tsjit has its own).
+compileall.compile_dir(os.path.join(os.path.dirname(os.path.abspath(__file__)), "tsjit"), quiet=1)
 
 config.substitutions.append(("%python", sys.executable))
 config.substitutions.append(("%examples", os.path.join(os.path.dirname(__file__), "examples")))

@@ -1,16 +1,16 @@
 """tsjit: TorchScript re-imagined as an MLIR-style multi-dialect compiler on xDSL.
 
 `import tsjit as torch` gives the eager library (tsjit.eager: Tensor, dtypes, the torch-level
-functions) at once; the compiler (`tsjit.jit`, `script`, `trace`, `compile`, `save`/`load`, ...)
-and `tsjit.nn` load on first use, so importing tsjit does not import the compiler or the C backend.
+functions) and the compiler (`tsjit.jit`, `script`, `trace`, `compile`, `save`/`load`, ...) and
+`tsjit.nn`, each loaded on first use: importing tsjit imports none of them, so a tool that needs
+only the IR (ts-opt) does not pay for the eager library, and eager code does not pay for the
+compiler or the C backend.
 """
 from __future__ import annotations
 
 import importlib
 from typing import Any
 
-from tsjit.eager import *  # noqa: F401,F403 - the torch namespace
-from tsjit.eager import __all__ as _eager
 from tsjit.version import __version__  # noqa: F401
 
 #: name -> (module, attribute; None for the module itself), imported when first asked for
@@ -34,19 +34,28 @@ _LAZY: dict[str, tuple[str, str | None]] = {
 }
 
 
+def _eager_names() -> list[str]:
+    from tsjit.eager import __all__ as names
+
+    return names
+
+
 def __getattr__(name: str) -> Any:
-    if name not in _LAZY:
+    if name == "__all__":  # `from tsjit import *`
+        return [*_eager_names(), *_LAZY]
+    if name in _LAZY:
+        module, attribute = _LAZY[name]
+        value = importlib.import_module(module)
+        if attribute is not None:
+            value = getattr(value, attribute)
+    elif not name.startswith("__") and name in _eager_names():
+        value = getattr(importlib.import_module("tsjit.eager"), name)
+    else:
         raise AttributeError(f"module 'tsjit' has no attribute '{name}'")
-    module, attribute = _LAZY[name]
-    value = importlib.import_module(module)
-    if attribute is not None:
-        value = getattr(value, attribute)
     globals()[name] = value
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
+    return sorted({*globals(), *_LAZY, *_eager_names()})
 
-
-__all__ = [*_eager, *_LAZY]

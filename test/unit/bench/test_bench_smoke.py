@@ -104,3 +104,10 @@ def test_c_backend_skips_cleanly_without_a_c_compiler():
                             capture_output=True, text=True, timeout=60, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "skipped: no C compiler (set CC or put cc/gcc/clang on PATH)"
+
+
+def test_startup_prints_both_ratios():
+    result = run(str(BENCH / "startup.py"), "--runs", "1")
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"^ratio ts-opt/xdsl-opt\s+\d+\.\d+\s+\(target <= 1\.3\)", result.stdout, re.M), result.stdout
+    assert re.search(r"^import tsjit\s+median", result.stdout, re.M)
