@@ -67,11 +67,10 @@ class _IRBuilder(Builder):
         return op.results[0] if len(op.results) == 1 else tuple(op.results)
 
     def value(self, v: Any) -> Any:
-        if not isinstance(v, SSAValue):
-            return v
-        if isinstance(v.owner, ConstantOp):
-            return v.owner.py_value
-        raise NotDecomposable("an operand it needs is not a compile-time constant")
+        value = _constant(v)
+        if value is _NOT_CONSTANT:
+            raise NotDecomposable("an operand it needs is not a compile-time constant")
+        return value
 
     def shape(self, x: SSAValue) -> tuple[int, ...]:
         t = x.type
@@ -86,12 +85,27 @@ class _IRBuilder(Builder):
         return numpy_dtype(t.element_type)
 
 
+_NOT_CONSTANT = object()
+
+
+def _constant(v: Any) -> Any:
+    """The Python value of an operand known at compile time: a ts.constant, or a list built of them."""
+    if not isinstance(v, SSAValue):
+        return v
+    if isinstance(v.owner, ConstantOp):
+        return v.owner.py_value
+    if getattr(v.owner, "name", "") == "ts.list.construct":
+        items = [_constant(item) for item in v.owner.operands]
+        if all(item is not _NOT_CONSTANT and not isinstance(item, SSAValue) for item in items):
+            return items
+    return _NOT_CONSTANT
+
+
 def _abstract(v: SSAValue) -> Any:
     if isinstance(v.type, TensorType):
         return from_type(v.type)
-    if isinstance(v.owner, ConstantOp):
-        return v.owner.py_value
-    return Unknown()
+    value = _constant(v)
+    return Unknown() if value is _NOT_CONSTANT else value
 
 
 def _result_types(defn, values: list[SSAValue]) -> list:
@@ -110,7 +124,7 @@ def decompose(op: Operation) -> bool:
     if defn is None or defn.decompose is None:
         return False
     builder = _IRBuilder(op)
-    operands = [v if isinstance(v.type, TensorType) or not isinstance(v.owner, ConstantOp) else v.owner.py_value
+    operands = [v if isinstance(v.type, TensorType) or _constant(v) is _NOT_CONSTANT else _constant(v)
                 for v in op.operands]
     try:
         out = defn.decompose(builder, *operands)
