@@ -70,7 +70,7 @@ defop("hardtanh", "(Tensor self, Scalar min_val=-1, Scalar max_val=1) -> Tensor"
 
 
 @op("sigmoid", _UNARY, shape=same, dtype=float_dtype, verify=chk.SAME_SHAPE, samples=s.unary(),
-    lower=Pointwise(_sigmoid))
+    lower=Pointwise(_sigmoid), aten="sigmoid special_expit")
 def sigmoid(a):
     a = to_float(a)
     with np.errstate(over="ignore"):

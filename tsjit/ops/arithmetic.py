@@ -57,7 +57,7 @@ def add(a, b, alpha=1):
 
 @op("sub", "(Tensor self, Tensor|Scalar other, *, Scalar alpha=1) -> Tensor", shape=_BINARY, dtype=promoted(0, 1),
     verify=chk.broadcast(0, 1), samples=s.joined(s.binary(1), lambda: [sample(s.f32(2, 3), s.i64(3), 2)]),
-    lower=Pointwise(lambda k, x, y: k.sub(x, _scaled(k, y, k.params[0])), values=(0, 1), params=(2,)))
+    lower=Pointwise(lambda k, x, y: k.sub(x, _scaled(k, y, k.params[0])), values=(0, 1), params=(2,)), aten="sub subtract")
 def sub(a, b, alpha=1):
     if type(b) is np.ndarray and a.dtype is b.dtype and alpha == 1 and a.dtype.kind != "b":
         return as_array(np.subtract(a, b))
@@ -81,7 +81,7 @@ def rsub(a, b, alpha=1):
 @op("mul", "(Tensor self, Tensor|Scalar other) -> Tensor", shape=_BINARY, dtype=promoted(0, 1),
     verify=chk.broadcast(0, 1), lower=Pointwise(lambda k, x, y: k.mul(x, y), values=(0, 1)),
     samples=s.joined(s.binary(), lambda: [sample(s.i64(4).astype(np.int8), 1000),
-                                          sample(s.f32(4), np.array(2.0, dtype=np.float64))]))
+                                          sample(s.f32(4), np.array(2.0, dtype=np.float64))]), aten="mul multiply")
 def mul(a, b):
     if type(b) is np.ndarray and a.dtype is b.dtype:
         return as_array(np.multiply(a, b))
@@ -91,7 +91,7 @@ def mul(a, b):
 
 @op("div", "(Tensor self, Tensor|Scalar other) -> Tensor", shape=_BINARY, dtype=promoted_float(0, 1),
     verify=chk.broadcast(0, 1), lower=Pointwise(lambda k, x, y: k.div(x, y), values=(0, 1)),
-    samples=s.joined(s.binary(), lambda: [sample(s.i64(5), 2), sample(s.f32(5), s.i64(5, lo=1))]))
+    samples=s.joined(s.binary(), lambda: [sample(s.i64(5), 2), sample(s.f32(5), s.i64(5, lo=1))]), aten="div true_divide")
 @quiet
 def div(a, b):
     """True division: integers divide as the default float dtype."""
@@ -231,7 +231,7 @@ defop("fmin", _TENSORS, binary(np.fmin), shape=_BINARY, dtype=promoted(0, 1),
       verify=chk.broadcast(0, 1), numpy_only=_NOT_LOWERED, samples=s.binary(scalar=False), api="torch Tensor")
 defop("atan2", _TENSORS, binary(np.arctan2, floats=True), shape=_BINARY, dtype=promoted_float(0, 1),
       verify=chk.broadcast(0, 1), lower=Pointwise(lambda k, x, y: k.atan2(x, y), values=(0, 1), float_only=True),
-      samples=s.binary(scalar=False))
+      samples=s.binary(scalar=False), aten="atan2 arctan2")
 defop("hypot", "(Tensor self, Tensor other) -> Tensor", binary(np.hypot, floats_only="hypot_cpu"), shape=_BINARY,
       dtype=promoted_float(0, 1), verify=chk.broadcast(0, 1), numpy_only=_NOT_LOWERED,
       samples=s.binary(scalar=False), api="torch Tensor")
@@ -396,11 +396,11 @@ def _square_dtype(a):
 
 _UNARY = "(Tensor self) -> Tensor"
 defop("neg", _UNARY, unary(_neg), shape=same, dtype=same_dtype, verify=chk.SAME_SHAPE,
-      lower=Pointwise(lambda k, x: k.neg(x)), samples=s.unary())
+      lower=Pointwise(lambda k, x: k.neg(x)), samples=s.unary(), aten="neg negative")
 defop("abs", _UNARY, unary(_abs), shape=same, dtype=same_dtype, verify=chk.SAME_SHAPE,
-      lower=Pointwise(lambda k, x: k.absf(x) if k.float else k.absi(x)), samples=s.unary())
+      lower=Pointwise(lambda k, x: k.absf(x) if k.float else k.absi(x)), samples=s.unary(), aten="abs absolute")
 defop("sign", _UNARY, unary(_sign), shape=same, dtype=same_dtype, verify=chk.SAME_SHAPE,
-      lower=Pointwise(_sign_body), samples=s.unary())
+      lower=Pointwise(_sign_body), samples=s.unary(), aten="sign sgn")
 defop("reciprocal", _UNARY, unary(lambda a: np.reciprocal(a if a.dtype.kind == "f" else a.astype(DEFAULT_FLOAT))),
       shape=same, dtype=to_float, verify=chk.SAME_SHAPE, lower=Pointwise(lambda k, x: k.recip(x)), samples=s.unary())
 def _positive(a):

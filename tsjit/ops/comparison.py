@@ -27,10 +27,14 @@ def _compare_samples():
     return [*s.binary()(), s.sample(s.i64(3), 1.5), s.sample(s.f32(3), np.array(1.5, dtype=np.float64))]
 
 
+#: PyTorch's other names for these ops (ATen aliases the importers also map)
+_ALIASES = {"ne": "not_equal", "lt": "less", "le": "less_equal", "gt": "greater", "ge": "greater_equal",
+            "bitwise_xor": "__xor__"}
+
 for _name, _ufunc in (("eq", np.equal), ("ne", np.not_equal), ("lt", np.less), ("le", np.less_equal),
                       ("gt", np.greater), ("ge", np.greater_equal)):
     defop(_name, _BINARY, compare(_ufunc), shape=broadcast_of(0, 1), dtype=_BOOL, verify=chk.comparison(0, 1),
-          samples=_compare_samples,
+          samples=_compare_samples, aten=f"{_name} {_ALIASES[_name]}" if _name in _ALIASES else None,
           lower=Pointwise(lambda k, x, y, pred=_name: k.cmp(pred, x, y), values=(0, 1), compute="promoted"))
 
 
@@ -80,6 +84,7 @@ for _name, _ufunc, _build in (("bitwise_and", np.bitwise_and, "and_"), ("bitwise
                               ("bitwise_xor", np.bitwise_xor, "xor")):
     defop(_name, _BINARY, bitwise(_ufunc, _name), shape=broadcast_of(0, 1), dtype=promoted(0, 1),
           verify=chk.broadcast(0, 1), samples=_bitwise_samples,
+          aten=f"{_name} {_ALIASES[_name]}" if _name in _ALIASES else None,
           lower=Pointwise(lambda k, x, y, build=_build: getattr(k, build)(x, y), values=(0, 1)))
 defop("bitwise_not", _UNARY, unary(_bitwise_not), shape=same, dtype=same_dtype, verify=chk.SAME_SHAPE,
       samples=lambda: [s.sample(s.i64(2, 3)), s.sample(s.mask(4)), s.sample(s.i32(3)), s.sample(s.f32(3))],

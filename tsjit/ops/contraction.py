@@ -78,7 +78,7 @@ def _dot_shape(a: T, b: T) -> tuple[int, ...]:
     verify=chk.rank_in(0, (1,), "dot operand"), lower="contractions.lower_matmul",
     samples=lambda: [sample(s.f32(4), s.f32(4)), sample(s.special()[0], s.f32(4)), sample(s.f32(0), s.f32(0)),
                      sample(s.i64(5), s.i64(5)), sample(s.f64(3), s.f64(3)), sample(s.mask(3), s.mask(3)),
-                     sample(s.f32(3), s.f64(3)), sample(s.f32(3), s.f32(4))])
+                     sample(s.f32(3), s.f64(3)), sample(s.f32(3), s.f32(4))], aten="dot vdot")
 def dot(a, b):
     if a.ndim != 1 or b.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors")
@@ -209,7 +209,7 @@ def _outer_shape(a: T, b: T) -> tuple[int, ...]:
 
 @op("outer", "(Tensor self, Tensor vec2) -> Tensor", shape=_outer_shape, dtype=_PAIR, numpy_only=_NOT_LOWERED,
     samples=lambda: [sample(s.f32(3), s.f32(4)), sample(s.special()[1], s.f32(2)), sample(s.f32(0), s.f32(3)),
-                     sample(s.i64(3), s.f32(2)), sample(s.mask(2), s.mask(3)), sample(s.f32(2, 2), s.f32(2))], api="torch Tensor")
+                     sample(s.i64(3), s.f32(2)), sample(s.mask(2), s.mask(3)), sample(s.f32(2, 2), s.f32(2))], api="torch Tensor", aten="outer ger")
 def outer(a, b):
     """a[:, None] * b[None, :]: an elementwise product, so dtypes promote."""
     if a.ndim != 1 or b.ndim != 1:

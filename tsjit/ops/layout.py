@@ -55,7 +55,7 @@ def _cat_shape(items, dim):
                      sample([s.f32(2, 3), s.f64(2, 5)], -1), sample([np.zeros(0, np.float32), s.f32(2, 3)], 1),
                      sample([s.mask(2), s.i64(3)], 0), sample([s.f32(2, 3), s.f32(2, 4)], 0),
                      sample([np.array(1.5, np.float32)], 0),
-                     sample([s.f32(2, 3), np.zeros(0, np.float64)], 0)])
+                     sample([s.f32(2, 3), np.zeros(0, np.float64)], 0)], aten="cat concat concatenate")
 def cat(items, dim=0):
     items = _joined(items, "torch.cat")
     kept = [(i, x) for i, x in enumerate(items) if x.shape != (0,)] or [(0, items[0])]

@@ -30,15 +30,20 @@ _FLOATING = {
     "erf": (_erf64, "erf"),
     "erfc": (lambda x: 1.0 - _erf64(x.astype(np.float64)), None),  # 1 - erf(x) in f32 loses the tail
 }
+#: PyTorch's other names for these ops (ATen aliases the importers also map)
+_ALIASES = {"asin": "arcsin", "acos": "arccos", "atan": "arctan", "asinh": "arcsinh", "acosh": "arccosh",
+            "atanh": "arctanh", "erfc": "special_erfc", "trunc": "fix"}
+
 for _name, (_fn, _method) in _FLOATING.items():
     defop(_name, _UNARY, floating(_fn), shape=same, dtype=to_float, verify=chk.SAME_SHAPE, samples=s.unary(),
-          api="torch Tensor",
+          api="torch Tensor", aten=f"{_name} {_ALIASES[_name]}" if _name in _ALIASES else None,
           lower=None if _method is None else Pointwise(lambda k, x, m=_method: getattr(k, m)(x)),
           numpy_only="no accurate float32 erfc in C yet (1 - erf(x) loses the tail)" if _method is None else None)
 
 for _name, _fn, _method in (("floor", np.floor, "floor"), ("ceil", np.ceil, "ceil"), ("trunc", np.trunc, "trunc"),
                             ("round", np.round, "round_even")):
     defop(_name, _UNARY, keep_int(_fn, _name), shape=same, dtype=same_dtype, verify=chk.SAME_SHAPE, samples=s.unary(),
+          aten=f"{_name} {_ALIASES[_name]}" if _name in _ALIASES else None,
           lower=Pointwise(lambda k, x, m=_method: getattr(k, m)(x) if k.float else x))
 
 

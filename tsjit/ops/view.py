@@ -71,7 +71,7 @@ def reshape(a, shape):
 @op("reshape_as", "(Tensor self, Tensor other) -> Tensor", shape=lambda x, other: _view_shape(x, dims(other)),
     dtype=same_dtype, lower="shape.lower_reshape",
     samples=lambda: [sample(s.f32(2, 6), s.f32(3, 4)), sample(s.i64(6), s.f32(3, 2)), sample(s.f32(2, 3), s.f32(4)),
-                     sample(s.strided(3, 4), s.f32(12)), sample(np.array(s.f32(1)[0]), s.f32(1, 1))])
+                     sample(s.strided(3, 4), s.f32(12)), sample(np.array(s.f32(1)[0]), s.f32(1, 1))], aten="reshape_as view_as")
 def reshape_as(a, other):
     if a.size != other.size:
         raise RuntimeError(f"shape '{shape_str(other.shape)}' is invalid for input of size {a.size}")
@@ -167,7 +167,7 @@ def _transpose_shape(x, d0, d1):
 @op("transpose", "(Tensor self, int dim0, int dim1) -> Tensor", shape=_transpose_shape, dtype=same_dtype,
     lower="shape.lower_transpose",
     samples=lambda: [sample(s.f32(2, 3, 4), -1, 0), sample(s.f32(2, 3), 1, 1), sample(np.array(1.5), 0, -1),
-                     sample(s.mask(2, 3), 0, 1), sample(s.f32(2, 3), 0, 2), sample(s.f32(0, 3), 0, 1)])
+                     sample(s.mask(2, 3), 0, 1), sample(s.f32(2, 3), 0, 2), sample(s.f32(0, 3), 0, 1)], aten="transpose swapaxes swapdims")
 def transpose(a, d0, d1):
     if a.ndim == 0:
         wrap_dim(d0, 0), wrap_dim(d1, 0)
@@ -210,7 +210,7 @@ def _movedim_shape(x, source, destination):
     numpy_only=_NOT_LOWERED,
     samples=lambda: [sample(s.f32(2, 3, 4), [0], [2]), sample(s.f32(2, 3, 4, 5), [0, -1], [-1, 1]),
                      sample(s.i64(2, 3), [], []), sample(s.f32(2, 3), [0, 1], [1]),
-                     sample(s.f32(2, 3), [0, 0], [0, 1]), sample(np.array(1.5), [0], [-1])], api="torch Tensor")
+                     sample(s.f32(2, 3), [0, 0], [0, 1]), sample(np.array(1.5), [0], [-1])], api="torch Tensor", aten="movedim moveaxis")
 def movedim(a, source, destination):
     source, destination = list(source), list(destination)
     if len(source) != len(destination):
@@ -536,6 +536,6 @@ _IDENTITY = "elementwise.lower_identity"
 defop("contiguous", "(Tensor self) -> Tensor", contiguous, shape=same, dtype=same_dtype, verify=chk.SAME_SHAPE,
       lower=_IDENTITY, samples=_copy_samples)
 defop("clone", "(Tensor self) -> Tensor", lambda a: a.copy(order="K"), shape=same, dtype=same_dtype,
-      verify=chk.SAME_SHAPE, lower=_IDENTITY, samples=_copy_samples)
+      verify=chk.SAME_SHAPE, lower=_IDENTITY, samples=_copy_samples, aten="clone lift_fresh_copy")
 defop("detach", "(Tensor self) -> Tensor", lambda a: a.view(), shape=same, dtype=same_dtype, verify=chk.SAME_SHAPE,
       lower=_IDENTITY, samples=_copy_samples)

@@ -1,5 +1,5 @@
 """The importer's node-kind table: `ATEN[kind](builder, node, args) -> values` (build.py merges
-aten_extra.EXTRA over it).
+aten_overloads.EXTRA over it).
 
 Printed graphs do not name overloads, so one kind may be a tensor op, a scalar op, a list op or a
 string op: converters choose by the operand types, as TorchScript's overload resolution did.

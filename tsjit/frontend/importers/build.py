@@ -1,7 +1,7 @@
 """graph_model.Graph -> ts IR: a `builtin.module` with one `func.func` whose arguments are the graph's
 inputs (`%self` of a class type included), one or a few ts ops per node.
 
-Node kinds are looked up in `ATEN` (aten_ops.py for aten:: and prim:: kinds; aten_extra.EXTRA,
+Node kinds are looked up in `ATEN` (aten_ops.py for aten:: and prim:: kinds; aten_overloads.EXTRA,
 filled by the live-PyTorch importer, is merged over it), then any aten:: kind named like a ts tensor
 op (TENSOR_OPS is ATen-style) maps by position onto that op's schema. prim::If/prim::Loop become
 ts.if/ts.loop here. Anything else becomes `ts.generic "<kind>"`, which fails with the kind and the
@@ -269,8 +269,8 @@ def _hint(name: str) -> str | None:
     return hint if hint[:1].isalpha() or hint[:1] == "_" else None
 
 
-from tsjit.frontend.importers.aten_extra import EXTRA  # noqa: E402
+from tsjit.frontend.importers.aten_overloads import EXTRA  # noqa: E402
 from tsjit.frontend.importers.aten_ops import ATEN as _BASE  # noqa: E402
 
-#: node kind -> Converter: the base table with aten_extra.EXTRA merged over it.
+#: node kind -> Converter: the base table with aten_overloads.EXTRA merged over it.
 ATEN: dict[str, Converter] = {**_BASE, **EXTRA}

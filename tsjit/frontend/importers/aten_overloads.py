@@ -377,15 +377,9 @@ def _converter(kind):
     return (lambda b, node, args: b.schema_op(name, args)) if name in TENSOR_OPS else None
 
 
-_ALIASES = {
-    "absolute": "abs", "negative": "neg", "arccos": "acos", "arcsin": "asin", "arctan": "atan",
-    "arccosh": "acosh", "arcsinh": "asinh", "arctanh": "atanh", "arctan2": "atan2", "fix": "trunc",
-    "sgn": "sign", "true_divide": "div", "multiply": "mul", "subtract": "sub", "greater": "gt",
-    "greater_equal": "ge", "less": "lt", "less_equal": "le", "not_equal": "ne", "concat": "cat",
-    "concatenate": "cat", "swapaxes": "transpose", "swapdims": "transpose", "moveaxis": "movedim",
-    "special_expit": "sigmoid", "log_sigmoid": "logsigmoid", "ger": "outer", "vdot": "dot",
-    "view_as": "reshape_as", "__xor__": "bitwise_xor", "special_erfc": "erfc", "lift_fresh_copy": "clone",
-}
+#: The other ATen names an op definition lists (PyTorch's aliases: absolute -> abs, concat -> cat, ...).
+_ALIASES = {alias: name for name, defn in TENSOR_OPS.items() for alias in defn.aten
+            if alias != name and alias not in TENSOR_OPS}
 
 EXTRA: dict = {
     **{f"aten::{alias}": _alias(name) for alias, name in _ALIASES.items()},
