@@ -12,7 +12,7 @@ from tsjit.ops.registry import PURE, RANDOM, REGISTRY, WRITES, OpDef, Pointwise,
 #: The family files, tsjit/ops/<family>.py.
 FAMILIES: tuple[str, ...] = ("arithmetic", "comparison", "math", "activation", "inplace", "contraction",
                              "convolution", "pooling", "normalization", "loss", "reduction", "statistics",
-                             "sorting", "view", "layout", "indexing", "creation", "random", "conversion", "metadata")
+                             "sorting", "view", "slicing", "layout", "indexing", "creation", "random", "conversion", "metadata")
 
 for _family in FAMILIES:
     importlib.import_module(f"tsjit.ops.{_family}")

@@ -19,10 +19,6 @@ from tsjit.ops.registry import WRITES, defop, op, sample
 from tsjit.ops.rules import same, same_dtype
 
 _NOT_LOWERED = "no loop-level lowering yet: runs on numpy (C code runs it around fusion groups)"
-#: opinfo compares the first operand of a WRITES op with torch's, but batch_norm writes its running
-#: statistics and returns a new tensor (test/unit/kernels/test_kernels_vs_torch.py compares its result).
-_WRITES_OTHER = {"torch": False, "note": "a WRITES op whose result is not its first operand: opinfo cannot "
-                                         "compare it with torch"}
 _NORM_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
 
 
@@ -61,13 +57,12 @@ def _affine(y, weight, bias, shape):
 
 
 def _batch_norm_samples():
-    return [sample(s.f32(4, 3, 5), s.pos(3), s.f32(3), s.f32(3), s.pos(3), False, 0.1, 1e-5, False, **_WRITES_OTHER),
-            sample(s.f32(4, 3, 5), s.pos(3), s.f32(3), s.f32(3), s.pos(3), True, 0.1, 1e-5, False, **_WRITES_OTHER),
-            sample(s.f32(4, 3), None, None, None, None, True, 0.3, 1e-3, False, **_WRITES_OTHER),
-            sample(s.f64(2, 3, 2, 2), s.f64(3), None, s.f64(3), s.f64(3, lo=0.5, hi=2), False, 0.1, 1e-5, False,
-                   **_WRITES_OTHER),
-            sample(_special(), None, None, s.f32(4), s.pos(4), False, 0.1, 1e-5, False, **_WRITES_OTHER),
-            sample(s.f32(0, 3, 2), None, None, s.f32(3), s.pos(3), True, 0.1, 1e-5, False, **_WRITES_OTHER),
+    return [sample(s.f32(4, 3, 5), s.pos(3), s.f32(3), s.f32(3), s.pos(3), False, 0.1, 1e-5, False),
+            sample(s.f32(4, 3, 5), s.pos(3), s.f32(3), s.f32(3), s.pos(3), True, 0.1, 1e-5, False),
+            sample(s.f32(4, 3), None, None, None, None, True, 0.3, 1e-3, False),
+            sample(s.f64(2, 3, 2, 2), s.f64(3), None, s.f64(3), s.f64(3, lo=0.5, hi=2), False, 0.1, 1e-5, False),
+            sample(_special(), None, None, s.f32(4), s.pos(4), False, 0.1, 1e-5, False),
+            sample(s.f32(0, 3, 2), None, None, s.f32(3), s.pos(3), True, 0.1, 1e-5, False),
             sample(s.f32(1, 3), None, None, s.f32(3), s.pos(3), True, 0.1, 1e-5, False, torch=False,
                    note="F.batch_norm's check (aten gives zeros and a NaN running_var); scripted F.batch_norm "
                         "becomes ts.batch_norm"),

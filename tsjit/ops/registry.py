@@ -21,8 +21,9 @@ from typing import Any
 from tsjit.ops.decomposition import kernel_of
 from tsjit.ops.schema import Schema, parse_schema
 
-#: Effects: pure ops fold, CSE and die when unused; `WRITES` ops write (and return) their first
-#: operand; `RANDOM` ops have unknown effects (a generator's state changes), never merged or moved.
+#: Effects: pure ops fold, CSE and die when unused; `WRITES` ops write an operand in place (in-place
+#: ops `name_` their first, which they return; batch_norm in training its running statistics);
+#: `RANDOM` ops have unknown effects (a generator's state changes), never merged or moved.
 PURE, WRITES, RANDOM = "pure", "writes", "random"
 
 

@@ -82,6 +82,14 @@ def dims(t: T) -> tuple[int, ...]:
     return t.sizes
 
 
+def dims_not_0d(t: T, op: str) -> tuple[int, ...]:
+    """The dims of a tensor `op` cannot take when 0-d (PyTorch's message)."""
+    xs = dims(t)
+    if not xs:
+        raise ShapeError(f"{op}() cannot be applied to a 0-dim tensor.")
+    return xs
+
+
 def const(value: Any, what: str) -> Any:
     if isinstance(value, Unknown):
         raise ShapeError(f"{what} must be a compile-time constant")

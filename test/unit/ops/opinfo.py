@@ -144,7 +144,7 @@ def torch_call(defn: OpDef, s: Sample) -> Any:
         out = fn(*args, **kwargs)
     except Exception as e:  # noqa: BLE001 - torch raises many kinds; any error is a rejection
         return e
-    if defn.effects == WRITES:
+    if defn.effects == WRITES and defn.name.endswith("_"):  # in-place ops return their first operand
         return args[0]
     return out
 
@@ -188,8 +188,6 @@ def one_op_function(defn: OpDef, s: Sample) -> tuple[ModuleOp, list[np.ndarray]]
             operands.append(b.const(value))
     op = b.op(defn.name, operands)
     outs = list(op.results)
-    if defn.effects == WRITES:
-        outs = outs[:1]
     b.add(func.ReturnOp(*outs))
     fn = func.FuncOp("f", FunctionType.from_lists(list(block.arg_types), [r.type for r in outs]), Region([block]))
     assert all(not isinstance(t, NoneType) for t in block.arg_types)
