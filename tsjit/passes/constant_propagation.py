@@ -58,7 +58,7 @@ def _replace_with_constants(op: Operation, values: list[Attribute], rewriter: Pa
     consts = [make_constant(v, r.type, op) for v, r in zip(values, op.results, strict=True)]
     if any(c is None for c in consts):
         return
-    rewriter.replace_op(op, consts, [c.result for c in consts])
+    rewriter.replace(op, consts, [c.result for c in consts])
 
 
 def _read_only(op: Operation) -> bool:
@@ -86,7 +86,7 @@ class FoldWithHook(_Guarded):
         if folded is None:
             return
         if all(isinstance(v, SSAValue) for v in folded):
-            rewriter.replace_op(op, [], list(folded))
+            rewriter.replace(op, [], list(folded))
         elif all(isinstance(v, Attribute) for v in folded):
             _replace_with_constants(op, list(folded), rewriter)
 
@@ -144,7 +144,7 @@ class SkipLoopThatNeverRuns(RewritePattern):
         never = ((isinstance(trip, ConstantOp) and trip.py_value <= 0)
                  or (isinstance(cond, ConstantOp) and not cond.py_value))
         if never:
-            rewriter.replace_op(op, [], list(op.init))
+            rewriter.replace(op, [], list(op.init))
 
 
 class _OpKind(RewritePattern):

@@ -56,13 +56,13 @@ def _forward(op: Operation, value: SSAValue, rewriter: PatternRewriter) -> None:
     value goes through a (run-time free) ts.unchecked_cast."""
     result = op.results[0]
     if value.type == result.type:
-        rewriter.replace_op(op, [], [value])
+        rewriter.replace(op, [], [value])
     elif is_subtype(value.type, result.type):
         if any(isinstance(u.operation, ReturnOp) for u in result.uses):
             cast = UncheckedCastOp.create(operands=[value], result_types=[result.type])
-            rewriter.replace_op(op, [cast], [cast.results[0]])
+            rewriter.replace(op, [cast], [cast.results[0]])
         else:
-            rewriter.replace_op(op, [], [value])
+            rewriter.replace(op, [], [value])
 
 
 def _keeps_dtype(x: SSAValue, scalar: SSAValue, true_div: bool = False) -> bool:
@@ -147,7 +147,7 @@ class LenOfListConstruct(_ListIdiom):
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
         if op.name == "ts.len" and (lst := self.construct(op.operands[0])) is not None:
-            rewriter.replace_op(op, ConstantOp.of(len(lst.operands)))
+            rewriter.replace(op, ConstantOp.of(len(lst.operands)))
 
 
 class GetOfListConstruct(_ListIdiom):
@@ -175,7 +175,7 @@ class TupleOfTupleConstruct(RewritePattern):
         elif op.name == "ts.tuple.unpack":
             items = list(tup.operands)
             if all(is_subtype(v.type, r.type) for v, r in zip(items, op.results, strict=True)):
-                rewriter.replace_op(op, [], items)
+                rewriter.replace(op, [], items)
 
 
 class ScalarRoundTrip(RewritePattern):
@@ -185,7 +185,7 @@ class ScalarRoundTrip(RewritePattern):
         inner = op.operands[0].owner if op.operands else None
         if op.name in ("ts.to_int", "ts.to_float") and isinstance(inner, Operation) \
                 and inner.name == "ts.num_to_tensor" and inner.operands[0].type == op.results[0].type:
-            rewriter.replace_op(op, [], [inner.operands[0]])
+            rewriter.replace(op, [], [inner.operands[0]])
 
 
 def _rank_preserving() -> frozenset[str]:
@@ -210,7 +210,7 @@ class DimOfRankPreserving(RewritePattern):
         inner = op.operands[0].owner
         if isinstance(inner, Operation) and inner.name in self.RANK_PRESERVING \
                 and inner.operands and isinstance(inner.operands[0].type, TensorType):
-            rewriter.replace_op(op, type(op).create(
+            rewriter.replace(op, type(op).create(
                 operands=[inner.operands[0]], result_types=[r.type for r in op.results], attributes=op.attributes))
 
 

@@ -54,16 +54,16 @@ class UnrollConstantLoop(RewritePattern):
             index = ConstantOp.of(i)
             if "loc" in op.attributes:
                 index.attributes["loc"] = op.attributes["loc"]
-            rewriter.insert_op(index, InsertPoint.before(op))
+            rewriter.insert(index, InsertPoint.before(op))
             block = op.body.clone().block
             term = block.last_op
             args = [index.result, *values]
             carried = [args[v.index] if isinstance(v, BlockArgument) and v.block is block else v
                        for v in list(term.operands)[1:]]  # a value carried through unchanged
-            rewriter.erase_op(term)
+            rewriter.erase(term)
             rewriter.inline_block(block, InsertPoint.before(op), args)
             values = carried
-        rewriter.replace_op(op, [], values)
+        rewriter.replace(op, [], values)
 
 
 def unroll_loops(module: Operation, max_trip_count: int = MAX_TRIP_COUNT) -> bool:
