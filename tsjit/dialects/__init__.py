@@ -26,6 +26,6 @@ def context() -> Context:
 
 def parse_module(text: str, name: str = "<string>"):
     """Parse IR text into a builtin.module (errors name `name`:line:col)."""
-    from xdsl.parser import Parser
+    from tsjit.ir.parser import Parser
 
     return Parser(context(), text, name).parse_module()

@@ -24,10 +24,12 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import (
     FileLineColLoc, IntAttr, ModuleOp, StringAttr, UnknownLoc,
 )  # fmt: skip
-from xdsl.ir import Operation
-from xdsl.parser import Parser
-from xdsl.traits import NoTerminator
+from xdsl.ir import Block, Operation, SSAValue
+from xdsl.parser.core import ForwardDeclaredValue
+from xdsl.traits import IsolatedFromAbove, NoTerminator
 from xdsl.utils.exceptions import ParseError, PassFailedException, VerifyException
+
+from tsjit.ir.parser import Parser
 
 SEVERITIES = ("error", "warning", "remark", "note")
 
@@ -210,7 +212,11 @@ def parse_located(
     ctx: Context, text: str, name: str, line_offset: int = 0, implicit_module: bool = True
 ) -> ModuleOp:
     """Parse a chunk; any failure becomes a DiagError at the offending position."""
-    parser = LocatingParser(ctx, text, name, line_offset)
+    try:
+        parser = LocatingParser(ctx, text, name, line_offset)
+    except ParseError as e:  # the first token does not lex
+        line, col = SourceText(name, text).line_col(e.span.start)
+        raise DiagError(Diag("error", e.msg, Loc(name, line + line_offset, col))) from None
     try:
         module = parser.parse_module(implicit_module)
     except ParseError as e:
@@ -219,11 +225,33 @@ def parse_located(
     except VerifyException as e:  # attribute/type verifiers run while parsing
         at = parser.loc_at(parser._current_token.span.start)
         raise DiagError(Diag("error", str(e), at)) from None
+    except RecursionError:
+        at = parser.loc_at(parser._current_token.span.start)
+        raise DiagError(Diag("error", "brackets, regions or types nested too deeply to parse", at)) from None
+    except (ValueError, TypeError, IndexError, KeyError, OverflowError, AssertionError, NotImplementedError) as e:
+        # xDSL's own checks on malformed text that it did not word as parse errors
+        # (a misspelled enum value, parameters given to a type that takes none, ...)
+        at = parser.loc_at(parser._current_token.span.start)
+        first = str(e).split("\n")[0] or type(e).__name__
+        raise DiagError(Diag("error", f"malformed IR before this point: {first}", at)) from None
     if isinstance(module.location, UnknownLoc):  # the implicit module
         module.location = FileLineColLoc(
             StringAttr(name), IntAttr(line_offset + 1), IntAttr(1)
         )
+    _check_scopes(module, parser)
     return module
+
+
+def _check_scopes(module: ModuleOp, parser: Parser) -> None:
+    """xDSL accepts a use before a definition in a region nested below it, leaving the using op
+    a placeholder; MLIR rejects it, as here."""
+    names = {id(v): name for name, refs in parser.forward_ssa_references.items() for v in refs.values()}
+    for op in module.walk():
+        for operand in op.operands:
+            if isinstance(operand, ForwardDeclaredValue):
+                name = names.get(id(operand), operand.name_hint)
+                value = f"'%{name}'" if name else "a value"
+                raise DiagError(Diag("error", f"use of {value} outside the region that defines it", op_loc(op)))
 
 
 def _first_forward_use(parser: Parser) -> Loc | None:
@@ -247,6 +275,63 @@ def verify_located(root: Operation) -> None:
             _verify_blocks_not_empty(op)
         except VerifyException as e:
             raise DiagError(Diag("error", str(e), op_loc(op))) from None
+        except (ValueError, TypeError, IndexError, KeyError, AttributeError, AssertionError) as e:
+            # a verifier that assumed well-formed IR (a value used outside its region, ...)
+            first = str(e).split("\n")[0] or type(e).__name__
+            raise DiagError(Diag("error", f"'{op.name}' op is malformed: {first}", op_loc(op))) from None
+    _verify_dominance(root)
+
+
+def _verify_dominance(root: Operation) -> None:
+    """Every operand is defined before its use, in the use's block or an enclosing one (MLIR's
+    dominance check, which xDSL lacks: without it a loop body using the loop's own result, or a
+    pass that moved a use above its definition, goes unnoticed). Blocks of a multi-block region
+    and the module's graph region may use values in any order."""
+    visible: set[SSAValue] = set()
+
+    def block(b: Block, ordered: bool) -> None:
+        added = [a for a in b.args if a not in visible]
+        visible.update(added)
+        if not ordered:
+            later = [r for o in b.ops for r in o.results if r not in visible]
+            visible.update(later)
+            added += later
+        for op in b.ops:
+            for i, operand in enumerate(op.operands):
+                if operand not in visible:
+                    raise DiagError(Diag("error", f"operand #{i} of '{op.name}' does not dominate this use",
+                                         op_loc(op)))
+            if op.regions:
+                outer = None
+                if op.has_trait(IsolatedFromAbove):
+                    outer = set(visible)
+                    visible.clear()
+                for r in op.regions:
+                    if len(r.blocks) > 1:
+                        values = [v for bb in r.blocks for v in (*bb.args, *(x for o in bb.ops for x in o.results))]
+                        new = [v for v in values if v not in visible]
+                        visible.update(new)
+                        for bb in r.blocks:
+                            block(bb, True)
+                        visible.difference_update(new)
+                    else:
+                        for bb in r.blocks:
+                            block(bb, not isinstance(op, ModuleOp))
+                if outer is not None:
+                    visible.clear()
+                    visible.update(outer)
+            if ordered:
+                new_results = [r for r in op.results if r not in visible]
+                visible.update(new_results)
+                added += new_results
+        visible.difference_update(added)
+
+    if isinstance(root, ModuleOp):
+        block(root.body.block, False)
+    else:
+        for r in root.regions:
+            for bb in r.blocks:
+                block(bb, True)
 
 
 def _verify_blocks_not_empty(op: Operation) -> None:

@@ -31,7 +31,7 @@ from xdsl.utils.exceptions import (
 )  # fmt: skip
 from xdsl.utils.hints import type_repr
 
-from tsjit.ir.diagnostics import Diag, DiagError, ToolError
+from tsjit.ir.diagnostics import Diag, DiagError, Loc, ToolError, op_loc
 
 PassTable = dict[str, Callable[[], type[ModulePass]]]
 ROOT = "builtin.module"
@@ -300,15 +300,25 @@ def _run_on(nest: Nest, ctx: Context, op: Operation, hooks: Sequence[Instrumenta
 
 
 def _apply(p: ModulePass, ctx: Context, module: ModuleOp) -> None:
+    """Run one pass; an error it does not locate is located at what it ran on (the file's
+    module, or the anchored op of a nest)."""
     try:
         p.apply(ctx, module)
-    except (DiagError, ShrinkException):
+    except ShrinkException:
         raise
+    except DiagError as e:
+        if e.diag.loc is not None:
+            raise
+        raise DiagError(dataclasses.replace(e.diag, loc=_where(module))) from None
     except DiagnosticException as e:
         msg = str(e).split("\n")[0]
-        raise DiagError(Diag("error", f"pass '{p.name}' failed: {msg}")) from None
+        raise DiagError(Diag("error", f"pass '{p.name}' failed: {msg}", _where(module))) from None
     except Exception as e:
         raise PassCrash(p.name) from e
+
+
+def _where(module: ModuleOp) -> Loc | None:
+    return op_loc(module) or next((loc for o in module.ops if (loc := op_loc(o))), None)
 
 
 def run_stages(pipeline: str, stages: Sequence[str], passes: PassTable, ctx: Context, module: ModuleOp) -> None:
@@ -330,6 +340,13 @@ def run_stages(pipeline: str, stages: Sequence[str], passes: PassTable, ctx: Con
             if isinstance(e, DiagnosticException | PassFailedException):
                 raise PassFailedException(f"{pipeline}: stage '{spec.name}' failed: {e}") from e
             raise
+    stuck = sorted({op.name for op in module.walk() if op.name.startswith("linalg.") and op.results})
+    if stuck:  # stages that lower memref-level ops left these tensor-level ones as they were
+        left = _not_lowered(module)
+        cause = (f"earlier stages left ops at the ts level ({left}); run the function on the numpy backend, or "
+                 "through tsjit.compile(..., backend='c'), which compiles the lowerable parts as fusion groups"
+                 if left else "they were not bufferized")
+        raise PassFailedException(f"{pipeline}: {', '.join(stuck)} on tensors did not lower to loops because {cause}")
 
 
 def _not_lowered(module: ModuleOp) -> str:

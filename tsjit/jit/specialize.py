@@ -24,9 +24,12 @@ from tsjit.dialects.ts.module_ops import ClassTypeOp
 from tsjit.dialects.ts.types import DTYPES, TensorType
 
 
-def _tensor_type(x: Any) -> TensorType:
+def _tensor_type(x: Any, i: int = 0) -> TensorType:
     """The static type of an example input: a tsjit.Tensor or a numpy array."""
-    array = x._data if hasattr(x, "_data") else np.asarray(x)
+    array = x._data if hasattr(x, "_data") else x
+    if not isinstance(array, np.ndarray) or array.dtype.name not in DTYPES:
+        got = f"an array of {array.dtype}" if isinstance(array, np.ndarray) else f"a {type(x).__name__}"
+        raise TypeError(f"example input {i} must be a tensor or numpy array of a tensor dtype, got {got}")
     return TensorType(array.shape, DTYPES[array.dtype.name])
 
 
@@ -67,7 +70,7 @@ def specialize(fn_or_module: Any, example_inputs: Sequence[Any]) -> ModuleOp:
 
     module, name = _module_and_function(fn_or_module)
     func = next(op for op in module.walk() if isinstance(op, FuncOp) and op.sym_name.data == name)
-    types = [_tensor_type(x) for x in example_inputs]
+    types = [_tensor_type(x, i) for i, x in enumerate(example_inputs)]
     notes = specialize_function(context(), module, func, types)
     if notes:
         warnings.warn("tsjit.jit.specialize: some shapes stay unknown:\n  " + "\n  ".join(notes), stacklevel=2)

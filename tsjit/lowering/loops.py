@@ -41,10 +41,12 @@ PARALLEL = "tsjit.parallel"
 EPILOGUE = "ts.epilogue"
 
 def lower_linalg_to_loops(module: ModuleOp) -> None:
-    """Lower every linalg op on memrefs in `module` to loops, fusing marked epilogues."""
-    for op in [op for op in module.walk() if isinstance(op, linalg.PoolingNchwMaxOp)]:
+    """Lower every linalg op on memrefs in `module` to loops, fusing marked epilogues. Ops on
+    tensors (not bufferized yet) are left as they are, as MLIR's convert-linalg-to-loops does."""
+    on_memrefs = [op for op in module.walk() if isinstance(op, linalg.LinalgStructuredOperation) and not op.results]
+    for op in [op for op in on_memrefs if isinstance(op, linalg.PoolingNchwMaxOp)]:
         _generalize_max_pooling(op)
-    ops = [op for op in module.walk() if isinstance(op, linalg.LinalgStructuredOperation)]
+    ops = [op for op in module.walk() if isinstance(op, linalg.LinalgStructuredOperation) and not op.results]
     fused_into: dict[Operation, Operation] = {}
     for op in ops:
         if EPILOGUE in op.attributes and (c := _contraction_of(op)) is not None:

@@ -26,7 +26,10 @@ from tsjit.passes.cse import MutationInfo
 def _value_key(value: Attribute) -> Any:
     """A hashable key equal exactly for bit-identical values."""
     if isinstance(value, DenseIntOrFPElementsAttr):
-        array = dense_to_numpy(value)
+        try:
+            array = dense_to_numpy(value)
+        except ValueError:  # an element type numpy lacks (bf16): its text is exact too
+            return ("text", str(value))
         return ("dense", array.dtype.str, array.shape, array.tobytes())
     if isinstance(value, FloatAttr):
         return ("float", value.value.data.hex())

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 from xdsl.context import Context
-from xdsl.dialects.builtin import ModuleOp
+from xdsl.dialects.builtin import ModuleOp, ShapedType
 from xdsl.interfaces import HasFolderInterface
 from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.passes import ModulePass
@@ -99,7 +99,7 @@ class EvaluateReadOnlyOp(_Guarded):
 
         impl = IMPLS.get(op.name)
         if (impl is None or impl.env or isinstance(op, HasFolderInterface) or not self.safe(op)
-                or not _read_only(op) or any(isinstance(r.type, TensorType) for r in op.results)):
+                or not _read_only(op) or any(isinstance(r.type, TensorType | ShapedType) for r in op.results)):
             return
         values = constant_operands(op)
         if values is None:

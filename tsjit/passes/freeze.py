@@ -31,6 +31,7 @@ from tsjit.dialects.ts.constant import ConstantOp
 from tsjit.dialects.ts.folding import NotConstant, constant_of
 from tsjit.dialects.ts.module_ops import AttrDeclOp, ClassTypeOp, MethodOp, ObjectOp
 from tsjit.dialects.ts.types import ClassType, TensorType
+from tsjit.ir.diagnostics import emit_error
 
 Path = tuple[str, ...]
 
@@ -76,6 +77,20 @@ class _Module:
         self.op, self.root = op, root
         self.classes = {c.sym_name.data: c for c in op.ops if isinstance(c, ClassTypeOp)}
         self.funcs = {f.sym_name.data: f for f in op.ops if isinstance(f, func.FuncOp)}
+        self._check_complete()
+
+    def _check_complete(self) -> None:
+        """Every object's class and every method's function is in the module (freezing reads them)."""
+        for obj in self.op.walk():
+            if isinstance(obj, ObjectOp) and obj.results[0].type.class_name.data not in self.classes:
+                raise emit_error(obj, f"ts-freeze: class {obj.results[0].type.class_name.data} is not declared "
+                                      "in the module")
+        for cls in self.classes.values():
+            for method in cls.walk():
+                if isinstance(method, MethodOp) and method.function.string_value() not in self.funcs:
+                    raise emit_error(method, f"ts-freeze: method '{method.method_name.data}' of "
+                                             f"{cls.sym_name.data} is @{method.function.string_value()}, "
+                                             "which the module does not define")
 
     def class_of(self, obj: ObjectOp) -> ClassTypeOp:
         return self.classes[obj.results[0].type.class_name.data]

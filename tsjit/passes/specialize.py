@@ -24,9 +24,9 @@ from xdsl.dialects.builtin import FunctionType, ModuleOp, StringAttr
 from xdsl.dialects.func import FuncOp, ReturnOp
 from xdsl.ir import Attribute, Block, Operation, SSAValue
 from xdsl.passes import ModulePass
-from xdsl.utils.exceptions import PassFailedException
 
 from tsjit.dialects.ts import shape_functions as sf
+from tsjit.ir.diagnostics import Diag, DiagError, op_loc
 from tsjit.dialects.ts.constant import ConstantOp
 from tsjit.dialects.ts.control_flow import ConditionOp, IfOp, LoopOp
 from tsjit.dialects.ts.folding import NotConstant, constant_of
@@ -48,8 +48,11 @@ _ELEMENT = {str(t): t for t in DTYPES.values()}
 MAX_ROUNDS = 8
 
 
-class SpecializeError(PassFailedException):
-    """A shape the program needs cannot be known."""
+class SpecializeError(DiagError):
+    """A shape the program needs cannot be known; located at `op` when one is to blame."""
+
+    def __init__(self, message: str, op: Operation | None = None):
+        super().__init__(Diag("error", message, op_loc(op)))
 
 
 def parse_shape(text: str) -> TensorType:
@@ -66,8 +69,9 @@ def parse_shape(text: str) -> TensorType:
 
 
 def location(op: Operation) -> str:
+    """` at file.py:line:col` for an op from Python source (its `loc` attribute), else ''."""
     loc = op.attributes.get("loc")
-    return loc.data if isinstance(loc, StringAttr) else "unknown location"
+    return f" at {loc.data}" if isinstance(loc, StringAttr) else ""
 
 
 class _Propagation:
@@ -75,7 +79,7 @@ class _Propagation:
 
     def __init__(self) -> None:
         self.pieces: dict[SSAValue, list[T]] = {}  # tensor lists whose elements are known one by one
-        self.errors: list[str] = []
+        self.errors: list[SpecializeError] = []
 
     def abstract(self, value: SSAValue) -> Any:
         t = value.type
@@ -133,7 +137,8 @@ class _Propagation:
         try:
             results = sf.infer(op.name[3:], [self.abstract(v) for v in op.operands], len(op.results))
         except sf.ShapeError as e:
-            self.errors.append(f"ts-specialize: cannot infer the result shape of {op.name} at {location(op)}: {e}")
+            self.errors.append(SpecializeError(
+                f"ts-specialize: cannot infer the result shape of {op.name}{location(op)}: {e}", op))
             return
         for res, t in zip(op.results, results):
             if isinstance(t, T):
@@ -197,7 +202,7 @@ def not_static(func: FuncOp) -> list[str]:
         for res in op.results:
             if isinstance(res.type, TensorType) and not res.type.has_static_shape:
                 shape = "*" if res.type.sizes is None else format_dims(res.type.sizes)
-                notes.append(f"{op.name} at {location(op)}: shape {shape} is not static")
+                notes.append(f"{op.name}{location(op)}: shape {shape} is not static")
     return notes
 
 
@@ -208,7 +213,7 @@ def specialize_function(ctx: Context, module: ModuleOp, func: FuncOp, arg_types:
     args = [a for a in func.body.block.args if isinstance(a.type, TensorType)]
     if len(args) != len(arg_types):
         raise SpecializeError(f"ts-specialize: @{func.sym_name.data} has {len(args)} tensor arguments, "
-                              f"{len(arg_types)} shapes given")
+                              f"{len(arg_types)} shapes given", func)
     for arg, t in zip(args, arg_types):
         _set(arg, t)
     for _ in range(MAX_ROUNDS):
@@ -220,7 +225,7 @@ def specialize_function(ctx: Context, module: ModuleOp, func: FuncOp, arg_types:
         if str(func) == before:
             break
     if walk.errors:
-        raise SpecializeError(walk.errors[0])
+        raise walk.errors[0]
     return not_static(func)
 
 
@@ -237,11 +242,15 @@ class TsSpecializePass(ModulePass):
         if self.function:
             funcs = [f for f in funcs if f.sym_name.data == self.function]
             if not funcs:
-                raise SpecializeError(f"ts-specialize: no function @{self.function}")
+                names = ", ".join(f"@{f.sym_name.data}" for f in
+                                  (f for f in op.walk() if isinstance(f, FuncOp) and not f.is_declaration))
+                raise SpecializeError(f"ts-specialize: no function @{self.function} (functions: {names or 'none'})")
         else:
             funcs = [f for f in funcs if sum(isinstance(t, TensorType) for t in f.function_type.inputs)
                      == len(arg_types)]
             if not funcs:
-                raise SpecializeError(f"ts-specialize: no function takes {len(arg_types)} tensor arguments")
+                raise SpecializeError(
+                    f"ts-specialize: no function takes {len(arg_types)} tensor arguments; give one shape per "
+                    "tensor argument (shapes=2x3xf32,4xi64) and pick the function with function=NAME")
         for f in funcs:
             specialize_function(ctx, op, f, arg_types)

@@ -27,9 +27,9 @@ from typing import Any
 import numpy as np
 from xdsl.dialects.builtin import ModuleOp, SymbolRefAttr
 from xdsl.dialects.func import FuncOp
-from xdsl.ir import Attribute
+from xdsl.ir import Attribute, Operation
 
-from tsjit.ir.diagnostics import DiagError, ToolError, parse_located, run_tool, verify_located
+from tsjit.ir.diagnostics import DiagError, ToolError, emit_error, parse_located, run_tool, verify_located
 
 TOOL = "ts-run"
 SUMMARY_THRESHOLD = 64  # arrays with more elements print summarised (numpy's `...`)
@@ -92,10 +92,10 @@ def pick_function(module: ModuleOp, name: str | None) -> FuncOp:
         for fn in defined:
             if fn.sym_name.data == name:
                 return fn
-        raise ToolError(f"no function '{name}' in the module; available: {names}")
+        raise emit_error(module, f"no function '{name}' in the module; available: {names}")
     public = [fn for fn in defined if is_public(fn)]
     if not public:
-        raise ToolError(f"the module defines no public function (functions: {names}); use --fn")
+        raise emit_error(module, f"the module defines no public function (functions: {names}); use --fn")
     return public[-1]
 
 
@@ -183,8 +183,8 @@ def make_inputs(args: argparse.Namespace, fn: FuncOp) -> list[np.ndarray]:
         return [random_array(s.strip(), rng) for s in args.shapes.split(",") if s.strip()]
     tokens = [static_token(t) for t in fn.function_type.inputs.data]
     if not tokens or None in tokens:
-        raise ToolError(f"@{fn.sym_name.data} does not have static argument types; "
-                        "give --shapes or --inputs")
+        raise emit_error(fn, f"@{fn.sym_name.data} does not have static argument types; "
+                             "give --shapes or --inputs")
     return [random_array(s, rng) for s in tokens]
 
 
@@ -198,16 +198,16 @@ def check_inputs(fn: FuncOp, inputs: list[np.ndarray]) -> bool:
         return False
     name = fn.sym_name.data
     if len(inputs) != len(types):
-        raise ToolError(f"@{name} takes {len(types)} arguments, {len(inputs)} inputs given")
+        raise emit_error(fn, f"@{name} takes {len(types)} arguments, {len(inputs)} inputs given")
     needs = False
     for i, (t, array) in enumerate(zip(types, inputs)):
         if not isinstance(t, TensorType):
-            raise ToolError(f"argument {i} of @{name} is {t}; ts-run passes tensors only")
+            raise emit_error(fn, f"argument {i} of @{name} is {t}; ts-run passes tensors only")
         got = shape_token(array)
         if t.sizes is not None and (len(t.sizes) != array.ndim or any(
                 d not in (DYNAMIC, n) for d, n in zip(t.sizes, array.shape))) \
                 or t.element_type is not None and str(t.element_type) != got.split("x")[-1]:
-            raise ToolError(f"input {i} is {got} but argument {i} of @{name} is {t}")
+            raise emit_error(fn, f"input {i} is {got} but argument {i} of @{name} is {t}")
         needs |= static_token(t) != got
     return needs
 
@@ -216,16 +216,23 @@ def check_inputs(fn: FuncOp, inputs: list[np.ndarray]) -> bool:
 
 
 @contextlib.contextmanager
-def stage(what: str) -> Iterator[None]:
-    """Turn any failure inside into `ts-run: error: <what>: <first line of the message>`."""
+def stage(what: str, at: Operation | None = None) -> Iterator[None]:
+    """Turn any failure inside into `<where>: error: <what>: <first line of the message>`,
+    where is the location of the op `at` (the function, the module), else the tool's name."""
     try:
         yield
-    except (ToolError, DiagError):
+    except ToolError:
+        raise
+    except DiagError as e:
+        if e.diag.loc is None and at is not None:
+            raise emit_error(at, f"{what}: {e.diag.message}") from None
         raise
     except Exception as e:
         lines = [ln for ln in str(e).splitlines() if ln.strip()]
         msg = lines[0] if lines else type(e).__name__
         kind = "" if type(e).__name__ in ("Error", "SpecializeError") else f"{type(e).__name__}: "
+        if at is not None:
+            raise emit_error(at, f"{what}: {kind}{msg}") from e
         raise ToolError(f"{what}: {kind}{msg}") from e
 
 
@@ -244,11 +251,11 @@ def build(args: argparse.Namespace) -> tuple[Any, FuncOp, list[np.ndarray]]:
     with stage(f"backend '{args.backend}'"):
         lowers = bool(get_backend(args.backend).pipeline)
     if check_inputs(fn, inputs) and lowers:
-        with stage(f"specializing @{name} to {','.join(map(shape_token, inputs))}"):
+        with stage(f"specializing @{name} to {','.join(map(shape_token, inputs))}", fn):
             apply_pass("ts-specialize", module, shapes=tuple(map(shape_token, inputs)), function=name)
     if lowers:
         keep_only(module, fn)
-    with stage(f"compiling @{name} for the {args.backend} backend"):
+    with stage(f"compiling @{name} for the {args.backend} backend", fn):
         compiled = compile(module, backend=args.backend)
     compiled.main = next(op for op in compiled.module.ops if isinstance(op, FuncOp)
                          and op.sym_name.data == name)
@@ -312,7 +319,7 @@ def run(args: argparse.Namespace) -> int:
     compiled, fn, inputs = build(args)
     name = fn.sym_name.data
     start = time.perf_counter()
-    with stage(f"@{name} failed"):
+    with stage(f"@{name} failed", fn):
         outputs = as_outputs(compiled(*inputs))
     first = time.perf_counter() - start
     if args.output or args.output_dir:
@@ -320,7 +327,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         show(outputs)
     if args.bench:
-        with stage(f"@{name} failed"):
+        with stage(f"@{name} failed", fn):
             stats = bench(lambda: compiled(*inputs), args.bench, first, not args.no_progress)
         report = "  ".join(f"{k} {format_seconds(v)}" for k, v in stats.items())
         print(f"bench @{name} on {args.backend}, {args.bench} calls: {report}")

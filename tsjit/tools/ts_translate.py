@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tsjit.ir.diagnostics import ToolError, run_tool
+from tsjit.ir.diagnostics import ToolError, emit_error, run_tool
 
 TOOL = "ts-translate"
 
@@ -40,7 +40,7 @@ def read_text(path: str) -> str:
 
 def emit_c(args: argparse.Namespace) -> int:
     """ts-level (static shapes, or --shapes) or loop-level IR -> C: model.c on stdout, or the export in -o DIR."""
-    from tsjit.backends.c.export import ExportError, export_module, prepare
+    from tsjit.backends.c.export import ExportError, OutputInTheWay, export_module, prepare
     from tsjit.passes import apply_pass
     from tsjit.tools.ts_run import keep_only, load, pick_function, stage
 
@@ -50,24 +50,37 @@ def emit_c(args: argparse.Namespace) -> int:
         name = fn.sym_name.data
         if args.shapes:
             shapes = tuple(s.strip() for s in args.shapes.split(",") if s.strip())
-            with stage(f"specializing @{name} to {','.join(shapes)}"):
+            check_shapes(shapes)
+            with stage(f"specializing @{name} to {','.join(shapes)}", fn):
                 apply_pass("ts-specialize", module, shapes=shapes, function=name)
         keep_only(module, fn)
     require_static_arguments(module)
-    with stage("emitting C"):
+    with stage("emitting C", module):
         try:
             if args.output:
                 exported = export_module(module, args.output, main=args.fn)
             else:
                 exported = prepare(module, main=args.fn)
-        except ExportError as e:
+        except OutputInTheWay as e:
             raise ToolError(str(e)) from None
+        except ExportError as e:
+            raise emit_error(module, str(e)) from None
     if args.output:
         print(f"{TOOL}: wrote {exported.out_dir}/ (model.c, model.h, weights.bin, demo.c, Makefile, README.md); "
               f"build with `make -C {exported.out_dir}`", file=sys.stderr)
     else:
         sys.stdout.write(exported.files["model.c"])
     return 0
+
+
+def check_shapes(shapes: tuple[str, ...]) -> None:
+    from tsjit.passes.specialize import SpecializeError, parse_shape
+
+    for token in shapes:
+        try:
+            parse_shape(token)
+        except SpecializeError as e:
+            raise ToolError(f"--shapes: {e.diag.message.removeprefix('ts-specialize: ')}") from None
 
 
 def require_static_arguments(module) -> None:
@@ -82,8 +95,8 @@ def require_static_arguments(module) -> None:
             continue
         for i, t in enumerate(fn.function_type.inputs.data):
             if isinstance(t, TensorType) and static_token(t) is None:
-                raise ToolError(f"@{fn.sym_name.data}: argument {i} has no static shape ({t}); "
-                                f"give --shapes (e.g. --shapes 2x3xf32) or ts-specialize it first")
+                raise emit_error(fn, f"@{fn.sym_name.data}: argument {i} has no static shape ({t}); "
+                                     f"give --shapes (e.g. --shapes 2x3xf32) or ts-specialize it first")
 
 
 def import_torchscript(args: argparse.Namespace) -> int:

@@ -4,16 +4,16 @@
 // MISSING: ts-run: error: cannot open input file '{{.*}}does-not-exist.mlir': No such file or directory
 //
 // RUN: not ts-run %s --fn nope --shapes 2xf32 2>&1 | filecheck %s --check-prefix=UNKNOWN
-// UNKNOWN: ts-run: error: no function 'nope' in the module; available: static, generic
+// UNKNOWN: ts-run-errors.mlir:1:1: error: no function 'nope' in the module; available: static, generic
 //
 // RUN: not ts-run %s --fn generic 2>&1 | filecheck %s --check-prefix=NOSHAPES
-// NOSHAPES: ts-run: error: @generic does not have static argument types; give --shapes or --inputs
+// NOSHAPES: ts-run-errors.mlir:[[# @LINE + 30]]:1: error: @generic does not have static argument types; give --shapes or --inputs
 //
 // RUN: not ts-run %s --fn static --shapes 3x3xf32 2>&1 | filecheck %s --check-prefix=MISMATCH
-// MISMATCH: ts-run: error: input 0 is 3x3xf32 but argument 0 of @static is !ts.tensor<[2,3], f32>
+// MISMATCH: ts-run-errors.mlir:[[# @LINE + 23]]:1: error: input 0 is 3x3xf32 but argument 0 of @static is !ts.tensor<[2,3], f32>
 //
 // RUN: not ts-run %s --fn static --shapes 2x3xf32,2xf32 2>&1 | filecheck %s --check-prefix=COUNT
-// COUNT: ts-run: error: @static takes 1 arguments, 2 inputs given
+// COUNT: ts-run-errors.mlir:[[# @LINE + 20]]:1: error: @static takes 1 arguments, 2 inputs given
 //
 // RUN: not ts-run %s --fn static --shapes 2x3xq8 2>&1 | filecheck %s --check-prefix=BADSHAPE
 // BADSHAPE: ts-run: error: --shapes: unknown element type 'q8' in '2x3xq8'
@@ -26,7 +26,7 @@
 //
 // A ts.raise at run time is reported with its exception class.
 // RUN: not ts-run %s --fn generic --shapes 2xf32 2>&1 | filecheck %s --check-prefix=RAISE
-// RAISE: ts-run: error: @generic failed: builtins.ValueError: expected a 2-D input
+// RAISE: ts-run-errors.mlir:[[# @LINE + 11]]:1: error: @generic failed: builtins.ValueError: expected a 2-D input
 //
 // A parse error names file:line:col.
 // RUN: not ts-run %S/Inputs/bad.mlir 2>&1 | filecheck %s --check-prefix=PARSE

@@ -8,13 +8,13 @@
 //
 // RUN: not ts-translate --emit-c %s 2>&1 | filecheck %s --check-prefix=GENERIC
 // GENERIC-NOT: Traceback
-// GENERIC: ts-translate: error: @f: argument 0 has no static shape (!ts.tensor); give --shapes (e.g. --shapes 2x3xf32) or ts-specialize it first
+// GENERIC: ts-translate-errors.mlir:[[# @LINE + 19]]:1: error: @f: argument 0 has no static shape (!ts.tensor); give --shapes (e.g. --shapes 2x3xf32) or ts-specialize it first
 //
 // RUN: not ts-translate --emit-c %s --shapes 4x8 2>&1 | filecheck %s --check-prefix=SHAPES
-// SHAPES: ts-translate: error: specializing @f to 4x8: ts-specialize: unknown element type '8' in '4x8'
+// SHAPES: ts-translate: error: --shapes: unknown element type '8' in '4x8'
 //
 // RUN: not ts-translate --emit-c %s --shapes 4xf32 --fn g 2>&1 | filecheck %s --check-prefix=FN
-// FN: ts-translate: error: no function 'g' in the module; available: f
+// FN: ts-translate-errors.mlir:1:1: error: no function 'g' in the module; available: f
 //
 // RUN: not ts-translate --emit-c %S/Inputs/ts-translate-parse-error.mlir 2>&1 | filecheck %s --check-prefix=PARSE
 // PARSE-NOT: Traceback

@@ -1,5 +1,6 @@
 // Failures inside passes.  A pass error located at an op (tsjit's emit_error) is
-// reported there; an xDSL PassFailedException names the pass; both exit 1.
+// reported there; an xDSL PassFailedException names the pass and is located at what the pass
+// ran on (the chunk's module); both exit 1.
 // RUN: not ts-opt %s --load-pass-plugin=%S/Inputs/diag_plugin.py -p test-emit-diagnostics \
 // RUN:   --split-input-file 2>&1 | filecheck %s
 // A pass that crashes is a bug: the traceback is kept, followed by a summary.
@@ -16,7 +17,7 @@ func.func @located() {
 
 // -----
 
-// CHECK: ts-opt: error: pass 'test-emit-diagnostics' failed: generic failure
+// CHECK: pass-failure.mlir:[[# @LINE - 2]]:1: error: pass 'test-emit-diagnostics' failed: generic failure
 func.func @unlocated() {
   "test.op"() {test.emit = "fail: generic failure"} : () -> ()
   func.return

@@ -130,7 +130,7 @@ def test_pipeline_names_the_ts_ops_left_unlowered_as_the_cause():
     }""")
     from xdsl.utils.exceptions import PassFailedException
 
-    with pytest.raises(PassFailedException, match=r"left ops at the ts level \(ts.cumsum \(model.py:5:12\): no "
+    with pytest.raises(PassFailedException, match=r"earlier stages left ops at the ts level \(ts.cumsum \(model.py:5:12\): no "
                                                   r"lowering\).*numpy backend"):
         apply_pass("ts-lower-to-loops", module)
 

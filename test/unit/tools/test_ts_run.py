@@ -74,7 +74,7 @@ def test_default_function_is_the_last_public_one(funcs):
     module = parse_module(FUNCS)
     assert ts_run.pick_function(module, None).sym_name.data == "last"
     assert ts_run.pick_function(module, "helper").sym_name.data == "helper"
-    with pytest.raises(ts_run.ToolError, match="no function 'nope' in the module; available: helper, static, last"):
+    with pytest.raises(ts_run.DiagError, match="no function 'nope' in the module; available: helper, static, last"):
         ts_run.pick_function(module, "nope")
 
 
@@ -116,20 +116,23 @@ def test_big_outputs_are_summarised(capsys, funcs):
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["--fn", "last"], "@last does not have static argument types; give --shapes or --inputs"),
+    (["--fn", "last"], ":11:1: error: @last does not have static argument types; give --shapes or --inputs"),
     (["--fn", "static", "--shapes", "2x4xf32"],
-     "input 0 is 2x4xf32 but argument 0 of @static is !ts.tensor<[2,3], f32>"),
+     ":6:1: error: input 0 is 2x4xf32 but argument 0 of @static is !ts.tensor<[2,3], f32>"),
     (["--fn", "static", "--shapes", "2x3xi64"],
-     "input 0 is 2x3xi64 but argument 0 of @static is !ts.tensor<[2,3], f32>"),
-    (["--fn", "last", "--shapes", "2x?xf32"], "--shapes: '2x?xf32' has an unknown dim"),
-    (["--fn", "static", "--output", "y.npy"], "--output takes one output, the function returns 2; use -o DIR"),
-    (["--fn", "last", "--inputs", "missing.npy"], "cannot read input 'missing.npy'"),
+     ":6:1: error: input 0 is 2x3xi64 but argument 0 of @static is !ts.tensor<[2,3], f32>"),
+    (["--fn", "last", "--shapes", "2x?xf32"], "ts-run: error: --shapes: '2x?xf32' has an unknown dim"),
+    (["--fn", "static", "--output", "y.npy"],
+     "ts-run: error: --output takes one output, the function returns 2; use -o DIR"),
+    (["--fn", "last", "--inputs", "missing.npy"], "ts-run: error: cannot read input 'missing.npy'"),
 ])  # fmt: skip
 def test_errors_are_one_line(capsys, funcs, argv, message):
+    """Usage errors name the tool; errors about the IR are located at the function (file:line:col)."""
     code, out, err = run(capsys, funcs, *argv)
     assert code == 1
     assert err.strip().splitlines() == [err.strip()]
-    assert err.startswith(f"ts-run: error: {message}")
+    located = not message.startswith("ts-run")
+    assert err.startswith(f"{funcs}{message}" if located else message), err
 
 
 def test_parse_error_is_located(capsys, tmp_path):

@@ -53,7 +53,7 @@ def test_emit_c_requires_static_shapes(chain, capsys):
     assert main(["--emit-c", str(chain)]) == 1
     err = capsys.readouterr().err
     assert err.strip().splitlines() == [
-        "ts-translate: error: @chain: argument 0 has no static shape (!ts.tensor); "
+        f"{chain}:2:1: error: @chain: argument 0 has no static shape (!ts.tensor); "
         "give --shapes (e.g. --shapes 2x3xf32) or ts-specialize it first"]
 
 

@@ -55,7 +55,8 @@ def root_object(module_op: ModuleOp) -> ObjectOp:
     roots = [op for op in module_op.ops if isinstance(op, ObjectOp) and ROOT in op.attributes]
     if len(roots) != 1:
         raise ModuleIRError(f"expected one `ts.object ... {{{ROOT}}}` (the module instance) in the IR, found "
-                            f"{len(roots)}")
+                            f"{len(roots)}; the IR of a scripted module (tsjit.script(module), ts-translate "
+                            "--import-torchscript) has one")
     return roots[0]
 
 
