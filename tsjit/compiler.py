@@ -115,6 +115,8 @@ def to_module(model_or_ir: Any, example_inputs: Sequence[Any] | None) -> ModuleO
         else jit.script(model_or_ir)
     if isinstance(scripted, ScriptModule):
         scripted = jit.freeze(scripted.eval())
+    if hasattr(example_inputs, "_data") or isinstance(example_inputs, np.ndarray):
+        example_inputs = (example_inputs,)  # one input given bare, as torch.compile users write it
     return jit.specialize(scripted, tuple(example_inputs))
 
 
@@ -130,14 +132,18 @@ def compile(model_or_ir: Any, backend: str = "numpy", example_inputs: Sequence[A
         fused = compile_with_fusion_groups(module, chosen)
         if fused is not None:
             return fused
+    lowered = module.clone() if backend == "c" else module
     for name in chosen.pipeline:
-        apply_pass(name, module)
-    return Compiled(module, backend, chosen.compile(module))
+        apply_pass(name, lowered)
+    if backend == "c" and any(op.name.startswith("ts.") for op in lowered.walk()):
+        return compile_with_fusion_groups(module, chosen, whole=False)  # an op did not lower for these shapes
+    return Compiled(lowered, backend, chosen.compile(lowered))
 
 
-def compile_with_fusion_groups(module: Any, backend: Any) -> Any | None:
+def compile_with_fusion_groups(module: Any, backend: Any, whole: bool = True) -> Any | None:
     """`tsjit.compile(..., backend="c")` of a module the C backend cannot lower whole: the numpy
-    backend runs it, with its fusion groups compiled by `backend`. None when every op lowers."""
+    backend runs it, with its fusion groups compiled by `backend`. None when every op lowers by
+    name (`whole`: the caller then tries the pipeline, which may still leave an op for its shapes)."""
     from tsjit.backends.numpy import Program
     from tsjit.jit.fusion import FUSER, fuse_module
     from tsjit.jit.fusion_kernels import group_runner
@@ -150,7 +156,7 @@ def compile_with_fusion_groups(module: Any, backend: Any) -> Any | None:
             return all(use.operation.name in names for use in op.results[0].uses)
         return op.name in names or op is module or isinstance(op, FuncOp)
 
-    if all(lowers(op) for op in module.walk()):
+    if whole and all(lowers(op) for op in module.walk()):
         return None
     fused = fuse_module(module, FUSER.onednn)
     return Compiled(fused, f"numpy+{backend.name}", Program(fused, fusion=group_runner))

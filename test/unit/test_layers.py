@@ -9,7 +9,8 @@ PACKAGE = Path(__file__).resolve().parents[2] / "tsjit"
 
 #: Lowest first. A module belongs to the layer of its longest matching prefix.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("base: dtypes and numpy helpers", ("tsjit.dtypes", "tsjit.kernels", "tsjit.runtime", "tsjit.version")),
+    ("base: dtypes, numpy helpers, atomic files, locks", ("tsjit.dtypes", "tsjit.kernels", "tsjit.runtime",
+                                                         "tsjit.version", "tsjit.atomic_files", "tsjit.keyed_locks")),
     ("op definitions", ("tsjit.ops",)),
     ("eager library", ("tsjit.eager", "tsjit.nn", "tsjit.testing")),
     ("IR: dialects, diagnostics, pipelines", ("tsjit.dialects", "tsjit.ir")),

@@ -56,7 +56,7 @@ globals().update({name: _unary(name) for name in UNARY})
 globals().update({f"{name}_": _unary_(name) for name in ("relu", "sigmoid", "tanh", "exp", "sqrt", "neg", "abs")})
 globals().update({name: _binary(name) for name in (
     "eq", "ne", "lt", "le", "gt", "ge", "greater", "less", "greater_equal", "less_equal", "not_equal",
-    "maximum", "minimum", "atan2", "logical_and", "logical_or", "logical_xor", "matmul", "remainder",
+    "maximum", "minimum", "atan2", "logical_and", "logical_or", "logical_xor", "matmul",
     "floor_divide", "bitwise_and", "bitwise_or", "bitwise_xor", "equal", "true_divide", "expand_as", "type_as")})
 negative, absolute, arctan2, fix = (globals()[n] for n in ("neg", "abs", "atan2", "trunc"))
 
@@ -108,6 +108,13 @@ def pow(input, exponent):
     if isinstance(input, Tensor):
         return input.pow(exponent)
     return _reflected("pow")(exponent, input)
+
+
+def remainder(input, other):
+    """remainder(tensor, other) or remainder(number, tensor)."""
+    if isinstance(input, Tensor):
+        return input.remainder(other)
+    return _reflected("remainder")(other, input)
 
 
 def clamp(input, min=None, max=None):  # noqa: A002 - torch's parameter names

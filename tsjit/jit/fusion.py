@@ -120,13 +120,17 @@ def reset_fusion_stats() -> None:
 # -- fused programs for ScriptFunction / ScriptModule calls -----------------------------------------
 _PROGRAMS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # cu -> (key, Program)
 _CALLABLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # ScriptFunction -> (key, fn)
+_MAKING = threading.RLock()  # threads first calling one function make its program once
 
 
 def clear_fusion_cache() -> None:
     """Forget the fused programs of ScriptFunctions/ScriptModules (and so their compiled kernels
     and used-up strategies): the next fused calls outline and compile again."""
+    from tsjit.jit.fusion_kernels import clear_kernels
+
     _PROGRAMS.clear()
     _CALLABLES.clear()
+    clear_kernels()
 
 
 def fuse_module(module: Any, contractions: bool, check_strict: bool = True) -> Any:
@@ -150,8 +154,11 @@ def fused_program(cu: Any) -> Any:
     key = _program_key(cu)
     cached = _PROGRAMS.get(cu)
     if cached is None or cached[0] != key:
-        cached = _PROGRAMS[cu] = (key, Program(fuse_module(cu.module, FUSER.onednn, check_strict=False),
-                                               fusion=group_runner))
+        with _MAKING:
+            cached = _PROGRAMS.get(cu)
+            if cached is None or cached[0] != key:
+                cached = _PROGRAMS[cu] = (key, Program(fuse_module(cu.module, FUSER.onednn, check_strict=False),
+                                                       fusion=group_runner))
     return cached[1]
 
 

@@ -7,6 +7,9 @@ group compiles: STATIC kernels are kept, DYNAMIC ones re-specialise one slot; pa
 signatures run the body unfused, on the numpy backend. If compiling fails (no C compiler, an op
 that does not lower for these shapes, ...) the group warns once and runs unfused from then on,
 unless an op in it is under `strict_fusion`: then the failure is an error.
+
+Kernels are shared process-wide by (group text, signature), each built under its own lock: N
+threads (or N programs holding the same group) meeting a new signature at once build it once.
 """
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from xdsl.dialects.func import FuncOp, ReturnOp
 from xdsl.ir import Block, Region
 
 from tsjit.backends.numpy.plan import location
+from tsjit.keyed_locks import KeyedLocks
 
 BACKEND = "c"
 
@@ -51,7 +55,9 @@ def _c_inputs(inputs: tuple) -> list[np.ndarray]:
     """C-contiguous arrays that share no memory (the C parameters are restrict pointers)."""
     arrays: list[np.ndarray] = []
     for a in inputs:
-        a = np.ascontiguousarray(a)
+        a = np.asarray(a)
+        if not a.flags.c_contiguous:  # (ascontiguousarray would also make a 0-d array 1-d)
+            a = np.ascontiguousarray(a)
         if any(np.may_share_memory(a, b) for b in arrays):
             a = a.copy()
         arrays.append(a)
@@ -96,6 +102,34 @@ def compile_kernel(group: Any, signature: tuple) -> Kernel:
     return Kernel(module, chosen.compile(module))
 
 
+_KERNELS: dict[tuple[str, tuple], Kernel | Exception] = {}  # (group text, signature) -> kernel or why not
+_KERNEL_LOCKS = KeyedLocks()
+
+
+def shared_kernel(group: Any, text: str, signature: tuple) -> Kernel:
+    """The kernel of `group` (printed as `text`) for `signature`: built once per process, or the
+    exception its one build raised."""
+    from tsjit.jit.fusion import FUSER
+
+    key = (text, signature)
+    with _KERNEL_LOCKS(key):
+        found = _KERNELS.get(key)
+        if found is None:
+            try:
+                found = compile_kernel(group, signature)
+                FUSER.stats.compiled += 1
+            except Exception as e:  # noqa: BLE001 - remembered: the same group fails the same way
+                found = e
+            _KERNELS[key] = found
+    if isinstance(found, Exception):
+        raise found
+    return found
+
+
+def clear_kernels() -> None:
+    _KERNELS.clear()
+
+
 class GroupKernels:
     """The kernels of one group, bounded by the fusion strategy (see the module docstring)."""
 
@@ -106,6 +140,7 @@ class GroupKernels:
         self.spent = 0
         self.failed = False
         self.strict = any("strict_fusion" in op.attributes for op in group.walk())
+        self.text = str(group)
         self.lock = threading.Lock()
 
     def lookup(self, inputs: tuple) -> Kernel | None:
@@ -137,11 +172,13 @@ class GroupKernels:
 
         if signature in self.static:
             return self.static[signature]
+        if self.dynamic is not None and self.dynamic[0] == signature:
+            return self.dynamic[1]
         kind = self._kind()
         if kind is None:
             return None
         try:
-            kernel = compile_kernel(self.group, signature)
+            kernel = shared_kernel(self.group, self.text, signature)
         except Exception as e:  # noqa: BLE001 - any failure means: run unfused
             if self.strict:
                 from tsjit.passes.fusion_groups import StrictFusionError
@@ -154,7 +191,6 @@ class GroupKernels:
                           f"compiling it failed: {e}", RuntimeWarning, stacklevel=2)
             return None
         self.spent += 1
-        FUSER.stats.compiled += 1
         if kind == "STATIC":
             self.static[signature] = kernel
         else:

@@ -19,7 +19,6 @@ import io
 import os
 import pickle
 import re
-import tempfile
 import zipfile
 from collections.abc import Callable
 from typing import IO, Any
@@ -28,6 +27,7 @@ import numpy as np
 from xdsl.dialects.builtin import ArrayAttr, DenseIntOrFPElementsAttr, DenseResourceAttr, ModuleOp
 from xdsl.ir import Attribute
 
+from tsjit.atomic_files import temp_sibling
 from tsjit.dialects.ts.constant import ConstantOp, dense_to_numpy, numpy_to_dense
 
 FORMAT_VERSION = 1
@@ -123,16 +123,17 @@ def _write_to(f: str | os.PathLike | IO[bytes], write: Callable[[IO[bytes]], Non
     directory = os.path.dirname(path)
     if not os.path.isdir(directory):
         raise RuntimeError(f"Parent directory {directory} does not exist.")  # PyTorch's message
-    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=directory)
+    tmp = temp_sibling(path)
     try:
-        with os.fdopen(fd, "wb") as out:
+        with open(tmp, "wb") as out:
             write(out)
             out.flush()
             os.fsync(out.fileno())
         os.chmod(tmp, _new_file_mode(path))
         os.replace(tmp, path)
     except BaseException:
-        os.unlink(tmp)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
         raise
     _fsync_directory(directory)
 
@@ -234,9 +235,8 @@ class _Archive:
             raise self.error(f"the entry '{entry}' is corrupted ({type(e).__name__}: {e})") from e
 
     def module(self) -> ModuleOp:
-        from xdsl.parser import Parser
-
         from tsjit.dialects import context
+        from tsjit.ir.parser import Parser
 
         try:
             text = self.entry(MODEL).decode("utf-8")
@@ -316,7 +316,14 @@ def load_object(f: str | os.PathLike | IO[bytes], map_location: Any = None, pick
         if weights_only is None or weights_only:
             if pickle_module is not None:
                 raise RuntimeError("Can not safely load weights when explicit pickle_module is specified")
-            return _WeightsUnpickler(stream, **pickle_load_args).load()
+            try:
+                return _WeightsUnpickler(stream, **pickle_load_args).load()
+            except _Refused:
+                raise
+            except Exception as e:  # a damaged file: truncated, bytes that are not a pickle, ...
+                name = os.fspath(f) if isinstance(f, str | os.PathLike) else getattr(f, "name", "the stream")
+                raise pickle.UnpicklingError(f"cannot load '{name}': it is neither a tsjit archive nor a pickled "
+                                             f"object, or it is damaged ({type(e).__name__}: {e})") from None
         if pickle_module is None:
             return _Unpickler(stream, **pickle_load_args).load()
         return pickle_module.load(stream, **pickle_load_args)
@@ -329,13 +336,17 @@ class _Unpickler(pickle.Unpickler):
         return super().find_class(_MOVED_MODULES.get(module, module), name)
 
 
+class _Refused(pickle.UnpicklingError):
+    """A global outside the weights-only allowlist."""
+
+
 class _WeightsUnpickler(_Unpickler):
     """Refuses every global outside the tensor/container allowlist: loading runs no foreign code."""
 
     def find_class(self, module: str, name: str) -> Any:
         module = _MOVED_MODULES.get(module, module)
         if (module, name) not in _WEIGHTS_ONLY_GLOBALS:
-            raise pickle.UnpicklingError(
+            raise _Refused(
                 f"Weights only load failed: unsupported global GLOBAL {module}.{name}. tsjit.load unpickles only "
                 f"tensors, numpy arrays and containers by default; re-running it with weights_only=False will "
                 f"likely succeed, but can run arbitrary code: do it only if you trust the source of the file.")

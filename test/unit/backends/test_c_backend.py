@@ -126,6 +126,35 @@ def test_damaged_cache_entry_is_rebuilt_not_loaded(cache_home, damage):
     assert lib.read_bytes() == data
 
 
+def test_threads_building_one_source_build_it_once(cache_home, monkeypatch):
+    """N threads asking for one new library: one compiler run (a per-key lock), all load it; a
+    killed build's temporaries are removed by the next build of that key."""
+    import threading
+
+    source = "int forty_two(void) { return 42; }\n"
+    build.compiler_command()  # the compiler probes run before counting
+    real_run, runs = build.subprocess.run, []
+    monkeypatch.setattr(build.subprocess, "run", lambda command, *a, **k: runs.append(command) or
+                        real_run(command, *a, **k))
+    barrier, results = threading.Barrier(8), []
+
+    def go():
+        barrier.wait()
+        results.append(build.build(source).forty_two())
+
+    threads = [threading.Thread(target=go) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [42] * 8 and len(runs) == 1
+    [lib] = (cache_home / "tsjit").glob("*.so")
+    killed = lib.with_suffix(".12345.tmp.so")
+    killed.write_bytes(b"half a library")
+    lib.with_suffix(".so.stamp").unlink()  # the entry is rebuilt
+    assert build.build(source).forty_two() == 42 and not killed.exists() and len(runs) == 2
+
+
 def test_compiled_call_checks_its_arguments_before_running():
     """Too few, too many or no arguments, another shape, rank or dtype: one clear error naming the
     argument, never a run on uninitialised buffers (or a write into an extra argument)."""

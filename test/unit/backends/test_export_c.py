@@ -152,10 +152,43 @@ def test_loader_checks_the_weights_belong_to_the_model(tmp_path):
     (tmp_path / "short.bin").write_bytes(weights_bytes(weights[:-1]))
     missing = run_demo(tmp_path / "export", "-w", tmp_path / "short.bin")
     assert missing.returncode != 0 and f"weight '{weights[-1][0]}' missing" in missing.stderr
-    resized = [(n, a[..., :1].copy() if i == 0 else a) for i, (n, a) in enumerate(weights)]
-    (tmp_path / "resized.bin").write_bytes(weights_bytes(resized))
-    wrong = run_demo(tmp_path / "export", "-w", tmp_path / "resized.bin")
-    assert wrong.returncode != 0 and f"weight '{weights[0][0]}' has" in wrong.stderr
+    i, (name, matrix) = next((i, w) for i, w in enumerate(weights) if w[1].ndim == 2)
+    changes = {"wrong shape": matrix[..., :1].copy(), "wrong dtype": matrix.view(np.int32)}
+    changes["wrong shape "] = matrix.reshape(matrix.shape[::-1])  # the same bytes, transposed shape
+    for why, array in changes.items():
+        (tmp_path / "changed.bin").write_bytes(weights_bytes(weights[:i] + [(name, array)] + weights[i + 1:]))
+        wrong = run_demo(tmp_path / "export", "-w", tmp_path / "changed.bin")
+        assert wrong.returncode != 0 and f"weight '{name}': {why.strip()}" in wrong.stderr
+    (tmp_path / "twice.bin").write_bytes(weights_bytes(weights + weights[:1]))
+    twice = run_demo(tmp_path / "export", "-w", tmp_path / "twice.bin")
+    assert twice.returncode != 0 and "listed twice" in twice.stderr
+    raw = bytearray((tmp_path / "export" / "weights.bin").read_bytes())
+    for at, value, why in [(16, len(raw) + 1, "data_start lies past"), (16, 32, "bad tensor entry")]:
+        damaged = raw.copy()
+        damaged[at:at + 8] = value.to_bytes(8, "little")
+        (tmp_path / "damaged.bin").write_bytes(damaged)
+        bad = run_demo(tmp_path / "export", "-w", tmp_path / "damaged.bin")
+        assert bad.returncode != 0 and why in bad.stderr, bad.stderr
+        with pytest.raises(ExportError):
+            read_weights(tmp_path / "damaged.bin")
+
+
+def test_reading_a_damaged_weights_file_says_what_is_wrong(tmp_path):
+    weights = [("w", np.arange(6, dtype=np.float32).reshape(2, 3)), ("b", np.ones(3, np.int64))]
+    raw = bytearray(weights_bytes(weights))
+    path = tmp_path / "weights.bin"
+    dims_at = 24 + 4 + 1 + 8  # the first entry: name_len, name, dtype, ndim, then dims
+    cases = {
+        "truncated or damaged": raw[:20],
+        "past the end of the file": raw[:16] + (len(raw) * 2).to_bytes(8, "little") + raw[24:],
+        "unknown dtype code 99": raw[:29] + (99).to_bytes(4, "little") + raw[33:],
+        "cannot have 24 bytes": raw[:dims_at] + (3).to_bytes(8, "little") + raw[dims_at + 8:],
+        "outside the data section": raw[:dims_at + 16] + (8).to_bytes(8, "little") + raw[dims_at + 24:],
+    }
+    for why, damaged in cases.items():
+        path.write_bytes(bytes(damaged))
+        with pytest.raises(ExportError, match=why):
+            read_weights(path)
 
 
 def test_weights_file_round_trips_with_aligned_data(tmp_path):
@@ -211,6 +244,20 @@ def test_replaces_an_earlier_export_but_not_other_directories(tmp_path):
     assert (tmp_path / "mine" / "notes.txt").read_text() == "keep me"
 
 
+def test_an_export_removes_what_a_killed_export_left(tmp_path):
+    import subprocess
+    import sys
+
+    pid = int(subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                             capture_output=True, text=True).stdout)
+    for leftover in (f".export.{pid}.abc.tmp", f".export.{pid}.def.old"):
+        (tmp_path / leftover).mkdir()
+        (tmp_path / leftover / "model.c").write_text("half written")
+    model, x = model_and_input("mlp")
+    export_c(model, tmp_path / "export", (x,))
+    assert os.listdir(tmp_path) == ["export"]
+
+
 def test_header_documents_shapes_and_main_alias(tmp_path):
     model, x = model_and_input("lenet")
     exported = export_c(model, tmp_path / "export", (x,))
@@ -241,3 +288,20 @@ def test_a_model_that_does_not_lower_whole_is_refused(tmp_path):
     with pytest.raises(ExportError, match=r"not all of the model lowers to loops \(ts.argmax at .*test_export_c.py"):
         export_c(argmax_rows, tmp_path / "export", (torch.randn(3, 4),))
     assert not (tmp_path / "export").exists()
+
+
+class SortsPrefixSums(nn.Module):
+    def forward(self, x):
+        return torch.cumsum(x, 0).sort()[0] + 1  # no C lowering for cumsum and sort, and a lowerable add
+
+
+def test_a_model_whose_unlowered_ops_stop_the_pipeline_is_refused_naming_them(tmp_path):
+    with pytest.raises(ExportError, match=r"not all of the model lowers to loops \(ts.cumsum at .*test_export_c.py:"
+                                          r"\d+:\d+, ts.sort at .*\)"):
+        export_c(SortsPrefixSums(), tmp_path / "export", torch.randn(5, 3))  # one input, given bare
+    assert not (tmp_path / "export").exists()
+
+
+def test_example_inputs_that_are_not_tensors_are_refused():
+    with pytest.raises(TypeError, match="example input 1 must be a tensor or numpy array of a tensor dtype, got a str"):
+        to_module(argmax_rows, (torch.randn(2, 2), "x"))

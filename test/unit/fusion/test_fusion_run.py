@@ -202,3 +202,45 @@ def test_compile_c_uses_fusion_groups_when_not_all_lowers():
     assert c.backend == "numpy+c"
     np.testing.assert_allclose(c(x).numpy(), m(x).numpy(), rtol=1e-5, atol=1e-6)
     assert tsjit.jit.fusion_stats()["kernel_calls"] >= 1
+
+
+@needs_cc
+def test_zero_dim_inputs_stay_zero_dim():
+    """A 0-d tensor reaches a fused kernel as a 0-d array (not numpy's 1-element 1-d copy)."""
+    f = tsjit.jit.script(fm.chain)
+    x = tsjit.tensor(0.5)
+    with tsjit.jit.fuser("c"):
+        got = [f(x) for _ in range(2)]
+    ref = np.tanh(1 / (1 + np.exp(-(0.5 * 2 + 1))))
+    for g in got:
+        assert g.shape == () and np.allclose(g.numpy(), ref, rtol=1e-5)
+    assert tsjit.jit.fusion_stats()["kernel_calls"] == 2 and tsjit.jit.fusion_stats()["failures"] == 0
+
+
+@needs_cc
+def test_threads_meeting_a_new_shape_compile_its_kernel_once():
+    """N threads calling one fused function on a new shape at once: one kernel compiled (per-key
+    lock), every call runs it and gets the right values; a second function with the same fused
+    group shares the kernel."""
+    import threading
+
+    f = tsjit.jit.script(fm.chain)
+    x = tsjit.randn(7, 3)
+    expected = np.tanh(1 / (1 + np.exp(-(x.numpy() * 2 + 1))))
+    barrier, results = threading.Barrier(8), []
+
+    def go():
+        barrier.wait()
+        results.append(f(x).numpy())
+
+    with tsjit.jit.fuser("c"):
+        threads = [threading.Thread(target=go) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        again = tsjit.jit.script(fm.chain)(x)
+    assert len(results) == 8
+    for r in results + [again.numpy()]:
+        np.testing.assert_allclose(r, expected, rtol=1e-5)
+    assert tsjit.jit.fusion_stats() == {"compiled": 1, "kernel_calls": 9, "unfused_calls": 0, "failures": 0}

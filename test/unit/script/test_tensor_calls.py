@@ -39,3 +39,22 @@ def test_aliases_of_one_function_resolve_to_its_op():
         return torch.cat((a, b), 0) + torch.concat([a, b], 0)
 
     np.testing.assert_array_equal(torch.jit.script(f)(torch.ones(1), torch.zeros(1)).numpy(), [2, 0])
+
+
+def _number_first(t, n: int):
+    return (torch.pow(t, 1.5), torch.pow(2.0, t), t.pow(0.5), t ** 1.5, torch.pow(n, t), torch.remainder(5, t),
+            torch.remainder(t, 1.5), t.remainder(0.75), torch.pow(3, t.long()))
+
+
+def test_number_first_overloads_match_eager_and_torch():
+    """pow.Scalar and remainder.Scalar_Tensor (a number first) script; methods keep the receiver
+    as the base (t.pow(0.5) is a square root, not 0.5 ** t)."""
+    x = np.array([0.25, 0.6, 1.3, 4.0], np.float32)
+    eager = _number_first(torch.from_numpy(x), 3)
+    scripted = torch.jit.script(_number_first)(torch.from_numpy(x), 3)
+    expected = [x ** 1.5, 2.0 ** x, np.sqrt(x), x ** 1.5, 3.0 ** x, np.mod(5, x), np.mod(x, 1.5), np.mod(x, 0.75),
+                3 ** x.astype(np.int64)]
+    for e, s, want in zip(eager, scripted, expected):
+        assert e.dtype == s.dtype and str(e.dtype).split(".")[1] == np.dtype(want.dtype).name
+        np.testing.assert_allclose(e.numpy(), want, rtol=1e-6)
+        np.testing.assert_allclose(s.numpy(), want, rtol=1e-6)

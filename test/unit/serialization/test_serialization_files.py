@@ -46,6 +46,31 @@ def test_failed_saves_leave_the_previous_file_and_no_temporary_files(tmp_path, m
     assert sorted(os.listdir(tmp_path)) == ["model.pt"]
 
 
+def gone_pid() -> int:
+    """The pid of a process that has exited (and been reaped)."""
+    import subprocess
+    import sys
+
+    child = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    return int(child.stdout)
+
+
+def test_a_save_removes_what_a_killed_save_left_but_not_a_live_one(tmp_path):
+    path = tmp_path / "model.pt"
+    killed = tmp_path / f".model.pt.{gone_pid()}.abc123.tmp"
+    killed.write_bytes(b"half an archive")
+    live = tmp_path / ".model.pt.1.def456.tmp"  # pid 1 runs: a save in progress elsewhere
+    live.write_bytes(b"being written")
+    old = tmp_path / ".model.pt.1.ghi789.tmp"
+    old.write_bytes(b"left by another host long ago")
+    os.utime(old, (1, 1))
+    other = tmp_path / f".other.pt.{gone_pid()}.jkl012.tmp"  # another target's: not this save's business
+    other.write_bytes(b"x")
+    torch.jit.save(scripted(), path)
+    assert sorted(os.listdir(tmp_path)) == sorted(["model.pt", live.name, other.name])
+    torch.load(path)
+
+
 def test_saving_replaces_the_file_and_keeps_its_mode(tmp_path):
     path = tmp_path / "model.pt"
     torch.jit.save(scripted(), path)

@@ -81,7 +81,12 @@ class CFunction:
         shape, dtype = tuple(t.get_shape()), np_dtype(t)
         if not isinstance(arg, np.ndarray) or arg.dtype != dtype or arg.shape != shape \
                 or not arg.flags.c_contiguous:
-            got = f"{arg.dtype}{list(arg.shape)}" if isinstance(arg, np.ndarray) else type(arg).__name__
+            if not isinstance(arg, np.ndarray):
+                got = type(arg).__name__
+            elif arg.dtype == dtype and arg.shape == shape:
+                got = f"a {dtype}{list(shape)} that is not C-contiguous (strides {list(arg.strides)})"
+            else:
+                got = f"{arg.dtype}{list(arg.shape)}"
             raise TypeError(f"{self.name}: argument {i} must be a C-contiguous {dtype}{list(shape)} ndarray, "
                             f"got {got}")
         if i in self.written and not arg.flags.writeable:
@@ -114,7 +119,9 @@ def written_arguments(func: FuncOp) -> set[int]:
 
 
 class _Weight(ctypes.Structure):
-    _fields_ = [("name", ctypes.c_char_p), ("data", ctypes.c_void_p), ("bytes", ctypes.c_int64)]
+    """render_memory.WEIGHT_TABLE_TYPE, field by field."""
+    _fields_ = [("name", ctypes.c_char_p), ("data", ctypes.c_void_p), ("bytes", ctypes.c_int64),
+                ("dtype", ctypes.c_uint32), ("ndim", ctypes.c_uint32), ("dims", ctypes.POINTER(ctypes.c_int64))]
 
 
 _loaded: set[str] = set()

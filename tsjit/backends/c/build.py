@@ -21,6 +21,7 @@ import tempfile
 from pathlib import Path
 
 from tsjit.backends.c import blas
+from tsjit.keyed_locks import KeyedLocks, file_lock
 
 DEFAULT_CFLAGS = "-O3 -march=native"
 
@@ -94,6 +95,30 @@ def _cached(lib_path: Path, stamp_path: Path) -> bool:
         return False
 
 
+_BUILDS = KeyedLocks()
+
+
+def _compile(source: str, command: list[str], link: list[str], stem: Path) -> None:
+    """Build `stem`.so from `stem`.c (written here), then its stamp; each renamed into place.
+    Called holding the key's lock, so temporaries of this key are a killed build's: removed."""
+    for stale in stem.parent.glob(f"{stem.name}.*.tmp.*"):
+        stale.unlink(missing_ok=True)
+    c_path, lib_path = stem.with_suffix(".c"), stem.with_suffix(".so")
+    tmp_c = stem.with_suffix(f".{os.getpid()}.tmp.c")
+    tmp_c.write_text(source)
+    os.replace(tmp_c, c_path)
+    tmp = stem.with_suffix(f".{os.getpid()}.tmp.so")
+    result = subprocess.run([*command, str(c_path), "-o", str(tmp), *link], capture_output=True, text=True)
+    if result.returncode != 0:
+        tmp.unlink(missing_ok=True)
+        raise CCompileError(f"C compilation of {c_path} failed ({shlex.join(command)}):\n{result.stderr}")
+    stamp = _stamp(tmp)
+    os.replace(tmp, lib_path)
+    tmp_stamp = stem.with_suffix(f".{os.getpid()}.tmp.stamp")
+    tmp_stamp.write_text(stamp)
+    os.replace(tmp_stamp, stem.with_suffix(".so.stamp"))
+
+
 def build(source: str, extra_flags: tuple[str, ...] | list[str] = ()) -> ctypes.CDLL:
     """Compile `source` (or find it in the cache, verified) and load it."""
     cflags, ldflags = blas_flags(source)
@@ -101,19 +126,10 @@ def build(source: str, extra_flags: tuple[str, ...] | list[str] = ()) -> ctypes.
     link = [*ldflags, "-lm"]
     key = hashlib.sha256("\0".join([*command, *link, source]).encode()).hexdigest()[:32]
     directory = cache_dir()
-    c_path, lib_path, stamp_path = directory / f"{key}.c", directory / f"{key}.so", directory / f"{key}.so.stamp"
+    lib_path, stamp_path = directory / f"{key}.so", directory / f"{key}.so.stamp"
     if not _cached(lib_path, stamp_path):
-        tmp_c = directory / f"{key}.{os.getpid()}.tmp.c"
-        tmp_c.write_text(source)
-        os.replace(tmp_c, c_path)
-        tmp = directory / f"{key}.{os.getpid()}.tmp.so"
-        result = subprocess.run([*command, str(c_path), "-o", str(tmp), *link], capture_output=True, text=True)
-        if result.returncode != 0:
-            tmp.unlink(missing_ok=True)
-            raise CCompileError(f"C compilation of {c_path} failed ({shlex.join(command)}):\n{result.stderr}")
-        stamp = _stamp(tmp)
-        os.replace(tmp, lib_path)  # atomic: concurrent builds of the same key never see a half-written file
-        tmp_stamp = directory / f"{key}.{os.getpid()}.tmp.stamp"
-        tmp_stamp.write_text(stamp)
-        os.replace(tmp_stamp, stamp_path)
+        # one build per key: other threads and processes wait for it, then find it cached
+        with _BUILDS(key), file_lock(directory / f"{key}.lock"):
+            if not _cached(lib_path, stamp_path):
+                _compile(source, command, link, directory / key)
     return ctypes.CDLL(str(lib_path))

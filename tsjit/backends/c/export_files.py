@@ -48,31 +48,37 @@ int ts_model_init(const char *weights_path) {
         return ts_fail(weights_path, "unsupported weights format version", buf, filled);
     if (!ts_take(buf, size, &pos, &count, 4) || !ts_take(buf, size, &pos, &data_start, 8))
         return ts_fail(weights_path, "truncated header", buf, filled);
+    if (data_start > (uint64_t)size)
+        return ts_fail(weights_path, "data_start lies past the end of the file", buf, filled);
     for (uint32_t e = 0; e < count; ++e) {
         uint32_t name_len, dtype, ndim;
         char name[256];
+        int64_t dims[64];
         uint64_t offset, nbytes;
         if (!ts_take(buf, size, &pos, &name_len, 4) || name_len >= sizeof name
             || !ts_take(buf, size, &pos, name, name_len) || !ts_take(buf, size, &pos, &dtype, 4)
-            || !ts_take(buf, size, &pos, &ndim, 4) || ndim > 64)
+            || !ts_take(buf, size, &pos, &ndim, 4) || ndim > 64 || !ts_take(buf, size, &pos, dims, 8 * (int64_t)ndim)
+            || !ts_take(buf, size, &pos, &offset, 8) || !ts_take(buf, size, &pos, &nbytes, 8)
+            || (uint64_t)pos > data_start || offset < data_start || offset > (uint64_t)size
+            || nbytes > (uint64_t)size - offset)
             return ts_fail(weights_path, "bad tensor entry", buf, filled);
         name[name_len] = 0;
-        pos += 8 * (int64_t)ndim; /* the shape is for readers; the byte count is checked below */
-        if (!ts_take(buf, size, &pos, &offset, 8) || !ts_take(buf, size, &pos, &nbytes, 8)
-            || offset > (uint64_t)size || nbytes > (uint64_t)size - offset)
-            return ts_fail(weights_path, "bad tensor entry", buf, filled);
         int64_t k = 0;
         while (k < ts_num_weights && strcmp(ts_weights[k].name, name) != 0) ++k;
         if (k == ts_num_weights) {
             fprintf(stderr, "ts_model_init: %s: unknown weight '%s'\n", weights_path, name);
             return ts_fail(weights_path, "the file does not belong to this model", buf, filled);
         }
-        if ((int64_t)nbytes != ts_weights[k].bytes) {
-            fprintf(stderr, "ts_model_init: %s: weight '%s' has %llu bytes, expected %lld\n", weights_path, name,
-                    (unsigned long long)nbytes, (long long)ts_weights[k].bytes);
+        const ts_weight_t *w = &ts_weights[k];
+        int same_shape = ndim == w->ndim;
+        for (uint32_t d = 0; same_shape && d < ndim; ++d) same_shape = dims[d] == w->dims[d];
+        if (filled[k] || dtype != w->dtype || !same_shape || (int64_t)nbytes != w->bytes) {
+            fprintf(stderr, "ts_model_init: %s: weight '%s': %s\n", weights_path, name,
+                    filled[k] ? "listed twice" : dtype != w->dtype ? "wrong dtype" : !same_shape ? "wrong shape"
+                    : "wrong byte count");
             return ts_fail(weights_path, "the file does not belong to this model", buf, filled);
         }
-        memcpy(ts_weights[k].data, buf + offset, (size_t)nbytes);
+        memcpy(w->data, buf + offset, (size_t)nbytes);
         filled[k] = 1;
     }
     for (int64_t k = 0; k < ts_num_weights; ++k)

@@ -31,7 +31,13 @@ ALIGN = 64
 
 _ALIASES = ("memref.subview", "memref.collapse_shape", "memref.expand_shape", "memref.cast")
 
-WEIGHT_TABLE_TYPE = "typedef struct { const char *name; void *data; int64_t bytes; } ts_weight_t;"
+#: numpy dtype -> weights.bin dtype code; 0 marks a dtype the file format cannot hold
+DTYPE_CODES = {np.dtype("float32"): 1, np.dtype("float64"): 2, np.dtype("int64"): 3, np.dtype("int32"): 4,
+               np.dtype("int16"): 5, np.dtype("int8"): 6, np.dtype("uint8"): 7, np.dtype("bool"): 8}
+
+#: a weight's buffer and what it must hold, so a loader can check a weights file entry by entry
+WEIGHT_TABLE_TYPE = ("typedef struct { const char *name; void *data; int64_t bytes; uint32_t dtype; "
+                     "uint32_t ndim; const int64_t *dims; } ts_weight_t;")
 
 
 def global_name(sym: str) -> str:
@@ -50,8 +56,11 @@ def weight_value(op: Operation) -> np.ndarray | None:
 
 
 def weight_table(weights: list[tuple[str, np.ndarray]]) -> list[str]:
-    entries = [f'{{"{name}", {global_name(name)}, INT64_C({array.nbytes})}}' for name, array in weights]
-    return [f"ts_weight_t ts_weights[{max(1, len(entries))}] = {{{', '.join(entries) or '{0, 0, 0}'}}};",
+    """The `ts_weights` table: one entry per weight buffer (dims as a static compound literal)."""
+    entries = [f'{{"{name}", {global_name(name)}, INT64_C({a.nbytes}), {DTYPE_CODES.get(a.dtype, 0)}, {a.ndim}, '
+               f'(const int64_t[]){{{", ".join(f"INT64_C({d})" for d in a.shape) or "0"}}}}}'
+               for name, a in weights]
+    return [f"ts_weight_t ts_weights[{max(1, len(entries))}] = {{{', '.join(entries) or '{0}'}}};",
             f"const int64_t ts_num_weights = {len(entries)};", ""]
 
 

@@ -5,7 +5,7 @@ result, or NotImplemented to fall back to the plain name -> op mapping.
 """
 from __future__ import annotations
 
-from tsjit.dialects.ts.types import IntType, NumberType, TensorType, TupleType
+from tsjit.dialects.ts.types import BoolType, FloatType, IntType, NumberType, TensorType, TupleType
 from tsjit.frontend.script.values import PyConst, is_ir
 
 
@@ -107,6 +107,23 @@ def _norm(c, node, key, args, kwargs):
                            c.coerce(node, values.get("keepdim", PyConst(False)), "bool", "keepdim"))
 
 
+def _scalar_self(name: str, other: str):
+    """pow.Scalar / remainder.Scalar_Tensor: a number first and a tensor second; the number
+    becomes a 0-d tensor (as `2.0 ** t` does)."""
+
+    def handler(c, node, key, args, kwargs):
+        values = c.bind(node, c.eager(key), args, kwargs, key)
+        first, second = values["input"], values[other]
+        if _is_tensor(first) or not _is_tensor(second):
+            return NotImplemented
+        number = c.as_value(first, node)
+        if not isinstance(number.type, IntType | FloatType | BoolType | NumberType):
+            return NotImplemented
+        return c.builder.value(name, c.builder.value("num_to_tensor", number), c.as_value(second, node))
+
+    return handler
+
+
 OVERLOADS = {
     "max": _extremum("max"),
     "min": _extremum("min"),
@@ -125,4 +142,6 @@ OVERLOADS = {
     "item": _dim_of("item"),
     "contiguous": _contiguous,
     "norm": _norm,
+    "pow": _scalar_self("pow", "exponent"),
+    "remainder": _scalar_self("remainder", "other"),
 }
