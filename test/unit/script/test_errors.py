@@ -186,6 +186,31 @@ def test_nested_def():
           f, "def inner(y):", ("def", "def inner(y):"))
 
 
+def test_async_def():
+    async def f(x):
+        return x
+
+    def g(x):
+        async def inner(y):
+            return y
+        return x
+
+    class M(nn.Module):
+        async def helper(self, x):
+            return x
+
+        def forward(self, x):
+            return self.helper(x)
+
+    check(f, torch.jit.UnsupportedNodeError, "async function definitions aren't supported:",
+          f, "async def f(x):", ("async def f(x):",))
+    check(g, torch.jit.UnsupportedNodeError, "async function definitions aren't supported:",
+          g, "async def inner(y):", ("async def", "async def inner(y):"))
+    message = check(M(), torch.jit.UnsupportedNodeError, "async function definitions aren't supported:",
+                    M.helper, "async def helper(self, x):", ("async def helper(self, x):",))
+    assert "self.helper(x)" in message  # the call chain shows where it was reached from
+
+
 def test_comprehension_with_if():
     def f(xs: List[int]):
         return [x for x in xs if x > 0]

@@ -6,6 +6,7 @@ error messages, and hands the module to the numpy backend.
 """
 from __future__ import annotations
 
+import ast
 import dataclasses
 import inspect
 import itertools
@@ -17,7 +18,7 @@ from xdsl.ir import Attribute
 from tsjit.dialects.ts.module_ops import ClassTypeOp
 from tsjit.dialects.ts.types import ClassType, TensorType, TupleType
 from tsjit.dialects.ts.module_ir import class_names_in
-from tsjit.frontend.script.errors import CompileError, located
+from tsjit.frontend.script.errors import UNSUPPORTED_NODES, CompileError, located
 from tsjit.frontend.script.function_compiler import CompiledFunction, FunctionCompiler
 from tsjit.frontend.script.module_types import ClassInfo, ModuleInfo, class_name_of, named_tuple_type
 from tsjit.frontend.script.source import parse_object
@@ -104,6 +105,9 @@ class CompilationUnit:
             self.call_chain.append((short_name(qualname), short_name(caller[0]), caller[1]))
         self.compiling.append(python_fn)
         try:
+            if isinstance(parsed.node, ast.AsyncFunctionDef):  # TorchScript compiles no coroutines
+                error_class, message = UNSUPPORTED_NODES[ast.AsyncFunctionDef]
+                raise located(error_class, message, parsed.range(parsed.node), self.call_chain)
             compiler = FunctionCompiler(self, parsed, self.unique_symbol(symbol), qualname, python_fn.__globals__,
                                         closure, self_info=self_info, self_module=getattr(self_info, "module", None))
             params, declared = compiler.signature(python_fn.__defaults__ or ())

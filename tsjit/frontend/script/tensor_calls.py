@@ -30,6 +30,7 @@ class OpSpec:
     fixed: dict = field(default_factory=dict)  # schema operand -> constant
     ndim: int = 0  # an int given for an int[] operand is repeated ndim times (stride=2 -> [2, 2])
     prepare: Callable[[dict], None] | None = None  # derives operands from others (stride=None -> kernel)
+    indices_flag: str | None = None  # a constant flag choosing (values, indices) over values alone
 
 
 def _stride_defaults_to_kernel(args: dict) -> None:
@@ -61,7 +62,7 @@ SPECS: dict[str, OpSpec] = {
     "F.max_pool2d": OpSpec("max_pool2d", **_POOL2),
     "F.avg_pool2d": OpSpec("avg_pool2d", **_POOL2),
     "F.adaptive_avg_pool2d": OpSpec("adaptive_avg_pool2d", ndim=2),
-    "F.adaptive_max_pool2d": OpSpec("adaptive_max_pool2d", ndim=2),
+    "F.adaptive_max_pool2d": OpSpec("adaptive_max_pool2d", ndim=2, indices_flag="return_indices"),
     "F.batch_norm": OpSpec("batch_norm", fixed={"cudnn_enabled": False}),
     "F.layer_norm": OpSpec("layer_norm", fixed={"cudnn_enable": False}),
     "F.group_norm": OpSpec("group_norm", fixed={"cudnn_enabled": False}),
@@ -75,7 +76,9 @@ SPECS: dict[str, OpSpec] = {
     "Tensor.view": OpSpec("view", rename={"size": "shape"}),
     "Tensor.expand": OpSpec("expand", rename={"size": "sizes"}, fixed={"implicit": False}),
 }
-_FACTORY_IGNORED = ("device", "requires_grad", "layout", "pin_memory", "memory_format", "out", "generator")
+#: arguments that change nothing here: cpu placement, autograd, warnings' stack levels
+_FACTORY_IGNORED = ("device", "requires_grad", "layout", "pin_memory", "memory_format", "out", "generator",
+                    "_stacklevel")
 
 
 def eager_object(key: str) -> Any:
@@ -179,6 +182,13 @@ class TensorCallCompiler:
         values = self.bind(node, fn, args, kwargs, key)
         if spec.prepare is not None:
             spec.prepare(values)
+        with_indices = False
+        if spec.indices_flag is not None and spec.indices_flag in values:
+            flag = values.pop(spec.indices_flag)
+            if not isinstance(flag, PyConst):
+                self.error(node, f"argument '{spec.indices_flag}' of {key} must be a constant (it decides the "
+                                 "result's type); declare the attribute in __constants__ or pass True/False")
+            with_indices = bool(flag.value)
         cls = TENSOR_OP_CLASSES[spec.op]
         operands, used = [], set()
         for arg in cls.SCHEMA.args:
@@ -198,6 +208,8 @@ class TensorCallCompiler:
                 continue
             self.error(node, f"argument '{pname}' of {key} is not supported by tsjit's script")
         results = self.builder.op(spec.op, operands).results
+        if spec.indices_flag is not None and not with_indices:
+            return results[0]
         return results[0] if len(results) == 1 else self.builder.op(
             "tuple.construct", list(results), [TupleType([r.type for r in results])]).results[0]
 
