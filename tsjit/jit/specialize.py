@@ -21,7 +21,7 @@ from xdsl.dialects.builtin import FunctionType, ModuleOp
 from xdsl.dialects.func import FuncOp
 
 from tsjit.dialects.ts.module_ops import ClassTypeOp
-from tsjit.dialects.ts.types import DTYPES, TensorType
+from tsjit.dialects.ts.types import DTYPES, ClassType, TensorType
 
 
 def _tensor_type(x: Any, i: int = 0) -> TensorType:
@@ -31,6 +31,23 @@ def _tensor_type(x: Any, i: int = 0) -> TensorType:
         got = f"an array of {array.dtype}" if isinstance(array, np.ndarray) else f"a {type(x).__name__}"
         raise TypeError(f"example input {i} must be a tensor or numpy array of a tensor dtype, got {got}")
     return TensorType(array.shape, DTYPES[array.dtype.name])
+
+
+def _example_types(func: FuncOp, example_inputs: Sequence[Any]) -> list[TensorType]:
+    """The tensor types of the example inputs. Given one input per parameter, non-tensor
+    parameters (int, float, lists, ...) take theirs as they are; else the inputs are the tensors'."""
+    params = list(func.body.block.args)
+    if params and isinstance(params[0].type, ClassType):  # a method's self
+        params = params[1:]
+    if len(example_inputs) != len(params):
+        return [_tensor_type(x, i) for i, x in enumerate(example_inputs)]
+    types = []
+    for i, (x, param) in enumerate(zip(example_inputs, params)):
+        if isinstance(param.type, TensorType):
+            types.append(_tensor_type(x, i))
+        elif hasattr(x, "_data") or isinstance(x, np.ndarray):
+            raise TypeError(f"example input {i} is a tensor, but parameter {i} of the function is not a tensor")
+    return types
 
 
 def _module_and_function(fn_or_module: Any) -> tuple[ModuleOp, str]:
@@ -70,7 +87,7 @@ def specialize(fn_or_module: Any, example_inputs: Sequence[Any]) -> ModuleOp:
 
     module, name = _module_and_function(fn_or_module)
     func = next(op for op in module.walk() if isinstance(op, FuncOp) and op.sym_name.data == name)
-    types = [_tensor_type(x, i) for i, x in enumerate(example_inputs)]
+    types = _example_types(func, example_inputs)
     notes = specialize_function(context(), module, func, types)
     if notes:
         warnings.warn("tsjit.jit.specialize: some shapes stay unknown:\n  " + "\n  ".join(notes), stacklevel=2)

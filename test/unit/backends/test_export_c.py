@@ -3,6 +3,7 @@ outputs; weights.bin round-trips; the output directory appears whole or not at a
 import os
 import shutil
 import subprocess
+from typing import Dict
 
 import numpy as np
 import pytest
@@ -305,3 +306,21 @@ def test_a_model_whose_unlowered_ops_stop_the_pipeline_is_refused_naming_them(tm
 def test_example_inputs_that_are_not_tensors_are_refused():
     with pytest.raises(TypeError, match="example input 1 must be a tensor or numpy array of a tensor dtype, got a str"):
         to_module(argmax_rows, (torch.randn(2, 2), "x"))
+
+
+def test_example_inputs_may_include_the_non_tensor_arguments():
+    """One example input per parameter: the tensors give the shapes, an int or a dict is taken as
+    the call's other arguments (as torch.compile takes them); a tensor for an int is refused."""
+
+    @torch.jit.script
+    def scaled(x, n: int, table: Dict[str, float], key: str):
+        return x * n + table[key]
+
+    x = torch.randn(2, 3)
+    args = (x, 3, {"a": 0.5}, "a")
+    expected = scaled(*args).numpy()
+    for backend in ["numpy", "c"] if find_compiler() else ["numpy"]:
+        compiled = torch.compile(scaled, backend=backend, example_inputs=args)
+        np.testing.assert_allclose(np.asarray(compiled(*args)), expected, rtol=1e-6)
+    with pytest.raises(TypeError, match="example input 1 is a tensor, but parameter 1 of the function is not"):
+        to_module(scaled, (x, x, {"a": 0.5}, "a"))
