@@ -173,3 +173,17 @@ def test_passes_transform_leave_alone_or_report_a_located_error(capsys, tmp_path
         assert code == 0, err
     else:
         assert code == 1 and err.startswith(f"{path}{expected}"), err
+
+
+def test_a_run_time_failure_names_the_op_its_line_and_what_was_wrong(capsys, tmp_path):
+    text = """func.func @f(%x: !ts.tensor<[2], f32>) -> !ts.tensor {
+  %n = ts.constant none
+  %o = ts.unchecked_cast %n : !ts.none to !ts.optional<!ts.tensor>
+  %t = ts.unchecked_cast %o : !ts.optional<!ts.tensor> to !ts.tensor
+  %r = ts.relu %t : (!ts.tensor) -> !ts.tensor
+  func.return %r : !ts.tensor
+}
+"""
+    rc, _, err = run(capsys, tmp_path, text, "--backend", "numpy", tool="ts-run")
+    assert rc == 1 and "Traceback" not in err
+    assert "input.mlir:5:3): " in err and "ts.relu" in err and "an operand is None at run time" in err
