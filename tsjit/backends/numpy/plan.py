@@ -150,8 +150,6 @@ def located_error(op: Operation, error: Exception) -> Error:
     message = f"key {error.args[0]!r} not found" if isinstance(error, KeyError) and error.args else str(error)
     if isinstance(error, TypeError | AttributeError) and "'NoneType'" in message:
         message += " (an operand is None at run time: refine the Optional before this op)"
-    elif isinstance(error, IndexError) and message.endswith("out of range"):
-        message += f" (operands: {', '.join(str(v.type) for v in op.operands)})"
     where = location(op)
     prefix = f"{op.name} ({where})" if where else op.name
     return Error(f"{prefix}: {message or type(error).__name__}")
