@@ -21,6 +21,8 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "script": ("tsjit.jit", "script"),
     "fork": ("tsjit.frontend.futures", "fork"),
     "wait": ("tsjit.frontend.futures", "wait"),
+    "get_num_threads": ("tsjit.threads", "get_num_threads"),
+    "set_num_threads": ("tsjit.threads", "set_num_threads"),
     "get_num_interop_threads": ("tsjit.backends.numpy.fork", "get_num_interop_threads"),
     "set_num_interop_threads": ("tsjit.backends.numpy.fork", "set_num_interop_threads"),
     "trace": ("tsjit.jit.trace", "trace"),

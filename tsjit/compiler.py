@@ -7,95 +7,15 @@ Then the backend's pipeline lowers it to the backend's level and the backend com
 """
 from __future__ import annotations
 
-import sys
-import threading
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from xdsl.dialects.builtin import MemRefType, ModuleOp
+from xdsl.dialects.builtin import ModuleOp
 from xdsl.dialects.func import FuncOp
 
 from tsjit.backends.registry import backend as get_backend
-from tsjit.backends.signature import check_arguments, signature
-from tsjit.backends.numpy.ops.upstream_common import np_dtype
-
-
-class OutputPool:
-    """Output arrays of earlier calls, handed out again once the caller has let go of them.
-
-    A fresh multi-MB np.empty is a fresh mmap: its first write page-faults and zeroes every page
-    (2 ms of a 7 ms elementwise kernel on 16 MB). An array is reused only when this pool holds
-    its last reference (no caller variable, view or wrapping Tensor keeps it), so what a call
-    returns is never shared; `y = f(x)` in a loop alternates between two sets."""
-
-    SETS = 2
-
-    def __init__(self, types: list[MemRefType]):
-        self.specs = [(tuple(t.get_shape()), np_dtype(t)) for t in types]
-        self.sets: list[list[np.ndarray]] = []
-        self.lock = threading.Lock()
-
-    def take(self) -> list[np.ndarray]:
-        with self.lock:
-            for arrays in self.sets:
-                if all(sys.getrefcount(a) == 3 for a in arrays):  # `arrays`, `a` and the argument
-                    return list(arrays)
-            arrays = [np.empty(shape, dtype=dtype) for shape, dtype in self.specs]
-            if len(self.sets) < self.SETS:
-                self.sets.append(arrays)
-            return list(arrays)
-
-
-class Compiled:
-    """A compiled module: `.call(fn_name, *args)` as the backend defines it; calling it runs the main
-    function (the model's forward, or the module's only function) on tensors, after checking them
-    against its signature, allocating the memref out-parameters of a lowered function (recycled
-    through an OutputPool) and returning them."""
-
-    def __init__(self, module: ModuleOp, backend_name: str, executable: Any):
-        self.module, self.backend, self.executable = module, backend_name, executable
-        defined = [op for op in module.ops if isinstance(op, FuncOp) and op.body.blocks]
-        self.main = defined[-1] if len(defined) >= 1 else None
-
-    @property
-    def main(self) -> FuncOp | None:
-        """The function a call runs (the last defined one unless set)."""
-        return self._main
-
-    @main.setter
-    def main(self, func: FuncOp | None) -> None:
-        self._main = func
-        self._params, self._outputs = signature(func) if func is not None else ([], [])
-        self._pool = None
-
-    def call(self, fn_name: str, *args: Any) -> Any:
-        return self.executable.call(fn_name, *args)
-
-    def __call__(self, *inputs: Any) -> Any:
-        if self.main is None:
-            raise ValueError("the module defines no function")
-        name = self.main.sym_name.data
-        wrap = any(hasattr(x, "_data") for x in inputs)
-        args = [x.numpy() if hasattr(x, "_data") else x for x in inputs]
-        params, outputs = self._params, self._outputs
-        if outputs is None:  # unmarked loop-level IR: memrefs after the given arguments are outputs
-            rest = self.main.function_type.inputs.data[len(args):]
-            outputs = rest if rest and all(isinstance(t, MemRefType) for t in rest) else []
-            params = params[:len(params) - len(outputs)]
-        args = check_arguments(name.removeprefix("__torch__."), params, args)
-        if self._pool is None or len(self._pool.specs) != len(outputs):
-            self._pool = OutputPool(list(outputs))
-        outs = self._pool.take()
-        result = self.executable.call(name, *args, *outs)
-        if outs:
-            result = outs[0] if len(outs) == 1 else tuple(outs)
-        if wrap:
-            from tsjit.eager.factories import from_numpy
-
-            convert = lambda r: from_numpy(r) if isinstance(r, np.ndarray) else r  # noqa: E731
-            result = tuple(map(convert, result)) if isinstance(result, tuple) else convert(result)
-        return result
+from tsjit.compiled import Compiled, LazyCompiled
 
 
 def to_module(model_or_ir: Any, example_inputs: Sequence[Any] | None) -> ModuleOp:
@@ -120,24 +40,39 @@ def to_module(model_or_ir: Any, example_inputs: Sequence[Any] | None) -> ModuleO
     return jit.specialize(scripted, tuple(example_inputs))
 
 
-def compile(model_or_ir: Any, backend: str = "numpy", example_inputs: Sequence[Any] | None = None) -> Compiled:
-    """Compile a model or IR module with the named backend (see tsjit.backends.registry)."""
+def compile(model_or_ir: Any = None, backend: str = "numpy", example_inputs: Sequence[Any] | None = None) -> Any:
+    """Compile a model or IR module with the named backend (see tsjit.backends.registry).
+
+    With example_inputs (or IR), compiles now and returns a Compiled. A model without them is
+    compiled on its first call, for the inputs of that call, and again (cached) when their shapes
+    or dtypes change, as torch.compile does (a LazyCompiled). Without a model, returns a
+    decorator: `@tsjit.compile(backend="c")`."""
+    if model_or_ir is None:
+        return lambda model: compile(model, backend=backend, example_inputs=example_inputs)
+    chosen = get_backend(backend)
+    if example_inputs is None and not isinstance(model_or_ir, ModuleOp | str):
+        return LazyCompiled(model_or_ir, backend, compile)
+    return _compile_module(to_module(model_or_ir, example_inputs), chosen, backend)
+
+
+def _compile_module(module: ModuleOp, chosen: Any, backend: str) -> Compiled:
     from tsjit.passes import apply_pass
 
-    chosen = get_backend(backend)
-    module = to_module(model_or_ir, example_inputs)
     if chosen.pipeline:  # decomposed ops lower through what they are made of (the pipeline does it too)
         apply_pass("ts-decompose", module)
     if backend == "c":  # not all lowerable: the numpy backend runs it around C-compiled fusion groups
         fused = compile_with_fusion_groups(module, chosen)
         if fused is not None:
+            fused.source, fused.backend_asked = module, backend
             return fused
-    lowered = module.clone() if backend == "c" else module
+    lowered = module.clone() if chosen.pipeline else module
     for name in chosen.pipeline:
         apply_pass(name, lowered)
     if backend == "c" and any(op.name.startswith("ts.") for op in lowered.walk()):
-        return compile_with_fusion_groups(module, chosen, whole=False)  # an op did not lower for these shapes
-    return Compiled(lowered, backend, chosen.compile(lowered))
+        fused = compile_with_fusion_groups(module, chosen, whole=False)  # an op did not lower for these shapes
+        fused.source, fused.backend_asked = module, backend
+        return fused
+    return Compiled(lowered, backend, chosen.compile(lowered), source=module)
 
 
 def compile_with_fusion_groups(module: Any, backend: Any, whole: bool = True) -> Any | None:

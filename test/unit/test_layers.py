@@ -10,7 +10,8 @@ PACKAGE = Path(__file__).resolve().parents[2] / "tsjit"
 #: Lowest first. A module belongs to the layer of its longest matching prefix.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("base: dtypes, numpy helpers, atomic files, locks", ("tsjit.dtypes", "tsjit.kernels", "tsjit.runtime",
-                                                         "tsjit.version", "tsjit.atomic_files", "tsjit.keyed_locks")),
+                                                         "tsjit.version", "tsjit.atomic_files", "tsjit.keyed_locks",
+                                                         "tsjit.threads", "tsjit.user_warnings")),
     ("op definitions", ("tsjit.ops",)),
     ("eager library", ("tsjit.eager", "tsjit.nn", "tsjit.testing")),
     ("IR: dialects, diagnostics, pipelines", ("tsjit.dialects", "tsjit.ir")),
@@ -20,7 +21,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("compiling backends", ("tsjit.backends",)),
     ("frontends: script, trace", ("tsjit.frontend",)),
     ("jit: ScriptModule, freeze, fusion, save/load", ("tsjit.jit",)),
-    ("compile and export", ("tsjit.compiler",)),
+    ("compile and export", ("tsjit.compiler", "tsjit.compiled")),
     ("importers", ("tsjit.frontend.importers",)),
     ("tools", ("tsjit.tools",)),
     ("facade", ("tsjit",)),

@@ -14,7 +14,6 @@ threads (or N programs holding the same group) meeting a new signature at once b
 from __future__ import annotations
 
 import threading
-import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -25,6 +24,7 @@ from xdsl.ir import Block, Region
 
 from tsjit.backends.numpy.plan import location
 from tsjit.keyed_locks import KeyedLocks
+from tsjit.user_warnings import warn
 
 BACKEND = "c"
 
@@ -187,8 +187,8 @@ class GroupKernels:
                                         f"strict_fusion block could not be compiled: {e}") from e
             self.failed = True
             FUSER.stats.failures += 1
-            warnings.warn(f"tsjit: the fusion group at {self.where} runs unfused on the numpy backend: "
-                          f"compiling it failed: {e}", RuntimeWarning, stacklevel=2)
+            warn(f"tsjit: the fusion group at {self.where} runs unfused on the numpy backend: "
+                 f"compiling it failed: {e}", RuntimeWarning)
             return None
         self.spent += 1
         if kind == "STATIC":

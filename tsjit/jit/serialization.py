@@ -74,6 +74,17 @@ def _externalize(module: ModuleOp) -> dict[str, np.ndarray]:
     return blobs
 
 
+def parse_keeping_handles(text: str, name: str) -> ModuleOp:
+    """Parse IR whose tensors are dense_resource handles, keeping the handles as written."""
+    from tsjit.dialects import context
+    from tsjit.ir.parser import Parser
+
+    parser = Parser(context(), text, name)
+    # declared up front, the handles are kept as written (xDSL would rename ones seen before)
+    parser.dialect_resources |= {("builtin", h) for h in _HANDLE.findall(text)}
+    return parser.parse_module()
+
+
 def _internalize(module: ModuleOp, resolve: Callable[[DenseResourceAttr], Attribute]) -> None:
     """Swap dense_resource handles back for the tensors resolve(handle) gives."""
     _map_tensors(module, lambda value: resolve(value) if isinstance(value, DenseResourceAttr) else value)
@@ -235,15 +246,8 @@ class _Archive:
             raise self.error(f"the entry '{entry}' is corrupted ({type(e).__name__}: {e})") from e
 
     def module(self) -> ModuleOp:
-        from tsjit.dialects import context
-        from tsjit.ir.parser import Parser
-
         try:
-            text = self.entry(MODEL).decode("utf-8")
-            parser = Parser(context(), text, MODEL)
-            # declared up front, the handles are kept as written (xDSL would rename ones seen before)
-            parser.dialect_resources |= {("builtin", h) for h in _HANDLE.findall(text)}
-            return parser.parse_module()
+            return parse_keeping_handles(self.entry(MODEL).decode("utf-8"), MODEL)
         except ArchiveError:
             raise
         except Exception as e:

@@ -12,7 +12,6 @@ reported with a `UserWarning`; a shape the program needs but cannot know raises
 """
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,6 +21,7 @@ from xdsl.dialects.func import FuncOp
 
 from tsjit.dialects.ts.module_ops import ClassTypeOp
 from tsjit.dialects.ts.types import DTYPES, ClassType, TensorType
+from tsjit.user_warnings import warn
 
 
 def _tensor_type(x: Any, i: int = 0) -> TensorType:
@@ -90,7 +90,7 @@ def specialize(fn_or_module: Any, example_inputs: Sequence[Any]) -> ModuleOp:
     types = _example_types(func, example_inputs)
     notes = specialize_function(context(), module, func, types)
     if notes:
-        warnings.warn("tsjit.jit.specialize: some shapes stay unknown:\n  " + "\n  ".join(notes), stacklevel=2)
+        warn("tsjit.jit.specialize: some shapes stay unknown:\n  " + "\n  ".join(notes))
     module = _standalone(module, func)
     module.verify()
     return module

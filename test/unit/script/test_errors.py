@@ -148,6 +148,16 @@ def test_lambda():
           f, "g = lambda y: y", ("l", "lambda", "lambda y: y"))
 
 
+SCRIPTED_LAMBDA = lambda x: x + 1  # noqa: E731
+
+
+def test_scripting_a_lambda():
+    message = compile_error(SCRIPTED_LAMBDA, torch.jit.UnsupportedNodeError)
+    assert message.startswith("Lambda aren't supported (script a def instead):")
+    [(path, line, text, marked, col)] = excerpts(message)
+    assert "SCRIPTED_LAMBDA = lambda x: x + 1" in text and marked == "lambda x: x + 1"
+
+
 def test_import_inside_function():
     def f(x):
         import math  # noqa: F401

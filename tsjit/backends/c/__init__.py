@@ -20,6 +20,7 @@ from xdsl.dialects.func import FuncOp
 from tsjit.backends.c.build import CCompileError, build, find_compiler
 from tsjit.backends.c.render import RenderedC, UnsupportedOp, c_type, render, render_module
 from tsjit.backends.numpy.ops.upstream_common import np_dtype
+from tsjit.threads import adopt_library
 
 __all__ = ["CBackend", "CLibrary", "CCompileError", "RenderedC", "UnsupportedOp", "find_compiler", "render",
            "render_module"]
@@ -168,6 +169,7 @@ class CLibrary:
         if rendered.weights:
             self.library = _private_copy(self.library)
             fill_weights(self.library, rendered.weights)
+        adopt_library(self.library)
         self.functions = {
             op.sym_name.data: CFunction(op.sym_name.data, getattr(self.library, names[op.sym_name.data]),
                                         op)

@@ -19,15 +19,17 @@ PRELUDE = """#include <stdbool.h>
 #include <tgmath.h>
 #ifdef _OPENMP
 #include <omp.h>
+static int ts_max_threads = 0; /* set by ts_set_num_threads; 0: OpenMP's default */
+static inline int ts_threads(void) { return ts_max_threads > 0 ? ts_max_threads : omp_get_max_threads(); }
 static inline int ts_num_threads(int64_t work) {
-    int64_t n = work / MIN_WORK_PER_THREAD, m = omp_get_max_threads();
+    int64_t n = work / MIN_WORK_PER_THREAD, m = ts_threads();
     return (int)(n < 1 ? 1 : n < m ? n : m);
 }
 #endif
-/* The threads later calls may use (OpenMP's, for the calling thread; no effect without OpenMP). */
+/* The threads later calls may use, whichever thread calls (no effect without OpenMP). */
 void ts_set_num_threads(int n) {
 #ifdef _OPENMP
-    omp_set_num_threads(n < 1 ? 1 : n);
+    ts_max_threads = n < 1 ? 1 : n;
 #else
     (void)n;
 #endif

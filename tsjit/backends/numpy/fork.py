@@ -2,9 +2,9 @@
 
 The default, `run_on_interop_pool`, runs bodies concurrently on one process-wide inter-op
 thread pool (PyTorch's inter-op pool: numpy releases the GIL in large ops, so two forked
-matmul chains use two cores). Its size is `get_num_interop_threads()`, os.cpu_count() unless
-`set_num_interop_threads(n)` was called first; as in PyTorch that can be done once, before the
-pool starts. `run_inline` runs the body at once (a completed Future, as eager PyTorch does) and
+matmul chains use two cores). Its size is `get_num_interop_threads()`: `tsjit.get_num_threads()`
+(and it follows `tsjit.set_num_threads`) unless `set_num_interop_threads(n)` was called first; as
+in PyTorch that can be done once, before the pool starts. `run_inline` runs the body at once (a completed Future, as eager PyTorch does) and
 `thread_pool_executor(pool)` uses a pool of the caller's. An exception from the body is always
 raised by `wait()`, never by `fork`; a future nobody waits for just keeps its error.
 
@@ -13,12 +13,12 @@ thread that waits for a body no thread has started yet runs it itself.
 """
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
 
+from tsjit.threads import get_num_threads, on_change
 from tsjit.runtime import Future
 
 ForkExecutor = Callable[[Callable[[], Any]], Future]
@@ -54,7 +54,7 @@ def run_on_interop_pool(body: Callable[[], Any]) -> Future:
 
 def get_num_interop_threads() -> int:
     """The inter-op pool's number of threads (torch.get_num_interop_threads)."""
-    return _num_threads if _num_threads is not None else os.cpu_count() or 1
+    return _num_threads if _num_threads is not None else get_num_threads()
 
 
 def set_num_interop_threads(n: int) -> None:
@@ -69,6 +69,19 @@ def set_num_interop_threads(n: int) -> None:
             raise RuntimeError("Error: cannot set number of interop threads after parallel work has started "
                                "or set_num_interop_threads called")
         _num_threads = n
+
+
+def _follow_num_threads(n: int) -> None:
+    """tsjit.set_num_threads(n): a started pool not sized by set_num_interop_threads is replaced."""
+    global _pool
+    with _lock:
+        if _pool is None or _num_threads is not None or _pool._max_workers == n:
+            return
+        old, _pool = _pool, ThreadPoolExecutor(n, thread_name_prefix="tsjit-interop")
+    old.shutdown(wait=False)  # its queued bodies still run; deferred futures never wait on it
+
+
+on_change(_follow_num_threads)
 
 
 def _start_pool() -> ThreadPoolExecutor:

@@ -58,6 +58,6 @@ def _build_factory(n_in: int, n_out: int, n_free: int, pass_env: bool) -> Callab
               f"    def step(env):\n"
               + "".join(f"        {line}\n" for line in lines)
               + "    return step\n")
-    namespace: dict = {}
+    namespace: dict = {"__name__": __name__}  # its frames are tsjit's (user_warnings skips them)
     exec(compile(source, f"<step {n_in}-{n_out}-{n_free}{'-env' if pass_env else ''}>", "exec"), namespace)
     return namespace["factory"]

@@ -6,7 +6,7 @@ import inspect
 import textwrap
 from dataclasses import dataclass
 
-from tsjit.frontend.script.errors import SourceRange
+from tsjit.frontend.script.errors import UNSUPPORTED_NODES, SourceRange, located
 
 
 @dataclass
@@ -57,4 +57,9 @@ def parse_object(obj) -> ParsedSource:
     file_lines = linecache.getlines(filename) or raw.splitlines()
     if not linecache.getlines(filename):
         first, file_lines = 1, raw.splitlines()
-    return ParsedSource(node, filename, file_lines, first, indent)
+    parsed = ParsedSource(node, filename, file_lines, first, indent)
+    if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):  # a lambda's line
+        lam = next((n for n in ast.walk(tree) if isinstance(n, ast.Lambda)), node)
+        error_class, message = UNSUPPORTED_NODES[ast.Lambda]
+        raise located(error_class, f"{message} (script a def instead)", parsed.range(lam))
+    return parsed

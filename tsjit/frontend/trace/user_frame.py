@@ -6,21 +6,7 @@ own frames.
 """
 from __future__ import annotations
 
-import os
-import sys
-import warnings
-from types import FrameType
-
-#: tsjit's own directory: frames in it are not the user's
-_PACKAGE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))) + os.sep
-
-
-def user_frame() -> FrameType | None:
-    """The innermost frame outside the tsjit package."""
-    frame = sys._getframe(1)
-    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
-        frame = frame.f_back
-    return frame
+from tsjit.user_warnings import user_frame, warn  # noqa: F401  (the tracer's warnings)
 
 
 def location() -> str | None:
@@ -35,14 +21,3 @@ def location() -> str | None:
             col = pos[2] or 0
             break
     return f"{frame.f_code.co_filename}:{frame.f_lineno}:{col + 1}"
-
-
-def warn(message: str, category: type[Warning]) -> None:
-    """Issue a warning against the user's line, as `warnings.warn` with the right stacklevel would."""
-    frame = user_frame()
-    if frame is None:
-        warnings.warn(message, category, stacklevel=2)
-        return
-    registry = frame.f_globals.setdefault("__warningregistry__", {})
-    warnings.warn_explicit(message, category, frame.f_code.co_filename, frame.f_lineno,
-                           module=frame.f_globals.get("__name__"), registry=registry)

@@ -40,7 +40,7 @@ static int tsjit_gemm_threads(int64_t M, int64_t N, int64_t K) {
     if (scipy_openblas_get_num_threads() != 1) scipy_openblas_set_num_threads(1);
 #endif
 #ifdef _OPENMP
-    int64_t n = M * N * K / GEMM_WORK_PER_THREAD, m = omp_in_parallel() ? 1 : omp_get_max_threads();
+    int64_t n = M * N * K / GEMM_WORK_PER_THREAD, m = omp_in_parallel() ? 1 : ts_threads();
     return (int)(n < 1 ? 1 : n < m ? n : m);
 #else
     (void)M; (void)N; (void)K;

@@ -1,13 +1,13 @@
 """Exceptions, printing, warnings, type tests, casts, identity tests, strings, generic ops."""
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 from tsjit.backends.numpy.printing import format_string, ts_str
 from tsjit.backends.numpy.table import register, register_fn
 from tsjit.backends.numpy.typecheck import matcher
 from tsjit.runtime import Error
+from tsjit.user_warnings import warn
 
 
 @register("ts.raise")
@@ -25,7 +25,7 @@ def _print(*values: Any) -> None:
 
 
 def _warn(message: str) -> None:
-    warnings.warn(message, UserWarning, stacklevel=2)
+    warn(message, UserWarning)  # against the user's call of the program
 
 
 def _is(a: Any, b: Any) -> bool:
