@@ -71,6 +71,16 @@ def _math(name: str, result=FloatType()):
     return handler
 
 
+def _scalar_call(c, node, op: str, fold, args, result):
+    if all(isinstance(a, PyConst) for a in args):
+        return PyConst(fold(*(a.value for a in args)))
+    return c.builder.value(op, *(c.as_value(a, node) for a in args), type=result)
+
+
+def _to_str(name: str):
+    return lambda c, node, args, kwargs: _scalar_call(c, node, f"str.{name}", getattr(builtins, name), args, StrType())
+
+
 def _len(c, node, args, kwargs):
     (x,) = args
     if isinstance(x, ModuleRef):
@@ -129,9 +139,10 @@ def _print(c, node, args, kwargs):
 
 
 def _round(c, node, args, kwargs):
-    if len(args) != 1:
-        c.error(node, "round() with ndigits is not supported")
     v = c.as_value(args[0], node, hint=FloatType())
+    if len(args) == 2:  # round(x, n): a float, as TorchScript's aten::round.float_int gives
+        return c.builder.value("scalar.round_digits", c.builder.value("scalar.float", v, type=FloatType())
+                               if not isinstance(v.type, FloatType) else v, c.as_value(args[1], node), type=FloatType())
     return c.builder.value("scalar.round", v, type=FloatType())
 
 
@@ -152,9 +163,20 @@ def _sorted(c, node, args, kwargs):
     return copy
 
 
+def _reversed(c, node, args, kwargs):
+    v = c.list_of(node.args[0]) if isinstance(args[0], Iteration) else c.as_value(args[0], node)
+    if not isinstance(v.type, ListType):
+        c.error(node, f"reversed() of {c.type_name(v.type)} is not supported")
+    copy = c.builder.value("list.copy", v, type=v.type)
+    c.builder.op("list.reverse", [copy], [])
+    return copy
+
+
 def _list(c, node, args, kwargs):
     if not args:
         return c.builder.op("list.construct", [], [ListType(TensorType())]).results[0]
+    if isinstance(args[0], Iteration):
+        return c.list_of(node.args[0])
     v = c.as_value(args[0], node)
     if isinstance(v.type, ListType):
         return c.builder.value("list.copy", v, type=v.type)
@@ -219,6 +241,7 @@ BUILTINS: dict[Any, Any] = {
     builtins.round: _round,
     builtins.divmod: _divmod,
     builtins.sorted: _sorted,
+    builtins.reversed: _reversed,
     builtins.list: _list,
     builtins.sum: _sum_any_all("sum"),
     builtins.any: _sum_any_all("any"),
@@ -231,6 +254,17 @@ BUILTINS: dict[Any, Any] = {
     builtins.hasattr: _hasattr,
     warnings.warn: _warn,
     **{getattr(math, n): _math(n) for n in ("sqrt", "exp", "log", "log10", "sin", "cos", "tanh", "fabs", "pow")},
+    **{getattr(math, n): _math(n) for n in (
+        "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "erf", "erfc", "expm1", "log1p",
+        "log2", "gamma", "lgamma", "degrees", "radians", "atan2", "copysign", "fmod", "hypot", "remainder", "ldexp")},
+    **{getattr(math, n): _math(n, IntType()) for n in ("factorial", "gcd", "trunc")},
+    math.isfinite: _math("isfinite", BoolType()),
+    builtins.hex: _to_str("hex"),
+    builtins.oct: _to_str("oct"),
+    builtins.bin: _to_str("bin"),
+    builtins.chr: _to_str("chr"),
+    builtins.ord: lambda c, node, args, kwargs: _scalar_call(c, node, "str.ord", ord, args, IntType()),
+    builtins.pow: lambda c, node, args, kwargs: c.binop(node, ast.Pow(), args[0], args[1]),
     math.floor: _math("floor", IntType()),
     math.ceil: _math("ceil", IntType()),
     math.isnan: _math("isnan", BoolType()),

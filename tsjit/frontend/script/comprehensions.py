@@ -17,6 +17,18 @@ class ComprehensionCompiler:
     def expr_ListComp(self, node: ast.ListComp, hint=None):
         return self.comprehension(node, [node.elt], hint)
 
+    def expr_GeneratorExp(self, node: ast.GeneratorExp, hint=None):
+        """`sum(x * 2 for x in xs)`: the generator's items as a list (what its consumer takes)."""
+        return self.comprehension(node, [node.elt], hint)
+
+    def list_of(self, node: ast.expr):
+        """`list(range(n))`, `list(enumerate(xs))`: the items an iteration gives, as a new list."""
+        item = ast.Name("$item", ast.Store())
+        comp = ast.ListComp(ast.Name("$item", ast.Load()), [ast.comprehension(item, node, [], 0)])
+        ast.copy_location(comp, node)
+        ast.fix_missing_locations(comp)
+        return self.expr(comp)
+
     def expr_DictComp(self, node: ast.DictComp, hint=None):
         return self.comprehension(node, [node.key, node.value], hint)
 

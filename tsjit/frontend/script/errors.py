@@ -66,7 +66,6 @@ UNSUPPORTED_NODES: dict[type, tuple[type[Exception], str]] = {
     ast.FunctionDef: (UnsupportedNodeError, "function definitions aren't supported"),
     ast.AsyncFunctionDef: (UnsupportedNodeError, "async function definitions aren't supported"),
     ast.ClassDef: (UnsupportedNodeError, "class definitions aren't supported"),
-    ast.GeneratorExp: (UnsupportedNodeError, "GeneratorExp aren't supported"),
     ast.Match: (UnsupportedNodeError, "match statements aren't supported"),
     ast.AsyncFor: (UnsupportedNodeError, "async for loops aren't supported"),
     ast.AsyncWith: (UnsupportedNodeError, "async with statements aren't supported"),

@@ -187,9 +187,9 @@ class ExpressionCompiler:
         if isinstance(t, TensorType):
             return self.tensor_index(node, base, node.slice)
         if isinstance(t, TupleType):
-            key = self.expr(node.slice)
             if isinstance(node.slice, ast.Slice):
                 return self.tuple_slice(node, base, node.slice)
+            key = self.expr(node.slice)
             if not isinstance(key, PyConst) or not isinstance(key.value, int):
                 self.error(node, f"Cannot index into a {self.type_name(t)} with a non-integer literal because we "
                                  "cannot resolve the output type")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import operator
+import re
 from typing import Any
 
 from xdsl.ir import SSAValue
@@ -37,7 +38,13 @@ BINARY: dict[type, tuple[str, str | None, Any]] = {
     ast.MatMult: ("matmul", None, None),
     ast.BitAnd: ("bitwise_and", "scalar.and", operator.and_),
     ast.BitOr: ("bitwise_or", "scalar.or", operator.or_),
+    ast.LShift: ("bitwise_left_shift", None, operator.lshift),
+    ast.RShift: ("bitwise_right_shift", None, operator.rshift),
+    ast.BitXor: ("bitwise_xor", "scalar.bitxor", operator.xor),
 }
+#: the scalar op of a bit operator when both operands are ints (bools keep and/or)
+INT_BITS = {ast.BitAnd: "scalar.bitand", ast.BitOr: "scalar.bitor", ast.BitXor: "scalar.bitxor",
+            ast.LShift: "scalar.lshift", ast.RShift: "scalar.rshift"}
 INPLACE = {ast.Add: "add_", ast.Sub: "sub_", ast.Mult: "mul_", ast.Div: "div_"}
 COMPARE: dict[type, tuple[str, str, Any]] = {
     ast.Eq: ("eq", "scalar.eq", operator.eq),
@@ -48,6 +55,7 @@ COMPARE: dict[type, tuple[str, str, Any]] = {
     ast.GtE: ("ge", "scalar.ge", operator.ge),
 }
 _SCALAR = (IntType, FloatType, BoolType, NumberType)
+_PERCENT = re.compile(r"%(?P<flags>[-+ #0]*)(?P<width>\d*)(?:\.(?P<precision>\d+))?(?P<conv>[diouxXeEfFgGcrs%])")
 _ALPHA = ("add", "sub", "add_", "sub_", "rsub")
 
 
@@ -85,6 +93,8 @@ class OperatorCompiler:
         ta, tb = a.type, b.type
         if isinstance(ta, TensorType) or isinstance(tb, TensorType):
             return self.tensor_binop(node, tensor_op, a, b)
+        if isinstance(ta, IntType) and isinstance(tb, IntType) and type(op) in INT_BITS:
+            return self.builder.value(INT_BITS[type(op)], a, b, type=IntType())
         if isinstance(ta, _SCALAR) and isinstance(tb, _SCALAR) and scalar_op is not None:
             return self.builder.value(scalar_op, a, b, type=scalar_result(scalar_op, ta, tb))
         if isinstance(op, ast.Add):
@@ -96,9 +106,39 @@ class OperatorCompiler:
                 items = self.unpack_tuple(a) + self.unpack_tuple(b)
                 return self.builder.op("tuple.construct", items, [TupleType([v.type for v in items])]).results[0]
         if isinstance(op, ast.Mod) and isinstance(ta, StrType):
-            self.unsupported(node, "%-formatting of strings (use an f-string or str.format)")
+            return self.percent_format(node, lhs, rhs, b)
         self.error(node, f"Arguments for call are not valid: unsupported operand types for "
                          f"{type(op).__name__}: '{self.type_name(ta)}' and '{self.type_name(tb)}'")
+
+    def percent_format(self, node: ast.AST, fmt: Any, rhs: Any, value: SSAValue) -> SSAValue:
+        """`"%d items of %s" % (n, name)` (aten::percentFormat): a constant format string becomes a
+        str.format one; %d/%i/%x/%o/%c take int(value), as Python's % does."""
+        if not isinstance(fmt, PyConst):
+            self.error(node, "%-formatting needs a constant format string")
+        items = self.unpack_tuple(value) if isinstance(value.type, TupleType) else [value]
+        parts, args, used = [], [], 0
+        pos = 0
+        for m in _PERCENT.finditer(fmt.value):
+            parts.append(fmt.value[pos:m.start()].replace("{", "{{").replace("}", "}}"))
+            pos = m.end()
+            flags, width, precision, conv = m.group("flags", "width", "precision", "conv")
+            if conv == "%":
+                parts.append("%")
+                continue
+            if used >= len(items):
+                self.error(node, "not enough arguments for format string")
+            item = items[used]
+            used += 1
+            if conv in "diouxXc" and not isinstance(item.type, IntType):
+                item = self.builder.value("scalar.int", item, type=IntType())
+            spec = flags.replace("#", "#") + width + (f".{precision}" if precision else "")
+            spec += {"i": "d", "u": "d", "s": "", "r": ""}.get(conv, conv)
+            parts.append("{!r}" if conv == "r" else "{}" if not spec else "{:" + spec + "}")
+            args.append(item)
+        parts.append(fmt.value[pos:].replace("{", "{{").replace("}", "}}"))
+        if used != len(items):
+            self.error(node, "not all arguments converted during string formatting")
+        return self.builder.op("str.format", [self.builder.const("".join(parts)), *args], [StrType()]).results[0]
 
     def tensor_binop(self, node: ast.AST, name: str, a: SSAValue, b: SSAValue) -> SSAValue:
         if not isinstance(a.type, TensorType):  # scalar on the left
@@ -142,6 +182,8 @@ class OperatorCompiler:
             return v
         if isinstance(v.type, TensorType):
             return self.builder.value("neg" if isinstance(node.op, ast.USub) else "bitwise_not", v)
+        if isinstance(node.op, ast.Invert) and isinstance(v.type, IntType):
+            return self.builder.value("scalar.invert", v, type=IntType())
         if isinstance(node.op, ast.USub) and isinstance(v.type, _SCALAR):
             return self.builder.value("scalar.neg", v, type=IntType() if isinstance(v.type, BoolType) else v.type)
         self.error(node, f"unsupported operand type for unary {type(node.op).__name__}: '{self.type_name(v.type)}'")

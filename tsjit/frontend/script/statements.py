@@ -19,6 +19,7 @@ from tsjit.dialects.ts.types import (
     BoolType,
     IntType,
     NoneType,
+    OptionalType,
     TensorType,
     is_subtype,
     join_types,
@@ -264,7 +265,11 @@ class StatementCompiler:
         self.at(node)
         merged, types, yields = [], [], ([], [])
         for name in sorted(set(scopes[0].vars) | set(scopes[1].vars)):
-            values = [outer.lookup(name) if name in s.refinements else s.lookup(name) for s in scopes]
+            # a branch that only narrowed `name` gives its narrowed value when the other assigns it
+            # (`if k is None: k = 2` leaves an int either way); narrowed in both, it stays as it was
+            assigned = [name in s.vars and name not in s.refinements for s in scopes]
+            values = [outer.lookup(name) if name in s.refinements and not any(assigned) else s.lookup(name)
+                      for s in scopes]
             if name in FLAGS:
                 values = [PyConst(False) if v is None else v for v in values]
             if any(v is None and not s.exited for v, s in zip(values, scopes)) and not name.startswith("$"):
@@ -311,7 +316,9 @@ class StatementCompiler:
                                  f"branch and type {self.type_name(t)} in the false branch")
             result_type = joined
         declared = outer.declared_type(name)
-        if declared is not None and not isinstance(declared, AnyType) and is_subtype(result_type, declared):
+        narrowed = isinstance(declared, OptionalType) and not is_subtype(NoneType(), result_type)
+        if declared is not None and not isinstance(declared, AnyType) and is_subtype(result_type, declared) \
+                and not narrowed:  # an Optional assigned a value on every path is that value's type
             result_type = declared
         return result_type
 
