@@ -19,6 +19,7 @@ from xdsl.dialects.builtin import MemRefType, ModuleOp
 from xdsl.dialects.func import FuncOp
 
 from tsjit.backends.signature import check_arguments, signature
+from tsjit.passes.flatten_results import rebuild, results_structure
 from tsjit.backends.numpy.ops.upstream_common import np_dtype
 
 __all__ = ["Compiled", "LazyCompiled", "OutputPool"]
@@ -74,6 +75,7 @@ class Compiled:
         self._main = func
         self._params, self._outputs = signature(func) if func is not None else ([], [])
         self._pool = None
+        self._structure = results_structure(func) if func is not None else None
 
     def call(self, fn_name: str, *args: Any) -> Any:
         return self.executable.call(fn_name, *args)
@@ -96,11 +98,12 @@ class Compiled:
         result = self.executable.call(name, *args, *outs)
         if outs:
             result = outs[0] if len(outs) == 1 else tuple(outs)
+        if self._structure is not None:  # the model returned a container (ts-flatten-results)
+            result = rebuild(self._structure, list(result) if isinstance(result, tuple) else [result])
         if wrap:
             from tsjit.eager.factories import from_numpy
 
-            convert = lambda r: from_numpy(r) if isinstance(r, np.ndarray) else r  # noqa: E731
-            result = tuple(map(convert, result)) if isinstance(result, tuple) else convert(result)
+            result = _map_arrays(from_numpy, result)
         return result
 
     def __repr__(self) -> str:
@@ -133,6 +136,17 @@ class Compiled:
         blobs = _externalize(module)
         main = self.main.sym_name.data if self.main is not None else None
         return _unpickle, (self.backend_asked, str(module), blobs, main)
+
+
+def _map_arrays(fn: Any, value: Any) -> Any:
+    """`value` with fn applied to each array in it (tuples, lists and dicts rebuilt)."""
+    if isinstance(value, np.ndarray):
+        return fn(value)
+    if isinstance(value, tuple | list):
+        return type(value)(_map_arrays(fn, v) for v in value)
+    if isinstance(value, dict):
+        return {k: _map_arrays(fn, v) for k, v in value.items()}
+    return value
 
 
 _UNPICKLED: dict[str, Compiled] = {}

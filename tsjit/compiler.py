@@ -57,6 +57,14 @@ def compile(model_or_ir: Any = None, backend: str = "numpy", example_inputs: Seq
 
 def _compile_module(module: ModuleOp, chosen: Any, backend: str) -> Compiled:
     from tsjit.passes import apply_pass
+    from tsjit.passes.flatten_results import flatten_results
+    from tsjit.passes.remove_mutation import remove_mutation
+
+    remove_mutation(module)  # in-place ops on private tensors (ReLU(inplace=True)) lower like pure ones
+    apply_pass("ts-constant-propagation", module)  # view(x.size(0), -1): sizes known once specialized
+    for func in module.ops:  # `return a, b` (or a list or dict): several results, rebuilt by Compiled
+        if isinstance(func, FuncOp) and func.body.blocks:
+            flatten_results(func)
 
     if chosen.pipeline:  # decomposed ops lower through what they are made of (the pipeline does it too)
         apply_pass("ts-decompose", module)

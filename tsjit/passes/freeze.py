@@ -32,6 +32,7 @@ from tsjit.dialects.ts.folding import NotConstant, constant_of
 from tsjit.dialects.ts.module_ops import AttrDeclOp, ClassTypeOp, MethodOp, ObjectOp
 from tsjit.dialects.ts.types import ClassType, TensorType
 from tsjit.ir.diagnostics import emit_error
+from tsjit.passes.remove_mutation import may_alias
 
 Path = tuple[str, ...]
 
@@ -223,7 +224,7 @@ def _mutated_paths(f: func.FuncOp) -> set[Path]:
             mutated.add((*paths[op.operands[0]], op.attr_name.data))
             continue
         sources = [origin[v] for v in op.operands if v in origin]
-        if sources and op.name != "ts.get_attr":
+        if sources and op.name != "ts.get_attr" and may_alias(op):  # views (and unknown ops) may alias; other results are new
             for r in op.results:  # a view, an element, or the written value itself may alias the attribute
                 if not isinstance(r.type, ClassType):
                     origin[r] = sources[0]

@@ -1,0 +1,96 @@
+"""Everyday idioms compile wholly to C: in-place activations after conv+BN (as torchvision writes
+them), `view(x.size(0), -1)`, and tuple/list/dict results; in-place ops whose effect is visible
+(an argument, a view) keep their meaning."""
+import numpy as np
+import pytest
+
+import tsjit
+import tsjit.nn as nn
+import tsjit.nn.functional as F
+from tsjit.backends.c import find_compiler
+
+needs_cc = pytest.mark.skipif(find_compiler() is None, reason="no C compiler")
+
+
+class TorchvisionStyle(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3, padding=1, bias=False)
+        self.bn = nn.BatchNorm2d(8)
+        self.relu = nn.ReLU(inplace=True)
+        self.relu6 = nn.ReLU6(inplace=True)
+        self.fc = nn.Linear(8 * 4 * 4, 10)
+
+    def forward(self, x):
+        y = self.relu(self.bn(self.conv(x)))
+        y = F.relu(y, inplace=True)
+        y = self.relu6(y)
+        y = y.view(y.size(0), -1)
+        logits = self.fc(y)
+        return logits, [y.sum(), logits.mean()], {"features": y}
+
+
+def model():
+    tsjit.manual_seed(0)
+    m = TorchvisionStyle().eval()
+    m.bn.running_mean.copy_(tsjit.randn(8) * 0.1)
+    m.bn.running_var.copy_(tsjit.rand(8) + 0.5)
+    return m
+
+
+def assert_same(got, expected):
+    assert type(got) is type(expected)
+    if isinstance(expected, tuple | list):
+        assert len(got) == len(expected)
+        for g, e in zip(got, expected):
+            assert_same(g, e)
+    elif isinstance(expected, dict):
+        assert list(got) == list(expected)
+        for k in expected:
+            assert_same(got[k], expected[k])
+    else:
+        np.testing.assert_allclose(got.numpy(), expected.numpy(), rtol=1e-4, atol=1e-5)
+
+
+def test_freeze_folds_weights_read_before_an_inplace_activation():
+    frozen = tsjit.jit.freeze(tsjit.jit.script(model()))
+    text = str(frozen.graph)
+    assert "ts.get_attr" not in text and "weight_fused_bn" in text
+
+
+@pytest.mark.parametrize("backend", ["numpy", pytest.param("c", marks=needs_cc)])
+def test_torchvision_style_model_compiles_whole_and_returns_its_containers(backend):
+    m, x = model(), tsjit.randn(2, 3, 4, 4)
+    compiled = tsjit.compile(m, backend=backend, example_inputs=(x,))
+    assert compiled.backend == backend  # not numpy+c: nothing falls back
+    assert_same(compiled(x), m(x))
+
+
+def test_inplace_ops_with_visible_effects_keep_them():
+    """Writing an argument or a view of a private tensor is not rewritten away."""
+
+    def writes_argument(x):
+        x.relu_()
+        return x * 2
+
+    def writes_through_a_view(x):
+        y = x * 1.0
+        v = y[0]
+        v.relu_()
+        return y
+
+    def promotes(x):
+        y = x * 2
+        y.add_(x.double())  # stays float32 in place; out of place it would be float64
+        return y
+
+    for fn, x in [(writes_argument, tsjit.randn(3)), (writes_through_a_view, tsjit.randn(2, 3)),
+                  (promotes, tsjit.randn(3))]:
+        expected = fn(x.clone())
+        for backend in ["numpy", "c"] if find_compiler() else ["numpy"]:
+            given = x.clone()
+            got = tsjit.compile(fn, backend=backend, example_inputs=(x,))(given)
+            assert got.dtype == expected.dtype
+            np.testing.assert_array_equal(got.numpy(), expected.numpy(), err_msg=f"{fn.__name__} {backend}")
+            if fn is writes_argument:
+                np.testing.assert_array_equal(given.numpy(), np.maximum(x.numpy(), 0))
