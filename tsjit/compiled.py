@@ -62,6 +62,7 @@ class Compiled:
         self.module, self.backend, self.executable = module, backend_name, executable
         # what a pickle carries: the IR tsjit.compile compiled (ts level) and the backend asked for
         self.source, self.backend_asked = source, backend_asked or backend_name
+        self.fallback: list[tuple[str, str, str]] = []  # (op, location, why) of what runs on numpy, not C
         defined = [op for op in module.ops if isinstance(op, FuncOp) and op.body.blocks]
         self.main = defined[-1] if len(defined) >= 1 else None
 

@@ -7,6 +7,7 @@ Then the backend's pipeline lowers it to the backend's level and the backend com
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,7 +16,9 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.dialects.func import FuncOp
 
 from tsjit.backends.registry import backend as get_backend
+from tsjit.backends.numpy.plan import location
 from tsjit.compiled import Compiled, LazyCompiled
+from tsjit.user_warnings import warn
 
 
 def to_module(model_or_ir: Any, example_inputs: Sequence[Any] | None) -> ModuleOp:
@@ -40,22 +43,35 @@ def to_module(model_or_ir: Any, example_inputs: Sequence[Any] | None) -> ModuleO
     return jit.specialize(scripted, tuple(example_inputs))
 
 
-def compile(model_or_ir: Any = None, backend: str = "numpy", example_inputs: Sequence[Any] | None = None) -> Any:
+class FallbackError(RuntimeError):
+    """tsjit.compile(..., backend="c", fallback=False) of a model some of whose ops cannot run in C."""
+
+
+class FallbackWarning(UserWarning):
+    """Some ops of a model compiled for C run on numpy; the message names them, where and why."""
+
+
+def compile(model_or_ir: Any = None, backend: str = "numpy", example_inputs: Sequence[Any] | None = None, *,
+            fallback: bool = True) -> Any:
     """Compile a model or IR module with the named backend (see tsjit.backends.registry).
 
     With example_inputs (or IR), compiles now and returns a Compiled. A model without them is
     compiled on its first call, for the inputs of that call, and again (cached) when their shapes
     or dtypes change, as torch.compile does (a LazyCompiled). Without a model, returns a
-    decorator: `@tsjit.compile(backend="c")`."""
+    decorator: `@tsjit.compile(backend="c")`.
+
+    With backend="c", ops that cannot run in C (no lowering, or none for these shapes) run on
+    the numpy backend around C-compiled fusion groups; a FallbackWarning names them, where and
+    why. `fallback=False` makes that a FallbackError instead."""
     if model_or_ir is None:
-        return lambda model: compile(model, backend=backend, example_inputs=example_inputs)
+        return lambda model: compile(model, backend=backend, example_inputs=example_inputs, fallback=fallback)
     chosen = get_backend(backend)
     if example_inputs is None and not isinstance(model_or_ir, ModuleOp | str):
-        return LazyCompiled(model_or_ir, backend, compile)
-    return _compile_module(to_module(model_or_ir, example_inputs), chosen, backend)
+        return LazyCompiled(model_or_ir, backend, functools.partial(compile, fallback=fallback))
+    return _compile_module(to_module(model_or_ir, example_inputs), chosen, backend, fallback)
 
 
-def _compile_module(module: ModuleOp, chosen: Any, backend: str) -> Compiled:
+def _compile_module(module: ModuleOp, chosen: Any, backend: str, fallback: bool = True) -> Compiled:
     from tsjit.passes import apply_pass
     from tsjit.passes.flatten_results import flatten_results
     from tsjit.passes.remove_mutation import remove_mutation
@@ -68,39 +84,47 @@ def _compile_module(module: ModuleOp, chosen: Any, backend: str) -> Compiled:
 
     if chosen.pipeline:  # decomposed ops lower through what they are made of (the pipeline does it too)
         apply_pass("ts-decompose", module)
-    if backend == "c":  # not all lowerable: the numpy backend runs it around C-compiled fusion groups
-        fused = compile_with_fusion_groups(module, chosen)
-        if fused is not None:
-            fused.source, fused.backend_asked = module, backend
-            return fused
-    lowered = module.clone() if chosen.pipeline else module
-    for name in chosen.pipeline:
-        apply_pass(name, lowered)
-    if backend == "c" and any(op.name.startswith("ts.") for op in lowered.walk()):
-        fused = compile_with_fusion_groups(module, chosen, whole=False)  # an op did not lower for these shapes
-        fused.source, fused.backend_asked = module, backend
-        return fused
-    return Compiled(lowered, backend, chosen.compile(lowered), source=module)
+    if backend != "c":
+        lowered = module.clone() if chosen.pipeline else module
+        for name in chosen.pipeline:
+            apply_pass(name, lowered)
+        return Compiled(lowered, backend, chosen.compile(lowered), source=module)
+    reasons = _not_lowering(module)
+    if not reasons:
+        lowered = module.clone()
+        for name in chosen.pipeline:
+            apply_pass(name, lowered)
+        reasons = [(op.name, location(op) or "", "not lowered to loops") for op in lowered.walk()
+                   if op.name.startswith("ts.")]
+        if not reasons:
+            return Compiled(lowered, backend, chosen.compile(lowered), source=module)
+    message = (f"tsjit.compile: {len(reasons)} op(s) run on numpy, not in C: "
+               + "; ".join(f"{name}{f' at {where}' if where else ''} ({why})" for name, where, why in reasons))
+    if not fallback:
+        raise FallbackError(message)
+    warn(message + "; fallback=False makes this an error", FallbackWarning)
+    fused = compile_with_fusion_groups(module, chosen)
+    fused.source, fused.backend_asked, fused.fallback = module, backend, reasons
+    return fused
 
 
-def compile_with_fusion_groups(module: Any, backend: Any, whole: bool = True) -> Any | None:
+def _not_lowering(module: ModuleOp) -> list[tuple[str, str, str]]:
+    """(op, location, why) of the ops ts-to-linalg would leave at the ts level, tried on a copy."""
+    from tsjit.dialects import context
+    from tsjit.passes.to_linalg import TsToLinalgPass, unlowered
+
+    probe = module.clone()
+    TsToLinalgPass(report=False).apply(context(), probe)
+    return unlowered(probe)
+
+
+def compile_with_fusion_groups(module: Any, backend: Any) -> Compiled:
     """`tsjit.compile(..., backend="c")` of a module the C backend cannot lower whole: the numpy
-    backend runs it, with its fusion groups compiled by `backend`. None when every op lowers by
-    name (`whole`: the caller then tries the pipeline, which may still leave an op for its shapes)."""
+    backend runs it, with its fusion groups compiled by `backend`."""
     from tsjit.backends.numpy import Program
     from tsjit.jit.fusion import FUSER, fuse_module
     from tsjit.jit.fusion_kernels import group_runner
-    from tsjit.passes.fusion_groups import fusible_names
 
-    names = fusible_names(contractions=True) | {"ts.constant", "func.return"}
-
-    def lowers(op) -> bool:  # a tensor list lowers where its users (cat, stack) take it apart
-        if op.name == "ts.list.construct":
-            return all(use.operation.name in names for use in op.results[0].uses)
-        return op.name in names or op is module or isinstance(op, FuncOp)
-
-    if whole and all(lowers(op) for op in module.walk()):
-        return None
     fused = fuse_module(module, FUSER.onednn)
     return Compiled(fused, f"numpy+{backend.name}", Program(fused, fusion=group_runner))
 
