@@ -108,3 +108,24 @@ def test_a_lazily_compiled_model_pickles_as_its_model():
     lazy = pickle.loads(pickle.dumps(tsjit.compile(m, backend="numpy")))
     x = tsjit.randn(2, 8)
     np.testing.assert_allclose(lazy(x).numpy(), m(x).numpy(), rtol=1e-5, atol=1e-6)
+
+
+class SequenceModel(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.proj, self.norm = nn.Linear(16, 16), nn.LayerNorm(16)
+
+    def forward(self, x):
+        return self.norm(tsjit.relu(self.proj(x)) + x).mean(1)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_batch_and_sequence_sizes_vary_without_recompiling_by_hand(backend):
+    tsjit.manual_seed(0)
+    m = SequenceModel().eval()
+    compiled = tsjit.compile(m, backend=backend)
+    shapes = [(batch, seq, 16) for batch in (1, 3, 8) for seq in (7, 12)]
+    for shape in shapes:
+        x = tsjit.randn(*shape)
+        np.testing.assert_allclose(compiled(x).numpy(), m(x).numpy(), rtol=1e-4, atol=1e-5)
+    assert f"compiled for {len(shapes)} input signature(s)" in repr(compiled)
