@@ -288,3 +288,12 @@ def test_c_backend():
         raise
     got = compiled(tsjit.from_numpy(x.numpy()))
     check(got, model(x))
+
+
+def test_a_frozen_module_imports():
+    """torch.jit.freeze drops `training` (and the weights become constants of the graph)."""
+    model = seeded(BasicBlock, 3, 8, 2).eval()
+    frozen = torch.jit.freeze(torch.jit.script(model))
+    imported = from_torch(frozen)
+    with torch.no_grad():
+        check(run(imported, IMAGES), model(IMAGES))

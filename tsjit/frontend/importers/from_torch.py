@@ -192,7 +192,8 @@ def _module(graph: gm.Graph, weights: _Weights, class_name: str) -> Any:
     state = Block()
     builder = IRBuilder(state)
     slots = {path: builder.const(weights.arrays[path]) for path in paths}
-    slots["training"] = builder.const(bool(weights.module.training))
+    # a frozen module has no `training` attribute left: freezing is for inference
+    slots["training"] = builder.const(bool(getattr(weights.module, "training", False)))
     root = builder.add(ObjectOp(class_name, slots))
     root.attributes[ROOT] = UnitAttr()
     ops = [class_op, f, *list(state.ops)]
