@@ -38,6 +38,7 @@ from tsjit.dialects.ts.types import (
     FloatType,
     IntType,
     ListType,
+    NoneType,
     OptionalType,
     TensorType,
     format_dims,
@@ -121,6 +122,10 @@ class _Propagation:
                 isinstance(v.type, TensorType) for v in op.operands):
             self.pieces[op.results[0]] = [sf.from_type(v.type) for v in op.operands]
             _set(op.results[0], ListType(_join_all([v.type for v in op.operands])))
+        elif op.name == "ts.list.construct" and any(isinstance(v.type, TensorType) for v in op.operands) and all(
+                isinstance(v.type, TensorType | NoneType) for v in op.operands):  # a Tensor?[] (x[:, i])
+            self.pieces[op.results[0]] = [sf.from_type(v.type) if isinstance(v.type, TensorType) else None
+                                          for v in op.operands]
         elif op.name in ("ts.list.get", "ts.list.pop", "ts.list.unpack"):
             lst = op.operands[0]
             if isinstance(lst.type, ListType) and isinstance(lst.type.element_type, TensorType):
@@ -220,6 +225,7 @@ def specialize_function(ctx: Context, module: ModuleOp, func: FuncOp, arg_types:
         before = str(func)
         walk = _Propagation()
         walk.block(func.body.block)
+        _fold_constant_unpacks(func)
         _update_signature(func)
         CanonicalizePass().apply(ctx, module)
         if str(func) == before:
@@ -227,6 +233,27 @@ def specialize_function(ctx: Context, module: ModuleOp, func: FuncOp, arg_types:
     if walk.errors:
         raise walk.errors[0]
     return not_static(func)
+
+
+def _fold_constant_unpacks(func: FuncOp) -> None:
+    """`b, t, d = x.shape` once the shape is a constant list: each result becomes a constant, so
+    sizes computed from them (`view(b, t, h, d // h)`) are known too. A list something may write
+    keeps its unpack."""
+    from xdsl.traits import MemoryWriteEffect
+
+    for op in list(func.walk()):
+        if op.name != "ts.list.unpack" or not isinstance(op.operands[0].owner, ConstantOp):
+            continue
+        items = op.operands[0].owner.py_value
+        if not isinstance(items, list) or len(items) != len(op.results) \
+                or not all(isinstance(v, int | float | bool) for v in items) \
+                or any(use.operation.has_trait(MemoryWriteEffect) for use in op.operands[0].uses):
+            continue
+        for res, value in zip(op.results, items):
+            const = ConstantOp.of(value, res.type)
+            op.parent_block().insert_op_before(const, op)
+            const.results[0].name_hint = res.name_hint
+            res.replace_all_uses_with(const.results[0])
 
 
 @dataclass(frozen=True)

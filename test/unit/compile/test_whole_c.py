@@ -113,3 +113,33 @@ def test_a_fallback_is_reported_once_and_can_be_refused():
         tsjit.compile(running_total, backend="c", example_inputs=(x,), fallback=False)
     whole = tsjit.compile(model(), backend="c", example_inputs=(tsjit.randn(2, 3, 4, 4),), fallback=False)
     assert whole.backend == "c" and whole.fallback == []
+
+
+class PreNormBlock(nn.Module):
+    """A transformer block as people write it: sizes from `x.shape`, heads by view/transpose."""
+
+    def __init__(self, d=32, h=4):
+        super().__init__()
+        self.h = h
+        self.ln1, self.ln2 = nn.LayerNorm(d), nn.LayerNorm(d)
+        self.q, self.k, self.v, self.o = nn.Linear(d, d), nn.Linear(d, d), nn.Linear(d, d), nn.Linear(d, d)
+        self.fc1, self.fc2 = nn.Linear(d, 4 * d), nn.Linear(4 * d, d)
+
+    def forward(self, x):
+        b, t, d = x.shape
+        y = self.ln1(x)
+        q = self.q(y).view(b, t, self.h, d // self.h).transpose(1, 2)
+        k = self.k(y).view(b, t, self.h, d // self.h).transpose(1, 2)
+        v = self.v(y).view(b, t, self.h, d // self.h).transpose(1, 2)
+        att = tsjit.softmax(q @ k.transpose(-2, -1) / (d // self.h) ** 0.5, dim=-1)
+        y = (att @ v).transpose(1, 2).contiguous().view(b, t, d)
+        x = x + self.o(y)
+        return x + self.fc2(F.gelu(self.fc1(self.ln2(x))))
+
+
+@needs_cc
+def test_a_transformer_block_with_sizes_from_its_input_compiles_whole():
+    tsjit.manual_seed(0)
+    m, x = PreNormBlock().eval(), tsjit.randn(2, 8, 32)
+    compiled = tsjit.compile(m, backend="c", example_inputs=(x,), fallback=False)
+    np.testing.assert_allclose(compiled(x).numpy(), m(x).numpy(), rtol=1e-4, atol=1e-5)
