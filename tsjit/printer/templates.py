@@ -16,7 +16,8 @@ from xdsl.ir import Operation
 from tsjit.dialects.ts.scalar_ops import SCALAR_OPS
 from tsjit.ops import REGISTRY
 from tsjit.printer import aten_defaults as ad
-from tsjit.printer.expr import ADD, AND, ATOM, CMP, MUL, NOT, OR, POW, UNARY, Expr, constant_value, quote
+from tsjit.printer.expr import (ADD, AND, ATOM, BAND, BOR, BXOR, CMP, MUL, NOT, OR, POW, SHIFT, UNARY, Expr,
+                                constant_value, quote)
 from tsjit.printer.type_names import type_name
 
 Renderer = Callable[[Operation, list[Expr]], Expr]
@@ -192,7 +193,10 @@ _SCALAR: dict[str, Renderer] = {
     "scalar.le": compare("<="), "scalar.gt": compare(">"), "scalar.ge": compare(">="),
     "scalar.not": prefix("not ", NOT), "scalar.and": binary("and", AND), "scalar.or": binary("or", OR),
     "scalar.int": call("int"), "scalar.float": call("float"), "scalar.bool": call("bool"),
-    "scalar.round": call("round"),
+    "scalar.round": call("round"), "scalar.round_digits": call("round"),
+    "scalar.bitand": binary("&", BAND), "scalar.bitor": binary("|", BOR), "scalar.bitxor": binary("^", BXOR),
+    "scalar.lshift": binary("<<", SHIFT), "scalar.rshift": binary(">>", SHIFT), "scalar.invert": prefix("~", UNARY),
+    **{f"str.{name}": call(name) for name in ("hex", "oct", "bin", "ord", "chr")},
     **{name: call(name) for name in SCALAR_OPS if name.startswith("math.")},
     "str.concat": binary("+", ADD), "str.eq": compare("=="), "str.ne": compare("!="),
     **{f"str.{m}": method(m) for m in ("lower", "upper", "strip", "startswith", "endswith", "replace", "find",

@@ -67,3 +67,26 @@ def test_scripted_gives_what_python_gives(fn, args):
     got = torch.jit.script(fn)(*args)
     expected = python_value(fn, args)
     assert got == pytest.approx(expected) if fn is math_functions else got == expected
+
+
+def test_int_is_64_bit_and_wraps():
+    def wrap(a: int):
+        big = 4611686018427387904 * 4  # folded at compile time: wraps too
+        return a * 4611686018427387904 * 4, big, -(-9223372036854775807 - 1), 1 << 63, 2 ** 64 + a
+
+    got = torch.jit.script(wrap)(3)
+    assert got == (0, 0, -9223372036854775808, -9223372036854775808, 2.0 ** 64)  # ** gives a float
+
+
+def test_number_powers_are_floats_as_in_torchscript():
+    def powers(a: int, b: int):
+        return a ** 2, 2 ** 3, a ** b, 2.0 ** a, a ** 0.5, (-8.0) ** 0.5
+
+    def zero_to_negative(a: float):
+        return a ** -1.0
+
+    got = torch.jit.script(powers)(3, 2)
+    assert got[:5] == (9.0, 8.0, 9.0, 8.0, 3 ** 0.5) and all(type(v) is float for v in got)
+    assert math.isnan(got[5])
+    with pytest.raises(Exception, match="0.0 cannot be raised to a negative power"):
+        torch.jit.script(zero_to_negative)(0.0)

@@ -31,6 +31,36 @@ def _fold(fn: Callable) -> Callable:
 
 
 _NUM2 = "(Scalar a, Scalar b) -> Scalar"
+
+
+def int64(value):
+    """TorchScript's int is 64-bit: an int result wraps around as in C (3 * 2**62 * 4 == 0)."""
+    if type(value) is int and not -(1 << 63) <= value < (1 << 63):
+        return (value + (1 << 63)) % (1 << 64) - (1 << 63)
+    return value
+
+
+def _pow(a, b):
+    """ts.scalar.pow: int ** int (b >= 0) is an int, wrapping at 64 bits (computed modulo 2**64,
+    so a huge exponent costs nothing); anything else is scalar_pow's float. `script` makes `**`
+    on numbers a float pow, as TorchScript does; IR may still say int ** int -> int."""
+    if type(a) is int and type(b) is int and b >= 0:
+        return int64(pow(a, b, 1 << 64))
+    return scalar_pow(a, b)
+
+
+def scalar_pow(a, b) -> float:
+    """aten::pow.int / pow.float: a float computed in double precision, as C's pow gives it (nan
+    for a negative base and a fractional exponent, inf on overflow), never a Python complex or a
+    huge exact int."""
+    if a == 0 and b < 0:
+        raise ZeroDivisionError("0.0 cannot be raised to a negative power")  # Python's and TorchScript's error
+    try:
+        return math.pow(a, b)
+    except ValueError:
+        return math.nan
+    except OverflowError:
+        return -math.inf if a < 0 and float(b).is_integer() and int(b) % 2 else math.inf
 _CMP2 = "(Scalar a, Scalar b) -> bool"
 _MATH1 = "(Scalar a) -> float"
 
@@ -41,7 +71,7 @@ SCALAR_OPS: dict[str, tuple] = {
     "scalar.mul": (_NUM2, operator.mul, _promoted),
     "scalar.floordiv": (_NUM2, operator.floordiv, _promoted),
     "scalar.mod": (_NUM2, operator.mod, _promoted),
-    "scalar.pow": (_NUM2, operator.pow, None),
+    "scalar.pow": (_NUM2, lambda a, b: _pow(a, b), None),
     "scalar.min": (_NUM2, min, _promoted),
     "scalar.max": (_NUM2, max, _promoted),
     "scalar.div": ("(Scalar a, Scalar b) -> float", operator.truediv, None),
@@ -111,6 +141,15 @@ SCALAR_OPS: dict[str, tuple] = {
     "str.from_int": ("(int a) -> str", str, None),
     "str.getitem": ("(str s, int index) -> str", operator.getitem, None),
 }
+
+
+def _wrapping(fn: Callable) -> Callable:
+    return lambda *args: int64(fn(*args))
+
+
+# every scalar op computes in Python; its int results wrap (folding and the numpy backend use these)
+SCALAR_OPS = {name: (schema, _wrapping(fn) if fn is not None else None, verify)
+              for name, (schema, fn, verify) in SCALAR_OPS.items()}
 
 
 def _make(name: str, row: tuple) -> type[IRDLOperation]:

@@ -24,6 +24,7 @@ from tsjit.dialects.ts.types import (
     TupleType,
 )
 from tsjit.dialects.ts import OPS_BY_NAME
+from tsjit.dialects.ts.scalar_ops import int64, scalar_pow
 from tsjit.frontend.script.values import PyConst
 
 #: ast operator -> (tensor op, scalar op, python function for folding)
@@ -34,7 +35,7 @@ BINARY: dict[type, tuple[str, str | None, Any]] = {
     ast.Div: ("div", "scalar.div", operator.truediv),
     ast.FloorDiv: ("floor_divide", "scalar.floordiv", operator.floordiv),
     ast.Mod: ("remainder", "scalar.mod", operator.mod),
-    ast.Pow: ("pow", "scalar.pow", operator.pow),
+    ast.Pow: ("pow", "scalar.pow", lambda a, b: scalar_pow(float(a), float(b))),  # a float, as in TorchScript
     ast.MatMult: ("matmul", None, None),
     ast.BitAnd: ("bitwise_and", "scalar.and", operator.and_),
     ast.BitOr: ("bitwise_or", "scalar.or", operator.or_),
@@ -85,7 +86,7 @@ class OperatorCompiler:
         tensor_op, scalar_op, fold = BINARY[type(op)]
         if isinstance(lhs, PyConst) and isinstance(rhs, PyConst) and fold is not None:
             try:
-                return PyConst(fold(lhs.value, rhs.value))
+                return PyConst(int64(fold(lhs.value, rhs.value)))
             except Exception as e:  # e.g. division by zero: leave it to run time, as Python would
                 if not isinstance(e, ZeroDivisionError):
                     self.error(node, str(e))
@@ -95,8 +96,11 @@ class OperatorCompiler:
             return self.tensor_binop(node, tensor_op, a, b)
         if isinstance(ta, IntType) and isinstance(tb, IntType) and type(op) in INT_BITS:
             return self.builder.value(INT_BITS[type(op)], a, b, type=IntType())
+        if isinstance(op, ast.Pow) and isinstance(ta, _SCALAR) and isinstance(tb, _SCALAR):
+            a, b = (v if isinstance(v.type, FloatType) else self.builder.value("scalar.float", v, type=FloatType())
+                    for v in (a, b))  # aten::pow.int gives a float: 2 ** 3 == 8.0
         if isinstance(ta, _SCALAR) and isinstance(tb, _SCALAR) and scalar_op is not None:
-            return self.builder.value(scalar_op, a, b, type=scalar_result(scalar_op, ta, tb))
+            return self.builder.value(scalar_op, a, b, type=scalar_result(scalar_op, a.type, b.type))
         if isinstance(op, ast.Add):
             if isinstance(ta, StrType) and isinstance(tb, StrType):
                 return self.builder.value("str.concat", a, b, type=StrType())
@@ -176,7 +180,7 @@ class OperatorCompiler:
         value = self.expr(node.operand)
         if isinstance(value, PyConst):
             fold = {ast.USub: operator.neg, ast.UAdd: operator.pos, ast.Invert: operator.invert}[type(node.op)]
-            return PyConst(fold(value.value))
+            return PyConst(int64(fold(value.value)))
         v = self.as_value(value, node)
         if isinstance(node.op, ast.UAdd):
             return v
