@@ -100,6 +100,7 @@ class ScriptClass:
     def __init__(self, unit: _Unit, info):
         self._unit, self._info = unit, info
         self.__name__ = info.python_class.__name__
+        self.__wrapped__ = info.python_class  # what script code naming the class (annotations, calls) means
 
     def __call__(self, *args: Any, **kwargs: Any):
         obj = ScriptObject(self._info.class_name)

@@ -92,6 +92,8 @@ def _len(c, node, args, kwargs):
     v = c.as_value(x, node)
     if isinstance(v.type, TupleType):
         return PyConst(len(v.type.types.data))
+    if isinstance(v.type, ClassType):  # a script class's __len__
+        return c.call_object_method(node, v, "__len__", [], {})
     return c.builder.value("len", v, type=IntType())
 
 

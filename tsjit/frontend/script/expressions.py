@@ -31,6 +31,12 @@ from tsjit.frontend.script.values import BoundMethod, ModuleRef, PyConst, PyObj,
 _SCALARS = (IntType, FloatType, BoolType, NumberType)
 
 
+def unwrap_class(obj: Any) -> Any:
+    """A class `torch.jit.script` wrapped (tsjit.jit.ScriptClass) stands for the class itself."""
+    wrapped = getattr(obj, "__wrapped__", None)
+    return wrapped if isinstance(wrapped, type) and not isinstance(obj, type) else obj
+
+
 class ExpressionCompiler:
     """Mixin of FunctionCompiler: `expr(node)` returns an SSAValue or a compile-time value."""
 
@@ -71,6 +77,7 @@ class ExpressionCompiler:
 
     def python_value(self, node: ast.AST, obj: Any):
         """A Python object named in the source: constants are inlined, the rest stays symbolic."""
+        obj = unwrap_class(obj)
         if obj is None or isinstance(obj, bool | int | float | str):
             return PyConst(obj)
         if isinstance(obj, tuple) and all(isinstance(v, bool | int | float | str) or v is None for v in obj):
@@ -211,6 +218,8 @@ class ExpressionCompiler:
             return self.builder.op("dict.get", [base, key], [t.value_type]).results[0]
         if isinstance(t, StrType):
             return self.builder.value("str.getitem", base, self.int_value(node.slice), type=StrType())
+        if isinstance(t, ClassType):  # a script class's __getitem__
+            return self.call_object_method(node, base, "__getitem__", [self.expr(node.slice)], {})
         self.error(node, f"'{self.type_name(t)}' object is not subscriptable")
 
     def optional_int(self, node, sub: ast.expr | None) -> SSAValue:

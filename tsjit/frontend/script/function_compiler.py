@@ -7,6 +7,7 @@ every part uses (errors with source excerpts, names of values, constants).
 from __future__ import annotations
 
 import ast
+import functools
 import inspect
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,7 +21,7 @@ from tsjit.dialects.ts.types import ClassType, StrType, TensorType
 from tsjit.frontend.script.calls import CallCompiler
 from tsjit.frontend.script.comprehensions import ComprehensionCompiler
 from tsjit.frontend.script.errors import UNSUPPORTED_NODES, CompileError, NotSupportedError, UnsupportedNodeError, located
-from tsjit.frontend.script.expressions import ExpressionCompiler
+from tsjit.frontend.script.expressions import ExpressionCompiler, unwrap_class
 from tsjit.frontend.script.ir_builder import IRBuilder
 from tsjit.frontend.script.module_access import ModuleAccessCompiler
 from tsjit.frontend.script.operators import OperatorCompiler
@@ -70,6 +71,16 @@ class CompiledFunction:
         if kwargs:
             raise RuntimeError(f"{self.qualname}() got an unexpected keyword argument '{next(iter(kwargs))}'.")
         return values
+
+
+@functools.cache
+def _BUILTIN_TYPE_NAMES() -> dict[str, Any]:  # noqa: N802 - a constant, built on first use
+    import typing
+
+    from tsjit.eager import Tensor
+
+    names = {n: getattr(typing, n) for n in ("List", "Dict", "Tuple", "Optional", "Union", "Any", "NamedTuple")}
+    return {**names, "Tensor": Tensor}
 
 
 class FunctionCompiler(StatementCompiler, ComprehensionCompiler, ExpressionCompiler, OperatorCompiler, CallCompiler, TargetCompiler,
@@ -170,11 +181,13 @@ class FunctionCompiler(StatementCompiler, ComprehensionCompiler, ExpressionCompi
                    if what is None else NotSupportedError)
 
     def annotation(self, node: ast.expr) -> Attribute:
+        # TorchScript knows Tensor, List, Dict, ... without imports (`# type: (Tensor, int) -> Tensor`)
+        scope = {**{k: v for k, v in _BUILTIN_TYPE_NAMES().items() if k not in self.globals}, **self.closure}
         try:
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                obj = eval(node.value, self.globals, dict(self.closure))  # noqa: S307 - annotations are code
+                obj = eval(node.value, self.globals, scope)  # noqa: S307 - annotations are code
             else:
-                obj = eval(compile(ast.Expression(node), "<annotation>", "eval"), self.globals, dict(self.closure))
+                obj = eval(compile(ast.Expression(node), "<annotation>", "eval"), self.globals, scope)
         except Exception as e:  # noqa: BLE001
             self.error(node, f"Unknown type annotation: '{ast.unparse(node)}' ({e})")
         return self.resolve_type(node, obj)
@@ -183,7 +196,7 @@ class FunctionCompiler(StatementCompiler, ComprehensionCompiler, ExpressionCompi
         if isinstance(obj, TypeValue):
             return obj.type
         try:
-            return resolve_annotation(obj, self.cu.class_type_for)
+            return resolve_annotation(unwrap_class(obj), self.cu.class_type_for)
         except NotAType as e:
             self.error(node, str(e))
 

@@ -47,8 +47,7 @@ class ClassInfo:
 
     def has_method(self, name: str) -> bool:
         fn = getattr(self.python_class, name, None)
-        return inspect.isfunction(fn) and (name == "__init__" or not name.startswith("__") or name in (
-            "__call__", "__len__", "__getitem__", "__contains__", "__enter__", "__exit__"))
+        return inspect.isfunction(fn)  # any method written in Python, operator dunders (__add__, __eq__) too
 
     def python_method(self, name: str):
         return getattr(self.python_class, name)

@@ -13,6 +13,7 @@ from xdsl.ir import SSAValue
 
 from tsjit.dialects.ts.types import (
     BoolType,
+    ClassType,
     DictType,
     FloatType,
     IntType,
@@ -46,6 +47,11 @@ BINARY: dict[type, tuple[str, str | None, Any]] = {
 #: the scalar op of a bit operator when both operands are ints (bools keep and/or)
 INT_BITS = {ast.BitAnd: "scalar.bitand", ast.BitOr: "scalar.bitor", ast.BitXor: "scalar.bitxor",
             ast.LShift: "scalar.lshift", ast.RShift: "scalar.rshift"}
+#: the method a script class defines for an operator (`a + b` calls a.__add__(b))
+DUNDERS = {ast.Add: "__add__", ast.Sub: "__sub__", ast.Mult: "__mul__", ast.Div: "__truediv__",
+           ast.FloorDiv: "__floordiv__", ast.Mod: "__mod__", ast.Pow: "__pow__", ast.MatMult: "__matmul__",
+           ast.BitAnd: "__and__", ast.BitOr: "__or__", ast.BitXor: "__xor__", ast.LShift: "__lshift__",
+           ast.RShift: "__rshift__"}
 INPLACE = {ast.Add: "add_", ast.Sub: "sub_", ast.Mult: "mul_", ast.Div: "div_"}
 COMPARE: dict[type, tuple[str, str, Any]] = {
     ast.Eq: ("eq", "scalar.eq", operator.eq),
@@ -92,6 +98,8 @@ class OperatorCompiler:
                     self.error(node, str(e))
         a, b = self.as_value(lhs, node), self.as_value(rhs, node)
         ta, tb = a.type, b.type
+        if isinstance(ta, ClassType) and type(op) in DUNDERS:  # a script class's __add__, __mul__, ...
+            return self.call_object_method(node, a, DUNDERS[type(op)], [b], {})
         if isinstance(ta, TensorType) or isinstance(tb, TensorType):
             return self.tensor_binop(node, tensor_op, a, b)
         if isinstance(ta, IntType) and isinstance(tb, IntType) and type(op) in INT_BITS:
@@ -220,6 +228,9 @@ class OperatorCompiler:
     def compare(self, node: ast.AST, op: ast.cmpop, lhs: Any, rhs: Any):
         if isinstance(op, ast.In | ast.NotIn):
             container = self.as_value(rhs, node)
+            if isinstance(container.type, ClassType):  # a script class's __contains__
+                found = self.call_object_method(node, container, "__contains__", [lhs], {})
+                return self.builder.value("scalar.not", found, type=BoolType()) if isinstance(op, ast.NotIn) else found
             key = self.as_value(lhs, node, hint=getattr(container.type, "key_type", None))
             found = self.builder.value("contains", container, key, type=BoolType())
             return self.builder.value("scalar.not", found, type=BoolType()) if isinstance(op, ast.NotIn) else found
@@ -231,6 +242,8 @@ class OperatorCompiler:
             return PyConst(fold(lhs.value, rhs.value))
         a, b = self.as_value(lhs, node), self.as_value(rhs, node)
         ta, tb = a.type, b.type
+        if isinstance(ta, ClassType) and not self.cu.class_info(ta.class_name.data).is_module:
+            return self.call_object_method(node, a, f"__{tensor_op}__", [b], {})
         if isinstance(ta, TensorType) or isinstance(tb, TensorType):
             if not isinstance(ta, TensorType):
                 a, b = b, a
