@@ -90,3 +90,13 @@ def test_number_powers_are_floats_as_in_torchscript():
     assert math.isnan(got[5])
     with pytest.raises(Exception, match="0.0 cannot be raised to a negative power"):
         torch.jit.script(zero_to_negative)(0.0)
+
+
+def type_commented(x, n):
+    # type: (Tensor, int) -> List[Tensor]
+    return [x * n]
+
+
+def test_type_comments_with_bare_names():
+    [y] = torch.jit.script(type_commented)(torch.ones(2), 3)
+    assert y.tolist() == [3.0, 3.0]
