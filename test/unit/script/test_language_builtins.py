@@ -100,3 +100,14 @@ def type_commented(x, n):
 def test_type_comments_with_bare_names():
     [y] = torch.jit.script(type_commented)(torch.ones(2), 3)
     assert y.tolist() == [3.0, 3.0]
+
+
+def describe(x: torch.Tensor):
+    return x.device == torch.device("cpu"), x.is_floating_point(), x.dtype == torch.float32, x.device != torch.device("cpu")
+
+
+def test_device_and_dtype_questions():
+    scripted = torch.jit.script(describe)
+    assert scripted(torch.ones(2)) == (True, True, True, False)
+    assert scripted(torch.ones(2, dtype=torch.int64)) == (True, False, False, False)
+    assert scripted(torch.ones(2, dtype=torch.float64)) == (True, True, False, False)

@@ -364,6 +364,13 @@ class CallCompiler:
         handler = BUILTINS.get(obj) if _hashable(obj) else None
         if handler is not None:
             return handler(self, node, args, kwargs)
+        if self.is_device_class(obj):  # torch.device("cpu"): a constant, as TorchScript folds it
+            if len(args) != 1 or kwargs or not isinstance(args[0], PyConst) or not isinstance(args[0].value, str):
+                self.error(node, "torch.device() takes one constant string here, such as torch.device('cpu')")
+            try:
+                return PyConst(obj(args[0].value))
+            except Exception as e:  # noqa: BLE001 - the eager library's own message
+                self.error(node, str(e))
         key = eager_key(obj)
         if key is not None:
             return self.call_tensor_op(node, key, obj, args, kwargs)

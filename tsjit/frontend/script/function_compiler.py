@@ -236,6 +236,12 @@ class FunctionCompiler(StatementCompiler, ComprehensionCompiler, ExpressionCompi
         return isinstance(v, device)
 
     @staticmethod
+    def is_device_class(v: Any) -> bool:
+        from tsjit.eager.meta import device
+
+        return v is device
+
+    @staticmethod
     def eager(key: str) -> Any:
         return eager_object(key)
 

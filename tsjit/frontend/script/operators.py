@@ -14,6 +14,7 @@ from xdsl.ir import SSAValue
 from tsjit.dialects.ts.types import (
     BoolType,
     ClassType,
+    DeviceType,
     DictType,
     FloatType,
     IntType,
@@ -258,7 +259,7 @@ class OperatorCompiler:
                 return self.builder.value("is" if tensor_op == "eq" else "isnot", a, b, type=BoolType())
         if isinstance(ta, StrType) and isinstance(tb, StrType):
             return self.builder.value(scalar_op, a, b, type=BoolType())
-        if isinstance(ta, ListType | TupleType | DictType) and ta == tb and tensor_op in ("eq", "ne"):
+        if isinstance(ta, ListType | TupleType | DictType | DeviceType) and ta == tb and tensor_op in ("eq", "ne"):
             return self.builder.value(scalar_op, a, b, type=BoolType())
         self.error(node, f"Arguments for call are not valid: cannot compare '{self.type_name(ta)}' and "
                          f"'{self.type_name(tb)}' with {type(op).__name__}")

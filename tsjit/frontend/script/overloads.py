@@ -5,7 +5,7 @@ result, or NotImplemented to fall back to the plain name -> op mapping.
 """
 from __future__ import annotations
 
-from tsjit.dialects.ts.types import BoolType, FloatType, IntType, NumberType, TensorType, TupleType
+from tsjit.dialects.ts.types import BoolType, FloatType, IntType, ListType, NumberType, TensorType, TupleType
 from tsjit.frontend.script.values import PyConst, is_ir
 
 
@@ -124,7 +124,115 @@ def _scalar_self(name: str, other: str):
     return handler
 
 
+def scaled_size_list(b, x, scales):
+    """[floor(x.size(d) * s) for the trailing dims], constant where x's sizes are known (F.interpolate's
+    output size from scale factors)."""
+    from tsjit.dialects.ts.types import ListType
+
+    sizes = x.type.sizes if isinstance(x.type, TensorType) else None
+    k = len(scales)
+    if sizes is not None and all(n >= 0 for n in sizes[-k:]):
+        import math
+        return b.const([math.floor(n * s) for n, s in zip(sizes[-k:], scales)], ListType(IntType()))
+    items = []
+    for i, s in enumerate(scales):
+        n = b.value("size_dim", x, b.const(i - k))
+        scaled = b.value("scalar.mul", b.value("scalar.float", n), b.const(float(s)), type=FloatType())
+        items.append(b.value("scalar.int", scaled, type=IntType()))
+    return b.op("list.construct", items, [ListType(IntType())]).results[0]
+
+
+def _interpolate(c, node, key, args, kwargs):
+    """F.interpolate -> the upsample op of its mode (the input's rank, else the mode or the length of
+    size/scale_factor, chooses 1-, 2- or 3-d); constant mode and flags."""
+    from tsjit.dialects.ts.types import ListType
+    from tsjit.ops.resampling import _MODE_DIMS, interpolate_plan
+
+    values = c.bind(node, c.eager(key), args, kwargs, key)
+    x = c.as_value(values["input"], node)
+    flags = {}
+    for name in ("scale_factor", "mode", "align_corners", "recompute_scale_factor", "antialias"):
+        v = values.get(name, PyConst(None))
+        if not isinstance(v, PyConst):
+            c.error(node, f"argument '{name}' of F.interpolate must be a constant in tsjit's script")
+        flags[name] = v.value
+    size = values.get("size", PyConst(None))
+    size_value = size.value if isinstance(size, PyConst) else None
+    rank = x.type.rank if isinstance(x.type, TensorType) else None
+    if rank is None:
+        lengths = [len(v) for v in (size_value, flags["scale_factor"]) if isinstance(v, list | tuple)]
+        rank = _MODE_DIMS[flags["mode"]] + 2 if flags["mode"] in _MODE_DIMS else lengths[0] + 2 if lengths else None
+    if rank is None:
+        c.error(node, "F.interpolate: give size or scale_factor as a tuple (or a tensor of known rank) so that "
+                      "tsjit's script can tell 1-, 2- and 3-d resampling apart")
+    placeholder = size_value if isinstance(size, PyConst) else [0] * (rank - 2)
+    try:
+        name, dim, sizes, scales, align = interpolate_plan(
+            rank, placeholder, flags["scale_factor"], flags["mode"], flags["align_corners"],
+            flags["recompute_scale_factor"], bool(flags["antialias"]))
+    except (ValueError, NotImplementedError) as e:
+        c.error(node, str(e))
+    if sizes is None:
+        factor = flags["scale_factor"]
+        out = scaled_size_list(c.builder, x, list(factor) if isinstance(factor, list | tuple) else [factor] * dim)
+    elif isinstance(size, PyConst):
+        out = c.builder.const([int(v) for v in sizes], ListType(IntType()))
+    else:
+        out = c.int_list(node, size, dim)
+    operands = [x, out]
+    if name.startswith("adaptive"):
+        return c.builder.op(name, operands).results[0]
+    if flags["mode"] in _MODE_DIMS:
+        operands.append(c.builder.const(bool(align)))
+    operands += [c.builder.none() if v is None else c.builder.const(float(v)) for v in (scales or [None] * dim)]
+    return c.builder.op(name, operands).results[0]
+
+
+def _flags(c, node, key, args, kwargs, names_defaults):
+    """Constant bool arguments after the tensor (positional or by name), as Python values."""
+    values = dict(zip((n for n, _ in names_defaults), args[1:]))
+    values.update(kwargs)
+    out = []
+    for n, default in names_defaults:
+        v = values.get(n, PyConst(default))
+        if not isinstance(v, PyConst):
+            c.error(node, f"argument '{n}' of {key} must be a constant (it decides the result's type)")
+        out.append(v.value)
+    return out
+
+
+def _nonzero(c, node, key, args, kwargs):
+    """nonzero(x) -> ts.nonzero; nonzero(x, as_tuple=True) -> ts.nonzero_numpy (a list, as in TorchScript)."""
+    (as_tuple,) = _flags(c, node, key, args[:1], kwargs, [("as_tuple", False)])
+    return c.builder.value("nonzero_numpy" if as_tuple else "nonzero", c.as_value(args[0], node))
+
+
+def _unique(c, node, key, args, kwargs):
+    """unique(x, sorted, return_inverse, return_counts) -> ts.unique (aten::_unique2), the results asked for."""
+    sort, inverse, counts, dim = _flags(c, node, key, args, kwargs, [("sorted", True), ("return_inverse", False),
+                                                                      ("return_counts", False), ("dim", None)])
+    if dim is not None:
+        c.error(node, f"argument 'dim' of {key} is not supported by tsjit's script")
+    results = c.builder.op("unique", [c.as_value(args[0], node), *(c.builder.const(bool(f)) for f in
+                                                                      (sort, inverse, counts))]).results
+    chosen = [results[0]] + [results[1]] * inverse + [results[2]] * counts
+    if len(chosen) == 1:
+        return chosen[0]
+    return c.builder.op("tuple.construct", chosen, [TupleType([r.type for r in chosen])]).results[0]
+
+
+def _is_floating_point(c, node, key, args, kwargs):
+    """x.is_floating_point(): its dtype code is a float one (a constant once the dtype is known)."""
+    from tsjit.dialects.ts.types import SCALAR_TYPE_CODES
+
+    floats = [SCALAR_TYPE_CODES[n] for n in ("float16", "float32", "float64", "bfloat16")]
+    code = c.builder.value("dtype", c.as_value(args[0], node))
+    return c.builder.value("contains", c.builder.const(floats, ListType(IntType())), code, type=BoolType())
+
+
 OVERLOADS = {
+    "nonzero": _nonzero,
+    "unique": _unique,
     "max": _extremum("max"),
     "min": _extremum("min"),
     "size": _size,
@@ -144,4 +252,6 @@ OVERLOADS = {
     "norm": _norm,
     "pow": _scalar_self("pow", "exponent"),
     "remainder": _scalar_self("remainder", "other"),
+    "interpolate": _interpolate,
+    "is_floating_point": _is_floating_point,
 }
