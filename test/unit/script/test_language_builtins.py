@@ -111,3 +111,14 @@ def test_device_and_dtype_questions():
     assert scripted(torch.ones(2)) == (True, True, True, False)
     assert scripted(torch.ones(2, dtype=torch.int64)) == (True, False, False, False)
     assert scripted(torch.ones(2, dtype=torch.float64)) == (True, True, False, False)
+
+
+def literals(x: torch.Tensor, a: float, n: int):
+    return (torch.tensor([1.0, 2.0]) + x, torch.tensor([[1, 2], [3, 4]], dtype=torch.float64),
+            torch.tensor([a, a * 2]), torch.tensor([n, 3]), torch.tensor(3), torch.tensor(True))
+
+
+def test_torch_tensor_inside_script_matches_eager():
+    args = (torch.ones(2), 1.5, 4)
+    for got, expected in zip(torch.jit.script(literals)(*args), literals(*args)):
+        assert got.dtype == expected.dtype and got.tolist() == expected.tolist()

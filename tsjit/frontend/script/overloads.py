@@ -5,6 +5,8 @@ result, or NotImplemented to fall back to the plain name -> op mapping.
 """
 from __future__ import annotations
 
+import ast
+
 from tsjit.dialects.ts.types import BoolType, FloatType, IntType, ListType, NumberType, TensorType, TupleType
 from tsjit.frontend.script.values import PyConst, is_ir
 
@@ -230,6 +232,42 @@ def _is_floating_point(c, node, key, args, kwargs):
     return c.builder.value("contains", c.builder.const(floats, ListType(IntType())), code, type=BoolType())
 
 
+def _tensor_literal(c, node, key, args, kwargs):
+    """torch.tensor(data, dtype=None): constant data is a constant tensor of torch.tensor's dtype;
+    a list of numbers computed here is a stack of 0-d tensors of that dtype."""
+    if key != "torch.tensor":
+        return NotImplemented
+    values = c.bind(node, c.eager(key), args, kwargs, key)
+    data, dtype = values["data"], values.get("dtype", PyConst(None))
+    if not isinstance(dtype, PyConst):
+        c.error(node, "torch.tensor's dtype must be a constant")
+    data_node = node.args[0] if getattr(node, "args", None) else None
+    try:  # a literal written in the source ([[1, 2], [3, 4]]) is constant however it compiled
+        data = PyConst(ast.literal_eval(data_node)) if data_node is not None else data
+    except ValueError:
+        pass
+    if isinstance(data, PyConst):
+        from tsjit.eager.factories import tensor
+
+        try:
+            return c.builder.const(tensor(data.value, dtype=dtype.value).numpy())
+        except Exception as e:  # noqa: BLE001 - the eager library's message (ragged lists, strings)
+            c.error(node, f"torch.tensor: {e}")
+    items = c.as_value(data, node)
+    owner = items.owner
+    if not (isinstance(items.type, ListType) and getattr(owner, "name", "") == "ts.list.construct"
+            and isinstance(items.type.element_type, IntType | FloatType | BoolType)):
+        c.error(node, f"torch.tensor of {c.type_name(items.type)} is not supported here: give constants or a "
+                      "list literal of numbers")
+    from tsjit.dialects.ts.types import SCALAR_TYPE_CODES
+
+    default = {IntType: "int64", FloatType: "float32", BoolType: "bool"}[type(items.type.element_type)]
+    code = c.builder.const(SCALAR_TYPE_CODES[dtype.value.numpy.name if dtype.value is not None else default])
+    zero_d = [c.builder.value("to", c.builder.value("num_to_tensor", v), code) for v in owner.operands]
+    listed = c.builder.op("list.construct", zero_d, [ListType(TensorType())]).results[0]
+    return c.builder.value("stack", listed, c.builder.const(0))
+
+
 OVERLOADS = {
     "nonzero": _nonzero,
     "unique": _unique,
@@ -254,4 +292,5 @@ OVERLOADS = {
     "remainder": _scalar_self("remainder", "other"),
     "interpolate": _interpolate,
     "is_floating_point": _is_floating_point,
+    "tensor": _tensor_literal,
 }
