@@ -16,7 +16,7 @@ from typing import Any
 #: The argument kinds a schema may use (`?` makes any of the first nine optional).
 BASE_KINDS = ("Tensor", "int", "float", "bool", "str", "Scalar", "Device", "ScalarType", "int[]")
 KIND_NAMES = frozenset([*BASE_KINDS, *(k + "?" for k in BASE_KINDS), "Tensor|Scalar", "Tensor[]", "Tensor?[]",
-                        "float[]", "str[]"])
+                        "float[]", "str[]", "Any"])
 
 
 class _NoDefault:

@@ -199,6 +199,7 @@ _SCALAR: dict[str, Renderer] = {
     **{f"str.{name}": call(name) for name in ("hex", "oct", "bin", "ord", "chr")},
     **{name: call(name) for name in SCALAR_OPS if name.startswith("math.")},
     "str.concat": binary("+", ADD), "str.eq": compare("=="), "str.ne": compare("!="),
+    "value.eq": compare("=="), "value.ne": compare("!="),
     **{f"str.{m}": method(m) for m in ("lower", "upper", "strip", "startswith", "endswith", "replace", "find",
                                        "join")},
     "str.split": _str_split, "str.from_int": call("str"), "str.getitem": subscript,

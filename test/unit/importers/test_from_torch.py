@@ -297,3 +297,17 @@ def test_a_frozen_module_imports():
     imported = from_torch(frozen)
     with torch.no_grad():
         check(run(imported, IMAGES), model(IMAGES))
+
+
+class SizeCheck(nn.Module):
+    def forward(self, x, y):
+        if x.size() != y.size():  # aten::ne on int lists
+            return x * 0
+        return x + y
+
+
+def test_list_comparisons_import():
+    imported = from_torch(torch.jit.script(SizeCheck()))
+    a, b = torch.ones(2, 3), torch.ones(3, 2)
+    check(run(imported, a, a), a + a)
+    check(run(imported, a, b), a * 0)

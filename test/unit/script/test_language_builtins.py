@@ -122,3 +122,16 @@ def test_torch_tensor_inside_script_matches_eager():
     args = (torch.ones(2), 1.5, 4)
     for got, expected in zip(torch.jit.script(literals)(*args), literals(*args)):
         assert got.dtype == expected.dtype and got.tolist() == expected.tolist()
+
+
+def containers_compare(a: List[int], b: List[int], t: Tuple[int, str]):
+    return a == b, a != b, t == (1, "x"), torch.device("cpu") == torch.device("cpu")
+
+
+def test_container_comparisons_give_valid_ir():
+    from tsjit.dialects import parse_module
+
+    scripted = torch.jit.script(containers_compare)
+    assert scripted([1, 2], [1, 2], (1, "x")) == (True, False, True, True)
+    assert scripted([1], [1, 2], (2, "x")) == (False, True, False, True)
+    parse_module(str(scripted.graph))  # verifies: == on lists is ts.value.eq, not a scalar op

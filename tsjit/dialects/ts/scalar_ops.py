@@ -126,6 +126,9 @@ SCALAR_OPS: dict[str, tuple] = {
     "str.bin": ("(int a) -> str", bin, None),
     "str.ord": ("(str s) -> int", ord, None),
     "str.chr": ("(int a) -> str", chr, None),
+    # == and != of lists, tuples, dicts and devices (aten::eq.int_list, eq.device, ...)
+    "value.eq": ("(Any a, Any b) -> bool", operator.eq, None),
+    "value.ne": ("(Any a, Any b) -> bool", operator.ne, None),
     "str.concat": ("(str a, str b) -> str", operator.add, None),
     "str.eq": ("(str a, str b) -> bool", operator.eq, None),
     "str.ne": ("(str a, str b) -> bool", operator.ne, None),

@@ -62,6 +62,7 @@ KINDS: dict[str, Predicate] = {
     "int[]": _list_of(_is(IntType)),
     "float[]": _list_of(_is(FloatType)),
     "str[]": _list_of(_is(StrType)),
+    "Any": lambda t: True,
 }
 for _base in ("Tensor", "int", "float", "bool", "str", "Scalar", "Device", "ScalarType", "int[]"):
     KINDS[_base + "?"] = _optional(KINDS[_base])

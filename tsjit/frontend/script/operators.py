@@ -260,7 +260,7 @@ class OperatorCompiler:
         if isinstance(ta, StrType) and isinstance(tb, StrType):
             return self.builder.value(scalar_op, a, b, type=BoolType())
         if isinstance(ta, ListType | TupleType | DictType | DeviceType) and ta == tb and tensor_op in ("eq", "ne"):
-            return self.builder.value(scalar_op, a, b, type=BoolType())
+            return self.builder.value(f"value.{tensor_op}", a, b, type=BoolType())
         self.error(node, f"Arguments for call are not valid: cannot compare '{self.type_name(ta)}' and "
                          f"'{self.type_name(tb)}' with {type(op).__name__}")
 
