@@ -184,12 +184,18 @@ class _FuncBufferizer:
     def _extract_slice(self, op: tensor.ExtractSliceOp) -> None:
         _static_only(op)
         src = self._read(op.source)
+        sizes, shape = op.static_sizes.get_values(), tuple(op.result.type.get_shape())
+        reduced = len(shape) < len(src.type.get_shape())
+        # xDSL's rank reduction drops every unit dim; a result that keeps some (select dim 2 of
+        # [1,5,1] is [1,5]) takes a full-rank copy into its buffer seen through an expand_shape
+        keeps_units = reduced and 1 in shape
         view = self._insert(memref.SubviewOp.from_static_parameters(
-            src, src.type, op.static_offsets.get_values(), op.static_sizes.get_values(),
-            op.static_strides.get_values(), reduce_rank=len(op.result.type.get_shape())
-            < len(src.type.get_shape())))
+            src, src.type, op.static_offsets.get_values(), sizes, op.static_strides.get_values(),
+            reduce_rank=reduced and not keeps_units))
         new = self._alloc(op.result.type)
-        self._insert(memref.CopyOp(view.result, new))
+        dest = self._view(memref.ExpandShapeOp, new, _unit_groups(tuple(sizes), shape), tuple(sizes)) \
+            if keeps_units else new
+        self._insert(memref.CopyOp(view.result, dest))
         self._bind(op.result, new)
 
     def _insert_slice(self, op: tensor.InsertSliceOp) -> None:
@@ -340,6 +346,20 @@ _RULES = {
     tensor.ReshapeOp: "_reshape_any",
     tensor.PadOp: "_pad",
 }
+
+
+def _unit_groups(full: tuple[int, ...], reduced: tuple[int, ...]) -> list[list[int]]:
+    """The reassociation expanding `reduced` back to `full`, which has extra unit dims."""
+    groups: list[list[int]] = [[] for _ in reduced]
+    i = 0
+    for j, d in enumerate(full):
+        remaining = len(full) - j
+        if i < len(reduced) and d == reduced[i] and remaining >= len(reduced) - i:
+            groups[i].append(j)
+            i += 1
+        else:  # an extra unit dim: joins the group before it (or the first)
+            groups[max(i - 1, 0)].append(j)
+    return groups
 
 
 def _static_only(op: Operation) -> None:

@@ -143,3 +143,17 @@ def test_a_transformer_block_with_sizes_from_its_input_compiles_whole():
     m, x = PreNormBlock().eval(), tsjit.randn(2, 8, 32)
     compiled = tsjit.compile(m, backend="c", example_inputs=(x,), fallback=False)
     np.testing.assert_allclose(compiled(x).numpy(), m(x).numpy(), rtol=1e-4, atol=1e-5)
+
+
+@needs_cc
+@pytest.mark.parametrize("shape", [(1, 5, 1), (1, 1, 5), (5, 1, 1), (2, 1, 3, 1), (1, 1)])
+def test_select_keeps_the_other_unit_dims_in_c(shape):
+    """Selecting one dim of a tensor with other unit dims keeps those dims (the C path used to
+    drop them all and fail in ts-bufferize)."""
+    x = tsjit.randn(*shape)
+    for dim in range(len(shape)):
+        def pick(a, dim: int = dim):
+            return a.select(dim, 0) * 2
+
+        compiled = tsjit.compile(pick, backend="c", example_inputs=(x,), fallback=False)
+        np.testing.assert_array_equal(compiled(x).numpy(), pick(x).numpy())
