@@ -77,7 +77,8 @@ _SINK: ContextVar[list[Diag] | None] = ContextVar("tsjit_diag_sink", default=Non
 
 def run_tool(tool: str, body: Callable[[], int], show_traceback: bool = False) -> int:
     """A console tool's outer shell: run `body`; any error becomes one readable line on stderr
-    (`file:line:col: error: ...` for located ones) and exit code 1."""
+    (`file:line:col: error: ...` for located ones) and exit code 1, never a traceback unless
+    `show_traceback` (--traceback) asks for it."""
     try:
         return body()
     except DiagError as e:
@@ -92,7 +93,18 @@ def run_tool(tool: str, body: Callable[[], int], show_traceback: bool = False) -
         print(f"{tool}: interrupted", file=sys.stderr)
     except BrokenPipeError:
         pass
+    except Exception as e:  # a bug, but the user still gets one line (and asks for the rest)
+        if show_traceback:
+            traceback.print_exception(e)
+        print(f"{tool}: error: {internal_error(e)}", file=sys.stderr)
     return 1
+
+
+def internal_error(e: BaseException) -> str:
+    """The one line a tool prints for an exception it did not expect."""
+    first = next((ln for ln in str(e).splitlines() if ln.strip()), "")
+    return (f"internal error: {type(e).__name__}{': ' + first if first else ''} "
+            "(this is a bug in tsjit; --traceback shows where)")
 
 
 def op_loc(op: Operation | None) -> Loc | None:

@@ -57,11 +57,13 @@ PASSES: dict[str, tuple[str, str]] = {
 
 @dataclass(frozen=True)
 class Pipeline:
-    """A named pipeline: its options (name -> (type, default, help)) and the pass specs it runs."""
+    """A named pipeline: its options (name -> (type, default, help)), the pass specs it runs, and
+    a check of its input that raises a located error before any stage runs (None: no check)."""
 
     description: str
     options: dict[str, tuple[type, Any, str]]
     stages: Callable[..., list[str]]
+    requires: Callable[[Any], None] | None = None
 
 
 def _lower_to_loops(shapes: tuple[str, ...], library_calls: bool) -> list[str]:
@@ -70,12 +72,30 @@ def _lower_to_loops(shapes: tuple[str, ...], library_calls: bool) -> list[str]:
             "ts-linalg-to-loops", "canonicalize", "cse", "dce"]
 
 
+def require_frozen(module) -> None:
+    """Lowering needs functions of tensors: a function that still reads its module (`%self`) is
+    an unfrozen module, on which every stage would only warn about ops it cannot lower."""
+    from xdsl.dialects.func import FuncOp
+
+    from tsjit.dialects.ts.types import ClassType
+    from tsjit.ir.diagnostics import emit_error
+
+    for fn in module.ops:
+        for arg in fn.args if isinstance(fn, FuncOp) and fn.body.blocks else ():
+            if isinstance(arg.type, ClassType) and arg.uses:
+                user = next(iter(arg.uses)).operation
+                name = arg.name_hint or arg.index
+                raise emit_error(user, f"ts-lower-to-loops: @{fn.sym_name.data} reads the module %{name} ({arg.type}): "
+                                       "run ts-freeze first (ts-opt -p 'ts-freeze,ts-lower-to-loops{...}', or "
+                                       "torch.jit.freeze in Python), so that weights are constants")
+
+
 PIPELINES: dict[str, Pipeline] = {
     "ts-lower-to-loops": Pipeline(
         "ts function -> decomposed -> linalg -> fused -> memref -> scf loops (the C backend's pipeline)",
         {"shapes": (tuple[str, ...], (), "input shapes for ts-specialize (2x3xf32,4xi64); none: no ts-specialize"),
          "library_calls": (bool, False, "after ts-bufferize, ts-contractions-to-calls (matmul/conv as C GEMM calls)")},
-        _lower_to_loops),
+        _lower_to_loops, require_frozen),
 }
 
 
@@ -85,6 +105,8 @@ def pipeline_pass(name: str, pipeline: Pipeline) -> type[ModulePass]:
         from tsjit.ir.pipeline import run_stages
 
         options = {f: getattr(self, f) for f in pipeline.options}
+        if pipeline.requires is not None:
+            pipeline.requires(op)
         run_stages(name, pipeline.stages(**options), all_passes(), ctx, op)
 
     fields = [(f, t, dataclasses.field(default=d, metadata={"help": doc}))

@@ -4,13 +4,17 @@ Why a subclass of xDSLOptMain: we keep every upstream dialect, pass, target and
 flag (-p, -t, -o, --split-input-file, ...) and add what xdsl-opt lacks:
 `--pass-pipeline` with MLIR's nested syntax, pass plugins, MLIR-style IR dumps and
 timing, a real `--verify-diagnostics`, and readable errors instead of tracebacks.
-The pieces live in tsjit/ir (pipeline.py, diagnostics.py) and plugins.py; this file wires
-them to the command line and runs the input chunk by chunk.
+It also takes mlir-opt's spellings: every pass as a flag (`--cse`, pass_flags.py), long
+options with one dash (`-pass-pipeline=...`), `--mlir-print-op-generic` and the other `--mlir-*`
+names, `-` for stdin and stdout; `-o FILE` is replaced only by a run that succeeds (cli.py).
+The pieces live in tsjit/ir (pipeline.py, diagnostics.py, statistics.py), plugins.py, targets.py
+and cli.py; this file wires them to the command line and runs the input chunk by chunk.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import re
 import sys
@@ -18,18 +22,27 @@ import time
 import traceback
 from collections.abc import Sequence
 
+from xdsl.context import Context
 from xdsl.dialects.builtin import FileLineColLoc, IntAttr, ModuleOp, StringAttr
+from xdsl.ir import Attribute
+from xdsl.utils.arg_spec import parse_spec
+from xdsl.utils.diagnostic import Diagnostic
 from xdsl.utils.exceptions import ShrinkException
-from xdsl.xdsl_opt_main import xDSLOptMain
+from xdsl.xdsl_opt_main import _empty_post_init, xDSLOptMain
 
 from tsjit.version import __version__
 from tsjit.passes import tsjit_passes
 from tsjit.ir import pipeline as pp
 from tsjit.ir.diagnostics import (
-    Diag, DiagError, SourceText, ToolError, check_expected, collecting,
+    Diag, DiagError, SourceText, ToolError, check_expected, collecting, internal_error,
     parse_expected, parse_located, render, verify_located,
 )  # fmt: skip
+from tsjit.ir.statistics import DISPLAYS, Statistics
+from tsjit.tools import cli, pass_flags, targets
+from tsjit.tools.cli import is_blank
 from tsjit.tools.plugins import entry_point_passes, load_pass_file
+
+TOOL = "ts-opt"
 
 _LIST = {"action": "append", "default": [], "metavar": "PASS[,PASS...]"}
 _FLAG = {"action": "store_true", "default": False}
@@ -53,7 +66,21 @@ ARGUMENTS: list[tuple[tuple[str, ...], dict]] = [
     (("--dump-pass-pipeline",), {**_FLAG,
         "help": "print the pipeline in canonical nested form to stderr"}),
     (("--list-passes",), {**_FLAG, "help": "list the available passes and exit"}),
+    (("--show-dialects",), {**_FLAG, "help": "print the registered dialects and exit (mlir-opt's flag)"}),
+    (("--mlir-pass-statistics",), {**_FLAG, "dest": "pass_statistics",
+        "help": "print how many operations each pass erased and created to stderr"}),
+    (("--mlir-pass-statistics-display",), {"choices": DISPLAYS, "default": "pipeline",
+        "dest": "pass_statistics_display", "help": "the statistics' layout: nested as the pipeline, or per pass"}),
+    (("--mlir-print-op-generic",), {**_FLAG, "dest": "print_op_generic", "help": "alias of --print-op-generic"}),
+    (("--mlir-print-debuginfo",), {**_FLAG, "dest": "print_debuginfo",
+        "help": "alias of --print-debuginfo: print each op's location, loc(\"file\":line:col)"}),
+    (("--output",), {"dest": "output_file", "metavar": "FILE", "help": "alias of -o, as in ts-run and ts-translate"}),
+    (("--traceback",), {**_FLAG, "help": "show the Python traceback of an internal error"}),
 ]  # fmt: skip
+
+EPILOG = """Every pass is also a flag, as in mlir-opt: `ts-opt in.mlir --canonicalize --cse`, with options
+`--ts-lower-to-loops="shapes=2x3xf32 library-calls=true"` (see --list-passes). Long options may
+be written with one dash (`-pass-pipeline=...`); `-` is stdin (input) or stdout (-o)."""
 
 # xdsl-opt flags whose meaning ts-opt changes (MLIR's), by argparse dest.
 NEW_HELP = {
@@ -63,6 +90,8 @@ NEW_HELP = {
     "print_between_passes": "alias of --print-ir-after-all",
     "parsing_diagnostics": "print the errors of failing chunks on stdout and exit 0",
     "split_input_file": "process the parts between `// -----` lines separately",
+    "output_file": "the output file ('-', the default, for stdout); replaced only if the run succeeds",
+    "input_file": "the input file ('-', the default, for stdin)",
 }
 
 _SPLIT = re.compile(r"^[ \t]*// -----[ \t]*$", re.M)
@@ -79,18 +108,40 @@ def split_chunks(text: str) -> list[tuple[str, int]]:
     return [*chunks, (text[start:], offset)]
 
 
-def is_blank(text: str) -> bool:
-    """Nothing but whitespace and comments: MLIR treats it as an empty module."""
-    return all(not ln.strip() or ln.strip().startswith("//") for ln in text.split("\n"))
-
-
 class TsOptMain(xDSLOptMain):
     """xdsl-opt plus the `ts` dialect, tsjit's passes, plugins and MLIR's flags."""
 
     version_format = f"ts-opt {__version__} (xdsl {{xdsl_version}})"
 
     def __init__(self, args: Sequence[str] | None = None):
-        super().__init__(description="tsjit modular optimizer driver", args=args)
+        """xDSLOptMain.__init__ with MLIR's command line: one-line usage errors (exit 1), long
+        options with one dash, passes as flags, and only the -t targets that work here."""
+        self.available_frontends, self.available_passes, self.available_targets = {}, {}, {}
+        self.ctx = Context()
+        self.register_all_dialects()
+        self.register_all_frontends()
+        self.register_all_passes()
+        self.register_all_targets()
+        parser = cli.ArgumentParser(prog=TOOL, description="tsjit modular optimizer driver", epilog=EPILOG)
+        self.register_all_arguments(parser)
+        self.args = self.parse(parser, list(sys.argv[1:] if args is None else args))
+        targets.check(self.args.target, self.available_targets)
+        self.ctx.allow_unregistered = self.args.allow_unregistered_dialect
+        if self.args.disable_verify:
+            Attribute.__post_init__ = _empty_post_init
+        if self.args.syntax_highlight:
+            Diagnostic.colored = True
+        self.setup_pipeline()
+
+    def parse(self, parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
+        """Parse twice: plugins (--load-pass-plugin) add passes, and so flags, for the second time."""
+        options = cli.long_option_names(parser)
+        args, _ = parser.parse_known_args(cli.one_dash_long_options(argv, options | set(self.available_passes)))
+        for path in args.load_pass_plugin:
+            self._add_passes(load_pass_file(path), f"pass plugin '{path}'")
+        args, extra = parser.parse_known_args(cli.one_dash_long_options(argv, options | set(self.available_passes)))
+        args.pass_flags = pass_flags.parse(extra, self.available_passes, options)
+        return args
 
     def register_all_dialects(self) -> None:
         super().register_all_dialects()
@@ -124,18 +175,26 @@ class TsOptMain(xDSLOptMain):
                 action.help = "xdsl-opt pass list 'a,b{opt=v}' (or a nested MLIR pipeline)"
         for flags, kwargs in ARGUMENTS:
             arg_parser.add_argument(*flags, **kwargs)
+        target = next(a for a in arg_parser._actions if a.dest == "target")
+
+        def list_targets() -> None:  # only for --help: it imports every target's module
+            target.help = f"output format: {', '.join(targets.usable(self.available_targets))} (default mlir)"
+
+        if isinstance(arg_parser, cli.ArgumentParser):
+            arg_parser.before_help.append(list_targets)
 
     def setup_pipeline(self) -> None:
-        """Runs after argument parsing: load plugins, then parse and build the pipeline."""
+        """Runs after argument parsing: parse and build the pipeline (-p, --pass-pipeline, either
+        in MLIR's `builtin.module(...)` form or as a plain list, or pass flags), set up the hooks."""
         a = self.args
-        for path in a.load_pass_plugin:
-            self._add_passes(load_pass_file(path), f"pass plugin '{path}'")
-        if a.passes and a.pass_pipeline is not None:
-            raise ToolError("use either -p or --pass-pipeline, not both")
-        if a.pass_pipeline is not None and a.pass_pipeline.strip():
-            tree = pp.parse_nested(a.pass_pipeline)
+        given = [f for f, v in (("-p", a.passes), ("--pass-pipeline", a.pass_pipeline is not None),
+                                ("pass flags", a.pass_flags)) if v]
+        if len(given) > 1:
+            raise ToolError(f"use one of -p, --pass-pipeline and pass flags (--cse ...), not {' and '.join(given)}")
+        if a.pass_flags:
+            tree = pp.Nest(pp.ROOT, list(a.pass_flags))
         else:
-            tree = pp.parse_any(a.passes)
+            tree = pp.parse_any(a.pass_pipeline if a.pass_pipeline is not None else a.passes)
         self.nest = pp.build(tree, self.available_passes, self.ctx)
         if a.dump_pass_pipeline:
             print(pp.spell(self.nest), file=sys.stderr)
@@ -155,6 +214,9 @@ class TsOptMain(xDSLOptMain):
             self.hooks.append(pp.Verifier(self.verify))
         if self.timer:
             self.hooks.append(self.timer)
+        self.statistics = Statistics(a.pass_statistics_display) if a.pass_statistics else None
+        if self.statistics:
+            self.hooks.append(self.statistics)
 
     # ------------------------------------------------------------------ running
 
@@ -171,15 +233,14 @@ class TsOptMain(xDSLOptMain):
         pp.run(self.nest, self.ctx, prog, self.hooks)
 
     def read_input(self) -> tuple[str, str]:
-        name = self.args.input_file or "<stdin>"
-        try:
-            stream, _ = self.get_input_stream()
-            with stream:
-                return name, stream.read().decode("utf-8")
-        except OSError as e:
-            raise ToolError(f"cannot open input file '{name}': {e.strerror}") from None
-        except UnicodeDecodeError as e:
-            raise ToolError(f"input file '{name}' is not UTF-8: {e.reason}") from None
+        """(name, text) of the input file; none or `-` is stdin."""
+        path = self.args.input_file
+        return cli.display_name(path), cli.read_text(path)
+
+    def output_resulting_program(self, prog: ModuleOp) -> str:
+        """The module in the -t format; a target's failure is an error at the module."""
+        name = parse_spec(self.args.target).name
+        return targets.emit(name, prog, super().output_resulting_program)
 
     def process(self, chunk: str, offset: int, name: str) -> str | None:
         """Parse, verify, transform and print one chunk; None if it failed."""
@@ -207,11 +268,19 @@ class TsOptMain(xDSLOptMain):
                 options = pp.option_list(self.available_passes[name]())
                 print(f"{name}{{{options}}}" if options else name)
             return 0
+        if self.args.show_dialects:
+            print(f"Available Dialects: {','.join(sorted(self.ctx.registered_dialect_names))}")
+            return 0
         name, text = self.read_input()
+        with cli.OutputFile(self.args.output_file or cli.STDIO) as out:
+            return self.process_all(name, text, out)
+
+    def process_all(self, name: str, text: str, out: cli.OutputFile) -> int:
+        """Every chunk; stdout gets each as it is done, an -o file all of them if none failed."""
         source = SourceText(name, text)
         split = self.args.split_input_file
         check = self.args.verify_diagnostics
-        output_stream = self.prepare_output()
+        output_stream = sys.stdout if out.is_stdout else io.StringIO()
         failed, printed = False, 0
         try:
             for chunk, offset in split_chunks(text) if split else [(text, 0)]:
@@ -240,9 +309,10 @@ class TsOptMain(xDSLOptMain):
         except ShrinkException:
             print("Success, can shrink")
             return 0
-        finally:
-            if output_stream is not sys.stdout:
-                output_stream.close()
+        if not out.is_stdout and not failed and not self.args.shrink:
+            out.keep(output_stream.getvalue())
+        if self.statistics:
+            print(self.statistics.report(), file=sys.stderr)
         if self.timer:
             print(self.timer.report(), file=sys.stderr)
         if self.args.shrink:
@@ -251,16 +321,24 @@ class TsOptMain(xDSLOptMain):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Console entry point: one readable message and exit code 1 on bad input."""
+    """Console entry point: one readable message and exit code 1 on bad input. A pass that
+    crashes is a bug in it: its traceback is kept; any other crash is one line (--traceback)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
     try:
         return TsOptMain(args=argv).run()
     except ToolError as e:
-        print(f"ts-opt: error: {e}", file=sys.stderr)
+        print(f"{TOOL}: error: {e}", file=sys.stderr)
     except pp.PassCrash as e:
         traceback.print_exception(e.__cause__)
-        print(f"ts-opt: error: {e}", file=sys.stderr)
+        print(f"{TOOL}: error: {e}", file=sys.stderr)
     except BrokenPipeError:  # e.g. `ts-opt --list-passes | head`
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except KeyboardInterrupt:
+        print(f"{TOOL}: interrupted", file=sys.stderr)
+    except Exception as e:
+        if "--traceback" in argv or "-traceback" in argv:
+            traceback.print_exception(e)
+        print(f"{TOOL}: error: {internal_error(e)}", file=sys.stderr)
     return 1
 
 

@@ -1,7 +1,7 @@
 """`ts-run`: run one function of an IR file on a backend, print or save its outputs, time it.
 
     ts-run model.mlir --fn forward --shapes 4x1x28x28xf32 --backend c --bench 100
-    ts-run model.mlir --fn forward --inputs x.npy -o out/
+    ts-run model.mlir --fn forward --inputs x.npy -o y.npy      # --output-dir out/: one .npy per output
 
 Why: the shortest path from a `.mlir` file (written by `ts-opt`, by an exporter, by hand) to
 numbers, on any registered backend, without writing Python.  The steps are the public API's:
@@ -13,11 +13,15 @@ Random inputs (`--shapes`) are drawn with `numpy.random.default_rng(--seed)` (de
 one array per shape in order: floating dtypes from the standard normal N(0, 1), integer dtypes
 uniformly from [0, 10), bool uniformly.  Without --shapes/--inputs, a ts function whose tensor
 arguments all have static types gets random inputs of those types.
+
+As in MLIR's tools, `-o FILE` is the output file (`-`: stdout, as .npy bytes), written through a
+temporary file so that a failed run leaves an existing FILE as it was; the input `-` is stdin.
 """
 from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -30,6 +34,7 @@ from xdsl.dialects.func import FuncOp
 from xdsl.ir import Attribute, Operation
 
 from tsjit.ir.diagnostics import DiagError, ToolError, emit_error, parse_located, run_tool, verify_located
+from tsjit.tools import cli
 
 TOOL = "ts-run"
 SUMMARY_THRESHOLD = 64  # arrays with more elements print summarised (numpy's `...`)
@@ -39,8 +44,9 @@ PROGRESS_AFTER = 1.0  # seconds: a benchmark expected to run longer shows a prog
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     from tsjit.backends.registry import available
 
-    p = argparse.ArgumentParser(prog=TOOL, description=__doc__.split("\n\n")[0].split(": ", 1)[1])
-    p.add_argument("input_file", metavar="FILE.mlir", help="IR to run ('-' for stdin)")
+    p = cli.ArgumentParser(prog=TOOL, description=__doc__.split("\n\n")[0].split(": ", 1)[1])
+    p.add_argument("input_file", metavar="FILE.mlir", nargs="?", default=cli.STDIO,
+                   help="IR to run ('-', the default, for stdin)")
     p.add_argument("--fn", metavar="NAME", help="function to run (default: the only, or last, public one)")
     given = p.add_mutually_exclusive_group()
     given.add_argument("--inputs", metavar="A.npy,B.npy", help="input arrays, one .npy file per argument")
@@ -52,10 +58,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                    help="time N calls after a warm-up call; report median, p10, p90, min")
     p.add_argument("--no-progress", action="store_true", help="never show the --bench progress bar")
     out = p.add_mutually_exclusive_group()
-    out.add_argument("-o", "--output-dir", metavar="DIR", help="save output i as DIR/output_i.npy")
-    out.add_argument("--output", metavar="OUT.npy", help="save the (single) output to OUT.npy")
+    out.add_argument("-o", "--output", metavar="FILE", help="save the (single) output as .npy to FILE "
+                     "('-': stdout); replaced only if the run succeeds")
+    out.add_argument("--output-dir", metavar="DIR", help="save output i as DIR/output_i.npy")
     p.add_argument("--traceback", action="store_true", help="show the Python traceback of an error")
-    args = p.parse_args(argv)
+    cli.add_version(p, TOOL)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = p.parse_args(cli.one_dash_long_options(argv, cli.long_option_names(p)))
     if args.bench < 0:
         p.error("--bench takes a count >= 0")
     return args
@@ -68,14 +77,10 @@ def load(path: str) -> ModuleOp:
     """Parse and verify; a problem becomes a located one-line error."""
     from tsjit.dialects import context
 
-    name = "<stdin>" if path == "-" else path
-    try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
-    except OSError as e:
-        raise ToolError(f"cannot open input file '{path}': {e.strerror}") from None
-    except UnicodeDecodeError as e:
-        raise ToolError(f"input file '{path}' is not UTF-8: {e.reason}") from None
-    module = parse_located(context(), text, name)
+    text = cli.read_text(path)
+    if cli.is_blank(text):  # xDSL's parser would say "Could not parse entire input!"
+        raise ToolError(f"input file '{cli.display_name(path)}' is empty: it defines no function")
+    module = parse_located(context(), text, cli.display_name(path))
     verify_located(module)
     return module
 
@@ -97,6 +102,28 @@ def pick_function(module: ModuleOp, name: str | None) -> FuncOp:
     if not public:
         raise emit_error(module, f"the module defines no public function (functions: {names}); use --fn")
     return public[-1]
+
+
+def without_self(fn: FuncOp) -> None:
+    """A frozen module's method keeps its `%self` argument, unused (the weights are constants
+    now): drop it, as ts-run passes tensors only. A used one is a module that is not frozen,
+    which ts-run cannot make: an error, at the first use, that says how to get a function."""
+    from xdsl.dialects.builtin import ArrayAttr, FunctionType
+
+    from tsjit.dialects.ts.types import ClassType
+
+    for arg in [a for a in fn.args if isinstance(a.type, ClassType)]:
+        if arg.uses:
+            user = next(iter(arg.uses)).operation
+            raise emit_error(user, f"@{fn.sym_name.data} uses %{arg.name_hint or arg.index} ({arg.type}), a module "
+                                   "instance, which ts-run cannot make: freeze the module first (ts-opt -p ts-freeze; "
+                                   "in Python, torch.jit.freeze, or torch.jit.specialize for a function of tensors)")
+        kept = [i for i in range(len(fn.args)) if i != arg.index]
+        outputs = fn.function_type.outputs.data
+        fn.body.blocks[0].erase_arg(arg)
+        fn.properties["function_type"] = FunctionType.from_lists([a.type for a in fn.args], outputs)
+        if fn.arg_attrs is not None:
+            fn.arg_attrs = ArrayAttr([fn.arg_attrs.data[i] for i in kept])
 
 
 def called_functions(module: ModuleOp, root: FuncOp) -> set[str]:
@@ -244,6 +271,7 @@ def build(args: argparse.Namespace) -> tuple[Any, FuncOp, list[np.ndarray]]:
 
     module = load(args.input_file)
     fn = pick_function(module, args.fn)
+    without_self(fn)
     name = fn.sym_name.data
     inputs = make_inputs(args, fn)
     if args.backend not in available():
@@ -277,19 +305,33 @@ def show(outputs: list[Any]) -> None:
             print(repr(value))
 
 
-def save(outputs: list[Any], args: argparse.Namespace) -> None:
-    if args.output and len(outputs) != 1:
-        raise ToolError(f"--output takes one output, the function returns {len(outputs)}; use -o DIR")
-    if args.output_dir:
-        Path(args.output_dir).mkdir(parents=True, exist_ok=True)
-    paths = [args.output] if args.output else [
-        str(Path(args.output_dir) / f"output_{i}.npy") for i in range(len(outputs))]
-    for path, value in zip(paths, outputs):
-        try:
-            np.save(path, np.asarray(value), allow_pickle=False)
-        except (OSError, ValueError) as e:
-            raise ToolError(f"cannot save output to '{path}': {e}") from None
-        print(f"wrote {path}", file=sys.stderr)
+def npy_bytes(value: Any, i: int) -> bytes:
+    buf = io.BytesIO()
+    try:
+        np.save(buf, np.asarray(value), allow_pickle=False)
+    except (ValueError, TypeError) as e:
+        raise ToolError(f"cannot save output {i} as .npy: {e}") from None
+    return buf.getvalue()
+
+
+def save(outputs: list[Any], args: argparse.Namespace, out: cli.OutputFile | None) -> None:
+    """-o FILE: the one output; --output-dir DIR: DIR/output_i.npy. Each file is replaced whole."""
+    if out is not None:
+        if len(outputs) != 1:
+            raise ToolError(f"-o takes one output, the function returns {len(outputs)}; use --output-dir DIR")
+        out.keep(npy_bytes(outputs[0], 0))
+        if args.output != cli.STDIO:
+            print(f"wrote {args.output}", file=sys.stderr)
+        return
+    directory = Path(args.output_dir)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise ToolError(f"cannot create output directory '{directory}': {e.strerror}") from None
+    for i, value in enumerate(outputs):
+        with cli.OutputFile(str(directory / f"output_{i}.npy")) as file:
+            file.keep(npy_bytes(value, i))
+        print(f"wrote {file.path}", file=sys.stderr)
 
 
 def format_seconds(s: float) -> str:
@@ -316,21 +358,27 @@ def bench(call: Any, n: int, warmup_seconds: float, progress: bool) -> dict[str,
 
 
 def run(args: argparse.Namespace) -> int:
-    compiled, fn, inputs = build(args)
-    name = fn.sym_name.data
-    start = time.perf_counter()
-    with stage(f"@{name} failed", fn):
-        outputs = as_outputs(compiled(*inputs))
-    first = time.perf_counter() - start
-    if args.output or args.output_dir:
-        save(outputs, args)
-    else:
-        show(outputs)
-    if args.bench:
+    """-o FILE is opened first, so that an unwritable path fails before the work."""
+    with contextlib.ExitStack() as stack:
+        out = stack.enter_context(cli.OutputFile(args.output, hint="use --output-dir DIR for one .npy per output")
+                                  ) if args.output else None
+        compiled, fn, inputs = build(args)
+        name = fn.sym_name.data
+        start = time.perf_counter()
         with stage(f"@{name} failed", fn):
-            stats = bench(lambda: compiled(*inputs), args.bench, first, not args.no_progress)
-        report = "  ".join(f"{k} {format_seconds(v)}" for k, v in stats.items())
-        print(f"bench @{name} on {args.backend}, {args.bench} calls: {report}")
+            outputs = as_outputs(compiled(*inputs))
+        first = time.perf_counter() - start
+        if out is not None or args.output_dir:
+            save(outputs, args, out)
+        else:
+            show(outputs)
+        if args.bench:
+            with stage(f"@{name} failed", fn):
+                stats = bench(lambda: compiled(*inputs), args.bench, first, not args.no_progress)
+            report = "  ".join(f"{k} {format_seconds(v)}" for k, v in stats.items())
+            to_stdout = args.output != cli.STDIO  # else stdout carries the .npy bytes
+            print(f"bench @{name} on {args.backend}, {args.bench} calls: {report}",
+                  file=sys.stdout if to_stdout else sys.stderr)
     return 0
 
 

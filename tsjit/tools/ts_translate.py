@@ -1,14 +1,17 @@
 """`ts-translate`: translations between tsjit's IR and other formats, as mlir-translate.
 
     ts-translate --emit-c model.mlir                         # model.c (+ loader glue) on stdout
-    ts-translate --emit-c model.mlir -o out/                 # the standalone export (tsjit.export_c)
-    ts-translate --emit-c generic.mlir --shapes 2x3xf32 --fn forward -o out/
+    ts-translate --emit-c model.mlir -o model.c              # ... in model.c
+    ts-translate --emit-c model.mlir --output-dir out/       # the standalone export (tsjit.export_c)
+    ts-translate --emit-c generic.mlir --shapes 2x3xf32 --fn forward --output-dir out/
     ts-translate --import-torchscript graph.txt [-o model.mlir]
 
 Why a separate tool: ts-opt maps IR to IR; these map IR to something else (C, a directory) or
 something else to IR. Each translation is one row of TRANSLATIONS: its flag, what it reads,
-and a handler. Errors print one readable line (`file:line:col: error: ...` for IR problems,
-`ts-translate: error: ...` otherwise) and exit 1.
+and a handler. As in mlir-translate, `-o FILE` is the output file (`-`, the default, stdout),
+replaced only when the translation succeeds, and the input `-` is stdin. Errors print one
+readable line (`file:line:col: error: ...` for IR problems, `ts-translate: error: ...`
+otherwise) and exit 1.
 """
 from __future__ import annotations
 
@@ -16,9 +19,9 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from tsjit.ir.diagnostics import ToolError, emit_error, run_tool
+from tsjit.tools import cli
 
 TOOL = "ts-translate"
 
@@ -29,17 +32,14 @@ class Translation:
     handler: Callable[[argparse.Namespace], int]
 
 
-def read_text(path: str) -> str:
-    try:
-        return sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
-    except OSError as e:
-        raise ToolError(f"cannot open input file '{path}': {e.strerror}") from None
-    except UnicodeDecodeError as e:
-        raise ToolError(f"input file '{path}' is not UTF-8: {e.reason}") from None
-
-
 def emit_c(args: argparse.Namespace) -> int:
-    """ts-level (static shapes, or --shapes) or loop-level IR -> C: model.c on stdout, or the export in -o DIR."""
+    """ts-level (static shapes, or --shapes) or loop-level IR -> C: model.c in -o FILE (default
+    stdout), or the standalone export in --output-dir DIR."""
+    with cli.OutputFile(args.output, hint="use --output-dir DIR for the standalone C export") as out:
+        return _emit_c(args, out)
+
+
+def _emit_c(args: argparse.Namespace, out: cli.OutputFile) -> int:
     from tsjit.backends.c.export import ExportError, OutputInTheWay, export_module, prepare
     from tsjit.passes import apply_pass
     from tsjit.tools.ts_run import keep_only, load, pick_function, stage
@@ -57,19 +57,19 @@ def emit_c(args: argparse.Namespace) -> int:
     require_static_arguments(module)
     with stage("emitting C", module):
         try:
-            if args.output:
-                exported = export_module(module, args.output, main=args.fn)
+            if args.output_dir:
+                exported = export_module(module, args.output_dir, main=args.fn)
             else:
                 exported = prepare(module, main=args.fn)
         except OutputInTheWay as e:
             raise ToolError(str(e)) from None
         except ExportError as e:
             raise emit_error(module, str(e)) from None
-    if args.output:
+    if args.output_dir:
         print(f"{TOOL}: wrote {exported.out_dir}/ (model.c, model.h, weights.bin, demo.c, Makefile, README.md); "
               f"build with `make -C {exported.out_dir}`", file=sys.stderr)
     else:
-        sys.stdout.write(exported.files["model.c"])
+        out.keep(exported.files["model.c"])
     return 0
 
 
@@ -103,31 +103,27 @@ def import_torchscript(args: argparse.Namespace) -> int:
     """A TorchScript graph dump (`print(scripted.graph)`) -> ts IR, on stdout or in -o FILE."""
     from tsjit.tools.ts_run import stage
 
-    text = read_text(args.input_file)
-    try:
-        from tsjit.frontend import import_graph
-    except ImportError:
-        raise ToolError("the TorchScript importer (tsjit.frontend.import_graph) is not available") from None
-    if args.shapes:
-        raise ToolError("--shapes applies to --emit-c only")
-    name = "<stdin>" if args.input_file == "-" else args.input_file
-    with stage(f"importing {name}"):
-        module = import_graph(text, filename=name)
-    printed = f"{module}\n"
-    if args.output:
+    for flag in ("shapes", "fn", "output_dir"):
+        if getattr(args, flag):
+            raise ToolError(f"--{flag.replace('_', '-')} applies to --emit-c only")
+    with cli.OutputFile(args.output) as out:
+        text = cli.read_text(args.input_file)
         try:
-            Path(args.output).write_text(printed)
-        except OSError as e:
-            raise ToolError(f"cannot write '{args.output}': {e.strerror}") from None
-    else:
-        sys.stdout.write(printed)
+            from tsjit.frontend import import_graph
+        except ImportError:
+            raise ToolError("the TorchScript importer (tsjit.frontend.import_graph) is not available") from None
+        name = cli.display_name(args.input_file)
+        with stage(f"importing {name}"):
+            module = import_graph(text, filename=name)
+        out.keep(str(module) + "\n")  # str(), the IR text: format() (f"{module}") gives `ModuleOp(...)`
     return 0
 
 
 #: flag (without --) -> translation; --help lists them in this order
 TRANSLATIONS: dict[str, Translation] = {
-    "emit-c": Translation("IR (ts level with static shapes, or loop level) -> C: model.c on stdout, "
-                          "or with -o DIR the standalone export (model.c/.h, weights.bin, demo.c, Makefile)",
+    "emit-c": Translation("IR (ts level with static shapes, or loop level) -> C: model.c in -o FILE "
+                          "(default stdout), or with --output-dir DIR the standalone export "
+                          "(model.c/.h, weights.bin, demo.c, Makefile)",
                           emit_c),
     "import-torchscript": Translation("TorchScript graph text (print(m.graph)) -> ts IR on stdout or -o FILE",
                                       import_torchscript),
@@ -135,18 +131,27 @@ TRANSLATIONS: dict[str, Translation] = {
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog=TOOL, description=__doc__.split("\n\n")[0].split(": ", 1)[1])
-    p.add_argument("input_file", metavar="INPUT", help="the file to translate ('-' for stdin)")
+    p = cli.ArgumentParser(prog=TOOL, description=__doc__.split("\n\n")[0].split(": ", 1)[1])
+    p.add_argument("input_file", metavar="INPUT", nargs="?", default=cli.STDIO,
+                   help="the file to translate ('-', the default, for stdin)")
     group = p.add_argument_group("translations (choose one)").add_mutually_exclusive_group(required=True)
     for flag, t in TRANSLATIONS.items():
         group.add_argument(f"--{flag}", dest="translation", action="store_const", const=flag, help=t.help)
-    p.add_argument("-o", "--output", metavar="PATH", help="output directory (--emit-c) or file (default: stdout)")
+    p.add_argument("-o", "--output", metavar="FILE", default=cli.STDIO,
+                   help="the output file ('-', the default, for stdout); replaced only if the translation succeeds")
+    p.add_argument("--output-dir", metavar="DIR", help="--emit-c: write the standalone C export "
+                   "(model.c/.h, weights.bin, demo.c, Makefile) to DIR")
     p.add_argument("--shapes", metavar="2x3xf32,...", help="--emit-c: specialize the function to these "
                    "argument shapes first (ts-specialize syntax)")
     p.add_argument("--fn", metavar="NAME", help="--emit-c: the function to export (default: every public one; "
                    "the last is the demo's)")
     p.add_argument("--traceback", action="store_true", help="show the Python traceback of an error")
-    return p.parse_args(argv)
+    cli.add_version(p, TOOL)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = p.parse_args(cli.one_dash_long_options(argv, cli.long_option_names(p)))
+    if args.output_dir and args.output != cli.STDIO:
+        p.error("use -o FILE (model.c) or --output-dir DIR (the export), not both")
+    return args
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -19,7 +19,7 @@
 // BADSHAPE: ts-run: error: --shapes: unknown element type 'q8' in '2x3xq8'
 //
 // RUN: not ts-run %s --fn generic --shapes 2xf32 --output-dir %t --output %t.npy 2>&1 | filecheck %s --check-prefix=FLAGS
-// FLAGS: ts-run: error: argument --output: not allowed with argument -o/--output-dir
+// FLAGS: ts-run: error: argument -o/--output: not allowed with argument --output-dir (see ts-run --help)
 //
 // RUN: not ts-run %s --fn generic --shapes 2xf32 --backend cuda 2>&1 | filecheck %s --check-prefix=BACKEND
 // BACKEND: ts-run: error: unknown backend 'cuda'; available: c, numpy

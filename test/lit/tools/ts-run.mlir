@@ -15,8 +15,8 @@
 // PAIR-NEXT: array({{\[\[}}-0., -1., -2.],
 // PAIR-NEXT:        [-3., -4., -5.]], dtype=float32)
 //
-// A private function runs when named; -o writes one .npy per output.
-// RUN: ts-run %s --fn helper --inputs %t/y.npy -o %t/out 2>&1 | filecheck %s --check-prefix=SAVED
+// A private function runs when named; --output-dir writes one .npy per output.
+// RUN: ts-run %s --fn helper --inputs %t/y.npy --output-dir %t/out 2>&1 | filecheck %s --check-prefix=SAVED
 // SAVED: wrote {{.*}}out/output_0.npy
 // RUN: %python -c "import numpy as np; print(np.load('%t/out/output_0.npy').tolist())" | filecheck %s --check-prefix=LOADED
 // LOADED: {{\[\[}}1.0, 1.0, 1.0], [1.0, 1.0, 1.0]]

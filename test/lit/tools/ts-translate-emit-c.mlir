@@ -1,6 +1,7 @@
-// ts-translate --emit-c: model.c on stdout; with -o DIR the standalone export (tsjit.export_c).
+// ts-translate --emit-c: model.c on stdout (or in -o FILE); with --output-dir DIR the standalone
+// export (tsjit.export_c).
 // RUN: ts-translate --emit-c %s --shapes 4x8xf32 --fn chain | filecheck %s
-// RUN: rm -rf %t && ts-translate --emit-c %s --shapes 4x8xf32 --fn chain -o %t 2>&1 | filecheck %s --check-prefix=WROTE
+// RUN: rm -rf %t && ts-translate --emit-c %s --shapes 4x8xf32 --fn chain --output-dir %t 2>&1 | filecheck %s --check-prefix=WROTE
 // RUN: ls %t | filecheck %s --check-prefix=FILES
 // RUN: filecheck %s --check-prefix=HEADER < %t/model.h
 // RUN: ts-translate --emit-c %s --shapes 3xf32 --fn double | filecheck %s --check-prefix=ONLY

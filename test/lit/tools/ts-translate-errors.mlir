@@ -1,4 +1,4 @@
-// ts-translate errors: one readable line, exit 1 (argparse usage errors: exit 2), no traceback.
+// ts-translate errors: one readable line, exit 1 (usage errors too), no traceback.
 // RUN: not ts-translate %s 2>&1 | filecheck %s --check-prefix=NONE
 // NONE: error: one of the arguments --emit-c --import-torchscript is required
 //
@@ -20,9 +20,9 @@
 // PARSE-NOT: Traceback
 // PARSE: ts-translate-parse-error.mlir:3:{{[0-9]+}}: error:
 //
-// An output path that is an ordinary directory is not replaced.
+// An --output-dir that is an ordinary directory is not replaced.
 // RUN: rm -rf %t && mkdir -p %t && echo keep > %t/notes.txt
-// RUN: not ts-translate --emit-c %s --shapes 4xf32 -o %t 2>&1 | filecheck %s --check-prefix=EXISTS
+// RUN: not ts-translate --emit-c %s --shapes 4xf32 --output-dir %t 2>&1 | filecheck %s --check-prefix=EXISTS
 // EXISTS: ts-translate: error: '{{.*}}' exists and is not an earlier tsjit export; not replacing it
 // RUN: cat %t/notes.txt | filecheck %s --check-prefix=KEPT
 // KEPT: keep

@@ -64,7 +64,7 @@
 // ISOLATED: ts-opt: error: cannot nest passes on 'scf.for': it is not IsolatedFromAbove
 //
 // RUN: not ts-opt %s -p cse --pass-pipeline='builtin.module(cse)' 2>&1 | filecheck %s --check-prefix=BOTH
-// BOTH: ts-opt: error: use either -p or --pass-pipeline, not both
+// BOTH: ts-opt: error: use one of -p, --pass-pipeline and pass flags (--cse ...), not -p and --pass-pipeline
 //
 // RUN: not ts-opt %s -p cse --print-ir-after=cse,csee 2>&1 | filecheck %s --check-prefix=PRINT
 // PRINT: ts-opt: error: unknown pass 'csee'; did you mean 'cse'?

@@ -79,7 +79,7 @@ def test_default_function_is_the_last_public_one(funcs):
 
 
 def test_static_types_give_the_inputs_and_calls_are_kept(capsys, funcs, tmp_path):
-    code, out, err = run(capsys, funcs, "--fn", "static", "-o", tmp_path / "out")
+    code, out, err = run(capsys, funcs, "--fn", "static", "--output-dir", tmp_path / "out")
     assert code == 0, err
     x = np.random.default_rng(0).standard_normal((2, 3)).astype(np.float32)
     np.testing.assert_array_equal(np.load(tmp_path / "out" / "output_0.npy"), -x)
@@ -123,7 +123,7 @@ def test_big_outputs_are_summarised(capsys, funcs):
      ":6:1: error: input 0 is 2x3xi64 but argument 0 of @static is !ts.tensor<[2,3], f32>"),
     (["--fn", "last", "--shapes", "2x?xf32"], "ts-run: error: --shapes: '2x?xf32' has an unknown dim"),
     (["--fn", "static", "--output", "y.npy"],
-     "ts-run: error: --output takes one output, the function returns 2; use -o DIR"),
+     "ts-run: error: -o takes one output, the function returns 2; use --output-dir DIR"),
     (["--fn", "last", "--inputs", "missing.npy"], "ts-run: error: cannot read input 'missing.npy'"),
 ])  # fmt: skip
 def test_errors_are_one_line(capsys, funcs, argv, message):
@@ -160,3 +160,24 @@ def test_bench_reports(capsys, funcs):
 def test_format_seconds():
     assert [ts_run.format_seconds(s) for s in (2.5, 0.0125, 3e-6, 4e-8)] == \
         ["2.500 s", "12.500 ms", "3.000 us", "40.0 ns"]
+
+
+def test_o_is_the_output_file(capsys, funcs, tmp_path):
+    """-o FILE takes the one output, as .npy, and is replaced only by a run that succeeds."""
+    y = tmp_path / "y"
+    code, _, err = run(capsys, funcs, "--fn", "last", "--shapes", "2xf32", "-o", y)
+    assert code == 0 and np.load(y).shape == (2,) and f"wrote {y}" in err  # no `.npy` appended
+    y.write_text("keep")
+    code, _, err = run(capsys, funcs, "--fn", "static", "-o", y)
+    assert code == 1 and y.read_text() == "keep"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["funcs.mlir", "y"]
+
+
+def test_an_unused_self_is_dropped(capsys, tmp_path):
+    """A frozen module's forward keeps `%self`, unused: ts-run runs it on the tensors alone."""
+    path = tmp_path / "frozen.mlir"
+    path.write_text('func.func @forward(%self: !ts.class<"__torch__.M">, %x: !ts.tensor) -> !ts.tensor {\n'
+                    "  %y = ts.relu %x : (!ts.tensor) -> !ts.tensor\n  func.return %y : !ts.tensor\n}\n")
+    code, out, err = run(capsys, path, "--shapes", "2xf32")
+    assert code == 0, err
+    assert out.startswith("output 0: float32[2]")

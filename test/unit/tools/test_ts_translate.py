@@ -69,7 +69,7 @@ def test_emit_c_reports_a_parse_error_at_its_location(tmp_path, capsys):
 @pytest.mark.skipif(find_compiler() is None or shutil.which("make") is None, reason="no C compiler or make")
 def test_emit_c_directory_builds_and_matches_the_numpy_backend(chain, tmp_path, capsys):
     out = tmp_path / "export"
-    assert main(["--emit-c", str(chain), "--shapes", "3x4xf32", "-o", str(out)]) == 0
+    assert main(["--emit-c", str(chain), "--shapes", "3x4xf32", "--output-dir", str(out)]) == 0
     assert f"wrote {out}/" in capsys.readouterr().err
     built = subprocess.run(["make", f"CC={find_compiler()}"], cwd=out, capture_output=True, text=True)
     assert built.returncode == 0, built.stderr
@@ -132,3 +132,22 @@ def test_console_script_runs_as_a_module(chain):
     assert result.returncode == 0, result.stderr
     assert "void ts_chain(" in result.stdout
     assert ts_translate.TOOL == "ts-translate"
+
+
+def test_import_torchscript_prints_ir_that_parses_back(tmp_path, capsys):
+    """The IR text, as ts-opt prints it; not the module's Python repr `ModuleOp(...)`."""
+    graph = tmp_path / "relu.txt"
+    graph.write_text("graph(%x.1 : Tensor):\n  %y.1 : Tensor = aten::relu(%x.1)\n  return (%y.1)\n")
+    assert main(["--import-torchscript", str(graph)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("builtin.module {") and str(parse_module(out)) + "\n" == out
+
+
+def test_emit_c_output_file_and_directory(chain, tmp_path, capsys):
+    """-o is the file model.c goes to; the standalone export needs --output-dir."""
+    assert main(["--emit-c", str(chain), "--shapes", "2xf32", "-o", str(tmp_path / "model.c")]) == 0
+    assert "void ts_chain(" in (tmp_path / "model.c").read_text()
+    assert main(["--emit-c", str(chain), "--shapes", "2xf32", "-o", str(tmp_path)]) == 1
+    assert "use --output-dir DIR for the standalone C export" in capsys.readouterr().err
+    assert main(["--import-torchscript", str(chain), "--output-dir", str(tmp_path / "d")]) == 1
+    assert capsys.readouterr().err == "ts-translate: error: --output-dir applies to --emit-c only\n"
