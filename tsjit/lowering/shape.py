@@ -228,10 +228,42 @@ def lower_select(op, lower: Lower):
     x, out = lower.tensor(0), lower.result_type()
     shape = x.type.get_shape()
     dim = _wrap(lower.constant(1), len(shape))
-    index = lower.constant(2)
+    try:
+        index = lower.constant(2)
+    except NotLowerable:  # `x[t]` in a loop: a dynamic offset
+        return [_extract(lower, x, dim, _run_time_index(lower, shape[dim]), 1, 1, out)]
     if not -shape[dim] <= index < shape[dim]:
         raise NotLowerable(f"index {index} out of range")
     return [_extract(lower, x, dim, index % shape[dim], 1, 1, out)]
+
+
+def _run_time_index(lower: Lower, size: int) -> SSAValue:
+    """Operand 2 (an i64 known at run time) as an index into a dim of `size`, wrapped as Python
+    wraps negative indices; a loop's iteration number over range(k <= size) is used as it is."""
+    from xdsl.dialects import scf
+    from xdsl.dialects.builtin import IndexType
+    from xdsl.ir import BlockArgument
+
+    value = lower.scalar(2)
+    if isinstance(cast := value.owner, arith.IndexCastOp) and isinstance(iv := cast.input, BlockArgument) \
+            and isinstance(loop := iv.block.parent_op(), scf.ForOp) and iv.index == 0 \
+            and _index_constant(loop.lb) == 0 and _index_constant(loop.step) == 1 \
+            and (ub := _index_constant(loop.ub)) is not None and ub <= size:
+        return iv
+    b = lower.builder
+    n = b.insert(arith.ConstantOp.from_int_and_width(size, i64)).result
+    wrapped = b.insert(arith.RemSIOp(b.insert(arith.AddiOp(value, n)).result, n)).result
+    return b.insert(arith.IndexCastOp(wrapped, IndexType())).result
+
+
+def _index_constant(v: SSAValue) -> int | None:
+    """The value of an index computed from a constant (arith.constant, index_cast of one)."""
+    op = v.owner
+    if isinstance(op, arith.IndexCastOp):
+        return _index_constant(op.input)
+    if isinstance(op, arith.ConstantOp) and isinstance(op.value, IntegerAttr):
+        return op.value.value.data
+    return None
 
 
 def lower_expand(op, lower: Lower):

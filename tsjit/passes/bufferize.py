@@ -18,6 +18,9 @@ xDSL 0.74 has no bufferization, so this is a small one for our straight-line lin
   appended to the arguments, and the function returns nothing. A returned value's alloc is
   replaced by its out-parameter when possible, else it is copied into it.
 - Temporaries get a `memref.dealloc` before the return.
+- `scf.for` / `scf.if` on tensors: a buffer per carried tensor or result, written by the body
+  (tsjit/lowering/control_flow_buffers.py); `tensor.extract` -> `memref.load`; a slice at a
+  run-time offset (`x[t]` in a loop) is a subview with a dynamic offset.
 Functions that still use `ts` values (partly lowered) are left alone.
 """
 from __future__ import annotations
@@ -26,20 +29,20 @@ import math
 from dataclasses import dataclass
 
 from xdsl.context import Context
-from xdsl.dialects import arith, func, memref, tensor
+from xdsl.dialects import arith, func, memref, scf, tensor
 from xdsl.dialects.builtin import (
     ArrayAttr,
     DenseArrayBase,
-    IntegerAttr,
-    i64,
     DenseIntOrFPElementsAttr,
     DictionaryAttr,
     FunctionType,
+    IntegerAttr,
     MemRefType,
     ModuleOp,
     StringAttr,
     TensorType,
     UnitAttr,
+    i64,
 )
 from xdsl.dialects.linalg import ops as linalg
 from xdsl.ir import Attribute, Operation, SSAValue
@@ -49,10 +52,8 @@ from xdsl.transforms.dead_code_elimination import region_dce
 from xdsl.utils.exceptions import PassFailedException
 
 from tsjit.backends.signature import OUTPUT
-
-
-def memref_of(t: TensorType) -> MemRefType:
-    return MemRefType(t.element_type, t.get_shape())
+from tsjit.lowering import control_flow_buffers as regions
+from tsjit.lowering.buffer_views import memref_of, mixed_offsets, static_only, unit_groups
 
 
 def _is_tensor(v: SSAValue) -> bool:
@@ -103,6 +104,8 @@ class _FuncBufferizer:
         self.last_use: dict[SSAValue, int] = {}
         self.index = 0
         self.at: Operation | None = None
+        self.alloc_at: Operation | None = None       # where allocs go (before a region op)
+        self.yield_targets: dict[SSAValue, SSAValue] = {}  # value -> carried buffer it may write
 
     # -- bookkeeping ------------------------------------------------------------------------
     def _insert(self, op: Operation) -> Operation:
@@ -117,7 +120,8 @@ class _FuncBufferizer:
         self.members.setdefault(root, []).append(value)
 
     def _alloc(self, t: TensorType) -> SSAValue:
-        op = self._insert(memref.AllocOp.get(t.element_type, shape=t.get_shape()))
+        op = memref.AllocOp.get(t.element_type, shape=t.get_shape())
+        regions.insert_alloc(self, op)
         self.allocs.append(op)
         self.writable.add(op.memref)
         self.root[op.memref] = op.memref
@@ -142,6 +146,10 @@ class _FuncBufferizer:
 
     def _dest(self, op: Operation, init: SSAValue, index: int) -> SSAValue:
         """The buffer `op` writes its `index`-th result into."""
+        if (target := regions.yield_dest(self, op, index)) is not None:
+            if not isinstance(init.owner, tensor.EmptyOp) and self.buf[init] is not target:
+                self._insert(memref.CopyOp(self.buf[init], target))
+            return target
         if isinstance(init.owner, tensor.EmptyOp):
             reused = self._reusable_input(op, index)
             return self.buf[reused] if reused is not None else self._alloc(init.type)
@@ -182,24 +190,24 @@ class _FuncBufferizer:
         self._bind(op.result, get.memref, get.memref)
 
     def _extract_slice(self, op: tensor.ExtractSliceOp) -> None:
-        _static_only(op)
+        static_only(op)
         src = self._read(op.source)
         sizes, shape = op.static_sizes.get_values(), tuple(op.result.type.get_shape())
         reduced = len(shape) < len(src.type.get_shape())
         # xDSL's rank reduction drops every unit dim; a result that keeps some (select dim 2 of
         # [1,5,1] is [1,5]) takes a full-rank copy into its buffer seen through an expand_shape
         keeps_units = reduced and 1 in shape
-        view = self._insert(memref.SubviewOp.from_static_parameters(
-            src, src.type, op.static_offsets.get_values(), sizes, op.static_strides.get_values(),
-            reduce_rank=reduced and not keeps_units))
+        offsets, strides = mixed_offsets(op.static_offsets, op.offsets), op.static_strides.get_values()
+        view = self._insert(memref.SubviewOp.get(src, offsets, sizes, strides, memref.SubviewOp.infer_result_type(
+            src.type, offsets, sizes, strides, reduce_rank=reduced and not keeps_units)))
         new = self._alloc(op.result.type)
-        dest = self._view(memref.ExpandShapeOp, new, _unit_groups(tuple(sizes), shape), tuple(sizes)) \
+        dest = self._view(memref.ExpandShapeOp, new, unit_groups(tuple(sizes), shape), tuple(sizes)) \
             if keeps_units else new
         self._insert(memref.CopyOp(view.result, dest))
         self._bind(op.result, new)
 
     def _insert_slice(self, op: tensor.InsertSliceOp) -> None:
-        _static_only(op)
+        static_only(op)
         dest = self._dest(op, op.dest, 0)
         view = self._insert(memref.SubviewOp.from_static_parameters(
             dest, dest.type, op.static_offsets.get_values(), op.static_sizes.get_values(),
@@ -291,22 +299,33 @@ class _FuncBufferizer:
             self.index, self.at = i, op
             if isinstance(op, func.ReturnOp):
                 self._return(op, out_params)
-            elif isinstance(op, linalg.LinalgStructuredOperation):
-                self._linalg(op)
-            elif isinstance(op, arith.ConstantOp) and isinstance(op.value, DenseIntOrFPElementsAttr):
-                self._constant(op)
-            elif isinstance(op, tensor.EmptyOp):
-                pass  # buffers are allocated where an op writes into it
-            elif type(op) in _RULES:
-                getattr(self, _RULES[type(op)])(op)
-            elif any(_is_tensor(v) for v in (*op.operands, *op.results)):
-                raise PassFailedException(
-                    f"ts-bufferize: cannot bufferize '{op.name}' in @{self.fn.sym_name.data}")
+            else:
+                self._op(op)
         for op in reversed(ops):
             if isinstance(op, func.ReturnOp) or any(_is_tensor(v) for v in op.results):
                 Rewriter.erase_op(op)
         for arg in [a for a in self.block.args if a not in self._new_args]:
             self.block.erase_arg(arg)
+
+    def _op(self, op: Operation) -> None:
+        if isinstance(op, linalg.LinalgStructuredOperation):
+            self._linalg(op)
+        elif isinstance(op, arith.ConstantOp) and isinstance(op.value, DenseIntOrFPElementsAttr):
+            self._constant(op)
+        elif isinstance(op, tensor.EmptyOp):
+            pass  # buffers are allocated where an op writes into it
+        elif isinstance(op, scf.ForOp | scf.IfOp) and any(
+                _is_tensor(v) for inner in op.walk() for v in (*inner.operands, *inner.results)):
+            (regions.bufferize_for if isinstance(op, scf.ForOp) else regions.bufferize_if)(self, op)
+        elif isinstance(op, tensor.ExtractOp):  # an element read: a load; the op goes now
+            load = self._insert(memref.LoadOp.get(self._read(op.tensor), op.indices))
+            op.result.replace_all_uses_with(load.res)
+            Rewriter.erase_op(op)
+        elif type(op) in _RULES:
+            getattr(self, _RULES[type(op)])(op)
+        elif any(_is_tensor(v) for v in (*op.operands, *op.results)):
+            raise PassFailedException(
+                f"ts-bufferize: cannot bufferize '{op.name}' in @{self.fn.sym_name.data}")
 
     def _rewrite_signature(self) -> list[SSAValue]:
         old_args = list(self.block.args)
@@ -346,25 +365,6 @@ _RULES = {
     tensor.ReshapeOp: "_reshape_any",
     tensor.PadOp: "_pad",
 }
-
-
-def _unit_groups(full: tuple[int, ...], reduced: tuple[int, ...]) -> list[list[int]]:
-    """The reassociation expanding `reduced` back to `full`, which has extra unit dims."""
-    groups: list[list[int]] = [[] for _ in reduced]
-    i = 0
-    for j, d in enumerate(full):
-        remaining = len(full) - j
-        if i < len(reduced) and d == reduced[i] and remaining >= len(reduced) - i:
-            groups[i].append(j)
-            i += 1
-        else:  # an extra unit dim: joins the group before it (or the first)
-            groups[max(i - 1, 0)].append(j)
-    return groups
-
-
-def _static_only(op: Operation) -> None:
-    if op.offsets or op.sizes or op.strides:
-        raise PassFailedException(f"ts-bufferize: '{op.name}' with dynamic offsets/sizes")
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,10 @@
 The given shapes become the types of a function's tensor arguments (in order; `f32` alone
 is a 0-d tensor, `?` an unknown dim); every op's result type then follows from its shape
 function (tsjit/dialects/ts/shape_functions.py), through `ts.if` (the join of both
-branches) and `ts.loop` (carried values iterate to a fixed point: a dim that changes
-between iterations becomes `?`), and the signature takes the new result types. Then
+branches, or the taken one when the current types decide the condition: `if h.dim() == 2`
+in a loop body) and `ts.loop` (carried values iterate to a fixed point: a dim that changes
+between iterations becomes `?`; tuples built and unpacked in the body keep their element
+types), and the signature takes the new result types. Then
 canonicalize folds `dim`/`size`/`size_dim` of the now static tensors, so shape checks such
 as BatchNorm's rank test fold away; propagation and folding repeat until nothing changes.
 
@@ -26,10 +28,10 @@ from xdsl.ir import Attribute, Block, Operation, SSAValue
 from xdsl.passes import ModulePass
 
 from tsjit.dialects.ts import shape_functions as sf
-from tsjit.ir.diagnostics import Diag, DiagError, op_loc
 from tsjit.dialects.ts.constant import ConstantOp
 from tsjit.dialects.ts.control_flow import ConditionOp, IfOp, LoopOp
 from tsjit.dialects.ts.folding import NotConstant, constant_of
+from tsjit.dialects.ts.scalar_ops import SCALAR_OPS
 from tsjit.dialects.ts.shape_functions import T, Unknown
 from tsjit.dialects.ts.types import (
     DTYPES,
@@ -41,8 +43,10 @@ from tsjit.dialects.ts.types import (
     NoneType,
     OptionalType,
     TensorType,
+    TupleType,
     format_dims,
 )
+from tsjit.ir.diagnostics import Diag, DiagError, op_loc
 
 _KIND = {IntType: "int", FloatType: "float", BoolType: "bool"}
 _ELEMENT = {str(t): t for t in DTYPES.values()}
@@ -111,9 +115,13 @@ class _Propagation:
         elif isinstance(op, IfOp):
             self.block(op.then_region.block)
             self.block(op.else_region.block)
+            taken = _known_condition(op.cond)  # `if x.dim() == 2` inside a loop: known once x's type is
             for i, res in enumerate(op.results):
                 then_t, else_t = (r.block.last_op.operands[i].type for r in (op.then_region, op.else_region))
-                _set(res, _join_types(then_t, else_t, res.type))
+                if taken is None:
+                    _set(res, _join_types(then_t, else_t, res.type))
+                else:
+                    _set(res, then_t if taken else else_t)
         elif isinstance(op, LoopOp):
             self.loop(op)
         elif op.name.startswith("ts.") and sf.has_rules(op.name[3:]):
@@ -126,6 +134,11 @@ class _Propagation:
                 isinstance(v.type, TensorType | NoneType) for v in op.operands):  # a Tensor?[] (x[:, i])
             self.pieces[op.results[0]] = [sf.from_type(v.type) if isinstance(v.type, TensorType) else None
                                           for v in op.operands]
+        elif op.name == "ts.tuple.construct":  # `return h1, c1` then `h, c = ...` (in a loop body too)
+            _set(op.results[0], TupleType([v.type for v in op.operands]))
+        elif op.name == "ts.tuple.unpack" and isinstance(op.operands[0].type, TupleType):
+            for res, t in zip(op.results, op.operands[0].type.types.data):
+                _set(res, t)
         elif op.name in ("ts.list.get", "ts.list.pop", "ts.list.unpack"):
             lst = op.operands[0]
             if isinstance(lst.type, ListType) and isinstance(lst.type.element_type, TensorType):
@@ -169,6 +182,50 @@ class _Propagation:
             current = new
         for res, t in zip(op.results, current):
             _set(res, t)
+
+
+def _known_condition(cond: SSAValue, depth: int = 6) -> bool | None:
+    """The value of a ts.if condition when the current types decide it (None: not known).
+
+    Canonicalize folds such conditions between propagation rounds, but inside a ts.loop that is
+    too late: joining both branches' types (`h if h.dim() == 2 else h.unsqueeze(0)`) makes the
+    carried value's rank unknown, and then `dim()` can never fold."""
+    value = _static_value(cond, depth)
+    return value if isinstance(value, bool) else None
+
+
+_NO_VALUE = object()
+
+
+def _static_value(value: SSAValue, depth: int) -> Any:
+    """A scalar's compile-time value from constants, tensor metadata of the current types and the
+    ops' folders (_NO_VALUE when unknown)."""
+    try:
+        return constant_of(value)
+    except NotConstant:
+        pass
+    op = value.owner
+    if depth <= 0 or not isinstance(op, Operation) or len(op.results) != 1:
+        return _NO_VALUE
+    if op.name in ("ts.dim", "ts.size_dim") and isinstance(t := op.operands[0].type, TensorType) \
+            and t.sizes is not None:
+        if op.name == "ts.dim":
+            return len(t.sizes)
+        d = _static_value(op.operands[1], depth - 1)
+        if isinstance(d, int) and -len(t.sizes) <= d < len(t.sizes) and t.sizes[d] != DYNAMIC:
+            return t.sizes[d]
+        return _NO_VALUE
+    fold = getattr(op, "FOLD_FN", None)
+    if fold is None or op.name[3:] not in SCALAR_OPS:
+        return _NO_VALUE
+    args = [_static_value(v, depth - 1) for v in op.operands]
+    if any(a is _NO_VALUE for a in args):
+        return _NO_VALUE
+    try:
+        result = fold(op, *args)
+    except (ArithmeticError, ValueError, TypeError):
+        return _NO_VALUE
+    return result if isinstance(result, bool | int | float) else _NO_VALUE
 
 
 def _strip(t: Attribute) -> Attribute:

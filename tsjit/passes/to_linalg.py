@@ -15,13 +15,12 @@ from dataclasses import dataclass
 
 from xdsl.context import Context
 from xdsl.dialects import func
-from xdsl.dialects.builtin import FunctionType, ModuleOp, StringAttr, UnrealizedConversionCastOp
-from xdsl.ir import Block, Operation, SSAValue
+from xdsl.dialects.builtin import FunctionType, ModuleOp, UnrealizedConversionCastOp
+from xdsl.ir import Block, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 
-from tsjit.dialects.ts.types import TensorType
-from tsjit.lowering.table import Lower, NotLowerable, builtin_type, lowerings
+from tsjit.lowering.table import NOT_LOWERED, NotLowerable, builtin_type, lower_block, lowerings, unlowered  # noqa: F401
 
 
 @dataclass(frozen=True)
@@ -41,48 +40,12 @@ class TsToLinalgPass(ModulePass):
                       file=sys.stderr)
 
 
-#: The attribute ts-to-linalg leaves on a tensor op it did not lower, saying why: later stages and
-#: tools read it to name the op that kept a function from lowering whole.
-NOT_LOWERED = "ts.not_lowered"
-
-
-def unlowered(module: ModuleOp) -> list[tuple[str, str, str]]:
-    """(op name, location, reason) of every op ts-to-linalg left at the ts level, in module order."""
-    return [(_name(op), _loc(op), op.attributes[NOT_LOWERED].data) for op in module.walk()
-            if NOT_LOWERED in op.attributes]
-
-
 def lower_function(f: func.FuncOp) -> list[tuple[str, str, str]]:
     """Lower the ops of `f`'s body; returns what was not lowered and why."""
-    table = lowerings()
     block = f.body.block
     mapping: dict[SSAValue, SSAValue] = {}
     _convert_arguments(block, mapping)
-    remaining = []
-    for op in list(block.ops):
-        if isinstance(op, UnrealizedConversionCastOp):
-            continue
-        lowering = table.get(op.name)
-        if lowering is None:
-            if op.name.startswith("ts.") and (any(isinstance(r.type, TensorType) for r in op.results) or op.regions):
-                remaining.append(_leave(op, "no lowering"))
-            continue
-        try:
-            new_values = list(lowering(op, Lower(op, mapping)))
-        except NotLowerable as e:
-            if op.name.startswith("ts.") and (any(isinstance(r.type, TensorType) for r in op.results) or op.regions):
-                remaining.append(_leave(op, str(e)))  # scalar constants staying is no news
-            continue
-        for old, new in zip(op.results, new_values, strict=True):
-            if old.uses:
-                cast = UnrealizedConversionCastOp.get([new], [old.type])
-                Rewriter.insert_op(cast, InsertPoint.before(op))
-                old.replace_all_uses_with(cast.results[0])
-                mapping[cast.results[0]] = new
-        Rewriter.erase_op(op)
-    for op in reversed(list(block.ops)):  # tensor lists whose users (cat, stack) were lowered
-        if op.name == "ts.list.construct" and not op.results[0].uses:
-            Rewriter.erase_op(op)
+    remaining = lower_block(block, mapping, lowerings())
     _retype(f)
     return remaining
 
@@ -126,18 +89,3 @@ def _fold_cast_pairs(module: ModuleOp) -> None:
     for op in reversed(list(module.walk())):
         if isinstance(op, UnrealizedConversionCastOp) and not any(r.uses for r in op.results):
             Rewriter.erase_op(op)
-
-
-def _leave(op: Operation, why: str) -> tuple[str, str, str]:
-    op.attributes[NOT_LOWERED] = StringAttr(why)
-    return _name(op), _loc(op), why
-
-
-def _name(op) -> str:
-    """The op's name; for an imported ts.generic, with the node kind it stands for."""
-    return f'{op.name} "{op.op_name.data}"' if op.name == "ts.generic" else op.name
-
-
-def _loc(op) -> str:
-    loc = op.attributes.get("loc")
-    return loc.data if loc is not None else ""

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from xdsl.dialects.builtin import DenseIntOrFPElementsAttr, Float32Type, MemRefType, ModuleOp
+from xdsl.dialects.builtin import DYNAMIC_INDEX, DenseIntOrFPElementsAttr, Float32Type, MemRefType, ModuleOp
 from xdsl.dialects.func import FuncOp
 from xdsl.ir import Operation, SSAValue
 from xdsl.ir.affine import AffineBinaryOpExpr, AffineConstantExpr, AffineDimExpr, AffineSymExpr
@@ -56,6 +56,7 @@ class Renderer:
         self.pragmas: dict[Operation, str] = {}
         self.arena: dict[Operation, int] = {}
         self._yield_targets: list[list[str]] = []
+        self.rebased: set[SSAValue] = set()  # memrefs whose pointer includes their (run-time) offset
 
     # -- helpers -------------------------------------------------------------------------
     def emit(self, line: str) -> None:
@@ -71,7 +72,7 @@ class Renderer:
     def element(self, memref: SSAValue, indices: list[str]) -> str:
         """`p[offset + i0*s0 + ...]` (indices are C names) from the memref type's layout."""
         t = memref.type
-        strides, offset = t.get_strides(), t.get_offset()
+        strides, offset = t.get_strides(), 0 if memref in self.rebased else t.get_offset()
         if offset is None or strides is None or any(s is None for s in strides):
             raise UnsupportedOp(f"C backend: dynamic layout {t}")
         terms = [str(offset)] if offset else []
@@ -264,10 +265,32 @@ def _return(r: Renderer, op) -> None:
 
 
 def _alias(r: Renderer, op) -> None:
-    """subview/collapse/expand/cast: the same pointer; the result type carries the new layout."""
-    if getattr(op, "dynamic_sizes", None) or getattr(op, "offsets", None) or getattr(op, "strides", None):
+    """subview/collapse/expand/cast: the same pointer; the result type carries the new layout.
+    A subview at a run-time offset (`x[t]` in a loop), or of such a view, is a new pointer to its
+    first element instead ("rebased": its elements are addressed from offset 0)."""
+    src, res = op.operands[0], op.results[0]
+    if getattr(op, "dynamic_sizes", None) or getattr(op, "sizes", None) or getattr(op, "strides", None):
         raise UnsupportedOp(f"C backend: dynamic {op.name}")
-    r.names[op.results[0]] = r.name(op.operands[0])
+    if op.name == "memref.subview" and (op.offsets or src in r.rebased):
+        strides = src.type.get_strides()
+        base = 0 if src in r.rebased else src.type.get_offset()
+        if strides is None or base is None or any(s is None for s in strides):
+            raise UnsupportedOp(f"C backend: dynamic layout {src.type}")
+        terms = [str(base)] if base else []
+        dynamic = iter(op.offsets)
+        for offset, stride in zip(op.static_offsets.get_values(), strides):
+            if offset == DYNAMIC_INDEX:
+                terms.append(f"{r.name(next(dynamic))} * {stride}")
+            elif offset:
+                terms.append(str(offset * stride))
+        r.emit(f"{c_type(res.type)} *{r.define(res)} = {r.name(src)} + {' + '.join(terms) or '0'};")
+        r.rebased.add(res)
+        return
+    if getattr(op, "offsets", None):
+        raise UnsupportedOp(f"C backend: dynamic {op.name}")
+    r.names[res] = r.name(src)
+    if src in r.rebased:
+        r.rebased.add(res)
 
 
 def _copy(r: Renderer, op) -> None:
@@ -294,6 +317,8 @@ def _call(r: Renderer, op) -> None:
     memrefs as pointers to their first element (the type's static offset added)."""
     if op.results:
         raise UnsupportedOp("C backend: func.call with results")
+    if any(a in r.rebased for a in op.arguments):
+        raise UnsupportedOp("C backend: a view at a run-time offset passed to a call")
     callee = op.callee.string_value()
     if callee not in r.declared:
         args = ", ".join(r.name(a) for a in op.arguments)
