@@ -28,7 +28,7 @@ def freeze(mod: ScriptModule, preserved_attrs: list[str] | None = None, optimize
     ir = to_ir(mod)
     _run(ir, "ts-freeze", preserved_attrs=tuple(preserved_attrs or ()))
     _run(ir, "ts-frozen-optimizations", optimize_numerics=optimize_numerics)
-    return from_ir(ir)
+    return _keep_defaults(mod, from_ir(ir))
 
 
 def run_frozen_optimizations(mod: ScriptModule, optimize_numerics: bool = True,
@@ -49,7 +49,17 @@ def optimize_for_inference(mod: ScriptModule, other_methods: list[str] | None = 
         mod = freeze(mod.eval(), preserved_attrs=other_methods)
     ir = to_ir(mod)
     _run(ir, "ts-optimize-for-inference", other_methods=tuple(other_methods or ()))
-    return from_ir(ir)
+    return _keep_defaults(mod, from_ir(ir))
+
+
+def _keep_defaults(old: ScriptModule, new: ScriptModule) -> ScriptModule:
+    """The IR keeps no argument defaults (`hx=None`): the methods of `new` take those of `old`'s."""
+    for name, method in new._info.methods.items():
+        before = old._info.methods.get(name)
+        if before is not None and [p.name for p in before.params] == [p.name for p in method.params]:
+            for p, q in zip(method.params, before.params):
+                p.default = q.default
+    return new
 
 
 def _run(module: Any, name: str, **options: Any) -> None:

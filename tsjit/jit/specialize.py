@@ -87,6 +87,7 @@ def specialize(fn_or_module: Any, example_inputs: Sequence[Any]) -> ModuleOp:
 
     module, name = _module_and_function(fn_or_module)
     func = next(op for op in module.walk() if isinstance(op, FuncOp) and op.sym_name.data == name)
+    _bind_none_defaults(fn_or_module, func, len(example_inputs))
     types = _example_types(func, example_inputs)
     notes = specialize_function(context(), module, func, types)
     if notes:
@@ -94,6 +95,30 @@ def specialize(fn_or_module: Any, example_inputs: Sequence[Any]) -> ModuleOp:
     module = _standalone(module, func)
     module.verify()
     return module
+
+
+def _bind_none_defaults(fn_or_module: Any, func: FuncOp, given: int) -> None:
+    """Trailing parameters the example inputs leave out whose default is None (`hx=None`) or another
+    constant become that constant, as Python binds a call without them."""
+    from tsjit.dialects.ts.constant import ConstantOp
+    from tsjit.dialects.ts.types import NoneType
+
+    info = getattr(fn_or_module, "_info", None)
+    compiled = info.methods.get("forward") if info is not None else getattr(fn_or_module, "_compiled", None)
+    block = func.body.block
+    offset = 1 if block.args and isinstance(block.args[0].type, ClassType) else 0
+    params = getattr(compiled, "params", None)
+    if params is None or len(params) != len(block.args) - offset or given >= len(params):
+        return
+    # constant defaults (`need_weights=True`, `is_causal=False`) are bound the same way
+    if any(p.default is not None and type(p.default) not in (bool, int, float, str) for p in params[given:]):
+        return
+    for p, arg in zip(params[given:], list(block.args[offset + given:])):
+        none = ConstantOp.of(None, NoneType()) if p.default is None else ConstantOp.of(p.default, arg.type)
+        block.insert_op_before(none, block.first_op)
+        arg.replace_all_uses_with(none.results[0])
+        block.erase_arg(arg)
+    func.function_type = FunctionType.from_lists(list(block.arg_types), list(func.function_type.outputs))
 
 
 def _standalone(module: ModuleOp, func: FuncOp) -> ModuleOp:

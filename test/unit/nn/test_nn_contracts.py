@@ -69,7 +69,8 @@ FORBIDDEN = (ast.Lambda, ast.Try, ast.FunctionDef, ast.AsyncFunctionDef, ast.Cla
 SCRIPTED_METHODS = ("forward", "_conv_forward", "_check_input_dim")
 
 
-RESULT_CHOSEN_BY_A_FLAG = {"AdaptiveMaxPool2d.forward"}
+RESULT_CHOSEN_BY_A_FLAG = {"AdaptiveMaxPool2d.forward", "AdaptiveMaxPool1d.forward", "AdaptiveMaxPool3d.forward",
+                           "MaxPool3d.forward"}
 
 
 def _scripted_methods():
