@@ -159,6 +159,14 @@ class TensorCore:
     def T(self) -> "Tensor":  # noqa: N802 - torch's name
         return _wrap(K["permute"](self._data, list(range(self._data.ndim - 1, -1, -1))))
 
+    @property
+    def mT(self) -> "Tensor":  # noqa: N802 - torch's name
+        return _wrap(K["mT"](self._data))
+
+    @property
+    def mH(self) -> "Tensor":  # noqa: N802 - torch's name (real tensors: the transpose)
+        return _wrap(K["mH"](self._data))
+
     def size(self, dim=None):
         if dim is None:
             return Size(self._data.shape)

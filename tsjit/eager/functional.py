@@ -265,6 +265,35 @@ def adaptive_max_pool2d(input: Tensor, output_size: BroadcastingList2,
     return _wrap(values)
 
 
+# -- resampling ----------------------------------------------------------------------------------
+def interpolate(input: Tensor, size: Optional[Union[int, List[int]]] = None,
+                scale_factor: Optional[Union[float, List[float]]] = None, mode: str = "nearest",
+                align_corners: Optional[bool] = None, recompute_scale_factor: Optional[bool] = None,
+                antialias: bool = False) -> Tensor:
+    """The upsample_* op of the mode (area: adaptive_avg_pool), as torch.nn.functional.interpolate."""
+    from tsjit.ops.resampling import interpolate_plan, scaled_sizes
+
+    name, _, sizes, scales, align = interpolate_plan(input.dim(), size, scale_factor, mode, align_corners,
+                                                     recompute_scale_factor, antialias)
+    x = _array(input)
+    if sizes is None:
+        sizes = scaled_sizes(x.shape, [float(v) for v in scale_factor] if isinstance(scale_factor, (list, tuple))
+                             else [float(scale_factor)] * (x.ndim - 2))
+    if name.startswith("adaptive"):
+        if name not in K:
+            raise NotImplementedError(f"tsjit: F.interpolate mode 'area' of a {x.ndim}-D input")
+        return _wrap(K[name](x, [int(v) for v in sizes]))
+    extra = [align] if mode in ("linear", "bilinear", "bicubic", "trilinear") else []
+    return _wrap(K[name](x, [int(v) for v in sizes], *extra, *(scales or [None] * len(sizes))))
+
+
+def upsample(input: Tensor, size: Optional[Union[int, List[int]]] = None,
+             scale_factor: Optional[Union[float, List[float]]] = None, mode: str = "nearest",
+             align_corners: Optional[bool] = None) -> Tensor:
+    warnings.warn("`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` instead.", stacklevel=2)
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
 # -- embedding and padding -----------------------------------------------------------------------
 def embedding(input: Tensor, weight: Tensor, padding_idx: Optional[int] = None,
               max_norm: Optional[float] = None, norm_type: float = 2.0, scale_grad_by_freq: bool = False,
@@ -287,43 +316,49 @@ def pad(input: Tensor, pad: List[int], mode: str = "constant", value: Optional[f
 
 
 # -- losses --------------------------------------------------------------------------------------
-def _reduce(loss: Tensor, reduction: str) -> Tensor:
-    if reduction == "none":
-        return loss
-    if reduction == "mean":
-        return loss.mean()
-    if reduction == "sum":
-        return loss.sum()
-    raise ValueError(f"{reduction} is not a valid value for reduction")
+def _reduction_enum(size_average: Optional[bool], reduce: Optional[bool], reduction: str) -> int:
+    """at::Reduction's int for a reduction string; the legacy size_average/reduce flags override it."""
+    if size_average is not None or reduce is not None:
+        size_average = True if size_average is None else size_average
+        reduce = True if reduce is None else reduce
+        reduction = "mean" if size_average and reduce else "sum" if reduce else "none"
+        warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{reduction}' instead.",
+                      stacklevel=3)
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    return {"none": 0, "mean": 1, "sum": 2}[reduction]
+
+
+def _loss(name: str, *operands) -> Tensor:
+    """The registry op `name` on tensors (None stays None) and constants."""
+    return _wrap(K[name](*(_array(v) if isinstance(v, Tensor) else v for v in operands)))
+
+
+def _weighted(name: str, input: Tensor, target: Tensor, weight: Optional[Tensor], reduction: int, *extra) -> Tensor:
+    """A loss with PyTorch's elementwise `weight` (applied before the reduction)."""
+    if weight is None:
+        return _loss(name, input, target, reduction, *extra)
+    loss = _loss(name, input, target, 0, *extra) * weight
+    return loss.mean() if reduction == 1 else loss.sum() if reduction == 2 else loss
 
 
 def mse_loss(input: Tensor, target: Tensor, size_average: Optional[bool] = None,
              reduce: Optional[bool] = None, reduction: str = "mean",
              weight: Optional[Tensor] = None) -> Tensor:
-    loss = (input - target) * (input - target)
-    if weight is not None:
-        loss = loss * weight
-    return _reduce(loss, reduction)
+    return _weighted("mse_loss", input, target, weight, _reduction_enum(size_average, reduce, reduction))
+
+
+def l1_loss(input: Tensor, target: Tensor, size_average: Optional[bool] = None,
+            reduce: Optional[bool] = None, reduction: str = "mean",
+            weight: Optional[Tensor] = None) -> Tensor:
+    return _weighted("l1_loss", input, target, weight, _reduction_enum(size_average, reduce, reduction))
 
 
 def nll_loss(input: Tensor, target: Tensor, weight: Optional[Tensor] = None,
              size_average: Optional[bool] = None, ignore_index: int = -100,
              reduce: Optional[bool] = None, reduction: str = "mean") -> Tensor:
-    """Class-index targets: (C), (N, C) or (N, C, d1, ...) log-probabilities."""
-    if input.dim() == 1:
-        return nll_loss(input.unsqueeze(0), target.unsqueeze(0), weight, size_average, ignore_index,
-                        reduce, reduction)
-    valid = target.ne(ignore_index)
-    safe_target = target.masked_fill(valid.logical_not(), 0)
-    picked = input.gather(1, safe_target.unsqueeze(1)).squeeze(1)
-    if weight is None:
-        w = valid.to(input.dtype)
-    else:
-        w = weight.index_select(0, safe_target.flatten()).reshape(list(target.size())) * valid.to(input.dtype)
-    loss = picked.neg() * w
-    if reduction == "mean":
-        return loss.sum() / w.sum()
-    return _reduce(loss, reduction)
+    """Class-index targets: (C), (N, C) or (N, C, d1, ...) log-probabilities (aten::nll_loss_nd)."""
+    return _loss("nll_loss_nd", input, target, weight, _reduction_enum(size_average, reduce, reduction), ignore_index)
 
 
 def cross_entropy(input: Tensor, target: Tensor, weight: Optional[Tensor] = None,
@@ -331,34 +366,195 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Optional[Tensor] = None
                   reduce: Optional[bool] = None, reduction: str = "mean",
                   label_smoothing: float = 0.0) -> Tensor:
     """Class-index targets (with label smoothing) or class-probability targets (same shape)."""
-    class_dim = 0 if input.dim() == 1 else 1
-    logp = log_softmax(input, class_dim)
-    if target.is_floating_point():
-        num_classes = input.size(class_dim)
-        if label_smoothing > 0.0:
-            target = target * (1.0 - label_smoothing) + label_smoothing / num_classes
-        if weight is not None:
-            shape = [1] * input.dim()
-            shape[class_dim] = num_classes
-            logp = logp * weight.reshape(shape)
-        loss = (logp * target).sum(class_dim).neg()
-        if reduction == "mean":
-            return loss.sum() / (input.numel() // num_classes)
-        return _reduce(loss, reduction)
-    nll = nll_loss(logp, target, weight, None, ignore_index, None, reduction)
-    if label_smoothing <= 0.0:
-        return nll
-    if weight is not None:
-        raise NotImplementedError("cross_entropy with both weight and label_smoothing")
-    if class_dim == 0:
-        logp, target = logp.unsqueeze(0), target.unsqueeze(0)
-    valid = target.ne(ignore_index).to(input.dtype)
-    smooth = logp.sum(1).neg() * valid
+    return _loss("cross_entropy_loss", input, target, weight, _reduction_enum(size_average, reduce, reduction),
+                 ignore_index, label_smoothing)
+
+
+def kl_div(input: Tensor, target: Tensor, size_average: Optional[bool] = None, reduce: Optional[bool] = None,
+           reduction: str = "mean", log_target: bool = False) -> Tensor:
+    """'batchmean' divides the sum by the batch size."""
     if reduction == "mean":
-        smooth = smooth.sum() / valid.sum()
-    else:
-        smooth = _reduce(smooth, reduction)
-    return nll * (1.0 - label_smoothing) + smooth * (label_smoothing / input.size(class_dim))
+        warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the support size."
+                      "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
+                      "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
+                      stacklevel=2)
+    enum = 2 if reduction == "batchmean" and size_average is None and reduce is None else \
+        _reduction_enum(size_average, reduce, reduction)
+    reduced = _loss("kl_div", input, target, enum, log_target)
+    if reduction == "batchmean" and input.dim() != 0:
+        reduced = reduced / input.size()[0]
+    return reduced
+
+
+def binary_cross_entropy(input: Tensor, target: Tensor, weight: Optional[Tensor] = None,
+                         size_average: Optional[bool] = None, reduce: Optional[bool] = None,
+                         reduction: str = "mean") -> Tensor:
+    enum = _reduction_enum(size_average, reduce, reduction)
+    if list(target.size()) != list(input.size()):
+        raise ValueError(f"Using a target size ({target.size()}) that is different to the input size "
+                         f"({input.size()}) is deprecated. Please ensure they have the same size.")
+    if weight is not None:
+        weight = weight.expand(list(target.size()))
+    return _loss("binary_cross_entropy", input, target, weight, enum)
+
+
+def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Optional[Tensor] = None,
+                                     size_average: Optional[bool] = None, reduce: Optional[bool] = None,
+                                     reduction: str = "mean", pos_weight: Optional[Tensor] = None) -> Tensor:
+    enum = _reduction_enum(size_average, reduce, reduction)
+    if list(target.size()) != list(input.size()):
+        raise ValueError(f"Target size ({target.size()}) must be the same as input size ({input.size()})")
+    return _loss("binary_cross_entropy_with_logits", input, target, weight, pos_weight, enum)
+
+
+def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full: bool = False,
+                     size_average: Optional[bool] = None, eps: float = 1e-8, reduce: Optional[bool] = None,
+                     reduction: str = "mean") -> Tensor:
+    return _loss("poisson_nll_loss", input, target, log_input, full, eps,
+                 _reduction_enum(size_average, reduce, reduction))
+
+
+def smooth_l1_loss(input: Tensor, target: Tensor, size_average: Optional[bool] = None,
+                   reduce: Optional[bool] = None, reduction: str = "mean", beta: float = 1.0) -> Tensor:
+    return _loss("smooth_l1_loss", input, target, _reduction_enum(size_average, reduce, reduction), beta)
+
+
+def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
+               weight: Optional[Tensor] = None) -> Tensor:
+    return _weighted("huber_loss", input, target, weight, _reduction_enum(None, None, reduction), delta)
+
+
+def soft_margin_loss(input: Tensor, target: Tensor, size_average: Optional[bool] = None,
+                     reduce: Optional[bool] = None, reduction: str = "mean") -> Tensor:
+    return _loss("soft_margin_loss", input, target, _reduction_enum(size_average, reduce, reduction))
+
+
+def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0, size_average: Optional[bool] = None,
+                         reduce: Optional[bool] = None, reduction: str = "mean") -> Tensor:
+    return _loss("hinge_embedding_loss", input, target, margin, _reduction_enum(size_average, reduce, reduction))
+
+
+def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0,
+                        size_average: Optional[bool] = None, reduce: Optional[bool] = None,
+                        reduction: str = "mean") -> Tensor:
+    enum = _reduction_enum(size_average, reduce, reduction)
+    if input1.dim() != input2.dim() or input1.dim() != target.dim():
+        raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension but got sizes: "
+                           f"input1: {input1.size()}, input2: {input2.size()}, target: {target.size()} ")
+    return _loss("margin_ranking_loss", input1, input2, target, float(margin), enum)
+
+
+def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0,
+                          size_average: Optional[bool] = None, reduce: Optional[bool] = None,
+                          reduction: str = "mean") -> Tensor:
+    return _loss("cosine_embedding_loss", input1, input2, target, float(margin),
+                 _reduction_enum(size_average, reduce, reduction))
+
+
+
+# -- pooling over 1 and 3 dims, unpooling, patches, pixel rearranging, grid sampling ---------------
+def _sizes_of(input: Tensor, output_size, n: int) -> List[int]:
+    """An adaptive pool's output size: one value repeats; `None` keeps the input's size."""
+    values = [output_size] * n if output_size is None or isinstance(output_size, int) else list(output_size)
+    sizes = list(input.size())
+    return [sizes[len(sizes) - n + i] if v is None else int(v) for i, v in enumerate(values)]
+
+
+def max_pool3d(input: Tensor, kernel_size: BroadcastingList2, stride: Optional[BroadcastingList2] = None,
+               padding: BroadcastingList2 = 0, dilation: BroadcastingList2 = 1, ceil_mode: bool = False,
+               return_indices: bool = False):
+    stride_ = _list(kernel_size if stride is None else stride, 3)
+    values, indices = K["max_pool3d_with_indices"](_array(input), _list(kernel_size, 3), stride_, _list(padding, 3),
+                                                   _list(dilation, 3), ceil_mode)
+    return (_wrap(values), _wrap(indices)) if return_indices else _wrap(values)
+
+
+def avg_pool3d(input: Tensor, kernel_size: BroadcastingList2, stride: Optional[BroadcastingList2] = None,
+               padding: BroadcastingList2 = 0, ceil_mode: bool = False, count_include_pad: bool = True,
+               divisor_override: Optional[int] = None) -> Tensor:
+    stride_ = _list(kernel_size if stride is None else stride, 3)
+    return _wrap(K["avg_pool3d"](_array(input), _list(kernel_size, 3), stride_, _list(padding, 3), ceil_mode,
+                                 count_include_pad, divisor_override))
+
+
+def adaptive_avg_pool3d(input: Tensor, output_size: BroadcastingList2) -> Tensor:
+    return _wrap(K["adaptive_avg_pool3d"](_array(input), _sizes_of(input, output_size, 3)))
+
+
+def adaptive_max_pool1d(input: Tensor, output_size: BroadcastingList2, return_indices: bool = False):
+    values, indices = K["adaptive_max_pool1d"](_array(input), _list(output_size, 1))
+    return (_wrap(values), _wrap(indices)) if return_indices else _wrap(values)
+
+
+def adaptive_max_pool3d(input: Tensor, output_size: BroadcastingList2, return_indices: bool = False):
+    values, indices = K["adaptive_max_pool3d"](_array(input), _sizes_of(input, output_size, 3))
+    return (_wrap(values), _wrap(indices)) if return_indices else _wrap(values)
+
+
+def _unpool(n: int, input: Tensor, kernel_size, stride, padding, output_size) -> List[int]:
+    """PyTorch's _unpool_output_size: (in - 1) * stride - 2 * padding + kernel, or output_size."""
+    ks = _list(kernel_size, n)
+    ss, ps = _list(kernel_size if stride is None else stride, n), _list(padding, n)
+    default = [(input.size(input.dim() - n + d) - 1) * ss[d] - 2 * ps[d] + ks[d] for d in range(n)]
+    if output_size is None:
+        return default
+    sizes = list(output_size)[-n:]
+    for d in range(n):
+        if not default[d] - ss[d] < sizes[d] < default[d] + ss[d]:
+            raise ValueError(f"invalid output_size \"{list(output_size)}\" (dim {d} must be between "
+                             f"{default[d] - ss[d]} and {default[d] + ss[d]})")
+    return sizes
+
+
+def max_unpool2d(input: Tensor, indices: Tensor, kernel_size: BroadcastingList2,
+                 stride: Optional[BroadcastingList2] = None, padding: BroadcastingList2 = 0,
+                 output_size: Optional[List[int]] = None) -> Tensor:
+    sizes = _unpool(2, input, kernel_size, stride, padding, output_size)
+    return _wrap(K["max_unpool2d"](_array(input), _array(indices), sizes))
+
+
+def max_unpool3d(input: Tensor, indices: Tensor, kernel_size: BroadcastingList2,
+                 stride: Optional[BroadcastingList2] = None, padding: BroadcastingList2 = 0,
+                 output_size: Optional[List[int]] = None) -> Tensor:
+    sizes = _unpool(3, input, kernel_size, stride, padding, output_size)
+    return _wrap(K["max_unpool3d"](_array(input), _array(indices), sizes,
+                                   _list(kernel_size if stride is None else stride, 3), _list(padding, 3)))
+
+
+def unfold(input: Tensor, kernel_size: BroadcastingList2, dilation: BroadcastingList2 = 1,
+           padding: BroadcastingList2 = 0, stride: BroadcastingList2 = 1) -> Tensor:
+    return _wrap(K["im2col"](_array(input), _list(kernel_size, 2), _list(dilation, 2), _list(padding, 2),
+                             _list(stride, 2)))
+
+
+def fold(input: Tensor, output_size: BroadcastingList2, kernel_size: BroadcastingList2,
+         dilation: BroadcastingList2 = 1, padding: BroadcastingList2 = 0, stride: BroadcastingList2 = 1) -> Tensor:
+    return _wrap(K["col2im"](_array(input), _list(output_size, 2), _list(kernel_size, 2), _list(dilation, 2),
+                             _list(padding, 2), _list(stride, 2)))
+
+
+_GRID_MODES = {"bilinear": 0, "nearest": 1, "bicubic": 2}
+_GRID_PADDING = {"zeros": 0, "border": 1, "reflection": 2}
+
+
+def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mode: str = "zeros",
+                align_corners: Optional[bool] = None) -> Tensor:
+    if mode not in _GRID_MODES:
+        raise ValueError(f"nn.functional.grid_sample(): expected mode to be 'bilinear', 'nearest' or 'bicubic', "
+                         f"but got: '{mode}'")
+    if padding_mode not in _GRID_PADDING:
+        raise ValueError("nn.functional.grid_sample(): expected padding_mode to be 'zeros', 'border', or "
+                         f"'reflection', but got: '{padding_mode}'")
+    return _wrap(K["grid_sampler"](_array(input), _array(grid), _GRID_MODES[mode], _GRID_PADDING[padding_mode],
+                                   bool(align_corners)))
+
+
+def affine_grid(theta: Tensor, size: List[int], align_corners: Optional[bool] = None) -> Tensor:
+    if not theta.is_floating_point():
+        raise ValueError(f"Expected theta to have floating point type, but got {theta.dtype}")
+    if min(size) <= 0:
+        raise ValueError(f"Expected non-zero, positive output size. Got {list(size)}")
+    return _wrap(K["affine_grid_generator"](_array(theta), list(size), bool(align_corners)))
 
 
 # the nn.functional ops made from op definitions, where no function above has the name

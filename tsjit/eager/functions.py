@@ -344,10 +344,6 @@ def index_put_(input, indices, values, accumulate=False):
     return input.index_put_(indices, values, accumulate)
 
 
-def index_put(input, indices, values, accumulate=False):
-    return input.index_put(indices, values, accumulate)
-
-
 def cat(tensors, dim=0):
     return _wrap(K["cat"]([_array(x, "tensors") for x in tensors], dim))
 
@@ -359,8 +355,20 @@ def stack(tensors, dim=0):
     return _wrap(K["stack"]([_array(x, "tensors") for x in tensors], dim))
 
 
+def nonzero(input, *, out=None, as_tuple=False):  # noqa: A002 - torch's names
+    """The indices of the nonzero elements: [n, ndim] (ts.nonzero), or per dim (ts.nonzero_numpy)."""
+    return input.nonzero(as_tuple=as_tuple)
+
+
+def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
+    return input.unique(sorted, return_inverse, return_counts, dim)
+
+
 # the torch-level functions made from op definitions, where no function above has the name
 globals().update({n: f for n, f in bindings("torch").items() if n not in globals()})
 
 __all__ = [n for n, v in list(globals().items())
            if not n.startswith("_") and n not in ("annotations", "np", "K", "UNARY", "bindings")]
+# ATen's internal names an op definition lists for torch (torch._softmax, torch._cast_Float, ...)
+__all__ += [n for n, v in list(globals().items()) if n.startswith("_") and not n.startswith("__")
+            and getattr(v, "__tsjit_op__", None) is not None]

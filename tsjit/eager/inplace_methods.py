@@ -104,9 +104,4 @@ def index_put_(self, indices, values, accumulate=False):
     return self
 
 
-@method
-def index_put(self, indices, values, accumulate=False):
-    return self.clone().index_put_(indices, values, accumulate)
-
-
 TensorInPlace = method.mixin("TensorInPlace", "Tensor's in-place methods: they write the tensor and return it.")

@@ -255,6 +255,23 @@ def min(self, dim=None, keepdim=False):
 
 
 @method
+def nonzero(self, *, as_tuple=False):
+    """The indices of the nonzero elements: [n, ndim], or (as_tuple) one index tensor per dim."""
+    if as_tuple:
+        return tuple(_wrap(i) for i in K["nonzero_numpy"](self._data))
+    return _wrap(K["nonzero"](self._data))
+
+
+@method
+def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
+    """The distinct values (ts.unique, aten::_unique2), with the inverse indices and counts when asked."""
+    values, inverse, counts = (K["unique"](self._data, sorted, return_inverse, return_counts) if dim is None else
+                               K["unique_dim"](self._data, dim, sorted, return_inverse, return_counts))
+    out = (_wrap(values),) + ((_wrap(inverse),) if return_inverse else ()) + ((_wrap(counts),) if return_counts else ())
+    return out if len(out) > 1 else out[0]
+
+
+@method
 def argmax(self, dim=None, keepdim=False):
     return _wrap(K["argmax"](self._data, dim, keepdim))
 

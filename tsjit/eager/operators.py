@@ -100,7 +100,8 @@ OPERATORS = {
         ("add", "add"), ("radd", "add"), ("sub", "sub"), ("mul", "mul"), ("rmul", "mul"), ("truediv", "div"),
         ("floordiv", "floor_divide"), ("mod", "remainder"), ("pow", "pow"), ("matmul", "matmul"),
         ("and", "bitwise_and"), ("rand", "bitwise_and"), ("or", "bitwise_or"), ("ror", "bitwise_or"),
-        ("xor", "bitwise_xor"), ("rxor", "bitwise_xor"),
+        ("xor", "bitwise_xor"), ("rxor", "bitwise_xor"), ("lshift", "bitwise_left_shift"),
+        ("rshift", "bitwise_right_shift"),
         ("eq", "eq"), ("ne", "ne"), ("lt", "lt"), ("le", "le"), ("gt", "gt"), ("ge", "ge"))},
     **{f"__r{py}__": _reflected(op) for py, op in (
         ("floordiv", "floor_divide"), ("mod", "remainder"), ("pow", "pow"), ("matmul", "matmul"))},

@@ -38,9 +38,12 @@ def trace(func: Any, example_inputs: Any = None, optimize: Any = None, check_tra
 
     if disabled():
         return func
-    if isinstance(func, Tensor):
-        raise TypeError("tsjit.trace traces a function or a module; the matrix trace torch.trace(tensor) is not "
-                        "supported")
+    if isinstance(func, Tensor):  # torch.trace(matrix): the sum of its diagonal (ts.trace)
+        if example_inputs is not None:
+            raise TypeError("trace(): takes one tensor (the matrix trace), or a function or module to trace")
+        from tsjit.eager.core import _wrap
+        from tsjit.ops import EAGER
+        return _wrap(EAGER["trace"](func._data))
     if isinstance(func, ScriptModule):
         warn("The input to trace is already a ScriptModule, tracing it is a no-op. Returning the object as is.",
              UserWarning)

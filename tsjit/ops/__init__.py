@@ -11,8 +11,10 @@ from tsjit.ops.registry import PURE, RANDOM, REGISTRY, WRITES, OpDef, Pointwise,
 
 #: The family files, tsjit/ops/<family>.py.
 FAMILIES: tuple[str, ...] = ("arithmetic", "comparison", "math", "activation", "inplace", "contraction",
-                             "convolution", "pooling", "normalization", "loss", "reduction", "statistics",
-                             "sorting", "view", "slicing", "layout", "indexing", "creation", "random", "conversion", "metadata")
+                             "convolution", "pooling", "normalization", "loss", "elementwise_losses", "reduction", "statistics",
+                             "sorting", "view", "slicing", "layout", "indexing", "creation", "random", "conversion", "metadata",
+                             "scatter", "placed_writes", "diagonals", "counting", "resampling", "pooling_nd", "patches", "special", "transcendental",
+                             "norms", "backward", "strided", "attention", "aten_internals", "recurrent")
 
 for _family in FAMILIES:
     importlib.import_module(f"tsjit.ops.{_family}")

@@ -99,3 +99,11 @@ def kernel_of(decompose: Callable[..., Any]) -> Callable[..., Any]:
         return decompose(_EAGER, *operands)
     kernel.__name__ = getattr(decompose, "__name__", "decomposed").lstrip("_")
     return kernel
+
+
+def reject(g: Builder, error: Exception) -> Exception:
+    """PyTorch's `error` where a decomposition runs eagerly (the kernel); in IR the op stays as it
+    is (NotDecomposable), and its kernel raises when it runs. Use: `raise reject(g, RuntimeError(...))`."""
+    if isinstance(g, EagerBuilder):
+        return error
+    return NotDecomposable(str(error))

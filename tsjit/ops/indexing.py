@@ -1,5 +1,5 @@
-"""Indexing: advanced indexing, index_select/gather (reads), scatter/scatter_add/index_fill (writes
-into a copy), embedding and one_hot.
+"""Indexing: advanced indexing, index_select/gather (reads), index_fill (writes into a copy), embedding
+and one_hot (scatter and scatter_add, which share `_scatter_where`, are in scatter.py).
 
 Indices are int64 or int32 tensors (index_fill: int64 only), checked against the indexed dim as
 torch's CPU kernels check them: index_select, gather and scatter refuse negative indices,
@@ -180,59 +180,6 @@ def _scatter_where(a, d, index, src):
 def _written(out: np.ndarray, where) -> np.ndarray:
     """What a scatter key indexes: `out` itself, or a flat view of it for the 0-d/1-d case."""
     return out.reshape(-1) if isinstance(where, np.ndarray) else out
-
-
-def _check_src_dtype(a, src) -> None:
-    if isinstance(src, np.ndarray) and src.dtype != a.dtype:
-        raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
-
-
-def _scatter_samples():
-    rows = np.array([[0, 2], [3, 1], [1, 0]])  # distinct per row: torch leaves the order of repeated writes open
-    cols = np.array([[0, 1, 2, 0], [2, 0, 1, 1]])
-    return [sample(s.f32(3, 4), 1, rows, s.f32(3, 2)), sample(s.f32(3, 4), 0, cols, 1.5),
-            sample(s.i64(3, 4), 1, rows.astype(np.int32), 2.7), sample(np.zeros(3, np.float32), 0, np.array(1),
-                                                                    np.array(5.0, np.float32)),
-            sample(s.f32(3, 4), 1, np.zeros((0, 3), np.int64), s.f32(1, 1)),
-            sample(s.f32(3, 4), 1, rows, s.f32(1, 1)), sample(s.f32(3, 4), 1, np.array([[-1]]), s.f32(1, 1)),
-            sample(s.i64(3, lo=0).astype(np.int8), 0, np.array([0]), 1000)]
-
-
-@op("scatter", "(Tensor self, int dim, Tensor index, Tensor|Scalar src) -> Tensor", shape=same, dtype=same_dtype,
-    verify=chk.SAME_SHAPE, numpy_only=_NOT_LOWERED, samples=_scatter_samples, api="torch Tensor")
-def scatter(a, dim, index, src):
-    """A copy of self with src (a tensor of self's dtype, or a scalar) written at the indices along `dim`."""
-    d = wrap_dim(dim, a.ndim)
-    _check_src_dtype(a, src)
-    out = a.copy()
-    if index.size == 0:
-        return out
-    tensor = isinstance(src, np.ndarray)
-    where, values = _scatter_where(a, d, index, src if tensor else None)
-    _written(out, where)[where] = values if tensor else checked_scalar(src, a.dtype)
-    return out
-
-
-@op("scatter_add", "(Tensor self, int dim, Tensor index, Tensor src) -> Tensor", shape=same, dtype=same_dtype,
-    verify=chk.SAME_SHAPE, numpy_only=_NOT_LOWERED,
-    samples=lambda: [sample(s.f32(3, 4), 1, s.i64(3, 5, lo=0, hi=4), s.f32(3, 5)),
-                     sample(s.f32(3, 4), 0, s.i64(2, 4, lo=0, hi=3), s.f32(2, 4)),
-                     sample(s.i64(3, 4), 1, s.i32(3, 2, lo=0, hi=4), s.i64(3, 2)),
-                     sample(s.mask(3), 0, np.array([0, 0]), s.mask(2)),
-                     sample(np.array(1.0, np.float32), 0, np.array([0, 0]), s.f32(2)),
-                     sample(s.f32(3, 4), 1, np.zeros((0, 3), np.int64), s.f32(1, 1)),
-                     sample(s.f32(3, 4), 1, np.array([[-1]]), s.f32(1, 1)),
-                     sample(s.f32(3, 4), 1, s.i64(3, 2, lo=0, hi=4), s.f64(3, 2))], api="torch Tensor")
-def scatter_add(a, dim, index, src):
-    """A copy of self with src added at the indices along `dim` (repeated indices accumulate)."""
-    d = wrap_dim(dim, a.ndim)
-    _check_src_dtype(a, src)
-    out = a.copy()
-    if index.size == 0:
-        return out
-    where, values = _scatter_where(a, d, index, src)
-    np.add.at(_written(out, where), where, values)
-    return out
 
 
 @op("index_fill", "(Tensor self, int dim, Tensor index, Tensor|Scalar value) -> Tensor", shape=same,

@@ -1,4 +1,4 @@
-"""Layout: ops that copy elements into a new arrangement (join, flip, roll, repeat, pad, triangles).
+"""Layout: ops that copy elements into a new arrangement (join, flip, roll, repeat, pad).
 
 Unlike views (ops/view.py) their results are fresh arrays. `cat` and `stack` promote their
 tensors with torch.result_type; `cat` skips 1-D empty tensors (PyTorch's legacy behaviour).
@@ -6,17 +6,29 @@ Only cat and stack have loop-level lowerings; the others run on numpy.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 
 from tsjit.kernels.dims import shape_str, wrap_dim
-from tsjit.kernels.promotion import as_array, cast, not_implemented, result_dtype
+from tsjit.kernels.promotion import cast, not_implemented, result_dtype
 from tsjit.ops import checks as chk
 from tsjit.ops import samples as s
-from tsjit.ops.registry import defop, op, sample
+from tsjit.ops.registry import op, sample
 from tsjit.ops.rules import (
-    D, ShapeError, T, Unknown, arith, const, dims, int_list, numel, promote, same, same_dtype, tensors, with_dim, wrap,
+    D,
+    ShapeError,
+    T,
+    Unknown,
+    arith,
+    const,
+    dims,
+    int_list,
+    numel,
+    promote,
+    same,
+    same_dtype,
+    tensors,
+    with_dim,
+    wrap,
 )
 
 _NOT_LOWERED = "no loop-level lowering yet: runs on numpy (C code runs it around fusion groups)"
@@ -191,58 +203,6 @@ def repeat_interleave(a, repeats, dim=None):
     if a.ndim == 0:
         raise IndexError(f"repeat_interleave: dim {dim} of a 0-d tensor (dim=None repeats its one element)")
     return np.repeat(a, repeats, axis=wrap_dim(dim, a.ndim))
-
-
-# -- triangles and diagonals -----------------------------------------------------------------------
-
-def _triangle(keep_lower: bool) -> Callable:
-    def kernel(a, diagonal=0):
-        if a.ndim < 2:
-            raise RuntimeError(f"{'tril' if keep_lower else 'triu'}: input tensor must have at least 2 dimensions")
-        rows, cols = a.shape[-2:]
-        keep = np.tri(rows, cols, diagonal, dtype=bool) if keep_lower else ~np.tri(rows, cols, diagonal - 1,
-                                                                                    dtype=bool)
-        return as_array(np.where(keep, a, np.zeros((), a.dtype)))
-    kernel.__name__ = "tril" if keep_lower else "triu"
-    return kernel
-
-
-def _triangle_samples():
-    return [sample(s.f32(3, 4), -1), sample(s.f32(2, 3, 4), 1), sample(s.f32(4, 3), 0), sample(s.special(), 5),
-            sample(s.i64(3, 3), -5), sample(s.mask(2, 2), 0), sample(s.f32(3), 0), sample(s.f32(0, 2), 0)]
-
-
-def _triangle_shape(x, diagonal):
-    if len(dims(x)) < 2:
-        raise ShapeError("tril/triu: input tensor must have at least 2 dimensions")
-    return dims(x)
-
-
-for _name, _lower in (("tril", True), ("triu", False)):
-    defop(_name, "(Tensor self, int diagonal=0) -> Tensor", _triangle(_lower), shape=_triangle_shape, dtype=same_dtype,
-          verify=chk.SAME_SHAPE, numpy_only=_NOT_LOWERED, samples=_triangle_samples, api="torch Tensor")
-
-
-def _diag_shape(x, diagonal):
-    xs, k = dims(x), diagonal
-    if isinstance(k, Unknown) and len(xs) in (1, 2):
-        return (D,) * (3 - len(xs))
-    if len(xs) == 1:
-        n = arith(lambda n: n + abs(k), xs[0])
-        return (n, n)
-    if len(xs) == 2:
-        return (arith(lambda r, c: max(min(r, c - k) if k >= 0 else min(r + k, c), 0), *xs),)
-    raise ShapeError(f"diag(): Supports 1D or 2D tensors. Got {len(xs)}D")
-
-
-@op("diag", "(Tensor self, int diagonal=0) -> Tensor", shape=_diag_shape, dtype=same_dtype, numpy_only=_NOT_LOWERED,
-    samples=lambda: [sample(s.f32(3, 4), 1), sample(s.f32(3), 0), sample(s.f32(3), -2), sample(s.f32(3, 4), -5),
-                     sample(s.i64(4, 2), -1), sample(s.mask(3), 1), sample(np.array(1.5), 0),
-                     sample(s.f32(2, 2, 2), 0)], api="torch Tensor")
-def diag(a, diagonal=0):
-    if a.ndim not in (1, 2):
-        raise RuntimeError("diag(): Supports 1D or 2D tensors. Got " + f"{a.ndim}D")
-    return np.diag(a, diagonal).copy()
 
 
 # -- padding and pixel shuffle ---------------------------------------------------------------------

@@ -10,10 +10,11 @@ from __future__ import annotations
 import numpy as np
 
 from tsjit.kernels.dims import check_broadcast, wrap_dim
-from tsjit.kernels.promotion import INT64, as_array, cast, not_implemented, result_dtype, torch_name
+from tsjit.kernels.promotion import CODE_OF_DTYPE, INT64, as_array, cast, not_implemented, result_dtype, torch_name
 from tsjit.ops import samples as s
 from tsjit.ops.arithmetic import sub
-from tsjit.ops.registry import op, sample
+from tsjit.ops.decomposition import reject
+from tsjit.ops.registry import defop, op, sample
 from tsjit.ops.rules import broadcast, const, dims, promote, promoted, wrap
 
 _NOT_LOWERED = "no loop-level lowering yet: runs on numpy (C code runs it around fusion groups)"
@@ -115,3 +116,235 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
         return x / np.maximum(norm, x.dtype.type(eps))
     with np.errstate(all="ignore"):
         return as_array(np.sum(unit(a) * unit(b), axis=d).astype(dtype, copy=False))
+
+
+# -- decomposed losses: kl_div, binary_cross_entropy_with_logits -------------------------------------
+
+def _reduced(g, loss, reduction):
+    """ATen's apply_loss_reduction: 1 mean, 2 sum, anything else (0) the elementwise loss."""
+    reduction = g.value(reduction)
+    if reduction == 1:
+        return g.mean(loss)
+    if reduction == 2:
+        return g.sum(loss)
+    return loss
+
+
+def _kl_div(g, x, target, reduction=1, log_target=False):
+    """target * (log(target) - x) pointwise (0 where target is 0), or exp(t) * (t - x) for log targets."""
+    if g.value(log_target):
+        loss = g.mul(g.exp(target), g.sub(target, x))
+    else:
+        loss = g.sub(g.xlogy(target, target), g.mul(target, x))
+    return _reduced(g, loss, reduction)
+
+
+def _kl_dtype(x, target, reduction, log_target):
+    dtype = promote(x, target)
+    return dtype if dtype is None or dtype.kind == "f" else None
+
+
+defop("kl_div", "(Tensor self, Tensor target, int reduction=1, *, bool log_target=False) -> Tensor",
+      decompose=_kl_div, shape=lambda x, t, r, lt: _reduced_shape(r, x, t), dtype=_kl_dtype, api="torch",
+      samples=lambda: [sample(s.f32(3, 4), s.pos(3, 4), 1, False), sample(s.f32(2, 3), s.pos(3), 0, False),
+                       sample(s.f32(3, 4), s.f32(3, 4), 2, True), sample(s.f32(3), np.array([0, 0.5, 1], np.float32), 0,
+                                                                          False),
+                       sample(s.special(), s.pos(3, 4), 1, False), sample(s.f32(3), s.special()[0], 0, True),
+                       sample(s.f64(3), s.pos(3), 1, False), sample(s.f32(0, 3), s.pos(0, 3), 1, False),
+                       sample(np.array(s.f32(1)[0]), np.array(0.5, np.float32), 2, False),
+                       sample(s.f32(3), s.f32(4), 0, False), sample(s.f32(3), s.pos(3), 5, False)])
+
+
+def _bce_with_logits(g, x, target, weight=None, pos_weight=None, reduction=1):
+    """(1 - t) x - w_pos log(sigmoid(x)), w_pos = (pos_weight - 1) t + 1, times weight (as ATen)."""
+    log_sig = g.logsigmoid(x)
+    if pos_weight is not None:
+        log_sig = g.mul(log_sig, g.add(g.mul(g.sub(pos_weight, 1), target), 1))
+    loss = g.sub(g.mul(g.rsub(target, 1), x), log_sig)
+    if weight is not None:
+        loss = g.mul(loss, weight)
+    return _reduced(g, loss, reduction)
+
+
+def _reduced_shape(reduction, *operands):
+    """A 0-d result for mean and sum, else the operands' broadcast shape."""
+    if const(reduction, "reduction") in (1, 2):
+        return ()
+    return broadcast(*(dims(t) for t in operands if t is not None))
+
+
+def _bce_shape(x, target, weight, pos_weight, reduction):
+    return _reduced_shape(reduction, x, target, weight, pos_weight)
+
+
+defop("binary_cross_entropy_with_logits", "(Tensor self, Tensor target, Tensor? weight=None, Tensor? pos_weight=None, "
+      "int reduction=1) -> Tensor", decompose=_bce_with_logits, shape=_bce_shape, dtype=promoted(0, 1, 2, 3), api="torch",
+      samples=lambda: [sample(s.f32(3, 4), s.f32(3, 4, lo=0, hi=1), None, None, 1),
+                       sample(s.f32(3, 4), s.mask(3, 4).astype(np.float32), s.pos(4), None, 0),
+                       sample(s.f32(3, 4) * 30, s.f32(3, 4, lo=0, hi=1), None, s.pos(4) * 3, 2),
+                       sample(s.f32(2, 3), s.f32(2, 3, lo=0, hi=1), s.pos(2, 1), s.pos(3), 1),
+                       sample(s.special(), s.f32(3, 4, lo=0, hi=1), None, None, 0),
+                       sample(s.f64(3), s.f64(3, lo=0, hi=1), None, None, 1),
+                       sample(s.f32(0, 3), s.f32(0, 3), None, None, 1),
+                       sample(np.array(1.5, np.float32), np.array(1.0, np.float32), None, None, 0),
+                       sample(s.f32(3), s.f32(3), None, None, 7)])
+
+
+# -- nll_loss, cross_entropy_loss (decomposed: class picks are comparisons with the class ids) ----------
+
+def _class_dim(g, x):
+    return 1 if g.dim(x) >= 2 else 0
+
+
+def _picks(g, x, target, weight, ignore_index):
+    """(the input's value at each target class, each target's weight, 0 where ignored): a one-hot
+    comparison with the class ids, so it lowers like any elementwise op and sum."""
+    cd, n = _class_dim(g, x), g.dim(x)
+    classes = g.shape(x)[cd] if n else 1
+    if g.dtype(target) != np.dtype(np.int64):
+        raise reject(g, RuntimeError(f"expected scalar type Long but found {torch_name(g.dtype(target))}"))
+    want = tuple(g.shape(x)[:cd]) + tuple(g.shape(x)[cd + 1:])
+    if tuple(g.shape(target)) != want:
+        raise reject(g, ValueError(f"Expected target size {list(want)}, got {list(g.shape(target))}"))
+    if weight is not None and g.shape(weight) != (classes,):
+        raise reject(g, RuntimeError(f"weight tensor should be defined either for all {classes} classes or no classes "
+                                     f"but got weight tensor of shape: {list(g.shape(weight))}"))
+    if isinstance(target, np.ndarray):  # eager: ATen's bounds check (data, so not in IR)
+        bad = target[(target != ignore_index) & ((target < 0) | (target >= classes))]
+        if bad.size:
+            raise IndexError(f"Target {bad.flat[0]} is out of bounds.")
+    ids = np.arange(classes, dtype=np.int64).reshape([classes] + [1] * (n - cd - 1))  # a ts.constant in IR
+    hot = g.eq(g.unsqueeze(target, cd), ids)
+    picked = g.sum(g.where(hot, x, 0.0), [cd])
+    valid = g.ne(target, ignore_index)
+    if weight is None:
+        w = g.to(valid, CODE_OF_DTYPE[g.dtype(x)])
+    else:
+        w = g.where(valid, g.sum(g.where(hot, g.reshape(weight, [classes] + [1] * (n - cd - 1)), 0.0), [cd]), 0.0)
+    return picked, w
+
+
+_NLL_RANKS = {"nll_loss": ((1, 2), "input tensor should be 1D or 2D"),
+              "nll_loss2d": ((4,), "only batches of spatial targets supported (4D tensors) but got input of dimension: {}")}
+
+
+def _nll_checked(name):
+    def decompose(g, x, target, weight=None, reduction=1, ignore_index=-100):
+        ranks, message = _NLL_RANKS.get(name, (None, ""))
+        if ranks is not None and g.dim(x) not in ranks:
+            raise reject(g, RuntimeError(message.format(g.dim(x))))
+        return _nll_loss(g, x, target, weight, reduction, ignore_index)
+    decompose.__name__ = name
+    return decompose
+
+
+def _nll_loss(g, x, target, weight=None, reduction=1, ignore_index=-100):
+    """-x[target] * weight[target], 0 where target is ignore_index; the mean divides by the weights' sum."""
+    if g.dtype(x).kind != "f":
+        raise reject(g, not_implemented("nll_loss_forward_reduce_cuda_kernel_2d_index", g.dtype(x)))
+    if g.dim(x) < 1:
+        raise reject(g, ValueError("Expected 1 or more dimensions (got 0)"))
+    picked, w = _picks(g, x, target, weight, g.value(ignore_index))
+    loss = g.neg(g.mul(picked, w))
+    reduction = g.value(reduction)
+    if reduction == 1:
+        return g.div(g.sum(loss), g.sum(w))
+    return g.sum(loss) if reduction == 2 else loss
+
+
+def _nll_shape(x, target, weight, reduction, ignore_index):
+    return () if const(reduction, "reduction") in (1, 2) else dims(target)
+
+
+def _nll_samples():
+    t = s.i64(4, lo=0, hi=3)
+    t[1] = -100
+    return [sample(s.f32(4, 3), s.i64(4, lo=0, hi=3), None, 1, -100), sample(s.f32(4, 3), t, s.pos(3), 1, -100),
+            sample(s.f32(4, 3), t, None, 0, -100), sample(s.f32(4, 3), t, s.pos(3), 2, 1),
+            sample(s.f32(2, 3, 2, 2), s.i64(2, 2, 2, lo=0, hi=3), s.pos(3), 1, -100),
+            sample(s.f32(3), np.array(2), None, 0, -100), sample(s.f64(4, 3), s.i64(4, lo=0, hi=3), None, 2, 0),
+            sample(s.f32(0, 3), s.i64(0, lo=0, hi=3), None, 1, -100), sample(s.f32(2, 3), np.array([-100, -100]), None, 1, -100),
+            sample(s.f32(4, 3), np.array([0, 1, 3, 2]), None, 1, -100), sample(s.f32(4, 3), s.i32(4, lo=0, hi=3), None, 1, -100),
+            sample(s.f32(4, 3), s.i64(3, lo=0, hi=3), None, 1, -100), sample(s.f32(4, 3), s.i64(4, lo=0, hi=3), s.pos(4), 1, -100)]
+
+
+def _nll_2d_samples():
+    return [sample(s.f32(2, 3, 2, 2), s.i64(2, 2, 2, lo=0, hi=3), None, 1, -100),
+            sample(s.f32(2, 3, 2, 2), s.i64(2, 2, 2, lo=0, hi=3), s.pos(3), 0, 1),
+            sample(s.f32(2, 3, 2, 2), s.i64(2, 2, 2, lo=0, hi=3), s.pos(3), 2, -100),
+            sample(s.f32(4, 3), s.i64(4, lo=0, hi=3), None, 1, -100)]
+
+
+for _name in ("nll_loss", "nll_loss2d", "nll_loss_nd"):
+    defop(_name, "(Tensor self, Tensor target, Tensor? weight=None, int reduction=1, int ignore_index=-100) -> Tensor",
+          decompose=_nll_checked(_name), shape=_nll_shape, dtype=lambda x, *rest: x.dtype,
+          samples=_nll_2d_samples if _name == "nll_loss2d" else _nll_samples)
+
+
+def _cross_entropy(g, x, target, weight=None, reduction=1, ignore_index=-100, label_smoothing=0.0):
+    """log_softmax over the class dim, then nll_loss for class indices or -sum(p * target) for class
+    probabilities, with label smoothing as ATen's cross_entropy_loss."""
+    eps, reduction = g.value(label_smoothing), g.value(reduction)
+    if g.dtype(x).kind != "f":
+        raise reject(g, not_implemented("log_softmax_lastdim_kernel_impl", g.dtype(x)))
+    if not 0.0 <= eps <= 1.0:
+        raise reject(g, RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {eps:g}"))
+    cd, n = _class_dim(g, x), g.dim(x)
+    classes = g.shape(x)[cd] if n else 1
+    logp = g.log_softmax(x, cd)
+    wide = None if weight is None else g.reshape(weight, [classes] + [1] * (n - cd - 1))
+    if g.dtype(target).kind == "f":  # class probabilities
+        if g.shape(target) != g.shape(x):
+            raise reject(g, RuntimeError("cross_entropy: target and input must have the same shape for class "
+                                         "probabilities"))
+        if eps > 0:
+            target = g.add(g.mul(target, 1 - eps), eps / classes)
+        terms = g.mul(logp, target) if wide is None else g.mul(g.mul(logp, target), wide)
+        if reduction == 1:
+            count = int(np.prod(g.shape(x))) // classes if classes else 0
+            return g.div(g.neg(g.sum(terms)), float(count) if count else float("nan"))
+        return g.neg(g.sum(terms)) if reduction == 2 else g.neg(g.sum(terms, [cd]))
+    nll = _nll_loss(g, logp, target, weight, reduction, ignore_index)
+    if eps == 0:
+        return nll
+    _, w = _picks(g, logp, target, weight, g.value(ignore_index))
+    smooth = g.neg(g.sum(logp if wide is None else g.mul(logp, wide), [cd]))
+    smooth = g.where(g.ne(target, g.value(ignore_index)), smooth, 0.0)
+    if reduction == 1:
+        smooth = g.div(g.sum(smooth), g.sum(w) if weight is not None else
+                       g.sum(g.to(g.ne(target, g.value(ignore_index)), CODE_OF_DTYPE[g.dtype(x)])))
+    elif reduction == 2:
+        smooth = g.sum(smooth)
+    return g.add(g.mul(nll, 1 - eps), g.mul(smooth, eps / classes))
+
+
+def _ce_shape(x, target, weight, reduction, ignore_index, label_smoothing):
+    if const(reduction, "reduction") in (1, 2):
+        return ()
+    xs = dims(x)
+    return xs[:1] + xs[2:] if len(xs) >= 2 else ()
+
+
+def _ce_samples():
+    t = s.i64(4, lo=0, hi=3)
+    t[2] = -100
+    probs = s.f32(4, 3, lo=0, hi=1)
+    return [sample(s.f32(4, 3), s.i64(4, lo=0, hi=3), None, 1, -100, 0.0),
+            sample(s.f32(4, 3), t, s.pos(3), 1, -100, 0.0), sample(s.f32(4, 3), t, None, 0, -100, 0.1),
+            sample(s.f32(4, 3), t, s.pos(3), 1, -100, 0.2), sample(s.f32(4, 3), t, s.pos(3), 2, 1, 0.3),
+            sample(s.f32(2, 3, 2, 2), s.i64(2, 2, 2, lo=0, hi=3), None, 1, -100, 0.0),
+            sample(s.f32(2, 3, 2), s.i64(2, 2, lo=0, hi=3), s.pos(3), 0, -100, 0.05),
+            sample(s.f32(3), np.array(1), None, 0, -100, 0.0), sample(s.f32(4, 3), probs, None, 1, -100, 0.0),
+            sample(s.f32(4, 3), probs, s.pos(3), 2, -100, 0.2), sample(s.f32(2, 3, 2), s.f32(2, 3, 2, lo=0, hi=1), None, 0,
+                                                                      -100, 0.1),
+            sample(s.f64(4, 3), s.i64(4, lo=0, hi=3), None, 1, -100, 0.0), sample(s.special().T.copy(), s.i64(4, lo=0, hi=3),
+                                                                                  None, 1, -100, 0.0),
+            sample(s.f32(0, 3), s.i64(0, lo=0, hi=3), None, 1, -100, 0.0),
+            sample(s.f32(4, 3), s.i64(4, lo=0, hi=3), None, 1, -100, 1.5), sample(s.i64(4, 3), s.i64(4, lo=0, hi=3), None,
+                                                                                   1, -100, 0.0),
+            sample(s.f32(4, 3), np.array([0, 1, 5, 2]), None, 1, -100, 0.0)]
+
+
+defop("cross_entropy_loss", "(Tensor self, Tensor target, Tensor? weight=None, int reduction=1, int ignore_index=-100, "
+      "float label_smoothing=0.0) -> Tensor", decompose=_cross_entropy, shape=_ce_shape,
+      dtype=lambda x, *rest: x.dtype, samples=_ce_samples)

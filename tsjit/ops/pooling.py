@@ -12,15 +12,12 @@ from collections.abc import Callable
 
 import numpy as np
 
-from tsjit.kernels.dims import pair, shape_str
+from tsjit.kernels.dims import shape_str
 from tsjit.kernels.promotion import INT64, as_array, not_implemented
 from tsjit.ops import checks as chk
 from tsjit.ops import samples as s
-from tsjit.ops.registry import op, sample
+from tsjit.ops.registry import REGISTRY, defop, op, sample
 from tsjit.ops.rules import ShapeError, arith, dims, each, fixed, int_list, same_dtype
-
-_NOT_LOWERED = "no loop-level lowering yet: runs on numpy (C code runs it around fusion groups)"
-
 
 # -- rules ----------------------------------------------------------------------------------------
 
@@ -233,6 +230,8 @@ def avg_pool2d(x, kernel_size, stride=(), padding=(0,), ceil_mode=False, count_i
     return as_array(np.where((floor < 0) & (floor * div != sums), floor + 1, floor))
 
 
+# -- adaptive pooling -----------------------------------------------------------------------------
+
 def _as_2d(fn: Callable, name: str) -> Callable:
     """A 1-d pooling as the 2-d one over (.., 1, L)."""
     def kernel(x, *args):
@@ -244,102 +243,85 @@ def _as_2d(fn: Callable, name: str) -> Callable:
     return kernel
 
 
-@op("avg_pool1d", "(Tensor self, int[] kernel_size, int[] stride=[], int[] padding=[0], bool ceil_mode=False, "
-    "bool count_include_pad=True) -> Tensor", shape=_avg_pool_shape(1), dtype=same_dtype, numpy_only=_NOT_LOWERED,
-    verify=chk.rank_in(0, (2, 3), "avg_pool1d input"),
-    samples=lambda: [sample(s.f32(2, 3, 9), [3], [2], [1], False, True),
-                     sample(s.f32(2, 3, 10), [3], [2], [1], True, False),
-                     sample(s.special(), [2], [1], [1], False, True),
-                     sample(s.i64(2, 7, lo=-9, hi=9), [3], [2], [1], True, True),
-                     sample(s.f32(0, 3, 6), [2], [], [0], False, True),
-                     sample(s.strided(3, 8), [4], [3], [2], False, True),
-                     sample(s.i32(2, 3, 6), [2], [], [0], False, True),
-                     sample(s.f32(6), [2], [], [0], False, True)], api="torch F")
-def avg_pool1d(x, kernel_size, stride=(), padding=(0,), ceil_mode=False, count_include_pad=True):
-    (k,), (p,) = pair(kernel_size, 1, "kernel_size"), pair(padding, 1, "padding")
-    (st,) = pair(stride, 1, "stride") if len(stride) else (k,)
-    return _as_2d(avg_pool2d, "avg_pool1d")(x, (1, k), (1, st), (0, p), ceil_mode, count_include_pad, None)
-
-
-# -- adaptive pooling -----------------------------------------------------------------------------
-
-def _bins(size, out):
-    """PyTorch's adaptive pooling bins: [floor(i*size/out), ceil((i+1)*size/out))."""
-    return [((i * size) // out, -(-((i + 1) * size) // out)) for i in range(out)]
-
-
-def _adaptive_sizes(x, output_size, name):
-    if x.ndim not in (3, 4):
-        raise RuntimeError(f"{name}(): Expected 3D or 4D tensor, but got {shape_str(x.shape)}")
-    for d in range(x.ndim - 3, x.ndim):
+def _adaptive_sizes(x, output_size, name, spatial):
+    if x.ndim not in (spatial + 1, spatial + 2):
+        raise RuntimeError(f"{name}(): Expected {spatial + 1}D or {spatial + 2}D tensor, but got "
+                           f"{shape_str(x.shape)}")
+    for d in range(x.ndim - spatial if name == "adaptive_avg_pool2d" else 1, x.ndim):
         if x.shape[d] == 0:
             raise RuntimeError(f"{name}(): Expected input to have non-zero size for non-batch dimensions, but input "
                                f"has sizes {shape_str(x.shape)} with dimension {d} being empty")
     if x.dtype.kind != "f":
-        raise not_implemented(name, x.dtype)
-    sizes = tuple(output_size) * (2 if len(output_size) == 1 else 1)
-    return tuple(n if o is None else o for o, n in zip(sizes, x.shape[-2:]))
+        raise not_implemented(f"{name}_cpu", x.dtype)
+    sizes = tuple(output_size) * (spatial if len(output_size) == 1 else 1)
+    if len(sizes) != spatial:
+        raise RuntimeError(f"{name}: internal error: output_size.size() must be {spatial}")
+    from tsjit.ops.pooling_nd import adaptive_axis
+    return [adaptive_axis(n, n if o is None else o) for o, n in zip(sizes, x.shape[-spatial:])]
 
 
 def _adaptive_samples(spatial: int):
     """Adaptive pooling of `spatial` dims: divisible and uneven bins, more bins than inputs, NaN/inf,
     an empty batch, a zero output size, non-contiguous, float64 and integer inputs."""
     def shape(*sizes):
-        return sizes[:len(sizes) - 2 + spatial]
+        return sizes[:len(sizes) - 3 + spatial]
 
     def out(*sizes):
         return list(sizes[:spatial])
 
     def samples():
-        return [sample(s.f32(*shape(2, 3, 8, 8)), out(4, 4)), sample(s.f32(*shape(2, 3, 10, 7)), out(3, 4)),
-                sample(s.f32(*shape(1, 2, 3, 3)), out(5, 4)),
-                sample(s.special().reshape((1, 1, 3, 4)[2 - spatial:]), out(2, 3)),
-                sample(s.f32(*shape(0, 3, 6, 6)), out(2, 2)), sample(s.strided(*shape(2, 3, 6, 5)), out(3, 2)),
-                sample(s.f64(*shape(3, 5, 5)), out(2, 4)), sample(s.f32(*shape(2, 3, 6, 6)), out(0, 2)),
-                sample(s.i64(*shape(1, 2, 4, 4)), out(2, 2))]
+        return [sample(s.f32(*shape(2, 3, 8, 8, 6)), out(4, 4, 3)), sample(s.f32(*shape(2, 3, 10, 7, 5)), out(3, 4, 2)),
+                sample(s.f32(*shape(1, 2, 3, 3, 2)), out(5, 4, 3)),
+                sample(s.special().reshape((1, 1, 1, 3, 4)[3 - spatial:]), out(2, 3, 3)),
+                sample(s.f32(*shape(0, 3, 6, 6, 4)), out(2, 2, 3)), sample(s.strided(*shape(2, 3, 6, 5, 3)), out(3, 2, 2)),
+                sample(s.f64(*shape(1, 3, 5, 5, 5)[1:]), out(2, 4, 3)), sample(s.f32(*shape(2, 3, 6, 6, 3)), out(0, 2, 2)),
+                sample(s.i64(*shape(1, 2, 4, 4, 4)), out(2, 2, 2)), sample(s.f32(*shape(1, 0, 4, 4, 4)), out(2, 2, 2))]
     return samples
 
 
-@op("adaptive_avg_pool2d", "(Tensor self, int[] output_size) -> Tensor", shape=_adaptive_shape(2),
-    dtype=same_dtype, lower="pooling.lower_adaptive_avg_pool2d",
-    verify=chk.rank_in(0, (3, 4), "adaptive_avg_pool2d input"), samples=_adaptive_samples(2))
-def adaptive_avg_pool2d(x, output_size):
-    """`output_size` may repeat one value or hold None (keep that dim), as F.adaptive_avg_pool2d's does."""
-    oh, ow = _adaptive_sizes(x, output_size, "adaptive_avg_pool2d")
-    h, w = x.shape[-2:]
-    if oh == 0 or ow == 0:
-        return np.empty(x.shape[:-2] + (oh, ow), x.dtype)
-    if h % oh == 0 and w % ow == 0:
-        return x.reshape(x.shape[:-2] + (oh, h // oh, ow, w // ow)).mean(axis=(-3, -1), dtype=x.dtype)
-    rows = np.stack([x[..., a:b, :].mean(axis=-2) for a, b in _bins(h, oh)], axis=-2)
-    return np.stack([rows[..., a:b].mean(axis=-1) for a, b in _bins(w, ow)], axis=-1).astype(x.dtype)
+def _adaptive_avg(spatial: int):
+    name = f"adaptive_avg_pool{spatial}d"
+
+    def kernel(x, output_size):
+        axes = _adaptive_sizes(x, output_size, name, spatial)
+        if 0 in (a.out for a in axes):
+            return np.empty(x.shape[:-spatial] + tuple(a.out for a in axes), x.dtype)
+        from tsjit.ops.pooling_nd import sum_windows
+        y = sum_windows(x, axes)
+        for j, a in enumerate(axes):  # PyTorch divides by each dim's bin length in turn
+            y = y / a.valid.sum(axis=1).astype(x.dtype).reshape((-1,) + (1,) * (spatial - 1 - j))
+        return as_array(y.astype(x.dtype))
+    kernel.__name__ = name
+    return kernel
 
 
-def _argmax_nan_last(block):
-    """The first maximum of each row, or its last NaN (PyTorch's `val > max || isnan(val)` scan)."""
-    nan = np.isnan(block)
-    last_nan = block.shape[-1] - 1 - np.argmax(nan[..., ::-1], axis=-1)
-    return np.where(nan.any(axis=-1), last_nan, np.argmax(block, axis=-1))
+def _adaptive_max(spatial: int):
+    name = f"adaptive_max_pool{spatial}d"
+
+    def kernel(x, output_size):
+        axes = _adaptive_sizes(x, output_size, name, spatial)
+        if 0 in (a.out for a in axes):
+            shape = x.shape[:-spatial] + tuple(a.out for a in axes)
+            return np.empty(shape, x.dtype), np.empty(shape, INT64)
+        from tsjit.ops.pooling_nd import max_windows
+        return max_windows(x, axes)
+    kernel.__name__ = name
+    return kernel
 
 
-@op("adaptive_max_pool2d", "(Tensor self, int[] output_size) -> (Tensor values, Tensor indices)",
-    shape=_adaptive_max_shape(2), dtype=_WITH_INDICES, numpy_only=_NOT_LOWERED,
-    verify=chk.rank_in(0, (3, 4), "adaptive_max_pool2d input"),
-    samples=s.joined(_adaptive_samples(2), lambda: [
-        sample(np.ones((1, 1, 4, 4), np.float32), [2, 2]),
-        sample(np.array([[[np.nan, 1, np.nan, 0], [2, np.nan, 5, 1]]], np.float32), [1, 2])]))
-def adaptive_max_pool2d(x, output_size):
-    oh, ow = _adaptive_sizes(x, output_size, "adaptive_max_pool2d")
-    h, w = x.shape[-2:]
-    values = np.empty(x.shape[:-2] + (oh, ow), x.dtype)
-    indices = np.empty(values.shape, INT64)
-    for i, (r0, r1) in enumerate(_bins(h, oh)):
-        for j, (c0, c1) in enumerate(_bins(w, ow)):
-            block = x[..., r0:r1, c0:c1].reshape(x.shape[:-2] + ((r1 - r0) * (c1 - c0),))
-            arg = _argmax_nan_last(block)
-            values[..., i, j] = np.take_along_axis(block, arg[..., None], axis=-1)[..., 0]
-            indices[..., i, j] = (r0 + arg // (c1 - c0)) * w + c0 + arg % (c1 - c0)
-    return values, indices
+_NAN_BINS = [np.array([[[np.nan, 1, np.nan, 0], [2, np.nan, 5, 1]]], np.float32), np.ones((1, 1, 4, 4), np.float32)]
+for _n in (2, 3):
+    defop(f"adaptive_avg_pool{_n}d", "(Tensor self, int[] output_size) -> Tensor", _adaptive_avg(_n), shape=_adaptive_shape(_n),
+       dtype=same_dtype, lower="pooling.lower_adaptive_pool",
+       verify=chk.rank_in(0, (_n + 1, _n + 2), f"adaptive_avg_pool{_n}d input"), samples=_adaptive_samples(_n),
+       api="F" if _n == 3 else ())
+    defop(f"adaptive_max_pool{_n}d", "(Tensor self, int[] output_size) -> (Tensor values, Tensor indices)",
+       _adaptive_max(_n),
+       shape=_adaptive_max_shape(_n), dtype=_WITH_INDICES, lower="pooling.lower_adaptive_pool",
+       verify=chk.rank_in(0, (_n + 1, _n + 2), f"adaptive_max_pool{_n}d input"),
+       samples=s.joined(_adaptive_samples(_n), lambda n=_n: [
+           sample(v.reshape(v.shape[:-2] + (1,) * (n - 2) + v.shape[-2:]), [1] * (n - 2) + [1, 2])
+           for v in _NAN_BINS]))
 
 
 def _check_1d_size(output_size, name):
@@ -348,18 +330,18 @@ def _check_1d_size(output_size, name):
 
 
 @op("adaptive_avg_pool1d", "(Tensor self, int[] output_size) -> Tensor", shape=_adaptive_shape(1),
-    dtype=same_dtype, numpy_only=_NOT_LOWERED, verify=chk.rank_in(0, (2, 3), "adaptive_avg_pool1d input"),
+    dtype=same_dtype, lower="pooling.lower_adaptive_pool", verify=chk.rank_in(0, (2, 3), "adaptive_avg_pool1d input"),
     samples=s.joined(_adaptive_samples(1), lambda: [sample(s.f32(6), [2]), sample(s.f32(2, 6), [2, 2])]), api="torch F")
 def adaptive_avg_pool1d(x, output_size):
     _check_1d_size(output_size, "adaptive_avg_pool1d")
-    return _as_2d(adaptive_avg_pool2d, "adaptive_avg_pool1d")(x, (1, output_size[0]))
+    return _as_2d(REGISTRY["adaptive_avg_pool2d"].kernel, "adaptive_avg_pool1d")(x, (1, output_size[0]))
 
 
 @op("adaptive_max_pool1d", "(Tensor self, int[] output_size) -> (Tensor values, Tensor indices)",
-    shape=_adaptive_max_shape(1), dtype=_WITH_INDICES, numpy_only=_NOT_LOWERED,
+    shape=_adaptive_max_shape(1), dtype=_WITH_INDICES, lower="pooling.lower_adaptive_pool",
     verify=chk.rank_in(0, (2, 3), "adaptive_max_pool1d input"),
     samples=s.joined(_adaptive_samples(1), lambda: [
         sample(np.array([[np.nan, 1, np.nan, 0, 2, np.nan, 5, 1]], np.float32), [2]), sample(s.f32(6), [2])]))
 def adaptive_max_pool1d(x, output_size):
     _check_1d_size(output_size, "adaptive_max_pool1d")
-    return _as_2d(adaptive_max_pool2d, "adaptive_max_pool1d")(x, (1, output_size[0]))
+    return _as_2d(REGISTRY["adaptive_max_pool2d"].kernel, "adaptive_max_pool1d")(x, (1, output_size[0]))

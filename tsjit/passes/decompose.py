@@ -24,7 +24,14 @@ from tsjit.dialects.ts import OPS_BY_NAME
 from tsjit.dialects.ts.constant import ConstantOp, numpy_dtype
 from tsjit.dialects.ts.schema import RESULT_TYPES
 from tsjit.dialects.ts.shape_functions import from_type, to_type
-from tsjit.dialects.ts.types import FloatType, IntType, ListType, NoneType, TensorType
+from tsjit.dialects.ts.types import (
+    FloatType,
+    IntType,
+    ListType,
+    NoneType,
+    OptionalType,
+    TensorType,
+)
 from tsjit.ops import REGISTRY
 from tsjit.ops.decomposition import Builder, NotDecomposable
 from tsjit.ops.infer import infer
@@ -53,6 +60,11 @@ class _IRBuilder(Builder):
         base = kind.rstrip("?")
         if base == "float" and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
+        if isinstance(value, tuple | list) and any(isinstance(v, SSAValue) for v in value):  # a Tensor?[]
+            items = [self._operand(v, "Tensor") for v in value]
+            element = OptionalType(TensorType()) if any(v is None for v in value) else TensorType()
+            return self._insert(OPS_BY_NAME["ts.list.construct"].create(
+                operands=items, result_types=[ListType(element)])).results[0]
         if isinstance(value, tuple | list):
             return self._insert(ConstantOp.of(list(value), ListType(IntType()))).results[0]
         if base == "float":
@@ -101,9 +113,20 @@ def _constant(v: Any) -> Any:
     return _NOT_CONSTANT
 
 
+def _tensors(v: SSAValue) -> list | None:
+    """A `Tensor[]`/`Tensor?[]` operand built by a list construct, as a Python list (None for None)."""
+    items = v.owner.operands if getattr(v.owner, "name", "") == "ts.list.construct" else ()
+    if not any(isinstance(i.type, TensorType) for i in items) or not all(
+            isinstance(i.type, TensorType | NoneType) for i in items):
+        return None
+    return [i if isinstance(i.type, TensorType) else None for i in items]
+
+
 def _abstract(v: SSAValue) -> Any:
     if isinstance(v.type, TensorType):
         return from_type(v.type)
+    if (items := _tensors(v)) is not None:
+        return [None if i is None else from_type(i.type) for i in items]
     value = _constant(v)
     return Unknown() if value is _NOT_CONSTANT else value
 
@@ -124,7 +147,7 @@ def decompose(op: Operation) -> bool:
     if defn is None or defn.decompose is None:
         return False
     builder = _IRBuilder(op)
-    operands = [v if isinstance(v.type, TensorType) or _constant(v) is _NOT_CONSTANT else _constant(v)
+    operands = [_tensors(v) or (v if isinstance(v.type, TensorType) or _constant(v) is _NOT_CONSTANT else _constant(v))
                 for v in op.operands]
     try:
         out = defn.decompose(builder, *operands)

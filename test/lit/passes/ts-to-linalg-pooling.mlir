@@ -57,9 +57,12 @@ func.func @adaptive_global(%x: !ts.tensor<[2,3,6,4], f32>) -> !ts.tensor<[2,3,1,
 
 // -----
 
-// Unequal adaptive bins stay.
+// Unequal adaptive bins: each bin read at its constant start, up to the widest bin (2), under
+// constant validity tables, then divided by each dim's bin lengths.
 // CHECK-LABEL: func.func @adaptive_unequal
-// CHECK:         ts.adaptive_avg_pool2d
+// CHECK-NOT:     ts.adaptive_avg_pool2d
+// CHECK:         linalg.generic {indexing_maps = [{{.*}}, {{.*}}, affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, (((d2 * 5) floordiv 3) + d4), (((d3 * 5) floordiv 3) + d5))>
+// CHECK:         arith.divf
 func.func @adaptive_unequal(%x: !ts.tensor<[1,1,5,5], f32>) -> !ts.tensor<[1,1,3,3], f32> {
   %o = ts.constant [3, 3] : !ts.list<!ts.int>
   %y = ts.adaptive_avg_pool2d %x, %o : (!ts.tensor<[1,1,5,5], f32>, !ts.list<!ts.int>) -> !ts.tensor<[1,1,3,3], f32>

@@ -1,4 +1,4 @@
-"""The C backend gives the numpy backend's outputs on the lowered models of the lowering issue;
+"""The C backend gives the numpy backend's outputs on the lowered models (MLP, CNN, ResNet block, elementwise chains);
 its build is cached by content; compile errors name the C file; backends are found by name,
 registration and entry point."""
 import sys

@@ -6,6 +6,7 @@ import tsjit
 from tsjit.backends.numpy import Program
 from tsjit.dialects import parse_module
 from tsjit.dialects.ts.fusion_ops import FusionGroupOp
+from tsjit.dialects.ts.module_ir import own_module
 from tsjit.passes import apply_pass
 
 import fusion_models as fm
@@ -20,7 +21,7 @@ def unfused_groups():
 
 
 def fused(fn, **options):
-    module = fn._cu.module.clone()
+    module = own_module(fn._cu.module, fn._compiled.func_op.sym_name.data)
     apply_pass("ts-fusion-groups", module, **options)
     module.verify()
     return module
@@ -52,7 +53,7 @@ def test_mixed_function_groups_and_results():
     for scale in (1.0, -1.0):
         x, y = (scale * rng.standard_normal((3, 4)).astype(np.float32) for _ in range(2))
         names_ref, names_got = ["a"], ["a"]
-        ref = Program(f._cu.module).call(name, x, y, names_ref, "double")
+        ref = Program(own_module(f._cu.module, f._compiled.func_op.sym_name.data)).call(name, x, y, names_ref, "double")
         got = Program(module).call(name, x, y, names_got, "double")
         assert names_ref == names_got == ["a", "double"]
         assert len(ref) == len(got) == 3
@@ -74,7 +75,7 @@ def test_in_place_writes_are_not_fused():
     assert groups(module, f) == []
     assert len(groups(fused(f, min_group_size=1), f)) == 1
     x = np.arange(6, dtype=np.float32).reshape(2, 3)
-    ref = Program(f._cu.module).call(f._compiled.name, x)
+    ref = Program(own_module(f._cu.module, f._compiled.func_op.sym_name.data)).call(f._compiled.name, x)
     got = Program(module).call(f._compiled.name, x)
     np.testing.assert_allclose(got, ref)
 

@@ -1,5 +1,5 @@
-"""Every lowering stage gives the ts level's outputs, for the models of the issue (MLP, LeNet-style
-CNN, ResNet basic block, the elementwise chains of perf-anchors.md)."""
+"""Every lowering stage gives the ts level's outputs, for the reference models (MLP, LeNet-style
+CNN, ResNet basic block, the elementwise chains of bench/README.md)."""
 import numpy as np
 import pytest
 from xdsl.dialects import func

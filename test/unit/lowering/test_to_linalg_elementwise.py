@@ -109,7 +109,7 @@ def test_nan_propagates_through_relu_and_maximum():
     lower_and_compare(function("maximum", [X, Y], F23, [F23, F23]), [x, x[::-1].copy()])
 
 
-def test_issue_fusion_example_lowers_fully():
+def test_relu_sigmoid_chain_lowers_fully():
     """relu(x*1.5+0.25)*sigmoid(x): one generic per op (fusion is ts-fuse-elementwise), no ts op left."""
     text = """func.func @f(%x: !ts.tensor<[4,8], f32>) -> !ts.tensor<[4,8], f32> {
   %a = ts.constant 1.5

@@ -38,11 +38,12 @@ def test_max_pool_is_the_named_op_on_minus_infinity_padding():
     assert "0xff800000" in str(module)  # -inf
 
 
-def test_unequal_adaptive_bins_stay():
+def test_unequal_adaptive_bins_lower():
+    """Bins of unequal length (5 -> 3) lower too: each bin read at its constant start, masked."""
     from tsjit.passes import to_linalg
     x = torch.rand(1, 2, 5, 5)
     fn = lambda x: F.adaptive_avg_pool2d(x, 3)  # noqa: E731
     traced = torch.jit.trace(fn, (x,))
     module = torch.jit.specialize(traced, (x,))
     to_linalg.TsToLinalgPass(report=False).apply(None, module)
-    assert any(name == "ts.adaptive_avg_pool2d" and "unequal bins" in why for name, _, why in to_linalg.unlowered(module))
+    assert not any(name == "ts.adaptive_avg_pool2d" for name, _, _ in to_linalg.unlowered(module))

@@ -101,8 +101,8 @@ def test_eager_api_runs_the_kernel(name):
         for i, s in enumerate(samples_of(name)):
             want = opinfo.run_kernel(defn, s)
             args = [tsjit.from_numpy(opinfo.copy(v)) if isinstance(v, np.ndarray) else
-                    [tsjit.from_numpy(opinfo.copy(t)) for t in v] if isinstance(v, list) and v
-                    and isinstance(v[0], np.ndarray) else
+                    [None if t is None else tsjit.from_numpy(opinfo.copy(t)) for t in v]
+                    if isinstance(v, list) and any(isinstance(t, np.ndarray) for t in v) else
                     _BY_CODE[v] if a.kind.startswith("ScalarType") and isinstance(v, int) else v
                     for v, a in zip(s.operands, defn.schema.args)]
             kwonly = {a.name: v for a, v in zip(defn.schema.args, args) if a.kwonly}

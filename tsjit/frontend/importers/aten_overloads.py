@@ -177,6 +177,19 @@ def _each_dim(b, name, args):
     return [out]
 
 
+def _tensor_only(name):
+    """A tensor op whose aten:: kind also names an int op (`__lshift__.int`), which stays unmapped."""
+    return lambda b, node, args: b.schema_op(name, args) if _is(args[0], TensorType) else None
+
+
+def _by_ord_kind(name):
+    """linalg_norm / linalg_matrix_norm: a str ord (fro, nuc) is the `<name>_str` op."""
+    def convert(b, node, args):
+        str_ord = len(args) > 1 and _is(args[1], StrType)
+        return b.schema_op(f"{name}_str" if str_ord else name, args)
+    return convert
+
+
 def _movedim(b, node, args):
     if _is(args[1], IntType):
         args = [args[0], *(b.op("list.construct", [a], [ListType(IntType())]).results[0] for a in args[1:])]
@@ -349,9 +362,9 @@ def _constant_pad(b, node, args):
     return b.schema_op("pad", [args[0], args[1], b.const("constant"), args[2] if len(args) > 2 else None])
 
 
-def _index_put(b, node, args):
-    copy = b.schema_op("clone", [args[0]])[0]
-    return b.schema_op("index_put_", [copy, *args[1:]])
+def _index_put_impl(b, node, args):
+    """aten::_index_put_impl_(self, indices, values, accumulate, unsafe): index_put_ (unsafe only skips checks)."""
+    return b.schema_op("index_put_", args[:4])
 
 
 def _inplace(kind):
@@ -397,6 +410,8 @@ EXTRA: dict = {
     "aten::var_mean": _moments_mean("var_mean"),
     "aten::std_mean": _moments_mean("std_mean"),
     "aten::movedim": _movedim,
+    **{f"aten::__{d}shift__": _tensor_only(f"bitwise_{side}_shift") for d, side in (("l", "left"), ("r", "right"))},
+    "aten::linalg_norm": _by_ord_kind("linalg_norm"), "aten::linalg_matrix_norm": _by_ord_kind("linalg_matrix_norm"),
     **{f"aten::{n}": _or_base(f"aten::{n}", _reduce_all(n)) for n in ("sum", "mean", "prod", "any", "all", "norm")},
     "aten::squeeze": _squeeze,
     "aten::masked_fill": _masked_fill("masked_fill"),
@@ -420,7 +435,7 @@ EXTRA: dict = {
     "aten::constant_pad_nd": _constant_pad,
     **{f"aten::reflection_pad{n}d": _pad_mode("reflect") for n in (1, 2, 3)},
     **{f"aten::replication_pad{n}d": _pad_mode("replicate") for n in (1, 2, 3)},
-    "aten::index_put": _index_put,
+    "aten::_index_put_impl_": _index_put_impl,
     "aten::einsum": _alias("einsum", 2),
     "aten::repeat_interleave": _alias("repeat_interleave", 3),
     "aten::alias": lambda b, node, args: [args[0]],
@@ -430,6 +445,133 @@ EXTRA: dict = {
     "aten::__ixor__": lambda b, node, args: _inplace("aten::bitwise_xor_")(b, node, args),
 }
 
+# -- argument forms of tsjit/ops/aten_internals.py (conv padding strings, round decimals, ...) ------
+
+def _conv_or_padding(n):
+    """conv{n}d.padding: the static 'same'/'valid' conversion, else ts.conv{n}d_padding."""
+    static = _conv(n)
+
+    def convert(b, node, args):
+        out = static(b, node, args)
+        if out is None and len(args) == 7 and _is(args[4], StrType):
+            return b.schema_op(f"conv{n}d_padding", args)
+        return out
+    return convert
+
+
+def _round(b, node, args):
+    """round.decimals(self, *, int decimals)."""
+    if len(args) == 2 and _is(args[0], TensorType):
+        return b.schema_op("round_decimals", args)
+    return _BASE["aten::round"](b, node, args)
+
+
+def _narrow(b, node, args):
+    """narrow.Tensor(self, dim, Tensor start, length): the start as an int."""
+    if len(args) == 4 and _is(args[2], TensorType):
+        args = [args[0], args[1], b.schema_op("to_int", [args[2]])[0], args[3]]
+    return b.schema_op("narrow", args)
+
+
+def _where_scalars(b, node, args):
+    """where.Scalar(cond, Scalar, Scalar): a tensor of the scalars' promoted dtype (an int and a float
+    give the default float) filled by masked_fill, then where."""
+    if len(args) == 3 and _is(args[1], *_SCALARS) and _is(args[2], *_SCALARS):
+        kinds = {type(a.type) for a in args[1:]}
+        code = _FLOAT32 if FloatType in kinds or NumberType in kinds else 4 if IntType in kinds else 11
+        base = b.schema_op("to", [args[0], b.const(code)])[0]
+        filled = b.schema_op("masked_fill", [base, args[0], args[1]])[0]
+        return b.schema_op("where", [args[0], filled, args[2]])
+    return _where(b, node, args)
+
+
+def _arange_out(b, node, args):
+    """arange.out(end, *, out) / arange.start_out(start, end, step, *, out): arange of out's dtype
+    written into out."""
+    if len(args) in (2, 4) and _is(args[-1], TensorType):
+        out = args[-1]
+        bounds = [b.const(0), args[0], b.const(1)] if len(args) == 2 else args[:3]
+        values = b.schema_op("arange", [*bounds, b.schema_op("dtype", [out])[0]])
+        return b.schema_op("assign_", [out, values[0]]) if values else None
+    return _BASE["aten::arange"](b, node, args)
+
+
+def _list_value(v):
+    """The Python value of a (nested) list operand built of constants, else _MISSING."""
+    value = _const(v, _MISSING)
+    if value is not _MISSING or v.owner is None or v.owner.name != "ts.list.construct":
+        return value
+    items = [_list_value(item) for item in v.owner.operands]
+    return _MISSING if any(item is _MISSING for item in items) else items
+
+
+def _tensor_literal(b, node, args):
+    """aten::tensor(data, dtype?, device?, requires_grad): a number (build's aten::tensor), or a
+    (nested) list: a constant one becomes a constant tensor of torch.tensor's dtype, a flat list
+    built of numbers a stack of 0-d tensors of that dtype."""
+    if not _is(args[0], ListType):
+        return _tensor(b, node, args)
+    dtype = _const(args[1]) if len(args) > 1 and not _is_none(args[1]) else None
+    if dtype is None and len(args) > 1 and not _is_none(args[1]):
+        return None
+    data = _list_value(args[0])
+    if data is not _MISSING:
+        from tsjit.eager.factories import _infer_array
+        from tsjit.kernels.promotion import dtype_of
+
+        array = _infer_array(data)
+        return [b.const(array if dtype is None else array.astype(dtype_of(dtype)))]
+    owner = args[0].owner
+    if owner is None or owner.name != "ts.list.construct" or not all(_is(v, *_SCALARS) for v in owner.operands):
+        return None
+    kinds = {type(v.type) for v in owner.operands}
+    code = dtype if dtype is not None else _FLOAT32 if FloatType in kinds or NumberType in kinds else \
+        4 if IntType in kinds else 11
+    items = [b.schema_op("to", [b.schema_op("num_to_tensor", [v])[0], b.const(code)])[0] for v in owner.operands]
+    listed = b.op("list.construct", items, [ListType(TensorType())]).results[0]
+    return b.schema_op("stack", [listed, b.const(0)])
+
+
+def _any_all_dims(name):
+    """any.dims / all.dims(self, int[]? dim, keepdim): one dim at a time, wrapped by the input's rank
+    when it is known (else all negative or all non-negative dims)."""
+    def convert(b, node, args):
+        if not (_is(args[0], TensorType) and len(args) == 3 and _is(args[1], ListType)):
+            return _PREVIOUS[name](b, node, args)
+        dims, keepdim = _list_value(args[1]), _const(args[2])
+        if not isinstance(dims, list) or not dims or not isinstance(keepdim, bool):
+            return None
+        t = args[0].type
+        rank = len(t.sizes) if getattr(t, "sizes", None) is not None else None
+        if rank is not None:
+            dims = [d + rank if d < 0 else d for d in dims]
+        if all(d >= 0 for d in dims):
+            order = sorted(set(dims), reverse=True)
+        elif all(d < 0 for d in dims):
+            order = sorted(set(dims))
+        else:
+            return None
+        out = args[0]
+        for d in order:
+            out = b.schema_op(name, [out, b.const(d), args[2]])[0]
+        return [out]
+    return convert
+
+
+_MISSING = object()
+
+EXTRA.update({
+    "aten::conv1d": _conv_or_padding(1), "aten::conv2d": _conv_or_padding(2),
+    "aten::round": _round,
+    "aten::narrow": _narrow,
+    "aten::where": _where_scalars,
+    "aten::arange": _arange_out,
+    "aten::tensor": _tensor_literal,
+})
+_PREVIOUS = {"any": EXTRA["aten::any"], "all": EXTRA["aten::all"]}
+EXTRA["aten::any"] = _any_all_dims("any")
+EXTRA["aten::all"] = _any_all_dims("all")
+
 #: aten::<op>_ for every out-of-place tensor op without an in-place ts op.
 EXTRA.update({f"aten::{name}_": _inplace(f"aten::{name}_") for name in (
     *(n for n, defn in TENSOR_OPS.items() if not n.endswith("_") and defn.schema.args[:1]
@@ -437,6 +579,36 @@ EXTRA.update({f"aten::{name}_": _inplace(f"aten::{name}_") for name in (
       and f"{n}_" not in TENSOR_OPS), *_ALIASES, "clamp_min", "clamp_max", "div", "clip", "dropout",
     "feature_dropout", "alpha_dropout", "feature_alpha_dropout")
     if f"{name}_" not in TENSOR_OPS})
+
+
+def _upsample(name, linear, spatial):
+    """upsample_*(self, output_size, [align_corners,] scales...) and the `.vec` overload F.interpolate
+    calls, (input, output_size?, [align_corners,] float[]? scale_factors): sizes from constant scales."""
+    from tsjit.frontend.script.overloads import scaled_size_list
+
+    def convert(b, node, args):
+        last = args[-1] if args else None
+        vec = len(args) == 3 + linear and (_is(last, ListType) or _is_none(last) and spatial > 1
+                                           or _is_none(args[1]) or isinstance(getattr(last, "type", None),
+                                                                              OptionalType)
+                                           and isinstance(last.type.element_type, ListType))
+        if not vec:
+            return b.schema_op(name, args)
+        flags = args[2:2 + linear]
+        if not _is_none(args[1]):
+            if not _is_none(last) and _const(last, default=0) is not None:
+                return None  # both sizes and scales: PyTorch refuses it at run time
+            return b.schema_op(name, [args[0], args[1], *flags, *(b.none() for _ in range(spatial))])
+        scales = _const(last)
+        if scales is None and last.owner is not None and last.owner.name == "ts.list.construct":
+            scales = [_const(v) for v in last.owner.operands]
+        if not isinstance(scales, list) or not scales or None in scales:
+            return None  # scales built at run time (F.interpolate's loop over input.dim()): not imported yet
+        sizes = scaled_size_list(b, args[0], scales)  # of another length than `spatial`: the kernel raises
+        scales = (scales + [None] * spatial)[:spatial]
+        return b.schema_op(name, [args[0], sizes, *flags, *(b.none() if v is None else b.const(float(v))
+                                                            for v in scales)])
+    return convert
 
 
 def _inplace_op_first(name):
@@ -451,3 +623,8 @@ def _inplace_op_first(name):
 for _name in TENSOR_OPS:
     if _name.endswith("_") and _name[:-1] in TENSOR_OPS and f"aten::{_name}" not in EXTRA:
         EXTRA[f"aten::{_name}"] = _inplace_op_first(_name)
+
+
+for _name, (_mode, _spatial) in __import__("tsjit.ops.resampling", fromlist=["UPSAMPLE"]).UPSAMPLE.items():
+    for _aten in TENSOR_OPS[_name].aten:
+        EXTRA[f"aten::{_aten}"] = _upsample(_name, _mode in ("linear", "cubic"), _spatial)

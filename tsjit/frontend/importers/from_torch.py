@@ -52,8 +52,26 @@ def from_torch(module_or_fn: Any, example_inputs: Any = None) -> Any:
         torch._C._jit_pass_inline(graph)
         return _function(read_graph(graph), scripted.qualified_name)
     resolver = _Weights(torch, scripted)
-    graph = resolver.resolve(read_graph(scripted.inlined_graph))
-    return _module(graph, resolver, f"__torch__.{scripted.original_name}")
+    graph = resolver.resolve(read_graph(_forward_graph(torch, scripted)))
+    imported = _module(graph, resolver, f"__torch__.{scripted.original_name}")
+    _copy_defaults(scripted, imported)
+    return imported
+
+
+def _copy_defaults(scripted: Any, imported: Any) -> None:
+    """The forward's argument defaults (`hx=None`), which the graph does not carry, from its schema."""
+    names = scripted._c._method_names()
+    name = "forward" if "forward" in names or "forward__0" not in names else "forward__0"
+    schema = scripted._c._get_method(name).schema
+    method = imported._info.methods.get("forward")
+    if method is None:
+        return
+    arguments = [a for a in schema.arguments if a.name != "self"]
+    if [a.name for a in arguments] != [p.name for p in method.params]:
+        return
+    for param, argument in zip(method.params, arguments):
+        if argument.has_default_value():
+            param.default = argument.default_value
 
 
 def _scripted(torch: Any, obj: Any, example_inputs: Any) -> Any:
@@ -63,6 +81,17 @@ def _scripted(torch: Any, obj: Any, example_inputs: Any) -> Any:
         inputs = example_inputs if isinstance(example_inputs, tuple) else (example_inputs,)
         return torch.jit.trace(obj, inputs)
     return torch.jit.script(obj)
+
+
+def _forward_graph(torch: Any, scripted: Any) -> Any:
+    """The inlined forward graph; a module whose forward is overloaded (torch.nn.LSTM/GRU/RNN: Tensor
+    or PackedSequence input) has no `forward`, and its first overload takes a tensor."""
+    names = scripted._c._method_names()
+    if "forward" in names or "forward__0" not in names:
+        return scripted.inlined_graph
+    graph = scripted._c._get_method("forward__0").graph.copy()
+    torch._C._jit_pass_inline(graph)
+    return graph
 
 
 # -- prim::GetAttr chains -> weights and constants -------------------------------------------------
@@ -117,9 +146,26 @@ class _Weights:
                 self.arrays[path] = array
             renames[out.name] = self.inputs[id(value)].name
             return None
+        if isinstance(value, (list, tuple)) and value and all(isinstance(v, self.torch.Tensor) for v in value):
+            return self._tensor_list(node, value, path)
         if value is None or isinstance(value, (bool, int, float, str, list, tuple)):
             return gm.Node("prim::Constant", [], [out], {} if value is None else {"value": value}, [], node.location)
         raise FromTorchError(f"{_where(node)}attribute '{path}' of type {type(value).__name__} cannot be imported")
+
+    def _tensor_list(self, node: gm.Node, values: Any, path: str) -> gm.Node:
+        """A list of tensors (torch.nn.LSTM's `_flat_weights`): each tensor an input named as its
+        parameter or buffer (else `path.i`), the list a prim::ListConstruct of them."""
+        named = {(t.data_ptr(), tuple(t.shape)): n for n, t in [*self.module.named_parameters(),
+                                                                  *self.module.named_buffers()]}
+        names = []
+        for i, value in enumerate(values):
+            if id(value) not in self.inputs:
+                name = named.get((value.data_ptr(), tuple(value.shape)), f"{path}.{i}")
+                array = to_numpy(value)
+                self.inputs[id(value)] = gm.Value(name, _tensor_type(array))
+                self.arrays[name] = array
+            names.append(self.inputs[id(value)].name)
+        return gm.Node("prim::ListConstruct", names, node.outputs, {}, [], node.location)
 
     def kind(self, path: str) -> str:
         return "parameter" if path in self.params else "buffer" if path in self.buffers else "attr"

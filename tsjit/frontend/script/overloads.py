@@ -213,10 +213,9 @@ def _unique(c, node, key, args, kwargs):
     """unique(x, sorted, return_inverse, return_counts) -> ts.unique (aten::_unique2), the results asked for."""
     sort, inverse, counts, dim = _flags(c, node, key, args, kwargs, [("sorted", True), ("return_inverse", False),
                                                                       ("return_counts", False), ("dim", None)])
-    if dim is not None:
-        c.error(node, f"argument 'dim' of {key} is not supported by tsjit's script")
-    results = c.builder.op("unique", [c.as_value(args[0], node), *(c.builder.const(bool(f)) for f in
-                                                                      (sort, inverse, counts))]).results
+    x, flags = c.as_value(args[0], node), [c.builder.const(bool(f)) for f in (sort, inverse, counts)]
+    results = c.builder.op("unique", [x, *flags]).results if dim is None else \
+        c.builder.op("unique_dim", [x, c.builder.const(int(dim)), *flags]).results
     chosen = [results[0]] + [results[1]] * inverse + [results[2]] * counts
     if len(chosen) == 1:
         return chosen[0]

@@ -16,6 +16,7 @@ from tsjit.dialects.ts.types import (
     DictType,
     IntType,
     ListType,
+    OptionalType,
     StrType,
     TensorType,
     TupleType,
@@ -108,8 +109,8 @@ class TargetCompiler:
             return self.builder.value("device", x)
         if name == "ndim":
             return self.builder.value("dim", x)
-        if name == "T":
-            return self.builder.value("t", x)
+        if name in ("T", "mT", "mH"):
+            return self.builder.value("numpy_T" if name == "T" else name, x)
         if name == "is_cuda":
             return PyConst(False)
         if name == "requires_grad":
@@ -126,12 +127,20 @@ class TargetCompiler:
     def tensor_index(self, node: ast.AST, x: SSAValue, index: ast.expr) -> SSAValue:
         result, advanced = self.basic_index(node, x, index)
         if advanced:
-            indices = self.builder.op("list.construct", advanced, [ListType(TensorType())]).results[0]
-            result = self.builder.value("index", result, indices)
+            result = self.builder.value("index", result, self.index_list(advanced))
         return result
 
+    def index_list(self, advanced: list) -> SSAValue:
+        """The `Tensor?[]` of aten::index/index_put_: None (a constant) for the dims before a tensor index
+        that it does not index."""
+        if all(v is not None for v in advanced):
+            return self.builder.op("list.construct", advanced, [ListType(TensorType())]).results[0]
+        items = [self.builder.none() if v is None else v for v in advanced]
+        return self.builder.op("list.construct", items, [ListType(OptionalType(TensorType()))]).results[0]
+
     def basic_index(self, node: ast.AST, x: SSAValue, index: ast.expr) -> tuple[SSAValue, list]:
-        """Apply ints, slices, None and `...`; collect tensor indices (only as the sole index)."""
+        """Apply ints, slices, None and `...`; collect tensor indices, with None for each dim a slice or
+        None keeps before them (ints select first, as in TorchScript)."""
         parts = self.index_parts(index)
         dim, advanced = 0, []
         for i, part in enumerate(parts):
@@ -148,24 +157,30 @@ class TargetCompiler:
                 step = self.builder.const(1) if part.step is None else self.int_value(part.step)
                 x = self.builder.value("slice", x, dim_value, start, end, step)
                 dim = self.next_dim(dim)
+                advanced.append(None)
                 continue
             value = self.expr(part)
             if isinstance(value, PyConst) and value.value is None:
                 x = self.builder.value("unsqueeze", x, dim_value)
                 dim = self.next_dim(dim)
+                advanced.append(None)
                 continue
             v = self.as_value(value, part)
             if isinstance(v.type, IntType):
                 x = self.builder.value("select", x, dim_value, v)
             elif isinstance(v.type, TensorType):
-                if len(parts) != 1:
-                    self.unsupported(part, "tensor indices combined with other indices")
+                if len(parts) != 1 and not isinstance(dim, int):
+                    self.unsupported(part, "tensor indices after `...`")
                 advanced.append(v)
+                dim = self.next_dim(dim)
             elif isinstance(v.type, ListType):
                 t = self.builder.op("generic", [v], [TensorType()], op_name=self.str_attr("aten::tensor")).results[0]
                 advanced.append(t)
+                dim = self.next_dim(dim)
             else:
                 self.error(part, f"Unsupported index type {self.type_name(v.type)}")
+        while advanced and advanced[-1] is None:
+            advanced.pop()
         return x, advanced
 
     def next_dim(self, dim):
@@ -179,8 +194,7 @@ class TargetCompiler:
         if advanced:
             if not isinstance(v.type, TensorType):
                 v = self.builder.value("num_to_tensor", v)
-            indices = self.builder.op("list.construct", advanced, [ListType(TensorType())]).results[0]
-            self.builder.value("index_put_", view, indices, v, self.builder.const(False))
+            self.builder.value("index_put_", view, self.index_list(advanced), v, self.builder.const(False))
         elif isinstance(v.type, TensorType):
             self.builder.value("copy_", view, v)
         else:

@@ -51,7 +51,46 @@ def _unbiased(args: dict) -> None:
         args["correction"] = PyConst(1 if unbiased.value else 0)
 
 
+def _loss_reduction(args: dict) -> None:
+    """A loss's reduction string (and the legacy size_average/reduce flags) as at::Reduction's int."""
+    from tsjit.eager.functional import _reduction_enum
+
+    flags = [args.pop(name, PyConst(None)) for name in ("size_average", "reduce")]
+    reduction = args.get("reduction")
+    if all(isinstance(v, PyConst) for v in (*flags, reduction)) and isinstance(reduction.value, str):
+        try:
+            args["reduction"] = PyConst(_reduction_enum(flags[0].value, flags[1].value, reduction.value))
+            return
+        except ValueError:
+            pass
+    args.update((name, v) for name, v in zip(("size_average", "reduce"), flags) if v != PyConst(None))
+
+
+def _align_corners_false(args: dict) -> None:
+    """align_corners=None means False (affine_grid, grid_sample)."""
+    if isinstance(args.get("align_corners"), PyConst) and args["align_corners"].value is None:
+        args["align_corners"] = PyConst(False)
+
+
+def _grid_modes(args: dict) -> None:
+    """grid_sample's mode strings as grid_sampler's ints."""
+    from tsjit.eager.functional import _GRID_MODES, _GRID_PADDING
+
+    _align_corners_false(args)
+    mode, padding = args.pop("mode", None), args.get("padding_mode")
+    if isinstance(mode, PyConst) and mode.value in _GRID_MODES:
+        args["interpolation_mode"] = PyConst(_GRID_MODES[mode.value])
+    if isinstance(padding, PyConst) and padding.value in _GRID_PADDING:
+        args["padding_mode"] = PyConst(_GRID_PADDING[padding.value])
+
+
 _POOL2 = dict(ndim=2, prepare=_stride_defaults_to_kernel)
+_LOSSES = {"mse_loss": "mse_loss", "l1_loss": "l1_loss", "nll_loss": "nll_loss_nd", "cross_entropy": "cross_entropy_loss",
+           "kl_div": "kl_div", "binary_cross_entropy": "binary_cross_entropy", "poisson_nll_loss": "poisson_nll_loss",
+           "binary_cross_entropy_with_logits": "binary_cross_entropy_with_logits", "huber_loss": "huber_loss",
+           "smooth_l1_loss": "smooth_l1_loss", "soft_margin_loss": "soft_margin_loss",
+           "hinge_embedding_loss": "hinge_embedding_loss", "margin_ranking_loss": "margin_ranking_loss",
+           "cosine_embedding_loss": "cosine_embedding_loss"}
 
 #: Keys are "torch.<name>", "Tensor.<name>" or "F.<name>"; anything absent maps to `ts.<name>`.
 SPECS: dict[str, OpSpec] = {
@@ -63,6 +102,18 @@ SPECS: dict[str, OpSpec] = {
     "F.avg_pool2d": OpSpec("avg_pool2d", **_POOL2),
     "F.adaptive_avg_pool2d": OpSpec("adaptive_avg_pool2d", ndim=2),
     "F.adaptive_max_pool2d": OpSpec("adaptive_max_pool2d", ndim=2, indices_flag="return_indices"),
+    "F.max_pool3d": OpSpec("max_pool3d_with_indices", ndim=3, prepare=_stride_defaults_to_kernel,
+                           indices_flag="return_indices"),
+    "F.avg_pool3d": OpSpec("avg_pool3d", ndim=3, prepare=_stride_defaults_to_kernel),
+    "F.avg_pool1d": OpSpec("avg_pool1d", ndim=1, prepare=_stride_defaults_to_kernel),
+    "F.adaptive_avg_pool1d": OpSpec("adaptive_avg_pool1d", ndim=1),
+    "F.adaptive_avg_pool3d": OpSpec("adaptive_avg_pool3d", ndim=3),
+    "F.adaptive_max_pool1d": OpSpec("adaptive_max_pool1d", ndim=1, indices_flag="return_indices"),
+    "F.adaptive_max_pool3d": OpSpec("adaptive_max_pool3d", ndim=3, indices_flag="return_indices"),
+    "F.unfold": OpSpec("im2col", ndim=2),
+    "F.fold": OpSpec("col2im", ndim=2),
+    "F.affine_grid": OpSpec("affine_grid_generator", prepare=_align_corners_false),
+    "F.grid_sample": OpSpec("grid_sampler", prepare=_grid_modes),
     "F.batch_norm": OpSpec("batch_norm", fixed={"cudnn_enabled": False}),
     "F.layer_norm": OpSpec("layer_norm", fixed={"cudnn_enable": False}),
     "F.group_norm": OpSpec("group_norm", fixed={"cudnn_enabled": False}),
@@ -76,6 +127,7 @@ SPECS: dict[str, OpSpec] = {
     "Tensor.view": OpSpec("view", rename={"size": "shape"}),
     "Tensor.expand": OpSpec("expand", rename={"size": "sizes"}, fixed={"implicit": False}),
 }
+SPECS.update({f"F.{name}": OpSpec(op, prepare=_loss_reduction) for name, op in _LOSSES.items()})
 #: arguments that change nothing here: cpu placement, autograd, warnings' stack levels
 _FACTORY_IGNORED = ("device", "requires_grad", "layout", "pin_memory", "memory_format", "out", "generator",
                     "_stacklevel")
@@ -109,7 +161,7 @@ def _eager_keys() -> dict[int, str]:
     keys: dict[int, str] = {}
     for prefix, ns in (("torch", eager), ("F", functional)):
         for name, value in vars(ns).items():
-            if callable(value) and not isinstance(value, type) and not name.startswith("_"):
+            if callable(value) and not isinstance(value, type) and (not name.startswith("_") or name in TENSOR_OP_CLASSES):
                 key, old = f"{prefix}.{name}", keys.get(id(value))
                 if old is None or rank(key) > rank(old):
                     keys[id(value)] = key
@@ -182,6 +234,9 @@ class TensorCallCompiler:
         values = self.bind(node, fn, args, kwargs, key)
         if spec.prepare is not None:
             spec.prepare(values)
+        inplace = values.pop("inplace", PyConst(False))
+        if not isinstance(inplace, PyConst):
+            self.error(node, f"argument 'inplace' of {key} must be a constant")
         with_indices = False
         if spec.indices_flag is not None and spec.indices_flag in values:
             flag = values.pop(spec.indices_flag)
@@ -208,6 +263,8 @@ class TensorCallCompiler:
                 continue
             self.error(node, f"argument '{pname}' of {key} is not supported by tsjit's script")
         results = self.builder.op(spec.op, operands).results
+        if inplace.value:  # F.hardtanh(x, inplace=True): the result is written into x, as PyTorch does
+            return self.builder.value("copy_", operands[0], results[0])
         if spec.indices_flag is not None and not with_indices:
             return results[0]
         return results[0] if len(results) == 1 else self.builder.op(
