@@ -77,7 +77,9 @@ def _splice(call: Operation, body: Region) -> None:
     ret = block.last_op
     if not isinstance(ret, ReturnOp):
         raise PassFailedException("the callee must end with func.return")
-    returned = list(ret.operands)
+    # a callee returning one of its arguments (`return loss`) returns the call's operand
+    arguments = {arg: operand for arg, operand in zip(block.args, call.operands)}
+    returned = [arguments.get(v, v) for v in ret.operands]
     Rewriter.erase_op(ret)
     Rewriter.inline_block(block, InsertPoint.before(call), list(call.operands))
     results: list[SSAValue] = []

@@ -91,3 +91,17 @@ func.func @untouched(%x: !ts.tensor) -> !ts.tensor<[2], f32> {
 // ERR: inline-errors.mlir:6:3: error: cannot inline recursive call chain f -> g -> f
 // ERR: inline-errors.mlir:13:3: error: cannot inline method 'forward': the class of receiver type !ts.class<"__torch__.Unknown"> is not declared
 // ERR: inline-errors.mlir:21:3: error: cannot inline call to @ext: no function body in the module
+
+// -----
+
+// A callee that returns one of its arguments: the call's result is the call's operand (this
+// used to leave the callee's dead argument behind, and the caller did not verify).
+func.func @identity(%a: !ts.tensor) -> !ts.tensor {
+  func.return %a : !ts.tensor
+}
+// CHECK-LABEL: func.func @passes_through(%x: !ts.tensor) -> !ts.tensor {
+// CHECK-NEXT:    func.return %x : !ts.tensor
+func.func @passes_through(%x: !ts.tensor) -> !ts.tensor {
+  %y = ts.call_function @identity(%x) : (!ts.tensor) -> !ts.tensor
+  func.return %y : !ts.tensor
+}

@@ -9,11 +9,18 @@ from xdsl.context import Context
 import tsjit as torch
 import tsjit.nn as nn
 from tsjit.backends.numpy import Program
+from tsjit.dialects.ts.module_ir import own_module
 from tsjit.passes.cleanup import TsCleanupPass
 from tsjit.passes.constant_pooling import TsConstantPoolingPass
 from tsjit.passes.constant_propagation import TsConstantPropagationPass
 from tsjit.passes.inline import TsInlinePass
 from tsjit.passes.unroll_loops import TsUnrollLoopsPass
+
+
+def unit(scripted):
+    """What `scripted` reaches of its compilation unit (which holds all the process scripted)."""
+    root = scripted._c._class_name if hasattr(scripted, "_c") else scripted._compiled.func_op.sym_name.data
+    return own_module(scripted._cu.module, root)
 
 
 def _func(module, name):
@@ -82,27 +89,27 @@ def _method(s):
 def test_constant_loop_unrolled_after_inlining():
     s = torch.jit.script(Unrolled().eval())
     name = _method(s)
-    after = _optimized(s._cu.module, TsInlinePass(), TsCleanupPass())
+    after = _optimized(unit(s), TsInlinePass(), TsCleanupPass())
     ops = _ops(after, name)
     assert "ts.loop" not in ops and "ts.call_method" not in ops
     assert ops.count("ts.linear") == 3
-    _same(s._cu.module, after, name, s._c, torch.randn(2, 4)._data)
+    _same(unit(s), after, name, s._c, torch.randn(2, 4)._data)
 
 
 def test_loop_over_size_is_kept():
     s = torch.jit.script(LSTMish().eval())
     name = _method(s)
-    after = _optimized(s._cu.module, TsInlinePass(), TsCleanupPass(fixpoint=True))
+    after = _optimized(unit(s), TsInlinePass(), TsCleanupPass(fixpoint=True))
     assert "ts.loop" in _ops(after, name)
-    _same(s._cu.module, after, name, s._c, torch.randn(5, 2, 4)._data)
+    _same(unit(s), after, name, s._c, torch.randn(5, 2, 4)._data)
 
 
 def test_unroll_alone_keeps_results():
     s = torch.jit.script(Unrolled().eval())
     name = _method(s)
-    after = _optimized(s._cu.module, TsUnrollLoopsPass())
+    after = _optimized(unit(s), TsUnrollLoopsPass())
     assert "ts.loop" not in _ops(after, name)
-    _same(s._cu.module, after, name, s._c, torch.randn(2, 4)._data)
+    _same(unit(s), after, name, s._c, torch.randn(2, 4)._data)
 
 
 def test_traced_constants_folded_and_pooled():
@@ -110,7 +117,7 @@ def test_traced_constants_folded_and_pooled():
     w = torch.randn(3, 4)
     ones_a, ones_b = torch.ones(3), torch.ones(3)
     traced = torch.jit.trace(lambda x: (x @ (w.t() * 2 + 1)) * ones_a + ones_b, torch.randn(2, 4))
-    module = traced._cu.module
+    module = unit(traced)
     name = traced._compiled.func_op.sym_name.data
     after = _optimized(module, TsConstantPropagationPass(), TsConstantPoolingPass(), TsCleanupPass())
     ops = _ops(after, name)
@@ -122,7 +129,7 @@ def test_traced_constants_folded_and_pooled():
 
 def test_cleanup_is_idempotent_on_its_output():
     s = torch.jit.script(Unrolled().eval())
-    once = _optimized(s._cu.module, TsInlinePass(), TsCleanupPass())
+    once = _optimized(unit(s), TsInlinePass(), TsCleanupPass())
     assert str(_optimized(once, TsCleanupPass())) == str(once)
 
 
@@ -149,6 +156,6 @@ def test_against_torchscript_unrolling():
     loops_torch = str(frozen.graph).count("prim::Loop")
     s = torch.jit.script(TwoLoops().eval())
     name = _method(s)
-    after = _optimized(s._cu.module, TsInlinePass(), TsCleanupPass())
+    after = _optimized(unit(s), TsInlinePass(), TsCleanupPass())
     assert _ops(after, name).count("ts.loop") == loops_torch == 1
-    _same(s._cu.module, after, name, s._c, torch.randn(3)._data)
+    _same(unit(s), after, name, s._c, torch.randn(3)._data)

@@ -12,6 +12,7 @@ import tsjit.nn as nn
 from tsjit.backends.numpy import Program
 from tsjit.passes.fold_conv_add_sub import fold_conv_add_sub
 from tsjit.passes.fold_conv_bn import fold_conv_bn
+from tsjit.dialects.ts.module_ir import own_module
 from tsjit.passes.fold_linear_bn import fold_linear_bn
 from tsjit.passes.frozen_optimizations import optimize_frozen_graph
 from tsjit.passes.remove_dropout import remove_dropout
@@ -20,7 +21,7 @@ from tsjit.passes.remove_dropout import remove_dropout
 def traced(fn, *inputs):
     """(module op, function name) of `fn` traced on `inputs` (a copy of the traced unit's module)."""
     function = tsjit.jit.trace(fn, inputs if len(inputs) > 1 else inputs[0])
-    return function._cu.module.clone(), function.qualified_name
+    return own_module(function._cu.module, function._compiled.func_op.sym_name.data), function.qualified_name
 
 
 def kinds(module, name: str) -> list[str]:

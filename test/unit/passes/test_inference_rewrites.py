@@ -8,12 +8,14 @@ from tsjit.backends.numpy import Program
 from tsjit.passes.frozen_optimizations import optimize_frozen_graph
 from tsjit.passes.pool_before_relu import pool_before_relu
 from tsjit.passes.transpose_linear import transpose_linear
+from tsjit.dialects.ts.module_ir import own_module
 
 
 def run_both(model, x, rewrite):
     """Outputs before and after `rewrite` (on the frozen-optimised graph), and the op kinds after."""
     function = tsjit.jit.trace(lambda t: model(t), x)
-    module, name = function._cu.module.clone(), function.qualified_name
+    module = own_module(function._cu.module, function._compiled.func_op.sym_name.data)
+    name = function.qualified_name
     optimize_frozen_graph(module)
     before = Program(module.clone()).call(name, x.numpy())
     rewrite(module)

@@ -5,6 +5,7 @@ import pytest
 import tsjit as torch
 import tsjit.nn as nn
 from tsjit.backends.numpy import Program
+from tsjit.dialects.ts.module_ir import own_module
 from tsjit.dialects import ts
 from tsjit.passes.inline import TsInlinePass
 from tsjit.ir.diagnostics import DiagError
@@ -46,7 +47,7 @@ class Net(nn.Module):
 
 
 def _inlined(scripted):
-    module = scripted._cu.module.clone()
+    module = own_module(scripted._cu.module, scripted._c._class_name)
     TsInlinePass().apply(Context(), module)
     module.verify()
     return module
@@ -60,9 +61,10 @@ def _calls(module, func_name):
 def test_submodules_and_forks_inlined_same_results():
     s = torch.jit.script(Net().eval())
     name = s.forward._compiled.func_op.sym_name.data
-    before = Program(s._cu.module)
+    own = own_module(s._cu.module, s._c._class_name)
+    before = Program(own)
     after_module = _inlined(s)
-    assert _calls(s._cu.module, name)  # the original had calls
+    assert _calls(own, name)  # the original had calls
     assert _calls(after_module, name) == []
     x = torch.randn(3, 4)._data
     expected = before.call(name, s._c, x)

@@ -25,6 +25,14 @@ class ModuleIRError(RuntimeError):
     """The IR does not describe a module instance (no root object, an unknown class, ...)."""
 
 
+def own_module(unit: ModuleOp, *roots: str) -> ModuleOp:
+    """A copy of the classes and functions of `unit` that `roots` (class or function names)
+    reach: a compilation unit holds everything its process scripted, a pass wants one program."""
+    symbols = {op.sym_name.data: op for op in unit.ops if isinstance(op, ClassTypeOp | func.FuncOp)}
+    classes, functions = reachable(symbols, *roots)
+    return ModuleOp([symbols[n].clone() for n in (*classes, *functions)])
+
+
 def reachable(symbols: dict[str, Operation], *roots: str) -> tuple[list[str], list[str]]:
     """Class types and functions reachable from the named classes and functions, in their module order."""
     seen: set[str] = set()
