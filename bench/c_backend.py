@@ -1,8 +1,8 @@
 """Per-call latency of models compiled with `tsjit.compile(..., backend="c")`, against tsjit eager
 (numpy) and PyTorch eager, plus the C compile time, cold and warm.
 
-Models (perf-anchors.md; smaller shapes under --quick), each written once against `lib` (tsjit or
-torch) and built for both with the same weights:
+Models (the reference models of bench/README.md; smaller shapes under --quick), each written
+once against `lib` (tsjit or torch) and built for both with the same weights:
 
     mlp          : batch 64, 784-512-512-10, ReLU
     lenet        : batch 32, 1x28x28 (conv 6@5, pool, conv 16@5, pool, 120, 84, 10)
@@ -47,7 +47,7 @@ BATCH_SECONDS = 0.004  # one timed batch of calls of one variant lasts about thi
 
 
 def define_models(lib) -> dict[str, Callable[..., object]]:
-    """The model classes of bench/c_models.py (the issue's bench), written once against `lib`."""
+    """The model classes of bench/c_models.py (the reference bench), written once against `lib`."""
     from c_models import define_models as c_models_define
 
     return c_models_define(lib)

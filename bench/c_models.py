@@ -1,7 +1,7 @@
-"""The issue-7 bench: the models of perf-anchors.md through `tsjit.compile(model, backend="c")`,
-side by side in one run with numpy eager (the same computation written in numpy), tsjit eager and,
-when PyTorch is installed, torch eager, TorchScript (script + freeze + optimize_for_inference) and
-torch.compile, at 1 and 2 threads; then the issue's targets, each with its measured ratio.
+"""The reference models (bench/README.md) through `tsjit.compile(model, backend="c")`, side by side
+in one run with numpy eager (the same computation written in numpy), tsjit eager and, when PyTorch
+is installed, torch eager, TorchScript (script + freeze + optimize_for_inference) and torch.compile,
+at 1 and 2 threads; then the performance targets, each with its measured ratio.
 
     python bench/c_models.py [--quick] [--models mlp,lenet,...] [--rounds N] [--no-torch] [--no-torch-compile]
 
@@ -314,7 +314,7 @@ def ratio(results, name, t, num, den) -> float | None:
 
 
 def targets(results, notes) -> None:
-    print("\n=== targets (issue 7; T=1 decides, T=2 shown)")
+    print("\n=== targets (T=1 decides, T=2 shown)")
 
     def line(what, values, ok):
         shown = ", ".join(f"T={t} {v:.2f}" if v is not None else f"T={t} not measured" for t, v in values)

@@ -1,4 +1,4 @@
-"""The tracing examples of the TorchScript documentation (../shared/seeds/torchscript-docs.txt)."""
+"""The tracing examples of the TorchScript documentation (torch.jit.trace's and trace_module's docstrings)."""
 import warnings
 
 import numpy as np
