@@ -52,6 +52,8 @@ PASSES: dict[str, tuple[str, str]] = {
     "ts-linalg-to-loops": ("linalg_to_loops", "TsLinalgToLoopsPass"),
     "ts-contractions-to-calls": ("contractions_to_calls", "TsContractionsToCallsPass"),
     "ts-fusion-groups": ("fusion_groups", "TsFusionGroupsPass"),
+    "ts-remove-mutation": ("remove_mutation", "TsRemoveMutationPass"),
+    "ts-flatten-results": ("flatten_results", "TsFlattenResultsPass"),
 }
 
 

@@ -26,6 +26,7 @@ from tsjit.dialects.ts.types import FloatType, IntType, TensorType, dtype_name
 
 #: families whose results may be views of an operand (or the operand itself)
 ALIASING_FAMILIES = frozenset({"view", "slicing", "layout", "conversion", "strided", "aten_internals", "inplace"})
+_PASS_ON = frozenset({"func.return", "ts.yield"})  # hand the value on (later ones read the new value)
 _FLOAT_ONLY = frozenset({"sigmoid_", "tanh_", "div_"})  # an integer self would change dtype out of place
 
 
@@ -52,7 +53,8 @@ def _private(v: SSAValue, writer: Operation) -> bool:
         return False
     if v.op.name == "ts.constant" or not _static(v.type):
         return False
-    return all(use.operation is writer or not may_alias(use.operation) for use in v.uses)
+    return all(use.operation is writer or use.operation.name in _PASS_ON or not may_alias(use.operation)
+               for use in v.uses)
 
 
 def _same_type_out_of_place(op: Operation, name: str) -> bool:
