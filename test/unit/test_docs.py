@@ -20,6 +20,7 @@ compiler, and blocks that call `make` without make.
 """
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import shutil
@@ -113,6 +114,8 @@ def skip_reason(block: Block) -> str | None:
             import torch  # noqa: F401
         except ImportError:
             return "needs torch"
+    if re.search(r"^\s*(import dask|from dask)", code, re.M) and importlib.util.find_spec("dask") is None:
+        return "needs dask (an optional extra)"
     if NEEDS_C.search(code):
         from tsjit.backends.c import find_compiler
 
