@@ -9,6 +9,7 @@ the whole suite in this process (lit is then left out: `lit -q test/lit` runs it
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -67,7 +68,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
     for name, code, output in _side.get("results", []):
         lines = [line.strip() for line in output.splitlines()
-                 if " passed" in line or "Total Discovered Tests" in line or " failed" in line]
+                 if re.search(r"^\d+ (passed|failed)|^Total Discovered Tests", line.strip())]
         if code == 0:
             terminalreporter.write_line(f"{name} (second process): {lines[-1] if lines else 'passed'}")
         else:
