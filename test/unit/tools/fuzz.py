@@ -155,10 +155,13 @@ def _worker(conn) -> None:
             conn.send(_run_in_process(tool, [a.replace("{tmp}", tmp) for a in args], path))
 
 
-def judge(rc: int | None, err: str, path_name: str, seconds: float, limit: float) -> str | None:
+def judge(rc: int | None, err: str, path_name: str, seconds: float, limit: float, source: bytes = b"") -> str | None:
     if rc is None:
         return f"timed out after {limit} s"
-    if "Traceback (most recent call last)" in err or "this is a bug" in err:
+    # an error quotes the offending input line: words in the input (a lit file's CHECK lines) do not count
+    quoted = set(source.decode("utf-8", "replace").splitlines())
+    own = "\n".join(line for line in err.splitlines() if line not in quoted)
+    if "Traceback (most recent call last)" in own or "this is a bug" in own:
         return "traceback"
     if rc not in (0, 1):
         return f"exit code {rc}"
@@ -206,7 +209,7 @@ class Fuzzer:
             self.proc, rc, out, err = None, None, "", ""
         seconds = time.perf_counter() - start
         name = "input.pt" if tool == "load" else "input.mlir"
-        return Outcome(tool, args, rc, seconds, out, err, judge(rc, err, name, seconds, self.timeout), data)
+        return Outcome(tool, args, rc, seconds, out, err, judge(rc, err, name, seconds, self.timeout, data), data)
 
     def close(self) -> None:
         if self.proc is not None and self.proc.is_alive():
