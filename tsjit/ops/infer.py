@@ -24,13 +24,15 @@ def infer(defn: OpDef, args: list[Any], n_results: int) -> list[Any]:
         return _by_kernel(defn, args)
     if defn.shape is None or defn.dtype is None:
         raise ShapeError(f"ts.{defn.name} has no shape or dtype rule")
+    # a rule given a run-time value (Unknown) where it needs a constant cannot say: unknown, not a crash
+    vague = (NeedRank, TypeError, AttributeError) if _has_unknown(args) else NeedRank
     try:
         shapes = defn.shape(*args)
-    except NeedRank:
+    except vague:
         shapes = None
     try:
         dtypes = defn.dtype(*args)
-    except NeedRank:
+    except vague:
         dtypes = None
     if len(results) == 1:
         if results[0].kind == "Tensor[]":
@@ -42,6 +44,10 @@ def infer(defn: OpDef, args: list[Any], n_results: int) -> list[Any]:
     dtypes = dtypes if dtypes is not None else [None] * len(results)
     return [T(None if s is None else tuple(s), d) if r.kind.startswith("Tensor") else None
             for s, d, r in zip(shapes, dtypes, results)]
+
+
+def _has_unknown(args: list[Any]) -> bool:
+    return any(isinstance(a, Unknown) or isinstance(a, list | tuple) and _has_unknown(list(a)) for a in args)
 
 
 #: Ops whose result size depends on tensor values unless an operand says otherwise.

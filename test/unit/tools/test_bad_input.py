@@ -187,3 +187,14 @@ def test_a_run_time_failure_names_the_op_its_line_and_what_was_wrong(capsys, tmp
     rc, _, err = run(capsys, tmp_path, text, "--backend", "numpy", tool="ts-run")
     assert rc == 1 and "Traceback" not in err
     assert "input.mlir:5:3): " in err and "ts.relu" in err and "an operand is None at run time" in err
+
+
+def test_a_shape_rule_given_a_run_time_value_does_not_crash_specialize(capsys, tmp_path):
+    """count_nonzero's dims from an argument: the rule cannot know them; the shape stays unknown."""
+    text = """func.func @f(%x: !ts.tensor, %d: !ts.list<!ts.int>) -> !ts.tensor {
+  %y = ts.count_nonzero %x, %d : (!ts.tensor, !ts.list<!ts.int>) -> !ts.tensor
+  func.return %y : !ts.tensor
+}
+"""
+    rc, _, err = run(capsys, tmp_path, text, "-p", "ts-specialize{shapes=3xf32}")
+    assert rc == 0, err
