@@ -33,7 +33,7 @@ def _run_side(lit: str) -> None:
     env = {**os.environ, "TSJIT_SPLIT": "0"}
     results = []
     for name, command in (("lit -q test/lit", [lit, "-q", "test/lit"]),
-                          (f"pytest {' '.join(SIDE)}", [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                          (f"pytest {' '.join(SIDE)}", [sys.executable, "-m", "pytest", "-p", "no:cacheprovider",
                                                          *SIDE])):
         done = subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         results.append((name, done.returncode, done.stdout.decode(errors="replace")))
