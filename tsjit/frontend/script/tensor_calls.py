@@ -53,7 +53,7 @@ def _unbiased(args: dict) -> None:
 
 def _loss_reduction(args: dict) -> None:
     """A loss's reduction string (and the legacy size_average/reduce flags) as at::Reduction's int."""
-    from tsjit.eager.functional import _reduction_enum
+    from tsjit.eager.loss_functions import _reduction_enum
 
     flags = [args.pop(name, PyConst(None)) for name in ("size_average", "reduce")]
     reduction = args.get("reduction")
