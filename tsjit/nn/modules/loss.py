@@ -1,9 +1,11 @@
 """Loss modules (torch.nn.modules.loss), written with ops that script and mostly lower to C.
 
-tsjit's F.mse_loss / F.nll_loss / F.cross_entropy take `reduction` as a string, which the script
-compiler cannot hand to their ts ops (whose reduction is ATen's int), so the forwards here spell the
-losses out; `self.reduction` is a constant, so each reduction branch folds away. BCEWithLogitsLoss and
-KLDivLoss call the decomposed ts ops binary_cross_entropy_with_logits and kl_div.
+SmoothL1Loss, HuberLoss, CosineEmbeddingLoss and MarginRankingLoss call their F functions, whose
+loss ops decompose into ops that lower to C (script turns the reduction string into ATen's int).
+L1Loss and MSELoss spell the loss out, because their ops run on numpy; NLL, cross entropy and BCE
+spell out what their weights and ignore_index need; `self.reduction` is a constant, so each
+reduction branch folds away. BCEWithLogitsLoss and KLDivLoss call the decomposed ts ops
+binary_cross_entropy_with_logits and kl_div.
 """
 from __future__ import annotations
 
@@ -77,10 +79,7 @@ class SmoothL1Loss(_Loss):
         self.beta = beta
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
-        d = (input - target).abs()
-        if self.beta != 0.0:
-            d = eager.where(d < self.beta, d * d * (0.5 / self.beta), d - 0.5 * self.beta)
-        return self._reduce(d)
+        return F.smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
 
 
 class HuberLoss(_Loss):
@@ -92,8 +91,7 @@ class HuberLoss(_Loss):
         self.delta = delta
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
-        d = (input - target).abs()
-        return self._reduce(eager.where(d < self.delta, d * d * 0.5, (d - 0.5 * self.delta) * self.delta))
+        return F.huber_loss(input, target, reduction=self.reduction, delta=self.delta)
 
 
 class BCELoss(_WeightedLoss):
@@ -249,15 +247,7 @@ class CosineEmbeddingLoss(_Loss):
         self.margin = margin
 
     def forward(self, input1: Tensor, input2: Tensor, target: Tensor) -> Tensor:
-        dim = input1.dim() - 1
-        prod = (input1 * input2).sum(dim)
-        mag1 = (input1 * input1).sum(dim) + 1e-12
-        mag2 = (input2 * input2).sum(dim) + 1e-12
-        cos = prod / (mag1 * mag2).sqrt()
-        zeros = cos * 0.0
-        pos = eager.where(target.eq(1), 1.0 - cos, zeros)
-        neg = eager.where(target.eq(-1), (cos - self.margin).clamp(min=0.0), zeros)
-        return self._reduce(pos + neg)
+        return F.cosine_embedding_loss(input1, input2, target, margin=self.margin, reduction=self.reduction)
 
 
 class MarginRankingLoss(_Loss):
@@ -270,4 +260,4 @@ class MarginRankingLoss(_Loss):
         self.margin = margin
 
     def forward(self, input1: Tensor, input2: Tensor, target: Tensor) -> Tensor:
-        return self._reduce(((input1 - input2) * target.neg() + self.margin).clamp(min=0.0))
+        return F.margin_ranking_loss(input1, input2, target, margin=self.margin, reduction=self.reduction)
