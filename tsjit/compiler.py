@@ -78,6 +78,7 @@ def _compile_module(module: ModuleOp, chosen: Any, backend: str, fallback: bool 
 
     remove_mutation(module)  # in-place ops on private tensors (ReLU(inplace=True)) lower like pure ones
     apply_pass("ts-constant-propagation", module)  # view(x.size(0), -1): sizes known once specialized
+    apply_pass("ts-peephole", module)  # `out, _ = self.lstm(x)`: the tuple a module returns, taken apart
     for func in module.ops:  # `return a, b` (or a list or dict): several results, rebuilt by Compiled
         if isinstance(func, FuncOp) and func.body.blocks:
             flatten_results(func)

@@ -38,7 +38,7 @@ from tsjit.ops.infer import infer
 from tsjit.ops.rules import NeedRank, ShapeError, T, Unknown
 
 
-class _IRBuilder(Builder):
+class IRBuilder(Builder):
     """Emits the decomposition's ops before `at`, typed by the ops' rules."""
 
     def __init__(self, at: Operation):
@@ -146,7 +146,7 @@ def decompose(op: Operation) -> bool:
     defn = REGISTRY.get(op.name.removeprefix("ts."))
     if defn is None or defn.decompose is None:
         return False
-    builder = _IRBuilder(op)
+    builder = IRBuilder(op)
     operands = [_tensors(v) or (v if isinstance(v.type, TensorType) or _constant(v) is _NOT_CONSTANT else _constant(v))
                 for v in op.operands]
     try:

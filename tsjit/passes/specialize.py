@@ -47,10 +47,11 @@ from tsjit.dialects.ts.types import (
     format_dims,
 )
 from tsjit.ir.diagnostics import Diag, DiagError, op_loc
+from tsjit.passes.split_unpacks import split_unpacks
 
 _KIND = {IntType: "int", FloatType: "float", BoolType: "bool"}
 _ELEMENT = {str(t): t for t in DTYPES.values()}
-MAX_ROUNDS = 8
+MAX_ROUNDS = 64
 
 
 class SpecializeError(DiagError):
@@ -278,18 +279,25 @@ def specialize_function(ctx: Context, module: ModuleOp, func: FuncOp, arg_types:
                               f"{len(arg_types)} shapes given", func)
     for arg, t in zip(args, arg_types):
         _set(arg, t)
-    for _ in range(MAX_ROUNDS):
-        before = str(func)
+    for _ in range(MAX_ROUNDS):  # each round may make sizes known that the next one needs (a layer each)
+        before = _fingerprint(func)
         walk = _Propagation()
         walk.block(func.body.block)
         _fold_constant_unpacks(func)
+        split_unpacks(func)
         _update_signature(func)
         CanonicalizePass().apply(ctx, module)
-        if str(func) == before:
+        if _fingerprint(func) == before:
             break
     if walk.errors:
         raise walk.errors[0]
     return not_static(func)
+
+
+def _fingerprint(func: FuncOp) -> list:
+    """What a round can change: the ops, their operands and result types (cheaper than printing
+    the function with its weights)."""
+    return [(op, tuple(op.operands), tuple(r.type for r in op.results)) for op in func.walk()]
 
 
 def _fold_constant_unpacks(func: FuncOp) -> None:

@@ -60,12 +60,16 @@ func.func @branches(%x: !ts.tensor<[2,?], f32>) -> !ts.tensor {
 // CHECK-LABEL: func.func @none_checks
 // CHECK:         %a = ts.constant false
 // CHECK:         %c = ts.is %o, %n
-// CHECK:         func.return %a, %c
-func.func @none_checks(%x: !ts.tensor, %o: !ts.optional<!ts.int>) -> (!ts.bool, !ts.bool) {
+// A None constant typed as an Optional (a frozen module's None attribute) is None.
+// CHECK:         %d = ts.constant false
+// CHECK:         func.return %a, %c, %d
+func.func @none_checks(%x: !ts.tensor, %o: !ts.optional<!ts.int>) -> (!ts.bool, !ts.bool, !ts.bool) {
   %n = ts.constant none
   %a = ts.is %x, %n : !ts.tensor, !ts.none
   %c = ts.is %o, %n : !ts.optional<!ts.int>, !ts.none
-  func.return %a, %c : !ts.bool, !ts.bool
+  %frozen = ts.constant none as !ts.optional<!ts.tensor>
+  %d = ts.isnot %frozen, %n : !ts.optional<!ts.tensor>, !ts.none
+  func.return %a, %c, %d : !ts.bool, !ts.bool, !ts.bool
 }
 
 // -----

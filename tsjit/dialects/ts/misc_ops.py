@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from xdsl.dialects.builtin import ArrayAttr, IntegerAttr, StringAttr, i1
+from xdsl.dialects.builtin import ArrayAttr, IntegerAttr, StringAttr, UnitAttr, i1
 from xdsl.interfaces import HasFolderInterface
-from xdsl.ir import TypeAttribute
+from xdsl.ir import Attribute, SSAValue, TypeAttribute
 from xdsl.irdl import (
     IRDLOperation,
     irdl_op_definition,
@@ -91,6 +91,15 @@ class UninitializedOp(IRDLOperation):
     assembly_format = "attr-dict `:` type($result)"
 
 
+def _none_if_constant(value: SSAValue) -> Attribute:
+    """The type of `value`, or NoneType for a `ts.constant none` typed as an Optional (a frozen
+    module's None-valued Optional attribute)."""
+    owner = value.owner
+    if getattr(owner, "name", None) == "ts.constant" and isinstance(owner.properties.get("value"), UnitAttr):
+        return NoneType()
+    return value.type
+
+
 class _IdentityTest(IRDLOperation, HasFolderInterface):
     """`a is b` on object identity (in practice: comparing with None).
 
@@ -105,7 +114,7 @@ class _IdentityTest(IRDLOperation, HasFolderInterface):
     NEGATED: ClassVar[bool] = False
 
     def fold(self):
-        a, b = self.lhs.type, self.rhs.type
+        a, b = _none_if_constant(self.lhs), _none_if_constant(self.rhs)
         if isinstance(a, NoneType) and isinstance(b, NoneType):
             same = True
         elif isinstance(a, NoneType) or isinstance(b, NoneType):
