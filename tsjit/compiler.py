@@ -93,12 +93,16 @@ def _compile_module(module: ModuleOp, chosen: Any, backend: str, fallback: bool 
     reasons = _not_lowering(module)
     if not reasons:
         lowered = module.clone()
-        for name in chosen.pipeline:
-            apply_pass(name, lowered)
-        reasons = [(op.name, location(op) or "", "not lowered to loops") for op in lowered.walk()
-                   if op.name.startswith("ts.")]
-        if not reasons:
-            return Compiled(lowered, backend, chosen.compile(lowered), source=module)
+        with _progress(len(chosen.pipeline) + 1) as bar:
+            for name in chosen.pipeline:
+                bar.set_postfix_str(name, refresh=False)
+                apply_pass(name, lowered)
+                bar.update()
+            reasons = [(op.name, location(op) or "", "not lowered to loops") for op in lowered.walk()
+                       if op.name.startswith("ts.")]
+            if not reasons:
+                bar.set_postfix_str("C compiler", refresh=False)
+                return Compiled(lowered, backend, chosen.compile(lowered), source=module)
     message = (f"tsjit.compile: {len(reasons)} op(s) run on numpy, not in C: "
                + "; ".join(f"{name}{f' at {where}' if where else ''} ({why})" for name, where, why in reasons))
     if not fallback:
@@ -107,6 +111,16 @@ def _compile_module(module: ModuleOp, chosen: Any, backend: str, fallback: bool 
     fused = compile_with_fusion_groups(module, chosen)
     fused.source, fused.backend_asked, fused.fallback = module, backend, reasons
     return fused
+
+
+def _progress(steps: int):
+    """A progress bar on a terminal's stderr, shown only once a compile has taken two seconds."""
+    import sys
+
+    from tqdm import tqdm
+
+    return tqdm(total=steps, desc="tsjit.compile", unit="step", delay=2.0, leave=False, file=sys.stderr,
+                disable=None)
 
 
 def _not_lowering(module: ModuleOp) -> list[tuple[str, str, str]]:

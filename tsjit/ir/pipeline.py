@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import os
 import re
 import sys
 import time
@@ -322,14 +323,18 @@ def _where(module: ModuleOp) -> Loc | None:
 
 
 def run_stages(pipeline: str, stages: Sequence[str], passes: PassTable, ctx: Context, module: ModuleOp) -> None:
-    """Run a named pipeline's stages (pass specs) in order, verifying the IR after each; a failure
-    names the stage, or the ops an earlier stage left unlowered (`ts.not_lowered`) when those are
-    the cause (a later stage meets ops it cannot handle)."""
-    for stage in stages:
+    """Run a named pipeline's stages (pass specs) in order and verify the IR after the last one
+    (after each with TSJIT_VERIFY_EACH=1, to find the stage that broke it: verifying a big model
+    after every stage took as long as lowering it); a failure names the stage, or the ops an earlier
+    stage left unlowered (`ts.not_lowered`) when those are the cause (a later stage meets ops it
+    cannot handle)."""
+    each = os.environ.get("TSJIT_VERIFY_EACH", "") not in ("", "0")
+    for i, stage in enumerate(stages):
         (spec,) = parse_pipeline(stage)
         try:
             instantiate(spec, passes).apply(ctx, module)
-            module.verify()
+            if each or i == len(stages) - 1:
+                module.verify()
         except Exception as e:
             left = _not_lowered(module)
             if left:  # the real cause: a later stage meets ts ops it cannot handle

@@ -3,7 +3,7 @@
 Every other file of this package is one pass, named after its CLI name (`ts-fold-conv-bn` is
 fold_conv_bn.py); factories import lazily so that `ts-opt --help` stays fast. A pipeline is data:
 a named list of passes computed from its options (PIPELINES); it registers as a pass of that name
-whose run applies the list in order, verifying the IR after each stage (tsjit.ir.pipeline.run_stages),
+whose run applies the list in order, verifying the IR after the last stage (tsjit.ir.pipeline.run_stages),
 so `ts-opt -p 'ts-lower-to-loops{library-calls=true}'` and `apply_pass` treat it like any pass,
 and each stage also runs on its own.
 """

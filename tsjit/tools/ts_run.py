@@ -23,6 +23,7 @@ import argparse
 import contextlib
 import io
 import sys
+import warnings
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -57,6 +58,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--bench", type=int, default=0, metavar="N",
                    help="time N calls after a warm-up call; report median, p10, p90, min")
     p.add_argument("--no-progress", action="store_true", help="never show the --bench progress bar")
+    p.add_argument("--no-fallback", action="store_true",
+                   help="fail (exit 1) if any op would run on numpy instead of the chosen backend")
     out = p.add_mutually_exclusive_group()
     out.add_argument("-o", "--output", metavar="FILE", help="save the (single) output as .npy to FILE "
                      "('-': stdout); replaced only if the run succeeds")
@@ -266,7 +269,7 @@ def stage(what: str, at: Operation | None = None) -> Iterator[None]:
 def build(args: argparse.Namespace) -> tuple[Any, FuncOp, list[np.ndarray]]:
     """The compiled module, the function to call (at the backend's level) and its inputs."""
     from tsjit.backends.registry import available, backend as get_backend
-    from tsjit.compiler import compile
+    from tsjit.compiler import FallbackWarning, compile
     from tsjit.passes import apply_pass
 
     module = load(args.input_file)
@@ -283,8 +286,15 @@ def build(args: argparse.Namespace) -> tuple[Any, FuncOp, list[np.ndarray]]:
             apply_pass("ts-specialize", module, shapes=tuple(map(shape_token, inputs)), function=name)
     if lowers:
         keep_only(module, fn)
-    with stage(f"compiling @{name} for the {args.backend} backend", fn):
-        compiled = compile(module, backend=args.backend)
+    with stage(f"compiling @{name} for the {args.backend} backend", fn), warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always", FallbackWarning)
+        compiled = compile(module, backend=args.backend, fallback=not args.no_fallback)
+    for w in seen:  # one line, not Python's warning format (file:line and the source line)
+        if issubclass(w.category, FallbackWarning):
+            print(f"{TOOL}: warning: {str(w.message).removeprefix('tsjit.compile: ').replace('fallback=False', '--no-fallback')}",
+                  file=sys.stderr)
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     compiled.main = next(op for op in compiled.module.ops if isinstance(op, FuncOp)
                          and op.sym_name.data == name)
     return compiled, fn, inputs
