@@ -6,13 +6,13 @@ from tsjit.frontend.decorators import (
     annotate,
     export,
     ignore,
-    interface,
     is_scripting,
     is_tracing,
     isinstance,
     strict_fusion,
     unused,
 )
+from tsjit.frontend.script.interfaces import interface
 from tsjit.jit.freeze import freeze, optimize_for_inference, run_frozen_optimizations
 from tsjit.frontend.futures import fork, wait
 from tsjit.jit.fusion import (
@@ -27,6 +27,7 @@ from tsjit.jit.fusion import (
 from tsjit.jit.script import CompilationUnit, ScriptClass, script
 from tsjit.jit.script_function import ScriptFunction, ScriptMethod
 from tsjit.jit.script_module import ScriptModule
+from tsjit.jit.script_methods import script_method
 from tsjit.jit.serialization import load, save
 from tsjit.jit.specialize import specialize
 from tsjit.jit.trace import TracerWarning, TracingCheckError, script_if_tracing, trace, trace_module
@@ -36,7 +37,8 @@ __all__ = [
     "Attribute", "CompilationUnit", "CompileError", "Error", "Final", "FrontendError", "Future",
     "NotSupportedError", "ScriptClass", "ScriptFunction", "ScriptMethod", "ScriptModule", "UnsupportedNodeError",
     "annotate", "export", "ignore", "interface", "is_scripting", "is_tracing", "isinstance", "script",
-    "strict_fusion", "unused", "TracerWarning", "TracingCheckError", "script_if_tracing", "trace", "trace_module",
+    "strict_fusion", "unused", "script_method", "TracerWarning", "TracingCheckError", "script_if_tracing", "trace",
+    "trace_module",
     "fork", "wait", "freeze", "optimize_for_inference", "run_frozen_optimizations",
     "load", "save", "specialize",
     "enable_onednn_fusion", "onednn_fusion_enabled", "set_fusion_strategy", "fuser", "set_fuser_enabled",

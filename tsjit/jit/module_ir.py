@@ -168,12 +168,21 @@ class IRClassInfo(ClassInfo):
             args = f.body.block.args[1:]
             params = [Param(a.name_hint or f"arg{i}", a.type) for i, a in enumerate(args)]
             compiled = CompiledFunction(ref.string_value(), f"{short_class_name(self.class_name)}.{method}", params,
-                                        f.function_type.outputs.data[0], func_op=f, method_of=self.class_name)
+                                        f.function_type.outputs.data[0], func_op=f, method_of=self.class_name,
+                                        python_return=_python_return(f))
             unit.by_symbol[compiled.name] = compiled
             self.methods[method] = compiled
 
     def has_method(self, name: str) -> bool:
         return name in self.methods
+
+
+def _python_return(f: func.FuncOp) -> Any:
+    """The NamedTuples a saved method's result holds (tsjit/frontend/script/namedtuples.py)."""
+    from tsjit.frontend.script.namedtuples import ATTR, decode_text
+
+    attr = f.attributes.get(ATTR)
+    return None if attr is None else decode_text(attr.data)
 
 
 def short_class_name(class_name: str) -> str:

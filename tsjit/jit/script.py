@@ -10,6 +10,7 @@ from typing import Any
 
 from tsjit.backends.numpy.ops.misc import GENERIC_PREFIXES
 from tsjit.frontend.script.compilation_unit import CompilationUnit as _Unit
+from tsjit.jit import runtime_ops  # noqa: F401 - registers the tsjit:: run-time ops
 from tsjit.jit.script_function import ScriptFunction, ScriptMethod
 from tsjit.jit.script_module import ScriptModule
 from tsjit.jit.values import from_runtime, to_runtime

@@ -7,10 +7,14 @@ as on the eager module; methods run compiled on the numpy backend.
 """
 from __future__ import annotations
 
+import inspect
+import weakref
 from collections import OrderedDict
 from typing import Any
 
+from tsjit.dialects.ts.types import ClassType
 from tsjit.frontend.decorators import Attribute
+from tsjit.frontend.script import ignored_methods
 from tsjit.jit.script_function import ScriptMethod
 from tsjit.jit.values import from_runtime, to_runtime
 from tsjit.nn.modules.module import Module
@@ -27,10 +31,30 @@ def _submodule(cu, info, sub: Module | None, memo: dict) -> ScriptModule | None:
     return memo[id(sub)]
 
 
+#: id(run-time object) -> the ScriptModule around it, for Python code compiled code calls back into
+_BY_OBJECT: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+
+
+def script_module_of(cu, obj: ScriptObject) -> ScriptModule:
+    """The ScriptModule whose state is `obj` (an @ignore'd method's `self`)."""
+    found = _BY_OBJECT.get(id(obj))
+    if found is None or found.__dict__["_c"] is not obj:
+        found = ScriptModule._from_object(cu, obj)
+    return found
+
+
+ignored_methods.python_self = lambda cu, obj: script_module_of(cu, obj)
+
+
 class ScriptModule(Module):
     """What `tsjit.script(module)` returns (TorchScript's RecursiveScriptModule)."""
 
-    def __init__(self, cu, info, original: Module, _memo: dict | None = None):
+    def __init__(self, cu=None, info=None, original: Module | None = None, _memo: dict | None = None):
+        if cu is None:  # a subclass's __init__ is running (tsjit/jit/script_methods.py)
+            from tsjit.jit.script_methods import eager_init
+
+            eager_init(self)
+            return
         d = self.__dict__
         d["_cu"], d["_info"], d["original_name"] = cu, info, type(original).__name__
         d["_parameters"] = OrderedDict(original._parameters)
@@ -55,6 +79,14 @@ class ScriptModule(Module):
                     value = value.value
                 slots[name] = to_runtime(value)
         d["_c"] = ScriptObject(info.class_name, slots)
+        _BY_OBJECT[id(d["_c"])] = self
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """`class M(torch.jit.ScriptModule)`: instances compile when their __init__ returns."""
+        super().__init_subclass__(**kwargs)
+        from tsjit.jit.script_methods import compile_on_init
+
+        compile_on_init(cls)
 
     @classmethod
     def _from_object(cls, cu, obj: ScriptObject, _shared: dict | None = None) -> ScriptModule:
@@ -83,6 +115,7 @@ class ScriptModule(Module):
         d["_non_persistent_buffers_set"] = set()
         d["_forward_hooks"], d["_forward_pre_hooks"] = OrderedDict(), OrderedDict()
         d["_methods"], d["_c"] = {}, obj
+        _BY_OBJECT.setdefault(id(obj), self)
         return self
 
     # -- calling -------------------------------------------------------------------------------
@@ -101,6 +134,8 @@ class ScriptModule(Module):
     # -- attributes ----------------------------------------------------------------------------
     def __getattr__(self, name: str) -> Any:
         d = self.__dict__
+        if "_info" not in d:  # still an eager module: a subclass's __init__ is running
+            return super().__getattr__(name)
         info = d["_info"]
         if name in info.methods:
             method = self._method(name)
@@ -116,11 +151,16 @@ class ScriptModule(Module):
             return from_runtime(getattr(d["_c"], name))
         if name in info.constants:
             return info.constants[name]
+        fn = inspect.getattr_static(info.python_class, name, None) if info.python_class is not None else None
+        if getattr(fn, "_tsjit_modifier", None) in ("ignore", "unused"):  # stays Python, as in TorchScript
+            return fn.__get__(self)
         raise AttributeError(f"'{type(self).__name__}' object (original_name={d['original_name']}) has no attribute "
                              f"'{name}'")
 
     def __setattr__(self, name: str, value: Any) -> None:
         d = self.__dict__
+        if "_info" not in d:
+            return super().__setattr__(name, value)
         info = d["_info"]
         if name not in info.attrs:
             if name in info.constants:
@@ -131,6 +171,10 @@ class ScriptModule(Module):
         if kind == "module":
             if not isinstance(value, ScriptModule):
                 raise AttributeError(f"submodule '{name}' can only be replaced by a ScriptModule")
+            if info.attrs[name][1] != ClassType(value._info.class_name):  # another class: a module interface
+                from tsjit.jit.module_interfaces import swap_submodule
+
+                swap_submodule(self, name, value)
             d["_modules"][name] = value
             setattr(d["_c"], name, value._c)
             return
@@ -179,7 +223,12 @@ class ScriptModule(Module):
 
     @property
     def training(self) -> bool:
-        return bool(self._c.training)
+        d = self.__dict__
+        return bool(d["_c"].training) if "_c" in d else d.get("training", True)  # eager: __init__ running
+
+    @training.setter
+    def training(self, mode: bool) -> None:  # reached only while eager (compiled: __setattr__ sets the slot)
+        self.__dict__["training"] = mode
 
     def save(self, f, _extra_files=None) -> None:
         """torch.jit.save(self, f, _extra_files): see tsjit/jit/serialization.py."""

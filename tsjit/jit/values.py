@@ -1,11 +1,14 @@
 """Crossing the boundary of compiled code: eager values in, run-time values out (tsjit/runtime.py)."""
 from __future__ import annotations
 
+import enum
 from typing import Any
 
 import numpy as np
 
 from tsjit.dialects.ts.types import TensorType
+from tsjit.frontend.script.enums import ENUM_CLASSES, enum_type
+from tsjit.frontend.script.namedtuples import rebuild
 from tsjit.dtypes import dtype
 from tsjit.runtime import Future, ScriptObject
 from tsjit.eager.core import _wrap
@@ -22,6 +25,10 @@ def to_runtime(value: Any) -> Any:
     if isinstance(value, tuple):
         return tuple(to_runtime(v) for v in value)
     if isinstance(value, dict):
+        if any(isinstance(k, Tensor) for k in value):  # Dict[Tensor, V]: keys by identity
+            from tsjit.jit.runtime_ops import TensorKeyDict
+
+            return TensorKeyDict((to_runtime(k), to_runtime(v)) for k, v in value.items())
         return {to_runtime(k): to_runtime(v) for k, v in value.items()}
     c = getattr(value, "_c", None)
     if isinstance(c, ScriptObject):
@@ -32,24 +39,29 @@ def to_runtime(value: Any) -> Any:
         return str(value)
     if isinstance(value, Future):
         return Future.deferred(lambda: to_runtime(value.wait()))
+    if isinstance(value, enum.Enum):  # a member: an object of the enum's class type (frontend/script/enums.py)
+        return ScriptObject(enum_type(type(value)).class_name.data, {"name": value.name, "value": value.value})
     return value
 
 
 def from_runtime(value: Any, python_type: Any = None) -> Any:
-    """ndarray -> tsjit.Tensor, containers element-wise; NamedTuple results rebuilt from tuples."""
+    """ndarray -> tsjit.Tensor, containers element-wise; the NamedTuples `python_type` names rebuilt."""
     if isinstance(value, np.ndarray):
         return _wrap(value)
+    if python_type is device and isinstance(value, str):
+        return device(value)
+    if python_type is not None:
+        return rebuild(value, python_type, from_runtime)
     if isinstance(value, list):
         return [from_runtime(v) for v in value]
     if isinstance(value, tuple):
-        items = tuple(from_runtime(v) for v in value)
-        if isinstance(python_type, type) and issubclass(python_type, tuple) and hasattr(python_type, "_fields"):
-            return python_type(*items)
-        return items
+        return tuple(from_runtime(v) for v in value)
     if isinstance(value, dict):
         return {from_runtime(k): from_runtime(v) for k, v in value.items()}
     if isinstance(value, Future):
         return Future.deferred(lambda: from_runtime(value.wait()))
+    if isinstance(value, ScriptObject) and value._class_name in ENUM_CLASSES:
+        return ENUM_CLASSES[value._class_name][value.name]
     return value
 
 

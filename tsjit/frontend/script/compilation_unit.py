@@ -18,9 +18,12 @@ from xdsl.ir import Attribute
 from tsjit.dialects.ts.module_ops import ClassTypeOp
 from tsjit.dialects.ts.types import ClassType, TensorType, TupleType
 from tsjit.dialects.ts.module_ir import class_names_in
+from tsjit.frontend.script.enums import EnumTypeError, enum_info, register_enums
+from tsjit.frontend.script.interfaces import InterfaceInfo, is_interface
 from tsjit.frontend.script.errors import UNSUPPORTED_NODES, CompileError, located
 from tsjit.frontend.script.function_compiler import CompiledFunction, FunctionCompiler
 from tsjit.frontend.script.module_types import ClassInfo, ModuleInfo, class_name_of, named_tuple_type
+from tsjit.frontend.script.namedtuples import ATTR as NT_ATTR, encode_text, python_return_of
 from tsjit.frontend.script.source import parse_object
 from tsjit.frontend.script.type_annotations import NotAType, resolve_annotation
 
@@ -88,6 +91,8 @@ class CompilationUnit:
         first = block.first_op
         for info in self.classes.values():
             op = info.class_type_op()
+            if op is None:  # an interface
+                continue
             if first is None:
                 block.add_op(op)
             else:
@@ -113,12 +118,15 @@ class CompilationUnit:
             params, declared = compiler.signature(python_fn.__defaults__ or ())
             symbol = compiler.symbol
             compiled = CompiledFunction(symbol, qualname, params, declared or TensorType(),
-                                        python_return=getattr(python_fn, "__annotations__", {}).get("return"),
+                                        python_return=python_return_of(python_fn),
                                         method_of=self_info.class_name if self_info is not None else None)
             if self_info is not None:
                 self_info.methods[qualname.rsplit(".", 1)[-1]] = compiled
             compiled.func_op = compiler.compile(params, declared)
             compiled.return_type = compiled.func_op.function_type.outputs.data[0]
+            compiled.python_return = compiled.python_return or compiler.inferred_python_return
+            if (kept := encode_text(compiled.python_return)) is not None:
+                compiled.func_op.attributes[NT_ATTR] = StringAttr(kept)
             self.add_function(compiled)
             return compiled
         except BaseException:
@@ -153,6 +161,8 @@ class CompilationUnit:
     def compile_method(self, info: ClassInfo, name: str, caller=None) -> CompiledFunction:
         if name in info.methods and info.methods[name].func_op is not None:
             return info.methods[name]
+        if isinstance(info, InterfaceInfo):
+            return info.signature(self, name)
         fn = info.python_method(name)
         if getattr(fn, "_tsjit_modifier", None) == "unused":
             compiled = CompiledFunction(f"{info.class_name}.{name}", name, [], self.return_type_of(fn))
@@ -214,6 +224,12 @@ class CompilationUnit:
                 break
             info.class_name = f"{base}___torch_mangle_{n}"
         info.module = module
+        for name, (_, t) in list(info.attrs.items()):
+            try:
+                register_enums(self.classes, t)
+            except EnumTypeError as e:  # reported, located, where compiled code uses the attribute
+                info.failed[name] = str(e)
+                del info.attrs[name]
         self.module_infos[key] = info
         self.classes[info.class_name] = info
         return info
@@ -221,10 +237,10 @@ class CompilationUnit:
     def script_class(self, cls: type, caller=None) -> ClassInfo:
         if cls in self.script_classes:
             return self.script_classes[cls]
-        if cls.__bases__ != (object,):
+        if cls.__bases__ != (object,) and not is_interface(cls):
             raise located(CompileError, "TorchScript classes does not support inheritance yet. Please directly "
                                         "inherit from 'object'.", caller[1] if caller else None, self.call_chain)
-        info = ClassInfo(cls, class_name_of(cls))
+        info = (InterfaceInfo if is_interface(cls) else ClassInfo)(cls, class_name_of(cls))
         self.script_classes[cls] = info
         self.classes[info.class_name] = info
         if info.has_method("__init__"):
@@ -232,7 +248,7 @@ class CompilationUnit:
         return info
 
     def class_info(self, class_name: str) -> ClassInfo | None:
-        return self.classes.get(class_name)
+        return self.classes.get(class_name) or enum_info(self.classes, class_name)
 
     def class_type_for(self, cls: type) -> Attribute | None:
         """The ts type an annotation naming a Python class means (script class, NamedTuple)."""

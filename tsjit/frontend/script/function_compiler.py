@@ -20,15 +20,20 @@ from tsjit.dialects.ts.constant import DeviceAttr
 from tsjit.dialects.ts.types import ClassType, StrType, TensorType
 from tsjit.frontend.script.calls import CallCompiler
 from tsjit.frontend.script.comprehensions import ComprehensionCompiler
+from tsjit.frontend.script.enums import EnumCompiler, EnumTypeError, register_enums
 from tsjit.frontend.script.errors import UNSUPPORTED_NODES, CompileError, NotSupportedError, UnsupportedNodeError, located
 from tsjit.frontend.script.expressions import ExpressionCompiler, unwrap_class
+from tsjit.frontend.script.ignored_methods import IgnoredMethodCompiler
+from tsjit.frontend.script.interfaces import InterfaceCompiler
 from tsjit.frontend.script.ir_builder import IRBuilder
 from tsjit.frontend.script.module_access import ModuleAccessCompiler
+from tsjit.frontend.script.namedtuples import NamedTupleCompiler
 from tsjit.frontend.script.operators import OperatorCompiler
 from tsjit.frontend.script.scope import Scope
 from tsjit.frontend.script.source import ParsedSource
 from tsjit.frontend.script.statements import StatementCompiler
 from tsjit.frontend.script.targets import TargetCompiler
+from tsjit.frontend.script.tensor_containers import TensorContainerCompiler, tensor_key_dicts
 from tsjit.frontend.script.tensor_calls import TensorCallCompiler, eager_object
 from tsjit.frontend.script.type_annotations import NotAType, resolve_annotation
 from tsjit.frontend.script.values import ModuleRef, NullContext, PyObj, TypeValue
@@ -83,8 +88,9 @@ def _BUILTIN_TYPE_NAMES() -> dict[str, Any]:  # noqa: N802 - a constant, built o
     return {**names, "Tensor": Tensor}
 
 
-class FunctionCompiler(StatementCompiler, ComprehensionCompiler, ExpressionCompiler, OperatorCompiler, CallCompiler, TargetCompiler,
-                       TensorCallCompiler, ModuleAccessCompiler):
+class FunctionCompiler(EnumCompiler, InterfaceCompiler, NamedTupleCompiler, TensorContainerCompiler,
+                       IgnoredMethodCompiler, StatementCompiler, ComprehensionCompiler, ExpressionCompiler,
+                       OperatorCompiler, CallCompiler, TargetCompiler, TensorCallCompiler, ModuleAccessCompiler):
     def __init__(self, cu, src: ParsedSource, symbol: str, qualname: str, globals_: dict, closure: dict,
                  self_info: Any = None, self_module: Any = None):
         self.cu, self.src, self.symbol, self.qualname = cu, src, symbol, qualname
@@ -157,10 +163,13 @@ class FunctionCompiler(StatementCompiler, ComprehensionCompiler, ExpressionCompi
             self.scope.set(p.name, arg)
         self.compile_block(node.body)
         result = self.finish_body(node)
+        self.inferred_python_return = self.returned_annotation(result) if declared_return is None else None
         self.at(node)
         block.add_op(func.ReturnOp(result))
         ftype = FunctionType.from_lists(arg_types, [result.type])
-        return func.FuncOp(self.symbol, ftype, Region([block]))
+        func_op = func.FuncOp(self.symbol, ftype, Region([block]))
+        tensor_key_dicts(func_op)
+        return func_op
 
     # -- helpers shared by the mixins ----------------------------------------------------------
     def at(self, node: ast.AST) -> None:
@@ -196,9 +205,11 @@ class FunctionCompiler(StatementCompiler, ComprehensionCompiler, ExpressionCompi
         if isinstance(obj, TypeValue):
             return obj.type
         try:
-            return resolve_annotation(unwrap_class(obj), self.cu.class_type_for)
-        except NotAType as e:
+            t = resolve_annotation(unwrap_class(obj), self.cu.class_type_for)
+            register_enums(self.cu.classes, t)
+        except (NotAType, EnumTypeError) as e:
             self.error(node, str(e))
+        return t
 
     def name_value(self, value: SSAValue, name: str) -> None:
         if isinstance(value, SSAValue) and value.name_hint is None and not name.startswith("$"):

@@ -167,8 +167,8 @@ class StatementCompiler:
                 self.unsupported(target, "del of this target")
 
     def stmt_Return(self, stmt: ast.Return) -> None:
-        value = self.expr(stmt.value) if stmt.value is not None else PyConst(None)
         hint = self.declared_return
+        value = self.expr(stmt.value, hint=hint) if stmt.value is not None else PyConst(None)
         value = self.as_value(value, stmt.value or stmt, hint=hint)
         if hint is not None:
             if not is_subtype(value.type, hint):

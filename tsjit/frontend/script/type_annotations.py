@@ -6,6 +6,7 @@ module attributes get their type from their value unless the class annotates the
 from __future__ import annotations
 
 import collections.abc
+import enum
 import typing
 from typing import Any
 
@@ -57,6 +58,10 @@ def resolve_annotation(ann: Any, resolve_class=None) -> Attribute:
         return DeviceType()
     if getattr(ann, "__name__", None) == "dtype" and getattr(ann, "__module__", "").startswith("tsjit"):
         return IntType()
+    if isinstance(ann, type) and issubclass(ann, enum.Enum):
+        from tsjit.frontend.script.enums import enum_type
+
+        return enum_type(ann)
     origin, args = typing.get_origin(ann), typing.get_args(ann)
     if origin is typing.Final:
         return resolve_annotation(args[0], resolve_class) if args else AnyType()
@@ -91,6 +96,10 @@ def type_of_value(value: Any, resolve_class=None) -> Attribute:
     from tsjit.dtypes import dtype
     from tsjit.eager import Tensor, device
 
+    if isinstance(value, enum.Enum):
+        from tsjit.frontend.script.enums import enum_type
+
+        return enum_type(type(value))
     if isinstance(value, bool):
         return BoolType()
     if isinstance(value, int):
