@@ -21,6 +21,8 @@ from xdsl.dialects.linalg import ops as linalg
 from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.rewriter import InsertPoint, Rewriter
 
+from tsjit.lowering.body_reads import read_tensors
+
 FOREVER = 1 << 62
 
 
@@ -142,6 +144,8 @@ def yield_dest(bz, op: Operation, index: int) -> SSAValue | None:
     elementwise = isinstance(op, linalg.GenericOp) and all(
         it.data == linalg.IteratorType.PARALLEL for it in op.iterator_types)
     maps = op.indexing_maps.data if isinstance(op, linalg.GenericOp) else []
+    if any(v in bz.buf and bz.root[bz.buf[v]] is target for v in read_tensors(op)):
+        return None  # a gather whose body reads the carried buffer at other points
     for k, v in enumerate(op.operands):
         if not _is_tensor(v) or v not in bz.buf or bz.root[bz.buf[v]] is not target:
             continue

@@ -18,8 +18,6 @@ from tsjit.ops import samples as s
 from tsjit.ops.registry import op, sample
 from tsjit.ops.rules import D, ShapeError, T, arith, dims, int_list, promoted
 
-_NOT_LOWERED = "no loop-level lowering yet: runs on numpy (C code runs it around fusion groups)"
-
 
 # -- checks ---------------------------------------------------------------------------------------
 
@@ -244,7 +242,7 @@ def conv2d(x, weight, bias, stride, padding, dilation, groups):
 
 
 @op("conv_transpose1d", _TRANSPOSE.format(**_1D), shape=_transpose_shape(1), dtype=promoted(0, 1),
-    verify=chk.conv(1), numpy_only=_NOT_LOWERED,
+    verify=chk.conv(1), lower="conv_transpose.lower_conv_transpose",
     samples=lambda: [sample(s.f32(2, 4, 7), s.f32(4, 3, 3), s.f32(3), [2], [1], [1], 1, [1]),
                      sample(s.f32(4, 5), s.f32(4, 3, 3), None, [1], [0], [0], 1, [1]),
                      sample(s.strided(1, 4, 5), s.f32(4, 2, 2), s.f32(4), [1], [0], [0], 2, [2]),
@@ -264,7 +262,7 @@ def conv_transpose1d(x, weight, bias, stride, padding, output_padding, groups, d
 
 
 @op("conv_transpose2d", _TRANSPOSE.format(**_2D), shape=_transpose_shape(2), dtype=promoted(0, 1),
-    verify=chk.conv(2), numpy_only=_NOT_LOWERED,
+    verify=chk.conv(2), lower="conv_transpose.lower_conv_transpose",
     samples=lambda: [sample(s.f32(1, 4, 5, 5), s.f32(4, 3, 3, 3), s.f32(3), [1, 1], [0, 0], [0, 0], 1, [1, 1]),
                      sample(s.f32(2, 4, 5, 4), s.f32(4, 3, 3, 2), s.f32(6), [2, 1], [1, 0], [1, 0], 2, [1, 2]),
                      sample(s.strided(4, 3, 3), s.f32(4, 2, 2, 2), None, [2], [1], [1], 1, [1]),

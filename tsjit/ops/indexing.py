@@ -88,7 +88,7 @@ def _index_select_shape(x, dim, index):
 
 
 @op("index_select", "(Tensor self, int dim, Tensor index) -> Tensor", shape=_index_select_shape, dtype=same_dtype,
-    numpy_only=_NOT_LOWERED,
+    lower="gather.lower_index_select",
     samples=lambda: [sample(s.f32(4, 5), 1, np.array([4, 0, 0])), sample(s.f32(4, 5), -2, s.i64(3, lo=0, hi=4)),
                      sample(np.array(s.f32(1)[0]), 0, np.array([0])), sample(s.f32(4, 5), 1, np.array(2)),
                      sample(s.f32(4, 5), 0, np.zeros(0, np.int64)),
@@ -115,7 +115,7 @@ def index_select(a, dim, idx):
 
 
 @op("gather", "(Tensor self, int dim, Tensor index) -> Tensor", shape=lambda x, dim, index: dims(index),
-    dtype=same_dtype, numpy_only=_NOT_LOWERED,
+    dtype=same_dtype, lower="gather.lower_gather",
     samples=lambda: [sample(s.f32(4, 5), 1, np.array([[0, 4], [1, 1], [2, 3]])),
                      sample(s.f32(3, 4), 0, s.i64(2, 4, lo=0, hi=3)),
                      sample(np.array(s.f32(1)[0]), 0, np.array([0, 0])),
@@ -221,7 +221,7 @@ def index_fill(a, dim, index, value):
 
 @op("embedding", "(Tensor weight, Tensor indices, int padding_idx=-1) -> Tensor",
     shape=lambda w, indices, padding_idx: dims(indices) + dims(w)[1:], dtype=same_dtype,
-    verify=chk.rank_in(0, (2,), "embedding weight"), numpy_only=_NOT_LOWERED,
+    verify=chk.rank_in(0, (2,), "embedding weight"), lower="gather.lower_embedding",
     samples=lambda: [sample(s.f32(5, 3), np.array([[0, 4], [2, 2]]), -1), sample(s.f32(5, 3), np.array(1), 2),
                      sample(s.f32(5, 3), s.i32(4, lo=0, hi=5), -1), sample(s.i64(5, 3), np.array([1]), -1),
                      sample(s.f32(5, 3), np.zeros((0, 2), np.int64), -1), sample(s.f32(5, 3), np.array([5]), -1),

@@ -52,6 +52,7 @@ from xdsl.transforms.dead_code_elimination import region_dce
 from xdsl.utils.exceptions import PassFailedException
 
 from tsjit.backends.signature import OUTPUT
+from tsjit.lowering import body_reads
 from tsjit.lowering import control_flow_buffers as regions
 from tsjit.lowering.buffer_views import memref_of, mixed_offsets, static_only, unit_groups
 
@@ -134,7 +135,7 @@ class _FuncBufferizer:
             return False
         if any(self.last_use.get(w, -1) > self.index for w in self.members[root]):
             return False
-        others = [v for v in op.operands if _is_tensor(v) and v is not value]
+        others = [v for v in op.operands if _is_tensor(v) and v is not value] + body_reads.read_tensors(op)
         return all(self.root[self.buf[v]] is not root for v in others if v in self.buf)
 
     def _read(self, v: SSAValue) -> SSAValue:
@@ -176,6 +177,7 @@ class _FuncBufferizer:
     def _linalg(self, op: Operation) -> None:
         ins = [self._read(v) for v in op.inputs]
         outs = [self._dest(op, v, k) for k, v in enumerate(op.outputs)]
+        body_reads.to_loads(self, op)
         regions = [op.detach_region(r) for r in list(op.regions)]
         new = op.create(operands=[*ins, *outs], result_types=[],
                         properties=dict(op.properties), attributes=dict(op.attributes),

@@ -23,27 +23,21 @@ class _ConvTransposeNd(_ConvNd):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, transposed,
                          output_padding, groups, bias, padding_mode, device, dtype)
 
-    def _output_padding(self, input: Tensor, output_size: List[int], num_spatial_dims: int) -> List[int]:
-        """The output_padding giving `output_size` (PyTorch's _ConvTransposeNd._output_padding)."""
-        non_spatial = 2 if input.dim() == num_spatial_dims + 2 else 1
-        sizes = output_size
-        if len(sizes) == non_spatial + num_spatial_dims:
-            sizes = sizes[non_spatial:]
-        if len(sizes) != num_spatial_dims:
-            raise ValueError("ConvTranspose: output_size must have the number of spatial dimensions or all "
-                             "dimensions of the output")
-        stride = [v for v in self.stride]
-        padding = [v for v in self.padding]
-        dilation = [v for v in self.dilation]
-        kernel_size = [v for v in self.kernel_size]
-        res: List[int] = []
-        for d in range(num_spatial_dims):
-            min_size = ((input.size(d + non_spatial) - 1) * stride[d] - 2 * padding[d]
-                        + dilation[d] * (kernel_size[d] - 1) + 1)
-            if sizes[d] < min_size or sizes[d] > min_size + stride[d] - 1:
-                raise ValueError("requested an output size that a transposed convolution of this input cannot give")
-            res.append(sizes[d] - min_size)
-        return res
+
+def _output_padding(input: Tensor, output_size: List[int], dim: int, spatial: int, stride: int, padding: int,
+                    dilation: int, kernel_size: int) -> int:
+    """The output_padding of spatial dim `dim` (of `spatial`) giving `output_size`, PyTorch's
+    _ConvTransposeNd._output_padding one dim at a time: sums of sizes and constants, which
+    ts-specialize folds, so that the op's output_padding is a compile-time constant."""
+    n = len(output_size)
+    if n != spatial and n != input.dim():
+        raise ValueError("ConvTranspose: output_size must have the number of spatial dimensions or all "
+                         "dimensions of the output")
+    want = output_size[n - spatial + dim]
+    min_size = (input.size(input.dim() - spatial + dim) - 1) * stride - 2 * padding + dilation * (kernel_size - 1) + 1
+    if want < min_size or want > min_size + stride - 1:
+        raise ValueError("requested an output size that a transposed convolution of this input cannot give")
+    return want - min_size
 
 
 class ConvTranspose1d(_ConvTransposeNd):
@@ -58,7 +52,8 @@ class ConvTranspose1d(_ConvTransposeNd):
         if output_size is None:
             return F.conv_transpose1d(input, self.weight, self.bias, self.stride, self.padding,
                                       self.output_padding, self.groups, self.dilation)
-        output_padding = self._output_padding(input, output_size, 1)
+        output_padding = [_output_padding(input, output_size, 0, 1, self.stride[0], self.padding[0], self.dilation[0],
+                                          self.kernel_size[0])]
         return F.conv_transpose1d(input, self.weight, self.bias, self.stride, self.padding, output_padding,
                                   self.groups, self.dilation)
 
@@ -75,7 +70,10 @@ class ConvTranspose2d(_ConvTransposeNd):
         if output_size is None:
             return F.conv_transpose2d(input, self.weight, self.bias, self.stride, self.padding,
                                       self.output_padding, self.groups, self.dilation)
-        output_padding = self._output_padding(input, output_size, 2)
+        output_padding = [_output_padding(input, output_size, 0, 2, self.stride[0], self.padding[0], self.dilation[0],
+                                          self.kernel_size[0]),
+                          _output_padding(input, output_size, 1, 2, self.stride[1], self.padding[1], self.dilation[1],
+                                          self.kernel_size[1])]
         return F.conv_transpose2d(input, self.weight, self.bias, self.stride, self.padding, output_padding,
                                   self.groups, self.dilation)
 

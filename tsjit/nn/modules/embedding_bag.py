@@ -1,9 +1,11 @@
 """EmbeddingBag (torch.nn.modules.sparse): sums, means or maxima of bags of embedding rows.
 
-tsjit has no embedding_bag op; the forward is written with ops it has: the bags are a (bags, indices)
-membership matrix built from the offsets (index j is in bag b when offsets[b] <= j < offsets[b + 1]),
-entries equal to padding_idx leave their bag, sum and mean are a matmul of that matrix with the rows
-(times per_sample_weights), max a masked amax. Empty bags give zeros, as in PyTorch.
+tsjit has no embedding_bag op; the forward is written with ops that lower to C. A 2-D input (fixed-size
+bags, DLRM's case) gathers its rows (ts.embedding) as (bags, length, dim) and reduces over length. A
+1-D input with offsets builds a (bags, indices) membership mask from the offsets (index j is in bag b
+when offsets[b] <= j < offsets[b + 1]); sum and mean are a matmul of that mask with the rows (times
+per_sample_weights), max a masked amax. Entries equal to padding_idx leave their bag; empty bags give
+zeros, as in PyTorch.
 """
 from __future__ import annotations
 
@@ -70,32 +72,56 @@ class EmbeddingBag(Module):
         if self.padding_idx is not None:
             self.weight[self.padding_idx].fill_(0)
 
-    def _bags(self, input: Tensor, offsets: Tensor, per_sample_weights: Optional[Tensor]) -> Tensor:
-        """1-D indices, 1-D offsets: the (bags, embedding_dim) result."""
+    def _reduce(self, rows: Tensor, keep: Optional[Tensor], weights: Optional[Tensor], dim: int) -> Tensor:
+        """Bags of `rows` along `dim` (the bag's entries) where `keep` (bool, rows' shape without the
+        embedding dim) says which entries count, scaled by `weights` (mode sum)."""
+        if self.mode == "max":
+            if keep is None:
+                return rows.amax(dim)
+            picked = rows.masked_fill(keep.logical_not().unsqueeze(-1), float("-inf")).amax(dim)
+            return picked.masked_fill(keep.sum(dim).eq(0).unsqueeze(-1), 0.0)
+        if keep is not None:
+            kept = keep.type_as(rows)
+            weights = kept if weights is None else weights * kept
+        if weights is not None:
+            rows = rows * weights.unsqueeze(-1)
+        summed = rows.sum(dim)
+        if self.mode == "sum":
+            return summed
+        if keep is None:
+            return summed / max(rows.size(dim), 1)
+        return summed / keep.sum(dim).unsqueeze(-1).type_as(rows).clamp(min=1.0)
+
+    def _fixed_bags(self, input: Tensor, per_sample_weights: Optional[Tensor]) -> Tensor:
+        """(bags, length) indices: the rows gathered as (bags, length, dim) and reduced over length."""
+        if input.size(1) == 0:  # empty bags: zeros
+            return F.embedding(input, self.weight).sum(1)
+        keep: Optional[Tensor] = None
+        if self.padding_idx is not None:
+            keep = input.ne(self.padding_idx)
+        return self._reduce(F.embedding(input, self.weight), keep, per_sample_weights, 1)
+
+    def _offset_bags(self, input: Tensor, offsets: Tensor, per_sample_weights: Optional[Tensor]) -> Tensor:
+        """1-D indices cut into bags by 1-D offsets: entry j is in bag b when offsets[b] <= j <
+        offsets[b + 1] (the last bag runs to the end, unless include_last_offset makes the last
+        offset its end), a (bags, entries) membership mask."""
+        bags = offsets.size(0) - 1 if self.include_last_offset else offsets.size(0)
         n = input.size(0)
-        positions = eager.arange(n).unsqueeze(0)
-        starts = offsets.unsqueeze(1)
-        bags = offsets.size(0)
-        if self.include_last_offset:
-            bags = bags - 1
-            member = (positions >= starts[:bags]).logical_and(positions < starts[1:])
-        else:
-            member = (positions >= starts).logical_and(
-                positions < eager.cat([starts[1:], eager.full([1, 1], n, dtype=offsets.dtype)], 0))
+        positions = eager.arange(n)
+        bag_of = positions.unsqueeze(0).ge(offsets.unsqueeze(1)).sum(0) - 1
+        member = bag_of.unsqueeze(0).eq(eager.arange(bags).unsqueeze(1))
         if self.padding_idx is not None:
             member = member.logical_and(input.ne(self.padding_idx).unsqueeze(0))
         rows = F.embedding(input, self.weight)
         if self.mode == "max":
-            picked = rows.unsqueeze(0).masked_fill(member.logical_not().unsqueeze(2), float("-inf")).amax(1)
-            return picked.masked_fill(member.sum(1, keepdim=True).eq(0), 0.0)
-        weights = member.to(rows.dtype)
+            return self._reduce(rows.unsqueeze(0).expand(member.size(0), n, self.embedding_dim), member, None, 1)
+        weights = member.type_as(rows)
         if per_sample_weights is not None:
             weights = weights * per_sample_weights.unsqueeze(0)
         summed = eager.matmul(weights, rows)
         if self.mode == "sum":
             return summed
-        count = member.sum(1, keepdim=True).to(rows.dtype)
-        return summed / count.clamp(min=1.0)
+        return summed / member.sum(1, keepdim=True).type_as(rows).clamp(min=1.0)
 
     def forward(self, input: Tensor, offsets: Optional[Tensor] = None,
                 per_sample_weights: Optional[Tensor] = None) -> Tensor:
@@ -107,19 +133,12 @@ class EmbeddingBag(Module):
             if offsets is not None:
                 raise ValueError("if input is 2D, then offsets has to be None, as input is treated is a "
                                  "mini-batch of fixed length sequences.")
-            bags, length = input.size(0), input.size(1)
-            psw: Optional[Tensor] = None
-            if per_sample_weights is not None:
-                psw = per_sample_weights.reshape(-1)
-            starts = eager.arange(0, bags * length, length)
-            if self.include_last_offset:
-                starts = eager.arange(0, bags * length + 1, length)
-            return self._bags(input.reshape(-1), starts, psw)
+            return self._fixed_bags(input, per_sample_weights)
         if input.dim() != 1:
             raise ValueError(f"input has to be 1D or 2D Tensor, but got Tensor of dimension {input.dim()}")
         if offsets is None:
             raise ValueError("offsets has to be a 1D Tensor but got None")
-        return self._bags(input, offsets, per_sample_weights)
+        return self._offset_bags(input, offsets, per_sample_weights)
 
     def extra_repr(self) -> str:
         s = "{num_embeddings}, {embedding_dim}"
