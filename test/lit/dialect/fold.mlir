@@ -83,3 +83,16 @@ func.func @division_by_zero() -> !ts.int {
   %r = ts.scalar.floordiv %a, %z : (!ts.int, !ts.int) -> !ts.int
   func.return %r : !ts.int
 }
+
+// -----
+
+// A tensor's dtype is a constant once its element type is known (`x.to(y.dtype)` then specializes).
+// CHECK-LABEL: func.func @static_dtype
+// CHECK-NEXT:    %d = ts.constant 6
+// CHECK-NEXT:    %e = ts.dtype %u
+// CHECK-NEXT:    func.return %d, %e
+func.func @static_dtype(%x: !ts.tensor<[2], f32>, %u: !ts.tensor) -> (!ts.int, !ts.int) {
+  %d = ts.dtype %x : (!ts.tensor<[2], f32>) -> !ts.int
+  %e = ts.dtype %u : (!ts.tensor) -> !ts.int
+  func.return %d, %e : !ts.int, !ts.int
+}

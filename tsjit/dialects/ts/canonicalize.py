@@ -33,13 +33,20 @@ class DropNoOpCast(RewritePattern):
 
 
 class StaticTensorMetadata(RewritePattern):
-    """dim() needs a known rank, size() and size(d) known dims."""
+    """dim() needs a known rank, size() and size(d) known dims, dtype (`x.to(y.dtype)`) a known
+    element type."""
 
     def match_and_rewrite(self, op, rewriter: PatternRewriter) -> None:
         from tsjit.dialects.ts.constant import ConstantOp
         from tsjit.dialects.ts.folding import NotConstant, constant_of
+        from tsjit.dialects.ts.types import DTYPES, SCALAR_TYPE_CODES
 
         t = op.operands[0].type
+        if op.name == "ts.dtype" and isinstance(t, TensorType) and t.element_type is not None:
+            name = next((n for n, e in DTYPES.items() if e == t.element_type and n in SCALAR_TYPE_CODES), None)
+            if name is not None:
+                rewriter.replace(op, ConstantOp.of(SCALAR_TYPE_CODES[name]))
+            return
         if not isinstance(t, TensorType) or t.sizes is None:
             return
         sizes = t.sizes
@@ -78,5 +85,5 @@ def install_canonicalizations() -> None:
 
     _attach(IfOp, InlineConstantIf())
     _attach(UncheckedCastOp, DropNoOpCast())
-    for name in ("dim", "size", "size_dim"):
+    for name in ("dim", "size", "size_dim", "dtype"):
         _attach(TENSOR_OP_CLASSES[name], StaticTensorMetadata())
