@@ -15,6 +15,7 @@ from xdsl.dialects.builtin import ArrayAttr, DenseIntOrFPElementsAttr, IntegerAt
 from xdsl.dialects.builtin import TensorType as BuiltinTensorType
 from xdsl.dialects.linalg.ops import TransposeOp
 from xdsl.dialects.builtin import DenseArrayBase
+from xdsl.dialects.builtin import DYNAMIC_INDEX
 from xdsl.ir import SSAValue
 from xdsl.dialects.builtin import UnrealizedConversionCastOp
 
@@ -237,14 +238,36 @@ def lower_select(op, lower: Lower):
     return [_extract(lower, x, dim, index % shape[dim], 1, 1, out)]
 
 
-def _run_time_index(lower: Lower, size: int) -> SSAValue:
-    """Operand 2 (an i64 known at run time) as an index into a dim of `size`, wrapped as Python
-    wraps negative indices; a loop's iteration number over range(k <= size) is used as it is."""
+def lower_select_scatter(op, lower: Lower):
+    """self with src written at self.select(dim, index): an insert_slice of src (given back its unit
+    dim) at a constant or run-time offset (`out = out.select_scatter(h, 0, t)` in a loop)."""
+    x, src, out = lower.tensor(0), lower.tensor(1), lower.result_type()
+    shape = tuple(x.type.get_shape())
+    dim = _wrap(lower.constant(2), len(shape))
+    unit = shape[:dim] + (1,) + shape[dim + 1:]
+    if tuple(src.type.get_shape()) != shape[:dim] + shape[dim + 1:] or src.type.element_type != out.element_type:
+        raise NotLowerable("select_scatter of a src of another shape or dtype")
+    part = reshape_value(lower, src, unit)
+    try:
+        index = lower.constant(3)
+    except NotLowerable:
+        offsets = [0 if d != dim else DYNAMIC_INDEX for d in range(len(shape))]
+        return [lower.insert(tensor.InsertSliceOp.get(part, x, unit, offsets, [1] * len(shape),
+                                                      offsets=[_run_time_index(lower, shape[dim], 3)])).results[0]]
+    if not -shape[dim] <= index < shape[dim]:
+        raise NotLowerable(f"index {index} out of range")
+    offsets = [index % shape[dim] if d == dim else 0 for d in range(len(shape))]
+    return [lower.insert(tensor.InsertSliceOp.get(part, x, unit, offsets, [1] * len(shape))).results[0]]
+
+
+def _run_time_index(lower: Lower, size: int, operand: int = 2) -> SSAValue:
+    """Operand `operand` (an i64 known at run time) as an index into a dim of `size`, wrapped as
+    Python wraps negative indices; a loop's iteration number over range(k <= size) is used as it is."""
     from xdsl.dialects import scf
     from xdsl.dialects.builtin import IndexType
     from xdsl.ir import BlockArgument
 
-    value = lower.scalar(2)
+    value = lower.scalar(operand)
     if isinstance(cast := value.owner, arith.IndexCastOp) and isinstance(iv := cast.input, BlockArgument) \
             and isinstance(loop := iv.block.parent_op(), scf.ForOp) and iv.index == 0 \
             and _index_constant(loop.lb) == 0 and _index_constant(loop.step) == 1 \
@@ -276,3 +299,22 @@ def lower_expand(op, lower: Lower):
     rank = len(dst)
     return [generic(lower, [x], [broadcast_map(src, dst), dims(rank)], lower.empty(out), [PARALLEL] * rank,
                     lambda b, a: a[0])]
+
+
+def lower_flip(op, lower: Lower):
+    """A copy reading x[..., n-1-i, ...] along each flipped dim (an affine map, one generic)."""
+    from xdsl.ir.affine import AffineConstantExpr, AffineDimExpr
+
+    from tsjit.lowering.contractions import PARALLEL, dims, generic
+    x, out = lower.tensor(0), lower.result_type()
+    shape = tuple(x.type.get_shape())
+    rank = len(shape)
+    wanted = list(lower.constant(1))
+    if not rank or any(not -rank <= d < rank for d in wanted):
+        raise NotLowerable("flip of a 0-d tensor or a dim out of range")
+    flipped = {_wrap(d, rank) for d in wanted}
+    if len(flipped) != len(wanted):
+        raise NotLowerable("a dim appears twice (the kernel raises)")
+    source = [AffineConstantExpr(shape[d] - 1) - AffineDimExpr(d) if d in flipped else AffineDimExpr(d)
+              for d in range(rank)]
+    return [generic(lower, [x], [source, dims(rank)], lower.empty(out), [PARALLEL] * rank, lambda b, a: a[0])]

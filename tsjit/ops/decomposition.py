@@ -8,7 +8,8 @@
 A decomposition gets a builder `g` and the op's operands in schema order. `g.<op>(...)` applies
 ts op `<op>` (arguments bound as in its schema: positional, by name, defaults filled in) and
 gives its result; `g.value(v)` is the Python value of an operand that must be a compile-time
-constant; `g.shape(x)`, `g.dim(x)`, `g.dtype(x)` describe a tensor. `ts-decompose` runs
+constant; `g.shape(x)`, `g.dim(x)`, `g.dtype(x)` describe a tensor; `g.loop(n, carried, body)` repeats a
+body over carried values (a recurrence over time stays one loop in IR). `ts-decompose` runs
 decompositions with a builder that emits IR (tsjit/passes/decompose.py); `EagerBuilder` runs the
 same function on numpy arrays with the ops' kernels, so a decomposed op needs no kernel of its own.
 A decomposition raises `NotDecomposable` (through `g`) when it cannot apply, and the op stays.
@@ -71,6 +72,11 @@ class Builder:
     def dtype(self, x: Any) -> np.dtype:
         raise NotImplementedError
 
+    def loop(self, count: int, carried: Sequence[Any], body: Callable[..., Sequence[Any]]) -> list[Any]:
+        """`count` iterations of `body(g, i, *carried) -> new carried values` (same types each time);
+        the final values. In IR it is one `ts.loop` (lowered to `scf.for`), not `count` copies."""
+        raise NotImplementedError
+
 
 class EagerBuilder(Builder):
     """Runs a decomposition on numpy arrays with the ops' kernels: the decomposed op's kernel."""
@@ -88,6 +94,12 @@ class EagerBuilder(Builder):
 
     def dtype(self, x: np.ndarray) -> np.dtype:
         return x.dtype
+
+    def loop(self, count: int, carried: Sequence[Any], body: Callable[..., Sequence[Any]]) -> list[Any]:
+        values = list(carried)
+        for i in range(count):
+            values = list(body(self, i, *values))
+        return values
 
 
 _EAGER = EagerBuilder()

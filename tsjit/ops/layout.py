@@ -111,7 +111,7 @@ def stack(items, dim=0):
 # -- rearranging -----------------------------------------------------------------------------------
 
 @op("flip", "(Tensor self, int[] dims) -> Tensor", shape=same, dtype=same_dtype, verify=chk.SAME_SHAPE,
-    numpy_only=_NOT_LOWERED,
+    lower="shape.lower_flip",
     samples=lambda: [sample(s.f32(2, 3, 4), [0, -1]), sample(s.f32(2, 3), []), sample(np.array(1.5), [0]),
                      sample(s.i64(5), [0]), sample(s.strided(3, 4), [1]), sample(s.f32(2, 3), [0, 0]),
                      sample(s.f32(2, 3), [2])])

@@ -149,7 +149,7 @@ defop("slice_scatter", "(Tensor self, Tensor src, int dim=0, int? start=None, in
                        sample(s.f32(0, 3), s.f32(0, 3), 0, None, None, 1), sample(s.f32(5, 3), s.f32(3), 0, 1, 2, 1),
                        sample(s.f32(5, 3), s.f32(2, 3), 0, 0, 4, 0), sample(np.array(1.0, np.float32), np.array(2.0, np.float32), 0, 0, None, 1)])
 defop("select_scatter", "(Tensor self, Tensor src, int dim, int index) -> Tensor", select_scatter,
-      decompose=_select_scatter, shape=same, dtype=same_dtype, api="torch Tensor",
+      decompose=_select_scatter, lower="shape.lower_select_scatter", shape=same, dtype=same_dtype, api="torch Tensor",
       samples=lambda: [sample(s.f32(4, 3), s.f32(3), 0, 1), sample(s.f32(4, 3), s.f32(4), 1, -1),
                        sample(s.i64(2, 3, 4), s.f32(2, 4), 1, 0), sample(s.f64(3), np.array(5.0), 0, 2),
                        sample(s.mask(2, 2), s.mask(2), -2, 1), sample(s.f32(0, 3), s.f32(0), 1, 2),

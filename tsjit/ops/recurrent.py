@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from tsjit.kernels.promotion import not_implemented
 from tsjit.ops import samples as s
-from tsjit.ops.decomposition import reject
+from tsjit.ops.decomposition import EagerBuilder, reject
 from tsjit.ops.registry import defop, sample
 from tsjit.ops.rules import BY_KERNEL
 from tsjit.ops.strided import _items
@@ -88,6 +88,28 @@ def _cell(name):
 
 # -- whole sequences -------------------------------------------------------------------------------
 
+def _over_time(g, name, xw, state, w_hh, b_hh):
+    """The steps over xw's first dim: (the outputs [steps, batch, hidden], the final state). Eagerly
+    a Python loop; in IR one ts.loop carrying the state and the output, each step written into it."""
+    def step(g, t, *carried):
+        new = _STEPS[name](g, g.select(xw, 0, t), *carried[:-1], w_hh, b_hh)
+        new = list(new) if isinstance(new, tuple) else [new]
+        return [*new, g.select_scatter(carried[-1], new[0], 0, t)]
+
+    steps = g.shape(xw)[0]
+    if isinstance(g, EagerBuilder):
+        seq = []
+        for t in range(steps):
+            out = _STEPS[name](g, g.select(xw, 0, t), *state, w_hh, b_hh)
+            state = list(out) if isinstance(out, tuple) else [out]
+            seq.append(state[0])
+        return g.stack(seq, 0), state
+    hidden = g.shape(w_hh)[1]
+    outputs = g.slice(xw, -1, 0, hidden, 1)  # a buffer of the output's shape; every step overwrites its row
+    *state, seq = g.loop(steps, [*state, outputs], step)
+    return seq, state
+
+
 def _sequence(name):
     """The decomposition of aten::<name>.input: layers of (bi)directional loops unrolled in time."""
     lstm = name == "lstm"
@@ -122,16 +144,12 @@ def _sequence(name):
                 b_ih, b_hh = (weights[k + 2], weights[k + 3]) if has_biases else (None, None)
                 if layer:
                     _check(g, name, x, w_ih, w_hh, 3)
-                xw = g.linear(x, w_ih, b_ih)
+                xw = g.linear(x, w_ih, b_ih)  # every step's input projection: one GEMM
                 state = [g.select(h, 0, layer * directions + d) for h in h0s]
-                seq = [None] * steps
-                for t in (range(steps - 1, -1, -1) if d else range(steps)):
-                    out = _STEPS[name](g, g.select(xw, 0, t), *state, w_hh, b_hh)
-                    state = list(out) if lstm else [out]
-                    seq[t] = state[0]
+                seq, state = _over_time(g, name, g.flip(xw, [0]) if d else xw, state, w_hh, b_hh)
                 for f, v in zip(finals, state):
                     f.append(v)
-                outs.append(g.stack(seq, 0))
+                outs.append(g.flip(seq, [0]) if d else seq)
             x = outs[0] if directions == 1 else g.cat(outs, -1)
         y = g.transpose(x, 0, 1) if batch_first else x
         return (y, *(g.stack(f, 0) for f in finals))

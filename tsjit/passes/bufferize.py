@@ -211,10 +211,11 @@ class _FuncBufferizer:
     def _insert_slice(self, op: tensor.InsertSliceOp) -> None:
         static_only(op)
         dest = self._dest(op, op.dest, 0)
-        view = self._insert(memref.SubviewOp.from_static_parameters(
-            dest, dest.type, op.static_offsets.get_values(), op.static_sizes.get_values(),
-            op.static_strides.get_values(), reduce_rank=len(op.source.type.get_shape())
-            < len(dest.type.get_shape())))
+        offsets, sizes, strides = (mixed_offsets(op.static_offsets, op.offsets), op.static_sizes.get_values(),
+                                   op.static_strides.get_values())
+        reduced = len(op.source.type.get_shape()) < len(dest.type.get_shape())
+        view = self._insert(memref.SubviewOp.get(dest, offsets, sizes, strides, memref.SubviewOp.infer_result_type(
+            dest.type, offsets, sizes, strides, reduce_rank=reduced)))
         self._insert(memref.CopyOp(self._read(op.source), view.result))
         self._bind(op.result, dest)
 

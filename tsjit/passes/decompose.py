@@ -16,12 +16,13 @@ from typing import Any
 import numpy as np
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
-from xdsl.ir import Operation, SSAValue
+from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 
 from tsjit.dialects.ts import OPS_BY_NAME
 from tsjit.dialects.ts.constant import ConstantOp, numpy_dtype
+from tsjit.dialects.ts.control_flow import ConditionOp, LoopOp
 from tsjit.dialects.ts.schema import RESULT_TYPES
 from tsjit.dialects.ts.shape_functions import from_type, to_type
 from tsjit.dialects.ts.types import (
@@ -89,6 +90,30 @@ class IRBuilder(Builder):
         if not isinstance(t, TensorType) or not t.has_static_shape:
             raise NotDecomposable(f"needs a static shape, not {t}")
         return t.sizes
+
+    def loop(self, count: int, carried, body) -> list:
+        """One `ts.loop` of `count` iterations; the body is built by a builder inserting into it."""
+        types = [v.type for v in carried]
+        if any(not isinstance(t, TensorType) or not t.has_static_shape for t in types):
+            raise NotDecomposable("a loop needs carried tensors of static shapes")
+        block = Block(arg_types=[IntType(), *types])
+        marker = ConstantOp.of(True)  # the loop's condition: for-loop form
+        if "loc" in self.at.attributes:
+            marker.attributes["loc"] = self.at.attributes["loc"]
+        block.add_op(marker)
+        inner = IRBuilder(marker)
+        try:
+            results = list(body(inner, block.args[0], *block.args[1:]))
+            if [r.type for r in results] != types:
+                raise NotDecomposable("the loop body changes the carried values' types")
+        except NotDecomposable:
+            for created in reversed(inner.created):  # they use values outside: leave no uses behind
+                Rewriter.erase_op(created, safe_erase=False)
+            raise
+        block.add_op(ConditionOp(marker.results[0], *results))
+        trip = self._operand(count, "int")
+        start = self._insert(ConstantOp.of(True)).results[0]
+        return list(self._insert(LoopOp(trip, start, list(carried), Region(block))).results)
 
     def dtype(self, x: SSAValue) -> np.dtype:
         t = x.type

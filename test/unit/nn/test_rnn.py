@@ -65,6 +65,22 @@ def test_layer_matches_torch(kind, config):
         close(scripted(to_t(x)), ref(x))
 
 
+@pytest.mark.skipif(__import__("tsjit.backends.c", fromlist=["find_compiler"]).find_compiler() is None,
+                    reason="no C compiler")
+@pytest.mark.parametrize("kind, config", [("LSTM", CONFIGS[3]), ("GRU", CONFIGS[5]), ("RNN_relu", CONFIGS[0])])
+def test_layer_compiles_to_one_loop_per_direction_in_c(kind, config):
+    """The sequence is a ts.loop (scf.for over time in C), not unrolled; both directions, layers."""
+    ref, mine = pair(kind, config)
+    x = inputs(config, steps=6)
+    compiled = tsjit.compile(mine, backend="c", example_inputs=[to_t(x)], fallback=False)
+    with torch.no_grad():
+        close(compiled(to_t(x)), ref(x))
+    loops = [op for op in compiled.module.walk() if op.name == "scf.for"
+             and any(inner.name == "func.call" for inner in op.walk())]  # the time loops call the GEMM
+    directions = config.get("num_layers", 1) * (2 if config.get("bidirectional") else 1)
+    assert 0 < len(loops) <= 2 * directions
+
+
 def test_unbatched_input():
     ref, mine = pair("LSTM", dict(num_layers=2))
     x = torch.randn(3, 4)
