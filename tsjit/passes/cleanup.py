@@ -31,10 +31,11 @@ def _pool(func: FuncOp) -> None:
     pool_constants(func, MutationInfo(func))
 
 
-def run_cleanup_once(module: ModuleOp) -> None:
-    """Clean each function; module-level ops (a module instance's state) are left as they are:
-    two equal weights are two attributes, not one."""
-    for func in [f for f in module.ops if isinstance(f, FuncOp) and f.body.blocks]:
+def run_cleanup_once(module: ModuleOp, functions: list[FuncOp] | None = None) -> None:
+    """Clean each function (or only `functions`); module-level ops (a module instance's state) are
+    left as they are: two equal weights are two attributes, not one."""
+    for func in functions if functions is not None else [f for f in module.ops if isinstance(f, FuncOp)
+                                                          and f.body.blocks]:
         ts_dce(func)
         ts_cse(func)
         peephole(func)

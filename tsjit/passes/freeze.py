@@ -46,6 +46,7 @@ class TsFreezePass(ModulePass):
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         from tsjit.dialects.ts.module_ir import ModuleIRError, root_object
         from tsjit.passes import apply_pass
+        from tsjit.passes.cleanup import run_cleanup_once
 
         try:
             root = root_object(op)
@@ -65,7 +66,7 @@ class TsFreezePass(ModulePass):
             for f in funcs:
                 mutable |= _mutated_paths(f)
             folded = sum(_fold_attributes(f, module, mutable) for f in funcs)
-            apply_pass("ts-cleanup", op)
+            run_cleanup_once(op, funcs)  # the methods kept; the others (inlined submodules') go below
             if not folded:
                 break
         module.remove_unused(funcs, methods, preserved)
