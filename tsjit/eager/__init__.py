@@ -6,9 +6,11 @@ from tsjit.dtypes import (
 )
 from tsjit.eager.functions import *  # noqa: F401,F403
 from tsjit.eager.functions import __all__ as _functions
+from tsjit.eager import linalg  # noqa: E402  (torch.linalg)
+from tsjit.eager.linalg import linalg_matrix_norm, linalg_norm  # noqa: E402,F401
 from tsjit.eager.meta import Size, device
 from tsjit.eager.tensor_class import Tensor
 
 __all__ = ["Size", "Tensor", "bool", "device", "double", "dtype", "float", "float16", "float32", "float64",
            "get_default_dtype", "half", "int", "int8", "int16", "int32", "int64", "long", "short", "uint8",
-           *_functions]
+           "linalg", "linalg_matrix_norm", "linalg_norm", *_functions]

@@ -11,11 +11,14 @@ from typing import List, Optional, Tuple, Union
 
 from tsjit.eager import functions as torch_functions
 from tsjit.eager.core import _array, _wrap
+from tsjit.eager.dropout_functions import (  # noqa: F401 - re-exported: F.dropout1d/2d/3d, F.alpha_dropout, ...
+    alpha_dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout,
+)
 from tsjit.eager.generated import __name__ as _GENERATED, bindings
 from tsjit.eager.loss_functions import (  # noqa: F401 - re-exported: F.mse_loss and the other losses
     binary_cross_entropy, binary_cross_entropy_with_logits, cosine_embedding_loss, cross_entropy, hinge_embedding_loss,
     huber_loss, kl_div, l1_loss, margin_ranking_loss, mse_loss, nll_loss, poisson_nll_loss, smooth_l1_loss,
-    soft_margin_loss,
+    soft_margin_loss, triplet_margin_loss, multi_margin_loss, multilabel_margin_loss,
 )
 from tsjit.eager.tensor_class import Tensor
 from tsjit.ops import EAGER as K
@@ -430,5 +433,6 @@ globals().update({n: f for n, f in bindings("F").items() if n not in globals()})
 
 __all__ = [n for n, v in list(globals().items())
            if not n.startswith("_") and callable(v)
-           and getattr(v, "__module__", None) in (__name__, _GENERATED, "tsjit.eager.loss_functions")] \
+           and getattr(v, "__module__", None) in (__name__, _GENERATED, "tsjit.eager.loss_functions",
+                                                           "tsjit.eager.dropout_functions")] \
     + ["flatten"]

@@ -50,3 +50,16 @@ def batch_norm(input, weight, bias, running_mean, running_var, training, momentu
 
 def embedding(weight, input, padding_idx=-1, scale_grad_by_freq=False, sparse=False):
     return _wrap(K["embedding"](_array(weight, "weight"), _array(input, "indices"), padding_idx))
+
+
+def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=True, pad_mode="reflect",
+         normalized=False, onesided=None, return_complex=None, align_to_window=None):
+    """torch.stft of real input with return_complex=False: `center` pads n_fft // 2 on each side
+    (pad_mode), then ts.stft (tsjit/ops/spectral.py)."""
+    x = input
+    if center:
+        rank = x.dim()
+        padded = _functional().pad(x.view([1] * (3 - rank) + list(x.shape)), [n_fft // 2, n_fft // 2], pad_mode)
+        x = padded.view(padded.shape[-rank:])
+    return _wrap(K["stft"](_array(x), n_fft, hop_length, win_length, _optional(window), normalized, onesided,
+                           return_complex, align_to_window))

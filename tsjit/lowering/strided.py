@@ -75,3 +75,22 @@ def lower_rot90(op, lower: Lower):
         swapped[d0], swapped[d1] = ds[d1], ds[d0]  # the transposed read
         return _flipped(swapped, src, {d1 if k == 1 else d0})
     return affine_copy(lower, index)
+
+
+def lower_as_strided(op, lower: Lower):
+    """out[i] = flat(x)[offset + sum(i_k * stride_k)], the flat index split back into x's dims."""
+    size, stride, offset = lower.constant(1), lower.constant(2), lower.constant(3) or 0
+
+    def index(ds, out, src):
+        flat = AffineExpr.constant(offset)
+        for d, st in zip(ds, stride):
+            flat = flat + d * st
+        exprs = []
+        for j in range(len(src)):
+            inner = 1
+            for n in src[j + 1:]:
+                inner *= n
+            e = flat // inner if inner != 1 else flat
+            exprs.append(e % src[j] if j else e)
+        return exprs
+    return affine_copy(lower, index)

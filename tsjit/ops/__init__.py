@@ -14,7 +14,7 @@ FAMILIES: tuple[str, ...] = ("arithmetic", "comparison", "math", "activation", "
                              "convolution", "pooling", "normalization", "loss", "elementwise_losses", "reduction", "statistics",
                              "sorting", "view", "slicing", "layout", "indexing", "creation", "random", "conversion", "metadata",
                              "scatter", "placed_writes", "diagonals", "counting", "resampling", "pooling_nd", "patches", "special", "transcendental",
-                             "norms", "backward", "strided", "attention", "aten_internals", "recurrent")
+                             "norms", "backward", "strided", "attention", "aten_internals", "recurrent", "linalg", "spectral", "distances")
 
 for _family in FAMILIES:
     importlib.import_module(f"tsjit.ops.{_family}")

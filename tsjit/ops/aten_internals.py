@@ -1,6 +1,7 @@
 """ATen's internal spellings and argument forms of ops tsjit has: _to_copy, _cast_*, _softmax,
 _log_softmax, _safe_softmax, native_layer_norm, _unsafe_view, conv{1,2}d with a padding string
-(conv{1,2}d_padding) and round with decimals (round_decimals): what frozen TorchScript graphs and
+(conv{1,2}d_padding), round with decimals (round_decimals), _reshape_alias, _trilinear (what
+F.bilinear decomposes into) and empty_strided: what frozen TorchScript graphs and
 torch's decompositions contain.
 
 Most are decompositions onto the public ops, so they lower wherever those do. Schemas keep ATen's
@@ -17,9 +18,9 @@ import numpy as np
 from tsjit.kernels.promotion import dtype_of, not_implemented
 from tsjit.ops import checks as chk
 from tsjit.ops import samples as s
-from tsjit.ops.decomposition import NotDecomposable
+from tsjit.ops.decomposition import NotDecomposable, reject
 from tsjit.ops.registry import REGISTRY, Pointwise, defop, op, sample
-from tsjit.ops.rules import BY_KERNEL, dims, from_arg, int_list, same, same_dtype
+from tsjit.ops.rules import BY_KERNEL, ShapeError, dims, dtype_arg, from_arg, int_list, promoted, same, same_dtype
 
 _I64, _F32, _F64, _BOOL = 4, 6, 7, 11  # ScalarType codes used by samples
 
@@ -213,3 +214,75 @@ defop("round_decimals", "(Tensor self, *, int decimals) -> Tensor", decompose=_r
       samples=lambda: [sample(s.f32(2, 3) * 100, 2), sample(np.array([1234.5, 1250, 1350, -50], np.float32), -2),
                        sample(s.special(), 1), sample(s.f64(4) * 1000, 3), sample(np.array(2.675, np.float32), 2),
                        sample(s.f32(0, 3), 1), sample(s.f32(3), 0), sample(s.i64(3), 1)])
+
+
+def _reshape_alias(g, x, size, stride):
+    return g.as_strided(x, size, stride, None)
+
+
+defop("_reshape_alias", "(Tensor self, int[] size, int[] stride) -> Tensor", decompose=_reshape_alias,
+      shape=lambda x, size, stride: REGISTRY["as_strided"].shape(x, size, stride, None), dtype=same_dtype,
+      samples=lambda: [sample(s.f32(2, 6), [3, 4], [4, 1]), sample(s.f32(2, 3), [3, 2], [1, 3]),
+                       sample(s.i64(4), [2, 2], [2, 1]), sample(s.f32(0, 3), [3, 0], [1, 1])])
+
+
+def _trilinear(g, i1, i2, i3, expand1, expand2, expand3, sumdim, unroll_dim=1):
+    """i1 * i2 * i3, each unsqueezed at its expand dims (in increasing order), summed over sumdim."""
+    sums, total = g.value(sumdim), g.dim(i1) + len(g.value(expand1))
+    if not 0 <= g.value(unroll_dim) < max(total, 1):
+        raise reject(g, RuntimeError(f"unroll_dim must be in [0,{total - 1}]"))
+    parts = []
+    for x, expand in ((i1, expand1), (i2, expand2), (i3, expand3)):
+        for d in sorted(g.value(expand)):
+            x = g.unsqueeze(x, d)
+        parts.append(x)
+    prod = g.mul(g.mul(parts[0], parts[1]), parts[2])
+    return g.sum(prod, list(sums), False) if sums else prod
+
+
+def _trilinear_shape(i1, i2, i3, expand1, expand2, expand3, sumdim, unroll_dim=1):
+    shapes = []
+    for x, expand in ((i1, expand1), (i2, expand2), (i3, expand3)):
+        xs = list(dims(x))
+        for d in sorted(expand):
+            xs.insert(d, 1)
+        shapes.append(xs)
+    if len({len(x) for x in shapes}) != 1:
+        raise ShapeError("_trilinear: the expanded inputs must have the same number of dims")
+    out = []
+    for sizes in zip(*shapes):
+        big = {n for n in sizes if n != 1}
+        if len(big) > 1:
+            raise ShapeError(f"_trilinear: sizes {sizes} do not broadcast")
+        out.append(big.pop() if big else 1)
+    return tuple(n for k, n in enumerate(out) if k not in set(sumdim))
+
+
+defop("_trilinear", "(Tensor i1, Tensor i2, Tensor i3, int[] expand1, int[] expand2, int[] expand3, int[] sumdim, "
+      "int unroll_dim=1) -> Tensor", decompose=_trilinear, shape=_trilinear_shape, dtype=promoted(0, 1, 2),
+      samples=lambda: [sample(s.f32(2, 5), s.f32(3, 5, 4), s.f32(2, 4), [1, 3], [0], [1, 2], [2, 3], 1),
+                       sample(s.f64(4, 2), s.f64(3, 2, 2), s.f64(4, 2), [1, 3], [0], [1, 2], [2, 3], 1),
+                       sample(s.f32(3), s.f32(3), s.f32(3), [], [], [], [0], 0),
+                       sample(s.f32(2, 3), s.f32(2, 3), s.f32(2, 3), [], [], [], [], 1),
+                       sample(s.f32(3), s.f32(3), s.f32(3), [], [], [], [0], 1),
+                       sample(s.f32(0, 5), s.f32(3, 5, 4), s.f32(0, 4), [1, 3], [0], [1, 2], [2, 3], 1)])
+
+
+def _empty_dtype(size, stride, dtype=None):
+    return dtype_arg(dtype, np.dtype(np.float32))
+
+
+@op("empty_strided", "(int[] size, int[] stride, *, ScalarType? dtype=None) -> Tensor",
+    shape=lambda size, stride, dtype=None: tuple(size), dtype=_empty_dtype, fold=False, api="torch",
+    numpy_only="not foldable (uninitialised memory) and no lowering: runs on numpy, as empty",
+    samples=lambda: [sample([2, 3], [3, 1], None, torch=False), sample([4], [1], 3, torch=False),
+                     sample([2, 2], [1, 2], 7, torch=False), sample([2, 3], [1], None), sample([0, 3], [3, 1], None),
+                     sample([-1, 2], [2, 1], None)])
+def empty_strided(size, stride, dtype=None):
+    """Uninitialised memory in torch (strides are a layout tsjit does not keep): zeros, as empty gives."""
+    if len(size) != len(stride):
+        raise RuntimeError("mismatch in length of strides and shape")
+    for n in size:
+        if n < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {n}: {list(size)}")
+    return np.zeros(tuple(size), dtype_of(dtype, np.dtype(np.float32)))

@@ -101,7 +101,7 @@ def _vector_norm_samples():
 
 defop("linalg_vector_norm", "(Tensor self, Scalar ord=2, int[]? dim=None, bool keepdim=False, *, "
       "ScalarType? dtype=None) -> Tensor", decompose=_vector_norm, shape=reduction(2, 3), dtype=from_arg(4),
-      samples=_vector_norm_samples)
+      api="torch", samples=_vector_norm_samples)
 
 
 def _frobenius_norm(g, x, dim, keepdim=False):
@@ -307,7 +307,7 @@ def _cross_shape(x, other, dim):
 
 
 defop("linalg_cross", "(Tensor self, Tensor other, *, int dim=-1) -> Tensor", decompose=_cross, shape=_cross_shape,
-      dtype=promoted(0, 1),
+      dtype=promoted(0, 1), api="torch",
       samples=lambda: [sample(s.f32(4, 3), s.f32(4, 3), -1), sample(s.f32(3, 5), s.f32(3, 1), 0),
                        sample(s.f32(2, 1, 3), s.f32(1, 4, 3), 2), sample(s.special()[:, :3].copy(), s.f32(3, 3), 1),
                        sample(s.f64(3), s.f64(3), 0), sample(s.i64(2, 3), s.i64(2, 3), -1),

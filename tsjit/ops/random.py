@@ -135,3 +135,59 @@ def dropout(x, p, train):
         raise RuntimeError(f"result type Float can't be cast to the desired output type {torch_name(x.dtype)}")
     keep = generator().random(x.shape) >= p
     return as_array(x * keep * x.dtype.type(1 / (1 - p))).astype(x.dtype, copy=False)
+
+
+def _check_p(name: str, p: float) -> None:
+    if not 0 <= p <= 1:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+
+
+def _noise_shape(x, feature: bool) -> tuple:
+    """Feature dropout draws one value per (batch, channel): the trailing dims are 1."""
+    if not feature:
+        return x.shape
+    if x.ndim < 2:
+        raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
+    return x.shape[:2] + (1,) * (x.ndim - 2)
+
+
+_ALPHA = 1.7580993408473766  # SELU's alpha * scale
+
+
+def _dropout_kernel(name: str, feature: bool, alpha: bool):
+    def kernel(x, p, train):
+        _check_p(name, p)
+        if not train or p == 0 or x.size == 0:
+            return x
+        if x.dtype.kind != "f":
+            raise RuntimeError(f"result type Float can't be cast to the desired output type {torch_name(x.dtype)}")
+        if p == 1:
+            return as_array(x * np.zeros((), x.dtype))
+        keep = generator().random(_noise_shape(x, feature)) >= p
+        if not alpha:
+            return as_array(x * keep * x.dtype.type(1 / (1 - p))).astype(x.dtype, copy=False)
+        # as ATen's _dropout_impl: x * k * a + (k - 1) * alpha * a + alpha * a * p (SELU's alpha * scale)
+        a = 1.0 / np.sqrt((_ALPHA * _ALPHA * p + 1) * (1 - p))
+        k = keep.astype(x.dtype)
+        return as_array(x * (k * a) + ((k - 1) * (_ALPHA * a) + _ALPHA * a * p)).astype(x.dtype, copy=False)
+    kernel.__name__ = name
+    return kernel
+
+
+def _dropout_samples(feature: bool):
+    def samples():
+        return [sample(s.f32(2, 3, 4), 0.5, False), sample(s.f32(2, 3, 4), 0.25, True),
+                sample(s.f32(2, 3), 0.0, True), sample(s.f32(2, 3, 4), 1.0, True), sample(s.f32(2, 3), 1.5, False),
+                sample(s.i64(2, 3), 0.5, True), sample(s.f32(0, 3), 0.5, True),
+                *([sample(s.f32(4), 0.5, True)] if feature else [sample(np.array(s.f32(1)[0]), 0.5, True)])]
+    return samples
+
+
+for _name, _feature, _alpha, _what in (
+        ("feature_dropout", True, False, "zeroes whole channels (dims 2...) with probability p, scales the rest"),
+        ("alpha_dropout", False, True, "sets elements to SELU's saturation value, keeping mean and variance"),
+        ("feature_alpha_dropout", True, True, "alpha dropout of whole channels")):
+    defop(_name, "(Tensor input, float p, bool train) -> Tensor", _dropout_kernel(_name, _feature, _alpha),
+          shape=same, dtype=same_dtype, verify=chk.SAME_SHAPE, effects=RANDOM, api="torch",
+          lower="elementwise.lower_inference_dropout", samples=_dropout_samples(_feature),
+          doc=f"Training {_what}; outside training the input itself (compiled: the identity).")

@@ -1,4 +1,4 @@
-"""Strided views and rearrangements: broadcast_to, numpy_T / mT / mH, Tensor.unfold, rot90,
+"""Strided views and rearrangements: broadcast_to, as_strided, numpy_T / mT / mH, Tensor.unfold, rot90,
 fliplr/flipud, hstack/vstack/dstack/column_stack, atleast_Nd.
 
 Views (broadcast_to, the transposes, unfold, atleast_Nd) return numpy views of their input, as
@@ -7,6 +7,8 @@ read each element at an affine function of its index, one linalg.generic each
 (tsjit/lowering/strided.py).
 """
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -103,6 +105,51 @@ def unfold(a, dimension, size, step):
     strides = a.strides[:d] + (a.strides[d] * step,) + a.strides[d + 1:] + (a.strides[d],)
     return np.lib.stride_tricks.as_strided(a, a.shape[:d] + (n,) + a.shape[d + 1:] + (size,), strides,
                                            writeable=a.flags.writeable)
+
+
+def _as_strided_check(numel, size, stride, offset, itemsize=4):
+    size, stride = list(size), list(stride)
+    if len(size) != len(stride):
+        raise RuntimeError("mismatch in length of strides and shape")
+    for n in size:
+        if n < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {n}: {size}")
+    if any(st < 0 for st in stride):
+        raise RuntimeError(f"as_strided: Negative strides are not supported at the moment, got strides: {stride}")
+    if offset < 0:
+        raise RuntimeError(f"Tensor: invalid storage offset {offset}")
+    need = 0 if 0 in size else offset + 1 + sum((n - 1) * st for n, st in zip(size, stride))
+    if need > numel:
+        raise RuntimeError(f"setStorage: sizes {size}, strides {stride}, storage offset {offset}, and itemsize "
+                           f"{itemsize} requiring a storage size of {need * itemsize} are out of bounds for storage "
+                           f"of size {numel * itemsize}")
+
+
+def _as_strided_shape(x, size, stride, storage_offset=None):
+    try:
+        _as_strided_check(math.prod(dims(x)), size, stride, storage_offset or 0)
+    except RuntimeError as e:
+        raise ShapeError(str(e)) from None
+    return tuple(size)
+
+
+@op("as_strided", "(Tensor self, int[] size, int[] stride, int? storage_offset=None) -> Tensor",
+    shape=_as_strided_shape, dtype=same_dtype, lower="strided.lower_as_strided", api="torch Tensor",
+    samples=lambda: [sample(s.f32(4, 5), [3, 3], [1, 2], None), sample(s.f32(4, 5), [2, 2], [1, 2], 1),
+                     sample(s.f32(6), [2, 3], [3, 1], 0), sample(s.i64(3, 4), [3, 4], [1, 3], None),
+                     sample(s.f32(4), [4, 4], [0, 1], None), sample(s.f32(2, 3), [0, 2], [1, 1], None),
+                     sample(np.array(1.5, np.float32), [], [], None), sample(s.f32(4, 5), [3, 3], [5, 8], None),
+                     sample(s.f32(4, 5), [3], [1, 2], None), sample(s.f32(4, 5), [2], [-1], None)])
+def as_strided(a, size, stride, storage_offset=None):
+    """A view of the input's elements, in row-major order, at storage_offset + sum(i_k * stride_k) (a copy
+    here: tsjit's inputs are treated as contiguous storage, as a freshly made tensor is in PyTorch)."""
+    offset = storage_offset or 0
+    _as_strided_check(a.size, size, stride, offset, a.dtype.itemsize)
+    flat = np.ascontiguousarray(a).reshape(-1)
+    index = np.full(tuple(size), offset, np.int64)
+    for k, (n, st) in enumerate(zip(size, stride)):
+        index = index + (np.arange(n, dtype=np.int64) * st).reshape((n,) + (1,) * (len(size) - k - 1))
+    return flat[index] if index.size else np.empty(tuple(size), a.dtype)
 
 
 # -- flips and rotations ----------------------------------------------------------------------------

@@ -106,10 +106,13 @@ class _Weights:
         self.inputs: dict[int, gm.Value] = {}       # id(tensor) -> its graph input (tied weights share one)
         self.arrays: dict[str, np.ndarray] = {}     # input name -> values
         self.objects: dict[str, tuple[Any, str]] = {}  # graph value -> (live object, path)
+        self.requires_grad: dict[str, bool] = {}  # input name -> the live tensor's requires_grad
+        self.forward_inputs: set[str] = set()
 
     def resolve(self, graph: gm.Graph) -> gm.Graph:
         self_value, *user_inputs = graph.inputs
         self.objects[self_value.name] = (self.module, "")
+        self.forward_inputs = {v.name for v in user_inputs}
         renames: dict[str, str] = {}
         body = self._block(graph, renames)
         return gm.Graph(inputs=[*user_inputs, *self.inputs.values()], nodes=body.nodes, returns=body.returns)
@@ -121,6 +124,11 @@ class _Weights:
                 replacement = self._get_attr(node, renames)
                 if replacement is not None:
                     nodes.append(replacement)
+                continue
+            if node.kind == "prim::requires_grad":  # a weight's flag, False for a forward input, else True
+                name = renames.get(node.inputs[0], node.inputs[0])
+                flag = self.requires_grad.get(name, name not in self.forward_inputs)
+                nodes.append(gm.Node("prim::Constant", [], node.outputs, {"value": flag}, [], node.location))
                 continue
             used = [n for n in node.inputs if n in self.objects]
             if used:
@@ -144,6 +152,7 @@ class _Weights:
                 array = to_numpy(value)
                 self.inputs[id(value)] = gm.Value(path, _tensor_type(array))
                 self.arrays[path] = array
+                self.requires_grad[path] = bool(value.requires_grad)
             renames[out.name] = self.inputs[id(value)].name
             return None
         if isinstance(value, (list, tuple)) and value and all(isinstance(v, self.torch.Tensor) for v in value):

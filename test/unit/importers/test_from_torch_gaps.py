@@ -1,0 +1,139 @@
+"""from_torch on modules whose scripted graphs reach the converters of aten_shapes_types.py,
+aten_linalg_strided.py and aten_interpolate.py (F losses, Transformer layers, F.interpolate, torch.linalg,
+windows, strided ops), on the numpy and C backends against PyTorch."""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+nn = torch.nn
+F = torch.nn.functional
+
+import tsjit  # noqa: E402
+from tsjit.frontend import from_torch  # noqa: E402
+
+
+def _check(module, *inputs, trace=False, backend="numpy", atol=1e-5):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with torch.no_grad():
+            want = module(*inputs)
+        imported = from_torch(module, tuple(inputs)) if trace else from_torch(module)
+        args = [tsjit.from_numpy(x.numpy().copy()) for x in inputs]
+        compiled = tsjit.compile(imported, backend=backend, example_inputs=args)
+        got = compiled(*args)
+    for g, w in zip(got if isinstance(got, tuple) else (got,), want if isinstance(want, tuple) else (want,)):
+        np.testing.assert_allclose(g.numpy(), w.numpy(), atol=atol, rtol=1e-5)
+        assert g.numpy().dtype == w.numpy().dtype
+
+
+class Losses(nn.Module):
+    def forward(self, x, y):
+        return F.mse_loss(x, y) + F.l1_loss(x, y, reduction="sum") + F.smooth_l1_loss(x, y)
+
+
+class ListMinMax(nn.Module):
+    def forward(self, x):
+        n = min(x.shape[0], 2)
+        return x.reshape(n, -1) * max(x.shape) + sum(x.shape) + x.is_floating_point()
+
+
+class Linalg(nn.Module):
+    def forward(self, x, y):
+        return (torch.linalg.vector_norm(x, 3.0, dim=[1]), torch.linalg.matrix_norm(y), torch.linalg.norm(x, dim=1),
+                torch.linalg.cross(x[:, :3], x[:, 1:4]), torch.linalg.vecdot(x, x), torch.linalg.diagonal(y))
+
+
+class Strided(nn.Module):
+    def forward(self, x):
+        return torch.as_strided(x, [3, 3], [1, 2], 1) + torch.hann_window(3) + torch.empty_strided([3, 3], [3, 1]).zero_()
+
+
+class Bilinear(nn.Module):
+    def forward(self, x, w):
+        return torch._trilinear(x, w, x, [1, 3], [0], [1, 2], [2, 3])
+
+
+class Compositions(nn.Module):
+    def forward(self, x, y):
+        lo, hi = torch.aminmax(x, dim=1)
+        return (torch.nansum(x, 1) + lo + hi, torch.diff(x, dim=1), torch.cdist(x, y, p=1.0), torch.diagflat(x[0], 1),
+                torch.eye(4, 5) + x[:, :5], x[None, :, None].squeeze([0, 2]), torch.addr(x[:, 0], y[:, 0], y[:, 1]))
+
+
+@pytest.mark.parametrize("trace", [False, True])
+def test_compositions(trace):
+    _check(Compositions(), torch.randn(4, 6), torch.randn(4, 6), trace=trace, backend="numpy" if trace else "c")
+
+
+@pytest.mark.parametrize("trace", [False, True])
+def test_losses_broadcast_tensors(trace):
+    _check(Losses(), torch.randn(4, 5), torch.randn(4, 5), trace=trace, backend="numpy" if trace else "c")
+
+
+def test_int_list_min_max_sum_and_dtype_queries():
+    _check(ListMinMax(), torch.randn(4, 5), backend="c")
+
+
+def test_linalg_namespace():
+    _check(Linalg(), torch.randn(4, 5), torch.randn(3, 4, 4), backend="c", atol=1e-4)
+
+
+def test_as_strided_window_empty_strided_trilinear():
+    _check(Strided(), torch.randn(4, 5), backend="c")
+    _check(Bilinear(), torch.randn(2, 5), torch.randn(3, 5, 5), backend="c", atol=1e-4)
+
+
+@pytest.mark.parametrize("module", [nn.Upsample(size=(3, 5)), nn.Upsample(scale_factor=2, mode="bilinear")],
+                         ids=["size", "scale"])
+def test_scripted_interpolate(module):
+    _check(module, torch.randn(2, 3, 4, 4))
+
+
+@pytest.mark.xfail(reason="ts-specialize (since 25202cb) types MHA's ts.split_with_sizes of run-time sizes as a "
+                          "tensor, and the module fails to verify; the import itself works", strict=False)
+def test_transformer_layers_take_the_ordinary_path():
+    torch.manual_seed(0)
+    mod = nn.MultiheadAttention(8, 2, batch_first=True).eval()
+    x = torch.randn(2, 5, 8)
+    _check(mod, x, x, x, atol=1e-4)
+
+
+def test_dropout_family_and_margin_losses():
+    class M(nn.Module):
+        def forward(self, x):
+            return F.dropout2d(x, 0.3, self.training) + F.alpha_dropout(x, 0.2, self.training) + \
+                F.feature_alpha_dropout(x, 0.1, self.training)
+    _check(M().eval(), torch.randn(2, 3, 4, 4), backend="c")
+    _check(nn.TripletMarginLoss(margin=0.5), torch.randn(4, 5), torch.randn(4, 5), torch.randn(4, 5), backend="c")
+    _check(nn.PairwiseDistance(), torch.randn(4, 5), torch.randn(4, 5), backend="c")
+    _check(nn.MultiMarginLoss(p=2, weight=torch.rand(5)), torch.randn(4, 5), torch.tensor([0, 4, 2, 2]), backend="c")
+    _check(nn.MultiLabelMarginLoss(reduction="none"), torch.randn(2, 4), torch.tensor([[3, 3, -1, 0], [1, 0, 2, 3]]),
+           backend="c")
+    train = from_torch(M())
+    out = train(tsjit.ones(2, 3, 4, 4))
+    assert out.shape == (2, 3, 4, 4)
+
+
+def test_eager_linalg_and_f_dropouts():
+    a = np.random.default_rng(0).standard_normal((3, 4, 4)).astype(np.float32)
+    x, t = tsjit.from_numpy(a), torch.from_numpy(a)
+    for name, args in [("norm", ()), ("vector_norm", (1,)), ("matrix_norm", ("nuc",)), ("det", ()), ("inv", ()),
+                       ("matrix_power", (3,)), ("svdvals", ())]:
+        np.testing.assert_allclose(getattr(tsjit.linalg, name)(x, *args).numpy(),
+                                   getattr(torch.linalg, name)(t, *args).numpy(), atol=1e-3, rtol=1e-4)
+    np.testing.assert_allclose(tsjit.linalg.solve(x, x[:, 0]).numpy(), torch.linalg.solve(t, t[:, 0]).numpy(),
+                               atol=1e-3, rtol=1e-3)
+    import tsjit.nn.functional as TF
+    assert np.array_equal(TF.dropout1d(x, training=False).numpy(), a)
+    assert TF.dropout3d(x[None], training=False).shape == (1, 3, 4, 4)
+    with pytest.raises(RuntimeError, match="dropout1d: Expected 2D or 3D input"):
+        TF.dropout1d(x[0, 0, 0])
+    with pytest.raises(ValueError, match="dropout probability"):
+        TF.alpha_dropout(x, 1.5)
+    s = tsjit.stft(tsjit.from_numpy(a[0].reshape(-1)), 8, return_complex=False)
+    want = torch.stft(t[0].reshape(-1), 8, return_complex=False)
+    np.testing.assert_allclose(s.numpy(), want.numpy(), atol=1e-5)
