@@ -160,7 +160,9 @@ class _Propagation:
                 f"ts-specialize: cannot infer the result shape of {op.name}{location(op)}: {e}", op))
             return
         for res, t in zip(op.results, results):
-            if isinstance(t, T):
+            if isinstance(t, T) and isinstance(res.type, ListType):  # a Tensor[] of pieces not known
+                _set(res, ListType(sf.to_type(t)))
+            elif isinstance(t, T):
                 _set(res, sf.to_type(t))
             elif isinstance(t, list) and isinstance(res.type, ListType):
                 self.pieces[res] = t

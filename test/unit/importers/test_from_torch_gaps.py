@@ -93,8 +93,6 @@ def test_scripted_interpolate(module):
     _check(module, torch.randn(2, 3, 4, 4))
 
 
-@pytest.mark.xfail(reason="ts-specialize (since 25202cb) types MHA's ts.split_with_sizes of run-time sizes as a "
-                          "tensor, and the module fails to verify; the import itself works", strict=False)
 def test_transformer_layers_take_the_ordinary_path():
     torch.manual_seed(0)
     mod = nn.MultiheadAttention(8, 2, batch_first=True).eval()
