@@ -15,12 +15,12 @@ sys.path.insert(0, str(Path(__file__).parent))
 import isolation_worker  # noqa: E402
 from random_programs import program  # noqa: E402
 
-N = 50
+N = 24
 
 
 @pytest.fixture(scope="module")
 def programs(tmp_path_factory):
-    """50 programs to compile and 50 decoys that are only scripted, in one importable file."""
+    """N programs to compile and N decoys that are only scripted, in one importable file."""
     path = tmp_path_factory.mktemp("programs") / "programs.py"
     sources = [program(seed, f"p{seed}") for seed in range(N)] + [program(1000 + s, f"d{s}") for s in range(N)]
     path.write_text("import tsjit as torch\n\n\n" + "\n\n".join(sources))
