@@ -50,6 +50,7 @@ PASSES: dict[str, tuple[str, str]] = {
     "ts-fuse-elementwise": ("fuse_elementwise", "TsFuseElementwisePass"),
     "ts-bufferize": ("bufferize", "TsBufferizePass"),
     "ts-linalg-to-loops": ("linalg_to_loops", "TsLinalgToLoopsPass"),
+    "ts-wide-accumulators": ("wide_accumulators", "TsWideAccumulatorsPass"),
     "ts-contractions-to-calls": ("contractions_to_calls", "TsContractionsToCallsPass"),
     "ts-fusion-groups": ("fusion_groups", "TsFusionGroupsPass"),
     "ts-remove-mutation": ("remove_mutation", "TsRemoveMutationPass"),
@@ -71,7 +72,7 @@ class Pipeline:
 def _lower_to_loops(shapes: tuple[str, ...], library_calls: bool) -> list[str]:
     return [*([f"ts-specialize{{shapes={','.join(shapes)}}}"] if shapes else []), "ts-decompose", "ts-to-linalg",
             "ts-fuse-elementwise", "ts-bufferize", *(["ts-contractions-to-calls"] if library_calls else []),
-            "ts-linalg-to-loops", "canonicalize", "cse", "dce"]
+            "ts-linalg-to-loops", "ts-wide-accumulators", "canonicalize", "cse", "dce"]
 
 
 def require_frozen(module) -> None:

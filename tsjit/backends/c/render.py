@@ -188,6 +188,8 @@ def _for(r: Renderer, op) -> None:
     lb, ub, step = r.name(op.lb), r.name(op.ub), r.name(op.step)
     if op in r.pragmas:
         r.emit(r.pragmas[op])
+    elif "tsjit.sum_reduction" in op.attributes:  # ts-wide-accumulators: a sum the compiler may split in lanes
+        r.emit(f"#pragma omp simd reduction(+:{results[0]})")
     r.emit(f"for (int64_t {iv} = {lb}; {iv} < {ub}; {iv} += {step}) {{")
     r._yield_targets.append(results)
     r.block(body)
