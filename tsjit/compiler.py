@@ -102,7 +102,10 @@ def _compile_module(module: ModuleOp, chosen: Any, backend: str, fallback: bool 
                        if op.name.startswith("ts.")]
             if not reasons:
                 bar.set_postfix_str("C compiler", refresh=False)
-                return Compiled(lowered, backend, chosen.compile(lowered), source=module)
+                try:
+                    return Compiled(lowered, backend, chosen.compile(lowered), source=module)
+                except NotImplementedError as e:  # the renderer meets what C cannot hold (an f16 buffer)
+                    reasons = [(_main_name(lowered), "", str(e))]
     message = (f"tsjit.compile: {len(reasons)} op(s) run on numpy, not in C: "
                + "; ".join(f"{name}{f' at {where}' if where else ''} ({why})" for name, where, why in reasons))
     if not fallback:
@@ -111,6 +114,11 @@ def _compile_module(module: ModuleOp, chosen: Any, backend: str, fallback: bool 
     fused = compile_with_fusion_groups(module, chosen)
     fused.source, fused.backend_asked, fused.fallback = module, backend, reasons
     return fused
+
+
+def _main_name(module: ModuleOp) -> str:
+    funcs = [op for op in module.ops if isinstance(op, FuncOp) and op.body.blocks]
+    return f"@{funcs[-1].sym_name.data}" if funcs else "the module"
 
 
 def _progress(steps: int):

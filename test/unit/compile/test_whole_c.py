@@ -8,6 +8,7 @@ import tsjit
 import tsjit.nn as nn
 import tsjit.nn.functional as F
 from tsjit.backends.c import find_compiler
+from tsjit.compiler import FallbackError, FallbackWarning
 
 needs_cc = pytest.mark.skipif(find_compiler() is None, reason="no C compiler")
 
@@ -157,3 +158,20 @@ def test_select_keeps_the_other_unit_dims_in_c(shape):
 
         compiled = tsjit.compile(pick, backend="c", example_inputs=(x,), fallback=False)
         np.testing.assert_array_equal(compiled(x).numpy(), pick(x).numpy())
+
+
+def half_precision(x):
+    return x.to(tsjit.float16) * 2
+
+
+@needs_cc
+def test_what_c_cannot_hold_runs_on_numpy_with_the_reason():
+    """An f16 tensor has no C type yet: the model runs on numpy, saying why, instead of failing."""
+    x = tsjit.randn(5)
+    with pytest.warns(FallbackWarning, match="no C type for f16"):
+        compiled = tsjit.compile(tsjit.jit.script(half_precision), backend="c", example_inputs=[x])
+    assert compiled.backend == "numpy+c" and "f16" in compiled.fallback[0][2]
+    assert compiled(x).dtype == tsjit.float16
+    np.testing.assert_array_equal(compiled(x).numpy(), half_precision(x).numpy())
+    with pytest.raises(FallbackError, match="no C type for f16"):
+        tsjit.compile(tsjit.jit.script(half_precision), backend="c", example_inputs=[x], fallback=False)
