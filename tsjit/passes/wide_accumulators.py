@@ -61,7 +61,7 @@ def _accumulation(loop: scf.ForOp) -> tuple[memref.LoadOp, arith.AddfOp, memref.
                  and all(map(_same_index, v.owner.indices, store.indices))]
         if len(loads) != 1 or len(list(loads[0].res.uses)) != 1:
             continue
-        if not all(_defined_outside(i, loop) for i in store.indices) or not _defined_outside(store.memref, loop):
+        if not all(_invariant(i, loop) for i in store.indices) or not _defined_outside(store.memref, loop):
             continue
         users = {use.operation for use in store.memref.uses if use.operation.parent_block() is body}
         if users == {loads[0], store} and not _escapes(store.memref, loop, users):
@@ -78,23 +78,45 @@ def _escapes(buffer: SSAValue, loop: scf.ForOp, allowed: set[Operation]) -> bool
     return False
 
 
-def _hoist_invariant_indices(loop: scf.ForOp) -> None:
-    """Constants and affine.apply of loop-invariant operands computed in the body (the accumulator's
-    `affine_map<() -> (0)>` index) move before the loop."""
+def _invariant(v: SSAValue, loop: scf.ForOp) -> bool:
+    """Defined outside the loop, or a constant / affine.apply of such values computed in its body
+    (the accumulator's `affine_map<() -> (0)>` index)."""
     from xdsl.dialects import affine
 
-    for op in list(loop.body.block.ops):
-        if isinstance(op, arith.ConstantOp | affine.ApplyOp) and all(_defined_outside(v, loop) for v in op.operands):
-            op.detach()
-            Rewriter.insert_op(op, InsertPoint.before(loop))
+    if _defined_outside(v, loop):
+        return True
+    op = v.owner
+    return isinstance(op, arith.ConstantOp | affine.ApplyOp) and op.parent_op() is loop and all(
+        _defined_outside(o, loop) for o in op.operands)
+
+
+def _hoist(values, loop: scf.ForOp) -> None:
+    for v in values:
+        if not _defined_outside(v, loop):
+            v.owner.detach()
+            Rewriter.insert_op(v.owner, InsertPoint.before(loop))
+
+
+LONG = 256
+"""An f32 accumulator is widened only over at least this many iterations (or an unknown count):
+a convolution window's few taps lose nothing, and converting each one would cost time."""
+
+
+def _trips(loop: scf.ForOp) -> int | None:
+    bounds = [v.owner.value.value.data if isinstance(v.owner, arith.ConstantOp) else None
+              for v in (loop.lb, loop.ub, loop.step)]
+    return None if None in bounds or bounds[2] <= 0 else -(-(bounds[1] - bounds[0]) // bounds[2])
 
 
 def widen(loop: scf.ForOp) -> bool:
-    _hoist_invariant_indices(loop)
     found = _accumulation(loop)
     if found is None:
         return False
     load, add, store = found
+    trips = _trips(loop)
+    if store.value.type != f64 and trips is not None and trips < LONG:
+        return False
+    _hoist({*store.indices, *load.indices}, loop)
     element = add.rhs if add.lhs is load.res else add.lhs
     before = InsertPoint.before(loop)
     narrow_type = store.value.type

@@ -29,7 +29,9 @@ func.func @batch_norm(%x: !ts.tensor<[2,3,4], f32>) -> (!ts.tensor<[2,3,4], f32>
 }
 
 // CHECK-LABEL: func.func @layer_norm(%x: tensor<2x3x4xf32>) -> tensor<2x3x4xf32>
-// CHECK:         %[[SUM:.*]] = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, 0, 0)>], iterator_types = ["parallel", "reduction", "reduction"]}
+// The sums accumulate in f64 (rounded once): sum, round, mean.
+// CHECK:         %[[WIDE:.*]] = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, 0, 0)>], iterator_types = ["parallel", "reduction", "reduction"]}
+// CHECK:         %[[SUM:.*]] = linalg.generic {{.*}} ins(%[[WIDE]] : tensor<2x1x1xf64>)
 // CHECK:         %[[MEAN:.*]] = linalg.generic {{.*}} ins(%[[SUM]] : tensor<2x1x1xf32>)
 // CHECK:           arith.constant 1.200000e+01 : f32
 // CHECK:         linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, 0, 0)>, affine_map<(d0, d1, d2) -> (d0, 0, 0)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>]

@@ -2,13 +2,17 @@
 // keepdim reads the reduced dim at 0 in the output map; softmax is max, x - max, exp, sum, div.
 // RUN: ts-opt %s -p 'ts-to-linalg{report=false}' | filecheck %s
 
+// A float32 sum accumulates in f64 and is rounded once at the end.
 // CHECK-LABEL: func.func @sum_keepdim(%x: tensor<2x3xf32>) -> tensor<2x1xf32>
-// CHECK:         %[[Z:.*]] = arith.constant 0.000000e+00 : f32
-// CHECK-NEXT:    %[[E:.*]] = tensor.empty() : tensor<2x1xf32>
-// CHECK-NEXT:    %[[I:.*]] = linalg.fill ins(%[[Z]] : f32) outs(%[[E]] : tensor<2x1xf32>) -> tensor<2x1xf32>
-// CHECK-NEXT:    %[[S:.*]] = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, 0)>], iterator_types = ["parallel", "reduction"]} ins(%x : tensor<2x3xf32>) outs(%[[I]] : tensor<2x1xf32>)
-// CHECK:           arith.addf
-// CHECK:         func.return %[[S]]
+// CHECK:         %[[Z:.*]] = arith.constant 0.000000e+00 : f64
+// CHECK-NEXT:    %[[E:.*]] = tensor.empty() : tensor<2x1xf64>
+// CHECK-NEXT:    %[[I:.*]] = linalg.fill ins(%[[Z]] : f64) outs(%[[E]] : tensor<2x1xf64>) -> tensor<2x1xf64>
+// CHECK-NEXT:    %[[S:.*]] = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, 0)>], iterator_types = ["parallel", "reduction"]} ins(%x : tensor<2x3xf32>) outs(%[[I]] : tensor<2x1xf64>)
+// CHECK:           arith.extf
+// CHECK-NEXT:      arith.addf {{.*}} : f64
+// CHECK:         %[[R:.*]] = linalg.generic {{.*}} ins(%[[S]] : tensor<2x1xf64>)
+// CHECK:           arith.truncf
+// CHECK:         func.return %[[R]]
 func.func @sum_keepdim(%x: !ts.tensor<[2,3], f32>) -> !ts.tensor<[2,1], f32> {
   %d = ts.constant [1] : !ts.list<!ts.int>
   %t = ts.constant true
@@ -43,7 +47,8 @@ func.func @mean_amax(%x: !ts.tensor<[2,3,4], f32>) -> (!ts.tensor<[3], f32>, !ts
 // CHECK:           arith.subf
 // CHECK:         %[[EX:.*]] = linalg.generic {{.*}} ins(%[[SH]] : tensor<2x3xf32>)
 // CHECK:           math.exp
-// CHECK:         %[[SUM:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[EX]] : tensor<2x3xf32>)
+// CHECK:         %[[WIDE:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[EX]] : tensor<2x3xf32>) outs(%{{.*}} : tensor<2x1xf64>)
+// CHECK:         %[[SUM:.*]] = linalg.generic {{.*}} ins(%[[WIDE]] : tensor<2x1xf64>)
 // CHECK:         linalg.generic {{.*}} ins(%[[EX]], %[[SUM]] : tensor<2x3xf32>, tensor<2x1xf32>)
 // CHECK:           arith.divf
 func.func @softmax(%x: !ts.tensor<[2,3], f32>) -> !ts.tensor<[2,3], f32> {
