@@ -14,6 +14,7 @@ from collections.abc import Callable
 from xdsl.ir import Operation
 
 from tsjit.dialects.ts.scalar_ops import SCALAR_OPS
+from tsjit.dialects.ts.string_ops import METHOD_NAMES, STRING_OPS
 from tsjit.ops import REGISTRY
 from tsjit.printer import aten_defaults as ad
 from tsjit.printer.expr import (ADD, AND, ATOM, BAND, BOR, BXOR, CMP, MUL, NOT, OR, POW, SHIFT, UNARY, Expr,
@@ -225,6 +226,10 @@ _CONTAINER: dict[str, Renderer] = {
     "dict.pop": method("pop"),
     "dict.delete": _statement("del {0}[{1}]"),
     **{f"dict.{m}": method(m) for m in ("keys", "values", "items")},
+    **{f"list.{m}": method(m) for m in ("remove", "index", "count")}, "list.mul": binary("*", MUL),
+    **{f"dict.{m}": method(m) for m in ("copy", "update", "setdefault", "clear", "popitem")},
+    "dict.pop_default": method("pop"), "str.slice": _list_slice, "list.delete": _statement("del {0}[{1}]"),
+    **{name: method(METHOD_NAMES.get(name, name[4:])) for name in STRING_OPS if name != "str.slice"},
 }
 
 _MISC: dict[str, Renderer] = {

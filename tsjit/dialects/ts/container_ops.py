@@ -119,6 +119,47 @@ def _same_lists(n_in: int, result: bool) -> Check:
     return check
 
 
+def _list_search(result: bool) -> Check:
+    """list.remove (no result) and list.index / list.count (an int): a list and an element."""
+    def check(op, ins, outs):
+        _arity(2, 1 if result else 0)(op, ins, outs)
+        _fits(ins[1], _container(ins, ListType, "list").element_type, "the searched element")
+        if result:
+            _is_int(outs[0], "the result")
+
+    return check
+
+
+def _list_set_index(op, ins, outs):
+    _arity(2, 0)(op, ins, outs)
+    _container(ins, ListType, "list")
+    _is_int(ins[1], "the index")
+
+
+def _list_mul(op, ins, outs):
+    _arity(2, 1)(op, ins, outs)
+    _is_int(ins[1], "the count")
+    _fits(_container(ins, ListType, "list"), outs[0], "the result")
+
+
+def _dict_same(n_in: int, result: bool) -> Check:
+    """dict.copy (-> the same type), dict.clear, dict.update (two dicts of one type)."""
+    def check(op, ins, outs):
+        _arity(n_in, 1 if result else 0)(op, ins, outs)
+        d = _container(ins, DictType, "dict")
+        for t in ins[1:]:
+            _fits(t, d, "the other dict")
+        if result:
+            _fits(d, outs[0], "the result")
+
+    return check
+
+
+def _dict_popitem(op, ins, outs):
+    _arity(1, 1)(op, ins, outs)
+    d = _container(ins, DictType, "dict")
+    _fits(TupleType([d.key_type, d.value_type]), outs[0], "the result")
+
 def _list_slice(op, ins, outs):
     _arity(4, 1)(op, ins, outs)
     lst = _container(ins, ListType, "list")
@@ -245,6 +286,11 @@ CONTAINER_OPS: dict[str, tuple[Check, Sequence[OpTrait], str]] = {
     "list.copy": (_same_lists(1, True), READS, "aten::list.t: a shallow copy"),
     "list.concat": (_same_lists(2, True), READS, "aten::add.t: a new list"),
     "list.slice": (_list_slice, READS, "aten::slice.t: a new list"),
+    "list.delete": (_list_set_index, WRITES, "aten::Delete.t: del l[i] (negative indices count from the end)"),
+    "list.remove": (_list_search(False), WRITES, "aten::remove.t: the first element equal to the operand"),
+    "list.index": (_list_search(True), READS, "aten::index.list_t: the position of the first equal element"),
+    "list.count": (_list_search(True), READS, "aten::count.t: how many elements are equal to the operand"),
+    "list.mul": (_list_mul, READS, "aten::mul.left_t: a new list, the operand repeated n times"),
     "contains": (_contains, READS, "aten::__contains__ on a list, dict or str"),
     "len": (_len, READS, "aten::len of a list, dict, str or tensor"),
     "tuple.construct": (_tuple_construct, PURE, "prim::TupleConstruct"),
@@ -256,6 +302,12 @@ CONTAINER_OPS: dict[str, tuple[Check, Sequence[OpTrait], str]] = {
     "dict.set": (_dict_access(1, None), WRITES, "aten::_set_item.Dict"),
     "dict.pop": (_dict_access(0, "value"), WRITES, "aten::pop.Dict"),
     "dict.delete": (_dict_access(0, None), WRITES, "aten::Delete.Dict"),
+    "dict.pop_default": (_dict_access(1, "value"), WRITES, "aten::pop.Dict_default: d.pop(k, default)"),
+    "dict.setdefault": (_dict_access(1, "value"), WRITES, "aten::setdefault"),
+    "dict.popitem": (_dict_popitem, WRITES, "aten::popitem: removes and returns the first (key, value)"),
+    "dict.copy": (_dict_same(1, True), READS, "aten::copy.Dict / aten::dict: a shallow copy"),
+    "dict.clear": (_dict_same(1, False), WRITES, "aten::clear.Dict"),
+    "dict.update": (_dict_same(2, False), WRITES, "aten::update: d[k] = v for each item of the operand"),
     "dict.keys": (_dict_view(lambda d: ListType(d.key_type)), READS, "aten::keys"),
     "dict.values": (_dict_view(lambda d: ListType(d.value_type)), READS, "aten::values"),
     "dict.items": (_dict_view(lambda d: ListType(TupleType([d.key_type, d.value_type]))), READS, "aten::items"),

@@ -14,6 +14,7 @@ from xdsl.irdl import IRDLOperation
 from xdsl.utils.exceptions import VerifyException
 
 from tsjit.dialects.ts.schema import schema_op
+from tsjit.dialects.ts.string_ops import STRING_OP_CLASSES, _find, _on_bytes, getitem, split
 from tsjit.dialects.ts.types import FloatType, IntType, NumberType
 
 
@@ -132,17 +133,17 @@ SCALAR_OPS: dict[str, tuple] = {
     "str.concat": ("(str a, str b) -> str", operator.add, None),
     "str.eq": ("(str a, str b) -> bool", operator.eq, None),
     "str.ne": ("(str a, str b) -> bool", operator.ne, None),
-    "str.lower": ("(str s) -> str", str.lower, None),
-    "str.upper": ("(str s) -> str", str.upper, None),
-    "str.strip": ("(str s) -> str", str.strip, None),
+    "str.lower": ("(str s) -> str", _on_bytes(bytes.lower), None),  # ASCII only, as in C
+    "str.upper": ("(str s) -> str", _on_bytes(bytes.upper), None),
+    "str.strip": ("(str s) -> str", _on_bytes(lambda b: b.strip(b" \n\t\f\v")), None),
     "str.startswith": ("(str s, str prefix) -> bool", str.startswith, None),
     "str.endswith": ("(str s, str suffix) -> bool", str.endswith, None),
     "str.replace": ("(str s, str old, str new) -> str", str.replace, None),
-    "str.find": ("(str s, str sub) -> int", str.find, None),
-    "str.split": ("(str s, str? sep) -> str[]", lambda s, sep: s.split(sep), None),
+    "str.find": ("(str s, str sub) -> int", lambda s, sub: _find(s, sub, 0, -1), None),  # bytes
+    "str.split": ("(str s, str? sep) -> str[]", split, None),
     "str.join": ("(str sep, str[] items) -> str", str.join, None),
     "str.from_int": ("(int a) -> str", str, None),
-    "str.getitem": ("(str s, int index) -> str", operator.getitem, None),
+    "str.getitem": ("(str s, int index) -> str", getitem, None),  # one byte
 }
 
 
@@ -161,4 +162,5 @@ def _make(name: str, row: tuple) -> type[IRDLOperation]:
 
 
 SCALAR_OP_CLASSES: dict[str, type[IRDLOperation]] = {name: _make(name, row) for name, row in SCALAR_OPS.items()}
+SCALAR_OP_CLASSES.update(STRING_OP_CLASSES)  # TorchScript's str methods, string_ops.py
 globals().update({cls.__name__: cls for cls in SCALAR_OP_CLASSES.values()})

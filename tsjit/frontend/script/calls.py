@@ -3,7 +3,7 @@
 Python builtins and `math` have a handler each (BUILTINS); a few calls are compiled from their
 syntax (special_forms: annotate takes a type, fork a callee: forks.py); torch / Tensor /
 nn.functional functions go to tensor_calls; user functions are compiled and called; methods of
-lists and strings map to container and string ops (_LIST_METHODS, _STR_METHODS).
+lists, dicts and strings are container_methods.py's.
 """
 from __future__ import annotations
 
@@ -307,20 +307,6 @@ def special_forms() -> dict:
     return forms
 
 
-#: list method -> (op, result: None, the list's type ("same") or its element type ("element"))
-_LIST_METHODS = {
-    "append": ("list.append", None), "insert": ("list.insert", None), "extend": ("list.extend", None),
-    "clear": ("list.clear", None), "sort": ("list.sort", None), "reverse": ("list.reverse", None),
-    "copy": ("list.copy", "same"), "pop": ("list.pop", "element"),
-}
-_STR_METHODS = {
-    "lower": ("str.lower", StrType()), "upper": ("str.upper", StrType()), "strip": ("str.strip", StrType()),
-    "startswith": ("str.startswith", BoolType()), "endswith": ("str.endswith", BoolType()),
-    "replace": ("str.replace", StrType()), "find": ("str.find", IntType()),
-    "split": ("str.split", ListType(StrType())), "join": ("str.join", StrType()),
-}
-
-
 class CallCompiler:
     """Mixin of FunctionCompiler: `f(args)` for every kind of callee."""
 
@@ -391,61 +377,10 @@ class CallCompiler:
                 inferred = " (inferred)" if any(self.scope.lookup(p) is receiver for p in self.inferred) else ""
                 self.error(node, f"'Tensor{inferred}' object has no attribute or method '{name}'.")
             return self.call_tensor_op(node, f"Tensor.{name}", fn, args, kwargs, receiver=receiver)
-        if isinstance(t, ListType) and name in _LIST_METHODS:
-            return self.list_method(node, receiver, name, args)
-        if isinstance(t, StrType) and name in _STR_METHODS:
-            op, result = _STR_METHODS[name]
-            values = [self.as_value(a, node) for a in args]
-            if name == "split" and not values:
-                values = [self.builder.none()]
-            return self.builder.value(op, receiver, *values, type=result)
-        if isinstance(t, StrType) and name == "format":
-            return self.builder.op("str.format", [receiver, *(self.as_value(a, node) for a in args)],
-                                   [StrType()]).results[0]
-        if isinstance(t, DictType):
-            return self.dict_method(node, receiver, name, args)
         if isinstance(t, ClassType):
             return self.call_object_method(node, receiver, name, args, kwargs)
         if isinstance(t, FutureType) and name == "wait":
             return wait_value(self, node, receiver)
-        self.error(node, f"'{self.type_name(t)}' object has no attribute or method '{name}'")
-
-    def list_method(self, node, lst, name, args):
-        t = lst.type
-        op, result = _LIST_METHODS[name]
-        values = [self.as_value(a, node, hint=t.element_type) for a in args]
-        if name == "append" and not is_subtype(values[0].type, t.element_type):
-            self.error(node, f"aten::append.t(t[](a!) self, t(c -> *) el) -> t[](a!): Could not match type "
-                             f"{self.type_name(values[0].type)} to t in argument 'el': Type variable 't' previously "
-                             f"matched to type {self.type_name(t.element_type)} is matched to type "
-                             f"{self.type_name(values[0].type)}.")
-        if name == "pop" and not values:
-            values = [self.builder.const(-1)]
-        if result is None:
-            self.builder.op(op, [lst, *values], [])
-            return PyConst(None)
-        rtype = t if result == "same" else t.element_type
-        return self.builder.value(op, lst, *values, type=rtype)
-
-    def dict_method(self, node, d, name, args):
-        t = d.type
-        if name == "keys":
-            return self.builder.value("dict.keys", d, type=ListType(t.key_type))
-        if name == "values":
-            return self.builder.value("dict.values", d, type=ListType(t.value_type))
-        if name == "items":
-            return self.builder.value("dict.items", d, type=ListType(TupleType([t.key_type, t.value_type])))
-        key = self.as_value(args[0], node, hint=t.key_type) if args else None
-        if name == "get":
-            if len(args) == 1:
-                return self.builder.value("dict.get_default", d, key, self.builder.none(),
-                                          type=OptionalType(t.value_type))
-            return self.builder.value("dict.get_default", d, key, self.as_value(args[1], node, hint=t.value_type),
-                                      type=t.value_type)
-        if name == "pop":
-            return self.builder.value("dict.pop", d, key, type=t.value_type)
-        if name == "__setitem__" or name == "update":
-            self.error(node, f"dict.{name} is not supported")
         self.error(node, f"'{self.type_name(t)}' object has no attribute or method '{name}'")
 
     def reduce_list(self, node, lst, op: str, start: Any = None):

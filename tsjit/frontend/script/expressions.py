@@ -25,6 +25,7 @@ from tsjit.dialects.ts.types import (
     is_subtype,
     join_types,
 )
+from tsjit.frontend.script.errors import NotSupportedError
 from tsjit.frontend.script.type_annotations import type_of_value
 from tsjit.frontend.script.values import BoundMethod, ModuleRef, PyConst, PyObj, SugaredTuple, is_ir
 
@@ -131,7 +132,7 @@ class ExpressionCompiler:
                 fmt.append(str(part.value).replace("{", "{{").replace("}", "}}"))
             else:
                 if part.format_spec is not None or part.conversion not in (-1, None):
-                    self.unsupported(part, "format specs and conversions in f-strings")
+                    self.error(part, "Don't support formatting in JoinedStr", NotSupportedError)
                 fmt.append("{}")
                 args.append(self.value(part.value))
         return self.format_string(node, "".join(fmt), args)
@@ -205,13 +206,12 @@ class ExpressionCompiler:
             if not 0 <= index < n:
                 self.error(node, f"Tuple index out of range: {key.value} for a tuple of {n} elements")
             return self.builder.op("tuple.index", [base, self.builder.const(index)], [t.types.data[index]]).results[0]
+        if isinstance(t, ListType | StrType) and isinstance(node.slice, ast.Slice):  # aten::slice.t / slice.str
+            lo, hi = (self.optional_int(node, x) for x in (node.slice.lower, node.slice.upper))
+            step = self.builder.const(1) if node.slice.step is None else self.int_value(node.slice.step)
+            return self.builder.op("list.slice" if isinstance(t, ListType) else "str.slice", [base, lo, hi, step],
+                                   [t]).results[0]
         if isinstance(t, ListType):
-            if isinstance(node.slice, ast.Slice):
-                lo, hi, step = (self.optional_int(node, x) for x in (node.slice.lower, node.slice.upper,
-                                                                     node.slice.step))
-                if isinstance(node.slice.step, type(None)):
-                    step = self.builder.const(1)
-                return self.builder.op("list.slice", [base, lo, hi, step], [t]).results[0]
             return self.builder.op("list.get", [base, self.int_value(node.slice)], [t.element_type]).results[0]
         if isinstance(t, DictType):
             key = self.as_value(self.expr(node.slice, t.key_type), node.slice, t.key_type)

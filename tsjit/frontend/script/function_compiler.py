@@ -20,6 +20,7 @@ from tsjit.dialects.ts.constant import DeviceAttr
 from tsjit.dialects.ts.types import ClassType, StrType, TensorType
 from tsjit.frontend.script.calls import CallCompiler
 from tsjit.frontend.script.comprehensions import ComprehensionCompiler
+from tsjit.frontend.script.container_methods import ContainerMethodCompiler
 from tsjit.frontend.script.enums import EnumCompiler, EnumTypeError, register_enums
 from tsjit.frontend.script.errors import UNSUPPORTED_NODES, CompileError, NotSupportedError, UnsupportedNodeError, located
 from tsjit.frontend.script.expressions import ExpressionCompiler, unwrap_class
@@ -88,7 +89,7 @@ def _BUILTIN_TYPE_NAMES() -> dict[str, Any]:  # noqa: N802 - a constant, built o
     return {**names, "Tensor": Tensor}
 
 
-class FunctionCompiler(EnumCompiler, InterfaceCompiler, NamedTupleCompiler, TensorContainerCompiler,
+class FunctionCompiler(EnumCompiler, ContainerMethodCompiler, InterfaceCompiler, NamedTupleCompiler, TensorContainerCompiler,
                        IgnoredMethodCompiler, StatementCompiler, ComprehensionCompiler, ExpressionCompiler,
                        OperatorCompiler, CallCompiler, TargetCompiler, TensorCallCompiler, ModuleAccessCompiler):
     def __init__(self, cu, src: ParsedSource, symbol: str, qualname: str, globals_: dict, closure: dict,

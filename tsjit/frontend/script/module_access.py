@@ -225,7 +225,7 @@ class ModuleAccessCompiler:
                 if p.default is inspect.Parameter.empty:
                     self.error(node, f"{compiled.qualname}() is missing value for argument '{p.name}'")
                 values[p.name] = PyConst(p.default)
-            v = self.as_value(values[p.name], node, hint=p.type)
+            v = self.implicit_number(self.as_value(values[p.name], node, hint=p.type), p.type)
             if not is_subtype(v.type, p.type):
                 self.error(node, f"Expected a value of type '{self.type_name(p.type)}' for argument '{p.name}' but "
                                  f"instead found type '{self.type_name(v.type)}'.")

@@ -169,7 +169,7 @@ class StatementCompiler:
     def stmt_Return(self, stmt: ast.Return) -> None:
         hint = self.declared_return
         value = self.expr(stmt.value, hint=hint) if stmt.value is not None else PyConst(None)
-        value = self.as_value(value, stmt.value or stmt, hint=hint)
+        value = self.implicit_number(self.as_value(value, stmt.value or stmt, hint=hint), hint)
         if hint is not None:
             if not is_subtype(value.type, hint):
                 self.error(stmt, f"Return value was annotated as having type {self.type_name(hint)} but is actually "

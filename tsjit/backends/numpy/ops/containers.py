@@ -60,6 +60,59 @@ def _identity(value: Any) -> Any:
     return value
 
 
+def _equal(a: Any, b: Any) -> bool:
+    """== as TorchScript's list search does it: no identity shortcut (nan is never found), a
+    tensor compared by its one value."""
+    result = a == b
+    return bool(result.item()) if hasattr(result, "item") and not isinstance(result, bool) else bool(result)
+
+
+def _delete(lst: list, index: int) -> None:
+    if not -len(lst) <= index < len(lst):
+        raise IndexError("list index out of range")
+    del lst[index]
+
+
+def _remove(lst: list, value: Any) -> None:
+    for i, item in enumerate(lst):
+        if _equal(item, value):
+            del lst[i]
+            return
+    raise ValueError("list.remove(x): x not in list")
+
+
+def _index(lst: list, value: Any) -> int:
+    for i, item in enumerate(lst):
+        if _equal(item, value):
+            return i
+    raise ValueError(f"'{value}' is not in list")
+
+
+def _count(lst: list, value: Any) -> int:
+    return sum(1 for item in lst if _equal(item, value))
+
+
+def _repeat(lst: list, n: int) -> list:
+    if len(lst) * n < 0:
+        raise RuntimeError("vector::reserve")  # TorchScript reserves len * n (unsigned) elements
+    return lst * n
+
+
+def _pop_default(d: dict, key: Any, default: Any) -> Any:
+    return d.pop(key, default)
+
+
+def _popitem(d: dict) -> tuple:
+    if not d:
+        raise RuntimeError("popitem(): dictionary is empty")
+    key = next(iter(d))  # TorchScript removes the first item, not the last
+    return key, d.pop(key)
+
+
+def _len(value: Any) -> int:
+    """len(); a str's length counts its UTF-8 bytes, as in TorchScript."""
+    return len(value.encode("utf-8", "surrogateescape")) if isinstance(value, str) else len(value)
+
 FUNCTIONS = {
     "list.construct": _construct_list,
     "list.get": list.__getitem__,
@@ -74,8 +127,13 @@ FUNCTIONS = {
     "list.copy": list.copy,
     "list.concat": list.__add__,
     "list.slice": _slice,
+    "list.delete": _delete,
+    "list.remove": _remove,
+    "list.index": _index,
+    "list.count": _count,
+    "list.mul": _repeat,
     "contains": _contains,
-    "len": len,
+    "len": _len,
     "tuple.construct": _tuple,
     "tuple.index": tuple.__getitem__,
     "dict.construct": _construct_dict,
@@ -87,6 +145,12 @@ FUNCTIONS = {
     "dict.keys": lambda d: list(d.keys()),
     "dict.values": lambda d: list(d.values()),
     "dict.items": _items,
+    "dict.pop_default": _pop_default,
+    "dict.setdefault": dict.setdefault,
+    "dict.popitem": _popitem,
+    "dict.copy": dict.copy,
+    "dict.clear": dict.clear,
+    "dict.update": dict.update,
 }
 for _name, _fn in FUNCTIONS.items():
     register_fn(f"ts.{_name}", _fn)
