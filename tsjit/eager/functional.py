@@ -14,6 +14,10 @@ from tsjit.eager.core import _array, _wrap
 from tsjit.eager.dropout_functions import (  # noqa: F401 - re-exported: F.dropout1d/2d/3d, F.alpha_dropout, ...
     alpha_dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout,
 )
+from tsjit.eager.functional_more import (  # noqa: F401 - re-exported: F.softmin, F.lp_pool2d, ...
+    gaussian_nll_loss, local_response_norm, lp_pool1d, lp_pool2d, lp_pool3d, max_unpool1d,
+    multilabel_soft_margin_loss, rrelu, softmin,
+)
 from tsjit.eager.generated import __name__ as _GENERATED, bindings
 from tsjit.eager.loss_functions import (  # noqa: F401 - re-exported: F.mse_loss and the other losses
     binary_cross_entropy, binary_cross_entropy_with_logits, cosine_embedding_loss, cross_entropy, hinge_embedding_loss,
@@ -434,5 +438,6 @@ globals().update({n: f for n, f in bindings("F").items() if n not in globals()})
 __all__ = [n for n, v in list(globals().items())
            if not n.startswith("_") and callable(v)
            and getattr(v, "__module__", None) in (__name__, _GENERATED, "tsjit.eager.loss_functions",
-                                                           "tsjit.eager.dropout_functions")] \
+                                                           "tsjit.eager.dropout_functions",
+                                                           "tsjit.eager.functional_more")] \
     + ["flatten"]

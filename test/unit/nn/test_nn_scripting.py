@@ -107,6 +107,24 @@ MODULES.update({
     "LogSigmoid": ((), {}, (3, 4)),
     "PReLU": ((3, 0.1), {}, (2, 3, 4)),
 })
+# tsjit/nn/modules: dropout, pooling_more, norm_local, activation_more (RReLU)
+MODULES.update({
+    "Dropout1d": ((0.3,), {}, (2, 3, 4)),
+    "Dropout2d": ((0.3,), {}, (2, 3, 4, 2)),
+    "Dropout3d": ((0.3,), {}, (1, 2, 3, 2, 2)),
+    "AlphaDropout": ((0.2,), {}, (3, 4)),
+    "FeatureAlphaDropout": ((0.2,), {}, (2, 3, 4)),
+    "RReLU": ((0.1, 0.3), {}, (3, 4)),
+    "LPPool1d": ((2, 3, 2), {}, (1, 2, 8)),
+    "LPPool2d": ((2, (3, 2)), {"stride": 2, "ceil_mode": True}, (1, 2, 6, 5)),
+    "LPPool3d": ((1, 2), {}, (1, 2, 4, 4, 2)),
+    "LocalResponseNorm": ((3,), {"alpha": 0.1}, (2, 5, 3, 2)),
+    "CrossMapLRN2d": ((3,), {"alpha": 0.1}, (1, 5, 3, 2)),
+    "RMSNorm": (([3, 4],), {"eps": 1e-5}, (2, 3, 4)),
+    "SyncBatchNorm": ((3,), {}, (2, 3, 4)),
+    "ConvTranspose3d": ((4, 2, (2, 3, 2)), {"stride": (2, 1, 2), "padding": (1, 0, 1), "output_padding": (1, 0, 0),
+                                            "groups": 2}, (1, 4, 3, 3, 2)),
+})
 #: modules of several inputs: class name -> (constructor args, kwargs, inputs); an input is a float shape,
 #: ("int", high, shape), ("prob", shape) in [0, 1) or ("sign", shape) of +-1
 MULTI_INPUT = {
@@ -126,14 +144,34 @@ MULTI_INPUT = {
     "KLDivLoss": ((), {"reduction": "batchmean"}, [(3, 4), ("prob", (3, 4))]),
     "CosineEmbeddingLoss": ((), {"margin": 0.2}, [(5, 4), (5, 4), ("sign", (5,))]),
     "MarginRankingLoss": ((), {"margin": 0.1}, [(5,), (5,), ("sign", (5,))]),
+    # tsjit/nn/modules: loss_more, distance, pooling_more
+    "SoftMarginLoss": ((), {}, [(3, 4), ("sign", (3, 4))]),
+    "HingeEmbeddingLoss": ((), {"margin": 0.5}, [(3, 4), ("sign", (3, 4))]),
+    "PoissonNLLLoss": ((), {"full": True}, [(3, 4), ("prob", (3, 4))]),
+    "GaussianNLLLoss": ((), {"full": True}, [(3, 4), (3, 4), ("prob", (3, 1))]),
+    "TripletMarginLoss": ((), {"swap": True, "reduction": "sum"}, [(5, 4), (5, 4), (5, 4)]),
+    "TripletMarginWithDistanceLoss": ((), {"distance_function": nn.CosineSimilarity(), "swap": True},
+                                      [(5, 4), (5, 4), (5, 4)]),
+    "MultiMarginLoss": ((2, 0.5), {}, [(5, 4), ("int", 4, (5,))]),
+    "MultiLabelMarginLoss": ((), {"reduction": "none"}, [(3, 4), ("int", 4, (3, 4), -1)]),
+    "MultiLabelSoftMarginLoss": ((), {}, [(3, 4), ("prob", (3, 4))]),
+    "NLLLoss2d": ((), {}, [(2, 4, 3, 2), ("int", 4, (2, 3, 2))]),
+    "PairwiseDistance": ((1.5,), {"keepdim": True}, [(5, 4), (5, 4)]),
+    "CosineSimilarity": ((), {}, [(5, 4), (5, 4)]),
+    "MaxUnpool1d": ((2,), {}, [(2, 3, 3), ("choice", 6, (2, 3, 3))]),
+    "MaxUnpool2d": ((2,), {}, [(1, 2, 2, 3), ("choice", 24, (1, 2, 2, 3))]),
+    "MaxUnpool3d": ((2, 1), {}, [(1, 1, 2, 2, 2), ("choice", 27, (1, 1, 2, 2, 2))]),
 }
 CONTAINERS = {"Module", "ModuleDict", "ModuleList", "Sequential"}  # scripted through what they hold
 CONTAINERS |= {"ParameterList", "ParameterDict"}  # hold parameters; no forward
+CONTAINERS |= {"RNNBase", "RNNCellBase"}  # base classes, scripted through RNN/LSTM/GRU and the cells
+#: Lazy* modules become their concrete class (in the table) at the first call; test_nn_against_torch checks that
+LAZY = {n for n in dir(nn) if n.startswith("Lazy")}
 
 
 def test_the_table_names_every_module():
     exported = {n for n, c in vars(nn).items() if inspect.isclass(c) and issubclass(c, nn.Module)}
-    assert exported - CONTAINERS == set(MODULES) | set(MULTI_INPUT)
+    assert exported - CONTAINERS - LAZY == set(MODULES) | set(MULTI_INPUT)
 
 
 def flat(out):
@@ -196,8 +234,12 @@ def _multi_inputs(name):
     rng = np.random.default_rng(0)
     inputs = []
     for spec in MULTI_INPUT[name][2]:
-        if spec[0] == "int":
-            inputs.append(torch.tensor(rng.integers(0, spec[1], spec[2])))
+        if spec[0] == "int":  # ("int", high, shape[, low])
+            inputs.append(torch.tensor(rng.integers(spec[3] if len(spec) > 3 else 0, spec[1], spec[2])))
+        elif spec[0] == "choice":  # ("choice", high, shape): distinct ints in [0, high) per (N, C) plane
+            planes = [rng.choice(spec[1], int(np.prod(spec[2][2:])), replace=False)
+                      for _ in range(spec[2][0] * spec[2][1])]
+            inputs.append(torch.tensor(np.stack(planes).reshape(spec[2])))
         elif spec[0] == "prob":
             inputs.append(torch.tensor(rng.uniform(0.01, 0.99, spec[1]).astype(np.float32)))
         elif spec[0] == "sign":

@@ -10,17 +10,17 @@ from tsjit.nn.modules.activation import (
     Softmax, Softplus, Softsign, Tanh, Tanhshrink, Threshold)
 from tsjit.nn.modules.pooling import AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d, MaxPool1d, MaxPool2d
 from tsjit.nn.modules.flatten import Flatten
-from tsjit.nn.modules.dropout import Dropout
+from tsjit.nn.modules.dropout import AlphaDropout, Dropout, Dropout1d, Dropout2d, Dropout3d, FeatureAlphaDropout
 from tsjit.nn.modules.sparse import Embedding
 from tsjit.nn.modules.pooling_nd import (
     AdaptiveAvgPool1d, AdaptiveAvgPool3d, AdaptiveMaxPool1d, AdaptiveMaxPool3d, AvgPool1d, AvgPool3d, MaxPool3d)
 from tsjit.nn.modules.pixel_fold import ChannelShuffle, Fold, PixelUnshuffle, Unfold
 from tsjit.nn.modules.upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
-from tsjit.nn.modules.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
+from tsjit.nn.modules.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 from tsjit.nn.modules.attention import MultiheadAttention
 from tsjit.nn.modules.transformer import (
     Transformer, TransformerDecoder, TransformerDecoderLayer, TransformerEncoder, TransformerEncoderLayer)
-from tsjit.nn.modules.conv_more import Conv3d, ConvTranspose1d, ConvTranspose2d
+from tsjit.nn.modules.conv_more import Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 from tsjit.nn.modules.norm_more import BatchNorm3d, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d
 from tsjit.nn.modules.embedding_bag import EmbeddingBag
 from tsjit.nn.modules.layers_more import Bilinear, PixelShuffle, Unflatten
@@ -30,10 +30,19 @@ from tsjit.nn.modules.padding import (
     ReflectionPad2d, ReflectionPad3d, ReplicationPad1d, ReplicationPad2d, ReplicationPad3d, ZeroPad1d, ZeroPad2d,
     ZeroPad3d)
 from tsjit.nn.modules.activation_more import (
-    CELU, GLU, SELU, Hardshrink, LogSigmoid, PReLU, Softmax2d, Softmin, Softshrink)
+    CELU, GLU, SELU, Hardshrink, LogSigmoid, PReLU, RReLU, Softmax2d, Softmin, Softshrink)
 from tsjit.nn.modules.loss import (
     BCELoss, BCEWithLogitsLoss, CosineEmbeddingLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss,
     MarginRankingLoss, MSELoss, NLLLoss, SmoothL1Loss)
+from tsjit.nn.modules.loss_more import (
+    GaussianNLLLoss, HingeEmbeddingLoss, MultiLabelMarginLoss, MultiLabelSoftMarginLoss, MultiMarginLoss, NLLLoss2d,
+    PoissonNLLLoss, SoftMarginLoss, TripletMarginLoss, TripletMarginWithDistanceLoss)
+from tsjit.nn.modules.distance import CosineSimilarity, PairwiseDistance
+from tsjit.nn.modules.pooling_more import LPPool1d, LPPool2d, LPPool3d, MaxUnpool1d, MaxUnpool2d, MaxUnpool3d
+from tsjit.nn.modules.norm_local import CrossMapLRN2d, LocalResponseNorm, RMSNorm, SyncBatchNorm
+from tsjit.nn.modules.lazy import (
+    LazyBatchNorm1d, LazyBatchNorm2d, LazyBatchNorm3d, LazyConv1d, LazyConv2d, LazyConv3d, LazyConvTranspose1d,
+    LazyConvTranspose2d, LazyConvTranspose3d, LazyInstanceNorm1d, LazyInstanceNorm2d, LazyInstanceNorm3d, LazyLinear)
 
 __all__ = [
     "Module", "Sequential", "ModuleList", "ModuleDict", "Identity", "Linear", "Conv1d", "Conv2d",
@@ -53,5 +62,12 @@ __all__ = [
     "ReplicationPad3d", "CircularPad1d", "CircularPad2d", "CircularPad3d", "Softmin", "Softmax2d", "GLU", "CELU",
     "SELU", "Hardshrink", "Softshrink", "LogSigmoid", "PReLU", "L1Loss", "MSELoss", "SmoothL1Loss", "HuberLoss",
     "BCELoss", "BCEWithLogitsLoss", "NLLLoss", "CrossEntropyLoss", "KLDivLoss", "CosineEmbeddingLoss",
-    "MarginRankingLoss",
+    "MarginRankingLoss", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout", "RNNBase",
+    "RNNCellBase", "RReLU", "SoftMarginLoss", "HingeEmbeddingLoss", "PoissonNLLLoss", "GaussianNLLLoss",
+    "TripletMarginLoss", "MultiMarginLoss", "MultiLabelMarginLoss", "MultiLabelSoftMarginLoss", "NLLLoss2d",
+    "PairwiseDistance", "CosineSimilarity", "LPPool1d", "LPPool2d", "LPPool3d", "MaxUnpool1d", "MaxUnpool2d",
+    "MaxUnpool3d", "LocalResponseNorm", "CrossMapLRN2d", "RMSNorm", "SyncBatchNorm", "TripletMarginWithDistanceLoss",
+    "ConvTranspose3d", "LazyLinear", "LazyConv1d", "LazyConv2d", "LazyConv3d", "LazyConvTranspose1d",
+    "LazyConvTranspose2d", "LazyConvTranspose3d", "LazyBatchNorm1d", "LazyBatchNorm2d", "LazyBatchNorm3d",
+    "LazyInstanceNorm1d", "LazyInstanceNorm2d", "LazyInstanceNorm3d",
 ]

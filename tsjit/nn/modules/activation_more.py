@@ -1,5 +1,6 @@
 """More activation modules (torch.nn.modules.activation): Softmin, Softmax2d, GLU, CELU, SELU,
-Hardshrink, Softshrink, LogSigmoid, PReLU. Each forward calls one F function."""
+Hardshrink, Softshrink, LogSigmoid, PReLU, RReLU. Each forward calls one F function (RReLU: rand_like in
+training, F.leaky_relu in eval)."""
 from __future__ import annotations
 
 from typing import Any, Optional
@@ -11,7 +12,7 @@ from tsjit.nn import init
 from tsjit.nn.modules.module import Module
 from tsjit.nn.parameter import Parameter
 
-__all__ = ["Softmin", "Softmax2d", "GLU", "CELU", "SELU", "Hardshrink", "Softshrink", "LogSigmoid", "PReLU"]
+__all__ = ["Softmin", "Softmax2d", "GLU", "CELU", "SELU", "Hardshrink", "Softshrink", "LogSigmoid", "PReLU", "RReLU"]
 
 
 class Softmin(Module):
@@ -143,3 +144,33 @@ class PReLU(Module):
 
     def extra_repr(self) -> str:
         return f"num_parameters={self.num_parameters}"
+
+
+class RReLU(Module):
+    """Leaky ReLU with a slope drawn from U(lower, upper) per element in training, (lower + upper) / 2 in eval."""
+
+    __constants__ = ["lower", "upper", "inplace"]
+    lower: float
+    upper: float
+    inplace: bool
+
+    def __init__(self, lower: float = 1.0 / 8, upper: float = 1.0 / 3, inplace: bool = False) -> None:
+        super().__init__()
+        self.lower = lower
+        self.upper = upper
+        self.inplace = inplace
+
+    def forward(self, input: Tensor) -> Tensor:
+        if self.training:
+            slope = eager.rand_like(input) * (self.upper - self.lower) + self.lower
+            result = eager.where(input >= 0.0, input, input * slope)
+        else:
+            result = F.leaky_relu(input, (self.lower + self.upper) / 2.0)
+        if self.inplace:
+            input.copy_(result)
+            return input
+        return result
+
+    def extra_repr(self) -> str:
+        inplace_str = ", inplace=True" if self.inplace else ""
+        return f"lower={self.lower}, upper={self.upper}{inplace_str}"

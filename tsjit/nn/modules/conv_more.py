@@ -1,8 +1,10 @@
-"""ConvTranspose1d, ConvTranspose2d and Conv3d (torch.nn.modules.conv), on _ConvNd of conv.py.
+"""ConvTranspose1d/2d/3d and Conv3d (torch.nn.modules.conv), on _ConvNd of conv.py.
 
 The transposed convolutions call F.conv_transpose1d/2d (ts.conv_transpose1d/2d). tsjit has no conv3d
 op: Conv3d is a sum over the kernel's depth of conv2d's over depth slices of the input (the depth
-taps are strided slices), so it lowers wherever conv2d does.
+taps are strided slices), so it lowers wherever conv2d does. ConvTranspose3d is the transpose of
+that: per kernel depth tap, a conv_transpose2d of every input depth slice, spread `stride` apart
+(zero-padded) and shifted by the tap's dilated offset; the taps' sum is cropped by the depth padding.
 """
 
 from typing import Any, List, Optional, Tuple
@@ -11,7 +13,7 @@ from tsjit.eager import Tensor
 from tsjit.nn import functional as F
 from tsjit.nn.modules.conv import _ConvNd, _ntuple
 
-__all__ = ["ConvTranspose1d", "ConvTranspose2d", "Conv3d"]
+__all__ = ["ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d", "Conv3d"]
 
 
 class _ConvTransposeNd(_ConvNd):
@@ -131,3 +133,56 @@ class Conv3d(_ConvNd):
 
     def forward(self, input: Tensor) -> Tensor:
         return self._conv_forward(input, self.weight, self.bias)
+
+
+class ConvTranspose3d(_ConvTransposeNd):
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1, padding: Any = 0,
+                 output_padding: Any = 0, groups: int = 1, bias: bool = True, dilation: Any = 1,
+                 padding_mode: str = "zeros", device: Any = None, dtype: Any = None) -> None:
+        super().__init__(in_channels, out_channels, _ntuple(kernel_size, 3), _ntuple(stride, 3),
+                         _ntuple(padding, 3), _ntuple(dilation, 3), True, _ntuple(output_padding, 3), groups,
+                         bias, padding_mode, device, dtype)
+
+    def _tap(self, slices: Tensor, i: int, n: int, depth: int, full: int, hw_output_padding: List[int]) -> Tensor:
+        """conv_transpose2d of the (n * depth) input depth slices with weight[:, :, i], at the output
+        depths d * stride + i * dilation of the uncropped output (of depth `full`): (n, full, c, h, w)."""
+        y = F.conv_transpose2d(slices, self.weight[:, :, i], None, [self.stride[1], self.stride[2]],
+                               [self.padding[1], self.padding[2]], hw_output_padding, self.groups,
+                               [self.dilation[1], self.dilation[2]])
+        c, h, w = y.size(1), y.size(2), y.size(3)
+        if self.stride[0] > 1:  # stride - 1 zero slices after each
+            y = F.pad(y.reshape(n, depth, 1, c, h, w), [0, 0, 0, 0, 0, 0, 0, self.stride[0] - 1])
+            y = y.reshape(n, depth * self.stride[0], c, h, w).narrow(1, 0, (depth - 1) * self.stride[0] + 1)
+        else:
+            y = y.reshape(n, depth, c, h, w)
+        start = i * self.dilation[0]
+        return F.pad(y, [0, 0, 0, 0, 0, 0, start, full - start - y.size(1)])
+
+    def forward(self, input: Tensor, output_size: Optional[List[int]] = None) -> Tensor:
+        if output_size is None:
+            output_padding = [self.output_padding[0], self.output_padding[1], self.output_padding[2]]
+        else:
+            output_padding = [
+                _output_padding(input, output_size, 0, 3, self.stride[0], self.padding[0], self.dilation[0],
+                                self.kernel_size[0]),
+                _output_padding(input, output_size, 1, 3, self.stride[1], self.padding[1], self.dilation[1],
+                                self.kernel_size[1]),
+                _output_padding(input, output_size, 2, 3, self.stride[2], self.padding[2], self.dilation[2],
+                                self.kernel_size[2])]
+        unbatched = input.dim() == 4
+        if unbatched:
+            input = input.unsqueeze(0)
+        n, c, depth, h, w = input.shape
+        full = (depth - 1) * self.stride[0] + self.dilation[0] * (self.kernel_size[0] - 1) + 1 + output_padding[0]
+        slices = input.transpose(1, 2).reshape(n * depth, c, h, w)
+        hw_output_padding = [output_padding[1], output_padding[2]]
+        out = self._tap(slices, 0, n, depth, full, hw_output_padding)
+        for i in range(1, self.kernel_size[0]):
+            out = out + self._tap(slices, i, n, depth, full, hw_output_padding)
+        out = out.narrow(1, self.padding[0], full - 2 * self.padding[0]).transpose(1, 2)
+        bias = self.bias
+        if bias is not None:
+            out = out + bias.reshape(1, self.out_channels, 1, 1, 1)
+        if unbatched:
+            out = out.squeeze(0)
+        return out
