@@ -90,7 +90,8 @@ _LOSSES = {"mse_loss": "mse_loss", "l1_loss": "l1_loss", "nll_loss": "nll_loss_n
            "binary_cross_entropy_with_logits": "binary_cross_entropy_with_logits", "huber_loss": "huber_loss",
            "smooth_l1_loss": "smooth_l1_loss", "soft_margin_loss": "soft_margin_loss",
            "hinge_embedding_loss": "hinge_embedding_loss", "margin_ranking_loss": "margin_ranking_loss",
-           "cosine_embedding_loss": "cosine_embedding_loss"}
+           "cosine_embedding_loss": "cosine_embedding_loss", "triplet_margin_loss": "triplet_margin_loss",
+           "multi_margin_loss": "multi_margin_loss", "multilabel_margin_loss": "multilabel_margin_loss"}
 
 #: Keys are "torch.<name>", "Tensor.<name>" or "F.<name>"; anything absent maps to `ts.<name>`.
 SPECS: dict[str, OpSpec] = {
@@ -118,6 +119,9 @@ SPECS: dict[str, OpSpec] = {
     "F.layer_norm": OpSpec("layer_norm", fixed={"cudnn_enable": False}),
     "F.group_norm": OpSpec("group_norm", fixed={"cudnn_enabled": False}),
     "F.dropout": OpSpec("dropout", rename={"train": "training"}),
+    **{f"F.{name}": OpSpec(op, rename={"train": "training"}) for name, op in (
+        ("dropout1d", "feature_dropout"), ("dropout2d", "feature_dropout"), ("dropout3d", "feature_dropout"),
+        ("feature_alpha_dropout", "feature_alpha_dropout"), ("alpha_dropout", "alpha_dropout"))},
     "F.embedding": OpSpec("embedding", rename={"indices": "input"}, prepare=_embedding),
     "F.elu": OpSpec("elu", fixed={"scale": 1.0, "input_scale": 1.0}),
     "Tensor.var": OpSpec("var", prepare=_unbiased),
