@@ -7,8 +7,8 @@ model and `inputs(rng, quick)` making its inputs as numpy arrays. `quick` gives 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 

@@ -14,7 +14,6 @@ calls in random order, pauses between blocks, one-thread runs pinned to one CPU)
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import statistics
 import sys
@@ -25,10 +24,11 @@ import warnings
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import tsjit  # noqa: E402
-from c_models import THREADS, Runner, import_torch, measure  # noqa: E402
-from tsjit.backends.c import find_compiler  # noqa: E402
-from zoo import ZOO, build_pair  # noqa: E402
+from c_models import THREADS, Runner, import_torch, measure
+from zoo import ZOO, build_pair
+
+import tsjit
+from tsjit.backends.c import find_compiler
 
 BASELINES = ("torch eager", "torchscript ofi", "torch.compile", "onnxruntime")
 

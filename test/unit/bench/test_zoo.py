@@ -17,7 +17,7 @@ from tsjit.backends.c import find_compiler
 
 BENCH = Path(__file__).resolve().parents[3] / "bench"
 sys.path.insert(0, str(BENCH))
-from zoo import ZOO, build_pair  # noqa: E402
+from zoo import ZOO, build_pair
 
 try:
     import torch
@@ -54,7 +54,7 @@ def test_zoo_bench_prints_each_ratio():
                             cwd=BENCH.parent, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     for model in ("lstm_cell_loop",):
-        assert re.search(rf"^=== {model}: .*\(C compile cold \d+\.\d+ s, cached \d+\.\d+ s\)$", result.stdout, re.M)
+        assert re.search(rf"^=== {model}: .*\(C compile cold \d+\.\d+ s, cached \d+\.\d+ s\)$", result.stdout, re.MULTILINE)
         for t in (1, 2):
-            assert re.search(rf"^  {model}\s+T={t}  \d+\.\d+  vs (torch eager|torchscript ofi)$", result.stdout, re.M), \
+            assert re.search(rf"^  {model}\s+T={t}  \d+\.\d+  vs (torch eager|torchscript ofi)$", result.stdout, re.MULTILINE), \
                 result.stdout
