@@ -14,7 +14,9 @@ FAMILIES: tuple[str, ...] = ("arithmetic", "comparison", "math", "activation", "
                              "convolution", "pooling", "normalization", "loss", "elementwise_losses", "reduction", "statistics",
                              "sorting", "view", "slicing", "layout", "indexing", "creation", "random", "conversion", "metadata",
                              "scatter", "placed_writes", "diagonals", "counting", "resampling", "pooling_nd", "patches", "special", "transcendental",
-                             "norms", "backward", "strided", "attention", "aten_internals", "recurrent", "linalg", "spectral", "distances")
+                             "norms", "backward", "strided", "attention", "aten_internals", "recurrent", "linalg", "spectral", "distances", "composites",
+                             "order_statistics", "special_functions", "random_more",
+                             "convolution_3d", "misc_math", "grids")
 
 for _family in FAMILIES:
     importlib.import_module(f"tsjit.ops.{_family}")

@@ -47,7 +47,9 @@ from tsjit.dialects.ts.types import (
     format_dims,
 )
 from tsjit.ir.diagnostics import Diag, DiagError, op_loc
+from tsjit.passes.list_appends import fold_list_appends
 from tsjit.passes.split_unpacks import split_unpacks
+from tsjit.passes.unroll_loops import computes_no_tensors, unroll_loops
 
 _KIND = {IntType: "int", FloatType: "float", BoolType: "bool"}
 _ELEMENT = {str(t): t for t in DTYPES.values()}
@@ -287,6 +289,8 @@ def specialize_function(ctx: Context, module: ModuleOp, func: FuncOp, arg_types:
         walk.block(func.body.block)
         _fold_constant_unpacks(func)
         split_unpacks(func)
+        unroll_loops(func, only=computes_no_tensors)  # range(x.dim() - 2) known now: its scalar work unrolls
+        fold_list_appends(func)  # ... and the list it appended to becomes one list.construct
         _update_signature(func)
         CanonicalizePass().apply(ctx, module)
         if _fingerprint(func) == before:

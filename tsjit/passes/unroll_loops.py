@@ -10,6 +10,7 @@ previous copy's carried values; inner loops are unrolled first.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from xdsl.context import Context
@@ -42,9 +43,10 @@ def constant_trip_count(loop: LoopOp) -> int | None:
 @dataclass
 class UnrollConstantLoop(RewritePattern):
     max_trip_count: int = MAX_TRIP_COUNT
+    only: Callable[[LoopOp], bool] | None = None  # unroll only the loops this accepts
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
-        if not isinstance(op, LoopOp):
+        if not isinstance(op, LoopOp) or self.only is not None and not self.only(op):
             return
         n = constant_trip_count(op)
         if n is None or n >= self.max_trip_count:
@@ -66,10 +68,19 @@ class UnrollConstantLoop(RewritePattern):
         rewriter.replace(op, [], values)
 
 
-def unroll_loops(module: Operation, max_trip_count: int = MAX_TRIP_COUNT) -> bool:
-    """Unroll every eligible loop; returns whether anything changed."""
+def computes_no_tensors(loop: LoopOp) -> bool:
+    """A loop of scalar and list work only (`[s for _ in range(dim)]`, size products), which
+    ts-specialize unrolls to fold; a loop over tensors (a recurrent cell) stays a loop."""
+    from tsjit.dialects.ts.types import TensorType
+
+    return not any(isinstance(r.type, TensorType) for op in loop.walk() for r in op.results)
+
+
+def unroll_loops(module: Operation, max_trip_count: int = MAX_TRIP_COUNT,
+                 only: Callable[[LoopOp], bool] | None = None) -> bool:
+    """Unroll every eligible loop (that `only` accepts); returns whether anything changed."""
     return PatternRewriteWalker(
-        GreedyRewritePatternApplier([UnrollConstantLoop(max_trip_count)], dce_enabled=False),
+        GreedyRewritePatternApplier([UnrollConstantLoop(max_trip_count, only)], dce_enabled=False),
         walk_regions_first=True,
     ).rewrite_module(module)
 

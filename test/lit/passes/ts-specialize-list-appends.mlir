@@ -1,0 +1,42 @@
+// ts-specialize unrolls a loop whose trip count the input's shape makes constant
+// (`[s for _ in range(x.dim() - 2)]` in F.interpolate), folds the appends into the list they
+// build, and forwards constant-index reads of a list nothing writes.
+// RUN: ts-opt %s -p 'ts-specialize{shapes=2x3x4x5xf32 function=scales}' | filecheck %s
+// RUN: ts-opt %s -p 'ts-specialize{shapes=2x3x4x5xf32 function=written}' | filecheck %s --check-prefix=WRITTEN
+
+// CHECK-LABEL: func.func @scales
+// CHECK-NOT:     ts.loop
+// CHECK-NOT:     ts.list.append
+// CHECK:         %l = ts.list.construct %s, %s : (!ts.float, !ts.float) -> !ts.list<!ts.float>
+// CHECK-NOT:     ts.list.get
+// CHECK:         func.return %s, %l
+func.func @scales(%x: !ts.tensor) -> (!ts.float, !ts.list<!ts.float>) {
+  %two = ts.constant 2
+  %t = ts.constant true
+  %s = ts.constant 1.5
+  %d = ts.dim %x : (!ts.tensor) -> !ts.int
+  %n = ts.scalar.sub %d, %two : (!ts.int, !ts.int) -> !ts.int
+  %l = ts.list.construct : () -> !ts.list<!ts.float>
+  ts.loop %n, %t iter(%i) : () {
+    ts.list.append %l, %s : (!ts.list<!ts.float>, !ts.float) -> ()
+    ts.condition %t
+  }
+  %one = ts.constant 1
+  %g = ts.list.get %l, %one : (!ts.list<!ts.float>, !ts.int) -> !ts.float
+  func.return %g, %l : !ts.float, !ts.list<!ts.float>
+}
+
+// A read before an append, or a list written by something else, keeps its appends and reads.
+// WRITTEN-LABEL: func.func @written
+// WRITTEN:         ts.list.get
+// WRITTEN:         ts.list.append
+// WRITTEN:         ts.list.set
+func.func @written(%x: !ts.tensor) -> !ts.float {
+  %s = ts.constant 1.5
+  %zero = ts.constant 0
+  %l = ts.list.construct %s : (!ts.float) -> !ts.list<!ts.float>
+  %g = ts.list.get %l, %zero : (!ts.list<!ts.float>, !ts.int) -> !ts.float
+  ts.list.append %l, %g : (!ts.list<!ts.float>, !ts.float) -> ()
+  ts.list.set %l, %zero, %s : (!ts.list<!ts.float>, !ts.int, !ts.float) -> ()
+  func.return %g : !ts.float
+}

@@ -1,0 +1,62 @@
+"""conv3d, decomposed into one conv2d per kernel depth tap: for tap i, the input's depth planes
+i*dilation, i*dilation + stride, ... (one per output depth) are folded into the batch, convolved
+in 2-d with the weight's plane i, and the taps summed. Depth padding pads the input with zeros first
+(ts.pad, which runs on numpy); everything else lowers as conv2d does.
+"""
+from __future__ import annotations
+
+from tsjit.ops import samples as s
+from tsjit.ops.decomposition import reject
+from tsjit.ops.registry import defop, sample
+from tsjit.ops.rules import BY_KERNEL
+
+
+def _triple(g, v, what):
+    vs = list(g.value(v))
+    if len(vs) == 1:
+        vs = vs * 3
+    if len(vs) != 3:
+        raise reject(g, RuntimeError(f"expected {what} to be a single integer value or a list of 3 values to match "
+                                     f"the convolution dimensions, but got {what}={vs}"))
+    return vs
+
+
+def _conv3d(g, x, weight, bias, stride, padding, dilation, groups):
+    xs, ws = list(g.shape(x)), list(g.shape(weight))
+    if len(ws) != 5 or len(xs) not in (4, 5):
+        raise reject(g, RuntimeError(f"Expected 4D (unbatched) or 5D (batched) input to conv3d, but got input of size: "
+                                     f"{xs}"))
+    unbatched = len(xs) == 4
+    if unbatched:
+        x = g.unsqueeze(x, 0)
+        xs = [1] + xs
+    (sd, sh, sw), (pd, ph, pw), (dd, dh, dw) = (_triple(g, stride, "stride"), _triple(g, padding, "padding"),
+                                                _triple(g, dilation, "dilation"))
+    if pd:
+        x = g.pad(x, [0, 0, 0, 0, pd, pd], "constant", None)
+        xs[2] += 2 * pd
+    n, c, depth, h, w = xs
+    out_ch, kd = ws[0], ws[2]
+    od = (depth - dd * (kd - 1) - 1) // sd + 1
+    if od <= 0:
+        raise reject(g, RuntimeError(f"Calculated padded input size per channel: ({depth} x {h} x {w}). Kernel size: "
+                                     f"({dd * (kd - 1) + 1} x ...). Kernel size can't be greater than actual input size"))
+    total = None
+    for i in range(kd):
+        planes = g.slice(x, 2, i * dd, i * dd + (od - 1) * sd + 1, sd)  # (N, C, OD, H, W)
+        folded = g.reshape(g.permute(planes, [0, 2, 1, 3, 4]), [n * od, c, h, w])
+        part = g.conv2d(folded, g.select(weight, 2, i), None, [sh, sw], [ph, pw], [dh, dw], groups)
+        total = part if total is None else g.add(total, part)
+    oh, ow = g.shape(total)[2:]
+    out = g.permute(g.reshape(total, [n, od, out_ch, oh, ow]), [0, 2, 1, 3, 4])
+    if bias is not None:
+        out = g.add(out, g.reshape(bias, [out_ch, 1, 1, 1]))
+    return g.squeeze(out, 0) if unbatched else g.contiguous(out)
+
+
+defop("conv3d", "(Tensor input, Tensor weight, Tensor? bias=None, int[] stride=[1, 1, 1], int[] padding=[0, 0, 0], "
+      "int[] dilation=[1, 1, 1], int groups=1) -> Tensor", decompose=_conv3d, shape=BY_KERNEL, dtype=BY_KERNEL,
+      api="torch F",
+      samples=lambda: [sample(s.f32(1, 2, 4, 6, 6), s.f32(3, 2, 3, 3, 3), s.f32(3), [1, 1, 1], [0, 0, 0], [1, 1, 1], 1),
+                       sample(s.f32(2, 4, 5, 5, 4), s.f32(4, 2, 2, 3, 2), None, [2, 1, 1], [1, 1, 0], [1, 1, 1], 2),
+                       sample(s.f64(2, 6, 5, 5), s.f64(2, 2, 2, 2, 2), s.f64(2), [1], [0], [2, 1, 1], 1)])

@@ -1,0 +1,83 @@
+"""Appends folded into the list they build: `l = []; l.append(a); l.append(b)` (what an unrolled
+`[f for _ in range(n)]` leaves) becomes `l = [a, b]`, so a later op reads a list it can see whole
+(F.interpolate's scale factors, torch.stft's padding). Then a `ts.list.get` at a constant index of
+a list construct nothing writes (or hands to a call) is the construct's operand.
+
+A `ts.list.construct` of scalars is rebuilt with its appended values when every use of it is in its own block,
+all its `ts.list.append`s come before every other use, and no other use may write it (any op with
+a write effect on lists, or one in a nested region, keeps it as it is). The new list replaces the
+old one at the last append; uses before that point saw no appended element and none exist.
+TorchScript's RemoveListMutation does the same for lists it can prove unaliased.
+"""
+from __future__ import annotations
+
+from xdsl.dialects.func import FuncOp
+from xdsl.ir import Operation
+from xdsl.rewriter import InsertPoint, Rewriter
+
+from tsjit.dialects.ts.types import OptionalType, TensorType
+
+_WRITERS = ("ts.list.set", "ts.list.insert", "ts.list.pop", "ts.list.extend", "ts.list.clear", "ts.list.sort",
+            "ts.list.reverse", "ts.list.delete", "ts.list.remove", "ts.list.append")
+
+
+def _fold(construct: Operation) -> bool:
+    lst = construct.results[0]
+    if isinstance(lst.type.element_type, TensorType | OptionalType):
+        return False  # lists of tensors stay: their unpacks are typed piece by piece (split_unpacks)
+    block = construct.parent_block()
+    users = [use.operation for use in lst.uses]
+    if not users or any(u.parent_block() is not block for u in users):
+        return False
+    appends = [u for u in users if u.name == "ts.list.append" and u.operands[0] is lst and u.operands[1] is not lst]
+    if not appends:
+        return False
+    others = [u for u in users if u not in appends]
+    if any(u.name in _WRITERS or u.regions for u in others):
+        return False
+    index = {id(op): i for i, op in enumerate(block.ops)}
+    last = max(index[id(a)] for a in appends)
+    if any(index[id(u)] < last for u in others):
+        return False
+    appends.sort(key=lambda a: index[id(a)])
+    new = type(construct).create(operands=[*construct.operands, *(a.operands[1] for a in appends)],
+                                 result_types=[lst.type], attributes=dict(construct.attributes))
+    Rewriter.insert_op(new, InsertPoint.after(appends[-1]))
+    for a in appends:
+        Rewriter.erase_op(a)
+    lst.replace_all_uses_with(new.results[0])
+    Rewriter.erase_op(construct)
+    return True
+
+
+def _forward_gets(construct: Operation) -> bool:
+    """`ts.list.get` of a never-written list construct at a constant index is that operand."""
+    from tsjit.dialects.ts.constant import ConstantOp
+
+    users = [use.operation for use in construct.results[0].uses]
+    if any(u.name in _WRITERS or u.name.startswith("ts.call") or not u.name.startswith(("ts.", "func.return"))
+           for u in users):
+        return False  # it may be written (or escapes into code that may write it)
+    changed = False
+    n = len(construct.operands)
+    for u in users:
+        if u.name != "ts.list.get" or not isinstance(u.operands[1].owner, ConstantOp):
+            continue
+        i = u.operands[1].owner.py_value
+        if isinstance(i, int) and not isinstance(i, bool) and -n <= i < n \
+                and construct.operands[i].type == u.results[0].type:
+            u.results[0].replace_all_uses_with(construct.operands[i])
+            Rewriter.erase_op(u)
+            changed = True
+    return changed
+
+
+def fold_list_appends(func: FuncOp) -> bool:
+    """Fold the appends of every eligible list construct in `func`, then forward its constant-index
+    reads; whether anything changed."""
+    changed = False
+    for op in [op for op in func.walk() if op.name == "ts.list.construct"]:
+        changed |= _fold(op)
+    for op in [op for op in func.walk() if op.name == "ts.list.construct"]:
+        changed |= _forward_gets(op)
+    return changed
