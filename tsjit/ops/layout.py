@@ -245,7 +245,7 @@ def _crop(a, width):
 
 
 @op("pad", "(Tensor self, int[] pad, str mode=\"constant\", float? value=None) -> Tensor", shape=_pad_shape,
-    dtype=same_dtype, numpy_only=_NOT_LOWERED,
+    dtype=same_dtype, lower="padding.lower_pad",
     samples=lambda: [sample(s.f32(2, 3, 4), [1, 2, -1, 1], "constant", 0.5),
                      sample(s.f32(2, 3, 4), [2, 1, 1, 2], "reflect", None),
                      sample(s.f32(2, 3, 4), [-1, 3], "replicate", None),
