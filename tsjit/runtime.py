@@ -27,8 +27,9 @@ from collections.abc import Callable
 from typing import Any
 
 
-class Error(RuntimeError):
-    """An exception raised inside compiled code (TorchScript's torch.jit.Error).
+class Error(Exception):
+    """An exception raised inside compiled code (TorchScript's torch.jit.Error; as torch 2.13's
+    JITException it derives from Exception, not RuntimeError).
 
     Its message is `"<exception class>: <message>"`, e.g. `"builtins.ValueError: bad input"`.
     """

@@ -34,6 +34,21 @@ class ScriptFunction:
         return str(self._compiled.func_op)
 
     @property
+    def inlined_graph(self) -> str:
+        """The graph with every call to another scripted function inlined, as TorchScript shows it."""
+        from tsjit.passes import apply_pass
+
+        func = self._compiled.func_op
+        module = func.parent_op()
+        if module is None:
+            return str(func)
+        copy = module.clone()
+        name = func.sym_name.data
+        apply_pass("ts-inline", copy, functions=(name,))
+        return str(next(op for op in copy.ops if getattr(op, "sym_name", None) is not None
+                        and op.sym_name.data == name))
+
+    @property
     def code(self) -> str:
         from tsjit.printer import function_code
 

@@ -242,6 +242,10 @@ class ScriptModule(Module):
         return self.forward.graph
 
     @property
+    def inlined_graph(self) -> str:
+        return self.forward.inlined_graph
+
+    @property
     def code(self) -> str:
         return self.forward.code
 

@@ -101,7 +101,7 @@ def both(mods, run):
 def outcome(call):
     try:
         return plain(call())
-    except RuntimeError as e:  # tsjit.jit.Error is one too
+    except (RuntimeError, tsjit.jit.Error) as e:  # torch raises RuntimeError, tsjit.jit.Error (not one)
         return "error", str(e).strip().splitlines()[-1].split(": ", 1)[-1]
 
 
