@@ -48,7 +48,7 @@ CONTRACTION_FAMILIES = ("tsjit.lowering.contractions", "tsjit.lowering.convoluti
 STRICT_ATTR = "strict_fusion"
 
 
-class StrictFusionError(PassFailedException, Error):
+class StrictFusionError(PassFailedException, Error, RuntimeError):
     """Ops inside `with torch.jit.strict_fusion():` were not fused (a RuntimeError, as TorchScript's;
     a tsjit.jit.Error, so that the numpy backend passes it on unchanged when a group fails)."""
 
