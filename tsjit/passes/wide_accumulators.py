@@ -64,18 +64,9 @@ def _accumulation(loop: scf.ForOp) -> tuple[memref.LoadOp, arith.AddfOp, memref.
         if not all(_invariant(i, loop) for i in store.indices) or not _defined_outside(store.memref, loop):
             continue
         users = {use.operation for use in store.memref.uses if use.operation.parent_block() is body}
-        if users == {loads[0], store} and not _escapes(store.memref, loop, users):
+        if users == {loads[0], store}:  # the body (no nested regions) touches the buffer only here
             return loads[0], add, store
     return None
-
-
-def _escapes(buffer: SSAValue, loop: scf.ForOp, allowed: set[Operation]) -> bool:
-    """Does anything in the loop other than the accumulation touch `buffer` (or a view of it)?"""
-    for use in buffer.uses:
-        op = use.operation
-        if op not in allowed and loop.is_ancestor(op):
-            return True
-    return False
 
 
 def _invariant(v: SSAValue, loop: scf.ForOp) -> bool:
