@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import isolation_worker  # noqa: E402
 from random_programs import program  # noqa: E402
 
-N = 24
+N = 16
 
 
 @pytest.fixture(scope="module")
