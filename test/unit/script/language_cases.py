@@ -51,3 +51,13 @@ def plain(value):
     if hasattr(value, "numpy") and hasattr(value, "dtype"):
         return ("tensor", str(value.dtype).rsplit(".", 1)[-1], np.asarray(value.numpy()).tolist())
     return value
+
+
+def both(mods, run):
+    """run(module) for tsjit (mods[0]), compared with torch's (mods[1]) when installed; returns
+    tsjit's plain result."""
+    ours, theirs = mods
+    got = plain(run(ours))
+    if theirs is not None:
+        assert got == plain(run(theirs))
+    return got

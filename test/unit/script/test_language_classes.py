@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from language_cases import load, plain, real_torch
+from language_cases import both, load, plain, real_torch
 
 import tsjit
 
@@ -242,15 +242,6 @@ def mods(tmp_path_factory):
         torch = real_torch()
         theirs = load(path, SOURCE, "lang_classes", real=True) if torch is not None else None
     return ours, theirs
-
-
-def both(mods, run):
-    """run(module) for tsjit, compared with torch's when installed; returns tsjit's plain result."""
-    ours, theirs = mods
-    got = plain(run(ours))
-    if theirs is not None:
-        assert got == plain(run(theirs))
-    return got
 
 
 def outcome(call):

@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 import pytest
-from language_cases import load, plain, real_torch
+from language_cases import both, load, plain, real_torch
 
 import tsjit
 
@@ -88,14 +88,6 @@ def mods(tmp_path_factory):
     ours = load(path, SOURCE, "lang_values", real=False)
     theirs = load(path, SOURCE, "lang_values", real=True) if real_torch() is not None else None
     return ours, theirs
-
-
-def both(mods, run):
-    ours, theirs = mods
-    got = plain(run(ours))
-    if theirs is not None:
-        assert got == plain(run(theirs))
-    return got
 
 
 def outcome(call):
