@@ -78,3 +78,27 @@ def to_int(a):
 def to_float(a):
     """aten::Float.Tensor (`float(t)`)."""
     return float(item(a))
+
+
+def _implicit(a, integral: bool):
+    """TorchScript's implicit tensor -> number conversion (a Tensor passed where a function takes
+    int/float/Scalar): only a 0-d tensor converts, and never a float or bool one into an int."""
+    if a.ndim != 0:
+        raise RuntimeError("Cannot input a tensor of dimension other than 0 as a scalar argument")
+    if integral and a.dtype.kind in "fcb":
+        name = {"f": "Float", "c": "ComplexFloat", "b": "Bool"}[a.dtype.kind]
+        raise RuntimeError(f"Cannot input a tensor of type {name} as an integral argument")
+    return a.item()
+
+
+def _zero_dim():
+    return [sample(np.array(3, np.int64)), sample(np.array(2.5, np.float32)), sample(np.array(True)),
+            sample(np.array([1], np.int64)), sample(s.f32(0))]
+
+
+defop("int_implicit", "(Tensor a) -> int", lambda a: int(_implicit(a, True)), aten="IntImplicit",
+      numpy_only=_SCALAR, samples=_zero_dim)
+defop("float_implicit", "(Tensor a) -> float", lambda a: float(_implicit(a, False)), aten="FloatImplicit",
+      numpy_only=_SCALAR, samples=_zero_dim)
+defop("scalar_implicit", "(Tensor a) -> Scalar", lambda a: _implicit(a, False), aten="ScalarImplicit",
+      numpy_only=_SCALAR, samples=_zero_dim)

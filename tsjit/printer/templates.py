@@ -1,10 +1,11 @@
 """How each op reads as code: op name -> renderer(op, operand expressions) -> expression.
 
 The table follows tinygrad's renderer: one entry per op, built from a few helpers (a call,
-an infix operator with its precedence, a method call). Tensor ops print as TorchScript
-prints ATen calls (`torch.relu(x)`, trailing defaults dropped, keyword-only arguments
-named); scalar, string and container ops print as the Python operators and methods the
-user wrote (`a + b`, `s.lower()`, `l[i]`), where TorchScript would print `torch.add(a, b)`.
+an infix operator with its precedence, a method call). Everything prints as TorchScript
+prints it: tensor ops as ATen calls (`torch.relu(x)`, trailing defaults dropped, keyword-only
+arguments named), and scalar, string and container ops as TorchScript's builtins
+(`torch.add(a, b)`, `torch.eq(n, 1)`, `torch.len(xs)`, `torch.append(xs, x)`, `ops.prim.min(a, b)`);
+only indexing (`l[i]`) and the conversions `int(...)`, `float(...)`, `str(...)` stay Python.
 Ops missing from the table print as `ops.<dialect>.<name>(operands)`, so printing never fails.
 """
 from __future__ import annotations
@@ -17,7 +18,7 @@ from tsjit.dialects.ts.scalar_ops import SCALAR_OPS
 from tsjit.dialects.ts.string_ops import METHOD_NAMES, STRING_OPS
 from tsjit.ops import REGISTRY
 from tsjit.printer import aten_defaults as ad
-from tsjit.printer.expr import (ADD, AND, ATOM, BAND, BOR, BXOR, CMP, MUL, NOT, OR, POW, SHIFT, UNARY, Expr,
+from tsjit.printer.expr import (ATOM, Expr,
                                 constant_value, quote)
 from tsjit.printer.type_names import type_name
 
@@ -31,30 +32,6 @@ def _args(args: list[Expr]) -> str:
 def call(fn: str) -> Renderer:
     """`fn(a, b)`."""
     return lambda op, args: Expr(f"{fn}({_args(args)})")
-
-
-def binary(symbol: str, prec: int) -> Renderer:
-    """A left-associative infix operator: `a - (b - c)`, `(a - b) - c` prints `a - b - c`."""
-    return lambda op, a: Expr(f"{a[0].at(prec)} {symbol} {a[1].at(prec + 1)}", prec)
-
-
-def compare(symbol: str) -> Renderer:
-    """Comparisons chain in Python (`a < b < c`), so both sides bind tighter than a comparison."""
-    return lambda op, a: Expr(f"{a[0].at(CMP + 1)} {symbol} {a[1].at(CMP + 1)}", CMP)
-
-
-def power(op: Operation, a: list[Expr]) -> Expr:
-    """`**` is right-associative and binds tighter than unary minus on its left: `(-a) ** b ** c`."""
-    return Expr(f"{a[0].at(POW + 1)} ** {a[1].at(POW)}", POW)
-
-
-def prefix(symbol: str, prec: int) -> Renderer:
-    return lambda op, a: Expr(f"{symbol}{a[0].at(prec)}", prec)
-
-
-def method(name: str) -> Renderer:
-    """`receiver.name(rest)`: the first operand is the receiver."""
-    return lambda op, a: Expr(f"{a[0].at(ATOM)}.{name}({_args(a[1:])})")
 
 
 def subscript(op: Operation, a: list[Expr]) -> Expr:
@@ -146,21 +123,6 @@ def _dict_construct(op, a):
     return Expr("{" + ", ".join(pairs) + "}")
 
 
-def _list_slice(op, a):
-    """`l[start:end:step]`, leaving out None bounds and a step of 1."""
-    bounds = ["" if constant_value(v) == (True, None) else e.text for v, e in zip(op.operands[1:3], a[1:3])]
-    step = "" if constant_value(op.operands[3]) == (True, 1) else f":{a[3].text}"
-    return Expr(f"{a[0].at(ATOM)}[{bounds[0]}:{bounds[1]}{step}]")
-
-
-def _str_split(op, a):
-    return Expr(f"{a[0].at(ATOM)}.split()") if constant_value(op.operands[1]) == (True, None) else method("split")(op, a)
-
-
-def _format(op, a):
-    return Expr(f"{a[0].at(ATOM)}.format({_args(a[1:])})")
-
-
 def _object(op, a):
     """Not TorchScript syntax (objects are made by `__new__` and `setattr`): a readable debug form."""
     slots = ", ".join(f"{n.data}={e.text}" for n, e in zip(op.slot_names.data, a))
@@ -180,29 +142,41 @@ def _uninitialized(op, a):
     return Expr(f"uninitialized({type_name(op.result.type)})")
 
 
-def _statement(fmt: str) -> Renderer:
-    """A statement form such as `l[i] = v`; only valid for ops without results."""
-    return lambda op, a: Expr(fmt.format(*(e.at(ATOM) if i == 0 else e.text for i, e in enumerate(a))))
+def torch_call(name: str) -> Renderer:
+    """TorchScript's builtin spelling `torch.<name>(operands...)` (a method's receiver first)."""
+    return call(f"torch.{name}")
+
+
+def _slice(op, a):
+    """`torch.slice(l, start, end, step)`: a step of 1 and trailing None bounds left out."""
+    parts = list(a[:4])
+    if constant_value(op.operands[3]) == (True, 1):
+        parts.pop()
+        while len(parts) > 1 and constant_value(op.operands[len(parts) - 1]) == (True, None):
+            parts.pop()
+    return Expr(f"torch.slice({_args(parts)})")
+
+
+def _str_split(op, a):
+    return Expr(f"torch.split({a[0].text})") if constant_value(op.operands[1]) == (True, None) else \
+        torch_call("split")(op, a)
 
 
 _SCALAR: dict[str, Renderer] = {
-    "scalar.add": binary("+", ADD), "scalar.sub": binary("-", ADD), "scalar.mul": binary("*", MUL),
-    "scalar.floordiv": binary("//", MUL), "scalar.mod": binary("%", MUL), "scalar.div": binary("/", MUL),
-    "scalar.pow": power, "scalar.neg": prefix("-", UNARY), "scalar.abs": call("abs"),
-    "scalar.min": call("min"), "scalar.max": call("max"),
-    "scalar.eq": compare("=="), "scalar.ne": compare("!="), "scalar.lt": compare("<"),
-    "scalar.le": compare("<="), "scalar.gt": compare(">"), "scalar.ge": compare(">="),
-    "scalar.not": prefix("not ", NOT), "scalar.and": binary("and", AND), "scalar.or": binary("or", OR),
+    **{f"scalar.{n}": torch_call(n) for n in ("add", "sub", "mul", "floordiv", "div", "pow", "neg", "eq", "ne", "lt",
+                                               "le", "gt", "ge", "round")},
+    "scalar.mod": torch_call("remainder"), "scalar.abs": call("ops.prim.abs"),
+    "scalar.min": call("ops.prim.min"), "scalar.max": call("ops.prim.max"),
+    **{f"scalar.{n}": torch_call(f"__{n}__") for n in ("not", "and", "or", "lshift", "rshift", "invert")},
+    "scalar.bitand": torch_call("__and__"), "scalar.bitor": torch_call("__or__"), "scalar.bitxor": torch_call("__xor__"),
     "scalar.int": call("int"), "scalar.float": call("float"), "scalar.bool": call("bool"),
-    "scalar.round": call("round"), "scalar.round_digits": call("round"),
-    "scalar.bitand": binary("&", BAND), "scalar.bitor": binary("|", BOR), "scalar.bitxor": binary("^", BXOR),
-    "scalar.lshift": binary("<<", SHIFT), "scalar.rshift": binary(">>", SHIFT), "scalar.invert": prefix("~", UNARY),
-    **{f"str.{name}": call(name) for name in ("hex", "oct", "bin", "ord", "chr")},
-    **{name: call(name) for name in SCALAR_OPS if name.startswith("math.")},
-    "str.concat": binary("+", ADD), "str.eq": compare("=="), "str.ne": compare("!="),
-    "value.eq": compare("=="), "value.ne": compare("!="),
-    **{f"str.{m}": method(m) for m in ("lower", "upper", "strip", "startswith", "endswith", "replace", "find",
-                                       "join")},
+    "scalar.round_digits": call("round"),
+    **{f"str.{name}": torch_call(name) for name in ("hex", "oct", "bin", "ord", "chr")},
+    **{name: torch_call(name.removeprefix("math.")) for name in SCALAR_OPS if name.startswith("math.")},
+    "str.concat": torch_call("add"), "str.eq": torch_call("eq"), "str.ne": torch_call("ne"),
+    "value.eq": torch_call("eq"), "value.ne": torch_call("ne"),
+    **{f"str.{m}": torch_call(m) for m in ("lower", "upper", "strip", "startswith", "endswith", "replace", "find",
+                                           "join")},
     "str.split": _str_split, "str.from_int": call("str"), "str.getitem": subscript,
 }
 
@@ -210,26 +184,25 @@ _CONTAINER: dict[str, Renderer] = {
     "list.construct": _list_construct,
     "list.unpack": lambda op, a: a[0],
     "list.get": subscript,
-    "list.set": _statement("{0}[{1}] = {2}"),
-    **{f"list.{m}": method(m) for m in ("append", "insert", "pop", "extend", "clear", "sort", "reverse", "copy")},
-    "list.concat": binary("+", ADD),
-    "list.slice": _list_slice,
-    "contains": lambda op, a: Expr(f"{a[1].at(CMP + 1)} in {a[0].at(CMP + 1)}", CMP),
-    "len": call("len"),
+    "list.set": torch_call("_set_item"),
+    **{f"list.{m}": torch_call(m) for m in ("append", "insert", "pop", "extend", "clear", "sort", "reverse", "copy",
+                                            "remove", "index", "count")},
+    "list.concat": torch_call("add"), "list.mul": torch_call("mul"),
+    "list.slice": _slice, "str.slice": _slice,
+    "contains": torch_call("__contains__"),
+    "len": torch_call("len"),
     "tuple.construct": _tuple_construct,
     "tuple.unpack": lambda op, a: a[0],
     "tuple.index": subscript,
     "dict.construct": _dict_construct,
     "dict.get": subscript,
-    "dict.get_default": method("get"),
-    "dict.set": _statement("{0}[{1}] = {2}"),
-    "dict.pop": method("pop"),
-    "dict.delete": _statement("del {0}[{1}]"),
-    **{f"dict.{m}": method(m) for m in ("keys", "values", "items")},
-    **{f"list.{m}": method(m) for m in ("remove", "index", "count")}, "list.mul": binary("*", MUL),
-    **{f"dict.{m}": method(m) for m in ("copy", "update", "setdefault", "clear", "popitem")},
-    "dict.pop_default": method("pop"), "str.slice": _list_slice, "list.delete": _statement("del {0}[{1}]"),
-    **{name: method(METHOD_NAMES.get(name, name[4:])) for name in STRING_OPS if name != "str.slice"},
+    "dict.get_default": torch_call("get"),
+    "dict.set": torch_call("_set_item"),
+    "dict.pop": torch_call("pop"), "dict.pop_default": torch_call("pop"),
+    "dict.delete": torch_call("Delete"), "list.delete": torch_call("Delete"),
+    **{f"dict.{m}": torch_call(m) for m in ("keys", "values", "items", "copy", "update", "setdefault", "clear",
+                                            "popitem")},
+    **{name: torch_call(METHOD_NAMES.get(name, name[4:])) for name in STRING_OPS if name != "str.slice"},
 }
 
 _MISC: dict[str, Renderer] = {
@@ -237,8 +210,8 @@ _MISC: dict[str, Renderer] = {
     "object": _object, "create_object": _create_object,
     "raise": _raise, "print": call("print"), "warn": call("warnings.warn"), "isinstance": _isinstance,
     "unchecked_cast": _unchecked_cast, "uninitialized": _uninitialized,
-    "is": compare("is"), "isnot": compare("is not"),
-    "str.format": _format, "str.of": call("str"), "generic": _generic,
+    "is": torch_call("__is__"), "isnot": torch_call("__isnot__"),
+    "str.format": torch_call("format"), "str.of": call("str"), "generic": _generic,
     "wait": call("torch.wait"),
     "fusion_group": call("prim.FusionGroup"), "fusion_yield": call("prim.FusionYield"),  # tsjit/jit/fusion.py
 }

@@ -110,7 +110,7 @@ def test_inlining_never_reorders_calls():
         """)
 
 
-def test_scalar_operator_precedence():
+def test_scalar_ops_print_as_torchscript_builtins():
     ir = """
     func.func @p(%a: !ts.int, %b: !ts.int, %c: !ts.int, %t: !ts.bool, %u: !ts.bool) -> !ts.list<!ts.bool> {
       %two = ts.constant 2
@@ -149,8 +149,8 @@ def test_scalar_operator_precedence():
             c: int,
             t: bool,
             u: bool) -> List[bool]:
-          x = [(a + b) * c, a - (b - c), a - b - c, -(a + b), a ** b ** c, (a ** b) ** c, (-3) ** 2, a // b % 2]
-          return [not (t and u), (a < b) == t, (t or u) and t, a in x, a + b > c]
+          x = [torch.mul(torch.add(a, b), c), torch.sub(a, torch.sub(b, c)), torch.sub(torch.sub(a, b), c), torch.neg(torch.add(a, b)), torch.pow(a, torch.pow(b, c)), torch.pow(torch.pow(a, b), c), torch.pow(-3, 2), torch.remainder(torch.floordiv(a, b), 2)]
+          return [torch.__not__(torch.__and__(t, u)), torch.eq(torch.lt(a, b), t), torch.__and__(torch.__or__(t, u), t), torch.__contains__(x, a), torch.gt(torch.add(a, b), c)]
         """)
 
 
@@ -172,9 +172,9 @@ def test_strings_and_math():
         def s(s: str,
             f: float,
             n: int) -> str:
-          parts = (s + "-").upper().split()
-          j = "-".join(parts)
-          return "{} {}".format(j, math.sqrt(f))
+          parts = torch.split(torch.upper(torch.add(s, "-")))
+          j = torch.join("-", parts)
+          return torch.format("{} {}", j, torch.sqrt(f))
         """)
 
 
@@ -209,19 +209,19 @@ def test_containers():
             k: str,
             n: NoneType) -> Tuple[Tensor, int]:
           e = annotate(List[int], [])
-          e.append(i)
+          torch.append(e, i)
           first = e[0]
-          e[0] = 1
-          s = e[1:]
+          torch._set_item(e, 0, 1)
+          s = torch.slice(e, 1)
           only, = s
           d = {k: a}
           ed = annotate(Dict[str, Tensor], {})
-          ed[k] = a
+          torch._set_item(ed, k, a)
           v = d[k]
-          del d[k]
-          n1 = len(ed)
-          sum = first + only
-          sum2 = sum + n1
+          torch.Delete(d, k)
+          n1 = torch.len(ed)
+          sum = torch.add(first, only)
+          sum2 = torch.add(sum, n1)
           one_t = (sum2,)
           x = one_t[0]
           return (v, x)
@@ -309,7 +309,7 @@ def test_get_attr_of_non_identifier_and_set_attr():
             x: Tensor) -> Tensor:
           _0 = (getattr(self, "0")).forward(x, )
           n = self.count
-          n1 = n + 1
+          n1 = torch.add(n, 1)
           self.count = n1
           return _0
         """)
@@ -394,7 +394,7 @@ def test_unused_results_are_still_assigned():
             y: Tensor,
             l: List[int]) -> Tensor:
           _0 = torch.add_(x, y)
-          l.append(3)
+          torch.append(l, 3)
           a, b = l
           ts = [x, y]
           return torch.cat(ts, 1)

@@ -35,7 +35,7 @@ def test_if_with_results_and_optional_annotation():
             x: Tensor,
             n: int) -> Optional[int]:
           if c:
-            y : Optional[int] = n + n
+            y : Optional[int] = torch.add(n, n)
           else:
             y = None
           if bool(torch.gt(torch.sum(x, None, c), 0)):
@@ -73,7 +73,7 @@ def test_for_range_loop_with_carried_values():
           acc = w
           cnt = n
           for j in range(n):
-            acc, cnt = torch.add(acc, y, alpha=n), cnt + j
+            acc, cnt = torch.add(acc, y, alpha=n), torch.add(cnt, j)
           return torch.mul(acc, cnt)
         """)
 
@@ -97,11 +97,11 @@ def test_while_loop_with_carried_values():
             n: int) -> int:
           i = x
           acc = x
-          _0 = x < n
+          _0 = torch.lt(x, n)
           while _0:
-            i1 = i + 1
-            acc1 = acc * i1
-            _0, i, acc = i1 < n, i1, acc1
+            i1 = torch.add(i, 1)
+            acc1 = torch.mul(acc, i1)
+            _0, i, acc = torch.lt(i1, n), i1, acc1
           return acc
         """)
 
@@ -123,8 +123,8 @@ def test_loop_with_trip_count_and_condition_counts_trips():
           i = 0
           _0 = c
           while i < n and _0:
-            x1 = x + i
-            _0, x, i = x1 < n, x1, i + 1
+            x1 = torch.add(x, i)
+            _0, x, i = torch.lt(x1, n), x1, i + 1
           return x
         """)
 
@@ -157,7 +157,7 @@ def test_raise_print_warn_and_type_refinement():
     assert code(ir) == expect("""
         def f(x: Optional[Tensor],
             u: Any) -> Tensor:
-          if x is None:
+          if torch.__is__(x, None):
             raise ValueError("x is None")
           else:
             pass
@@ -221,7 +221,7 @@ def test_while_true_loop_and_union_annotation():
           x0 = x
           _0 = True
           while _0:
-            _0, x0 = True, x0 + 1
+            _0, x0 = True, torch.add(x0, 1)
           if c:
             v : Union[int, str] = x0
           else:

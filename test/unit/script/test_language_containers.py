@@ -288,7 +288,7 @@ def test_like_torchscript(mods, fn, args, expected):
 
 def test_code_prints_the_methods(mods):
     code = mods[0].torch.jit.script(mods[0].dict_methods).code
-    assert "e = d.copy()" in code and 'd.update({"b": 5, "c": 6})' in code and 'd.setdefault("a", 10)' in code
-    assert 'd.pop("a", 7)' in code
+    assert "e = torch.copy(d)" in code and 'torch.update(d, {"b": 5, "c": 6})' in code
+    assert 'torch.setdefault(d, "a", 10)' in code and 'torch.pop(d, "a", 7)' in code
     code = mods[0].torch.jit.script(mods[0].repeat).code
-    assert "xs * n" in code and "xs.clear()" in code and "xs.extend([5])" in code  # ys and zs are xs
+    assert "torch.mul(xs, n)" in code and "torch.clear(xs)" in code and "torch.extend(xs, [5])" in code  # ys and zs are xs

@@ -102,6 +102,15 @@ class ContainerMethodCompiler:
             return self.builder.op("tuple.construct", items, [TupleType([v.type for v in items])]).results[0]
         return value
 
+    def implicit_tensor_to_number(self, value, hint):
+        """A Tensor passed to a user function's int/float parameter converts as TorchScript's
+        aten::IntImplicit/FloatImplicit do: when the call runs, and only from a 0-d tensor (so
+        `nn.Sequential` of a module taking an int scripts, and a wrong input fails at call time)."""
+        if is_ir(value) and isinstance(value.type, TensorType) and isinstance(hint, IntType | FloatType):
+            name = "int_implicit" if isinstance(hint, IntType) else "float_implicit"
+            return self.builder.value(name, value, type=hint)
+        return value
+
     def bind_method_args(self, node, params: list, args: list, kwargs: dict, schema: str | None = None) -> list:
         """The argument values for `params`, type-checked; schema names the call in errors."""
         def fail(reason: str):

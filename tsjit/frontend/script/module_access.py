@@ -226,6 +226,7 @@ class ModuleAccessCompiler:
                     self.error(node, f"{compiled.qualname}() is missing value for argument '{p.name}'")
                 values[p.name] = PyConst(p.default)
             v = self.implicit_number(self.as_value(values[p.name], node, hint=p.type), p.type)
+            v = self.implicit_tensor_to_number(v, p.type)
             if not is_subtype(v.type, p.type):
                 self.error(node, f"Expected a value of type '{self.type_name(p.type)}' for argument '{p.name}' but "
                                  f"instead found type '{self.type_name(v.type)}'.")

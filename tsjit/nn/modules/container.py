@@ -7,7 +7,6 @@ from collections import abc as container_abcs
 from itertools import chain, islice
 from typing import Any, Iterable, Iterator, Mapping, Optional, Union
 
-from tsjit.eager import Tensor
 from tsjit.nn.modules.module import Module, _addindent
 
 __all__ = ["Sequential", "ModuleList", "ModuleDict"]
@@ -94,7 +93,7 @@ class Sequential(Module):
         del self[key]
         return v
 
-    def forward(self, input: Tensor) -> Tensor:
+    def forward(self, input):  # unannotated as torch's: `input` is a Tensor, the result is inferred
         for module in self:
             input = module(input)
         return input
