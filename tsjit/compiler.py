@@ -71,7 +71,9 @@ def compile(model_or_ir: Any = None, backend: str = "numpy", example_inputs: Seq
     return _compile_module(to_module(model_or_ir, example_inputs), chosen, backend, fallback)
 
 
-def _compile_module(module: ModuleOp, chosen: Any, backend: str, fallback: bool = True) -> Compiled:
+def prepare_for_lowering(module: ModuleOp) -> ModuleOp:
+    """The specialized module made ready for a loop-lowering backend (compile and export_c): pure
+    ops for in-place ones, sizes folded, tuples taken apart, one result per value returned."""
     from tsjit.passes import apply_pass
     from tsjit.passes.flatten_results import flatten_results
     from tsjit.passes.remove_mutation import remove_mutation
@@ -82,7 +84,13 @@ def _compile_module(module: ModuleOp, chosen: Any, backend: str, fallback: bool 
     for func in module.ops:  # `return a, b` (or a list or dict): several results, rebuilt by Compiled
         if isinstance(func, FuncOp) and func.body.blocks:
             flatten_results(func)
+    return module
 
+
+def _compile_module(module: ModuleOp, chosen: Any, backend: str, fallback: bool = True) -> Compiled:
+    from tsjit.passes import apply_pass
+
+    prepare_for_lowering(module)
     if chosen.pipeline:  # decomposed ops lower through what they are made of (the pipeline does it too)
         apply_pass("ts-decompose", module)
     if backend != "c":
@@ -158,4 +166,7 @@ def export_c(model_or_ir: Any, out_dir: Any, example_inputs: Sequence[Any] | Non
     the model is scripted, frozen and specialized as for `compile`, then lowered whole to C."""
     from tsjit.backends.c.export import export_module
 
-    return export_module(to_module(model_or_ir, example_inputs), out_dir, main=main)
+    module = to_module(model_or_ir, example_inputs)
+    if not isinstance(model_or_ir, ModuleOp | str):  # IR is exported as it is given
+        prepare_for_lowering(module)
+    return export_module(module, out_dir, main=main)

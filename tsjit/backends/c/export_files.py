@@ -17,14 +17,16 @@ static int ts_take(const unsigned char *buf, int64_t size, int64_t *pos, void *o
     return 1;
 }
 
-static int ts_fail(const char *path, const char *why, unsigned char *buf, char *filled) {
+static int ts_fail(const char *path, const char *why, FILE *f, unsigned char *buf, char *filled) {
     fprintf(stderr, "ts_model_init: %s: %s\n", path, why);
+    if (f) fclose(f);
     free(buf);
     free(filled);
     return 1;
 }
 
-/* Reads the weights file into ts_weights; 0 on success, else prints why and returns 1. */
+/* Reads the weights file into ts_weights; 0 on success, else prints why and returns 1. Each
+   tensor is read straight into its array, so loading needs no second copy of the weights. */
 int ts_model_init(const char *weights_path) {
     const uint32_t probe = 1;
     if (*(const unsigned char *)&probe != 1) { fprintf(stderr, "ts_model_init: big-endian host\n"); return 1; }
@@ -33,41 +35,44 @@ int ts_model_init(const char *weights_path) {
     fseek(f, 0, SEEK_END);
     int64_t size = ftell(f);
     fseek(f, 0, SEEK_SET);
-    unsigned char *buf = malloc(size > 0 ? (size_t)size : 1);
-    char *filled = calloc((size_t)ts_num_weights + 1, 1);
-    int ok = buf && filled && fread(buf, 1, (size_t)size, f) == (size_t)size;
-    fclose(f);
-    if (!ok) return ts_fail(weights_path, "cannot read", buf, filled);
+    unsigned char head[24];
     int64_t pos = 0;
     char magic[8];
     uint32_t version, count;
     uint64_t data_start;
-    if (!ts_take(buf, size, &pos, magic, 8) || memcmp(magic, "TSJITWB", 8) != 0)
-        return ts_fail(weights_path, "not a tsjit weights file", buf, filled);
-    if (!ts_take(buf, size, &pos, &version, 4) || version != 1)
-        return ts_fail(weights_path, "unsupported weights format version", buf, filled);
-    if (!ts_take(buf, size, &pos, &count, 4) || !ts_take(buf, size, &pos, &data_start, 8))
-        return ts_fail(weights_path, "truncated header", buf, filled);
-    if (data_start > (uint64_t)size)
-        return ts_fail(weights_path, "data_start lies past the end of the file", buf, filled);
+    if (size < 24 || fread(head, 1, 24, f) != 24 || !ts_take(head, 24, &pos, magic, 8)
+        || memcmp(magic, "TSJITWB", 8) != 0)
+        return ts_fail(weights_path, "not a tsjit weights file", f, NULL, NULL);
+    if (!ts_take(head, 24, &pos, &version, 4) || version != 1)
+        return ts_fail(weights_path, "unsupported weights format version", f, NULL, NULL);
+    if (!ts_take(head, 24, &pos, &count, 4) || !ts_take(head, 24, &pos, &data_start, 8))
+        return ts_fail(weights_path, "truncated header", f, NULL, NULL);
+    if (data_start > (uint64_t)size || data_start < 24)
+        return ts_fail(weights_path, "data_start lies past the end of the file", f, NULL, NULL);
+    unsigned char *buf = malloc((size_t)data_start);  /* the header and the table of tensors */
+    char *filled = calloc((size_t)ts_num_weights + 1, 1);
+    fseek(f, 0, SEEK_SET);
+    if (!buf || !filled || fread(buf, 1, (size_t)data_start, f) != (size_t)data_start)
+        return ts_fail(weights_path, "cannot read", f, buf, filled);
     for (uint32_t e = 0; e < count; ++e) {
         uint32_t name_len, dtype, ndim;
         char name[256];
         int64_t dims[64];
         uint64_t offset, nbytes;
-        if (!ts_take(buf, size, &pos, &name_len, 4) || name_len >= sizeof name
-            || !ts_take(buf, size, &pos, name, name_len) || !ts_take(buf, size, &pos, &dtype, 4)
-            || !ts_take(buf, size, &pos, &ndim, 4) || ndim > 64 || !ts_take(buf, size, &pos, dims, 8 * (int64_t)ndim)
-            || !ts_take(buf, size, &pos, &offset, 8) || !ts_take(buf, size, &pos, &nbytes, 8)
-            || (uint64_t)pos > data_start || offset < data_start || offset > (uint64_t)size
-            || nbytes > (uint64_t)size - offset)
-            return ts_fail(weights_path, "bad tensor entry", buf, filled);
+        if (!ts_take(buf, (int64_t)data_start, &pos, &name_len, 4) || name_len >= sizeof name
+            || !ts_take(buf, (int64_t)data_start, &pos, name, name_len)
+            || !ts_take(buf, (int64_t)data_start, &pos, &dtype, 4) || !ts_take(buf, (int64_t)data_start, &pos, &ndim, 4)
+            || ndim > 64 || !ts_take(buf, (int64_t)data_start, &pos, dims, 8 * (int64_t)ndim)
+            || !ts_take(buf, (int64_t)data_start, &pos, &offset, 8)
+            || !ts_take(buf, (int64_t)data_start, &pos, &nbytes, 8)
+            || offset < data_start || offset > (uint64_t)size || nbytes > (uint64_t)size - offset)
+            return ts_fail(weights_path, "bad tensor entry", f, buf, filled);
         name[name_len] = 0;
         int64_t k = 0;
         while (k < ts_num_weights && strcmp(ts_weights[k].name, name) != 0) ++k;
         if (k == ts_num_weights) {
             fprintf(stderr, "ts_model_init: %s: unknown weight '%s'\n", weights_path, name);
-            return ts_fail(weights_path, "the file does not belong to this model", buf, filled);
+            return ts_fail(weights_path, "the file does not belong to this model", f, buf, filled);
         }
         const ts_weight_t *w = &ts_weights[k];
         int same_shape = ndim == w->ndim;
@@ -76,16 +81,18 @@ int ts_model_init(const char *weights_path) {
             fprintf(stderr, "ts_model_init: %s: weight '%s': %s\n", weights_path, name,
                     filled[k] ? "listed twice" : dtype != w->dtype ? "wrong dtype" : !same_shape ? "wrong shape"
                     : "wrong byte count");
-            return ts_fail(weights_path, "the file does not belong to this model", buf, filled);
+            return ts_fail(weights_path, "the file does not belong to this model", f, buf, filled);
         }
-        memcpy(w->data, buf + offset, (size_t)nbytes);
+        if (fseek(f, (long)offset, SEEK_SET) != 0 || fread(w->data, 1, (size_t)nbytes, f) != (size_t)nbytes)
+            return ts_fail(weights_path, "cannot read", f, buf, filled);
         filled[k] = 1;
     }
     for (int64_t k = 0; k < ts_num_weights; ++k)
         if (!filled[k]) {
             fprintf(stderr, "ts_model_init: %s: weight '%s' missing\n", weights_path, ts_weights[k].name);
-            return ts_fail(weights_path, "the file does not belong to this model", buf, filled);
+            return ts_fail(weights_path, "the file does not belong to this model", f, buf, filled);
         }
+    fclose(f);
     free(buf);
     free(filled);
     return 0;
@@ -145,11 +152,13 @@ DEMO = r"""/* demo.c: generated by tsjit.export_c. Runs %(main)s once per rep.
    usage: demo [-w WEIGHTS (default: weights.bin beside demo)] [-r REPS] [-t THREADS] [-o PREFIX] [INPUT ...]
    INPUT: per input array a raw little-endian file (.bin) or a .npy file of exactly its size
    (per scalar input, a number); no INPUT: deterministic inputs. Output i goes to PREFIXi.bin
-   (raw; default prefix "out"); prints a checksum per output and the time per call. */
+   (raw; default prefix "out"); prints a checksum per output, the time per call and the peak
+   resident set. */
 #include "model.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 typedef struct { const char *name, *ctype, *descr, *dims; int written, is_array, is_float; size_t count, elem; } arg_t;
@@ -276,6 +285,8 @@ int main(int argc, char **argv) {
                path, sum, abs_sum);
     }
     printf("time per call: median %%.4f ms, min %%.4f ms over %%d reps\n", ms[reps / 2], ms[0], reps);
+    struct rusage usage;  /* Linux keeps the exec-ing process's peak across execve: run from a shell */
+    if (getrusage(RUSAGE_SELF, &usage) == 0) printf("peak resident set: %%ld KB\n", (long)usage.ru_maxrss);
     return 0;
 }
 """
