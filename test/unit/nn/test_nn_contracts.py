@@ -69,6 +69,9 @@ FORBIDDEN = (ast.Lambda, ast.Try, ast.FunctionDef, ast.AsyncFunctionDef, ast.Cla
 SCRIPTED_METHODS = ("forward", "_conv_forward", "_check_input_dim")
 
 
+#: torch leaves Sequential.forward unannotated: its input is a Tensor and its result inferred
+#: (TorchScript's documented Sequential known issue, which tsjit reproduces).
+UNANNOTATED_AS_IN_TORCH = {"Sequential.forward"}
 RESULT_CHOSEN_BY_A_FLAG = {"AdaptiveMaxPool2d.forward", "AdaptiveMaxPool1d.forward", "AdaptiveMaxPool3d.forward",
                            "MaxPool3d.forward"}
 
@@ -90,9 +93,11 @@ def test_forward_is_in_the_torchscript_subset(qualname, fn):
     func = tree.body[0]
     args = func.args
     assert args.vararg is None and args.kwarg is None, qualname
-    assert all(a.annotation is not None for a in args.args[1:]), f"{qualname}: unannotated argument"
+    if qualname not in UNANNOTATED_AS_IN_TORCH:
+        assert all(a.annotation is not None for a in args.args[1:]), f"{qualname}: unannotated argument"
     # values or (values, indices) as a constant flag says: unannotated, as in torch.nn
-    assert func.returns is not None or qualname in RESULT_CHOSEN_BY_A_FLAG, f"{qualname}: no return annotation"
+    assert func.returns is not None or qualname in RESULT_CHOSEN_BY_A_FLAG | UNANNOTATED_AS_IN_TORCH, \
+        f"{qualname}: no return annotation"
     for node in ast.walk(func):
         if node is not func:
             assert not isinstance(node, FORBIDDEN), f"{qualname}: {type(node).__name__}"
