@@ -229,7 +229,8 @@ def _module(graph: gm.Graph, weights: _Weights, class_name: str) -> Any:
         read = GetAttrOp.create(operands=[self_arg], result_types=[arg.type],
                                 properties={"attr_name": StringAttr(path)})
         block.insert_op_before(read, first)
-        read.results[0].name_hint = path.replace(".", "_")
+        hint = path.replace(".", "_")  # "0.num_batches_tracked" (a Sequential's) is "_0_num_batches_tracked"
+        read.results[0].name_hint = f"_{hint}" if hint[:1].isdigit() else hint
         arg.replace_all_uses_with(read.results[0])
         kind = weights.kind(path)
         flags = {kind: UnitAttr()} if kind != "attr" else {}
