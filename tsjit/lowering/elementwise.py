@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from xdsl.builder import Builder
 from xdsl.dialects import arith, math
-from xdsl.dialects.builtin import IntegerType, Signedness, i1
+from xdsl.dialects.builtin import IntegerType, Signedness, f64, i1
 from xdsl.ir import Attribute, Operation, SSAValue
 
 from tsjit.dialects.ts.constant import numpy_dtype
@@ -98,6 +98,42 @@ class Kit:
                 base = self.mul(base, base)
         return result
 
+    def wide(self, x: SSAValue) -> SSAValue:
+        """x as f64 (f32 and f16 values are exact there, and so are their products)."""
+        return convert(self.b, x, f64)
+
+    def narrow(self, x: SSAValue) -> SSAValue:
+        """An f64 value back in the Kit's float type."""
+        return convert(self.b, x, self.dtype)
+
+    def fmodf(self, x, y) -> SSAValue:
+        """C's fmod (arith has no remf): |x| - q|y| by one fma with q = trunc(|x| / |y|), corrected
+        once when the rounded quotient crossed an integer, with x's sign. Computed in f64, so exact
+        for float32 while |x / y| < 2^53 (float64: while q is off by at most one)."""
+        a, b = self.absf(self.wide(x)), self.absf(self.wide(y))
+        r = self.fma(self.op(arith.NegfOp(self.trunc(self.op(arith.DivfOp(a, b))))), b, a)
+        r = self.op(arith.SelectOp(self.op(arith.CmpfOp(r, constant(self.b, 0.0, f64), "olt")),
+                                   self.op(arith.AddfOp(r, b)), r))
+        r = self.op(arith.SelectOp(self.op(arith.CmpfOp(r, b, "oge")), self.op(arith.SubfOp(r, b)), r))
+        r = self.op(arith.SelectOp(self.op(arith.CmpfOp(a, b, "olt")), a, r))  # also |y| = inf
+        return self.narrow(self.copysign(r, self.wide(x)))
+
+    def hypotf(self, x, y) -> SSAValue:
+        """C's hypot: sqrt(x^2 + y^2) without overflow (in f64 for float32, scaled by the larger
+        magnitude for float64), inf when either is infinite even if the other is NaN."""
+        a, b = self.absf(x), self.absf(y)
+        if self.dtype != f64:
+            wa, wb = self.wide(a), self.wide(b)
+            h = self.narrow(self.sqrt(self.op(arith.AddfOp(self.op(arith.MulfOp(wa, wa)),
+                                                           self.op(arith.MulfOp(wb, wb))))))
+        else:
+            big, small = self.max(a, b), self.min(a, b)
+            ratio = self.div(small, big)
+            h = self.mul(big, self.sqrt(self.add(self.c(1.0), self.mul(ratio, ratio))))
+            h = self.select(self.cmp("eq", big, self.c(0.0)), self.c(0.0), h)
+        inf = self.c(float("inf"))
+        return self.select(self.or_(self.cmp("eq", a, inf), self.cmp("eq", b, inf)), inf, h)
+
 
 _FLOAT_MATH = {"exp": math.ExpOp, "log": math.LogOp, "log2": math.Log2Op, "log1p": math.Log1pOp,
                "expm1": math.ExpM1Op, "sqrt": math.SqrtOp, "rsqrt": math.RsqrtOp, "sin": math.SinOp,
@@ -111,7 +147,8 @@ _NAMED: dict[str, type] = {
     "asinh": math.AsinhOp, "acosh": math.AcoshOp, "atanh": math.AtanhOp, "log10": math.Log10Op,
     "exp2": math.Exp2Op, "copysign": math.CopySignOp,
     "and_": arith.AndIOp, "or_": arith.OrIOp, "xor": arith.XOrIOp, "floordivsi": arith.FloorDivSIOp,
-    "remsi": arith.RemSIOp, "ipowi": math.IPowIOp,
+    "remsi": arith.RemSIOp, "ipowi": math.IPowIOp, "fma": math.FmaOp,
+    "maxnumf": arith.MaxnumfOp, "minnumf": arith.MinnumfOp,
 }
 
 def check_dtype(t: Attribute) -> None:

@@ -1,4 +1,4 @@
-"""Lowerings of the reads at tensor-valued indices: embedding, index_select, gather.
+"""Lowerings of the reads at tensor-valued indices: embedding, index_select, gather, index (`x[i, j]`).
 
 Each is one all-parallel `linalg.generic` over the result: its inputs are the index tensor (read
 at the result point through an affine map) and, per source dim addressed by a loop, a constant
@@ -22,6 +22,7 @@ from xdsl.ir.affine import AffineDimExpr, AffineExpr
 
 from tsjit.lowering.contractions import (
     PARALLEL,
+    broadcast_map,
     filled,
     generic,
     reshaped,
@@ -31,13 +32,18 @@ from tsjit.lowering.contractions import (
 from tsjit.lowering.pooling import _table
 from tsjit.lowering.table import Lower, NotLowerable
 
-#: in `coords`: the source dim read at the index value
+#: in `coords`: the source dim read at the (first) index tensor's value; ("index", k): at the k-th's
 AT_INDEX = "index"
 
 
-def _index_value(b, v: SSAValue, size: int) -> SSAValue:
-    """An i64/i32 index element, clamped into [0, size), as an `index`."""
+def _index_value(b, v: SSAValue, size: int, wrap: bool = False) -> SSAValue:
+    """An i64/i32 index element, clamped into [0, size), as an `index`; with `wrap`, a negative
+    one counts from the end first (as `x[idx]` reads)."""
     t = v.type
+    if wrap:
+        wrapped = b.insert(arith.AddiOp(v, scalar(b, size, t))).results[0]
+        negative = b.insert(arith.CmpiOp(v, scalar(b, 0, t), "slt")).results[0]
+        v = b.insert(arith.SelectOp(negative, wrapped, v)).results[0]
     v = b.insert(arith.MaxSIOp(v, scalar(b, 0, t))).results[0]
     v = b.insert(arith.MinSIOp(v, scalar(b, max(size - 1, 0), t))).results[0]
     return b.insert(arith.IndexCastOp(v, IndexType())).results[0]
@@ -47,22 +53,35 @@ def gather_rows(lower: Lower, src: SSAValue, out: BuiltinTensorType, index: SSAV
                 index_map: Sequence[AffineExpr], coords: Sequence[int | str]) -> SSAValue:
     """out[p] = src[c_0, ..., c_k] with c_j = the index tensor's element at p (read through
     `index_map`) where coords[j] is AT_INDEX, else loop position p[coords[j]]."""
-    if not isinstance(index.type.element_type, IntegerType) or index.type.element_type.width.data not in (32, 64):
-        raise NotLowerable("indices must be int64 or int32")
+    return gather_points(lower, src, out, [(index, index_map)],
+                         [(AT_INDEX, 0) if c == AT_INDEX else c for c in coords])
+
+
+def gather_points(lower: Lower, src: SSAValue, out: BuiltinTensorType,
+                  indices: Sequence[tuple[SSAValue, Sequence[AffineExpr]]], coords: Sequence,
+                  wrap: bool = False) -> SSAValue:
+    """out[p] = src[c_0, ..., c_k] with c_j = index tensor k's element at p (read through its map)
+    where coords[j] is ("index", k), else loop position p[coords[j]]."""
+    for index, _ in indices:
+        t = index.type.element_type
+        if not isinstance(t, IntegerType) or t.width.data not in (32, 64):
+            raise NotLowerable("indices must be int64 or int32")
     shape, src_shape = tuple(out.get_shape()), shape_of(src)
     if 0 in shape:
         return filled(lower, out, 0)
     if 0 in src_shape:
         raise NotLowerable("reading from an empty tensor")
     rank = len(shape)
-    loops = sorted({c for c in coords if c != AT_INDEX})
+    loops = sorted({c for c in coords if isinstance(c, int)})
     tables = [_table(lower, np.arange(shape[d], dtype=np.int64), i32) for d in loops]
-    inputs = [index, *tables]
-    maps = [list(index_map), *([AffineDimExpr(d)] for d in loops), [AffineDimExpr(d) for d in range(rank)]]
+    inputs = [*(index for index, _ in indices), *tables]
+    maps = [*(list(m) for _, m in indices), *([AffineDimExpr(d)] for d in loops), [AffineDimExpr(d) for d in range(rank)]]
+    n = len(indices)
 
     def body(b, args):
-        at = {d: b.insert(arith.IndexCastOp(args[1 + k], IndexType())).results[0] for k, d in enumerate(loops)}
-        where = [_index_value(b, args[0], src_shape[j]) if c == AT_INDEX else at[c] for j, c in enumerate(coords)]
+        at = {d: b.insert(arith.IndexCastOp(args[n + k], IndexType())).results[0] for k, d in enumerate(loops)}
+        where = [at[c] if isinstance(c, int) else _index_value(b, args[c[1]], src_shape[j], wrap)
+                 for j, c in enumerate(coords)]
         return b.insert(tensor.ExtractOp(src, where, src.type.element_type)).results[0]
     return generic(lower, inputs, maps, lower.empty(out), [PARALLEL] * rank, body)
 
@@ -106,3 +125,30 @@ def lower_gather(op, lower: Lower):
     dim = lower.constant(1) % rank
     return [gather_rows(lower, x, out, idx, [AffineDimExpr(d) for d in range(rank)],
                         [AT_INDEX if d == dim else d for d in range(rank)])]
+
+
+def lower_index(op, lower: Lower):
+    """x[i0, :, i2] with integer index tensors (aten::index): the index tensors broadcast together,
+    their dims replace the indexed dims (in place when those are adjacent, else in front), and a
+    negative index counts from the end."""
+    from tsjit.dialects.ts.types import TensorType
+
+    owner = op.operands[1].owner
+    if getattr(owner, "name", None) != "ts.list.construct":
+        raise NotLowerable("the index list is not a list construct")
+    x, out = lower.tensor(0), lower.result_type()
+    xs = shape_of(x)
+    items = list(owner.operands)
+    used = [k for k, v in enumerate(items) if isinstance(v.type, TensorType)]
+    if not used or len(items) > len(xs):
+        raise NotLowerable("no index tensor, or more indices than dims")
+    indices = [lower.value(items[k]) for k in used]
+    rank = len(out.get_shape())
+    width = max(len(shape_of(i)) for i in indices)  # the broadcast index shape's rank
+    first = used[0] if used == list(range(used[0], used[-1] + 1)) else 0
+    bshape = tuple(out.get_shape())[first:first + width]
+    maps = [[e if not isinstance(e, AffineDimExpr) else AffineDimExpr(first + e.position)
+             for e in broadcast_map(shape_of(i), bshape)] for i in indices]
+    rest = iter(d for d in range(rank) if not first <= d < first + width)
+    coords = [(AT_INDEX, used.index(k)) if k in used else next(rest) for k in range(len(xs))]
+    return [gather_points(lower, x, out, list(zip(indices, maps)), coords, wrap=True)]

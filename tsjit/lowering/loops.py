@@ -108,6 +108,8 @@ def _window_loops_outside(op: Operation) -> Operation:
         ArrayAttr(AffineMapAttr(m.compose(old_in_new)) for m in maps),
         ArrayAttr(op.get_iterator_types().data[i] for i in order), [r.type for r in op.results])
     generic.attributes.update({k: v for k, v in op.attributes.items() if k not in ("indexing_maps", "iterator_types")})
+    for index in [o for o in generic.body.walk() if isinstance(o, linalg.IndexOp)]:  # loop positions follow
+        Rewriter.replace_op(index, linalg.IndexOp(order.index(index.dim.value.data)))
     Rewriter.replace_op(op, generic)
     return generic
 

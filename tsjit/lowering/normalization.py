@@ -1,13 +1,16 @@
-"""batch_norm (inference form) and layer_norm → `linalg.generic`s.
+"""batch_norm (inference form), layer_norm, group_norm and instance_norm → `linalg.generic`s.
 
 batch_norm with `training` constant false is one all-parallel generic: (x - mean) *
 rsqrt(var + eps) * weight + bias, the per-channel vectors read along dim 1. Training mode
 (batch statistics, running-stat updates) is refused. layer_norm computes the mean and the
 biased variance over the last len(normalized_shape) dims (reductions.moments), then the same
-affine generic with weight/bias broadcast right-aligned.
+affine generic with weight/bias broadcast right-aligned. group_norm does so over the input seen
+(a view) as (N, G, C/G, rest), the weight and bias as (G, C/G); instance_norm over the spatial
+dims of each (n, c), or with the running statistics as batch_norm's inference form.
 """
 from __future__ import annotations
 
+import math as pymath
 from collections.abc import Sequence
 
 from xdsl.builder import Builder
@@ -22,6 +25,7 @@ from tsjit.lowering.generic_builder import (
     broadcast_map, convert, elementwise, empty, generic, identity_map, projection_map,
 )
 from tsjit.lowering.reductions import moments
+from tsjit.lowering.shape import reshape_value
 from tsjit.lowering.table import Lower, NotLowerable
 
 
@@ -88,5 +92,71 @@ def lower_layer_norm(op: Operation, lower: Lower) -> Sequence[SSAValue]:
     var = elementwise(b, [ss], ss.type, lambda bb, a: Kit(bb, dtype).div(a[0], Kit(bb, dtype).c(n)))
     stat_map = broadcast_map(mean.type.get_shape(), shape)
     affine = [_optional_tensor(op, lower, 2), _optional_tensor(op, lower, 3)]
+    if any(v is not None and (list(v.type.get_shape()) != normalized or v.type.element_type != dtype) for v in affine):
+        raise NotLowerable("layer_norm: weight and bias must have normalized_shape and the input's dtype")
     affine_maps = [broadcast_map(v.type.get_shape(), shape) if v is not None else None for v in affine]
     return [_normalize(b, out, float(lower.constant(4)), x, [mean, var], [stat_map, stat_map], affine, affine_maps)]
+
+
+def _float_input(out: TensorType, name: str) -> None:
+    check_dtype(out.element_type)
+    if not is_float_dtype(out.element_type):
+        raise NotLowerable(f"{name} needs a float input")
+
+
+def _check_params(out: TensorType, params: Sequence[SSAValue | None]) -> None:
+    """One value per channel, of the input's dtype (the kernel raises otherwise)."""
+    shape = out.get_shape()
+    for v in params:
+        if v is not None and (tuple(v.type.get_shape()) != tuple(shape[1:2]) or v.type.element_type != out.element_type):
+            raise NotLowerable("per-channel parameters must have one value per channel, of the input's dtype")
+
+
+def _biased_stats(b: Builder, x: SSAValue, dims: list[int], dtype) -> tuple[SSAValue, SSAValue]:
+    """(mean, biased variance) over dims, keepdim."""
+    n = pymath.prod(x.type.get_shape()[d] for d in dims)
+    mean, ss = moments(b, x, dims, dtype)
+    return mean, elementwise(b, [ss], ss.type, lambda bb, a: Kit(bb, dtype).div(a[0], Kit(bb, dtype).c(n)))
+
+
+def lower_group_norm(op: Operation, lower: Lower) -> Sequence[SSAValue]:
+    out = lower.result_type()
+    _float_input(out, "group_norm")
+    shape = tuple(out.get_shape())
+    groups = lower.constant(1)
+    if len(shape) < 2 or groups <= 0 or shape[1] % groups:
+        raise NotLowerable("group_norm: channels must divide into num_groups (the kernel raises)")
+    affine = [_optional_tensor(op, lower, 2), _optional_tensor(op, lower, 3)]
+    _check_params(out, affine)
+    grouped = (shape[0], groups, shape[1] // groups, pymath.prod(shape[2:]))
+    x = reshape_value(lower, lower.tensor(0), grouped)
+    b = lower.builder
+    mean, var = _biased_stats(b, x, [2, 3], out.element_type)
+    stat_map = projection_map(4, [0, 1, None, None])
+    affine = [None if v is None else reshape_value(lower, v, grouped[1:3]) for v in affine]
+    y = _normalize(b, TensorType(out.element_type, grouped), float(lower.constant(4)), x, [mean, var],
+                   [stat_map, stat_map], affine, [projection_map(4, [1, 2])] * 2)
+    return [reshape_value(lower, y, shape)]
+
+
+def lower_instance_norm(op: Operation, lower: Lower) -> Sequence[SSAValue]:
+    out = lower.result_type()
+    _float_input(out, "instance_norm")
+    shape = tuple(out.get_shape())
+    rank = len(shape)
+    if rank < 3:
+        raise NotLowerable("instance_norm needs an input of rank >= 3 (the kernel raises)")
+    affine = [_optional_tensor(op, lower, 1), _optional_tensor(op, lower, 2)]
+    channel = projection_map(rank, [1])
+    x, b = lower.tensor(0), lower.builder
+    if lower.constant(5):
+        mean, var = _biased_stats(b, x, list(range(2, rank)), out.element_type)
+        stat_map = projection_map(rank, [0, 1, *([None] * (rank - 2))])
+    else:
+        mean, var = _optional_tensor(op, lower, 3), _optional_tensor(op, lower, 4)
+        if mean is None or var is None:
+            raise NotLowerable("instance_norm without input statistics needs running statistics")
+        stat_map = channel
+    _check_params(out, [*affine, *([mean, var] if stat_map is channel else [])])
+    return [_normalize(b, out, float(lower.constant(7)), x, [mean, var], [stat_map, stat_map], affine,
+                       [channel, channel])]

@@ -1,10 +1,12 @@
 """Reductions and softmax → `linalg.generic`s with reduction iterators.
 
 A reduction over `dims` is one generic: parallel loops over the kept dims, reduction loops over
-the others, into a `linalg.fill`ed init (0 for sums, -inf/+inf for max/min). With `keepdim`,
-the output map reads the reduced dims at index 0 (so no reshape follows). softmax is the stable
-kernel, four generics: max over dim, exp(x - max), sum over dim, divide (log_softmax: x - max -
-log(sum)). mean, var and std divide a sum by the count in their final elementwise generic.
+the others, into a `linalg.fill`ed init (0 for sums, 1 for prod, -inf/+inf for max/min, false/true
+for any/all on `!= 0`). With `keepdim`, the output map reads the reduced dims at index 0 (so no
+reshape follows). softmax is the stable kernel, four generics: max over dim, exp(x - max), sum
+over dim, divide (log_softmax: x - max - log(sum)); logsumexp is the same shift by the max. mean,
+var and std divide a sum by the count in their final elementwise generic. Reductions that give
+positions (argmax, max along a dim) are in index_reductions.py, scans in scans.py.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from xdsl.ir import Attribute, Operation, SSAValue
 from tsjit.dialects.ts.types import is_float_dtype
 from tsjit.lowering.elementwise import Kit, check_dtype
 from tsjit.lowering.generic_builder import convert, elementwise, filled, generic, identity_map, projection_map
+from tsjit.lowering.shape import reshape_value
 from tsjit.lowering.table import Lower, NotLowerable
 
 Combine = Callable[[Kit, SSAValue, SSAValue], SSAValue]
@@ -72,6 +75,7 @@ def highest(dtype: Attribute) -> float | int | bool:
 
 
 def _add(k: Kit, x, acc): return k.add(x, acc)
+def _mul(k: Kit, x, acc): return k.mul(x, acc)
 def _max(k: Kit, x, acc): return k.max(x, acc)
 def _min(k: Kit, x, acc): return k.min(x, acc)
 
@@ -101,6 +105,22 @@ def lower_sum(op: Operation, lower: Lower) -> Sequence[SSAValue]:
     return [elementwise(lower.builder, [total], out, lambda b, a: Kit(b, dtype).div(a[0], Kit(b, dtype).c(n)))]
 
 
+def lower_prod(op: Operation, lower: Lower) -> Sequence[SSAValue]:
+    x, out = _input(op, lower), lower.result_type()
+    dims = _dims(lower.constant(1), len(x.type.get_shape()))
+    return [reduce(lower.builder, x, dims, lower.constant(2), out.element_type, 1, _mul)]
+
+
+def lower_logical(op: Operation, lower: Lower) -> Sequence[SSAValue]:
+    """any / all: each element as a bool (`!= 0`, so NaN is true), or-ed / and-ed."""
+    x, out = _input(op, lower), lower.result_type()
+    if out.element_type != i1:
+        raise NotLowerable(f"{op.name} with a {out.element_type} result")
+    dims = _dims(lower.constant(1), len(x.type.get_shape()))
+    combine, init = (_max, False) if op.name == "ts.any" else (_min, True)
+    return [reduce(lower.builder, x, dims, lower.constant(2), i1, init, combine)]
+
+
 _EXTREMA = {"ts.amax": (_max, lowest), "ts.amin": (_min, highest), "ts.max": (_max, lowest),
             "ts.min": (_min, highest)}
 
@@ -117,23 +137,52 @@ def lower_extremum(op: Operation, lower: Lower) -> Sequence[SSAValue]:
 
 
 def lower_var(op: Operation, lower: Lower) -> Sequence[SSAValue]:
-    """sum((x - mean)^2) / (n - correction), two passes as the stable kernel."""
+    """sum((x - mean)^2) / (n - correction), two passes in f64 as the kernel (a float32 square
+    overflows where the variance does not; its root for std); var_mean and std_mean give the mean too."""
     x, out = _input(op, lower), lower.result_type()
     dtype = out.element_type
-    if not is_float_dtype(dtype):
-        raise NotLowerable(f"var of {dtype}")
+    if not is_float_dtype(x.type.element_type):
+        raise NotLowerable(f"var of {x.type.element_type} is an error")
     dims = _dims(lower.constant(1), len(x.type.get_shape()))
     correction = lower.constant(2)
     correction = 1 if correction is None else correction
     n = _count(x, dims)
     b = lower.builder
-    ss = moments(b, x, dims, dtype, keepdim=lower.constant(3))[1]
+    mean, ss = moments(b, x, dims, f64, keepdim=lower.constant(3))
 
     def finish(bb: Builder, a: Sequence[SSAValue]) -> SSAValue:
-        k = Kit(bb, dtype)
+        k = Kit(bb, f64)
         v = k.div(a[0], k.c(max(n - correction, 0)))
-        return k.math(math.SqrtOp, v) if op.name == "ts.std" else v
-    return [elementwise(b, [ss], out, finish)]
+        return convert(bb, k.math(math.SqrtOp, v) if op.name.startswith("ts.std") else v, dtype)
+    spread = elementwise(b, [ss], out, finish)
+    if op.name in ("ts.var", "ts.std"):
+        return [spread]
+    mean = elementwise(b, [mean], TensorType(dtype, mean.type.get_shape()), lambda bb, a: convert(bb, a[0], dtype))
+    return [spread, reshape_value(lower, mean, tuple(lower.result_type(1).get_shape()))]
+
+
+def lower_logsumexp(op: Operation, lower: Lower) -> Sequence[SSAValue]:
+    """log(sum(exp(x - m))) + m with m the max where it is finite, else 0 (so a slice of -inf gives
+    -inf, and large values do not overflow); the sum accumulates in f64 as every float sum."""
+    x, out = _input(op, lower), lower.result_type()
+    dtype = out.element_type
+    if not is_float_dtype(dtype):
+        raise NotLowerable(f"logsumexp of {dtype}")
+    dims = _dims(lower.constant(1), len(x.type.get_shape()))
+    keepdim = lower.constant(2)
+    b = lower.builder
+    m = reduce(b, x, dims, True, dtype, lowest(dtype), _max)
+
+    def finite_or_zero(bb: Builder, a: Sequence[SSAValue]) -> SSAValue:
+        k = Kit(bb, dtype)
+        return k.select(k.cmp("lt", k.absf(a[0]), k.c(pymath.inf)), a[0], k.c(0))
+    shift = elementwise(b, [m], m.type, finite_or_zero)
+    e = elementwise(b, [x, shift], TensorType(dtype, x.type.get_shape()),
+                    lambda bb, a: Kit(bb, dtype).exp(Kit(bb, dtype).sub(convert(bb, a[0], dtype), a[1])))
+    total = reduce(b, e, dims, keepdim, dtype, 0, _add)
+    if not keepdim:
+        shift = reshape_value(lower, shift, tuple(out.get_shape()))
+    return [elementwise(b, [total, shift], out, lambda bb, a: Kit(bb, dtype).add(Kit(bb, dtype).log(a[0]), a[1]))]
 
 
 def moments(b: Builder, x: SSAValue, dims: Sequence[int], dtype: Attribute,

@@ -10,13 +10,13 @@ import importlib
 from tsjit.ops.registry import PURE, RANDOM, REGISTRY, WRITES, OpDef, Pointwise, Sample, defop, op, sample
 
 #: The family files, tsjit/ops/<family>.py.
-FAMILIES: tuple[str, ...] = ("arithmetic", "comparison", "math", "activation", "inplace", "contraction",
+FAMILIES: tuple[str, ...] = ("arithmetic", "division", "comparison", "math", "activation", "inplace", "contraction",
                              "convolution", "pooling", "normalization", "loss", "elementwise_losses", "reduction", "statistics",
-                             "sorting", "view", "slicing", "layout", "indexing", "creation", "random", "conversion", "metadata",
+                             "sorting", "view", "slicing", "layout", "padding", "indexing", "creation", "random", "conversion", "metadata",
                              "scatter", "placed_writes", "diagonals", "counting", "resampling", "pooling_nd", "patches", "special", "transcendental",
                              "norms", "backward", "strided", "attention", "aten_internals", "recurrent", "linalg", "spectral", "distances", "composites",
                              "order_statistics", "special_functions", "random_more",
-                             "convolution_3d", "misc_math", "grids")
+                             "convolution_3d", "misc_math", "grids", "einsum")
 
 for _family in FAMILIES:
     importlib.import_module(f"tsjit.ops.{_family}")

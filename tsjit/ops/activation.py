@@ -11,15 +11,15 @@ import numpy as np
 
 from tsjit.kernels.dims import wrap_dim
 from tsjit.kernels.erf import erf
-from tsjit.kernels.promotion import as_array, cast, dtype_of, not_implemented, to_float
+from tsjit.kernels.promotion import C_NAME, as_array, cast, dtype_of, not_implemented, to_float
 from tsjit.kernels.ufuncs import float_only
 from tsjit.ops import checks as chk
 from tsjit.ops import samples as s
+from tsjit.ops.decomposition import reject
 from tsjit.ops.registry import Pointwise, defop, op, sample
-from tsjit.ops.rules import dims, from_arg, same, same_dtype, to_float as float_dtype, with_dim, wrap
+from tsjit.ops.rules import ShapeError, dims, from_arg, same, same_dtype, to_float as float_dtype, with_dim, wrap
 
 _UNARY = "(Tensor self) -> Tensor"
-_NOT_LOWERED = "no loop-level lowering yet: runs on numpy (C code runs it around fusion groups)"
 _SELU_ALPHA, _SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
 
 
@@ -210,33 +210,74 @@ for _name, _np, _body in (
           api="torch Tensor F" if _name == "hardshrink" else "F")
 
 
-@op("prelu", "(Tensor self, Tensor weight) -> Tensor", shape=same, dtype=same_dtype, aten="prelu",
-    numpy_only="the weight broadcasts along dim 1, not the trailing dims: no Pointwise lowering yet",
-    samples=lambda: [sample(s.f32(2, 3, 4), s.f32(3)), sample(s.f32(2, 3), s.f32(1).reshape(())),
-                     sample(s.f32(4, 1), s.f32(1))], api="Tensor F")
-def prelu(a, weight):
-    if weight.size != 1:
-        channels = a.shape[1] if a.ndim >= 2 else 1
-        if weight.ndim != 1 or weight.size != channels:
+def _prelu_weight(a_shape: tuple[int, ...], dtype: np.dtype, weight_shape: tuple[int, ...], weight_dtype) -> tuple:
+    """The shape the weight takes to broadcast along dim 1 (ATen's prelu), or PyTorch's error."""
+    _floats_only(np.empty(0, dtype), "prelu_cpu")
+    if weight_dtype != dtype:
+        raise RuntimeError(f"prelu: Type promoting not supported. Got {C_NAME[dtype.name]} and "
+                           f"{C_NAME[weight_dtype.name]}")
+    size = int(np.prod(weight_shape, dtype=np.int64))
+    if size != 1:
+        if not a_shape:
+            raise RuntimeError("Not allow zero-dim input tensor.")
+        channels = a_shape[1] if len(a_shape) >= 2 else 1
+        if size != channels:
             raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found parameter numbers "
-                               f"= {weight.size} and channel size = {channels}.")
-        weight = weight.reshape((1, -1) + (1,) * (a.ndim - 2))
-    else:
-        weight = weight.reshape(())
+                               f"= {size} and channel size = {channels}.")
+    if len(weight_shape) > 1:
+        raise RuntimeError(f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: ndim = {len(weight_shape)}")
+    return (size,) + (1,) * (len(a_shape) - 2) if size != 1 and len(a_shape) >= 2 else ()
+
+
+def _prelu(g, a, weight):
+    """where(a > 0, a, weight * a), the weight laid along dim 1."""
+    try:
+        shape = _prelu_weight(g.shape(a), g.dtype(a), g.shape(weight), g.dtype(weight))
+    except (RuntimeError, NotImplementedError) as e:
+        raise reject(g, e) from None
+    w = g.reshape(weight, list(shape)) if tuple(g.shape(weight)) != shape else weight
+    return g.where(g.gt(a, 0), a, g.mul(w, a))
+
+
+@op("prelu", "(Tensor self, Tensor weight) -> Tensor", shape=same, dtype=same_dtype, aten="prelu", decompose=_prelu,
+    samples=lambda: [sample(s.f32(2, 3, 4), s.f32(3)), sample(s.f32(2, 3), s.f32(1).reshape(())),
+                     sample(s.f32(4, 1), s.f32(1)), sample(np.array(-2.0, np.float32), s.f32(1)),
+                     sample(s.special(), s.f32(4)), sample(s.strided(3, 2), s.f32(2)), sample(s.f32(3), s.f32(1)),
+                     sample(s.f64(2, 2, 2, 2), s.f64(2)), sample(s.f32(0, 3), s.f32(3)), sample(s.i64(3), s.i64(1)),
+                     sample(s.f32(3), s.f64(1)), sample(s.f32(2), s.f32(2)), sample(s.f32(1, 2), s.f32(1, 2))],
+    api="Tensor F")
+def prelu(a, weight):
+    shape = _prelu_weight(a.shape, a.dtype, weight.shape, weight.dtype)
+    weight = weight.reshape(shape)
     return as_array(np.where(a > 0, a, weight * a).astype(a.dtype, copy=False))
 
 
 def _glu_shape(a, dim):
     xs = dims(a)
+    if not xs:
+        raise ShapeError("glu does not support scalars because halving size must be even")
     d = wrap(dim, len(xs))
     return with_dim(xs, d, xs[d] // 2 if xs[d] >= 0 else xs[d])
 
 
-@op("glu", "(Tensor self, int dim=-1) -> Tensor", shape=_glu_shape, dtype=same_dtype, numpy_only=_NOT_LOWERED,
-    samples=lambda: [sample(s.f32(2, 4), 1), sample(s.f32(4, 3, 2), 0), sample(s.f32(3, 3), -1)], api="F")
+def _glu(g, a, dim):
+    """a * sigmoid(b) for the halves a, b of dim."""
+    d = g.value(dim)
+    if g.dtype(a).kind != "f" or not g.dim(a) or g.shape(a)[d] % 2:
+        raise reject(g, RuntimeError("glu needs a float tensor of rank >= 1 with an even dim to halve"))
+    half = g.shape(a)[d] // 2
+    return g.mul(g.narrow(a, d, 0, half), g.sigmoid(g.narrow(a, d, half, half)))
+
+
+@op("glu", "(Tensor self, int dim=-1) -> Tensor", shape=_glu_shape, dtype=same_dtype, decompose=_glu,
+    samples=lambda: [sample(s.f32(2, 4), 1), sample(s.f32(4, 3, 2), 0), sample(s.f32(3, 3), -1),
+                     sample(s.special(), 1), sample(s.strided(4, 2), 0), sample(s.f64(2, 6), -1),
+                     sample(s.f32(0, 4), -1), sample(s.i64(2, 4), 1), sample(np.array(1.0, np.float32), 0)], api="F")
 def glu(a, dim=-1):
     if a.dtype.kind != "f":
         raise not_implemented("glu_cpu", a.dtype)
+    if a.ndim == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
     d = wrap_dim(dim, a.ndim)
     if a.shape[d] % 2:
         raise RuntimeError(f"Halving dimension must be even, but dimension {d} is size {a.shape[d]}")

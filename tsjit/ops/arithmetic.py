@@ -1,4 +1,5 @@
-"""Elementwise arithmetic: add/sub/mul/div and their relatives, min/max, pow, clamp, where, lerp.
+"""Elementwise arithmetic: add/sub/mul/div and their relatives, min/max, pow, clamp, where, lerp
+(rounded division and remainders: division.py).
 
 Operands broadcast as in PyTorch and promote with torch.result_type (a Python scalar is a
 wrapped number: `int8_tensor + 1000` stays int8), so numpy's own promotion never decides.
@@ -10,14 +11,14 @@ import numpy as np
 from tsjit.kernels.promotion import (
     BOOL, C_NAME, DEFAULT_FLOAT, INT64, as_array, binary_dtype, cast, not_implemented, result_dtype, torch_name,
 )
-from tsjit.kernels.ufuncs import binary, check_int_zero, operands, quiet, unary
+from tsjit.kernels.ufuncs import binary, operands, quiet, unary
 from tsjit.ops import checks as chk
 from tsjit.ops import samples as s
+from tsjit.ops.decomposition import reject
 from tsjit.ops.registry import Pointwise, defop, op, sample
 from tsjit.ops.rules import BOOL as B, broadcast_of, promoted, promoted_float, same, same_dtype, to_float
 
 _BINARY = broadcast_of(0, 1)
-_NOT_LOWERED = "no loop-level lowering yet: runs on numpy (C code runs it around fusion groups)"
 
 
 def _check_alpha(dtype: np.dtype, alpha) -> None:
@@ -101,84 +102,6 @@ def div(a, b):
     return as_array(np.true_divide(cast(a, dtype), cast(b, dtype)))
 
 
-def _div_mode_dtype(a, b, rounding_mode):
-    dtype = promoted(0, 1)(a, b)
-    return promoted_float(0, 1)(a, b) if rounding_mode is None else dtype
-
-
-@op("div_mode", "(Tensor self, Tensor|Scalar other, *, str? rounding_mode) -> Tensor", shape=_BINARY,
-    dtype=_div_mode_dtype, verify=chk.broadcast(0, 1), aten="div", numpy_only=_NOT_LOWERED,
-    samples=lambda: [sample(s.f32(2, 3), s.f32(3), "floor"), sample(s.f32(2, 3) * 4, s.f32(3), "trunc"),
-                     sample(s.i64(6), s.i64(6, lo=1), "trunc"), sample(s.i64(6), -4, "floor"),
-                     sample(s.f32(3), 2.0, None)])
-@quiet
-def div_mode(a, b, rounding_mode=None):
-    """aten::div.Tensor_mode: None (true division), 'trunc' or 'floor'; integers stay integers."""
-    if rounding_mode is None:
-        return div(a, b)
-    if rounding_mode not in ("trunc", "floor"):
-        raise RuntimeError("div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
-                           f"'{rounding_mode}'")
-    x, y, dtype = operands(a, b)
-    if dtype.kind == "f":
-        q = np.true_divide(x, y)
-        return as_array((np.trunc(q) if rounding_mode == "trunc" else np.floor(q)).astype(dtype))
-    check_int_zero(y, dtype, f"div_{rounding_mode}_cpu")
-    q = np.floor_divide(x, y)
-    if rounding_mode == "trunc":
-        q = q + ((np.mod(x, y) != 0) & ((x < 0) != (y < 0))).astype(dtype)
-    return as_array(q.astype(dtype))
-
-
-def _floor_divide_body(k, x, y):
-    if k.float:
-        return k.floor(k.div(x, y))
-    return k.floordivsi(x, y)
-
-
-def _nonzero_divisors():
-    return [sample(s.f32(2, 3), s.f32(3)), sample(s.f32(6) * 5, -1.5), sample(s.i64(6), -4),
-            sample(s.i64(2, 3), s.i64(3, lo=1)), sample(s.special(), 0.75)]
-
-
-@op("floor_divide", "(Tensor self, Tensor|Scalar other) -> Tensor", shape=_BINARY, dtype=promoted(0, 1),
-    verify=chk.broadcast(0, 1), lower=Pointwise(_floor_divide_body, values=(0, 1)), samples=_nonzero_divisors)
-@quiet
-def floor_divide(a, b):
-    x, y, dtype = operands(a, b)
-    check_int_zero(y, dtype, "div_floor_cpu")
-    return as_array(np.floor_divide(x, y))
-
-
-def _remainder_body(k, x, y):
-    """Python's modulo (the divisor's sign)."""
-    if k.float:
-        return k.sub(x, k.mul(k.floor(k.div(x, y)), y))
-    r = k.remsi(x, y)
-    wrong_sign = k.and_(k.cmp("ne", r, k.c(0)), k.cmp("ne", k.cmp("lt", r, k.c(0)), k.cmp("lt", y, k.c(0))))
-    return k.select(wrong_sign, k.add(r, y), r)
-
-
-@op("remainder", "(Tensor self, Tensor|Scalar other) -> Tensor", shape=_BINARY, dtype=promoted(0, 1),
-    verify=chk.broadcast(0, 1), lower=Pointwise(_remainder_body, values=(0, 1)), samples=_nonzero_divisors)
-@quiet
-def remainder(a, b):
-    """Python's modulo: the result takes the divisor's sign."""
-    x, y, dtype = operands(a, b)
-    check_int_zero(y, dtype, "remainder_cpu")
-    return as_array(np.mod(x, y))
-
-
-@op("fmod", "(Tensor self, Tensor|Scalar other) -> Tensor", shape=_BINARY, dtype=promoted(0, 1),
-    verify=chk.broadcast(0, 1), numpy_only=_NOT_LOWERED, samples=_nonzero_divisors, api="torch Tensor")
-@quiet
-def fmod(a, b):
-    """C's fmod: the result takes the dividend's sign."""
-    x, y, dtype = operands(a, b)
-    check_int_zero(y, dtype, "fmod_cpu")
-    return as_array(np.fmod(x, y))
-
-
 def _pow_body(k, x, y):
     n = k.consts[1]
     if isinstance(n, int | float) and not isinstance(n, bool) and float(n).is_integer() and abs(n) <= 16:
@@ -225,18 +148,26 @@ defop("maximum", _TENSORS, binary(np.maximum), shape=_BINARY, dtype=promoted(0, 
       lower=Pointwise(lambda k, x, y: k.max(x, y), values=(0, 1)), samples=s.binary(scalar=False))
 defop("minimum", _TENSORS, binary(np.minimum), shape=_BINARY, dtype=promoted(0, 1), verify=chk.broadcast(0, 1),
       lower=Pointwise(lambda k, x, y: k.min(x, y), values=(0, 1)), samples=s.binary(scalar=False))
-defop("fmax", _TENSORS, binary(np.fmax), shape=_BINARY, dtype=promoted(0, 1),
-      verify=chk.broadcast(0, 1), numpy_only=_NOT_LOWERED, samples=s.binary(scalar=False), api="torch Tensor")
-defop("fmin", _TENSORS, binary(np.fmin), shape=_BINARY, dtype=promoted(0, 1),
-      verify=chk.broadcast(0, 1), numpy_only=_NOT_LOWERED, samples=s.binary(scalar=False), api="torch Tensor")
+defop("fmax", _TENSORS, binary(np.fmax), shape=_BINARY, dtype=promoted(0, 1), verify=chk.broadcast(0, 1),
+      lower=Pointwise(lambda k, x, y: k.maxnumf(x, y) if k.float else k.max(x, y), values=(0, 1)),
+      samples=s.binary(scalar=False), api="torch Tensor")
+defop("fmin", _TENSORS, binary(np.fmin), shape=_BINARY, dtype=promoted(0, 1), verify=chk.broadcast(0, 1),
+      lower=Pointwise(lambda k, x, y: k.minnumf(x, y) if k.float else k.min(x, y), values=(0, 1)),
+      samples=s.binary(scalar=False), api="torch Tensor")
 defop("atan2", _TENSORS, binary(np.arctan2, floats=True), shape=_BINARY, dtype=promoted_float(0, 1),
       verify=chk.broadcast(0, 1), lower=Pointwise(lambda k, x, y: k.atan2(x, y), values=(0, 1), float_only=True),
       samples=s.binary(scalar=False), aten="atan2 arctan2")
 defop("hypot", "(Tensor self, Tensor other) -> Tensor", binary(np.hypot, floats_only="hypot_cpu"), shape=_BINARY,
-      dtype=promoted_float(0, 1), verify=chk.broadcast(0, 1), numpy_only=_NOT_LOWERED,
-      samples=s.binary(scalar=False), api="torch Tensor")
+      dtype=promoted_float(0, 1), verify=chk.broadcast(0, 1), api="torch Tensor",
+      lower=Pointwise(lambda k, x, y: k.hypotf(x, y), values=(0, 1), compute="promoted", float_only=True),
+      samples=s.joined(s.binary(scalar=False), lambda: [
+          sample(np.array([3e30, 1e-30, np.inf, np.nan, 0.0], np.float32),
+                 np.array([4e30, 1e-30, np.nan, np.inf, -0.0], np.float32)),
+          sample(np.array([3e300, 1e-300, np.inf, 0.0], np.float64), np.array([4e300, 1e-300, np.nan, 0.0]))]))
 defop("copysign", "(Tensor self, Tensor|Scalar other) -> Tensor", binary(np.copysign, floats=True), shape=_BINARY,
-      dtype=promoted_float(0, 1), verify=chk.broadcast(0, 1), numpy_only=_NOT_LOWERED, samples=s.binary(), api="torch Tensor")
+      dtype=promoted_float(0, 1), verify=chk.broadcast(0, 1), api="torch Tensor",
+      lower=Pointwise(lambda k, x, y: k.copysign(x, y), values=(0, 1)),
+      samples=s.joined(s.binary(), lambda: [sample(s.f32(4), np.array([-0.0, 0.0, -np.nan, np.inf], np.float32))]))
 
 
 def _lerp_body(k, a, end):
@@ -274,12 +205,26 @@ def _addc(name: str, combine):
     return kernel
 
 
+def _addc_body(name: str):
+    """self + value * t1 * t2 (PyTorch's order: (value * t1) * t2), or self + value * (t1 / t2)."""
+    def body(k, x, t1, t2):
+        value = k.c(k.params[0])
+        if name == "addcmul":
+            return k.add(x, k.mul(k.mul(value, t1), t2))
+        if not k.float:
+            k.refuse("addcdiv of integer tensors")
+        return k.add(x, k.mul(value, k.div(t1, t2)))
+    return body
+
+
 for _name, _combine in (("addcmul", np.multiply), ("addcdiv", np.true_divide)):
     defop(_name, "(Tensor self, Tensor tensor1, Tensor tensor2, *, Scalar value=1) -> Tensor", _addc(_name, _combine),
           shape=broadcast_of(0, 1, 2), dtype=promoted(0, 1, 2), verify=chk.broadcast(0, 1, 2),
-          numpy_only=_NOT_LOWERED, api="torch Tensor",
+          lower=Pointwise(_addc_body(_name), values=(0, 1, 2), params=(3,)), api="torch Tensor",
           samples=lambda: [sample(s.f32(2, 3), s.f32(3), s.f32(2, 1), 2), sample(s.f32(4), s.f32(4), s.pos(4), 0.5),
-                           sample(s.i64(3), s.i64(3), s.i64(3, lo=1), 2)])
+                           sample(s.i64(3), s.i64(3), s.i64(3, lo=1), 2), sample(s.special(), s.f32(4), s.f32(3, 1), 1),
+                           sample(s.i64(2, 3), s.strided(2, 3), s.f32(3).astype(np.float64), -1.5),
+                           sample(s.i64(3), s.i64(3), s.i64(3, lo=1), 0.5)])
 
 
 def _where(cond, a, b):
@@ -340,21 +285,20 @@ def clamp(a, lo, hi):
     return as_array(out if out is not a else out.copy())
 
 
-@op("clamp_tensor", "(Tensor self, Tensor? min=None, Tensor? max=None) -> Tensor", shape=broadcast_of(0, 1, 2),
-    dtype=promoted(0, 1, 2), aten="clamp", numpy_only=_NOT_LOWERED,
-    samples=lambda: [sample(s.f32(2, 3), s.f32(3) - 1, None), sample(s.f32(2, 3), None, s.f32(2, 1)),
-                     sample(s.f32(4), s.f32(4) - 1, s.f32(4) + 1)])
-def clamp_tensor(a, lo, hi):
-    """aten::clamp.Tensor: bounds are tensors (or None) that broadcast."""
+def _clamp_tensor(g, a, lo, hi):
+    """aten::clamp.Tensor: bounds are tensors (or None) that broadcast; NaN propagates, and min > max gives max."""
     if lo is None and hi is None:
-        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-    dtype = result_dtype(a, lo, hi)
-    out = cast(a, dtype)
-    if lo is not None:
-        out = np.maximum(out, cast(lo, dtype))
-    if hi is not None:
-        out = np.minimum(out, cast(hi, dtype))
-    return as_array(out if out is not a else out.copy())
+        raise reject(g, RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None"))
+    out = a if lo is None else g.maximum(a, lo)
+    return out if hi is None else g.minimum(out, hi)
+
+
+defop("clamp_tensor", "(Tensor self, Tensor? min=None, Tensor? max=None) -> Tensor", decompose=_clamp_tensor,
+      shape=broadcast_of(0, 1, 2), dtype=promoted(0, 1, 2), aten="clamp",
+      samples=lambda: [sample(s.f32(2, 3), s.f32(3) - 1, None), sample(s.f32(2, 3), None, s.f32(2, 1)),
+                       sample(s.f32(4), s.f32(4) - 1, s.f32(4) + 1), sample(s.special(), s.f32(4), s.special()[0]),
+                       sample(s.i64(2, 3), s.f32(3), s.i64(1)), sample(s.f32(3), s.f32(3) + 1, s.f32(3) - 1),
+                       sample(s.strided(2, 3), None, np.array(0.5, np.float32)), sample(s.f32(2), None, None)])
 
 
 # -- unary ----------------------------------------------------------------------------------------

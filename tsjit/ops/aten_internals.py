@@ -1,8 +1,8 @@
 """ATen's internal spellings and argument forms of ops tsjit has: _to_copy, _cast_*, _softmax,
 _log_softmax, _safe_softmax, native_layer_norm, _unsafe_view, conv{1,2}d with a padding string
 (conv{1,2}d_padding), round with decimals (round_decimals), _reshape_alias, _trilinear (what
-F.bilinear decomposes into) and empty_strided: what frozen TorchScript graphs and
-torch's decompositions contain.
+F.bilinear decomposes into): what frozen TorchScript graphs and torch's decompositions contain
+(empty_strided, a factory, is in creation.py).
 
 Most are decompositions onto the public ops, so they lower wherever those do. Schemas keep ATen's
 argument order so the importers map `aten::` nodes by position; `Layout?` and `MemoryFormat?`
@@ -20,7 +20,7 @@ from tsjit.ops import checks as chk
 from tsjit.ops import samples as s
 from tsjit.ops.decomposition import NotDecomposable, reject
 from tsjit.ops.registry import REGISTRY, Pointwise, defop, op, sample
-from tsjit.ops.rules import BY_KERNEL, ShapeError, dims, dtype_arg, from_arg, int_list, promoted, same, same_dtype
+from tsjit.ops.rules import BY_KERNEL, ShapeError, dims, from_arg, int_list, promoted, same, same_dtype
 
 _I64, _F32, _F64, _BOOL = 4, 6, 7, 11  # ScalarType codes used by samples
 
@@ -267,22 +267,3 @@ defop("_trilinear", "(Tensor i1, Tensor i2, Tensor i3, int[] expand1, int[] expa
                        sample(s.f32(3), s.f32(3), s.f32(3), [], [], [], [0], 1),
                        sample(s.f32(0, 5), s.f32(3, 5, 4), s.f32(0, 4), [1, 3], [0], [1, 2], [2, 3], 1)])
 
-
-def _empty_dtype(size, stride, dtype=None):
-    return dtype_arg(dtype, np.dtype(np.float32))
-
-
-@op("empty_strided", "(int[] size, int[] stride, *, ScalarType? dtype=None) -> Tensor",
-    shape=lambda size, stride, dtype=None: tuple(size), dtype=_empty_dtype, fold=False, api="torch",
-    numpy_only="not foldable (uninitialised memory) and no lowering: runs on numpy, as empty",
-    samples=lambda: [sample([2, 3], [3, 1], None, torch=False), sample([4], [1], 3, torch=False),
-                     sample([2, 2], [1, 2], 7, torch=False), sample([2, 3], [1], None), sample([0, 3], [3, 1], None),
-                     sample([-1, 2], [2, 1], None)])
-def empty_strided(size, stride, dtype=None):
-    """Uninitialised memory in torch (strides are a layout tsjit does not keep): zeros, as empty gives."""
-    if len(size) != len(stride):
-        raise RuntimeError("mismatch in length of strides and shape")
-    for n in size:
-        if n < 0:
-            raise RuntimeError(f"Trying to create tensor with negative dimension {n}: {list(size)}")
-    return np.zeros(tuple(size), dtype_of(dtype, np.dtype(np.float32)))

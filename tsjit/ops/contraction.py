@@ -1,5 +1,5 @@
 """Contractions: matrix products (matmul and its fixed-rank forms mm, bmm, mv, dot), their fused
-scale-and-add forms (addmm, baddbmm, addmv), linear, outer and einsum.
+scale-and-add forms (addmm, baddbmm, addmv), linear and outer (einsum: tsjit/ops/einsum.py).
 
 The operands of a product share one dtype (PyTorch raises rather than promote) and bool has no
 product kernel; outer multiplies elementwise, so it promotes. `beta * self + alpha * product`:
@@ -10,13 +10,12 @@ from __future__ import annotations
 import numpy as np
 
 from tsjit.kernels.dims import shape_str
-from tsjit.kernels.promotion import BOOL, C_NAME, INT64, as_array, cast, not_implemented, torch_name
+from tsjit.kernels.promotion import BOOL, C_NAME, as_array, cast, not_implemented, torch_name
 from tsjit.ops import checks as chk
 from tsjit.ops import samples as s
+from tsjit.ops.decomposition import reject
 from tsjit.ops.registry import op, sample
-from tsjit.ops.rules import BY_KERNEL, D, ShapeError, T, broadcast, dims, promote_types, promoted
-
-_NOT_LOWERED = "no loop-level lowering yet: runs on numpy (C code runs it around fusion groups)"
+from tsjit.ops.rules import D, ShapeError, T, broadcast, dims, promoted
 
 
 # -- shared checks --------------------------------------------------------------------------------
@@ -53,6 +52,33 @@ def _scaled_add(self: np.ndarray, prod: np.ndarray, beta, alpha) -> np.ndarray:
     if beta == 0:  # torch ignores self (even NaN) when beta is 0
         return as_array(prod)
     return as_array(prod + (self * cast(beta, prod.dtype) if beta != 1 else self))
+
+
+def _product_check(g, *xs) -> None:
+    """A product decomposes where PyTorch's kernel runs: one dtype, not bool (elsewhere the op stays,
+    and its kernel raises)."""
+    dtypes = {g.dtype(x) for x in xs}
+    if len(dtypes) > 1 or BOOL in dtypes:
+        raise reject(g, RuntimeError(f"no product of {' and '.join(sorted(d.name for d in dtypes))} tensors"))
+
+
+def _scaled_add_ops(g, self, prod, beta, alpha):
+    """`_scaled_add` in ts ops: beta * self + alpha * prod; beta == 0 ignores self."""
+    _product_check(g, self, prod)
+    if g.dtype(prod).kind != "f" and (isinstance(beta, float) or isinstance(alpha, float)):
+        raise reject(g, RuntimeError("For integral input tensors, argument alpha must not be a floating point number."))
+    try:
+        expands = np.broadcast_shapes(g.shape(self), g.shape(prod)) == tuple(g.shape(prod))
+    except ValueError:
+        expands = False
+    if not expands:
+        raise reject(g, RuntimeError(f"The expanded size of the tensor must match the existing size: target sizes "
+                                     f"{shape_str(g.shape(prod))}, tensor sizes {shape_str(g.shape(self))}"))
+    if alpha != 1:
+        prod = g.mul(prod, alpha)
+    if beta == 0:
+        return prod
+    return g.add(prod, self if beta == 1 else g.mul(self, beta))
 
 
 def _ranked(t: T, rank: int, what: str) -> tuple[int, ...]:
@@ -188,7 +214,12 @@ def _mv_shape(a: T, v: T) -> tuple[int, ...]:
     return _ranked(a, 2, "mv's self")[:1]
 
 
-@op("mv", "(Tensor self, Tensor vec) -> Tensor", shape=_mv_shape, dtype=_PAIR, numpy_only=_NOT_LOWERED,
+def _mv(g, a, v):
+    _product_check(g, a, v)
+    return g.matmul(a, v)
+
+
+@op("mv", "(Tensor self, Tensor vec) -> Tensor", shape=_mv_shape, dtype=_PAIR, decompose=_mv,
     samples=lambda: [sample(s.f32(3, 4), s.f32(4)), sample(s.strided(2, 3), s.f32(3)), sample(s.f32(0, 2), s.f32(2)),
                      sample(s.i64(2, 3), s.i64(3)), sample(s.mask(2, 2), s.mask(2)), sample(s.f32(3, 4), s.f32(3)),
                      sample(s.f32(3), s.f32(3))], api="torch Tensor")
@@ -207,9 +238,16 @@ def _outer_shape(a: T, b: T) -> tuple[int, ...]:
     return _ranked(a, 1, "outer's self") + _ranked(b, 1, "outer's vec2")
 
 
-@op("outer", "(Tensor self, Tensor vec2) -> Tensor", shape=_outer_shape, dtype=_PAIR, numpy_only=_NOT_LOWERED,
+def _outer(g, a, b):
+    if g.dim(a) != 1 or g.dim(b) != 1:
+        raise reject(g, RuntimeError("outer: expected 1D tensors"))
+    return g.mul(g.unsqueeze(a, 1), b)
+
+
+@op("outer", "(Tensor self, Tensor vec2) -> Tensor", shape=_outer_shape, dtype=_PAIR, decompose=_outer,
     samples=lambda: [sample(s.f32(3), s.f32(4)), sample(s.special()[1], s.f32(2)), sample(s.f32(0), s.f32(3)),
-                     sample(s.i64(3), s.f32(2)), sample(s.mask(2), s.mask(3)), sample(s.f32(2, 2), s.f32(2))], api="torch Tensor", aten="outer ger")
+                     sample(s.i64(3), s.f32(2)), sample(s.mask(2), s.mask(3)), sample(s.f32(2, 2), s.f32(2)),
+                     sample(s.strided(2, 3)[0], s.f64(2))], api="torch Tensor", aten="outer ger")
 def outer(a, b):
     """a[:, None] * b[None, :]: an elementwise product, so dtypes promote."""
     if a.ndim != 1 or b.ndim != 1:
@@ -237,12 +275,18 @@ def addmm(self, m1, m2, beta=1, alpha=1):
     return _scaled_add(self, mm(m1, m2), beta, alpha)
 
 
+def _bmm_ops(g, b1, b2):
+    _product_check(g, b1, b2)
+    return g.bmm(b1, b2)
+
+
 def _baddbmm_shape(c: T, b1: T, b2: T, beta, alpha) -> tuple[int, ...]:
     return _bmm_shape(b1, b2)
 
 
 @op("baddbmm", "(Tensor self, Tensor batch1, Tensor batch2, *, Scalar beta=1, Scalar alpha=1) -> Tensor",
-    shape=_baddbmm_shape, dtype=_TRIPLE, numpy_only=_NOT_LOWERED,
+    shape=_baddbmm_shape, dtype=_TRIPLE, decompose=lambda g, c, b1, b2, beta, alpha: _scaled_add_ops(
+        g, c, _bmm_ops(g, b1, b2), beta, alpha),
     samples=lambda: [sample(s.f32(2, 3, 4), s.f32(2, 3, 5), s.f32(2, 5, 4), 0.5, 2.0),
                      sample(s.f32(4), s.f32(2, 3, 5), s.f32(2, 5, 4), 1, 1),
                      sample(np.full((1, 3, 1), np.inf, np.float32), s.f32(2, 3, 2), s.f32(2, 2, 4), 0, -1),
@@ -258,7 +302,8 @@ def _addmv_shape(c: T, a: T, v: T, beta, alpha) -> tuple[int, ...]:
 
 
 @op("addmv", "(Tensor self, Tensor mat, Tensor vec, *, Scalar beta=1, Scalar alpha=1) -> Tensor",
-    shape=_addmv_shape, dtype=_TRIPLE, numpy_only=_NOT_LOWERED,
+    shape=_addmv_shape, dtype=_TRIPLE, decompose=lambda g, c, a, v, beta, alpha: _scaled_add_ops(
+        g, c, _mv(g, a, v), beta, alpha),
     samples=lambda: [sample(s.f32(3), s.f32(3, 4), s.f32(4), 0.5, 2.0), sample(s.f32(1), s.f32(2, 3), s.f32(3), 1, 1),
                      sample(np.array(np.nan, np.float32), s.f32(2, 3), s.f32(3), 0, 1),
                      sample(s.i64(2), s.i64(2, 3), s.i64(3), 2, 1), sample(s.f32(3), s.f32(2, 3), s.f32(3), 1, 1),
@@ -306,51 +351,3 @@ def linear(x, weight, bias=None):
         else:
             out = out + bias
     return as_array(out)
-
-
-# -- einsum ---------------------------------------------------------------------------------------
-
-def _einsum_dtype(equation: str, tensors) -> np.dtype:
-    """The dtype torch's einsum gives, and its errors: labels found in one operand only are summed
-    first (integers and bools then become int64, as torch.sum does); operands then combine left to
-    right, by a batched matmul (same dtypes, no bool) where they share summed labels, else by an
-    elementwise product (dtypes promote)."""
-    lhs, arrow, rhs = equation.replace(" ", "").partition("->")
-    terms = [t.replace("...", ".") for t in lhs.split(",")]
-    if len(terms) != len(tensors):
-        raise RuntimeError(f"einsum(): {'more' if len(terms) < len(tensors) else 'fewer'} operands were provided "
-                           f"than specified in the equation")
-    every = "".join(terms)
-    out = set(rhs.replace("...", ".")) if arrow else {lab for lab in every if every.count(lab) == 1} | {"."}
-    counts = {lab: sum(lab in t for t in terms) for lab in set(every)}
-    dtypes = []
-    for t, x in zip(terms, tensors):
-        summed = any(counts[lab] == 1 and lab not in out for lab in t)
-        dtypes.append(INT64 if summed and x.dtype.kind in "biu" else x.dtype)
-    acc, labels = dtypes[0], set(terms[0])
-    for i in range(1, len(terms)):
-        later = set("".join(terms[i + 1:]))
-        contracted = (labels & set(terms[i])) - out - later
-        if contracted:
-            if acc != dtypes[i]:
-                raise RuntimeError(f"expected scalar type {torch_name(acc)} but found {torch_name(dtypes[i])}")
-            if acc == BOOL:
-                raise not_implemented("bmm", acc)
-        else:
-            acc = promote_types(acc, dtypes[i])
-        labels = (labels | set(terms[i])) - contracted
-    return acc
-
-
-@op("einsum", "(str equation, Tensor[] tensors) -> Tensor", shape=BY_KERNEL, dtype=BY_KERNEL,
-    numpy_only=_NOT_LOWERED,
-    samples=lambda: [sample("bij,bjk->bik", [s.f32(2, 3, 4), s.f32(2, 4, 5)]), sample("ii->i", [s.f32(3, 3)]),
-                     sample("ij,jk,kl->il", [s.f32(2, 3), s.f32(3, 4), s.f32(4, 2)]),
-                     sample("...ij,...jk", [s.strided(2, 3), s.f32(2, 3, 4)]), sample("i,j->ij", [s.f32(0), s.f32(3)]),
-                     sample("ij->i", [s.mask(3, 2)]), sample("i,i->", [s.mask(3), s.mask(3)]),
-                     sample("i,j->ij", [s.i64(3), s.f64(2)])])
-def einsum(equation, tensors):
-    dtype = _einsum_dtype(equation, tensors)
-    compute = INT64 if dtype.kind in "iu" else dtype  # integers wrap the same whether computed wide or narrow
-    out = np.einsum(equation.replace(" ", ""), *(cast(t, compute) for t in tensors), optimize=len(tensors) > 2)
-    return as_array(np.asarray(out).astype(dtype, copy=False))

@@ -20,12 +20,8 @@ from tsjit.ops.rules import (
     D, FLOAT64, ShapeError, Unknown, dtype_arg, from_arg, int_list, same, scalar, scalar_dtype as rule_scalar_dtype,
 )
 
-#: No creation op has a lowering; those of constant operands only fold into a constant, which C code holds.
-_NOT_LOWERED = "no lowering yet: runs on numpy (C code runs it around fusion groups)"
-_FOLDED = ("no lowering: with constant operands canonicalize folds it into a ts.constant; otherwise it runs on "
-           "numpy (C code runs it around fusion groups)")
-_UNINITIALISED = ("not foldable (uninitialised memory) and no lowering: runs on numpy (C code runs it around fusion "
-                  "groups)")
+#: The lowerings (tsjit/lowering/creation.py): a fill of the result, or the kernel's result as a constant.
+_FILLED, _COMPUTED = "creation.lower_fill", "creation.lower_computed"
 _EMPTY_VALUES = {"torch": False, "note": "torch's empty is uninitialised memory: only an empty result compares"}
 #: The C++ type names of torch's overflow messages.
 _C_TYPE = {"int8": "int8_t", "uint8": "uint8_t", "int16": "int16_t", "int32": "int", "int64": "int64_t",
@@ -88,21 +84,34 @@ def _sized_samples(**options):
 
 defop("zeros", "(int[] size, *, ScalarType? dtype=None) -> Tensor",
       lambda size, dtype=None: np.zeros(check_size(size), dtype_of(dtype, DEFAULT_FLOAT)), shape=sizes,
-      dtype=_float_by_default, numpy_only=_FOLDED, samples=_sized_samples())
+      dtype=_float_by_default, lower=_FILLED, samples=_sized_samples())
 defop("ones", "(int[] size, *, ScalarType? dtype=None) -> Tensor",
       lambda size, dtype=None: np.ones(check_size(size), dtype_of(dtype, DEFAULT_FLOAT)), shape=sizes,
-      dtype=_float_by_default, numpy_only=_FOLDED, samples=_sized_samples())
+      dtype=_float_by_default, lower=_FILLED, samples=_sized_samples())
 
 
 @op("empty", "(int[] size, *, ScalarType? dtype=None) -> Tensor", shape=sizes, dtype=_float_by_default,
-    fold=False, numpy_only=_UNINITIALISED, samples=_sized_samples(**_EMPTY_VALUES))
+    fold=False, lower=_FILLED, samples=_sized_samples(**_EMPTY_VALUES))
 def empty(size, dtype=None):
     """Uninitialised memory in torch, so any values will do: zeros, which make runs reproducible."""
     return np.zeros(check_size(size), dtype_of(dtype, DEFAULT_FLOAT))
 
 
+@op("empty_strided", "(int[] size, int[] stride, *, ScalarType? dtype=None) -> Tensor",
+    shape=lambda size, stride, dtype=None: sizes(size), dtype=lambda size, stride, dtype: _float_by_default(size, dtype),
+    fold=False, api="torch", lower=_FILLED,
+    samples=lambda: [sample([2, 3], [3, 1], None, **_EMPTY_VALUES), sample([4], [1], 3, **_EMPTY_VALUES),
+                     sample([2, 2], [1, 2], 7, **_EMPTY_VALUES), sample([2, 3], [1], None), sample([0, 3], [3, 1], None),
+                     sample([-1, 2], [2, 1], None)])
+def empty_strided(size, stride, dtype=None):
+    """Zeros, as `empty` (the strides are a layout tsjit does not keep: its tensors are contiguous)."""
+    if len(size) != len(stride):
+        raise RuntimeError("mismatch in length of strides and shape")
+    return np.zeros(check_size(size), dtype_of(dtype, DEFAULT_FLOAT))
+
+
 @op("full", "(int[] size, Scalar fill_value, *, ScalarType? dtype=None) -> Tensor", shape=sizes,
-    dtype=lambda size, value, dtype: dtype_arg(dtype, rule_scalar_dtype(value)), numpy_only=_FOLDED,
+    dtype=lambda size, value, dtype: dtype_arg(dtype, rule_scalar_dtype(value)), lower=_FILLED,
     samples=lambda: [sample([2, 3], 1.5, None), sample([2, 3], 7, None), sample([2], True, None),
                      sample([3], 1, _F64), sample([2], -255, 0), sample([2], math.nan, None),
                      sample([2], 1000, 1), sample([2], math.inf, 4)])
@@ -150,7 +159,7 @@ def _arange_shape(start, end, step, dtype):
 
 
 @op("arange", "(Scalar start, Scalar end, Scalar step=1, *, ScalarType? dtype=None) -> Tensor", shape=_arange_shape,
-    dtype=_arange_dtype, numpy_only=_FOLDED,
+    dtype=_arange_dtype, lower=_COMPUTED,
     samples=lambda: [sample(0.0, 2.0, 0.25, None), sample(0, 10, 3, None), sample(5, -3.5, -1.5, _F64),
                      sample(0, 5, 1.5, 4), sample(-2.5, 3.7, 1.1, 2), sample(3, 3, 1, None),
                      sample(0, 1, 0.3, 4), sample(0, 5, -1, None)])
@@ -172,7 +181,7 @@ def _linspace_shape(start, end, steps, dtype):
 
 
 @op("linspace", "(Scalar start, Scalar end, int steps, *, ScalarType? dtype=None) -> Tensor", shape=_linspace_shape,
-    dtype=lambda start, end, steps, dtype: dtype_arg(dtype, DEFAULT_FLOAT), numpy_only=_FOLDED,
+    dtype=lambda start, end, steps, dtype: dtype_arg(dtype, DEFAULT_FLOAT), lower=_COMPUTED,
     samples=lambda: [sample(-1, 2.5, 7, None), sample(0, 10, 4, 4), sample(-7, 10, 5, _I32),
                      sample(-1, 2.5, 7, 4), sample(2.5, 3, 1, None), sample(2.5, 3, 0, None),
                      sample(0.0, 1.0, 9, _F64), sample(0, 1, -1, None)])
@@ -199,7 +208,7 @@ def linspace(start, end, steps, dtype=None):
 
 @op("eye", "(int n, *, ScalarType? dtype=None) -> Tensor",
     shape=lambda n, dtype: (D, D) if isinstance(n, Unknown) else sizes([n, n]),
-    dtype=lambda n, dtype: dtype_arg(dtype, DEFAULT_FLOAT), numpy_only=_FOLDED,
+    dtype=lambda n, dtype: dtype_arg(dtype, DEFAULT_FLOAT), lower=_COMPUTED,
     samples=lambda: [sample(3, None), sample(0, None), sample(2, _BOOL), sample(4, 4), sample(-1, None)])
 def eye(n, dtype=None):
     if n < 0:
@@ -217,20 +226,19 @@ def _like_samples(*middle, **options):
 
 _LIKE = "(Tensor self, *, ScalarType? dtype=None) -> Tensor"
 defop("zeros_like", _LIKE, lambda a, dtype=None: np.zeros(a.shape, dtype_of(dtype, a.dtype)), shape=same,
-      dtype=from_arg(1), verify=chk.SAME_SHAPE, numpy_only=_NOT_LOWERED, samples=_like_samples())
+      dtype=from_arg(1), verify=chk.SAME_SHAPE, lower=_FILLED, samples=_like_samples())
 defop("ones_like", _LIKE, lambda a, dtype=None: np.ones(a.shape, dtype_of(dtype, a.dtype)), shape=same,
-      dtype=from_arg(1), verify=chk.SAME_SHAPE, numpy_only=_NOT_LOWERED, samples=_like_samples())
+      dtype=from_arg(1), verify=chk.SAME_SHAPE, lower=_FILLED, samples=_like_samples())
 
 
-@op("empty_like", _LIKE, shape=same, dtype=from_arg(1), verify=chk.SAME_SHAPE, fold=False,
-    numpy_only=_UNINITIALISED, samples=_like_samples(**_EMPTY_VALUES))
+@op("empty_like", _LIKE, shape=same, dtype=from_arg(1), verify=chk.SAME_SHAPE, fold=False, lower=_FILLED, samples=_like_samples(**_EMPTY_VALUES))
 def empty_like(a, dtype=None):
     """Zeros, as `empty`."""
     return np.zeros(a.shape, dtype_of(dtype, a.dtype))
 
 
 @op("full_like", "(Tensor self, Scalar fill_value, *, ScalarType? dtype=None) -> Tensor", shape=same,
-    dtype=from_arg(2), verify=chk.SAME_SHAPE, numpy_only=_NOT_LOWERED,
+    dtype=from_arg(2), verify=chk.SAME_SHAPE, lower=_FILLED,
     samples=lambda: [sample(s.f32(2, 3), 2.5, None), sample(s.i64(2, 3), 2.7, None), sample(s.i64(2, 3), 2.5, _F64),
                      sample(s.mask(3), 0, None), sample(s.strided(3, 4), math.inf, None),
                      sample(s.i64(2, 3).astype(np.int8), 1000, None), sample(s.i64(2), math.inf, None)])
@@ -245,7 +253,7 @@ def _num_to_tensor_dtype(a):
     return FLOAT64 if dtype is not None and dtype.kind == "f" else dtype
 
 
-@op("num_to_tensor", "(Scalar a) -> Tensor", shape=scalar, dtype=_num_to_tensor_dtype, numpy_only=_FOLDED,
+@op("num_to_tensor", "(Scalar a) -> Tensor", shape=scalar, dtype=_num_to_tensor_dtype, lower=_FILLED,
     aten=(),  # prim::NumToTensor: no ATen op
     samples=lambda: [sample(2.5), sample(3), sample(True), sample(-0.0), sample(2 ** 40)])
 def num_to_tensor(value):

@@ -1,7 +1,7 @@
 """Grids built from lists of tensors (meshgrid, cartesian_prod, block_diag), and embedding_bag.
 
-meshgrid gives a list (it runs on numpy, as split); cartesian_prod and block_diag decompose into
-reshape / expand / stack and cat (block_diag's off-diagonal zeros are ts.zeros).
+meshgrid gives a list (taken apart where it is used, as split's); cartesian_prod and block_diag
+decompose into reshape / expand / stack and cat (block_diag's off-diagonal zeros are ts.zeros).
 """
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from tsjit.ops.rules import BY_KERNEL
 
 
 @op("meshgrid", "(Tensor[] tensors, *, str indexing='ij') -> Tensor[]", shape=BY_KERNEL, dtype=BY_KERNEL,
-    api="torch", numpy_only="a list of tensors: runs on numpy (as split)",
+    api="torch", numpy_only="a list of tensors: taken apart into expanded inputs where it is unpacked, "
+    "indexed or returned (tsjit/passes/split_unpacks.py), so only other uses run on numpy",
     samples=lambda: [sample([s.f32(3), s.f32(2)], "ij"), sample([s.f32(3), s.f32(2)], "xy"),
                      sample([s.i64(2), s.i64(3), s.i64(4)], "ij")])
 def meshgrid(tensors, indexing="ij"):

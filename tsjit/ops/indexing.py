@@ -19,7 +19,6 @@ from tsjit.ops.rules import (
     ShapeError, Unknown, broadcast, dims, fixed, numel, same, same_dtype, tensors, with_dim, wrap,
 )
 
-_NOT_LOWERED = "no loop-level lowering yet: runs on numpy (C code runs it around fusion groups)"
 _INT32 = np.dtype(np.int32)
 _INDEX_DTYPES = (INT64, _INT32)
 
@@ -53,8 +52,11 @@ def _index_shape(x, indices):
 
 
 @op("index", "(Tensor self, Tensor?[] indices) -> Tensor", shape=_index_shape, dtype=same_dtype,
-    numpy_only=_NOT_LOWERED,
+    lower="gather.lower_index",
     samples=lambda: [sample(s.f32(4, 5, 6), [None, np.array([0, 2, -1]), np.array([1, 1, 0])]),
+                     sample(s.f32(4, 5, 6), [np.array([[0], [3]]), None, np.array([1, -6, 5])]),
+                     sample(s.strided(4, 5), [np.array([3, 0]), np.array([[4], [-5]], np.int32)]),
+                     sample(s.mask(3, 4), [None, np.array(2)]), sample(s.f32(3, 4), [np.zeros(0, np.int64)]),
                      sample(s.f32(4, 5), [s.mask(4)]), sample(s.f32(4, 5), [s.i64(3, lo=-4, hi=4)]),
                      sample(s.f32(2, 3, 4), [s.i64(2, lo=0, hi=2), None, s.i64(2, lo=0, hi=4)]),
                      sample(s.i64(4, 5), [np.array([[1, 3], [0, 0]], dtype=np.int32)]),
@@ -183,8 +185,11 @@ def _written(out: np.ndarray, where) -> np.ndarray:
 
 
 @op("index_fill", "(Tensor self, int dim, Tensor index, Tensor|Scalar value) -> Tensor", shape=same,
-    dtype=same_dtype, verify=chk.SAME_SHAPE, numpy_only=_NOT_LOWERED,
-    samples=lambda: [sample(s.f32(3, 4), 1, np.array([0, 2]), -1.0), sample(s.f32(3, 4), 0, np.array([-1]), 2),
+    dtype=same_dtype, verify=chk.SAME_SHAPE, lower="indexing.lower_index_fill",
+    samples=lambda: [sample(s.f32(3, 4), 1, np.array([0, 2]), -1.0),
+                     sample(s.strided(3, 4), -1, np.array([3, -4, 1]), np.array(2, np.int64)),
+                     sample(s.f32(3, 4), 0, np.zeros(0, np.int64), 1.0), sample(s.f32(3, 4), 1, np.array([1]), np.nan),
+                     sample(s.f32(3, 4), 1, np.array([1]), np.array(-np.inf, np.float32)), sample(s.f32(3, 4), 0, np.array([-1]), 2),
                      sample(s.i64(3, 4), 1, np.array(1), 2.7), sample(s.mask(4), 0, np.array([1, 2]), True),
                      sample(s.f32(3, 4), 1, np.array([1]), np.array(3.0)),
                      sample(s.f32(3, 4), 1, np.array([1]), np.array([3.0], np.float32)),
@@ -246,11 +251,11 @@ def _one_hot_shape(x, num_classes):
 
 
 @op("one_hot", "(Tensor self, int num_classes=-1) -> Tensor", shape=_one_hot_shape, dtype=fixed(INT64),
-    numpy_only=_NOT_LOWERED,
+    lower="indexing.lower_one_hot",
     samples=lambda: [sample(s.i64(5, lo=0, hi=4), 6), sample(s.i64(5, lo=0, hi=4), -1),
                      sample(s.i64(2, 3, lo=0, hi=3), 3), sample(np.array(2), 3), sample(np.zeros(0, np.int64), 3),
                      sample(np.zeros(0, np.int64), -1), sample(np.array([-1, 2]), 3),
-                     sample(s.i32(3, lo=0, hi=3), 3)], api="F")
+                     sample(s.i32(3, lo=0, hi=3), 3), sample(s.i64(4, 3, lo=0, hi=5).T, 5)], api="F")
 def one_hot(a, num_classes=-1):
     """int64 one-hot rows along a new last dim; num_classes -1 means max + 1."""
     if a.dtype != INT64:

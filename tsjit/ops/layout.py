@@ -1,8 +1,9 @@
-"""Layout: ops that copy elements into a new arrangement (join, flip, roll, repeat, pad).
+"""Layout: ops that copy elements into a new arrangement (join, flip, roll, repeat; padding is tsjit/ops/padding.py).
 
 Unlike views (ops/view.py) their results are fresh arrays. `cat` and `stack` promote their
 tensors with torch.result_type; `cat` skips 1-D empty tensors (PyTorch's legacy behaviour).
-Only cat and stack have loop-level lowerings; the others run on numpy.
+repeat, tile and pixel_shuffle decompose into reshapes around an expand or a permute; roll and
+repeat_interleave lower to one affine copy each (tsjit/lowering/layout.py).
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from tsjit.kernels.dims import shape_str, wrap_dim
 from tsjit.kernels.promotion import cast, not_implemented, result_dtype
 from tsjit.ops import checks as chk
 from tsjit.ops import samples as s
+from tsjit.ops.decomposition import reject
 from tsjit.ops.registry import op, sample
 from tsjit.ops.rules import (
     D,
@@ -30,8 +32,6 @@ from tsjit.ops.rules import (
     with_dim,
     wrap,
 )
-
-_NOT_LOWERED = "no loop-level lowering yet: runs on numpy (C code runs it around fusion groups)"
 
 
 # -- joining ---------------------------------------------------------------------------------------
@@ -121,10 +121,11 @@ def flip(a, dims):
 
 
 @op("roll", "(Tensor self, int[] shifts, int[] dims=[]) -> Tensor", shape=same, dtype=same_dtype,
-    verify=chk.SAME_SHAPE, numpy_only=_NOT_LOWERED,
+    verify=chk.SAME_SHAPE, lower="layout.lower_roll",
     samples=lambda: [sample(s.f32(3, 4), [1, -1], [0, 1]), sample(s.f32(3, 4), [2], []), sample(s.i64(5), [7], [0]),
                      sample(s.f32(3, 4), [1, 2], []), sample(s.f32(3, 4), [1], [0, 1]), sample(s.f32(0, 3), [1], [0]),
-                     sample(np.array(1.5), [1], [0])], api="torch Tensor")
+                     sample(np.array(1.5), [1], [0]), sample(s.strided(3, 4), [-5], [-1]),
+                     sample(s.f32(2, 3), [1, 2], [1, 1]), sample(s.mask(2, 3), [-2], []), sample(s.f32(0, 3), [1], [])], api="torch Tensor")
 def roll(a, shifts, dims=()):
     shifts, dims = list(shifts), list(dims)
     if not dims:
@@ -151,10 +152,29 @@ def _repeat_shape(x, repeats):
     return _repeated(xs, reps)
 
 
-@op("repeat", "(Tensor self, int[] repeats) -> Tensor", shape=_repeat_shape, dtype=same_dtype,
-    numpy_only=_NOT_LOWERED,
+def _repeat(g, x, repeats):
+    """x with a unit dim before each repeated one, expanded there, and the pairs merged back:
+    [n0, n1].repeat(a, b, c) is x.reshape(1, n0, 1, n1).expand(b, n0, c, n1).reshape(a, b*n0, c*n1)."""
+    reps, xs = list(g.value(repeats)), g.shape(x)
+    if len(reps) < len(xs):
+        raise reject(g, RuntimeError("Number of dimensions of repeat dims can not be smaller than number of "
+                                     "dimensions of tensor"))
+    sizes = (1,) * (len(reps) - len(xs)) + tuple(xs)
+    unit, wide = [], []
+    for r, n in zip(reps, sizes):
+        pairs = [(1, r)] if n == 1 else [(n, n)] if r == 1 else [(1, r), (n, n)]
+        unit += [u for u, _ in pairs]
+        wide += [w for _, w in pairs]
+    y = g.reshape(x, unit)
+    if wide != unit:
+        y = g.expand(y, wide, False)
+    return g.reshape(y, [r * n for r, n in zip(reps, sizes)])
+
+
+@op("repeat", "(Tensor self, int[] repeats) -> Tensor", shape=_repeat_shape, dtype=same_dtype, decompose=_repeat,
     samples=lambda: [sample(s.f32(2, 3), [2, 1, 2]), sample(s.f32(2, 3), [1, 1]), sample(np.array(1.5), [3]),
-                     sample(s.i64(3), [0, 2]), sample(s.f32(2, 3), [2]), sample(s.mask(2), [2, 2])])
+                     sample(s.i64(3), [0, 2]), sample(s.f32(2, 3), [2]), sample(s.mask(2), [2, 2]),
+                     sample(s.strided(3, 4), [1, 2]), sample(s.f32(0, 3), [2, 1]), sample(s.f32(2, 1), [3, 2])])
 def repeat(a, repeats):
     if len(repeats) < a.ndim:
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions "
@@ -167,9 +187,16 @@ def _tile_shape(x, reps):
     return _repeated(xs, [1] * (len(xs) - len(reps)) + reps)
 
 
-@op("tile", "(Tensor self, int[] dims) -> Tensor", shape=_tile_shape, dtype=same_dtype, numpy_only=_NOT_LOWERED,
+def _tile(g, x, reps):
+    """repeat, with the repeats padded by leading ones to x's rank."""
+    reps = list(g.value(reps))
+    return g.repeat(x, [1] * (g.dim(x) - len(reps)) + reps)
+
+
+@op("tile", "(Tensor self, int[] dims) -> Tensor", shape=_tile_shape, dtype=same_dtype, decompose=_tile,
     samples=lambda: [sample(s.f32(2, 3), [2]), sample(s.f32(2, 3), [2, 1, 2]), sample(s.f32(2, 3), []),
-                     sample(np.array(1.5), [2, 2]), sample(s.i64(3), [0]), sample(s.mask(2, 2), [1, 3])], api="torch Tensor")
+                     sample(np.array(1.5), [2, 2]), sample(s.i64(3), [0]), sample(s.mask(2, 2), [1, 3]),
+                     sample(s.strided(3, 4), [2, 1])], api="torch Tensor")
 def tile(a, dims):
     return np.tile(a, tuple(dims)) if len(dims) else a.copy()
 
@@ -187,10 +214,12 @@ def _repeat_interleave_shape(x, repeats, dim):
 
 
 @op("repeat_interleave", "(Tensor self, Tensor|Scalar repeats, int? dim=None) -> Tensor",
-    shape=_repeat_interleave_shape, dtype=same_dtype, numpy_only=_NOT_LOWERED,
+    shape=_repeat_interleave_shape, dtype=same_dtype, lower="layout.lower_repeat_interleave",
     samples=lambda: [sample(s.f32(2, 3), 2, 1), sample(s.f32(2, 3), 3, None), sample(s.f32(2, 3), s.i64(3, lo=0), 1),
                      sample(s.i64(3), np.array(2), 0), sample(np.array(1.5), 2, None), sample(s.f32(2, 3), 0, 0),
-                     sample(s.f32(3), s.pos(3) + 1, 0), sample(s.f32(2, 3), s.i64(2, 2, lo=0), None)], api="torch Tensor")
+                     sample(s.f32(3), s.pos(3) + 1, 0), sample(s.f32(2, 3), s.i64(2, 2, lo=0), None),
+                     sample(s.strided(3, 4), 2, -1), sample(s.strided(3, 4), 2, None), sample(s.f32(0, 3), 2, 0),
+                     sample(s.mask(2, 2), 3, 0)], api="torch Tensor")
 def repeat_interleave(a, repeats, dim=None):
     if isinstance(repeats, np.ndarray):
         if repeats.dtype.kind not in "iu":
@@ -205,87 +234,7 @@ def repeat_interleave(a, repeats, dim=None):
     return np.repeat(a, repeats, axis=wrap_dim(dim, a.ndim))
 
 
-# -- padding and pixel shuffle ---------------------------------------------------------------------
-
-_PAD_MODES = {"reflect": "reflect", "replicate": "edge", "circular": "wrap"}
-
-
-def _pad_shape(x, pads, mode, value):
-    xs, ps = list(dims(x)), int_list(pads, "pad")
-    if len(ps) % 2 or len(ps) // 2 > len(xs):
-        raise ShapeError(f"padding of length {len(ps)} for a tensor of rank {len(xs)}")
-    for i in range(len(ps) // 2):
-        d = len(xs) - 1 - i
-        lo, hi = ps[2 * i], ps[2 * i + 1]
-        if D not in (xs[d], lo, hi) and xs[d] + min(lo, 0) + min(hi, 0) < 0:
-            raise ShapeError(f"padding {ps} cuts more than a whole dimension")
-        xs[d] = arith(lambda n, lo, hi: n + lo + hi, xs[d], lo, hi)
-    return tuple(xs)
-
-
-def _check_pad_modes(a, width, mode, k):
-    """torch's checks of reflect/replicate padding (pad{k}d kernels, an optional batch dim)."""
-    name = "reflection" if mode == "reflect" else "replication"
-    if a.dtype.kind == "b":
-        raise not_implemented(f"{name}_pad{k}d", a.dtype)
-    if 0 in a.shape[a.ndim - k - 1:]:  # (the batch dim, when there is one, may be empty)
-        raise RuntimeError(f"Expected {k + 1}D or {k + 2}D (batch mode) tensor with possibly 0 batch size and other "
-                           f"non-zero dimensions for input, but got: {shape_str(a.shape)}")
-    for d, (lo, hi) in enumerate(width):
-        if mode == "reflect" and (lo, hi) != (0, 0) and (lo >= a.shape[d] or hi >= a.shape[d]):
-            raise RuntimeError(f"Argument #4: Padding size should be less than the corresponding input dimension, "
-                               f"but got: padding ({lo}, {hi}) at dimension {d} of input {shape_str(a.shape)}")
-        if a.shape[d] + lo + hi < 1:
-            raise RuntimeError(f"input (W: {a.shape[d]}) is too small. Calculated output W: {a.shape[d] + lo + hi}")
-
-
-def _crop(a, width):
-    """a with negative padding cut off."""
-    return a[tuple(slice(max(-lo, 0), a.shape[d] - max(-hi, 0)) for d, (lo, hi) in enumerate(width))]
-
-
-@op("pad", "(Tensor self, int[] pad, str mode=\"constant\", float? value=None) -> Tensor", shape=_pad_shape,
-    dtype=same_dtype, lower="padding.lower_pad",
-    samples=lambda: [sample(s.f32(2, 3, 4), [1, 2, -1, 1], "constant", 0.5),
-                     sample(s.f32(2, 3, 4), [2, 1, 1, 2], "reflect", None),
-                     sample(s.f32(2, 3, 4), [-1, 3], "replicate", None),
-                     sample(s.f32(2, 3, 4), [1, 3, -1, 0], "circular", None),
-                     sample(s.i64(2, 3), [1, 1], "constant", None), sample(s.f32(2, 3, 4), [4, 0], "reflect", None),
-                     sample(s.f32(2, 3), [-3, -1], "constant", 2.0),
-                     sample(s.f32(2, 3, 4, 5), [1, 1], "reflect", None)])
-def pad(a, pads, mode="constant", value=None):
-    if len(pads) % 2:
-        raise RuntimeError("Padding length must be divisible by 2")
-    if len(pads) // 2 > a.ndim:
-        raise RuntimeError("Padding length should be less than or equal to two times the input dimension but "
-                           f"got padding length {len(pads)} and input of dimension {a.ndim}")
-    width = [(0, 0)] * a.ndim
-    for i in range(len(pads) // 2):
-        width[a.ndim - 1 - i] = (pads[2 * i], pads[2 * i + 1])
-    positive = [(max(lo, 0), max(hi, 0)) for lo, hi in width]
-    if mode == "constant":
-        for d, (lo, hi) in enumerate(width):
-            if a.shape[d] + min(lo, 0) + min(hi, 0) < 0:
-                raise RuntimeError(f"The input size {a.shape[d]}, plus negative padding {lo} and {hi} resulted in a "
-                                   f"negative size, which is invalid. Check dimension {d} of your input.")
-        fill = cast(0 if value is None else value, a.dtype)
-        return np.pad(_crop(a, width), positive, constant_values=fill) if a.ndim else a.copy()
-    if mode not in _PAD_MODES:
-        raise NotImplementedError(f"Unrecognised padding mode {mode}")
-    if value not in (None, 0, 0.0):
-        raise RuntimeError(f"Padding mode \"{mode}\" doesn't take in value argument")
-    k = len(pads) // 2
-    if k not in (1, 2, 3) or a.ndim not in (k + 1, k + 2):
-        raise NotImplementedError(f"Padding size {len(pads)} is not supported for {a.ndim}D input tensor.")
-    if mode == "circular":  # torch cuts negative padding first, then wraps around the rest
-        if any(lo > n or hi > n for n, (lo, hi) in zip(a.shape, width, strict=True)):
-            raise RuntimeError("Padding value causes wrapping around more than once.")
-        if any(n + lo + hi < 0 for n, (lo, hi) in zip(a.shape, width, strict=True)):
-            raise RuntimeError("Negative padding value is resulting in an empty dimension")
-        return np.pad(_crop(a, width), positive, mode="wrap")
-    _check_pad_modes(a, width, mode, k)
-    return np.ascontiguousarray(_crop(np.pad(a, positive, mode=_PAD_MODES[mode]), width))
-
+# -- pixel shuffle ---------------------------------------------------------------------------------
 
 def _pixel_shuffle_shape(x, r):
     xs = dims(x)
@@ -299,10 +248,22 @@ def _pixel_shuffle_shape(x, r):
     return (*lead, arith(lambda c: c // (r * r), c), arith(lambda h: h * r, h), arith(lambda w: w * r, w))
 
 
+def _pixel_shuffle(g, x, r):
+    """(*, C*r*r, H, W) -> (*, C, r, r, H, W) -> (*, C, H, r, W, r) -> (*, C, H*r, W*r)."""
+    xs, r = g.shape(x), g.value(r)
+    if len(xs) < 3 or r <= 0 or xs[-3] % (r * r):
+        raise reject(g, RuntimeError(f"pixel_shuffle of a {list(xs)} tensor by {r}"))
+    *lead, c, h, w = xs
+    n = len(lead)
+    y = g.permute(g.reshape(x, [*lead, c // (r * r), r, r, h, w]), [*range(n), n, n + 3, n + 1, n + 4, n + 2])
+    return g.reshape(y, [*lead, c // (r * r), h * r, w * r])
+
+
 @op("pixel_shuffle", "(Tensor self, int upscale_factor) -> Tensor", shape=_pixel_shuffle_shape, dtype=same_dtype,
-    numpy_only=_NOT_LOWERED,
+    decompose=_pixel_shuffle,
     samples=lambda: [sample(s.f32(1, 8, 3, 3), 2), sample(s.f32(4, 2, 5), 2), sample(s.f32(2, 1, 9, 2, 3), 3),
-                     sample(s.i64(1, 4, 2, 2), 1), sample(s.f32(1, 6, 2, 2), 2), sample(s.f32(4, 3), 2)], api="torch F")
+                     sample(s.i64(1, 4, 2, 2), 1), sample(s.f32(1, 6, 2, 2), 2), sample(s.f32(4, 3), 2),
+                     sample(s.strided(8, 2, 3), 2), sample(s.f32(0, 4, 2, 2), 2)], api="torch F")
 def pixel_shuffle(x, r):
     if x.ndim < 3:
         raise RuntimeError(f"pixel_shuffle expects input to have at least 3 dimensions, but got input with "

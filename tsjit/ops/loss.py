@@ -10,14 +10,13 @@ from __future__ import annotations
 import numpy as np
 
 from tsjit.kernels.dims import check_broadcast, wrap_dim
-from tsjit.kernels.promotion import CODE_OF_DTYPE, INT64, as_array, cast, not_implemented, result_dtype, torch_name
+from tsjit.kernels.promotion import BOOL, CODE_OF_DTYPE, INT64, as_array, cast, not_implemented, result_dtype, torch_name
 from tsjit.ops import samples as s
 from tsjit.ops.arithmetic import sub
 from tsjit.ops.decomposition import reject
 from tsjit.ops.registry import defop, op, sample
 from tsjit.ops.rules import broadcast, const, dims, promote, promoted, wrap
 
-_NOT_LOWERED = "no loop-level lowering yet: runs on numpy (C code runs it around fusion groups)"
 _LOSS = "(Tensor self, Tensor target, int reduction=1) -> Tensor"
 
 
@@ -59,7 +58,20 @@ def _loss_samples(*extra):
                     sample(s.f32(3), s.f32(4), 0), *(make() for make in extra)]
 
 
-@op("mse_loss", _LOSS, shape=_loss_shape, dtype=_loss_dtype, numpy_only=_NOT_LOWERED,
+def _pointwise_loss(name: str):
+    """mse_loss and l1_loss in ts ops: (a - target)^2 or |a - target|, then the reduction."""
+    def decompose(g, a, target, reduction):
+        dtype = result_dtype(*(np.zeros((1,) * g.dim(x), g.dtype(x)) for x in (a, target)))
+        if (name == "mse_loss" and dtype.kind != "f") or BOOL in (g.dtype(a), g.dtype(target)) or \
+                g.value(reduction) not in (0, 1, 2) or (g.value(reduction) == 1 and dtype.kind != "f"):
+            raise reject(g, RuntimeError(f"{name} of {dtype.name} tensors with reduction {g.value(reduction)}"))
+        diff = g.sub(a, target)
+        return _reduced(g, g.mul(diff, diff) if name == "mse_loss" else g.abs(diff), reduction)
+    decompose.__name__ = f"_{name}"
+    return decompose
+
+
+@op("mse_loss", _LOSS, shape=_loss_shape, dtype=_loss_dtype, decompose=_pointwise_loss("mse_loss"),
     samples=_loss_samples(lambda: sample(s.i64(3), s.i64(3), 0), lambda: sample(s.f32(3), s.f32(3), 5)))
 def mse_loss(a, target, reduction=1):
     check_broadcast(a.shape, target.shape)
@@ -71,7 +83,7 @@ def mse_loss(a, target, reduction=1):
         return _reduce(diff * diff, reduction)
 
 
-@op("l1_loss", _LOSS, shape=_loss_shape, dtype=_loss_dtype, numpy_only=_NOT_LOWERED,
+@op("l1_loss", _LOSS, shape=_loss_shape, dtype=_loss_dtype, decompose=_pointwise_loss("l1_loss"),
     samples=_loss_samples(lambda: sample(s.i64(3), s.i64(3), 0), lambda: sample(s.i32(2, 3), s.i32(3), 2),
                           lambda: sample(s.i64(3), s.i64(3), 1), lambda: sample(s.mask(3), s.f32(3), 0)))
 def l1_loss(a, target, reduction=1):
@@ -96,8 +108,30 @@ def _cosine_samples():
             sample(s.f32(3, 4), s.f32(3, 4), 2, 1e-8)]
 
 
+def _cosine_similarity(g, x1, x2, dim, eps):
+    """The kernel's formula in ts ops: each operand over its own clamped norm, then their dot along dim."""
+    dtype = result_dtype(*(np.zeros((1,) * g.dim(x), g.dtype(x)) for x in (x1, x2)))
+    if dtype.kind != "f":
+        raise reject(g, RuntimeError(f"expected common dtype to be floating point, yet common dtype is {dtype.name}"))
+    try:
+        shape = list(np.broadcast_shapes(g.shape(x1), g.shape(x2)))
+    except ValueError:
+        raise reject(g, RuntimeError("cosine_similarity: the operands do not broadcast")) from None
+    d, eps = g.value(dim), g.value(eps)
+
+    def unit(x):
+        if g.dtype(x) != dtype:
+            x = g.to(x, CODE_OF_DTYPE[dtype])
+        if list(g.shape(x)) != shape:
+            x = g.expand(x, shape)
+        if not shape:
+            x = g.reshape(x, [1])
+        return g.div(x, g.clamp(g.sqrt(g.sum(g.mul(x, x), [d], True)), eps, None))
+    return g.sum(g.mul(unit(x1), unit(x2)), [d])
+
+
 @op("cosine_similarity", "(Tensor x1, Tensor x2, int dim=1, float eps=1e-08) -> Tensor", shape=_cosine_shape,
-    dtype=promoted(0, 1), numpy_only=_NOT_LOWERED, samples=_cosine_samples, api="torch F")
+    dtype=promoted(0, 1), decompose=_cosine_similarity, samples=_cosine_samples, api="torch F")
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     """sum((x1 / max(|x1|, eps)) * (x2 / max(|x2|, eps))) along dim, after broadcasting (each norm is
     clamped on its own, as in ATen; integer operands are cast to the common dtype first)."""

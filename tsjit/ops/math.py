@@ -16,9 +16,23 @@ from tsjit.ops.registry import Pointwise, defop, op, sample
 from tsjit.ops.rules import same, same_dtype, to_float
 
 _UNARY = "(Tensor self) -> Tensor"
-_NOT_LOWERED = "no loop-level lowering yet: runs on numpy (C code runs it around fusion groups)"
 
-#: name -> (numpy function, the Kit method of its C lowering or None)
+
+def _erfc(k, x):
+    """erfc(|x|) as Numerical Recipes' erfcc (relative error < 1.2e-7 over the whole tail, where
+    1 - erf(x) loses everything; float32's rounding of x * x adds up to ~4e-6 near x = 8),
+    reflected as 2 - erfc(|x|) for x < 0."""
+    a = k.absf(x)
+    t = k.recip(k.add(k.c(1.0), k.mul(k.c(0.5), a)))
+    poly = k.c(0.17087277)
+    for c in (-0.82215223, 1.48851587, -1.13520398, 0.27886807, -0.18628806, 0.09678418, 0.37409196,
+              1.00002368, -1.26551223):
+        poly = k.add(k.c(c), k.mul(t, poly))
+    tail = k.mul(t, k.exp(k.sub(poly, k.mul(a, a))))
+    return k.select(k.cmp("lt", x, k.c(0.0)), k.sub(k.c(2.0), tail), tail)
+
+
+#: name -> (numpy function, the Kit method of its C lowering, or its Pointwise body)
 _FLOATING = {
     "exp": (np.exp, "exp"), "exp2": (np.exp2, "exp2"), "expm1": (np.expm1, "expm1"),
     "log": (np.log, "log"), "log2": (np.log2, "log2"), "log10": (np.log10, "log10"), "log1p": (np.log1p, "log1p"),
@@ -28,17 +42,18 @@ _FLOATING = {
     "sinh": (np.sinh, "sinh"), "cosh": (np.cosh, "cosh"), "tanh": (np.tanh, "tanh"),
     "asinh": (np.arcsinh, "asinh"), "acosh": (np.arccosh, "acosh"), "atanh": (np.arctanh, "atanh"),
     "erf": (_erf64, "erf"),
-    "erfc": (lambda x: 1.0 - _erf64(x.astype(np.float64)), None),  # 1 - erf(x) in f32 loses the tail
+    "erfc": (lambda x: 1.0 - _erf64(x.astype(np.float64)), _erfc),  # 1 - erf(x) in f32 loses the tail
 }
 #: PyTorch's other names for these ops (ATen aliases the importers also map)
 _ALIASES = {"asin": "arcsin", "acos": "arccos", "atan": "arctan", "asinh": "arcsinh", "acosh": "arccosh",
             "atanh": "arctanh", "erfc": "special_erfc", "trunc": "fix"}
 
 for _name, (_fn, _method) in _FLOATING.items():
-    defop(_name, _UNARY, floating(_fn), shape=same, dtype=to_float, verify=chk.SAME_SHAPE, samples=s.unary(),
-          api="torch Tensor", aten=f"{_name} {_ALIASES[_name]}" if _name in _ALIASES else None,
-          lower=None if _method is None else Pointwise(lambda k, x, m=_method: getattr(k, m)(x)),
-          numpy_only="no accurate float32 erfc in C yet (1 - erf(x) loses the tail)" if _method is None else None)
+    _body = _method if callable(_method) else (lambda k, x, m=_method: getattr(k, m)(x))
+    defop(_name, _UNARY, floating(_fn), shape=same, dtype=to_float, verify=chk.SAME_SHAPE,
+          samples=s.joined(s.unary(), lambda: [sample(np.linspace(-10, 10, 81, dtype=np.float32))]) if _name == "erfc"
+          else s.unary(), api="torch Tensor", aten=f"{_name} {_ALIASES[_name]}" if _name in _ALIASES else None,
+          lower=Pointwise(_body))
 
 for _name, _fn, _method in (("floor", np.floor, "floor"), ("ceil", np.ceil, "ceil"), ("trunc", np.trunc, "trunc"),
                             ("round", np.round, "round_even")):
@@ -55,10 +70,28 @@ def frac(a):
     return as_array(a - np.trunc(a))
 
 
+_FLOAT_OF_WIDTH = {16: np.float16, 32: np.float32, 64: np.float64}
+_BF16_MAX = 3.3895313892515355e38
+
+
+def _nan_to_num_body(k, x):
+    if not k.float:
+        return x
+    nan, posinf, neginf = k.params
+    big = _BF16_MAX if k.dtype.name == "bf16" else float(np.finfo(_FLOAT_OF_WIDTH[k.dtype.bitwidth]).max)
+    inf = k.c(float("inf"))
+    x = k.select(k.cmp("eq", x, inf), k.c(big if posinf is None else posinf), x)
+    x = k.select(k.cmp("eq", x, k.neg(inf)), k.c(-big if neginf is None else neginf), x)
+    return k.select(k.cmp_raw("uno", x, x), k.c(0.0 if nan is None else nan), x)
+
+
 @op("nan_to_num", "(Tensor self, float? nan=None, float? posinf=None, float? neginf=None) -> Tensor", shape=same,
-    dtype=same_dtype, verify=chk.SAME_SHAPE, numpy_only=_NOT_LOWERED,
+    dtype=same_dtype, verify=chk.SAME_SHAPE, lower=Pointwise(_nan_to_num_body, params=(1, 2, 3)),
     samples=lambda: [sample(s.special(), None, None, None), sample(s.special(), 0.5, 100.0, -100.0),
-                     sample(s.special("float64"), None, 1.0, None), sample(s.i64(3), 1.0, None, None)], api="torch Tensor")
+                     sample(s.special("float64"), None, 1.0, None), sample(s.i64(3), 1.0, None, None),
+                     sample(s.special().T, None, None, -1.0), sample(s.mask(3), None, None, None),
+                     sample(np.array(np.nan, np.float32), 2.0, None, None), sample(s.f32(0, 2), None, None, None)],
+    api="torch Tensor")
 def nan_to_num(a, nan=None, posinf=None, neginf=None):
     if a.dtype.kind != "f":
         return a.copy()

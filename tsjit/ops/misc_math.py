@@ -12,9 +12,10 @@ import math
 import numpy as np
 
 from tsjit.kernels.dims import check_broadcast
-from tsjit.kernels.promotion import DEFAULT_FLOAT, as_array, cast, result_dtype
+from tsjit.kernels.promotion import CODE_OF_DTYPE, DEFAULT_FLOAT, as_array, cast, result_dtype
 from tsjit.ops import checks as chk
 from tsjit.ops import samples as s
+from tsjit.ops.decomposition import reject
 from tsjit.ops.registry import Pointwise, defop, op, sample
 from tsjit.ops.rules import BOOL as B
 from tsjit.ops.rules import (
@@ -121,11 +122,32 @@ defop("mvlgamma", "(Tensor self, int p) -> Tensor", decompose=_mvlgamma, shape=B
       samples=lambda: [sample(s.f32(4, 5, lo=1.5, hi=5), 2), sample(s.f64(3, lo=2, hi=6), 3), sample(s.f32(3, lo=1, hi=4), 1)])
 
 
+def _frexp(g, x):
+    """In float64 (exact for every float32 and float64): e = floor(log2|x|) + 1, m = x / 2^e by two
+    exact power-of-two scalings (2^1074 itself overflows), then one step up or down where log2
+    rounded across a power of two; 0, inf and NaN are their own mantissa with exponent 0."""
+    dtype = g.dtype(x)
+    if dtype.kind != "f":
+        raise reject(g, RuntimeError("torch.frexp() only supports floating-point dtypes"))
+    w = x if dtype == np.float64 else g.to(x, CODE_OF_DTYPE[np.dtype(np.float64)])
+    regular = g.logical_and(g.isfinite(w), g.ne(w, 0))
+    e = g.where(regular, g.add(g.floor(g.log2(g.abs(w))), 1), 0.0)
+    half = g.floor(g.mul(e, 0.5))
+    m = g.mul(g.mul(w, g.exp2(g.neg(half))), g.exp2(g.sub(half, e)))
+    big, small = (g.logical_and(regular, cmp(g.abs(m), bound)) for cmp, bound in ((g.ge, 1.0), (g.lt, 0.5)))
+    m = g.where(big, g.mul(m, 0.5), g.where(small, g.mul(m, 2.0), m))
+    e = g.where(big, g.add(e, 1), g.where(small, g.sub(e, 1), e))
+    m = g.where(regular, m, w)
+    return (m if dtype == np.float64 else g.to(m, CODE_OF_DTYPE[dtype])), g.to(e, CODE_OF_DTYPE[INT32])
+
+
 @op("frexp", "(Tensor self) -> (Tensor mantissa, Tensor exponent)", shape=lambda x: (same(x), same(x)),
-    dtype=each(lambda x: x.dtype, fixed(INT32)), api="torch Tensor",
-    numpy_only="two results (mantissa and exponent) per element: a Pointwise body has one",
+    dtype=each(lambda x: x.dtype, fixed(INT32)), api="torch Tensor", decompose=_frexp,
     samples=lambda: [sample(s.f32(4, 5)), sample(np.array([0.0, -0.0, 1.0, 8.0, -3.5, np.inf, np.nan, 1e-40], np.float32)),
-                     sample(s.f64(3)), sample(s.i64(3))])
+                     sample(s.f64(3)), sample(s.i64(3)),
+                     sample(np.array([5e-324, 2.2e-308, 1.7e308, -1.0 + 2.0 ** -52, 1.0 - 2.0 ** -53, 0.5, -np.inf])),
+                     sample(np.array([1.4e-45, 3.4e38, 1 - 2.0 ** -24, 2.0 ** -126, 0.75], np.float32)),
+                     sample(s.strided(3, 2) * 1e6), sample(s.f32(0, 3)), sample(np.array(-6.0, np.float32))])
 def frexp(a):
     """x = mantissa * 2^exponent with |mantissa| in [0.5, 1); the exponent is int32."""
     if a.dtype.kind != "f":

@@ -18,7 +18,6 @@ from tsjit.ops import samples as s
 from tsjit.ops.registry import WRITES, defop, op, sample
 from tsjit.ops.rules import same, same_dtype
 
-_NOT_LOWERED = "no loop-level lowering yet: runs on numpy (C code runs it around fusion groups)"
 _NORM_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
 
 
@@ -116,7 +115,7 @@ def batch_norm(x, weight, bias, running_mean, running_var, training, momentum, e
 
 @op("instance_norm", "(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, "
     "bool use_input_stats, float momentum, float eps, bool cudnn_enabled) -> Tensor", shape=same, dtype=same_dtype,
-    numpy_only=_NOT_LOWERED, verify=chk.SAME_SHAPE,
+    lower="normalization.lower_instance_norm", verify=chk.SAME_SHAPE,
     samples=lambda: [sample(s.f32(2, 3, 5), s.f32(3), s.f32(3), None, None, True, 0.1, 1e-5, False),
                      sample(s.f32(2, 3, 4, 4), None, None, s.f32(3), s.pos(3), False, 0.1, 1e-5, False),
                      sample(s.f32(2, 3, 5), None, None, s.f32(3), s.pos(3), True, 0.1, 1e-5, False),
@@ -125,7 +124,9 @@ def batch_norm(x, weight, bias, running_mean, running_var, training, momentum, e
                      sample(s.f32(2, 3), None, None, None, None, True, 0.1, 1e-5, False, torch=False,
                             note="F.instance_norm's check (aten normalises single values to 0)"),
                      sample(s.i64(2, 3, 4), None, None, None, None, True, 0.1, 1e-5, False),
-                     sample(s.f32(2, 3, 4), None, None, None, None, False, 0.1, 1e-5, False)])
+                     sample(s.f32(2, 3, 4), None, None, None, None, False, 0.1, 1e-5, False),
+                     sample(s.strided(2, 3, 4), s.f32(3), None, None, None, True, 0.1, 1e-5, False),
+                     sample(s.f32(2, 2, 3, 2, 2), None, s.f32(2), s.f32(2), s.pos(2), False, 0.1, 1e-3, False)])
 def instance_norm(x, weight, bias, running_mean, running_var, use_input_stats, momentum, eps, cudnn_enabled=False):
     """batch_norm of the input seen as (1, N*C, ...). Pure: with use_input_stats the running statistics are
     not updated (ts.instance_norm has no effects; the importer rejects models that would update them)."""
@@ -174,7 +175,7 @@ def layer_norm(x, normalized_shape, weight=None, bias=None, eps=1e-5, cudnn_enab
 
 
 @op("group_norm", "(Tensor input, int num_groups, Tensor? weight=None, Tensor? bias=None, float eps=1e-05, "
-    "bool cudnn_enabled=True) -> Tensor", shape=same, dtype=same_dtype, numpy_only=_NOT_LOWERED,
+    "bool cudnn_enabled=True) -> Tensor", shape=same, dtype=same_dtype, lower="normalization.lower_group_norm",
     verify=chk.SAME_SHAPE,
     samples=lambda: [sample(s.f32(2, 6, 5), 3, s.pos(6), s.f32(6), 1e-5, False),
                      sample(s.f32(2, 6), 2, None, None, 1e-5, False),

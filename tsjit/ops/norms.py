@@ -344,7 +344,7 @@ def det(a):
 
 
 @op("logcumsumexp", "(Tensor self, int dim) -> Tensor", shape=same, dtype=same_dtype, api="torch Tensor",
-    numpy_only="a scan (log-add-exp of each prefix): no loop lowering for scans yet (as cumsum)",
+    lower="scans.lower_logcumsumexp",
     samples=lambda: [sample(s.f32(3, 4), 1), sample(s.f32(3, 4) * 100, 0), sample(np.array([-1000.0, 0, 1], np.float32), 0),
                      sample(s.special(), -1), sample(s.special(), 0), sample(s.f64(2, 3, 2), -2),
                      sample(np.array(2.0, np.float32), 0), sample(np.array(2.0, np.float32), -1), sample(s.f32(0, 3), 1),

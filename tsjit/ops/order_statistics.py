@@ -1,9 +1,11 @@
 """Order statistics and scans that select values: cummax / cummin, kthvalue, mode, nanmedian, quantile /
 nanquantile; integer gcd / lcm; tensor_split and hsplit / vsplit / dsplit.
 
-All run on numpy (their results depend on comparisons between data values or on loops whose trip
-count depends on the data), with PyTorch's conventions: indices are int64; cummax/cummin pick the
-latest of equal values and propagate NaN; quantile interpolates as torch's five modes.
+cummax / cummin lower to a loop along the dim (tsjit/lowering/scans.py); kthvalue, mode, nanmedian
+and quantile to the sorting network and per-row selections (tsjit/lowering/sorting.py,
+order_statistics.py). PyTorch's conventions: indices are int64; cummax/cummin pick the latest of
+equal values and propagate NaN; ties elsewhere go by index (stable); quantile interpolates as
+torch's five modes.
 """
 from __future__ import annotations
 
@@ -26,8 +28,8 @@ from tsjit.ops.rules import (
 )
 from tsjit.ops.sorting import sort
 
-_DATA = "selects by comparing data values (a scan or a sort): runs on numpy"
-_SPLIT = "a list of tensors: runs on numpy (as split)"
+_SPLIT = ("a list of tensors: taken apart into slices where it is unpacked, indexed or returned "
+          "(tsjit/passes/split_unpacks.py), so only other uses run on numpy")
 
 
 # -- cummax / cummin ---------------------------------------------------------------------------------
@@ -51,10 +53,11 @@ def _cumulative(name, better):
         return np.moveaxis(vals, -1, d).copy(), np.moveaxis(idx, -1, d).copy()
     kernel.__name__ = name
     defop(name, "(Tensor self, int dim) -> (Tensor values, Tensor indices)", kernel, shape=BY_KERNEL, dtype=BY_KERNEL,
-          api="torch Tensor", numpy_only=_DATA,
+          api="torch Tensor", lower="scans.lower_cumulative_extremum",
           samples=lambda: [sample(s.f32(4, 5), 1), sample(np.array([[1, 3, 3, 2, 5], [0, 0, 1, 1, 0]]), 1),
                            sample(s.special(), 0), sample(s.f32(3), 0), sample(np.array(2.0, np.float32), 0),
-                           sample(s.f32(0, 3), 1), sample(s.mask(2, 4), 1)])
+                           sample(s.f32(0, 3), 1), sample(s.mask(2, 4), 1), sample(s.i64(3, 4), -1),
+                           sample(s.strided(3, 4), 0)])
 
 
 _cumulative("cummax", np.greater_equal)
@@ -68,9 +71,11 @@ def _keep(v, i, d, keepdim):
 
 
 @op("kthvalue", "(Tensor self, int k, int dim=-1, bool keepdim=False) -> (Tensor values, Tensor indices)",
-    shape=BY_KERNEL, dtype=BY_KERNEL, api="torch Tensor", numpy_only=_DATA,
+    shape=BY_KERNEL, dtype=BY_KERNEL, api="torch Tensor", lower="sorting.lower_kthvalue",
     samples=lambda: [sample(s.f32(4, 5), 2, 1, False), sample(s.f32(4, 5), 1, 0, True), sample(s.f64(6), 6, -1, False),
-                     sample(np.arange(12).reshape(3, 4)[:, ::-1].copy(), 3, 1, False), sample(s.f32(4, 5), 6, 1, False)])
+                     sample(np.arange(12).reshape(3, 4)[:, ::-1].copy(), 3, 1, False), sample(s.f32(4, 5), 6, 1, False),
+                     sample(np.array([[1.0, np.nan, 3.0, 2.0], [0.5, 2.0, np.nan, -1.0]], np.float32), 4, 1, False),
+                     sample(np.array(2.5, np.float32), 1, 0, True), sample(s.f32(3, 4).T, 2, 0, False)])
 def kthvalue(a, k, dim=-1, keepdim=False):
     """The k-th smallest value along dim (NaN sorts last) and its index."""
     if a.ndim == 0:
@@ -88,10 +93,13 @@ def kthvalue(a, k, dim=-1, keepdim=False):
 
 
 @op("mode", "(Tensor self, int dim=-1, bool keepdim=False) -> (Tensor values, Tensor indices)",
-    shape=BY_KERNEL, dtype=BY_KERNEL, api="torch Tensor", numpy_only=_DATA,
-    samples=lambda: [sample(np.array([[0, 1, 1, 2, 1], [2, 2, 0, 0, 1], [1, 0, 2, 2, 2]]), 1, False),
+    shape=BY_KERNEL, dtype=BY_KERNEL, api="torch Tensor", lower="order_statistics.lower_mode",
+    samples=lambda: [sample(np.array([[0, 1, 2], [2, 2, 1], [1, 0, 1], [2, 0, 1]], np.float32), 0, False),
+                     sample(np.array([[0, 1, 1, 2, 1], [2, 2, 0, 0, 1], [1, 0, 2, 2, 2]]), 1, False),
                      sample(np.array([[0, 1, 1], [2, 2, 1], [1, 0, 1]], np.float32), 0, True),
-                     sample(np.array([3.0, 1.0, 3.0, 2.0], np.float32), -1, False)])
+                     sample(np.array([3.0, 1.0, 3.0, 2.0], np.float32), -1, False), sample(np.array(4.0, np.float32), 0, False),
+                     sample(np.array([[True, False, True], [False, False, True]]), 1, False),
+                     sample(np.array([[0, 1, 1], [2, 2, 1], [1, 0, 1]]).T, -1, True)])
 def mode(a, dim=-1, keepdim=False):
     """The most frequent value along dim (the smallest of equally frequent ones) and its last index."""
     if a.ndim == 0:
@@ -113,9 +121,10 @@ def mode(a, dim=-1, keepdim=False):
     return (np.expand_dims(v, d), np.expand_dims(i, d)) if keepdim else (v, i)
 
 
-@op("nanmedian", "(Tensor self) -> Tensor", shape=BY_KERNEL, dtype=BY_KERNEL, api="torch Tensor", numpy_only=_DATA,
+@op("nanmedian", "(Tensor self) -> Tensor", shape=BY_KERNEL, dtype=BY_KERNEL, api="torch Tensor",
+    lower="order_statistics.lower_median",
     samples=lambda: [sample(s.f32(4, 5)), sample(np.array([1.0, np.nan, 3.0, 2.0], np.float32)), sample(s.i64(5)),
-                     sample(np.array([np.nan, np.nan], np.float32)), sample(s.f32(6))])
+                     sample(np.array([np.nan, np.nan], np.float32)), sample(s.f32(6)), sample(np.array(np.nan, np.float32))])
 def nanmedian(a):
     """The lower median of the non-NaN values (NaN when there are none)."""
     if a.dtype == BOOL:
@@ -129,7 +138,7 @@ def nanmedian(a):
 
 
 @op("nanmedian_dim", "(Tensor self, int dim, bool keepdim=False) -> (Tensor values, Tensor indices)", aten="nanmedian",
-    shape=BY_KERNEL, dtype=BY_KERNEL, numpy_only=_DATA,
+    shape=BY_KERNEL, dtype=BY_KERNEL, lower="order_statistics.lower_median_dim",
     samples=lambda: [sample(s.f32(4, 5), 1, False), sample(np.array([[1.0, np.nan, 3.0], [np.nan, np.nan, 1.0]], np.float32), 1, True),
                      sample(s.i64(3, 5), 0, False)])
 def nanmedian_dim(a, dim, keepdim=False):
@@ -176,11 +185,13 @@ def _quantile(name, ignore_nan):
         return as_array(np.asarray(out).astype(a.dtype))
     kernel.__name__ = name
     defop(name, "(Tensor self, float q, int? dim=None, bool keepdim=False, *, str interpolation='linear') -> Tensor",
-          kernel, shape=BY_KERNEL, dtype=BY_KERNEL, api="torch Tensor", numpy_only=_DATA,
+          kernel, shape=BY_KERNEL, dtype=BY_KERNEL, api="torch Tensor", lower="order_statistics.lower_quantile",
           samples=lambda: [sample(s.f32(4, 5), 0.3, 1, False, "linear"), sample(s.f32(4, 5), 0.5, None, False, "linear"),
                            sample(s.f64(3, 6), 0.75, 0, True, "linear"), sample(s.f32(4, 5), 0.4, 1, False, "lower"),
                            sample(s.f32(4, 5), 0.4, 1, False, "higher"), sample(s.f32(4, 5), 0.4, 1, False, "midpoint"),
-                           sample(np.array([[1.0, np.nan, 3.0, 2.0]], np.float32), 0.5, 1, False, "linear")])
+                           sample(np.array([[1.0, np.nan, 3.0, 2.0]], np.float32), 0.5, 1, False, "linear"),
+                           sample(s.f32(4, 5), 0.375, 1, True, "nearest"), sample(np.array(1.5, np.float32), 0.2, None, False, "linear"),
+                           sample(np.array([[np.nan, np.nan], [1.0, np.nan]], np.float32), 0.7, 1, False, "linear")])
 
 
 _quantile("quantile", False)
@@ -219,7 +230,7 @@ def _split_at(a, bounds, d):
     return out
 
 
-def _section_bounds(size, n):
+def section_bounds(size, n):
     small, extra = divmod(size, n)
     bounds, at = [], 0
     for i in range(n - 1):
@@ -228,7 +239,7 @@ def _section_bounds(size, n):
     return bounds
 
 
-def _clip_bounds(size, indices):
+def clip_bounds(size, indices):
     return [min(max(i if i >= 0 else i + size, 0), size) for i in indices]
 
 
@@ -251,11 +262,11 @@ def _sections(a, n, d, name="tensor_split"):
         raise RuntimeError(f"{name} expected at least a 1-dimensional tensor, but got a tensor with 0 dims")
     if n <= 0:
         raise RuntimeError(f"number of sections must be larger than 0, got {n}")
-    return _split_at(a, _section_bounds(a.shape[d], n), d)
+    return _split_at(a, section_bounds(a.shape[d], n), d)
 
 
 @op("tensor_split", "(Tensor self, int sections, int dim=0) -> Tensor[]", dtype=same_dtype,
-    shape=lambda x, n, dim: _split_shapes(x, const(dim, "dim"), lambda size: _section_bounds(size, const(n, "sections"))),
+    shape=lambda x, n, dim: _split_shapes(x, const(dim, "dim"), lambda size: section_bounds(size, const(n, "sections"))),
     api="torch Tensor", numpy_only=_SPLIT,
     samples=lambda: [sample(s.f32(4, 5), 3, 1), sample(s.f32(7), 3, 0), sample(s.f32(2, 3), 4, -1)])
 def tensor_split(a, sections, dim=0):
@@ -263,14 +274,14 @@ def tensor_split(a, sections, dim=0):
 
 
 @op("tensor_split_indices", "(Tensor self, int[] indices, int dim=0) -> Tensor[]", aten="tensor_split",
-    shape=lambda x, ix, dim: _split_shapes(x, const(dim, "dim"), lambda size: _clip_bounds(size, int_list(ix, "indices"))),
+    shape=lambda x, ix, dim: _split_shapes(x, const(dim, "dim"), lambda size: clip_bounds(size, int_list(ix, "indices"))),
     dtype=same_dtype, numpy_only=_SPLIT,
     samples=lambda: [sample(s.f32(4, 5), [1, 3], 1), sample(s.f32(7), [2, 9], 0), sample(s.f32(6, 2), [4, 2], 0)])
 def tensor_split_indices(a, indices, dim=0):
     if a.ndim == 0:
         raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims")
     d = wrap_dim(dim, a.ndim)
-    return _split_at(a, _clip_bounds(a.shape[d], indices), d)
+    return _split_at(a, clip_bounds(a.shape[d], indices), d)
 
 
 def _named_split(name, dim_of, min_rank):
@@ -294,11 +305,11 @@ def _named_split(name, dim_of, min_rank):
         return dim_of(np.empty((1,) * len(dims(x))))
 
     defop(name, "(Tensor self, int sections) -> Tensor[]", sections, dtype=same_dtype,
-          shape=lambda x, n: _split_shapes(x, rank_dim(x), lambda size: _section_bounds(size, const(n, "sections"))),
+          shape=lambda x, n: _split_shapes(x, rank_dim(x), lambda size: section_bounds(size, const(n, "sections"))),
           api="torch Tensor", numpy_only=_SPLIT,
           samples=lambda: [sample(s.f32(4, 6, 2), 2), sample(s.f32(2, 4, 6), 1)])
     defop(f"{name}_indices", "(Tensor self, int[] indices) -> Tensor[]", indices, dtype=same_dtype,
-          shape=lambda x, ix: _split_shapes(x, rank_dim(x), lambda size: _clip_bounds(size, int_list(ix, "indices"))),
+          shape=lambda x, ix: _split_shapes(x, rank_dim(x), lambda size: clip_bounds(size, int_list(ix, "indices"))),
           aten=name, numpy_only=_SPLIT, samples=lambda: [sample(s.f32(4, 6, 2), [1, 3]), sample(s.f32(2, 4, 6), [1])])
 
 

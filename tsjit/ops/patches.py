@@ -8,9 +8,10 @@ padding. Both take unbatched inputs too, and float (im2col also bool) tensors as
 kernels. Lowerings: tsjit/lowering/patches.py (affine_grid: tsjit/lowering/resampling.py).
 
 grid_sampler reads the input at positions that are data (the grid): PyTorch's unnormalize, padding
-(zeros / border / reflection) and bilinear or nearest (round half to even) interpolation of 4-d
-inputs, in the input's dtype. It is numpy-only: the lowering reads tensors at affine positions and
-has no data-dependent gather (no tensor.extract in generic bodies for the C backend yet).
+(zeros / border / reflection) and bilinear, nearest (round half to even) or bicubic (4-d only)
+interpolation of 4-d and 5-d inputs, in the input's dtype. PyTorch runs 2-d grids through a
+vectorized CPU kernel and 3-d ones through a scalar one, whose formulas (and NaN handling) differ:
+the kernel follows each, and so does the lowering (tsjit/lowering/grid_sampling.py).
 """
 from __future__ import annotations
 
@@ -196,38 +197,73 @@ def affine_grid_generator(theta, size, align_corners):
     return as_array(out)
 
 
-def _unnormalize(coord, size: int, align: bool, t):
-    return (coord + t(1)) / t(2) * t(size - 1) if align else ((coord + t(1)) * t(size) - t(1)) / t(2)
+def _unnormalize(coord, size: int, align: bool, t, vec: bool):
+    """-1..1 -> pixel coordinates, in the order of operations of PyTorch's 2-d (vectorized, `vec`) or
+    3-d kernel."""
+    one = t(1)
+    if vec:
+        return (coord + one) * t((size - 1) / 2) if align else (coord + one) * t(size / 2) - t(0.5)
+    return (coord + one) / t(2) * t(size - 1) if align else ((coord + one) * t(size) - one) / t(2)
 
 
-def _reflect(coord, low2: int, high2: int, t):
+def _reflect(c, size: int, align: bool, t, vec: bool):
+    """c mirrored at the borders until inside: 2-d by a truncated quotient and a minimum, 3-d by fmod
+    and the parity of the flips, as PyTorch's kernels."""
+    if vec:
+        if align and size <= 1:
+            return np.zeros_like(c)
+        low, twice = (t(0), t(2 * (size - 1))) if align else (t(-0.5), t(2 * size))
+        a = np.abs(c - low)
+        extra = a - np.trunc(a / twice) * twice
+        return np.minimum(extra, twice - extra) + low
+    low2, high2 = (0, 2 * (size - 1)) if align else (-1, 2 * size - 1)
     if low2 == high2:
-        return np.zeros_like(coord)
+        return np.zeros_like(c)
     lo, span = t(low2 / 2), t((high2 - low2) / 2)
-    c = np.abs(coord - lo)
-    extra, flips = np.fmod(c, span), np.floor(c / span)
+    a = np.abs(c - lo)
+    extra, flips = np.fmod(a, span), np.floor(a / span)
     return np.where(flips % 2 == 0, extra + lo, span - extra + lo).astype(t)
 
 
-def _source(coord, size: int, padding: int, align: bool, t):
-    c = _unnormalize(coord, size, align, t)
+def _bounded(c, size: int, padding: int, align: bool, t, vec: bool):
+    """PyTorch's compute_coordinates: reflected (padding 2) and clipped (1, 2) into [0, size - 1]; NaN
+    clips to 0 in the 2-d kernel, to size - 1 in the 3-d one (std::min(size - 1, std::max(c, 0)))."""
     if padding == 2:
-        c = _reflect(c, 0, 2 * (size - 1), t) if align else _reflect(c, -1, 2 * size - 1, t)
+        c = _reflect(c, size, align, t, vec)
     if padding in (1, 2):
-        c = np.clip(c, t(0), t(size - 1))
+        high = t(size - 1)
+        c = np.where(c > 0, c, t(0)) if vec else np.where(c < 0, t(0), c)
+        c = np.where(c < high, c, high)
     return c
 
 
-def _grid_sampler_shape(x, grid, *rest):
+def _index(c, size: int):
+    """An integral float coordinate as an int64 index (NaN -> -1; beyond -1 or size held there)."""
+    return np.where(c < size, np.where(c > -1, c, -1), size).astype(np.int64)
+
+
+def cubic_weights(f, t):
+    """The four cubic-convolution weights (A = -0.75) of the taps at -1, 0, 1, 2 for fraction f."""
+    a = t(-0.75)
+
+    def near(x):
+        return ((a + t(2)) * x - (a + t(3))) * x * x + t(1)
+
+    def far(x):
+        return ((a * x - t(5) * a) * x + t(8) * a) * x - t(4) * a
+    return [far(f + t(1)), near(f), near(t(1) - f), far(t(2) - f)]
+
+
+def _grid_sampler_shape(x, grid, interpolation_mode, *rest):
     xs, gs = dims(x), dims(grid)
-    if len(xs) != 4 or len(gs) != 4:
-        raise ShapeError("grid_sampler: 4-d input and grid")
-    return (xs[0], xs[1], gs[1], gs[2])
+    if len(xs) not in (4, 5) or len(gs) != len(xs):
+        raise ShapeError("grid_sampler: 4-d or 5-d input and grid")
+    return (xs[0], xs[1], *gs[1:-1])
 
 
 @op("grid_sampler", "(Tensor input, Tensor grid, int interpolation_mode, int padding_mode, bool align_corners) -> "
     "Tensor", shape=_grid_sampler_shape, dtype=lambda x, grid, *rest: promote(x, grid),
-    numpy_only="grid sampling gathers at data-dependent positions: the loop lowering has no gather yet",
+    lower="grid_sampling.lower_grid_sampler",
     samples=lambda: [sample(s.f32(2, 3, 5, 6), s.f32(2, 4, 7, 2, lo=-1.2, hi=1.2), 0, 0, False),
                      sample(s.f32(2, 3, 5, 6), s.f32(2, 4, 7, 2, lo=-1.5, hi=1.5), 0, 1, True),
                      sample(s.f32(1, 2, 4, 5), s.f32(1, 6, 3, 2, lo=-3, hi=3), 0, 2, False),
@@ -240,37 +276,78 @@ def _grid_sampler_shape(x, grid, *rest):
                      sample(s.f32(1, 1, 1, 1), s.f32(1, 2, 2, 2, lo=-1, hi=1), 0, 2, True),
                      sample(s.f32(2, 3, 5, 6), s.f32(1, 4, 7, 2), 0, 0, False),
                      sample(s.f32(2, 3, 5, 6), s.f32(2, 4, 7, 3), 0, 0, False),
-                     sample(s.i64(1, 2, 4, 4), s.i64(1, 2, 2, 2), 0, 0, False)])
+                     sample(s.i64(1, 2, 4, 4), s.i64(1, 2, 2, 2), 0, 0, False),
+                     sample(s.f32(2, 3, 5, 6), s.f32(2, 4, 7, 2, lo=-1.3, hi=1.3), 2, 0, False),
+                     sample(s.f32(1, 2, 4, 5), s.f32(1, 6, 3, 2, lo=-1.5, hi=1.5), 2, 1, True),
+                     sample(s.f32(1, 2, 4, 5), s.f32(1, 6, 3, 2, lo=-3, hi=3), 2, 2, False),
+                     sample(s.f64(1, 2, 4, 5), s.f64(1, 6, 3, 2, lo=-3, hi=3), 2, 2, True),
+                     sample(s.f32(2, 2, 3, 4, 5), s.f32(2, 2, 3, 4, 3, lo=-1.2, hi=1.2), 0, 0, False),
+                     sample(s.f32(1, 2, 3, 4, 5), s.f32(1, 3, 2, 2, 3, lo=-3, hi=3), 0, 2, True),
+                     sample(s.f32(1, 2, 3, 4, 5), s.f32(1, 3, 2, 2, 3, lo=-2, hi=2), 1, 1, False),
+                     sample(s.f32(1, 2, 3, 4, 5), s.f32(1, 3, 2, 2, 3), 2, 0, False),
+                     sample(s.f32(1, 2, 0, 4), s.f32(1, 2, 2, 2), 0, 0, False),
+                     sample(s.f32(1, 0, 3, 4), s.f32(1, 2, 2, 2), 1, 0, True),
+                     sample(s.strided(1, 2, 4, 5), s.f32(1, 3, 3, 2, lo=-1.2, hi=1.2), 0, 0, True)])
 def grid_sampler(x, grid, interpolation_mode, padding_mode, align_corners):
-    if x.ndim != 4 or grid.ndim != 4:
-        raise NotImplementedError("tsjit: grid_sampler of 4-d inputs only (grid_sampler_3d is not done)")
-    if x.shape[0] != grid.shape[0] or grid.shape[-1] != 2:
-        raise RuntimeError(f"grid_sampler(): expected grid to have size 2 in last dimension and the same batch size "
-                           f"as input, but got input of size {shape_str(x.shape)} and grid of size "
+    k = x.ndim - 2
+    if x.ndim not in (4, 5) or grid.ndim != x.ndim:
+        raise RuntimeError(f"grid_sampler(): expected 4D or 5D input and grid with same number of dimensions, but "
+                           f"got input with sizes {shape_str(x.shape)} and grid with sizes {shape_str(grid.shape)}")
+    if x.shape[0] != grid.shape[0] or grid.shape[-1] != k:
+        raise RuntimeError(f"grid_sampler(): expected grid to have size {k} in last dimension and the same batch "
+                           f"size as input, but got input of size {shape_str(x.shape)} and grid of size "
                            f"{shape_str(grid.shape)}")
+    if 0 in x.shape[2:]:
+        raise RuntimeError(f"grid_sampler(): expected input to have non-empty spatial dimensions, but input has "
+                           f"sizes {shape_str(x.shape)}")
     if x.dtype != grid.dtype:
         raise RuntimeError(f"grid_sampler(): expected input and grid to have the same dtype, but input has "
                            f"{x.dtype} and grid has {grid.dtype}")
     if x.dtype.kind != "f":
-        raise not_implemented("grid_sampler_2d_cpu", x.dtype)
-    if interpolation_mode not in (0, 1) or padding_mode not in (0, 1, 2):
-        raise NotImplementedError("tsjit: grid_sampler modes bilinear/nearest with zeros/border/reflection only")
+        raise not_implemented(f"grid_sampler_{k}d_cpu", x.dtype)
+    if interpolation_mode not in (0, 1, 2) or padding_mode not in (0, 1, 2):
+        raise NotImplementedError("tsjit: grid_sampler modes bilinear/nearest/bicubic with zeros/border/reflection")
+    if interpolation_mode == 2 and k == 3:
+        raise RuntimeError("grid_sampler(): bicubic interpolation only supports 4D input")
     t = x.dtype.type
-    n, c, h, w = x.shape
-    ix = _source(grid[..., 0], w, padding_mode, align_corners, t)
-    iy = _source(grid[..., 1], h, padding_mode, align_corners, t)
-    batch = np.arange(n)[:, None, None]
+    n, sizes, vec = x.shape[0], x.shape[2:], k == 2
+    # the unnormalized source coordinate per input dim (grid's last axis is x, y[, z]: the reversed dims)
+    coords = [_unnormalize(grid[..., k - 1 - d], sizes[d], align_corners, t, vec) for d in range(k)]
+    batch = np.arange(n).reshape((n,) + (1,) * k)
 
-    def at(yy, xx):  # (N, C, Ho, Wo) values at integer positions, 0 outside
-        inside = (yy >= 0) & (yy < h) & (xx >= 0) & (xx < w)
-        v = x[batch, :, np.clip(yy, 0, h - 1), np.clip(xx, 0, w - 1)]  # (N, Ho, Wo, C)
-        return np.where(inside[..., None], v, t(0)).transpose(0, 3, 1, 2)
+    def at(cs):  # (N, C, *out) values at integral float positions, 0 outside
+        index = [_index(c, m) for c, m in zip(cs, sizes)]
+        inside = np.logical_and.reduce([(i >= 0) & (i < m) for i, m in zip(index, sizes)])
+        v = x[(batch, slice(None), *(np.clip(i, 0, m - 1) for i, m in zip(index, sizes)))]  # (N, *out, C)
+        return np.moveaxis(np.where(inside[..., None], v, t(0)), -1, 1), inside[:, None]
+
+    def total(terms):
+        out = terms[0]
+        for term in terms[1:]:
+            out = out + term
+        return out
+    if interpolation_mode == 2:  # bicubic (2-d): taps at floor - 1 .. floor + 2, each bounded on its own
+        (cy, cx), (hy, wx) = coords, sizes
+        y0, x0 = np.floor(cy), np.floor(cx)
+        wy, wxs = cubic_weights(cy - y0, t), cubic_weights(cx - x0, t)
+        rows = [total([at([_bounded(y0 + t(i - 1), hy, padding_mode, align_corners, t, vec),
+                           _bounded(x0 + t(j - 1), wx, padding_mode, align_corners, t, vec)])[0]
+                       * wxs[j][:, None] for j in range(4)]) for i in range(4)]
+        return as_array(total([rows[i] * wy[i][:, None] for i in range(4)]).astype(x.dtype))
+    coords = [_bounded(c, m, padding_mode, align_corners, t, vec) for c, m in zip(coords, sizes)]
     if interpolation_mode == 1:
-        return as_array(at(np.rint(iy).astype(np.int64), np.rint(ix).astype(np.int64)))
-    x0, y0 = np.floor(ix), np.floor(iy)
-    x1, y1 = x0 + 1, y0 + 1
-    out = np.zeros((n, c) + grid.shape[1:3], x.dtype)
-    for yy, xx, wt in ((y0, x0, (x1 - ix) * (y1 - iy)), (y0, x1, (ix - x0) * (y1 - iy)),
-                       (y1, x0, (x1 - ix) * (iy - y0)), (y1, x1, (ix - x0) * (iy - y0))):
-        out = out + at(yy.astype(np.int64), xx.astype(np.int64)) * wt.astype(x.dtype)[:, None]
-    return as_array(out.astype(x.dtype))
+        return as_array(at([np.rint(c) for c in coords])[0].astype(x.dtype))
+    lows = [np.floor(c) for c in coords]
+    terms = []
+    for corner in np.ndindex(*(2,) * k):  # the last dim (x) fastest, as PyTorch's nw, ne, sw, se
+        wt = None
+        for d in reversed(range(k)):  # weights multiplied x first, then y, then z
+            if vec:  # (1 - f) and f, f = c - floor(c)
+                f = coords[d] - lows[d] if corner[d] else t(1) - (coords[d] - lows[d])
+            else:  # (floor + 1 - c) and (c - floor)
+                f = coords[d] - lows[d] if corner[d] else lows[d] + t(1) - coords[d]
+            wt = f if wt is None else wt * f
+        v, inside = at([lo + t(c) for lo, c in zip(lows, corner)])
+        # 2-d adds every corner (0 outside, times its weight); 3-d only the corners inside
+        terms.append(v * wt[:, None] if vec else np.where(inside, v * wt[:, None], t(0)))
+    return as_array(total(terms).astype(x.dtype))

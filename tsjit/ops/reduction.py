@@ -22,8 +22,8 @@ from tsjit.ops.rules import (
     BOOL, INT64 as I64, accumulated, dims, each, fixed, from_arg, reduced, reduction, same_dtype, scalar, wrap,
 )
 
-_NOT_LOWERED = "no loop-level lowering yet: runs on numpy (C code runs it around fusion groups)"
 F64 = CODE_OF_DTYPE[np.dtype(np.float64)]
+I64_CODE = CODE_OF_DTYPE[INT64]
 
 
 def _accumulate_dtype(a: np.ndarray, dtype) -> np.dtype:
@@ -79,11 +79,11 @@ _WHOLE = "ATen's prod has no optional dim (the whole-tensor form is aten::prod(T
 
 
 @op("prod", "(Tensor self, int? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor",
-    shape=reduction(), dtype=from_arg(3, accumulated), numpy_only=_NOT_LOWERED,
+    shape=reduction(), dtype=from_arg(3, accumulated), lower="reductions.lower_prod",
     samples=lambda: [sample(s.f32(2, 3), 1, False, None), sample(s.i64(3, 4), 1, False, None),
                      sample(s.mask(3, 4), 0, True, None), sample(s.special(), -1, False, None),
                      sample(s.i64(3, 4), 0, False, F64), sample(s.f32(0, 3), 0, False, None),
-                     sample(zero_d(), 0, True, None),
+                     sample(zero_d(), 0, True, None), sample(s.strided(3, 4), -2, True, None),
                      sample(s.f32(3, 4), None, False, None, torch=False, note=_WHOLE)])
 def prod(a, dim=None, keepdim=False, dtype=None):
     return as_array(np.prod(a, axis=axes(a, dim), keepdims=keepdim, dtype=_accumulate_dtype(a, dtype)))
@@ -162,10 +162,12 @@ _TIES = np.array([[1, 3, 3, 0], [2, 2, 1, 2]])
 _VALUES_INDICES = each(same_dtype, fixed(I64))
 for _name, _arg in (("max", np.argmax), ("min", np.argmin)):
     defop(f"{_name}_dim", "(Tensor self, int dim, bool keepdim=False) -> (Tensor values, Tensor indices)",
-          _with_indices(_arg, _name), shape=reduced_pair, dtype=_VALUES_INDICES, aten=_name, numpy_only=_NOT_LOWERED,
+          _with_indices(_arg, _name), shape=reduced_pair, dtype=_VALUES_INDICES, aten=_name,
+          lower="index_reductions.lower_extremum_dim",
           samples=lambda: [sample(s.f32(3, 4), 1, True), sample(s.i64(3, 4), 0, False), sample(s.special(), 1, False),
                            sample(_TIES, -1, False), sample(zero_d(), 0, False), sample(s.f32(0, 3), 0, False),
-                           sample(s.f32(0, 3), 1, False), sample(s.mask(3, 4), 1, True)])
+                           sample(s.f32(0, 3), 1, False), sample(s.mask(3, 4), 1, True),
+                           sample(s.strided(3, 4), 0, False)])
 
 
 def _arg(fn: Callable, name: str) -> Callable:
@@ -190,11 +192,12 @@ def _arg(fn: Callable, name: str) -> Callable:
 
 for _name, _fn in (("argmax", np.argmax), ("argmin", np.argmin)):
     defop(_name, "(Tensor self, int? dim=None, bool keepdim=False) -> Tensor", _arg(_fn, _name), shape=reduction(),
-          dtype=fixed(I64), numpy_only=_NOT_LOWERED,
+          dtype=fixed(I64), lower="index_reductions.lower_arg_extremum",
           samples=lambda: [sample(s.f32(3, 4), None, False), sample(s.f32(3, 4), None, True),
                            sample(s.f32(3, 4), -1, True), sample(s.special(), 1, False), sample(_TIES, 1, False),
                            sample(s.mask(4), None, False), sample(s.f32(0, 3), None, False),
-                           sample(zero_d(), 0, False)])
+                           sample(zero_d(), 0, False), sample(zero_d(), None, True), sample(s.i64(3, 4), 0, True),
+                           sample(s.strided(3, 4), None, True), sample(s.strided(3, 4), -2, False)])
 
 
 # -- logical reductions and counts -----------------------------------------------------------------
@@ -218,21 +221,24 @@ def _logical_dtype(x, *_):
 
 for _name, _fn in (("any", np.any), ("all", np.all)):
     defop(_name, "(Tensor self, int? dim=None, bool keepdim=False) -> Tensor", _logical(_fn, _name),
-          shape=reduction(), dtype=_logical_dtype, numpy_only=_NOT_LOWERED,
+          shape=reduction(), dtype=_logical_dtype, lower="reductions.lower_logical",
           samples=lambda: [sample(s.mask(3, 4), 1, False), sample(s.f32(3, 4), None, False),
                            sample(s.mask(3, 4), None, True), sample(s.special(), -1, True),
                            sample(s.i64(2, 3, lo=0, hi=2, dtype="uint8"), 1, False),
                            sample(s.f32(0, 3), None, False), sample(s.f32(0, 3), 0, False),
-                           sample(zero_d(), 0, True)])
+                           sample(zero_d(), 0, True), sample(s.strided(3, 4), 0, False)])
 
 
-@op("count_nonzero", "(Tensor self, int[]? dim=None) -> Tensor", shape=lambda x, dim: reduced(x, dim, False),
-    dtype=fixed(I64), numpy_only=_NOT_LOWERED,
-    samples=lambda: [sample(s.f32(3, 4), [1]), sample(s.i64(3, 4), None), sample(s.special(), [0, -1]),
-                     sample(s.mask(2, 3, 4), [0, 2]), sample(s.f32(0, 3), [0]), sample(zero_d(), [0])], api="torch Tensor")
-def count_nonzero(a, dim=None):
-    reduced_axes = axes(a, dim)
-    return as_array(np.count_nonzero(a, axis=reduced_axes if dim is not None else None)).astype(INT64)
+def _count_nonzero(g, x, dim=None):
+    """The number of elements != 0 (NaN counts) over `dim` (None or []: every dim), as int64."""
+    return g.sum(g.ne(x, 0), dim, False, I64_CODE)
+
+
+defop("count_nonzero", "(Tensor self, int[]? dim=None) -> Tensor", decompose=_count_nonzero,
+      shape=lambda x, dim: reduced(x, dim, False), dtype=fixed(I64), api="torch Tensor",
+      samples=lambda: [sample(s.f32(3, 4), [1]), sample(s.i64(3, 4), None), sample(s.special(), [0, -1]),
+                       sample(s.mask(2, 3, 4), [0, 2]), sample(s.f32(0, 3), [0]), sample(zero_d(), [0]),
+                       sample(s.f32(3, 4) * s.mask(3, 4), []), sample(s.strided(3, 4) * s.mask(3, 4), [0])])
 
 
 # -- scans ----------------------------------------------------------------------------------------
@@ -260,5 +266,5 @@ def _scan(fn: Callable, name: str) -> Callable:
 
 for _name, _fn in (("cumsum", np.cumsum), ("cumprod", np.cumprod)):
     defop(_name, "(Tensor self, int dim, *, ScalarType? dtype=None) -> Tensor", _scan(_fn, _name),
-          shape=_scan_shape, dtype=from_arg(2, accumulated), verify=chk.SAME_SHAPE, numpy_only=_NOT_LOWERED,
-          samples=_scan_samples, api="torch Tensor")
+          shape=_scan_shape, dtype=from_arg(2, accumulated), verify=chk.SAME_SHAPE,
+          lower="scans.lower_cumulative", samples=_scan_samples, api="torch Tensor")

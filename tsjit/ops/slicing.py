@@ -13,7 +13,8 @@ from tsjit.ops import samples as s
 from tsjit.ops.registry import op, sample
 from tsjit.ops.rules import D, ShapeError, Unknown, arith, const, dims_not_0d, int_list, same_dtype, with_dim, wrap
 
-_LIST = "a list of tensors has no loop-level lowering: runs on numpy (C code runs it around fusion groups)"
+_LIST = ("a list of tensors: taken apart into slices where it is unpacked, indexed or returned "
+         "(tsjit/passes/split_unpacks.py), so only other uses run on numpy")
 
 
 def _index_at(dim: int, index) -> tuple:

@@ -3,6 +3,7 @@
 Sorts are stable (equal values keep their order, as torch.sort(stable=True) gives; torch's
 default sort and topk leave the order of ties unspecified) and NaN sorts as the largest value:
 last ascending, first descending. Indices are int64. A 0-d tensor sorts as itself (dim 0 or -1).
+All lower to a bitonic sorting network (tsjit/lowering/sorting.py).
 """
 from __future__ import annotations
 
@@ -14,8 +15,6 @@ from tsjit.ops import checks as chk
 from tsjit.ops import samples as s
 from tsjit.ops.registry import op, sample
 from tsjit.ops.rules import D, INT64 as I64, ShapeError, const, dims, each, fixed, same_dtype, with_dim, wrap
-
-_NOT_LOWERED = "no loop-level lowering yet: runs on numpy (C code runs it around fusion groups)"
 
 
 def _stable_desc(a, dim):
@@ -42,7 +41,7 @@ def _sort_samples():
 
 @op("sort", "(Tensor self, int dim=-1, bool descending=False) -> (Tensor values, Tensor indices)",
     shape=lambda x, dim, descending: (_sorted_shape(x, dim),) * 2, dtype=each(same_dtype, fixed(I64)),
-    numpy_only=_NOT_LOWERED, samples=_sort_samples, api="torch Tensor")
+    lower="sorting.lower_sort", samples=_sort_samples, api="torch Tensor")
 def sort(a, dim=-1, descending=False):
     if a.ndim == 0:
         wrap_dim(dim, 0)
@@ -53,7 +52,7 @@ def sort(a, dim=-1, descending=False):
 
 
 @op("argsort", "(Tensor self, int dim=-1, bool descending=False) -> Tensor", shape=_sorted_shape, dtype=fixed(I64),
-    verify=chk.SAME_SHAPE, numpy_only=_NOT_LOWERED, samples=_sort_samples, api="torch Tensor")
+    verify=chk.SAME_SHAPE, lower="sorting.lower_sort", samples=_sort_samples, api="torch Tensor")
 def argsort(a, dim=-1, descending=False):
     return sort(a, dim, descending)[1]
 
@@ -81,7 +80,8 @@ def _topk_samples():
 
 
 @op("topk", "(Tensor self, int k, int dim=-1, bool largest=True, bool sorted=True) -> (Tensor values, Tensor indices)",
-    shape=_topk_shape, dtype=each(same_dtype, fixed(I64)), numpy_only=_NOT_LOWERED, samples=_topk_samples, api="torch Tensor")
+    shape=_topk_shape, dtype=each(same_dtype, fixed(I64)), lower="sorting.lower_topk", samples=_topk_samples,
+    api="torch Tensor")
 def topk(a, k, dim=-1, largest=True, sorted_=True):
     """The k largest (or smallest) values along dim, in order; ties keep their original order."""
     if a.dtype.kind == "b":

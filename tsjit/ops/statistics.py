@@ -3,7 +3,8 @@ vector norms, logsumexp and medians.
 
 Dims follow reduction.py (an int list or None for all). var, std and norm need float inputs
 (torch has no integer kernel); logsumexp turns integers into the default float dtype. The
-median is the lower of the two middle values, and NaN when the values hold one.
+median is the lower of the two middle values, and NaN when the values hold one (lowered through
+the sorting network: tsjit/lowering/order_statistics.py).
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from collections.abc import Callable
 import numpy as np
 
 from tsjit.kernels.dims import wrap_dim
-from tsjit.kernels.promotion import BOOL, INT64, as_array, not_implemented, to_float, torch_name
+from tsjit.kernels.promotion import BOOL, INT64, as_array, not_implemented, to_float
 from tsjit.ops import samples as s
 from tsjit.ops.reduction import axes, mean, reduced_pair, zero_d
 from tsjit.ops.registry import defop, op, sample
@@ -71,61 +72,40 @@ def _with_mean(spread: Callable) -> Callable:
 for _name, _kernel in (("var_mean", _var), ("std_mean", _std)):
     defop(_name, f"{_MOMENTS} -> (Tensor result0, Tensor result1)", _with_mean(_kernel),
           shape=lambda x, dim, correction, keepdim: reduced_pair(x, dim, keepdim),
-          dtype=each(float_dtype, float_dtype), numpy_only=_NOT_LOWERED, samples=_moment_samples, api="torch")
+          dtype=each(float_dtype, float_dtype), lower="reductions.lower_var", samples=_moment_samples, api="torch")
 
 
 # -- norm, logsumexp ------------------------------------------------------------------------------
 
-def _check_extreme_norm(a, p, reduced_axes) -> None:
-    for d in reduced_axes:
-        if a.shape[d] == 0:
-            raise RuntimeError(f"linalg.vector_norm cannot compute the {p} norm on the dimension {d}because this "
-                               f"dimension is empty and the operation does not have an identity")
-
-
 _NO_DIM = "ATen's norm takes a dim list (aten::norm.ScalarOpt_dim); None means every dim"
 
 
-@op("norm", "(Tensor self, Scalar? p=2, int[]? dim=None, bool keepdim=False) -> Tensor", shape=reduction(2, 3),
-    dtype=float_dtype, numpy_only=_NOT_LOWERED,
-    samples=lambda: [sample(s.f32(3, 4), None, [1], False), sample(s.f32(3, 4), 3.0, [0], True),
-                     sample(s.f32(3, 4), math.inf, [0], False), sample(s.f32(3, 4) * s.mask(3, 4), 0, [1], False),
-                     sample(s.special(), 1, [-1], False), sample(s.f32(3, 0), -math.inf, [1], False),
-                     sample(s.i64(3, 4), 2, [1], False),
-                     sample(s.f32(3, 4), None, None, False, torch=False, note=_NO_DIM)])
-def norm(a, p=2, dim=None, keepdim=False):
-    if a.dtype.kind != "f":
-        raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. "
-                           f"Got {torch_name(a.dtype)}")
-    p = 2 if p is None else p
-    reduced_axes = axes(a, dim)
-    x = np.abs(a)
-    with np.errstate(all="ignore"):
-        if p == float("inf"):
-            _check_extreme_norm(a, "inf", reduced_axes)
-            out = np.max(x, axis=reduced_axes, keepdims=keepdim, initial=0)
-        elif p == float("-inf"):
-            _check_extreme_norm(a, "-inf", reduced_axes)
-            out = np.min(x, axis=reduced_axes, keepdims=keepdim)
-        elif p == 0:
-            out = np.sum(x != 0, axis=reduced_axes, keepdims=keepdim).astype(a.dtype)
-        elif p == 1:
-            out = np.sum(x, axis=reduced_axes, keepdims=keepdim)
-        elif p == 2:
-            out = np.sqrt(np.sum(x * x, axis=reduced_axes, keepdims=keepdim))
-        else:
-            out = np.power(np.sum(np.power(x, p), axis=reduced_axes, keepdims=keepdim), 1.0 / p)
-    return as_array(np.asarray(out).astype(a.dtype, copy=False))
+def _norm(g, x, p=2, dim=None, keepdim=False):
+    """torch.norm with a number p: linalg_vector_norm (p None is 2)."""
+    p = g.value(p)
+    return g.linalg_vector_norm(x, 2 if p is None else p, dim, keepdim, None)
+
+
+defop("norm", "(Tensor self, Scalar? p=2, int[]? dim=None, bool keepdim=False) -> Tensor", decompose=_norm,
+      shape=reduction(2, 3), dtype=float_dtype,
+      samples=lambda: [sample(s.f32(3, 4), None, [1], False), sample(s.f32(3, 4), 3.0, [0], True),
+                       sample(s.f32(3, 4), math.inf, [0], False), sample(s.f32(3, 4) * s.mask(3, 4), 0, [1], False),
+                       sample(s.special(), 1, [-1], False), sample(s.f32(3, 0), -math.inf, [1], False),
+                       sample(s.f32(3, 4), -math.inf, [1], True), sample(s.f32(3, 4), 0.5, [], False),
+                       sample(s.strided(3, 4), 2, [0], False), sample(s.i64(3, 4), 2, [1], False),
+                       sample(s.f32(3, 4), None, None, False, torch=False, note=_NO_DIM)])
 
 
 _EMPTY_DIMS = "torch's logsumexp fails on dim=[] (its output shape check); tsjit reduces every dim, as sum does"
 
 
 @op("logsumexp", "(Tensor self, int[] dim, bool keepdim=False) -> Tensor", shape=reduction(), dtype=float_dtype,
-    numpy_only=_NOT_LOWERED,
+    lower="reductions.lower_logsumexp",
     samples=lambda: [sample(s.f32(3, 4), [1], False), sample(s.f32(3, 4) * 50, [1], True),
                      sample(s.i64(3, 4), [0, 1], True), sample(s.special(), [-1], False),
                      sample(s.f32(0, 3), [0], False), sample(zero_d(), [], False), sample(s.mask(2, 3), [0], False),
+                     sample(np.array([[-np.inf, -np.inf], [np.inf, 1.0]], np.float32), [1], False),
+                     sample(s.strided(3, 4), [0], True),
                      sample(s.f32(3, 4), [], False, torch=False, note=_EMPTY_DIMS)])
 def logsumexp(a, dim=(), keepdim=False):
     """log(sum(exp(x - m))) + m with m the finite max, so large values do not overflow."""
@@ -140,7 +120,7 @@ def logsumexp(a, dim=(), keepdim=False):
 
 # -- medians --------------------------------------------------------------------------------------
 
-@op("median", "(Tensor self) -> Tensor", shape=scalar, dtype=same_dtype, numpy_only=_NOT_LOWERED,
+@op("median", "(Tensor self) -> Tensor", shape=scalar, dtype=same_dtype, lower="order_statistics.lower_median",
     samples=lambda: [sample(s.f32(2, 3)), sample(s.f32(4)), sample(s.special()), sample(s.i64(3, 4)),
                      sample(s.f32(0, 3)), sample(zero_d()), sample(s.mask(5)), sample(s.strided(3, 4))])
 def median(a):
@@ -156,7 +136,7 @@ def median(a):
 
 
 @op("median_dim", "(Tensor self, int dim, bool keepdim=False) -> (Tensor values, Tensor indices)",
-    shape=reduced_pair, dtype=each(same_dtype, fixed(I64)), aten="median", numpy_only=_NOT_LOWERED,
+    shape=reduced_pair, dtype=each(same_dtype, fixed(I64)), aten="median", lower="order_statistics.lower_median_dim",
     samples=lambda: [sample(s.f32(3, 5), 1, False), sample(s.f32(3, 4), 0, True), sample(s.special(), 1, False),
                      sample(np.array([[2, 1, 2, 0, 1, 1], [3, 3, 1, 1, 2, 0]]), -1, False),
                      sample(zero_d(), 0, False), sample(s.f32(0, 3), 0, False), sample(s.f32(0, 3), 1, True),

@@ -14,12 +14,12 @@ import numpy as np
 from tsjit.kernels.dims import infer_size, shape_str, wrap_dim
 from tsjit.ops import checks as chk
 from tsjit.ops import samples as s
+from tsjit.ops.decomposition import reject
 from tsjit.ops.registry import defop, op, sample
 from tsjit.ops.rules import (
     D, ShapeError, dims, dims_not_0d, int_list, numel, same, same_dtype, wrap,
 )
 
-_NOT_LOWERED = "no loop-level lowering yet: runs on numpy (C code runs it around fusion groups)"
 
 
 # -- reshaping -------------------------------------------------------------------------------------
@@ -187,25 +187,40 @@ def t(a):
     return a.T
 
 
-def _movedim_shape(x, source, destination):
-    xs = dims(x)
-    src = [wrap(d, len(xs)) for d in int_list(source, "movedim source")]
-    dst = [wrap(d, len(xs)) for d in int_list(destination, "movedim destination")]
+def _movedim_order(rank, source, destination) -> list[int]:
+    """The permutation movedim is: the moved dims at their destinations, the others in order."""
+    src = [wrap(d, rank) for d in int_list(source, "movedim source")]
+    dst = [wrap(d, rank) for d in int_list(destination, "movedim destination")]
     if len(src) != len(dst) or len(set(src)) != len(src) or len(set(dst)) != len(dst):
         raise ShapeError("movedim: invalid source or destination dims")
-    if not xs:
-        return xs
-    order = [d for d in range(len(xs)) if d not in src]
+    if not rank:
+        return []
+    order = [d for d in range(rank) if d not in src]
     for to, frm in sorted(zip(dst, src)):
         order.insert(to, frm)
-    return tuple(xs[d] for d in order)
+    return order
+
+
+def _movedim_shape(x, source, destination):
+    xs = dims(x)
+    return tuple(xs[d] for d in _movedim_order(len(xs), source, destination))
+
+
+def _movedim(g, x, source, destination):
+    try:
+        order = _movedim_order(g.dim(x), g.value(source), g.value(destination))
+    except ShapeError as e:
+        raise reject(g, RuntimeError(str(e))) from None
+    return g.permute(x, order)
 
 
 @op("movedim", "(Tensor self, int[] source, int[] destination) -> Tensor", shape=_movedim_shape, dtype=same_dtype,
-    numpy_only=_NOT_LOWERED,
+    decompose=_movedim,
     samples=lambda: [sample(s.f32(2, 3, 4), [0], [2]), sample(s.f32(2, 3, 4, 5), [0, -1], [-1, 1]),
                      sample(s.i64(2, 3), [], []), sample(s.f32(2, 3), [0, 1], [1]),
-                     sample(s.f32(2, 3), [0, 0], [0, 1]), sample(np.array(1.5), [0], [-1])], api="torch Tensor", aten="movedim moveaxis")
+                     sample(s.f32(2, 3), [0, 0], [0, 1]), sample(np.array(1.5), [0], [-1]),
+                     sample(s.strided(3, 4), [-1], [0]), sample(s.mask(2, 3, 4), [2, 0], [0, 1])],
+    api="torch Tensor", aten="movedim moveaxis")
 def movedim(a, source, destination):
     source, destination = list(source), list(destination)
     if len(source) != len(destination):

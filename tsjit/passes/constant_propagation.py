@@ -168,7 +168,7 @@ def constant_propagation(module: Operation) -> None:
             ConstantListConstruct(mutation),
             SkipLoopThatNeverRuns(),
             _OpKind((IfOp.name,), InlineConstantIf()),
-            _OpKind(("ts.dim", "ts.size", "ts.size_dim"), StaticTensorMetadata()),
+            _OpKind(("ts.dim", "ts.size", "ts.size_dim", "ts.numel"), StaticTensorMetadata()),
         ]))
         if not walker.rewrite_module(module):
             return

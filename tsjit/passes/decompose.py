@@ -147,6 +147,15 @@ def _tensors(v: SSAValue) -> list | None:
     return [i if isinstance(i.type, TensorType) else None for i in items]
 
 
+def _constant_tensors(builder: IRBuilder, v: SSAValue) -> list | None:
+    """A `Tensor?[]` operand folded to a list constant (`y[torch.tensor([0, 2])] = 1.`): one
+    `ts.constant` per tensor, as `_tensors` gives a built list."""
+    value = v.owner.py_value if isinstance(v.owner, ConstantOp) else None
+    if not isinstance(value, list) or not any(isinstance(i, np.ndarray) for i in value):
+        return None
+    return [None if i is None else builder._insert(ConstantOp.of(i)).results[0] for i in value]
+
+
 def _abstract(v: SSAValue) -> Any:
     if isinstance(v.type, TensorType):
         return from_type(v.type)
@@ -172,7 +181,8 @@ def decompose(op: Operation) -> bool:
     if defn is None or defn.decompose is None:
         return False
     builder = IRBuilder(op)
-    operands = [_tensors(v) or (v if isinstance(v.type, TensorType) or _constant(v) is _NOT_CONSTANT else _constant(v))
+    operands = [_tensors(v) or _constant_tensors(builder, v)
+                or (v if isinstance(v.type, TensorType) or _constant(v) is _NOT_CONSTANT else _constant(v))
                 for v in op.operands]
     try:
         out = defn.decompose(builder, *operands)

@@ -1,124 +1,269 @@
-"""`ts-remove-mutation`: an in-place op on a tensor nothing else can see becomes its
-out-of-place form (TorchScript's RemoveMutation), so code written as torchvision writes it
-(`nn.ReLU(inplace=True)` after a conv, `F.hardtanh(x, inplace=True)`) lowers like pure code.
+"""`ts-remove-mutation`: in-place ops on new memory become pure ops (functionalization, as
+PyTorch's functionalize and torch-mlir's MaximizeValueSemantics), so code written as torchvision
+and torch.nn write it (`nn.ReLU(inplace=True)`, `y = x.clone(); y[0, 1:3] = 2.`, the
+`gates.chunk(4, 1)` then `sigmoid_` of LSTMCell) lowers like pure code.
 
-`y = relu_(v)` turns into `y = relu(v)`, and the uses of `v` after it take `y`, when:
-- `v` is new memory: the result of a ts op that never returns a view of an operand (not a
-  function argument, a constant, a view, or an in-place result), defined in the same block;
-- no view of `v` exists (a view would see the write), and
-- the out-of-place result has `v`'s static type (so no dtype promotion or broadcast differs:
-  `int_tensor.add_(1.5)` stays in place).
-`copy_(v, src)` with such a `v`, and a `src` of `v`'s type used only there, becomes `src`.
-Uses of `v` before the in-place op keep reading the old value, as they did.
+For each tensor that is new memory (the result of an op that never returns a view of an operand;
+not a function argument, whose writes the caller sees, nor a constant), the pass follows the
+views taken of it (tsjit/passes/view_writes.py) and, in program order:
+- a write `op_(v, ...)` to it or one of its views computes `op(v, ...)` (cast and broadcast to
+  v's type) and writes it back into the base through the inverse of each view (`slice_scatter`,
+  `select_scatter`, a transpose or reshape back);
+- each later read of the base or a view reads the base's value at that point (the view replayed
+  on it); reads before the first write keep their value.
+The tensor is left as it is (its in-place ops then run on numpy) when something could see a
+write the pass cannot follow: a write in a nested region, a view the pass does not invert, or an
+op that may alias it (a list holding it, an `if` yielding it, an unknown op) before a write; and
+when torch would raise (`int_tensor.add_(1.5)`: the result dtype cannot be cast back).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
-from xdsl.ir import Operation, OpResult, SSAValue
+from xdsl.ir import Block, Operation, OpResult, SSAValue
 from xdsl.passes import ModulePass
-from xdsl.rewriter import InsertPoint, Rewriter
+from xdsl.rewriter import Rewriter
 
-from tsjit.dialects.ts.tensor_ops import TENSOR_OP_CLASSES
-from tsjit.dialects.ts.types import FloatType, IntType, TensorType, dtype_name
+from tsjit.dialects.ts import shape_functions as sf
+from tsjit.dialects.ts.types import SCALAR_TYPE_CODES, TensorType, dtype_name
+from tsjit.passes import view_writes as vw
+from tsjit.passes.view_writes import (
+    ALIASING_FAMILIES,
+    Views,
+    constant,
+    defn,
+    kind,
+    make,
+)
 
-#: families whose results may be views of an operand (or the operand itself)
-ALIASING_FAMILIES = frozenset({"view", "slicing", "layout", "conversion", "strided", "aten_internals", "inplace"})
-_PASS_ON = frozenset({"func.return", "ts.yield"})  # hand the value on (later ones read the new value)
-_FLOAT_ONLY = frozenset({"sigmoid_", "tanh_", "div_"})  # an integer self would change dtype out of place
+__all__ = ["ALIASING_FAMILIES", "may_alias", "remove_mutation"]
 
-
-def _defn(op: Operation):
-    from tsjit.ops import REGISTRY
-
-    return REGISTRY.get(op.name.removeprefix("ts.")) if op.name.startswith("ts.") else None
+_OUT_OF_PLACE = frozenset({"add_", "sub_", "mul_", "div_", "relu_", "sigmoid_", "tanh_", "clamp_", "masked_fill_",
+                           "index_put_"})
+_HANDLED = _OUT_OF_PLACE | {"copy_", "assign_", "fill_", "zero_"}
 
 
 def may_alias(op: Operation) -> bool:
     """Whether a result of `op` may share memory with an operand (unknown ops: yes)."""
-    defn = _defn(op)
-    return defn is None or defn.family in ALIASING_FAMILIES
+    d = defn(op)
+    return d is None or d.family in ALIASING_FAMILIES
 
 
 def _static(t) -> bool:
-    return isinstance(t, TensorType) and t.sizes is not None and all(d >= 0 for d in t.sizes) \
-        and t.element_type is not None
+    return isinstance(t, TensorType) and t.has_static_shape and t.element_type is not None \
+        and dtype_name(t.element_type) in SCALAR_TYPE_CODES
 
 
-def _private(v: SSAValue, writer: Operation) -> bool:
-    """`v` is new memory of a static type, defined in `writer`'s block, with no view taken of it."""
-    if not isinstance(v, OpResult) or v.op.parent_block() is not writer.parent_block() or may_alias(v.op):
-        return False
-    if v.op.name == "ts.constant" or not _static(v.type):
-        return False
-    return all(use.operation is writer or use.operation.name in _PASS_ON or not may_alias(use.operation)
-               for use in v.uses)
+def _is_write(op: Operation) -> bool:
+    d = defn(op)
+    return d is not None and d.effects == "writes"
 
 
-def _same_type_out_of_place(op: Operation, name: str) -> bool:
-    self_type = op.operands[0].type
-    is_float = dtype_name(self_type.element_type) in ("float16", "bfloat16", "float32", "float64")
-    if name in _FLOAT_ONLY and not is_float:
-        return False
-    for other in op.operands[1:]:
-        t = other.type
-        if isinstance(t, TensorType):
-            if t != self_type and name != "masked_fill_":
-                return False
-        elif isinstance(t, FloatType) and not is_float:
+class _Unfollowable(Exception):
+    """Something may see a write of this tensor that the pass cannot follow."""
+
+
+@dataclass
+class _Alias:
+    chain: tuple[Operation, ...]  # the view ops from the base to this value
+    contiguous: bool
+
+
+class _Base:
+    """One tensor of new memory, its views, writes and reads; `rewrite` makes them pure."""
+
+    def __init__(self, root: OpResult):
+        self.root, self.block = root, root.op.parent_block()
+        self.aliases: dict[SSAValue, _Alias] = {root: _Alias((), True)}
+        self.writes: dict[Operation, SSAValue] = {}  # in-place op: the alias it writes
+        self.events: dict[Operation, list[tuple[Operation, int]]] = {}  # top-level op: (user, operand) reads
+        self.captures: list[Operation] = []  # ops that may keep or hand on an alias (valid after the last write)
+        self.views: list[Operation] = []
+        self.views_made = Views()
+        work = [root]
+        while work:
+            value = work.pop()
+            for use in list(value.uses):
+                work += self._classify(value, use.operation, use.index)
+
+    def _top(self, op: Operation) -> Operation:
+        while op is not None and op.parent_block() is not self.block:
+            op = op.parent_op()
+        if op is None:
+            raise _Unfollowable
+        return op
+
+    def _classify(self, value: SSAValue, user: Operation, index: int) -> list[SSAValue]:
+        top = self._top(user)
+        alias = self.aliases[value]
+        if _is_write(user) and (user is not top or user.name.removeprefix("ts.") not in _HANDLED):
+            raise _Unfollowable  # batch_norm's running stats, a write in a loop or branch
+        if user is top and index == 0 and _is_write(user):
+            self.writes[user] = value
+            self.aliases[user.results[0]] = alias
+            return [user.results[0]]
+        how = kind(user, alias.contiguous) if not _is_write(user) else None
+        if user is top and index == 0 and how == "view" and all(_static(r.type) for r in user.results):
+            self.views.append(user)
+            self.aliases[user.results[0]] = _Alias(alias.chain + (user,),
+                                                   vw.stays_contiguous(user, alias.contiguous))
+            return [user.results[0]]
+        if how == "fresh" or user is top and _is_write(user):  # reads it (a write's other operands are read)
+            self.events.setdefault(top, []).append((user, index))
+        elif user is top:
+            self.events.setdefault(top, []).append((user, index))
+            self.captures.append(user)
+        else:
+            raise _Unfollowable  # nested: a view, yield or write we do not follow
+        return []
+
+    def check(self) -> bool:
+        if not self.writes:
             return False
-        elif not isinstance(t, FloatType | IntType) and name not in ("clamp_", "masked_fill_"):
-            return False
-    return True
+        order = {op: i for i, op in enumerate(self.block.ops)}
+        last = max(order[w] for w in self.writes)
+        if any(order[c] < last for c in self.captures):
+            raise _Unfollowable
+        for w, target in self.writes.items():
+            _check_pure(w, target)
+        return True
+
+    def rewrite(self) -> None:
+        self.cur: SSAValue = self.root
+        self.memo: dict[tuple[Operation, ...], SSAValue] = {}
+        self.epoch = 0
+        op = self.root.op.next_op
+        while op is not None:
+            nxt = op.next_op
+            if op in self.writes:
+                self._write(op)
+            elif self.epoch and op in self.events:
+                for user, index in self.events[op]:
+                    user.operands[index] = self._read(user.operands[index], op)
+            op = nxt
+        left = [*self.views, *self.writes]  # the writes and the views they were made through, now unused
+        while dead := [op for op in left if not any(r.uses for r in op.results)]:
+            for op in dead:
+                Rewriter.erase_op(op)
+            left = [op for op in left if op not in dead]
+        assert all(w.parent is None for w in self.writes), "a rewritten write is still used"
+
+    def _read(self, value: SSAValue, before: Operation) -> SSAValue:
+        """The value `value` (an alias) has at `before`."""
+        chain = self.aliases[value].chain if value in self.aliases else None
+        if chain is None or not self.epoch:
+            return value
+        if chain not in self.memo:
+            base = self._read_chain(chain[:-1], before) if chain else self.cur
+            self.memo[chain] = self.views_made.replay(chain[-1], base, before) if chain else base
+        return self.memo[chain]
+
+    def _read_chain(self, chain: tuple[Operation, ...], before: Operation) -> SSAValue:
+        if not chain:
+            return self.cur
+        if not self.epoch:
+            return chain[-1].results[0]
+        if chain not in self.memo:
+            self.memo[chain] = self.views_made.replay(chain[-1], self._read_chain(chain[:-1], before), before)
+        return self.memo[chain]
+
+    def _write(self, op: Operation) -> None:
+        target = self.writes[op]
+        chain = self.aliases[target].chain
+        operands = [self._read(v, op) for v in op.operands]
+        new = _pure(op, operands, target.type, fresh_needed=not chain)
+        bases = [self._read_chain(chain[:i], op) for i in range(len(chain))]
+        for view, base in zip(reversed(chain), reversed(bases)):
+            new = self.views_made.inverse(view, base, new, op)
+        self.cur, self.memo, self.epoch = new, {}, self.epoch + 1
 
 
-def _replace_later_uses(old: SSAValue, new: SSAValue, after: Operation) -> None:
-    """Uses of `old` by ops after `after` in its block (or nested in them) read `new` instead."""
-    block = after.parent_block()
-    later = set()
-    op = after.next_op
-    while op is not None:
-        later.add(op)
-        op = op.next_op
-    for use in list(old.uses):
-        top = use.operation
-        while top is not None and top.parent_block() is not block:
-            top = top.parent_op()
-        if top in later:
-            use.operation.operands[use.index] = new
+def _check_pure(op: Operation, target: SSAValue) -> None:
+    """Raise _Unfollowable unless the write's pure form has (or casts and broadcasts to) the
+    target's type as torch's in-place op would, without torch's errors."""
+    from tsjit.kernels.promotion import check_inplace
+
+    name = op.name.removeprefix("ts.")
+    self_t = sf.from_type(target.type)
+    if name in ("fill_", "zero_"):
+        value = op.operands[1] if name == "fill_" else None
+        if value is not None and not vw.is_scalar(value) and not (
+                isinstance(value.type, TensorType) and value.type.sizes == () and _static(value.type)):
+            raise _Unfollowable
+        return
+    abstract = vw.abstract
+    if name in ("copy_", "assign_"):
+        if not isinstance(op.operands[1].type, TensorType):
+            raise _Unfollowable
+        result = abstract(op.operands[1])
+    else:
+        try:
+            [result] = sf.infer(name[:-1], [abstract(v) for v in op.operands], 1)
+        except (sf.ShapeError, sf.NeedRank, KeyError, TypeError, ValueError):
+            raise _Unfollowable from None
+    if not isinstance(result, sf.T) or result.sizes is None or result.dtype is None or self_t.dtype is None \
+            or any(d < 0 for d in result.sizes):
+        raise _Unfollowable
+    try:
+        if np.broadcast_shapes(tuple(result.sizes), tuple(self_t.sizes)) != tuple(self_t.sizes):
+            raise _Unfollowable
+        if name != "copy_":
+            check_inplace(self_t.dtype, result.dtype)
+    except (ValueError, RuntimeError):
+        raise _Unfollowable from None
+
+
+def _pure(op: Operation, operands: list[SSAValue], target_type: TensorType, fresh_needed: bool) -> SSAValue:
+    """The value the in-place `op` leaves in its target (of `target_type`), built before `op`."""
+    name = op.name.removeprefix("ts.")
+    code = SCALAR_TYPE_CODES[dtype_name(target_type.element_type)]
+    if name in ("fill_", "zero_"):
+        value = operands[1] if name == "fill_" else constant(0, op)
+        if vw.is_scalar(value):
+            return make("full", [constant(list(target_type.sizes), op), value, constant(code, op)], op, op)
+        new = value
+    elif name in ("copy_", "assign_"):
+        new = operands[1]
+    else:
+        new = make(name[:-1], operands, op, op)
+    t = vw.abstract(new)
+    if not _static(new.type) or sf.to_type(t).element_type != target_type.element_type:  # `y[0] = 2.`
+        new = make("to", [new, constant(code, op)], op, op)
+    if tuple(t.sizes) != tuple(target_type.sizes):
+        new = make("expand", [new, constant(list(target_type.sizes), op), constant(False, op)], op, op)
+    if fresh_needed and not (isinstance(new, OpResult) and kind(new.op, False) == "fresh"):
+        new = make("clone", [new], op, op)  # the tensor stays new memory, not the source's
+    new.name_hint = op.results[0].name_hint or operands[0].name_hint
+    return new
+
+
+def _roots(block: Block):
+    for op in block.ops:
+        for region in op.regions:
+            for inner in region.blocks:
+                yield from _roots(inner)
+        if kind(op, True) == "fresh" and op.name != "ts.constant":
+            yield from (r for r in op.results if _static(r.type))
 
 
 def remove_mutation(module: ModuleOp) -> int:
     """Rewrite what qualifies; how many in-place ops went."""
     count = 0
-    for op in list(module.walk()):
-        name = op.name.removeprefix("ts.")
-        if not op.name.startswith("ts.") or not name.endswith("_") or not op.operands:
+    roots = [r for op in module.ops for region in op.regions for block in region.blocks for r in _roots(block)]
+    for root in roots:
+        if root.op.parent is None or not any(True for _ in root.uses):
             continue
-        target = op.operands[0]
-        if not _private(target, op):
-            continue
-        if name == "copy_":
-            src = op.operands[1]
-            if src.type != target.type or not src.has_one_use() or not isinstance(src, OpResult) or may_alias(src.op):
+        try:
+            base = _Base(root)
+            if not base.check():
                 continue
-            _replace_later_uses(target, src, op)
-            op.results[0].replace_all_uses_with(src)
-            Rewriter.erase_op(op)
-            count += 1
+        except _Unfollowable:
             continue
-        pure = TENSOR_OP_CLASSES.get(name[:-1])
-        if pure is None or not _same_type_out_of_place(op, name):
-            continue
-        new = pure.create(operands=list(op.operands), result_types=[target.type], attributes=dict(op.attributes))
-        Rewriter.insert_op(new, InsertPoint.before(op))
-        new.results[0].name_hint = op.results[0].name_hint or target.name_hint
-        _replace_later_uses(target, new.results[0], op)
-        op.results[0].replace_all_uses_with(new.results[0])
-        Rewriter.erase_op(op)
-        count += 1
+        count += len(base.writes)
+        base.rewrite()
     return count
 
 

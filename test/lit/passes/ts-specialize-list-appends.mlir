@@ -1,13 +1,14 @@
 // ts-specialize unrolls a loop whose trip count the input's shape makes constant
 // (`[s for _ in range(x.dim() - 2)]` in F.interpolate), folds the appends into the list they
-// build, and forwards constant-index reads of a list nothing writes.
+// build (a list constant once its items are), and forwards constant-index reads of a list nothing
+// writes.
 // RUN: ts-opt %s -p 'ts-specialize{shapes=2x3x4x5xf32 function=scales}' | filecheck %s
 // RUN: ts-opt %s -p 'ts-specialize{shapes=2x3x4x5xf32 function=written}' | filecheck %s --check-prefix=WRITTEN
 
 // CHECK-LABEL: func.func @scales
 // CHECK-NOT:     ts.loop
 // CHECK-NOT:     ts.list.append
-// CHECK:         %l = ts.list.construct %s, %s : (!ts.float, !ts.float) -> !ts.list<!ts.float>
+// CHECK:         %l = ts.constant [1.5, 1.5] : !ts.list<!ts.float>
 // CHECK-NOT:     ts.list.get
 // CHECK:         func.return %s, %l
 func.func @scales(%x: !ts.tensor) -> (!ts.float, !ts.list<!ts.float>) {

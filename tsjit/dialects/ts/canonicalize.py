@@ -2,9 +2,11 @@
 
 - `ts.if` on a constant condition becomes the taken branch;
 - `ts.unchecked_cast` to its operand's own type disappears;
-- `ts.dim`/`ts.size`/`ts.size_dim` of a tensor whose type knows the answer become constants.
+- `ts.dim`/`ts.size`/`ts.size_dim`/`ts.numel` of a tensor whose type knows the answer become constants.
 """
 from __future__ import annotations
+
+import math
 
 from xdsl.pattern_rewriter import PatternRewriter, RewritePattern
 from xdsl.rewriter import InsertPoint
@@ -33,8 +35,8 @@ class DropNoOpCast(RewritePattern):
 
 
 class StaticTensorMetadata(RewritePattern):
-    """dim() needs a known rank, size() and size(d) known dims, dtype (`x.to(y.dtype)`) a known
-    element type."""
+    """dim() needs a known rank, size(), size(d) and numel() known dims, dtype (`x.to(y.dtype)`) a
+    known element type."""
 
     def match_and_rewrite(self, op, rewriter: PatternRewriter) -> None:
         from tsjit.dialects.ts.constant import ConstantOp
@@ -54,6 +56,8 @@ class StaticTensorMetadata(RewritePattern):
             value = len(sizes)
         elif op.name == "ts.size" and DYNAMIC not in sizes:
             value = list(sizes)
+        elif op.name == "ts.numel" and DYNAMIC not in sizes:
+            value = math.prod(sizes)
         elif op.name == "ts.size_dim":
             try:
                 d = constant_of(op.operands[1])
@@ -85,5 +89,5 @@ def install_canonicalizations() -> None:
 
     _attach(IfOp, InlineConstantIf())
     _attach(UncheckedCastOp, DropNoOpCast())
-    for name in ("dim", "size", "size_dim", "dtype"):
+    for name in ("dim", "size", "size_dim", "numel", "dtype"):
         _attach(TENSOR_OP_CLASSES[name], StaticTensorMetadata())

@@ -22,12 +22,16 @@ class NotConstant(Exception):
 
 
 def constant_of(value: SSAValue) -> Any:
-    """The Python value of `value` if a `ts.constant` defines it, else raise NotConstant."""
+    """The Python value of `value` if a `ts.constant` defines it (through `ts.unchecked_cast`s, which
+    keep the value: `p` of a scripted `torch.norm(x, p=1)` is an int cast to a number), else raise
+    NotConstant."""
     from tsjit.dialects.ts.constant import ConstantOp
 
-    owner = value.owner
-    if isinstance(owner, ConstantOp):
-        return owner.py_value
+    owner, cast = value.owner, False
+    while isinstance(owner, Operation) and owner.name == "ts.unchecked_cast":
+        owner, cast = owner.operands[0].owner, True
+    if isinstance(owner, ConstantOp) and not (cast and owner.py_value is None):  # None cast to a Tensor:
+        return owner.py_value                                                  # a value never read
     raise NotConstant
 
 
@@ -36,6 +40,29 @@ def constant_operands(op: Operation) -> list[Any] | None:
         return [constant_of(v) for v in op.operands]
     except NotConstant:
         return None
+
+
+def written_in_place(value: SSAValue) -> bool:
+    """Whether an in-place op writes `value` or a view of it: folded to a `ts.constant`, the write
+    would change the constant every later call reads (`h = zeros(...) @ w; h.add_(x)`)."""
+    from tsjit.ops import REGISTRY
+
+    work, seen = [value], set()
+    while work:
+        v = work.pop()
+        for use in v.uses:
+            d = REGISTRY.get(use.operation.name.removeprefix("ts."))
+            if d is None or use.index != 0:
+                continue
+            if d.effects == "writes":
+                return True
+            if d.family in _ALIASING and use.operation not in seen:
+                seen.add(use.operation)
+                work += use.operation.results
+    return False
+
+
+_ALIASING = frozenset({"view", "slicing", "conversion", "strided", "aten_internals"})
 
 
 class FoldableByTable(HasFolderInterface):
@@ -47,7 +74,7 @@ class FoldableByTable(HasFolderInterface):
         from tsjit.dialects.ts.constant import from_python
 
         values = constant_operands(self)
-        if values is None:
+        if values is None or any(written_in_place(r) for r in self.results):
             return None
         try:
             results = self.FOLD_FN(self, *values)
