@@ -55,10 +55,11 @@ def compile(model_or_ir: Any = None, backend: str = "numpy", example_inputs: Seq
             fallback: bool = True) -> Any:
     """Compile a model or IR module with the named backend (see tsjit.backends.registry).
 
-    With example_inputs (or IR), compiles now and returns a Compiled. A model without them is
-    compiled on its first call, for the inputs of that call, and again (cached) when their shapes
-    or dtypes change, as torch.compile does (a LazyCompiled). Without a model, returns a
-    decorator: `@tsjit.compile(backend="c")`.
+    With example_inputs (or IR), compiles now and returns a Compiled; compiling the same module
+    again, unchanged (weights, attributes, input shapes), returns that Compiled (compile_cache.py).
+    A model without them is compiled on its first call, for the inputs of that call, and again
+    (cached) when their shapes or dtypes change, as torch.compile does (a LazyCompiled). Without a
+    model, returns a decorator: `@tsjit.compile(backend="c")`.
 
     With backend="c", ops that cannot run in C (no lowering, or none for these shapes) run on
     the numpy backend around C-compiled fusion groups; a FallbackWarning names them, where and
@@ -66,9 +67,21 @@ def compile(model_or_ir: Any = None, backend: str = "numpy", example_inputs: Seq
     if model_or_ir is None:
         return lambda model: compile(model, backend=backend, example_inputs=example_inputs, fallback=fallback)
     chosen = get_backend(backend)
-    if example_inputs is None and not isinstance(model_or_ir, ModuleOp | str):
+    if isinstance(model_or_ir, ModuleOp | str):
+        return _compile_module(to_module(model_or_ir, example_inputs), chosen, backend, fallback)
+    if example_inputs is None:
         return LazyCompiled(model_or_ir, backend, functools.partial(compile, fallback=fallback))
-    return _compile_module(to_module(model_or_ir, example_inputs), chosen, backend, fallback)
+    from tsjit import compile_cache
+
+    key = compile_cache.key_of(model_or_ir, example_inputs, backend, fallback)
+    found = compile_cache.lookup(model_or_ir, key) if key is not None else None
+    if found is not None:  # the same model, unchanged, compiled the same way before
+        return found
+    compiled = _compile_module(to_module(model_or_ir, example_inputs), chosen, backend, fallback)
+    if key is not None:  # keyed as the model is now (compiling put it in eval mode)
+        compile_cache.remember(model_or_ir, compile_cache.key_of(model_or_ir, example_inputs, backend, fallback),
+                               compiled)
+    return compiled
 
 
 def prepare_for_lowering(module: ModuleOp) -> ModuleOp:
