@@ -5,8 +5,9 @@ broadcast through the indexing maps as PyTorch broadcasts, or constant Python sc
 become `arith.constant`s in the body), which are constant parameters (alpha, slopes, bounds), and
 how to build the scalar computation from a `Kit`. The body computes in the result's element type
 (PyTorch's type promotion is already in the specialized result type), except comparisons, which
-compute in the promoted operand type and give i1. In-place variants (`add_`, ...) are not
-lowered: they mutate an operand that later ops may read.
+compute in the promoted operand type and give i1; float16 computes in float32 and rounds the
+result once, as PyTorch's CPU kernels do (constants in float32 too: pi in digamma's reflection).
+In-place variants (`add_`, ...) are not lowered: they mutate an operand that later ops may read.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from typing import Any
 import numpy as np
 from xdsl.builder import Builder
 from xdsl.dialects import arith, math
-from xdsl.dialects.builtin import IntegerType, Signedness, f64, i1
+from xdsl.dialects.builtin import Float16Type, IntegerType, Signedness, f32, f64, i1
 from xdsl.ir import Attribute, Operation, SSAValue
 
 from tsjit.dialects.ts.constant import numpy_dtype
@@ -164,6 +165,10 @@ def _proxy(t: Attribute) -> Any:
     return np.zeros((1,) * t.rank, numpy_dtype(t.element_type))
 
 
+#: bodies built from the float format of their dtype (its largest value, its ulp): f16 stays f16
+_FORMAT_BODIES = frozenset({"ts.nan_to_num", "ts.nextafter"})
+
+
 def _compute_type(spec: Pointwise, op: Operation, consts: list[Any], result: Attribute) -> Attribute:
     if spec.compute == "result":
         return result
@@ -189,6 +194,8 @@ def lower_pointwise(spec: Pointwise, op: Operation, lower: Lower) -> Sequence[SS
     if op.name in ("ts.to", "ts.type_as") and tensors[0].type == out:
         return [tensors[0]]
     dtype = _compute_type(spec, op, consts, out.element_type)
+    if isinstance(dtype, Float16Type) and op.name not in _FORMAT_BODIES:
+        dtype = f32
     for t in [out.element_type, dtype, *(v.type.element_type for v in tensors)]:
         check_dtype(t)
     if spec.float_only and not is_float_dtype(dtype):

@@ -1,9 +1,10 @@
 """Ops PyTorch defines as compositions of others, decomposed here the same way: kron, tensordot, inner,
 vander, logspace, trapezoid / cumulative_trapezoid (the `dx` overloads), cov / corrcoef (unweighted),
-logdet / slogdet (from det), isin (Tensor_Tensor).
+logdet / slogdet, isin (Tensor_Tensor).
 
-Every op is a decomposition (no kernel of its own: the eager kernel runs the decomposition on numpy
-arrays), so eager code, the numpy backend and C agree by construction.
+Every op but logdet and slogdet is a decomposition (no kernel of its own: the eager kernel runs the
+decomposition on numpy arrays), so eager code, the numpy backend and C agree by construction.
+logdet and slogdet have numpy kernels and lower to Gaussian elimination (tsjit/lowering/linalg.py).
 """
 from __future__ import annotations
 
@@ -189,12 +190,12 @@ defop("corrcoef", "(Tensor self) -> Tensor", decompose=_corrcoef, shape=BY_KERNE
       api="torch Tensor", samples=lambda: [sample(s.f32(4, 5)), sample(s.f64(3, 6)), sample(s.f32(6))])
 
 
-_DET = "det is an LU factorisation with pivoting: no loop lowering"
-
-
 def _det_samples():
     return [sample(s.f32(3, 4, 4)), sample(s.f64(3, 3)), sample(np.eye(3, dtype=np.float32) * 2),
-            sample(-np.eye(2, dtype=np.float32))]
+            sample(-np.eye(2, dtype=np.float32)), sample(-np.eye(3, dtype=np.float32)),
+            sample(np.ones((2, 2), np.float32)),
+            sample(np.array([[0, 2], [1, 0]], np.float32)), sample(s.special()[:, :3].copy()), sample(s.strided(3, 3)),
+            sample(s.f32(0, 3, 3)), sample(s.f32(2, 0, 0)), sample(s.f32(2, 3)), sample(s.i64(2, 2))]
 
 
 def _det(a, name):
@@ -207,7 +208,7 @@ def _det(a, name):
 
 
 @op("logdet", "(Tensor self) -> Tensor", shape=lambda a: dims(a)[:-2], dtype=same_dtype, api="torch Tensor",
-    numpy_only=_DET, samples=_det_samples)
+    lower="linalg.lower_logdet", samples=_det_samples)
 def logdet(a):
     """log(det(A)): NaN for a negative determinant, -inf for a singular matrix."""
     sign, logabs = np.linalg.slogdet(_det(a, "det"))
@@ -216,11 +217,12 @@ def logdet(a):
 
 
 @op("slogdet", "(Tensor A) -> (Tensor sign, Tensor logabsdet)", shape=lambda a: (dims(a)[:-2],) * 2,
-    dtype=each(same_dtype, same_dtype), api="torch Tensor", aten="slogdet linalg_slogdet", numpy_only=_DET,
+    dtype=each(same_dtype, same_dtype), api="torch Tensor", aten="slogdet linalg_slogdet", lower="linalg.lower_slogdet",
     samples=_det_samples)
 def slogdet(a):
-    """The sign of det(A) (0 when singular) and log|det(A)|."""
+    """The sign of det(A) (0 when singular, or when a pivot is NaN: torch.sign(NaN) is 0) and log|det(A)|."""
     sign, logabs = np.linalg.slogdet(_det(a, "slogdet"))
+    sign = np.where(np.isnan(logabs), 0, sign)
     return as_array(sign.astype(a.dtype)), as_array(logabs.astype(a.dtype))
 
 

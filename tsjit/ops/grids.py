@@ -2,6 +2,8 @@
 
 meshgrid gives a list (taken apart where it is used, as split's); cartesian_prod and block_diag
 decompose into reshape / expand / stack and cat (block_diag's off-diagonal zeros are ts.zeros).
+embedding_bag lowers to a loop over the bags whose bounds are read from the offsets at run time
+(tsjit/lowering/bags.py).
 """
 from __future__ import annotations
 
@@ -87,51 +89,108 @@ defop("block_diag", "(Tensor[] tensors) -> Tensor", decompose=_block_diag, shape
                                     sample([s.i64(2, 2), s.f32(2, 2)]), sample([s.f64(2, 3)])])
 
 
-_BAG_MODES = {0: np.sum, 1: np.mean, 2: np.max}
+def _bag_aux(indices, offsets):
+    """The integer results' dtype: int32 when the indices and offsets both are, else int64 (ATen's)."""
+    both32 = indices.dtype == np.int32 and offsets.dtype == np.int32
+    return np.dtype(np.int32 if both32 else np.int64)
 
 
 def _bag_shape(weight, indices, offsets, scale_grad_by_freq, mode, sparse, per_sample_weights, include_last_offset,
                padding_idx):
     from tsjit.ops.rules import const, dims
 
-    bags = dims(offsets)[0] - (1 if const(include_last_offset, "include_last_offset") else 0)
-    width = dims(weight)[1]
-    return (bags, width), dims(indices), (bags,), (bags, width) if const(mode, "mode") == 2 else (bags,)
+    mode = const(mode, "mode")
+    n, o, width = dims(indices)[0], dims(offsets)[0], dims(weight)[1]
+    bags = max(o - (1 if const(include_last_offset, "include_last_offset") else 0), 0)
+    aux = (o,) if mode == 0 else (bags,)
+    entries = (0,) if mode == 0 and const(padding_idx, "padding_idx") is None else (n,)
+    return (bags, width), entries, aux, (bags, width) if mode == 2 else aux
+
+
+def _bags(indices, offsets, include_last_offset):
+    """Each bag's (start, end): offsets[b] to offsets[b + 1], the last bag to the end of the indices
+    (or, with include_last_offset, to the last offset)."""
+    bags = max(offsets.size - (1 if include_last_offset else 0), 0)
+    ends = [int(e) for e in offsets[1:bags + 1]] + ([indices.size] if bags == offsets.size else [])
+    return list(zip((int(s) for s in offsets[:bags]), ends))
+
+
+def _bag_max(rows, words):
+    """ATen's max over a bag: an entry wins when it is the first or strictly greater (so the first of
+    equal values, and a NaN only when it comes first)."""
+    best, arg = rows[0].copy(), np.full(rows.shape[1], words[0], np.int64)
+    for row, word in zip(rows[1:], words[1:]):
+        take = row > best
+        best[take], arg[take] = row[take], word
+    return best, arg
 
 
 @op("embedding_bag", "(Tensor weight, Tensor indices, Tensor offsets, bool scale_grad_by_freq=False, int mode=0, "
     "bool sparse=False, Tensor? per_sample_weights=None, bool include_last_offset=False, int? padding_idx=None) -> "
     "(Tensor output, Tensor offset2bag, Tensor bag_size, Tensor max_indices)", shape=_bag_shape,
-    dtype=lambda w, *rest: (w.dtype, np.dtype(np.int64), np.dtype(np.int64), np.dtype(np.int64)),
-    numpy_only="bags of data-dependent extents (the offsets are data): runs on numpy",
-    samples=lambda: [sample(s.f32(10, 3), np.array([1, 2, 4, 5, 4, 3, 2, 9]), np.array([0, 4]), False, m, False, None,
-                            False, None, torch=False, note="offset2bag / bag_size / max_indices follow no one CPU "
-                            "convention in torch; the bags are checked against nn.EmbeddingBag in "
-                            "test/unit/importers/test_from_torch_more.py") for m in (0, 1, 2)])
+    dtype=lambda w, i, o, *rest: (w.dtype, _bag_aux(i, o), _bag_aux(i, o), _bag_aux(i, o)),
+    lower="bags.lower_embedding_bag",
+    samples=lambda: [sample(s.f32(10, 3), np.array([1, 2, 4, 5, 4, 3, 2, 9]), np.array([0, 4]), False, 0, False,
+                            None, False, None),
+                     *(sample(s.f32(10, 3), np.array([1, 2, 4, 5, 4, 3, 2, 9]), np.array(offsets), False, m, False,
+                              None, last, pad)
+                       for m in (0, 1, 2) for offsets, last in (([0, 3, 3], False), ([0, 0, 4, 8], True))
+                       for pad in (None, 2, -1)),
+                     sample(s.f32(10, 3), np.array([1, 2, 4, 5, 4, 3, 2, 9], np.int32), np.array([0, 3, 3], np.int32),
+                            False, 2, False, None, False, None),
+                     sample(s.f64(6, 2), np.array([1, 2, 4, 5, 4], np.int32), np.array([0, 2]), False, 0, False,
+                            s.f64(5), False, 4),
+                     sample(np.array([[1, 2], [np.nan, 0], [1, 5]], np.float32), np.array([0, 1, 2, 1, 0, 2]),
+                            np.array([0, 3]), False, 2, False, None, False, None),
+                     sample(s.f32(4, 2), np.zeros(0, np.int64), np.array([0, 0]), False, 1, False, None, False, None),
+                     sample(s.f32(4, 2), np.array([1, 2]), np.array([1]), False, 0, False, None, False, None),
+                     sample(s.f32(4, 2), np.array([1, 2]), np.array([0, 3]), False, 0, False, None, False, None),
+                     sample(s.f32(4, 2), np.array([1, 4]), np.array([0]), False, 1, False, None, False, None),
+                     sample(s.f32(4, 2), np.array([1, 2]), np.array([0]), False, 1, False, s.f32(2), False, None)])
 def embedding_bag(weight, indices, offsets, scale_grad_by_freq=False, mode=0, sparse=False, per_sample_weights=None,
                   include_last_offset=False, padding_idx=None):
     """Each bag (indices[offsets[i]:offsets[i+1]]) reduced by sum / mean / max of its rows (empty bags
-    give zeros); per_sample_weights scale the rows (sum only); padding_idx rows are left out."""
+    give zeros); per_sample_weights scale the rows (sum only); padding_idx rows are left out. The
+    other results are ATen's CPU ones (tsjit/lowering/bags.py says which)."""
     if indices.ndim != 1 or offsets.ndim != 1:
         raise ValueError("embedding_bag: indices and offsets must be 1-d here (the 2-d form is flattened first)")
     if per_sample_weights is not None and mode != 0:
-        raise NotImplementedError("embedding_bag: per_sample_weights is only supported for mode='sum'")
-    ends = list(offsets[1:]) + ([] if include_last_offset else [indices.size])
-    starts = list(offsets[:len(ends)])
-    out = np.zeros((len(starts), weight.shape[1]), weight.dtype)
-    arg = np.zeros((len(starts), weight.shape[1]) if mode == 2 else (len(starts),), np.int64)
-    sizes = np.zeros(len(starts), np.int64)
-    bag_of = np.zeros(indices.size, np.int64)
-    for b, (lo, hi) in enumerate(zip(starts, ends)):
-        idx = indices[lo:hi]
-        bag_of[lo:hi] = b
-        keep = idx != padding_idx if padding_idx is not None else np.ones(idx.size, bool)
-        rows = weight[idx[keep]]
+        raise RuntimeError("embedding_bag: per_sample_weights only supported with mode='sum'")
+    n, rows = indices.size, weight.shape[0]
+    if offsets.size and offsets[0] != 0:
+        raise RuntimeError("offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to start from "
+                           f"position 0. However, got {offsets[0]}")
+    if offsets.size and offsets[-1] > n:
+        raise RuntimeError(f"offsets[-1] can not be greater than input's length {n} but got offsets[-1] of "
+                           f"{offsets[-1]}")
+    if np.any(np.diff(offsets) < 0):
+        raise RuntimeError("embedding_bag: offsets must be non-decreasing")
+    if np.any((indices < 0) | (indices >= rows)):
+        raise IndexError("index out of range in self")
+    pad = None if padding_idx is None else padding_idx + rows if padding_idx < 0 else padding_idx
+    aux = _bag_aux(indices, offsets)
+    spans = _bags(indices, offsets, include_last_offset)
+    out = np.zeros((len(spans), weight.shape[1]), weight.dtype)
+    arg = np.zeros((len(spans), weight.shape[1]), np.int64)
+    sizes = np.zeros(len(spans), np.int64)
+    for b, (lo, hi) in enumerate(spans):
+        keep = indices[lo:hi] != pad
+        words = indices[lo:hi][keep]
+        rows_ = weight[words]
         if per_sample_weights is not None:
-            rows = rows * per_sample_weights[lo:hi][keep][:, None]
-        sizes[b] = rows.shape[0]
-        if rows.shape[0]:
-            out[b] = _BAG_MODES[mode](rows, axis=0)
-            if mode == 2:
-                arg[b] = idx[keep][np.argmax(rows, axis=0)]
-    return out, bag_of, sizes, arg
+            rows_ = rows_ * per_sample_weights[lo:hi][keep][:, None]
+        sizes[b] = words.size
+        if not words.size:
+            continue
+        if mode == 2:
+            out[b], arg[b] = _bag_max(rows_, words)
+        else:
+            out[b] = rows_.sum(0) / (words.size if mode == 1 else 1)
+    zeros = np.zeros(offsets.size, aux)
+    if mode == 0 and pad is None:
+        bag_of = np.zeros(0, aux)
+    else:
+        starts = offsets[:len(spans)]
+        bag_of = ((starts[None, :] <= np.arange(n)[:, None]).sum(1) - 1).astype(aux)
+    sizes = zeros if mode == 0 else sizes.astype(aux)
+    return out, bag_of, sizes, zeros if mode == 0 else sizes if mode == 1 else arg.astype(aux)

@@ -1,8 +1,9 @@
 """torch.linalg ops beyond the norms (tsjit/ops/norms.py has the norms, cross and det):
 inverse, linalg_solve, linalg_vecdot, matrix_power.
 
-Factorisations (inverse, solve) run LAPACK through numpy and stay numpy-only; vecdot and
-matrix_power are compositions of mul/sum and matmul, so they lower wherever those do. Inputs are
+The kernels of inverse and solve run LAPACK through numpy; compiled, they are Gauss-Jordan
+elimination with partial pivoting (tsjit/lowering/linalg.py). vecdot and matrix_power are
+compositions of mul/sum and matmul, so they lower wherever those do. Inputs are
 batches of matrices in the trailing two dims; the checks and messages are PyTorch's.
 """
 from __future__ import annotations
@@ -14,8 +15,6 @@ from tsjit.ops import samples as s
 from tsjit.ops.decomposition import reject
 from tsjit.ops.registry import defop, op, sample
 from tsjit.ops.rules import ShapeError, broadcast, dims, promoted, same, same_dtype
-
-_LU = "an LU factorisation with pivoting (LAPACK): no loop lowering"
 
 
 def _square(name: str, a: np.ndarray, what: str = "A") -> None:
@@ -33,12 +32,15 @@ def _inv_shape(a):
 
 
 @op("inverse", "(Tensor self) -> Tensor", shape=_inv_shape, dtype=same_dtype, aten="linalg_inv inverse",
-    api="torch Tensor", numpy_only=_LU,
+    api="torch Tensor", lower="linalg.lower_inverse",
     samples=lambda: [sample(s.f32(3, 3) + 3 * np.eye(3, dtype=np.float32)), sample(s.f64(2, 4, 4) + 4 * np.eye(4)),
-                     sample(s.f32(0, 3, 3)), sample(s.f32(1, 1) + 2), sample(s.f32(2, 3)), sample(s.i64(2, 2)),
-                     sample(s.f32(3))])
+                     sample(s.f32(0, 3, 3)), sample(s.f32(2, 0, 0)), sample(s.f32(1, 1) + 2),
+                     sample(np.array([[0, 2, 0], [1, 0, 0], [0, 0, 3]], np.float32)),
+                     sample(s.strided(3, 3) + 4 * np.eye(3, dtype=np.float32)),
+                     sample(s.f32(2, 3)), sample(s.i64(2, 2)), sample(s.f32(3)), sample(np.ones((2, 2), np.float32))])
 def inverse(a):
-    """The inverse of each square matrix of the batch; a singular one raises, as in PyTorch."""
+    """The inverse of each square matrix of the batch; a singular one raises, as in PyTorch (compiled
+    code cannot raise: there it gives inf or NaN)."""
     _square("linalg.inv", a)
     if a.size == 0:
         return np.empty(a.shape, a.dtype)
@@ -60,18 +62,26 @@ def _solve_shape(a, b, left=True):
 
 
 @op("linalg_solve", "(Tensor A, Tensor B, *, bool left=True) -> Tensor", shape=_solve_shape, dtype=promoted(0, 1),
-    numpy_only=_LU, api="torch",
+    lower="linalg.lower_solve", api="torch",
     samples=lambda: [sample(s.f32(3, 3) + 3 * np.eye(3, dtype=np.float32), s.f32(3, 2), True),
                      sample(s.f32(2, 3, 3) + 3 * np.eye(3, dtype=np.float32), s.f32(2, 3), True),
                      sample(s.f64(4, 4) + 4 * np.eye(4), s.f64(4), True),
                      sample(s.f32(3, 3) + 3 * np.eye(3, dtype=np.float32), s.f32(2, 3, 4), True),
+                     sample(s.f32(2, 1, 3, 3) + 3 * np.eye(3, dtype=np.float32), s.f32(4, 3, 2), True),
+                     sample(s.f32(2, 3, 3) + 3 * np.eye(3, dtype=np.float32), s.f32(2, 4, 3), False),
+                     sample(s.f32(0, 3, 3), s.f32(0, 3, 2), True), sample(s.f32(3, 3), s.f32(3, 0), True),
+                     sample(s.f32(3, 3), s.f32(3), False), sample(s.f32(3, 3), s.f64(3), True),
                      sample(s.f32(2, 3), s.f32(2, 2), True), sample(s.i64(2, 2), s.i64(2), True)])
 def linalg_solve(a, b, left=True):
-    """X with A X = B (B a batch of vectors when it is one dim short of A's batch of matrices)."""
+    """X with A X = B, or X A = B for left=False (B a batch of vectors when it is one dim short of A's
+    batch of matrices); a singular A raises, as in PyTorch (compiled code gives inf or NaN)."""
     if a.dtype.kind != "f" or b.dtype.kind != "f":
         bad = a if a.dtype.kind != "f" else b
         raise RuntimeError(f"linalg.solve: Expected a floating point or complex tensor as input. Got "
                            f"{torch_name(bad.dtype)}")
+    if a.dtype != b.dtype:
+        raise RuntimeError(f"linalg.solve: Expected A and B to have the same dtype, but found A of type "
+                           f"{torch_name(a.dtype)} and B of type {torch_name(b.dtype)} instead")
     _square("linalg.solve", a)
     if not left:
         return np.swapaxes(linalg_solve(np.swapaxes(a, -1, -2), np.swapaxes(b, -1, -2)), -1, -2)

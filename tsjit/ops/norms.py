@@ -5,6 +5,8 @@ Norms take floating inputs only (PyTorch has no integer kernel) and sum in the i
 `dtype` when one is given (which must not narrow the input's). The decomposable ones are written
 with abs/pow/sum/amax/sqrt, so they lower wherever those do; a check PyTorch makes on shapes or
 dtypes raises eagerly and, in IR, leaves the op to its kernel (decomposition.reject).
+linalg_svdvals and det run LAPACK through numpy in their kernels; compiled, they are one-sided Jacobi
+(tsjit/lowering/singular_values.py) and Gaussian elimination (tsjit/lowering/linalg.py).
 """
 from __future__ import annotations
 
@@ -134,9 +136,12 @@ def _svdvals_shape(x, driver=None):
 
 
 @op("linalg_svdvals", "(Tensor A, *, str? driver=None) -> Tensor", shape=_svdvals_shape, dtype=same_dtype,
-    numpy_only="an SVD (iterative, in LAPACK): no loop lowering", api="torch",
+    lower="singular_values.lower_svdvals", api="torch",
     samples=lambda: [sample(s.f32(3, 4), None), sample(s.f64(2, 4, 3), None), sample(s.f32(2, 0, 3), None),
-                     sample(s.f32(3), None), sample(s.i64(3, 3), None), sample(np.eye(3, dtype=np.float32), None)])
+                     sample(s.f32(3), None), sample(s.i64(3, 3), None), sample(np.eye(3, dtype=np.float32), None),
+                     sample(s.strided(5, 3), None), sample(np.ones((3, 4), np.float32), None),
+                     sample(s.f32(1, 1), None), sample(s.f32(0, 3, 3), None), sample(np.zeros((2, 2), np.float32), None),
+                     sample(s.f32(2, 6, 6), None)])
 def linalg_svdvals(a, driver=None):
     """The singular values of each matrix of the batch, largest first."""
     if a.ndim < 2:
@@ -324,7 +329,7 @@ def _det_shape(a):
 
 
 @op("det", "(Tensor A) -> Tensor", shape=_det_shape, dtype=same_dtype, aten="linalg_det det", api="torch Tensor",
-    numpy_only="an LU factorisation with pivoting: no loop lowering",
+    lower="linalg.lower_det",
     samples=lambda: [sample(s.f32(3, 3)), sample(s.f64(2, 4, 4)), sample(np.ones((2, 2), np.float32)),
                      sample(s.f32(0, 3, 3)), sample(s.f32(2, 0, 0)), sample(s.f32(1, 1)), sample(s.special()[:, :3].copy()),
                      sample(s.f32(2, 3)), sample(s.i64(2, 2)), sample(s.f32(3)), sample(np.array(1.0, np.float32))])

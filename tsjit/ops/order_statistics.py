@@ -3,7 +3,8 @@ nanquantile; integer gcd / lcm; tensor_split and hsplit / vsplit / dsplit.
 
 cummax / cummin lower to a loop along the dim (tsjit/lowering/scans.py); kthvalue, mode, nanmedian
 and quantile to the sorting network and per-row selections (tsjit/lowering/sorting.py,
-order_statistics.py). PyTorch's conventions: indices are int64; cummax/cummin pick the latest of
+order_statistics.py); gcd / lcm to Euclid's rounds in a loop of bounded length
+(tsjit/lowering/integer_loops.py). PyTorch's conventions: indices are int64; cummax/cummin pick the latest of
 equal values and propagate NaN; ties elsewhere go by index (stable); quantile interpolates as
 torch's five modes.
 """
@@ -200,23 +201,63 @@ _quantile("nanquantile", True)
 
 # -- gcd / lcm ---------------------------------------------------------------------------------------
 
+def _gcd(a, b):
+    """ATen's calc_gcd: a, b = |x|, |y| (wrapping: int8's |-128| is -128), then Euclid with C's
+    truncating remainder while a != 0; so gcd(-128, 6) is -2 in int8, as in PyTorch."""
+    with np.errstate(all="ignore"):
+        a, b = np.where(a < 0, -a, a), np.where(b < 0, -b, b)
+        while (live := a != 0).any():
+            a, b = np.where(live, np.fmod(b, np.where(live, a, 1)), a), np.where(live, a, b)
+    return b
+
+
+def _lcm(a, b):
+    """ATen's calc_lcm: g == 0 ? 0 : |a / g * b|, in int32 for narrower types (C's promotion) and
+    wrapping at 32 and 64 bits (MIN / -1 too, where PyTorch's kernel traps)."""
+    g = _gcd(a, b)
+    wide = a.dtype if a.dtype.itemsize >= 4 else np.dtype(np.int32)
+    a, b, g = a.astype(wide), b.astype(wide), g.astype(wide)
+    with np.errstate(all="ignore"):
+        safe = np.where((g == 0) | (g == -1), 1, g)
+        q = np.where(g == -1, -a, (a - np.fmod(a, safe)) // safe)  # truncating: a - rem divides exactly
+        m = q * b
+        return np.where(g == 0, 0, np.where(m < 0, -m, m))
+
+
 def _integer_binary(name, fn):
     def kernel(a, b):
         dtype = result_dtype(a, b)
         if dtype.kind not in "iu":
             raise not_implemented(f"{name}_cpu", dtype)
         check_broadcast(np.shape(a), np.shape(b))
-        return as_array(np.asarray(fn(a.astype(dtype), b.astype(dtype))).astype(dtype))
+        a, b = np.broadcast_arrays(np.asarray(a, dtype), np.asarray(b, dtype))
+        return as_array(np.asarray(fn(a, b)).astype(dtype))
     kernel.__name__ = name
     defop(name, "(Tensor self, Tensor other) -> Tensor", kernel, shape=BY_KERNEL, dtype=BY_KERNEL, api="torch Tensor",
-          numpy_only="Euclid's algorithm loops a data-dependent number of times: runs on numpy",
+          lower=f"integer_loops.lower_{name}",
           samples=lambda: [sample(s.i64(4, lo=1, hi=20), s.i64(4, lo=1, hi=20)), sample(s.i64(2, 3), s.i64(3)),
                            sample(np.array([0, 12, -8, 7]), np.array([5, 18, 6, 0])),
-                           sample(s.i32(3, lo=1, hi=30), s.i32(3, lo=1, hi=30))])
+                           sample(s.i32(3, lo=1, hi=30), s.i32(3, lo=1, hi=30)),
+                           sample(_EDGES[np.int8], _EDGES[np.int8][::-1].copy()),
+                           sample(_EDGES[np.int16], _EDGES[np.int16][::-1].copy()),
+                           sample(_EDGES[np.int64], _EDGES[np.int64][::-1].copy()),
+                           sample(np.array([7540113804746346429, -4660046610375530309]),
+                                  np.array([4660046610375530309, 2880067194370816120])),
+                           sample(s.i64(0, 3), s.i64(3)), sample(np.array(12), np.array([8, -18, 0])),
+                           sample(np.array([0, 12, 255, 200, 7], np.uint8), np.array([5, 18, 85, 150, 0], np.uint8)),
+                           sample(s.i64(3, 1, lo=-50, hi=50), s.i32(4, lo=-50, hi=50))])
 
 
-_integer_binary("gcd", np.gcd)
-_integer_binary("lcm", np.lcm)
+def _edges(t):
+    """Zeros, signs, extremes and near-extremes of an integer dtype (MIN only against values whose
+    gcd with it is not -1, where lcm's MIN / -1 traps in PyTorch)."""
+    info = np.iinfo(t)
+    return np.array([0, 1, -1, 6, -4, 12, info.max, info.min, info.max - 1, -18, 0, 7], t)
+
+
+_EDGES = {t: _edges(t) for t in (np.int8, np.int16, np.int64)}
+_integer_binary("gcd", _gcd)
+_integer_binary("lcm", _lcm)
 
 
 # -- tensor_split, hsplit / vsplit / dsplit ---------------------------------------------------------

@@ -14,7 +14,7 @@ import numpy as np
 
 from tsjit.kernels.promotion import as_array, dtype_of, torch_name
 from tsjit.ops import samples as s
-from tsjit.ops.registry import defop, op, sample
+from tsjit.ops.registry import op, sample
 from tsjit.ops.rules import ShapeError, dims, dtype_arg, same_dtype
 
 _FOLDED = ("a constant of its arguments: canonicalize folds it into a ts.constant; otherwise it runs on numpy (C "

@@ -45,6 +45,7 @@ PASSES: dict[str, tuple[str, str]] = {
     "ts-freeze": ("freeze", "TsFreezePass"),
     "ts-decompose": ("decompose", "TsDecomposePass"),
     "ts-to-linalg": ("to_linalg", "TsToLinalgPass"),
+    "ts-widen-half": ("widen_half", "TsWidenHalfPass"),
     "ts-optimize-for-inference": ("optimize_for_inference", "TsOptimizeForInferencePass"),
     "ts-specialize": ("specialize", "TsSpecializePass"),
     "ts-fuse-elementwise": ("fuse_elementwise", "TsFuseElementwisePass"),
@@ -71,8 +72,8 @@ class Pipeline:
 
 def _lower_to_loops(shapes: tuple[str, ...], library_calls: bool) -> list[str]:
     return [*([f"ts-specialize{{shapes={','.join(shapes)}}}"] if shapes else []), "ts-decompose", "ts-to-linalg",
-            "ts-fuse-elementwise", "ts-bufferize", *(["ts-contractions-to-calls"] if library_calls else []),
-            "ts-linalg-to-loops", "ts-wide-accumulators", "canonicalize", "cse", "dce"]
+            "ts-widen-half", "ts-fuse-elementwise", "ts-bufferize",
+            *(["ts-contractions-to-calls"] if library_calls else []), "ts-linalg-to-loops", "ts-wide-accumulators", "canonicalize", "cse", "dce"]
 
 
 def require_frozen(module) -> None:

@@ -9,7 +9,8 @@ xDSL 0.74 has no bufferization, so this is a small one for our straight-line lin
   function argument or a constant global), and every tensor value living in that buffer (the
   value and its views) has its last use at this op, which reads it through no other operand.
   An elementwise generic whose init is a `tensor.empty` also reuses an input's buffer under
-  the same conditions when that input has the result's type and indexing map.
+  the same conditions when that input has the result's type and indexing map (each result a
+  different input's).
 - `arith.constant dense` -> a constant `memref.global` + `memref.get_global` (read-only).
 - `tensor.extract_slice` -> `memref.subview` copied into a contiguous alloc; `insert_slice`
   -> a copy into a subview of the destination's buffer; `collapse_shape`/`expand_shape` ->
@@ -26,6 +27,7 @@ Functions that still use `ts` values (partly lowered) are left alone.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from xdsl.context import Context
@@ -145,14 +147,14 @@ class _FuncBufferizer:
             self._bind(v, self._alloc(v.type))
         return self.buf[v]
 
-    def _dest(self, op: Operation, init: SSAValue, index: int) -> SSAValue:
-        """The buffer `op` writes its `index`-th result into."""
+    def _dest(self, op: Operation, init: SSAValue, index: int, taken: Sequence[SSAValue] = ()) -> SSAValue:
+        """The buffer `op` writes its `index`-th result into (`taken`: its earlier results' buffers)."""
         if (target := regions.yield_dest(self, op, index)) is not None:
             if not isinstance(init.owner, tensor.EmptyOp) and self.buf[init] is not target:
                 self._insert(memref.CopyOp(self.buf[init], target))
             return target
         if isinstance(init.owner, tensor.EmptyOp):
-            reused = self._reusable_input(op, index)
+            reused = self._reusable_input(op, index, taken)
             return self.buf[reused] if reused is not None else self._alloc(init.type)
         if self._free_at(init, op):
             return self.buf[init]
@@ -160,7 +162,7 @@ class _FuncBufferizer:
         self._insert(memref.CopyOp(self.buf[init], new))
         return new
 
-    def _reusable_input(self, op: Operation, index: int) -> SSAValue | None:
+    def _reusable_input(self, op: Operation, index: int, taken: Sequence[SSAValue]) -> SSAValue | None:
         if not (isinstance(op, linalg.GenericOp) and all(
                 it.data == linalg.IteratorType.PARALLEL for it in op.iterator_types)):
             return None
@@ -169,14 +171,16 @@ class _FuncBufferizer:
         for value, amap in zip(op.inputs, maps):
             if (value.type == op.outputs[index].type and amap == out_map
                     and value in self.buf and self.buf[value] is self.root[self.buf[value]]
-                    and self._free_at(value, op)):
-                return value
+                    and self._free_at(value, op) and not any(self.buf[value] is t for t in taken)):
+                return value  # (one output per input buffer: two results never share memory)
         return None
 
     # -- per-op rules -----------------------------------------------------------------------
     def _linalg(self, op: Operation) -> None:
         ins = [self._read(v) for v in op.inputs]
-        outs = [self._dest(op, v, k) for k, v in enumerate(op.outputs)]
+        outs: list[SSAValue] = []
+        for k, v in enumerate(op.outputs):
+            outs.append(self._dest(op, v, k, outs))
         body_reads.to_loads(self, op)
         regions = [op.detach_region(r) for r in list(op.regions)]
         new = op.create(operands=[*ins, *outs], result_types=[],

@@ -9,7 +9,8 @@ arithmetic, so subviews and reshapes are the same pointer with another type.
 The C vocabulary (prelude, op tables, types, literals) is in render_tables.py; speed comes
 from the sibling modules: render_loops.py (OpenMP parallel/simd pragmas from the
 `tsjit.parallel` marks), render_math.py (vectorisable float math instead of libm calls),
-render_memory.py (weights filled at load time, an arena for temporaries). A call of a body-less
+render_memory.py (weights filled at load time, an arena for temporaries), render_half.py (f16
+stored as 16 bits, computed in float). A call of a body-less
 `func.func` is a call of a C run-time function (tsjit.backends.c.runtime), its source appended.
 """
 from __future__ import annotations
@@ -18,12 +19,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from xdsl.dialects.builtin import DYNAMIC_INDEX, DenseIntOrFPElementsAttr, Float32Type, MemRefType, ModuleOp
+from xdsl.dialects.builtin import (
+    DYNAMIC_INDEX, DenseIntOrFPElementsAttr, Float16Type, Float32Type, MemRefType, ModuleOp,
+)
 from xdsl.dialects.func import FuncOp
 from xdsl.ir import Operation, SSAValue
 from xdsl.ir.affine import AffineBinaryOpExpr, AffineConstantExpr, AffineDimExpr, AffineSymExpr
 
-from tsjit.backends.c import render_loops, render_memory
+from tsjit.backends.c import render_half, render_loops, render_memory
 from tsjit.backends.c.render_math import float_math
 from tsjit.backends.c.render_tables import (  # noqa: F401 (UnsupportedOp, c_type: public here)
     _NP, AFFINE, CMPF, CMPI, EXPRESSIONS, PRELUDE, UnsupportedOp, c_identifier, c_type, literal,
@@ -57,6 +60,7 @@ class Renderer:
         self.arena: dict[Operation, int] = {}
         self._yield_targets: list[list[str]] = []
         self.rebased: set[SSAValue] = set()  # memrefs whose pointer includes their (run-time) offset
+        self.half = False  # an f16 buffer was rendered: the source needs the conversions
 
     # -- helpers -------------------------------------------------------------------------
     def emit(self, line: str) -> None:
@@ -85,11 +89,25 @@ class Renderer:
             self.op(op)
         self.depth -= 1
 
+    def load(self, op) -> None:
+        value = self.element(op.memref, [self.name(i) for i in op.indices])
+        if render_half.is_half(op.memref.type):
+            value, self.half = render_half.load(value), True
+        self.emit(f"{c_type(op.res.type)} {self.define(op.res)} = {value};")
+
+    def store(self, op) -> None:
+        value = self.name(op.value)
+        if render_half.is_half(op.memref.type):
+            value, self.half = render_half.store(value), True
+        self.emit(f"{self.element(op.memref, [self.name(i) for i in op.indices])} = {value};")
+
     def op(self, op: Operation) -> None:
         if op.name in EXPRESSIONS:
             t = op.results[0].type
-            template = (float_math(op) if isinstance(t, Float32Type) else None) or EXPRESSIONS[op.name]
+            template = (float_math(op) if isinstance(t, Float32Type | Float16Type) else None) or EXPRESSIONS[op.name]
             expr = template.format(*(self.name(o) for o in op.operands), t=c_type(t))
+            if isinstance(t, Float16Type):
+                expr, self.half = render_half.rounded(op.name, expr), True
             self.emit(f"{c_type(t)} {self.define(op.results[0])} = {expr};")
             return
         handler = STATEMENTS.get(op.name)
@@ -114,7 +132,8 @@ class Renderer:
 
         runtime = source_for(self.runtime_calls) + "\n" if self.runtime_calls else ""
         table = render_memory.weight_table(self.weights)
-        return PRELUDE + "\n" + runtime + "\n".join(body + table) + "\n"
+        half = render_half.HALF_PRELUDE if self.half else ""
+        return PRELUDE + half + "\n" + runtime + "\n".join(body + table) + "\n"
 
 
 # -- statements ----------------------------------------------------------------------------
@@ -125,12 +144,14 @@ def render_global(r: Renderer, op) -> None:
     const = "const " if op.constant is not None else ""
     value = op.initial_value
     weight = render_memory.weight_value(op)
+    half = render_half.is_half(t)
     if weight is not None:
-        r.weights.append((op.sym_name.data, weight.astype(_NP[c_type(t)], copy=False)))
+        r.weights.append((op.sym_name.data, weight.astype(np.float16 if half else _NP[c_type(t)], copy=False)))
         r.emit(f"static {c_type(t)} {name}[{size}] __attribute__((aligned(64)));")
     elif isinstance(value, DenseIntOrFPElementsAttr):
-        data = np.broadcast_to(dense_to_numpy(value), t.get_shape()).ravel().tolist()
-        items = ", ".join(literal(v, t.element_type) for v in data)
+        data = np.broadcast_to(dense_to_numpy(value), t.get_shape()).ravel()
+        items = ", ".join(str(int(v)) for v in render_half.storage(data)) if half else \
+            ", ".join(literal(v, t.element_type) for v in data.tolist())
         r.emit(f"static {const}{c_type(t)} {name}[{size}] __attribute__((aligned(64))) = {{{items}}};")
     else:
         r.emit(f"static {c_type(t)} {name}[{size}] __attribute__((aligned(64)));")
@@ -345,9 +366,8 @@ STATEMENTS: dict[str, Callable[[Renderer, Operation], None]] = {
     "scf.for": _for,
     "scf.if": _if,
     "scf.yield": _yield,
-    "memref.load": lambda r, op: r.emit(
-        f"{c_type(op.res.type)} {r.define(op.res)} = {r.element(op.memref, [r.name(i) for i in op.indices])};"),
-    "memref.store": lambda r, op: r.emit(f"{r.element(op.memref, [r.name(i) for i in op.indices])} = {r.name(op.value)};"),
+    "memref.load": Renderer.load,
+    "memref.store": Renderer.store,
     "memref.alloc": _alloc,
     "memref.alloca": _alloc,
     "memref.dealloc": _dealloc,

@@ -5,7 +5,9 @@ from __future__ import annotations
 import math
 import re
 
-from xdsl.dialects.builtin import Float32Type, Float64Type, IndexType, IntegerType, MemRefType, Signedness
+import numpy as np
+
+from xdsl.dialects.builtin import Float16Type, Float32Type, Float64Type, IndexType, IntegerType, MemRefType, Signedness
 from xdsl.ir import Attribute
 from xdsl.ir.affine import AffineBinaryOpKind
 
@@ -101,10 +103,13 @@ class UnsupportedOp(NotImplementedError):
 
 
 def c_type(t: Attribute) -> str:
-    """The C type of a scalar (or of a memref's elements)."""
+    """The C type of a scalar (or of a memref's elements). An f16 scalar is a float, its storage
+    16 bits (render_half.py)."""
     if isinstance(t, MemRefType):
         t = t.element_type
-    if isinstance(t, Float32Type):
+        if isinstance(t, Float16Type):
+            return "uint16_t"
+    if isinstance(t, Float32Type | Float16Type):
         return "float"
     if isinstance(t, Float64Type):
         return "double"
@@ -126,7 +131,10 @@ def c_identifier(name: str) -> str:
 
 def literal(value, t: Attribute) -> str:
     """An exact C literal for a Python number of type `t`."""
-    if isinstance(t, (Float32Type, Float64Type)):
+    if isinstance(t, (Float16Type, Float32Type, Float64Type)):
+        if isinstance(t, Float16Type):
+            with np.errstate(over="ignore"):
+                value = np.float16(value)  # the f16 value (an IR attribute may hold more digits)
         value = float(value)
         if math.isnan(value):
             return "NAN"

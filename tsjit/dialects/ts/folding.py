@@ -113,7 +113,7 @@ class TsConstantMaterializer(ConstantMaterializationInterface):
     """Turns folded values back into `ts.constant` ops."""
 
     def materialize_constant(self, value: Attribute, type: Attribute) -> Operation | None:
-        from tsjit.dialects.ts.constant import ConstantOp, type_of_value
+        from tsjit.dialects.ts.constant import ConstantOp
 
         try:
             op = ConstantOp(value, type)

@@ -20,7 +20,6 @@ from tsjit.dialects.ts.types import (
     FloatType,
     IntType,
     ListType,
-    NoneType,
     NumberType,
     StrType,
     TensorType,
