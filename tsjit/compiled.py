@@ -12,6 +12,7 @@ import functools
 import hashlib
 import sys
 import threading
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -20,6 +21,7 @@ from xdsl.dialects.func import FuncOp
 
 from tsjit.backends.signature import check_arguments, signature
 from tsjit.passes.flatten_results import rebuild, results_structure
+from tsjit.passes.identity_tests import input_identity
 from tsjit.backends.numpy.ops.upstream_common import np_dtype
 
 __all__ = ["Compiled", "LazyCompiled", "OutputPool"]
@@ -77,6 +79,7 @@ class Compiled:
         self._params, self._outputs = signature(func) if func is not None else ([], [])
         self._pool = None
         self._structure = results_structure(func) if func is not None else None
+        self._identity = input_identity(func) if func is not None else []
 
     def call(self, fn_name: str, *args: Any) -> Any:
         return self.executable.call(fn_name, *args)
@@ -86,6 +89,13 @@ class Compiled:
             raise ValueError("the module defines no function")
         name = self.main.sym_name.data
         wrap = any(hasattr(x, "_data") for x in inputs)
+        for i, j, same in self._identity:
+            if i < len(inputs) and j < len(inputs) and (inputs[i] is inputs[j]) != same:
+                raise ValueError(
+                    f"{name.removeprefix('__torch__.')}: compiled for inputs {i} and {j} being "
+                    f"{'the same tensor' if same else 'different tensors'} (the model tests `is` between them, "
+                    f"as MultiheadAttention tests `query is key`), called with {'different ones' if same else 'one'}; "
+                    "compile it for these inputs, or compile without example_inputs to compile per pattern")
         args = [x.numpy() if hasattr(x, "_data") else x for x in inputs]
         params, outputs = self._params, self._outputs
         if outputs is None:  # unmarked loop-level IR: memrefs after the given arguments are outputs
@@ -139,6 +149,12 @@ class Compiled:
         return _unpickle, (self.backend_asked, str(module), blobs, main)
 
 
+def identity_pattern(inputs: Sequence[Any]) -> tuple[int, ...]:
+    """For each input, the first position holding the same object: (0, 0, 0) for f(x, x, x), (0, 1, 2)
+    for f(q, k, v); a model testing `query is key` compiles differently for the two."""
+    return tuple(next(j for j, y in enumerate(inputs) if y is x) for x in inputs)
+
+
 def _map_arrays(fn: Any, value: Any) -> Any:
     """`value` with fn applied to each array in it (tuples, lists and dicts rebuilt)."""
     if isinstance(value, np.ndarray):
@@ -177,7 +193,8 @@ def _unpickle(backend: str, text: str, blobs: dict[str, np.ndarray], main: str |
 
 class LazyCompiled:
     """A model compiled on call: the first call's inputs are its example inputs; a call whose
-    tensors differ in shape or dtype compiles again, the last LIMIT compilations kept (LRU)."""
+    tensors differ in shape or dtype, or in which of them are the same object, compiles again, the
+    last LIMIT compilations kept (LRU)."""
 
     LIMIT = 8
 
@@ -194,7 +211,7 @@ class LazyCompiled:
             if isinstance(array, np.ndarray):
                 return array.shape, array.dtype.str
             return type(x).__name__
-        return tuple(one(x) for x in inputs)
+        return (*(one(x) for x in inputs), identity_pattern(inputs))
 
     def compiled_for(self, *inputs: Any) -> Compiled:
         """The compilation that serves these inputs (compiled now when there is none)."""

@@ -17,7 +17,7 @@ from xdsl.dialects.func import FuncOp
 
 from tsjit.backends.registry import backend as get_backend
 from tsjit.backends.numpy.plan import location
-from tsjit.compiled import Compiled, LazyCompiled
+from tsjit.compiled import Compiled, LazyCompiled, identity_pattern
 from tsjit.user_warnings import warn
 
 
@@ -40,7 +40,38 @@ def to_module(model_or_ir: Any, example_inputs: Sequence[Any] | None) -> ModuleO
         scripted = jit.freeze(scripted.eval())
     if hasattr(example_inputs, "_data") or isinstance(example_inputs, np.ndarray):
         example_inputs = (example_inputs,)  # one input given bare, as torch.compile users write it
-    return jit.specialize(scripted, tuple(example_inputs))
+    module = jit.specialize(scripted, tuple(example_inputs))
+    _refuse_state_changes(module)
+    return module
+
+
+class StateChangeError(RuntimeError):
+    """A model that changes its own attributes when it runs, even frozen in eval mode."""
+
+
+def _refuse_state_changes(module: ModuleOp) -> None:
+    """Freezing makes every attribute nothing writes a constant; a forward still reading `self` writes
+    the attributes it reads (a BatchNorm traced in train mode updates its running statistics), which a
+    compiled function, given only the inputs, cannot hold."""
+    from tsjit.dialects.ts.types import ClassType
+    from tsjit.passes.specialize import location as where
+
+    funcs = [op for op in module.ops if isinstance(op, FuncOp) and op.body.blocks]
+    block = funcs[-1].body.block if funcs else None
+    if block is None or not block.args or not isinstance(block.args[0].type, ClassType):
+        return
+    found = []
+    for op in funcs[-1].walk():
+        if op.name in ("ts.get_attr", "ts.set_attr") and op.operands and op.operands[0] is block.args[0]:
+            name = op.properties["attr_name"].data
+            users = [use.operation for r in op.results for use in r.uses]
+            by = op if not users else users[0]
+            found.append(f"'{name}' ({by.name}{where(by)})")
+    if found:
+        raise StateChangeError(
+            "tsjit.compile: the model changes its attributes when it runs, even in eval mode: "
+            + ", ".join(dict.fromkeys(found)) + "; a compiled model cannot update its state (a model "
+            "torch.jit.trace'd in train mode keeps that mode: trace it after .eval())")
 
 
 class FallbackError(RuntimeError):
@@ -73,15 +104,23 @@ def compile(model_or_ir: Any = None, backend: str = "numpy", example_inputs: Seq
         return LazyCompiled(model_or_ir, backend, functools.partial(compile, fallback=fallback))
     from tsjit import compile_cache
 
-    key = compile_cache.key_of(model_or_ir, example_inputs, backend, fallback)
+    key = _cache_key(model_or_ir, example_inputs, backend, fallback)
     found = compile_cache.lookup(model_or_ir, key) if key is not None else None
     if found is not None:  # the same model, unchanged, compiled the same way before
         return found
     compiled = _compile_module(to_module(model_or_ir, example_inputs), chosen, backend, fallback)
     if key is not None:  # keyed as the model is now (compiling put it in eval mode)
-        compile_cache.remember(model_or_ir, compile_cache.key_of(model_or_ir, example_inputs, backend, fallback),
-                               compiled)
+        compile_cache.remember(model_or_ir, _cache_key(model_or_ir, example_inputs, backend, fallback), compiled)
     return compiled
+
+
+def _cache_key(model: Any, example_inputs: Any, backend: str, fallback: bool) -> tuple | None:
+    """compile_cache's key, with which example inputs are the same object (`query is key` folds)."""
+    from tsjit import compile_cache
+
+    key = compile_cache.key_of(model, example_inputs, backend, fallback)
+    inputs = example_inputs if isinstance(example_inputs, tuple | list) else (example_inputs,)
+    return None if key is None else (*key, identity_pattern(inputs))
 
 
 def prepare_for_lowering(module: ModuleOp) -> ModuleOp:

@@ -51,6 +51,28 @@ class ScriptObject:
         return f"<ScriptObject {self._class_name}>"
 
 
+class EnumObject(ScriptObject):
+    """A member of a TorchScript Enum (`Enum<__torch__.Color>`): attributes `name` and `value`.
+
+    Members are equal (`aten::eq.enum`) when their class and value are; `is` still compares objects.
+    """
+
+    def __init__(self, class_name: str, name: str, value: Any):
+        super().__init__(class_name, {"name": name, "value": value})
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, EnumObject) and other._class_name == self._class_name and other.value == self.value
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash((self._class_name, self.value))
+
+    def __deepcopy__(self, memo: dict) -> EnumObject:
+        return self  # immutable: a constant member needs no fresh copy per run
+
+
 class Future:
     """The result of `fork`: `wait()` returns the forked call's value, or raises its error.
 

@@ -22,26 +22,48 @@ from xdsl.ir import Attribute, Block, Region, SSAValue
 from tsjit.dialects.ts.constant import ConstantOp
 from tsjit.dialects.ts.module_ops import ClassTypeOp, ObjectOp
 from tsjit.dialects.ts.types import (
-    ClassType, DictType, ListType, NoneType, OptionalType, TensorType, TupleType,
+    AnyType, ClassType, DictType, ListType, NoneType, OptionalType, TensorType, TupleType,
 )  # fmt: skip
 from tsjit.dialects.ts.module_ir import ROOT, ModuleIRError, reachable, root_object
 from tsjit.frontend.script.compilation_unit import CompilationUnit
 from tsjit.frontend.script.function_compiler import CompiledFunction, Param
 from tsjit.frontend.script.ir_builder import IRBuilder
 from tsjit.frontend.script.module_types import ClassInfo
-from tsjit.runtime import ScriptObject
+from tsjit.runtime import EnumObject, ScriptObject
 
 # -- ScriptModule -> IR ----------------------------------------------------------------------------
 def to_ir(module: Any) -> ModuleOp:
     """The classes, functions and state of ScriptModule `module`, copied into a new IR module."""
     unit, obj = module._cu, module._c
     symbols = {op.sym_name.data: op for op in unit.module.ops if isinstance(op, ClassTypeOp | func.FuncOp)}
-    classes, functions = reachable(symbols, obj._class_name)
+    # the classes of the objects the state holds too: an attribute typed with an interface holds an
+    # object of another class, whose methods its calls run
+    classes, functions = reachable(symbols, *_object_classes(obj))
     body = [symbols[name].clone() for name in classes] + [symbols[name].clone() for name in functions]
     block = Block(body)
     _StateWriter(block, {name: symbols[name] for name in classes}).object(obj, "self").owner.attributes[ROOT] = \
         UnitAttr()
     return ModuleOp(Region([block]))
+
+
+def _object_classes(root: ScriptObject) -> list[str]:
+    """The class names of `root` and of every object its slots hold (in containers too)."""
+    names: dict[str, None] = {}
+    seen: set[int] = set()
+    work: list[Any] = [root]
+    while work:
+        x = work.pop()
+        if id(x) in seen:
+            continue
+        seen.add(id(x))
+        if isinstance(x, ScriptObject):
+            names[x._class_name] = None
+            work += list(x.slots.values())
+        elif isinstance(x, list | tuple):
+            work += list(x)
+        elif isinstance(x, dict):
+            work += [*x.keys(), *x.values()]
+    return list(names)
 
 
 class _StateWriter:
@@ -64,6 +86,8 @@ class _StateWriter:
 
     def value(self, x: Any, t: Attribute, name: str) -> SSAValue:
         b = self.builder
+        if isinstance(x, EnumObject):  # a member is a constant (`#ts.enum<...>`), as in TorchScript
+            return b.const(x)
         if isinstance(x, ScriptObject):
             return self.object(x, name)
         if isinstance(x, np.ndarray):
@@ -80,19 +104,29 @@ class _StateWriter:
             elt = t.element_type
             if all(isinstance(e, bool | int | float | str) for e in x) and not isinstance(elt, TensorType):
                 return b.const(list(x), t)
-            items = [self.value(e, elt, f"{name}.{i}") for i, e in enumerate(x)]
+            items = [self.element(e, elt, f"{name}.{i}") for i, e in enumerate(x)]
             return b.op("list.construct", items, [t]).results[0]
         if isinstance(x, tuple) and isinstance(t, TupleType):
-            items = [self.value(e, et, f"{name}.{i}") for i, (e, et) in enumerate(zip(x, t.types.data))]
+            items = [self.element(e, et, f"{name}.{i}") for i, (e, et) in enumerate(zip(x, t.types.data))]
             return b.op("tuple.construct", items, [t]).results[0]
         if isinstance(x, dict) and isinstance(t, DictType):
             operands = []
             for k, v in x.items():
-                operands += [self.value(k, t.key_type, name), self.value(v, t.value_type, f"{name}.{k}")]
+                operands += [self.element(k, t.key_type, name), self.element(v, t.value_type, f"{name}.{k}")]
             return b.op("dict.construct", operands, [t]).results[0]
         if isinstance(x, bool | int | float | str):
             return b.const(x, t if not isinstance(t, NoneType) else None)
         raise ModuleIRError(f"cannot write attribute '{name}' of type {type(x).__name__} into IR")
+
+    def element(self, x: Any, t: Attribute, name: str) -> SSAValue:
+        """A container element: an object where an interface is expected is cast to it (through Any,
+        as script converts it), since containers want elements of their element type."""
+        v = self.value(x, t, name)
+        target = t.element_type if isinstance(t, OptionalType) and isinstance(v.type, ClassType) else t
+        if isinstance(v.type, ClassType) and isinstance(target, ClassType) and v.type != target:
+            erased = self.builder.op("unchecked_cast", [v], [AnyType()]).results[0]
+            v = self.builder.op("unchecked_cast", [erased], [target]).results[0]
+        return v
 
 
 # -- IR -> ScriptModule ----------------------------------------------------------------------------
@@ -127,6 +161,8 @@ def _evaluate_state(module_op: ModuleOp) -> dict[SSAValue, Any]:
             result = op.py_value
         elif isinstance(op, ObjectOp):
             result = ScriptObject(op.results[0].type.class_name.data, dict(zip(op.slot_values(), args)))
+        elif op.name == "ts.unchecked_cast":  # an object as an interface value (_StateWriter.element)
+            result = args[0]
         elif op.name == "ts.list.construct":
             result = args
         elif op.name == "ts.tuple.construct":
@@ -165,8 +201,10 @@ class IRClassInfo(ClassInfo):
         self.methods = {}
         for method, ref in op.methods().items():
             f = functions[ref.string_value()]
-            args = f.body.block.args[1:]
-            params = [Param(a.name_hint or f"arg{i}", a.type) for i, a in enumerate(args)]
+            if f.body.blocks:
+                params = [Param(a.name_hint or f"arg{i}", a.type) for i, a in enumerate(f.body.block.args[1:])]
+            else:  # an interface's method: a declaration, its signature only
+                params = [Param(f"arg{i}", t) for i, t in enumerate(f.function_type.inputs.data[1:])]
             compiled = CompiledFunction(ref.string_value(), f"{short_class_name(self.class_name)}.{method}", params,
                                         f.function_type.outputs.data[0], func_op=f, method_of=self.class_name,
                                         python_return=_python_return(f))

@@ -97,13 +97,14 @@ class ScriptMethod(ScriptFunction):
 
 
 def schema_of(compiled, name: str) -> str:
-    from tsjit.printer import schema_type_name
+    from tsjit.printer.type_names import class_kinds, schema_type_name
 
+    kind_of = class_kinds(compiled.func_op)  # Enum<...> and InterfaceType<...> need the class declarations
     parts = []
     for p in compiled.params:
         default = "" if p.default is inspect.Parameter.empty else f"={_default_text(p.default)}"
-        parts.append(f"{schema_type_name(p.type)} {p.name}{default}")
-    return f"{name}({', '.join(parts)}) -> {schema_type_name(compiled.return_type)}"
+        parts.append(f"{schema_type_name(p.type, kind_of)} {p.name}{default}")
+    return f"{name}({', '.join(parts)}) -> {schema_type_name(compiled.return_type, kind_of)}"
 
 
 def _default_text(v: Any) -> str:

@@ -8,7 +8,9 @@ of the lowering passes (`ts-to-linalg`, ...). When the function no longer needs 
 (a frozen module: weights are constants) the module holds just that function, whose
 arguments are the tensors; otherwise it is the whole module IR (tsjit/jit/module_ir.py). Tensors whose shape stays partly unknown are
 reported with a `UserWarning`; a shape the program needs but cannot know raises
-`SpecializeError` naming the op and its source location.
+`SpecializeError` naming the op and its source location. Which example inputs are the same
+object decides `query is key` tests (passes/identity_tests.py); the function records the tests
+it folded, and a compiled model checks its inputs against them.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from typing import Any
 import numpy as np
 from xdsl.dialects.builtin import FunctionType, ModuleOp
 from xdsl.dialects.func import FuncOp
+from xdsl.ir import SSAValue
 
 from tsjit.dialects.ts.module_ops import ClassTypeOp
 from tsjit.dialects.ts.types import DTYPES, ClassType, TensorType
@@ -48,6 +51,17 @@ def _example_types(func: FuncOp, example_inputs: Sequence[Any]) -> list[TensorTy
         elif hasattr(x, "_data") or isinstance(x, np.ndarray):
             raise TypeError(f"example input {i} is a tensor, but parameter {i} of the function is not a tensor")
     return types
+
+
+def _identity(func: FuncOp, example_inputs: Sequence[Any]) -> dict[SSAValue, tuple[int, int]]:
+    """Each tensor argument's example input position and the first position holding the same object
+    (inputs are matched to arguments as _example_types matches them)."""
+    params = [a for a in func.body.block.args if not isinstance(a.type, ClassType)]
+    tensors = [a for a in params if isinstance(a.type, TensorType)]
+    positions = [i for i, a in enumerate(params) if isinstance(a.type, TensorType)] \
+        if len(example_inputs) == len(params) else range(len(example_inputs))
+    return {arg: (i, next(j for j, y in enumerate(example_inputs) if y is example_inputs[i]))
+            for arg, i in zip(tensors, positions)}
 
 
 def _module_and_function(fn_or_module: Any) -> tuple[ModuleOp, str]:
@@ -89,7 +103,7 @@ def specialize(fn_or_module: Any, example_inputs: Sequence[Any]) -> ModuleOp:
     func = next(op for op in module.walk() if isinstance(op, FuncOp) and op.sym_name.data == name)
     _bind_none_defaults(fn_or_module, func, len(example_inputs))
     types = _example_types(func, example_inputs)
-    notes = specialize_function(context(), module, func, types)
+    notes = specialize_function(context(), module, func, types, _identity(func, example_inputs))
     if notes:
         warn("tsjit.jit.specialize: some shapes stay unknown:\n  " + "\n  ".join(notes))
     module = _standalone(module, func)

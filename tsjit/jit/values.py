@@ -10,7 +10,7 @@ from tsjit.dialects.ts.types import TensorType
 from tsjit.frontend.script.enums import ENUM_CLASSES, enum_type
 from tsjit.frontend.script.namedtuples import rebuild
 from tsjit.dtypes import dtype
-from tsjit.runtime import Future, ScriptObject
+from tsjit.runtime import EnumObject, Future, ScriptObject
 from tsjit.eager.core import _wrap
 from tsjit.eager.tensor_class import Tensor
 from tsjit.eager.meta import device
@@ -40,7 +40,7 @@ def to_runtime(value: Any) -> Any:
     if isinstance(value, Future):
         return Future.deferred(lambda: to_runtime(value.wait()))
     if isinstance(value, enum.Enum):  # a member: an object of the enum's class type (frontend/script/enums.py)
-        return ScriptObject(enum_type(type(value)).class_name.data, {"name": value.name, "value": value.value})
+        return EnumObject(enum_type(type(value)).class_name.data, value.name, value.value)
     return value
 
 

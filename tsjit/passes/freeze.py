@@ -10,6 +10,13 @@ other attribute into a constant named after its path (`%self.conv.weight`), clea
 functions nothing uses any more. Preserved attributes (dotted paths like `sub.attr`) and
 methods stay.
 
+Interfaces (freeze_module's inlineInterfaceCalls): a call on an attribute typed with an
+interface runs the method of the object the attribute holds, so the receiver is cast to that
+object's class and the call inlined like any other; a method that replaces such an attribute
+(`set_attr`) makes freezing fail, as in TorchScript. Calls on other interface values (objects
+made in the code, container elements) stay calls; the objects an interface attribute or a
+container holds keep their class, attributes and methods, which those calls may run.
+
 Deliberate difference: the frozen class keeps its name (TorchScript clones it under a
 mangled name); the Python API builds a new compilation unit, so the names cannot clash.
 """
@@ -21,16 +28,17 @@ from typing import Any
 from xdsl.context import Context
 from xdsl.dialects import func
 from xdsl.dialects.builtin import ModuleOp
-from xdsl.ir import Operation, SSAValue
+from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.passes import ModulePass
-from xdsl.rewriter import Rewriter
+from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.traits import MemoryWriteEffect
 from xdsl.utils.exceptions import PassFailedException
 
 from tsjit.dialects.ts.constant import ConstantOp
 from tsjit.dialects.ts.folding import NotConstant, constant_of
+from tsjit.dialects.ts.misc_ops import UncheckedCastOp
 from tsjit.dialects.ts.module_ops import AttrDeclOp, ClassTypeOp, MethodOp, ObjectOp
-from tsjit.dialects.ts.types import ClassType, TensorType
+from tsjit.dialects.ts.types import AnyType, ClassType, TensorType
 from tsjit.ir.diagnostics import emit_error
 from tsjit.passes.remove_mutation import may_alias
 
@@ -58,7 +66,11 @@ class TsFreezePass(ModulePass):
                                       ".eval() on your module before freezing.")
         methods, preserved = module.split_preserved(self.preserved_attrs)
         funcs = [module.method_func(root.results[0].type.class_name.data, m) for m in methods]
-        apply_pass("ts-inline", op, functions=tuple(f.sym_name.data for f in funcs))
+        names = tuple(f.sym_name.data for f in funcs)
+        apply_pass("ts-inline", op, functions=names)
+        _check_no_interface_set_attr(funcs, module)
+        while _resolve_interface_calls(funcs, module):  # the inlined methods may read more interface attributes
+            apply_pass("ts-inline", op, functions=names)
         for f in funcs:
             _check_does_not_return_self(f)
         while True:  # folding `training` can make batch_norm stop writing its running stats: fold again
@@ -96,6 +108,12 @@ class _Module:
 
     def class_of(self, obj: ObjectOp) -> ClassTypeOp:
         return self.classes[obj.results[0].type.class_name.data]
+
+    def is_interface(self, t: Attribute | None) -> bool:
+        from tsjit.dialects.ts.module_ir import INTERFACE
+
+        cls = self.classes.get(t.class_name.data) if isinstance(t, ClassType) else None
+        return cls is not None and INTERFACE in cls.attributes
 
     def slot(self, path: Path) -> SSAValue | None:
         """The state value at `path` from the root object (None if some step is not an object slot)."""
@@ -140,14 +158,31 @@ class _Module:
         for f in funcs:
             used |= {p for p in _attribute_paths(f).values() if p}
         keep: dict[str, set[str]] = {}  # class -> attributes some instance still needs
+        # classes of objects held by interface attributes or in containers: the code may call their
+        # methods (on interface values) or read them (elements), so they keep everything
+        whole: set[str] = set()
+        seen: set[ObjectOp] = set()
+
+        def keep_whole(value: SSAValue) -> None:
+            for obj in _objects_in(value):
+                if obj in seen:
+                    continue
+                seen.add(obj)
+                whole.add(obj.results[0].type.class_name.data)
+                keep.setdefault(obj.results[0].type.class_name.data, set()).update(obj.slot_values())
+                for slot in obj.slot_values().values():
+                    keep_whole(slot)
 
         def visit(obj: ObjectOp, path: Path) -> None:
             names = keep.setdefault(obj.results[0].type.class_name.data, set())
+            declared = self.class_of(obj).attribute_types()
             for name, value in obj.slot_values().items():
                 if any(u[:len(path) + 1] == (*path, name) for u in used):
                     names.add(name)
-                    if isinstance(value.owner, ObjectOp):
+                    if isinstance(value.owner, ObjectOp) and not self.is_interface(declared.get(name)):
                         visit(value.owner, (*path, name))
+                    else:
+                        keep_whole(value)
 
         visit(self.root, ())
         root_class = self.class_of(self.root).sym_name.data
@@ -157,7 +192,8 @@ class _Module:
             for decl in list(cls.body.block.ops):
                 if isinstance(decl, AttrDeclOp) and decl.attr_name.data not in keep[name]:
                     Rewriter.erase_op(decl)
-                elif isinstance(decl, MethodOp) and (name != root_class or decl.method_name.data not in methods):
+                elif isinstance(decl, MethodOp) and name not in whole and \
+                        (name != root_class or decl.method_name.data not in methods):
                     Rewriter.erase_op(decl)
         for obj in [o for o in self.op.ops if isinstance(o, ObjectOp)]:
             names = keep.get(obj.results[0].type.class_name.data)
@@ -173,15 +209,28 @@ class _Module:
         """Classes, functions and state ops that nothing kept refers to."""
         from tsjit.dialects.ts.module_ir import reachable
 
-        symbols = {o.sym_name.data: o for o in self.op.ops if isinstance(o, ClassTypeOp | func.FuncOp)}
-        classes, functions = reachable(symbols, self.root.results[0].type.class_name.data)
-        for name, o in symbols.items():
-            if name not in classes and name not in functions:
-                Rewriter.erase_op(o)
         for o in reversed(list(self.op.ops)):
             if not isinstance(o, ClassTypeOp | func.FuncOp) and "root" not in o.attributes and \
                     all(not r.uses for r in o.results):
                 Rewriter.erase_op(o)
+        # the classes of the objects left count too: an interface attribute's object is of another class
+        symbols = {o.sym_name.data: o for o in self.op.ops if isinstance(o, ClassTypeOp | func.FuncOp)}
+        objects = [o.results[0].type.class_name.data for o in self.op.ops if isinstance(o, ObjectOp)]
+        classes, functions = reachable(symbols, self.root.results[0].type.class_name.data, *objects)
+        for name, o in symbols.items():
+            if name not in classes and name not in functions:
+                Rewriter.erase_op(o)
+
+
+def _objects_in(value: SSAValue) -> list[ObjectOp]:
+    """The state objects `value` is or holds (in containers, through casts)."""
+    owner = value.owner
+    if isinstance(owner, ObjectOp):
+        return [owner]
+    if isinstance(owner, Operation) and owner.name in ("ts.list.construct", "ts.tuple.construct",
+                                                       "ts.dict.construct", "ts.unchecked_cast"):
+        return [o for v in owner.operands for o in _objects_in(v)]
+    return []
 
 
 def _check_does_not_return_self(f: func.FuncOp) -> None:
@@ -192,12 +241,53 @@ def _check_does_not_return_self(f: func.FuncOp) -> None:
 
 
 def _attribute_paths(f: func.FuncOp) -> dict[SSAValue, Path]:
-    """Each value read through get_attr chains from `self` (the first argument), with its path."""
+    """Each value read through get_attr chains from `self` (the first argument), with its path
+    (a `ts.unchecked_cast` keeps its operand's: an interface attribute cast to its object's class)."""
     paths: dict[SSAValue, Path] = {f.body.block.args[0]: ()}
     for op in f.walk():
         if op.name == "ts.get_attr" and op.operands[0] in paths:
             paths[op.results[0]] = (*paths[op.operands[0]], op.attr_name.data)
+        elif op.name == "ts.unchecked_cast" and op.operands[0] in paths and paths[op.operands[0]]:
+            paths[op.results[0]] = paths[op.operands[0]]
     return paths
+
+
+def _check_no_interface_set_attr(funcs: list[func.FuncOp], module: _Module) -> None:
+    """TorchScript's freeze refuses a method replacing an interface attribute (freeze_module.cpp)."""
+    for f in funcs:
+        for op in f.walk():
+            if op.name == "ts.set_attr" and isinstance(t := op.operands[0].type, ClassType) and \
+                    t.class_name.data in module.classes and \
+                    module.is_interface(module.classes[t.class_name.data].attribute_types().get(op.attr_name.data)):
+                raise PassFailedException(f"Freezing does not support SetAttr on an interface type. SetAttr is "
+                                          f"attempted on '{op.attr_name.data}'")
+
+
+def _resolve_interface_calls(funcs: list[func.FuncOp], module: _Module) -> int:
+    """Cast each interface attribute that methods are called on to the class of the object it holds
+    (through Any, as casts between classes must), unless some `set_attr` may replace it; how many."""
+    from tsjit.passes.inline import is_interface_call
+
+    replaced: set[Path] = set()
+    for f in funcs:
+        paths = _attribute_paths(f)
+        replaced |= {(*paths[op.operands[0]], op.attr_name.data) for op in f.walk()
+                     if op.name == "ts.set_attr" and op.operands[0] in paths}
+    count = 0
+    for f in funcs:
+        for value, path in _attribute_paths(f).items():
+            receivers = [u for u in value.uses if u.index == 0 and is_interface_call(u.operation, module.op)]
+            state = module.slot(path) if path and receivers else None
+            if state is None or not isinstance(state.owner, ObjectOp) or state.type == value.type or \
+                    any(path[:i] in replaced for i in range(1, len(path) + 1)):
+                continue
+            erased = UncheckedCastOp.create(operands=[value], result_types=[AnyType()])
+            cast = UncheckedCastOp.create(operands=[erased.results[0]], result_types=[state.type])
+            Rewriter.insert_op([erased, cast], InsertPoint.after(value.owner))
+            for use in receivers:
+                use.operation.operands[0] = cast.results[0]
+            count += 1
+    return count
 
 
 def _written_operands(op: Operation) -> list[SSAValue]:

@@ -2,10 +2,12 @@
 
 Calls are inlined recursively, also inside `ts.if` / `ts.loop` / `ts.fork` bodies (TorchScript
 inlines inside prim::fork subgraphs too). A method call is resolved from the receiver's static
-`!ts.class<"...">` type through its `ts.class_type`; a receiver whose class is not declared in
-the module (e.g. an interface) is an error. Inlined ops keep their `loc` attributes. Callees stay
-in the module: xDSL 0.74 has no `symbol-dce`, and which functions are still needed (methods
-named by `ts.method`, preserved methods) is the caller's knowledge, e.g. `ts-freeze`'s.
+`!ts.class<"...">` type through its `ts.class_type`; a call on an interface value (its class type
+is marked `interface`) stays a call, as in TorchScript: the method it runs depends on the
+object's class at run time. A receiver whose class is not declared in the module is an error.
+Inlined ops keep their `loc` attributes. Callees stay in the module: xDSL 0.74 has no
+`symbol-dce`, and which functions are still needed (methods named by `ts.method`, preserved
+methods) is the caller's knowledge, e.g. `ts-freeze`'s.
 
 Script rejects recursion; IR that has it anyway makes the pass fail instead of looping.
 """
@@ -50,8 +52,19 @@ def callee_of(call: Operation, module: Operation) -> FuncOp:
     return func
 
 
-def _calls_in(region: Region) -> list[Operation]:
-    return [op for op in region.walk() if isinstance(op, CallFunctionOp | CallMethodOp)]
+def is_interface_call(call: Operation, module: Operation) -> bool:
+    """A ts.call_method whose receiver is typed with an interface: dispatched when it runs."""
+    from tsjit.dialects.ts.module_ir import INTERFACE
+
+    if not isinstance(call, CallMethodOp):
+        return False
+    cls = lookup_class(module, call.operands[0].type)
+    return cls is not None and INTERFACE in cls.attributes
+
+
+def _calls_in(region: Region, module: Operation) -> list[Operation]:
+    return [op for op in region.walk() if isinstance(op, CallFunctionOp | CallMethodOp)
+            and not is_interface_call(op, module)]
 
 
 def inline_calls(region: Region, module: Operation, stack: tuple[str, ...] = ()) -> int:
@@ -59,7 +72,7 @@ def inline_calls(region: Region, module: Operation, stack: tuple[str, ...] = ())
 
     `stack` holds the functions being inlined (to reject recursion); returns the number of calls."""
     count = 0
-    for call in _calls_in(region):
+    for call in _calls_in(region, module):
         func = callee_of(call, module)
         name = func.sym_name.data
         if name in stack:
@@ -107,4 +120,4 @@ class TsInlinePass(ModulePass):
                 inline_calls(func.body, op, (func.sym_name.data,))
 
 
-__all__ = ["TsInlinePass", "inline_calls", "callee_of"]
+__all__ = ["TsInlinePass", "inline_calls", "callee_of", "is_interface_call"]

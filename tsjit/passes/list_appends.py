@@ -3,9 +3,10 @@
 (F.interpolate's scale factors, torch.stft's padding). Then a `ts.list.get` at a constant index of
 a list construct nothing writes (or hands to a call) is the construct's operand.
 
-A `ts.list.construct` of scalars is rebuilt with its appended values when every use of it is in its own block,
-all its `ts.list.append`s come before every other use, and no other use may write it (any op with
-a write effect on lists, or one in a nested region, keeps it as it is). The new list replaces the
+A `ts.list.construct` of scalars is rebuilt with its appended values when every use of it is in its
+own block (or is a `ts.list.get`/`ts.len` read nested in an op there: `all(...)`'s loop over the
+list), all its `ts.list.append`s come before every other use, and no other use may write it (any op
+with a write effect on lists, or one holding regions, keeps it as it is). The new list replaces the
 old one at the last append; uses before that point saw no appended element and none exist.
 TorchScript's RemoveListMutation does the same for lists it can prove unaliased.
 """
@@ -19,6 +20,7 @@ from tsjit.dialects.ts.types import OptionalType, TensorType
 
 _WRITERS = ("ts.list.set", "ts.list.insert", "ts.list.pop", "ts.list.extend", "ts.list.clear", "ts.list.sort",
             "ts.list.reverse", "ts.list.delete", "ts.list.remove", "ts.list.append")
+_READERS = ("ts.list.get", "ts.len")
 
 
 def _fold(construct: Operation) -> bool:
@@ -27,17 +29,20 @@ def _fold(construct: Operation) -> bool:
         return False  # lists of tensors stay: their unpacks are typed piece by piece (split_unpacks)
     block = construct.parent_block()
     users = [use.operation for use in lst.uses]
-    if not users or any(u.parent_block() is not block for u in users):
+    # a read in a nested region (`all(...)`'s loop over the list) is placed by the op holding it here
+    placed = [u if u.parent_block() is block or u.name not in _READERS else block.find_ancestor_op_in_block(u)
+              for u in users]
+    if not users or any(p is None or p.parent_block() is not block for p in placed):
         return False
     appends = [u for u in users if u.name == "ts.list.append" and u.operands[0] is lst and u.operands[1] is not lst]
     if not appends:
         return False
-    others = [u for u in users if u not in appends]
-    if any(u.name in _WRITERS or u.regions for u in others):
+    others = [(u, p) for u, p in zip(users, placed) if u not in appends]
+    if any(u.name in _WRITERS or u.regions for u, _ in others):
         return False
     index = {id(op): i for i, op in enumerate(block.ops)}
     last = max(index[id(a)] for a in appends)
-    if any(index[id(u)] < last for u in others):
+    if any(index[id(p)] < last for _, p in others):
         return False
     appends.sort(key=lambda a: index[id(a)])
     new = type(construct).create(operands=[*construct.operands, *(a.operands[1] for a in appends)],

@@ -10,6 +10,9 @@ types), and the signature takes the new result types. Then
 canonicalize folds `dim`/`size`/`size_dim`/`numel` of the now static tensors, so shape checks such
 as BatchNorm's rank test fold away, and ts-constant-propagation the list work canonicalize leaves
 (the size products of GroupNorm's batch check); propagation and folding repeat until nothing changes.
+Each round also decides `a is b` where it can (identity_tests.py: from the example inputs when
+tsjit.jit.specialize gives them) and sees through the list work of torch's attention code
+(container_folds.py).
 
 TorchScript's counterpart is shape propagation on a graph specialized to example inputs
 (the profiling executor's `TensorType` refinement); unlike it, a shape the program needs
@@ -50,6 +53,8 @@ from tsjit.dialects.ts.types import (
 )
 from tsjit.ir.diagnostics import Diag, DiagError, op_loc
 from tsjit.passes.constant_propagation import constant_propagation
+from tsjit.passes.container_folds import fold_lengths, forward_appended_unpacks
+from tsjit.passes.identity_tests import fold_identity_tests, record_identity_tests
 from tsjit.passes.list_appends import fold_list_appends
 from tsjit.passes.split_unpacks import split_unpacks
 from tsjit.passes.unroll_loops import computes_no_tensors, unroll_loops
@@ -145,6 +150,10 @@ class _Propagation:
         elif op.name == "ts.tuple.unpack" and isinstance(op.operands[0].type, TupleType):
             for res, t in zip(op.results, op.operands[0].type.types.data):
                 _set(res, t)
+        elif op.name == "ts.tuple.index" and isinstance(op.operands[0].type, TupleType):  # `self.attn(x, x, x)[0]`
+            types, i = op.operands[0].type.types.data, self.abstract(op.operands[1])
+            if isinstance(i, int) and not isinstance(i, bool) and -len(types) <= i < len(types):
+                _set(op.results[0], types[i])
         elif op.name in ("ts.list.get", "ts.list.pop", "ts.list.unpack"):
             lst = op.operands[0]
             if isinstance(lst.type, ListType) and isinstance(lst.type.element_type, TensorType):
@@ -276,8 +285,11 @@ def not_static(func: FuncOp) -> list[str]:
     return notes
 
 
-def specialize_function(ctx: Context, module: ModuleOp, func: FuncOp, arg_types: list[TensorType]) -> list[str]:
-    """Specialize `func` (inside `module`) to `arg_types`; the notes name tensors left non-static."""
+def specialize_function(ctx: Context, module: ModuleOp, func: FuncOp, arg_types: list[TensorType],
+                        identity: dict[SSAValue, tuple[int, int]] | None = None) -> list[str]:
+    """Specialize `func` (inside `module`) to `arg_types`; the notes name tensors left non-static.
+    `identity` gives tensor arguments' (input position, position of the first input that is the same
+    object) for `query is key` tests (fold_identity_tests)."""
     from xdsl.transforms.canonicalize import CanonicalizePass
 
     args = [a for a in func.body.block.args if isinstance(a.type, TensorType)]
@@ -286,11 +298,15 @@ def specialize_function(ctx: Context, module: ModuleOp, func: FuncOp, arg_types:
                               f"{len(arg_types)} shapes given", func)
     for arg, t in zip(args, arg_types):
         _set(arg, t)
+    tested: dict[tuple[int, int], bool] = {}  # (input i, input j) -> the same object: `is` tests folded
     for _ in range(MAX_ROUNDS):  # each round may make sizes known that the next one needs (a layer each)
         before = _fingerprint(func)
+        fold_identity_tests(func, identity or {}, tested)
         walk = _Propagation()
         walk.block(func.body.block)
         _fold_constant_unpacks(func)
+        forward_appended_unpacks(func)
+        fold_lengths(func)
         split_unpacks(func)
         unroll_loops(func, only=computes_no_tensors)  # range(x.dim() - 2) known now: its scalar work unrolls
         fold_list_appends(func)  # ... and the list it appended to becomes one list.construct
@@ -302,6 +318,7 @@ def specialize_function(ctx: Context, module: ModuleOp, func: FuncOp, arg_types:
                 break
     if walk.errors:
         raise walk.errors[0]
+    record_identity_tests(func, tested)
     return not_static(func)
 
 

@@ -10,9 +10,12 @@ its own line, two-space indentation, methods named by the last component of thei
 taking `self` unannotated, `if` always with an `else`, loop-carried values assigned before
 the loop and at the end of each trip, a fork body as a nested `def __forked_function():`
 started by `fut = fork(__forked_function)`. Op spellings live in templates.py, names in names.py,
-the choice of inlined expressions in inline.py. Where this printer differs from TorchScript:
+the choice of inlined expressions in inline.py. Long lines are split as TorchScript splits them
+(python_print's isLongLine: 40 characters or more with the indentation): a long constant is
+assigned at the top of its function (`_0 = __torch__.pkg.mod.Color.RED`), a long inlined
+expression where it is computed, with the inlined operands its user evaluates before it.
+Where this printer differs from TorchScript:
 
-- scalar/str/container ops print as Python operators and methods (`i + 1`, `x is None`, `l.append(x)`);
 - `ts.raise` prints `raise ValueError(msg)`, not `ops.prim.RaiseException(msg, "builtins.ValueError")`;
 - assignments `x = x` between a loop's carried value and itself are left out;
 - the condition variable of a `while` loop is always a fresh `_N`; a loop with both a trip
@@ -30,16 +33,18 @@ from xdsl.ir import Attribute, Block, Operation, SSAValue
 from xdsl.traits import SymbolTable
 
 from tsjit.dialects.ts import ClassTypeOp, ConditionOp, ConstantOp, ForkOp, IfOp, LoopOp, MethodOp, YieldOp
+from tsjit.dialects.ts.module_ir import INTERFACE
 from tsjit.dialects.ts.types import ClassType, OptionalType, TupleType, UnionType
 from tsjit.printer.expr import ADD, CMP, Expr, literal
-from tsjit.printer.inline import InlineScan, loop_kind
+from tsjit.printer.inline import InlineScan, interface_upcasts, loop_kind, upcast_ops
 from tsjit.printer.names import Namer, base_name
 from tsjit.printer.templates import render
-from tsjit.printer.type_names import schema_type_name, type_name
+from tsjit.printer.type_names import class_kinds, schema_type_name, type_name
 
 _INDENT = "  "
 _PARAM_SEP = ",\n    "  # TorchScript puts every parameter after the first on its own line
 _UNPACKS = {"ts.list.unpack", "ts.tuple.unpack"}
+_LONG_LINE = 40  # python_print's isLongLine: a line this long (with its indentation) is not inlined
 
 # an assignment target: (name, its type for an Optional/Union annotation or None, value)
 Target = tuple[str, Attribute | None, Expr]
@@ -104,11 +109,23 @@ class _FunctionPrinter:
         self.lines: list[str] = []
         self.depth = 1
         self.annotated: set[str] = set()
-        self.inlined = InlineScan(fn.body.block).inlined if fn.body.blocks else set()
+        self.kind_of = class_kinds(fn)
+        # class objects converted to interfaces print as themselves (TorchScript converts implicitly)
+        self.upcasts = interface_upcasts(fn.body.block, lambda c: self.kind_of(c) == INTERFACE) \
+            if fn.body.blocks else {}
+        self.silent = upcast_ops(self.upcasts)
+        for interface_value, obj in self.upcasts.items():
+            if interface_value.name_hint:
+                self.names.prefer(obj, interface_value.name_hint)
+        self.inlined = InlineScan(fn.body.block, self.upcasts).inlined if fn.body.blocks else set()
+        self.long_constants: set[SSAValue] = set()
+        self.exprs: dict[SSAValue, Expr] = {}  # inlined values, rendered where they are computed
+        self.split_from: dict[Operation, int] = {}  # user -> the operands before which long lines were split
 
     def text(self) -> str:
         header = self._header()
         if self.fn.body.blocks:
+            self._constant_table(self.fn.body.block)
             self._statements(self.fn.body.block)
         if not self.lines:
             self._emit("pass")
@@ -127,17 +144,66 @@ class _FunctionPrinter:
     # -- expressions -------------------------------------------------------------------------------
 
     def _use(self, value: SSAValue) -> Expr:
+        value = self.upcasts.get(value, value)
         op = value.owner
+        if value in self.long_constants:
+            return Expr(self.names.name(value))
         if isinstance(op, ConstantOp):
             return literal(op.py_value, value.type, self.owner.tensor_name)
         if op in self.inlined:
-            return self._expr(op)
+            return self.exprs[value] if value in self.exprs else self._expr(op)
         return Expr(self.names.name(value))
 
     def _expr(self, op: Operation) -> Expr:
-        return render(op, [self._use(v) for v in op.operands])
+        return render(op, [self._use(v) for v in op.operands], self.kind_of)
 
     # -- statements --------------------------------------------------------------------------------
+
+    def _constant_table(self, block: Block) -> None:
+        """python_print's constant table: the constants a body uses, in order of use (a fork's body
+        has its own), are inlined unless their text is a long line (40 characters or more with the
+        indentation): those are assigned first, `_0 = __torch__.pkg.mod.Color.RED`."""
+        for value in _constants_by_use(block):
+            text = literal(value.owner.py_value, value.type, self.owner.tensor_name).text
+            if len(text) + len(_INDENT) * self.depth >= _LONG_LINE:
+                self.long_constants.add(value)
+                self._emit(f"{self.names.name(value)} = {text}")
+
+    def _inline(self, op: Operation) -> None:
+        """Render an inlined op where it is computed; a long one is assigned instead (python_print's
+        splitLongInlines), with the inlined operands its users evaluate before it."""
+        value = op.results[0]
+        expr = self.exprs[value] = self._expr(op)
+        if len(expr.text) + len(_INDENT) * self.depth < _LONG_LINE:
+            return
+        to_split: list[SSAValue] = []
+        user, index = self._user_of(value)
+        self._scan_long_inlines(user, index, to_split)
+        for v in reversed(to_split):
+            self.inlined.discard(v.owner)
+            self._emit(f"{self.names.name(v)} = {self.exprs.pop(v).text}")
+
+    def _scan_long_inlines(self, user: Operation, offset: int, to_split: list[SSAValue]) -> None:
+        """python_print's scanLongInlines: `user`'s inlined operands up to `offset`, and, if `user` is
+        inlined too, those before it in its own user."""
+        present = user in self.split_from
+        for i in range(offset, self.split_from[user] if present else -1, -1):
+            prev = self.upcasts.get(user.operands[i], user.operands[i])
+            if prev.owner in self.inlined and prev in self.exprs:
+                to_split.append(prev)
+        self.split_from[user] = offset
+        if not present and user in self.inlined:
+            outer, index = self._user_of(user.results[0])
+            self._scan_long_inlines(outer, index - 1, to_split)
+
+    def _user_of(self, value: SSAValue) -> tuple[Operation, int]:
+        """The one use of an inlined value (seen through an upcast to an interface)."""
+        use = value.get_unique_use()
+        if use.operation in self.silent:
+            use = use.operation.results[0].get_unique_use()
+            if use.operation in self.silent:
+                use = use.operation.results[0].get_unique_use()
+        return use.operation, use.index
 
     def _emit(self, line: str) -> None:
         self.lines.append(_INDENT * self.depth + line)
@@ -152,8 +218,11 @@ class _FunctionPrinter:
 
     def _statements(self, block: Block) -> None:
         for op in block.ops:
-            if op in self.inlined or isinstance(op, ConstantOp | YieldOp | ConditionOp):
-                continue  # literals, inlined expressions, and terminators printed by their parent
+            if op in self.inlined:
+                self._inline(op)
+                continue
+            if op in self.silent or isinstance(op, ConstantOp | YieldOp | ConditionOp):
+                continue  # literals, upcasts, and terminators printed by their parent
             match op:
                 case IfOp():
                     self._if(op)
@@ -258,9 +327,29 @@ class _FunctionPrinter:
         self._emit(f"def {fn}():")
         body = op.body.block
         with self._indented():
+            self._constant_table(body)
             self._statements(body)
             self._emit(f"return {self._use(body.last_op.operands[0]).text}")
         self._define(op, Expr(f"fork({fn})"))
+
+
+def _constants_by_use(block: Block) -> list[SSAValue]:
+    """The `ts.constant` results `block`'s ops use, first use first (python_print's buildConstantList:
+    each op's operands, then its regions; a fork's body is a function of its own)."""
+    found: dict[SSAValue, None] = {}
+
+    def scan(b: Block) -> None:
+        for op in b.ops:
+            for v in op.operands:
+                if isinstance(v.owner, ConstantOp):
+                    found.setdefault(v)
+            if not isinstance(op, ForkOp):
+                for region in op.regions:
+                    for inner in region.blocks:
+                        scan(inner)
+
+    scan(block)
+    return list(found)
 
 
 def _parameter_names(fn: func.FuncOp, names: Namer, is_method: bool) -> list[str]:
@@ -283,16 +372,17 @@ def function_schema(fn: func.FuncOp, name: str | None = None, defaults: dict[str
     """
     defaults = defaults or {}
     types = fn.function_type
+    kind_of = class_kinds(fn)
     params = _parameter_names(fn, Namer(), _looks_like_method(fn))
-    args = ", ".join(f"{schema_type_name(ty)} {p}" + (f"={defaults[p]}" if p in defaults else "")
+    args = ", ".join(f"{schema_type_name(ty, kind_of)} {p}" + (f"={defaults[p]}" if p in defaults else "")
                      for p, ty in zip(params, types.inputs.data))
     outs = list(types.outputs.data)
     if not outs:
         ret = "NoneType"
     elif len(outs) == 1 and not isinstance(outs[0], TupleType):
-        ret = schema_type_name(outs[0])
+        ret = schema_type_name(outs[0], kind_of)
     else:
-        ret = f"({schema_type_name(outs[0] if len(outs) == 1 else TupleType(outs))})"
+        ret = f"({schema_type_name(outs[0] if len(outs) == 1 else TupleType(outs), kind_of)})"
     return f"{name or fn.sym_name.data.rsplit('.', 1)[-1]}({args}) -> {ret}"
 
 

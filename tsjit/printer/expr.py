@@ -17,6 +17,7 @@ from xdsl.ir import Attribute, SSAValue
 from tsjit.dialects.ts.constant import ConstantOp, DeviceAttr
 from tsjit.dialects.ts.types import ListType
 from tsjit.printer.type_names import type_name
+from tsjit.runtime import EnumObject
 
 # Python's precedence levels, lowest binding first.
 ANY, TERNARY, OR, AND, NOT, CMP, BOR, BXOR, BAND, SHIFT, ADD, MUL, UNARY, POW, ATOM = range(15)
@@ -71,6 +72,8 @@ def literal(value: Any, ty: Attribute, tensor_name: Callable[[np.ndarray], str])
         return Expr("None")
     if isinstance(value, DeviceAttr):
         return Expr(f"torch.device({quote(value.data)})")
+    if isinstance(value, EnumObject):  # an enum member: `__torch__.Color.RED`
+        return Expr(f"{value._class_name}.{value.name}")
     if isinstance(value, np.ndarray):
         return Expr(tensor_name(value))
     if isinstance(value, list):

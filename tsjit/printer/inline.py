@@ -15,14 +15,19 @@ the order in which ops run, so it is safe for ops with side effects too:
 A value with a name hint was a variable in the source, so it stays one (`h = ...`) unless
 its only use is a return or yield, as in TorchScript.
 
-Constants are always printed as literals and do not count as statements.
+Constants are always printed as literals and do not count as statements. Neither do the two
+casts (through Any) that script writes where a class object becomes an interface value:
+TorchScript converts it implicitly, so the printer shows the object itself (`interface_upcasts`).
 """
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from xdsl.dialects import func
 from xdsl.ir import Block, Operation, SSAValue
 
-from tsjit.dialects.ts import ConditionOp, ConstantOp, IsInstanceOp, LoopOp, YieldOp
+from tsjit.dialects.ts import ConditionOp, ConstantOp, IsInstanceOp, LoopOp, UncheckedCastOp, YieldOp
+from tsjit.dialects.ts.types import AnyType, ClassType
 
 #: Terminators whose operands are "returned": a named value may be inlined into them.
 _RETURNS = (func.ReturnOp, YieldOp, ConditionOp)
@@ -50,11 +55,27 @@ def _is_true(value: SSAValue) -> bool:
     return isinstance(value.owner, ConstantOp) and value.owner.py_value is True
 
 
-def _can_inline(value: SSAValue) -> bool:
+def interface_upcasts(block: Block, is_interface: Callable[[str], bool]) -> dict[SSAValue, SSAValue]:
+    """`unchecked_cast(Shape, unchecked_cast(Any, obj))` (script's conversion of a class object to
+    interface `Shape`) in `block` and the blocks nested in it: the outer cast's result -> `obj`."""
+    found: dict[SSAValue, SSAValue] = {}
+    for op in block.walk():
+        if isinstance(op, UncheckedCastOp) and isinstance(t := op.result.type, ClassType) and \
+                is_interface(t.class_name.data):
+            inner = op.value.owner
+            if isinstance(inner, UncheckedCastOp) and isinstance(inner.result.type, AnyType) and \
+                    isinstance(inner.value.type, ClassType) and inner.result.has_one_use():
+                found[op.result] = inner.value
+    return found
+
+
+def _can_inline(value: SSAValue, upcasts: dict[SSAValue, SSAValue] | None = None) -> bool:
     op = value.owner
     if not isinstance(op, Operation) or len(op.results) != 1 or op.regions or isinstance(op, IsInstanceOp):
         return False
     uses = list(value.uses)
+    if upcasts and len(uses) == 1 and (converted := _converted(uses[0].operation, value, upcasts)) is not None:
+        value, uses = converted, list(converted.uses)  # used only as an interface value: that value's uses count
     if len(uses) != 1:
         return False
     user, index = uses[0].operation, uses[0].index
@@ -66,23 +87,39 @@ def _can_inline(value: SSAValue) -> bool:
     return True
 
 
-def _previous_statement(op: Operation) -> Operation | None:
-    prev = op.prev_op
-    while isinstance(prev, ConstantOp):
-        prev = prev.prev_op
-    return prev
+def _converted(user: Operation, value: SSAValue, upcasts: dict[SSAValue, SSAValue]) -> SSAValue | None:
+    """The interface value `value` becomes when `user` is the first cast of its upcast, else None."""
+    if not isinstance(user, UncheckedCastOp) or not user.result.has_one_use():
+        return None
+    second = user.result.get_unique_use().operation
+    return second.results[0] if second.results and upcasts.get(second.results[0]) is value else None
+
+
+def upcast_ops(upcasts: dict[SSAValue, SSAValue]) -> set[Operation]:
+    """The casts of `interface_upcasts`, which print as nothing."""
+    return {op for outer in upcasts for op in (outer.owner, outer.owner.operands[0].owner)}
 
 
 class InlineScan:
-    """The set of inlined ops of a function body (and of every block nested in it)."""
+    """The set of inlined ops of a function body (and of every block nested in it); `upcasts`
+    (from `interface_upcasts`) are seen through."""
 
-    def __init__(self, block: Block):
+    def __init__(self, block: Block, upcasts: dict[SSAValue, SSAValue] | None = None):
         self.inlined: set[Operation] = set()
+        self.upcasts = upcasts or {}
+        self.silent = upcast_ops(self.upcasts)
         self._scan_block(block)
+
+    def _previous_statement(self, op: Operation) -> Operation | None:
+        prev = op.prev_op
+        while isinstance(prev, ConstantOp) or prev in self.silent:
+            prev = prev.prev_op
+        return prev
 
     def _scan_block(self, block: Block) -> None:
         for op in reversed(list(block.ops)):
-            self._scan_op(op)
+            if op not in self.silent:
+                self._scan_op(op)
 
     def _scan_op(self, op: Operation) -> Operation | None:
         """Scan `op`'s operands right to left; returns the statement before the inlined ones."""
@@ -91,9 +128,10 @@ class InlineScan:
         for region in op.regions:
             for block in region.blocks:
                 self._scan_block(block)
-        point = _previous_statement(op)
+        point = self._previous_statement(op)
         for value in reversed(op.operands):
-            if point is not None and value.owner is point and _can_inline(value):
+            value = self.upcasts.get(value, value)
+            if point is not None and value.owner is point and _can_inline(value, self.upcasts):
                 producer = point
                 point = self._scan_op(producer)
                 self.inlined.add(producer)

@@ -36,6 +36,11 @@ class Namer:
         self.used: set[str] = set()
         self.next_id: dict[str, int] = defaultdict(int)
         self.names: dict[SSAValue, str] = {}
+        self.hints: dict[SSAValue, str] = {}
+
+    def prefer(self, value: SSAValue, hint: str) -> None:
+        """Name `value` after `hint` instead of its own hint (an object after the interface variable it was)."""
+        self.hints[value] = hint
 
     def fresh(self, candidate: str) -> str:
         name = candidate
@@ -48,7 +53,7 @@ class Namer:
     def name(self, value: SSAValue, candidate: str | None = None) -> str:
         """The value's name, choosing one (from `candidate` or its hint) the first time."""
         if value not in self.names:
-            self.names[value] = self.fresh(candidate or base_name(value.name_hint))
+            self.names[value] = self.fresh(candidate or base_name(self.hints.get(value, value.name_hint)))
         return self.names[value]
 
     def alias(self, value: SSAValue, name: str) -> None:

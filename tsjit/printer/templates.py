@@ -20,7 +20,9 @@ from tsjit.ops import REGISTRY
 from tsjit.printer import aten_defaults as ad
 from tsjit.printer.expr import (ATOM, Expr,
                                 constant_value, quote)
-from tsjit.printer.type_names import type_name
+from tsjit.dialects.ts.module_ir import ENUM
+from tsjit.dialects.ts.types import ClassType
+from tsjit.printer.type_names import KindOf, no_kinds, type_name
 
 Renderer = Callable[[Operation, list[Expr]], Expr]
 
@@ -79,6 +81,11 @@ def _get_attr(op, a):
     if name.isidentifier():
         return Expr(f"{a[0].at(ATOM)}.{name}")
     return Expr(f"getattr({a[0].text}, {quote(name)})")  # e.g. Sequential's "0"
+
+
+def _enum_property(op, a):
+    """prim::EnumName / prim::EnumValue print as a property of the parenthesised member: `(c).value`."""
+    return Expr(f"({a[0].text}).{op.attr_name.data}")
 
 
 def _set_attr(op, a):
@@ -223,8 +230,12 @@ RENDERERS: dict[str, Renderer] = {
 }
 
 
-def render(op: Operation, args: list[Expr]) -> Expr:
-    """The expression (or, for ops without results, the statement) that `op` prints as."""
+def render(op: Operation, args: list[Expr], kind_of: KindOf = no_kinds) -> Expr:
+    """The expression (or, for ops without results, the statement) that `op` prints as; `kind_of`
+    tells enum classes from others (their `.name`/`.value` are TorchScript's EnumName/EnumValue)."""
+    if op.name == "ts.get_attr" and isinstance(t := op.operands[0].type, ClassType) and \
+            kind_of(t.class_name.data) == ENUM:
+        return _enum_property(op, args)
     renderer = RENDERERS.get(op.name)
     if renderer is None:
         dialect, _, name = op.name.partition(".")

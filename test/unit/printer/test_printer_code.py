@@ -149,8 +149,17 @@ def test_scalar_ops_print_as_torchscript_builtins():
             c: int,
             t: bool,
             u: bool) -> List[bool]:
-          x = [torch.mul(torch.add(a, b), c), torch.sub(a, torch.sub(b, c)), torch.sub(torch.sub(a, b), c), torch.neg(torch.add(a, b)), torch.pow(a, torch.pow(b, c)), torch.pow(torch.pow(a, b), c), torch.pow(-3, 2), torch.remainder(torch.floordiv(a, b), 2)]
-          return [torch.__not__(torch.__and__(t, u)), torch.eq(torch.lt(a, b), t), torch.__and__(torch.__or__(t, u), t), torch.__contains__(x, a), torch.gt(torch.add(a, b), c)]
+          _0 = torch.mul(torch.add(a, b), c)
+          _1 = torch.sub(a, torch.sub(b, c))
+          _2 = torch.sub(torch.sub(a, b), c)
+          _3 = torch.neg(torch.add(a, b))
+          _4 = torch.pow(a, torch.pow(b, c))
+          _5 = torch.pow(torch.pow(a, b), c)
+          _6 = torch.pow(-3, 2)
+          _7 = torch.remainder(torch.floordiv(a, b), 2)
+          x = [_0, _1, _2, _3, _4, _5, _6, _7]
+          r = [torch.__not__(torch.__and__(t, u)), torch.eq(torch.lt(a, b), t), torch.__and__(torch.__or__(t, u), t), torch.__contains__(x, a), torch.gt(torch.add(a, b), c)]
+          return r
         """)
 
 
@@ -174,7 +183,8 @@ def test_strings_and_math():
             n: int) -> str:
           parts = torch.split(torch.upper(torch.add(s, "-")))
           j = torch.join("-", parts)
-          return torch.format("{} {}", j, torch.sqrt(f))
+          o = torch.format("{} {}", j, torch.sqrt(f))
+          return o
         """)
 
 
@@ -255,7 +265,8 @@ def test_constants_as_literals_and_tensor_constants():
     text, constants = code_with_constants(first_func(parse(ir)))
     assert text == expect("""
         def f(x: Tensor) -> Tensor:
-          b = torch.mul(torch.mul(torch.add(x, CONSTANTS.c0), CONSTANTS.c0), CONSTANTS.c1)
+          _0 = torch.mul(torch.add(x, CONSTANTS.c0), CONSTANTS.c0)
+          b = torch.mul(_0, CONSTANTS.c1)
           print("it's \\"q\\"", 1., 0.10000000000000001, 1.0000000000000001e-05, -2.5, inf, torch.device("cpu"), [1, 2], annotate(List[float], []), True, None)
           return b
         """)
@@ -352,12 +363,14 @@ def test_module_code_prints_every_method_with_shared_constants():
     assert module_code(module, "__torch__.Net") == expect("""
         def forward(self,
             x: Tensor) -> Tensor:
-          return torch.mul((self).scale(x, ), CONSTANTS.c0)
+          _0 = torch.mul((self).scale(x, ), CONSTANTS.c0)
+          return _0
 
         def scale(self,
             x: Tensor) -> Tensor:
           w = self.w
-          return torch.mul(torch.mul(x, w), CONSTANTS.c1)
+          _0 = torch.mul(torch.mul(x, w), CONSTANTS.c1)
+          return _0
         """)
     _, constants = module_code_with_constants(module, "__torch__.Net")
     assert [c.tolist() for c in constants] == [[2.0] * 3, [3.0] * 3]

@@ -38,7 +38,8 @@ def test_if_with_results_and_optional_annotation():
             y : Optional[int] = torch.add(n, n)
           else:
             y = None
-          if bool(torch.gt(torch.sum(x, None, c), 0)):
+          _0 = bool(torch.gt(torch.sum(x, None, c), 0))
+          if _0:
             print("positive", y)
           else:
             pass

@@ -9,7 +9,7 @@ from xdsl.ir import Dialect
 
 from tsjit.dialects.ts.async_ops import ForkOp, WaitOp
 from tsjit.dialects.ts.canonicalize import install_canonicalizations
-from tsjit.dialects.ts.constant import ConstantOp, DeviceAttr
+from tsjit.dialects.ts.constant import ConstantOp, DeviceAttr, EnumMemberAttr
 from tsjit.dialects.ts.container_ops import CONTAINER_OP_CLASSES
 from tsjit.dialects.ts.control_flow import ConditionOp, IfOp, LoopOp, YieldOp
 from tsjit.dialects.ts.folding import TsConstantMaterializer
@@ -54,4 +54,4 @@ globals().update({cls.__name__: cls for cls in ALL_OPS})
 
 install_canonicalizations()
 
-TS = Dialect("ts", ALL_OPS, [*TS_TYPES, DeviceAttr], [TsConstantMaterializer()])  # noqa: F405
+TS = Dialect("ts", ALL_OPS, [*TS_TYPES, DeviceAttr, EnumMemberAttr], [TsConstantMaterializer()])  # noqa: F405

@@ -6,6 +6,7 @@
     %s = ts.constant "relu"                            // !ts.str
     %n = ts.constant none                              // !ts.none
     %d = ts.constant device "cpu"                      // !ts.device
+    %e = ts.constant #ts.enum<"__torch__.Color", "RED", 1>  // !ts.class<"__torch__.Color">
     %l = ts.constant [1, 2] : !ts.list<!ts.int>
     %t = ts.constant dense<[1.0, 2.0]> : tensor<2xf32> // !ts.tensor<[2], f32>
     %u = ts.constant dense<[1.0, 2.0]> : tensor<2xf32> as !ts.tensor  // typed less precisely
@@ -37,7 +38,7 @@ from xdsl.dialects.builtin import (
     i1,
     i64,
 )
-from xdsl.ir import Attribute, Data
+from xdsl.ir import Attribute, Data, ParametrizedAttribute
 from xdsl.irdl import IRDLOperation, irdl_attr_definition, irdl_op_definition, prop_def, result_def, traits_def
 from xdsl.parser import AttrParser, Parser
 from xdsl.printer import Printer
@@ -49,6 +50,7 @@ from tsjit.dialects.ts.folding import NotConstant
 from tsjit.dialects.ts.types import (
     DTYPES,
     BoolType,
+    ClassType,
     DeviceType,
     FloatType,
     IntType,
@@ -59,6 +61,7 @@ from tsjit.dialects.ts.types import (
     TensorType,
     is_subtype,
 )
+from tsjit.runtime import EnumObject
 
 
 @irdl_attr_definition
@@ -77,6 +80,41 @@ class DeviceAttr(Data[str]):
             printer.print_string_literal(self.data)
 
 
+@irdl_attr_definition
+class EnumMemberAttr(ParametrizedAttribute):
+    """A member of an Enum class, `#ts.enum<"__torch__.Color", "RED", 1>`: its class, name and value
+    (an int, float or str constant). At run time it is a `tsjit.runtime.EnumObject`."""
+
+    name = "ts.enum"
+    class_name: StringAttr
+    member: StringAttr
+    value: Attribute
+
+    def __init__(self, class_name: str, member: str, value: Attribute):
+        super().__init__(StringAttr(class_name), StringAttr(member), value)
+
+    @classmethod
+    def parse_parameters(cls, parser: AttrParser) -> tuple[Attribute, ...]:
+        with parser.in_angle_brackets():
+            class_name = parser.parse_str_literal()
+            parser.parse_punctuation(",")
+            member = parser.parse_str_literal()
+            parser.parse_punctuation(",")
+            start = parser.pos
+            value = _parse_value(parser)
+            if not isinstance(value, IntegerAttr | FloatAttr | StringAttr):
+                parser.raise_error("an enum member's value is an int, a float or a string", start, parser.pos)
+        return StringAttr(class_name), StringAttr(member), value
+
+    def print_parameters(self, printer: Printer) -> None:
+        with printer.in_angle_brackets():
+            printer.print_string_literal(self.class_name.data)
+            printer.print_string(", ")
+            printer.print_string_literal(self.member.data)
+            printer.print_string(", ")
+            _print_value(printer, self.value)
+
+
 def type_of_value(value: Attribute) -> Attribute | None:
     """The ts type a constant value has, where the value alone decides it."""
     match value:
@@ -92,6 +130,8 @@ def type_of_value(value: Attribute) -> Attribute | None:
             return NoneType()
         case DeviceAttr():
             return DeviceType()
+        case EnumMemberAttr():
+            return ClassType(value.class_name)
         case DenseIntOrFPElementsAttr():
             return TensorType(value.get_shape(), value.get_element_type())
         case DenseResourceAttr(type=BuiltinTensorType() as t):
@@ -131,6 +171,8 @@ def to_python(value: Attribute) -> Any:
             return None
         case DeviceAttr():
             return value
+        case EnumMemberAttr():
+            return EnumObject(value.class_name.data, value.member.data, to_python(value.value))
         case ArrayAttr():
             return [to_python(v) for v in value.data]
         case DenseIntOrFPElementsAttr():
@@ -155,6 +197,8 @@ def from_python(value: Any, ts_type: Attribute | None = None) -> Attribute:
         return UnitAttr()
     if isinstance(value, DeviceAttr):
         return value
+    if isinstance(value, EnumObject):
+        return EnumMemberAttr(value._class_name, value.name, from_python(value.value))
     if isinstance(value, np.ndarray):
         return numpy_to_dense(value)
     if isinstance(value, list | tuple):
@@ -284,7 +328,7 @@ def _parse_value(parser: Parser) -> Attribute:
     attr = parser.parse_attribute()
     if isinstance(attr, DenseResourceAttr) and not isinstance(attr.type, BuiltinTensorType):
         parser.raise_error(f"a dense_resource constant must have a tensor type, not {attr.type}", start, parser.pos)
-    if not isinstance(attr, DenseIntOrFPElementsAttr | DenseResourceAttr):
+    if not isinstance(attr, DenseIntOrFPElementsAttr | DenseResourceAttr | EnumMemberAttr):
         parser.raise_error("expected a constant: int, float, bool, string, none, device, list or dense tensor")
     return attr
 

@@ -20,6 +20,20 @@ from tsjit.dialects.ts.types import ClassType
 #: The attribute marking the ts.object the module stands for.
 ROOT = "root"
 
+#: Attributes marking what a `ts.class_type` declares, besides a script class or a module type:
+#: an Enum (`ts.class_type @__torch__.Color attributes {enum}`: attributes `name` and `value`; its
+#: members are `#ts.enum` constants), or an interface (`attributes {interface}`: its `ts.method`s
+#: name bodiless declarations, the signatures; a call on an interface value runs the method of the
+#: object's own class, so nothing may inline it without knowing that class).
+ENUM, INTERFACE = "enum", "interface"
+
+
+def class_kind(cls: ClassTypeOp | None) -> str | None:
+    """ENUM, INTERFACE, or None for a script class or module type (or no declaration)."""
+    if cls is None:
+        return None
+    return ENUM if ENUM in cls.attributes else INTERFACE if INTERFACE in cls.attributes else None
+
 
 class ModuleIRError(RuntimeError):
     """The IR does not describe a module instance (no root object, an unknown class, ...)."""

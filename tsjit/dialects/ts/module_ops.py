@@ -42,7 +42,7 @@ from xdsl.traits import (
 from xdsl.utils.exceptions import VerifyException
 
 from tsjit.dialects.ts.schema import READS, WRITES
-from tsjit.dialects.ts.types import ClassType, is_subtype
+from tsjit.dialects.ts.types import ClassType, OptionalType, is_subtype
 
 
 @irdl_op_definition
@@ -128,6 +128,22 @@ def lookup_class(op: Operation, type: Attribute) -> ClassTypeOp | None:
     return found if isinstance(found, ClassTypeOp) else None
 
 
+def fits(op: Operation, sub: Attribute, sup: Attribute) -> bool:
+    """is_subtype, with TorchScript's interface rule: a class type is a subtype of an interface
+    (a `ts.class_type` marked `interface`) whose methods it all has; classes are looked up from `op`."""
+    from tsjit.dialects.ts.module_ir import INTERFACE
+
+    if is_subtype(sub, sup):
+        return True
+    if isinstance(sup, OptionalType):
+        return fits(op, sub, sup.element_type)
+    if not isinstance(sub, ClassType) or not isinstance(sup, ClassType):
+        return False
+    interface, cls = lookup_class(op, sup), lookup_class(op, sub)
+    return interface is not None and INTERFACE in interface.attributes and cls is not None and \
+        set(interface.methods()) <= set(cls.methods())
+
+
 def _check_attribute(op: Operation, obj: SSAValue, attr: str, value_type: Attribute, reading: bool) -> None:
     if not isinstance(obj.type, ClassType):
         raise VerifyException(f"attributes belong to objects (!ts.class), not {obj.type}")
@@ -137,7 +153,7 @@ def _check_attribute(op: Operation, obj: SSAValue, attr: str, value_type: Attrib
     declared = cls.attribute_types()
     if attr not in declared:
         raise VerifyException(f"class {cls.sym_name.data} has no attribute '{attr}'")
-    ok = is_subtype(declared[attr], value_type) if reading else is_subtype(value_type, declared[attr])
+    ok = is_subtype(declared[attr], value_type) if reading else fits(op, value_type, declared[attr])
     if not ok:
         raise VerifyException(f"attribute '{attr}' has type {declared[attr]}, not {value_type}")
 
@@ -168,7 +184,7 @@ class ObjectOp(IRDLOperation):
             for name, value in self.slot_values().items():
                 if name not in declared:
                     raise VerifyException(f"class {cls.sym_name.data} has no attribute '{name}'")
-                if not is_subtype(value.type, declared[name]):
+                if not fits(self, value.type, declared[name]):
                     raise VerifyException(f"slot '{name}' holds {value.type}, declared {declared[name]}")
 
     @classmethod

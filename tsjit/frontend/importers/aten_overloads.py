@@ -308,25 +308,9 @@ def _identity_unless_training(b, node, args):
     train = _const(args[2]) if len(args) > 2 else None
     if train is False:
         return [args[0]]
-    if node.kind == "aten::dropout":
+    if node.kind in ("aten::dropout", "aten::dropout_"):  # dropout_ assigns this into its input
         return b.schema_op("dropout", args)
     return None
-
-
-def _rrelu(b, node, args):
-    """rrelu(self, lower, upper, training=False): leaky_relu with the mean slope."""
-    lower, upper, training = (_const(a) for a in args[1:4])
-    if training is not False or lower is None or upper is None:
-        return None
-    return b.schema_op("leaky_relu", [args[0], b.const((lower + upper) / 2)])
-
-
-def _instance_norm(b, node, args):
-    """Pure ts.instance_norm: a model that would update running statistics is refused."""
-    use_input_stats = _const(args[5])
-    if not (_is_none(args[3]) and _is_none(args[4])) and use_input_stats is not False:
-        return None
-    return b.schema_op("instance_norm", args)
 
 
 def _new(factory):
@@ -426,8 +410,6 @@ EXTRA: dict = {
     "aten::conv1d": _conv(1), "aten::conv2d": _conv(2),
     **{f"aten::{k}": _identity_unless_training for k in ("dropout", "feature_dropout", "alpha_dropout",
                                                           "feature_alpha_dropout")},
-    "aten::rrelu": _rrelu,
-    "aten::instance_norm": _instance_norm,
     "aten::new_zeros": _new("zeros"), "aten::new_ones": _new("ones"), "aten::new_empty": _new("empty"),
     "aten::new_full": _new("full"),
     "aten::scalar_tensor": _scalar_tensor,

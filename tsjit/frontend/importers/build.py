@@ -276,8 +276,9 @@ from tsjit.frontend.importers.aten_linalg_strided import ATEN_LINALG_STRIDED  # 
 from tsjit.frontend.importers.aten_interpolate import ATEN_INTERPOLATE  # noqa: E402
 from tsjit.frontend.importers.aten_compositions import ATEN_COMPOSITIONS  # noqa: E402
 from tsjit.frontend.importers.aten_more_ops import ATEN_MORE_OPS  # noqa: E402
+from tsjit.frontend.importers.aten_training import ATEN_TRAINING  # noqa: E402
 
 #: node kind -> Converter: the base table with aten_overloads.EXTRA, then the shape/dtype-query,
-#: linalg/strided, run-time-interpolate and composition converters merged over it.
+#: linalg/strided, run-time-interpolate, composition and run-time-mode converters merged over it.
 ATEN: dict[str, Converter] = {**_BASE, **EXTRA, **ATEN_SHAPES_TYPES, **ATEN_LINALG_STRIDED, **ATEN_INTERPOLATE,
-                              **ATEN_COMPOSITIONS, **ATEN_MORE_OPS}
+                              **ATEN_COMPOSITIONS, **ATEN_MORE_OPS, **ATEN_TRAINING}

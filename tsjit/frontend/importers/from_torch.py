@@ -7,8 +7,9 @@
 The path: torch scripts (or traces) the model; its forward graph, inlined, is read through torch's
 graph API (torch_graph.py) into graph_model.Graph; every `prim::GetAttr` chain from `self` is
 resolved against the live module: submodules disappear, tensors (parameters, buffers, tensor
-attributes, as numpy copies) become weights, other attributes (`training`, ints, lists, None)
-become constants. build.py turns the graph into ts IR with the weights as extra function
+attributes, as numpy copies) become weights, a submodule's `training` reads the root's `training`
+attribute (so `sm.eval()` switches BatchNorm and Dropout as `model.eval()` does), other attributes
+(ints, lists, None) become constants. build.py turns the graph into ts IR with the weights as extra function
 inputs; those inputs then become `ts.get_attr %self["conv1.weight"]` of one flat module class whose
 attributes are named as state_dict names them, and module_ir.from_ir makes the ScriptModule.
 Weights are not frozen into constants, so batch_norm in train mode updates the imported running
@@ -33,6 +34,7 @@ from tsjit.frontend.importers import graph_model as gm
 from tsjit.frontend.importers.build import build_module
 from tsjit.frontend.importers.torch_graph import read_graph, to_numpy
 from tsjit.frontend.script.ir_builder import IRBuilder
+from tsjit.user_warnings import warn
 
 _TORCH_DTYPE_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
                       "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
@@ -51,9 +53,20 @@ def from_torch(module_or_fn: Any, example_inputs: Any = None) -> Any:
         graph = scripted.graph.copy()
         torch._C._jit_pass_inline(graph)
         return _function(read_graph(graph), scripted.qualified_name)
+    name = f"__torch__.{scripted.original_name}"
     resolver = _Weights(torch, scripted)
     graph = resolver.resolve(read_graph(_forward_graph(torch, scripted)))
-    imported = _module(graph, resolver, f"__torch__.{scripted.original_name}")
+    try:
+        imported = _module(graph, resolver, name)
+    except FromTorchError:
+        if resolver.training is None:
+            raise
+        # an op that imports only with a constant mode flag: the module keeps its current mode
+        resolver = _Weights(torch, scripted, link_training=False)
+        imported = _module(resolver.resolve(read_graph(_forward_graph(torch, scripted))), resolver, name)
+        warn(f"from_torch: {scripted.original_name} is imported in {'train' if scripted.training else 'eval'} "
+             "mode for good: an op in it needs its mode known at import time, so .train()/.eval() on the "
+             "imported module do not switch it; import the model in the mode it is to run in")
     _copy_defaults(scripted, imported)
     return imported
 
@@ -99,8 +112,8 @@ def _forward_graph(torch: Any, scripted: Any) -> Any:
 class _Weights:
     """Resolves `self.a.b` against the live module: tensors become graph inputs named by their path."""
 
-    def __init__(self, torch: Any, module: Any):
-        self.torch, self.module = torch, module
+    def __init__(self, torch: Any, module: Any, link_training: bool = True):
+        self.torch, self.module, self.link_training = torch, module, link_training
         self.params = {name for name, _ in module.named_parameters()}
         self.buffers = {name for name, _ in module.named_buffers()}
         self.inputs: dict[int, gm.Value] = {}       # id(tensor) -> its graph input (tied weights share one)
@@ -108,6 +121,7 @@ class _Weights:
         self.objects: dict[str, tuple[Any, str]] = {}  # graph value -> (live object, path)
         self.requires_grad: dict[str, bool] = {}  # input name -> the live tensor's requires_grad
         self.forward_inputs: set[str] = set()
+        self.training: gm.Value | None = None  # the root's `training`, read by every submodule in its mode
 
     def resolve(self, graph: gm.Graph) -> gm.Graph:
         self_value, *user_inputs = graph.inputs
@@ -115,7 +129,9 @@ class _Weights:
         self.forward_inputs = {v.name for v in user_inputs}
         renames: dict[str, str] = {}
         body = self._block(graph, renames)
-        return gm.Graph(inputs=[*user_inputs, *self.inputs.values()], nodes=body.nodes, returns=body.returns)
+        training = [self.training] if self.training is not None else []
+        return gm.Graph(inputs=[*user_inputs, *self.inputs.values(), *training], nodes=body.nodes,
+                        returns=body.returns)
 
     def _block(self, block: gm.Block, renames: dict[str, str]) -> gm.Block:
         nodes = []
@@ -157,6 +173,13 @@ class _Weights:
             return None
         if isinstance(value, (list, tuple)) and value and all(isinstance(v, self.torch.Tensor) for v in value):
             return self._tensor_list(node, value, path)
+        if name == "training" and self.link_training and value is bool(self.module.training):
+            # one flag for the flat module: `.eval()`/`.train()` set every submodule's as torch's do;
+            # a submodule left in the other mode (a BatchNorm kept in eval while training) keeps its own
+            if self.training is None:
+                self.training = gm.Value("training", "bool")
+            renames[out.name] = self.training.name
+            return None
         if value is None or isinstance(value, (bool, int, float, str, list, tuple)):
             return gm.Node("prim::Constant", [], [out], {} if value is None else {"value": value}, [], node.location)
         raise FromTorchError(f"{_where(node)}attribute '{path}' of type {type(value).__name__} cannot be imported")
@@ -222,6 +245,14 @@ def _module(graph: gm.Graph, weights: _Weights, class_name: str) -> Any:
     block = f.body.block
     self_arg = block.insert_arg(ClassType(class_name), 0)
     self_arg.name_hint = "self"
+    if weights.training is not None:  # the last input: `ts.get_attr %self["training"]`
+        flag = block.args[-1]
+        read = GetAttrOp.create(operands=[self_arg], result_types=[BoolType()],
+                                properties={"attr_name": StringAttr("training")})
+        block.insert_op_before(read, block.first_op)
+        read.results[0].name_hint = "training"
+        flag.replace_all_uses_with(read.results[0])
+        block.erase_arg(flag)
     paths = [v.name for v in weights.inputs.values()]
     weight_args = list(block.args[len(block.args) - n_weights:]) if n_weights else []
     decls, first = [], block.first_op

@@ -16,13 +16,15 @@ from xdsl.dialects.builtin import ModuleOp, StringAttr, SymbolRefAttr
 from xdsl.ir import Attribute
 
 from tsjit.dialects.ts.module_ops import ClassTypeOp
-from tsjit.dialects.ts.types import ClassType, TensorType, TupleType
+from tsjit.dialects.ts.types import ClassType, TensorType, TupleType, is_subtype
 from tsjit.dialects.ts.module_ir import class_names_in
 from tsjit.frontend.script.enums import EnumTypeError, enum_info, register_enums
 from tsjit.frontend.script.interfaces import InterfaceInfo, is_interface
 from tsjit.frontend.script.errors import UNSUPPORTED_NODES, CompileError, located
 from tsjit.frontend.script.function_compiler import CompiledFunction, FunctionCompiler
-from tsjit.frontend.script.module_types import ClassInfo, ModuleInfo, class_name_of, named_tuple_type
+from tsjit.frontend.script.module_types import (
+    ClassInfo, ModuleInfo, class_name_of, named_tuple_type, script_object_type,
+)  # fmt: skip
 from tsjit.frontend.script.namedtuples import ATTR as NT_ATTR, encode_text, python_return_of
 from tsjit.frontend.script.source import parse_object
 from tsjit.frontend.script.type_annotations import NotAType, resolve_annotation
@@ -89,10 +91,11 @@ class CompilationUnit:
                 block.detach_op(op)
                 op.erase()
         first = block.first_op
+        for info in list(self.classes.values()):
+            if isinstance(info, InterfaceInfo):
+                info.declare(self)  # its methods' signatures, which its class type names
         for info in self.classes.values():
             op = info.class_type_op()
-            if op is None:  # an interface
-                continue
             if first is None:
                 block.add_op(op)
             else:
@@ -203,6 +206,8 @@ class CompilationUnit:
             info = other.classes[class_name]
             copy = self.classes[class_name] = _shallow_copy(info)
             copy.methods = {}
+            if isinstance(copy, InterfaceInfo):
+                copy.signatures = {}  # declared again in this unit's module
             for _, t in info.attrs.values():
                 for name in class_names_in(t):
                     self.adopt_class(other, name)
@@ -214,7 +219,7 @@ class CompilationUnit:
         if "_cu" in module.__dict__:  # already a ScriptModule (scripted or traced): keep its type
             return self.adopt_class(module._cu, module._info.class_name)
         subs = {name: (self.module_info(m) if m is not None else None) for name, m in module._modules.items()}
-        info = ModuleInfo(module, class_name_of(type(module)), subs)
+        info = ModuleInfo(module, class_name_of(type(module)), subs, self.class_type_for)
         key = info.type_key() + tuple((n, s.class_name if s else None) for n, s in subs.items())
         if key in self.module_infos:
             return self.module_infos[key]
@@ -230,9 +235,31 @@ class CompilationUnit:
             except EnumTypeError as e:  # reported, located, where compiled code uses the attribute
                 info.failed[name] = str(e)
                 del info.attrs[name]
+            if isinstance(t, ClassType) and isinstance(interface := self.classes.get(t.class_name.data), InterfaceInfo):
+                self.check_holds(interface, name, getattr(module, name, None))
         self.module_infos[key] = info
         self.classes[info.class_name] = info
         return info
+
+    def check_holds(self, interface: InterfaceInfo, name: str, value: Any) -> None:
+        """A module attribute annotated with a class interface holds an object whose class has its
+        methods (TorchScript checks when it scripts the module)."""
+        t = script_object_type(value)
+        info = self.classes.get(t.class_name.data) if t is not None else None
+        if info is None:
+            return
+        for method in interface.method_names():
+            wanted = interface.signature(self, method)
+            got = self.compile_method(info, method) if info.has_method(method) else None
+            if got is None or len(got.params) != len(wanted.params) or not all(
+                    is_subtype(w.type, g.type) for w, g in zip(wanted.params, got.params)) or \
+                    not is_subtype(got.return_type, wanted.return_type):
+                problem = f"does not have method '{method}'" if got is None else \
+                    f"has method '{method}' with a different signature"
+                raise RuntimeError(f"Could not cast attribute '{name}' to type {interface.class_name}: Object of "
+                                   f"type {info.class_name} is not compatible with interface "
+                                   f"{interface.class_name}\nClass '{info.class_name}' {problem} but "
+                                   f"'{interface.class_name}' does.")
 
     def script_class(self, cls: type, caller=None) -> ClassInfo:
         if cls in self.script_classes:

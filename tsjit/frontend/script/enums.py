@@ -1,11 +1,13 @@
 """Python `Enum` classes in script: TorchScript's `Enum<__torch__.Color>` type.
 
 An enum is a class type whose objects have two attributes, `name` (str) and `value` (int, float
-or str: one type for all members, as TorchScript requires). At run time a member is a
-ScriptObject of that class; `Color.RED` in code builds one (`ts.object`), and the boundary turns
-members into such objects and back (ENUM_CLASSES maps the class name to the Python class).
-`==`/`!=` compare values; `is` compares objects, so, as in TorchScript, a member passed in is not
-`is` the constant written in the code; iterating the class gives its members in order.
+or str: one type for all members, as TorchScript requires); its `ts.class_type` is marked `enum`
+(tsjit/dialects/ts/module_ir.py). A member is a constant, `ts.constant #ts.enum<"__torch__.Color",
+"RED", 1>` (prim::Constant[value=__torch__.Color.RED]); at run time it is an EnumObject, and the
+boundary turns members into such objects and back (ENUM_CLASSES maps the class name to the Python
+class). `==`/`!=` compare members (`ts.value.eq`, TorchScript's aten::eq.enum: equal class and
+value); `is` compares objects, so, as in TorchScript, a member passed in is not `is` the constant
+written in the code; iterating the class gives its members in order.
 """
 from __future__ import annotations
 
@@ -13,9 +15,12 @@ import ast
 import enum
 from typing import Any
 
+from xdsl.dialects.builtin import UnitAttr
 from xdsl.ir import Attribute
 
-from tsjit.dialects.ts.types import ClassType, FloatType, IntType, ListType, StrType
+from tsjit.dialects.ts.constant import ConstantOp, EnumMemberAttr, from_python
+from tsjit.dialects.ts.module_ir import ENUM
+from tsjit.dialects.ts.types import BoolType, ClassType, FloatType, IntType, ListType, StrType
 from tsjit.frontend.script.module_types import ClassInfo, class_name_of
 from tsjit.frontend.script.values import PyObj, is_ir
 
@@ -55,6 +60,11 @@ class EnumInfo(ClassInfo):
 
     def has_method(self, name: str) -> bool:
         return False
+
+    def class_type_op(self):
+        op = super().class_type_op()
+        op.attributes[ENUM] = UnitAttr()
+        return op
 
 
 def enum_info(classes: dict, class_name: str) -> EnumInfo | None:
@@ -97,17 +107,21 @@ class EnumCompiler:
         return t
 
     def enum_member(self, node: ast.AST, member: enum.Enum):
-        from tsjit.dialects.ts.module_ops import ObjectOp
-
         t = self.enum_class_type(node, type(member))
-        slots = {"name": self.builder.const(member.name), "value": self.builder.const(member.value)}
-        return self.builder.add(ObjectOp(t.class_name.data, slots)).results[0]
+        attr = EnumMemberAttr(t.class_name.data, member.name, from_python(member.value))
+        return self.builder.add(ConstantOp(attr)).results[0]
 
     def is_enum_type(self, t: Attribute) -> bool:
         return isinstance(t, ClassType) and enum_info(self.cu.classes, t.class_name.data) is not None
 
     def is_enum_value(self, value: Any) -> bool:
         return is_ir(value) and self.is_enum_type(value.type)
+
+    def object_attribute(self, node: ast.AST, obj, name: str):
+        if self.is_enum_value(obj) and name in ("name", "value"):  # prim::EnumName/EnumValue: `(c).value`
+            t = enum_info(self.cu.classes, obj.type.class_name.data).attrs[name][1]
+            return self.builder.op("get_attr", [obj], [t], attr_name=self.str_attr(name)).results[0]
+        return super().object_attribute(node, obj, name)
 
     def call_python(self, node: ast.AST, obj: Any, args: list, kwargs: dict):
         if obj is str and len(args) == 1 and self.is_enum_value(args[0]):  # TorchScript's 'Enum<Color.RED>'
@@ -127,5 +141,4 @@ class EnumCompiler:
         if a.type != b.type:
             self.error(node, f"Arguments for call are not valid: cannot compare '{self.type_name(a.type)}' and "
                              f"'{self.type_name(b.type)}' with {type(op).__name__}")
-        return super().compare(node, op, self.object_attribute(node, a, "value"),
-                               self.object_attribute(node, b, "value"))
+        return self.builder.value("value.eq" if isinstance(op, ast.Eq) else "value.ne", a, b, type=BoolType())

@@ -26,16 +26,11 @@ from tsjit.dialects.ts.types import (
     join_types,
 )
 from tsjit.frontend.script.errors import NotSupportedError
+from tsjit.frontend.script.module_types import unwrap_class
 from tsjit.frontend.script.type_annotations import type_of_value
 from tsjit.frontend.script.values import BoundMethod, ModuleRef, PyConst, PyObj, SugaredTuple, is_ir
 
 _SCALARS = (IntType, FloatType, BoolType, NumberType)
-
-
-def unwrap_class(obj: Any) -> Any:
-    """A class `torch.jit.script` wrapped (tsjit.jit.ScriptClass) stands for the class itself."""
-    wrapped = getattr(obj, "__wrapped__", None)
-    return wrapped if isinstance(wrapped, type) and not isinstance(obj, type) else obj
 
 
 class ExpressionCompiler:

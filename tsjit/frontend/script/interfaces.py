@@ -1,8 +1,10 @@
 """`@torch.jit.interface` classes: a type given by method signatures, held by any class that has them.
 
 An interface is never compiled: its methods are signatures (the body must be `pass`, after an
-optional docstring, as TorchScript requires), and it declares no `ts.class_type`. A call on an
-interface value is a `ts.call_method` that the run time dispatches on the object's class. A
+optional docstring, as TorchScript requires). Its `ts.class_type` is marked `interface`
+(tsjit/dialects/ts/module_ir.py) and names, for each method, a bodiless `func.func` declaring the
+signature, so a module whose code or state holds interface values can be frozen and saved. A call
+on an interface value is a `ts.call_method` that the run time dispatches on the object's class. A
 script class object becomes an interface value where an interface type is expected (annotated
 variable, argument, list element, return): its class must have every method with the same
 signature; those methods are compiled then, and the value is cast (through Any, as a static
@@ -14,8 +16,11 @@ from __future__ import annotations
 import ast
 from typing import Any
 
+from xdsl.dialects import func
+from xdsl.dialects.builtin import UnitAttr
 from xdsl.ir import Attribute
 
+from tsjit.dialects.ts.module_ir import INTERFACE
 from tsjit.dialects.ts.types import AnyType, ClassType, OptionalType, is_subtype
 from tsjit.frontend.script.errors import CompileError, located
 from tsjit.frontend.script.module_types import ClassInfo
@@ -66,8 +71,25 @@ class InterfaceInfo(ClassInfo):
     def method_names(self) -> list[str]:
         return [n for n in self.python_class.__dict__ if self.has_method(n) and not n.startswith("__")]
 
+    def declare(self, cu) -> None:
+        """Add a bodiless func.func per method to `cu`'s module: the signatures `class_type_op` names."""
+        for name in self.method_names():
+            compiled = self.signature(cu, name)
+            if compiled.func_op is None:
+                compiled.name = cu.unique_symbol(compiled.name)
+                inputs = [ClassType(self.class_name), *(p.type for p in compiled.params)]
+                compiled.func_op = func.FuncOp.external(compiled.name, inputs, [compiled.return_type])
+                cu.add(compiled.func_op)
+
     def class_type_op(self):
-        return None  # nothing to declare: calls dispatch on the object's own class
+        """`ts.class_type @__torch__.Shape attributes {interface} { ts.method "area" = @... }` (after `declare`)."""
+        saved, self.methods = self.methods, {n: f for n, f in self.signatures.items() if f.func_op is not None}
+        try:
+            op = super().class_type_op()
+        finally:
+            self.methods = saved
+        op.attributes[INTERFACE] = UnitAttr()
+        return op
 
     def signature(self, cu, name: str):
         """The method's parameters and return type, read from its annotations (never compiled)."""

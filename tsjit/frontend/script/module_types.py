@@ -15,6 +15,7 @@ from xdsl.ir import Attribute, Block, Region
 
 from tsjit.dialects.ts.module_ops import AttrDeclOp, ClassTypeOp, MethodOp
 from tsjit.dialects.ts.types import BoolType, ClassType, NoneType, TensorType
+from tsjit.frontend.script.errors import CompileError
 from tsjit.frontend.script.type_annotations import NotAType, is_final, resolve_annotation, type_of_value
 
 _NN_INTERNALS = {"training", "_parameters", "_buffers", "_modules", "_non_persistent_buffers_set",
@@ -84,7 +85,8 @@ class ModuleInfo(ClassInfo):
 
     is_module = True
 
-    def __init__(self, module: Any, class_name: str, submodules: dict[str, ModuleInfo | None]):
+    def __init__(self, module: Any, class_name: str, submodules: dict[str, ModuleInfo | None], resolve_class=None):
+        """`resolve_class`: the class type a Python class annotation names (a script class, an interface)."""
         super().__init__(type(module), class_name)
         self.attrs = {}
         self.submodules = submodules
@@ -97,7 +99,7 @@ class ModuleInfo(ClassInfo):
         cls = type(module)
         annotations: dict[str, Any] = {}
         for klass in reversed(cls.__mro__):
-            annotations.update(getattr(klass, "__annotations__", {}))
+            annotations.update({n: _evaluated(a, klass) for n, a in getattr(klass, "__annotations__", {}).items()})
         constant_names = set(getattr(cls, "__constants__", ())) | {n for n, a in annotations.items() if is_final(a)}
         for name, p in module._parameters.items():
             self.attrs[name] = ("parameter", TensorType() if p is not None else NoneType())
@@ -116,8 +118,9 @@ class ModuleInfo(ClassInfo):
             if type(value).__name__ == "Attribute" and hasattr(value, "type") and hasattr(value, "value"):  # jit.Attribute
                 ann, value = value.type, value.value
             try:
-                t = resolve_annotation(ann) if ann is not None else type_of_value(value)
-            except NotAType as e:
+                t = resolve_annotation(unwrap_class(ann), resolve_class) if ann is not None else \
+                    script_object_type(value) or type_of_value(value)
+            except (NotAType, CompileError) as e:  # reported where compiled code uses the attribute
                 self.failed[name] = str(e)
                 continue
             self.attrs[name] = ("attr", t)
@@ -142,6 +145,33 @@ class ModuleInfo(ClassInfo):
         attrs = tuple(sorted((n, k, str(t)) for n, (k, t) in self.attrs.items()))
         consts = tuple(sorted((n, repr(v)) for n, v in self.constants.items()))
         return (self.python_class, attrs, consts, tuple(sorted(self.failed)))
+
+
+def _evaluated(ann: Any, klass: type) -> Any:
+    """A string annotation (`from __future__ import annotations`) evaluated in its class's module."""
+    if not isinstance(ann, str):
+        return ann
+    import sys
+
+    scope = dict(vars(sys.modules[klass.__module__])) if klass.__module__ in sys.modules else {}
+    try:
+        return eval(ann, scope, dict(vars(klass)))  # annotations are code
+    except Exception:  # noqa: BLE001 - left a string: reported as an unknown annotation where it is used
+        return ann
+
+
+def unwrap_class(obj: Any) -> Any:
+    """A class `torch.jit.script` wrapped (tsjit.jit.ScriptClass) stands for the class itself."""
+    wrapped = getattr(obj, "__wrapped__", None)
+    return wrapped if isinstance(wrapped, type) and not isinstance(obj, type) else obj
+
+
+def script_object_type(value: Any) -> ClassType | None:
+    """The class type of an object of a scripted class (tsjit.jit.ScriptClassObject), else None."""
+    from tsjit.runtime import ScriptObject
+
+    obj = value.__dict__.get("_c") if hasattr(value, "__dict__") and "_cls" in value.__dict__ else None
+    return ClassType(obj._class_name) if isinstance(obj, ScriptObject) else None
 
 
 def named_tuple_type(cls: type, resolve) -> Attribute:

@@ -1,0 +1,81 @@
+// ts-specialize sees through the container work torch's MultiheadAttention and Transformer layers
+// do, so every tensor keeps a static shape: a tensor list built by appends and unpacked at once
+// (`q, k = [t.transpose(1, 0) for t in (q, k)]`) is its appended values; `len` of a list or an
+// empty dict built in place is a constant; a list of scalars read inside a loop (`all([...])`)
+// folds its appends, so the loop unrolls; `ts.tuple.index` takes its element's type; `x is x`
+// is true, and results of two ops that always make a new tensor are not the same object.
+// RUN: ts-opt %s -p 'ts-specialize{shapes=2x3xf32,2x3xf32 function=attention}' | filecheck %s
+// RUN: ts-opt %s -p 'ts-specialize{shapes=2x3xf32,2x3xf32 function=kept}' | filecheck %s --check-prefix=KEPT
+
+// CHECK-LABEL: func.func @attention
+// CHECK-NOT:     ts.list
+// CHECK-NOT:     ts.dict
+// CHECK-NOT:     ts.len
+// CHECK-NOT:     ts.loop
+// CHECK-NOT:     ts.is
+// CHECK-NOT:     ts.if
+// CHECK:         %[[S:.*]] = ts.add {{.*}} -> !ts.tensor<[3,2], f32>
+// CHECK:         %[[R:.*]] = ts.tuple.index {{.*}} -> !ts.tensor<[3,2], f32>
+// CHECK:         func.return %[[R]] : !ts.tensor<[3,2], f32>
+func.func @attention(%a: !ts.tensor, %b: !ts.tensor) -> !ts.tensor {
+  %zero = ts.constant 0
+  %one = ts.constant 1
+  %t = ts.constant true
+  %l = ts.list.construct : () -> !ts.list<!ts.tensor>
+  %ta = ts.transpose %a, %zero, %one : (!ts.tensor, !ts.int, !ts.int) -> !ts.tensor
+  ts.list.append %l, %ta : (!ts.list<!ts.tensor>, !ts.tensor) -> ()
+  %tb = ts.transpose %b, %zero, %one : (!ts.tensor, !ts.int, !ts.int) -> !ts.tensor
+  ts.list.append %l, %tb : (!ts.list<!ts.tensor>, !ts.tensor) -> ()
+  %p, %q = ts.list.unpack %l : (!ts.list<!ts.tensor>) -> (!ts.tensor, !ts.tensor)
+  %flags = ts.list.construct : () -> !ts.list<!ts.bool>
+  ts.list.append %flags, %t : (!ts.list<!ts.bool>, !ts.bool) -> ()
+  ts.list.append %flags, %t : (!ts.list<!ts.bool>, !ts.bool) -> ()
+  %n = ts.len %flags : (!ts.list<!ts.bool>) -> !ts.int
+  %all = ts.loop %n, %t iter(%i, %acc = %t) : (!ts.bool) {
+    %f = ts.list.get %flags, %i : (!ts.list<!ts.bool>, !ts.int) -> !ts.bool
+    %both = ts.scalar.and %acc, %f : (!ts.bool, !ts.bool) -> !ts.bool
+    ts.condition %t, %both : !ts.bool
+  }
+  %d = ts.dict.construct : () -> !ts.dict<!ts.str, !ts.tensor>
+  %dn = ts.len %d : (!ts.dict<!ts.str, !ts.tensor>) -> !ts.int
+  %empty = ts.scalar.eq %dn, %zero : (!ts.int, !ts.int) -> !ts.bool
+  %self = ts.is %p, %p : !ts.tensor, !ts.tensor
+  %other = ts.isnot %p, %q : !ts.tensor, !ts.tensor
+  %c1 = ts.scalar.and %all, %empty : (!ts.bool, !ts.bool) -> !ts.bool
+  %c2 = ts.scalar.and %self, %other : (!ts.bool, !ts.bool) -> !ts.bool
+  %c = ts.scalar.and %c1, %c2 : (!ts.bool, !ts.bool) -> !ts.bool
+  %r = ts.if %c -> (!ts.tensor) {
+    %s = ts.add %p, %q, %one : (!ts.tensor, !ts.tensor, !ts.int) -> !ts.tensor
+    ts.yield %s : !ts.tensor
+  } else {
+    ts.yield %p : !ts.tensor
+  }
+  %tup = ts.tuple.construct %r, %zero : (!ts.tensor, !ts.int) -> !ts.tuple<!ts.tensor, !ts.int>
+  %out = ts.tuple.index %tup, %zero : (!ts.tuple<!ts.tensor, !ts.int>, !ts.int) -> !ts.tensor
+  func.return %out : !ts.tensor
+}
+
+// Two arguments may be one object (ts-opt has no example inputs to tell), a list something else
+// reads stays, and so does a list a branch may write.
+// KEPT-LABEL: func.func @kept
+// KEPT:         ts.isnot %a, %b
+// KEPT:         ts.list.unpack
+// KEPT:         ts.len
+func.func @kept(%a: !ts.tensor, %b: !ts.tensor) -> (!ts.bool, !ts.tensor, !ts.list<!ts.tensor>, !ts.int) {
+  %zero = ts.constant 0
+  %t = ts.constant true
+  %other = ts.isnot %a, %b : !ts.tensor, !ts.tensor
+  %l = ts.list.construct : () -> !ts.list<!ts.tensor>
+  ts.list.append %l, %a : (!ts.list<!ts.tensor>, !ts.tensor) -> ()
+  %p = ts.list.unpack %l : (!ts.list<!ts.tensor>) -> (!ts.tensor)
+  %flags = ts.list.construct : () -> !ts.list<!ts.int>
+  ts.list.append %flags, %zero : (!ts.list<!ts.int>, !ts.int) -> ()
+  ts.if %other {
+    ts.list.append %flags, %zero : (!ts.list<!ts.int>, !ts.int) -> ()
+    ts.yield
+  } else {
+    ts.yield
+  }
+  %n = ts.len %flags : (!ts.list<!ts.int>) -> !ts.int
+  func.return %other, %p, %l, %n : !ts.bool, !ts.tensor, !ts.list<!ts.tensor>, !ts.int
+}
