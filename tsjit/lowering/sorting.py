@@ -210,7 +210,11 @@ def sort_along(lower: Lower, x: SSAValue, dim: int, descending: bool) -> tuple[S
 
 # -- the ops -----------------------------------------------------------------------------------
 
-def _zero_d(lower: Lower, x: SSAValue) -> list[SSAValue]:
+def _zero_d(lower: Lower, x: SSAValue, k: int = 1, what: str = "sort") -> list[SSAValue]:
+    """A 0-d tensor sorted (or its k-th / top-k element, k = 1): itself, at index 0."""
+    sortable(x)
+    if k != 1:
+        raise NotLowerable(f"{what} of a 0-d tensor needs k = 1")
     return [x, filled(lower, BuiltinTensorType(i64, []), 0)]
 
 
@@ -219,7 +223,6 @@ def lower_sort(op, lower: Lower):
     rank = len(shape_of(x))
     dim = wrap_dim(lower.constant(1), rank)
     if rank == 0:
-        sortable(x)
         pair = _zero_d(lower, x)
     else:
         pair = list(sort_along(lower, x, dim, bool(lower.constant(2))))
@@ -235,10 +238,7 @@ def lower_topk(op, lower: Lower):
     rank = len(shape_of(x))
     dim = wrap_dim(lower.constant(2), rank)
     if rank == 0:
-        sortable(x)
-        if k != 1:
-            raise NotLowerable("topk of a 0-d tensor needs k = 1")
-        return _zero_d(lower, x)
+        return _zero_d(lower, x, k, "topk")
     if not 0 <= k <= shape_of(x)[dim]:
         raise NotLowerable("k out of range")
     if k == 0:
@@ -254,10 +254,7 @@ def lower_kthvalue(op, lower: Lower):
     rank = len(shape_of(x))
     dim = wrap_dim(lower.constant(2), rank)
     if rank == 0:
-        sortable(x)
-        if k != 1:
-            raise NotLowerable("kthvalue of a 0-d tensor needs k = 1")
-        return _zero_d(lower, x)
+        return _zero_d(lower, x, k, "kthvalue")
     if not 1 <= k <= shape_of(x)[dim]:
         raise NotLowerable("k out of range")
     values, indices = sort_along(lower, x, dim, False)

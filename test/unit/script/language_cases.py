@@ -28,6 +28,12 @@ def load(tmp_path, source: str, name: str, real: bool):
         sys.path.remove(str(tmp_path))
 
 
+def module_pair(tmp_path_factory, source: str, name: str):
+    """(tsjit's module of `source`, torch's or None when torch is not installed), for a fixture."""
+    path = tmp_path_factory.mktemp(name)
+    return load(path, source, name, real=False), load(path, source, name, real=True) if real_torch() else None
+
+
 def real_torch():
     try:
         import torch

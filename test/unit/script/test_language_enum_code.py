@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from language_cases import both, load, real_torch
+from language_cases import both, module_pair
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning")
 
@@ -169,10 +169,7 @@ class Wrong(nn.Module):
 
 @pytest.fixture(scope="module")
 def mods(tmp_path_factory):
-    path = tmp_path_factory.mktemp("enum_code")
-    ours = load(path, SOURCE, NAME, real=False)
-    theirs = load(path, SOURCE, NAME, real=True) if real_torch() is not None else None
-    return ours, theirs
+    return module_pair(tmp_path_factory, SOURCE, NAME)
 
 
 def text(m, s: str) -> str:

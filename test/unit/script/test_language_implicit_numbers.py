@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from language_cases import load, plain, real_torch
+from language_cases import both, module_pair, plain
 
 SOURCE = '''
 from typing import Tuple
@@ -46,10 +46,7 @@ def passes_tensor(t):
 
 @pytest.fixture(scope="module")
 def mods(tmp_path_factory):
-    path = tmp_path_factory.mktemp("implicit")
-    ours = load(path, SOURCE, "lang_implicit", real=False)
-    theirs = load(path, SOURCE, "lang_implicit", real=True) if real_torch() is not None else None
-    return ours, theirs
+    return module_pair(tmp_path_factory, SOURCE, "lang_implicit")
 
 
 def outcome(call):
@@ -60,14 +57,6 @@ def outcome(call):
         return "error", str(e).strip().splitlines()[-1].split(": ")[-1]
 
 
-def run_both(mods, run):
-    ours, theirs = mods
-    got = run(ours)
-    if theirs is not None:
-        assert got == run(theirs)
-    return got
-
-
 @pytest.mark.parametrize("module, inputs, expected", [
     ("IntIn", [("tensor", 3, "int64")], [4]),
     ("FloatIn", [("tensor", 3, "int64"), ("tensor", 2.5, "float32")], [6.0, 5.0]),
@@ -76,7 +65,7 @@ def test_sequential_of_a_number_module_converts_a_0d_tensor(mods, module, inputs
     def run(m):
         seq = m.torch.jit.script(m.nn.Sequential(getattr(m, module)()))
         return [seq(m.torch.tensor(v, dtype=getattr(m.torch, dt))) for _, v, dt in inputs]
-    assert run_both(mods, run) == expected
+    assert both(mods, run) == expected
 
 
 @pytest.mark.parametrize("module", ["IntIn", "FloatIn"])
@@ -85,7 +74,7 @@ def test_sequential_wrong_inputs_fail_at_call_time(mods, module):
         seq = m.torch.jit.script(m.nn.Sequential(getattr(m, module)()))  # scripting succeeds
         return [outcome(lambda: seq(m.torch.ones(2))), outcome(lambda: seq(m.torch.ones(1))),
                 outcome(lambda: seq(m.torch.tensor(2.5)) if module == "IntIn" else "skip")]
-    got = run_both(mods, run)
+    got = both(mods, run)
     assert got[:2] == [("error", "Cannot input a tensor of dimension other than 0 as a scalar argument")] * 2
     if module == "IntIn":
         assert got[2] == ("error", "Cannot input a tensor of type Float as an integral argument")
@@ -97,12 +86,12 @@ def test_sequential_of_modules_taking_other_types_is_a_compile_error(mods, modul
         with pytest.raises(Exception) as info:
             m.torch.jit.script(m.nn.Sequential(getattr(m, module)()))
         return f"Expected a value of type {wanted} for argument 'x'" in str(info.value)
-    assert run_both(mods, run)
+    assert both(mods, run)
 
 
 def test_a_function_call_converts_its_tensor_argument(mods):
     def run(m):
         f = m.torch.jit.script(m.passes_tensor)
         return [f(m.torch.tensor(4)), outcome(lambda: f(m.torch.tensor([4])))]
-    assert run_both(mods, run) == [12, ("error", "Cannot input a tensor of dimension other than 0 as a scalar "
+    assert both(mods, run) == [12, ("error", "Cannot input a tensor of dimension other than 0 as a scalar "
                                               "argument")]

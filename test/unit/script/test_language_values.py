@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 import pytest
-from language_cases import both, load, plain, real_torch
+from language_cases import both, load, module_pair, plain
 
 import tsjit
 
@@ -84,10 +84,7 @@ def keys_in(d: Dict[torch.Tensor, int], x: torch.Tensor) -> int:
 
 @pytest.fixture(scope="module")
 def mods(tmp_path_factory):
-    path = tmp_path_factory.mktemp("values")
-    ours = load(path, SOURCE, "lang_values", real=False)
-    theirs = load(path, SOURCE, "lang_values", real=True) if real_torch() is not None else None
-    return ours, theirs
+    return module_pair(tmp_path_factory, SOURCE, "lang_values")
 
 
 def outcome(call):
