@@ -42,7 +42,34 @@ def to_module(model_or_ir: Any, example_inputs: Sequence[Any] | None) -> ModuleO
         example_inputs = (example_inputs,)  # one input given bare, as torch.compile users write it
     module = jit.specialize(scripted, tuple(example_inputs))
     _refuse_state_changes(module)
+    _drop_unused_generic_functions(module)
     return module
+
+
+def _drop_unused_generic_functions(module: ModuleOp) -> None:
+    """Script keeps each helper function the entry called (`F.layer_norm` inside a user function),
+    though specializing inlined it into the entry. Left in, its generic, shapeless body would be
+    reported as ops C cannot lower. Functions the entry no longer reaches go, unless their
+    signature is static (then they were specialized, and stay callable)."""
+    from xdsl.dialects.builtin import SymbolRefAttr
+
+    funcs = {f.sym_name.data: f for f in module.ops if isinstance(f, FuncOp) and f.body.blocks}
+    if not funcs:
+        return
+    reached, work = set(), [list(funcs)[-1]]
+    while work:
+        name = work.pop()
+        if name in reached or name not in funcs:
+            continue
+        reached.add(name)
+        for op in funcs[name].walk():
+            for attr in [*op.attributes.values(), *op.properties.values()]:
+                if isinstance(attr, SymbolRefAttr):
+                    work.append(attr.root_reference.data)
+    for name, f in funcs.items():
+        static = all(getattr(t, "has_static_shape", True) for t in f.function_type.inputs.data)
+        if name not in reached and not static:
+            f.detach()
 
 
 class StateChangeError(RuntimeError):

@@ -1,6 +1,8 @@
 """Everyday idioms compile wholly to C: in-place activations after conv+BN (as torchvision writes
 them), `view(x.size(0), -1)`, and tuple/list/dict results; in-place ops whose effect is visible
 (an argument, a view) keep their meaning."""
+from typing import Optional
+
 import numpy as np
 import pytest
 
@@ -170,3 +172,20 @@ def test_half_precision_runs_wholly_in_c():
     compiled = tsjit.compile(tsjit.jit.script(half_precision), backend="c", example_inputs=[x], fallback=False)
     assert compiled.backend == "c" and compiled(x).dtype == tsjit.float16
     np.testing.assert_array_equal(compiled(x).numpy(), half_precision(x).numpy())
+
+
+def _normalized(x, w: Optional[tsjit.Tensor] = None):
+    return tsjit.nn.functional.layer_norm(x, [4], w)
+
+
+def calls_a_helper(x, w):
+    return _normalized(x, w) * 2
+
+
+@needs_cc
+def test_a_helper_inlined_into_the_entry_is_not_reported_as_falling_back():
+    """Script keeps the helper's generic definition beside the entry it was inlined into; compile
+    drops it instead of counting its shapeless ops as not lowering."""
+    x, w = tsjit.randn(2, 4), tsjit.randn(4)
+    compiled = tsjit.compile(tsjit.jit.script(calls_a_helper), backend="c", example_inputs=(x, w), fallback=False)
+    np.testing.assert_allclose(compiled(x, w).numpy(), calls_a_helper(x, w).numpy(), rtol=1e-5, atol=1e-6)
