@@ -11,23 +11,19 @@ import math
 
 import numpy as np
 
-from tsjit.kernels.dims import check_broadcast
-from tsjit.kernels.promotion import CODE_OF_DTYPE, DEFAULT_FLOAT, as_array, cast, result_dtype
-from tsjit.ops import checks as chk
+from tsjit.kernels.promotion import CODE_OF_DTYPE, DEFAULT_FLOAT, as_array
 from tsjit.ops import samples as s
 from tsjit.ops.decomposition import reject
 from tsjit.ops.registry import Pointwise, defop, op, sample
 from tsjit.ops.rules import BOOL as B
 from tsjit.ops.rules import (
     BY_KERNEL,
-    broadcast_of,
     each,
     fixed,
-    promoted_float,
     same,
     to_float,
 )
-from tsjit.ops.special import _run
+from tsjit.ops.special import _float_binary, _run
 from tsjit.ops.transcendental import _digamma_body
 
 INT32 = np.dtype(np.int32)
@@ -66,19 +62,12 @@ def _zeta_body(k, x, q):
     return k.select(k.cmp("eq", x, k.c(1)), inf, out)
 
 
-def _zeta(a, b):
-    dtype = result_dtype(a, b)
-    dtype = dtype if dtype.kind == "f" else DEFAULT_FLOAT
-    check_broadcast(np.shape(a), np.shape(b))
-    return _run(_zeta_body, dtype, cast(a, dtype), cast(b, dtype))
-
-
-defop("special_zeta", "(Tensor self, Tensor|Scalar other) -> Tensor", _zeta, shape=broadcast_of(0, 1),
-      dtype=promoted_float(0, 1), verify=chk.broadcast(0, 1), lower=Pointwise(_zeta_body, values=(0, 1)),
-      samples=lambda: [sample(s.f32(4, 5, lo=1.5, hi=4), s.f32(4, 5, lo=1, hi=3)),
-                       sample(np.array([2.0, 3.0, 1.0, 0.5, 2.0, 2.0, 2.5, 4.0, 30.0]),
-                              np.array([1.0, 0.5, 2.0, 1.0, -1.0, 0.25, 0.1, 20.0, 2.0])),
-                       sample(s.f64(3, lo=1.1, hi=8), 2.0), sample(s.i64(3, lo=2, hi=5), s.i64(3, lo=1, hi=4))])
+_float_binary("special_zeta", _zeta_body, api=(), other="Tensor|Scalar other",
+              samples=lambda: [sample(s.f32(4, 5, lo=1.5, hi=4), s.f32(4, 5, lo=1, hi=3)),
+                               sample(np.array([2.0, 3.0, 1.0, 0.5, 2.0, 2.0, 2.5, 4.0, 30.0]),
+                                      np.array([1.0, 0.5, 2.0, 1.0, -1.0, 0.25, 0.1, 20.0, 2.0])),
+                               sample(s.f64(3, lo=1.1, hi=8), 2.0),
+                               sample(s.i64(3, lo=2, hi=5), s.i64(3, lo=1, hi=4))])
 
 
 def _polygamma_body(k, x):

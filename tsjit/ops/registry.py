@@ -127,11 +127,22 @@ def op(name: str, schema: str, **options: Any) -> Callable[[Callable[..., Any]],
     return register
 
 
+#: code of helpers that call defop on behalf of their caller (`defines_ops`)
+_DEFINING_HELPERS: set = set()
+
+
+def defines_ops(helper: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a helper that defines ops for its caller (special.py's `_float_binary`): the ops it makes
+    belong to the family of the module calling it, not the helper's."""
+    _DEFINING_HELPERS.add(helper.__code__)
+    return helper
+
+
 def _caller_family() -> str:
     import sys
 
     frame = sys._getframe(2)
-    while frame is not None and frame.f_globals.get("__name__") == __name__:
+    while frame is not None and (frame.f_globals.get("__name__") == __name__ or frame.f_code in _DEFINING_HELPERS):
         frame = frame.f_back
     module = frame.f_globals.get("__name__", "") if frame is not None else ""
     return module.rsplit(".", 1)[-1]

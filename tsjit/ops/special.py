@@ -17,7 +17,7 @@ from tsjit.kernels.promotion import BOOL, DEFAULT_FLOAT, cast, not_implemented, 
 from tsjit.ops import checks as chk
 from tsjit.ops import samples as s
 from tsjit.ops.decomposition import reject
-from tsjit.ops.registry import Pointwise, defop, sample
+from tsjit.ops.registry import Pointwise, defines_ops, defop, sample
 from tsjit.ops.rules import BOOL as B, FLOAT64, broadcast_of, fixed, promoted, promoted_float, same, to_float
 
 _BINARY = broadcast_of(0, 1)
@@ -77,7 +77,8 @@ def _run(body, dtype, *xs, params=()):
     return np.array(np.broadcast_to(out, shape), dtype=out.dtype if out.dtype == BOOL else dtype)
 
 
-def _float_binary(name, body, *, floats_only=None, same_dtype=None, samples=None, **options):
+@defines_ops
+def _float_binary(name, body, *, floats_only=None, same_dtype=None, samples=None, api="torch Tensor", **options):
     """A binary op computing `body` in the promoted float dtype (integers become the default float)."""
     def kernel(a, b):
         if same_dtype and isinstance(b, np.ndarray) and a.dtype != b.dtype:
@@ -90,7 +91,7 @@ def _float_binary(name, body, *, floats_only=None, same_dtype=None, samples=None
         return _run(body, dtype, cast(a, dtype), cast(b, dtype))
     kernel.__name__ = name
     defop(name, f"(Tensor self, {options.pop('other', 'Tensor other')}) -> Tensor", kernel, shape=_BINARY,
-          dtype=promoted_float(0, 1), verify=chk.broadcast(0, 1), api="torch Tensor",
+          dtype=promoted_float(0, 1), verify=chk.broadcast(0, 1), api=api,
           lower=Pointwise(body, values=(0, 1)), samples=samples or s.binary(scalar=False), **options)
 
 

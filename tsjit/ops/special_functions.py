@@ -13,13 +13,12 @@ import math
 
 import numpy as np
 
-from tsjit.kernels.dims import check_broadcast
-from tsjit.kernels.promotion import DEFAULT_FLOAT, cast, result_dtype
+from tsjit.kernels.promotion import DEFAULT_FLOAT
 from tsjit.ops import checks as chk
 from tsjit.ops import samples as s
 from tsjit.ops.registry import Pointwise, defop, sample
-from tsjit.ops.rules import broadcast_of, promoted_float, same, to_float
-from tsjit.ops.special import _run
+from tsjit.ops.rules import same, to_float
+from tsjit.ops.special import _float_binary, _run
 from tsjit.ops.transcendental import _I0_A, _I0_B, _chbevl, _erfinv_body
 
 _SQRT1_2 = math.sqrt(0.5)
@@ -116,15 +115,9 @@ _unary("special_ndtri", _ndtri_body,
 _unary("special_i0e", _i0e_body, lambda: _grid(-40, 40, *_EDGES, 8.0, -8.0, 7.999, 8.001, 700.0))
 
 
-def _xlog1py(a, b):
-    dtype = result_dtype(a, b)
-    dtype = dtype if dtype.kind == "f" else DEFAULT_FLOAT
-    check_broadcast(np.shape(a), np.shape(b))
-    return _run(_xlog1py_body, dtype, cast(a, dtype), cast(b, dtype))
-
-
-defop("special_xlog1py", "(Tensor self, Tensor|Scalar other) -> Tensor", _xlog1py, shape=broadcast_of(0, 1),
-      dtype=promoted_float(0, 1), verify=chk.broadcast(0, 1), lower=Pointwise(_xlog1py_body, values=(0, 1)),
-      samples=lambda: [sample(s.f32(4, 5), s.f32(4, 5, lo=0, hi=3)), sample(s.f32(2, 3), s.f32(3, lo=-0.5, hi=2)),
-                       sample(np.array([0, 0, 1, -1, 2], np.float32), np.array([np.nan, -1, -1, np.inf, 0], np.float32)),
-                       sample(s.f32(3), 0.5), sample(s.i64(3), s.i64(3, lo=0, hi=4))])
+_float_binary("special_xlog1py", _xlog1py_body, api=(), other="Tensor|Scalar other",
+              samples=lambda: [sample(s.f32(4, 5), s.f32(4, 5, lo=0, hi=3)),
+                               sample(s.f32(2, 3), s.f32(3, lo=-0.5, hi=2)),
+                               sample(np.array([0, 0, 1, -1, 2], np.float32),
+                                      np.array([np.nan, -1, -1, np.inf, 0], np.float32)),
+                               sample(s.f32(3), 0.5), sample(s.i64(3), s.i64(3, lo=0, hi=4))])
