@@ -5,6 +5,7 @@ table links the three views so conversion is a dict lookup both ways.
 """
 from __future__ import annotations
 
+import ml_dtypes
 import numpy as np
 
 #: c10::ScalarType codes, as TorchScript graphs and compiled code carry dtypes.
@@ -12,6 +13,37 @@ SCALAR_TYPE_CODES: dict[str, int] = {
     "uint8": 0, "int8": 1, "int16": 2, "int32": 3, "int64": 4, "float16": 5,
     "float32": 6, "float64": 7, "bool": 11, "bfloat16": 15,
 }
+
+
+#: bfloat16's numpy dtype, from `ml_dtypes` (numpy's kind "V": test floats with is_float).
+BFLOAT16 = np.dtype(ml_dtypes.bfloat16)
+
+
+def is_float(np_dtype: np.dtype) -> bool:
+    """A floating-point numpy dtype, bfloat16 included."""
+    return np_dtype.kind == "f" or np_dtype == BFLOAT16
+
+
+def finfo(np_dtype: np.dtype):
+    """np.finfo, bfloat16 included."""
+    return ml_dtypes.finfo(np_dtype) if np_dtype == BFLOAT16 else np.finfo(np_dtype)
+
+
+_IR_FLOATS = {"Float16Type": "float16", "BFloat16Type": "bfloat16", "Float32Type": "float32",
+              "Float64Type": "float64"}
+
+
+def float_info(dtype):
+    """finfo of a float dtype given as numpy's or as the IR's (xDSL's Float32Type, ...: named, not
+    imported, as eager code loads no xDSL)."""
+    if not isinstance(dtype, np.dtype):
+        dtype = numpy_named(_IR_FLOATS[type(dtype).__name__])
+    return finfo(dtype)
+
+
+def numpy_named(name: str) -> np.dtype:
+    """The numpy dtype of a torch dtype name ("float32", "bfloat16", ...)."""
+    return BFLOAT16 if name == "bfloat16" else np.dtype(name)
 
 
 class dtype:  # noqa: N801 - torch's name
@@ -24,8 +56,8 @@ class dtype:  # noqa: N801 - torch's name
         self.name = name
         self.code = SCALAR_TYPE_CODES[name]
         self.numpy = np.dtype(np_dtype)
-        self.is_floating_point = self.numpy.kind == "f"
-        self.is_signed = self.numpy.kind in "fi"
+        self.is_floating_point = is_float(self.numpy)
+        self.is_signed = self.is_floating_point or self.numpy.kind == "i"
         self.itemsize = self.numpy.itemsize
 
     def __repr__(self) -> str:
@@ -41,6 +73,7 @@ class dtype:  # noqa: N801 - torch's name
 float32 = dtype("float32", "float32")
 float64 = dtype("float64", "float64")
 float16 = dtype("float16", "float16")
+bfloat16 = dtype("bfloat16", BFLOAT16)
 int64 = dtype("int64", "int64")
 int32 = dtype("int32", "int32")
 int16 = dtype("int16", "int16")
@@ -50,7 +83,7 @@ bool = dtype("bool", "bool")  # noqa: A001 - torch.bool
 float, double, half = float32, float64, float16  # noqa: A001
 long, int, short = int64, int32, int16  # noqa: A001
 
-ALL_DTYPES = (float32, float64, float16, int64, int32, int16, int8, uint8, bool)
+ALL_DTYPES = (float32, float64, float16, bfloat16, int64, int32, int16, int8, uint8, bool)
 _BY_NAME = {d.name: d for d in ALL_DTYPES}
 _BY_CODE = {d.code: d for d in ALL_DTYPES}
 _BY_NUMPY = {d.numpy: d for d in ALL_DTYPES}
@@ -98,7 +131,7 @@ def get_default_dtype() -> dtype:
 
 
 def set_default_dtype(d: dtype) -> None:
-    if d not in (float32, float64, float16):
+    if d not in (float32, float64, float16, bfloat16):
         raise TypeError(f"only floating-point types are supported as the default type, got {d}")
     global _default_dtype
     _default_dtype = d

@@ -19,6 +19,7 @@ from xdsl.ir import Attribute
 
 from tsjit.backends.numpy.ops.upstream_common import np_dtype
 from tsjit.dialects.ts.types import DYNAMIC, BoolType, FloatType, IntType, TensorType, dtype_name
+from tsjit.dtypes import numpy_named
 
 #: The argument attribute ts-bufferize puts on out-parameters.
 OUTPUT = "ts.output"
@@ -47,7 +48,7 @@ def _param(name: str, t: Attribute) -> Param:
     if isinstance(t, TensorType):
         dtype = t.element_type
         return Param(name, "tensor", t.sizes,
-                     None if dtype is None or dtype_name(dtype) == "bfloat16" else np.dtype(dtype_name(dtype)))
+                     None if dtype is None else numpy_named(dtype_name(dtype)))
     if isinstance(t, IntType | IndexType) or isinstance(t, IntegerType) and t.width.data > 1:
         return Param(name, "int")
     if isinstance(t, BoolType) or isinstance(t, IntegerType):

@@ -13,9 +13,10 @@ from collections.abc import Callable
 import numpy as np
 
 from tsjit import dtypes
+from tsjit.dtypes import is_float
 from tsjit.eager.meta import CPU, Size, device
 from tsjit.eager.printing import tensor_repr
-from tsjit.kernels.promotion import check_inplace
+from tsjit.kernels.promotion import check_inplace, torch_name
 from tsjit.ops import EAGER as K
 
 _new = object.__new__
@@ -196,7 +197,7 @@ class TensorCore:
         return self._data.flags.c_contiguous
 
     def is_floating_point(self) -> bool:
-        return self._data.dtype.kind == "f"
+        return is_float(self._data.dtype)
 
     def data_ptr(self) -> int:
         return self._data.__array_interface__["data"][0]
@@ -253,6 +254,9 @@ class TensorCore:
     def half(self) -> "Tensor":
         return self.to(dtypes.float16)
 
+    def bfloat16(self) -> "Tensor":
+        return self.to(dtypes.bfloat16)
+
     def long(self) -> "Tensor":
         return self.to(dtypes.int64)
 
@@ -277,7 +281,7 @@ class TensorCore:
     def type(self, dtype=None, non_blocking=False):
         """x.type() is the legacy type name ('torch.FloatTensor'); x.type(dtype) converts."""
         if dtype is None:
-            return f"torch.{_LEGACY_NAMES[self._data.dtype.name]}Tensor"
+            return f"torch.{torch_name(self._data.dtype)}Tensor"
         return self.to(dtype)
 
     def __bool__(self) -> bool:
@@ -351,8 +355,6 @@ def _rebuild(a: np.ndarray, requires_grad: bool) -> Tensor:
     return t
 
 
-_LEGACY_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
-                 "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
 
 
 #: The composed class `wrap` makes (tensor.py registers it; TensorCore until then).

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from tsjit import dtypes
+from tsjit.dtypes import is_float
 from tsjit.ops import EAGER as K
 from tsjit.eager.core import _arg, _array, _check_device, _wrap
 from tsjit.eager.tensor_class import Tensor
@@ -19,7 +20,7 @@ def _finish(a: np.ndarray, device, requires_grad) -> Tensor:
     _check_device(device)
     t = _wrap(a)
     if requires_grad:
-        if a.dtype.kind != "f":
+        if not is_float(a.dtype):
             raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
         t.requires_grad = True
     return t

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from tsjit.dtypes import get_default_dtype  # noqa: F401 - part of the torch namespace
+from tsjit.dtypes import is_float
 from tsjit.eager.factories import _infer_array
 from tsjit.eager.factories import (  # noqa: F401 - re-exported
     arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, is_tensor, linspace, manual_seed,
@@ -257,7 +258,7 @@ def numel(input) -> int:
 
 
 def is_floating_point(input) -> bool:
-    return _array(input).dtype.kind == "f"
+    return is_float(_array(input).dtype)
 
 
 def reshape(input, shape):

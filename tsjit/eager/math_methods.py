@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import namedtuple
 
-from tsjit.dtypes import from_numpy, to_code
+from tsjit.dtypes import from_numpy, is_float, to_code
 from tsjit.ops import EAGER as K
 from tsjit.eager.core import Methods, TensorCore, _arg, _array, _wrap
 from tsjit.eager.operators import kernel
@@ -95,7 +95,7 @@ def _divide(a, b, rounding_mode):
         quotient = K["div"](a, b)
         int_type = K["floor_divide"](a, b).dtype  # the promoted dtype integer division keeps
         truncated = K["trunc"](quotient)
-        return truncated if int_type.kind == "f" else K["to"](truncated, from_numpy(int_type).code)
+        return truncated if is_float(int_type) else K["to"](truncated, from_numpy(int_type).code)
     raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
 
 

@@ -11,6 +11,7 @@ import math
 import numpy as np
 
 from tsjit import dtypes
+from tsjit.dtypes import is_float
 
 PRECISION, THRESHOLD, EDGEITEMS, LINEWIDTH = 4, 1000, 3, 80
 
@@ -19,7 +20,7 @@ class _Formatter:
     """The shared notation and width of all elements of one tensor."""
 
     def __init__(self, values: np.ndarray):
-        self.floating = values.dtype.kind == "f"
+        self.floating = is_float(values.dtype)
         self.int_mode, self.sci_mode, self.max_width = True, False, 1
         flat = values.reshape(-1)
         if not self.floating:

@@ -12,16 +12,16 @@ from typing import Any
 import numpy as np
 
 from tsjit.backends.numpy.ops.misc import GENERIC_PREFIXES
+from tsjit.dtypes import is_float
 from tsjit.frontend.script.tensor_containers import PREFIX
+from tsjit.kernels.promotion import torch_name
 
 #: tolist's annotated element type -> (TorchScript's name for it, does a numpy dtype fit it)
 _TOLIST_ELEMENTS = {
-    "float": ("Float", lambda dt: dt.kind == "f"),
+    "float": ("Float", lambda dt: is_float(dt)),
     "int": ("Long", lambda dt: dt == np.int64),
     "bool": ("Bool", lambda dt: dt == np.bool_),
 }
-_SCALAR_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
-                 "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
 
 
 def _tolist(depth: int, element: str):
@@ -33,7 +33,7 @@ def _tolist(depth: int, element: str):
                                "tolist()")
         if not fits(array.dtype):
             raise RuntimeError(f"Output annotation element type and runtime tensor element type must match for "
-                               f"tolist(): {expected} vs {_SCALAR_NAMES.get(array.dtype.name, array.dtype.name)}")
+                               f"tolist(): {expected} vs {torch_name(array.dtype)}")
         return array.tolist()
 
     return tolist

@@ -11,23 +11,23 @@ from typing import Any
 
 import numpy as np
 
-from tsjit.dtypes import SCALAR_TYPE_CODES
+from tsjit.dtypes import BFLOAT16, SCALAR_TYPE_CODES, is_float
 
 DEFAULT_FLOAT = np.dtype(np.float32)
 INT64 = np.dtype(np.int64)
 BOOL = np.dtype(np.bool_)
 
-#: ScalarType int code <-> numpy dtype (bfloat16 has no numpy dtype).
-DTYPE_OF_CODE: dict[int, np.dtype] = {code: np.dtype(name) for name, code in SCALAR_TYPE_CODES.items()
-                                      if name != "bfloat16"}
+#: ScalarType int code <-> numpy dtype (bfloat16's from ml_dtypes).
+DTYPE_OF_CODE: dict[int, np.dtype] = {code: BFLOAT16 if name == "bfloat16" else np.dtype(name)
+                                      for name, code in SCALAR_TYPE_CODES.items()}
 CODE_OF_DTYPE: dict[np.dtype, int] = {d: c for c, d in DTYPE_OF_CODE.items()}
 #: The names PyTorch prints in messages ("result type Float can't be cast to ... Long").
 TORCH_NAME = {
-    "float16": "Half", "float32": "Float", "float64": "Double", "int8": "Char", "int16": "Short",
+    "float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double", "int8": "Char", "int16": "Short",
     "int32": "Int", "int64": "Long", "uint8": "Byte", "bool": "Bool",
 }
 #: Lower-case names of other messages ("expected m1 and m2 to have the same dtype, but got: float != double").
-C_NAME = {"float16": "c10::Half", "float32": "float", "float64": "double", "int8": "signed char",
+C_NAME = {"float16": "c10::Half", "bfloat16": "c10::BFloat16", "float32": "float", "float64": "double", "int8": "signed char",
           "int16": "short int", "int32": "int", "int64": "long int", "uint8": "unsigned char", "bool": "bool"}
 
 _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
@@ -48,11 +48,7 @@ def torch_name(dtype: np.dtype) -> str:
 
 
 def category(dtype: np.dtype) -> int:
-    return _CATEGORY[dtype.kind]
-
-
-def is_float(dtype: np.dtype) -> bool:
-    return dtype.kind == "f"
+    return 2 if dtype == BFLOAT16 else _CATEGORY[dtype.kind]
 
 
 def promote_types(a: np.dtype | None, b: np.dtype | None) -> np.dtype | None:
@@ -61,7 +57,7 @@ def promote_types(a: np.dtype | None, b: np.dtype | None) -> np.dtype | None:
         return b if a is None else a
     if b is None:
         return a
-    ka, kb = _CATEGORY[a.kind], _CATEGORY[b.kind]
+    ka, kb = category(a), category(b)
     if ka != kb and (ka == 2 or kb == 2):
         return a if ka == 2 else b
     return np.promote_types(a, b)
@@ -80,9 +76,9 @@ def _combine(higher: np.dtype | None, lower: np.dtype | None) -> np.dtype | None
     """c10 combine_categories: the lower-priority group only raises the category."""
     if higher is None:
         return lower
-    if higher.kind == "f":
+    if is_float(higher):
         return higher
-    if higher.kind == "b" or (lower is not None and lower.kind == "f"):
+    if higher.kind == "b" or (lower is not None and is_float(lower)):
         return promote_types(higher, lower)
     return higher
 
@@ -108,21 +104,27 @@ def binary_dtype(a: Any, b: Any) -> np.dtype:
         if type(b) is np.ndarray:
             if a.dtype is b.dtype or a.dtype == b.dtype:
                 return a.dtype
-        elif type(b) is float and a.dtype.kind == "f":
+        elif type(b) is float and is_float(a.dtype):
             return a.dtype
     return result_dtype(a, b)
 
 
 def cast(value: Any, dtype: np.dtype) -> np.ndarray:
-    """`value` (array or scalar) as an array of `dtype`, without copying when it already is one."""
-    if type(value) is np.ndarray:
-        return value if value.dtype == dtype else value.astype(dtype)
-    return np.asarray(value).astype(dtype)
+    """`value` (array or scalar) as an array of `dtype`, without copying when it already is one.
+    bfloat16 converts to integers through float32, as C's casts do (NaN and out-of-range values give
+    what they give for float32, where ml_dtypes gives 0)."""
+    if type(value) is not np.ndarray:
+        value = np.asarray(value)
+    if value.dtype == dtype:
+        return value
+    if value.dtype == BFLOAT16 and dtype.kind in "iu":
+        value = value.astype(np.float32)
+    return value.astype(dtype)
 
 
 def to_float(a: np.ndarray) -> np.ndarray:
     """Integer and bool tensors become the default float dtype (as for exp, sqrt, ...)."""
-    return a if a.dtype.kind == "f" else a.astype(DEFAULT_FLOAT)
+    return a if is_float(a.dtype) else a.astype(DEFAULT_FLOAT)
 
 
 def not_implemented(kernel: str, dtype: np.dtype) -> NotImplementedError:
@@ -132,7 +134,7 @@ def not_implemented(kernel: str, dtype: np.dtype) -> NotImplementedError:
 
 def can_cast(src: np.dtype, dst: np.dtype) -> bool:
     """c10::canCast: no float -> integral, no non-bool -> bool."""
-    if src.kind == "f" and dst.kind in "biu":
+    if is_float(src) and dst.kind in "biu":
         return False
     return not (dst.kind == "b" and src.kind != "b")
 

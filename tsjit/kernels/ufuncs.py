@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from tsjit.dtypes import is_float
 from tsjit.kernels.promotion import BOOL, DEFAULT_FLOAT, as_array, binary_dtype, cast, not_implemented, to_float
 
 
@@ -42,9 +43,9 @@ def binary(ufunc: np.ufunc, *, floats: bool = False, floats_only: str | None = N
     `floats_only`: the kernel name PyTorch reports for integer and bool operands."""
     def kernel(a, b):
         x, y, dtype = operands(a, b)
-        if floats_only and dtype.kind != "f":
+        if floats_only and not is_float(dtype):
             raise not_implemented(floats_only, dtype)
-        if floats and dtype.kind != "f":
+        if floats and not is_float(dtype):
             x, y = x.astype(DEFAULT_FLOAT), y.astype(DEFAULT_FLOAT)
         return as_array(ufunc(x, y))
     kernel.__name__ = ufunc.__name__
@@ -55,7 +56,7 @@ def bitwise(ufunc: np.ufunc, name: str) -> Callable:
     """Integer and bool only ("<name>_cpu" not implemented for 'Float')."""
     def kernel(a, b):
         x, y, dtype = operands(a, b)
-        if dtype.kind == "f":
+        if is_float(dtype):
             raise not_implemented(f"{name}_cpu", dtype)
         return as_array(ufunc(x, y))
     return kernel
@@ -92,7 +93,7 @@ def floating(fn: Callable) -> Callable:
 def float_only(fn: Callable, name: str) -> Callable:
     """Ops PyTorch only defines on floats ("<name>" not implemented for 'Long')."""
     def kernel(a, *args):
-        if a.dtype.kind != "f":
+        if not is_float(a.dtype):
             raise not_implemented(name, a.dtype)
         with np.errstate(all="ignore"):
             return as_array(fn(a, *args)).astype(a.dtype, copy=False)

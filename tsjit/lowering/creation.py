@@ -15,6 +15,7 @@ from xdsl.dialects.linalg.ops import FillOp
 from xdsl.ir import SSAValue
 
 from tsjit.dialects.ts.constant import numpy_dtype
+from tsjit.dtypes import is_float
 from tsjit.lowering.elementwise import check_dtype
 from tsjit.lowering.generic_builder import constant, convert
 from tsjit.lowering.table import Lower, NotLowerable
@@ -69,6 +70,6 @@ def lower_computed(op, lower: Lower):
         raise NotLowerable(f"the kernel raises {e}") from None
     if value.shape != tuple(out.get_shape()) or value.dtype != numpy_dtype(out.element_type):
         raise NotLowerable(f"the kernel gives {value.dtype}{list(value.shape)}, not the result type {out}")
-    data = [float(v) for v in value.flat] if value.dtype.kind == "f" else [int(v) for v in value.flat]
+    data = [float(v) for v in value.flat] if is_float(value.dtype) else [int(v) for v in value.flat]
     dense = DenseIntOrFPElementsAttr.from_list(out, data)
     return [lower.insert(arith.ConstantOp(dense, out)).results[0]]

@@ -6,7 +6,7 @@ become `arith.constant`s in the body), which are constant parameters (alpha, slo
 how to build the scalar computation from a `Kit`. The body computes in the result's element type
 (PyTorch's type promotion is already in the specialized result type), except comparisons, which
 compute in the promoted operand type and give i1; float16 computes in float32 and rounds the
-result once, as PyTorch's CPU kernels do (constants in float32 too: pi in digamma's reflection).
+result once, as PyTorch's CPU kernels do (bfloat16 likewise) (constants in float32 too: pi in digamma's reflection).
 In-place variants (`add_`, ...) are not lowered: they mutate an operand that later ops may read.
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from xdsl.builder import Builder
 from xdsl.dialects import arith, math
-from xdsl.dialects.builtin import Float16Type, IntegerType, Signedness, f32, f64, i1
+from xdsl.dialects.builtin import BFloat16Type, Float16Type, IntegerType, Signedness, f32, f64, i1
 from xdsl.ir import Attribute, Operation, SSAValue
 
 from tsjit.dialects.ts.constant import numpy_dtype
@@ -153,8 +153,8 @@ _NAMED: dict[str, type] = {
 }
 
 def check_dtype(t: Attribute) -> None:
-    """arith needs signless integers, and the numpy backend has no bfloat16."""
-    if isinstance(t, IntegerType) and t.signedness.data != Signedness.SIGNLESS or t == DTYPES["bfloat16"]:
+    """arith needs signless integers."""
+    if isinstance(t, IntegerType) and t.signedness.data != Signedness.SIGNLESS:
         raise NotLowerable(f"unsupported element type {t}")
 
 
@@ -194,7 +194,7 @@ def lower_pointwise(spec: Pointwise, op: Operation, lower: Lower) -> Sequence[SS
     if op.name in ("ts.to", "ts.type_as") and tensors[0].type == out:
         return [tensors[0]]
     dtype = _compute_type(spec, op, consts, out.element_type)
-    if isinstance(dtype, Float16Type) and op.name not in _FORMAT_BODIES:
+    if isinstance(dtype, Float16Type | BFloat16Type) and op.name not in _FORMAT_BODIES:
         dtype = f32
     for t in [out.element_type, dtype, *(v.type.element_type for v in tensors)]:
         check_dtype(t)

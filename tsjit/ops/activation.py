@@ -9,6 +9,7 @@ import math as pymath
 
 import numpy as np
 
+from tsjit.dtypes import is_float
 from tsjit.kernels.dims import wrap_dim
 from tsjit.kernels.erf import erf
 from tsjit.kernels.promotion import C_NAME, as_array, cast, dtype_of, not_implemented, to_float
@@ -24,7 +25,7 @@ _SELU_ALPHA, _SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804
 
 
 def _floats_only(a: np.ndarray, name: str) -> None:
-    if a.dtype.kind != "f":
+    if not is_float(a.dtype):
         raise not_implemented(name, a.dtype)
 
 
@@ -263,7 +264,7 @@ def _glu_shape(a, dim):
 def _glu(g, a, dim):
     """a * sigmoid(b) for the halves a, b of dim."""
     d = g.value(dim)
-    if g.dtype(a).kind != "f" or not g.dim(a) or g.shape(a)[d] % 2:
+    if not is_float(g.dtype(a)) or not g.dim(a) or g.shape(a)[d] % 2:
         raise reject(g, RuntimeError("glu needs a float tensor of rank >= 1 with an even dim to halve"))
     half = g.shape(a)[d] // 2
     return g.mul(g.narrow(a, d, 0, half), g.sigmoid(g.narrow(a, d, half, half)))
@@ -274,7 +275,7 @@ def _glu(g, a, dim):
                      sample(s.special(), 1), sample(s.strided(4, 2), 0), sample(s.f64(2, 6), -1),
                      sample(s.f32(0, 4), -1), sample(s.i64(2, 4), 1), sample(np.array(1.0, np.float32), 0)], api="F")
 def glu(a, dim=-1):
-    if a.dtype.kind != "f":
+    if not is_float(a.dtype):
         raise not_implemented("glu_cpu", a.dtype)
     if a.ndim == 0:
         raise RuntimeError("glu does not support scalars because halving size must be even")

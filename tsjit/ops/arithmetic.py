@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from tsjit.dtypes import is_float
 from tsjit.kernels.promotion import (
     BOOL, C_NAME, DEFAULT_FLOAT, INT64, as_array, binary_dtype, cast, not_implemented, result_dtype, torch_name,
 )
@@ -97,7 +98,7 @@ def mul(a, b):
 def div(a, b):
     """True division: integers divide as the default float dtype."""
     dtype = binary_dtype(a, b)
-    if dtype.kind != "f":
+    if not is_float(dtype):
         dtype = DEFAULT_FLOAT
     return as_array(np.true_divide(cast(a, dtype), cast(b, dtype)))
 
@@ -193,7 +194,7 @@ def lerp(a, end, weight):
 def _addc(name: str, combine):
     def kernel(a, t1, t2, value=1):
         dtype = result_dtype(a, t1, t2)
-        if name == "addcdiv" and dtype.kind != "f":
+        if name == "addcdiv" and not is_float(dtype):
             raise RuntimeError("Integer division with addcdiv is no longer supported, and in a future release "
                                "addcdiv will perform a true division of tensor1 and tensor2. The historic addcdiv "
                                "behavior can be implemented as (input + value * torch.trunc(tensor1 / tensor2))"
@@ -320,7 +321,7 @@ def _sign(a):
     """-1, 0 or 1; NaN gives 0, as in torch."""
     if a.dtype == BOOL:
         return a.copy()
-    return np.where(np.isnan(a), 0, np.sign(a)).astype(a.dtype) if a.dtype.kind == "f" else np.sign(a)
+    return np.where(np.isnan(a), 0, np.sign(a)).astype(a.dtype) if is_float(a.dtype) else np.sign(a)
 
 
 def _sign_body(k, x):
@@ -345,7 +346,7 @@ defop("abs", _UNARY, unary(_abs), shape=same, dtype=same_dtype, verify=chk.SAME_
       lower=Pointwise(lambda k, x: k.absf(x) if k.float else k.absi(x)), samples=s.unary(), aten="abs absolute")
 defop("sign", _UNARY, unary(_sign), shape=same, dtype=same_dtype, verify=chk.SAME_SHAPE,
       lower=Pointwise(_sign_body), samples=s.unary(), aten="sign sgn")
-defop("reciprocal", _UNARY, unary(lambda a: np.reciprocal(a if a.dtype.kind == "f" else a.astype(DEFAULT_FLOAT))),
+defop("reciprocal", _UNARY, unary(lambda a: np.reciprocal(a if is_float(a.dtype) else a.astype(DEFAULT_FLOAT))),
       shape=same, dtype=to_float, verify=chk.SAME_SHAPE, lower=Pointwise(lambda k, x: k.recip(x)), samples=s.unary())
 def _positive(a):
     if a.dtype == BOOL:

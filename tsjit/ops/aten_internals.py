@@ -15,7 +15,8 @@ import math
 
 import numpy as np
 
-from tsjit.kernels.promotion import dtype_of, not_implemented
+from tsjit.dtypes import is_float
+from tsjit.kernels.promotion import cast, dtype_of, not_implemented
 from tsjit.ops import checks as chk
 from tsjit.ops import samples as s
 from tsjit.ops.decomposition import NotDecomposable, reject
@@ -40,7 +41,8 @@ _I64, _F32, _F64, _BOOL = 4, 6, 7, 11  # ScalarType codes used by samples
                      sample(s.f32(0, 3), None, None, None, None, False, None)])
 def _to_copy(a, dtype=None, layout=None, device=None, pin_memory=None, non_blocking=False, memory_format=None):
     """What `.to(dtype)` becomes in torch's decompositions: always a fresh tensor."""
-    return np.array(a, dtype=dtype_of(dtype, a.dtype), copy=True)
+    out = cast(a, dtype_of(dtype, a.dtype))
+    return out.copy() if out is a else out
 
 
 def _cast(code: int):
@@ -201,7 +203,7 @@ defop("conv2d_padding", _CONV_PADDING.format(one="[1, 1]"), decompose=_conv_padd
 def _round_decimals(g, x, decimals):
     """torch's round.decimals: round(x * 10^d) / 10^d, or round(x / 10^-d) * 10^-d for negative d."""
     d, dtype = g.value(decimals), g.dtype(x)
-    if dtype.kind != "f":
+    if not is_float(dtype):
         raise not_implemented("round_cpu", dtype)
     scale = float(dtype.type(10.0 ** abs(d)))
     if d >= 0:

@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 
+from tsjit.dtypes import is_float
 from tsjit.kernels.promotion import not_implemented, torch_name
 from tsjit.ops import samples as s
 from tsjit.ops.registry import defop, sample
@@ -24,7 +25,7 @@ def _sdpa(g, q, k, v, attn_mask, dropout_p, is_causal, scale, enable_gqa):
     """softmax(q @ k^T * scale + mask) @ v: a bool mask keeps where True (-inf elsewhere), a float mask
     adds; is_causal keeps the lower triangle; rows with nothing kept give 0 (torch's _safe_softmax)."""
     dtype = g.dtype(q)
-    if dtype.kind != "f":
+    if not is_float(dtype):
         raise not_implemented("scaled_dot_product_attention", dtype)
     for name, t in (("key", k), ("value", v)):
         if g.dtype(t) != dtype:

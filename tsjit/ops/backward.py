@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 
+from tsjit.dtypes import is_float
 from tsjit.kernels.dims import wrap_dim
 from tsjit.kernels.promotion import (
     BOOL, CODE_OF_DTYPE, can_cast, cast, dtype_of, not_implemented, result_dtype, torch_name,
@@ -34,7 +35,7 @@ def _pointwise(name, schema, body, kernel_name, *, values=(0, 1), params=(), int
     def kernel(*operands):
         xs = [operands[i] for i in values]
         dtype = result_dtype(*xs)
-        if dtype == BOOL or not ints and dtype.kind != "f":
+        if dtype == BOOL or not ints and not is_float(dtype):
             raise not_implemented(kernel_name, dtype)
         np.broadcast_shapes(*(x.shape for x in xs))
         consts = tuple(operands[i] for i in params)
@@ -225,7 +226,7 @@ def _softmax_grad(log: bool):
                 f"{'log_' if log else ''}softmax_backward)"))
         if g.dtype(out) != dtype:
             raise reject(g, RuntimeError(f"expected scalar type {torch_name(dtype)} but found {torch_name(g.dtype(out))}"))
-        if dtype.kind != "f":
+        if not is_float(dtype):
             raise reject(g, not_implemented(kernel_name, dtype))
         if dtype == np.float32 and wanted == np.float16:
             raise reject(g, RuntimeError("expected scalar type Float but found Half"))
@@ -287,7 +288,7 @@ def _nll_loss_backward(g, grad, x, target, weight, reduction, ignore_index, tota
     classes = shape[-1]
     if weight is not None and int(np.prod(g.shape(weight))) != classes:
         raise reject(g, RuntimeError("weight tensor should be defined either for all or no classes"))
-    if dtype.kind != "f":
+    if not is_float(dtype):
         raise reject(g, not_implemented("nll_loss_backward_out_frame", dtype))
     if g.dtype(target) != np.dtype(np.int64):
         raise reject(g, RuntimeError(f"expected scalar type Long but found {torch_name(g.dtype(target))}"))
@@ -369,7 +370,7 @@ def _mse_loss_backward(g, grad, x, target, reduction):
                                      f"non-singleton dimension {len(a) - i}")) from None
     numel = int(np.prod(g.shape(x)))
     norm = 2.0 / numel if g.value(reduction) == 1 and numel else 2.0 if g.value(reduction) != 1 else math.inf
-    norm = norm if dtype.kind == "f" else int(norm)
+    norm = norm if is_float(dtype) else int(norm)
     cast_ = (lambda v: v) if g.dtype(x) == dtype else (lambda v: g.to(v, CODE_OF_DTYPE[dtype]))
     diff = g.sub(cast_(x), target if g.dtype(target) == dtype else g.to(target, CODE_OF_DTYPE[dtype]))
     result = g.mul(g.mul(diff, norm), grad if g.dtype(grad) == dtype else g.to(grad, CODE_OF_DTYPE[dtype]))

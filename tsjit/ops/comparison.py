@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 
+from tsjit.dtypes import is_float
 from tsjit.kernels.promotion import BOOL, as_array, not_implemented
 from tsjit.kernels.ufuncs import bitwise, compare, logical, unary
 from tsjit.ops import checks as chk
@@ -41,7 +42,7 @@ for _name, _ufunc in (("eq", np.equal), ("ne", np.not_equal), ("lt", np.less), (
 def _float_test(fn, for_ints: bool):
     """isinf/isfinite: integers are always finite."""
     def kernel(a):
-        if a.dtype.kind != "f":
+        if not is_float(a.dtype):
             return np.full(a.shape, for_ints, BOOL)
         return as_array(fn(a))
     return kernel
@@ -70,7 +71,7 @@ defop("logical_not", _UNARY, unary(np.logical_not), shape=same, dtype=_BOOL, ver
 
 
 def _bitwise_not(a):
-    if a.dtype.kind == "f":
+    if is_float(a.dtype):
         raise not_implemented("bitwise_not_cpu", a.dtype)
     return np.invert(a)
 

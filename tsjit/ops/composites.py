@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 
+from tsjit.dtypes import is_float
 from tsjit.kernels.promotion import BOOL, as_array, torch_name
 from tsjit.ops import samples as s
 from tsjit.ops.decomposition import reject
@@ -114,7 +115,7 @@ defop("logspace", "(Scalar start, Scalar end, int steps, float base=10.0, *, Sca
 
 
 def _float(g, y):
-    return y if g.dtype(y).kind == "f" else g.to(y, 6)
+    return y if is_float(g.dtype(y)) else g.to(y, 6)
 
 
 def _trapezoid(g, y, dx, dim):
@@ -202,7 +203,7 @@ def _det(a, name):
     if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
         raise RuntimeError(f"linalg.{name}: A must be batches of square matrices, but they are "
                            f"{a.shape[-2] if a.ndim > 1 else 1} by {a.shape[-1] if a.ndim else 1} matrices")
-    if a.dtype.kind != "f":
+    if not is_float(a.dtype):
         raise RuntimeError(f"linalg.{name}: Expected a floating point or complex tensor as input. Got {torch_name(a.dtype)}")
     return a
 

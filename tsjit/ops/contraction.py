@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from tsjit.dtypes import is_float
 from tsjit.kernels.dims import shape_str
 from tsjit.kernels.promotion import BOOL, C_NAME, as_array, cast, not_implemented, torch_name
 from tsjit.ops import checks as chk
@@ -65,7 +66,7 @@ def _product_check(g, *xs) -> None:
 def _scaled_add_ops(g, self, prod, beta, alpha):
     """`_scaled_add` in ts ops: beta * self + alpha * prod; beta == 0 ignores self."""
     _product_check(g, self, prod)
-    if g.dtype(prod).kind != "f" and (isinstance(beta, float) or isinstance(alpha, float)):
+    if not is_float(g.dtype(prod)) and (isinstance(beta, float) or isinstance(alpha, float)):
         raise reject(g, RuntimeError("For integral input tensors, argument alpha must not be a floating point number."))
     try:
         expands = np.broadcast_shapes(g.shape(self), g.shape(prod)) == tuple(g.shape(prod))

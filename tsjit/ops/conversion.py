@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tsjit.kernels.promotion import dtype_of
+from tsjit.kernels.promotion import cast, dtype_of
 from tsjit.ops import checks as chk
 from tsjit.ops import samples as s
 from tsjit.ops.registry import Pointwise, op, sample
@@ -28,7 +28,7 @@ _NO_DTYPE = {"torch": False, "note": "aten.to(x, None) picks the prim_Device ove
 def to(a, dtype=None):
     """aten::to.dtype; None keeps the dtype."""
     target = dtype_of(dtype)
-    return a if target is None or target == a.dtype else a.astype(target)
+    return a if target is None else cast(a, target)
 
 
 @op("type_as", "(Tensor self, Tensor other) -> Tensor", shape=same, dtype=lambda a, other: other.dtype,
@@ -38,4 +38,4 @@ def to(a, dtype=None):
                      sample(s.strided(3, 4), s.i64(0)), sample(s.f32(0, 3), s.f64(1))])
 def type_as(a, other):
     """`a.to(other.dtype)`: only other's dtype matters."""
-    return a if a.dtype == other.dtype else a.astype(other.dtype)
+    return cast(a, other.dtype)

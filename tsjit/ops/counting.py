@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from tsjit.dtypes import is_float
 from tsjit.kernels.dims import shape_str, wrap_dim
 from tsjit.kernels.promotion import CODE_OF_DTYPE, INT64, not_implemented
 from tsjit.ops import samples as s
@@ -175,7 +176,7 @@ def _edges(a, lo, hi):
 
 
 def _check_histc(dtype, bins):
-    if dtype.kind != "f":
+    if not is_float(dtype):
         raise not_implemented("histogram_cpu", dtype)
     if bins <= 0:
         raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
@@ -233,6 +234,11 @@ defop("histc", "(Tensor self, int bins=100, Scalar min=0, Scalar max=0) -> Tenso
 
 # -- data-dependent sizes ---------------------------------------------------------------------------
 
+def _weighted_dtype(weights: np.dtype) -> np.dtype:
+    """Weighted counts are float32 for float32 weights, else float64 (half and integer weights too)."""
+    return np.dtype(np.float32) if weights == np.float32 else np.dtype(np.float64)
+
+
 def bincount(a, weights=None, minlength=0):
     if a.dtype.kind not in "iu":
         raise not_implemented("bincount_cpu", a.dtype)
@@ -244,13 +250,12 @@ def bincount(a, weights=None, minlength=0):
         raise RuntimeError("weights should be 1-d and have the same length as input")
     if weights is None:
         return np.bincount(a, minlength=minlength).astype(INT64)
-    out = weights.dtype if weights.dtype.kind == "f" and weights.dtype != np.float64 else np.dtype(np.float64)
-    return np.bincount(a, weights.astype(np.float64), minlength).astype(out)
+    return np.bincount(a, weights.astype(np.float64), minlength).astype(_weighted_dtype(weights.dtype))
 
 
 defop("bincount", "(Tensor self, Tensor? weights=None, int minlength=0) -> Tensor", bincount, shape=lambda x, w, n: (D,),
-      dtype=lambda x, w, n: INT64 if w is None else None if getattr(w, "dtype", None) is None else w.dtype
-      if w.dtype.kind == "f" and w.dtype != np.float64 else np.dtype(np.float64),
+      dtype=lambda x, w, n: INT64 if w is None else None if getattr(w, "dtype", None) is None else
+      _weighted_dtype(w.dtype),
       numpy_only=_DATA, api="torch Tensor",
       samples=lambda: [sample(s.i64(8, lo=0, hi=5), None, 0), sample(np.array([1, 3, 1]), s.f32(3), 6),
                        sample(s.i32(5, lo=0, hi=3), s.f64(5), 0), sample(np.array([1, 2]), np.array([1, 1]), 0),

@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 
+from tsjit.dtypes import finfo, is_float
 from tsjit.kernels.dims import shape_str
 from tsjit.kernels.promotion import BOOL, DEFAULT_FLOAT, INT64, dtype_of, not_implemented, scalar_dtype
 from tsjit.ops import checks as chk
@@ -46,7 +47,7 @@ def checked_scalar(value, dtype: np.dtype) -> np.ndarray:
             fits = value <= info.max and (value >= info.min if info.min < 0 else -value <= info.max)
         if fits:
             return np.array(math.trunc(value), np.int64).astype(dtype)
-    elif not math.isfinite(value) or abs(value) <= np.finfo(dtype).max:
+    elif not math.isfinite(value) or abs(value) <= finfo(dtype).max:
         return np.array(value, np.float64).astype(dtype)
     raise RuntimeError(f"value cannot be converted to type {_C_TYPE[dtype.name]} without overflow")
 
@@ -198,7 +199,7 @@ def linspace(start, end, steps, dtype=None):
     first, last = checked_scalar(start, out), checked_scalar(end, out)
     if steps == 1:
         return first.reshape(1).copy()
-    work = out if out.kind == "f" else np.dtype(np.float64)
+    work = out if is_float(out) else np.dtype(np.float64)
     lo, hi = work.type(first), work.type(last)
     step = (hi - lo) / work.type(steps - 1)
     i = np.arange(steps)
@@ -250,7 +251,7 @@ def full_like(a, value, dtype=None):
 def _num_to_tensor_dtype(a):
     """prim::NumToTensor keeps the scalar's precision: a Python float becomes a float64 tensor."""
     dtype = rule_scalar_dtype(a)
-    return FLOAT64 if dtype is not None and dtype.kind == "f" else dtype
+    return FLOAT64 if dtype is not None and is_float(dtype) else dtype
 
 
 @op("num_to_tensor", "(Scalar a) -> Tensor", shape=scalar, dtype=_num_to_tensor_dtype, lower=_FILLED,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from tsjit.dtypes import is_float
 from tsjit.ops import samples as s
 from tsjit.ops.decomposition import reject
 from tsjit.ops.loss import _reduced
@@ -149,7 +150,7 @@ def _pdist(g, x, p=2.0):
     shape, pv = g.shape(x), g.value(p)
     if len(shape) != 2:
         raise reject(g, RuntimeError(f"pdist only supports 2D tensors, got: {len(shape)}D"))
-    if g.dtype(x).kind != "f":
+    if not is_float(g.dtype(x)):
         raise reject(g, RuntimeError("pdist only supports floating-point dtypes"))
     if pv < 0:
         raise reject(g, RuntimeError("pdist only supports non-negative p values"))

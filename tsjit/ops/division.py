@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from tsjit.dtypes import is_float
 from tsjit.kernels.promotion import as_array
 from tsjit.kernels.ufuncs import check_int_zero, operands, quiet
 from tsjit.ops import checks as chk
@@ -70,7 +71,7 @@ def div_mode(a, b, rounding_mode=None):
         raise RuntimeError("div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
                            f"'{rounding_mode}'")
     x, y, dtype = operands(a, b)
-    if dtype.kind == "f":  # numpy's floor_divide is PyTorch's: from fmod, not floor(x / y) (1 // 0.1 is 9)
+    if is_float(dtype):  # numpy's floor_divide is PyTorch's: from fmod, not floor(x / y) (1 // 0.1 is 9)
         q = np.trunc(np.true_divide(x, y)) if rounding_mode == "trunc" else np.floor_divide(x, y)
         return as_array(q.astype(dtype))
     check_int_zero(y, dtype, f"div_{rounding_mode}_cpu")

@@ -14,6 +14,7 @@ import math
 
 import numpy as np
 
+from tsjit.dtypes import is_float
 from tsjit.kernels.promotion import CODE_OF_DTYPE, not_implemented, result_dtype, torch_name
 from tsjit.ops import samples as s
 from tsjit.ops.decomposition import reject
@@ -28,7 +29,7 @@ def _common(g, *tensors):
 
 def _floats(g, name, *tensors):
     dtype = _common(g, *tensors)
-    if dtype.kind != "f":
+    if not is_float(dtype):
         raise reject(g, not_implemented(name, dtype))
     return dtype
 
@@ -124,7 +125,7 @@ for _name, _fn, _arg in (("smooth_l1_loss", _smooth_l1, "beta"), ("huber_loss", 
 def _bce(g, x, target, weight=None, reduction=1):
     """-weight (target log(x) + (1 - target) log(1 - x)), each log clamped at -100 (ATen's CPU kernel)."""
     dtype = g.dtype(x)
-    if dtype.kind != "f":
+    if not is_float(dtype):
         raise reject(g, not_implemented("binary_cross_entropy", dtype))
     if g.dtype(target) != dtype:
         raise reject(g, RuntimeError(f"Found dtype {torch_name(g.dtype(target))} but expected {torch_name(dtype)}"))
@@ -239,8 +240,8 @@ defop("cosine_embedding_loss", "(Tensor input1, Tensor input2, Tensor target, fl
 def _soft_margin(g, x, target, reduction=1):
     """log(1 + exp(-target x)), in the input's dtype (an integer input cannot hold it)."""
     dtype, out = _common(g, x, target), g.dtype(x)
-    if out.kind != "f":
-        raise reject(g, RuntimeError(f"result type {torch_name(dtype if dtype.kind == 'f' else np.dtype(np.float32))} "
+    if not is_float(out):
+        raise reject(g, RuntimeError(f"result type {torch_name(dtype if is_float(dtype) else np.dtype(np.float32))} "
                                      f"can't be cast to the desired output type {torch_name(out)}"))
     _broadcastable(g, x, target)
     loss = g.log1p(g.exp(g.neg(g.mul(target, x))))
@@ -255,7 +256,7 @@ def _hinge_embedding(g, x, target, margin=1.0, reduction=1):
     """max(0, margin - x) where target is not 1, plus x where target is not -1 (in x's dtype)."""
     _broadcastable(g, x, target)
     clamped = g.clamp(g.rsub(x, g.value(margin)), 0, None)
-    if g.dtype(x).kind != "f":
+    if not is_float(g.dtype(x)):
         clamped = g.to(clamped, CODE_OF_DTYPE[g.dtype(x)])
     loss = g.add(g.where(g.ne(target, 1), clamped, 0), g.where(g.ne(target, -1), x, 0))
     return _reduced(g, loss, reduction)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from tsjit.dtypes import SCALAR_TYPE_CODES, is_float
 from tsjit.kernels.promotion import as_array, torch_name
 from tsjit.ops import samples as s
 from tsjit.ops.decomposition import reject
@@ -20,7 +21,7 @@ from tsjit.ops.rules import ShapeError, broadcast, dims, promoted, same, same_dt
 def _square(name: str, a: np.ndarray, what: str = "A") -> None:
     if a.ndim < 2:
         raise RuntimeError(f"{name}: The input tensor {what} must have at least 2 dimensions.")
-    if a.dtype.kind != "f":
+    if not is_float(a.dtype):
         raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. Got {torch_name(a.dtype)}")
     if a.shape[-1] != a.shape[-2]:
         raise RuntimeError(f"{name}: {what} must be batches of square matrices, but they are {a.shape[-2]} by "
@@ -75,8 +76,8 @@ def _solve_shape(a, b, left=True):
 def linalg_solve(a, b, left=True):
     """X with A X = B, or X A = B for left=False (B a batch of vectors when it is one dim short of A's
     batch of matrices); a singular A raises, as in PyTorch (compiled code gives inf or NaN)."""
-    if a.dtype.kind != "f" or b.dtype.kind != "f":
-        bad = a if a.dtype.kind != "f" else b
+    if not is_float(a.dtype) or not is_float(b.dtype):
+        bad = a if not is_float(a.dtype) else b
         raise RuntimeError(f"linalg.solve: Expected a floating point or complex tensor as input. Got "
                            f"{torch_name(bad.dtype)}")
     if a.dtype != b.dtype:
@@ -104,7 +105,7 @@ def linalg_solve(a, b, left=True):
 def _vecdot(g, x, y, dim=-1):
     d = g.value(dim)
     for t in (x, y):
-        if g.dtype(t).kind != "f":
+        if not is_float(g.dtype(t)):
             raise reject(g, RuntimeError(f"linalg.vecdot: Expected a floating point or complex tensor as input. "
                                          f"Got {torch_name(g.dtype(t))}"))
     if g.dtype(x) != g.dtype(y):
@@ -137,7 +138,7 @@ def _matrix_power(g, x, n):
                                      + (f"{shape[-2]} by {shape[-1]} matrices" if len(shape) >= 2 else
                                         f"{len(shape)}-dimensional")))
     if k == 0:
-        eye = g.eye(shape[-1], dtype=_CODE.get(g.dtype(x).name))
+        eye = g.eye(shape[-1], dtype=SCALAR_TYPE_CODES.get(g.dtype(x).name))
         return g.add(g.zeros_like(x), eye)
     base = x if k > 0 else g.inverse(x)
     out, power, k = None, base, abs(k)
@@ -149,8 +150,6 @@ def _matrix_power(g, x, n):
             power = g.matmul(power, power)
     return out
 
-
-_CODE = {"float32": 6, "float64": 7, "float16": 5, "int64": 4, "int32": 3, "int16": 2, "int8": 1, "uint8": 0, "bool": 11}
 
 defop("matrix_power", "(Tensor self, int n) -> Tensor", decompose=_matrix_power, shape=same, dtype=same_dtype,
       aten="matrix_power linalg_matrix_power", api="torch Tensor",

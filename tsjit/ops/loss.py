@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from tsjit.dtypes import is_float
 from tsjit.kernels.dims import check_broadcast, wrap_dim
 from tsjit.kernels.promotion import BOOL, CODE_OF_DTYPE, INT64, as_array, cast, not_implemented, result_dtype, torch_name
 from tsjit.ops import samples as s
@@ -29,7 +30,7 @@ def _loss_shape(a, target, reduction):
 
 def _loss_dtype(a, target, reduction):
     dtype = promote(a, target)
-    if dtype is None or dtype.kind == "f" or reduction == 0:
+    if dtype is None or is_float(dtype) or reduction == 0:
         return dtype
     return INT64 if reduction == 2 else None
 
@@ -39,13 +40,13 @@ def _reduce(loss: np.ndarray, reduction: int) -> np.ndarray:
     if reduction == 0:
         return as_array(loss)
     if reduction == 1:
-        if loss.dtype.kind != "f":
+        if not is_float(loss.dtype):
             raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating point or "
                                f"complex dtype. Got: {torch_name(loss.dtype)}")
         with np.errstate(invalid="ignore", divide="ignore"):
             return as_array(np.asarray(np.sum(loss) / loss.size if loss.size else np.nan, loss.dtype))
     if reduction == 2:
-        return as_array(np.sum(loss, dtype=loss.dtype if loss.dtype.kind == "f" else INT64))
+        return as_array(np.sum(loss, dtype=loss.dtype if is_float(loss.dtype) else INT64))
     raise RuntimeError(f"{reduction} is not a valid value for reduction")
 
 
@@ -62,8 +63,8 @@ def _pointwise_loss(name: str):
     """mse_loss and l1_loss in ts ops: (a - target)^2 or |a - target|, then the reduction."""
     def decompose(g, a, target, reduction):
         dtype = result_dtype(*(np.zeros((1,) * g.dim(x), g.dtype(x)) for x in (a, target)))
-        if (name == "mse_loss" and dtype.kind != "f") or BOOL in (g.dtype(a), g.dtype(target)) or \
-                g.value(reduction) not in (0, 1, 2) or (g.value(reduction) == 1 and dtype.kind != "f"):
+        if (name == "mse_loss" and not is_float(dtype)) or BOOL in (g.dtype(a), g.dtype(target)) or \
+                g.value(reduction) not in (0, 1, 2) or (g.value(reduction) == 1 and not is_float(dtype)):
             raise reject(g, RuntimeError(f"{name} of {dtype.name} tensors with reduction {g.value(reduction)}"))
         diff = g.sub(a, target)
         return _reduced(g, g.mul(diff, diff) if name == "mse_loss" else g.abs(diff), reduction)
@@ -76,7 +77,7 @@ def _pointwise_loss(name: str):
 def mse_loss(a, target, reduction=1):
     check_broadcast(a.shape, target.shape)
     dtype = result_dtype(a, target)
-    if dtype.kind != "f":
+    if not is_float(dtype):
         raise not_implemented("mse_cpu", dtype)
     with np.errstate(all="ignore"):
         diff = cast(a, dtype) - cast(target, dtype)
@@ -111,7 +112,7 @@ def _cosine_samples():
 def _cosine_similarity(g, x1, x2, dim, eps):
     """The kernel's formula in ts ops: each operand over its own clamped norm, then their dot along dim."""
     dtype = result_dtype(*(np.zeros((1,) * g.dim(x), g.dtype(x)) for x in (x1, x2)))
-    if dtype.kind != "f":
+    if not is_float(dtype):
         raise reject(g, RuntimeError(f"expected common dtype to be floating point, yet common dtype is {dtype.name}"))
     try:
         shape = list(np.broadcast_shapes(g.shape(x1), g.shape(x2)))
@@ -136,10 +137,10 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     """sum((x1 / max(|x1|, eps)) * (x2 / max(|x2|, eps))) along dim, after broadcasting (each norm is
     clamped on its own, as in ATen; integer operands are cast to the common dtype first)."""
     dtype = result_dtype(x1, x2)
-    if dtype.kind != "f":
+    if not is_float(dtype):
         raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is {torch_name(dtype)}")
     check_broadcast(x1.shape, x2.shape)
-    a, b = (x if x.dtype.kind == "f" else x.astype(dtype) for x in (x1, x2))
+    a, b = (x if is_float(x.dtype) else x.astype(dtype) for x in (x1, x2))
     a, b = np.broadcast_arrays(a, b)
     d = wrap_dim(dim, a.ndim)
     if a.ndim == 0:
@@ -175,7 +176,7 @@ def _kl_div(g, x, target, reduction=1, log_target=False):
 
 def _kl_dtype(x, target, reduction, log_target):
     dtype = promote(x, target)
-    return dtype if dtype is None or dtype.kind == "f" else None
+    return dtype if dtype is None or is_float(dtype) else None
 
 
 defop("kl_div", "(Tensor self, Tensor target, int reduction=1, *, bool log_target=False) -> Tensor",
@@ -274,7 +275,7 @@ def _nll_checked(name):
 
 def _nll_loss(g, x, target, weight=None, reduction=1, ignore_index=-100):
     """-x[target] * weight[target], 0 where target is ignore_index; the mean divides by the weights' sum."""
-    if g.dtype(x).kind != "f":
+    if not is_float(g.dtype(x)):
         raise reject(g, not_implemented("nll_loss_forward_reduce_cuda_kernel_2d_index", g.dtype(x)))
     if g.dim(x) < 1:
         raise reject(g, ValueError("Expected 1 or more dimensions (got 0)"))
@@ -319,7 +320,7 @@ def _cross_entropy(g, x, target, weight=None, reduction=1, ignore_index=-100, la
     """log_softmax over the class dim, then nll_loss for class indices or -sum(p * target) for class
     probabilities, with label smoothing as ATen's cross_entropy_loss."""
     eps, reduction = g.value(label_smoothing), g.value(reduction)
-    if g.dtype(x).kind != "f":
+    if not is_float(g.dtype(x)):
         raise reject(g, not_implemented("log_softmax_lastdim_kernel_impl", g.dtype(x)))
     if not 0.0 <= eps <= 1.0:
         raise reject(g, RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {eps:g}"))
@@ -327,7 +328,7 @@ def _cross_entropy(g, x, target, weight=None, reduction=1, ignore_index=-100, la
     classes = g.shape(x)[cd] if n else 1
     logp = g.log_softmax(x, cd)
     wide = None if weight is None else g.reshape(weight, [classes] + [1] * (n - cd - 1))
-    if g.dtype(target).kind == "f":  # class probabilities
+    if is_float(g.dtype(target)):  # class probabilities
         if g.shape(target) != g.shape(x):
             raise reject(g, RuntimeError("cross_entropy: target and input must have the same shape for class "
                                          "probabilities"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from tsjit.dtypes import finfo, float_info, is_float
 from tsjit.kernels.erf import erf as _erf64
 from tsjit.kernels.promotion import as_array, not_implemented
 from tsjit.kernels.ufuncs import floating, keep_int
@@ -65,20 +66,16 @@ for _name, _fn, _method in (("floor", np.floor, "floor"), ("ceil", np.ceil, "cei
 @op("frac", _UNARY, shape=same, dtype=same_dtype, verify=chk.SAME_SHAPE, samples=s.unary(), api="torch Tensor",
     lower=Pointwise(lambda k, x: k.sub(x, k.trunc(x)), float_only=True))
 def frac(a):
-    if a.dtype.kind != "f":
+    if not is_float(a.dtype):
         raise not_implemented("frac_cpu", a.dtype)
     return as_array(a - np.trunc(a))
-
-
-_FLOAT_OF_WIDTH = {16: np.float16, 32: np.float32, 64: np.float64}
-_BF16_MAX = 3.3895313892515355e38
 
 
 def _nan_to_num_body(k, x):
     if not k.float:
         return x
     nan, posinf, neginf = k.params
-    big = _BF16_MAX if k.dtype.name == "bf16" else float(np.finfo(_FLOAT_OF_WIDTH[k.dtype.bitwidth]).max)
+    big = float(float_info(k.dtype).max)
     inf = k.c(float("inf"))
     x = k.select(k.cmp("eq", x, inf), k.c(big if posinf is None else posinf), x)
     x = k.select(k.cmp("eq", x, k.neg(inf)), k.c(-big if neginf is None else neginf), x)
@@ -93,9 +90,9 @@ def _nan_to_num_body(k, x):
                      sample(np.array(np.nan, np.float32), 2.0, None, None), sample(s.f32(0, 2), None, None, None)],
     api="torch Tensor")
 def nan_to_num(a, nan=None, posinf=None, neginf=None):
-    if a.dtype.kind != "f":
+    if not is_float(a.dtype):
         return a.copy()
-    info = np.finfo(a.dtype)
+    info = finfo(a.dtype)
     out = np.where(np.isnan(a), 0.0 if nan is None else nan, a)
     out = np.where(np.isposinf(a), info.max if posinf is None else posinf, out)
     out = np.where(np.isneginf(a), info.min if neginf is None else neginf, out)
@@ -116,7 +113,7 @@ def _logit_body(k, x):
                      sample(np.array(0.5, np.float32), 0.1), sample(s.f32(0, 2), None)])
 def logit(a, eps=None):
     """log(p / (1 - p)), p clamped to [eps, 1 - eps] when eps is given (else outside [0, 1] is nan)."""
-    x = a if a.dtype.kind == "f" else a.astype(np.float32)
+    x = a if is_float(a.dtype) else a.astype(np.float32)
     if eps is not None:
         x = np.clip(x, eps, 1 - eps)
     with np.errstate(all="ignore"):

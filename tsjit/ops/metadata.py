@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from tsjit.dtypes import is_float
 from tsjit.kernels.dims import wrap_dim
 from tsjit.kernels.promotion import CODE_OF_DTYPE
 from tsjit.ops import samples as s
@@ -85,8 +86,8 @@ def _implicit(a, integral: bool):
     int/float/Scalar): only a 0-d tensor converts, and never a float or bool one into an int."""
     if a.ndim != 0:
         raise RuntimeError("Cannot input a tensor of dimension other than 0 as a scalar argument")
-    if integral and a.dtype.kind in "fcb":
-        name = {"f": "Float", "c": "ComplexFloat", "b": "Bool"}[a.dtype.kind]
+    if integral and (is_float(a.dtype) or a.dtype.kind in "cb"):
+        name = {"c": "ComplexFloat", "b": "Bool"}.get(a.dtype.kind, "Float")
         raise RuntimeError(f"Cannot input a tensor of type {name} as an integral argument")
     return a.item()
 

@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 
+from tsjit.dtypes import is_float
 from tsjit.kernels.promotion import CODE_OF_DTYPE, DEFAULT_FLOAT, as_array
 from tsjit.ops import samples as s
 from tsjit.ops.decomposition import reject
@@ -81,7 +82,7 @@ def _polygamma_body(k, x):
 def _polygamma(n, a):
     if n < 0:
         raise RuntimeError("polygamma(n, x) does not support negative n.")
-    dtype = a.dtype if a.dtype.kind == "f" else DEFAULT_FLOAT
+    dtype = a.dtype if is_float(a.dtype) else DEFAULT_FLOAT
     return _run(_polygamma_body, dtype, a.astype(dtype, copy=False), params=(n,))
 
 
@@ -116,7 +117,7 @@ def _frexp(g, x):
     exact power-of-two scalings (2^1074 itself overflows), then one step up or down where log2
     rounded across a power of two; 0, inf and NaN are their own mantissa with exponent 0."""
     dtype = g.dtype(x)
-    if dtype.kind != "f":
+    if not is_float(dtype):
         raise reject(g, RuntimeError("torch.frexp() only supports floating-point dtypes"))
     w = x if dtype == np.float64 else g.to(x, CODE_OF_DTYPE[np.dtype(np.float64)])
     regular = g.logical_and(g.isfinite(w), g.ne(w, 0))
@@ -139,7 +140,7 @@ def _frexp(g, x):
                      sample(s.strided(3, 2) * 1e6), sample(s.f32(0, 3)), sample(np.array(-6.0, np.float32))])
 def frexp(a):
     """x = mantissa * 2^exponent with |mantissa| in [0.5, 1); the exponent is int32."""
-    if a.dtype.kind != "f":
+    if not is_float(a.dtype):
         raise RuntimeError("torch.frexp() only supports floating-point dtypes")
     m, e = np.frexp(a)
     return as_array(m.astype(a.dtype)), as_array(e.astype(INT32))

@@ -11,22 +11,23 @@ from __future__ import annotations
 
 import numpy as np
 
+from tsjit.dtypes import BFLOAT16, is_float
 from tsjit.kernels.dims import shape_str
-from tsjit.kernels.promotion import not_implemented
+from tsjit.kernels.promotion import CODE_OF_DTYPE, not_implemented
 from tsjit.ops import checks as chk
 from tsjit.ops import samples as s
 from tsjit.ops.registry import WRITES, defop, op, sample
 from tsjit.ops.rules import same, same_dtype
 
-_NORM_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
+_NORM_DTYPES = (np.dtype(np.float16), BFLOAT16, np.dtype(np.float32), np.dtype(np.float64))
 
 
 def _check_dtypes(x, params, kernel: str) -> None:
-    """Float input; every parameter of its dtype, or float32 for a float16 input."""
+    """Float input; every parameter of its dtype, or float32 for a float16 or bfloat16 input."""
     if x.dtype not in _NORM_DTYPES:
         raise not_implemented(kernel, x.dtype)
     present = [p for p in params if p is not None]
-    if x.dtype == np.float16 and present and all(p.dtype == np.float32 for p in present):
+    if x.dtype.itemsize == 2 and present and all(p.dtype == np.float32 for p in present):
         return
     for p in present:
         if p.dtype != x.dtype:
@@ -213,18 +214,15 @@ def _rms_norm(g, x, normalized_shape, weight, eps):
     for half inputs (as torch._decomp's _fused_rms_norm); eps defaults to the dtype's epsilon."""
     dims = list(range(-len(g.value(normalized_shape)), 0))
     dtype = g.dtype(x)
-    if dtype.kind != "f":
+    if not is_float(dtype):
         raise not_implemented("rms_norm", dtype)
     wide = dtype if dtype.itemsize >= 4 else np.dtype(np.float32)
     eps = float(np.finfo(wide).eps) if g.value(eps) is None else g.value(eps)
-    xw = x if wide == dtype else g.to(x, _CODE[wide])
+    xw = x if wide == dtype else g.to(x, CODE_OF_DTYPE[wide])
     y = g.mul(xw, g.rsqrt(g.add(g.mean(g.mul(xw, xw), dims, True), eps)))
     if weight is not None:
         y = g.mul(y, weight)
-    return y if wide == dtype else g.to(y, _CODE[dtype])
-
-
-_CODE = {np.dtype(np.float16): 5, np.dtype(np.float32): 6, np.dtype(np.float64): 7}
+    return y if wide == dtype else g.to(y, CODE_OF_DTYPE[dtype])
 
 
 defop("rms_norm", "(Tensor input, int[] normalized_shape, Tensor? weight=None, float? eps=None) -> Tensor",

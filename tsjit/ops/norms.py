@@ -14,6 +14,7 @@ import math
 
 import numpy as np
 
+from tsjit.dtypes import is_float
 from tsjit.kernels.dims import check_broadcast, wrap_dim, wrap_dims
 from tsjit.kernels.promotion import CODE_OF_DTYPE, as_array, dtype_of, not_implemented, promote_types, torch_name
 from tsjit.ops import samples as s
@@ -40,12 +41,12 @@ def _vector_norm(g, x, ord=2, dim=None, keepdim=False, dtype=None):
     +-inf and the count of non-zeros for 0; computed in `dtype` when given."""
     p, dim, keepdim, dtype = g.value(ord), g.value(dim), g.value(keepdim), g.value(dtype)
     src = g.dtype(x)
-    if src.kind != "f":
+    if not is_float(src):
         raise reject(g, RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. "
                                      f"Got {torch_name(src)}"))
     if dtype is not None:
         target = dtype_of(dtype)
-        if target.kind != "f":
+        if not is_float(target):
             raise reject(g, RuntimeError(f"linalg.vector_norm: dtype should be floating point or complex, but got "
                                          f"{torch_name(target)}"))
         if promote_types(src, target) != target:
@@ -111,7 +112,7 @@ def _frobenius_norm(g, x, dim, keepdim=False):
     dim = g.value(dim)
     if len(dim) > 2:
         raise reject(g, RuntimeError(f"Expected at most 2 dimensions, but got {len(dim)} dimensions instead."))
-    if g.dtype(x).kind != "f":
+    if not is_float(g.dtype(x)):
         raise reject(g, RuntimeError(f"norm(): input dtype should be either floating point or complex. Got "
                                      f"{torch_name(g.dtype(x))} instead."))
     return g.linalg_vector_norm(x, 2, dim, keepdim, None)
@@ -146,7 +147,7 @@ def linalg_svdvals(a, driver=None):
     """The singular values of each matrix of the batch, largest first."""
     if a.ndim < 2:
         raise RuntimeError("linalg.svd: The input tensor A must have at least 2 dimensions.")
-    if a.dtype.kind != "f":
+    if not is_float(a.dtype):
         raise RuntimeError(f"linalg.svd: Expected a floating point or complex tensor as input. Got "
                            f"{torch_name(a.dtype)}")
     if a.size == 0:
@@ -194,7 +195,7 @@ def _linalg_norm(g, x, ord=None, dim=None, keepdim=False, dtype=None):
             raise reject(g, RuntimeError(f"linalg.vector_norm: ord must be a number, not '{p}'"))
         return g.linalg_vector_norm(x, 2 if p is None else p, dim, keepdim, g.value(dtype))
     src = g.dtype(x)
-    if src.kind != "f":
+    if not is_float(src):
         raise reject(g, RuntimeError(f"linalg.matrix_norm: Expected a floating point or complex tensor as input. "
                                      f"Got {torch_name(src)}"))
     if n < 2:
@@ -337,7 +338,7 @@ def det(a):
     """The determinant of each square matrix of the batch (1 for 0x0 matrices)."""
     if a.ndim < 2:
         raise RuntimeError("linalg.det: The input tensor A must have at least 2 dimensions.")
-    if a.dtype.kind != "f":
+    if not is_float(a.dtype):
         raise RuntimeError(f"linalg.det: Expected a floating point or complex tensor as input. Got {torch_name(a.dtype)}")
     if a.shape[-1] != a.shape[-2]:
         raise RuntimeError(f"linalg.det: A must be batches of square matrices, but they are {a.shape[-2]} by "
@@ -357,7 +358,7 @@ def det(a):
 def logcumsumexp(a, dim):
     """log(cumsum(exp(x))) along dim without overflow or underflow: each prefix's log-add-exp."""
     d = wrap_dim(dim, a.ndim)
-    if a.dtype.kind != "f":
+    if not is_float(a.dtype):
         raise not_implemented("logcumsumexp_out_cpu", a.dtype)
     if a.ndim == 0:
         return a.copy()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from tsjit.dtypes import is_float
 from tsjit.kernels.dims import check_broadcast, wrap_dim
 from tsjit.kernels.promotion import BOOL, INT64, as_array, not_implemented, result_dtype
 from tsjit.ops import samples as s
@@ -47,7 +48,7 @@ def _cumulative(name, better):
             for i in range(x.shape[-1]):
                 xi = x[..., i]
                 take = better(xi, cur)
-                if x.dtype.kind == "f":
+                if is_float(x.dtype):
                     take = np.isnan(xi) | (~np.isnan(cur) & take)
                 cur, at = np.where(take, xi, cur), np.where(take, i, at)
                 vals[..., i], idx[..., i] = cur, at
@@ -131,7 +132,7 @@ def nanmedian(a):
     if a.dtype == BOOL:
         raise not_implemented("nanmedian_cpu", a.dtype)
     flat = a.reshape(-1)
-    if flat.dtype.kind == "f":
+    if is_float(flat.dtype):
         flat = flat[~np.isnan(flat)]
     if flat.size == 0:
         return np.array(np.nan, a.dtype)
@@ -150,7 +151,7 @@ def nanmedian_dim(a, dim, keepdim=False):
     d = wrap_dim(dim, a.ndim)
     values, idx = sort(a, d, False)  # NaNs sort last
     n = a.shape[d]
-    nans = np.sum(np.isnan(a), axis=d, keepdims=True) if a.dtype.kind == "f" else np.zeros((1,) * a.ndim, INT64)
+    nans = np.sum(np.isnan(a), axis=d, keepdims=True) if is_float(a.dtype) else np.zeros((1,) * a.ndim, INT64)
     pick = np.broadcast_to(np.maximum((n - nans - 1) // 2, 0), a.shape[:d] + (1,) + a.shape[d + 1:])
     return _keep(np.take_along_axis(values, pick, d), np.take_along_axis(idx, pick, d), d, keepdim)
 
@@ -162,7 +163,7 @@ _MODES = ("linear", "lower", "higher", "midpoint", "nearest")
 
 def _quantile(name, ignore_nan):
     def kernel(a, q, dim=None, keepdim=False, interpolation="linear"):
-        if a.dtype.kind != "f":
+        if not is_float(a.dtype):
             raise RuntimeError(f"{name}() input tensor must be either float or double dtype")
         if not 0 <= q <= 1:
             raise RuntimeError(f"{name}() q must be in the range [0, 1] but got {q}")

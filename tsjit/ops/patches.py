@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from tsjit.dtypes import is_float
 from tsjit.kernels.dims import shape_str
 from tsjit.kernels.promotion import as_array, not_implemented
 from tsjit.ops import samples as s
@@ -69,7 +70,7 @@ def im2col(x, kernel_size, dilation, padding, stride):
     if x.ndim not in (3, 4) or 0 in x.shape[-3:]:
         raise RuntimeError(f"Expected 3D or 4D (batch mode) tensor for input with possible 0 batch size and non-zero "
                            f"dimensions, but got: {shape_str(x.shape)}")
-    if x.dtype.kind not in "fb":
+    if not (is_float(x.dtype) or x.dtype.kind == "b"):
         raise not_implemented("im2col_out_cpu", x.dtype)
     oh, ow = blocks(x.shape[-2:], ks, ds, ps, ss)
     if oh < 1 or ow < 1:
@@ -113,7 +114,7 @@ def col2im(x, output_size, kernel_size, dilation, padding, stride):
         raise RuntimeError(f"Given output_size=({out[0]}, {out[1]}), {_desc(ks, ds, ps, ss)}, expected size of "
                            f"input's dimension 2 to match the calculated number of sliding blocks {oh} * {ow} = "
                            f"{oh * ow}, but got input.size(2)={x.shape[-1]}.")
-    if x.dtype.kind != "f":
+    if not is_float(x.dtype):
         raise not_implemented("col2im_out_cpu", x.dtype)
     c = x.shape[-2] // (ks[0] * ks[1])
     cols = x.reshape(x.shape[:-2] + (c, ks[0], ks[1], oh, ow))
@@ -188,7 +189,7 @@ def affine_grid_generator(theta, size, align_corners):
     if spatial not in (2, 3) or theta.shape != (size[0], spatial, spatial + 1):
         raise RuntimeError(f"Expected a batch of {spatial}D affine matrices of shape Nx{spatial}x{spatial + 1} for "
                            f"size {list(size)}. Got {list(theta.shape)}.")
-    if theta.dtype.kind != "f":
+    if not is_float(theta.dtype):
         raise not_implemented("affine_grid_generator", theta.dtype)
     base = base_grid(size[2:], align_corners, theta.dtype)
     out = np.zeros((size[0], *size[2:], spatial), theta.dtype)
@@ -303,7 +304,7 @@ def grid_sampler(x, grid, interpolation_mode, padding_mode, align_corners):
     if x.dtype != grid.dtype:
         raise RuntimeError(f"grid_sampler(): expected input and grid to have the same dtype, but input has "
                            f"{x.dtype} and grid has {grid.dtype}")
-    if x.dtype.kind != "f":
+    if not is_float(x.dtype):
         raise not_implemented(f"grid_sampler_{k}d_cpu", x.dtype)
     if interpolation_mode not in (0, 1, 2) or padding_mode not in (0, 1, 2):
         raise NotImplementedError("tsjit: grid_sampler modes bilinear/nearest/bicubic with zeros/border/reflection")

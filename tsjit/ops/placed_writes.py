@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from tsjit.dtypes import is_float
 from tsjit.kernels.dims import shape_str, wrap_dim
 from tsjit.kernels.promotion import BOOL, CODE_OF_DTYPE, INT64, torch_name
 from tsjit.ops import samples as s
@@ -17,7 +18,7 @@ from tsjit.ops.rules import broadcast, dims, same, same_dtype
 
 def lowest(dtype: np.dtype, high: bool = False):
     """The identity of amax (amin when `high`) in dtype."""
-    if dtype.kind == "f":
+    if is_float(dtype):
         return float("inf") if high else float("-inf")
     if dtype.kind == "b":
         return high

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from tsjit.dtypes import is_float
 from tsjit.kernels.dims import shape_str
 from tsjit.kernels.promotion import INT64, as_array, not_implemented
 from tsjit.ops import checks as chk
@@ -134,7 +135,7 @@ def _reduce_windows(x, ks, ss, ps, ds, outs, fill, ufunc):
 
 
 def _lowest(dtype):
-    return -np.inf if dtype.kind == "f" else np.iinfo(dtype).min
+    return -np.inf if is_float(dtype) else np.iinfo(dtype).min
 
 
 @op("max_pool2d", "(Tensor self, int[] kernel_size, int[] stride=[], int[] padding=[0], int[] dilation=[1], "
@@ -175,7 +176,7 @@ def max_pool1d(x, kernel_size, stride=(), padding=(0,), dilation=(1,), ceil_mode
     if x.ndim not in (2, 3) or 0 in x.shape[-2:]:
         raise RuntimeError(f"max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for "
                            f"input, but got:{shape_str(x.shape)}")
-    if x.dtype.kind != "f":
+    if not is_float(x.dtype):
         raise not_implemented("max_pool1d_impl", x.dtype)
     k = _tuple(kernel_size, 1)
     out = max_pool2d(x[..., None, :], (1, k[0]), (1, _tuple(stride, 1, k)[0]), (0, _tuple(padding, 1)[0]),
@@ -185,7 +186,7 @@ def max_pool1d(x, kernel_size, stride=(), padding=(0,), dilation=(1,), ceil_mode
 
 def _check_avg_dtype(x):
     """avg_pool has float and int64 kernels only."""
-    if x.dtype.kind != "f" and x.dtype != INT64:
+    if not is_float(x.dtype) and x.dtype != INT64:
         raise not_implemented("avg_pool2d", x.dtype)
 
 
@@ -214,7 +215,7 @@ def avg_pool2d(x, kernel_size, stride=(), padding=(0,), ceil_mode=False, count_i
     outs = _sizes(x, ks, ss, ps, (1, 1), ceil_mode)
     sums = _reduce_windows(x, ks, ss, ps, (1, 1), outs, 0, np.add)
     if divisor_override is not None:
-        if x.dtype.kind == "f":
+        if is_float(x.dtype):
             return as_array(sums / x.dtype.type(divisor_override))
         div = np.int64(divisor_override)
     else:
@@ -224,7 +225,7 @@ def avg_pool2d(x, kernel_size, stride=(), padding=(0,), ceil_mode=False, count_i
             end = np.minimum(start + k, n + p)
             counts.append(end - start if count_include_pad else np.minimum(end, n) - np.maximum(start, 0))
         div = np.outer(counts[0], counts[1])
-        if x.dtype.kind == "f":
+        if is_float(x.dtype):
             return as_array((sums / div).astype(x.dtype))
     floor = sums // div
     return as_array(np.where((floor < 0) & (floor * div != sums), floor + 1, floor))
@@ -251,7 +252,7 @@ def _adaptive_sizes(x, output_size, name, spatial):
         if x.shape[d] == 0:
             raise RuntimeError(f"{name}(): Expected input to have non-zero size for non-batch dimensions, but input "
                                f"has sizes {shape_str(x.shape)} with dimension {d} being empty")
-    if x.dtype.kind != "f":
+    if not is_float(x.dtype):
         raise not_implemented(f"{name}_cpu", x.dtype)
     sizes = tuple(output_size) * (spatial if len(output_size) == 1 else 1)
     if len(sizes) != spatial:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tsjit.dtypes import is_float
 from tsjit.kernels.dims import shape_str
 from tsjit.kernels.promotion import INT64, as_array, not_implemented
 from tsjit.ops import checks as chk
@@ -100,7 +101,7 @@ def max_windows(x: np.ndarray, axes: list[Axis]):
     low = _lowest(x.dtype)
     masked = np.where(valid, g, low)
     m = masked.max(axis=-1)
-    nan = valid & (np.isnan(g) if x.dtype.kind == "f" else False)
+    nan = valid & (np.isnan(g) if is_float(x.dtype) else False)
     last_nan = nan.shape[-1] - 1 - np.argmax(nan[..., ::-1], axis=-1)
     first_max = np.argmax(valid & (g == m[..., None]), axis=-1)
     arg = np.where(nan.any(axis=-1), last_nan, first_max)
@@ -220,7 +221,7 @@ def avg_divisors(axes, ks, ps, count_include_pad: bool) -> np.ndarray:
 def avg_pool_nd(name: str, spatial: int, x, kernel_size, stride, padding, ceil_mode, count_include_pad,
                 divisor_override):
     """Integer averages truncate toward zero (as C++ integer division)."""
-    if x.dtype.kind != "f" and x.dtype != INT64:
+    if not is_float(x.dtype) and x.dtype != INT64:
         raise not_implemented(f"{name}_out_frame" if spatial == 3 else "avg_pool2d", x.dtype)
     if divisor_override == 0:
         raise RuntimeError("divisor must be not zero")
@@ -234,7 +235,7 @@ def avg_pool_nd(name: str, spatial: int, x, kernel_size, stride, padding, ceil_m
         div = np.int64(divisor_override)
     else:
         div = avg_divisors(axes, ks, _tuple(name, spatial, padding, "padding"), count_include_pad)
-    if x.dtype.kind == "f":
+    if is_float(x.dtype):
         return as_array((sums / np.asarray(div, x.dtype)).astype(x.dtype))
     floor = sums // div
     return as_array(np.where((floor < 0) & (floor * div != sums), floor + 1, floor))
@@ -331,7 +332,7 @@ def _max_unpool(spatial: int):
                                        f"but got: {len(values)} elements.")
             if min(stride) <= 0:
                 raise RuntimeError(f"strides should be greater than zero, but got stride: {list(stride)}")
-        if x.dtype.kind != "f":
+        if not is_float(x.dtype):
             raise not_implemented(name, x.dtype)
         lead, size = x.shape[:-spatial], math.prod(output_size)
         planes = x.reshape(-1, math.prod(x.shape[-spatial:]))

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from tsjit.dtypes import is_float
 from tsjit.kernels.promotion import (
     C_NAME, CODE_OF_DTYPE, DEFAULT_FLOAT, INT64, as_array, dtype_of, not_implemented, torch_name,
 )
@@ -41,7 +42,7 @@ def manual_seed(seed: int) -> None:
 
 def _float_dtype(dtype, name):
     out = dtype_of(dtype, DEFAULT_FLOAT)
-    if out.kind != "f":
+    if not is_float(out):
         raise not_implemented(name, out)
     return out
 
@@ -131,7 +132,7 @@ def dropout(x, p, train):
         return x
     if p == 1:
         return as_array(x * np.zeros((), x.dtype))  # NaN stays NaN, as in torch
-    if x.dtype.kind != "f":  # torch scales a mask of x's dtype by 1 / (1 - p) in place
+    if not is_float(x.dtype):  # torch scales a mask of x's dtype by 1 / (1 - p) in place
         raise RuntimeError(f"result type Float can't be cast to the desired output type {torch_name(x.dtype)}")
     keep = generator().random(x.shape) >= p
     return as_array(x * keep * x.dtype.type(1 / (1 - p))).astype(x.dtype, copy=False)
@@ -159,7 +160,7 @@ def _dropout_kernel(name: str, feature: bool, alpha: bool):
         _check_p(name, p)
         if not train or p == 0 or x.size == 0:
             return x
-        if x.dtype.kind != "f":
+        if not is_float(x.dtype):
             raise RuntimeError(f"result type Float can't be cast to the desired output type {torch_name(x.dtype)}")
         if p == 1:
             return as_array(x * np.zeros((), x.dtype))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from tsjit.dtypes import is_float
 from tsjit.kernels.promotion import INT64, as_array, dtype_of, not_implemented
 from tsjit.ops import checks as chk
 from tsjit.ops import samples as s
@@ -18,7 +19,7 @@ from tsjit.ops.rules import BY_KERNEL, const, dims, fixed, same, same_dtype
     samples=lambda: [sample(s.f32(4, 5), 1.0), sample(s.f64(3), 0.5), sample(s.f32(0, 2), 2.0)])
 def normal(mean, std=1.0):
     """Normal draws around each element of mean with standard deviation std."""
-    if mean.dtype.kind != "f":
+    if not is_float(mean.dtype):
         raise not_implemented("normal_kernel_cpu", mean.dtype)
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
@@ -30,7 +31,7 @@ def normal(mean, std=1.0):
     samples=lambda: [sample(s.f32(4, 5, lo=0, hi=1)), sample(s.f64(3, lo=0, hi=1)), sample(s.f32(0, 2, lo=0, hi=1))])
 def bernoulli(p):
     """1 with probability p (each element of self), else 0, in self's dtype."""
-    if p.dtype.kind != "f":
+    if not is_float(p.dtype):
         raise not_implemented("bernoulli_tensor_cpu_self_", p.dtype)
     if p.size and not ((p >= 0) & (p <= 1)).all():
         raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.")
@@ -45,7 +46,7 @@ def multinomial(w, num_samples, replacement=False):
     """Indices drawn with probabilities proportional to each row of self (without replacement: distinct)."""
     if w.ndim not in (1, 2):
         raise RuntimeError("prob_dist must be 1 or 2 dim")
-    if w.dtype.kind != "f":
+    if not is_float(w.dtype):
         raise not_implemented("multinomial", w.dtype)
     if num_samples <= 0:
         raise RuntimeError("cannot sample n_sample <= 0 samples")

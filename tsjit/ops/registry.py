@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from tsjit.ops import reduced_precision
 from tsjit.ops.decomposition import kernel_of
 from tsjit.ops.schema import Schema, parse_schema
 
@@ -108,13 +109,16 @@ def defop(name: str, schema: str, kernel: Callable[..., Any] | None = None, *, s
         raise ValueError(f"op '{name}' is defined twice")
     if kernel is None and decompose is not None:
         kernel = kernel_of(decompose)
+    family = _caller_family()
+    schema_ = parse_schema(schema)
+    kernel = reduced_precision.kernel_for(name, family, schema_, effects == WRITES, kernel)
     defn = OpDef(
-        name=name, schema=parse_schema(schema), kernel=kernel, shape=shape, dtype=dtype, lower=lower,
+        name=name, schema=schema_, kernel=kernel, shape=shape, dtype=dtype, lower=lower,
         decompose=decompose, verify=tuple(verify) if isinstance(verify, list | tuple) else (verify,),
         effects=effects, fold=fold and effects == PURE, numpy_only=numpy_only, samples=samples,
         api=tuple(api.split()) if isinstance(api, str) else tuple(api),
         aten=(name,) if aten is None else tuple(aten.split()) if isinstance(aten, str) else tuple(aten),
-        doc=doc or f"`ts.{name}`: {schema}", family=_caller_family())
+        doc=doc or f"`ts.{name}`: {schema}", family=family)
     REGISTRY[name] = defn
     return defn
 

@@ -18,6 +18,7 @@ import math
 
 import numpy as np
 
+from tsjit.dtypes import is_float
 from tsjit.kernels.dims import shape_str
 from tsjit.kernels.promotion import as_array, not_implemented
 from tsjit.ops import samples as s
@@ -95,7 +96,7 @@ def _check(name: str, x: np.ndarray, sizes, spatial: int, mode: str):
     if x.size == 0 and math.prod(x.shape[1:]) == 0:
         raise RuntimeError(f"Non-empty {spatial + 2}D data tensor expected but got a tensor with sizes "
                            f"{shape_str(x.shape)}")
-    if x.dtype.kind != "f" and not (x.dtype == np.uint8 and mode in ("nearest", "nearest_exact")):
+    if not is_float(x.dtype) and not (x.dtype == np.uint8 and mode in ("nearest", "nearest_exact")):
         raise not_implemented(name, x.dtype)  # uint8 linear/cubic: PyTorch's fixed-point kernels, not done
 
 

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from tsjit.dtypes import is_float
 from tsjit.kernels.promotion import DEFAULT_FLOAT, INT64, dtype_of, promote_types, result_dtype
 
 DYNAMIC = D = -(2 ** 63)  # an unknown dim, as xDSL's DYNAMIC_INDEX
@@ -164,7 +165,7 @@ def promote(*args: Any) -> np.dtype | None:
 
 def float_of(dtype: np.dtype | None) -> np.dtype | None:
     """Integer and bool inputs give the default float dtype (exp, sqrt, mean of ints...)."""
-    return dtype if dtype is None or dtype.kind == "f" else DEFAULT_FLOAT
+    return dtype if dtype is None or is_float(dtype) else DEFAULT_FLOAT
 
 
 def dtype_arg(code: Any, default: np.dtype | None) -> np.dtype | None:
@@ -269,7 +270,7 @@ def from_arg(position: int, default: Callable[..., np.dtype | None] = same_dtype
 def accumulated(*args: Any) -> np.dtype | None:
     """Sums and products of integers and bools accumulate in int64."""
     dtype = first(args).dtype
-    return None if dtype is None else (dtype if dtype.kind == "f" else INT64)
+    return None if dtype is None else (dtype if is_float(dtype) else INT64)
 
 
 def each(*rules: Callable[..., Any]) -> Callable[..., tuple]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from tsjit.dtypes import is_float
 from tsjit.kernels.dims import shape_str, wrap_dim
 from tsjit.kernels.promotion import BOOL, CODE_OF_DTYPE, INT64, not_implemented
 from tsjit.ops import checks as chk
@@ -113,7 +114,7 @@ def scatter_reduce(a, dim, index, src, reduce, include_self=True):
     if reduce == "mean":
         n = count + include_self
         n[~touched] = 1
-        flat[...] = flat / n if a.dtype.kind == "f" else np.floor_divide(flat, n)
+        flat[...] = flat / n if is_float(a.dtype) else np.floor_divide(flat, n)
     return out
 
 
@@ -185,7 +186,7 @@ def _scatter_reduce(g, a, dim, index, src, reduce, include_self):
 
 
 def _mean(g, total, count, dtype):
-    if dtype.kind == "f":
+    if is_float(dtype):
         return g.div(total, count)
     return g.to(g.floor_divide(total, count), CODE_OF_DTYPE[dtype])
 

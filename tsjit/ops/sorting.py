@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from tsjit.dtypes import is_float
 from tsjit.kernels.dims import wrap_dim
 from tsjit.kernels.promotion import INT64
 from tsjit.ops import checks as chk
@@ -20,8 +21,8 @@ from tsjit.ops.rules import D, INT64 as I64, ShapeError, const, dims, each, fixe
 def _stable_desc(a, dim):
     """Indices of a descending stable sort: ties keep their original order, NaN counts as largest."""
     x = np.moveaxis(a, dim, -1)
-    vals = x.astype(np.float64) if x.dtype.kind in "bf" else x.astype(np.int64)
-    nan = np.isnan(vals) if x.dtype.kind == "f" else np.zeros(x.shape, bool)
+    vals = x.astype(np.float64) if is_float(x.dtype) or x.dtype.kind == "b" else x.astype(np.int64)
+    nan = np.isnan(vals) if is_float(x.dtype) else np.zeros(x.shape, bool)
     key = np.where(nan, 0, -vals)
     idx = np.lexsort((key, ~nan), axis=-1)
     return np.moveaxis(idx, -1, dim)

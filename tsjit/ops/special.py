@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 
+from tsjit.dtypes import is_float
 from tsjit.kernels.dims import check_broadcast
 from tsjit.kernels.erf import erf
 from tsjit.kernels.promotion import BOOL, DEFAULT_FLOAT, cast, not_implemented, result_dtype, torch_name
@@ -33,7 +34,7 @@ class _NumpyKit:
 
     def __init__(self, dtype: np.dtype, params=()):
         self.dtype, self.params = dtype, params
-        self.float = dtype.kind == "f"
+        self.float = is_float(dtype)
 
     def c(self, value, dtype=None):
         return np.asarray(value).astype(dtype or self.dtype)
@@ -84,9 +85,9 @@ def _float_binary(name, body, *, floats_only=None, same_dtype=None, samples=None
         if same_dtype and isinstance(b, np.ndarray) and a.dtype != b.dtype:
             raise RuntimeError(same_dtype)
         dtype = result_dtype(a, b)
-        if floats_only and dtype.kind != "f":
+        if floats_only and not is_float(dtype):
             raise not_implemented(floats_only, dtype)
-        dtype = dtype if dtype.kind == "f" else DEFAULT_FLOAT
+        dtype = dtype if is_float(dtype) else DEFAULT_FLOAT
         check_broadcast(np.shape(a), np.shape(b))
         return _run(body, dtype, cast(a, dtype), cast(b, dtype))
     kernel.__name__ = name
@@ -183,7 +184,7 @@ def _scaling(name, factor):
         return k.mul(x, k.c(factor))
 
     def kernel(a):
-        dtype = a.dtype if a.dtype.kind == "f" else DEFAULT_FLOAT
+        dtype = a.dtype if is_float(a.dtype) else DEFAULT_FLOAT
         return _run(body, dtype, a.astype(dtype, copy=False))
     kernel.__name__ = name
     defop(name, "(Tensor self) -> Tensor", kernel, shape=same, dtype=to_float, verify=chk.SAME_SHAPE,
@@ -201,7 +202,7 @@ def _sinc_body(k, x):
 
 
 def _sinc(a):
-    dtype = a.dtype if a.dtype.kind == "f" else DEFAULT_FLOAT
+    dtype = a.dtype if is_float(a.dtype) else DEFAULT_FLOAT
     return _run(_sinc_body, dtype, a.astype(dtype, copy=False))
 
 
@@ -299,11 +300,11 @@ def _isclose(g, x, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     if atol < 0:
         raise reject(g, RuntimeError(f"atol must be greater than or equal to zero, but got {atol:g}"))
     close = g.eq(x, other)
-    if equal_nan and dtype.kind == "f":
+    if equal_nan and is_float(dtype):
         close = g.logical_or(close, g.logical_and(g.isnan(x), g.isnan(other)))
     if dtype == BOOL or (rtol == 0 and atol == 0):
         return close
-    a, b = (x, other) if dtype.kind == "f" else (g.to(x, 6), g.to(other, 6))
+    a, b = (x, other) if is_float(dtype) else (g.to(x, 6), g.to(other, 6))
     error = g.abs(g.sub(a, b))
     allowed = g.add(g.abs(g.mul(b, rtol)), atol)
     return g.logical_or(close, g.logical_and(g.isfinite(error), g.le(error, allowed)))

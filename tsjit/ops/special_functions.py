@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 
+from tsjit.dtypes import is_float
 from tsjit.kernels.promotion import DEFAULT_FLOAT
 from tsjit.ops import checks as chk
 from tsjit.ops import samples as s
@@ -91,7 +92,7 @@ def _i0e_body(k, x):
 
 def _unary(name, body, samples):
     def kernel(a):
-        dtype = a.dtype if a.dtype.kind == "f" else DEFAULT_FLOAT
+        dtype = a.dtype if is_float(a.dtype) else DEFAULT_FLOAT
         return _run(body, dtype, a.astype(dtype, copy=False))
     kernel.__name__ = name
     defop(name, "(Tensor self) -> Tensor", kernel, shape=same, dtype=to_float, verify=chk.SAME_SHAPE,

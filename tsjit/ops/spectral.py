@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 
+from tsjit.dtypes import is_float
 from tsjit.kernels.promotion import as_array, dtype_of, torch_name
 from tsjit.ops import samples as s
 from tsjit.ops.registry import op, sample
@@ -24,7 +25,7 @@ _F32, _F64, _I64 = 6, 7, 4
 
 def _window(name: str, n: int, periodic: bool, dtype, formula) -> np.ndarray:
     out = dtype_of(dtype, np.dtype(np.float32))
-    if out.kind != "f":
+    if not is_float(out):
         raise RuntimeError(f"{name} expects floating point dtypes, got: {torch_name(out)}")
     if n < 0:
         raise RuntimeError(f"{name} requires non-negative window_length, got window_length={n}")
@@ -146,7 +147,7 @@ def stft(x, n_fft, hop_length=None, win_length=None, window=None, normalized=Fal
          return_complex=None, align_to_window=None):
     """Real input, real output: [..., n_fft // 2 + 1 (onesided) or n_fft, frames, 2]. ATen's form, without
     `center` (torch.stft pads the input itself first: tsjit/eager/functions_nn.py)."""
-    if x.dtype.kind != "f":
+    if not is_float(x.dtype):
         raise RuntimeError(f"stft: expected a tensor of floating point or complex values, got {torch_name(x.dtype)}")
     hop, win, frames, freqs = _stft_plan(x.shape, n_fft, hop_length, win_length,
                                          None if window is None else window.shape, onesided, return_complex)

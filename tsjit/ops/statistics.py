@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from tsjit.dtypes import is_float
 from tsjit.kernels.dims import wrap_dim
 from tsjit.kernels.promotion import BOOL, INT64, as_array, not_implemented, to_float
 from tsjit.ops import samples as s
@@ -30,7 +31,7 @@ _MOMENTS = "(Tensor self, int[]? dim=None, *, int? correction=None, bool keepdim
 def _moments(name: str, root: bool) -> Callable:
     """Sum of squared deviations from the mean (two passes, in float64) over n - correction."""
     def kernel(a, dim=None, correction=None, keepdim=False):
-        if a.dtype.kind != "f":
+        if not is_float(a.dtype):
             raise RuntimeError("std and var only support floating point and complex dtypes")
         reduced_axes = axes(a, dim)
         n = int(np.prod([a.shape[d] for d in reduced_axes])) if reduced_axes else 1
@@ -62,7 +63,7 @@ def _with_mean(spread: Callable) -> Callable:
     name = f"{spread.__name__}_mean"
 
     def kernel(a, dim=None, correction=None, keepdim=False):
-        if a.dtype.kind != "f":
+        if not is_float(a.dtype):
             raise RuntimeError(f"{name} only support floating point and complex dtypes")
         return spread(a, dim, correction, keepdim), mean(a, dim, keepdim, None)
     kernel.__name__ = name
@@ -130,7 +131,7 @@ def median(a):
     if a.size == 0:
         return np.array(np.nan, a.dtype)
     flat = np.sort(a.reshape(-1), kind="stable")
-    if flat.dtype.kind == "f" and np.isnan(flat[-1]):
+    if is_float(flat.dtype) and np.isnan(flat[-1]):
         return as_array(flat[-1]).copy()
     return as_array(flat[(flat.size - 1) // 2]).copy()
 
@@ -154,7 +155,7 @@ def median_dim(a, dim, keepdim=False):
         raise IndexError(f"median(): Expected reduction dim {d} to have non-zero size.")
     values, idx = sort(a, d, False)
     pick = np.full(a.shape[:d] + (1,) + a.shape[d + 1:], (n - 1) // 2, INT64)
-    if a.dtype.kind == "f":
+    if is_float(a.dtype):
         nans = np.sum(np.isnan(a), axis=d, keepdims=True)
         pick = np.where(nans > 0, n - nans, pick)  # NaNs sort last, in their original order
     v, i = np.take_along_axis(values, pick, axis=d), np.take_along_axis(idx, pick, axis=d)

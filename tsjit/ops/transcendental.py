@@ -14,6 +14,7 @@ import math
 
 import numpy as np
 
+from tsjit.dtypes import float_info, is_float
 from tsjit.kernels.dims import check_broadcast
 from tsjit.kernels.promotion import DEFAULT_FLOAT, cast, not_implemented, result_dtype
 from tsjit.ops import checks as chk
@@ -177,7 +178,7 @@ def _i0_body(k, x):
 
 def _float_unary(name, body, samples, aten):
     def kernel(a):
-        dtype = a.dtype if a.dtype.kind == "f" else DEFAULT_FLOAT
+        dtype = a.dtype if is_float(a.dtype) else DEFAULT_FLOAT
         return _run(body, dtype, a.astype(dtype, copy=False))
     kernel.__name__ = name
     defop(name, "(Tensor self) -> Tensor", kernel, shape=same, dtype=to_float, verify=chk.SAME_SHAPE,
@@ -227,7 +228,7 @@ def _nextafter_body(k, x, y):
     """x moved one ulp towards y: |x| steps by its ulp (2^e * eps for 2^e <= |x| < 2^(e+1), the
     subnormal spacing below the normal range), by half of it downwards from a power of two; 0 steps
     to the smallest subnormal, inf to the largest float; x == y gives y, NaNs give NaN."""
-    info = np.finfo(np.float64 if _is_f64(k) else np.float32)
+    info = float_info(k.dtype)
     tiny, smallest = float(info.smallest_normal), float(info.smallest_subnormal)
     a = k.absf(x)
     p = k.exp2(k.min(k.floor(k.log2(a)), k.c(info.maxexp - 1)))  # 2^e, corrected by a step either way
@@ -246,7 +247,7 @@ def _nextafter_body(k, x, y):
 
 def _nextafter(a, b):
     dtype = result_dtype(a, b)
-    if dtype.kind != "f":
+    if not is_float(dtype):
         raise not_implemented("nextafter_cpu", dtype)
     check_broadcast(np.shape(a), np.shape(b))
     return _run(_nextafter_body, dtype, cast(a, dtype), cast(b, dtype))

@@ -24,7 +24,7 @@ import numpy as np
 from xdsl.context import Context
 from xdsl.dialects import arith, tensor
 from xdsl.dialects.builtin import (
-    AffineMapAttr, DenseIntOrFPElementsAttr, Float16Type, FloatAttr, ModuleOp, TensorType, f32,
+    AffineMapAttr, BFloat16Type, DenseIntOrFPElementsAttr, Float16Type, FloatAttr, ModuleOp, TensorType, f32,
 )
 from xdsl.dialects.linalg.attrs import IteratorTypeAttr
 from xdsl.dialects.linalg.ops import ConvOperation, FillOp, GenericOp, MatmulOp, TransposeOp, YieldOp
@@ -44,7 +44,7 @@ _EXACT_MATH = frozenset({"math.absf", "math.copysign", "math.floor", "math.ceil"
 
 
 def _half(t: Attribute) -> bool:
-    return isinstance(t.element_type if isinstance(t, TensorType) else t, Float16Type)
+    return isinstance(t.element_type if isinstance(t, TensorType) else t, Float16Type | BFloat16Type)
 
 
 def _wide(t: Attribute) -> Attribute:

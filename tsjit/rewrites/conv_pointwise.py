@@ -25,6 +25,7 @@ import numpy as np
 from xdsl.ir import Operation
 
 from tsjit.dialects.ts.types import TensorType
+from tsjit.dtypes import is_float
 from tsjit.rewrites.frozen_constants import (
     FOLDABLE_CONVS, NotConstant, constant_of, feeding_op, known_rank, params_constant,
 )  # fmt: skip
@@ -41,7 +42,7 @@ def foldable_conv(op: Operation) -> Operation | None:
         weight, other = constant_of(conv.operands[1]), constant_of(op.operands[1])
     except NotConstant:
         return None
-    if not isinstance(weight, np.ndarray) or not np.issubdtype(weight.dtype, np.floating):
+    if not isinstance(weight, np.ndarray) or not is_float(weight.dtype):
         return None
     if isinstance(op.operands[1].type, TensorType):
         out_rank = known_rank(conv.operands[0])
@@ -64,7 +65,7 @@ def sound_for_output(other: np.ndarray, weight: np.ndarray, out_rank: int) -> bo
     """The fold keeps the eager result's values, shape and dtype (see the module docstring)."""
     if other.ndim > out_rank:
         return False
-    if np.issubdtype(other.dtype, np.floating) and other.dtype != weight.dtype and other.ndim > 0:
+    if is_float(other.dtype) and other.dtype != weight.dtype and other.ndim > 0:
         return False
     return other.size == 1 or (out_rank == weight.ndim and other.ndim == weight.ndim)
 

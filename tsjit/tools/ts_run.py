@@ -34,6 +34,7 @@ from xdsl.dialects.builtin import ModuleOp, SymbolRefAttr
 from xdsl.dialects.func import FuncOp
 from xdsl.ir import Attribute, Operation
 
+from tsjit.dtypes import is_float
 from tsjit.ir.diagnostics import DiagError, ToolError, emit_error, parse_located, run_tool, verify_located
 from tsjit.tools import cli
 
@@ -178,7 +179,7 @@ def random_array(token: str, rng: np.random.Generator) -> np.ndarray:
     if DYNAMIC in t.sizes:
         raise ToolError(f"--shapes: '{token}' has an unknown dim; random inputs need every size")
     dtype = np_dtype(t.element_type)
-    if dtype.kind == "f":
+    if is_float(dtype):
         return rng.standard_normal(t.sizes).astype(dtype)
     if dtype.kind == "b":
         return rng.random(t.sizes) < 0.5

@@ -16,6 +16,7 @@ from xdsl.dialects.builtin import FunctionType, ModuleOp
 from xdsl.ir import Block, Region
 
 from tsjit.dialects.ts.types import DTYPES, FloatType, IntType, ListType, NoneType, OptionalType, TensorType
+from tsjit.dtypes import BFLOAT16
 from tsjit.frontend.script.ir_builder import IRBuilder
 from tsjit.ops.infer import infer
 from tsjit.ops.registry import RANDOM, WRITES, OpDef, Sample
@@ -78,6 +79,8 @@ def assert_same(got: Any, want: Any, s: Sample, what: str) -> None:
             g = np.asarray(g.numpy() if hasattr(g, "numpy") else g)
             assert g.dtype == w.dtype, f"{what}: dtype {g.dtype}, expected {w.dtype}"
             assert g.shape == w.shape, f"{what}: shape {g.shape}, expected {w.shape}"
+            if w.dtype == BFLOAT16:
+                g, w = g.astype(np.float32), w.astype(np.float32)
             if w.dtype.kind in "fc":
                 np.testing.assert_allclose(g, w, rtol=s.rtol, atol=s.atol, equal_nan=True, err_msg=what)
             else:
@@ -127,6 +130,8 @@ def torch_call(defn: OpDef, s: Sample) -> Any:
     from tsjit.dtypes import _BY_CODE
 
     def convert(value: Any, kind: str) -> Any:
+        if isinstance(value, np.ndarray) and value.dtype == BFLOAT16:  # torch reads no ml_dtypes array
+            return torch.from_numpy(copy(value.view(np.int16))).view(torch.bfloat16)
         if isinstance(value, np.ndarray):
             return torch.from_numpy(copy(value))
         if isinstance(value, list) and any(isinstance(v, np.ndarray) for v in value):
@@ -153,6 +158,10 @@ def torch_call(defn: OpDef, s: Sample) -> Any:
 
 def to_numpy(value: Any) -> Any:
     if hasattr(value, "numpy"):
+        if str(value.dtype) == "torch.bfloat16":
+            import torch
+
+            return value.view(torch.int16).numpy().view(BFLOAT16)
         return value.numpy()
     if isinstance(value, tuple | list):
         return type(value)(to_numpy(v) for v in value) if isinstance(value, tuple) else [to_numpy(v) for v in value]
@@ -198,7 +207,8 @@ def one_op_function(defn: OpDef, s: Sample) -> tuple[ModuleOp, list[np.ndarray]]
 
 def shape_tokens(arrays: list[np.ndarray]) -> tuple[str, ...]:
     """ts-specialize's `shapes` option for these arguments (2x3xf32, ...)."""
-    short = {"float32": "f32", "float64": "f64", "float16": "f16", "int64": "i64", "int32": "i32", "bool": "i1"}
+    short = {"float32": "f32", "float64": "f64", "float16": "f16", "bfloat16": "bf16", "int64": "i64", "int32": "i32",
+             "bool": "i1"}
     return tuple("x".join([*map(str, a.shape), short[a.dtype.name]]) for a in arrays)
 
 

@@ -115,7 +115,7 @@ def _describe(arg) -> str:
     if arg.shape is None:
         return f"{arg.name}: {arg.ctype} scalar, by value"
     role = "output (written)" if arg.written else "input"
-    bits = " (float16 bit patterns)" if arg.dtype.name == "float16" else ""
+    bits = f" ({arg.dtype.name} bit patterns)" if arg.dtype.name in ("float16", "bfloat16") else ""
     return f"{arg.name}: {role} {arg.ctype}{_dims(arg.shape)}{bits}"
 
 
@@ -402,7 +402,7 @@ in place. Entry functions (model.h has the prototypes):
 
 Little-endian: `char magic[8] = "TSJITWB\\0"`, `u32 version = 1`, `u32 count`, `u64 data_start`;
 then per tensor `u32 name_len`, the name's bytes, `u32 dtype` (1 f32, 2 f64, 3 i64, 4 i32, 5 i16,
-6 i8, 7 u8, 8 bool, 9 f16), `u32 ndim`, `i64 dims[ndim]`, `u64 offset`, `u64 nbytes`. Each tensor's data
+6 i8, 7 u8, 8 bool, 9 f16, 10 bf16), `u32 ndim`, `i64 dims[ndim]`, `u64 offset`, `u64 nbytes`. Each tensor's data
 is in C order at its offset, a multiple of 64. `ts_model_init` fills the `ts_weights` table of
 model.c by name and checks every size; small constants (16 elements or fewer) stay in model.c.
 """

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from xdsl.dialects.builtin import (
-    DYNAMIC_INDEX, DenseIntOrFPElementsAttr, Float16Type, Float32Type, MemRefType, ModuleOp,
+    DYNAMIC_INDEX, DenseIntOrFPElementsAttr, Float32Type, MemRefType, ModuleOp,
 )
 from xdsl.dialects.func import FuncOp
 from xdsl.ir import Operation, SSAValue
@@ -92,22 +92,23 @@ class Renderer:
     def load(self, op) -> None:
         value = self.element(op.memref, [self.name(i) for i in op.indices])
         if render_half.is_half(op.memref.type):
-            value, self.half = render_half.load(value), True
+            value, self.half = render_half.load(op.memref.type, value), True
         self.emit(f"{c_type(op.res.type)} {self.define(op.res)} = {value};")
 
     def store(self, op) -> None:
         value = self.name(op.value)
         if render_half.is_half(op.memref.type):
-            value, self.half = render_half.store(value), True
+            value, self.half = render_half.store(op.memref.type, value), True
         self.emit(f"{self.element(op.memref, [self.name(i) for i in op.indices])} = {value};")
 
     def op(self, op: Operation) -> None:
         if op.name in EXPRESSIONS:
             t = op.results[0].type
-            template = (float_math(op) if isinstance(t, Float32Type | Float16Type) else None) or EXPRESSIONS[op.name]
+            half = render_half.is_half(t)
+            template = (float_math(op) if half or isinstance(t, Float32Type) else None) or EXPRESSIONS[op.name]
             expr = template.format(*(self.name(o) for o in op.operands), t=c_type(t))
-            if isinstance(t, Float16Type):
-                expr, self.half = render_half.rounded(op.name, expr), True
+            if half:
+                expr, self.half = render_half.rounded(t, op.name, expr), True
             self.emit(f"{c_type(t)} {self.define(op.results[0])} = {expr};")
             return
         handler = STATEMENTS.get(op.name)
@@ -146,11 +147,12 @@ def render_global(r: Renderer, op) -> None:
     weight = render_memory.weight_value(op)
     half = render_half.is_half(t)
     if weight is not None:
-        r.weights.append((op.sym_name.data, weight.astype(np.float16 if half else _NP[c_type(t)], copy=False)))
+        r.weights.append((op.sym_name.data, weight.astype(render_half.narrow(t).numpy if half else _NP[c_type(t)],
+                                                          copy=False)))
         r.emit(f"static {c_type(t)} {name}[{size}] __attribute__((aligned(64)));")
     elif isinstance(value, DenseIntOrFPElementsAttr):
         data = np.broadcast_to(dense_to_numpy(value), t.get_shape()).ravel()
-        items = ", ".join(str(int(v)) for v in render_half.storage(data)) if half else \
+        items = ", ".join(str(int(v)) for v in render_half.storage(data, t.element_type)) if half else \
             ", ".join(literal(v, t.element_type) for v in data.tolist())
         r.emit(f"static {const}{c_type(t)} {name}[{size}] __attribute__((aligned(64))) = {{{items}}};")
     else:

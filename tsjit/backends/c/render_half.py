@@ -1,4 +1,4 @@
-"""float16 in generated C: stored as 16-bit patterns (`uint16_t`), computed in float.
+"""float16 and bfloat16 in generated C: stored as 16-bit patterns (`uint16_t`), computed in float.
 
 A f16 value in C is a `float` holding a value exactly representable in f16: a load converts the
 stored bits (`ts_h2f`, exact), every op whose IR result is f16 computes in float and rounds to
@@ -8,12 +8,19 @@ each f16 op (compute in float, round the op's result), so op-by-op results are t
 + - * / and sqrt, float's 24-bit significand makes rounding float's result to f16 the correctly
 rounded f16 result. Conversions are branch-free bit arithmetic (portable C, vectorisable under
 `#pragma omp simd`), not `_Float16` (compiler and target dependent).
+
+bfloat16 works the same way with its own three conversions (`ts_b2f`, `ts_bf16r`, `ts_f2b`): a
+bf16 is the high half of a float, so loading is a shift and rounding is one add on the bits.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
-from xdsl.dialects.builtin import Float16Type, MemRefType
+from xdsl.dialects.builtin import BFloat16Type, Float16Type, MemRefType
 from xdsl.ir import Attribute
+
+from tsjit.dtypes import BFLOAT16
 
 HALF_PRELUDE = r"""
 /* c ? a : b on bits as a mask blend: gcc narrows a plain ?: between 16-bit results to a form it
@@ -59,6 +66,21 @@ static inline uint16_t ts_f2h(float f) {
     r = ts_selu(a > 0x7F800000u, 0x7E00u | ((a >> 13) & 0x3FFu), r);   /* NaN, quieted */
     return (uint16_t)(r | ((u >> 16) & 0x8000u));
 }
+
+/* bf16 bits -> float (exact): the high half of the float */
+static inline float ts_b2f(uint16_t b) { return ts_as_float((uint32_t)b << 16); }
+
+/* float -> the nearest bf16 value, as float bits: nearest even (a carry moves into the exponent,
+   up to inf), NaN quieted */
+static inline uint32_t ts_bf16_bits(float f) {
+    uint32_t u = ts_as_bits(f);
+    uint32_t r = (u + 0x7FFFu + ((u >> 16) & 1u)) & 0xFFFF0000u;
+    return ts_selu((u & 0x7FFFFFFFu) > 0x7F800000u, (u | 0x00400000u) & 0xFFFF0000u, r);
+}
+
+static inline float ts_bf16r(float f) { return ts_as_float(ts_bf16_bits(f)); }
+
+static inline uint16_t ts_f2b(float f) { return (uint16_t)(ts_bf16_bits(f) >> 16); }
 """
 
 #: ops whose result is an input value or exactly representable in the inputs' type: no rounding
@@ -69,24 +91,42 @@ EXACT = frozenset({
 })
 
 
+@dataclass(frozen=True)
+class Narrow:
+    """A 16-bit float format: its numpy dtype and the prelude's conversions (load, round, store)."""
+    numpy: np.dtype
+    load: str
+    round: str
+    store: str
+
+
+FORMATS = {Float16Type: Narrow(np.dtype(np.float16), "ts_h2f", "ts_f16r", "ts_f2h"),
+           BFloat16Type: Narrow(BFLOAT16, "ts_b2f", "ts_bf16r", "ts_f2b")}
+
+
+def narrow(t: Attribute) -> Narrow | None:
+    """The 16-bit format of `t` (a scalar type or a memref's elements), None for other types."""
+    return FORMATS.get(type(t.element_type if isinstance(t, MemRefType) else t))
+
+
 def is_half(t: Attribute) -> bool:
-    """`t` is f16, or a memref of f16."""
-    return isinstance(t.element_type if isinstance(t, MemRefType) else t, Float16Type)
+    """`t` is f16 or bf16, or a memref of either."""
+    return narrow(t) is not None
 
 
-def rounded(op_name: str, expr: str) -> str:
-    """The C expression of an op with an f16 result: `expr` (computed in float) rounded to f16."""
-    return expr if op_name in EXACT else f"ts_f16r({expr})"
+def rounded(t: Attribute, op_name: str, expr: str) -> str:
+    """The C expression of an op with a 16-bit float result `t`: `expr` (computed in float) rounded."""
+    return expr if op_name in EXACT else f"{narrow(t).round}({expr})"
 
 
-def load(element: str) -> str:
-    return f"ts_h2f({element})"
+def load(t: Attribute, element: str) -> str:
+    return f"{narrow(t).load}({element})"
 
 
-def store(value: str) -> str:
-    return f"ts_f2h({value})"
+def store(t: Attribute, value: str) -> str:
+    return f"{narrow(t).store}({value})"
 
 
-def storage(values: np.ndarray) -> np.ndarray:
-    """f16 values as the bit patterns a `uint16_t` buffer holds."""
-    return np.ascontiguousarray(values, dtype=np.float16).view(np.uint16)
+def storage(values: np.ndarray, t: Attribute) -> np.ndarray:
+    """Values of the 16-bit float type `t` as the bit patterns a `uint16_t` buffer holds."""
+    return np.ascontiguousarray(values, dtype=narrow(t).numpy).view(np.uint16)

@@ -21,6 +21,7 @@ from xdsl.dialects.builtin import DenseIntOrFPElementsAttr, MemRefType
 from xdsl.ir import Operation, SSAValue
 
 from tsjit.dialects.ts.constant import dense_to_numpy
+from tsjit.dtypes import BFLOAT16
 
 INLINE_ELEMENTS = 1
 """Constant globals up to this size stay C initialisers (scalars). Not tables: gcc (12) fails to
@@ -34,7 +35,7 @@ _ALIASES = ("memref.subview", "memref.collapse_shape", "memref.expand_shape", "m
 #: numpy dtype -> weights.bin dtype code; 0 marks a dtype the file format cannot hold
 DTYPE_CODES = {np.dtype("float32"): 1, np.dtype("float64"): 2, np.dtype("int64"): 3, np.dtype("int32"): 4,
                np.dtype("int16"): 5, np.dtype("int8"): 6, np.dtype("uint8"): 7, np.dtype("bool"): 8,
-               np.dtype("float16"): 9}
+               np.dtype("float16"): 9, BFLOAT16: 10}
 
 #: a weight's buffer and what it must hold, so a loader can check a weights file entry by entry
 WEIGHT_TABLE_TYPE = ("typedef struct { const char *name; void *data; int64_t bytes; uint32_t dtype; "

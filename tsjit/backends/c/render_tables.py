@@ -7,12 +7,15 @@ import re
 
 import numpy as np
 
-from xdsl.dialects.builtin import Float16Type, Float32Type, Float64Type, IndexType, IntegerType, MemRefType, Signedness
+from xdsl.dialects.builtin import (
+    BFloat16Type, Float16Type, Float32Type, Float64Type, IndexType, IntegerType, MemRefType, Signedness,
+)
 from xdsl.ir import Attribute
 from xdsl.ir.affine import AffineBinaryOpKind
 
 from tsjit.backends.c import render_loops, render_memory
 from tsjit.backends.c.render_math import MATH_PRELUDE
+from tsjit.dtypes import BFLOAT16
 
 PRELUDE = """#include <stdbool.h>
 #include <stdint.h>
@@ -103,13 +106,13 @@ class UnsupportedOp(NotImplementedError):
 
 
 def c_type(t: Attribute) -> str:
-    """The C type of a scalar (or of a memref's elements). An f16 scalar is a float, its storage
-    16 bits (render_half.py)."""
+    """The C type of a scalar (or of a memref's elements). An f16 or bf16 scalar is a float, its
+    storage 16 bits (render_half.py)."""
     if isinstance(t, MemRefType):
         t = t.element_type
-        if isinstance(t, Float16Type):
+        if isinstance(t, Float16Type | BFloat16Type):
             return "uint16_t"
-    if isinstance(t, Float32Type | Float16Type):
+    if isinstance(t, Float32Type | Float16Type | BFloat16Type):
         return "float"
     if isinstance(t, Float64Type):
         return "double"
@@ -131,10 +134,10 @@ def c_identifier(name: str) -> str:
 
 def literal(value, t: Attribute) -> str:
     """An exact C literal for a Python number of type `t`."""
-    if isinstance(t, (Float16Type, Float32Type, Float64Type)):
-        if isinstance(t, Float16Type):
-            with np.errstate(over="ignore"):
-                value = np.float16(value)  # the f16 value (an IR attribute may hold more digits)
+    if isinstance(t, (Float16Type, BFloat16Type, Float32Type, Float64Type)):
+        if isinstance(t, Float16Type | BFloat16Type):
+            with np.errstate(over="ignore"):  # the 16-bit value (an IR attribute may hold more digits)
+                value = np.asarray(value).astype(np.float16 if isinstance(t, Float16Type) else BFLOAT16)
         value = float(value)
         if math.isnan(value):
             return "NAN"

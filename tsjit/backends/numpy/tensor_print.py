@@ -17,15 +17,13 @@ import math
 
 import numpy as np
 
+from tsjit.kernels.promotion import torch_name
+
 LINESIZE = 80
-_TYPE_NAMES = {
-    "float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
-    "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
-}
 
 
 def format_tensor(a: np.ndarray) -> str:
-    name = f"CPU{_TYPE_NAMES.get(a.dtype.name, a.dtype.name)}Type"
+    name = f"CPU{torch_name(a.dtype)}Type"
     footer = f"[ {name}{{{','.join(map(str, a.shape))}}} ]"
     values = a.astype(np.float64)
     if a.ndim == 0:

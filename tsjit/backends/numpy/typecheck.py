@@ -74,7 +74,7 @@ def _tensor(type_: t.TensorType) -> Check:
     if type_.element_type is not None:
         from tsjit.dialects.ts.constant import numpy_dtype
 
-        dtype = numpy_dtype(type_.element_type) if t.dtype_name(type_.element_type) != "bfloat16" else None
+        dtype = numpy_dtype(type_.element_type)
 
     def check(v: Any) -> bool:
         if not isinstance(v, np.ndarray):

@@ -61,6 +61,7 @@ from tsjit.dialects.ts.types import (
     TensorType,
     is_subtype,
 )
+from tsjit.dtypes import numpy_named
 from tsjit.runtime import EnumObject
 
 
@@ -207,12 +208,12 @@ def from_python(value: Any, ts_type: Attribute | None = None) -> Attribute:
     raise ValueError(f"cannot make a constant of {type(value).__name__}")
 
 
-_NP_OF = {name: np.dtype(name) if name != "bfloat16" else None for name in DTYPES}
+_NP_OF = {name: numpy_named(name) for name in DTYPES}
 
 
 def numpy_dtype(dtype: Attribute) -> np.dtype:
     for name, t in DTYPES.items():
-        if t == dtype and _NP_OF[name] is not None:
+        if t == dtype:
             return _NP_OF[name]
     raise ValueError(f"no numpy dtype for {dtype}")
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
-
 from tsjit.dialects.ts.types import DTYPES, TensorType, dtype_name
+from tsjit.dtypes import numpy_named
 from tsjit.ops.rules import (  # noqa: F401 - re-exported for the rule files
     BOOL, D, DEFAULT_FLOAT, INT64, NeedRank, ShapeError, T, Unknown, arith, broadcast, const, dims, dtype_arg,
     float_of, int_list, join, numel, of_array, promote, promote_types, scalar_dtype, tensors, wrap,
@@ -23,8 +22,8 @@ from tsjit.ops.rules import (  # noqa: F401 - re-exported for the rule files
 def from_type(t: TensorType) -> T:
     elt = t.element_type
     dtype = None
-    if elt is not None and dtype_name(elt) != "bfloat16":
-        dtype = np.dtype(dtype_name(elt))
+    if elt is not None:
+        dtype = numpy_named(dtype_name(elt))
     return T(t.sizes, dtype)
 
 

@@ -34,10 +34,9 @@ from tsjit.frontend.importers import graph_model as gm
 from tsjit.frontend.importers.build import build_module
 from tsjit.frontend.importers.torch_graph import read_graph, to_numpy
 from tsjit.frontend.script.ir_builder import IRBuilder
+from tsjit.kernels.promotion import TORCH_NAME
 from tsjit.user_warnings import warn
 
-_TORCH_DTYPE_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
-                      "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
 
 
 class FromTorchError(RuntimeError):
@@ -205,7 +204,7 @@ class _Weights:
 
 def _tensor_type(array: np.ndarray) -> str:
     sizes = ", ".join(str(n) for n in array.shape)
-    return f"{_TORCH_DTYPE_NAMES[array.dtype.name]}({sizes})" if array.ndim else "Tensor"
+    return f"{TORCH_NAME[array.dtype.name]}({sizes})" if array.ndim else "Tensor"
 
 
 def _where(node: gm.Node) -> str:

@@ -18,6 +18,7 @@ from importlib import resources
 import numpy as np
 from lark import Lark, Token, Transformer, UnexpectedInput, v_args
 
+from tsjit.dtypes import BFLOAT16
 from tsjit.frontend.importers.graph_model import Block, Graph, Location, Node, Value
 
 
@@ -73,7 +74,7 @@ def _number(text: str) -> int | float:
 #: PyTorch's printed tensor type names -> numpy dtypes (`[ CPUFloatType{2,2} ]`).
 _PRINTED_DTYPES = {"Float": np.float32, "Double": np.float64, "Long": np.int64, "Int": np.int32,
                    "Short": np.int16, "Char": np.int8, "Byte": np.uint8, "Bool": np.bool_, "Half": np.float16,
-                   "BFloat16": np.float32}
+                   "BFloat16": BFLOAT16}
 
 
 def _printed_tensor(numbers: list[str], tail: str) -> np.ndarray:

@@ -7,10 +7,12 @@ the `# file.py:9:10` comment torch prints after it. No torch import here: the gr
 from __future__ import annotations
 
 import re
+import sys
 from typing import Any
 
 import numpy as np
 
+from tsjit.dtypes import BFLOAT16
 from tsjit.frontend.importers import graph_model as gm
 
 _LOCATION = re.compile(r"#\s*(?P<file>[^#]+?):(?P<line>\d+):(?P<column>\d+)\s*$")
@@ -19,8 +21,8 @@ _LOCATION = re.compile(r"#\s*(?P<file>[^#]+?):(?P<line>\d+):(?P<column>\d+)\s*$"
 def to_numpy(tensor: Any) -> np.ndarray:
     """A torch tensor's values as a numpy array that shares nothing with torch."""
     t = tensor.detach().cpu()
-    if str(t.dtype) == "torch.bfloat16":
-        raise TypeError("bfloat16 tensors have no numpy dtype; convert the model to float32 first")
+    if str(t.dtype) == "torch.bfloat16":  # numpy has none: the bits, viewed as ml_dtypes' bfloat16
+        return t.contiguous().view(sys.modules["torch"].int16).numpy().view(BFLOAT16).copy()
     return t.resolve_conj().resolve_neg().numpy().copy() if t.is_conj() or t.is_neg() else t.numpy().copy()
 
 

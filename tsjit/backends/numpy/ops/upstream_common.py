@@ -30,7 +30,10 @@ from xdsl.ir.affine import (
     AffineSymExpr,
 )
 
-_FLOATS = {Float16Type: np.float16, Float32Type: np.float32, Float64Type: np.float64, BFloat16Type: np.float32}
+from tsjit.dtypes import BFLOAT16
+from tsjit.dtypes import is_float as is_float_np
+
+_FLOATS = {Float16Type: np.float16, Float32Type: np.float32, Float64Type: np.float64, BFloat16Type: BFLOAT16}
 
 
 def element_type(t: Attribute) -> Attribute:
@@ -39,7 +42,7 @@ def element_type(t: Attribute) -> Attribute:
 
 
 def np_dtype(t: Attribute) -> np.dtype:
-    """The numpy dtype holding values of the (element) type `t`; bf16 is held as float32."""
+    """The numpy dtype holding values of the (element) type `t`."""
     t = element_type(t)
     for cls, dt in _FLOATS.items():
         if isinstance(t, cls):
@@ -132,7 +135,7 @@ def eval_map(amap: AffineMap, operands: list) -> list:
 def uninitialized(shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
     """A fresh buffer (tensor.empty, memref.alloc): floats are NaN, so reading an element that
     was never written shows up in results instead of passing silently as zero."""
-    if dtype.kind in "fc":
+    if is_float_np(dtype) or dtype.kind == "c":
         return np.full(shape, np.nan, dtype=dtype)
     return np.zeros(shape, dtype=dtype)
 

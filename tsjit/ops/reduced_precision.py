@@ -1,0 +1,137 @@
+"""float16 and bfloat16 in op kernels: which compute in float32, and which PyTorch refuses.
+
+numpy runs ml_dtypes' bfloat16 one element op at a time (float32 math, each result rounded),
+which is PyTorch's result for a single elementwise op. It has no bf16 contraction (np.matmul
+gives float32) and its reductions accumulate in bf16 (a sum of 10000 ones is 256), while
+PyTorch's CPU kernels accumulate bf16 in float32 and round the op's result once. So kernels of
+the families below take bf16 operands as float32 and round their float results back to bf16
+once; float16 keeps numpy's own loops (which accumulate in float32 already). A kernel is left as
+it is when its operands mix float dtypes (its own promotion decides) or an explicit dtype
+argument is given, and in-place kernels (which write an operand) never are.
+
+`UNSUPPORTED` lists the ops PyTorch has no float16/bfloat16 kernel for, with its error.
+"""
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from tsjit.dtypes import BFLOAT16
+from tsjit.kernels.promotion import torch_name
+
+#: op families (tsjit/ops/<family>.py) whose bf16 kernels compute in float32
+WIDENED_FAMILIES = frozenset({
+    "activation", "arithmetic", "attention", "backward", "composites", "contraction", "convolution",
+    "convolution_3d", "distances", "division", "einsum", "elementwise_losses", "grids", "linalg", "loss", "math",
+    "misc_math", "normalization", "norms", "order_statistics", "pooling", "pooling_nd", "recurrent", "reduction",
+    "resampling", "special", "special_functions", "spectral", "statistics", "transcendental",
+})
+
+#: ops of those families that depend on bf16's own format (its largest value, its ulp, its epsilon)
+NATIVE = frozenset({"nan_to_num", "nextafter", "frexp", "rms_norm"})
+
+_HALF = np.dtype(np.float16)
+_REDUCED = (_HALF, BFLOAT16)
+
+
+def _not_implemented(kernel: str) -> Callable[[np.dtype], Exception]:
+    return lambda dtype: NotImplementedError(f"\"{kernel}\" not implemented for '{torch_name(dtype)}'")
+
+
+def _low_precision(what: str) -> Callable[[np.dtype], Exception]:
+    return lambda dtype: RuntimeError(f"{what}: Low precision dtypes not supported. Got {torch_name(dtype)}")
+
+
+def _always(*operands: Any) -> bool:
+    return True
+
+
+def _nonempty(x: np.ndarray, *rest: Any) -> bool:
+    return x.size > 0
+
+
+def _svd_ord(ord: Any) -> bool:
+    return ord in ("nuc", 2, -2)
+
+
+def _matrix_norm_of(x: np.ndarray, ord: Any = None, dim: Any = None, *rest: Any) -> bool:
+    """linalg.norm takes a matrix norm over two dims (or a 2-D input with an ord)."""
+    return _svd_ord(ord) and (dim is not None and len(dim) == 2 or dim is None and x.ndim == 2)
+
+
+#: op -> (PyTorch's error for a float16 or bfloat16 operand, when it raises it given the operands)
+UNSUPPORTED: dict[str, tuple[Callable[[np.dtype], Exception], Callable[..., bool]]] = {
+    "affine_grid_generator": (_not_implemented("tensor_cpu"), lambda theta, size, *_: min(size[2:]) == 1),
+    "avg_pool3d": (_not_implemented("avg_pool3d_out_frame"), _always),
+    "det": (_not_implemented("lu_cpu"), _nonempty),
+    "linalg_solve": (_not_implemented("lu_cpu"), _nonempty),
+    "linalg_svdvals": (_not_implemented("linalg_svd_cpu"), _nonempty),
+    "inverse": (_low_precision("linalg.inv"), _always),
+    "matrix_power": (_low_precision("linalg.inv"), lambda x, n: n < 0),
+    "logdet": (_low_precision("logdet"), _always),
+    "slogdet": (_low_precision("linalg.slogdet"), _always),
+    "linalg_matrix_norm": (_low_precision("linalg.matrix_norm"), lambda x, ord, *_: _svd_ord(ord)),
+    "linalg_matrix_norm_str": (_low_precision("linalg.matrix_norm"), lambda x, ord, *_: _svd_ord(ord)),
+    "linalg_norm": (_low_precision("linalg.matrix_norm"), _matrix_norm_of),
+    "linalg_norm_str": (_low_precision("linalg.matrix_norm"), _matrix_norm_of),
+    "multi_margin_loss": (_not_implemented("multi_margin_loss_cpu_kernel"), _nonempty),
+    "multilabel_margin_loss": (_not_implemented("multilabel_margin_loss_forward_out_frame"), _nonempty),
+    "pdist": (_not_implemented("pdist"), lambda x, *_: x.ndim == 2 and x.shape[0] > 1),
+    "quantile": (lambda dtype: RuntimeError("quantile() input tensor must be either float or double dtype"), _always),
+    "nanquantile": (lambda dtype: RuntimeError("quantile() input tensor must be either float or double dtype"),
+                    _always),
+    "special_erfcx": (_not_implemented("erfcx_cpu"), _always),
+    "special_log_ndtr": (_not_implemented("log_ndtr_cpu"), _always),
+    "special_ndtri": (_not_implemented("ndtri_cpu"), _always),
+    "special_zeta": (_not_implemented("zeta_cpu"), _always),
+    "stft": (lambda dtype: RuntimeError(f"MKL FFT doesn't support tensors of type: {torch_name(dtype)}"), _always),
+}
+
+
+def _map(value: Any, fn: Callable[[np.ndarray], np.ndarray]) -> Any:
+    if isinstance(value, np.ndarray | np.generic):
+        return fn(value)
+    if isinstance(value, list | tuple):
+        return type(value)(_map(v, fn) for v in value)
+    return value
+
+
+def _float_dtypes(value: Any, found: set) -> set:
+    if isinstance(value, np.ndarray) and (value.dtype.kind == "f" or value.dtype == BFLOAT16):
+        found.add(value.dtype)
+    elif isinstance(value, list | tuple):
+        for v in value:
+            _float_dtypes(v, found)
+    return found
+
+
+def _widen(a: np.ndarray) -> np.ndarray:
+    return a.astype(np.float32) if a.dtype == BFLOAT16 else a
+
+
+def _narrow(a: Any) -> Any:
+    return np.asarray(a).astype(BFLOAT16) if a.dtype == np.float32 else a
+
+
+def kernel_for(name: str, family: str, schema: Any, writes: bool, kernel: Callable[..., Any] | None):
+    """The op's kernel with the handling above (the kernel itself when none applies)."""
+    refuse = UNSUPPORTED.get(name)
+    widen = family in WIDENED_FAMILIES and name not in NATIVE and not writes
+    if kernel is None or not (widen or refuse):
+        return kernel
+    dtype_args = [i for i, a in enumerate(schema.args) if a.kind.startswith("ScalarType")]
+
+    @functools.wraps(kernel)
+    def run(*operands: Any, **options: Any) -> Any:
+        floats = _float_dtypes(operands, _float_dtypes(list(options.values()), set()))
+        if refuse is not None and floats & set(_REDUCED) and refuse[1](*operands, **options):
+            raise refuse[0](next(d for d in _REDUCED if d in floats))
+        if widen and floats == {BFLOAT16} and not options and \
+                all(operands[i] is None for i in dtype_args if i < len(operands)):
+            return _map(kernel(*_map(operands, _widen)), _narrow)
+        return kernel(*operands, **options)
+
+    return run
