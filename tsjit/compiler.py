@@ -30,6 +30,7 @@ def to_module(model_or_ir: Any, example_inputs: Sequence[Any] | None) -> ModuleO
 
         return parse_module(model_or_ir)
     from tsjit import jit
+    from tsjit.jit.freeze import freeze_snapshot
     from tsjit.jit.script_module import ScriptModule
 
     if example_inputs is None:
@@ -37,7 +38,13 @@ def to_module(model_or_ir: Any, example_inputs: Sequence[Any] | None) -> ModuleO
     scripted = model_or_ir if hasattr(model_or_ir, "_compiled") or isinstance(model_or_ir, ScriptModule) \
         else jit.script(model_or_ir)
     if isinstance(scripted, ScriptModule):
-        scripted = jit.freeze(scripted.eval())
+        if scripted.training:
+            warn("tsjit.compile: the model is in training mode; it is compiled as it runs in training (batch "
+                 "statistics, dropout) but the compiled model does not update its state (running statistics). "
+                 "Call .eval() first to compile it for inference.", TrainingModeWarning)
+            scripted = freeze_snapshot(scripted)
+        else:
+            scripted = jit.freeze(scripted)
     if hasattr(example_inputs, "_data") or isinstance(example_inputs, np.ndarray):
         example_inputs = (example_inputs,)  # one input given bare, as torch.compile users write it
     module = jit.specialize(scripted, tuple(example_inputs))
@@ -70,6 +77,10 @@ def _drop_unused_generic_functions(module: ModuleOp) -> None:
         static = all(getattr(t, "has_static_shape", True) for t in f.function_type.inputs.data)
         if name not in reached and not static:
             f.detach()
+
+
+class TrainingModeWarning(UserWarning):
+    """tsjit.compile of a model in training mode (see the message)."""
 
 
 class StateChangeError(RuntimeError):

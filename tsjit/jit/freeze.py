@@ -31,6 +31,16 @@ def freeze(mod: ScriptModule, preserved_attrs: list[str] | None = None, optimize
     return _keep_defaults(mod, from_ir(ir))
 
 
+def freeze_snapshot(mod: ScriptModule) -> ScriptModule:
+    """A frozen copy of `mod` in whatever mode it is in (training too): tensors it writes in place
+    (running statistics) become per-call copies of their current values (ts-freeze's `snapshot`), so
+    the copy computes what `mod` computes but updates no state. tsjit.compile's view of a model."""
+    ir = to_ir(mod)
+    _run(ir, "ts-freeze", snapshot=True)
+    _run(ir, "ts-frozen-optimizations", optimize_numerics=True)
+    return _keep_defaults(mod, from_ir(ir))
+
+
 def run_frozen_optimizations(mod: ScriptModule, optimize_numerics: bool = True,
                              preserved_methods: list[str] | None = None) -> None:
     """Run the frozen-graph optimisations on a frozen module, in place."""

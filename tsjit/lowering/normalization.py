@@ -2,7 +2,8 @@
 
 batch_norm with `training` constant false is one all-parallel generic: (x - mean) *
 rsqrt(var + eps) * weight + bias, the per-channel vectors read along dim 1. Training mode
-(batch statistics, running-stat updates) is refused. layer_norm computes the mean and the
+normalises with the batch statistics (biased, over every dim but 1) when it updates no running
+statistics; updating them is refused. layer_norm computes the mean and the
 biased variance over the last len(normalized_shape) dims (reductions.moments), then the same
 affine generic with weight/bias broadcast right-aligned. group_norm does so over the input seen
 (a view) as (N, G, C/G, rest), the weight and bias as (G, C/G); instance_norm over the spatial
@@ -56,18 +57,27 @@ def _normalize(b: Builder, out: TensorType, eps: float, x: SSAValue, stats: Sequ
 
 
 def lower_batch_norm(op: Operation, lower: Lower) -> Sequence[SSAValue]:
-    if lower.constant(5) is not False:
-        raise NotLowerable("batch_norm in training mode (batch statistics)")
     out = lower.result_type()
     check_dtype(out.element_type)
     if not is_float_dtype(out.element_type) or len(out.get_shape()) < 2:
         raise NotLowerable("batch_norm needs a float input of rank >= 2")
     mean, var = _optional_tensor(op, lower, 3), _optional_tensor(op, lower, 4)
-    if mean is None or var is None:
-        raise NotLowerable("batch_norm without running statistics")
-    rank = len(out.get_shape())
+    shape = out.get_shape()
+    rank = len(shape)
     channel = projection_map(rank, [1])
     affine = [_optional_tensor(op, lower, 1), _optional_tensor(op, lower, 2)]
+    if lower.constant(5) is not False:
+        if mean is not None or var is not None:
+            raise NotLowerable("batch_norm in training mode updating running statistics")
+        dims = [0, *range(2, rank)]
+        if pymath.prod(shape[d] for d in dims) <= 1:
+            raise NotLowerable("batch_norm in training mode needs more than 1 value per channel")
+        mean, var = _biased_stats(lower.builder, lower.tensor(0), dims, out.element_type)
+        channel_stats = broadcast_map(mean.type.get_shape(), shape)
+        return [_normalize(lower.builder, out, float(lower.constant(7)), lower.tensor(0), [mean, var],
+                           [channel_stats, channel_stats], affine, [channel, channel])]
+    if mean is None or var is None:
+        raise NotLowerable("batch_norm without running statistics")
     return [_normalize(lower.builder, out, float(lower.constant(7)), lower.tensor(0), [mean, var],
                        [channel, channel], affine, [channel, channel])]
 

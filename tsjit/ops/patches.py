@@ -19,7 +19,8 @@ import numpy as np
 
 from tsjit.dtypes import is_float
 from tsjit.kernels.dims import shape_str
-from tsjit.kernels.promotion import as_array, not_implemented
+from tsjit.kernels.promotion import CODE_OF_DTYPE, as_array, not_implemented
+from tsjit.ops.creation import linspace
 from tsjit.ops import samples as s
 from tsjit.ops.registry import defop, op, sample
 from tsjit.ops.rules import ShapeError, arith, dims, int_list, promote, same_dtype
@@ -164,9 +165,10 @@ def base_grid(sizes, align_corners: bool, dtype) -> np.ndarray:
     """affine_grid's (*sizes, len(sizes) + 1) grid of (x, y[, z], 1): -1..1 across each dim, scaled by
     (n-1)/n without align_corners, 0 for a size of 1."""
     axes = []
+    wide = np.dtype(np.float32) if dtype.itemsize == 2 else dtype  # a half tensor times a Python float
     for n in sizes:
-        v = np.linspace(-1, 1, n, dtype=dtype) if n > 1 else np.zeros(n, dtype)
-        axes.append(v if align_corners else (v * dtype.type((n - 1) / n)).astype(dtype))
+        v = linspace(-1, 1, n, CODE_OF_DTYPE[dtype]) if n > 1 else np.zeros(n, dtype)  # torch's rounding
+        axes.append(v if align_corners else (v.astype(wide) * wide.type((n - 1) / n)).astype(dtype))
     mesh = np.meshgrid(*axes, indexing="ij")
     return np.stack([*reversed(mesh), np.ones(tuple(sizes), dtype)], -1)
 
@@ -192,10 +194,12 @@ def affine_grid_generator(theta, size, align_corners):
     if not is_float(theta.dtype):
         raise not_implemented("affine_grid_generator", theta.dtype)
     base = base_grid(size[2:], align_corners, theta.dtype)
-    out = np.zeros((size[0], *size[2:], spatial), theta.dtype)
+    acc = np.dtype(np.float32) if theta.dtype.itemsize == 2 else theta.dtype  # half: a bmm, rounded once
+    base, wide = base.astype(acc), theta.astype(acc)
+    out = np.zeros((size[0], *size[2:], spatial), acc)
     for j in range(spatial + 1):  # the three (four) terms in order, as the lowering adds them
-        out = out + base[None, ..., j, None] * theta.reshape((size[0],) + (1,) * spatial + theta.shape[1:])[..., j]
-    return as_array(out)
+        out = out + base[None, ..., j, None] * wide.reshape((size[0],) + (1,) * spatial + theta.shape[1:])[..., j]
+    return as_array(out.astype(theta.dtype, copy=False))
 
 
 def _unnormalize(coord, size: int, align: bool, t, vec: bool):

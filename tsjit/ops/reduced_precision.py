@@ -9,7 +9,8 @@ once; float16 keeps numpy's own loops (which accumulate in float32 already). A k
 it is when its operands mix float dtypes (its own promotion decides) or an explicit dtype
 argument is given, and in-place kernels (which write an operand) never are.
 
-`UNSUPPORTED` lists the ops PyTorch has no float16/bfloat16 kernel for, with its error.
+`UNSUPPORTED` lists the ops PyTorch has no float16/bfloat16 kernel for, with its error (raised when
+the op computes in that type: a float32 operand promotes it, as stft's float32 window does).
 """
 from __future__ import annotations
 
@@ -109,11 +110,11 @@ def _float_dtypes(value: Any, found: set) -> set:
 
 
 def _widen(a: np.ndarray) -> np.ndarray:
-    return a.astype(np.float32) if a.dtype == BFLOAT16 else a
+    return a.astype(np.float32) if a.dtype in _REDUCED else a
 
 
-def _narrow(a: Any) -> Any:
-    return np.asarray(a).astype(BFLOAT16) if a.dtype == np.float32 else a
+def _narrower(half: np.dtype) -> Callable[[Any], Any]:
+    return lambda a: np.asarray(a).astype(half) if a.dtype == np.float32 else a
 
 
 def kernel_for(name: str, family: str, schema: Any, writes: bool, kernel: Callable[..., Any] | None):
@@ -127,11 +128,12 @@ def kernel_for(name: str, family: str, schema: Any, writes: bool, kernel: Callab
     @functools.wraps(kernel)
     def run(*operands: Any, **options: Any) -> Any:
         floats = _float_dtypes(operands, _float_dtypes(list(options.values()), set()))
-        if refuse is not None and floats & set(_REDUCED) and refuse[1](*operands, **options):
+        if refuse is not None and floats and floats <= set(_REDUCED) and len(floats) == 1 and \
+                refuse[1](*operands, **options):
             raise refuse[0](next(d for d in _REDUCED if d in floats))
-        if widen and floats == {BFLOAT16} and not options and \
+        if widen and len(floats) == 1 and floats <= set(_REDUCED) and not options and \
                 all(operands[i] is None for i in dtype_args if i < len(operands)):
-            return _map(kernel(*_map(operands, _widen)), _narrow)
+            return _map(kernel(*_map(operands, _widen)), _narrower(floats.pop()))
         return kernel(*operands, **options)
 
     return run

@@ -19,6 +19,12 @@ container holds keep their class, attributes and methods, which those calls may 
 
 Deliberate difference: the frozen class keeps its name (TorchScript clones it under a
 mangled name); the Python API builds a new compilation unit, so the names cannot clash.
+
+Extension (`snapshot`, not in TorchScript): freeze a module in training mode, with tensor
+attributes written in place (a BatchNorm's running statistics and batch count) folded too, each
+into one fresh copy per call: the frozen code computes from the state at freezing time and keeps
+its writes to itself. This is how `tsjit.compile` runs a model in training mode (outputs as the
+model's; its state is not updated). Attributes replaced by `set_attr` still stay attributes.
 """
 from __future__ import annotations
 
@@ -38,7 +44,10 @@ from tsjit.dialects.ts.constant import ConstantOp
 from tsjit.dialects.ts.folding import NotConstant, constant_of
 from tsjit.dialects.ts.misc_ops import UncheckedCastOp
 from tsjit.dialects.ts.module_ops import AttrDeclOp, ClassTypeOp, MethodOp, ObjectOp
-from tsjit.dialects.ts.types import AnyType, ClassType, TensorType
+from tsjit.dialects.ts.tensor_ops import TENSOR_OP_CLASSES
+from tsjit.dialects.ts.types import (
+    AnyType, BoolType, ClassType, FloatType, IntType, NoneType, StrType, TensorType,
+)
 from tsjit.ir.diagnostics import emit_error
 from tsjit.passes.remove_mutation import may_alias
 
@@ -50,6 +59,7 @@ class TsFreezePass(ModulePass):
     name = "ts-freeze"
 
     preserved_attrs: tuple[str, ...] = ()
+    snapshot: bool = False
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         from tsjit.dialects.ts.module_ir import ModuleIRError, root_object
@@ -61,7 +71,7 @@ class TsFreezePass(ModulePass):
         except ModuleIRError as e:
             raise PassFailedException(f"ts-freeze: {e}") from None
         module = _Module(op, root)
-        if module.slot_constant((), "training") is True:
+        if module.slot_constant((), "training") is True and not self.snapshot:
             raise PassFailedException("Freezing is currently only implemented for modules in eval mode. Please call "
                                       ".eval() on your module before freezing.")
         methods, preserved = module.split_preserved(self.preserved_attrs)
@@ -74,10 +84,12 @@ class TsFreezePass(ModulePass):
         for f in funcs:
             _check_does_not_return_self(f)
         while True:  # folding `training` can make batch_norm stop writing its running stats: fold again
-            mutable = set(preserved)
+            mutable, assigned = set(preserved), set(preserved)
             for f in funcs:
                 mutable |= _mutated_paths(f)
-            folded = sum(_fold_attributes(f, module, mutable) for f in funcs)
+                assigned |= _assigned_paths(f)
+            copied = mutable - assigned if self.snapshot else set()
+            folded = sum(_fold_attributes(f, module, mutable - copied, copied) for f in funcs)
             run_cleanup_once(op, funcs)  # the methods kept; the others (inlined submodules') go below
             if not folded:
                 break
@@ -317,7 +329,7 @@ def _mutated_paths(f: func.FuncOp) -> set[Path]:
         sources = [origin[v] for v in op.operands if v in origin]
         if sources and op.name != "ts.get_attr" and may_alias(op):  # views (and unknown ops) may alias; other results are new
             for r in op.results:  # a view, an element, or the written value itself may alias the attribute
-                if not isinstance(r.type, ClassType):
+                if not isinstance(r.type, ClassType | BoolType | IntType | FloatType | StrType | NoneType):
                     origin[r] = sources[0]
         for v in _written_operands(op):
             if v in origin:
@@ -325,11 +337,20 @@ def _mutated_paths(f: func.FuncOp) -> set[Path]:
     return mutated
 
 
-def _fold_attributes(f: func.FuncOp, module: _Module, mutable: set[Path]) -> int:
-    """Replace reads of attributes that never change by constants at the top of `f`; how many."""
+def _assigned_paths(f: func.FuncOp) -> set[Path]:
+    """Attributes the function replaces (`ts.set_attr`)."""
+    paths = _attribute_paths(f)
+    return {(*paths[op.operands[0]], op.attr_name.data) for op in f.walk()
+            if op.name == "ts.set_attr" and op.operands[0] in paths}
+
+
+def _fold_attributes(f: func.FuncOp, module: _Module, mutable: set[Path], copied: set[Path] = frozenset()) -> int:
+    """Replace reads of attributes that never change by constants at the top of `f`, and reads of
+    tensor attributes in `copied` by one fresh copy of their value per call; how many."""
     block = f.body.block
     count = 0
     first = block.first_op
+    copies: dict[Path, SSAValue] = {}
     for value, path in _attribute_paths(f).items():
         if not path or any(path[:i] in mutable for i in range(1, len(path) + 1)):
             continue
@@ -337,6 +358,20 @@ def _fold_attributes(f: func.FuncOp, module: _Module, mutable: set[Path]) -> int
         if state is None or not isinstance(state.owner, ConstantOp):
             continue
         t = value.type if isinstance(value.type, TensorType) and isinstance(state.type, TensorType) else state.type
+        if path in copied:
+            if not isinstance(state.type, TensorType):
+                continue
+            if path not in copies:
+                const = ConstantOp(state.owner.value, t)
+                clone = TENSOR_OP_CLASSES["clone"].create(operands=[const.results[0]], result_types=[t])
+                block.insert_ops_before([const, clone], first)
+                const.results[0].name_hint = clone.results[0].name_hint = "self." + ".".join(path)
+                copies[path] = clone.results[0]
+            value.replace_all_uses_with(copies[path])
+            count += 1
+            continue
+        if any(path[:i] in copied for i in range(1, len(path))):
+            continue
         const = ConstantOp(state.owner.value, t)
         const.results[0].name_hint = "self." + ".".join(path)
         block.insert_op_before(const, first)

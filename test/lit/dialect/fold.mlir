@@ -96,3 +96,23 @@ func.func @static_dtype(%x: !ts.tensor<[2], f32>, %u: !ts.tensor) -> (!ts.int, !
   %e = ts.dtype %u : (!ts.tensor) -> !ts.int
   func.return %d, %e : !ts.int, !ts.int
 }
+
+// -----
+
+// A training batch_norm's running-stat updates into a copy (or a constant) nothing else reads go
+// nowhere: the statistic becomes none. A copy read later (%v2, returned) is kept.
+// CHECK-LABEL: func.func @dead_running_stats
+// CHECK:         %[[N:[0-9]+]] = ts.constant none
+// CHECK-NEXT:    %y = ts.batch_norm %x, %n, %n, %[[N]], %v2, %t
+// CHECK:         func.return %y, %v2
+func.func @dead_running_stats(%x: !ts.tensor<[2,3,4], f32>) -> (!ts.tensor<[2,3,4], f32>, !ts.tensor<[3], f32>) {
+  %m = ts.constant dense<0.0> : tensor<3xf32>
+  %v = ts.constant dense<1.0> : tensor<3xf32>
+  %v2 = ts.clone %v : (!ts.tensor<[3], f32>) -> !ts.tensor<[3], f32>
+  %n = ts.constant none
+  %t = ts.constant true
+  %mo = ts.constant 0.1
+  %eps = ts.constant 1.0e-05
+  %y = ts.batch_norm %x, %n, %n, %m, %v2, %t, %mo, %eps, %t : (!ts.tensor<[2,3,4], f32>, !ts.none, !ts.none, !ts.tensor<[3], f32>, !ts.tensor<[3], f32>, !ts.bool, !ts.float, !ts.float, !ts.bool) -> !ts.tensor<[2,3,4], f32>
+  func.return %y, %v2 : !ts.tensor<[2,3,4], f32>, !ts.tensor<[3], f32>
+}

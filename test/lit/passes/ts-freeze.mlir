@@ -4,6 +4,7 @@
 // RUN: ts-opt %s -p ts-freeze | filecheck %s
 // RUN: ts-opt %s -p 'ts-freeze{preserved-attrs=scale}' | filecheck %s --check-prefix=PRESERVE
 // RUN: sed 's/%1 = ts.constant false/%1 = ts.constant true/' %s | not ts-opt -p ts-freeze 2>&1 | filecheck %s --check-prefix=TRAINING
+// RUN: sed 's/%1 = ts.constant false/%1 = ts.constant true/' %s | ts-opt -p 'ts-freeze{snapshot=true}' | filecheck %s --check-prefix=SNAPSHOT
 
 // Unchanging attributes become constants named after their path; the mutated buffer stays an
 // attribute; the submodule, `training`, `unused` and the inlined Sub.forward are gone.
@@ -31,6 +32,20 @@
 // PRESERVE:      %self = ts.object "__torch__.Net"("count" = %self.count, "scale" = %{{.*}})
 
 // TRAINING: Freezing is currently only implemented for modules in eval mode. Please call .eval() on your module before freezing.
+
+// A snapshot freezes the training module too: the buffer written in place becomes one copy per
+// call of its value (later reads see the write); `if self.training:` takes the training branch.
+// SNAPSHOT:      ts.class_type module @__torch__.Net {
+// SNAPSHOT-NEXT:   ts.method "forward" = @__torch__.Net.forward
+// SNAPSHOT-NEXT: }
+// SNAPSHOT:      %self.count = ts.constant dense<0.000000e+00> : tensor<1xf32> as !ts.tensor
+// SNAPSHOT:      %[[COPY:.*]] = ts.clone %self.count
+// SNAPSHOT-NEXT: ts.add_ %[[COPY]]
+// SNAPSHOT-NEXT: %[[X:.*]] = ts.mul %x
+// SNAPSHOT-NEXT: %[[MM:.*]] = ts.matmul %[[X]], %self.sub.w
+// SNAPSHOT-NEXT: %[[S:.*]] = ts.mul %[[MM]], %self.scale
+// SNAPSHOT-NEXT: ts.add %[[S]], %[[COPY]]
+// SNAPSHOT:      %self = ts.object "__torch__.Net"() {root}
 
 builtin.module {
   ts.class_type module @__torch__.Sub {

@@ -38,8 +38,8 @@ def _same_objects(inputs):
 
 
 def _check(model, inputs):
-    """Imported in train mode (as a model usually is), compiled for C, against torch in eval mode."""
-    compiled = tsjit.compile(_import(model.train()), backend="c", example_inputs=_same_objects(inputs),
+    """Imported in eval mode, compiled for C, against torch in eval mode."""
+    compiled = tsjit.compile(_import(model.eval()), backend="c", example_inputs=_same_objects(inputs),
                              fallback=False)
     args = _same_objects(inputs)
     for i, a in enumerate(inputs):  # the pattern of the example inputs, in new objects

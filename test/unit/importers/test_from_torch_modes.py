@@ -1,8 +1,8 @@
 """from_torch keeps the module's train/eval switch: every submodule's `training` reads the imported
 module's one `training` attribute, so `.eval()` / `.train()` on it switch BatchNorm, Dropout, RReLU
-and InstanceNorm as they switch the PyTorch model; `tsjit.compile` (which freezes in eval mode)
-of a model imported in train mode matches PyTorch in eval mode; a model that still changes its
-state once frozen is refused, naming the attributes."""
+and InstanceNorm as they switch the PyTorch model; `tsjit.compile` compiles a model in the mode
+it is in (train mode: batch statistics, with a warning that its state is not updated); a model
+that still changes its state once frozen in eval mode is refused, naming the attributes."""
 from __future__ import annotations
 
 import copy
@@ -15,7 +15,7 @@ torch = pytest.importorskip("torch")
 nn = torch.nn
 
 import tsjit
-from tsjit.compiler import StateChangeError
+from tsjit.compiler import StateChangeError, TrainingModeWarning
 from tsjit.frontend import from_torch
 from tsjit.runtime import Error as JitError
 
@@ -69,12 +69,19 @@ def test_imported_in_train_mode_switches_with_eval_and_train():
 
 
 @pytest.mark.parametrize("backend", ["numpy", "c"])
-def test_compiling_a_model_imported_in_train_mode_matches_eval(backend):
+def test_compiling_follows_the_mode_of_the_model(backend):
     model = _trained_batch_norm()
+    model.drop = nn.Identity()  # train mode: batch statistics, without dropout's randomness
     x = torch.randn(2, 3, 8, 8)
     imported = _import(model)
-    compiled = tsjit.compile(imported, backend=backend, example_inputs=(_ts(x),), fallback=False)
+    before = imported.state_dict()["bn.running_mean"].numpy().copy()
+    with pytest.warns(TrainingModeWarning, match="does not update its state"):
+        compiled = tsjit.compile(imported, backend=backend, example_inputs=(_ts(x),), fallback=False)
+    for _ in range(2):  # each call normalises with its own batch's statistics
+        _close(compiled(_ts(x)), copy.deepcopy(model)(x))
+    assert imported.training and np.array_equal(imported.state_dict()["bn.running_mean"].numpy(), before)
     model.eval()
+    compiled = tsjit.compile(_import(model), backend=backend, example_inputs=(_ts(x),), fallback=False)
     with torch.no_grad():
         _close(compiled(_ts(x)), model(x))
 
@@ -129,7 +136,7 @@ def test_compiling_a_model_traced_in_train_mode_names_the_state_it_changes():
     model = _trained_batch_norm()
     model.drop = nn.Identity()
     x = torch.randn(2, 3, 8, 8)
-    imported = _import(model, x)  # the trace records batch_norm in training mode
+    imported = _import(model, x).eval()  # the trace records batch_norm in training mode, whatever the flag
     with warnings.catch_warnings(), pytest.raises(
             StateChangeError, match=r"'bn\.running_mean'.*'bn\.num_batches_tracked'|"
                                     r"'bn\.num_batches_tracked'.*'bn\.running_mean'"):

@@ -93,11 +93,19 @@ def test_batch_norm_inference(affine):
     assert sum(isinstance(o, GenericOp) for o in module.walk()) == 1
 
 
+@pytest.mark.parametrize("affine", [True, False])
+def test_batch_norm_training_without_running_stats_uses_batch_statistics(affine):
+    text = batch_norm("true", affine).replace("%m, %v,", "%n, %n,").replace(
+        "!ts.tensor<[3], f32>, !ts.tensor<[3], f32>, !ts.bool", "!ts.none, !ts.none, !ts.bool")
+    x = np.random.default_rng(0).normal(size=(2, 3, 4, 5)).astype(np.float32) * 3 + 1
+    lower_and_compare(text, [x])
+
+
 def test_batch_norm_training_stays():
     module = Parser(context(), batch_norm("true")).parse_module()
     apply_pass("ts-to-linalg", module, report=False)
     assert [(n, why) for n, _, why in to_linalg.unlowered(module)] == [
-        ("ts.batch_norm", "batch_norm in training mode (batch statistics)")]
+        ("ts.batch_norm", "batch_norm in training mode updating running statistics")]
 
 
 LN = """func.func @f(%x: !ts.tensor<[2,3,4], f32>) -> !ts.tensor<[2,3,4], f32> {

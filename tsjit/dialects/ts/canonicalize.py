@@ -2,7 +2,9 @@
 
 - `ts.if` on a constant condition becomes the taken branch;
 - `ts.unchecked_cast` to its operand's own type disappears;
-- `ts.dim`/`ts.size`/`ts.size_dim`/`ts.numel` of a tensor whose type knows the answer become constants.
+- `ts.dim`/`ts.size`/`ts.size_dim`/`ts.numel` of a tensor whose type knows the answer become constants;
+- `ts.batch_norm` in training mode drops a running statistic it would write into a fresh copy or a
+  constant nothing else reads (a module frozen as a snapshot, tsjit.compile in training mode).
 """
 from __future__ import annotations
 
@@ -71,6 +73,28 @@ class StaticTensorMetadata(RewritePattern):
         rewriter.replace(op, ConstantOp.of(value, ListType(IntType()) if isinstance(value, list) else None))
 
 
+class DeadRunningStats(RewritePattern):
+    """The running-stat updates of a training batch_norm go nowhere when the statistic is a copy
+    (`ts.clone`) or a constant only this op uses: the operand becomes None (the output uses batch
+    statistics)."""
+
+    def match_and_rewrite(self, op, rewriter: PatternRewriter) -> None:
+        from tsjit.dialects.ts.constant import ConstantOp
+        from tsjit.dialects.ts.folding import NotConstant, constant_of
+
+        try:
+            if constant_of(op.operands[5]) is not True:
+                return
+        except NotConstant:
+            return
+        for i in (3, 4):
+            stat = op.operands[i]
+            if stat.owner.name in ("ts.clone", "ts.constant") and isinstance(stat.type, TensorType) and stat.has_one_use():
+                none = ConstantOp.of(None)
+                rewriter.insert_op(none, InsertPoint.before(op))
+                op.operands[i] = none.results[0]
+
+
 def _attach(cls, *patterns: RewritePattern) -> None:
     """Give an op class canonicalization patterns (tables build op classes, so attach after)."""
 
@@ -91,3 +115,4 @@ def install_canonicalizations() -> None:
     _attach(UncheckedCastOp, DropNoOpCast())
     for name in ("dim", "size", "size_dim", "numel", "dtype"):
         _attach(TENSOR_OP_CLASSES[name], StaticTensorMetadata())
+    _attach(TENSOR_OP_CLASSES["batch_norm"], DeadRunningStats())

@@ -16,6 +16,8 @@
 """
 from __future__ import annotations
 
+from xdsl.ir import Operation
+
 from tsjit.dialects.ts.folding import NotConstant, constant_of
 from tsjit.dialects.ts.types import IntType, ListType, NoneType, TensorType
 
@@ -46,7 +48,7 @@ def _squeeze_dims(b, node, args):
     if len(args) != 2 or not isinstance(args[1].type, ListType):
         return _previous("aten::squeeze")(b, node, args)
     dims = _const(args[1])
-    if dims is None and args[1].owner is not None and args[1].owner.name == "ts.list.construct":
+    if dims is None and isinstance(args[1].owner, Operation) and args[1].owner.name == "ts.list.construct":
         dims = [_const(v) for v in args[1].owner.operands]
     if not isinstance(dims, list) or not all(isinstance(d, int) for d in dims):
         return None

@@ -12,6 +12,8 @@ the ts schema (merged into build.py's `ATEN` table; see aten_overloads.py for wh
 """
 from __future__ import annotations
 
+from xdsl.ir import Operation
+
 from tsjit.dialects.ts.folding import NotConstant, constant_of
 from tsjit.dialects.ts.types import NoneType
 
@@ -35,7 +37,7 @@ def _cross(b, node, args):
 
 def _multi_dot(b, node, args):
     lst = args[0]
-    if lst.owner is None or lst.owner.name != "ts.list.construct" or len(lst.owner.operands) < 2:
+    if not isinstance(lst.owner, Operation) or lst.owner.name != "ts.list.construct" or len(lst.owner.operands) < 2:
         return None
     out = lst.owner.operands[0]
     for t in lst.owner.operands[1:]:

@@ -24,6 +24,8 @@ every `aten::<op>_` without a ts op of its own, as `ts.<op>` followed by `ts.ass
 """
 from __future__ import annotations
 
+from xdsl.ir import Operation
+
 from tsjit.dialects.ts.folding import NotConstant, constant_of
 from tsjit.ops import REGISTRY as TENSOR_OPS
 from tsjit.dialects.ts.types import (
@@ -52,7 +54,7 @@ def _const(v, default=None):
 
 def _list_len(v) -> int | None:
     """The length of an int[] operand built by prim::ListConstruct or a constant."""
-    if v.owner is not None and v.owner.name == "ts.list.construct":
+    if isinstance(v.owner, Operation) and v.owner.name == "ts.list.construct":
         return len(v.owner.operands)
     value = _const(v)
     return len(value) if isinstance(value, list) else None
@@ -255,7 +257,7 @@ def _number(kind):
 
     def convert(b, node, args):
         src = args[0].owner if args else None
-        if src is not None and src.name == "ts.num_to_tensor":
+        if isinstance(src, Operation) and src.name == "ts.num_to_tensor":
             n = src.operands[0]
             wanted = {"aten::Int": IntType, "aten::Float": FloatType, "aten::ScalarImplicit": _SCALARS,
                       "aten::IntImplicit": IntType, "aten::FloatImplicit": FloatType}[kind]
@@ -481,7 +483,7 @@ def _arange_out(b, node, args):
 def _list_value(v):
     """The Python value of a (nested) list operand built of constants, else _MISSING."""
     value = _const(v, _MISSING)
-    if value is not _MISSING or v.owner is None or v.owner.name != "ts.list.construct":
+    if value is not _MISSING or not isinstance(v.owner, Operation) or v.owner.name != "ts.list.construct":
         return value
     items = [_list_value(item) for item in v.owner.operands]
     return _MISSING if any(item is _MISSING for item in items) else items
@@ -582,7 +584,7 @@ def _upsample(name, linear, spatial):
                 return None  # both sizes and scales: PyTorch refuses it at run time
             return b.schema_op(name, [args[0], args[1], *flags, *(b.none() for _ in range(spatial))])
         scales = _const(last)
-        if scales is None and last.owner is not None and last.owner.name == "ts.list.construct":
+        if scales is None and isinstance(last.owner, Operation) and last.owner.name == "ts.list.construct":
             scales = [_const(v) for v in last.owner.operands]
         if not isinstance(scales, list) or not scales or None in scales:
             return None  # scales built at run time (F.interpolate's loop over input.dim()): not imported yet

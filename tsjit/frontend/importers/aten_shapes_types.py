@@ -17,7 +17,7 @@ Scripted F losses, affine_grid, interpolate and the Transformer layers reach the
 """
 from __future__ import annotations
 
-from xdsl.ir import Block, Region
+from xdsl.ir import Block, Operation, Region
 
 from tsjit.dialects.ts.folding import NotConstant, constant_of
 from tsjit.dialects.ts.types import (
@@ -40,7 +40,7 @@ def _const(v, default=None):
 
 def _items(v):
     """The elements of a list built by prim::ListConstruct, else None."""
-    if v is not None and v.owner is not None and v.owner.name == "ts.list.construct":
+    if v is not None and isinstance(v.owner, Operation) and v.owner.name == "ts.list.construct":
         return list(v.owner.operands)
     return None
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from tsjit.dtypes import BFLOAT16
+from tsjit.dtypes import BFLOAT16, is_float
 from tsjit.frontend.importers import graph_model as gm
 
 _LOCATION = re.compile(r"#\s*(?P<file>[^#]+?):(?P<line>\d+):(?P<column>\d+)\s*$")
@@ -62,7 +62,7 @@ def _block(block: Any) -> gm.Block:
                     returns=[v.debugName() for v in block.outputs()])
 
 
-_SCALAR_TYPES = {"b": "bool", "i": "int", "u": "int", "f": "float"}
+_SCALAR_TYPES = {"b": "bool", "i": "int", "u": "int"}
 
 
 def _wrapped_number(node: Any) -> gm.Node | None:
@@ -76,8 +76,9 @@ def _wrapped_number(node: Any) -> gm.Node | None:
     if array.ndim:
         return None
     out = node.output()
-    return gm.Node("prim::Constant", [], [gm.Value(out.debugName(), _SCALAR_TYPES[array.dtype.kind])],
-                   {"value": array.item()}, [], _location(node))
+    kind = "float" if is_float(array.dtype) else _SCALAR_TYPES[array.dtype.kind]
+    return gm.Node("prim::Constant", [], [gm.Value(out.debugName(), kind)], {"value": float(array) if kind == "float"
+                   else array.item()}, [], _location(node))
 
 
 def _node(node: Any) -> gm.Node:
