@@ -214,11 +214,3 @@ def lower_pointwise(spec: Pointwise, op: Operation, lower: Lower) -> Sequence[SS
 def lower_identity(op: Operation, lower: Lower) -> Sequence[SSAValue]:
     """Builtin tensors are values: a copy is the same value."""
     return [lower.tensor(0)]
-
-
-def lower_inference_dropout(op: Operation, lower: Lower) -> Sequence[SSAValue]:
-    """Dropout outside training (`train` a constant false) is the identity; training draws random
-    masks, which compiled code does not do."""
-    if lower.constant(2) is not False:
-        raise NotLowerable("dropout in training mode (train is not a constant false)")
-    return [lower.tensor(0)]

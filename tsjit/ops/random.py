@@ -1,7 +1,9 @@
 """Random ops: rand/randn/randint and their *_like forms, dropout, manual_seed.
 
 They draw from one numpy Generator that `manual_seed` resets (the same seed gives the same
-sequence), so their effects are RANDOM: never folded, merged or moved. Their values cannot be
+sequence), so their effects are RANDOM: never folded, merged or moved. Compiled, rand, randn, their
+*_like forms and the dropouts draw with a counter-based hash seeded from that generator per call
+(tsjit/lowering/random.py). Their values cannot be
 compared with torch's (another generator); only dtypes, shapes and errors can.
 """
 from __future__ import annotations
@@ -20,7 +22,7 @@ from tsjit.ops.creation import check_size, sizes
 from tsjit.ops.registry import RANDOM, defop, op, sample
 from tsjit.ops.rules import dtype_arg, from_arg, same, same_dtype
 
-_DRAWS = "draws from tsjit's numpy generator: compiled code has no random number generator, so it runs on numpy"
+_DRAWS = "draws from tsjit's numpy generator, not lowered (tsjit/lowering/random.py lowers rand, randn, normal, dropout)"
 _I64, _F16, _F32, _F64, _BOOL = 4, 5, 6, 7, 11  # ScalarType codes used by samples
 
 
@@ -56,7 +58,7 @@ _SIZED = "(int[] size, *, ScalarType? dtype=None) -> Tensor"
 
 
 @op("rand", _SIZED, shape=sizes, dtype=lambda size, dtype: dtype_arg(dtype, DEFAULT_FLOAT), effects=RANDOM,
-    numpy_only=_DRAWS, samples=_sized_samples)
+    lower="random.lower_uniform", samples=_sized_samples)
 def rand(size, dtype=None):
     """Uniform on [0, 1), float dtypes only."""
     out = _float_dtype(dtype, "check_uniform_bounds")
@@ -65,7 +67,7 @@ def rand(size, dtype=None):
 
 
 @op("randn", _SIZED, shape=sizes, dtype=lambda size, dtype: dtype_arg(dtype, DEFAULT_FLOAT), effects=RANDOM,
-    numpy_only=_DRAWS, samples=_sized_samples)
+    lower="random.lower_standard_normal", samples=_sized_samples)
 def randn(size, dtype=None):
     """Standard normal, float dtypes only."""
     out = _float_dtype(dtype, "normal_kernel_cpu")
@@ -113,13 +115,13 @@ def _like_samples():
 
 _LIKE = "(Tensor self, *, ScalarType? dtype=None) -> Tensor"
 defop("rand_like", _LIKE, _like(rand, "rand_like"), shape=same, dtype=from_arg(1), verify=chk.SAME_SHAPE,
-      effects=RANDOM, numpy_only=_DRAWS, samples=_like_samples)
+      effects=RANDOM, lower="random.lower_uniform", samples=_like_samples)
 defop("randn_like", _LIKE, _like(randn, "randn_like"), shape=same, dtype=from_arg(1), verify=chk.SAME_SHAPE,
-      effects=RANDOM, numpy_only=_DRAWS, samples=_like_samples)
+      effects=RANDOM, lower="random.lower_standard_normal", samples=_like_samples)
 
 
 @op("dropout", "(Tensor input, float p, bool train) -> Tensor", shape=same, dtype=same_dtype, verify=chk.SAME_SHAPE,
-    effects=RANDOM, lower="elementwise.lower_inference_dropout",
+    effects=RANDOM, lower="random.lower_dropout",
     samples=lambda: [sample(s.f32(2, 3), 0.5, False), sample(s.f32(4, 5), 0.25, True), sample(s.special(), 0.5, True),
                      sample(np.array(s.f32(1)[0]), 0.5, True), sample(s.f32(0, 3), 0.5, True),
                      sample(s.i64(4), 0.5, True), sample(s.i64(4), 0.5, False), sample(s.f32(4), 1.5, False)])
@@ -190,5 +192,5 @@ for _name, _feature, _alpha, _what in (
         ("feature_alpha_dropout", True, True, "alpha dropout of whole channels")):
     defop(_name, "(Tensor input, float p, bool train) -> Tensor", _dropout_kernel(_name, _feature, _alpha),
           shape=same, dtype=same_dtype, verify=chk.SAME_SHAPE, effects=RANDOM, api="torch",
-          lower="elementwise.lower_inference_dropout", samples=_dropout_samples(_feature),
+          lower="random.lower_dropout", samples=_dropout_samples(_feature),
           doc=f"Training {_what}; outside training the input itself (compiled: the identity).")

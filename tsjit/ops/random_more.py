@@ -15,7 +15,7 @@ from tsjit.ops.rules import BY_KERNEL, const, dims, fixed, same, same_dtype
 
 
 @op("normal", "(Tensor mean, float std=1) -> Tensor", shape=same, dtype=same_dtype, verify=chk.SAME_SHAPE,
-    effects=RANDOM, numpy_only=_DRAWS, api="torch",
+    effects=RANDOM, lower="random.lower_normal", api="torch",
     samples=lambda: [sample(s.f32(4, 5), 1.0), sample(s.f64(3), 0.5), sample(s.f32(0, 2), 2.0)])
 def normal(mean, std=1.0):
     """Normal draws around each element of mean with standard deviation std."""

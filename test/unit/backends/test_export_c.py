@@ -282,23 +282,23 @@ def test_exports_loop_level_ir_as_given_and_names_the_main_function(tmp_path):
 
 
 def random_like(x):
-    return torch.rand_like(x)
+    return torch.bernoulli(torch.sigmoid(x))
 
 
 def test_a_model_that_does_not_lower_whole_is_refused(tmp_path):
-    with pytest.raises(ExportError, match=r"not all of the model lowers to loops \(.*ts.rand_like at .*test_export_c.py"):
+    with pytest.raises(ExportError, match=r"not all of the model lowers to loops \(.*ts.bernoulli at .*test_export_c.py"):
         export_c(random_like, tmp_path / "export", (torch.randn(3, 3),))
     assert not (tmp_path / "export").exists()
 
 
 class DrawsAndScales(nn.Module):
     def forward(self, x):
-        return torch.rand_like(x) * torch.randn_like(x) + 1  # no C lowering for the draws, and a lowerable add
+        return torch.bernoulli(torch.sigmoid(x)) * torch.randperm(3) + 1  # no C lowering for the draws, a lowerable add
 
 
 def test_a_model_whose_unlowered_ops_stop_the_pipeline_is_refused_naming_them(tmp_path):
-    with pytest.raises(ExportError, match=r"not all of the model lowers to loops \(ts.rand_like at .*test_export_c.py:"
-                                          r"\d+:\d+, ts.randn_like at .*\)"):
+    with pytest.raises(ExportError, match=r"not all of the model lowers to loops \(ts.bernoulli at .*test_export_c.py:"
+                                          r"\d+:\d+, ts.randperm at .*\)"):
         export_c(DrawsAndScales(), tmp_path / "export", torch.randn(3, 3))  # one input, given bare
     assert not (tmp_path / "export").exists()
 

@@ -13,7 +13,7 @@ UNARY = ["torch.relu({a})", "torch.sigmoid({a})", "torch.tanh({a})", "torch.exp(
          "torch.softmax({a}, -1)", "{a} - {a}.mean(1, keepdim=True)", "{a}.sum(1, keepdim=True) + {a}",
          "torch.abs({a})", "torch.clamp({a}, -1.0, 1.0)"]
 BINARY = ["{a} + {b}", "{a} * {b}", "{a} - {b}", "torch.maximum({a}, {b})", "torch.where({a} > {b}, {a}, {b})"]
-NUMPY_ONLY = ["torch.rand_like({a}) * 0.0 + {a}", "{a} * 0.5 + torch.rand_like({a}) * 0.0"]
+NUMPY_ONLY = ["torch.bernoulli(torch.sigmoid({a})) * 0.0 + {a}", "{a} * 0.5 + torch.bernoulli(torch.sigmoid({a})) * 0.0"]
 
 
 def program(seed: int, name: str) -> str:

@@ -101,17 +101,17 @@ def test_inplace_ops_with_visible_effects_keep_them():
 @needs_cc
 def test_a_fallback_is_reported_once_and_can_be_refused():
     def running_total(x):
-        return tsjit.rand_like(x) * 0.0 + x * 2 + 1  # rand_like has no C lowering: it runs on numpy
+        return tsjit.bernoulli(tsjit.sigmoid(x)) * 0.0 + x * 2 + 1  # bernoulli has no C lowering: it runs on numpy
 
     x = tsjit.randn(3, 3)
-    with pytest.warns(tsjit.compiler.FallbackWarning, match=r"1 op\(s\) run on numpy, not in C: ts.rand_like at "
+    with pytest.warns(tsjit.compiler.FallbackWarning, match=r"1 op\(s\) run on numpy, not in C: ts.bernoulli at "
                                                             r".*test_whole_c.py:\d+:\d+ \(") as caught:
         compiled = tsjit.compile(running_total, backend="c", example_inputs=(x,))
     assert len(caught) == 1 and caught[0].filename == __file__
-    assert compiled.backend == "numpy+c" and [name for name, _, _ in compiled.fallback] == ["ts.rand_like"]
-    assert "falls back to numpy for" in repr(compiled) and "ts.rand_like" in repr(compiled)
+    assert compiled.backend == "numpy+c" and [name for name, _, _ in compiled.fallback] == ["ts.bernoulli"]
+    assert "falls back to numpy for" in repr(compiled) and "ts.bernoulli" in repr(compiled)
     np.testing.assert_allclose(compiled(x).numpy(), running_total(x).numpy(), rtol=1e-6)
-    with pytest.raises(tsjit.compiler.FallbackError, match="ts.rand_like"):
+    with pytest.raises(tsjit.compiler.FallbackError, match="ts.bernoulli"):
         tsjit.compile(running_total, backend="c", example_inputs=(x,), fallback=False)
     whole = tsjit.compile(model(), backend="c", example_inputs=(tsjit.randn(2, 3, 4, 4),), fallback=False)
     assert whole.backend == "c" and whole.fallback == []

@@ -170,6 +170,7 @@ class CLibrary:
             self.library = _private_copy(self.library)
             fill_weights(self.library, rendered.weights)
         adopt_library(self.library)
+        self.random = "tsjit_rng_seed" in self.source
         self.functions = {
             op.sym_name.data: CFunction(op.sym_name.data, getattr(self.library, names[op.sym_name.data]),
                                         op)
@@ -180,6 +181,10 @@ class CLibrary:
             fn = self.functions[fn_name]
         except KeyError:
             raise ValueError(f"no function '{fn_name}'; available: {', '.join(self.functions)}") from None
+        if self.random:  # each call draws afresh, and tsjit.manual_seed repeats a sequence
+            from tsjit.ops.random import generator
+
+            self.library.tsjit_rng_seed(ctypes.c_uint64(int(generator().integers(0, 2 ** 63))))
         return fn(*args)
 
 

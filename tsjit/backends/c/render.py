@@ -340,7 +340,7 @@ def _copy(r: Renderer, op) -> None:
 def _call(r: Renderer, op) -> None:
     """A defined function by its C name; a declared one (a run-time function) by its symbol,
     memrefs as pointers to their first element (the type's static offset added)."""
-    if op.results:
+    if op.results and (len(op.results) > 1 or op.callee.string_value() not in r.declared):
         raise UnsupportedOp("C backend: func.call with results")
     if any(a in r.rebased for a in op.arguments):
         raise UnsupportedOp("C backend: a view at a run-time offset passed to a call")
@@ -356,7 +356,8 @@ def _call(r: Renderer, op) -> None:
         if offset is None:
             raise UnsupportedOp(f"C backend: dynamic offset of {a.type} in a call of {callee}")
         args.append(f"{r.name(a)} + {offset}" if offset else r.name(a))
-    r.emit(f"{callee}({', '.join(args)});")
+    call = f"{callee}({', '.join(args)})"
+    r.emit(f"{c_type(op.results[0].type)} {r.define(op.results[0])} = {call};" if op.results else f"{call};")
 
 
 #: op -> function(renderer, op) emitting its statements

@@ -37,9 +37,9 @@ def source_for(names: set[str]) -> str:
 
 def _register() -> None:
     """The run-time functions of this package (one module per family), into RUNTIME."""
-    from tsjit.backends.c.runtime import gemm, im2col, winograd
+    from tsjit.backends.c.runtime import gemm, im2col, random, winograd
 
-    for family in (gemm, im2col, winograd):
+    for family in (gemm, im2col, random, winograd):
         RUNTIME.update(family.SOURCES)
 
 

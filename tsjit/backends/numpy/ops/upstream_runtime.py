@@ -87,8 +87,16 @@ def winograd(x, u, o, off_x, off_o, c, h, w, f, oh, ow, th0, nth) -> None:
     out[:, 2 * th0:2 * (th0 + nth)] = y.transpose(0, 1, 3, 2, 4).reshape(f, 2 * nth, ow)
 
 
+def rng_next() -> int:
+    """A seed for one random op's draws (tsjit_rng_next), from tsjit's generator (manual_seed)."""
+    from tsjit.ops.random import generator
+
+    return int(generator().integers(0, 2147483647))
+
+
 #: declared symbol -> its implementation
 RUNTIME_FUNCTIONS: dict[str, Callable[..., None]] = {
+    "tsjit_rng_next": rng_next,
     "tsjit_sgemm": gemm,
     "tsjit_dgemm": gemm,
     "tsjit_im2col_f32": im2col,
