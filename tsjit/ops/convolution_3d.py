@@ -1,14 +1,19 @@
 """conv3d, decomposed into one conv2d per kernel depth tap: for tap i, the input's depth planes
 i*dilation, i*dilation + stride, ... (one per output depth) are folded into the batch, convolved
 in 2-d with the weight's plane i, and the taps summed. Depth padding pads the input with zeros first
-(ts.pad, which runs on numpy); everything else lowers as conv2d does.
+(ts.pad, which runs on numpy); everything else lowers as conv2d does. Half inputs compute in float32
+and round once (per-tap rounding was 4 bf16 ulps off PyTorch).
 """
 from __future__ import annotations
 
+from tsjit.dtypes import is_float
+from tsjit.kernels.promotion import CODE_OF_DTYPE
 from tsjit.ops import samples as s
 from tsjit.ops.decomposition import reject
 from tsjit.ops.registry import defop, sample
 from tsjit.ops.rules import BY_KERNEL
+
+_FLOAT32 = 6  # ScalarType code
 
 
 def _triple(g, v, what):
@@ -23,10 +28,15 @@ def _triple(g, v, what):
 
 def _conv3d(g, x, weight, bias, stride, padding, dilation, groups):
     xs, ws = list(g.shape(x)), list(g.shape(weight))
+    weight_in = weight
     if len(ws) != 5 or len(xs) not in (4, 5):
         raise reject(g, RuntimeError(f"Expected 4D (unbatched) or 5D (batched) input to conv3d, but got input of size: "
                                      f"{xs}"))
     unbatched = len(xs) == 4
+    half = g.dtype(x).itemsize == 2 and g.dtype(x) == g.dtype(weight) and is_float(g.dtype(x))
+    if half:  # the taps summed in float32 and rounded once, as PyTorch's half convolution accumulates
+        x, weight = g.to(x, _FLOAT32), g.to(weight, _FLOAT32)
+        bias = None if bias is None else g.to(bias, _FLOAT32)
     if unbatched:
         x = g.unsqueeze(x, 0)
         xs = [1] + xs
@@ -51,7 +61,8 @@ def _conv3d(g, x, weight, bias, stride, padding, dilation, groups):
     out = g.permute(g.reshape(total, [n, od, out_ch, oh, ow]), [0, 2, 1, 3, 4])
     if bias is not None:
         out = g.add(out, g.reshape(bias, [out_ch, 1, 1, 1]))
-    return g.squeeze(out, 0) if unbatched else g.contiguous(out)
+    out = g.squeeze(out, 0) if unbatched else g.contiguous(out)
+    return g.to(out, CODE_OF_DTYPE[g.dtype(weight_in)]) if half else out
 
 
 defop("conv3d", "(Tensor input, Tensor weight, Tensor? bias=None, int[] stride=[1, 1, 1], int[] padding=[0, 0, 0], "

@@ -13,10 +13,10 @@ import math
 import numpy as np
 
 from tsjit.dtypes import is_float
-from tsjit.kernels.promotion import as_array, dtype_of, torch_name
+from tsjit.kernels.promotion import as_array, dtype_of, promote_types, torch_name
 from tsjit.ops import samples as s
 from tsjit.ops.registry import op, sample
-from tsjit.ops.rules import ShapeError, dims, dtype_arg, same_dtype
+from tsjit.ops.rules import ShapeError, dims, dtype_arg, promote
 
 _FOLDED = ("a constant of its arguments: canonicalize folds it into a ts.constant; otherwise it runs on numpy (C "
            "code runs it around fusion groups)")
@@ -132,7 +132,7 @@ def _stft_shape(x, n_fft, hop_length=None, win_length=None, window=None, normali
 
 @op("stft", "(Tensor self, int n_fft, int? hop_length=None, int? win_length=None, Tensor? window=None, "
     "bool normalized=False, bool? onesided=None, bool? return_complex=None, bool? align_to_window=None) -> Tensor",
-    shape=_stft_shape, dtype=same_dtype,
+    shape=_stft_shape, dtype=lambda x, n_fft, hop=None, win=None, window=None, *rest: promote(x, window),
     numpy_only="an FFT of every frame (numpy's pocketfft): no loop lowering",
     samples=lambda: [sample(s.f32(2, 64), 16, None, None, None, False, None, False, None),
                      sample(s.f32(64), 16, 4, 12, s.f32(12, lo=0.0, hi=1.0), False, True, False, None),
@@ -160,4 +160,4 @@ def stft(x, n_fft, hop_length=None, win_length=None, window=None, normalized=Fal
     if normalized:
         spectrum = spectrum / math.sqrt(n_fft)
     out = np.stack([spectrum.real, spectrum.imag], -1)  # [..., frames, freqs, 2]
-    return as_array(np.swapaxes(out, -2, -3).astype(x.dtype))
+    return as_array(np.swapaxes(out, -2, -3).astype(x.dtype if window is None else promote_types(x.dtype, window.dtype)))

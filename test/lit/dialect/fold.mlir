@@ -116,3 +116,17 @@ func.func @dead_running_stats(%x: !ts.tensor<[2,3,4], f32>) -> (!ts.tensor<[2,3,
   %y = ts.batch_norm %x, %n, %n, %m, %v2, %t, %mo, %eps, %t : (!ts.tensor<[2,3,4], f32>, !ts.none, !ts.none, !ts.tensor<[3], f32>, !ts.tensor<[3], f32>, !ts.bool, !ts.float, !ts.float, !ts.bool) -> !ts.tensor<[2,3,4], f32>
   func.return %y, %v2 : !ts.tensor<[2,3,4], f32>, !ts.tensor<[3], f32>
 }
+
+// -----
+
+// Running statistics given as arguments are the caller's: their updates stay.
+// CHECK-LABEL: func.func @argument_running_stats
+// CHECK:         ts.batch_norm %x, %n, %n, %m, %v, %t
+func.func @argument_running_stats(%x: !ts.tensor<[2,3], f32>, %m: !ts.tensor<[3], f32>, %v: !ts.tensor<[3], f32>) -> !ts.tensor<[2,3], f32> {
+  %n = ts.constant none
+  %t = ts.constant true
+  %mo = ts.constant 0.1
+  %eps = ts.constant 1.0e-05
+  %y = ts.batch_norm %x, %n, %n, %m, %v, %t, %mo, %eps, %t : (!ts.tensor<[2,3], f32>, !ts.none, !ts.none, !ts.tensor<[3], f32>, !ts.tensor<[3], f32>, !ts.bool, !ts.float, !ts.float, !ts.bool) -> !ts.tensor<[2,3], f32>
+  func.return %y : !ts.tensor<[2,3], f32>
+}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 
+from xdsl.ir import Operation
 from xdsl.pattern_rewriter import PatternRewriter, RewritePattern
 from xdsl.rewriter import InsertPoint
 from xdsl.traits import HasCanonicalizationPatternsTrait
@@ -89,7 +90,8 @@ class DeadRunningStats(RewritePattern):
             return
         for i in (3, 4):
             stat = op.operands[i]
-            if stat.owner.name in ("ts.clone", "ts.constant") and isinstance(stat.type, TensorType) and stat.has_one_use():
+            if isinstance(stat.owner, Operation) and stat.owner.name in ("ts.clone", "ts.constant") and \
+                    isinstance(stat.type, TensorType) and stat.has_one_use():
                 none = ConstantOp.of(None)
                 rewriter.insert_op(none, InsertPoint.before(op))
                 op.operands[i] = none.results[0]
