@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from tsjit.dtypes import is_float
-from tsjit.kernels.dims import shape_str, wrap_dim
+from tsjit.kernels.dims import check_broadcast, shape_str, wrap_dim
 from tsjit.kernels.promotion import CODE_OF_DTYPE, INT64, not_implemented
 from tsjit.ops import samples as s
 from tsjit.ops.decomposition import NotDecomposable, reject
@@ -263,6 +263,20 @@ defop("bincount", "(Tensor self, Tensor? weights=None, int minlength=0) -> Tenso
                        sample(np.array([-1, 3]), None, 0), sample(s.f32(3), None, 0), sample(np.array([[1, 3]]), None, 0),
                        sample(np.array([1, 2]), None, -1), sample(np.array([1, 2]), s.f32(1), 0),
                        sample(s.mask(3), None, 0)])
+
+
+@op("masked_select", "(Tensor self, Tensor mask) -> Tensor", shape=lambda x, mask: (D,),
+    dtype=lambda x, mask: x.dtype, numpy_only=_DATA, api="torch Tensor",
+    samples=lambda: [sample(s.f32(3, 4), s.mask(3, 4)), sample(s.f32(2, 3), s.mask(3)), sample(s.i64(4), s.mask(2, 4)),
+                     sample(np.array(2.5, np.float32), np.array(True)), sample(s.f32(0, 3), s.mask(3)),
+                     sample(s.f32(2, 3), np.ones(3, np.uint8)), sample(s.f32(2, 3), s.mask(4))])
+def masked_select(a, mask):
+    """The elements of self where mask (broadcast together) is true, as a 1-d tensor (row-major)."""
+    if mask.dtype != np.bool_:
+        raise RuntimeError("masked_select: expected BoolTensor for mask")
+    check_broadcast(a.shape, mask.shape)
+    shape = np.broadcast_shapes(a.shape, mask.shape)
+    return np.ascontiguousarray(np.broadcast_to(a, shape)[np.broadcast_to(mask, shape)])
 
 
 @op("nonzero", "(Tensor self) -> Tensor", shape=lambda x: (D, len(dims(x))), dtype=lambda x: INT64, numpy_only=_DATA,

@@ -16,7 +16,7 @@ from tsjit.ops import samples as s
 from tsjit.ops.creation import checked_scalar
 from tsjit.ops.registry import op, sample
 from tsjit.ops.rules import (
-    ShapeError, Unknown, broadcast, dims, fixed, numel, same, same_dtype, tensors, with_dim, wrap,
+    D, ShapeError, Unknown, broadcast, dims, fixed, numel, same, same_dtype, tensors, with_dim, wrap,
 )
 
 _INT32 = np.dtype(np.int32)
@@ -37,11 +37,16 @@ def _first_out_of_bounds(idx: np.ndarray, lo: int, size: int):
 
 def _index_shape(x, indices):
     """Integer index tensors broadcast together and replace the dims they index (in place when they
-    are adjacent, else in front); a bool or byte mask gives a data-dependent shape."""
+    are adjacent, else in front); one bool or byte mask (with no other index tensor) replaces the
+    dims it covers by one data-dependent dim (D: its count of true elements)."""
     xs = dims(x)
     idx = tensors(indices, "index")
-    if any(i is not None and i.dtype is not None and i.dtype.kind in "bu" for i in idx):
-        raise ShapeError("indexing with a boolean mask gives a data-dependent shape")
+    masks = [k for k, i in enumerate(idx) if i is not None and i.dtype is not None and i.dtype.kind in "bu"]
+    if masks:
+        if len(masks) > 1 or sum(i is not None for i in idx) > 1 or idx[masks[0]].sizes is None:
+            raise ShapeError("indexing with boolean masks and other index tensors together: a data-dependent shape")
+        k = masks[0]
+        return xs[:k] + (D,) + xs[k + len(idx[k].sizes):]
     used = [k for k, i in enumerate(idx) if i is not None]
     if not used:
         return xs

@@ -202,9 +202,13 @@ def tile(a, dims):
 
 
 def _repeat_interleave_shape(x, repeats, dim):
-    if isinstance(repeats, (T, Unknown)):
-        raise ShapeError("the result size of repeat_interleave depends on tensor values")
     xs = dims(x)
+    if isinstance(repeats, (T, Unknown)):  # the repeated dim's size depends on the repeats' values
+        if dim is None:
+            return (D,)
+        if isinstance(dim, Unknown) or not xs:
+            raise ShapeError("the result size of repeat_interleave depends on tensor values")
+        return with_dim(xs, wrap(dim, len(xs)), D)
     if dim is None:
         return (_times(numel(xs), repeats),)
     if not xs:

@@ -191,5 +191,7 @@ def test_unknown_values():
     assert infer("mul", [T((3,), np.dtype("int64")), Unknown("float")], 1) == [T((3,), np.dtype("float32"))]
     with pytest.raises(ShapeError, match="constant"):
         infer("view", [x, Unknown()], 1)
-    with pytest.raises(ShapeError, match="boolean mask"):
-        infer("index", [x, [T((2,), np.dtype("bool"))]], 1)
+    assert infer("index", [x, [T((2,), np.dtype("bool"))]], 1) == [T((D, D, 4), np.dtype("float32"))]
+    assert infer("index", [x, [None, None, T((4,), np.dtype("bool"))]], 1) == [T((2, D, D), np.dtype("float32"))]
+    with pytest.raises(ShapeError, match="boolean masks and other index tensors"):
+        infer("index", [x, [T((2,), np.dtype("bool")), T((2,), np.dtype("int64"))]], 1)

@@ -98,5 +98,11 @@ def test_dtype_promotion_and_error():
     def h(a, m):
         return a[m]
 
-    with pytest.raises(SpecializeError, match=r"ts.index at .*test_specialize.py.*boolean mask"):
-        specialize(h, [np.ones((4,), np.float32), np.ones((4,), np.bool_)])
+    assert "-> !ts.tensor<[?], f32>" in str(specialize(h, [np.ones((4,), np.float32), np.ones((4,), np.bool_)]))
+
+    @torch.jit.script
+    def k(a, m, i):
+        return a[m, i]
+
+    with pytest.raises(SpecializeError, match=r"ts.index at .*test_specialize.py.*boolean masks and other index"):
+        specialize(k, [np.ones((4, 3), np.float32), np.ones((4,), np.bool_), np.zeros((2,), np.int64)])

@@ -225,15 +225,6 @@ def _fill_(b, node, args):
     return b.schema_op("fill_", args)
 
 
-def _masked_select(b, node, args):
-    """x[mask] over the broadcast of x and mask: where(mask, x, x) broadcasts x and keeps its dtype."""
-    self, mask = args
-    wide = b.schema_op("where", [mask, self, self])[0]
-    full_mask = b.schema_op("expand_as", [mask, wide])[0]
-    indices = b.op("list.construct", [full_mask], [ListType(OptionalType(TensorType()))]).results[0]
-    return b.schema_op("index", [wide, indices])
-
-
 def _where(b, node, args):
     """where.ScalarSelf(cond, Scalar, Tensor): swap the branches, promotion is symmetric."""
     if len(args) == 3 and not _is(args[1], TensorType) and _is(args[2], TensorType):
@@ -403,7 +394,6 @@ EXTRA: dict = {
     "aten::masked_fill": _masked_fill("masked_fill"),
     "aten::masked_fill_": _masked_fill("masked_fill_"),
     "aten::fill_": _fill_,
-    "aten::masked_select": _masked_select,
     "aten::where": _where,
     "aten::pow": _or_base("aten::pow", _pow),
     **{kind: _number(kind) for kind in ("aten::Int", "aten::Float", "aten::ScalarImplicit", "aten::IntImplicit",
