@@ -5,7 +5,8 @@ table links the three views so conversion is a dict lookup both ways.
 """
 from __future__ import annotations
 
-import ml_dtypes
+import functools
+
 import numpy as np
 
 #: c10::ScalarType codes, as TorchScript graphs and compiled code carry dtypes.
@@ -15,18 +16,43 @@ SCALAR_TYPE_CODES: dict[str, int] = {
 }
 
 
-#: bfloat16's numpy dtype, from `ml_dtypes` (numpy's kind "V": test floats with is_float).
-BFLOAT16 = np.dtype(ml_dtypes.bfloat16)
+@functools.cache
+def bfloat16_numpy() -> np.dtype:
+    """bfloat16's numpy dtype, from `ml_dtypes`, loaded when first needed (its extension takes about
+    half a second to load, which every tsjit process and CLI run would pay)."""
+    import ml_dtypes
+
+    return np.dtype(ml_dtypes.bfloat16)
+
+
+def __getattr__(name: str):
+    if name == "BFLOAT16":  # `from tsjit.dtypes import BFLOAT16` where loading it is fine (tests)
+        return bfloat16_numpy()
+    raise AttributeError(f"module 'tsjit.dtypes' has no attribute '{name}'")
+
+
+def is_bf16(np_dtype: np.dtype) -> bool:
+    """ml_dtypes' bfloat16 (by name: no need to load ml_dtypes to recognise it)."""
+    return np_dtype.kind == "V" and np_dtype.name == "bfloat16"
+
+
+def is_half(np_dtype: np.dtype) -> bool:
+    """float16 or bfloat16."""
+    return np_dtype.itemsize == 2 and (np_dtype.kind == "f" or is_bf16(np_dtype))
 
 
 def is_float(np_dtype: np.dtype) -> bool:
-    """A floating-point numpy dtype, bfloat16 included."""
-    return np_dtype.kind == "f" or np_dtype == BFLOAT16
+    """A floating-point numpy dtype, bfloat16 included (numpy's kind for it is "V")."""
+    return np_dtype.kind == "f" or is_bf16(np_dtype)
 
 
 def finfo(np_dtype: np.dtype):
     """np.finfo, bfloat16 included."""
-    return ml_dtypes.finfo(np_dtype) if np_dtype == BFLOAT16 else np.finfo(np_dtype)
+    if is_bf16(np_dtype):
+        import ml_dtypes
+
+        return ml_dtypes.finfo(np_dtype)
+    return np.finfo(np_dtype)
 
 
 _IR_FLOATS = {"Float16Type": "float16", "BFloat16Type": "bfloat16", "Float32Type": "float32",
@@ -43,22 +69,26 @@ def float_info(dtype):
 
 def numpy_named(name: str) -> np.dtype:
     """The numpy dtype of a torch dtype name ("float32", "bfloat16", ...)."""
-    return BFLOAT16 if name == "bfloat16" else np.dtype(name)
+    return bfloat16_numpy() if name == "bfloat16" else np.dtype(name)
 
 
 class dtype:  # noqa: N801 - torch's name
     """A tensor element type. There is one instance per type, so `is` and `==` agree."""
 
-    __slots__ = ("name", "code", "numpy", "is_floating_point", "is_signed", "itemsize")
+    __slots__ = ("name", "code", "_numpy", "is_floating_point", "is_signed", "itemsize")
     is_complex = False
 
-    def __init__(self, name: str, np_dtype: str):
+    def __init__(self, name: str, np_dtype: str | None, itemsize: int = 0):
         self.name = name
         self.code = SCALAR_TYPE_CODES[name]
-        self.numpy = np.dtype(np_dtype)
-        self.is_floating_point = is_float(self.numpy)
-        self.is_signed = self.is_floating_point or self.numpy.kind == "i"
-        self.itemsize = self.numpy.itemsize
+        self._numpy = None if np_dtype is None else np.dtype(np_dtype)
+        self.is_floating_point = self._numpy is None or is_float(self._numpy)
+        self.is_signed = self.is_floating_point or self._numpy.kind == "i"
+        self.itemsize = itemsize or self._numpy.itemsize
+
+    @property
+    def numpy(self) -> np.dtype:
+        return bfloat16_numpy() if self._numpy is None else self._numpy
 
     def __repr__(self) -> str:
         return f"torch.{self.name}"
@@ -73,7 +103,7 @@ class dtype:  # noqa: N801 - torch's name
 float32 = dtype("float32", "float32")
 float64 = dtype("float64", "float64")
 float16 = dtype("float16", "float16")
-bfloat16 = dtype("bfloat16", BFLOAT16)
+bfloat16 = dtype("bfloat16", None, itemsize=2)  # its numpy dtype is loaded when first used
 int64 = dtype("int64", "int64")
 int32 = dtype("int32", "int32")
 int16 = dtype("int16", "int16")
@@ -86,7 +116,27 @@ long, int, short = int64, int32, int16  # noqa: A001
 ALL_DTYPES = (float32, float64, float16, bfloat16, int64, int32, int16, int8, uint8, bool)
 _BY_NAME = {d.name: d for d in ALL_DTYPES}
 _BY_CODE = {d.code: d for d in ALL_DTYPES}
-_BY_NUMPY = {d.numpy: d for d in ALL_DTYPES}
+
+
+class _ByNumpy(dict):
+    """numpy dtype -> tsjit dtype; bfloat16 found by name (keys hold the dtypes numpy has)."""
+
+    def __missing__(self, key):
+        if isinstance(key, np.dtype) and is_bf16(key):
+            return bfloat16
+        raise KeyError(key)
+
+    def get(self, key, default=None):
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def __contains__(self, key) -> bool:
+        return dict.__contains__(self, key) or isinstance(key, np.dtype) and is_bf16(key)
+
+
+_BY_NUMPY = _ByNumpy({d._numpy: d for d in ALL_DTYPES if d._numpy is not None})
 
 _default_dtype = float32
 

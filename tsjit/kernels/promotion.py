@@ -11,16 +11,45 @@ from typing import Any
 
 import numpy as np
 
-from tsjit.dtypes import BFLOAT16, SCALAR_TYPE_CODES, is_float
+from tsjit.dtypes import SCALAR_TYPE_CODES, bfloat16_numpy, is_bf16, is_float
 
 DEFAULT_FLOAT = np.dtype(np.float32)
 INT64 = np.dtype(np.int64)
 BOOL = np.dtype(np.bool_)
 
-#: ScalarType int code <-> numpy dtype (bfloat16's from ml_dtypes).
-DTYPE_OF_CODE: dict[int, np.dtype] = {code: BFLOAT16 if name == "bfloat16" else np.dtype(name)
-                                      for name, code in SCALAR_TYPE_CODES.items()}
-CODE_OF_DTYPE: dict[np.dtype, int] = {d: c for c, d in DTYPE_OF_CODE.items()}
+_BF16_CODE = SCALAR_TYPE_CODES["bfloat16"]
+
+
+class _DtypeOfCode(dict):
+    def __missing__(self, code):
+        if code == _BF16_CODE:
+            return bfloat16_numpy()
+        raise KeyError(code)
+
+    def __contains__(self, code) -> bool:
+        return dict.__contains__(self, code) or code == _BF16_CODE
+
+
+class _CodeOfDtype(dict):
+    def __missing__(self, key):
+        if isinstance(key, np.dtype) and is_bf16(key):
+            return _BF16_CODE
+        raise KeyError(key)
+
+    def get(self, key, default=None):
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def __contains__(self, key) -> bool:
+        return dict.__contains__(self, key) or isinstance(key, np.dtype) and is_bf16(key)
+
+
+#: ScalarType int code <-> numpy dtype (bfloat16's, from ml_dtypes, is loaded when first asked for).
+DTYPE_OF_CODE: dict[int, np.dtype] = _DtypeOfCode({code: np.dtype(name) for name, code in SCALAR_TYPE_CODES.items()
+                                                   if name != "bfloat16"})
+CODE_OF_DTYPE: dict[np.dtype, int] = _CodeOfDtype({d: c for c, d in DTYPE_OF_CODE.items()})
 #: The names PyTorch prints in messages ("result type Float can't be cast to ... Long").
 TORCH_NAME = {
     "float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double", "int8": "Char", "int16": "Short",
@@ -48,7 +77,7 @@ def torch_name(dtype: np.dtype) -> str:
 
 
 def category(dtype: np.dtype) -> int:
-    return 2 if dtype == BFLOAT16 else _CATEGORY[dtype.kind]
+    return 2 if is_bf16(dtype) else _CATEGORY[dtype.kind]
 
 
 def promote_types(a: np.dtype | None, b: np.dtype | None) -> np.dtype | None:
@@ -117,7 +146,7 @@ def cast(value: Any, dtype: np.dtype) -> np.ndarray:
         value = np.asarray(value)
     if value.dtype == dtype:
         return value
-    if value.dtype == BFLOAT16 and dtype.kind in "iu":
+    if is_bf16(value.dtype) and dtype.kind in "iu":
         value = value.astype(np.float32)
     return value.astype(dtype)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tsjit.dtypes import BFLOAT16, is_float
+from tsjit.dtypes import is_float
 from tsjit.kernels.dims import shape_str
 from tsjit.kernels.promotion import CODE_OF_DTYPE, not_implemented
 from tsjit.ops import checks as chk
@@ -19,12 +19,9 @@ from tsjit.ops import samples as s
 from tsjit.ops.registry import WRITES, defop, op, sample
 from tsjit.ops.rules import same, same_dtype
 
-_NORM_DTYPES = (np.dtype(np.float16), BFLOAT16, np.dtype(np.float32), np.dtype(np.float64))
-
-
 def _check_dtypes(x, params, kernel: str) -> None:
     """Float input; every parameter of its dtype, or float32 for a float16 or bfloat16 input."""
-    if x.dtype not in _NORM_DTYPES:
+    if not is_float(x.dtype):
         raise not_implemented(kernel, x.dtype)
     present = [p for p in params if p is not None]
     if x.dtype.itemsize == 2 and present and all(p.dtype == np.float32 for p in present):

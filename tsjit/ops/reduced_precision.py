@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from tsjit.dtypes import BFLOAT16
+from tsjit.dtypes import is_float, is_half
 from tsjit.kernels.promotion import torch_name
 
 #: op families (tsjit/ops/<family>.py) whose bf16 kernels compute in float32
@@ -34,8 +34,6 @@ WIDENED_FAMILIES = frozenset({
 #: ops of those families that depend on bf16's own format (its largest value, its ulp, its epsilon)
 NATIVE = frozenset({"nan_to_num", "nextafter", "frexp", "rms_norm"})
 
-_HALF = np.dtype(np.float16)
-_REDUCED = (_HALF, BFLOAT16)
 
 
 def _not_implemented(kernel: str) -> Callable[[np.dtype], Exception]:
@@ -101,7 +99,7 @@ def _map(value: Any, fn: Callable[[np.ndarray], np.ndarray]) -> Any:
 
 
 def _float_dtypes(value: Any, found: set) -> set:
-    if isinstance(value, np.ndarray) and (value.dtype.kind == "f" or value.dtype == BFLOAT16):
+    if isinstance(value, np.ndarray) and is_float(value.dtype):
         found.add(value.dtype)
     elif isinstance(value, list | tuple):
         for v in value:
@@ -110,7 +108,7 @@ def _float_dtypes(value: Any, found: set) -> set:
 
 
 def _widen(a: np.ndarray) -> np.ndarray:
-    return a.astype(np.float32) if a.dtype in _REDUCED else a
+    return a.astype(np.float32) if is_half(a.dtype) else a
 
 
 def _narrower(half: np.dtype) -> Callable[[Any], Any]:
@@ -128,12 +126,12 @@ def kernel_for(name: str, family: str, schema: Any, writes: bool, kernel: Callab
     @functools.wraps(kernel)
     def run(*operands: Any, **options: Any) -> Any:
         floats = _float_dtypes(operands, _float_dtypes(list(options.values()), set()))
-        if refuse is not None and floats and floats <= set(_REDUCED) and len(floats) == 1 and \
-                refuse[1](*operands, **options):
-            raise refuse[0](next(d for d in _REDUCED if d in floats))
-        if widen and len(floats) == 1 and floats <= set(_REDUCED) and not options and \
+        half = next(iter(floats)) if len(floats) == 1 and is_half(next(iter(floats))) else None
+        if refuse is not None and half is not None and refuse[1](*operands, **options):
+            raise refuse[0](half)
+        if widen and half is not None and not options and \
                 all(operands[i] is None for i in dtype_args if i < len(operands)):
-            return _map(kernel(*_map(operands, _widen)), _narrower(floats.pop()))
+            return _map(kernel(*_map(operands, _widen)), _narrower(half))
         return kernel(*operands, **options)
 
     return run

@@ -37,6 +37,7 @@ from tsjit.atomic_files import temp_sibling
 from tsjit.backends.c.export_files import demo_source, glue_source, header_source, makefile, readme
 from tsjit.backends.c.render_memory import DTYPE_CODES
 from tsjit.backends.numpy.ops.upstream_common import np_dtype
+from tsjit.dtypes import numpy_named
 
 # the module (the package binds the name `render` to the function)
 render_mod = importlib.import_module("tsjit.backends.c.render")
@@ -154,7 +155,7 @@ def weights_bytes(weights: Sequence[tuple[str, np.ndarray]]) -> bytes:
     """The weights.bin image of `weights` (see the module docstring)."""
     arrays = [(name, np.asarray(a, order="C")) for name, a in weights]
     for name, a in arrays:
-        if a.dtype not in DTYPE_CODES:
+        if a.dtype.name not in DTYPE_CODES:
             raise ExportError(f"weight '{name}': dtype {a.dtype} has no weights.bin code")
     head = MAGIC + struct.pack("<II", VERSION, len(arrays))
     entries_size = sum(4 + len(n.encode()) + 8 + 8 * a.ndim + 16 for n, a in arrays)
@@ -163,7 +164,7 @@ def weights_bytes(weights: Sequence[tuple[str, np.ndarray]]) -> bytes:
     for name, a in arrays:
         encoded = name.encode()
         entries.append(struct.pack(f"<I{len(encoded)}sII{a.ndim}qQQ", len(encoded), encoded,
-                                   DTYPE_CODES[a.dtype], a.ndim, *a.shape, offset, a.nbytes))
+                                   DTYPE_CODES[a.dtype.name], a.ndim, *a.shape, offset, a.nbytes))
         data += a.astype(a.dtype.newbyteorder("<"), copy=False).tobytes()
         data += bytes(_align(len(data)) - len(data))
         offset = data_start + len(data)
@@ -189,7 +190,7 @@ def _entries(raw: bytes, path) -> list[tuple[str, np.ndarray]]:
         raise ExportError(f"{path}: weights format version {version}, expected {VERSION}")
     if data_start > len(raw):
         raise ExportError(f"{path}: data_start {data_start} is past the end of the file ({len(raw)} bytes)")
-    codes = {code: dtype for dtype, code in DTYPE_CODES.items()}
+    codes = {code: name for name, code in DTYPE_CODES.items()}
     pos, found = 24, []
     for _ in range(count):
         (n,) = struct.unpack_from("<I", raw, pos)
@@ -201,7 +202,7 @@ def _entries(raw: bytes, path) -> list[tuple[str, np.ndarray]]:
         pos += 8 * ndim + 16
         if code not in codes:
             raise ExportError(f"{path}: weight '{name}' has unknown dtype code {code}")
-        dtype = codes[code].newbyteorder("<")
+        dtype = numpy_named(codes[code]).newbyteorder("<")
         if any(d < 0 for d in dims) or int(np.prod(dims)) * dtype.itemsize != nbytes:
             raise ExportError(f"{path}: weight '{name}' of shape {list(dims)} and dtype {dtype.name} "
                               f"cannot have {nbytes} bytes")

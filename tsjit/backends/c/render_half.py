@@ -20,7 +20,7 @@ import numpy as np
 from xdsl.dialects.builtin import BFloat16Type, Float16Type, MemRefType
 from xdsl.ir import Attribute
 
-from tsjit.dtypes import BFLOAT16
+from tsjit.dtypes import numpy_named
 
 HALF_PRELUDE = r"""
 /* c ? a : b on bits as a mask blend: gcc narrows a plain ?: between 16-bit results to a form it
@@ -93,15 +93,19 @@ EXACT = frozenset({
 
 @dataclass(frozen=True)
 class Narrow:
-    """A 16-bit float format: its numpy dtype and the prelude's conversions (load, round, store)."""
-    numpy: np.dtype
+    """A 16-bit float format: its numpy dtype's name and the prelude's conversions (load, round, store)."""
+    name: str
     load: str
     round: str
     store: str
 
+    @property
+    def numpy(self) -> np.dtype:
+        return numpy_named(self.name)
 
-FORMATS = {Float16Type: Narrow(np.dtype(np.float16), "ts_h2f", "ts_f16r", "ts_f2h"),
-           BFloat16Type: Narrow(BFLOAT16, "ts_b2f", "ts_bf16r", "ts_f2b")}
+
+FORMATS = {Float16Type: Narrow("float16", "ts_h2f", "ts_f16r", "ts_f2h"),
+           BFloat16Type: Narrow("bfloat16", "ts_b2f", "ts_bf16r", "ts_f2b")}
 
 
 def narrow(t: Attribute) -> Narrow | None:

@@ -21,7 +21,6 @@ from xdsl.dialects.builtin import DenseIntOrFPElementsAttr, MemRefType
 from xdsl.ir import Operation, SSAValue
 
 from tsjit.dialects.ts.constant import dense_to_numpy
-from tsjit.dtypes import BFLOAT16
 
 INLINE_ELEMENTS = 1
 """Constant globals up to this size stay C initialisers (scalars). Not tables: gcc (12) fails to
@@ -32,10 +31,9 @@ ALIGN = 64
 
 _ALIASES = ("memref.subview", "memref.collapse_shape", "memref.expand_shape", "memref.cast")
 
-#: numpy dtype -> weights.bin dtype code; 0 marks a dtype the file format cannot hold
-DTYPE_CODES = {np.dtype("float32"): 1, np.dtype("float64"): 2, np.dtype("int64"): 3, np.dtype("int32"): 4,
-               np.dtype("int16"): 5, np.dtype("int8"): 6, np.dtype("uint8"): 7, np.dtype("bool"): 8,
-               np.dtype("float16"): 9, BFLOAT16: 10}
+#: numpy dtype name -> weights.bin dtype code; 0 marks a dtype the file format cannot hold
+DTYPE_CODES = {"float32": 1, "float64": 2, "int64": 3, "int32": 4, "int16": 5, "int8": 6, "uint8": 7, "bool": 8,
+               "float16": 9, "bfloat16": 10}
 
 #: a weight's buffer and what it must hold, so a loader can check a weights file entry by entry
 WEIGHT_TABLE_TYPE = ("typedef struct { const char *name; void *data; int64_t bytes; uint32_t dtype; "
@@ -59,7 +57,7 @@ def weight_value(op: Operation) -> np.ndarray | None:
 
 def weight_table(weights: list[tuple[str, np.ndarray]]) -> list[str]:
     """The `ts_weights` table: one entry per weight buffer (dims as a static compound literal)."""
-    entries = [f'{{"{name}", {global_name(name)}, INT64_C({a.nbytes}), {DTYPE_CODES.get(a.dtype, 0)}, {a.ndim}, '
+    entries = [f'{{"{name}", {global_name(name)}, INT64_C({a.nbytes}), {DTYPE_CODES.get(a.dtype.name, 0)}, {a.ndim}, '
                f'(const int64_t[]){{{", ".join(f"INT64_C({d})" for d in a.shape) or "0"}}}}}'
                for name, a in weights]
     return [f"ts_weight_t ts_weights[{max(1, len(entries))}] = {{{', '.join(entries) or '{0}'}}};",

@@ -15,7 +15,7 @@ from xdsl.ir.affine import AffineBinaryOpKind
 
 from tsjit.backends.c import render_loops, render_memory
 from tsjit.backends.c.render_math import MATH_PRELUDE
-from tsjit.dtypes import BFLOAT16
+from tsjit.dtypes import bfloat16_numpy
 
 PRELUDE = """#include <stdbool.h>
 #include <stdint.h>
@@ -137,7 +137,7 @@ def literal(value, t: Attribute) -> str:
     if isinstance(t, (Float16Type, BFloat16Type, Float32Type, Float64Type)):
         if isinstance(t, Float16Type | BFloat16Type):
             with np.errstate(over="ignore"):  # the 16-bit value (an IR attribute may hold more digits)
-                value = np.asarray(value).astype(np.float16 if isinstance(t, Float16Type) else BFLOAT16)
+                value = np.asarray(value).astype(np.float16 if isinstance(t, Float16Type) else bfloat16_numpy())
         value = float(value)
         if math.isnan(value):
             return "NAN"

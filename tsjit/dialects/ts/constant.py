@@ -208,19 +208,18 @@ def from_python(value: Any, ts_type: Attribute | None = None) -> Attribute:
     raise ValueError(f"cannot make a constant of {type(value).__name__}")
 
 
-_NP_OF = {name: numpy_named(name) for name in DTYPES}
-
-
 def numpy_dtype(dtype: Attribute) -> np.dtype:
     for name, t in DTYPES.items():
         if t == dtype:
-            return _NP_OF[name]
+            return numpy_named(name)
     raise ValueError(f"no numpy dtype for {dtype}")
 
 
 def numpy_to_dense(array: np.ndarray) -> DenseIntOrFPElementsAttr:
     array = np.ascontiguousarray(array).reshape(np.shape(array))  # keeps 0-d arrays 0-d
-    elt = next((DTYPES[n] for n, d in _NP_OF.items() if d == array.dtype), None)
+    if not array.dtype.isnative:
+        array = array.astype(array.dtype.newbyteorder("="))
+    elt = DTYPES.get(array.dtype.name)
     if elt is None:
         raise ValueError(f"unsupported tensor dtype {array.dtype}")
     data = (array.astype(np.uint8) * 0xFF).tobytes() if array.dtype == np.bool_ else array.tobytes()

@@ -18,7 +18,7 @@ from importlib import resources
 import numpy as np
 from lark import Lark, Token, Transformer, UnexpectedInput, v_args
 
-from tsjit.dtypes import BFLOAT16
+from tsjit.dtypes import numpy_named
 from tsjit.frontend.importers.graph_model import Block, Graph, Location, Node, Value
 
 
@@ -74,13 +74,14 @@ def _number(text: str) -> int | float:
 #: PyTorch's printed tensor type names -> numpy dtypes (`[ CPUFloatType{2,2} ]`).
 _PRINTED_DTYPES = {"Float": np.float32, "Double": np.float64, "Long": np.int64, "Int": np.int32,
                    "Short": np.int16, "Char": np.int8, "Byte": np.uint8, "Bool": np.bool_, "Half": np.float16,
-                   "BFloat16": BFLOAT16}
+                   "BFloat16": "bfloat16"}
 
 
 def _printed_tensor(numbers: list[str], tail: str) -> np.ndarray:
     """` 0.01 * 1 2 [ CPUFloatType{2} ]`: values (times a printed scale factor), dtype and shape."""
     m = re.fullmatch(r"\[\s*(?:CPU|CUDA|MPS)?(?P<dtype>\w+?)Type\{(?P<dims>[\d,\s]*)\}\s*\]", tail)
     dtype = _PRINTED_DTYPES.get(m.group("dtype"), np.float32) if m else np.float32
+    dtype = numpy_named(dtype) if isinstance(dtype, str) else dtype
     dims = tuple(int(d) for d in m.group("dims").split(",") if d.strip()) if m else (len(numbers),)
     scale = 1.0
     if "*" in numbers:

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from tsjit.dtypes import BFLOAT16, is_float
+from tsjit.dtypes import bfloat16_numpy, is_float
 from tsjit.frontend.importers import graph_model as gm
 
 _LOCATION = re.compile(r"#\s*(?P<file>[^#]+?):(?P<line>\d+):(?P<column>\d+)\s*$")
@@ -22,7 +22,7 @@ def to_numpy(tensor: Any) -> np.ndarray:
     """A torch tensor's values as a numpy array that shares nothing with torch."""
     t = tensor.detach().cpu()
     if str(t.dtype) == "torch.bfloat16":  # numpy has none: the bits, viewed as ml_dtypes' bfloat16
-        return t.contiguous().view(sys.modules["torch"].int16).numpy().view(BFLOAT16).copy()
+        return t.contiguous().view(sys.modules["torch"].int16).numpy().view(bfloat16_numpy()).copy()
     return t.resolve_conj().resolve_neg().numpy().copy() if t.is_conj() or t.is_neg() else t.numpy().copy()
 
 

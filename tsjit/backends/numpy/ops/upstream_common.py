@@ -30,10 +30,10 @@ from xdsl.ir.affine import (
     AffineSymExpr,
 )
 
-from tsjit.dtypes import BFLOAT16
+from tsjit.dtypes import numpy_named
 from tsjit.dtypes import is_float as is_float_np
 
-_FLOATS = {Float16Type: np.float16, Float32Type: np.float32, Float64Type: np.float64, BFloat16Type: BFLOAT16}
+_FLOATS = {Float16Type: np.float16, Float32Type: np.float32, Float64Type: np.float64, BFloat16Type: "bfloat16"}
 
 
 def element_type(t: Attribute) -> Attribute:
@@ -46,7 +46,7 @@ def np_dtype(t: Attribute) -> np.dtype:
     t = element_type(t)
     for cls, dt in _FLOATS.items():
         if isinstance(t, cls):
-            return np.dtype(dt)
+            return numpy_named(dt) if isinstance(dt, str) else np.dtype(dt)
     if isinstance(t, IndexType):
         return np.dtype(np.int64)
     if isinstance(t, IntegerType):
