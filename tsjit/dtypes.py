@@ -118,12 +118,17 @@ _BY_NAME = {d.name: d for d in ALL_DTYPES}
 _BY_CODE = {d.code: d for d in ALL_DTYPES}
 
 
-class _ByNumpy(dict):
-    """numpy dtype -> tsjit dtype; bfloat16 found by name (keys hold the dtypes numpy has)."""
+class WithBfloat16(dict):
+    """A table keyed by numpy dtypes (or by codes) whose bfloat16 entry is answered by `bf16_key`
+    and `bf16_value`, so looking it up never loads ml_dtypes for the other keys."""
+
+    def __init__(self, items, bf16_key, bf16_value):
+        super().__init__(items)
+        self._is_bf16, self._bf16_value = bf16_key, bf16_value
 
     def __missing__(self, key):
-        if isinstance(key, np.dtype) and is_bf16(key):
-            return bfloat16
+        if self._is_bf16(key):
+            return self._bf16_value()
         raise KeyError(key)
 
     def get(self, key, default=None):
@@ -133,10 +138,14 @@ class _ByNumpy(dict):
             return default
 
     def __contains__(self, key) -> bool:
-        return dict.__contains__(self, key) or isinstance(key, np.dtype) and is_bf16(key)
+        return dict.__contains__(self, key) or self._is_bf16(key)
 
 
-_BY_NUMPY = _ByNumpy({d._numpy: d for d in ALL_DTYPES if d._numpy is not None})
+def is_bf16_key(key) -> bool:
+    return isinstance(key, np.dtype) and is_bf16(key)
+
+
+_BY_NUMPY = WithBfloat16({d._numpy: d for d in ALL_DTYPES if d._numpy is not None}, is_bf16_key, lambda: bfloat16)
 
 _default_dtype = float32
 

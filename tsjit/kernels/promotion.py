@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from tsjit.dtypes import SCALAR_TYPE_CODES, bfloat16_numpy, is_bf16, is_float
+from tsjit.dtypes import SCALAR_TYPE_CODES, WithBfloat16, bfloat16_numpy, is_bf16, is_bf16_key, is_float
 
 DEFAULT_FLOAT = np.dtype(np.float32)
 INT64 = np.dtype(np.int64)
@@ -20,36 +20,12 @@ BOOL = np.dtype(np.bool_)
 _BF16_CODE = SCALAR_TYPE_CODES["bfloat16"]
 
 
-class _DtypeOfCode(dict):
-    def __missing__(self, code):
-        if code == _BF16_CODE:
-            return bfloat16_numpy()
-        raise KeyError(code)
-
-    def __contains__(self, code) -> bool:
-        return dict.__contains__(self, code) or code == _BF16_CODE
-
-
-class _CodeOfDtype(dict):
-    def __missing__(self, key):
-        if isinstance(key, np.dtype) and is_bf16(key):
-            return _BF16_CODE
-        raise KeyError(key)
-
-    def get(self, key, default=None):
-        try:
-            return self[key]
-        except KeyError:
-            return default
-
-    def __contains__(self, key) -> bool:
-        return dict.__contains__(self, key) or isinstance(key, np.dtype) and is_bf16(key)
-
-
 #: ScalarType int code <-> numpy dtype (bfloat16's, from ml_dtypes, is loaded when first asked for).
-DTYPE_OF_CODE: dict[int, np.dtype] = _DtypeOfCode({code: np.dtype(name) for name, code in SCALAR_TYPE_CODES.items()
-                                                   if name != "bfloat16"})
-CODE_OF_DTYPE: dict[np.dtype, int] = _CodeOfDtype({d: c for c, d in DTYPE_OF_CODE.items()})
+DTYPE_OF_CODE: dict[int, np.dtype] = WithBfloat16(
+    {code: np.dtype(name) for name, code in SCALAR_TYPE_CODES.items() if name != "bfloat16"},
+    lambda code: code == _BF16_CODE, bfloat16_numpy)
+CODE_OF_DTYPE: dict[np.dtype, int] = WithBfloat16({d: c for c, d in DTYPE_OF_CODE.items()}, is_bf16_key,
+                                                  lambda: _BF16_CODE)
 #: The names PyTorch prints in messages ("result type Float can't be cast to ... Long").
 TORCH_NAME = {
     "float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double", "int8": "Char", "int16": "Short",

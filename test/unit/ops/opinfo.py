@@ -215,3 +215,18 @@ def shape_tokens(arrays: list[np.ndarray]) -> tuple[str, ...]:
 def skip_values(defn: OpDef) -> bool:
     """Random ops: only types can be compared."""
     return defn.effects == RANDOM
+
+
+def check_whole_c(defn: OpDef, s: Sample, what: str) -> None:
+    """The op on the sample compiles to C without numpy fallback and agrees with its kernel."""
+    import tsjit
+    from tsjit.passes import apply_pass
+
+    want = run_kernel(defn, s)
+    assert not isinstance(want, BaseException), want
+    module, args = one_op_function(defn, s)
+    apply_pass("ts-specialize", module, shapes=shape_tokens(args), function="f")
+    compiled = tsjit.compile(module, backend="c")
+    assert compiled.backend == "c", f"ts.{defn.name} fell back to numpy"
+    if not skip_values(defn):
+        assert_same(compiled(*args), want, s, what)

@@ -71,19 +71,7 @@ def test_numpy_backend_runs_the_kernel(name):
 @pytest.mark.parametrize("name", [n for n in DEFINED if REGISTRY[n].numpy_only is None])
 def test_c_backend_compiles_the_op_wholly(name):
     """The first sample (the ordinary case) compiles to C without numpy fallback and agrees."""
-    import tsjit
-    from tsjit.passes import apply_pass
-
-    defn = REGISTRY[name]
-    s = samples_of(name)[0]
-    want = opinfo.run_kernel(defn, s)
-    assert not isinstance(want, BaseException), want
-    module, args = opinfo.one_op_function(defn, s)
-    apply_pass("ts-specialize", module, shapes=opinfo.shape_tokens(args), function="f")
-    compiled = tsjit.compile(module, backend="c")
-    assert compiled.backend == "c", f"ts.{name} fell back to numpy"
-    if not opinfo.skip_values(defn):
-        opinfo.assert_same(compiled(*args), want, s, f"ts.{name} (C backend)")
+    opinfo.check_whole_c(REGISTRY[name], samples_of(name)[0], f"ts.{name} (C backend)")
 
 
 @pytest.mark.parametrize("name", sorted(n for n in DEFINED if REGISTRY[n].api))

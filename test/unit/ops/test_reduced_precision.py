@@ -99,18 +99,8 @@ C_OPS = ["add", "mul", "gelu", "exp", "where", "matmul", "linear", "bmm", "conv2
 
 @pytest.mark.parametrize("name", C_OPS)
 def test_bfloat16_compiles_to_c(name):
-    import tsjit
-    from tsjit.passes import apply_pass
-
-    defn = REGISTRY[name]
     s = half_samples(name)[0]
-    want = opinfo.run_kernel(defn, s)
-    assert not isinstance(want, BaseException), want
-    module, args = opinfo.one_op_function(defn, s)
-    apply_pass("ts-specialize", module, shapes=opinfo.shape_tokens(args), function="f")
-    compiled = tsjit.compile(module, backend="c")
-    assert compiled.backend == "c", f"ts.{name} fell back to numpy"
-    opinfo.assert_same(compiled(*args), want, s, f"ts.{name} {s.note} (C backend)")
+    opinfo.check_whole_c(REGISTRY[name], s, f"ts.{name} {s.note} (C backend)")
 
 
 @pytest.mark.parametrize("dtype", [np.float16, BFLOAT16], ids=["float16", "bfloat16"])
