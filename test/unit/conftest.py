@@ -46,6 +46,9 @@ def pytest_configure(config: pytest.Config) -> None:
     lit = _lit()
     if not whole or os.environ.get("TSJIT_SPLIT") == "0" or lit is None:
         return
+    # Both processes run OpenMP code on the machine's cores: spinning idle workers would take the
+    # cores the other process needs (tests time nothing, so waiting passively costs nothing).
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     _side["thread"] = threading.Thread(target=_run_side, args=(lit,), daemon=True)
     _side["thread"].start()
 
