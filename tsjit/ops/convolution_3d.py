@@ -6,7 +6,7 @@ and round once (per-tap rounding was 4 bf16 ulps off PyTorch).
 """
 from __future__ import annotations
 
-from tsjit.dtypes import is_float
+from tsjit.dtypes import is_half
 from tsjit.kernels.promotion import CODE_OF_DTYPE
 from tsjit.ops import samples as s
 from tsjit.ops.decomposition import reject
@@ -33,7 +33,7 @@ def _conv3d(g, x, weight, bias, stride, padding, dilation, groups):
         raise reject(g, RuntimeError(f"Expected 4D (unbatched) or 5D (batched) input to conv3d, but got input of size: "
                                      f"{xs}"))
     unbatched = len(xs) == 4
-    half = g.dtype(x).itemsize == 2 and g.dtype(x) == g.dtype(weight) and is_float(g.dtype(x))
+    half = is_half(g.dtype(x)) and g.dtype(x) == g.dtype(weight)
     if half:  # the taps summed in float32 and rounded once, as PyTorch's half convolution accumulates
         x, weight = g.to(x, _FLOAT32), g.to(weight, _FLOAT32)
         bias = None if bias is None else g.to(bias, _FLOAT32)

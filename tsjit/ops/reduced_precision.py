@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from tsjit.dtypes import is_float, is_half
-from tsjit.kernels.promotion import torch_name
+from tsjit.kernels.promotion import not_implemented, torch_name
 
 #: op families (tsjit/ops/<family>.py) whose bf16 kernels compute in float32
 WIDENED_FAMILIES = frozenset({
@@ -37,7 +37,7 @@ NATIVE = frozenset({"nan_to_num", "nextafter", "frexp", "rms_norm"})
 
 
 def _not_implemented(kernel: str) -> Callable[[np.dtype], Exception]:
-    return lambda dtype: NotImplementedError(f"\"{kernel}\" not implemented for '{torch_name(dtype)}'")
+    return lambda dtype: not_implemented(kernel, dtype)
 
 
 def _low_precision(what: str) -> Callable[[np.dtype], Exception]:
