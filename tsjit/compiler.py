@@ -39,9 +39,10 @@ def to_module(model_or_ir: Any, example_inputs: Sequence[Any] | None) -> ModuleO
         else jit.script(model_or_ir)
     if isinstance(scripted, ScriptModule):
         if scripted.training:
-            warn("tsjit.compile: the model is in training mode; it is compiled as it runs in training (batch "
-                 "statistics, dropout) but the compiled model does not update its state (running statistics). "
-                 "Call .eval() first to compile it for inference.", TrainingModeWarning)
+            if _reads_training(scripted):
+                warn("tsjit.compile: the model is in training mode; it is compiled as it runs in training (batch "
+                     "statistics, dropout) but the compiled model does not update its state (running statistics). "
+                     "Call .eval() first to compile it for inference.", TrainingModeWarning)
             scripted = freeze_snapshot(scripted)
         else:
             scripted = jit.freeze(scripted)
@@ -51,6 +52,14 @@ def to_module(model_or_ir: Any, example_inputs: Sequence[Any] | None) -> ModuleO
     _refuse_state_changes(module)
     _drop_unused_generic_functions(module)
     return module
+
+
+def _reads_training(scripted) -> bool:
+    """Whether some method reads a module's `training` flag (else the mode changes nothing)."""
+    from tsjit.jit.module_ir import definitions
+
+    return any(op.name == "ts.get_attr" and op.attr_name.data == "training"
+               for defined in (op for ops in definitions(scripted) for op in ops) for op in defined.walk())
 
 
 def _drop_unused_generic_functions(module: ModuleOp) -> None:

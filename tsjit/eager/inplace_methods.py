@@ -7,6 +7,8 @@ can't be cast to the desired output type Long").
 """
 from __future__ import annotations
 
+import numpy as np
+
 from tsjit.ops import EAGER as K
 from tsjit.eager.core import Methods, _arg, _array, _write
 from tsjit.eager.math_methods import NO_INPLACE, UNARY, _bound, _divide
@@ -102,6 +104,23 @@ def index_put_(self, indices, values, accumulate=False):
     idx = [None if i is None else _array(i, "index") for i in indices]
     K["index_put_"](self._data, idx, _array(values, "values"), accumulate)
     return self
+
+
+@method
+def uniform_(self, from_=0.0, to=1.0, *, generator=None):
+    """torch's first parameter is `from`, which a Python function cannot name."""
+    return _write(self, K["uniform"](self._data, float(from_), float(to)))
+
+
+@method
+def exponential_(self, lambd=1.0, *, generator=None):
+    return _write(self, K["exponential"](self._data, float(lambd)))
+
+
+@method
+def bernoulli_(self, p=0.5, *, generator=None):
+    probability = _array(p, "p") if hasattr(p, "_data") else np.full(self.shape, p, np.float64)
+    return _write(self, K["bernoulli"](np.broadcast_to(probability, self.shape).astype(np.float64)))
 
 
 TensorInPlace = method.mixin("TensorInPlace", "Tensor's in-place methods: they write the tensor and return it.")

@@ -32,16 +32,21 @@ from tsjit.frontend.script.module_types import ClassInfo
 from tsjit.runtime import EnumObject, ScriptObject
 
 # -- ScriptModule -> IR ----------------------------------------------------------------------------
-def to_ir(module: Any) -> ModuleOp:
-    """The classes, functions and state of ScriptModule `module`, copied into a new IR module."""
-    unit, obj = module._cu, module._c
-    symbols = {op.sym_name.data: op for op in unit.module.ops if isinstance(op, ClassTypeOp | func.FuncOp)}
+def definitions(module: Any) -> tuple[list[ClassTypeOp], list[func.FuncOp]]:
+    """The class types and functions of its compilation unit that ScriptModule `module` uses."""
+    symbols = {op.sym_name.data: op for op in module._cu.module.ops if isinstance(op, ClassTypeOp | func.FuncOp)}
     # the classes of the objects the state holds too: an attribute typed with an interface holds an
     # object of another class, whose methods its calls run
-    classes, functions = reachable(symbols, *_object_classes(obj))
-    body = [symbols[name].clone() for name in classes] + [symbols[name].clone() for name in functions]
+    classes, functions = reachable(symbols, *_object_classes(module._c))
+    return [symbols[name] for name in classes], [symbols[name] for name in functions]
+
+
+def to_ir(module: Any) -> ModuleOp:
+    """The classes, functions and state of ScriptModule `module`, copied into a new IR module."""
+    classes, functions = definitions(module)
+    body = [op.clone() for op in classes] + [op.clone() for op in functions]
     block = Block(body)
-    _StateWriter(block, {name: symbols[name] for name in classes}).object(obj, "self").owner.attributes[ROOT] = \
+    _StateWriter(block, {op.sym_name.data: op for op in classes}).object(module._c, "self").owner.attributes[ROOT] = \
         UnitAttr()
     return ModuleOp(Region([block]))
 

@@ -19,7 +19,7 @@ from typing import Any
 from xdsl.builder import Builder
 from xdsl.dialects import tensor
 from xdsl.dialects.builtin import TensorType as BuiltinTensorType
-from xdsl.dialects.builtin import ModuleOp, StringAttr, UnrealizedConversionCastOp
+from xdsl.dialects.builtin import ComplexType, ModuleOp, StringAttr, UnrealizedConversionCastOp
 from xdsl.ir import Attribute, Block, Operation, SSAValue
 from xdsl.rewriter import InsertPoint, Rewriter
 
@@ -120,6 +120,19 @@ def unlowered(module: ModuleOp) -> list[tuple[str, str, str]]:
             if NOT_LOWERED in op.attributes]
 
 
+def _is_complex(t: Attribute) -> bool:
+    return isinstance(t, TensorType) and isinstance(t.element_type, ComplexType)
+
+
+def _why_unlowered(name: str) -> str:
+    """An op without a lowering: its definition's reason to run on numpy, when it gives one."""
+    from tsjit.ops.registry import REGISTRY
+
+    defn = REGISTRY.get(name.removeprefix("ts."))
+    reason = getattr(defn, "numpy_only", None)
+    return reason.split(":")[0].split(" (")[0] if isinstance(reason, str) and reason else "no lowering"
+
+
 def lower_block(block: Block, mapping: dict[SSAValue, SSAValue], table: dict) -> list[tuple[str, str, str]]:
     """Lower the ops of `block` in order through `table` (a function body, or the body of a
     `ts.loop`/`ts.if` being lowered: tsjit/lowering/control_flow.py); `mapping` takes each ts
@@ -131,7 +144,10 @@ def lower_block(block: Block, mapping: dict[SSAValue, SSAValue], table: dict) ->
         lowering = table.get(op.name)
         if lowering is None:
             if op.name.startswith("ts.") and (any(isinstance(r.type, TensorType) for r in op.results) or op.regions):
-                remaining.append(_leave(op, "no lowering"))
+                remaining.append(_leave(op, _why_unlowered(op.name)))
+            continue
+        if any(_is_complex(v.type) for v in (*op.operands, *op.results)):
+            remaining.append(_leave(op, "complex values (the C backend has no complex types)"))
             continue
         try:
             new_values = list(lowering(op, Lower(op, mapping)))

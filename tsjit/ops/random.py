@@ -19,10 +19,11 @@ from tsjit.kernels.promotion import (
 from tsjit.ops import checks as chk
 from tsjit.ops import samples as s
 from tsjit.ops.creation import check_size, sizes
+from tsjit.ops.decomposition import NotDecomposable
 from tsjit.ops.registry import RANDOM, defop, op, sample
 from tsjit.ops.rules import dtype_arg, from_arg, same, same_dtype
 
-_DRAWS = "draws from tsjit's numpy generator, not lowered (tsjit/lowering/random.py lowers rand, randn, normal, dropout)"
+_SEEDS = "resets tsjit's numpy generator, which compiled random ops draw their seeds from (tsjit/lowering/random.py)"
 _I64, _F16, _F32, _F64, _BOOL = 4, 5, 6, 7, 11  # ScalarType codes used by samples
 
 
@@ -34,7 +35,7 @@ def generator() -> np.random.Generator:
     return _generator
 
 
-@op("manual_seed", "(int seed) -> ()", effects=RANDOM, numpy_only=_DRAWS,
+@op("manual_seed", "(int seed) -> ()", effects=RANDOM, numpy_only=_SEEDS,
     samples=lambda: [sample(0), sample(42), sample(-3), sample(2 ** 40)])
 def manual_seed(seed: int) -> None:
     """Reset the generator: the same seed gives the same sequence of random tensors."""
@@ -80,9 +81,23 @@ def randn(size, dtype=None):
 _NONE_IS_INT64 = {"torch": False, "note": "dtype None means int64 here; aten.randint(dtype=None) gives float32"}
 
 
+def _randint(g, low, high, size, dtype):
+    """low + floor(u * (high - low)) for u in [0, 1): the draws' 31 bits cover ranges up to 2^31."""
+    lo, hi, code = g.value(low), g.value(high), g.value(dtype)
+    try:
+        randint(lo, hi, [0], code)  # the kernel's checks of the bounds against the dtype
+        check_size(g.value(size))
+    except RuntimeError as e:
+        raise NotDecomposable(str(e)) from None
+    if hi - lo > 2 ** 31:
+        raise NotDecomposable("randint over a range wider than the compiled draws' 31 bits")
+    u = g.rand(g.value(size), _F64)
+    return g.to(g.add(g.floor(g.mul(u, hi - lo)), lo), _I64 if code is None else code)
+
+
 @op("randint", "(int low, int high, int[] size, *, ScalarType? dtype=None) -> Tensor",
     shape=lambda low, high, size, dtype: sizes(size), dtype=lambda low, high, size, dtype: dtype_arg(dtype, INT64),
-    effects=RANDOM, numpy_only=_DRAWS,
+    effects=RANDOM, decompose=_randint,
     samples=lambda: [sample(0, 5, [2, 3], _I64), sample(-3, 3, [4], None, **_NONE_IS_INT64),
                      sample(0, 2, [3], _BOOL), sample(0, 5, [3], _F32), sample(5, 5, [3], _I64),
                      sample(0, 5, [3], _BOOL), sample(-3, 5, [3], 0), sample(0, 5, [-3], _I64)])

@@ -184,6 +184,9 @@ def decompose(op: Operation) -> bool:
     operands = [_tensors(v) or _constant_tensors(builder, v)
                 or (v if isinstance(v.type, TensorType) or _constant(v) is _NOT_CONSTANT else _constant(v))
                 for v in op.operands]
+    if any(a.kind.rstrip("?").endswith("[]") and a.kind.startswith("Tensor") and isinstance(v, SSAValue)
+           for v, a in zip(operands, defn.schema.args)):
+        return False  # a tensor list built at run time: decompositions take the tensors one by one
     try:
         out = defn.decompose(builder, *operands)
         results = list(out) if isinstance(out, tuple) else [out]

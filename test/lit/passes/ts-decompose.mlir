@@ -32,3 +32,13 @@ func.func @unknown(%x: !ts.tensor) -> !ts.tensor {
   %y = ts.rms_norm %x, %shape, %none, %none : (!ts.tensor, !ts.list<!ts.int>, !ts.none, !ts.none) -> !ts.tensor
   func.return %y : !ts.tensor
 }
+
+// -----
+
+// A tensor list that is not built in the function (an argument) cannot be taken apart: the op stays.
+// CHECK-LABEL: func.func @list_argument
+// CHECK:         ts.block_diag %xs
+func.func @list_argument(%xs: !ts.list<!ts.tensor>) -> !ts.tensor {
+  %y = ts.block_diag %xs : (!ts.list<!ts.tensor>) -> !ts.tensor
+  func.return %y : !ts.tensor
+}

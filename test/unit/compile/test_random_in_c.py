@@ -62,3 +62,29 @@ def test_each_call_draws_afresh_and_manual_seed_repeats(compiled):
     tsjit.manual_seed(7)
     b = [t.numpy() for t in c(x)]
     assert all(np.array_equal(p, q) for p, q in zip(a, b))
+
+
+class Sampling(nn.Module):
+    """The ops that decompose into uniform draws (tsjit/ops/random_more.py)."""
+
+    def forward(self, p, w):
+        return (tsjit.bernoulli(p), tsjit.randint(-3, 7, [20000]), tsjit.randperm(300),
+                tsjit.multinomial(w, 3), tsjit.multinomial(w, 20000, True), p.clone().uniform_(-2.0, 3.0),
+                p.clone().exponential_(2.0))
+
+
+def test_sampling_ops_compile_to_c_with_their_distributions():
+    p = tsjit.rand(200, 100)
+    w = tsjit.tensor([[0.1, 0.0, 0.6, 0.3], [1.0, 1.0, 1.0, 1.0]])
+    c = tsjit.compile(Sampling(), backend="c", example_inputs=[p, w], fallback=False)
+    bern, ints, perm, without, repl, uni, expo = (t.numpy() for t in c(p, w))
+    assert bern.dtype == np.float32 and set(np.unique(bern)) <= {0.0, 1.0}
+    assert abs((bern - p.numpy()).mean()) < 0.01
+    assert ints.dtype == np.int64 and ints.min() == -3 and ints.max() == 6
+    assert np.histogram(ints, bins=10, range=(-3, 7))[0].min() > 0.08 * ints.size
+    assert perm.dtype == np.int64 and sorted(perm) == list(range(300)) and not (perm == np.arange(300)).all()
+    assert without.shape == (2, 3) and all(len(set(row)) == 3 for row in without) and 1 not in without[0]
+    freq = np.stack([np.bincount(row, minlength=4) / row.size for row in repl])
+    np.testing.assert_allclose(freq, [[0.1, 0.0, 0.6, 0.3], [0.25] * 4], atol=0.015)
+    assert uni.min() >= -2 and uni.max() < 3 and abs(uni.mean() - 0.5) < 0.05
+    assert expo.min() >= 0 and abs(expo.mean() - 0.5) < 0.02 and abs(expo.std() - 0.5) < 0.02

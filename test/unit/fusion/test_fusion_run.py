@@ -174,7 +174,7 @@ class _Net(tsjit.nn.Module):
 
     def forward(self, x):
         y = tsjit.relu(self.l(x)) * 2.0
-        y = y + tsjit.bernoulli(tsjit.sigmoid(y)) * 0.0  # no C lowering for bernoulli: numpy runs around fusion groups
+        y = y + tsjit.nonzero(y > 1e30).sum() * 0.0  # nonzero's size is data-dependent: numpy runs around fusion groups
         if bool(y.sum() > 0.0):
             y = tsjit.sigmoid(y) + 1.0
         return y
@@ -199,7 +199,7 @@ def test_onednn_switch_fuses_contractions():
 @needs_cc
 def test_compile_c_uses_fusion_groups_when_not_all_lowers():
     m, x = _Net().eval(), tsjit.randn(3, 4)
-    with pytest.warns(tsjit.compiler.FallbackWarning, match="ts.bernoulli"):
+    with pytest.warns(tsjit.compiler.FallbackWarning, match="ts.nonzero"):
         c = tsjit.compile(m, backend="c", example_inputs=[x])
     assert c.backend == "numpy+c"
     np.testing.assert_allclose(c(x).numpy(), m(x).numpy(), rtol=1e-5, atol=1e-6)

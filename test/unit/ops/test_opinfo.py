@@ -121,4 +121,9 @@ def test_decomposition_preserves_results(name):
         apply_pass("ts-specialize", module, shapes=opinfo.shape_tokens(args), function="f")
         apply_pass("ts-decompose", module)
         assert not any(op.name == defn.op_name for op in module.walk()), f"sample {i} did not decompose"
-        opinfo.assert_same(Program(module).call("f", *args), want, s, f"ts.{name} sample {i} decomposed")
+        got = Program(module).call("f", *args)
+        if opinfo.skip_values(defn):  # random: the types of the draws, not their values
+            got, want = (opinfo.abstract(list(opinfo.results(v))) for v in (got, want))
+            assert got == want, f"ts.{name} sample {i} decomposed: {got}, expected {want}"
+        else:
+            opinfo.assert_same(got, want, s, f"ts.{name} sample {i} decomposed")

@@ -7,7 +7,8 @@
     tensordot(self, other, dims_self, dims_other, out?)                    out dropped
     where(condition)                          nonzero_numpy (one index tensor per dim)
     allclose(self, other, rtol, atol, equal_nan) / equal(self, other)    all(isclose(...)) / all(eq(...)) as bool
-    randint / normal(mean, std, gen) / bernoulli(self, gen) / multinomial / randperm   generator etc. dropped
+    randint / normal(mean, std, gen) / bernoulli(self, gen) / multinomial / randperm / uniform / exponential
+                                              generator etc. dropped (their `_` forms: then ts.assign_)
     _convolution(..., transposed, ...) / _convolution_mode(..., str padding, ...)   conv{n}d(_padding) / conv_transpose{n}d
     to(self, device, dtype, non_blocking, copy, memory_format)             device and the flags dropped
 """
@@ -114,6 +115,14 @@ def _embedding_bag(b, node, args):
     return b.schema_op("embedding_bag", args) if len(args) == 9 else None
 
 
+def _written(name, keep):
+    """aten::<name>_(self, ..., generator?): ts.<name> of the first `keep` operands, written into self."""
+    def convert(b, node, args):
+        out = b.schema_op(name, args[:keep])
+        return None if out is None else b.schema_op("assign_", [args[0], out[0]])
+    return convert
+
+
 ATEN_MORE_OPS: dict = {
     "aten::embedding_bag": _embedding_bag,
     "aten::_convolution": _convolution,
@@ -123,6 +132,10 @@ ATEN_MORE_OPS: dict = {
     "aten::bernoulli": lambda b, node, args: b.schema_op("bernoulli", args[:1]) if len(args) == 2 else None,
     "aten::multinomial": _first_fit("multinomial", keep=3),
     "aten::randperm": _first_fit("randperm", keep=2),
+    "aten::uniform": _first_fit("uniform", keep=3),
+    "aten::exponential": _first_fit("exponential", keep=2),
+    "aten::uniform_": _written("uniform", 3),
+    "aten::exponential_": _written("exponential", 2),
     "aten::allclose": _allclose,
     "aten::equal": _equal,
     "aten::to": _to,

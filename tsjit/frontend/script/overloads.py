@@ -267,7 +267,21 @@ def _tensor_literal(c, node, key, args, kwargs):
     return c.builder.value("stack", listed, c.builder.const(0))
 
 
+def _random_fill(name: str, *params: tuple[str, float]):
+    """x.uniform_(from, to) / x.exponential_(lambd): ts.<name> of x's shape and dtype, written into x."""
+    def handler(c, node, key, args, kwargs):
+        x = c.as_value(args[0], node)
+        values = [args[1 + i] if len(args) > 1 + i else kwargs.get(p, PyConst(default))
+                  for i, (p, default) in enumerate(params)]
+        drawn = c.builder.value(name, x, *[c.coerce(node, v, "float", p) for v, (p, _) in zip(values, params)])
+        return c.builder.value("assign_", x, drawn)
+
+    return handler
+
+
 OVERLOADS = {
+    "uniform_": _random_fill("uniform", ("from", 0.0), ("to", 1.0)),
+    "exponential_": _random_fill("exponential", ("lambd", 1.0)),
     "nonzero": _nonzero,
     "unique": _unique,
     "max": _extremum("max"),
