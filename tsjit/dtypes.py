@@ -12,7 +12,7 @@ import numpy as np
 #: c10::ScalarType codes, as TorchScript graphs and compiled code carry dtypes.
 SCALAR_TYPE_CODES: dict[str, int] = {
     "uint8": 0, "int8": 1, "int16": 2, "int32": 3, "int64": 4, "float16": 5,
-    "float32": 6, "float64": 7, "bool": 11, "bfloat16": 15,
+    "float32": 6, "float64": 7, "complex64": 9, "complex128": 10, "bool": 11, "bfloat16": 15,
 }
 
 
@@ -46,6 +46,11 @@ def is_float(np_dtype: np.dtype) -> bool:
     return np_dtype.kind == "f" or is_bf16(np_dtype)
 
 
+def is_inexact(np_dtype: np.dtype) -> bool:
+    """A floating-point or complex numpy dtype (what true division, mean and norms compute in)."""
+    return np_dtype.kind in "fc" or is_bf16(np_dtype)
+
+
 def finfo(np_dtype: np.dtype):
     """np.finfo, bfloat16 included."""
     if is_bf16(np_dtype):
@@ -72,18 +77,22 @@ def numpy_named(name: str) -> np.dtype:
     return bfloat16_numpy() if name == "bfloat16" else np.dtype(name)
 
 
+def is_complex(np_dtype: np.dtype) -> bool:
+    return np_dtype.kind == "c"
+
+
 class dtype:  # noqa: N801 - torch's name
     """A tensor element type. There is one instance per type, so `is` and `==` agree."""
 
-    __slots__ = ("name", "code", "_numpy", "is_floating_point", "is_signed", "itemsize")
-    is_complex = False
+    __slots__ = ("name", "code", "_numpy", "is_floating_point", "is_complex", "is_signed", "itemsize")
 
     def __init__(self, name: str, np_dtype: str | None, itemsize: int = 0):
         self.name = name
         self.code = SCALAR_TYPE_CODES[name]
         self._numpy = None if np_dtype is None else np.dtype(np_dtype)
         self.is_floating_point = self._numpy is None or is_float(self._numpy)
-        self.is_signed = self.is_floating_point or self._numpy.kind == "i"
+        self.is_complex = self._numpy is not None and is_complex(self._numpy)
+        self.is_signed = self.is_floating_point or self.is_complex or self._numpy.kind == "i"
         self.itemsize = itemsize or self._numpy.itemsize
 
     @property
@@ -96,8 +105,17 @@ class dtype:  # noqa: N801 - torch's name
     def __reduce__(self):
         return (from_name, (self.name,))
 
-    def to_complex(self):
-        raise TypeError(f"tsjit has no complex dtypes (asked for the complex of {self})")
+    def to_complex(self) -> "dtype":
+        """float32 -> complex64, float64 -> complex128 (complex types are their own)."""
+        if self.is_complex:
+            return self
+        if self.name not in _COMPLEX_OF:
+            raise TypeError(f"tsjit has no complex type of {self} (PyTorch's complex32 is not supported)")
+        return _BY_NAME[_COMPLEX_OF[self.name]]
+
+    def to_real(self) -> "dtype":
+        """complex64 -> float32, complex128 -> float64 (real types are their own)."""
+        return _BY_NAME[_REAL_OF[self.name]] if self.is_complex else self
 
 
 float32 = dtype("float32", "float32")
@@ -110,10 +128,15 @@ int16 = dtype("int16", "int16")
 int8 = dtype("int8", "int8")
 uint8 = dtype("uint8", "uint8")
 bool = dtype("bool", "bool")  # noqa: A001 - torch.bool
+complex64 = dtype("complex64", "complex64")
+complex128 = dtype("complex128", "complex128")
 float, double, half = float32, float64, float16  # noqa: A001
 long, int, short = int64, int32, int16  # noqa: A001
+cfloat, cdouble = complex64, complex128
 
-ALL_DTYPES = (float32, float64, float16, bfloat16, int64, int32, int16, int8, uint8, bool)
+ALL_DTYPES = (float32, float64, float16, bfloat16, int64, int32, int16, int8, uint8, bool, complex64, complex128)
+_COMPLEX_OF = {"float32": "complex64", "float64": "complex128"}
+_REAL_OF = {c: r for r, c in _COMPLEX_OF.items()}
 _BY_NAME = {d.name: d for d in ALL_DTYPES}
 _BY_CODE = {d.code: d for d in ALL_DTYPES}
 

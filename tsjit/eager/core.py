@@ -39,7 +39,7 @@ def _wrap_all(arrays) -> tuple:
 def _slow_operand(x):
     if isinstance(x, TensorCore):
         return x._data
-    if isinstance(x, (int, float)):  # bool is an int
+    if isinstance(x, (int, float, complex)):  # bool is an int
         return x
     if isinstance(x, np.ndarray):
         return x
@@ -165,6 +165,16 @@ class TensorCore:
         return _wrap(K["mT"](self._data))
 
     @property
+    def real(self) -> "Tensor":
+        """The real part, a view (the tensor itself when it is real)."""
+        return _wrap(K["real"](self._data))
+
+    @property
+    def imag(self) -> "Tensor":
+        """The imaginary part, a view (complex tensors only)."""
+        return _wrap(K["imag"](self._data))
+
+    @property
     def mH(self) -> "Tensor":  # noqa: N802 - torch's name (real tensors: the transpose)
         return _wrap(K["mH"](self._data))
 
@@ -198,6 +208,9 @@ class TensorCore:
 
     def is_floating_point(self) -> bool:
         return is_float(self._data.dtype)
+
+    def is_complex(self) -> bool:
+        return self._data.dtype.kind == "c"
 
     def data_ptr(self) -> int:
         return self._data.__array_interface__["data"][0]
@@ -303,7 +316,9 @@ class TensorCore:
         return int(self._data.reshape(()).item())
 
     def __complex__(self) -> complex:
-        return complex(self.__float__())
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return complex(self._data.reshape(()).item())
 
     # ---- Python protocols ----
     def __len__(self) -> int:
@@ -320,7 +335,7 @@ class TensorCore:
         return self.flip(0) if self._data.ndim else self
 
     def __contains__(self, element) -> bool:
-        if not isinstance(element, (TensorCore, int, float)):
+        if not isinstance(element, (TensorCore, int, float, complex)):
             raise RuntimeError(f"Tensor.__contains__ only supports Tensor or scalar, but you passed in a {type(element)}.")
         return bool(K["any"](K["eq"](self._data, _operand(element)), None, False))
 

@@ -30,6 +30,13 @@ def _code(dtype) -> "int | None":
     return dtypes.to_code(dtype)
 
 
+def _holds_complex128(data) -> bool:
+    """Whether nested data holds a complex128 tensor or array (which keeps its type in a list)."""
+    if isinstance(data, Tensor | np.ndarray):
+        return data.dtype == dtypes.complex128 or getattr(data, "dtype", None) == np.complex128
+    return isinstance(data, list | tuple) and any(_holds_complex128(d) for d in data)
+
+
 def _infer_array(data) -> np.ndarray:
     """Python data (numbers, nested sequences, tensors) as an array of PyTorch's inferred dtype."""
     if isinstance(data, Tensor):
@@ -44,6 +51,9 @@ def _infer_array(data) -> np.ndarray:
         return a.astype(np.int64, copy=False)
     if kind in "bf":  # bools, and float32/float16 tensors inside a list
         return a
+    if kind == "c":  # Python complex numbers: the default float's complex type
+        return a.astype(dtypes.get_default_dtype().to_complex().numpy, copy=False) if a.dtype == np.complex128 \
+            and not _holds_complex128(data) else a
     raise TypeError(f"can't build a tensor from {type(data).__name__} data (numpy inferred {a.dtype})")
 
 

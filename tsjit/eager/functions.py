@@ -261,6 +261,10 @@ def is_floating_point(input) -> bool:
     return is_float(_array(input).dtype)
 
 
+def is_complex(input) -> bool:
+    return _array(input).dtype.kind == "c"
+
+
 def reshape(input, shape):
     return input.reshape(shape)
 

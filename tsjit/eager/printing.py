@@ -57,6 +57,18 @@ class _Formatter:
         return (self.max_width - len(text)) * " " + text
 
 
+class _ComplexFormatter:
+    """Real and imaginary parts each with a formatter of their own, as torch prints `1.+2.j`."""
+
+    def __init__(self, values: np.ndarray):
+        self.real, self.imag = _Formatter(values.real), _Formatter(values.imag)
+        self.max_width = self.real.max_width + self.imag.max_width + 1  # and the "j"
+
+    def format(self, value) -> str:
+        imag = (self.imag.format(value.imag) + "j").lstrip()
+        return self.real.format(value.real) + ("" if imag[0] in "+-" else "+") + imag
+
+
 def _summarized(a: np.ndarray) -> np.ndarray:
     """The elements a summarized repr shows (edge items of every dim), for the formatter."""
     if a.ndim == 0:
@@ -120,10 +132,10 @@ def tensor_repr(a: np.ndarray, requires_grad: bool = False, prefix: str = "tenso
             suffixes.append(f"dtype={dt}")
         body = "[]"
     else:
-        if dt not in (default, dtypes.int64, dtypes.bool):
+        if dt not in (default, default.to_complex(), dtypes.int64, dtypes.bool):
             suffixes.append(f"dtype={dt}")
         summarize = a.size > THRESHOLD
-        fmt = _Formatter(_summarized(a) if summarize else a)
+        fmt = (_ComplexFormatter if dt.is_complex else _Formatter)(_summarized(a) if summarize else a)
         body = _body(a, indent, summarize, fmt)
     if requires_grad:
         suffixes.append("requires_grad=True")

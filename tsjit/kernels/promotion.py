@@ -28,14 +28,16 @@ CODE_OF_DTYPE: dict[np.dtype, int] = WithBfloat16({d: c for c, d in DTYPE_OF_COD
                                                   lambda: _BF16_CODE)
 #: The names PyTorch prints in messages ("result type Float can't be cast to ... Long").
 TORCH_NAME = {
-    "float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double", "int8": "Char", "int16": "Short",
+    "complex64": "ComplexFloat", "complex128": "ComplexDouble", "float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double", "int8": "Char", "int16": "Short",
     "int32": "Int", "int64": "Long", "uint8": "Byte", "bool": "Bool",
 }
 #: Lower-case names of other messages ("expected m1 and m2 to have the same dtype, but got: float != double").
-C_NAME = {"float16": "c10::Half", "bfloat16": "c10::BFloat16", "float32": "float", "float64": "double", "int8": "signed char",
+C_NAME = {"complex64": "c10::complex<float>", "complex128": "c10::complex<double>", "float16": "c10::Half", "bfloat16": "c10::BFloat16", "float32": "float", "float64": "double", "int8": "signed char",
           "int16": "short int", "int32": "int", "int64": "long int", "uint8": "unsigned char", "bool": "bool"}
 
-_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
+_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}
+COMPLEX64 = np.dtype(np.complex64)
+_COMPLEX_OF = {np.dtype(np.float32): COMPLEX64, np.dtype(np.float64): np.dtype(np.complex128)}
 
 
 def dtype_of(code: int | None, default: np.dtype | None = None) -> np.dtype | None:
@@ -56,13 +58,33 @@ def category(dtype: np.dtype) -> int:
     return 2 if is_bf16(dtype) else _CATEGORY[dtype.kind]
 
 
+def real_of(dtype: np.dtype) -> np.dtype:
+    """The real type of a complex type (toRealValueType: abs, norms, var); others are their own."""
+    return np.dtype(np.float32 if dtype == COMPLEX64 else np.float64) if dtype.kind == "c" else dtype
+
+
+def complex_of(dtype: np.dtype) -> np.dtype:
+    """The complex type of a float type (toComplexType); PyTorch's complex32 is not supported."""
+    if dtype.kind == "c":
+        return dtype
+    if dtype not in _COMPLEX_OF:
+        raise RuntimeError(f"tsjit has no complex type of {torch_name(dtype)} (complex32 is not supported)")
+    return _COMPLEX_OF[dtype]
+
+
 def promote_types(a: np.dtype | None, b: np.dtype | None) -> np.dtype | None:
-    """torch.promote_types: a float beats any integer (int64 + float16 is float16, unlike numpy)."""
+    """torch.promote_types: a float beats any integer (int64 + float16 is float16, unlike numpy), a
+    complex any float or integer, keeping the wider precision (complex64 + float64 is complex128)."""
     if a is None or a == b:
         return b if a is None else a
     if b is None:
         return a
     ka, kb = category(a), category(b)
+    if ka == 3 or kb == 3:
+        c, other = (a, b) if ka == 3 else (b, a)
+        if category(other) == 3:
+            return np.promote_types(a, b)
+        return np.dtype(np.complex128) if other == np.float64 or c == np.complex128 else c
     if ka != kb and (ka == 2 or kb == 2):
         return a if ka == 2 else b
     return np.promote_types(a, b)
@@ -74,6 +96,8 @@ def scalar_dtype(value: Any) -> np.dtype:
         return BOOL
     if isinstance(value, (int, np.integer)):
         return INT64
+    if isinstance(value, (complex, np.complexfloating)):
+        return complex_of(DEFAULT_FLOAT)
     return DEFAULT_FLOAT
 
 
@@ -81,6 +105,10 @@ def _combine(higher: np.dtype | None, lower: np.dtype | None) -> np.dtype | None
     """c10 combine_categories: the lower-priority group only raises the category."""
     if higher is None:
         return lower
+    if higher.kind == "c":
+        return higher
+    if lower is not None and lower.kind == "c":  # a float keeps its precision: float64 * 1j is complex128
+        return complex_of(higher) if is_float(higher) else lower
     if is_float(higher):
         return higher
     if higher.kind == "b" or (lower is not None and is_float(lower)):
@@ -128,8 +156,8 @@ def cast(value: Any, dtype: np.dtype) -> np.ndarray:
 
 
 def to_float(a: np.ndarray) -> np.ndarray:
-    """Integer and bool tensors become the default float dtype (as for exp, sqrt, ...)."""
-    return a if is_float(a.dtype) else a.astype(DEFAULT_FLOAT)
+    """Integer and bool tensors become the default float dtype (as for exp, sqrt, ...); complex ones stay."""
+    return a if is_float(a.dtype) or a.dtype.kind == "c" else a.astype(DEFAULT_FLOAT)
 
 
 def not_implemented(kernel: str, dtype: np.dtype) -> NotImplementedError:
@@ -138,7 +166,9 @@ def not_implemented(kernel: str, dtype: np.dtype) -> NotImplementedError:
 
 
 def can_cast(src: np.dtype, dst: np.dtype) -> bool:
-    """c10::canCast: no float -> integral, no non-bool -> bool."""
+    """c10::canCast: no complex -> non-complex, no float -> integral, no non-bool -> bool."""
+    if src.kind == "c" and dst.kind != "c":
+        return False
     if is_float(src) and dst.kind in "biu":
         return False
     return not (dst.kind == "b" and src.kind != "b")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tsjit.dtypes import is_float
+from tsjit.dtypes import is_float, is_inexact
 from tsjit.kernels.promotion import (
     BOOL, C_NAME, DEFAULT_FLOAT, INT64, as_array, binary_dtype, cast, not_implemented, result_dtype, torch_name,
 )
@@ -17,7 +17,7 @@ from tsjit.ops import checks as chk
 from tsjit.ops import samples as s
 from tsjit.ops.decomposition import reject
 from tsjit.ops.registry import Pointwise, defop, op, sample
-from tsjit.ops.rules import BOOL as B, broadcast_of, promoted, promoted_float, same, same_dtype, to_float
+from tsjit.ops.rules import BOOL as B, broadcast_of, promoted, promoted_float, real_same, same, same_dtype, to_float
 
 _BINARY = broadcast_of(0, 1)
 
@@ -98,7 +98,7 @@ def mul(a, b):
 def div(a, b):
     """True division: integers divide as the default float dtype."""
     dtype = binary_dtype(a, b)
-    if not is_float(dtype):
+    if not is_inexact(dtype):
         dtype = DEFAULT_FLOAT
     return as_array(np.true_divide(cast(a, dtype), cast(b, dtype)))
 
@@ -194,7 +194,7 @@ def lerp(a, end, weight):
 def _addc(name: str, combine):
     def kernel(a, t1, t2, value=1):
         dtype = result_dtype(a, t1, t2)
-        if name == "addcdiv" and not is_float(dtype):
+        if name == "addcdiv" and not is_inexact(dtype):
             raise RuntimeError("Integer division with addcdiv is no longer supported, and in a future release "
                                "addcdiv will perform a true division of tensor1 and tensor2. The historic addcdiv "
                                "behavior can be implemented as (input + value * torch.trunc(tensor1 / tensor2))"
@@ -342,11 +342,11 @@ def _square_dtype(a):
 _UNARY = "(Tensor self) -> Tensor"
 defop("neg", _UNARY, unary(_neg), shape=same, dtype=same_dtype, verify=chk.SAME_SHAPE,
       lower=Pointwise(lambda k, x: k.neg(x)), samples=s.unary(), aten="neg negative")
-defop("abs", _UNARY, unary(_abs), shape=same, dtype=same_dtype, verify=chk.SAME_SHAPE,
+defop("abs", _UNARY, unary(_abs), shape=same, dtype=real_same, verify=chk.SAME_SHAPE,
       lower=Pointwise(lambda k, x: k.absf(x) if k.float else k.absi(x)), samples=s.unary(), aten="abs absolute")
 defop("sign", _UNARY, unary(_sign), shape=same, dtype=same_dtype, verify=chk.SAME_SHAPE,
       lower=Pointwise(_sign_body), samples=s.unary(), aten="sign sgn")
-defop("reciprocal", _UNARY, unary(lambda a: np.reciprocal(a if is_float(a.dtype) else a.astype(DEFAULT_FLOAT))),
+defop("reciprocal", _UNARY, unary(lambda a: np.reciprocal(a if is_inexact(a.dtype) else a.astype(DEFAULT_FLOAT))),
       shape=same, dtype=to_float, verify=chk.SAME_SHAPE, lower=Pointwise(lambda k, x: k.recip(x)), samples=s.unary())
 def _positive(a):
     if a.dtype == BOOL:

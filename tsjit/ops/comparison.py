@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from tsjit.dtypes import is_float
+from tsjit.dtypes import is_float, is_inexact
 from tsjit.kernels.promotion import BOOL, as_array, not_implemented
 from tsjit.kernels.ufuncs import bitwise, compare, logical, unary
 from tsjit.ops import checks as chk
@@ -42,7 +42,7 @@ for _name, _ufunc in (("eq", np.equal), ("ne", np.not_equal), ("lt", np.less), (
 def _float_test(fn, for_ints: bool):
     """isinf/isfinite: integers are always finite."""
     def kernel(a):
-        if not is_float(a.dtype):
+        if not is_inexact(a.dtype):
             return np.full(a.shape, for_ints, BOOL)
         return as_array(fn(a))
     return kernel

@@ -12,12 +12,12 @@ import math
 
 import numpy as np
 
-from tsjit.dtypes import is_float
-from tsjit.kernels.promotion import BOOL, as_array, torch_name
+from tsjit.dtypes import is_inexact
+from tsjit.kernels.promotion import BOOL, as_array, real_of, torch_name
 from tsjit.ops import samples as s
 from tsjit.ops.decomposition import reject
 from tsjit.ops.registry import defop, op, sample
-from tsjit.ops.rules import BY_KERNEL, dims, each, same_dtype
+from tsjit.ops.rules import BY_KERNEL, dims, each, real_same, same_dtype
 
 _F64 = 7  # ScalarType code of float64
 
@@ -115,7 +115,7 @@ defop("logspace", "(Scalar start, Scalar end, int steps, float base=10.0, *, Sca
 
 
 def _float(g, y):
-    return y if is_float(g.dtype(y)) else g.to(y, 6)
+    return y if is_inexact(g.dtype(y)) else g.to(y, 6)
 
 
 def _trapezoid(g, y, dx, dim):
@@ -168,7 +168,7 @@ def _cov(g, x, correction, fweights, aweights):
     m = x if len(g.shape(x)) == 2 else g.reshape(x, [1, -1])
     n = g.shape(m)[1]
     xm = g.sub(m, g.mean(m, [1], True, None))
-    c = g.div(g.matmul(xm, g.t(xm)), max(n - g.value(correction), 0))
+    c = g.div(g.matmul(xm, g.conj(g.t(xm)) if g.dtype(xm).kind == "c" else g.t(xm)), max(n - g.value(correction), 0))
     return c if len(g.shape(x)) == 2 else g.reshape(c, [])
 
 
@@ -203,7 +203,7 @@ def _det(a, name):
     if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
         raise RuntimeError(f"linalg.{name}: A must be batches of square matrices, but they are "
                            f"{a.shape[-2] if a.ndim > 1 else 1} by {a.shape[-1] if a.ndim else 1} matrices")
-    if not is_float(a.dtype):
+    if not is_inexact(a.dtype):
         raise RuntimeError(f"linalg.{name}: Expected a floating point or complex tensor as input. Got {torch_name(a.dtype)}")
     return a
 
@@ -214,17 +214,19 @@ def logdet(a):
     """log(det(A)): NaN for a negative determinant, -inf for a singular matrix."""
     sign, logabs = np.linalg.slogdet(_det(a, "det"))
     with np.errstate(all="ignore"):
+        if a.dtype.kind == "c":  # log(sign * |det|): the sign's angle is the imaginary part
+            return as_array((logabs + 1j * np.angle(sign)).astype(a.dtype))
         return as_array(np.where(sign < 0, np.nan, logabs).astype(a.dtype))
 
 
 @op("slogdet", "(Tensor A) -> (Tensor sign, Tensor logabsdet)", shape=lambda a: (dims(a)[:-2],) * 2,
-    dtype=each(same_dtype, same_dtype), api="torch Tensor", aten="slogdet linalg_slogdet", lower="linalg.lower_slogdet",
+    dtype=each(same_dtype, real_same), api="torch Tensor", aten="slogdet linalg_slogdet", lower="linalg.lower_slogdet",
     samples=_det_samples)
 def slogdet(a):
     """The sign of det(A) (0 when singular, or when a pivot is NaN: torch.sign(NaN) is 0) and log|det(A)|."""
     sign, logabs = np.linalg.slogdet(_det(a, "slogdet"))
     sign = np.where(np.isnan(logabs), 0, sign)
-    return as_array(sign.astype(a.dtype)), as_array(logabs.astype(a.dtype))
+    return as_array(sign.astype(a.dtype)), as_array(logabs.astype(real_of(a.dtype)))
 
 
 def _isin(g, x, test, assume_unique, invert):

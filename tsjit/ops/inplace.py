@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from tsjit.dtypes import is_float
+from tsjit.dtypes import is_inexact
 from tsjit.kernels.dims import check_broadcast, shape_str
 from tsjit.kernels.promotion import BOOL, binary_dtype, cast, check_inplace
 from tsjit.ops import arithmetic, checks as chk, samples as s
@@ -44,7 +44,7 @@ def _binary(kernel: Callable, ufunc: np.ufunc | None = None) -> Callable:
     """The out-of-place kernel's value written into self after a castability check."""
     def run(self, other, *rest):
         dtype = binary_dtype(self, other)
-        if kernel is arithmetic.div and not is_float(dtype):
+        if kernel is arithmetic.div and not is_inexact(dtype):
             dtype = np.dtype(np.float32)
         check_inplace(self.dtype, dtype)
         check_writable(self)

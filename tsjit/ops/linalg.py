@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tsjit.dtypes import SCALAR_TYPE_CODES, is_float
+from tsjit.dtypes import SCALAR_TYPE_CODES, is_inexact
 from tsjit.kernels.promotion import as_array, torch_name
 from tsjit.ops import samples as s
 from tsjit.ops.decomposition import reject
@@ -21,7 +21,7 @@ from tsjit.ops.rules import ShapeError, broadcast, dims, promoted, same, same_dt
 def _square(name: str, a: np.ndarray, what: str = "A") -> None:
     if a.ndim < 2:
         raise RuntimeError(f"{name}: The input tensor {what} must have at least 2 dimensions.")
-    if not is_float(a.dtype):
+    if not is_inexact(a.dtype):
         raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. Got {torch_name(a.dtype)}")
     if a.shape[-1] != a.shape[-2]:
         raise RuntimeError(f"{name}: {what} must be batches of square matrices, but they are {a.shape[-2]} by "
@@ -76,8 +76,8 @@ def _solve_shape(a, b, left=True):
 def linalg_solve(a, b, left=True):
     """X with A X = B, or X A = B for left=False (B a batch of vectors when it is one dim short of A's
     batch of matrices); a singular A raises, as in PyTorch (compiled code gives inf or NaN)."""
-    if not is_float(a.dtype) or not is_float(b.dtype):
-        bad = a if not is_float(a.dtype) else b
+    if not is_inexact(a.dtype) or not is_inexact(b.dtype):
+        bad = a if not is_inexact(a.dtype) else b
         raise RuntimeError(f"linalg.solve: Expected a floating point or complex tensor as input. Got "
                            f"{torch_name(bad.dtype)}")
     if a.dtype != b.dtype:
@@ -105,14 +105,14 @@ def linalg_solve(a, b, left=True):
 def _vecdot(g, x, y, dim=-1):
     d = g.value(dim)
     for t in (x, y):
-        if not is_float(g.dtype(t)):
+        if not is_inexact(g.dtype(t)):
             raise reject(g, RuntimeError(f"linalg.vecdot: Expected a floating point or complex tensor as input. "
                                          f"Got {torch_name(g.dtype(t))}"))
     if g.dtype(x) != g.dtype(y):
         raise reject(g, RuntimeError(f"linalg.vecdot: Expected x and y to have the same dtype, but found "
                                      f"x of type {torch_name(g.dtype(x))} and y of type {torch_name(g.dtype(y))} "
                                      "instead"))
-    return g.sum(g.mul(x, y), [d], False)
+    return g.sum(g.mul(g.conj(x) if g.dtype(x).kind == "c" else x, y), [d], False)
 
 
 def _vecdot_shape(x, y, dim=-1):

@@ -90,6 +90,9 @@ def _nan_to_num_body(k, x):
                      sample(np.array(np.nan, np.float32), 2.0, None, None), sample(s.f32(0, 2), None, None, None)],
     api="torch Tensor")
 def nan_to_num(a, nan=None, posinf=None, neginf=None):
+    if a.dtype.kind == "c":  # each part on its own
+        return as_array(nan_to_num(a.real, nan, posinf, neginf) + 1j * nan_to_num(a.imag, nan, posinf, neginf)
+                        ).astype(a.dtype)
     if not is_float(a.dtype):
         return a.copy()
     info = finfo(a.dtype)

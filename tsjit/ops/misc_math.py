@@ -147,7 +147,10 @@ def frexp(a):
 
 
 def _isreal(g, x):
-    """Every element of a real tensor is real (NaN too)."""
+    """A complex element is real when its imaginary part is 0; every element of a real tensor is
+    (NaN too)."""
+    if g.dtype(x).kind == "c":
+        return g.eq(g.imag(x), 0)
     return g.logical_or(g.isnan(x), g.eq(x, x))
 
 

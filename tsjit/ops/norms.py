@@ -14,14 +14,16 @@ import math
 
 import numpy as np
 
-from tsjit.dtypes import is_float
+from tsjit.dtypes import is_float, is_inexact
 from tsjit.kernels.dims import check_broadcast, wrap_dim, wrap_dims
-from tsjit.kernels.promotion import CODE_OF_DTYPE, as_array, dtype_of, not_implemented, promote_types, torch_name
+from tsjit.kernels.promotion import (
+    CODE_OF_DTYPE, as_array, dtype_of, not_implemented, promote_types, real_of, torch_name,
+)
 from tsjit.ops import samples as s
 from tsjit.ops.decomposition import reject
 from tsjit.ops.registry import defop, op, sample
 from tsjit.ops.rules import (
-    broadcast, dims, from_arg, promoted, reduced, reduction, same, same_dtype,
+    broadcast, dims, from_arg, promoted, real_float, reduced, reduction, same, same_dtype,
 )
 
 _F64 = CODE_OF_DTYPE[np.dtype(np.float64)]
@@ -41,7 +43,7 @@ def _vector_norm(g, x, ord=2, dim=None, keepdim=False, dtype=None):
     +-inf and the count of non-zeros for 0; computed in `dtype` when given."""
     p, dim, keepdim, dtype = g.value(ord), g.value(dim), g.value(keepdim), g.value(dtype)
     src = g.dtype(x)
-    if not is_float(src):
+    if not is_inexact(src):
         raise reject(g, RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. "
                                      f"Got {torch_name(src)}"))
     if dtype is not None:
@@ -71,7 +73,7 @@ def _vector_norm(g, x, ord=2, dim=None, keepdim=False, dtype=None):
                                              f"not have an identity"))
     axes = sorted(axes)
     if p == 0:
-        return g.sum(g.ne(x, 0), axes, keepdim, CODE_OF_DTYPE[g.dtype(x)])
+        return g.sum(g.ne(x, 0), axes, keepdim, CODE_OF_DTYPE[real_of(g.dtype(x))])
     a = g.abs(x)
     if math.isinf(p):
         return (g.amax if p > 0 else g.amin)(a, axes, keepdim)
@@ -103,7 +105,7 @@ def _vector_norm_samples():
 
 
 defop("linalg_vector_norm", "(Tensor self, Scalar ord=2, int[]? dim=None, bool keepdim=False, *, "
-      "ScalarType? dtype=None) -> Tensor", decompose=_vector_norm, shape=reduction(2, 3), dtype=from_arg(4),
+      "ScalarType? dtype=None) -> Tensor", decompose=_vector_norm, shape=reduction(2, 3), dtype=from_arg(4, real_float),
       api="torch", samples=_vector_norm_samples)
 
 
@@ -112,14 +114,14 @@ def _frobenius_norm(g, x, dim, keepdim=False):
     dim = g.value(dim)
     if len(dim) > 2:
         raise reject(g, RuntimeError(f"Expected at most 2 dimensions, but got {len(dim)} dimensions instead."))
-    if not is_float(g.dtype(x)):
+    if not is_inexact(g.dtype(x)):
         raise reject(g, RuntimeError(f"norm(): input dtype should be either floating point or complex. Got "
                                      f"{torch_name(g.dtype(x))} instead."))
     return g.linalg_vector_norm(x, 2, dim, keepdim, None)
 
 
 defop("frobenius_norm", "(Tensor self, int[] dim, bool keepdim=False) -> Tensor", decompose=_frobenius_norm,
-      shape=reduction(1, 2), dtype=same_dtype, api="torch",
+      shape=reduction(1, 2), dtype=real_float, api="torch",
       samples=lambda: [sample(s.f32(3, 4), [0, 1], False), sample(s.f32(3, 4), [1], True),
                        sample(s.f32(2, 3, 4), [-1, 0], False), sample(s.f32(3, 4), [], False),
                        sample(s.special(), [1], False), sample(s.f64(0, 3), [0], True),
@@ -136,7 +138,7 @@ def _svdvals_shape(x, driver=None):
     return sizes[:-2] + (min(sizes[-2:]),)
 
 
-@op("linalg_svdvals", "(Tensor A, *, str? driver=None) -> Tensor", shape=_svdvals_shape, dtype=same_dtype,
+@op("linalg_svdvals", "(Tensor A, *, str? driver=None) -> Tensor", shape=_svdvals_shape, dtype=real_float,
     lower="singular_values.lower_svdvals", api="torch",
     samples=lambda: [sample(s.f32(3, 4), None), sample(s.f64(2, 4, 3), None), sample(s.f32(2, 0, 3), None),
                      sample(s.f32(3), None), sample(s.i64(3, 3), None), sample(np.eye(3, dtype=np.float32), None),
@@ -147,12 +149,12 @@ def linalg_svdvals(a, driver=None):
     """The singular values of each matrix of the batch, largest first."""
     if a.ndim < 2:
         raise RuntimeError("linalg.svd: The input tensor A must have at least 2 dimensions.")
-    if not is_float(a.dtype):
+    if not is_inexact(a.dtype):
         raise RuntimeError(f"linalg.svd: Expected a floating point or complex tensor as input. Got "
                            f"{torch_name(a.dtype)}")
     if a.size == 0:
-        return np.zeros(a.shape[:-2] + (min(a.shape[-2:]),), a.dtype)
-    return as_array(np.linalg.svd(a, compute_uv=False).astype(a.dtype, copy=False))
+        return np.zeros(a.shape[:-2] + (min(a.shape[-2:]),), real_of(a.dtype))
+    return as_array(np.linalg.svd(a, compute_uv=False).astype(real_of(a.dtype), copy=False))
 
 
 def _matrix_norm(g, x, p, d0, d1, keepdim):
@@ -195,7 +197,7 @@ def _linalg_norm(g, x, ord=None, dim=None, keepdim=False, dtype=None):
             raise reject(g, RuntimeError(f"linalg.vector_norm: ord must be a number, not '{p}'"))
         return g.linalg_vector_norm(x, 2 if p is None else p, dim, keepdim, g.value(dtype))
     src = g.dtype(x)
-    if not is_float(src):
+    if not is_inexact(src):
         raise reject(g, RuntimeError(f"linalg.matrix_norm: Expected a floating point or complex tensor as input. "
                                      f"Got {torch_name(src)}"))
     if n < 2:
@@ -239,10 +241,10 @@ def _vector_cases():
 
 
 defop("linalg_norm", "(Tensor self, Scalar? ord=None, int[]? dim=None, bool keepdim=False, *, "
-      "ScalarType? dtype=None) -> Tensor", decompose=_linalg_norm, shape=_norm_shape, dtype=from_arg(4),
+      "ScalarType? dtype=None) -> Tensor", decompose=_linalg_norm, shape=_norm_shape, dtype=from_arg(4, real_float),
       samples=s.joined(_linalg_norm_samples([1, 2, -1, math.inf, -math.inf, -2, 3]), _vector_cases))
 defop("linalg_norm_str", "(Tensor self, str ord, int[]? dim=None, bool keepdim=False, *, "
-      "ScalarType? dtype=None) -> Tensor", decompose=_linalg_norm, shape=_norm_shape, dtype=from_arg(4),
+      "ScalarType? dtype=None) -> Tensor", decompose=_linalg_norm, shape=_norm_shape, dtype=from_arg(4, real_float),
       aten="linalg_norm", samples=s.joined(_linalg_norm_samples(["fro", "nuc"]),
                                            lambda: [sample(s.f32(5), "fro", None, False, None),
                                                     sample(s.f32(3, 4), "fro", [1], False, None)]))
@@ -338,7 +340,7 @@ def det(a):
     """The determinant of each square matrix of the batch (1 for 0x0 matrices)."""
     if a.ndim < 2:
         raise RuntimeError("linalg.det: The input tensor A must have at least 2 dimensions.")
-    if not is_float(a.dtype):
+    if not is_inexact(a.dtype):
         raise RuntimeError(f"linalg.det: Expected a floating point or complex tensor as input. Got {torch_name(a.dtype)}")
     if a.shape[-1] != a.shape[-2]:
         raise RuntimeError(f"linalg.det: A must be batches of square matrices, but they are {a.shape[-2]} by "
@@ -386,8 +388,8 @@ def _matrix_samples(ords):
 
 
 defop("linalg_matrix_norm", "(Tensor self, Scalar ord, int[] dim=[-2, -1], bool keepdim=False, *, "
-      "ScalarType? dtype=None) -> Tensor", decompose=_matrix_norm_op, shape=_matrix_shape, dtype=from_arg(4),
+      "ScalarType? dtype=None) -> Tensor", decompose=_matrix_norm_op, shape=_matrix_shape, dtype=from_arg(4, real_float),
       samples=_matrix_samples([1, -1, math.inf, -math.inf, 2, -2]))
 defop("linalg_matrix_norm_str", "(Tensor self, str ord=\"fro\", int[] dim=[-2, -1], bool keepdim=False, *, "
-      "ScalarType? dtype=None) -> Tensor", decompose=_matrix_norm_op, shape=_matrix_shape, dtype=from_arg(4),
+      "ScalarType? dtype=None) -> Tensor", decompose=_matrix_norm_op, shape=_matrix_shape, dtype=from_arg(4, real_float),
       aten="linalg_matrix_norm", samples=_matrix_samples(["fro", "nuc"]))

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from tsjit.dtypes import is_float
+from tsjit.dtypes import is_inexact
 from tsjit.kernels.dims import wrap_dim, wrap_dims
 from tsjit.kernels.promotion import CODE_OF_DTYPE, INT64, as_array, dtype_of, torch_name
 from tsjit.ops import checks as chk
@@ -69,7 +69,7 @@ def sum_(a, dim=None, keepdim=False, dtype=None):
                      sample(zero_d(), None, False, None), sample(s.strided(3, 4), [-1], False, None)])
 def mean(a, dim=None, keepdim=False, dtype=None):
     out = dtype_of(dtype, a.dtype)
-    if not is_float(out):
+    if not is_inexact(out):
         raise RuntimeError(f"mean(): could not infer output dtype. {'Input' if dtype is None else 'Optional'} dtype "
                            f"must be either a floating point or complex dtype. Got: {torch_name(out)}")
     with np.errstate(invalid="ignore"):

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from tsjit.ops import reduced_precision
+from tsjit.ops import complex_inputs, reduced_precision
 from tsjit.ops.decomposition import kernel_of
 from tsjit.ops.schema import Schema, parse_schema
 
@@ -112,6 +112,7 @@ def defop(name: str, schema: str, kernel: Callable[..., Any] | None = None, *, s
     family = _caller_family()
     schema_ = parse_schema(schema)
     kernel = reduced_precision.kernel_for(name, family, schema_, effects == WRITES, kernel)
+    kernel = complex_inputs.kernel_for(name, kernel)
     defn = OpDef(
         name=name, schema=schema_, kernel=kernel, shape=shape, dtype=dtype, lower=lower,
         decompose=decompose, verify=tuple(verify) if isinstance(verify, list | tuple) else (verify,),

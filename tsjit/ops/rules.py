@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from tsjit.dtypes import is_float
-from tsjit.kernels.promotion import DEFAULT_FLOAT, INT64, dtype_of, promote_types, result_dtype
+from tsjit.kernels.promotion import DEFAULT_FLOAT, INT64, dtype_of, promote_types, real_of, result_dtype
 
 DYNAMIC = D = -(2 ** 63)  # an unknown dim, as xDSL's DYNAMIC_INDEX
 BOOL = np.dtype(np.bool_)
@@ -164,8 +164,9 @@ def promote(*args: Any) -> np.dtype | None:
 
 
 def float_of(dtype: np.dtype | None) -> np.dtype | None:
-    """Integer and bool inputs give the default float dtype (exp, sqrt, mean of ints...)."""
-    return dtype if dtype is None or is_float(dtype) else DEFAULT_FLOAT
+    """Integer and bool inputs give the default float dtype (exp, sqrt, mean of ints...); float and
+    complex ones keep theirs."""
+    return dtype if dtype is None or is_float(dtype) or dtype.kind == "c" else DEFAULT_FLOAT
 
 
 def dtype_arg(code: Any, default: np.dtype | None) -> np.dtype | None:
@@ -255,6 +256,18 @@ def to_float(*args: Any) -> np.dtype | None:
     return float_of(first(args).dtype)
 
 
+def real_same(*args: Any) -> np.dtype | None:
+    """The first tensor's dtype, complex types giving their real type (abs)."""
+    dtype = first(args).dtype
+    return None if dtype is None else real_of(dtype)
+
+
+def real_float(*args: Any) -> np.dtype | None:
+    """to_float, complex types giving their real type (abs, var, std, norms)."""
+    dtype = to_float(*args)
+    return None if dtype is None else real_of(dtype)
+
+
 def fixed(dtype: np.dtype) -> Callable[..., np.dtype]:
     """Always this dtype (comparisons give bool, arg-reductions int64)."""
     return lambda *args: dtype
@@ -270,7 +283,7 @@ def from_arg(position: int, default: Callable[..., np.dtype | None] = same_dtype
 def accumulated(*args: Any) -> np.dtype | None:
     """Sums and products of integers and bools accumulate in int64."""
     dtype = first(args).dtype
-    return None if dtype is None else (dtype if is_float(dtype) else INT64)
+    return None if dtype is None else (dtype if is_float(dtype) or dtype.kind == "c" else INT64)
 
 
 def each(*rules: Callable[..., Any]) -> Callable[..., tuple]:

@@ -157,7 +157,8 @@ def _scatter_reduce(g, a, dim, index, src, reduce, include_self):
     positions = np.arange(n, dtype=INT64).reshape((1,) * d + (n, 1) + (1,) * (len(full) - d - 1))
     mask = g.eq(g.unsqueeze(index, d), positions)
     x = g.unsqueeze(x, d)
-    identity = {"sum": 0, "mean": 0, "prod": 1, "amax": lowest(work), "amin": lowest(work, True)}.get(reduce, lowest(work))
+    identity = {"sum": 0, "mean": 0, "prod": 1}.get(reduce) if reduce in ("sum", "mean", "prod") \
+        else lowest(work, reduce == "amin")
     if reduce == "replace":
         k = box[d]
         order = np.arange(k, dtype=INT64).reshape((1,) * (d + 1) + (k,) + (1,) * (len(full) - d - 1))

@@ -11,10 +11,10 @@ import math
 
 import numpy as np
 
-from tsjit.dtypes import is_float
+from tsjit.dtypes import is_float, is_inexact
 from tsjit.kernels.dims import check_broadcast
 from tsjit.kernels.erf import erf
-from tsjit.kernels.promotion import BOOL, DEFAULT_FLOAT, cast, not_implemented, result_dtype, torch_name
+from tsjit.kernels.promotion import BOOL, DEFAULT_FLOAT, as_array, cast, not_implemented, result_dtype, torch_name
 from tsjit.ops import checks as chk
 from tsjit.ops import samples as s
 from tsjit.ops.decomposition import reject
@@ -202,6 +202,9 @@ def _sinc_body(k, x):
 
 
 def _sinc(a):
+    if a.dtype.kind == "c":
+        with np.errstate(all="ignore"):
+            return as_array(np.sinc(a).astype(a.dtype))
     dtype = a.dtype if is_float(a.dtype) else DEFAULT_FLOAT
     return _run(_sinc_body, dtype, a.astype(dtype, copy=False))
 
@@ -300,11 +303,11 @@ def _isclose(g, x, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     if atol < 0:
         raise reject(g, RuntimeError(f"atol must be greater than or equal to zero, but got {atol:g}"))
     close = g.eq(x, other)
-    if equal_nan and is_float(dtype):
+    if equal_nan and is_inexact(dtype):
         close = g.logical_or(close, g.logical_and(g.isnan(x), g.isnan(other)))
     if dtype == BOOL or (rtol == 0 and atol == 0):
         return close
-    a, b = (x, other) if is_float(dtype) else (g.to(x, 6), g.to(other, 6))
+    a, b = (x, other) if is_inexact(dtype) else (g.to(x, 6), g.to(other, 6))
     error = g.abs(g.sub(a, b))
     allowed = g.add(g.abs(g.mul(b, rtol)), atol)
     return g.logical_or(close, g.logical_and(g.isfinite(error), g.le(error, allowed)))

@@ -13,13 +13,13 @@ from collections.abc import Callable
 
 import numpy as np
 
-from tsjit.dtypes import is_float
+from tsjit.dtypes import is_float, is_inexact
 from tsjit.kernels.dims import wrap_dim
-from tsjit.kernels.promotion import BOOL, INT64, as_array, not_implemented, to_float
+from tsjit.kernels.promotion import BOOL, INT64, as_array, not_implemented, real_of, to_float
 from tsjit.ops import samples as s
 from tsjit.ops.reduction import axes, mean, reduced_pair, zero_d
 from tsjit.ops.registry import defop, op, sample
-from tsjit.ops.rules import INT64 as I64, each, fixed, reduction, same_dtype, scalar, to_float as float_dtype
+from tsjit.ops.rules import INT64 as I64, each, fixed, real_float, reduction, same_dtype, scalar, to_float as float_dtype
 from tsjit.ops.sorting import sort
 
 _NOT_LOWERED = "no loop-level lowering yet: runs on numpy (C code runs it around fusion groups)"
@@ -31,17 +31,18 @@ _MOMENTS = "(Tensor self, int[]? dim=None, *, int? correction=None, bool keepdim
 def _moments(name: str, root: bool) -> Callable:
     """Sum of squared deviations from the mean (two passes, in float64) over n - correction."""
     def kernel(a, dim=None, correction=None, keepdim=False):
-        if not is_float(a.dtype):
+        if not is_inexact(a.dtype):
             raise RuntimeError("std and var only support floating point and complex dtypes")
         reduced_axes = axes(a, dim)
         n = int(np.prod([a.shape[d] for d in reduced_axes])) if reduced_axes else 1
         ddof = 1 if correction is None else correction
         with np.errstate(all="ignore"):
-            m = np.mean(a, axis=reduced_axes, keepdims=True, dtype=np.float64)
-            sq = np.sum(np.square(a - m), axis=reduced_axes, keepdims=keepdim, dtype=np.float64)
+            wide = np.complex128 if a.dtype.kind == "c" else np.float64
+            m = np.mean(a, axis=reduced_axes, keepdims=True, dtype=wide)
+            sq = np.sum(np.square(np.abs(a - m)), axis=reduced_axes, keepdims=keepdim, dtype=np.float64)
             out = sq / max(n - ddof, 0)
             out = np.sqrt(out) if root else out
-        return as_array(out.astype(a.dtype))
+        return as_array(out.astype(real_of(a.dtype)))
     kernel.__name__ = name
     return kernel
 
@@ -55,7 +56,7 @@ def _moment_samples():
 
 _var, _std = _moments("var", False), _moments("std", True)
 for _name, _kernel in (("var", _var), ("std", _std)):
-    defop(_name, f"{_MOMENTS} -> Tensor", _kernel, shape=reduction(1, 3), dtype=float_dtype,
+    defop(_name, f"{_MOMENTS} -> Tensor", _kernel, shape=reduction(1, 3), dtype=real_float,
           lower="reductions.lower_var", samples=_moment_samples)
 
 
@@ -63,7 +64,7 @@ def _with_mean(spread: Callable) -> Callable:
     name = f"{spread.__name__}_mean"
 
     def kernel(a, dim=None, correction=None, keepdim=False):
-        if not is_float(a.dtype):
+        if not is_inexact(a.dtype):
             raise RuntimeError(f"{name} only support floating point and complex dtypes")
         return spread(a, dim, correction, keepdim), mean(a, dim, keepdim, None)
     kernel.__name__ = name
@@ -73,7 +74,7 @@ def _with_mean(spread: Callable) -> Callable:
 for _name, _kernel in (("var_mean", _var), ("std_mean", _std)):
     defop(_name, f"{_MOMENTS} -> (Tensor result0, Tensor result1)", _with_mean(_kernel),
           shape=lambda x, dim, correction, keepdim: reduced_pair(x, dim, keepdim),
-          dtype=each(float_dtype, float_dtype), lower="reductions.lower_var", samples=_moment_samples, api="torch")
+          dtype=each(real_float, float_dtype), lower="reductions.lower_var", samples=_moment_samples, api="torch")
 
 
 # -- norm, logsumexp ------------------------------------------------------------------------------

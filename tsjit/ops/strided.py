@@ -54,7 +54,8 @@ def _matrix_t(what: str):
         if g.dim(x) < 2:
             raise RuntimeError(f"tensor.{what} is only supported on matrices or batches of matrices. Got "
                                f"{g.dim(x)}-D tensor.")
-        return g.transpose(x, -2, -1)
+        t = g.transpose(x, -2, -1)
+        return g.conj(t) if what == "mH" and g.dtype(x).kind == "c" else t
     return decompose
 
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xdsl.context import Context
-from xdsl.dialects.builtin import ModuleOp, StringAttr
+from xdsl.dialects.builtin import ComplexType, ModuleOp, StringAttr
 from xdsl.dialects.func import FuncOp
 from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
@@ -112,6 +112,8 @@ class _BlockFusion:
             return False
         if not op.results or not all(isinstance(r.type, TensorType) for r in op.results):
             return False
+        if any(isinstance(getattr(v.type, "element_type", None), ComplexType) for v in (*op.operands, *op.results)):
+            return False  # C has no complex types
         for v in op.operands:
             if isinstance(v.type, TensorType):
                 if self.writes.is_written(v):

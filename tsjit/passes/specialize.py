@@ -106,6 +106,8 @@ class _Propagation:
         if isinstance(t, ListType) and isinstance(_strip(t.element_type), TensorType):
             if value in self.pieces:
                 return self.pieces[value]
+            if isinstance(value.owner, ConstantOp) and isinstance(value.owner.py_value, list):  # folded x[idx]
+                return [None if a is None else sf.of_array(np.asarray(a)) for a in value.owner.py_value]
             return Unknown()
         try:
             return constant_of(value)

@@ -79,3 +79,14 @@ func.func @kept(%a: !ts.tensor, %b: !ts.tensor) -> (!ts.bool, !ts.tensor, !ts.li
   %n = ts.len %flags : (!ts.list<!ts.int>) -> !ts.int
   func.return %other, %p, %l, %n : !ts.bool, !ts.tensor, !ts.list<!ts.tensor>, !ts.int
 }
+
+// A folded index list (`x[torch.tril_indices(4, 5)[0]]` after freezing) is a constant list of
+// tensors: its tensors' shapes are known.
+// RUN: ts-opt %s -p 'ts-specialize{shapes=4x5xf32 function=folded_index}' | filecheck %s --check-prefix=FOLDED
+// FOLDED-LABEL: func.func @folded_index(%x: !ts.tensor<[4,5], f32>) -> !ts.tensor<[3,5], f32>
+// FOLDED:         ts.index %x, %rows : (!ts.tensor<[4,5], f32>, !ts.list<!ts.optional<!ts.tensor>>) -> !ts.tensor<[3,5], f32>
+func.func @folded_index(%x: !ts.tensor) -> !ts.tensor {
+  %rows = ts.constant [dense<[0, 1, 3]> : tensor<3xi64>] : !ts.list<!ts.optional<!ts.tensor>>
+  %y = ts.index %x, %rows : (!ts.tensor, !ts.list<!ts.optional<!ts.tensor>>) -> !ts.tensor
+  func.return %y : !ts.tensor
+}

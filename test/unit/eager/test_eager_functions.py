@@ -147,7 +147,8 @@ def test_tensor_copies_and_as_tensor_shares():
     assert a[0] == -1.0
     assert torch.as_tensor(t) is t and torch.as_tensor(t, dtype=torch.float32).dtype is torch.float32
     with pytest.raises(TypeError):
-        torch.from_numpy(np.array([1 + 2j]))
+        torch.from_numpy(np.array([1, 2], np.uint16))
+    assert torch.from_numpy(np.array([1 + 2j])).dtype is torch.complex128
 
 
 def test_random_is_seeded():

@@ -158,6 +158,8 @@ def torch_call(defn: OpDef, s: Sample) -> Any:
 
 def to_numpy(value: Any) -> Any:
     if hasattr(value, "numpy"):
+        if hasattr(value, "resolve_conj"):  # torch's lazy conjugate / negative views
+            value = value.resolve_conj().resolve_neg()
         if str(value.dtype) == "torch.bfloat16":
             import torch
 

@@ -12,6 +12,7 @@ from xdsl.dialects.builtin import (
     DYNAMIC_INDEX,
     ArrayAttr,
     BFloat16Type,
+    ComplexType,
     Float16Type,
     Float32Type,
     Float64Type,
@@ -44,6 +45,7 @@ ui8 = IntegerType(8, Signedness.UNSIGNED)
 DTYPES: dict[str, Attribute] = {
     "float32": f32, "float64": f64, "float16": f16, "bfloat16": bf16,
     "int64": i64, "int32": i32, "int16": i16, "int8": i8, "uint8": ui8, "bool": i1,
+    "complex64": ComplexType(f32), "complex128": ComplexType(f64),
 }
 DYNAMIC = DYNAMIC_INDEX
 

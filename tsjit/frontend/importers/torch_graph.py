@@ -46,7 +46,10 @@ def _attribute(node: Any, name: str) -> Any:
         return read_graph(node.g(name))
     if kind == "ival":
         return _ival(node.ival(name))
-    return getattr(node, kind)(name)  # i, f, s, is, fs, ss, ty, c
+    if kind in ("cs", "c"):  # complex scalars (`node.z`): the ts dialect has no complex scalar type yet
+        raise NotImplementedError(f"tsjit cannot import complex scalar constants ({node.kind()}: {str(node).strip()}): "
+                                  "complex tensors are supported, complex scalars are not")
+    return getattr(node, kind)(name)  # i, f, s, is, fs, ss, ty
 
 
 def _ival(value: Any) -> Any:
@@ -73,7 +76,7 @@ def _wrapped_number(node: Any) -> gm.Node | None:
     if "[value={" not in str(node).split("\n", 1)[0]:
         return None
     array = to_numpy(node.t("value"))
-    if array.ndim:
+    if array.ndim or array.dtype.kind == "c":  # (no complex scalars: a complex one stays a 0-d tensor)
         return None
     out = node.output()
     kind = "float" if is_float(array.dtype) else _SCALAR_TYPES[array.dtype.kind]

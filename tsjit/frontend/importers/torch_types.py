@@ -51,6 +51,7 @@ SIMPLE: dict[str, Attribute] = {
 TENSOR_DTYPES: dict[str, str] = {
     "Float": "float32", "Double": "float64", "Half": "float16", "BFloat16": "bfloat16", "Long": "int64",
     "Int": "int32", "Short": "int16", "Char": "int8", "Byte": "uint8", "Bool": "bool",
+    "ComplexFloat": "complex64", "ComplexDouble": "complex128",
 }
 
 

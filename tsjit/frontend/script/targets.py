@@ -109,7 +109,7 @@ class TargetCompiler:
             return self.builder.value("device", x)
         if name == "ndim":
             return self.builder.value("dim", x)
-        if name in ("T", "mT", "mH"):
+        if name in ("T", "mT", "mH", "real", "imag"):
             return self.builder.value("numpy_T" if name == "T" else name, x)
         if name == "is_cuda":
             return PyConst(False)
