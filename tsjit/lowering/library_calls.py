@@ -59,6 +59,13 @@ def derived_constant(value: SSAValue, suffix: str, transform: Callable[[np.ndarr
     return memref.GetGlobalOp(name, existing.type)
 
 
+def blocks(total: int, per_block: int) -> tuple[int, int]:
+    """(block size, count): at most per_block (>= 1) each, balanced."""
+    count = max(1, math.ceil(total / max(1, per_block)))
+    size = math.ceil(total / count)
+    return size, math.ceil(total / size)
+
+
 @dataclass(frozen=True)
 class Matrix:
     """A row-major matrix in flat storage: `value` (memref<?xT>), element offset, row stride, transposed?"""

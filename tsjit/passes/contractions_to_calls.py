@@ -36,20 +36,20 @@ from dataclasses import dataclass
 import numpy as np
 from xdsl.context import Context
 from xdsl.dialects import arith, func, memref
-from xdsl.dialects.builtin import Float32Type, Float64Type, MemRefType, ModuleOp, NoneAttr, StringAttr
+from xdsl.dialects.builtin import Float32Type, Float64Type, ModuleOp, StringAttr
 from xdsl.dialects.linalg import ops as linalg
 from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.ir.affine import AffineConstantExpr, AffineDimExpr, AffineMap
 from xdsl.passes import ModulePass
-from xdsl.traits import is_side_effect_free
 
 from tsjit.lowering import winograd
-from tsjit.lowering.library_calls import Emitter, Index, Matrix, constant_global, derived_constant, root
+from tsjit.lowering.call_matching import epilogue as find_epilogue
+from tsjit.lowering.call_matching import operands_ok, untransposed, zero_fill
+from tsjit.lowering.library_calls import Emitter, Index, Matrix, blocks, constant_global, derived_constant
 from tsjit.lowering.loops import EPILOGUE
 
 GEMM = {Float32Type: "tsjit_sgemm", Float64Type: "tsjit_dgemm"}
 IM2COL = {Float32Type: "tsjit_im2col_f32", Float64Type: "tsjit_im2col_f64"}
-_MOVABLE = (memref.GetGlobalOp, memref.AllocOp)
 
 
 @dataclass(frozen=True)
@@ -92,93 +92,6 @@ def _drop_replaced_globals(module: ModuleOp, read_before: set[str]) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# matching helpers
-
-
-def contiguous(t: Attribute) -> bool:
-    """A row-major memref with no offset: its flat storage is the matrix storage."""
-    if not isinstance(t, MemRefType) or type(t.element_type) not in GEMM:
-        return False
-    if isinstance(t.layout, NoneAttr):
-        return True
-    shape = t.get_shape()
-    strides = [math.prod(shape[i + 1:]) for i in range(len(shape))]
-    return t.get_offset() == 0 and list(t.get_strides()) == strides
-
-
-def _operands_ok(c: Operation) -> bool:
-    values = [*c.inputs, *c.outputs]
-    if not all(contiguous(v.type) for v in values):
-        return False
-    if len({type(v.type.element_type) for v in values}) != 1:
-        return False
-    out = root(c.outputs[0])
-    return all(root(v) is not out for v in c.inputs)
-
-
-def _untransposed(value: SSAValue, user: Operation) -> tuple[SSAValue, bool, list[Operation]]:
-    """(stored matrix, transposed?, ops to erase): see through a `linalg.transpose` [1, 0] temporary."""
-    alloc = value.owner
-    if not isinstance(alloc, memref.AllocOp) or len(value.type.get_shape()) != 2:
-        return value, False, []
-    users = [u.operation for u in value.uses]
-    transposes = [u for u in users if isinstance(u, linalg.TransposeOp)]
-    rest = [u for u in users if not isinstance(u, (linalg.TransposeOp, memref.DeallocOp)) and u is not user]
-    if len(transposes) != 1 or rest or len([u for u in users if u is user]) != 1:
-        return value, False, []
-    t = transposes[0]
-    if t.outputs[0] is not value or list(t.permutation.get_values()) != [1, 0] or t.parent_block() is not \
-            user.parent_block() or not contiguous(t.inputs[0].type):
-        return value, False, []
-    deallocs = [u for u in users if isinstance(u, memref.DeallocOp)]
-    return t.inputs[0], True, [t, *deallocs, alloc]
-
-
-def _zero_fill(c: Operation) -> Operation | None:
-    """The `linalg.fill` of 0 that last wrote the contraction's output, if nothing touched it since."""
-    out = root(c.outputs[0])
-    prev = c.prev_op
-    while prev is not None:
-        if isinstance(prev, linalg.FillOp) and root(prev.outputs[0]) is out:
-            value = prev.inputs[0].owner
-            if isinstance(value, arith.ConstantOp) and getattr(value.value, "value", None) is not None \
-                    and value.value.value.data == 0 and prev.outputs[0] is c.outputs[0]:
-                return prev
-            return None
-        if prev.regions or any(isinstance(v.type, MemRefType) and root(v) is out for v in prev.operands):
-            return None
-        prev = prev.prev_op
-    return None
-
-
-def _epilogue(c: Operation) -> Operation | None:
-    """The `ts.epilogue` generic writing c's output after it; harmless ops between move before c."""
-    between, nxt = [], c.next_op
-    while nxt is not None and not isinstance(nxt, linalg.LinalgStructuredOperation):
-        if not (is_side_effect_free(nxt) or isinstance(nxt, _MOVABLE)) or nxt.regions:
-            return None
-        between.append(nxt)
-        nxt = nxt.next_op
-    if not isinstance(nxt, linalg.GenericOp) or EPILOGUE not in nxt.attributes \
-            or nxt.outputs[0] is not c.outputs[0] or len(nxt.outputs) != 1:
-        return None
-    out = root(c.outputs[0])
-    if any(isinstance(v.type, MemRefType) and root(v) is out for v in nxt.inputs):
-        return None
-    for op in between:
-        op.detach()
-        c.parent_block().insert_op_before(op, c)
-    return nxt
-
-
-def _blocks(total: int, per_block: int) -> tuple[int, int]:
-    """(block size, count): at most per_block (>= 1) each, balanced."""
-    count = max(1, math.ceil(total / max(1, per_block)))
-    size = math.ceil(total / count)
-    return size, math.ceil(total / size)
-
-
-# ---------------------------------------------------------------------------------------------
 # rewrites: each returns whether it rewrote
 
 
@@ -191,21 +104,21 @@ def _finish(c: Operation, em: Emitter, beta_fill: Operation | None, erase: list[
 
 
 def _matmul(c: linalg.MatmulOp, tile_bytes: int, declared: dict) -> bool:
-    if not _operands_ok(c):
+    if not operands_ok(c):
         return False
     (a, b), out = c.inputs, c.outputs[0]
     (m, k), (_, n) = a.type.get_shape(), b.type.get_shape()
-    a_src, ta, erase_a = _untransposed(a, c)
-    b_src, tb, erase_b = _untransposed(b, c)
-    fill = _zero_fill(c)
-    epilogue = _epilogue(c)
+    a_src, ta, erase_a = untransposed(a, c)
+    b_src, tb, erase_b = untransposed(b, c)
+    fill = zero_fill(c)
+    epilogue = find_epilogue(c)
     em = Emitter(declared)
     if tb and constant_global(b_src) is not None:  # x @ W^T, W constant: transposed once, at compile time
         transposed = derived_constant(b_src, "_t", np.transpose)
         em.head.append(transposed)
         b_src, tb = transposed.memref, False
     elt = out.type.element_type
-    rows, count = _blocks(m, tile_bytes // (n * elt.bitwidth // 8)) if epilogue else (m, 1)
+    rows, count = blocks(m, tile_bytes // (n * elt.bitwidth // 8)) if epilogue else (m, 1)
     A, B, C = Matrix(em.flat(a_src), a_src.type.get_shape()[1], ta), Matrix(em.flat(b_src), b_src.type.get_shape()[1], tb), \
         Matrix(em.flat(out), n, False)
 
@@ -222,7 +135,7 @@ def _matmul(c: linalg.MatmulOp, tile_bytes: int, declared: dict) -> bool:
 
 
 def _conv(c: Operation, tile_bytes: int, declared: dict) -> bool:
-    if not _operands_ok(c) or c.outputs[0].type.element_type != c.inputs[0].type.element_type:
+    if not operands_ok(c) or c.outputs[0].type.element_type != c.inputs[0].type.element_type:
         return False
     grouped = isinstance(c, linalg.Conv2DNgchwGfchwOp)
     (x, w), out = c.inputs, c.outputs[0]
@@ -238,11 +151,11 @@ def _conv(c: Operation, tile_bytes: int, declared: dict) -> bool:
     size = elt.bitwidth // 8
     k = cg * kh * kw
     direct = kh == kw == sh == sw == 1 and (h, wd) == (oh, ow)
-    fill = _zero_fill(c)
-    epilogue = None if grouped else _epilogue(c)
+    fill = zero_fill(c)
+    epilogue = None if grouped else find_epilogue(c)
     if winograd.applies(c, grouped, fill is not None):
         return _winograd(c, fill, epilogue, declared)
-    rows, count = _blocks(oh, tile_bytes // ((fg + (0 if direct else k)) * ow * size))
+    rows, count = blocks(oh, tile_bytes // ((fg + (0 if direct else k)) * ow * size))
     em = Emitter(declared)
     X, W, O = em.flat(x), Matrix(em.flat(w), k, False), Matrix(em.flat(out), oh * ow, False)
     col = None if direct else em.scratch(k * rows * ow, elt)
@@ -305,7 +218,7 @@ def _winograd(c: Operation, fill: Operation, epilogue: Operation | None, declare
 def _batch_matmul(c: linalg.GenericOp, tile_bytes: int, declared: dict) -> bool:
     """A generic `out[b.., i, j] += a[b'.., i, k] * b[b''.., k, j]` (batch dims broadcast or not)."""
     spec = _batch_spec(c)
-    if spec is None or not _operands_ok(c):
+    if spec is None or not operands_ok(c):
         return False
     (a, b), out = c.inputs, c.outputs[0]
     amap, bmap = spec
@@ -313,7 +226,7 @@ def _batch_matmul(c: linalg.GenericOp, tile_bytes: int, declared: dict) -> bool:
     r = len(shape)
     m, n, k = shape[-2], shape[-1], a.type.get_shape()[-1]
     elt = out.type.element_type
-    fill = _zero_fill(c)
+    fill = zero_fill(c)
     em = Emitter(declared)
     A, B, C = Matrix(em.flat(a), k, False), Matrix(em.flat(b), n, False), Matrix(em.flat(out), n, False)
 
