@@ -18,7 +18,7 @@ from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
 from xdsl.traits import SymbolTable
 
 from tsjit.dialects.ts.constant import dense_to_numpy, numpy_to_dense
-from tsjit.lowering.loops import lower_op
+from tsjit.lowering.loops import PARALLEL, WORK, lower_op
 
 Index = int | SSAValue
 _VIEWS = ("memref.subview", "memref.collapse_shape", "memref.expand_shape", "memref.cast")
@@ -130,6 +130,18 @@ class Emitter:
             return 0
         return a if b == 1 else b if a == 1 else self._binary(arith.MuliOp, a, b)
 
+    def div(self, a: Index, b: int) -> Index:
+        """a / b for a >= 0."""
+        if isinstance(a, int):
+            return a // b
+        return a if b == 1 else self._binary(arith.DivSIOp, a, b)
+
+    def rem(self, a: Index, b: int) -> Index:
+        """a % b for a >= 0."""
+        if isinstance(a, int):
+            return a % b
+        return 0 if b == 1 else self._binary(arith.RemSIOp, a, b)
+
     def min(self, a: Index, b: Index) -> Index:
         if isinstance(a, int) and isinstance(b, int):
             return min(a, b)
@@ -164,8 +176,11 @@ class Emitter:
         self.root.tail.append(memref.DeallocOp.get(root(flat)))
 
     # control and calls
-    def loop(self, lb: int, ub: int, step: int, body: Callable[[Emitter, Index], None]) -> None:
-        """body(emitter, iv) for iv in range(lb, ub, step): inline when it runs once."""
+    def loop(self, lb: int, ub: int, step: int, body: Callable[[Emitter, Index], None],
+             parallel_work: int | None = None) -> None:
+        """body(emitter, iv) for iv in range(lb, ub, step): inline when it runs once. With
+        `parallel_work`, the iterations are independent, each worth that many loop iterations
+        (marks for the C renderer's `omp parallel for`)."""
         if math.ceil((ub - lb) / step) <= 1:
             body(self, lb)
             return
@@ -173,7 +188,11 @@ class Emitter:
         inner = Emitter(self.declared, self)
         body(inner, block.args[0])
         block.add_ops([*inner.ops, scf.YieldOp()])
-        self.ops.append(scf.ForOp(self.idx(lb), self.idx(ub), self.idx(step), [], Region(block)))
+        loop = scf.ForOp(self.idx(lb), self.idx(ub), self.idx(step), [], Region(block))
+        if parallel_work is not None:
+            loop.attributes[PARALLEL] = UnitAttr()
+            loop.attributes[WORK] = IntegerAttr(parallel_work, i64)
+        self.ops.append(loop)
 
     def call(self, name: str, memrefs: list[SSAValue], indices: list[Index], scalars: list[SSAValue] = ()) -> None:
         args = [*memrefs, *(self.idx(i) for i in indices), *scalars]

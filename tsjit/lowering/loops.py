@@ -36,6 +36,10 @@ _MOVABLE = (memref.GetGlobalOp, memref.AllocOp)
 PARALLEL = "tsjit.parallel"
 """Unit attribute of an scf.for whose iterations are independent (a linalg parallel dimension)."""
 
+WORK = "tsjit.work"
+"""Integer attribute of a parallel scf.for whose body calls a run-time function: the innermost loop
+iterations one of its iterations is worth (the C renderer sizes the thread count by it)."""
+
 
 #: The attribute ts-fuse-elementwise puts on a linalg.generic it made a contraction's epilogue.
 EPILOGUE = "ts.epilogue"

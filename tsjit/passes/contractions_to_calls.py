@@ -17,6 +17,8 @@ declared as body-less private functions, see tsjit/backends/c/runtime/):
   `weight (F x C*kh*kw) @ col`; 1x1 stride-1 convolutions multiply the image directly; float32
   stride-1 3x3 ones with constant weights and even output sizes use Winograd F(2x2, 3x3)
   (`@tsjit_winograd_f32`, weights transformed at compile time: tsjit/lowering/winograd.py).
+  Depthwise ones (one input channel per group) call a direct stencil per block of channels,
+  `@tsjit_dwconv_*`, with the elementwise op after them run per block (tsjit/lowering/depthwise.py).
 
 A zero `linalg.fill` of the output right before the contraction becomes beta = 0 (else beta = 1:
 the linalg ops accumulate). The contraction's `ts.epilogue` consumer (bias, relu, residual...)
@@ -42,7 +44,7 @@ from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.ir.affine import AffineConstantExpr, AffineDimExpr, AffineMap
 from xdsl.passes import ModulePass
 
-from tsjit.lowering import winograd
+from tsjit.lowering import depthwise, winograd
 from tsjit.lowering.call_matching import epilogue as find_epilogue
 from tsjit.lowering.call_matching import operands_ok, untransposed, zero_fill
 from tsjit.lowering.library_calls import Emitter, Index, Matrix, blocks, constant_global, derived_constant
@@ -153,6 +155,9 @@ def _conv(c: Operation, tile_bytes: int, declared: dict) -> bool:
     direct = kh == kw == sh == sw == 1 and (h, wd) == (oh, ow)
     fill = zero_fill(c)
     epilogue = None if grouped else find_epilogue(c)
+    if depthwise.applies(c, grouped, fill is not None):
+        _finish(c, depthwise.rewrite(c, tile_bytes, declared), fill, [])
+        return True
     if winograd.applies(c, grouped, fill is not None):
         return _winograd(c, fill, epilogue, declared)
     rows, count = blocks(oh, tile_bytes // ((fg + (0 if direct else k)) * ow * size))

@@ -111,5 +111,33 @@ func.func @winograd(%x: memref<2x2x6x6xf32>, %out: memref<2x3x4x4xf32>) {
   func.return
 }
 
+// A depthwise convolution (one input channel per group) with a zero fill: per block of channels
+// (one channel of 16 bytes here), a direct stencil call and the ReLU after it on that block, in
+// one loop marked parallel with the work of an iteration (4 channels x 2x2 outputs x 3x3 taps).
+// CHECK-LABEL: func.func @depthwise
+// CHECK-NOT:     linalg.fill
+// CHECK:         scf.for %[[C0:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
+// CHECK:           func.call @tsjit_dwconv_f32(
+// CHECK:           scf.for %{{.*}} = %[[C0]] to
+// CHECK:             arith.maximumf
+// CHECK:         } {tsjit.parallel, tsjit.work = 36 : i64}
+// CHECK-NOT:     linalg.generic
+// CHECK:         func.return
+func.func @depthwise(%x: memref<1x4x1x4x4xf32>, %w: memref<4x1x1x3x3xf32>, %y: memref<1x4x2x2xf32>) {
+  %zero = arith.constant 0.000000e+00 : f32
+  %out = memref.alloc() : memref<1x4x1x2x2xf32>
+  linalg.fill ins(%zero : f32) outs(%out : memref<1x4x1x2x2xf32>)
+  linalg.conv_2d_ngchw_gfchw {strides = dense<1> : tensor<2xi64>, dilations = dense<1> : tensor<2xi64>} ins(%x, %w : memref<1x4x1x4x4xf32>, memref<4x1x1x3x3xf32>) outs(%out : memref<1x4x1x2x2xf32>)
+  %flat = memref.collapse_shape %out [[0], [1, 2], [3], [4]] : memref<1x4x1x2x2xf32> into memref<1x4x2x2xf32>
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%flat : memref<1x4x2x2xf32>) outs(%y : memref<1x4x2x2xf32>) {
+  ^bb0(%v: f32, %acc: f32):
+    %r = arith.maximumf %v, %zero : f32
+    linalg.yield %r : f32
+  }
+  memref.dealloc %out : memref<1x4x1x2x2xf32>
+  func.return
+}
+
 // CHECK: func.func private @tsjit_sgemm(memref<?xf32>, memref<?xf32>, memref<?xf32>, index, index, index, index, index, index, index, index, index, index, index, f32)
 // CHECK: func.func private @tsjit_winograd_f32(memref<?xf32>, memref<?xf32>, memref<?xf32>, index, index, index, index, index, index, index, index, index, index)
+// CHECK: func.func private @tsjit_dwconv_f32(memref<?xf32>, memref<?xf32>, memref<?xf32>, index, index, index, index, index, index, index, index, index, index, index, index, index, index, index, index, index)

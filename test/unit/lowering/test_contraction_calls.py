@@ -3,12 +3,13 @@ functions) for the lowering models, convolution variants, batched and f64 produc
 verifies; blocks and epilogues are placed as the pass promises."""
 import numpy as np
 import pytest
-from xdsl.dialects import func, memref
+from xdsl.dialects import func, memref, scf
 
 import tsjit as torch
 import tsjit.nn as nn
 import tsjit.nn.functional as F
 from tsjit.backends.numpy.ops.upstream_runtime import gemm, im2col
+from tsjit.lowering.loops import PARALLEL, WORK
 from tsjit.passes import apply_pass
 
 from test_lowering_end_to_end import MODELS, run
@@ -49,6 +50,7 @@ CASES = {
     "conv_stride_dilation": (lambda: Conv(3, 4, 3, stride=2, padding=2, dilation=2), (2, 3, 9, 8)),
     "conv_1x1": (lambda: Conv(6, 5, 1), (2, 6, 7, 7)),
     "conv_grouped": (lambda: Conv(4, 6, 3, groups=2, padding=1), (1, 4, 5, 5)),
+    "conv_depthwise": (lambda: Conv(6, 12, 3, groups=6, padding=1, stride=2), (2, 6, 7, 5)),
     "bmm": (lambda: Bmm((3, 4, 5)), (3, 2, 4)),
     "bmm_broadcast": (lambda: Bmm((4, 5)), (2, 3, 2, 4)),
     "addmm": (lambda: Addmm(), (3, 4)),
@@ -78,7 +80,8 @@ def calls(module):
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_calls_keep_results_then_loops_too(name):
     module, x, expected = lowered(name)
-    library = {"tsjit_sgemm", "tsjit_winograd_f32"}  # 3x3 stride-1 convs with frozen weights: Winograd
+    # 3x3 stride-1 convs with frozen weights: Winograd; depthwise ones: the direct stencil
+    library = {"tsjit_sgemm", "tsjit_winograd_f32", "tsjit_dwconv_f32"}
     assert bool(library & set(calls(module))) == (name not in ELEMENTWISE)
     np.testing.assert_allclose(run(module, [x]), expected, rtol=1e-4, atol=1e-5)
     apply_pass("ts-lower-to-loops", module)
@@ -163,4 +166,16 @@ def test_winograd_for_stride_1_3x3_convolutions_of_even_size(shape, winograd):
     assert any(op.name == "memref.global" and op.sym_name.data.endswith("_winograd") for op in module.ops) == winograd
     np.testing.assert_allclose(run(module, [x]), expected, rtol=1e-4, atol=1e-5)
     apply_pass("ts-lower-to-loops", module)
+    np.testing.assert_allclose(run(module, [x]), expected, rtol=1e-4, atol=1e-5)
+
+
+def test_depthwise_blocks_run_their_consumer_in_one_parallel_loop():
+    """Blocks of channels of each image: one loop marked parallel (with the work of an iteration),
+    the call and the ReLU after it (lowered to loops over the block) in its body."""
+    module, x, expected = lowered("conv_depthwise")
+    loops = [op for op in module.walk() if isinstance(op, scf.ForOp) and WORK in op.attributes]
+    assert len(loops) == 1 and PARALLEL in loops[0].attributes
+    assert calls(loops[0]) == ["tsjit_dwconv_f32"]
+    assert any(isinstance(op, scf.ForOp) for op in loops[0].body.block.ops)
+    assert not any(op.name == "linalg.generic" for op in module.walk())
     np.testing.assert_allclose(run(module, [x]), expected, rtol=1e-4, atol=1e-5)

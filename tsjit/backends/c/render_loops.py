@@ -2,7 +2,8 @@
 (iterations independent: no dependence analysis here) and constant trip counts.
 
 - `#pragma omp parallel for` on the outermost loop of a top-level nest when it is marked and the
-  nest's work (iterations of the innermost bodies) gives every thread at least
+  nest's work (iterations of the innermost bodies; a loop around a run-time call says what an
+  iteration is worth with a `tsjit.work` mark, and gets no `simd`) gives every thread at least
   MIN_WORK_PER_THREAD (Inductor's `cpp.min_chunk_size`); perfectly nested marked loops below it
   are collapsed into it until there are PARALLEL_CHUNKS iterations to share, the innermost loop
   excepted (it stays for SIMD). The thread count is min(OMP threads, work / MIN_WORK_PER_THREAD).
@@ -17,7 +18,7 @@ from xdsl.dialects import scf
 from xdsl.ir import Operation, SSAValue
 from xdsl.ir.affine import AffineBinaryOpExpr, AffineBinaryOpKind, AffineConstantExpr, AffineDimExpr
 
-from tsjit.lowering.loops import PARALLEL
+from tsjit.lowering.loops import PARALLEL, WORK
 
 MIN_WORK_PER_THREAD = 512
 """A thread is only started for at least this many innermost iterations (Inductor: 512)."""
@@ -57,8 +58,11 @@ def enclosing_loop(op: Operation) -> scf.ForOp | None:
 
 
 def work(loop: scf.ForOp) -> int | None:
-    """Iterations of the innermost bodies of the nest at `loop` (None: a bound is not constant)."""
+    """Iterations of the innermost bodies of the nest at `loop`, or what its `tsjit.work` mark says
+    an iteration (a run-time call and loops over its block) is worth (None: a bound is not constant)."""
     trips = trip_count(loop)
+    if WORK in loop.attributes and trips is not None:
+        return trips * max(1, loop.attributes[WORK].value.data)
     inner = [work(child) for child in _inner_loops(loop)]
     if trips is None or None in inner:
         return None
@@ -141,7 +145,7 @@ def plan(root: scf.ForOp) -> dict[scf.ForOp, str]:
     """The pragma line of each loop of the top-level nest at `root` that gets one."""
     pragmas: dict[scf.ForOp, str] = {}
     for loop in [root, *(op for op in root.body.block.walk() if isinstance(op, scf.ForOp))]:
-        if is_parallel(loop) and not _inner_loops(loop) and contiguous(loop):
+        if is_parallel(loop) and WORK not in loop.attributes and not _inner_loops(loop) and contiguous(loop):
             pragmas[loop] = simd_pragma(trip_count(loop))
     total = work(root)
     if is_parallel(root) and total is not None and total >= 2 * MIN_WORK_PER_THREAD:

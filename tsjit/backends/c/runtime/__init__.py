@@ -11,7 +11,7 @@ from __future__ import annotations
 RUNTIME: dict[str, tuple[str, tuple[str, ...]]] = {}
 WRITES: dict[str, tuple[int, ...]] = {
     "tsjit_sgemm": (2,), "tsjit_dgemm": (2,), "tsjit_im2col_f32": (1,), "tsjit_im2col_f64": (1,),
-    "tsjit_winograd_f32": (2,),
+    "tsjit_winograd_f32": (2,), "tsjit_dwconv_f32": (2,), "tsjit_dwconv_f64": (2,),
 }
 
 
@@ -37,9 +37,9 @@ def source_for(names: set[str]) -> str:
 
 def _register() -> None:
     """The run-time functions of this package (one module per family), into RUNTIME."""
-    from tsjit.backends.c.runtime import gemm, im2col, random, winograd
+    from tsjit.backends.c.runtime import depthwise, gemm, im2col, random, winograd
 
-    for family in (gemm, im2col, random, winograd):
+    for family in (depthwise, gemm, im2col, random, winograd):
         RUNTIME.update(family.SOURCES)
 
 

@@ -55,6 +55,26 @@ def im2col(x, col, off_x, c, h, w, kh, kw, sh, sw, dh, dw, oh0, rows, ow) -> Non
             out[:, i, j] = window
 
 
+def dwconv(x, wt, o, off_x, off_o, m, h, w, ph, pw, kh, kw, sh, sw, dh, dw, oh, ow, o0, no) -> None:
+    """Output channels o0..o0+no-1 of a depthwise convolution of one image (channel o reads input
+    channel o // m; ph/pw zeros implied on each side), as tsjit_dwconv_*."""
+    if no <= 0:
+        return
+    c_in = (o0 + no - 1) // m + 1
+    image = np.pad(_matrix(x, off_x, c_in * h, w, w).reshape(c_in, h, w), ((0, 0), (ph, ph), (pw, pw)))
+    out = _matrix(o, off_o + o0 * oh * ow, no, oh * ow, oh * ow).reshape(no, oh, ow)
+    weights = _matrix(wt, o0 * kh * kw, no, kh * kw, kh * kw).reshape(no, kh, kw)
+    planes = image[np.arange(o0, o0 + no) // m]
+    acc = np.zeros_like(out)
+    for i in range(kh):
+        for j in range(kw):
+            window = planes[:, i * dh:i * dh + (oh - 1) * sh + 1:sh, j * dw:j * dw + (ow - 1) * sw + 1:sw]
+            if window.shape[1:] != (oh, ow):
+                raise IndexError(f"dwconv: a {oh}x{ow} output reads outside the {h}x{w} input (padding {ph}, {pw})")
+            acc += weights[:, i:i + 1, j:j + 1] * window
+    out[...] = acc
+
+
 #: Winograd F(2x2, 3x3) (Lavin & Gray): weights U = G g G^T, input V = B^T d B, output A^T M A
 WINOGRAD_G = np.array([[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]])
 WINOGRAD_BT = np.array([[1, 0, -1, 0], [0, 1, 1, 0], [0, -1, 1, 0], [0, 1, 0, -1]])
@@ -102,4 +122,6 @@ RUNTIME_FUNCTIONS: dict[str, Callable[..., None]] = {
     "tsjit_im2col_f32": im2col,
     "tsjit_im2col_f64": im2col,
     "tsjit_winograd_f32": winograd,
+    "tsjit_dwconv_f32": dwconv,
+    "tsjit_dwconv_f64": dwconv,
 }

@@ -1,0 +1,59 @@
+"""Depthwise convolutions for `ts-contractions-to-calls`: a grouped convolution with one input
+channel per group (MobileNet's 3x3 layers), zero-filled output, becomes calls of `@tsjit_dwconv_*`
+(tsjit/backends/c/runtime/depthwise.py), a direct stencil per channel. As im2col + GEMM it was one
+GEMM with a single row per channel: call and packing overhead around a few taps of work.
+
+The calls cover blocks of output channels of each image, in one loop whose iterations are
+independent (marked parallel: OpenMP shares the blocks among threads). An elementwise consumer
+of the output (the folded batch norm's bias, ReLU6) runs on each block right after its call,
+while the block is in cache (`call_matching.consumer`).
+"""
+from __future__ import annotations
+
+import math
+
+from xdsl.dialects.builtin import Float32Type, Float64Type
+from xdsl.ir import Operation
+
+from tsjit.lowering.call_matching import consumer
+from tsjit.lowering.library_calls import Emitter, Index, blocks
+
+CALL = {Float32Type: "tsjit_dwconv_f32", Float64Type: "tsjit_dwconv_f64"}
+
+MIN_BLOCKS = 16
+"""At least this many channel blocks per image when there are enough channels: blocks to share
+among threads."""
+
+
+def applies(c: Operation, grouped: bool, zero_filled: bool) -> bool:
+    """Whether the convolution `c` (operands already checked contiguous) is depthwise."""
+    return grouped and zero_filled and c.inputs[0].type.get_shape()[2] == 1
+
+
+def rewrite(c: Operation, tile_bytes: int, declared: dict) -> Emitter:
+    """The calls (and consumer blocks) replacing `c`, for the caller to place and finish."""
+    (x, w), out = c.inputs, c.outputs[0]
+    (n, g, _, h, wd), (_, m, _, kh, kw), (_, _, _, oh, ow) = (v.type.get_shape() for v in (x, w, out))
+    sh, sw = c.strides.get_values()
+    dh, dw = c.dilations.get_values()
+    channels, plane = g * m, oh * ow
+    after = consumer(c, (n, channels, oh, ow))
+    elt = out.type.element_type
+    per = min(max(1, tile_bytes // (plane * elt.bitwidth // 8)), math.ceil(channels / MIN_BLOCKS))
+    size, count = blocks(channels, per)
+    em = Emitter(declared)
+    X, W, O = em.flat(x), em.flat(w), em.flat(out)
+
+    def block(e: Emitter, t: Index) -> None:
+        ni, o0 = (0, e.mul(t, size)) if n == 1 else (e.div(t, count), e.mul(e.rem(t, count), size))
+        no = e.min(size, e.sub(channels, o0)) if channels % size else size
+        e.call(CALL[type(elt)], [X, W, O], [e.mul(ni, g * h * wd), e.mul(ni, channels * plane), m, h, wd, 0, 0,
+                                            kh, kw, sh, sw, dh, dw, oh, ow, o0, no])
+        if after is not None:
+            bounds = {0: (ni, e.add(ni, 1))} if n > 1 else {}
+            if count > 1:
+                bounds[1] = (o0, e.add(o0, no))
+            e.epilogue(after, bounds)
+
+    em.loop(0, n * count, 1, block, parallel_work=size * plane * kh * kw)
+    return em
