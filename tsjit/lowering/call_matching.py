@@ -1,8 +1,8 @@
 """Matching for `ts-contractions-to-calls`: which memref-level contractions a run-time call can
 take (contiguous operands of one float type, output not aliasing an input), and the ops around
 one that the rewrite folds in: the zero fill before it (beta = 0), a transposed temporary operand
-(the transpose flag), and the elementwise op after it (its epilogue, run per block), in place or
-not.
+(the transpose flag), the elementwise op after it (its epilogue, run per block), in place or
+not, and the zero-padded copy of its input (for calls that imply the padding).
 """
 from __future__ import annotations
 
@@ -62,15 +62,20 @@ def untransposed(value: SSAValue, user: Operation) -> tuple[SSAValue, bool, list
     return t.inputs[0], True, [t, *deallocs, alloc]
 
 
+def is_zero(value: SSAValue) -> bool:
+    """Whether `value` is an arith.constant 0."""
+    op = value.owner
+    return isinstance(op, arith.ConstantOp) and getattr(op.value, "value", None) is not None \
+        and op.value.value.data == 0
+
+
 def zero_fill(c: Operation) -> Operation | None:
     """The `linalg.fill` of 0 that last wrote the contraction's output, if nothing touched it since."""
     out = root(c.outputs[0])
     prev = c.prev_op
     while prev is not None:
         if isinstance(prev, linalg.FillOp) and root(prev.outputs[0]) is out:
-            value = prev.inputs[0].owner
-            if isinstance(value, arith.ConstantOp) and getattr(value.value, "value", None) is not None \
-                    and value.value.value.data == 0 and prev.outputs[0] is c.outputs[0]:
+            if is_zero(prev.inputs[0]) and prev.outputs[0] is c.outputs[0]:
                 return prev
             return None
         if prev.regions or any(isinstance(v.type, MemRefType) and root(v) is out for v in prev.operands):
@@ -130,3 +135,58 @@ def consumer(c: Operation, shape: tuple[int, ...]) -> Operation | None:
         return None
     _hoist(c, between)
     return nxt
+
+
+def padded_copy(c: Operation) -> tuple[SSAValue, tuple[int, int], list[Operation]] | None:
+    """When c's input (an expand_shape view, c its only reader) is a buffer made just for c (alloc,
+    zero fill, copy of a contiguous NCHW source into its interior, as `tensor.pad` bufferizes):
+    (the source, its top and left padding, the ops making the buffer, in erasable order), so that
+    a call that implies the zeros can read the source instead."""
+    x = c.inputs[0]
+    view = x.owner
+    if not isinstance(view, memref.ExpandShapeOp) or not x.has_one_use() or not isinstance(view.src.owner, memref.AllocOp):
+        return None
+    buf = view.src
+    fills, subviews, deallocs = [], [], []
+    for use in buf.uses:
+        u = use.operation
+        if isinstance(u, linalg.FillOp):
+            fills.append(u)
+        elif isinstance(u, memref.SubviewOp):
+            subviews.append(u)
+        elif isinstance(u, memref.DeallocOp):
+            deallocs.append(u)
+        elif u is not view:
+            return None
+    if len(fills) != 1 or len(subviews) != 1 or not is_zero(fills[0].inputs[0]) or fills[0].outputs[0] is not buf \
+            or not subviews[0].result.has_one_use():
+        return None
+    fill, sub = fills[0], subviews[0]
+    copy = next(iter(sub.result.uses)).operation
+    if not isinstance(copy, memref.CopyOp) or copy.destination is not sub.result or not contiguous(copy.source.type):
+        return None
+    offsets, strides = list(sub.static_offsets.get_values()), list(sub.static_strides.get_values())
+    src = copy.source
+    if len(offsets) != 4 or offsets[:2] != [0, 0] or strides != [1] * 4 or sub.offsets or sub.sizes or sub.strides \
+            or list(sub.static_sizes.get_values()) != list(src.type.get_shape()) \
+            or not _before(fill, copy, lambda op: True) \
+            or not _before(copy, c, lambda op: _leaves(op, root(src))):
+        return None
+    return src, (offsets[2], offsets[3]), [view, copy, sub, fill, *deallocs, buf.owner]
+
+
+def _before(first: Operation, last: Operation, allowed) -> bool:
+    """Whether `first` comes before `last` in one block, every op between them `allowed`."""
+    op = first.next_op
+    while op is not None and op is not last:
+        if not allowed(op):
+            return False
+        op = op.next_op
+    return op is last
+
+
+def _leaves(op: Operation, buffer: SSAValue) -> bool:
+    """Whether `op` certainly does not write `buffer` (harmless, or a fill of another buffer)."""
+    if isinstance(op, linalg.FillOp):
+        return root(op.outputs[0]) is not buffer
+    return (is_side_effect_free(op) or isinstance(op, _MOVABLE)) and not op.regions

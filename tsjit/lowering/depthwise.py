@@ -6,7 +6,8 @@ GEMM with a single row per channel: call and packing overhead around a few taps 
 The calls cover blocks of output channels of each image, in one loop whose iterations are
 independent (marked parallel: OpenMP shares the blocks among threads). An elementwise consumer
 of the output (the folded batch norm's bias, ReLU6) runs on each block right after its call,
-while the block is in cache (`call_matching.consumer`).
+while the block is in cache (`call_matching.consumer`). A zero-padded copy of the input made for
+the convolution alone is not made: the call reads the source and implies the zeros.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import math
 from xdsl.dialects.builtin import Float32Type, Float64Type
 from xdsl.ir import Operation
 
-from tsjit.lowering.call_matching import consumer
+from tsjit.lowering.call_matching import consumer, padded_copy
 from tsjit.lowering.library_calls import Emitter, Index, blocks
 
 CALL = {Float32Type: "tsjit_dwconv_f32", Float64Type: "tsjit_dwconv_f64"}
@@ -30,14 +31,20 @@ def applies(c: Operation, grouped: bool, zero_filled: bool) -> bool:
     return grouped and zero_filled and c.inputs[0].type.get_shape()[2] == 1
 
 
-def rewrite(c: Operation, tile_bytes: int, declared: dict) -> Emitter:
-    """The calls (and consumer blocks) replacing `c`, for the caller to place and finish."""
+def rewrite(c: Operation, tile_bytes: int, declared: dict) -> tuple[Emitter, list[Operation]]:
+    """The calls (and consumer blocks) replacing `c`, for the caller to place and finish, and the
+    ops that made c's padded input, to erase after c."""
     (x, w), out = c.inputs, c.outputs[0]
     (n, g, _, h, wd), (_, m, _, kh, kw), (_, _, _, oh, ow) = (v.type.get_shape() for v in (x, w, out))
     sh, sw = c.strides.get_values()
     dh, dw = c.dilations.get_values()
     channels, plane = g * m, oh * ow
     after = consumer(c, (n, channels, oh, ow))
+    padded = padded_copy(c)
+    (ph, pw), erase = (0, 0), []
+    if padded is not None:  # read the unpadded source: the call implies the zeros
+        x, (ph, pw), erase = padded
+        h, wd = x.type.get_shape()[2:]
     elt = out.type.element_type
     per = min(max(1, tile_bytes // (plane * elt.bitwidth // 8)), math.ceil(channels / MIN_BLOCKS))
     size, count = blocks(channels, per)
@@ -47,7 +54,7 @@ def rewrite(c: Operation, tile_bytes: int, declared: dict) -> Emitter:
     def block(e: Emitter, t: Index) -> None:
         ni, o0 = (0, e.mul(t, size)) if n == 1 else (e.div(t, count), e.mul(e.rem(t, count), size))
         no = e.min(size, e.sub(channels, o0)) if channels % size else size
-        e.call(CALL[type(elt)], [X, W, O], [e.mul(ni, g * h * wd), e.mul(ni, channels * plane), m, h, wd, 0, 0,
+        e.call(CALL[type(elt)], [X, W, O], [e.mul(ni, g * h * wd), e.mul(ni, channels * plane), m, h, wd, ph, pw,
                                             kh, kw, sh, sw, dh, dw, oh, ow, o0, no])
         if after is not None:
             bounds = {0: (ni, e.add(ni, 1))} if n > 1 else {}
@@ -56,4 +63,4 @@ def rewrite(c: Operation, tile_bytes: int, declared: dict) -> Emitter:
             e.epilogue(after, bounds)
 
     em.loop(0, n * count, 1, block, parallel_work=size * plane * kh * kw)
-    return em
+    return em, erase

@@ -97,7 +97,7 @@ def _drop_replaced_globals(module: ModuleOp, read_before: set[str]) -> None:
 # rewrites: each returns whether it rewrote
 
 
-def _finish(c: Operation, em: Emitter, beta_fill: Operation | None, erase: list[Operation]) -> None:
+def _finish(c: Operation, em: Emitter, erase: list[Operation], beta_fill: Operation | None) -> None:
     em.insert_before(c)
     for op in [c, *([beta_fill] if beta_fill else []), *erase]:
         op.detach()
@@ -132,7 +132,7 @@ def _matmul(c: linalg.MatmulOp, tile_bytes: int, declared: dict) -> bool:
             e.epilogue(epilogue, {0: (r0, e.add(r0, nrows))} if count > 1 else {})
 
     em.loop(0, m, rows, block)
-    _finish(c, em, fill, erase_a + erase_b)
+    _finish(c, em, erase_a + erase_b, fill)
     return True
 
 
@@ -156,7 +156,7 @@ def _conv(c: Operation, tile_bytes: int, declared: dict) -> bool:
     fill = zero_fill(c)
     epilogue = None if grouped else find_epilogue(c)
     if depthwise.applies(c, grouped, fill is not None):
-        _finish(c, depthwise.rewrite(c, tile_bytes, declared), fill, [])
+        _finish(c, *depthwise.rewrite(c, tile_bytes, declared), fill)
         return True
     if winograd.applies(c, grouped, fill is not None):
         return _winograd(c, fill, epilogue, declared)
@@ -192,7 +192,7 @@ def _conv(c: Operation, tile_bytes: int, declared: dict) -> bool:
     em.loop(0, n, 1, image)
     if col is not None:
         em.dealloc(col)
-    _finish(c, em, fill, [])
+    _finish(c, em, [], fill)
     return True
 
 
@@ -216,7 +216,7 @@ def _winograd(c: Operation, fill: Operation, epilogue: Operation | None, declare
             e.epilogue(epilogue, bounds)
 
     em.loop(0, n, 1, lambda e, ni: e.loop(0, oh // 2, per, lambda e2, t0: block(e2, ni, t0)))
-    _finish(c, em, fill, [])
+    _finish(c, em, [], fill)
     return True
 
 
@@ -252,7 +252,7 @@ def _batch_matmul(c: linalg.GenericOp, tile_bytes: int, declared: dict) -> bool:
                C.at(offset(e, ivs, out, out_map)), m, n, k, 0.0 if fill else 1.0, elt)
 
     nest(em, [])
-    _finish(c, em, fill, [])
+    _finish(c, em, [], fill)
     return True
 
 

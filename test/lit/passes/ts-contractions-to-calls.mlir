@@ -138,6 +138,31 @@ func.func @depthwise(%x: memref<1x4x1x4x4xf32>, %w: memref<4x1x1x3x3xf32>, %y: m
   func.return
 }
 
+// The input of a depthwise convolution a zero-padded copy made for it alone: the call reads the
+// source with padding 1, 2 (implied zeros); no padded buffer, fill or copy is left.
+// CHECK-LABEL: func.func @depthwise_padded
+// CHECK-NOT:     memref.alloc() : memref<1x2x5x7xf32>
+// CHECK-NOT:     memref.copy
+// CHECK-DAG:     %[[SRC:.*]] = "memref.cast"(%{{.*}}) : (memref<18xf32>) -> memref<?xf32>
+// CHECK-DAG:     %[[ONE:.*]] = arith.constant 1 : index
+// CHECK-DAG:     %[[TWO:.*]] = arith.constant 2 : index
+// CHECK-DAG:     %[[THREE:.*]] = arith.constant 3 : index
+// CHECK:         func.call @tsjit_dwconv_f32(%[[SRC]], %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %[[ONE]], %[[THREE]], %[[THREE]], %[[ONE]], %[[TWO]],
+// CHECK-NOT:     memref.dealloc
+// CHECK:         func.return
+func.func @depthwise_padded(%src: memref<1x2x3x3xf32>, %w: memref<2x1x1x3x3xf32>, %out: memref<1x2x1x3x5xf32>) {
+  %zero = arith.constant 0.000000e+00 : f32
+  %p = memref.alloc() : memref<1x2x5x7xf32>
+  linalg.fill ins(%zero : f32) outs(%p : memref<1x2x5x7xf32>)
+  %inner = memref.subview %p[0, 0, 1, 2] [1, 2, 3, 3] [1, 1, 1, 1] : memref<1x2x5x7xf32> to memref<1x2x3x3xf32, strided<[70, 35, 7, 1], offset: 9>>
+  "memref.copy"(%src, %inner) : (memref<1x2x3x3xf32>, memref<1x2x3x3xf32, strided<[70, 35, 7, 1], offset: 9>>) -> ()
+  %x = memref.expand_shape %p [[0], [1, 2], [3], [4]] output_shape [1, 2, 1, 5, 7] : memref<1x2x5x7xf32> into memref<1x2x1x5x7xf32>
+  linalg.fill ins(%zero : f32) outs(%out : memref<1x2x1x3x5xf32>)
+  linalg.conv_2d_ngchw_gfchw {strides = dense<1> : tensor<2xi64>, dilations = dense<1> : tensor<2xi64>} ins(%x, %w : memref<1x2x1x5x7xf32>, memref<2x1x1x3x3xf32>) outs(%out : memref<1x2x1x3x5xf32>)
+  memref.dealloc %p : memref<1x2x5x7xf32>
+  func.return
+}
+
 // CHECK: func.func private @tsjit_sgemm(memref<?xf32>, memref<?xf32>, memref<?xf32>, index, index, index, index, index, index, index, index, index, index, index, f32)
 // CHECK: func.func private @tsjit_winograd_f32(memref<?xf32>, memref<?xf32>, memref<?xf32>, index, index, index, index, index, index, index, index, index, index)
 // CHECK: func.func private @tsjit_dwconv_f32(memref<?xf32>, memref<?xf32>, memref<?xf32>, index, index, index, index, index, index, index, index, index, index, index, index, index, index, index, index, index)
