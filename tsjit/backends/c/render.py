@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from xdsl.dialects.builtin import (
-    DYNAMIC_INDEX, DenseIntOrFPElementsAttr, Float32Type, MemRefType, ModuleOp,
+    DYNAMIC_INDEX, DenseIntOrFPElementsAttr, Float32Type, IndexType, MemRefType, ModuleOp,
 )
 from xdsl.dialects.func import FuncOp
 from xdsl.ir import Operation, SSAValue
@@ -355,7 +355,9 @@ def _call(r: Renderer, op) -> None:
         offset = a.type.get_offset() if isinstance(a.type, MemRefType) else 0
         if offset is None:
             raise UnsupportedOp(f"C backend: dynamic offset of {a.type} in a call of {callee}")
-        args.append(f"{r.name(a)} + {offset}" if offset else r.name(a))
+        value = render_loops.constant_int(a) if isinstance(a.type, IndexType) else None
+        # constants as literals: inlined run-time code specialises on them, also inside OpenMP regions
+        args.append(f"INT64_C({value})" if value is not None else f"{r.name(a)} + {offset}" if offset else r.name(a))
     call = f"{callee}({', '.join(args)})"
     r.emit(f"{c_type(op.results[0].type)} {r.define(op.results[0])} = {call};" if op.results else f"{call};")
 
