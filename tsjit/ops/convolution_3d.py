@@ -1,8 +1,14 @@
-"""conv3d, decomposed into one conv2d per kernel depth tap: for tap i, the input's depth planes
-i*dilation, i*dilation + stride, ... (one per output depth) are folded into the batch, convolved
-in 2-d with the weight's plane i, and the taps summed. Depth padding pads the input with zeros first
-(ts.pad, which runs on numpy); everything else lowers as conv2d does. Half inputs compute in float32
-and round once (per-tap rounding was 4 bf16 ulps off PyTorch).
+"""conv3d and conv_transpose3d, decomposed into one 2-d convolution per kernel depth tap.
+
+conv3d: for tap i, the input's depth planes i*dilation, i*dilation + stride, ... (one per output
+depth) are folded into the batch, convolved in 2-d with the weight's plane i, and the taps summed.
+Depth padding pads the input with zeros first. Half inputs compute in float32 and round once
+(per-tap rounding was 4 bf16 ulps off PyTorch).
+
+conv_transpose3d: every input depth plane, folded into the batch, goes through conv_transpose2d
+with the weight's plane i; input plane d lands on output depth d*stride + i*dilation - padding, so
+each tap's planes are spread `stride` apart (zero planes between), shifted by i*dilation, and the
+taps summed before the padding is cropped.
 """
 from __future__ import annotations
 
@@ -12,6 +18,7 @@ from tsjit.ops import samples as s
 from tsjit.ops.decomposition import reject
 from tsjit.ops.registry import defop, sample
 from tsjit.ops.rules import BY_KERNEL
+
 
 _FLOAT32 = 6  # ScalarType code
 
@@ -71,3 +78,57 @@ defop("conv3d", "(Tensor input, Tensor weight, Tensor? bias=None, int[] stride=[
       samples=lambda: [sample(s.f32(1, 2, 4, 6, 6), s.f32(3, 2, 3, 3, 3), s.f32(3), [1, 1, 1], [0, 0, 0], [1, 1, 1], 1),
                        sample(s.f32(2, 4, 5, 5, 4), s.f32(4, 2, 2, 3, 2), None, [2, 1, 1], [1, 1, 0], [1, 1, 1], 2),
                        sample(s.f64(2, 6, 5, 5), s.f64(2, 2, 2, 2, 2), s.f64(2), [1], [0], [2, 1, 1], 1)])
+
+
+def _conv_transpose3d(g, x, weight, bias, stride, padding, output_padding, groups, dilation):
+    xs, ws = list(g.shape(x)), list(g.shape(weight))
+    if len(ws) != 5 or len(xs) not in (4, 5):
+        raise reject(g, RuntimeError(f"Expected 4D (unbatched) or 5D (batched) input to conv_transpose3d, but got "
+                                     f"input of size: {xs}"))
+    unbatched = len(xs) == 4
+    if unbatched:
+        x = g.unsqueeze(x, 0)
+        xs = [1] + xs
+    (sd, sh, sw), (pd, ph, pw) = _triple(g, stride, "stride"), _triple(g, padding, "padding")
+    (od_, oph, opw), (dd, dh, dw) = _triple(g, output_padding, "output_padding"), _triple(g, dilation, "dilation")
+    if min(sd, dd) < 1 or pd < 0 or not 0 <= od_ < max(sd, dd):
+        raise reject(g, RuntimeError("conv_transpose3d: output padding must be smaller than either stride or "
+                                     "dilation, stride and dilation positive, padding non-negative"))
+    n, c, depth, h, w = xs
+    kd = ws[2]
+    full = (depth - 1) * sd + dd * (kd - 1) + 1 + od_
+    out_depth = full - 2 * pd
+    if out_depth <= 0 or g.value(groups) < 1 or c != ws[0]:
+        raise reject(g, RuntimeError(f"conv_transpose3d: input {xs} and weight {ws} do not fit (output depth "
+                                     f"{out_depth}, groups {g.value(groups)})"))
+    folded = g.reshape(g.permute(x, [0, 2, 1, 3, 4]), [n * depth, c, h, w])
+    total = None
+    for i in range(kd):
+        planes = g.conv_transpose2d(folded, g.select(weight, 2, i), None, [sh, sw], [ph, pw], [oph, opw], groups,
+                                    [dh, dw])  # (N*D, O, OH, OW)
+        o, oh, ow = g.shape(planes)[1:]
+        planes = g.reshape(planes, [n, depth, o, oh, ow])
+        if sd > 1:  # plane d at depth d*stride: stride - 1 zero planes after each
+            zeros = g.zeros([n, depth, sd - 1, o, oh, ow], CODE_OF_DTYPE[g.dtype(planes)])
+            spread = g.cat([g.unsqueeze(planes, 2), zeros], 2)
+            planes = g.slice(g.reshape(spread, [n, depth * sd, o, oh, ow]), 1, 0, (depth - 1) * sd + 1, 1)
+        before = i * dd
+        after = full - before - g.shape(planes)[1]
+        placed = g.pad(planes, [0, 0, 0, 0, 0, 0, before, after], "constant", None)
+        total = placed if total is None else g.add(total, placed)
+    out = g.permute(g.slice(total, 1, pd, pd + out_depth, 1), [0, 2, 1, 3, 4])
+    if bias is not None:
+        out = g.add(out, g.reshape(bias, [-1, 1, 1, 1]))
+    return g.squeeze(out, 0) if unbatched else g.contiguous(out)
+
+
+defop("conv_transpose3d", "(Tensor input, Tensor weight, Tensor? bias=None, int[] stride=[1, 1, 1], "
+      "int[] padding=[0, 0, 0], int[] output_padding=[0, 0, 0], int groups=1, int[] dilation=[1, 1, 1]) -> Tensor",
+      decompose=_conv_transpose3d, shape=BY_KERNEL, dtype=BY_KERNEL, api="torch F",
+      samples=lambda: [sample(s.f32(1, 2, 4, 6, 6), s.f32(2, 3, 3, 3, 3), s.f32(3), [1, 1, 1], [0, 0, 0], [0, 0, 0], 1,
+                              [1, 1, 1]),
+                       sample(s.f32(2, 4, 3, 4, 3), s.f32(4, 2, 2, 3, 2), None, [2, 1, 2], [1, 1, 0], [1, 0, 1], 2,
+                              [1, 1, 1]),
+                       sample(s.f64(2, 3, 4, 4), s.f64(2, 2, 2, 2, 2), s.f64(2), [1], [0], [0], 1, [2, 1, 1]),
+                       sample(s.f32(1, 2, 3, 3, 3), s.f32(2, 1, 3, 2, 2), None, [3, 1, 1], [2, 0, 0], [2, 0, 0], 1,
+                              [1, 1, 1])])

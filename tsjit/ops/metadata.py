@@ -10,7 +10,8 @@ import numpy as np
 
 from tsjit.dtypes import is_float
 from tsjit.kernels.dims import wrap_dim
-from tsjit.kernels.promotion import CODE_OF_DTYPE
+from tsjit.kernels.promotion import CODE_OF_DTYPE, dtype_of
+from tsjit.kernels.promotion import can_cast as _can_cast
 from tsjit.ops import samples as s
 from tsjit.ops.registry import defop, op, sample
 
@@ -46,6 +47,17 @@ defop("numel", "(Tensor self) -> int", lambda a: int(a.size), numpy_only=_SCALAR
 defop("dtype", "(Tensor self) -> int", lambda a: CODE_OF_DTYPE[a.dtype], numpy_only=_SCALAR,
       aten=(),  # prim::dtype: no ATen op
       samples=_any_tensor)
+defop("element_size", "(Tensor self) -> int", lambda a: a.dtype.itemsize, numpy_only=_SCALAR,
+      samples=_any_tensor)
+
+
+@op("can_cast", "(ScalarType from_, ScalarType to) -> bool", numpy_only=_SCALAR, api="torch",
+    samples=lambda: [sample(6, 3), sample(3, 6), sample(11, 4), sample(4, 11), sample(9, 6), sample(6, 9)])
+def can_cast(from_, to):
+    """c10::canCast: no complex -> real, float -> integral or non-bool -> bool casts."""
+    return _can_cast(dtype_of(from_), dtype_of(to))
+
+
 defop("device", "(Tensor self) -> Device", lambda a: "cpu", numpy_only=_SCALAR,
       aten=(),  # prim::device: no ATen op
       samples=_any_tensor)

@@ -196,7 +196,7 @@ def _with_indices_shape(spatial: int):
 
 _MAX_SCHEMA = ("(Tensor self, int[] kernel_size, int[] stride=[], int[] padding=[0], int[] dilation=[1], "
                "bool ceil_mode=False) -> ")
-for _n, _indices in ((3, False), (3, True), (2, True)):
+for _n, _indices in ((3, False), (3, True), (2, True), (1, True)):
     _name = f"max_pool{_n}d" + ("_with_indices" if _indices else "")
     defop(_name, _MAX_SCHEMA + ("(Tensor values, Tensor indices)" if _indices else "Tensor"),
           _max_pool(_name, _n, _indices), shape=_with_indices_shape(_n) if _indices else _max_pool_shape(_n),

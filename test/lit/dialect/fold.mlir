@@ -99,6 +99,23 @@ func.func @static_dtype(%x: !ts.tensor<[2], f32>, %u: !ts.tensor) -> (!ts.int, !
 
 // -----
 
+// So is its element_size() (bytes per element), and can_cast of two constant dtypes.
+// CHECK-LABEL: func.func @static_element_size
+// CHECK-NEXT:    %s = ts.constant 8
+// CHECK-NEXT:    %t = ts.element_size %u
+// CHECK-NEXT:    %c = ts.constant false
+// CHECK-NEXT:    func.return %s, %t, %c
+func.func @static_element_size(%x: !ts.tensor<[2], f64>, %u: !ts.tensor) -> (!ts.int, !ts.int, !ts.bool) {
+  %s = ts.element_size %x : (!ts.tensor<[2], f64>) -> !ts.int
+  %t = ts.element_size %u : (!ts.tensor) -> !ts.int
+  %f32 = ts.constant 6
+  %i32 = ts.constant 3
+  %c = ts.can_cast %f32, %i32 : (!ts.int, !ts.int) -> !ts.bool
+  func.return %s, %t, %c : !ts.int, !ts.int, !ts.bool
+}
+
+// -----
+
 // A training batch_norm's running-stat updates into a copy (or a constant) nothing else reads go
 // nowhere: the statistic becomes none. A copy read later (%v2, returned) is kept.
 // CHECK-LABEL: func.func @dead_running_stats

@@ -38,19 +38,21 @@ class DropNoOpCast(RewritePattern):
 
 
 class StaticTensorMetadata(RewritePattern):
-    """dim() needs a known rank, size(), size(d) and numel() known dims, dtype (`x.to(y.dtype)`) a
-    known element type."""
+    """dim() needs a known rank, size(), size(d) and numel() known dims, dtype (`x.to(y.dtype)`) and
+    element_size() a known element type."""
 
     def match_and_rewrite(self, op, rewriter: PatternRewriter) -> None:
         from tsjit.dialects.ts.constant import ConstantOp
         from tsjit.dialects.ts.folding import NotConstant, constant_of
         from tsjit.dialects.ts.types import DTYPES, SCALAR_TYPE_CODES
+        from tsjit.dtypes import numpy_named
 
         t = op.operands[0].type
-        if op.name == "ts.dtype" and isinstance(t, TensorType) and t.element_type is not None:
+        if op.name in ("ts.dtype", "ts.element_size") and isinstance(t, TensorType) and t.element_type is not None:
             name = next((n for n, e in DTYPES.items() if e == t.element_type and n in SCALAR_TYPE_CODES), None)
             if name is not None:
-                rewriter.replace(op, ConstantOp.of(SCALAR_TYPE_CODES[name]))
+                rewriter.replace(op, ConstantOp.of(SCALAR_TYPE_CODES[name] if op.name == "ts.dtype"
+                                                   else numpy_named(name).itemsize))
             return
         if not isinstance(t, TensorType) or t.sizes is None:
             return
@@ -115,6 +117,6 @@ def install_canonicalizations() -> None:
 
     _attach(IfOp, InlineConstantIf())
     _attach(UncheckedCastOp, DropNoOpCast())
-    for name in ("dim", "size", "size_dim", "numel", "dtype"):
+    for name in ("dim", "size", "size_dim", "numel", "dtype", "element_size"):
         _attach(TENSOR_OP_CLASSES[name], StaticTensorMetadata())
     _attach(TENSOR_OP_CLASSES["batch_norm"], DeadRunningStats())

@@ -7,7 +7,8 @@ Scripted F losses, affine_grid, interpolate and the Transformer layers reach the
   is only sized: once shapes are specialized, `ts.size` folds and the sum is dead code).
 - `aten::broadcast_shapes(int[]...)`: the size of the sum of empty tensors of those shapes.
 - `aten::is_floating_point` / `aten::is_complex`: the dtype's code in a list (constant once the
-  dtype is known), as `script` does for `x.is_floating_point()`.
+  dtype is known), as `script` does for `x.is_floating_point()`; `aten::index` of an int list
+  (`x.shape.index(8)`) is `ts.list.index`.
 - `prim::max` / `prim::min` / `aten::sum` of one int or float list (`max(x.shape)`, `min([a, b])`):
   a loop over the list (folded once its length and elements are constants).
 - Python's all/any of a bool list; queries with one answer here (layout, device type, nested,
@@ -83,6 +84,14 @@ def _dtype_in(names):
     return convert
 
 
+def _index(b, node, args):
+    """aten::index of a list (`l.index(x)`); tensors take the previous converter."""
+    if len(args) == 2 and isinstance(args[0].type, ListType) and not isinstance(args[0].type.element_type, TensorType):
+        return [b.value("list.index", *args, type=IntType())]
+    previous = _previous("aten::index")
+    return previous(b, node, args) if previous is not None else b.schema_op("index", args)
+
+
 def _reduce_list(b, lst, op, start=None, to_bool=False):
     """op(...op(start, l[0])..., l[-1]) as a ts.loop over the list (start None: from l[0]); to_bool
     converts each element with bool() first (any/all of an int list)."""
@@ -136,6 +145,7 @@ ATEN_SHAPES_TYPES = {
     "aten::broadcast_shapes": _broadcast_shapes,
     "aten::is_floating_point": _dtype_in(("float16", "float32", "float64", "bfloat16")),
     "aten::is_complex": _dtype_in(("complex32", "complex64", "complex128")),
+    "aten::index": _index,
     "prim::max": _of_list("prim::max", "scalar.max"),
     "prim::min": _of_list("prim::min", "scalar.min"),
     "aten::max": None,  # filled below: the list form before the base table's tensor forms
