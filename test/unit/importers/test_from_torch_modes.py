@@ -1,8 +1,9 @@
 """from_torch keeps the module's train/eval switch: every submodule's `training` reads the imported
 module's one `training` attribute, so `.eval()` / `.train()` on it switch BatchNorm, Dropout, RReLU
-and InstanceNorm as they switch the PyTorch model; `tsjit.compile` compiles a model in the mode
-it is in (train mode: batch statistics, with a warning that its state is not updated); a model
-that still changes its state once frozen in eval mode is refused, naming the attributes."""
+and InstanceNorm (whose running statistics training updates) as they switch the PyTorch model;
+`tsjit.compile` compiles a model in the mode it is in (train mode: batch statistics, with a
+warning that its state is not updated); a model that still changes its state once frozen in eval
+mode is refused, naming the attributes."""
 from __future__ import annotations
 
 import copy
@@ -17,7 +18,6 @@ nn = torch.nn
 import tsjit
 from tsjit.compiler import StateChangeError, TrainingModeWarning
 from tsjit.frontend import from_torch
-from tsjit.runtime import Error as JitError
 
 
 def _ts(x):
@@ -97,14 +97,30 @@ def test_rrelu_and_instance_norm_follow_the_mode():
     assert np.array_equal(out[a >= 0], a[a >= 0]) and slopes.min() >= 0.1 - 1e-6 and slopes.max() <= 0.3 + 1e-6
     assert len(np.unique(slopes.round(6))) > 1  # drawn per element in training, not their mean
 
-    norm = nn.InstanceNorm1d(3, track_running_stats=True)
+    norm = nn.InstanceNorm1d(3, track_running_stats=True, momentum=0.3)
     norm.running_mean.fill_(0.5), norm.running_var.fill_(2.0)
     imported = _import(norm.train())
     imported.eval(), norm.eval()
     _close(imported(_ts(x)), norm(x))
-    imported.train()
-    with pytest.raises(JitError, match="RuntimeError: .*instance_norm in training mode"):
-        imported(_ts(x))
+    imported.train(), norm.train()
+    for _ in range(2):  # training: batch statistics, and the running ones move as PyTorch moves them
+        _close(imported(_ts(x)), norm(x))
+        for name in ("running_mean", "running_var"):
+            np.testing.assert_allclose(imported.state_dict()[name].numpy(), getattr(norm, name).numpy(), rtol=1e-5)
+
+
+@pytest.mark.parametrize("dims", [1, 2, 3])
+def test_traced_instance_norm_tracks_running_stats_and_tracing_leaves_the_model_as_it_was(dims):
+    """torch.jit.trace runs the model (and again to check the trace); from_torch puts its state back."""
+    norm = getattr(nn, f"InstanceNorm{dims}d")(3, track_running_stats=True, affine=True)
+    x = torch.randn(2, 3, *[4, 5, 3][:dims])
+    imported = _import(norm, x)
+    assert not norm.running_mean.any() and np.array_equal(imported.state_dict()["running_var"].numpy(), np.ones(3))
+    _close(imported(_ts(x)), norm(x))
+    for name in ("running_mean", "running_var"):
+        np.testing.assert_allclose(imported.state_dict()[name].numpy(), getattr(norm, name).numpy(), rtol=1e-5)
+    compiled = tsjit.compile(imported, backend="c", example_inputs=(_ts(x),), fallback=False)
+    _close(compiled(_ts(x)), copy.deepcopy(norm)(x))
 
 
 def test_a_submodule_left_in_the_other_mode_keeps_it():

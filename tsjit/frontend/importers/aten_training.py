@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from xdsl.dialects.builtin import StringAttr
 from xdsl.ir import Attribute, Block, Region, SSAValue
 
 from tsjit.dialects.ts.control_flow import IfOp, YieldOp
+from tsjit.dialects.ts.types import IntType, ListType
 from tsjit.frontend.importers.aten_overloads import _const, _is_none
 
 
@@ -56,23 +56,35 @@ def _rrelu(b, node, args):
 
 
 def _instance_norm(b, node, args):
-    """Pure ts.instance_norm; normalizing with batch statistics would also update the running ones,
-    which is refused: at import time for a constant flag, when it runs for a run-time one."""
+    """ts.instance_norm. Normalizing with batch statistics while running ones are tracked (training,
+    track_running_stats=True) also updates those in place, as ATen does: the running mean moves
+    toward the batch's per-channel mean and the running variance toward the mean over the batch of
+    each instance's unbiased variance. A run-time flag chooses between the two forms in a ts.if."""
     use_input_stats = _const(args[5])
     if (_is_none(args[3]) and _is_none(args[4])) or use_input_stats is False:
         return b.schema_op("instance_norm", args)
-    if use_input_stats is True:
+    momentum = _const(args[6])
+    if not isinstance(momentum, int | float) or _is_none(args[3]) or _is_none(args[4]):
         return None
 
-    def refuse():
-        b.op("raise", [b.const("tsjit cannot run instance_norm in training mode with running statistics "
-                               "(track_running_stats=True): call .eval() on the model")], [],
-             exception=StringAttr("builtins.RuntimeError"))
-        return [b.uninitialized(b.output_type())]
+    def tracked():
+        x, running_mean, running_var = args[0], args[3], args[4]
+        flat = b.schema_op("flatten", [x, b.const(2), b.const(-1)])[0]  # (N, C, L)
+        batch_mean = b.schema_op("mean", [flat, b.const([0, 2], ListType(IntType())), b.const(False), b.none()])[0]
+        per_instance = b.schema_op("var", [flat, b.const([2], ListType(IntType())), b.const(1), b.const(False)])[0]
+        batch_var = b.schema_op("mean", [per_instance, b.const([0], ListType(IntType())), b.const(False), b.none()])[0]
+        for running, batch in ((running_mean, batch_mean), (running_var, batch_var)):
+            kept = b.schema_op("mul", [running, b.const(1.0 - float(momentum))])[0]
+            moved = b.schema_op("add", [kept, b.schema_op("mul", [batch, b.const(float(momentum))])[0], b.const(1)])[0]
+            b.schema_op("copy_", [running, moved])
+        return b.schema_op("instance_norm", [x, args[1], args[2], b.none(), b.none(), b.const(True), *args[6:]])
+
+    if use_input_stats is True:
+        return tracked()
 
     def running():
         return b.schema_op("instance_norm", [*args[:5], b.const(False), *args[6:]])
-    return _branches(b, args[5], [b.output_type()], refuse, running)
+    return _branches(b, args[5], [b.output_type()], tracked, running)
 
 
 ATEN_TRAINING = {"aten::rrelu": _rrelu, "aten::rrelu_": _rrelu, "aten::instance_norm": _instance_norm}

@@ -91,8 +91,22 @@ def _scripted(torch: Any, obj: Any, example_inputs: Any) -> Any:
         return obj
     if example_inputs is not None:
         inputs = example_inputs if isinstance(example_inputs, tuple) else (example_inputs,)
-        return torch.jit.trace(obj, inputs)
+        return _trace_keeping_state(torch, obj, inputs)
     return torch.jit.script(obj)
+
+
+def _trace_keeping_state(torch: Any, obj: Any, inputs: tuple) -> Any:
+    """torch.jit.trace runs the model (and again to check the trace): a module in training mode
+    would update its running statistics each time. Its tensors are put back as they were, so the
+    import sees, and leaves, the model's state as the user had it."""
+    state = obj.state_dict(keep_vars=True) if isinstance(obj, torch.nn.Module) else {}
+    saved = {name: t.detach().clone() for name, t in state.items()}
+    try:
+        return torch.jit.trace(obj, inputs)
+    finally:
+        with torch.no_grad():
+            for name, t in state.items():
+                t.copy_(saved[name])
 
 
 def _forward_graph(torch: Any, scripted: Any) -> Any:
