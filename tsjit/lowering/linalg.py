@@ -18,8 +18,8 @@ Then inverse and solve divide each row of the right-hand part by its diagonal el
 the run-time pivot row are `tensor.extract`s in the bodies, as in sorting.py's network.
 
 Float32 is eliminated in f64 too, so results are at least as accurate as LAPACK's. A singular
-matrix gives det 0 and slogdet (0, -inf) as in PyTorch; inverse and solve give inf/NaN where
-PyTorch raises (compiled code has no run-time errors; eager code and the numpy backend raise).
+matrix gives det 0 and slogdet (0, -inf) as in PyTorch; inverse and solve count the zero pivots
+and report PyTorch's error when there is one (tsjit/lowering/run_time_errors.py).
 """
 from __future__ import annotations
 
@@ -37,6 +37,8 @@ from xdsl.rewriter import InsertPoint
 from tsjit.lowering.contractions import filled as filled_like
 from tsjit.lowering.elementwise import Kit
 from tsjit.lowering.generic_builder import constant, convert, empty, filled
+from tsjit.lowering.run_time_errors import fail_if
+from tsjit.ops.linalg import SINGULAR_INVERSE, SINGULAR_SOLVE
 from tsjit.lowering.shape import reshape_value
 from tsjit.lowering.sorting import build_generic, const_index, index_of, op1
 from tsjit.lowering.table import Lower, NotLowerable
@@ -269,6 +271,20 @@ def lower_logdet(op: Operation, lower: Lower) -> Sequence[SSAValue]:
     return [reshape_value(lower, v, tuple(out.get_shape()))]
 
 
+def _zero_pivots(bb: Builder, piv: SSAValue, swapped: SSAValue, old: Sequence[SSAValue]) -> SSAValue:
+    kit = Kit(bb, f64)
+    return kit.add(old[0], kit.select(kit.cmp_raw("oeq", piv, kit.c(0.0)), kit.c(1.0), kit.c(0.0)))
+
+
+def _fail_if_singular(lower: Lower, op: Operation, zeros: SSAValue, message: str) -> None:
+    """PyTorch's error when a matrix of the batch had a zero pivot (`zeros`: (B,) counts)."""
+    b = lower.builder
+    total = build_generic(b, [zeros], [[D[0]], []], [filled(b, TensorType(f64, []), 0.0)], [REDUCTION],
+                          lambda bb, args: [Kit(bb, f64).add(args[0], args[1])])[0]
+    count = b.insert(tensor.ExtractOp(total, [], f64)).results[0]
+    fail_if(b, op, Kit(b, f64).cmp_raw("ogt", count, Kit(b, f64).c(0.0)), message)
+
+
 def lower_inverse(op: Operation, lower: Lower) -> Sequence[SSAValue]:
     """Gauss-Jordan on [A | I]."""
     a, batch, n = _square(lower)
@@ -277,7 +293,8 @@ def lower_inverse(op: Operation, lower: Lower) -> Sequence[SSAValue]:
         return [filled_like(lower, out, 0.0)]
     b = lower.builder
     m = joined(lower, [widened(b, a, batch, False), _identity(b, batch, n)], batch)
-    m, _ = _factorise(b, m, [], jordan=True)
+    m, (zeros,) = _factorise(b, m, [(0.0, _zero_pivots)], jordan=True)
+    _fail_if_singular(lower, op, zeros, SINGULAR_INVERSE)
     return [_solution(lower, m, False, out)]
 
 
@@ -306,5 +323,6 @@ def lower_solve(op: Operation, lower: Lower) -> Sequence[SSAValue]:
         return [filled_like(lower, out, 0.0)]
     b = lower.builder
     m = joined(lower, [widened(b, a, batch, not left), widened(b, rhs, batch, not left)], batch)
-    m, _ = _factorise(b, m, [], jordan=True)
+    m, (zeros,) = _factorise(b, m, [(0.0, _zero_pivots)], jordan=True)
+    _fail_if_singular(lower, op, zeros, SINGULAR_SOLVE)
     return [_solution(lower, m, not left, out)]

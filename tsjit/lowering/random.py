@@ -17,13 +17,14 @@ from collections.abc import Sequence
 
 from xdsl.builder import Builder
 from xdsl.dialects import arith, func
-from xdsl.dialects.builtin import ModuleOp, StringAttr, f64, i64
+from xdsl.dialects.builtin import f64, i64
 from xdsl.dialects.linalg.ops import IndexOp
 from xdsl.ir import Operation, SSAValue
 
 from tsjit.dialects.ts.types import is_float_dtype
 from tsjit.lowering.elementwise import Kit
 from tsjit.lowering.generic_builder import constant, convert, elementwise
+from tsjit.lowering.run_time_errors import declare
 from tsjit.lowering.table import Lower, NotLowerable
 
 RNG_NEXT = "tsjit_rng_next"
@@ -34,13 +35,7 @@ _SELU = 1.7580993408473766  # SELU's alpha * scale: alpha dropout's saturation v
 
 def seed(op: Operation, b: Builder) -> SSAValue:
     """A fresh i64 seed from `tsjit_rng_next`, declared in the module once."""
-    module = op
-    while not isinstance(module, ModuleOp):
-        module = module.parent_op()
-    if not any(isinstance(f, func.FuncOp) and f.sym_name.data == RNG_NEXT for f in module.ops):
-        decl = func.FuncOp.external(RNG_NEXT, [], [i64])
-        decl.sym_visibility = StringAttr("private")
-        module.body.block.insert_op_before(decl, module.body.block.first_op)
+    declare(op, RNG_NEXT, [], [i64])
     return b.insert(func.CallOp(RNG_NEXT, [], [i64])).results[0]
 
 

@@ -18,6 +18,12 @@ from tsjit.ops.registry import defop, op, sample
 from tsjit.ops.rules import ShapeError, broadcast, dims, promoted, same, same_dtype
 
 
+#: PyTorch's errors for a singular matrix (the lowerings report them from compiled code too)
+SINGULAR_INVERSE = ("linalg.inv: The diagonal element 1 is zero, the inversion could not be completed because the "
+                    "input matrix is singular.")
+SINGULAR_SOLVE = "torch.linalg.solve: The solver failed because the input matrix is singular."
+
+
 def _square(name: str, a: np.ndarray, what: str = "A") -> None:
     if a.ndim < 2:
         raise RuntimeError(f"{name}: The input tensor {what} must have at least 2 dimensions.")
@@ -40,16 +46,14 @@ def _inv_shape(a):
                      sample(s.strided(3, 3) + 4 * np.eye(3, dtype=np.float32)),
                      sample(s.f32(2, 3)), sample(s.i64(2, 2)), sample(s.f32(3)), sample(np.ones((2, 2), np.float32))])
 def inverse(a):
-    """The inverse of each square matrix of the batch; a singular one raises, as in PyTorch (compiled
-    code cannot raise: there it gives inf or NaN)."""
+    """The inverse of each square matrix of the batch; a singular one raises, as in PyTorch."""
     _square("linalg.inv", a)
     if a.size == 0:
         return np.empty(a.shape, a.dtype)
     try:
         return as_array(np.linalg.inv(a).astype(a.dtype, copy=False))
     except np.linalg.LinAlgError:
-        raise RuntimeError("linalg.inv: The diagonal element 1 is zero, the inversion could not be completed "
-                           "because the input matrix is singular.") from None
+        raise RuntimeError(SINGULAR_INVERSE) from None
 
 
 def _solve_shape(a, b, left=True):
@@ -75,7 +79,7 @@ def _solve_shape(a, b, left=True):
                      sample(s.f32(2, 3), s.f32(2, 2), True), sample(s.i64(2, 2), s.i64(2), True)])
 def linalg_solve(a, b, left=True):
     """X with A X = B, or X A = B for left=False (B a batch of vectors when it is one dim short of A's
-    batch of matrices); a singular A raises, as in PyTorch (compiled code gives inf or NaN)."""
+    batch of matrices); a singular A raises, as in PyTorch."""
     if not is_inexact(a.dtype) or not is_inexact(b.dtype):
         bad = a if not is_inexact(a.dtype) else b
         raise RuntimeError(f"linalg.solve: Expected a floating point or complex tensor as input. Got "
@@ -98,7 +102,7 @@ def linalg_solve(a, b, left=True):
     try:
         x = np.linalg.solve(A, B) if A.size and B.size else np.zeros(B.shape, dtype)
     except np.linalg.LinAlgError:
-        raise RuntimeError("torch.linalg.solve: The solver failed because the input matrix is singular.") from None
+        raise RuntimeError(SINGULAR_SOLVE) from None
     return as_array((x[..., 0] if vector else x).astype(dtype, copy=False))
 
 

@@ -20,6 +20,7 @@ from xdsl.dialects.func import FuncOp
 from tsjit.backends.c.build import CCompileError, build, find_compiler
 from tsjit.backends.c.render import RenderedC, UnsupportedOp, c_type, render, render_module
 from tsjit.backends.numpy.ops.upstream_common import np_dtype
+from tsjit.lowering.run_time_errors import messages
 from tsjit.threads import adopt_library
 
 __all__ = ["CBackend", "CLibrary", "CCompileError", "RenderedC", "UnsupportedOp", "find_compiler", "render",
@@ -171,6 +172,9 @@ class CLibrary:
             fill_weights(self.library, rendered.weights)
         adopt_library(self.library)
         self.random = "tsjit_rng_seed" in self.source
+        self.errors = messages(module) if "tsjit_take_error" in self.source else {}
+        if self.errors:
+            self.library.tsjit_take_error.restype = ctypes.c_int64
         self.functions = {
             op.sym_name.data: CFunction(op.sym_name.data, getattr(self.library, names[op.sym_name.data]),
                                         op)
@@ -185,7 +189,12 @@ class CLibrary:
             from tsjit.ops.random import generator
 
             self.library.tsjit_rng_seed(ctypes.c_uint64(int(generator().integers(0, 2 ** 63))))
-        return fn(*args)
+        out = fn(*args)
+        if self.errors:  # a condition only the data decides, reported by the call (a singular matrix)
+            code = self.library.tsjit_take_error()
+            if code:
+                raise RuntimeError(self.errors.get(code, f"error {code} in compiled code"))
+        return out
 
 
 class CBackend:

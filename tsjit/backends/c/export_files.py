@@ -128,7 +128,9 @@ def header_source(entries, main, marker: str) -> str:
              "   0 on success; otherwise prints why to stderr and returns non-zero. */",
              "int ts_model_init(const char *weights_path);", "",
              "/* OpenMP threads used by the entry functions (no effect when built without OpenMP). */",
-             "void ts_model_set_num_threads(int n);", ""]
+             "void ts_model_set_num_threads(int n);", "",
+             "/* The error the last entry call reported (a singular matrix, ...), cleared; NULL if none. */",
+             "const char *ts_model_error(void);", ""]
     for e in entries:
         lines.append(f"/* {e.ir_name}")
         lines += [f" *   {_describe(a)}" for a in e.args]
@@ -140,8 +142,19 @@ def header_source(entries, main, marker: str) -> str:
     return "\n".join(lines)
 
 
-def glue_source() -> str:
-    return GLUE
+def glue_source(errors: dict[int, str]) -> str:
+    """GLUE, and `ts_model_error`: the message of the error the last call reported (`errors`: code ->
+    message of the model's run-time checks, tsjit/lowering/run_time_errors.py), or NULL."""
+    cases = "".join(f"\n    case INT64_C({code}): return {_c_string(message)};"
+                    for code, message in sorted(errors.items()))
+    body = ("    switch (tsjit_take_error()) {\n    case 0: return NULL;" + cases +
+            '\n    default: return "an error in compiled code";\n    }') if errors else "    return NULL;"
+    return GLUE + "\nconst char *ts_model_error(void) {\n" + body + "\n}\n"
+
+
+def _c_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
 
 
 #: npy descr of a dtype (what demo.c accepts in .npy headers)
@@ -266,6 +279,7 @@ int main(int argc, char **argv) {
     }
     if (reps < 1) reps = 1;
     double *ms = malloc(sizeof(double) * (size_t)reps);
+    const char *error;
     %(call)s /* warm-up */
     for (int r = 0; r < reps; ++r) {
         double t0 = now_ms();
@@ -311,7 +325,8 @@ def demo_source(main) -> str:
     load = " else ".join(f'if (!strcmp(a->ctype, "{t}")) v = (double)((const {t} *)data)[i];' for t in ctypes)
     args = ", ".join(f"({a.ctype} *)buf[{k}]" if a.shape is not None else f"({a.ctype})scalar[{k}]"
                      for k, a in enumerate(main.args))
-    call = f"{main.c_name}({args});"
+    call = (f"{main.c_name}({args}); if ((error = ts_model_error()) != NULL) "
+            '{ fprintf(stderr, "demo: %s\\n", error); return 1; }')
     return DEMO % {"main": main.ir_name, "args": "\n".join(rows) or "    {0}", "nargs": len(main.args),
                    "generate": generate or "(void)u;", "load": load or "(void)data;", "call": call}
 

@@ -75,6 +75,12 @@ def _wait_future(future: Any) -> Any:
 def _call_function(op, planner):
     name = op.callee.string_value()
     function = planner.program.function
+    if "message" in op.attributes and name == "tsjit_fail":  # lowered code reporting a run-time error
+
+        def fail(*args: Any) -> Any:
+            raise RuntimeError(op.attributes["message"].data)
+
+        return fail
 
     def call_function(*args: Any) -> Any:
         return function(name)(*args)

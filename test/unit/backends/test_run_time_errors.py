@@ -1,0 +1,91 @@
+"""Errors only the data decides, reported by compiled code as PyTorch reports them: a singular
+matrix in inverse and solve (tsjit/lowering/run_time_errors.py). The C library raises after the call,
+the numpy backend on lowered code at the check, an exported demo prints the message and exits 1."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+
+import tsjit
+from tsjit.backends.c import find_compiler
+from tsjit.ops.linalg import SINGULAR_INVERSE, SINGULAR_SOLVE
+
+needs_cc = pytest.mark.skipif(find_compiler() is None, reason="no C compiler")
+
+SINGULAR = np.array([[[2.0, 1.0], [1.0, 3.0]], [[1.0, 2.0], [2.0, 4.0]]], np.float32)  # the second one
+REGULAR = np.array([[[2.0, 1.0], [1.0, 3.0]], [[1.0, 2.0], [3.0, 4.0]]], np.float32)
+
+
+def inverse_and_solve(a, b):
+    return tsjit.inverse(a), tsjit.linalg.solve(a, b)
+
+
+def _eager(a, b):
+    return [t.numpy() for t in inverse_and_solve(tsjit.from_numpy(a), tsjit.from_numpy(b))]
+
+
+@needs_cc
+def test_c_raises_pytorchs_error_for_a_singular_matrix_and_runs_on():
+    b = np.ones((2, 2, 1), np.float32)
+    compiled = tsjit.compile(inverse_and_solve, backend="c", example_inputs=(tsjit.from_numpy(REGULAR),
+                                                                                tsjit.from_numpy(b)), fallback=False)
+    with pytest.raises(RuntimeError, match=SINGULAR_INVERSE.split(",")[0]):
+        compiled(tsjit.from_numpy(SINGULAR), tsjit.from_numpy(b))
+    for got, want in zip(compiled(tsjit.from_numpy(REGULAR), tsjit.from_numpy(b)), _eager(REGULAR, b)):
+        np.testing.assert_allclose(got.numpy(), want, rtol=1e-5)  # the error was cleared
+
+
+@needs_cc
+def test_solve_reports_its_own_message():
+    def solve(a, b):
+        return tsjit.linalg.solve(a, b)
+
+    a, b = np.array([[1.0, 2.0], [2.0, 4.0]]), np.ones(2)
+    compiled = tsjit.compile(solve, backend="c", example_inputs=(tsjit.from_numpy(a), tsjit.from_numpy(b)))
+    with pytest.raises(RuntimeError, match=SINGULAR_SOLVE):
+        compiled(tsjit.from_numpy(a), tsjit.from_numpy(b))
+    try:
+        import torch
+    except ImportError:
+        return
+    with pytest.raises(RuntimeError, match="singular"):
+        torch.linalg.solve(torch.from_numpy(a), torch.from_numpy(b))
+
+
+def test_numpy_backend_on_lowered_code_raises_at_the_check():
+    from tsjit.backends.numpy import Program
+    from tsjit.dialects import parse_module
+    from tsjit.passes import apply_pass
+
+    module = parse_module("""
+    func.func @f(%a: !ts.tensor<[2,2,2], f32>) -> !ts.tensor<[2,2,2], f32> {
+      %y = ts.inverse %a : (!ts.tensor<[2,2,2], f32>) -> !ts.tensor<[2,2,2], f32>
+      func.return %y : !ts.tensor<[2,2,2], f32>
+    }""")
+    apply_pass("ts-lower-to-loops", module)
+    program = Program(module)
+    out = np.zeros((2, 2, 2), np.float32)  # the memref out-parameter
+    program.call("f", REGULAR.copy(), out)
+    np.testing.assert_allclose(out, np.linalg.inv(REGULAR), rtol=1e-5)
+    with pytest.raises(Exception, match="the input matrix is singular"):
+        program.call("f", SINGULAR.copy(), out)
+
+
+@needs_cc
+@pytest.mark.skipif(shutil.which("make") is None, reason="no make")
+def test_an_exported_demo_prints_the_error_and_exits_1(tmp_path):
+    def inverse(a):
+        return tsjit.inverse(a)
+
+    out = tmp_path / "export"
+    tsjit.export_c(inverse, out, example_inputs=(tsjit.from_numpy(SINGULAR[1]),))
+    subprocess.run(["make", "-s", f"CC={find_compiler()}"], cwd=out, check=True, capture_output=True)
+    np.save(out / "singular.npy", SINGULAR[1])
+    np.save(out / "regular.npy", REGULAR[1])
+    failed = subprocess.run([str(out / "demo"), "singular.npy"], cwd=out, capture_output=True, text=True)
+    assert failed.returncode == 1 and failed.stderr.strip() == f"demo: {SINGULAR_INVERSE}"
+    ran = subprocess.run([str(out / "demo"), "regular.npy"], cwd=out, capture_output=True, text=True)
+    assert ran.returncode == 0, ran.stderr
