@@ -3,8 +3,9 @@
 Each is one all-parallel `linalg.generic` over the result: its inputs are the index tensor (read
 at the result point through an affine map) and, per source dim addressed by a loop, a constant
 iota table of that loop's positions; the body reads the source with `tensor.extract` at the index
-value (clamped into the dim, so a bad index cannot read outside the buffer; the kernels raise
-PyTorch's errors) and the loop positions. The positions come from tables, not `linalg.index`, so
+value (clamped into the dim, so a bad index cannot read outside the buffer) and the loop
+positions. An index out of range is PyTorch's error: a reduction over each index tensor counts
+them first, and a count above zero reports the error (tsjit/lowering/run_time_errors.py). The positions come from tables, not `linalg.index`, so
 ts-fuse-elementwise may compose the generic with others through any map. ts-bufferize turns the
 read into a `memref.load` of the source's buffer (an element read in a linalg body); the numpy
 backend runs it as one fancy-indexing gather.
@@ -15,13 +16,14 @@ from collections.abc import Sequence
 
 import numpy as np
 from xdsl.dialects import arith, tensor
-from xdsl.dialects.builtin import IndexType, IntegerType, i32
+from xdsl.dialects.builtin import IndexType, IntegerType, i32, i64
 from xdsl.dialects.builtin import TensorType as BuiltinTensorType
 from xdsl.ir import SSAValue
 from xdsl.ir.affine import AffineDimExpr, AffineExpr
 
 from tsjit.lowering.contractions import (
     PARALLEL,
+    REDUCTION,
     broadcast_map,
     filled,
     generic,
@@ -30,6 +32,7 @@ from tsjit.lowering.contractions import (
     shape_of,
 )
 from tsjit.lowering.pooling import _table
+from tsjit.lowering.run_time_errors import fail_if
 from tsjit.lowering.table import Lower, NotLowerable
 
 #: in `coords`: the source dim read at the (first) index tensor's value; ("index", k): at the k-th's
@@ -57,6 +60,32 @@ def gather_rows(lower: Lower, src: SSAValue, out: BuiltinTensorType, index: SSAV
                          [(AT_INDEX, 0) if c == AT_INDEX else c for c in coords])
 
 
+#: op -> (the exception and message for an index out of range, as the op's kernel raises it)
+OUT_OF_RANGE = {
+    "ts.embedding": ("IndexError", "index out of range in self"),
+    "ts.index_select": ("RuntimeError", "INDICES element is out of DATA bounds (index_select)"),
+    "ts.gather": ("RuntimeError", "gather(): an index is out of bounds for its dimension's size"),
+    "ts.index": ("IndexError", "an index is out of bounds for its dimension's size"),
+}
+
+
+def _check_bounds(lower: Lower, index: SSAValue, size: int, wrap: bool) -> None:
+    """Report the op's error when an element of `index` is outside [0, size) ([-size, size) with wrap)."""
+    error, message = OUT_OF_RANGE.get(lower.op.name, ("RuntimeError", "index out of range"))
+    t, rank = index.type.element_type, len(shape_of(index))
+
+    def count(b, args):
+        low = b.insert(arith.CmpiOp(args[0], scalar(b, -size if wrap else 0, t), "slt")).results[0]
+        high = b.insert(arith.CmpiOp(args[0], scalar(b, size, t), "sge")).results[0]
+        bad = b.insert(arith.OrIOp(low, high)).results[0]
+        return b.insert(arith.AddiOp(args[1], b.insert(arith.ExtUIOp(bad, i64)).results[0])).results[0]
+    total = generic(lower, [index], [[AffineDimExpr(d) for d in range(rank)], []],
+                    filled(lower, BuiltinTensorType(i64, []), 0), [REDUCTION] * rank, count)
+    b = lower.builder
+    found = b.insert(tensor.ExtractOp(total, [], i64)).results[0]
+    fail_if(b, lower.op, b.insert(arith.CmpiOp(found, scalar(b, 0, i64), "sgt")).results[0], message, error)
+
+
 def gather_points(lower: Lower, src: SSAValue, out: BuiltinTensorType,
                   indices: Sequence[tuple[SSAValue, Sequence[AffineExpr]]], coords: Sequence,
                   wrap: bool = False) -> SSAValue:
@@ -71,6 +100,9 @@ def gather_points(lower: Lower, src: SSAValue, out: BuiltinTensorType,
         return filled(lower, out, 0)
     if 0 in src_shape:
         raise NotLowerable("reading from an empty tensor")
+    for j, c in enumerate(coords):
+        if not isinstance(c, int):
+            _check_bounds(lower, indices[c[1]][0], src_shape[j], wrap)
     rank = len(shape)
     loops = sorted({c for c in coords if isinstance(c, int)})
     tables = [_table(lower, np.arange(shape[d], dtype=np.int64), i32) for d in loops]

@@ -1,6 +1,7 @@
 """Errors only the data decides, reported by compiled code as PyTorch reports them: a singular
-matrix in inverse and solve (tsjit/lowering/run_time_errors.py). The C library raises after the call,
-the numpy backend on lowered code at the check, an exported demo prints the message and exits 1."""
+matrix in inverse and solve, an index out of range in the gathers (tsjit/lowering/run_time_errors.py).
+The C library raises after the call, the numpy backend on lowered code at the check, an exported
+demo prints the message and exits 1."""
 from __future__ import annotations
 
 import shutil
@@ -89,3 +90,34 @@ def test_an_exported_demo_prints_the_error_and_exits_1(tmp_path):
     assert failed.returncode == 1 and failed.stderr.strip() == f"demo: {SINGULAR_INVERSE}"
     ran = subprocess.run([str(out / "demo"), "regular.npy"], cwd=out, capture_output=True, text=True)
     assert ran.returncode == 0, ran.stderr
+
+
+def _embedding(w, i):
+    return tsjit.nn.functional.embedding(i, w)
+
+
+def _index_select(w, i):
+    return tsjit.index_select(w, 0, i)
+
+
+def _gather(w, i):
+    return tsjit.gather(w, 0, i)
+
+
+def _index(w, i):
+    return w[i]
+
+
+@needs_cc
+@pytest.mark.parametrize("fn, good, bad", [
+    (_embedding, [0, 2], [0, 5]), (_index_select, [0, 2], [0, 3]), (_index_select, [2, 0], [-1, 0]),
+    (_gather, [[0, 2, 1, 0]], [[0, -1, 0, 0]]), (_index, [0, -3], [0, -4]), (_index, [2, 1], [3, 1])])
+def test_an_index_out_of_range_raises_the_kernels_error_in_c(fn, good, bad):
+    """Reads at index tensors check their indices first (they clamped, giving wrong values)."""
+    x = tsjit.randn(3, 4)
+    compiled = tsjit.compile(fn, backend="c", example_inputs=(x, tsjit.tensor(good)), fallback=False)
+    np.testing.assert_array_equal(compiled(x, tsjit.tensor(good)).numpy(), fn(x, tsjit.tensor(good)).numpy())
+    with pytest.raises(Exception) as eager:
+        fn(x, tsjit.tensor(bad))
+    with pytest.raises(type(eager.value)):
+        compiled(x, tsjit.tensor(bad))

@@ -193,7 +193,8 @@ class CLibrary:
         if self.errors:  # a condition only the data decides, reported by the call (a singular matrix)
             code = self.library.tsjit_take_error()
             if code:
-                raise RuntimeError(self.errors.get(code, f"error {code} in compiled code"))
+                error = self.errors.get(code, RuntimeError(f"error {code} in compiled code"))
+                raise type(error)(*error.args)
         return out
 
 

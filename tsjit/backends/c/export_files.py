@@ -142,11 +142,11 @@ def header_source(entries, main, marker: str) -> str:
     return "\n".join(lines)
 
 
-def glue_source(errors: dict[int, str]) -> str:
+def glue_source(errors: dict[int, Exception]) -> str:
     """GLUE, and `ts_model_error`: the message of the error the last call reported (`errors`: code ->
-    message of the model's run-time checks, tsjit/lowering/run_time_errors.py), or NULL."""
-    cases = "".join(f"\n    case INT64_C({code}): return {_c_string(message)};"
-                    for code, message in sorted(errors.items()))
+    the exception of each of the model's run-time checks, tsjit/lowering/run_time_errors.py), or NULL."""
+    cases = "".join(f"\n    case INT64_C({code}): return {_c_string(str(error))};"
+                    for code, error in sorted(errors.items()))
     body = ("    switch (tsjit_take_error()) {\n    case 0: return NULL;" + cases +
             '\n    default: return "an error in compiled code";\n    }') if errors else "    return NULL;"
     return GLUE + "\nconst char *ts_model_error(void) {\n" + body + "\n}\n"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from tsjit.backends.numpy.table import register
+from tsjit.lowering.run_time_errors import reported
 
 
 @register("ts.if", env=True)
@@ -76,9 +77,8 @@ def _call_function(op, planner):
     name = op.callee.string_value()
     function = planner.program.function
     if "message" in op.attributes and name == "tsjit_fail":  # lowered code reporting a run-time error
-
         def fail(*args: Any) -> Any:
-            raise RuntimeError(op.attributes["message"].data)
+            raise reported(op)
 
         return fail
 
