@@ -1,4 +1,4 @@
-"""torch.special functions with no other name: entr, xlog1py, ndtr, log_ndtr, erfcx, ndtri, i0e.
+"""torch.special functions with no other name: entr, xlog1py, ndtr, log_ndtr, erfcx, ndtri, i0e, i1, i1e.
 
 As in transcendental.py, each scalar formula is one `Pointwise` body that the numpy kernel runs on
 arrays and C renders. The Kit has erf but no erfc, so the upper tail erfc(z) for z >= 2 comes from its
@@ -90,6 +90,45 @@ def _i0e_body(k, x):
     return k.select(k.cmp("le", a, k.c(8)), near, far)
 
 
+#: i1's power series (x/2) sum_k t^k / (k! (k+1)!), t = x^2 / 4, converges to double precision by
+#: k = 32 for |x| <= 15; beyond, the asymptotic series e^x / sqrt(2 pi x) sum_k (-1)^k a_k / x^k
+#: (a_k = prod_{j <= k} (4 - (2j - 1)^2) / (k! 8^k)) is as accurate with 20 terms.
+_I1_NEAR = 15.0
+_I1_SERIES = [1 / (math.factorial(k) * math.factorial(k + 1)) for k in range(33)]
+_I1_ASYMPTOTIC = [math.prod(4 - (2 * j - 1) ** 2 for j in range(1, k + 1)) / (math.factorial(k) * 8 ** k) * (-1) ** k
+                  for k in range(20)]
+
+
+def _horner(k, x, coeffs):
+    out = k.c(coeffs[-1])
+    for c in reversed(coeffs[:-1]):
+        out = k.add(k.mul(out, x), k.c(c))
+    return out
+
+
+def _i1_parts(k, x):
+    """(the series' i1(x) for |x| <= 15, i1(|x|) e^-|x| of the asymptotic series, |x|)."""
+    a = k.absf(x)
+    near = k.mul(k.mul(x, k.c(0.5)), _horner(k, k.mul(k.mul(x, x), k.c(0.25)), _I1_SERIES))
+    ac = k.max(a, k.c(_I1_NEAR))  # the asymptotic series' argument stays in its range where it is not used
+    far = k.div(_horner(k, k.div(k.c(1.0), ac), _I1_ASYMPTOTIC), k.sqrt(k.mul(ac, k.c(2 * math.pi))))
+    return near, far, a
+
+
+def _signed(k, x, v):
+    return k.select(k.cmp("lt", x, k.c(0)), k.neg(v), v)
+
+
+def _i1_body(k, x):
+    near, far, a = _i1_parts(k, x)
+    return k.select(k.cmp("le", a, k.c(_I1_NEAR)), near, _signed(k, x, k.mul(far, k.exp(a))))
+
+
+def _i1e_body(k, x):
+    near, far, a = _i1_parts(k, x)
+    return k.select(k.cmp("le", a, k.c(_I1_NEAR)), k.mul(near, k.exp(k.neg(a))), _signed(k, x, far))
+
+
 def _unary(name, body, samples):
     def kernel(a):
         dtype = a.dtype if is_float(a.dtype) else DEFAULT_FLOAT
@@ -114,6 +153,8 @@ _unary("special_ndtri", _ndtri_body,
        lambda: [sample(s.f32(4, 5, lo=0.02, hi=0.98), rtol=1e-4, atol=1e-5),
                 sample(np.array([0.0, 1.0, 0.5, 0.1, 0.9, 0.3, np.nan, -1.0, 2.0]), rtol=1e-4, atol=1e-5)])
 _unary("special_i0e", _i0e_body, lambda: _grid(-40, 40, *_EDGES, 8.0, -8.0, 7.999, 8.001, 700.0))
+_unary("special_i1", _i1_body, lambda: _grid(-40, 40, *_EDGES, 15.0, -15.0, 14.999, 15.001, 80.0, -120.0))
+_unary("special_i1e", _i1e_body, lambda: _grid(-40, 40, *_EDGES, 15.0, -15.0, 14.999, 15.001, 700.0, -3000.0))
 
 
 _float_binary("special_xlog1py", _xlog1py_body, api=(), other="Tensor|Scalar other",
