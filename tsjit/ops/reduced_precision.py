@@ -86,6 +86,9 @@ UNSUPPORTED: dict[str, tuple[Callable[[np.dtype], Exception], Callable[..., bool
     "special_log_ndtr": (_not_implemented("log_ndtr_cpu"), _always),
     "special_ndtri": (_not_implemented("ndtri_cpu"), _always),
     "special_zeta": (_not_implemented("zeta_cpu"), _always),
+    "special_spherical_bessel_j0": (_not_implemented("spherical_bessel_j0_cpu"), _always),
+    "special_modified_bessel_i0": (_not_implemented("modified_bessel_i0_cpu"), _always),
+    "special_modified_bessel_i1": (_not_implemented("modified_bessel_i1_cpu"), _always),
     "stft": (lambda dtype: RuntimeError(f"MKL FFT doesn't support tensors of type: {torch_name(dtype)}"), _always),
 }
 

@@ -1,4 +1,5 @@
-"""torch.special functions with no other name: entr, xlog1py, ndtr, log_ndtr, erfcx, ndtri, i0e, i1, i1e.
+"""torch.special functions with no other name: entr, xlog1py, ndtr, log_ndtr, erfcx, ndtri, i0e, i1,
+i1e, modified_bessel_i0 / i1, spherical_bessel_j0.
 
 As in transcendental.py, each scalar formula is one `Pointwise` body that the numpy kernel runs on
 arrays and C renders. The Kit has erf but no erfc, so the upper tail erfc(z) for z >= 2 comes from its
@@ -20,7 +21,7 @@ from tsjit.ops import samples as s
 from tsjit.ops.registry import Pointwise, defop, sample
 from tsjit.ops.rules import same, to_float
 from tsjit.ops.special import _float_binary, _run
-from tsjit.ops.transcendental import _I0_A, _I0_B, _chbevl, _erfinv_body
+from tsjit.ops.transcendental import _I0_A, _I0_B, _chbevl, _erfinv_body, _i0_body
 
 _SQRT1_2 = math.sqrt(0.5)
 _CF_TERMS = 40
@@ -129,13 +130,22 @@ def _i1e_body(k, x):
     return k.select(k.cmp("le", a, k.c(_I1_NEAR)), k.mul(near, k.exp(k.neg(a))), _signed(k, x, far))
 
 
-def _unary(name, body, samples):
+def _spherical_j0_body(k, x):
+    """sin(x) / x: its Taylor series near 0, where the quotient loses precision; 0 at +-inf."""
+    x2 = k.mul(x, x)
+    near = _horner(k, x2, [1.0, -1 / 6, 1 / 120, -1 / 5040, 1 / 362880, -1 / 39916800])
+    far = k.div(k.sin(x), x)
+    out = k.select(k.cmp("lt", k.absf(x), k.c(0.5)), near, far)
+    return k.select(k.cmp("eq", k.absf(x), k.c(math.inf)), k.c(0.0), out)
+
+
+def _unary(name, body, samples, aten=None):
     def kernel(a):
         dtype = a.dtype if is_float(a.dtype) else DEFAULT_FLOAT
         return _run(body, dtype, a.astype(dtype, copy=False))
     kernel.__name__ = name
     defop(name, "(Tensor self) -> Tensor", kernel, shape=same, dtype=to_float, verify=chk.SAME_SHAPE,
-          lower=Pointwise(body), samples=samples)
+          lower=Pointwise(body), samples=samples, aten=aten)
 
 
 def _grid(lo, hi, *edges, rtol=1e-4, atol=1e-6):
@@ -154,6 +164,11 @@ _unary("special_ndtri", _ndtri_body,
                 sample(np.array([0.0, 1.0, 0.5, 0.1, 0.9, 0.3, np.nan, -1.0, 2.0]), rtol=1e-4, atol=1e-5)])
 _unary("special_i0e", _i0e_body, lambda: _grid(-40, 40, *_EDGES, 8.0, -8.0, 7.999, 8.001, 700.0))
 _unary("special_i1", _i1_body, lambda: _grid(-40, 40, *_EDGES, 15.0, -15.0, 14.999, 15.001, 80.0, -120.0))
+# the same functions under their torch.special names (which, unlike i0 and i1, refuse half types)
+_unary("special_modified_bessel_i0", _i0_body, lambda: _grid(-40, 40, *_EDGES, 8.0, -8.0, 7.999, 8.001))
+_unary("special_modified_bessel_i1", _i1_body, lambda: _grid(-40, 40, *_EDGES, 15.0, -15.0, 14.999, 15.001))
+_unary("special_spherical_bessel_j0", _spherical_j0_body,
+       lambda: _grid(-60, 60, *_EDGES, 1e-4, -0.4999, 0.5, 0.5001, 3.14159, 1e6))
 _unary("special_i1e", _i1e_body, lambda: _grid(-40, 40, *_EDGES, 15.0, -15.0, 14.999, 15.001, 700.0, -3000.0))
 
 
