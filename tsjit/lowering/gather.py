@@ -166,15 +166,23 @@ def lower_index(op, lower: Lower):
     from tsjit.dialects.ts.types import TensorType
 
     owner = op.operands[1].owner
-    if getattr(owner, "name", None) != "ts.list.construct":
-        raise NotLowerable("the index list is not a list construct")
+    folded = getattr(owner, "py_value", None) if getattr(owner, "name", None) == "ts.constant" else None
+    if getattr(owner, "name", None) != "ts.list.construct" and not isinstance(folded, list):
+        raise NotLowerable("the index list is neither a list construct nor a constant")
     x, out = lower.tensor(0), lower.result_type()
     xs = shape_of(x)
-    items = list(owner.operands)
-    used = [k for k, v in enumerate(items) if isinstance(v.type, TensorType)]
+    if folded is not None:  # x[torch.tril_indices(4, 5)[0]] after freezing: constant index tensors
+        items = [None if a is None else np.asarray(a) for a in folded]
+        used = [k for k, a in enumerate(items) if a is not None]
+        if any(items[k].dtype.kind not in "iu" for k in used):
+            raise NotLowerable("a constant index list of non-integer tensors")
+        indices = [_table(lower, items[k].astype(np.int64), i64) for k in used]
+    else:
+        items = list(owner.operands)
+        used = [k for k, v in enumerate(items) if isinstance(v.type, TensorType)]
+        indices = [lower.value(items[k]) for k in used]
     if not used or len(items) > len(xs):
         raise NotLowerable("no index tensor, or more indices than dims")
-    indices = [lower.value(items[k]) for k in used]
     rank = len(out.get_shape())
     width = max(len(shape_of(i)) for i in indices)  # the broadcast index shape's rank
     first = used[0] if used == list(range(used[0], used[-1] + 1)) else 0

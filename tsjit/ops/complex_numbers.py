@@ -13,6 +13,7 @@ from tsjit.dtypes import is_float
 from tsjit.kernels.dims import check_broadcast
 from tsjit.kernels.promotion import as_array, complex_of, real_of, torch_name
 from tsjit.ops import samples as s
+from tsjit.ops.decomposition import NotDecomposable
 from tsjit.ops.registry import REGISTRY, op, sample
 from tsjit.ops.rules import ShapeError, broadcast_of, dims, promoted, same, same_dtype
 
@@ -73,8 +74,15 @@ def angle(a):
         return as_array(np.where(np.isnan(out), out, np.where(out < 0, np.pi, 0)).astype(out.dtype))
 
 
-@op("sgn", "(Tensor self) -> Tensor", shape=same, dtype=same_dtype, numpy_only=_ON_NUMPY, api="torch Tensor",
-    samples=_unary_samples)
+def _sgn(g, x):
+    """Real tensors: sign (which lowers); complex ones stay (on numpy)."""
+    if g.dtype(x).kind == "c":
+        raise NotDecomposable("sgn of a complex tensor: the C backend has no complex types")
+    return g.sign(x)
+
+
+@op("sgn", "(Tensor self) -> Tensor", shape=same, dtype=same_dtype, decompose=_sgn, api="torch Tensor",
+    samples=lambda: [sample(s.f32(3, 4)), *_unary_samples()])
 def sgn(a):
     """x / |x| (0 for 0) for complex tensors; the sign of real ones."""
     if a.dtype.kind != "c":

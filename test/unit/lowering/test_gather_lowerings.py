@@ -157,3 +157,13 @@ def test_a_gather_never_writes_over_the_tensor_its_body_reads():
     compiled = tsjit.compile(tsjit.jit.script(gather_dead_index), backend="c", example_inputs=[tsjit.from_numpy(x)],
                              fallback=False)
     np.testing.assert_array_equal(compiled(tsjit.from_numpy(x)).numpy(), np.take_along_axis(x, x, 1))
+
+
+def test_a_folded_constant_index_list_lowers():
+    """x[torch.tril_indices(4, 5)[0]]: freezing folds the index list into a constant; it lowers to C."""
+    def rows(x):
+        return x[tsjit.tril_indices(4, 5)[0]]
+
+    x = tsjit.randn(4, 5)
+    compiled = tsjit.compile(tsjit.jit.script(rows), backend="c", example_inputs=(x,), fallback=False)
+    np.testing.assert_array_equal(compiled(x).numpy(), rows(x).numpy())
