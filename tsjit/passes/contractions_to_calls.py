@@ -11,7 +11,10 @@ declared as body-less private functions, see tsjit/backends/c/runtime/):
   (OpenBLAS packs an untransposed B faster: an MLP's 64x784 @ 784x512 took 0.76 ms with W^T,
   0.60 ms with W pre-transposed).
 - a batched matmul `linalg.generic` (what `matmul_nd` builds for bmm/matmul, batch dims possibly
-  broadcast): one GEMM per batch index, in scf.for loops.
+  broadcast): one GEMM per batch index, in scf.for loops. An operand that is a temporary copy of a
+  strided view (attention's head split, the unbound q/k/v, k transposed for q @ k^T; chains of
+  them) is read in place with the view's strides and the transpose flag, and the copies go
+  (tsjit/lowering/strided_operands.py), unless the source may be written before the matmul.
 - `linalg.conv_2d_nchw_fchw` / `conv_2d_ngchw_gfchw` (input already padded): per image (and
   group) and block of output rows, `@tsjit_im2col_*` into a scratch buffer and a GEMM
   `weight (F x C*kh*kw) @ col`; 1x1 stride-1 convolutions multiply the image directly; float32
@@ -44,10 +47,10 @@ from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.ir.affine import AffineConstantExpr, AffineDimExpr, AffineMap
 from xdsl.passes import ModulePass
 
-from tsjit.lowering import depthwise, winograd
+from tsjit.lowering import depthwise, strided_operands, winograd
 from tsjit.lowering.call_matching import epilogue as find_epilogue
 from tsjit.lowering.call_matching import operands_ok, untransposed, zero_fill
-from tsjit.lowering.library_calls import Emitter, Index, Matrix, blocks, constant_global, derived_constant
+from tsjit.lowering.library_calls import Emitter, Index, Matrix, blocks, constant_global, derived_constant, root
 from tsjit.lowering.loops import EPILOGUE
 
 GEMM = {Float32Type: "tsjit_sgemm", Float64Type: "tsjit_dgemm"}
@@ -221,7 +224,8 @@ def _winograd(c: Operation, fill: Operation, epilogue: Operation | None, declare
 
 
 def _batch_matmul(c: linalg.GenericOp, tile_bytes: int, declared: dict) -> bool:
-    """A generic `out[b.., i, j] += a[b'.., i, k] * b[b''.., k, j]` (batch dims broadcast or not)."""
+    """A generic `out[b.., i, j] += a[b'.., i, k] * b[b''.., k, j]` (batch dims broadcast or not).
+    An operand that is a temporary copy of a strided view is read in place (strided_operands)."""
     spec = _batch_spec(c)
     if spec is None or not operands_ok(c):
         return False
@@ -233,27 +237,45 @@ def _batch_matmul(c: linalg.GenericOp, tile_bytes: int, declared: dict) -> bool:
     elt = out.type.element_type
     fill = zero_fill(c)
     em = Emitter(declared)
-    A, B, C = Matrix(em.flat(a), k, False), Matrix(em.flat(b), n, False), Matrix(em.flat(out), n, False)
+    a_read, b_read = _operand(a, c, out, m, k), _operand(b, c, out, k, n)
+    A, B, C = Matrix(em.flat(a_read[0]), *a_read[3]), Matrix(em.flat(b_read[0]), *b_read[3]), \
+        Matrix(em.flat(out), n, False)
 
-    def offset(e: Emitter, ivs: list[Index], value: SSAValue, batch_map: list) -> Index:
-        vshape = value.type.get_shape()
-        total: Index = 0
+    def offset(e: Emitter, ivs: list[Index], read: tuple, batch_map: list) -> Index:
+        total, strides = read[1], read[2]
         for p, expr in enumerate(batch_map):
             if isinstance(expr, AffineDimExpr):
-                total = e.add(total, e.mul(ivs[expr.position], math.prod(vshape[p + 1:])))
+                total = e.add(total, e.mul(ivs[expr.position], strides[p]))
         return total
+
+    out_read = (out, 0, [math.prod(shape[p + 1:]) for p in range(r)])
 
     def nest(e: Emitter, ivs: list[Index]) -> None:
         if len(ivs) < r - 2:
             e.loop(0, shape[len(ivs)], 1, lambda e2, iv: nest(e2, [*ivs, iv]))
             return
         out_map = [AffineDimExpr(d) for d in range(r - 2)]
-        e.gemm(GEMM[type(elt)], A.at(offset(e, ivs, a, amap)), B.at(offset(e, ivs, b, bmap)),
-               C.at(offset(e, ivs, out, out_map)), m, n, k, 0.0 if fill else 1.0, elt)
+        e.gemm(GEMM[type(elt)], A.at(offset(e, ivs, a_read, amap)), B.at(offset(e, ivs, b_read, bmap)),
+               C.at(offset(e, ivs, out_read, out_map)), m, n, k, 0.0 if fill else 1.0, elt)
 
     nest(em, [])
     _finish(c, em, [], fill)
+    strided_operands.erase_unread([*a_read[4], *b_read[4]])
     return True
+
+
+def _operand(value: SSAValue, c: Operation, out: SSAValue, rows: int, cols: int) -> tuple:
+    """(buffer, offset, strides, (leading dimension, transposed?), bypassed copies) of a batched
+    matmul operand: read in place through its copies when that is a GEMM-shaped strided read."""
+    shape = value.type.get_shape()
+    plain = (value, 0, [math.prod(shape[p + 1:]) for p in range(len(shape))], (cols, False), ())
+    found = strided_operands.strided(value, c)
+    if found is None or found.buffer is root(out):
+        return plain
+    layout = strided_operands.matrix_layout(found.strides, rows, cols)
+    if layout is None:
+        return plain
+    return found.buffer, found.offset, list(found.strides), layout, found.copies
 
 
 def _batch_spec(c: linalg.GenericOp) -> tuple[list, list] | None:
