@@ -1,6 +1,7 @@
 """Masked attention in C: _safe_softmax picks all -inf rows by the max it shifts by (no count of
--inf entries); results stay eager's for causal, bool-masked rows with nothing kept, NaN and +-inf
-rows, sizes that are not powers of two and batch > 1."""
+-inf entries), and bool masks are read as bytes (so their loops vectorise); results stay eager's
+for causal, bool-masked rows with nothing kept, NaN and +-inf rows, sizes that are not powers of
+two and batch > 1."""
 import numpy as np
 import pytest
 
@@ -25,6 +26,15 @@ class Attention(nn.Module):
 class SafeSoftmax(nn.Module):
     def forward(self, x):
         return torch._safe_softmax(x, -1)
+
+
+class MaskedFill(nn.Module):
+    def __init__(self, mask):
+        super().__init__()
+        self.mask = mask
+
+    def forward(self, x):
+        return x.masked_fill(self.mask, -1.5) * 2.0
 
 
 def _compiled(model, *xs):
@@ -57,3 +67,11 @@ def test_safe_softmax_special_rows_match_eager():
     np.testing.assert_allclose(_compiled(model, x)(x).numpy(), model(x).numpy(), rtol=1e-5, atol=1e-7,
                                equal_nan=True)
 
+
+def test_bool_masks_are_read_as_bytes():
+    mask = _bool_mask((3, 5, 6))
+    x = torch.randn(3, 5, 6)
+    model = MaskedFill(mask)
+    compiled = _compiled(model, x)
+    np.testing.assert_allclose(compiled(x).numpy(), model(x).numpy(), rtol=1e-6)
+    assert "((const uint8_t *)" in compiled.executable.source

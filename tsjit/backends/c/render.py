@@ -91,6 +91,8 @@ class Renderer:
 
     def load(self, op) -> None:
         value = self.element(op.memref, [self.name(i) for i in op.indices])
+        if c_type(op.res.type) == "bool":  # read as a byte: GCC vectorises no loop loading a _Bool (a mask)
+            value = f"((const uint8_t *){self.name(op.memref)}){value[len(self.name(op.memref)):]} != 0"
         if render_half.is_half(op.memref.type):
             value, self.half = render_half.load(op.memref.type, value), True
         self.emit(f"{c_type(op.res.type)} {self.define(op.res)} = {value};")
