@@ -15,7 +15,7 @@ from tsjit.kernels.promotion import as_array, complex_of, real_of, torch_name
 from tsjit.ops import samples as s
 from tsjit.ops.decomposition import NotDecomposable
 from tsjit.ops.registry import REGISTRY, op, sample
-from tsjit.ops.rules import ShapeError, broadcast_of, dims, promoted, same, same_dtype
+from tsjit.ops.rules import ShapeError, broadcast_of, dims, promoted, real_same, same, same_dtype
 
 _ON_NUMPY = "the C backend has no complex types: programs holding complex values run these ops on numpy"
 
@@ -29,18 +29,14 @@ def _unary_samples():
             sample(s.f32(2, 3)), sample(s.i64(3)), sample(np.array([0, 1j, np.nan + 1j, np.inf - 2j], np.complex64))]
 
 
-def _real_same(x):
-    return None if x.dtype is None else real_of(x.dtype)
-
-
-@op("real", "(Tensor self) -> Tensor", shape=same, dtype=_real_same, numpy_only=_ON_NUMPY, api="torch",
+@op("real", "(Tensor self) -> Tensor", shape=same, dtype=real_same, numpy_only=_ON_NUMPY, api="torch",
     samples=_unary_samples)
 def real(a):
     """The real part (a view of it); a real tensor is its own real part."""
     return a.real if a.dtype.kind == "c" else a
 
 
-@op("imag", "(Tensor self) -> Tensor", shape=same, dtype=_real_same, numpy_only=_ON_NUMPY, api="torch",
+@op("imag", "(Tensor self) -> Tensor", shape=same, dtype=real_same, numpy_only=_ON_NUMPY, api="torch",
     samples=_unary_samples)
 def imag(a):
     if a.dtype.kind != "c":
@@ -92,7 +88,7 @@ def sgn(a):
         return as_array(np.where(magnitude == 0, 0, a / np.where(magnitude == 0, 1, magnitude)).astype(a.dtype))
 
 
-@op("view_as_real", "(Tensor self) -> Tensor", shape=lambda x: dims(x) + (2,), dtype=_real_same,
+@op("view_as_real", "(Tensor self) -> Tensor", shape=lambda x: dims(x) + (2,), dtype=real_same,
     numpy_only=_ON_NUMPY, api="torch", aten="view_as_real view_as_real_copy", samples=_unary_samples)
 def view_as_real(a):
     """The real and imaginary parts side by side in a last dim of size 2."""
