@@ -24,7 +24,7 @@ from xdsl.ir import Operation, SSAValue
 from tsjit.dialects.ts.types import is_float_dtype
 from tsjit.lowering.elementwise import Kit
 from tsjit.lowering.generic_builder import constant, convert, elementwise
-from tsjit.lowering.run_time_errors import declare
+from tsjit.lowering.runtime_functions import declare
 from tsjit.lowering.table import Lower, NotLowerable
 
 RNG_NEXT = "tsjit_rng_next"

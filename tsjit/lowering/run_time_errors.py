@@ -11,28 +11,16 @@ has the same code in every module and the table is rebuilt from the calls' `mess
 from __future__ import annotations
 
 import zlib
-from collections.abc import Sequence
 
 from xdsl.builder import Builder
 from xdsl.dialects import arith, func, scf
-from xdsl.dialects.builtin import ModuleOp, StringAttr, i64
-from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
+from xdsl.dialects.builtin import StringAttr, i64
+from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.rewriter import InsertPoint
 
+from tsjit.lowering.runtime_functions import declare
+
 FAIL = "tsjit_fail"
-
-
-def declare(at: Operation, name: str, inputs: Sequence[Attribute], outputs: Sequence[Attribute]) -> None:
-    """Declare run-time function `name` (a body-less private func.func) in `at`'s module, once."""
-    module = at
-    while not isinstance(module, ModuleOp):
-        module = module.parent_op()
-    if not any(isinstance(f, func.FuncOp) and f.sym_name.data == name for f in module.ops):
-        decl = func.FuncOp.external(name, list(inputs), list(outputs))
-        decl.sym_visibility = StringAttr("private")
-        module.body.block.insert_op_before(decl, module.body.block.first_op)
-
-
 ERRORS = {"RuntimeError": RuntimeError, "IndexError": IndexError}
 
 

@@ -23,6 +23,7 @@ from xdsl.ir import Operation, SSAValue
 
 from tsjit.lowering.call_matching import contiguous
 from tsjit.lowering.library_calls import _VIEWS, root
+from tsjit.lowering.runtime_functions import WRITES
 
 
 @dataclass(frozen=True)
@@ -113,8 +114,6 @@ def _writes(op: Operation, buffer: SSAValue) -> bool:
     if isinstance(op, memref.StoreOp):
         return root(op.memref) is buffer
     if isinstance(op, func.CallOp):  # a run-time call writes the pointers WRITES names; others may write any
-        from tsjit.backends.c.runtime import WRITES
-
         written = WRITES.get(op.callee.root_reference.data)
         memrefs = [v for v in op.operands if isinstance(v.type, MemRefType)]
         return any(root(v) is buffer for i, v in enumerate(memrefs) if written is None or i in written)

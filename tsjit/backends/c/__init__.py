@@ -101,7 +101,7 @@ _ALIASES = ("memref.subview", "memref.collapse_shape", "memref.expand_shape", "m
 
 def _call_writes(call) -> list:
     """The operands a func.call may write: those a run-time function declares it writes, else all."""
-    from tsjit.backends.c.runtime import WRITES
+    from tsjit.lowering.runtime_functions import WRITES
 
     positions = WRITES.get(call.callee.string_value())
     return list(call.operands) if positions is None else [call.operands[i] for i in positions]

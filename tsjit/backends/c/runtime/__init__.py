@@ -2,17 +2,12 @@
 the IR, called with `func.call`): their C source, included once in every generated file that
 uses them, so generated sources stay self-contained.
 
-`RUNTIME` maps a function's symbol name to (its C source, the names it depends on); `WRITES`
-maps it to the positions of the pointer arguments it writes (the others it only reads), so
-callers know which buffers a call changes.
+`RUNTIME` maps a function's symbol name to (its C source, the names it depends on); which pointer
+arguments each writes is tsjit/lowering/runtime_functions.py's `WRITES`.
 """
 from __future__ import annotations
 
 RUNTIME: dict[str, tuple[str, tuple[str, ...]]] = {}
-WRITES: dict[str, tuple[int, ...]] = {
-    "tsjit_sgemm": (2,), "tsjit_dgemm": (2,), "tsjit_im2col_f32": (1,), "tsjit_im2col_f64": (1,),
-    "tsjit_winograd_f32": (2,), "tsjit_dwconv_f32": (2,), "tsjit_dwconv_f64": (2,),
-}
 
 
 def source_for(names: set[str]) -> str:

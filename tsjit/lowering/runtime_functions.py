@@ -1,0 +1,28 @@
+"""Run-time functions that lowered code calls (body-less private `func.func`s, called with
+`func.call`; their C source is tsjit/backends/c/runtime/, their numpy twins
+tsjit/backends/numpy/ops/upstream_runtime.py): declaring one, and which pointer arguments each
+writes (the others it only reads), so passes and callers know which buffers a call changes.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from xdsl.dialects import func
+from xdsl.dialects.builtin import ModuleOp, StringAttr
+from xdsl.ir import Attribute, Operation
+
+WRITES: dict[str, tuple[int, ...]] = {
+    "tsjit_sgemm": (2,), "tsjit_dgemm": (2,), "tsjit_im2col_f32": (1,), "tsjit_im2col_f64": (1,),
+    "tsjit_winograd_f32": (2,), "tsjit_dwconv_f32": (2,), "tsjit_dwconv_f64": (2,),
+}
+
+
+def declare(at: Operation, name: str, inputs: Sequence[Attribute], outputs: Sequence[Attribute]) -> None:
+    """Declare run-time function `name` (a body-less private func.func) in `at`'s module, once."""
+    module = at
+    while not isinstance(module, ModuleOp):
+        module = module.parent_op()
+    if not any(isinstance(f, func.FuncOp) and f.sym_name.data == name for f in module.ops):
+        decl = func.FuncOp.external(name, list(inputs), list(outputs))
+        decl.sym_visibility = StringAttr("private")
+        module.body.block.insert_op_before(decl, module.body.block.first_op)
