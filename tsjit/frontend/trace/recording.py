@@ -9,6 +9,7 @@ lists. Everything is restored when the last active trace ends.
 from __future__ import annotations
 
 import contextlib
+import functools
 import inspect
 from collections.abc import Iterator
 
@@ -63,10 +64,14 @@ def recording() -> Iterator[None]:
             _uninstall()
 
 
+@functools.cache
+def _wrappers() -> dict:
+    """name -> its recording wrapper, built once (binding needs each kernel's signature)."""
+    return {name: _recording(name, kernel) for name, kernel in KERNELS.items() if _records(name)}
+
+
 def _install() -> None:
-    for name, kernel in KERNELS.items():
-        if _records(name):
-            EAGER[name] = _recording(name, kernel)
+    EAGER.update(_wrappers())
     for owner, attr, replacement in overrides():
         _saved.append((owner, attr, owner.__dict__.get(attr, _INHERITED)))
         setattr(owner, attr, replacement)
