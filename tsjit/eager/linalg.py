@@ -78,3 +78,17 @@ def multi_dot(tensors: Sequence[Tensor], *, out=None) -> Tensor:
 
 __all__ = ["cross", "det", "diagonal", "inv", "matmul", "matrix_norm", "matrix_power", "multi_dot", "norm", "solve",
            "svdvals", "vecdot", "vector_norm"]
+
+cholesky = _f.linalg_cholesky
+qr = _f.linalg_qr
+eigh = _f.linalg_eigh
+eigvalsh = _f.linalg_eigvalsh
+svd = _f.linalg_svd
+pinv = _f.linalg_pinv
+matrix_rank = _f.linalg_matrix_rank
+solve_triangular = _f.linalg_solve_triangular
+lstsq = _f.linalg_lstsq
+matrix_exp = _f.linalg_matrix_exp
+vander = _f.linalg_vander
+__all__ += ["cholesky", "eigh", "eigvalsh", "lstsq", "matrix_exp", "matrix_rank", "pinv", "qr", "solve_triangular",
+            "svd", "vander"]

@@ -107,6 +107,10 @@ class Kit:
         """An f64 value back in the Kit's float type."""
         return convert(self.b, x, self.dtype)
 
+    def widened(self) -> Kit:
+        """A Kit of f64 on the same builder (for `wide` values: bodies that need double precision)."""
+        return Kit(self.b, f64, self.params, self.consts)
+
     def fmodf(self, x, y) -> SSAValue:
         """C's fmod (arith has no remf): |x| - q|y| by one fma with q = trunc(|x| / |y|), corrected
         once when the rounded quotient crossed an integer, with x's sign. Computed in f64, so exact

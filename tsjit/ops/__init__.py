@@ -16,7 +16,8 @@ FAMILIES: tuple[str, ...] = ("arithmetic", "division", "comparison", "math", "ac
                              "scatter", "placed_writes", "diagonals", "counting", "resampling", "pooling_nd", "patches", "special", "transcendental",
                              "norms", "backward", "strided", "attention", "aten_internals", "recurrent", "linalg", "spectral", "distances", "composites",
                              "order_statistics", "special_functions", "random_more",
-                             "convolution_3d", "misc_math", "grids", "einsum", "complex_numbers")
+                             "convolution_3d", "misc_math", "grids", "einsum", "complex_numbers", "bessel",
+                             "orthogonal_polynomials", "matrix_factorizations", "fft")
 
 for _family in FAMILIES:
     importlib.import_module(f"tsjit.ops.{_family}")

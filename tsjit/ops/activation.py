@@ -302,7 +302,7 @@ def _softmax_samples():
 
 @op("softmax", "(Tensor self, int dim, ScalarType? dtype=None) -> Tensor", shape=same,
     dtype=from_arg(2, float_dtype), verify=chk.SAME_SHAPE, lower="reductions.lower_softmax",
-    samples=_softmax_samples)
+    samples=_softmax_samples, aten="softmax special_softmax")
 def softmax(a, dim, dtype=None):
     a, dim = _softmax_input(a, dim, dtype, "softmax_lastdim_kernel_impl")
     if a.ndim == 0:
@@ -315,7 +315,7 @@ def softmax(a, dim, dtype=None):
 
 @op("log_softmax", "(Tensor self, int dim, ScalarType? dtype=None) -> Tensor", shape=same,
     dtype=from_arg(2, float_dtype), verify=chk.SAME_SHAPE, lower="reductions.lower_softmax",
-    samples=_softmax_samples)
+    samples=_softmax_samples, aten="log_softmax special_log_softmax")
 def log_softmax(a, dim, dtype=None):
     a, dim = _softmax_input(a, dim, dtype, "log_softmax_lastdim_kernel_impl")
     if a.ndim == 0:

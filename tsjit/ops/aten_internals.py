@@ -218,7 +218,7 @@ def _round_decimals(g, x, decimals):
 
 
 defop("round_decimals", "(Tensor self, *, int decimals) -> Tensor", decompose=_round_decimals, shape=same,
-      dtype=same_dtype, verify=chk.SAME_SHAPE, aten="round",
+      dtype=same_dtype, verify=chk.SAME_SHAPE, aten="round special_round",
       samples=lambda: [sample(s.f32(2, 3) * 100, 2), sample(np.array([1234.5, 1250, 1350, -50], np.float32), -2),
                        sample(s.special(), 1), sample(s.f64(4) * 1000, 3), sample(np.array(2.675, np.float32), 2),
                        sample(s.f32(0, 3), 1), sample(s.f32(3), 0), sample(s.i64(3), 1)])

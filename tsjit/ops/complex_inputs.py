@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from tsjit.kernels.promotion import not_implemented
+from tsjit.ops.reduced_precision import BESSEL_AND_POLYNOMIALS
 
 #: op -> the name of the CPU kernel PyTorch reports as "not implemented for 'ComplexFloat'"
 NOT_IMPLEMENTED: dict[str, str] = {
@@ -33,6 +34,7 @@ NOT_IMPLEMENTED: dict[str, str] = {
     "special_log_ndtr": "log_ndtr_cpu", "special_ndtr": "erf_vml_cpu", "special_ndtri": "ndtri_cpu",
     "special_xlog1py": "xlog1py_cpu", "special_zeta": "zeta_cpu", "threshold": "threshold_cpu",
     "threshold_backward": "threshold_cpu", "unique": "unique", "unique_dim": "unique_dim", "xlogy": "xlogy_cpu",
+    **BESSEL_AND_POLYNOMIALS,
 }
 
 _CLAMP = "clamp is not supported for complex types"

@@ -130,7 +130,7 @@ def _trapezoid(g, y, dx, dim):
 
 
 defop("trapezoid", "(Tensor y, *, Scalar dx=1, int dim=-1) -> Tensor", decompose=_trapezoid, shape=BY_KERNEL,
-      dtype=BY_KERNEL, api="torch",
+      dtype=BY_KERNEL, api="torch", aten="trapezoid trapz",
       samples=lambda: [sample(s.f32(4, 5), 1, -1), sample(s.f32(4, 5), 0.5, 0), sample(s.f64(6), 2, -1),
                        sample(s.i64(3, 4), 1, 1)])
 

@@ -1,4 +1,4 @@
-"""Distances between rows and the margin losses: pairwise_distance, pdist, triplet_margin_loss,
+"""Distances between rows and the margin losses: pairwise_distance, pdist, dist, triplet_margin_loss,
 multi_margin_loss and multilabel_margin_loss.
 
 All are decompositions (sub/add/linalg_vector_norm/clamp/gather/compare/sum), so they lower wherever
@@ -15,6 +15,7 @@ from tsjit.ops import samples as s
 from tsjit.ops.decomposition import reject
 from tsjit.ops.loss import _reduced
 from tsjit.ops.registry import defop, sample
+from tsjit.kernels.promotion import torch_name
 from tsjit.ops.rules import ShapeError, broadcast, const, dims, promoted_float, same_dtype
 
 
@@ -170,3 +171,21 @@ defop("pdist", "(Tensor self, float p=2) -> Tensor", decompose=_pdist, shape=_pd
       dtype=same_dtype, api="torch F",
       samples=lambda: [sample(s.f32(4, 3), 2.0), sample(s.f64(5, 2), 1.0), sample(s.f32(3, 4), 0.5),
                        sample(s.f32(1, 3), 2.0), sample(s.f32(3, 2, 2), 2.0), sample(s.f32(3, 2), -1.0)])
+
+
+def _dist(g, x, other, p=2):
+    """torch.dist: the p-norm of x - other (broadcast) over every element."""
+    diff = g.sub(x, other)
+    if not is_float(g.dtype(diff)) and not g.dtype(diff).kind == "c":
+        raise reject(g, RuntimeError(f"norm(): input dtype should be either floating point or complex. Got "
+                                     f"{torch_name(g.dtype(diff))} instead."))
+    return g.linalg_vector_norm(diff, g.value(p), None, False, None)
+
+
+defop("dist", "(Tensor self, Tensor other, Scalar p=2) -> Tensor", decompose=_dist, shape=lambda x, other, p=2: (broadcast(dims(x), dims(other)), ())[1],
+      dtype=promoted_float(0, 1), api="torch Tensor",
+      samples=lambda: [sample(s.f32(3, 4), s.f32(4), 2), sample(s.f32(3, 4), s.f32(3, 4), 0), sample(s.f32(5), s.f32(5), 1),
+                       sample(s.f32(2, 3), s.f32(2, 3), np.inf), sample(s.f32(2, 3), s.f32(2, 3), -np.inf),
+                       sample(s.f32(2, 3), s.f64(3), 3.5), sample(s.special(), s.f32(3, 4), 2),
+                       sample(s.f32(0, 3), s.f32(3), 2), sample(np.array(1.5, np.float32), s.f32(2), 2),
+                       sample(s.i64(3), s.i64(3), 2), sample(s.f32(2), s.f32(3), 2)])

@@ -47,7 +47,8 @@ _FLOATING = {
 }
 #: PyTorch's other names for these ops (ATen aliases the importers also map)
 _ALIASES = {"asin": "arcsin", "acos": "arccos", "atan": "arctan", "asinh": "arcsinh", "acosh": "arccosh",
-            "atanh": "arctanh", "erfc": "special_erfc", "trunc": "fix"}
+            "atanh": "arctanh", "erfc": "special_erfc", "trunc": "fix",
+            "erf": "special_erf", "exp2": "special_exp2", "expm1": "special_expm1", "log1p": "special_log1p"}
 
 for _name, (_fn, _method) in _FLOATING.items():
     _body = _method if callable(_method) else (lambda k, x, m=_method: getattr(k, m)(x))
@@ -110,7 +111,7 @@ def _logit_body(k, x):
 
 
 @op("logit", "(Tensor self, float? eps=None) -> Tensor", shape=same, dtype=to_float, verify=chk.SAME_SHAPE,
-    api="torch Tensor", lower=Pointwise(_logit_body, params=(1,), float_only=True),
+    api="torch Tensor", lower=Pointwise(_logit_body, params=(1,), float_only=True), aten="logit special_logit",
     samples=lambda: [sample(s.f32(2, 3, lo=0.01, hi=0.99), None), sample(s.f32(4, lo=0.0, hi=1.0), 1e-6),
                      sample(s.special(), None), sample(s.special(), 0.25), sample(s.i64(3, lo=0, hi=2), None),
                      sample(np.array(0.5, np.float32), 0.1), sample(s.f32(0, 2), None)])

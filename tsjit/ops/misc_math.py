@@ -63,7 +63,7 @@ def _zeta_body(k, x, q):
     return k.select(k.cmp("eq", x, k.c(1)), inf, out)
 
 
-_float_binary("special_zeta", _zeta_body, api=(), other="Tensor|Scalar other",
+_float_binary("special_zeta", _zeta_body, api="torch", other="Tensor|Scalar other",
               samples=lambda: [sample(s.f32(4, 5, lo=1.5, hi=4), s.f32(4, 5, lo=1, hi=3)),
                                sample(np.array([2.0, 3.0, 1.0, 0.5, 2.0, 2.0, 2.5, 4.0, 30.0]),
                                       np.array([1.0, 0.5, 2.0, 1.0, -1.0, 0.25, 0.1, 20.0, 2.0])),
@@ -173,7 +173,7 @@ def _fftshift(inverse):
 
 for _name, _inverse in (("fft_fftshift", False), ("fft_ifftshift", True)):
     defop(_name, "(Tensor self, int[]? dim=None) -> Tensor", decompose=_fftshift(_inverse), shape=same,
-          dtype=lambda x, dim: x.dtype,
+          dtype=lambda x, dim: x.dtype, api="torch",
           samples=lambda: [sample(s.f32(4, 5), None), sample(s.f32(4, 5), [1]), sample(s.i64(7), [0]),
                            sample(s.f64(3, 2, 5), [-1, 0])])
 

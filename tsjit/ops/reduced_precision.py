@@ -23,6 +23,18 @@ import numpy as np
 from tsjit.dtypes import is_float, is_half
 from tsjit.kernels.promotion import not_implemented, torch_name
 
+#: torch.special's Bessel functions and orthogonal polynomials (tsjit/ops/bessel.py,
+#: orthogonal_polynomials.py, with the polynomials' `_n_scalar` forms), as ts op -> PyTorch's CPU
+#: kernel: none has a half or complex kernel
+_POLYNOMIALS = (*(f"{shift}chebyshev_polynomial_{kind}" for shift in ("", "shifted_") for kind in "tuvw"),
+                "hermite_polynomial_h", "hermite_polynomial_he", "laguerre_polynomial_l", "legendre_polynomial_p")
+BESSEL_AND_POLYNOMIALS = {
+    **{f"special_{name}": f"{name}_cpu" for name in (
+        "bessel_j0", "bessel_j1", "bessel_y0", "bessel_y1", "modified_bessel_k0", "modified_bessel_k1",
+        "scaled_modified_bessel_k0", "scaled_modified_bessel_k1")},
+    **{f"special_{name}{form}": f"{name}_cpu" for name in _POLYNOMIALS for form in ("", "_n_scalar")}}
+_FLOAT_DOUBLE = "This function doesn't handle types other than float and double"
+
 #: op families (tsjit/ops/<family>.py) whose bf16 kernels compute in float32
 WIDENED_FAMILIES = frozenset({
     "activation", "arithmetic", "attention", "backward", "composites", "contraction", "convolution",
@@ -89,6 +101,20 @@ UNSUPPORTED: dict[str, tuple[Callable[[np.dtype], Exception], Callable[..., bool
     "special_spherical_bessel_j0": (_not_implemented("spherical_bessel_j0_cpu"), _always),
     "special_modified_bessel_i0": (_not_implemented("modified_bessel_i0_cpu"), _always),
     "special_modified_bessel_i1": (_not_implemented("modified_bessel_i1_cpu"), _always),
+    **{name: (_not_implemented(kernel), _always) for name, kernel in BESSEL_AND_POLYNOMIALS.items()},
+    # torch.linalg's factorizations (tsjit/ops/matrix_factorizations.py) and the FFT (fft.py)
+    "linalg_cholesky": (_not_implemented("cholesky_cpu"), _nonempty),
+    **{name: (_not_implemented(kernel), _always) for name, kernel in (
+        ("cholesky_inverse", "cholesky_inverse_out_cpu"), ("cholesky_solve", "cholesky_solve_cpu"),
+        ("linalg_eigh", "linalg_eigh_cpu"),
+        ("linalg_eigvalsh", "linalg_eigh_cpu"), ("linalg_solve_triangular", "triangular_solve_cpu"),
+        ("linalg_qr", "geqrf_cpu"), ("linalg_svd", "linalg_svd_cpu"))},
+    "linalg_lstsq": (lambda dtype: RuntimeError(_FLOAT_DOUBLE), _always),
+    "linalg_matrix_rank": (lambda dtype: RuntimeError(_FLOAT_DOUBLE), _always),
+    "linalg_pinv": (lambda dtype: RuntimeError("linalg.pinv: expected a tensor of float, double, cfloat or cdouble "
+                                               f"types, got {torch_name(dtype)}"), _always),
+    "linalg_vander": (lambda dtype: RuntimeError("linalg.vander supports floating point, complex, and integer "
+                                                 f"tensors, but got {torch_name(dtype)}"), _always),
     "stft": (lambda dtype: RuntimeError(f"MKL FFT doesn't support tensors of type: {torch_name(dtype)}"), _always),
 }
 

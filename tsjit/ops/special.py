@@ -30,7 +30,8 @@ class _NumpyKit:
 
     _UFUNCS = {"exp": np.exp, "log": np.log, "log1p": np.log1p, "exp2": np.exp2, "log2": np.log2, "sin": np.sin,
                "absf": np.abs, "absi": np.abs, "copysign": np.copysign, "trunc": np.trunc, "floor": np.floor,
-               "cos": np.cos, "tan": np.tan, "tanh": np.tanh, "sqrt": np.sqrt, "expm1": np.expm1, "erf": erf, "round_even": np.rint}
+               "cos": np.cos, "tan": np.tan, "tanh": np.tanh, "sqrt": np.sqrt, "expm1": np.expm1, "erf": erf, "round_even": np.rint,
+               "cosh": np.cosh, "sinh": np.sinh, "acosh": np.arccosh}
 
     def __init__(self, dtype: np.dtype, params=()):
         self.dtype, self.params = dtype, params
@@ -60,6 +61,10 @@ class _NumpyKit:
     def cmp_raw(self, predicate, x, y):
         assert predicate == "uno"
         return np.isnan(x) | np.isnan(y)
+
+    def wide(self, x): return np.asarray(x, np.float64)
+    def narrow(self, x): return np.asarray(x).astype(self.dtype)
+    def widened(self): return _NumpyKit(np.dtype(np.float64), self.params)
 
     def recip(self, x): return np.divide(self.c(1), x)
     def clamp(self, x, lo, hi): return np.minimum(np.maximum(x, self.c(lo)), self.c(hi))

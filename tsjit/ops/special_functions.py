@@ -5,8 +5,7 @@ As in transcendental.py, each scalar formula is one `Pointwise` body that the nu
 arrays and C renders. The Kit has erf but no erfc, so the upper tail erfc(z) for z >= 2 comes from its
 continued fraction (evaluated bottom-up with a fixed number of terms), which keeps log_ndtr, erfcx
 and ndtr accurate far into the tails; below that, 1 +- erf loses no more than PyTorch's tolerance.
-These ops have no eager surface yet (tsjit has no `torch.special` namespace); scripts and imported
-modules reach them by their ATen names.
+Eager code reaches them as `tsjit.special.<name>` (tsjit/eager/special.py).
 """
 from __future__ import annotations
 
@@ -145,7 +144,7 @@ def _unary(name, body, samples, aten=None):
         return _run(body, dtype, a.astype(dtype, copy=False))
     kernel.__name__ = name
     defop(name, "(Tensor self) -> Tensor", kernel, shape=same, dtype=to_float, verify=chk.SAME_SHAPE,
-          lower=Pointwise(body), samples=samples, aten=aten)
+          lower=Pointwise(body), samples=samples, aten=aten, api="torch")
 
 
 def _grid(lo, hi, *edges, rtol=1e-4, atol=1e-6):
@@ -172,7 +171,7 @@ _unary("special_spherical_bessel_j0", _spherical_j0_body,
 _unary("special_i1e", _i1e_body, lambda: _grid(-40, 40, *_EDGES, 15.0, -15.0, 14.999, 15.001, 700.0, -3000.0))
 
 
-_float_binary("special_xlog1py", _xlog1py_body, api=(), other="Tensor|Scalar other",
+_float_binary("special_xlog1py", _xlog1py_body, api="torch", other="Tensor|Scalar other",
               samples=lambda: [sample(s.f32(4, 5), s.f32(4, 5, lo=0, hi=3)),
                                sample(s.f32(2, 3), s.f32(3, lo=-0.5, hi=2)),
                                sample(np.array([0, 0, 1, -1, 2], np.float32),

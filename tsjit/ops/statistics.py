@@ -102,7 +102,7 @@ _EMPTY_DIMS = "torch's logsumexp fails on dim=[] (its output shape check); tsjit
 
 
 @op("logsumexp", "(Tensor self, int[] dim, bool keepdim=False) -> Tensor", shape=reduction(), dtype=float_dtype,
-    lower="reductions.lower_logsumexp",
+    lower="reductions.lower_logsumexp", aten="logsumexp special_logsumexp",
     samples=lambda: [sample(s.f32(3, 4), [1], False), sample(s.f32(3, 4) * 50, [1], True),
                      sample(s.i64(3, 4), [0, 1], True), sample(s.special(), [-1], False),
                      sample(s.f32(0, 3), [0], False), sample(zero_d(), [], False), sample(s.mask(2, 3), [0], False),

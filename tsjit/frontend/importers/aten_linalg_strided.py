@@ -7,6 +7,9 @@ the ts schema (merged into build.py's `ATEN` table; see aten_overloads.py for wh
 - `aten::linalg_multi_dot(Tensor[])` of a list construct is a chain of ts.matmul;
 - `aten::empty_strided(size, stride, dtype?, layout?, device?, pin_memory?)` drops the placement
   arguments; `aten::new_empty_strided` takes self's dtype when none is given;
+- `aten::pinverse(self, rcond)` is ts.linalg_pinv with rtol = rcond; `aten::svd(self, some, compute_uv=true)`
+  is ts.linalg_svd (full_matrices = not some) with V = Vh's conjugate transpose;
+- `aten::fft_fftfreq` / `fft_rfftfreq` drop the placement arguments;
 - the window functions' overloads (how many of periodic/alpha/beta they give) and `aten::stft`
   (ATen's form; `stft.center` with center a constant false).
 """
@@ -50,7 +53,23 @@ def _new_empty_strided(b, node, args):
     return b.schema_op("empty_strided", [args[1], args[2], dtype])
 
 
+def _pinverse(b, node, args):
+    return b.schema_op("linalg_pinv", [args[0], b.none(), args[1], b.const(False)]) if len(args) == 2 else None
+
+
+def _svd(b, node, args):
+    """svd(self, some, compute_uv): U, S, V of linalg_svd (only with compute_uv true)."""
+    if len(args) != 3 or _const(args[2]) is not True or not isinstance(_const(args[1]), bool):
+        return None
+    u, sv, vh = b.schema_op("linalg_svd", [args[0], b.const(not _const(args[1])), b.none()])
+    return [u, sv, b.schema_op("mH", [vh])[0]]
+
+
 ATEN_LINALG_STRIDED: dict = {
+    "aten::fft_fftfreq": lambda b, node, args: b.schema_op("fft_fftfreq", args[:3]),
+    "aten::fft_rfftfreq": lambda b, node, args: b.schema_op("fft_rfftfreq", args[:3]),
+    "aten::pinverse": _pinverse,
+    "aten::svd": _svd,
     "aten::linalg_diagonal": lambda b, node, args: b.schema_op("diagonal", args[:4]),
     "aten::cross": _cross,
     "aten::linalg_multi_dot": _multi_dot,

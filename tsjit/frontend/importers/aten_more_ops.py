@@ -9,10 +9,14 @@
     allclose(self, other, rtol, atol, equal_nan) / equal(self, other)    all(isclose(...)) / all(eq(...)) as bool
     randint / normal(mean, std, gen) / bernoulli(self, gen) / multinomial / randperm / uniform / exponential
                                               generator etc. dropped (their `_` forms: then ts.assign_)
-    _convolution(..., transposed, ...) / _convolution_mode(..., str padding, ...)   conv{n}d(_padding) / conv_transpose{n}d
+    (_)convolution(..., transposed, ...) / _convolution_mode(..., str padding, ...)   conv{n}d(_padding) / conv_transpose{n}d
+    special_<polynomial>(x, n)               the Tensor n or the Scalar n form (tsjit/ops/orthogonal_polynomials.py)
+    <view>_copy (view_copy, permute_copy, ...)   the view op, then clone: the result owns its memory
     to(self, device, dtype, non_blocking, copy, memory_format)             device and the flags dropped
 """
 from __future__ import annotations
+
+from tsjit.ops.orthogonal_polynomials import FAMILIES as POLYNOMIALS
 
 
 def _first_fit(*names, keep=None):
@@ -107,6 +111,21 @@ def _convolution_mode(b, node, args):
     return b.schema_op(f"conv{_list_len(args[3])}d_padding", args) if len(args) == 7 else None
 
 
+#: the `<view>_copy` ops (torch.view_copy, permute_copy, ...) whose view returns one tensor
+_COPIED_VIEWS = ("alias", "as_strided", "detach", "diagonal", "expand", "permute", "select", "slice", "squeeze", "t",
+                 "transpose", "unfold", "unsqueeze", "view", "view_as_real", "view_as_complex", "_reshape_alias")
+
+
+def _copy_of(view):
+    """<view>_copy(...): the view's converter, then ts.clone (the result owns its memory)."""
+    def convert(b, node, args):
+        from tsjit.frontend.importers.build import converter_for
+
+        out = converter_for(f"aten::{view}")(b, node, args)
+        return None if out is None else b.schema_op("clone", [out[0]])
+    return convert
+
+
 def _embedding_bag(b, node, args):
     """embedding_bag(weight, indices, offsets, scale_grad_by_freq, mode, sparse, per_sample_weights,
     include_last_offset[, padding_idx]) (and the 8-operand form without padding_idx)."""
@@ -126,6 +145,8 @@ def _written(name, keep):
 ATEN_MORE_OPS: dict = {
     "aten::embedding_bag": _embedding_bag,
     "aten::_convolution": _convolution,
+    "aten::convolution": _convolution,
+    **{f"aten::{v}_copy": _copy_of(v) for v in _COPIED_VIEWS},
     "aten::_convolution_mode": _convolution_mode,
     "aten::randint": _randint,
     "aten::normal": _first_fit("normal", keep=2),
@@ -144,4 +165,5 @@ ATEN_MORE_OPS: dict = {
     "aten::logspace": _first_fit("logspace", keep=5),
     "aten::tensordot": _first_fit("tensordot", keep=4),
     "aten::where": _where,
+    **{f"aten::special_{name}": _first_fit(f"special_{name}", f"special_{name}_n_scalar") for name in POLYNOMIALS},
 }

@@ -9,6 +9,7 @@ import ast
 
 from tsjit.dialects.ts.types import BoolType, FloatType, IntType, ListType, NumberType, TensorType, TupleType
 from tsjit.frontend.script.values import PyConst, is_ir
+from tsjit.ops.orthogonal_polynomials import FAMILIES as POLYNOMIALS
 
 
 def _is_tensor(v) -> bool:
@@ -122,6 +123,17 @@ def _scalar_self(name: str, other: str):
         if not isinstance(number.type, IntType | FloatType | BoolType | NumberType):
             return NotImplemented
         return c.builder.value(name, c.builder.value("num_to_tensor", number), c.as_value(second, node))
+
+    return handler
+
+
+def _polynomial(name: str):
+    """torch.special's orthogonal polynomials: a tensor degree is `<name>`, a number `<name>_n_scalar`."""
+
+    def handler(c, node, key, args, kwargs):
+        values = c.bind(node, c.eager(key), args, kwargs, key)
+        x, n = c.as_value(values["input"], node), values["n"]
+        return c.builder.value(name if _is_tensor(n) else f"{name}_n_scalar", x, c.as_value(n, node))
 
     return handler
 
@@ -280,6 +292,7 @@ def _random_fill(name: str, *params: tuple[str, float]):
 
 
 OVERLOADS = {
+    **{f"special_{family}": _polynomial(f"special_{family}") for family in POLYNOMIALS},
     "uniform_": _random_fill("uniform", ("from", 0.0), ("to", 1.0)),
     "exponential_": _random_fill("exponential", ("lambd", 1.0)),
     "nonzero": _nonzero,
