@@ -7,6 +7,7 @@ the assembly `ts.op %a, %b : (!ts.tensor, !ts.int) -> !ts.tensor`.
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 
@@ -89,6 +90,28 @@ def _camel(name: str) -> str:
     return "".join(p.capitalize() for p in re.split(r"[._]", name) if p) + ("InplaceOp" if name.endswith("_") else "Op")
 
 
+#: the ops' declarative assembly format, without and with results
+_FORMATS = ("operands attr-dict `:` type(operands)", "operands attr-dict `:` functional-type(operands, results)")
+
+
+@functools.cache
+def _program(cls: type[IRDLOperation]):
+    """cls's assembly format, parsed when an op of the class is first parsed or printed: xDSL
+    parses an `assembly_format` when it defines the class, which for the registry's hundreds of
+    ops was most of the time the ts dialect takes to load (every ts-opt run pays it)."""
+    from xdsl.irdl.declarative_assembly_format import FormatProgram
+
+    return FormatProgram.from_str(cls.ASSEMBLY_FORMAT, cls.get_irdl_definition())
+
+
+def _parse(cls, parser):
+    return _program(cls).parse(parser, cls)
+
+
+def _print(self, printer) -> None:
+    _program(type(self)).print(printer, self)
+
+
 def schema_op(
     name: str,
     signature: str | Schema,
@@ -107,8 +130,8 @@ def schema_op(
         "name": f"ts.{name}",
         "__doc__": doc or f"`ts.{name}`: {signature}",
         "traits": traits_def(*effects),
-        "assembly_format": "operands attr-dict `:` "
-        + ("functional-type(operands, results)" if schema.results else "type(operands)"),
+        "parse": classmethod(_parse),
+        "print": _print,
     }
     for arg in schema.args:
         namespace[arg.name] = operand_def()
@@ -128,6 +151,7 @@ def schema_op(
         bases = (FoldableByTable, IRDLOperation)
     op_class = irdl_op_definition(type(_camel(name), bases, namespace))
     op_class.SCHEMA = schema
+    op_class.ASSEMBLY_FORMAT = _FORMATS[bool(schema.results)]
     if fold is not None:
         op_class.FOLD_FN = staticmethod(fold)
     return op_class
