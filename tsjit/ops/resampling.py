@@ -248,8 +248,6 @@ def interpolate_plan(rank: int, size, scale_factor, mode: str, align_corners, re
     if antialias and not (mode in ("bilinear", "bicubic") and rank == 4):
         raise ValueError("Anti-alias option is restricted to bilinear and bicubic modes and requires a 4-D tensor "
                          "as input")
-    if antialias:
-        raise NotImplementedError("tsjit: F.interpolate with antialias=True")
     want = _MODE_DIMS.get(mode, dim)
     if mode not in _MODE_OPS or not 1 <= dim <= 3 or want != dim:
         if mode in _MODE_DIMS and 1 <= dim <= 3:
@@ -257,7 +255,8 @@ def interpolate_plan(rank: int, size, scale_factor, mode: str, align_corners, re
         raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {rank}D) for the "
                                   "non-batch modes: nearest | linear | bilinear | bicubic | trilinear | area | "
                                   f"nearest-exact (got {mode})")
-    return _MODE_OPS[mode].format(dim), dim, sizes, None if recompute else scales, align_corners
+    name = f"upsample_{mode}2d_aa" if antialias else _MODE_OPS[mode].format(dim)  # tsjit/ops/antialias.py
+    return name, dim, sizes, None if recompute else scales, align_corners
 
 
 def scaled_sizes(shape, scales) -> list[int]:

@@ -16,14 +16,14 @@ import tsjit  # noqa: E402
 from tsjit.frontend import from_torch  # noqa: E402
 
 
-def _check(module, *inputs, trace=False, backend="numpy", atol=1e-5):
+def _check(module, *inputs, trace=False, backend="numpy", atol=1e-5, **options):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         with torch.no_grad():
             want = module(*inputs)
         imported = from_torch(module, tuple(inputs)) if trace else from_torch(module)
         args = [tsjit.from_numpy(x.numpy().copy()) for x in inputs]
-        compiled = tsjit.compile(imported, backend=backend, example_inputs=args)
+        compiled = tsjit.compile(imported, backend=backend, example_inputs=args, **options)
         got = compiled(*args)
     for g, w in zip(got if isinstance(got, tuple) else (got,), want if isinstance(want, tuple) else (want,)):
         np.testing.assert_allclose(g.numpy(), w.numpy(), atol=atol, rtol=1e-5)
@@ -91,6 +91,17 @@ def test_as_strided_window_empty_strided_trilinear():
                          ids=["size", "scale"])
 def test_scripted_interpolate(module):
     _check(module, torch.randn(2, 3, 4, 4))
+
+
+class Antialiased(nn.Module):
+    def forward(self, x):
+        return (F.interpolate(x, scale_factor=0.4, mode="bilinear", antialias=True),
+                F.interpolate(x, size=(5, 9), mode="bicubic", antialias=True, align_corners=True))
+
+
+@pytest.mark.parametrize("trace", [False, True])
+def test_antialiased_interpolate_in_c(trace):
+    _check(Antialiased(), torch.randn(2, 3, 16, 12), trace=trace, backend="c", fallback=False)
 
 
 def test_transformer_layers_take_the_ordinary_path():

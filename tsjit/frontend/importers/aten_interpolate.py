@@ -9,8 +9,9 @@ aten_overloads' converter handles constant sizes or scales; this one handles the
     then: sizes = [int(float(input.size(d)) * scale_factors[i]) ...]; upsample(input, sizes, scales...)
     else: upsample(input, output_size, None...)
 
-The antialiased forms (`_upsample_*_aa`, antialias=True), which tsjit lacks, import as a raise of
-NotImplementedError: F.interpolate's graph holds them in branches that antialias=False removes.
+The antialiased bilinear and bicubic forms (`_upsample_*_aa`) are ops of tsjit/ops/antialias.py;
+lanczos, which tsjit lacks, imports as a raise of NotImplementedError (F.interpolate's graph holds it
+in a branch that its mode removes).
 
 Once the graph is specialized (branches folded, F.interpolate's loops unrolled), the if folds to the
 branch taken and the sizes to constants, so the op lowers as a directly imported one does.
@@ -99,5 +100,4 @@ def _unsupported_antialias(b, node, args):
     return [b.uninitialized(b.output_type())]
 
 
-for _kind in ("_upsample_bilinear2d_aa", "_upsample_bicubic2d_aa", "_upsample_lanczos2d_aa"):
-    ATEN_INTERPOLATE.setdefault(f"aten::{_kind}", _unsupported_antialias)
+ATEN_INTERPOLATE.setdefault("aten::_upsample_lanczos2d_aa", _unsupported_antialias)
