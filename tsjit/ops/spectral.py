@@ -2,9 +2,9 @@
 real input with real output (return_complex=False: the last dim holds real and imaginary parts).
 
 Windows are constants of their arguments: with constant operands (the usual case) canonicalize
-folds them into a ts.constant, so compiled code never runs them. stft is an FFT of every frame:
-numpy's pocketfft, numpy-only (no loop lowering). tsjit has no complex dtype, so stft with
-return_complex=True raises.
+folds them into a ts.constant, so compiled code never runs them. stft's kernel is an FFT of every
+frame (numpy's pocketfft); compiled, it decomposes into frames (unfold), the window and the DFT as
+products with constant cos / sin matrices, which lower to C. stft with return_complex=True raises.
 """
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import numpy as np
 from tsjit.dtypes import is_float
 from tsjit.kernels.promotion import as_array, dtype_of, promote_types, torch_name
 from tsjit.ops import samples as s
+from tsjit.ops.decomposition import reject
 from tsjit.ops.registry import op, sample
 from tsjit.ops.rules import ShapeError, dims, dtype_arg, promote
 
@@ -130,10 +131,39 @@ def _stft_shape(x, n_fft, hop_length=None, win_length=None, window=None, normali
     return tuple(shape[:-1]) + (freqs, frames, 2)
 
 
+def _stft_decompose(g, x, n_fft, hop_length=None, win_length=None, window=None, normalized=False, onesided=None,
+                    return_complex=None, align_to_window=None):
+    """The frames (unfold) times the window, then the DFT as two products with constant cos / sin
+    matrices: O(n_fft^2) per frame where the kernel's FFT is O(n_fft log n_fft), but it lowers to C."""
+    dtype = g.dtype(x) if window is None else promote_types(g.dtype(x), g.dtype(window))
+    if not is_float(g.dtype(x)):
+        raise reject(g, RuntimeError(f"stft: expected a tensor of floating point or complex values, got "
+                                     f"{torch_name(g.dtype(x))}"))
+    n_fft = g.value(n_fft)
+    try:
+        hop, win, frames, freqs = _stft_plan(g.shape(x), n_fft, g.value(hop_length), g.value(win_length),
+                                             None if window is None else g.shape(window), g.value(onesided),
+                                             g.value(return_complex))
+    except (RuntimeError, NotImplementedError) as e:
+        raise reject(g, e) from None
+    segments = g.unfold(x, -1, n_fft, hop)  # [..., frames, n_fft]
+    left = (n_fft - win) // 2
+    if window is not None:
+        w = g.pad(window, [left, n_fft - win - left], "constant", 0.0) if win < n_fft else window
+        segments = g.mul(segments, w)
+    elif win < n_fft:
+        segments = g.mul(segments, np.pad(np.ones(win, dtype), (left, n_fft - win - left)))
+    angle = 2 * math.pi * np.outer(np.arange(n_fft), np.arange(freqs)) / n_fft
+    scale = 1 / math.sqrt(n_fft) if g.value(normalized) else 1.0
+    real = g.matmul(segments, (np.cos(angle) * scale).astype(dtype))
+    imag = g.matmul(segments, (-np.sin(angle) * scale).astype(dtype))
+    return g.transpose(g.stack([real, imag], -1), -2, -3)  # [..., freqs, frames, 2]
+
+
 @op("stft", "(Tensor self, int n_fft, int? hop_length=None, int? win_length=None, Tensor? window=None, "
     "bool normalized=False, bool? onesided=None, bool? return_complex=None, bool? align_to_window=None) -> Tensor",
     shape=_stft_shape, dtype=lambda x, n_fft, hop=None, win=None, window=None, *rest: promote(x, window),
-    numpy_only="an FFT of every frame (numpy's pocketfft): no loop lowering",
+    decompose=_stft_decompose,
     samples=lambda: [sample(s.f32(2, 64), 16, None, None, None, False, None, False, None),
                      sample(s.f32(64), 16, 4, 12, s.f32(12, lo=0.0, hi=1.0), False, True, False, None),
                      sample(s.f64(3, 40), 8, 3, None, None, True, None, False, None),
@@ -160,4 +190,5 @@ def stft(x, n_fft, hop_length=None, win_length=None, window=None, normalized=Fal
     if normalized:
         spectrum = spectrum / math.sqrt(n_fft)
     out = np.stack([spectrum.real, spectrum.imag], -1)  # [..., frames, freqs, 2]
-    return as_array(np.swapaxes(out, -2, -3).astype(x.dtype if window is None else promote_types(x.dtype, window.dtype)))
+    dtype = x.dtype if window is None else promote_types(x.dtype, window.dtype)
+    return as_array(np.swapaxes(out, -2, -3).astype(dtype))

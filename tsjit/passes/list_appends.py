@@ -1,5 +1,6 @@
 """Appends folded into the list they build: `l = []; l.append(a); l.append(b)` (what an unrolled
-`[f for _ in range(n)]` leaves) becomes `l = [a, b]`, so a later op reads a list it can see whole
+`[f for _ in range(n)]` leaves) becomes `l = [a, b]`, and so does an extend by a list construct
+(an unrolled `[1] * n`), so a later op reads a list it can see whole
 (F.interpolate's scale factors, torch.stft's padding). Then a `ts.list.get` at a constant index of
 a list construct nothing writes (or hands to a call) is the construct's operand.
 
@@ -21,6 +22,21 @@ from tsjit.dialects.ts.types import OptionalType, TensorType
 _WRITERS = ("ts.list.set", "ts.list.insert", "ts.list.pop", "ts.list.extend", "ts.list.clear", "ts.list.sort",
             "ts.list.reverse", "ts.list.delete", "ts.list.remove", "ts.list.append")
 _READERS = ("ts.list.get", "ts.len")
+_ADDERS = ("ts.list.append", "ts.list.extend")
+
+
+def _added(op: Operation) -> list | None:
+    """The values an append adds, or an extend by a list construct nothing writes (`[1] * n`
+    unrolled); None for other ops."""
+    if op.name == "ts.list.append":
+        return [op.operands[1]]
+    src = op.operands[1].owner if op.name == "ts.list.extend" else None
+    if getattr(src, "name", "") != "ts.list.construct":
+        return None
+    written = (u.operation for u in src.results[0].uses if u.operation.name in _WRITERS)
+    if any(w.operands[0] is src.results[0] for w in written):
+        return None
+    return list(src.operands)
 
 
 def _fold(construct: Operation) -> bool:
@@ -34,7 +50,8 @@ def _fold(construct: Operation) -> bool:
               for u in users]
     if not users or any(p is None or p.parent_block() is not block for p in placed):
         return False
-    appends = [u for u in users if u.name == "ts.list.append" and u.operands[0] is lst and u.operands[1] is not lst]
+    appends = [u for u in users if u.name in _ADDERS and u.operands[0] is lst and u.operands[1] is not lst
+               and _added(u) is not None]
     if not appends:
         return False
     others = [(u, p) for u, p in zip(users, placed) if u not in appends]
@@ -45,7 +62,7 @@ def _fold(construct: Operation) -> bool:
     if any(index[id(p)] < last for _, p in others):
         return False
     appends.sort(key=lambda a: index[id(a)])
-    new = type(construct).create(operands=[*construct.operands, *(a.operands[1] for a in appends)],
+    new = type(construct).create(operands=[*construct.operands, *(v for a in appends for v in _added(a))],
                                  result_types=[lst.type], attributes=dict(construct.attributes))
     Rewriter.insert_op(new, InsertPoint.after(appends[-1]))
     for a in appends:

@@ -4,6 +4,7 @@
 // writes.
 // RUN: ts-opt %s -p 'ts-specialize{shapes=2x3x4x5xf32 function=scales}' | filecheck %s
 // RUN: ts-opt %s -p 'ts-specialize{shapes=2x3x4x5xf32 function=written}' | filecheck %s --check-prefix=WRITTEN
+// RUN: ts-opt %s -p 'ts-specialize{shapes=2x3xf32 function=repeated}' | filecheck %s --check-prefix=REPEATED
 
 // CHECK-LABEL: func.func @scales
 // CHECK-NOT:     ts.loop
@@ -40,4 +41,24 @@ func.func @written(%x: !ts.tensor) -> !ts.float {
   ts.list.append %l, %g : (!ts.list<!ts.float>, !ts.float) -> ()
   ts.list.set %l, %zero, %s : (!ts.list<!ts.float>, !ts.int, !ts.float) -> ()
   func.return %g : !ts.float
+}
+
+// `[1] * (3 - x.dim())` (torch.stft's padded shape): the unrolled extends by a list construct fold too.
+// REPEATED-LABEL: func.func @repeated
+// REPEATED-NOT:     ts.list.extend
+// REPEATED:         %l = ts.constant [1] : !ts.list<!ts.int>
+// REPEATED:         func.return %l
+func.func @repeated(%x: !ts.tensor) -> !ts.list<!ts.int> {
+  %three = ts.constant 3
+  %one = ts.constant 1
+  %t = ts.constant true
+  %ones = ts.list.construct %one : (!ts.int) -> !ts.list<!ts.int>
+  %d = ts.dim %x : (!ts.tensor) -> !ts.int
+  %n = ts.scalar.sub %three, %d : (!ts.int, !ts.int) -> !ts.int
+  %l = ts.list.construct : () -> !ts.list<!ts.int>
+  ts.loop %n, %t iter(%i) : () {
+    ts.list.extend %l, %ones : (!ts.list<!ts.int>, !ts.list<!ts.int>) -> ()
+    ts.condition %t
+  }
+  func.return %l : !ts.list<!ts.int>
 }

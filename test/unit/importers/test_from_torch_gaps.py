@@ -104,6 +104,17 @@ def test_antialiased_interpolate_in_c(trace):
     _check(Antialiased(), torch.randn(2, 3, 16, 12), trace=trace, backend="c", fallback=False)
 
 
+class Spectrogram(nn.Module):
+    def forward(self, x):
+        return torch.stft(x, 16, hop_length=4, window=torch.hann_window(16), return_complex=False)
+
+
+@pytest.mark.parametrize("trace", [False, True])
+def test_stft_in_c(trace):
+    """torch.stft's scripted form pads a `[1] * (3 - x.dim())`-extended view: the list folds."""
+    _check(Spectrogram(), torch.randn(2, 64), trace=trace, backend="c", fallback=False, atol=1e-4)
+
+
 def test_transformer_layers_take_the_ordinary_path():
     torch.manual_seed(0)
     mod = nn.MultiheadAttention(8, 2, batch_first=True).eval()
