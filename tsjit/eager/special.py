@@ -35,7 +35,7 @@ globals().update({family: POLYNOMIALS[f"special_{family}"] for family in FAMILIE
 _SPECIAL_ONLY = ("entr", "ndtr", "log_ndtr", "erfcx", "ndtri", "i0e", "i1", "i1e", "xlog1py", "zeta",
                  "modified_bessel_i0", "modified_bessel_i1", "spherical_bessel_j0", "bessel_j0", "bessel_j1",
                  "bessel_y0", "bessel_y1", "modified_bessel_k0", "modified_bessel_k1", "scaled_modified_bessel_k0",
-                 "scaled_modified_bessel_k1")
+                 "scaled_modified_bessel_k1", "airy_ai")
 globals().update({name: getattr(_f, f"special_{name}") for name in _SPECIAL_ONLY})
 
 erf, erfc, erfinv, expit, exp2, expm1, log1p = _f.erf, _f.erfc, _f.erfinv, _f.sigmoid, _f.exp2, _f.expm1, _f.log1p
