@@ -1,5 +1,6 @@
-"""Bessel functions of torch.special: bessel_j0 / j1, bessel_y0 / y1, modified_bessel_k0 / k1 and
-their exponentially scaled forms (scaled_modified_bessel_k0 / k1).
+"""Bessel functions of torch.special: bessel_j0 / j1, bessel_y0 / y1, modified_bessel_k0 / k1,
+their exponentially scaled forms (scaled_modified_bessel_k0 / k1), and airy_ai (Ai is a Bessel
+function of order 1/3: Ai(x) = sqrt(x / 3) K_1/3(zeta) / pi, Ai(-x) from J_+-1/3(zeta), zeta = 2/3 x^3/2).
 
 Every body computes in float64 (`k.widened()`) and rounds once, so float32 results do not depend
 on cancellation in float32. The formulas are the textbook ones (Abramowitz & Stegun 9.1, 9.6):
@@ -8,6 +9,9 @@ on cancellation in float32. The formulas are the textbook ones (Abramowitz & Ste
 - K: the series (with I0 / I1's) for x <= 2; for 2 < x <= 30 the integral
   e^x K_nu(x) = int_0^inf exp(-x (cosh t - 1)) cosh(nu t) dt by 40-point Gauss-Legendre over the
   interval where the integrand exceeds e^-45; beyond 30 the asymptotic expansion.
+- Ai: its Maclaurin series for -7 <= x <= 2 (terms up to ~e^zeta = 2e5 at x = -7); beyond 2, K_1/3 by
+  the integral above (zeta <= 30) or its asymptotic expansion; below -7, Hankel's expansion of
+  J_+-1/3, whose sum gives x^-1/4 / sqrt(pi) (P cos(zeta - pi/4) - Q sin(zeta - pi/4)).
 Each branch is evaluated at its argument clamped into its range, and `select` keeps the right one.
 """
 from __future__ import annotations
@@ -41,9 +45,9 @@ _J_SERIES = {0: [1 / math.factorial(k) ** 2 for k in range(_SERIES)],
 #: the Y / K series' extra sums: sum_{k>=1} H_k u^k / (k!)^2 and sum_k (H_k + H_{k+1}) u^k / (k! (k+1)!)
 _H_SERIES = {0: [_harmonic(k) / math.factorial(k) ** 2 for k in range(_SERIES)],
              1: [(_harmonic(k) + _harmonic(k + 1)) / (math.factorial(k) * math.factorial(k + 1)) for k in range(_SERIES)]}
-_P = {nu: [(-1) ** m * _hankel_a(nu, 2 * m) for m in range(12)] for nu in (0, 1)}
-_Q = {nu: [(-1) ** m * _hankel_a(nu, 2 * m + 1) for m in range(12)] for nu in (0, 1)}
-_K_FAR = {nu: [_hankel_a(nu, m) for m in range(20)] for nu in (0, 1)}
+_P = {nu: [(-1) ** m * _hankel_a(nu, 2 * m) for m in range(12)] for nu in (0, 1, 1 / 3)}
+_Q = {nu: [(-1) ** m * _hankel_a(nu, 2 * m + 1) for m in range(12)] for nu in (0, 1, 1 / 3)}
+_K_FAR = {nu: [_hankel_a(nu, m) for m in range(20)] for nu in (0, 1, 1 / 3)}
 
 
 def _wide(body):
@@ -103,6 +107,20 @@ def _y(nu):
     return _wide(body)
 
 
+def _k_integral(w, nu, xm):
+    """e^x K_nu(x) for 2 <= x <= 30 by Gauss-Legendre (see the module docstring)."""
+    top = w.acosh(w.add(w.c(1), w.div(w.c(45.0), xm)))
+    half = w.mul(top, w.c(0.5))
+    total = w.c(0)
+    for node, weight in zip(_NODES, _WEIGHTS):
+        s = w.sinh(w.mul(half, w.c(0.5 * (node + 1))))  # cosh(t) - 1 = 2 sinh(t/2)^2 at t = half (node + 1)
+        f = w.exp(w.mul(w.mul(xm, w.c(-2)), w.mul(s, s)))
+        if nu:
+            f = w.mul(f, w.cosh(w.mul(half, w.c(nu * (node + 1)))))
+        total = w.add(total, w.mul(w.c(weight), f))
+    return w.mul(half, total)
+
+
 def _k_scaled(w, nu, x):
     """e^x K_nu(x) for x > 0 (NaN handling and the ends are the caller's)."""
     xs = w.min(w.max(x, w.c(1e-300)), w.c(_NEAR_K))
@@ -115,17 +133,7 @@ def _k_scaled(w, nu, x):
     else:
         near = w.sub(w.add(w.recip(xs), log_term), w.mul(w.mul(xs, w.c(0.25)), extra))
     near = w.mul(near, w.exp(xs))
-    xm = w.min(w.max(x, w.c(_NEAR_K)), w.c(_FAR_K))
-    top = w.acosh(w.add(w.c(1), w.div(w.c(45.0), xm)))
-    half = w.mul(top, w.c(0.5))
-    total = w.c(0)
-    for node, weight in zip(_NODES, _WEIGHTS):
-        s = w.sinh(w.mul(half, w.c(0.5 * (node + 1))))  # cosh(t) - 1 = 2 sinh(t/2)^2 at t = half (node + 1)
-        f = w.exp(w.mul(w.mul(xm, w.c(-2)), w.mul(s, s)))
-        if nu == 1:
-            f = w.mul(f, w.cosh(w.mul(half, w.c(node + 1))))
-        total = w.add(total, w.mul(w.c(weight), f))
-    middle = w.mul(half, total)
+    middle = _k_integral(w, nu, w.min(w.max(x, w.c(_NEAR_K)), w.c(_FAR_K)))
     xf = w.max(x, w.c(_FAR_K))
     far = w.mul(w.sqrt(w.div(w.c(math.pi / 2), xf)), _horner(w, w.recip(xf), _K_FAR[nu]))
     return w.select(w.cmp("le", x, w.c(_NEAR_K)), near, w.select(w.cmp("le", x, w.c(_FAR_K)), middle, far))
@@ -138,6 +146,41 @@ def _k(nu, scaled):
             out = w.mul(out, w.exp(w.neg(w.min(x, w.c(1e300)))))
         return _positive_only(w, x, out, math.inf, 0.0)
     return _wide(body)
+
+
+_AIRY_NEAR = (-7.0, 2.0)  # Ai: the Maclaurin series between these
+_AIRY_TERMS = 32
+#: Ai = Ai(0) f - |Ai'(0)| g, f = sum_k x^3k / prod_j<=k (3j - 1) 3j, g = x sum_k x^3k / prod_j<=k 3j (3j + 1)
+_AIRY_F = [1 / math.prod((3 * j - 1) * 3 * j for j in range(1, k + 1)) for k in range(_AIRY_TERMS)]
+_AIRY_G = [1 / math.prod(3 * j * (3 * j + 1) for j in range(1, k + 1)) for k in range(_AIRY_TERMS)]
+_AI0 = 1 / (3 ** (2 / 3) * math.gamma(2 / 3))
+_AI0_SLOPE = 1 / (3 ** (1 / 3) * math.gamma(1 / 3))
+
+
+def _airy_ai_body(w, x):
+    """Ai(x) (see the module docstring); NaN at +-inf as in PyTorch."""
+    xs = w.min(w.max(x, w.c(_AIRY_NEAR[0])), w.c(_AIRY_NEAR[1]))
+    u = w.mul(w.mul(xs, xs), xs)
+    near = w.sub(w.mul(w.c(_AI0), _horner(w, u, _AIRY_F)), w.mul(w.c(_AI0_SLOPE), w.mul(xs, _horner(w, u, _AIRY_G))))
+    # x > 2: sqrt(x / 3) / pi e^-zeta (e^zeta K_1/3(zeta))
+    xp = w.max(x, w.c(_AIRY_NEAR[1]))
+    zp = w.mul(w.c(2 / 3), w.mul(xp, w.sqrt(xp)))
+    middle = _k_integral(w, 1 / 3, w.min(zp, w.c(_FAR_K)))
+    zf = w.max(zp, w.c(_FAR_K))
+    far = w.mul(w.sqrt(w.div(w.c(math.pi / 2), zf)), _horner(w, w.recip(zf), _K_FAR[1 / 3]))
+    k_scaled = w.select(w.cmp("le", zp, w.c(_FAR_K)), middle, far)
+    right = w.mul(w.mul(w.sqrt(w.div(xp, w.c(3))), w.c(1 / math.pi)), w.mul(w.exp(w.neg(zp)), k_scaled))
+    # x < -7: |x|^-1/4 / sqrt(pi) (P cos(zeta - pi/4) - Q sin(zeta - pi/4)); the shift as (cos +- sin) / sqrt 2
+    xn = w.max(w.neg(x), w.c(-_AIRY_NEAR[0]))
+    zn = w.mul(w.c(2 / 3), w.mul(xn, w.sqrt(xn)))
+    y = w.recip(w.mul(zn, zn))
+    p = _horner(w, y, _P[1 / 3])
+    q = w.div(_horner(w, y, _Q[1 / 3]), zn)
+    cos, sin = w.cos(zn), w.sin(zn)
+    wave = w.sub(w.mul(p, w.add(cos, sin)), w.mul(q, w.sub(sin, cos)))
+    left = w.mul(w.div(w.c(1 / math.sqrt(2 * math.pi)), w.sqrt(w.sqrt(xn))), wave)
+    out = w.select(w.cmp("gt", x, w.c(_AIRY_NEAR[1])), right, w.select(w.cmp("lt", x, w.c(_AIRY_NEAR[0])), left, near))
+    return w.select(w.cmp("eq", w.absf(x), w.c(math.inf)), w.c(math.nan), out)  # as PyTorch, at both ends
 
 
 _UNSIGNED = (-0.0, 1e-30, 1e-8, 1.9999, 2.0, 2.0001, 11.999, 12.0, 12.001, 29.999, 30.0, 30.001, 700.0)
@@ -157,3 +200,9 @@ _unary("special_modified_bessel_k0", _k(0, False), _grid_far(-1, 60, *_EDGES, *_
 _unary("special_modified_bessel_k1", _k(1, False), _grid_far(-1, 60, *_EDGES, *_UNSIGNED, 750.0))
 _unary("special_scaled_modified_bessel_k0", _k(0, True), _grid_far(-1, 60, *_EDGES, *_UNSIGNED))
 _unary("special_scaled_modified_bessel_k1", _k(1, True), _grid_far(-1, 60, *_EDGES, *_UNSIGNED))
+# atol 1e-5: PyTorch's own airy_ai is off by up to 3e-6 (float64 near x = -2.09) and 5e-6 (float32 near -57)
+_unary("special_airy_ai", _wide(_airy_ai_body),
+       lambda: [*_grid(-30, 30, *_EDGES, -7.0, -7.0001, -6.9999, 2.0, 2.0001, 1.9999, 12.65, 12.66, 103.0,
+                       -2.338107410459767, atol=1e-5),
+                sample(np.array([-1e5, -3e4, -1234.5, -200.0, -100.0, 50.0, 100.0, 104.0, 1e5, 1e300]),
+                       rtol=1e-4, atol=1e-5)])

@@ -33,6 +33,7 @@ NOT_IMPLEMENTED: dict[str, str] = {
     "special_modified_bessel_i0": "modified_bessel_i0_cpu", "special_modified_bessel_i1": "modified_bessel_i1_cpu",
     "special_log_ndtr": "log_ndtr_cpu", "special_ndtr": "erf_vml_cpu", "special_ndtri": "ndtri_cpu",
     "special_xlog1py": "xlog1py_cpu", "special_zeta": "zeta_cpu", "threshold": "threshold_cpu",
+    "igamma": "igamma_cpu", "igammac": "igammac_cpu",
     "threshold_backward": "threshold_cpu", "unique": "unique", "unique_dim": "unique_dim", "xlogy": "xlogy_cpu",
     **BESSEL_AND_POLYNOMIALS,
 }

@@ -31,7 +31,7 @@ _POLYNOMIALS = (*(f"{shift}chebyshev_polynomial_{kind}" for shift in ("", "shift
 BESSEL_AND_POLYNOMIALS = {
     **{f"special_{name}": f"{name}_cpu" for name in (
         "bessel_j0", "bessel_j1", "bessel_y0", "bessel_y1", "modified_bessel_k0", "modified_bessel_k1",
-        "scaled_modified_bessel_k0", "scaled_modified_bessel_k1")},
+        "scaled_modified_bessel_k0", "scaled_modified_bessel_k1", "airy_ai")},
     **{f"special_{name}{form}": f"{name}_cpu" for name in _POLYNOMIALS for form in ("", "_n_scalar")}}
 _FLOAT_DOUBLE = "This function doesn't handle types other than float and double"
 

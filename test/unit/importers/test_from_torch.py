@@ -270,10 +270,34 @@ def test_state_dict_and_parameters():
 
 def test_unsupported_op_is_a_loud_error():
     def f(x):
-        return torch.special.airy_ai(x)
+        return torch.histogram(x)[0]
 
-    with pytest.raises(FromTorchError, match=r"aten::special_airy_ai.*test_from_torch\.py:\d+"):
+    with pytest.raises(FromTorchError, match=r"aten::histogram.*test_from_torch\.py:\d+"):
         from_torch(f)
+
+
+class _Special(torch.nn.Module):
+    def forward(self, x, y):
+        return torch.special.airy_ai(x), torch.special.gammainc(x.abs() + 0.1, y.abs()), torch.igammac(x.abs(), y.abs())
+
+
+@pytest.mark.parametrize("how", ["script", "trace"])
+def test_special_functions_compile_wholly_to_c(how):
+    """airy_ai, igamma and igammac import from script and trace and compile to C without fallback."""
+    import warnings
+
+    from tsjit.compiler import FallbackWarning
+
+    model = _Special()
+    x, y = torch.randn(6, 7) * 6, torch.randn(6, 7) * 10
+    scripted = torch.jit.script(model) if how == "script" else torch.jit.trace(model, (x, y))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FallbackWarning)
+        compiled = tsjit.compile(from_torch(scripted), backend="c")
+        got = compiled(x.numpy(), y.numpy())
+    assert compiled.backend == "c"
+    for g, w in zip(got, model(x, y)):
+        np.testing.assert_allclose(np.asarray(g), w.numpy(), rtol=1e-4, atol=1e-5)
 
 
 def test_c_backend():
