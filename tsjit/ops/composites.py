@@ -1,6 +1,6 @@
 """Ops PyTorch defines as compositions of others, decomposed here the same way: kron, tensordot, inner,
 vander, logspace, trapezoid / cumulative_trapezoid (the `dx` overloads), cov / corrcoef (unweighted),
-logdet / slogdet, isin (Tensor_Tensor).
+logdet / slogdet, isin (Tensor_Tensor), combinations.
 
 Every op but logdet and slogdet is a decomposition (no kernel of its own: the eager kernel runs the
 decomposition on numpy arrays), so eager code, the numpy backend and C agree by construction.
@@ -8,6 +8,7 @@ logdet and slogdet have numpy kernels and lower to Gaussian elimination (tsjit/l
 """
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -292,3 +293,25 @@ defop("index_copy", "(Tensor self, int dim, Tensor index, Tensor source) -> Tens
       samples=lambda: [sample(s.f32(4, 5), 0, np.array([2, 0, 1]), s.f32(3, 5)),
                        sample(s.f32(4, 5), 1, np.array([4, 1]), s.f32(4, 2)),
                        sample(s.i64(3, 2), 0, np.array([1]), s.i64(1, 2))])
+
+
+def _combinations(g, x, r=2, with_replacement=False):
+    """torch.combinations: the r-element combinations of a vector's elements in lexicographic order of
+    positions, as rows; an index_select of constant positions (itertools), so it lowers to C."""
+    r = g.value(r)
+    if g.dim(x) != 1:
+        raise reject(g, RuntimeError(f"Expect a 1D vector, but got shape {list(g.shape(x))}"))
+    if r < 0:
+        raise reject(g, RuntimeError(f"Expect a non-negative number, but got {r}"))
+    if r == 0:
+        return g.index_select(x, 0, np.zeros(0, np.int64))
+    pick = itertools.combinations_with_replacement if g.value(with_replacement) else itertools.combinations
+    rows = np.array(list(pick(range(g.shape(x)[0]), r)), np.int64).reshape(-1, r)
+    return g.reshape(g.index_select(x, 0, rows.reshape(-1)), [len(rows), r])
+
+
+defop("combinations", "(Tensor self, int r=2, bool with_replacement=False) -> Tensor", decompose=_combinations,
+      shape=BY_KERNEL, dtype=BY_KERNEL, api="torch",
+      samples=lambda: [sample(s.f32(4), 2, False), sample(s.f32(5), 3, False), sample(s.i64(4), 2, True),
+                       sample(s.f32(4), 1, False), sample(s.f32(4), 0, False), sample(s.f32(0), 2, False),
+                       sample(s.f32(3), 5, False), sample(s.f32(2, 2), 2, False), sample(s.f32(3), -1, False)])
