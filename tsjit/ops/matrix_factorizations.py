@@ -103,6 +103,10 @@ def _cholesky_solve_shape(b, factor, upper=False):
     return broadcast(B[:-2], L[:-2]) + B[-2:]
 
 
+#: the dtypes PyTorch's CPU triangular solves take (others keep the op and its kernel's error)
+_SOLVABLE = ("float32", "float64", "complex64", "complex128")
+
+
 def _mH(g, x):
     t = g.transpose(x, -2, -1)
     return g.conj(t) if g.dtype(x).kind == "c" else t
@@ -111,8 +115,8 @@ def _mH(g, x):
 def _cholesky_solve(g, b, factor, upper=False):
     """Two triangular solves: L Y = B, then L^H X = Y (upper: U^H Y = B, then U X = Y)."""
     for x in (b, factor):
-        if g.dim(x) < 2 or g.dtype(x).kind not in "fc":
-            raise NotDecomposable("cholesky_solve takes batches of floating point matrices")
+        if g.dim(x) < 2 or g.dtype(x).name not in _SOLVABLE:
+            raise NotDecomposable("cholesky_solve takes batches of float32/64 or complex matrices")
     up = bool(g.value(upper))
     low = _mH(g, factor) if up else factor
     y = g.linalg_solve_triangular(low, b, upper=False)
@@ -138,8 +142,8 @@ def cholesky_solve(b, factor, upper=False):
 def _cholesky_inverse(g, factor, upper=False):
     """cholesky_solve of the identity."""
     shape = g.shape(factor)
-    if len(shape) < 2 or g.dtype(factor).kind not in "fc":
-        raise NotDecomposable("cholesky_inverse takes batches of floating point matrices")
+    if len(shape) < 2 or g.dtype(factor).name not in _SOLVABLE:
+        raise NotDecomposable("cholesky_inverse takes batches of float32/64 or complex matrices")
     eye = g.eye(shape[-1], dtype=SCALAR_TYPE_CODES.get(g.dtype(factor).name))
     return _cholesky_solve(g, eye, factor, upper)
 
