@@ -75,7 +75,7 @@ def reported(call: Operation, values: Sequence[int] = ()) -> Exception:
 def formatted(message: str, values: Sequence[int]) -> str:
     """A message with its `{k}` replaced by values[k]."""
     for k, v in enumerate(values):
-        message = message.replace("{%d}" % k, str(int(v)))
+        message = message.replace(f"{{{k}}}", str(int(v)))
     return message
 
 

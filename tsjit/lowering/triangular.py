@@ -24,16 +24,24 @@ import math
 from collections.abc import Sequence
 
 from xdsl.builder import Builder
-from xdsl.dialects import arith
+from xdsl.dialects import arith, tensor
 from xdsl.dialects import math as mathd
-from xdsl.dialects import tensor
 from xdsl.dialects.builtin import IndexType, TensorType, f64, i64
 from xdsl.ir import Operation, SSAValue
 
 from tsjit.lowering.contractions import filled as filled_like
 from tsjit.lowering.elementwise import Kit
 from tsjit.lowering.generic_builder import convert, empty, filled
-from tsjit.lowering.linalg import D, PARALLEL, REDUCTION, check_float, element, joined, loop, widened
+from tsjit.lowering.linalg import (
+    PARALLEL,
+    REDUCTION,
+    D,
+    check_float,
+    element,
+    joined,
+    loop,
+    widened,
+)
 from tsjit.lowering.run_time_errors import fail_if
 from tsjit.lowering.shape import reshape_value
 from tsjit.lowering.sorting import build_generic, const_index, index_of, op1
@@ -163,7 +171,8 @@ def lower_solve_triangular(op: Operation, lower: Lower) -> Sequence[SSAValue]:
     n = sa[-1]
     if len(sb) < 2 or sb[-2 if left else -1] != n:
         raise NotLowerable("A and B have incompatible shapes")
-    batch = [y if x == 1 else x for x, y in zip([1] * (len(sb) - len(sa)) + sa[:-2], [1] * (len(sa) - len(sb)) + sb[:-2])]
+    batch = [y if x == 1 else x  # broadcast: a dim of 1 takes the other's (0 included)
+             for x, y in zip([1] * (len(sb) - len(sa)) + sa[:-2], [1] * (len(sa) - len(sb)) + sb[:-2])]
     out = lower.result_type()
     if 0 in batch or 0 in sb[-2:] or n == 0:
         return [filled_like(lower, out, 0.0)]

@@ -161,11 +161,11 @@ def _formatting(message: str, count: int) -> str:
     """C statements returning `message` with its {0} and {1} replaced by the reported values."""
     text, order = message.replace("%", "%%"), []
     while True:
-        at = [(text.find("{%d}" % k), k) for k in range(count) if "{%d}" % k in text]
+        at = [(text.find(f"{{{k}}}"), k) for k in range(count) if f"{{{k}}}" in text]
         if not at:
             break
         pos, k = min(at)
-        text = text[:pos] + "%lld" + text[pos + len("{%d}" % k):]
+        text = text[:pos] + "%lld" + text[pos + len(f"{{{k}}}"):]
         order.append(k)
     values = "".join(f", (long long)tsjit_error_value({k})" for k in order)
     return f"snprintf(ts_error_text, sizeof ts_error_text, {_c_string(text)}{values}); return ts_error_text;"
