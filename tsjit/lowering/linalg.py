@@ -317,7 +317,8 @@ def lower_solve(op: Operation, lower: Lower) -> Sequence[SSAValue]:
         rhs = reshape_value(lower, rhs, tuple(sb))
     if len(sb) < 2 or sb[-1 if not left else -2] != n:
         raise NotLowerable("A and B have incompatible shapes")
-    batch = [max(x, y) for x, y in zip([1] * (len(sb) - len(sa)) + sa[:-2], [1] * (len(sa) - len(sb)) + sb[:-2])]
+    batch = [y if x == 1 else x  # broadcast: a dim of 1 takes the other's (0 included)
+             for x, y in zip([1] * (len(sb) - len(sa)) + sa[:-2], [1] * (len(sa) - len(sb)) + sb[:-2])]
     out = lower.result_type()
     if 0 in batch or 0 in sb[-2:] or n == 0:
         return [filled_like(lower, out, 0.0)]

@@ -2,8 +2,10 @@
 matrix_rank, solve_triangular, lstsq, matrix_exp, cholesky_solve / cholesky_inverse, and vander.
 
 The kernels run LAPACK through numpy on batches of matrices in the trailing two dims, with
-PyTorch's checks and messages. They have no loop lowering (iterative or pivoting factorizations),
-so compiled code runs them on numpy around C fusion groups; vander is a decomposition and lowers.
+PyTorch's checks and messages. Cholesky and triangular solves lower to loops (real float32 and
+float64; tsjit/lowering/triangular.py), cholesky_solve and cholesky_inverse decompose into
+triangular solves, and vander is a decomposition too. The others have no loop lowering (iterative
+or pivoting factorizations), so compiled code runs them on numpy around C fusion groups.
 Signs of eigenvectors and singular vectors are LAPACK's, as in PyTorch (which calls the same
 routines); the samples compare what does not depend on them.
 """
@@ -11,14 +13,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from tsjit.dtypes import is_inexact
+from tsjit.dtypes import SCALAR_TYPE_CODES, is_inexact
 from tsjit.kernels.promotion import INT64, as_array, real_of, torch_name
 from tsjit.ops import samples as s
-from tsjit.ops.decomposition import reject
+from tsjit.ops.decomposition import NotDecomposable, reject
 from tsjit.ops.registry import defop, op, sample
 from tsjit.ops.rules import BY_KERNEL, broadcast, dims, each, fixed, promoted, real_same, same_dtype
 
 _LAPACK = "LAPACK factorizations have no loop lowering: compiled code runs them on numpy"
+# cholesky and solve_triangular lower to loops (tsjit/lowering/triangular.py); cholesky_solve and
+# cholesky_inverse decompose into triangular solves.
 
 
 def _matrices(name: str, a: np.ndarray, square: bool = True) -> np.ndarray:
@@ -49,21 +53,24 @@ def _cholesky(a: np.ndarray, name: str = "cholesky") -> np.ndarray:
     flat = a.reshape(-1, *a.shape[-2:])
     out = np.empty_like(flat)
     for i, m in enumerate(flat):
-        try:
+        if _positive_definite(m):
             out[i] = np.linalg.cholesky(m)
-        except np.linalg.LinAlgError:
-            order = next(k for k in range(1, m.shape[0] + 1) if not _positive_definite(m[:k, :k]))
-            batch = f"(Batch element {i}): " if a.ndim > 2 else ""
-            raise RuntimeError(f"linalg.{name}: {batch}The factorization could not be completed because the input "
-                               f"is not positive-definite (the leading minor of order {order} is not "
-                               "positive-definite).") from None
+            continue
+        order = next(k for k in range(1, m.shape[0] + 1) if not _positive_definite(m[:k, :k]))
+        raise RuntimeError(not_positive_definite(name, f"(Batch element {i}): " if a.ndim > 2 else "", order))
     return out.reshape(a.shape)
 
 
+def not_positive_definite(name: str, batch: str, order) -> str:
+    """PyTorch's message for a matrix that is not positive-definite (`batch`: its "(Batch element i): ")."""
+    return (f"linalg.{name}: {batch}The factorization could not be completed because the input is not "
+            f"positive-definite (the leading minor of order {order} is not positive-definite).")
+
+
 def _positive_definite(m: np.ndarray) -> bool:
+    """Whether the factorization completes (a NaN pivot fails it, as in LAPACK; numpy gives NaNs)."""
     try:
-        np.linalg.cholesky(m)
-        return True
+        return not np.isnan(np.diagonal(np.linalg.cholesky(m))).any()
     except np.linalg.LinAlgError:
         return False
 
@@ -73,15 +80,22 @@ def _spd(*batch: int, n: int = 3, dtype: str = "float32") -> np.ndarray:
     return (a @ np.swapaxes(a, -1, -2) + n * np.eye(n)).astype(dtype)
 
 
+_NOT_PD = np.array([[[4, 1, 0], [1, 3, 0], [0, 0, 1]], [[1, 0, 0], [0, 1, 2], [0, 2, 1]]], np.float32)
+
+
 @op("linalg_cholesky", "(Tensor self, *, bool upper=False) -> Tensor", shape=_square_shape, dtype=same_dtype,
-    api="torch", aten="linalg_cholesky cholesky", numpy_only=_LAPACK,
+    api="torch", aten="linalg_cholesky cholesky", lower="triangular.lower_cholesky",
     samples=lambda: [sample(_spd(), False), sample(_spd(2), True), sample(_spd(n=4, dtype="float64"), False),
                      sample(s.f32(0, 2, 2), False), sample(np.array([[1, 2], [2, 1]], np.float32), False),
-                     sample(s.f32(2, 3), False), sample(s.i64(2, 2), False)])
+                     sample(s.f32(2, 3), False), sample(s.i64(2, 2), False), sample(np.array([[2.5]], np.float32), True),
+                     sample(_NOT_PD, False), sample(np.array([[4, 1], [100, 3]], np.float32), False),
+                     sample(np.array([[4, 100], [1, 3]], np.float32), True), sample(_spd(2, 3, n=2), False),
+                     sample(np.array([[1, np.nan], [np.nan, 1]], np.float32), False), sample(s.f32(2, 0, 0), True)])
 def linalg_cholesky(a, upper=False):
-    """The lower factor L of A = L L^H (or its conjugate transpose, the upper factor)."""
-    low = _cholesky(a)
-    return as_array(_mT(low) if upper else low)
+    """The lower factor L of A = L L^H from A's lower triangle (upper: U of A = U^H U, from its upper one)."""
+    if upper:
+        return as_array(_mT(_cholesky(_mT(_matrices("cholesky", a)))))
+    return as_array(_cholesky(a))
 
 
 def _cholesky_solve_shape(b, factor, upper=False):
@@ -89,11 +103,33 @@ def _cholesky_solve_shape(b, factor, upper=False):
     return broadcast(B[:-2], L[:-2]) + B[-2:]
 
 
+#: the dtypes PyTorch's CPU triangular solves take (others keep the op and its kernel's error)
+_SOLVABLE = ("float32", "float64", "complex64", "complex128")
+
+
+def _mH(g, x):
+    t = g.transpose(x, -2, -1)
+    return g.conj(t) if g.dtype(x).kind == "c" else t
+
+
+def _cholesky_solve(g, b, factor, upper=False):
+    """Two triangular solves: L Y = B, then L^H X = Y (upper: U^H Y = B, then U X = Y)."""
+    for x in (b, factor):
+        if g.dim(x) < 2 or g.dtype(x).name not in _SOLVABLE:
+            raise NotDecomposable("cholesky_solve takes batches of float32/64 or complex matrices")
+    up = bool(g.value(upper))
+    low = _mH(g, factor) if up else factor
+    y = g.linalg_solve_triangular(low, b, upper=False)
+    return g.linalg_solve_triangular(_mH(g, low), y, upper=True)
+
+
 @op("cholesky_solve", "(Tensor self, Tensor input2, bool upper=False) -> Tensor", shape=_cholesky_solve_shape,
-    dtype=promoted(0, 1), api="torch Tensor", numpy_only=_LAPACK,
+    dtype=promoted(0, 1), api="torch Tensor", decompose=_cholesky_solve,
     samples=lambda: [sample(s.f32(3, 2), np.linalg.cholesky(_spd()), False),
                      sample(s.f32(2, 3, 1), np.swapaxes(np.linalg.cholesky(_spd(2)), -1, -2).copy(), True),
-                     sample(s.f64(4, 3), np.linalg.cholesky(_spd(n=4, dtype="float64")), False)])
+                     sample(s.f64(4, 3), np.linalg.cholesky(_spd(n=4, dtype="float64")), False),
+                     sample(s.f32(2, 1, 3, 2), np.linalg.cholesky(_spd(3)), False),
+                     sample(s.f32(0, 3, 2), np.linalg.cholesky(_spd()), True), sample(s.f32(1, 1), np.array([[2.0]], np.float32), True)])
 def cholesky_solve(b, factor, upper=False):
     """X with A X = B for A = L L^H given its Cholesky factor (upper: A = U^H U)."""
     low = _mT(factor) if upper else factor
@@ -103,10 +139,21 @@ def cholesky_solve(b, factor, upper=False):
                     .astype(np.result_type(b, factor)))
 
 
+def _cholesky_inverse(g, factor, upper=False):
+    """cholesky_solve of the identity."""
+    shape = g.shape(factor)
+    if len(shape) < 2 or g.dtype(factor).name not in _SOLVABLE:
+        raise NotDecomposable("cholesky_inverse takes batches of float32/64 or complex matrices")
+    eye = g.eye(shape[-1], dtype=SCALAR_TYPE_CODES.get(g.dtype(factor).name))
+    return _cholesky_solve(g, eye, factor, upper)
+
+
 @op("cholesky_inverse", "(Tensor self, bool upper=False) -> Tensor", shape=_square_shape, dtype=same_dtype,
-    api="torch Tensor", numpy_only=_LAPACK,
+    api="torch Tensor", decompose=_cholesky_inverse,
     samples=lambda: [sample(np.linalg.cholesky(_spd()), False),
-                     sample(np.swapaxes(np.linalg.cholesky(_spd(2)), -1, -2).copy(), True)])
+                     sample(np.swapaxes(np.linalg.cholesky(_spd(2)), -1, -2).copy(), True),
+                     sample(np.linalg.cholesky(_spd(n=4, dtype="float64")), False), sample(np.array([[0.5]], np.float32), False),
+                     sample(s.f32(0, 3, 3), True)])
 def cholesky_inverse(factor, upper=False):
     low = _mT(factor) if upper else factor
     return as_array(np.linalg.inv(low @ _mT(low)).astype(factor.dtype))
@@ -241,11 +288,16 @@ def _triangular(*batch: int, n: int = 3) -> np.ndarray:
 
 
 @op("linalg_solve_triangular", "(Tensor self, Tensor B, *, bool upper, bool left=True, bool unitriangular=False) -> "
-    "Tensor", shape=_triangular_shape, dtype=promoted(0, 1), api="torch", numpy_only=_LAPACK,
+    "Tensor", shape=_triangular_shape, dtype=promoted(0, 1), api="torch", lower="triangular.lower_solve_triangular",
     samples=lambda: [sample(_triangular(), s.f32(3, 2), True, True, False),
                      sample(np.swapaxes(_triangular(2), -1, -2).copy(), s.f32(2, 3, 4), False, True, False),
                      sample(_triangular(), s.f32(2, 3), True, False, False), sample(_triangular(), s.f32(3, 1), True, True, True),
-                     sample(s.f32(3, 3), s.f32(3, 2), True, True, False)])
+                     sample(s.f32(3, 3), s.f32(3, 2), True, True, False),
+                     sample(np.swapaxes(_triangular(n=4), -1, -2).copy(), s.f32(2, 4), False, False, True),
+                     sample(_triangular(2, n=2), s.f32(3, 1, 2, 2), False, False, False),
+                     sample(_triangular(n=4).astype(np.float64), s.f64(4, 3), True, True, True),
+                     sample(_triangular(n=1), s.f32(1, 2), False, True, False),
+                     sample(_triangular(0), s.f32(3, 2), True, True, False), sample(_triangular(), s.f32(3, 0), False, True, False)])
 def linalg_solve_triangular(a, b, upper, left=True, unitriangular=False):
     """X with A X = B (left) or X A = B, reading only A's `upper` or lower triangle (a unit diagonal if asked)."""
     _matrices("solve_triangular", a)

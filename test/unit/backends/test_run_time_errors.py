@@ -1,5 +1,7 @@
 """Errors only the data decides, reported by compiled code as PyTorch reports them: a singular
-matrix in inverse and solve, an index out of range in the gathers (tsjit/lowering/run_time_errors.py).
+matrix in inverse and solve, a matrix that is not positive-definite in cholesky (its message names
+the batch element and the leading minor, values computed at run time), an index out of range in
+the gathers (tsjit/lowering/run_time_errors.py).
 The C library raises after the call, the numpy backend on lowered code at the check, an exported
 demo prints the message and exits 1."""
 from __future__ import annotations
@@ -121,3 +123,58 @@ def test_an_index_out_of_range_raises_the_kernels_error_in_c(fn, good, bad):
         fn(x, tsjit.tensor(bad))
     with pytest.raises(type(eager.value)):
         compiled(x, tsjit.tensor(bad))
+
+
+NOT_PD = np.array([[[4, 1, 0], [1, 3, 0], [0, 0, 1]], [[1, 0, 0], [0, 1, 2], [0, 2, 1]]], np.float32)
+NOT_PD_MESSAGE = ("linalg.cholesky: (Batch element 1): The factorization could not be completed because the input "
+                  "is not positive-definite (the leading minor of order 3 is not positive-definite).")
+
+
+@needs_cc
+def test_cholesky_reports_the_batch_element_and_the_minors_order_in_c():
+    def cholesky(a):
+        return tsjit.linalg.cholesky(a)
+
+    good = NOT_PD.copy()
+    good[1, 1:, 1:] = [[2, 1], [1, 2]]
+    compiled = tsjit.compile(cholesky, backend="c", example_inputs=(tsjit.from_numpy(good),), fallback=False)
+    with pytest.raises(RuntimeError) as error:
+        compiled(tsjit.from_numpy(NOT_PD))
+    assert str(error.value) == NOT_PD_MESSAGE
+    np.testing.assert_allclose(compiled(tsjit.from_numpy(good)).numpy(), np.linalg.cholesky(good), rtol=1e-5)
+    try:
+        import torch
+    except ImportError:
+        return
+    with pytest.raises(RuntimeError) as error:
+        torch.linalg.cholesky(torch.from_numpy(NOT_PD))
+    assert str(error.value) == NOT_PD_MESSAGE
+
+
+def test_numpy_backend_formats_the_order_of_one_matrix():
+    from tsjit.backends.numpy import Program
+    from tsjit.dialects import parse_module
+    from tsjit.passes import apply_pass
+
+    module = parse_module("""
+    func.func @f(%a: !ts.tensor<[3,3], f32>) -> !ts.tensor<[3,3], f32> {
+      %upper = ts.constant false
+      %l = ts.linalg_cholesky %a, %upper : (!ts.tensor<[3,3], f32>, !ts.bool) -> !ts.tensor<[3,3], f32>
+      func.return %l : !ts.tensor<[3,3], f32>
+    }""")
+    apply_pass("ts-lower-to-loops", module)
+    out = np.zeros((3, 3), np.float32)
+    Program(module).call("f", NOT_PD[0].copy(), out)
+    np.testing.assert_allclose(out, np.linalg.cholesky(NOT_PD[0]), rtol=1e-5)
+    with pytest.raises(Exception, match=r"linalg.cholesky: The factorization .* minor of order 2 is not"):
+        Program(module).call("f", np.array([[1, 2, 0], [2, 1, 0], [0, 0, 1]], np.float32), out)
+
+
+def test_an_exported_demo_formats_the_values():
+    from tsjit.backends.c.export_files import glue_source
+    from tsjit.lowering.run_time_errors import code_of
+
+    message = "linalg.cholesky: (Batch element {0}): 100% of order {1}."
+    glue = glue_source({code_of(message): RuntimeError(message)}, {code_of(message): 2})
+    assert ('snprintf(ts_error_text, sizeof ts_error_text, "linalg.cholesky: (Batch element %lld): 100%% of order '
+            '%lld.", (long long)tsjit_error_value(0), (long long)tsjit_error_value(1)); return ts_error_text;') in glue

@@ -99,6 +99,8 @@ SOLVES = {
     "no_columns": (lambda a, b: torch.linalg.solve(a, b), _conditioned(3, 3), np.zeros((3, 0), np.float32)),
     "empty_batch": (lambda a, b: torch.linalg.solve(a, b), np.zeros((0, 3, 3), np.float32),
                     np.zeros((0, 3, 2), np.float32)),
+    "empty_batch_broadcast": (lambda a, b: torch.linalg.solve(a, b), np.zeros((0, 3, 3), np.float32),
+                              np.ones((3, 2), np.float32)),
 }
 
 

@@ -20,7 +20,7 @@ from xdsl.dialects.func import FuncOp
 from tsjit.backends.c.build import CCompileError, build, find_compiler
 from tsjit.backends.c.render import RenderedC, UnsupportedOp, c_type, render, render_module
 from tsjit.backends.numpy.ops.upstream_common import np_dtype
-from tsjit.lowering.run_time_errors import messages
+from tsjit.lowering.run_time_errors import formatted, messages, templates
 from tsjit.threads import adopt_library
 
 __all__ = ["CBackend", "CLibrary", "CCompileError", "RenderedC", "UnsupportedOp", "find_compiler", "render",
@@ -173,8 +173,10 @@ class CLibrary:
         adopt_library(self.library)
         self.random = "tsjit_rng_seed" in self.source
         self.errors = messages(module) if "tsjit_take_error" in self.source else {}
+        self.templates = templates(module) if self.errors else {}
         if self.errors:
             self.library.tsjit_take_error.restype = ctypes.c_int64
+            self.library.tsjit_error_value.restype = ctypes.c_int64
         self.functions = {
             op.sym_name.data: CFunction(op.sym_name.data, getattr(self.library, names[op.sym_name.data]),
                                         op)
@@ -194,6 +196,9 @@ class CLibrary:
             code = self.library.tsjit_take_error()
             if code:
                 error = self.errors.get(code, RuntimeError(f"error {code} in compiled code"))
+                if code in self.templates:  # the message names values the check reported
+                    values = [self.library.tsjit_error_value(ctypes.c_int64(k)) for k in range(self.templates[code])]
+                    raise type(error)(formatted(str(error), values))
                 raise type(error)(*error.args)
         return out
 

@@ -38,7 +38,7 @@ from tsjit.backends.c.export_files import demo_source, glue_source, header_sourc
 from tsjit.backends.c.render_memory import DTYPE_CODES
 from tsjit.backends.numpy.ops.upstream_common import np_dtype
 from tsjit.dtypes import numpy_named
-from tsjit.lowering.run_time_errors import messages
+from tsjit.lowering.run_time_errors import messages, templates
 
 # the module (the package binds the name `render` to the function)
 render_mod = importlib.import_module("tsjit.backends.c.render")
@@ -233,7 +233,7 @@ def prepare(module: ModuleOp | str, main: str | None = None) -> Exported:
     entry = chosen[-1]
     uses_blas = "TSJIT_USE_CBLAS" in source
     files = {
-        "model.c": source + glue_source(messages(module)),
+        "model.c": source + glue_source(messages(module), templates(module)),
         "model.h": header_source(entries, entry, MARKER),
         "demo.c": demo_source(entry),
         "Makefile": makefile(uses_blas),

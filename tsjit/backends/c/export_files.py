@@ -142,14 +142,33 @@ def header_source(entries, main, marker: str) -> str:
     return "\n".join(lines)
 
 
-def glue_source(errors: dict[int, Exception]) -> str:
+def glue_source(errors: dict[int, Exception], templates: dict[int, int] | None = None) -> str:
     """GLUE, and `ts_model_error`: the message of the error the last call reported (`errors`: code ->
-    the exception of each of the model's run-time checks, tsjit/lowering/run_time_errors.py), or NULL."""
-    cases = "".join(f"\n    case INT64_C({code}): return {_c_string(str(error))};"
+    the exception of each of the model's run-time checks, tsjit/lowering/run_time_errors.py), or NULL;
+    `templates`: code -> how many values the message takes (formatted into a static buffer)."""
+    templates = templates or {}
+    cases = "".join(f"\n    case INT64_C({code}): "
+                    + (_formatting(str(error), templates[code]) if code in templates else
+                       f"return {_c_string(str(error))};")
                     for code, error in sorted(errors.items()))
     body = ("    switch (tsjit_take_error()) {\n    case 0: return NULL;" + cases +
             '\n    default: return "an error in compiled code";\n    }') if errors else "    return NULL;"
-    return GLUE + "\nconst char *ts_model_error(void) {\n" + body + "\n}\n"
+    buffer = "\nstatic char ts_error_text[512];\n" if templates else ""
+    return GLUE + buffer + "\nconst char *ts_model_error(void) {\n" + body + "\n}\n"
+
+
+def _formatting(message: str, count: int) -> str:
+    """C statements returning `message` with its {0} and {1} replaced by the reported values."""
+    text, order = message.replace("%", "%%"), []
+    while True:
+        at = [(text.find(f"{{{k}}}"), k) for k in range(count) if f"{{{k}}}" in text]
+        if not at:
+            break
+        pos, k = min(at)
+        text = text[:pos] + "%lld" + text[pos + len(f"{{{k}}}"):]
+        order.append(k)
+    values = "".join(f", (long long)tsjit_error_value({k})" for k in order)
+    return f"snprintf(ts_error_text, sizeof ts_error_text, {_c_string(text)}{values}); return ts_error_text;"
 
 
 def _c_string(text: str) -> str:

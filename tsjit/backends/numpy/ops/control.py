@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from tsjit.backends.numpy.table import register
 from tsjit.lowering.run_time_errors import reported
 
@@ -76,9 +78,9 @@ def _wait_future(future: Any) -> Any:
 def _call_function(op, planner):
     name = op.callee.string_value()
     function = planner.program.function
-    if "message" in op.attributes and name == "tsjit_fail":  # lowered code reporting a run-time error
+    if "message" in op.attributes and name in ("tsjit_fail", "tsjit_fail_with"):  # lowered code reporting an error
         def fail(*args: Any) -> Any:
-            raise reported(op)
+            raise reported(op, [int(np.asarray(v)) for v in args[1:]])
 
         return fail
 
