@@ -139,6 +139,8 @@ def _scatter_reduce(g, a, dim, index, src, reduce, include_self):
     include_self, dtype = g.value(include_self), g.dtype(a)
     if reduce is None or dtype != g.dtype(src) or (reduce == "mean" and dtype == BOOL):
         raise NotDecomposable("the kernel raises")
+    if dtype.kind == "c":
+        raise NotDecomposable("complex values: the one-hot form picks a writer by amax, which refuses them")
     full, box = g.shape(a), g.shape(index)
     d = wrap_dim(g.value(dim), len(full))
     if 0 in box:

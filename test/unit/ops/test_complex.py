@@ -119,7 +119,9 @@ def test_everyday_ops_match_torch(name):
 class ComplexModel(tsjit.nn.Module):
     def forward(self, x, w):
         y = tsjit.view_as_real(x * w.conj())
-        return x.real + x.imag * 2, tsjit.angle(x @ w), y, (x.abs() + 1).sqrt(), tsjit.complex(x.real, x.imag) / 3
+        placed = x.scatter(1, tsjit.tensor([[1], [0]]), 2.0).index_copy(0, tsjit.tensor([1]), w[:1])
+        return (x.real + x.imag * 2, tsjit.angle(x @ w), y, (x.abs() + 1).sqrt(), tsjit.complex(x.real, x.imag) / 3,
+                placed)
 
 
 def test_scripted_complex_code_runs_on_numpy_and_around_c():
