@@ -2,8 +2,8 @@
 
 Complex tensors are numpy complex64 / complex128 arrays (PyTorch's ComplexFloat / ComplexDouble;
 complex32 is not supported). The C backend has no complex types, so programs with complex values
-run those parts on numpy. PyTorch's lazy conjugate and negative views (`conj`, `resolve_conj`) are
-plain values here: a conjugate is computed when it is taken.
+run those parts on numpy. PyTorch's lazy conjugate and negative views are plain values here: a
+conjugate is computed when it is taken, and resolve_conj / resolve_neg are the identity.
 """
 from __future__ import annotations
 
@@ -45,16 +45,18 @@ def imag(a):
 
 
 @op("conj", "(Tensor self) -> Tensor", shape=same, dtype=same_dtype, numpy_only=_ON_NUMPY, api="torch Tensor",
-    aten="conj conj_physical resolve_conj _conj _conj_physical", samples=_unary_samples)
+    aten="conj conj_physical _conj _conj_physical", samples=_unary_samples)
 def conj(a):
     """The complex conjugate; a real tensor is its own."""
     return np.conj(a) if a.dtype.kind == "c" else a
 
 
-@op("resolve_neg", "(Tensor self) -> Tensor", shape=same, dtype=same_dtype, numpy_only=_ON_NUMPY,
-    api="torch Tensor", samples=_unary_samples)
+@op("resolve_neg", "(Tensor self) -> Tensor", shape=same, dtype=same_dtype, decompose=lambda g, x: g.clone(x),
+    api="torch Tensor", aten="resolve_neg resolve_conj",
+    samples=lambda: [sample(s.f32(2, 3)), sample(s.i64(4)), *_unary_samples()])
 def resolve_neg(a):
-    """Identity: tsjit keeps no lazy negative bit."""
+    """Identity: tsjit keeps no lazy negative or conjugate bit, so resolving one (resolve_neg,
+    resolve_conj: materializing a lazy view) changes no value."""
     return a
 
 

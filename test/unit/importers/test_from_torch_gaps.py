@@ -115,6 +115,15 @@ def test_stft_in_c(trace):
     _check(Spectrogram(), torch.randn(2, 64), trace=trace, backend="c", fallback=False, atol=1e-4)
 
 
+@pytest.mark.parametrize("backend", ["numpy", "c"])
+def test_traced_complex_conv(backend):
+    """A traced complex conv is three real convs joined by a complex scalar (`* 1j`) after
+    resolve_conj of its operands, which must keep their values (it once imported as conj)."""
+    torch.manual_seed(0)
+    _check(nn.Conv1d(3, 4, 3).to(torch.complex64), torch.randn(2, 3, 10, dtype=torch.complex64), trace=True,
+           backend=backend)
+
+
 def test_transformer_layers_take_the_ordinary_path():
     torch.manual_seed(0)
     mod = nn.MultiheadAttention(8, 2, batch_first=True).eval()

@@ -144,8 +144,10 @@ class GraphBuilder(IRBuilder):
         if out.type == "Function":  # `prim::Constant[name="relu"]`: only prim::CallFunction uses it
             self.functions[out.name] = node.attributes.get("name", "?")
             return [None]
-        t = self.ts_type(out.type, erase=False)
         value = node.attributes.get("value")
+        if out.type == "complex":  # no complex scalar type: a 0-d complex128 tensor promotes as the scalar does
+            return [self.tensor_constant(out, np.asarray(value, np.complex128), TensorType())]
+        t = self.ts_type(out.type, erase=False)
         if isinstance(t, NoneType) or (value is None and not isinstance(t, TensorType)):
             return [self.none()]
         if isinstance(t, TensorType):

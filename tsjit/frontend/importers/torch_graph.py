@@ -46,9 +46,8 @@ def _attribute(node: Any, name: str) -> Any:
         return read_graph(node.g(name))
     if kind == "ival":
         return _ival(node.ival(name))
-    if kind in ("cs", "c"):  # complex scalars (`node.z`): the ts dialect has no complex scalar type yet
-        raise NotImplementedError(f"tsjit cannot import complex scalar constants ({node.kind()}: {str(node).strip()}): "
-                                  "complex tensors are supported, complex scalars are not")
+    if kind in ("cs", "c"):  # a complex scalar: build.py makes it a 0-d complex128 tensor
+        return complex(node.c(name))
     return getattr(node, kind)(name)  # i, f, s, is, fs, ss, ty
 
 
