@@ -298,6 +298,12 @@ def lower_inverse(op: Operation, lower: Lower) -> Sequence[SSAValue]:
     return [_solution(lower, m, False, out)]
 
 
+def broadcast_batch(sa: list[int], sb: list[int]) -> list[int]:
+    """The batch dims two stacks of matrices broadcast to: a dim of 1 takes the other's (0 included)."""
+    pa, pb = [1] * (len(sb) - len(sa)) + sa[:-2], [1] * (len(sa) - len(sb)) + sb[:-2]
+    return [y if x == 1 else x for x, y in zip(pa, pb)]
+
+
 def lower_solve(op: Operation, lower: Lower) -> Sequence[SSAValue]:
     """Gauss-Jordan on [A | B] (a vector B is one column); X A = B (left=False) is A^T X^T = B^T."""
     a, rhs = lower.tensor(0), lower.tensor(1)
@@ -317,8 +323,7 @@ def lower_solve(op: Operation, lower: Lower) -> Sequence[SSAValue]:
         rhs = reshape_value(lower, rhs, tuple(sb))
     if len(sb) < 2 or sb[-1 if not left else -2] != n:
         raise NotLowerable("A and B have incompatible shapes")
-    batch = [y if x == 1 else x  # broadcast: a dim of 1 takes the other's (0 included)
-             for x, y in zip([1] * (len(sb) - len(sa)) + sa[:-2], [1] * (len(sa) - len(sb)) + sb[:-2])]
+    batch = broadcast_batch(sa, sb)
     out = lower.result_type()
     if 0 in batch or 0 in sb[-2:] or n == 0:
         return [filled_like(lower, out, 0.0)]

@@ -36,6 +36,7 @@ from tsjit.lowering.linalg import (
     PARALLEL,
     REDUCTION,
     D,
+    broadcast_batch,
     check_float,
     element,
     joined,
@@ -171,8 +172,7 @@ def lower_solve_triangular(op: Operation, lower: Lower) -> Sequence[SSAValue]:
     n = sa[-1]
     if len(sb) < 2 or sb[-2 if left else -1] != n:
         raise NotLowerable("A and B have incompatible shapes")
-    batch = [y if x == 1 else x  # broadcast: a dim of 1 takes the other's (0 included)
-             for x, y in zip([1] * (len(sb) - len(sa)) + sa[:-2], [1] * (len(sa) - len(sb)) + sb[:-2])]
+    batch = broadcast_batch(sa, sb)
     out = lower.result_type()
     if 0 in batch or 0 in sb[-2:] or n == 0:
         return [filled_like(lower, out, 0.0)]
