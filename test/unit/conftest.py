@@ -20,7 +20,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 #: directories the second process runs (about half of the unit tests' time, with lit)
-SIDE = ("test/unit/ops", "test/unit/nn", "test/unit/backends", "test/unit/compile")
+SIDE = ("test/unit/ops", "test/unit/nn", "test/unit/backends")
 _side: dict = {}
 
 
