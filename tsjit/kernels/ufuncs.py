@@ -90,10 +90,10 @@ def floating(fn: Callable) -> Callable:
     return kernel
 
 
-def float_only(fn: Callable, name: str) -> Callable:
-    """Ops PyTorch only defines on floats ("<name>" not implemented for 'Long')."""
+def float_only(fn: Callable, name: str, complex_too: bool = False) -> Callable:
+    """Ops PyTorch only defines on floats (or floats and complex: "<name>" not implemented for 'Long')."""
     def kernel(a, *args):
-        if not is_float(a.dtype):
+        if not (is_float(a.dtype) or complex_too and a.dtype.kind == "c"):
             raise not_implemented(name, a.dtype)
         with np.errstate(all="ignore"):
             return as_array(fn(a, *args)).astype(a.dtype, copy=False)

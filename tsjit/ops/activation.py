@@ -78,13 +78,14 @@ def sigmoid(a):
         return as_array(1 / (1 + np.exp(-a)))
 
 
-def _float_unary(name: str, fn, body, kernel_name: str, **options) -> None:
-    """An activation defined for float tensors only."""
-    defop(name, _UNARY, float_only(fn, kernel_name), shape=same, dtype=float_dtype, verify=chk.SAME_SHAPE,
+def _float_unary(name: str, fn, body, kernel_name: str, complex_too: bool = False, **options) -> None:
+    """An activation defined for float (and with `complex_too`, complex) tensors only."""
+    defop(name, _UNARY, float_only(fn, kernel_name, complex_too), shape=same, dtype=float_dtype, verify=chk.SAME_SHAPE,
           samples=s.unary(), lower=Pointwise(body, float_only=True), **options)
 
 
-_float_unary("silu", lambda x: x / (1 + np.exp(-x)), lambda k, x: k.mul(x, _sigmoid(k, x)), "silu_cpu")
+_float_unary("silu", lambda x: x / (1 + np.exp(-x)), lambda k, x: k.mul(x, _sigmoid(k, x)), "silu_cpu",
+             complex_too=True)
 _float_unary("mish", lambda x: x * np.tanh(_np_softplus(x)), lambda k, x: k.mul(x, k.tanh(_softplus(k, x))),
              "mish_cpu")
 _float_unary("hardsigmoid", lambda x: np.minimum(np.maximum(x + 3, 0), 6) / 6, _hardsigmoid, "hardsigmoid_cpu")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tsjit.dtypes import is_float
+from tsjit.dtypes import is_float, is_inexact
 from tsjit.kernels.dims import shape_str
 from tsjit.kernels.promotion import CODE_OF_DTYPE, not_implemented
 from tsjit.ops import checks as chk
@@ -211,7 +211,7 @@ def _rms_norm(g, x, normalized_shape, weight, eps):
     for half inputs (as torch._decomp's _fused_rms_norm); eps defaults to the dtype's epsilon."""
     dims = list(range(-len(g.value(normalized_shape)), 0))
     dtype = g.dtype(x)
-    if not is_float(dtype):
+    if not is_inexact(dtype):
         raise not_implemented("rms_norm", dtype)
     wide = dtype if dtype.itemsize >= 4 else np.dtype(np.float32)
     eps = float(np.finfo(wide).eps) if g.value(eps) is None else g.value(eps)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tsjit.dtypes import is_float
+from tsjit.dtypes import is_float, is_inexact
 from tsjit.kernels.dims import shape_str
 from tsjit.kernels.promotion import CODE_OF_DTYPE, as_array, not_implemented
 from tsjit.ops.creation import linspace
@@ -71,7 +71,7 @@ def im2col(x, kernel_size, dilation, padding, stride):
     if x.ndim not in (3, 4) or 0 in x.shape[-3:]:
         raise RuntimeError(f"Expected 3D or 4D (batch mode) tensor for input with possible 0 batch size and non-zero "
                            f"dimensions, but got: {shape_str(x.shape)}")
-    if not (is_float(x.dtype) or x.dtype.kind == "b"):
+    if not (is_inexact(x.dtype) or x.dtype.kind == "b"):
         raise not_implemented("im2col_out_cpu", x.dtype)
     oh, ow = blocks(x.shape[-2:], ks, ds, ps, ss)
     if oh < 1 or ow < 1:
@@ -115,7 +115,7 @@ def col2im(x, output_size, kernel_size, dilation, padding, stride):
         raise RuntimeError(f"Given output_size=({out[0]}, {out[1]}), {_desc(ks, ds, ps, ss)}, expected size of "
                            f"input's dimension 2 to match the calculated number of sliding blocks {oh} * {ow} = "
                            f"{oh * ow}, but got input.size(2)={x.shape[-1]}.")
-    if not is_float(x.dtype):
+    if not is_inexact(x.dtype):
         raise not_implemented("col2im_out_cpu", x.dtype)
     c = x.shape[-2] // (ks[0] * ks[1])
     cols = x.reshape(x.shape[:-2] + (c, ks[0], ks[1], oh, ow))

@@ -24,7 +24,8 @@ EVERYDAY = ["add", "sub", "mul", "div", "neg", "exp", "log", "sqrt", "sin", "cos
             "permute", "transpose", "where", "isclose", "isnan", "isfinite", "var", "std", "linalg_vector_norm",
             "det", "inverse", "linalg_solve", "linalg_svdvals", "slogdet", "logdet", "linalg_vecdot", "mH",
             "real", "imag", "conj", "angle", "sgn", "view_as_real",
-            "cumsum", "flip", "roll", "sinc", "nan_to_num", "cov", "trapezoid", "isreal"]
+            "cumsum", "flip", "roll", "sinc", "nan_to_num", "cov", "trapezoid", "isreal", "silu", "im2col", "col2im",
+            "rms_norm"]
 
 
 def _complex(value, rng):
