@@ -15,7 +15,7 @@ only when `train` is set. LSTM projections (proj_size) are not supported.
 """
 from __future__ import annotations
 
-from tsjit.dtypes import is_float
+from tsjit.dtypes import is_inexact
 from tsjit.kernels.promotion import not_implemented
 from tsjit.ops import samples as s
 from tsjit.ops.decomposition import EagerBuilder, reject
@@ -61,7 +61,7 @@ _GATES = {"lstm": 4, "gru": 3, "rnn_tanh": 1, "rnn_relu": 1}
 
 def _check(g, name, x, w_ih, w_hh, rank):
     dtype = g.dtype(x)
-    if not is_float(dtype):
+    if not is_inexact(dtype):  # complex recurrences run as PyTorch's do (relu refuses complex itself)
         raise reject(g, not_implemented(f"{name}", dtype))
     if g.dim(x) != rank:
         raise reject(g, RuntimeError(f"{name}: expected input with {rank} dims, got {g.dim(x)}"))
