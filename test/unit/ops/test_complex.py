@@ -139,3 +139,16 @@ def test_scripted_complex_code_runs_on_numpy_and_around_c():
             np.testing.assert_allclose(got.numpy(), expected, rtol=1e-6)
     with pytest.raises(tsjit.compiler.FallbackError, match="the C backend has no complex types"):
         tsjit.compile(scripted, backend="c", example_inputs=[x, w], fallback=False)
+
+
+def test_modules_move_to_complex_dtypes():
+    """nn.Module.to takes complex dtypes as PyTorch does (integers stay refused)."""
+    import tsjit.nn as nn
+
+    layer = nn.Linear(3, 2).to(tsjit.complex64)
+    assert layer.weight.dtype == tsjit.complex64 and layer.bias.dtype == tsjit.complex64
+    x = tsjit.tensor([[1 + 1j, 2, -1j]], dtype=tsjit.complex64)
+    want = x.numpy() @ layer.weight.numpy().T + layer.bias.numpy()
+    np.testing.assert_allclose(layer(x).numpy(), want, rtol=1e-6)
+    with pytest.raises(TypeError, match="floating point or complex"):
+        nn.Linear(3, 2).to(tsjit.int64)

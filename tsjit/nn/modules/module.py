@@ -350,10 +350,10 @@ class Module:
                 raise RuntimeError(f"tsjit tensors live on the cpu only, not on {arg}")
         if dtype is None:
             return self
-        if not dtype.is_floating_point:
+        if not (dtype.is_floating_point or dtype.is_complex):
             raise TypeError("nn.Module.to only accepts floating point or complex dtypes, "
                             f"but got desired dtype={dtype}")
-        return self._apply(lambda t: t.to(dtype) if t.is_floating_point() else t)
+        return self._apply(lambda t: t.to(dtype) if t.is_floating_point() or t.is_complex() else t)
 
     def float(self) -> Module:
         return self._apply(lambda t: t.float() if t.is_floating_point() else t)
