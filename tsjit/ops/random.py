@@ -45,14 +45,25 @@ def manual_seed(seed: int) -> None:
 
 def _float_dtype(dtype, name):
     out = dtype_of(dtype, DEFAULT_FLOAT)
-    if not is_float(out):
+    if not (is_float(out) or out.kind == "c"):
         raise not_implemented(name, out)
     return out
 
 
+def draws(size, out: np.dtype, draw: Callable[..., np.ndarray], scale: float = 1.0) -> np.ndarray:
+    """`draw(size, dtype=...)` in `out`; a complex dtype draws its real and imaginary parts
+    independently (scaled by `scale`, as PyTorch's complex normal has variance 1/2 per part)."""
+    if out.kind == "c":
+        part = np.float32 if out == np.complex64 else np.float64
+        pair = draw([*size, 2], dtype=part) * part(scale)
+        return np.ascontiguousarray(pair).view(out)[..., 0]
+    native = out if out in (np.float32, np.float64) else np.float32
+    return draw(size, dtype=native).astype(out, copy=False)
+
+
 def _sized_samples():
     return [sample([2, 3], None), sample([4], _F64), sample([], None), sample([0, 3], None), sample([2], _F16),
-            sample([2], _I64), sample([2], _BOOL), sample([-1], None)]
+            sample([2], _I64), sample([2], _BOOL), sample([-1], None), sample([3], 9), sample([2, 2], 10)]
 
 
 _SIZED = "(int[] size, *, ScalarType? dtype=None) -> Tensor"
@@ -61,19 +72,15 @@ _SIZED = "(int[] size, *, ScalarType? dtype=None) -> Tensor"
 @op("rand", _SIZED, shape=sizes, dtype=lambda size, dtype: dtype_arg(dtype, DEFAULT_FLOAT), effects=RANDOM,
     lower="random.lower_uniform", samples=_sized_samples)
 def rand(size, dtype=None):
-    """Uniform on [0, 1), float dtypes only."""
-    out = _float_dtype(dtype, "check_uniform_bounds")
-    native = out if out in (np.float32, np.float64) else np.float32
-    return generator().random(check_size(size), dtype=native).astype(out, copy=False)
+    """Uniform on [0, 1) (a complex dtype: each part), float and complex dtypes only."""
+    return draws(check_size(size), _float_dtype(dtype, "check_uniform_bounds"), generator().random)
 
 
 @op("randn", _SIZED, shape=sizes, dtype=lambda size, dtype: dtype_arg(dtype, DEFAULT_FLOAT), effects=RANDOM,
     lower="random.lower_standard_normal", samples=_sized_samples)
 def randn(size, dtype=None):
-    """Standard normal, float dtypes only."""
-    out = _float_dtype(dtype, "normal_kernel_cpu")
-    native = out if out in (np.float32, np.float64) else np.float32
-    return generator().standard_normal(check_size(size), dtype=native).astype(out, copy=False)
+    """Standard normal (a complex dtype: variance 1/2 per part), float and complex dtypes only."""
+    return draws(check_size(size), _float_dtype(dtype, "normal_kernel_cpu"), generator().standard_normal, 0.5 ** 0.5)
 
 
 #: torch: an explicit dtype=None gives the default float dtype (its schema default is 4, int64);

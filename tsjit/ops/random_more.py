@@ -17,21 +17,24 @@ from tsjit.kernels.promotion import CODE_OF_DTYPE, INT64, as_array, dtype_of, no
 from tsjit.ops import checks as chk
 from tsjit.ops import samples as s
 from tsjit.ops.decomposition import NotDecomposable
-from tsjit.ops.random import _F64, _I64, generator
+from tsjit.ops.random import _F64, _I64, draws, generator
 from tsjit.ops.registry import RANDOM, op, sample
 from tsjit.ops.rules import BY_KERNEL, const, dims, fixed, same, same_dtype
 
 
 @op("normal", "(Tensor mean, float std=1) -> Tensor", shape=same, dtype=same_dtype, verify=chk.SAME_SHAPE,
     effects=RANDOM, lower="random.lower_normal", api="torch",
-    samples=lambda: [sample(s.f32(4, 5), 1.0), sample(s.f64(3), 0.5), sample(s.f32(0, 2), 2.0)])
+    samples=lambda: [sample(s.f32(4, 5), 1.0), sample(s.f64(3), 0.5), sample(s.f32(0, 2), 2.0),
+                     sample(s.f32(3).astype(np.complex64), 1.0)])
 def normal(mean, std=1.0):
     """Normal draws around each element of mean with standard deviation std."""
-    if not is_float(mean.dtype):
+    if not (is_float(mean.dtype) or mean.dtype.kind == "c"):
         raise not_implemented("normal_kernel_cpu", mean.dtype)
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
-    return as_array((mean + std * generator().standard_normal(mean.shape)).astype(mean.dtype))
+    noise = draws(list(mean.shape), np.dtype(np.complex128) if mean.dtype.kind == "c" else np.dtype(np.float64),
+                  generator().standard_normal, 0.5 ** 0.5 if mean.dtype.kind == "c" else 1.0)
+    return as_array((mean + std * noise).astype(mean.dtype))
 
 
 def _draws_like(g, x):
@@ -113,8 +116,8 @@ def randperm(n, dtype=None):
     return generator().permutation(n).astype(dtype_of(dtype, INT64))
 
 
-def _float_self(x, kernel):
-    if not is_float(x.dtype):
+def _float_self(x, kernel, complex_ok=False):
+    if not (is_float(x.dtype) or complex_ok and x.dtype.kind == "c"):
         raise not_implemented(kernel, x.dtype)
 
 
@@ -128,13 +131,17 @@ def _uniform(g, x, low, high):
 @op("uniform", "(Tensor self, float from=0, float to=1) -> Tensor", shape=same, dtype=same_dtype,
     verify=chk.SAME_SHAPE, effects=RANDOM, decompose=_uniform,
     samples=lambda: [sample(s.f32(4, 5), 0.0, 1.0), sample(s.f64(3), -2.0, 3.0), sample(s.f32(0, 2), 0.0, 1.0),
-                     sample(s.i64(3), 0.0, 1.0), sample(s.f32(3), 1.0, 0.0)])
+                     sample(s.i64(3), 0.0, 1.0), sample(s.f32(3), 1.0, 0.0),
+                     sample(s.f32(3).astype(np.complex64), -1.0, 1.0)])
 def uniform(x, low=0.0, high=1.0):
     """Uniform draws in [from, to) with self's shape and dtype (`Tensor.uniform_` writes them)."""
-    _float_self(x, "check_uniform_bounds")
+    _float_self(x, "check_uniform_bounds", complex_ok=True)
     if low > high:
         raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={low} > to={high}")
-    return as_array((low + (high - low) * generator().random(x.shape)).astype(x.dtype))
+    unit = draws(list(x.shape), np.dtype(np.complex128) if x.dtype.kind == "c" else np.dtype(np.float64),
+                 generator().random)
+    return as_array((low + (high - low) * unit.real + 1j * (low + (high - low) * unit.imag)).astype(x.dtype)
+                    if x.dtype.kind == "c" else (low + (high - low) * unit).astype(x.dtype))
 
 
 def _exponential(g, x, lambd):
