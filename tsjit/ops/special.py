@@ -92,7 +92,7 @@ def _float_binary(name, body, *, floats_only=None, same_dtype=None, samples=None
         dtype = result_dtype(a, b)
         if floats_only and not is_float(dtype):
             raise not_implemented(floats_only, dtype)
-        dtype = dtype if is_float(dtype) else DEFAULT_FLOAT
+        dtype = dtype if is_inexact(dtype) else DEFAULT_FLOAT  # complex stays complex (ldexp of a complex x)
         check_broadcast(np.shape(a), np.shape(b))
         return _run(body, dtype, cast(a, dtype), cast(b, dtype))
     kernel.__name__ = name
