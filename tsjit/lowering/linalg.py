@@ -189,7 +189,8 @@ def _solution(lower: Lower, m: SSAValue, transpose: bool, out: TensorType) -> SS
     return reshape_value(lower, x, tuple(out.get_shape()))
 
 
-def _square(lower: Lower) -> tuple[SSAValue, list[int], int]:
+def square_operand(lower: Lower) -> tuple[SSAValue, list[int], int]:
+    """The op's first operand, a batch of n x n float matrices (and every result float): (A, batch, n)."""
     a = lower.tensor(0)
     shape = list(a.type.get_shape())
     if len(shape) < 2 or shape[-1] != shape[-2]:
@@ -205,7 +206,7 @@ def _square(lower: Lower) -> tuple[SSAValue, list[int], int]:
 def _determinant(lower: Lower, states: Sequence[tuple[float, Callable]], empty_values: Sequence[float]
                  ) -> list[SSAValue]:
     """The states after eliminating each matrix of operand 0, shaped and typed as the results."""
-    a, batch, n = _square(lower)
+    a, batch, n = square_operand(lower)
     results = [lower.result_type(j) for j in range(len(empty_values))]
     if n == 0 or 0 in batch:
         return [filled_like(lower, t, v) for t, v in zip(results, empty_values)]
@@ -254,7 +255,7 @@ def lower_slogdet(op: Operation, lower: Lower) -> Sequence[SSAValue]:
 
 def lower_logdet(op: Operation, lower: Lower) -> Sequence[SSAValue]:
     """slogdet's log|det|, NaN where the sign is negative (PyTorch's logdet)."""
-    a, batch, n = _square(lower)
+    a, batch, n = square_operand(lower)
     out = lower.result_type()
     if n == 0 or 0 in batch:
         return [filled_like(lower, out, 0.0)]
@@ -287,7 +288,7 @@ def _fail_if_singular(lower: Lower, op: Operation, zeros: SSAValue, message: str
 
 def lower_inverse(op: Operation, lower: Lower) -> Sequence[SSAValue]:
     """Gauss-Jordan on [A | I]."""
-    a, batch, n = _square(lower)
+    a, batch, n = square_operand(lower)
     out = lower.result_type()
     if n == 0 or 0 in batch:
         return [filled_like(lower, out, 0.0)]

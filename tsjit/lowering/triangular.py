@@ -41,6 +41,7 @@ from tsjit.lowering.linalg import (
     element,
     joined,
     loop,
+    square_operand,
     widened,
 )
 from tsjit.lowering.run_time_errors import fail_if
@@ -106,19 +107,9 @@ def _report_first_failure(lower: Lower, failed: SSAValue, batched: bool) -> None
     fail_if(b, lower.op, _cmp(b, first, count, "slt"), message, values=[first, order] if batched else [order])
 
 
-def _square(lower: Lower) -> tuple[SSAValue, list[int], int]:
-    a = lower.tensor(0)
-    shape = list(a.type.get_shape())
-    if len(shape) < 2 or shape[-1] != shape[-2]:
-        raise NotLowerable("needs a batch of square matrices")
-    check_float(a.type.element_type)
-    check_float(lower.result_type().element_type)
-    return a, shape[:-2], shape[-1]
-
-
 def lower_cholesky(op: Operation, lower: Lower) -> Sequence[SSAValue]:
     """L of A = L L^T from A's lower triangle (upper: L^T), PyTorch's error if A is not positive-definite."""
-    a, batch, n = _square(lower)
+    a, batch, n = square_operand(lower)
     upper = bool(lower.constant(1))
     out = lower.result_type()
     if n == 0 or 0 in batch:
