@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from tsjit.dtypes import is_float
+from tsjit.dtypes import is_float, is_inexact
 from tsjit.kernels.promotion import CODE_OF_DTYPE, not_implemented, result_dtype, torch_name
 from tsjit.ops import samples as s
 from tsjit.ops.decomposition import reject
@@ -240,7 +240,7 @@ defop("cosine_embedding_loss", "(Tensor input1, Tensor input2, Tensor target, fl
 def _soft_margin(g, x, target, reduction=1):
     """log(1 + exp(-target x)), in the input's dtype (an integer input cannot hold it)."""
     dtype, out = _common(g, x, target), g.dtype(x)
-    if not is_float(out):
+    if not is_inexact(out):
         raise reject(g, RuntimeError(f"result type {torch_name(dtype if is_float(dtype) else np.dtype(np.float32))} "
                                      f"can't be cast to the desired output type {torch_name(out)}"))
     _broadcastable(g, x, target)
