@@ -185,6 +185,8 @@ def _corrcoef(g, x):
         return g.div(c, c)
     sd = g.sqrt(g.diagonal(c, 0, 0, 1))
     out = g.div(g.div(c, g.unsqueeze(sd, 1)), g.unsqueeze(sd, 0))
+    if g.dtype(out).kind == "c":  # PyTorch clips the real and imaginary parts each
+        return g.complex(g.clamp(g.real(out), -1, 1), g.clamp(g.imag(out), -1, 1))
     return g.clamp(out, -1, 1)
 
 

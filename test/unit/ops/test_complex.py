@@ -25,7 +25,8 @@ EVERYDAY = ["add", "sub", "mul", "div", "neg", "exp", "log", "sqrt", "sin", "cos
             "det", "inverse", "linalg_solve", "linalg_svdvals", "slogdet", "logdet", "linalg_vecdot", "mH",
             "real", "imag", "conj", "angle", "sgn", "view_as_real",
             "cumsum", "flip", "roll", "sinc", "nan_to_num", "cov", "trapezoid", "isreal", "silu", "im2col", "col2im",
-            "rms_norm", "lstm_cell", "gru_cell", "rnn_tanh_cell", "gru", "rnn_tanh", "ldexp", "soft_margin_loss"]  # (lstm: float32 complex tanh
+            "rms_norm", "lstm_cell", "gru_cell", "rnn_tanh_cell", "gru", "rnn_tanh", "ldexp", "soft_margin_loss",
+            "corrcoef"]  # (lstm: float32 complex tanh
 # differs from PyTorch's by ~2e-4 relative over its samples' sequences, beyond these tolerances)
 
 
