@@ -107,3 +107,12 @@ def keep_int(fn: Callable, name: str) -> Callable:
             raise not_implemented(f"{name}_vml_cpu", a.dtype)
         return a.copy() if a.dtype.kind in "iu" else as_array(fn(a))
     return kernel
+
+
+def complex_logaddexp(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """log(exp(a) + exp(b)) of complex arrays as PyTorch computes it: m + log1p(exp(n - m)), m the
+    operand of the larger real part (so the imaginary part keeps m's branch)."""
+    first = a.real >= b.real
+    m, n = np.where(first, a, b), np.where(first, b, a)
+    with np.errstate(all="ignore"):
+        return m + np.log1p(np.exp(n - m))

@@ -16,6 +16,7 @@ import numpy as np
 
 from tsjit.dtypes import is_float, is_inexact
 from tsjit.kernels.dims import check_broadcast, wrap_dim, wrap_dims
+from tsjit.kernels.ufuncs import complex_logaddexp
 from tsjit.kernels.promotion import (
     CODE_OF_DTYPE, as_array, dtype_of, not_implemented, promote_types, real_of, torch_name,
 )
@@ -360,10 +361,15 @@ def det(a):
 def logcumsumexp(a, dim):
     """log(cumsum(exp(x))) along dim without overflow or underflow: each prefix's log-add-exp."""
     d = wrap_dim(dim, a.ndim)
-    if not is_float(a.dtype):
+    if not is_inexact(a.dtype):
         raise not_implemented("logcumsumexp_out_cpu", a.dtype)
     if a.ndim == 0:
         return a.copy()
+    if a.dtype.kind == "c":  # a running complex log-add-exp, as PyTorch's
+        out = np.moveaxis(a.copy(), d, 0)
+        for i in range(1, out.shape[0]):
+            out[i] = complex_logaddexp(out[i - 1], out[i])
+        return as_array(np.moveaxis(out, 0, d))
     with np.errstate(all="ignore"):
         return as_array(np.logaddexp.accumulate(a, axis=d).astype(a.dtype, copy=False))
 

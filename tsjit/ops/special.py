@@ -15,6 +15,7 @@ from tsjit.dtypes import is_float, is_inexact
 from tsjit.kernels.dims import check_broadcast
 from tsjit.kernels.erf import erf
 from tsjit.kernels.promotion import BOOL, DEFAULT_FLOAT, as_array, cast, not_implemented, result_dtype, torch_name
+from tsjit.kernels.ufuncs import complex_logaddexp
 from tsjit.ops import checks as chk
 from tsjit.ops import samples as s
 from tsjit.ops.decomposition import reject
@@ -84,12 +85,17 @@ def _run(body, dtype, *xs, params=()):
 
 
 @defines_ops
-def _float_binary(name, body, *, floats_only=None, same_dtype=None, samples=None, api="torch Tensor", **options):
-    """A binary op computing `body` in the promoted float dtype (integers become the default float)."""
+def _float_binary(name, body, *, floats_only=None, same_dtype=None, samples=None, api="torch Tensor",
+                  complex_fn=None, **options):
+    """A binary op computing `body` in the promoted float dtype (integers become the default float);
+    `complex_fn(a, b)` computes it for complex operands where the body (comparisons) cannot."""
     def kernel(a, b):
         if same_dtype and isinstance(b, np.ndarray) and a.dtype != b.dtype:
             raise RuntimeError(same_dtype)
         dtype = result_dtype(a, b)
+        if complex_fn is not None and dtype.kind == "c":
+            check_broadcast(np.shape(a), np.shape(b))
+            return as_array(np.asarray(complex_fn(cast(a, dtype), cast(b, dtype))).astype(dtype))
         if floats_only and not is_float(dtype):
             raise not_implemented(floats_only, dtype)
         dtype = dtype if is_inexact(dtype) else DEFAULT_FLOAT  # complex stays complex (ldexp of a complex x)
@@ -131,7 +137,8 @@ def _logaddexp_samples():
 
 
 for _name, _base2 in (("logaddexp", False), ("logaddexp2", True)):
-    _float_binary(_name, _logaddexp_body(_base2), floats_only=f"{_name}_cpu", samples=_logaddexp_samples)
+    _float_binary(_name, _logaddexp_body(_base2), floats_only=f"{_name}_cpu", samples=_logaddexp_samples,
+                  complex_fn=None if _base2 else complex_logaddexp)
 
 
 def _heaviside_body(k, x, v):

@@ -26,7 +26,7 @@ EVERYDAY = ["add", "sub", "mul", "div", "neg", "exp", "log", "sqrt", "sin", "cos
             "real", "imag", "conj", "angle", "sgn", "view_as_real",
             "cumsum", "flip", "roll", "sinc", "nan_to_num", "cov", "trapezoid", "isreal", "silu", "im2col", "col2im",
             "rms_norm", "lstm_cell", "gru_cell", "rnn_tanh_cell", "gru", "rnn_tanh", "ldexp", "soft_margin_loss",
-            "corrcoef"]  # (lstm: float32 complex tanh
+            "corrcoef", "logaddexp", "logcumsumexp"]  # (lstm: float32 complex tanh
 # differs from PyTorch's by ~2e-4 relative over its samples' sequences, beyond these tolerances)
 
 
