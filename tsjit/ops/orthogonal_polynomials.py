@@ -18,7 +18,7 @@ from tsjit.ops import checks as chk
 from tsjit.ops import samples as s
 from tsjit.ops.registry import Pointwise, defop, sample
 from tsjit.ops.rules import broadcast_of, promoted_float, same, to_float
-from tsjit.ops.special import _run
+from tsjit.ops.special import _NumpyKit
 
 _UNROLL = 64
 
@@ -48,17 +48,25 @@ for _kind in "tuvw":
     FAMILIES[f"shifted_chebyshev_polynomial_{_kind}"] = (*FAMILIES[f"chebyshev_polynomial_{_kind}"][:2], True)
 
 
-def _values(family, k, x, degree: int):
-    """p_degree(x) by the recurrence (degree >= 0), as a Kit value."""
+def _recurrence(family, k, x, top: int):
+    """p_0(x), ..., p_top(x) by the recurrence, as Kit values."""
     first, step, shifted = FAMILIES[family]
     if shifted:
         x = k.sub(k.mul(k.c(2), x), k.c(1))
-    if degree == 0:
-        return k.c(1)
+    yield k.c(1)
+    if top == 0:
+        return
     q, p = k.c(1), first(k, x)
-    for n in range(1, degree):
+    yield p
+    for n in range(1, top):
         q, p = p, step(k, x, n, p, q)
-    return p
+        yield p
+
+
+def _values(family, k, x, degree: int):
+    """p_degree(x) (degree >= 0), as a Kit value."""
+    *_, last = _recurrence(family, k, x, degree)
+    return last
 
 
 def _scalar_body(family):
@@ -83,10 +91,12 @@ def _tensor_kernel(family):
         degrees = np.trunc(n).astype(np.int64) if n.dtype.kind in "fc" else n.astype(np.int64)
         out = np.zeros(x.shape, dtype)
         top = int(degrees.max(initial=-1))
-        for degree in range(top + 1):  # p_degree(x) from scratch is O(top^2); top is small in practice
-            hit = degrees == degree
-            if hit.any():
-                out[hit] = _run(lambda k, v: _values(family, k, v, degree), dtype, x[hit])
+        if top < 0:
+            return out
+        with np.errstate(all="ignore"):
+            for degree, p in enumerate(_recurrence(family, _NumpyKit(dtype), x, top)):
+                hit = degrees == degree
+                out[hit] = np.broadcast_to(p, x.shape)[hit]
         return out
     kernel.__name__ = family
     return kernel
