@@ -32,8 +32,7 @@ def normal(mean, std=1.0):
         raise not_implemented("normal_kernel_cpu", mean.dtype)
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
-    noise = draws(list(mean.shape), np.dtype(np.complex128) if mean.dtype.kind == "c" else np.dtype(np.float64),
-                  generator().standard_normal, 0.5 ** 0.5 if mean.dtype.kind == "c" else 1.0)
+    noise = _draws_for(mean, generator().standard_normal, 0.5 ** 0.5)  # complex: variance 1/2 per part
     return as_array((mean + std * noise).astype(mean.dtype))
 
 
@@ -116,6 +115,11 @@ def randperm(n, dtype=None):
     return generator().permutation(n).astype(dtype_of(dtype, INT64))
 
 
+def _draws_for(x, draw, scale: float = 1.0):
+    """float64 (complex128 for a complex x) draws of x's shape (random.draws: `scale` is per complex part)."""
+    return draws(list(x.shape), np.dtype(np.complex128 if x.dtype.kind == "c" else np.float64), draw, scale)
+
+
 def _float_self(x, kernel, complex_ok=False):
     if not (is_float(x.dtype) or complex_ok and x.dtype.kind == "c"):
         raise not_implemented(kernel, x.dtype)
@@ -138,10 +142,8 @@ def uniform(x, low=0.0, high=1.0):
     _float_self(x, "check_uniform_bounds", complex_ok=True)
     if low > high:
         raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={low} > to={high}")
-    unit = draws(list(x.shape), np.dtype(np.complex128) if x.dtype.kind == "c" else np.dtype(np.float64),
-                 generator().random)
-    return as_array((low + (high - low) * unit.real + 1j * (low + (high - low) * unit.imag)).astype(x.dtype)
-                    if x.dtype.kind == "c" else (low + (high - low) * unit).astype(x.dtype))
+    start = low * (1 + 1j) if x.dtype.kind == "c" else low  # complex: each part in [from, to)
+    return as_array((start + (high - low) * _draws_for(x, generator().random)).astype(x.dtype))
 
 
 def _exponential(g, x, lambd):
