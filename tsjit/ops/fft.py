@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from tsjit.dtypes import is_float
-from tsjit.kernels.promotion import DEFAULT_FLOAT, as_array, dtype_of, torch_name
+from tsjit.kernels.promotion import DEFAULT_FLOAT, as_array, complex_of, dtype_of, real_of, torch_name
 from tsjit.ops import samples as s
 from tsjit.ops.registry import defop, sample
 from tsjit.ops.rules import BY_KERNEL
@@ -33,14 +33,6 @@ def _input(x: np.ndarray, name: str, real_only: bool = False) -> np.ndarray:
     if not is_float(x.dtype) or x.dtype.itemsize < 4:
         raise RuntimeError(f"Unsupported dtype {torch_name(x.dtype)}")
     return x
-
-
-def _complex_of(dtype: np.dtype) -> np.dtype:
-    return np.dtype(np.complex128 if dtype in (np.float64, np.complex128) else np.complex64)
-
-
-def _real_of(dtype: np.dtype) -> np.dtype:
-    return np.dtype(np.float64 if dtype in (np.float64, np.complex128) else np.float32)
 
 
 def _norm(norm):
@@ -64,7 +56,7 @@ _N_D = {"fft": (np.fft.fftn, "c", False), "ifft": (np.fft.ifftn, "c", False), "r
 
 
 def _result(out: np.ndarray, x: np.ndarray, kind: str) -> np.ndarray:
-    return as_array(out.astype(_complex_of(x.dtype) if kind == "c" else _real_of(x.dtype)))
+    return as_array(out.astype(complex_of(x.dtype) if kind == "c" else real_of(x.dtype)))
 
 
 def _one_d(name):
