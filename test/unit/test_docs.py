@@ -116,6 +116,8 @@ def skip_reason(block: Block) -> str | None:
             return "needs torch"
     if re.search(r"^\s*(import dask|from dask)", code, re.M) and importlib.util.find_spec("dask") is None:
         return "needs dask (an optional extra)"
+    if re.search(r"^\s*from dask\.distributed", code, re.M) and importlib.util.find_spec("distributed") is None:
+        return "needs dask.distributed (`pip install 'dask[distributed]'`)"
     if NEEDS_C.search(code):
         from tsjit.backends.c import find_compiler
 

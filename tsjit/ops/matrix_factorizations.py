@@ -4,7 +4,8 @@ matrix_rank, solve_triangular, lstsq, matrix_exp, cholesky_solve / cholesky_inve
 The kernels run LAPACK through numpy on batches of matrices in the trailing two dims, with
 PyTorch's checks and messages. Cholesky and triangular solves lower to loops (real float32 and
 float64; tsjit/lowering/triangular.py), cholesky_solve and cholesky_inverse decompose into
-triangular solves, and vander is a decomposition too. The others have no loop lowering (iterative
+triangular solves, matrix_rank into singular values (one-sided Jacobi in C), and vander is a
+decomposition too. The others have no loop lowering (iterative
 or pivoting factorizations), so compiled code runs them on numpy around C fusion groups.
 Signs of eigenvectors and singular vectors are LAPACK's, as in PyTorch (which calls the same
 routines); the samples compare what does not depend on them.
@@ -263,8 +264,27 @@ def linalg_pinv(a, atol=None, rtol=None, hermitian=False):
     return as_array((_mT(vh) * inv[..., None, :] @ _mT(u)).astype(a.dtype))
 
 
+def _matrix_rank(g, a, atol=None, rtol=None, hermitian=False):
+    """Singular values (one-sided Jacobi in C) above the tolerance, counted. A Hermitian matrix's
+    singular values are its eigenvalues' magnitudes: it is symmetrized from its lower triangle,
+    the one eigvalsh reads."""
+    shape, dtype = g.shape(a), g.dtype(a)
+    if len(shape) < 2 or dtype.name not in ("float32", "float64") or g.value(hermitian) and shape[-1] != shape[-2]:
+        raise NotDecomposable("matrix_rank decomposes for float32/64 matrices")
+    if 0 in shape[-2:]:
+        return g.zeros(list(shape[:-2]), SCALAR_TYPE_CODES["int64"])
+    atol, rtol = g.value(atol), g.value(rtol)
+    if g.value(hermitian):
+        a = g.add(g.tril(a, 0), g.transpose(g.tril(a, -1), -2, -1))
+    sv = g.linalg_svdvals(a)
+    if rtol is None:
+        rtol = 0.0 if atol is not None and atol > 0 else float(np.finfo(dtype).eps) * max(shape[-2:])
+    tolerance = g.clamp(g.mul(g.amax(sv, [-1], True), rtol), atol or 0.0, None)
+    return g.sum(g.gt(sv, tolerance), [-1], False, SCALAR_TYPE_CODES["int64"])
+
+
 @op("linalg_matrix_rank", "(Tensor input, *, float? atol=None, float? rtol=None, bool hermitian=False) -> Tensor",
-    shape=lambda a, *rest: dims(a)[:-2], dtype=fixed(INT64), api="torch", numpy_only=_LAPACK,
+    shape=lambda a, *rest: dims(a)[:-2], dtype=fixed(INT64), api="torch", decompose=_matrix_rank,
     samples=lambda: [sample(s.f32(3, 4), None, None, False), sample(np.array([[1, 2], [2, 4]], np.float32), None, None, False),
                      sample(s.f64(2, 4, 4), 0.5, None, False), sample(_symmetric(n=3), None, 0.2, True),
                      sample(s.f32(0, 3), None, None, False), sample(s.i64(2, 2), None, None, False)])

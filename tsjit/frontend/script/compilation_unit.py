@@ -32,6 +32,14 @@ from tsjit.frontend.script.type_annotations import NotAType, resolve_annotation
 _MAX_MIN_FIELDS = ["values", "indices"]
 
 
+def _class_key(info: ClassInfo) -> tuple:
+    """What a class's `ts.class_type` op is built from: equal keys, equal ops."""
+    signatures = getattr(info, "signatures", {})
+    return (type(info), info.class_name, info.is_module, tuple(info.attrs.items()),
+            tuple((n, f.name) for n, f in info.methods.items()),
+            tuple((n, f.name, f.func_op is not None) for n, f in signatures.items()))
+
+
 def short_name(qualname: str) -> str:
     """`test.<locals>.M.helper` -> `M.helper`, as TorchScript names functions in messages."""
     return qualname.rsplit(".<locals>.", 1)[-1]
@@ -51,6 +59,7 @@ class CompilationUnit:
         self.python_functions: dict[str, Any] = {}
         self.by_symbol: dict[str, CompiledFunction] = {}  # every function and method, by its func.func symbol
         self.adopted: dict[tuple[int, str], CompiledFunction] = {}
+        self._class_ops: dict[str, tuple[ClassTypeOp, tuple]] = {}  # finalize's ops, and what they were built from
         self._program = None
 
     # -- the IR --------------------------------------------------------------------------------
@@ -84,18 +93,33 @@ class CompilationUnit:
         return SymbolRefAttr(name)
 
     def finalize(self) -> None:
-        """(Re)write the class type ops from what was compiled, ahead of the functions."""
+        """(Re)write the class type ops from what was compiled, ahead of the functions.
+
+        A class whose attributes and methods are unchanged since the last call keeps its op: the
+        unit lives as long as the process, so rebuilding every class on every `script` call
+        would make each call slower than the last."""
         block = self.module.body.block
-        for op in list(block.ops):
-            if isinstance(op, ClassTypeOp):
-                block.detach_op(op)
-                op.erase()
-        first = block.first_op
         for info in list(self.classes.values()):
             if isinstance(info, InterfaceInfo):
                 info.declare(self)  # its methods' signatures, which its class type names
-        for info in self.classes.values():
-            op = info.class_type_op()
+        old = [op for op in block.ops if isinstance(op, ClassTypeOp)]
+        for op in old:
+            block.detach_op(op)
+        kept = {id(op) for op in old}
+        ops = []
+        for name, info in self.classes.items():
+            key = _class_key(info)
+            op, seen = self._class_ops.get(name, (None, None))
+            if op is None or seen != key or id(op) not in kept:
+                op = info.class_type_op()
+                self._class_ops[name] = (op, key)
+            ops.append(op)
+        used = {id(op) for op in ops}
+        for op in old:
+            if id(op) not in used:
+                op.erase()
+        first = block.first_op
+        for op in ops:
             if first is None:
                 block.add_op(op)
             else:
