@@ -13,29 +13,43 @@ write lies between them).
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.passes import ModulePass
-from xdsl.traits import IsTerminator, MemoryEffectKind, get_effects, is_side_effect_free
+from xdsl.traits import (
+    IsTerminator, MemoryAllocEffect, MemoryEffect, MemoryEffectKind, MemoryFreeEffect, MemoryReadEffect,
+    MemoryWriteEffect, NoMemoryEffect, get_effects, is_side_effect_free,
+)  # fmt: skip
 from xdsl.transforms.common_subexpression_elimination import CSEDriver
 
 from tsjit.dialects.ts.types import (
     BoolType,
+    ClassType,
     DeviceType,
+    DictType,
     FloatType,
     IntType,
+    ListType,
     NoneType,
     NumberType,
     OptionalType,
     StrType,
+    TensorType,
     TupleType,
     UnionType,
 )
 
 _IMMUTABLE = (IntType, FloatType, BoolType, NumberType, StrType, NoneType, DeviceType)
+#: is_mutable_type by the type's class, where the class alone decides
+_MUTABLE_BY_CLASS: dict[type, bool] = {**{t: False for t in _IMMUTABLE}, TensorType: True, ListType: True,
+                                       DictType: True, ClassType: True}
+#: the effect traits whose effects do not depend on the op (writes() remembers them by op class)
+_STATIC_EFFECTS = (NoMemoryEffect, MemoryReadEffect, MemoryWriteEffect, MemoryAllocEffect, MemoryFreeEffect)
+_WRITES_BY_CLASS: dict[type, bool] = {}
 
 #: tensor ops whose result may share memory with an operand (views, and ops that may return
 #: their input); every other side-effect-free tensor op makes a fresh tensor
@@ -55,9 +69,14 @@ WRITES_INTO_FIRST = {
 
 def _in_place_tensor_op(op: Operation) -> bool:
     """add_, relu_, copy_, ...: write their first operand and return it, only read the others."""
+    return _in_place_name(op.name)
+
+
+@functools.cache
+def _in_place_name(name: str) -> bool:
     from tsjit.ops import REGISTRY
 
-    name = op.name.removeprefix("ts.")
+    name = name.removeprefix("ts.")
     return name.endswith("_") and name in REGISTRY
 
 
@@ -78,6 +97,9 @@ def _fresh_result(op: Operation) -> bool:
 
 def is_mutable_type(t: Attribute) -> bool:
     """Whether a value of this type can be changed in place (tensors, lists, dicts, objects)."""
+    known = _MUTABLE_BY_CLASS.get(type(t))
+    if known is not None:
+        return known
     if isinstance(t, _IMMUTABLE):
         return False
     if isinstance(t, OptionalType):
@@ -92,10 +114,17 @@ def writes(op: Operation) -> bool:
 
     Returning or yielding a value does not write it (as in TorchScript, a caller that mutates a
     returned constant is on its own; the backend copies list constants per call)."""
-    if op.regions or op.has_trait(IsTerminator):
+    if op.regions:
         return False
+    known = _WRITES_BY_CLASS.get(type(op))
+    if known is not None:
+        return known
     effects = get_effects(op)
-    return effects is None or any(e.kind == MemoryEffectKind.WRITE for e in effects)
+    result = not op.has_trait(IsTerminator) and (effects is None or any(e.kind == MemoryEffectKind.WRITE
+                                                                        for e in effects))
+    if all(isinstance(t, _STATIC_EFFECTS) for t in op.get_traits_of_type(MemoryEffect)):
+        _WRITES_BY_CLASS[type(op)] = result  # (no effect traits: unknown effects, the same for every op)
+    return result
 
 
 class MutationInfo:
