@@ -84,3 +84,16 @@ func.func @promote(%a: !ts.tensor, %b: !ts.tensor, %k: !ts.int) -> (!ts.tensor, 
 }
 
 // ERR: ts-specialize: cannot infer the result shape of ts.view at model.py:7:12: the view/reshape size must be a compile-time constant
+
+// A cast of a tensor to a tensor (`mask` after `if mask is not None:`, once the Optional is gone)
+// keeps its operand's static type (and is then a no-op, dropped), so a dtype test after it folds.
+// RUN: ts-opt %s -p 'ts-specialize{shapes=5x5xi1 function=refine}' | filecheck %s --check-prefix=CAST
+// CAST-LABEL: func.func @refine(%m: !ts.tensor<[5,5], i1>) -> !ts.tensor<[1,5,5], i1>
+// CAST-NOT:     ts.unchecked_cast
+// CAST:         ts.unsqueeze %m, %zero : (!ts.tensor<[5,5], i1>, !ts.int) -> !ts.tensor<[1,5,5], i1>
+func.func @refine(%m: !ts.tensor) -> !ts.tensor {
+  %c = ts.unchecked_cast %m : !ts.tensor to !ts.tensor
+  %zero = ts.constant 0
+  %u = ts.unsqueeze %c, %zero : (!ts.tensor, !ts.int) -> !ts.tensor
+  func.return %u : !ts.tensor
+}

@@ -131,6 +131,36 @@ def test_transformer_layers_take_the_ordinary_path():
     _check(mod, x, x, x, atol=1e-4)
 
 
+@pytest.mark.parametrize("mask", ["attn_mask", "key_padding_mask"])
+def test_scripted_attention_masks_compile_wholly_to_c(mask):
+    """torch's MultiheadAttention checks `if mask is not None:` then casts: the cast's result keeps the
+    mask's static type, so the dtype tests fold and every op after them lowers."""
+    torch.manual_seed(0)
+
+    class Causal(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.m = nn.MultiheadAttention(8, 2)
+
+        def forward(self, x, m):
+            return self.m(x, x, x, attn_mask=m)
+
+    class Padded(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.m = nn.MultiheadAttention(8, 2, batch_first=True)
+
+        def forward(self, x, m):
+            return self.m(x, x, x, key_padding_mask=m, need_weights=False)[0]
+
+    if mask == "attn_mask":
+        _check(Causal().eval(), torch.randn(5, 2, 8), torch.triu(torch.ones(5, 5, dtype=torch.bool), 1), backend="c",
+               fallback=False)
+    else:
+        _check(Padded().eval(), torch.randn(2, 5, 8), torch.tensor([[False] * 5, [False] * 3 + [True] * 2]),
+               backend="c", fallback=False)
+
+
 def test_dropout_family_and_margin_losses():
     class M(nn.Module):
         def forward(self, x):
