@@ -16,12 +16,18 @@ from typing import Any
 
 import numpy as np
 from xdsl.builder import Builder
-from xdsl.dialects import arith, math
+from xdsl.dialects import arith, math, tensor
 from xdsl.dialects.builtin import BFloat16Type, Float16Type, IntegerType, Signedness, f32, f64, i1
+from xdsl.dialects.builtin import TensorType as BuiltinTensorType
+from xdsl.dialects.linalg import FillOp
 from xdsl.ir import Attribute, Operation, SSAValue
 
 from tsjit.dialects.ts.constant import numpy_dtype
+from tsjit.dialects.ts.folding import NotConstant, constant_of
+from tsjit.dialects.ts.types import BoolType as TsBoolType
 from tsjit.dialects.ts.types import DTYPES, TensorType, is_float_dtype
+from tsjit.dialects.ts.types import FloatType as TsFloatType
+from tsjit.dialects.ts.types import IntType as TsIntType
 from tsjit.kernels.promotion import result_dtype
 from tsjit.lowering.generic_builder import constant, convert, elementwise
 from tsjit.lowering.table import Lower, NotLowerable
@@ -163,10 +169,29 @@ def check_dtype(t: Attribute) -> None:
 
 
 def _proxy(t: Attribute) -> Any:
-    """A stand-in value with t's dtype and rank class, for torch.result_type."""
+    """A stand-in value with t's dtype and rank class, for torch.result_type (a Python number for
+    a scalar known only at run time)."""
+    if isinstance(t, TsBoolType | TsIntType | TsFloatType):
+        return {TsBoolType: False, TsIntType: 0, TsFloatType: 0.0}[type(t)]
     if not isinstance(t, TensorType):
         raise ValueError
     return np.zeros((1,) * t.rank, numpy_dtype(t.element_type))
+
+
+def _run_time_scalar(op: Operation, i: int, lower: Lower) -> SSAValue | None:
+    """Scalar operand i as a 0-d tensor when it is an int, float or bool computed at run time (the
+    iteration number of a loop); None for a constant (the body gets its value)."""
+    v = op.operands[i]
+    if not isinstance(v.type, TsBoolType | TsIntType | TsFloatType):
+        return None
+    try:
+        constant_of(v)
+        return None
+    except NotConstant:
+        pass
+    scalar = lower.scalar(i)
+    t = BuiltinTensorType(scalar.type, [])
+    return lower.builder.insert(FillOp([scalar], [lower.builder.insert(tensor.EmptyOp([], t)).results[0]], [t])).results[0]
 
 
 #: bodies built from the float format of their dtype (its largest value, its ulp): f16 stays f16
@@ -191,6 +216,9 @@ def lower_pointwise(spec: Pointwise, op: Operation, lower: Lower) -> Sequence[SS
     for i in spec.values:
         if isinstance(op.operands[i].type, TensorType):
             tensors.append(lower.tensor(i))
+            consts.append(None)
+        elif (held := _run_time_scalar(op, i, lower)) is not None:  # `y + i` in a loop: a 0-d tensor
+            tensors.append(held)
             consts.append(None)
         else:
             consts.append(lower.constant(i))

@@ -33,6 +33,7 @@ PASSES: dict[str, tuple[str, str]] = {
     "ts-constant-pooling": ("constant_pooling", "TsConstantPoolingPass"),
     "ts-peephole": ("peephole", "TsPeepholePass"),
     "ts-unroll-loops": ("unroll_loops", "TsUnrollLoopsPass"),
+    "ts-count-loops": ("count_loops", "TsCountLoopsPass"),
     "ts-cleanup": ("cleanup", "TsCleanupPass"),
     "ts-remove-dropout": ("remove_dropout", "TsRemoveDropoutPass"),
     "ts-fold-conv-bn": ("fold_conv_bn", "TsFoldConvBnPass"),

@@ -9,6 +9,7 @@ from xdsl.dialects.func import FuncOp
 from xdsl.ir import Operation
 
 from tsjit.dialects.ts.constant import ConstantOp
+from tsjit.dialects.ts.types import DYNAMIC, TensorType
 
 
 def forward_appended_unpacks(func: FuncOp) -> None:
@@ -40,24 +41,36 @@ def _position(op: Operation) -> int:
 
 
 
-def fold_lengths(func: FuncOp) -> None:
-    """`len([a, b])` is 2 and `len({})` is 0 when nothing but reads uses the list or dict."""
+def fold_lengths(func: FuncOp, pieces: dict | None = None) -> None:
+    """`len([a, b])` is 2 and `len({})` is 0 when nothing but reads uses the list or dict; so is
+    the length of a list whose `pieces` (ts-specialize's tensors of `x.chunk(3)`) are known, and
+    `len(x)` of a tensor whose type knows its first dim (`for row in x:`)."""
     for op in list(func.walk()):
-        if op.name != "ts.len" or not isinstance(owner := op.operands[0].owner, Operation):
+        if op.name != "ts.len":
             continue
-        if owner.name == "ts.list.construct":
-            n = len(owner.operands)
-        elif owner.name == "ts.dict.construct" and not owner.operands:
-            n = 0
+        value = op.operands[0]
+        owner = value.owner if isinstance(value.owner, Operation) else None
+        if isinstance(t := value.type, TensorType):
+            if not t.sizes or t.sizes[0] == DYNAMIC:
+                continue
+            n = t.sizes[0]  # (a tensor's shape is its type's: no op changes it)
         else:
-            continue
-        if any(use.operation.name not in ("ts.len", "ts.list.get") for use in owner.results[0].uses):
-            continue  # something may change its length
+            if owner is not None and owner.name == "ts.list.construct":
+                n = len(owner.operands)
+            elif owner is not None and owner.name == "ts.dict.construct" and not owner.operands:
+                n = 0
+            elif pieces is not None and isinstance(pieces.get(value), list):
+                n = len(pieces[value])
+            else:
+                continue
+            if any(use.operation.name not in ("ts.len", "ts.list.get") for use in value.uses):
+                continue  # something may change its length
         const = ConstantOp.of(n, op.results[0].type)
         op.parent_block().insert_op_before(const, op)
         op.results[0].replace_all_uses_with(const.results[0])
         op.detach()
         op.erase()
-        if not owner.results[0].uses:  # a new list or dict nothing reads any more (DCE keeps allocations)
+        if owner is not None and owner.name in ("ts.list.construct", "ts.dict.construct") \
+                and not owner.results[0].uses:  # a new list or dict nothing reads any more (DCE keeps allocations)
             owner.detach()
             owner.erase()

@@ -53,11 +53,12 @@ from tsjit.dialects.ts.types import (
 )
 from tsjit.ir.diagnostics import Diag, DiagError, op_loc
 from tsjit.passes.constant_propagation import constant_propagation
+from tsjit.passes.count_loops import count_loops
 from tsjit.passes.container_folds import fold_lengths, forward_appended_unpacks
 from tsjit.passes.identity_tests import fold_identity_tests, record_identity_tests
 from tsjit.passes.list_appends import fold_list_appends
 from tsjit.passes.split_unpacks import split_unpacks
-from tsjit.passes.unroll_loops import computes_no_tensors, unroll_loops
+from tsjit.passes.unroll_loops import must_unroll, unroll_loops
 
 _KIND = {IntType: "int", FloatType: "float", BoolType: "bool"}
 _ELEMENT = {str(t): t for t in DTYPES.values()}
@@ -311,9 +312,10 @@ def specialize_function(ctx: Context, module: ModuleOp, func: FuncOp, arg_types:
         walk.block(func.body.block)
         _fold_constant_unpacks(func)
         forward_appended_unpacks(func)
-        fold_lengths(func)
+        fold_lengths(func, walk.pieces)
         split_unpacks(func)
-        unroll_loops(func, only=computes_no_tensors)  # range(x.dim() - 2) known now: its scalar work unrolls
+        count_loops(func)  # `while i < n:`, a `break` on the iteration number: for-loops of a known length
+        unroll_loops(func, only=must_unroll)  # range(x.dim() - 2) known now: its scalar work unrolls
         fold_list_appends(func)  # ... and the list it appended to becomes one list.construct
         _update_signature(func)
         CanonicalizePass().apply(ctx, module)

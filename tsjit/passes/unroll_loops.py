@@ -76,6 +76,26 @@ def computes_no_tensors(loop: LoopOp) -> bool:
     return not any(isinstance(r.type, TensorType) for op in loop.walk() for r in op.results)
 
 
+def must_unroll(loop: LoopOp) -> bool:
+    """What ts-specialize unrolls (below the trip-count limit): scalar and list work, and loops that
+    only lower unrolled: over a list of tensors made outside them (`for c in x.chunk(3)`: each
+    iteration reads another piece) or carrying a value an early `return` leaves uninitialized.
+    Other loops over tensors (a recurrent cell) stay loops."""
+    from tsjit.dialects.ts.types import ListType, TensorType
+
+    if computes_no_tensors(loop):
+        return True
+    for op in loop.walk():
+        if any(isinstance(v.owner, Operation) and v.owner.name == "ts.uninitialized" for v in op.operands):
+            return True
+        if op.name == "ts.list.get":
+            lst = op.operands[0]
+            if isinstance(lst.type, ListType) and isinstance(lst.type.element_type, TensorType) \
+                    and isinstance(lst.owner, Operation) and not loop.is_ancestor(lst.owner):
+                return True
+    return False
+
+
 def unroll_loops(module: Operation, max_trip_count: int = MAX_TRIP_COUNT,
                  only: Callable[[LoopOp], bool] | None = None) -> bool:
     """Unroll every eligible loop (that `only` accepts); returns whether anything changed."""

@@ -157,15 +157,56 @@ def test_if_on_a_run_time_value_is_scf_if():
     assert any(op.name == "tensor.extract" for op in module.walk())
 
 
-def test_while_loop_stays_on_numpy():
-    def countdown(x):
-        i = 0
-        while i < 3:
-            x = x * 2
-            i += 1
+def countdown(x):
+    i = 0
+    while i < 3:
+        x = x * 2
+        i += 1
+    return x
+
+
+def first_break(x):
+    y = x
+    for i in range(10):
+        if i == 3:
+            break
+        y = y + i
+    return y
+
+
+def odd_steps(x):
+    y = x
+    for i in range(5):
+        if i % 2 == 0:
+            continue
+        y = y * 2 - i
+    return y
+
+
+def early_return(x):
+    for i in range(4):
+        if i == x.size(0):
+            return x * i
+    return x
+
+
+@pytest.mark.parametrize("fn", [countdown, first_break, odd_steps, early_return], ids=lambda f: f.__name__)
+def test_loops_counted_at_compile_time_compile_to_c(fn):
+    """A while loop (or a `break`, `continue` or `return` inside a for loop) whose condition only
+    the iteration number and scalar constants decide makes a number of iterations ts-count-loops
+    finds when compiling: it becomes a for loop (then unrolled, or scf.for) and runs in C."""
+    x = torch.randn(2, 2)
+    compiled = tsjit.compile(fn, backend="c", example_inputs=(x,), fallback=False)
+    np.testing.assert_allclose(np.asarray(compiled(x).numpy()), fn(x).numpy(), rtol=1e-6)
+
+
+def test_while_loop_on_values_stays_on_numpy():
+    def halve_until_small(x):
+        while bool(x.abs().max() > 1.0):
+            x = x * 0.5
         return x
 
-    x = torch.randn(2, 2)
+    x = torch.randn(2, 2) * 10
     with pytest.warns(UserWarning, match="while loop"):
-        compiled = tsjit.compile(countdown, backend="c", example_inputs=(x,))
-    np.testing.assert_allclose(np.asarray(compiled(x).numpy()), x.numpy() * 8, rtol=1e-6)
+        compiled = tsjit.compile(halve_until_small, backend="c", example_inputs=(x,))
+    np.testing.assert_allclose(np.asarray(compiled(x).numpy()), halve_until_small(x).numpy(), rtol=1e-6)
