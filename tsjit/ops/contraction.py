@@ -15,7 +15,7 @@ from tsjit.kernels.promotion import BOOL, C_NAME, as_array, cast, not_implemente
 from tsjit.ops import checks as chk
 from tsjit.ops import samples as s
 from tsjit.ops.decomposition import reject
-from tsjit.ops.registry import op, sample
+from tsjit.ops.registry import defop, op, sample
 from tsjit.ops.rules import D, ShapeError, T, broadcast, dims, promoted
 
 
@@ -105,7 +105,7 @@ def _dot_shape(a: T, b: T) -> tuple[int, ...]:
     verify=chk.rank_in(0, (1,), "dot operand"), lower="contractions.lower_matmul",
     samples=lambda: [sample(s.f32(4), s.f32(4)), sample(s.special()[0], s.f32(4)), sample(s.f32(0), s.f32(0)),
                      sample(s.i64(5), s.i64(5)), sample(s.f64(3), s.f64(3)), sample(s.mask(3), s.mask(3)),
-                     sample(s.f32(3), s.f64(3)), sample(s.f32(3), s.f32(4))], aten="dot vdot")
+                     sample(s.f32(3), s.f64(3)), sample(s.f32(3), s.f32(4))])
 def dot(a, b):
     if a.ndim != 1 or b.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors")
@@ -118,6 +118,21 @@ def dot(a, b):
                            f"have the same number of elements, but got {a.shape[0]} and {b.shape[0]} elements "
                            f"respectively")
     return as_array(np.dot(a, b))
+
+
+def _c64(n: int) -> np.ndarray:
+    return (s.f32(n) + 1j * s.f32(n)).astype(np.complex64)
+
+
+def _vdot(g, a, b):
+    """dot with the first vector conjugated (the same as dot for real vectors)."""
+    return g.dot(g.conj(a) if g.dtype(a).kind == "c" else a, b)
+
+
+defop("vdot", "(Tensor self, Tensor other) -> Tensor", shape=_dot_shape, dtype=_PAIR, api="torch Tensor",
+      decompose=_vdot, samples=lambda: [sample(s.f32(4), s.f32(4)), sample(_c64(3), _c64(3)),
+                                        sample(_c64(3), s.f32(3)), sample(s.i64(5), s.i64(5)), sample(s.f32(0), s.f32(0)),
+                                        sample(s.f32(3), s.f64(3)), sample(s.mask(3), s.mask(3))])
 
 
 def _matmul_shape(a: T, b: T) -> tuple[int, ...]:

@@ -555,17 +555,18 @@
     %r548 = ts.vander %a19, %a14, %a0 : (!ts.tensor<*, f32>, !ts.optional<!ts.int>, !ts.bool) -> !ts.tensor
     %r549 = ts.var %a19, %a15, %a14, %a0 : (!ts.tensor<*, f32>, !ts.optional<!ts.list<!ts.int>>, !ts.optional<!ts.int>, !ts.bool) -> !ts.tensor
     %r550, %r550_1 = ts.var_mean %a19, %a15, %a14, %a0 : (!ts.tensor<*, f32>, !ts.optional<!ts.list<!ts.int>>, !ts.optional<!ts.int>, !ts.bool) -> (!ts.tensor, !ts.tensor)
-    %r551 = ts.view %a19, %a5 : (!ts.tensor<*, f32>, !ts.list<!ts.int>) -> !ts.tensor
-    %r552 = ts.view_as_complex %a19 : (!ts.tensor<*, f32>) -> !ts.tensor
-    %r553 = ts.view_as_real %a19 : (!ts.tensor<*, f32>) -> !ts.tensor
-    %r554 = ts.vsplit %a19, %a3 : (!ts.tensor<*, f32>, !ts.int) -> !ts.list<!ts.tensor>
-    %r555 = ts.vsplit_indices %a19, %a5 : (!ts.tensor<*, f32>, !ts.list<!ts.int>) -> !ts.list<!ts.tensor>
-    %r556 = ts.vstack %a8 : (!ts.list<!ts.tensor>) -> !ts.tensor
-    %r557 = ts.where %a19, %a19, %a19 : (!ts.tensor<*, f32>, !ts.tensor<*, f32>, !ts.tensor<*, f32>) -> !ts.tensor
-    %r558 = ts.xlogy %a19, %a19 : (!ts.tensor<*, f32>, !ts.tensor<*, f32>) -> !ts.tensor
-    %r559 = ts.zero_ %a19 : (!ts.tensor<*, f32>) -> !ts.tensor
-    %r560 = ts.zeros %a5, %a14 : (!ts.list<!ts.int>, !ts.optional<!ts.int>) -> !ts.tensor
-    %r561 = ts.zeros_like %a19, %a14 : (!ts.tensor<*, f32>, !ts.optional<!ts.int>) -> !ts.tensor
+    %r551 = ts.vdot %a19, %a19 : (!ts.tensor<*, f32>, !ts.tensor<*, f32>) -> !ts.tensor
+    %r552 = ts.view %a19, %a5 : (!ts.tensor<*, f32>, !ts.list<!ts.int>) -> !ts.tensor
+    %r553 = ts.view_as_complex %a19 : (!ts.tensor<*, f32>) -> !ts.tensor
+    %r554 = ts.view_as_real %a19 : (!ts.tensor<*, f32>) -> !ts.tensor
+    %r555 = ts.vsplit %a19, %a3 : (!ts.tensor<*, f32>, !ts.int) -> !ts.list<!ts.tensor>
+    %r556 = ts.vsplit_indices %a19, %a5 : (!ts.tensor<*, f32>, !ts.list<!ts.int>) -> !ts.list<!ts.tensor>
+    %r557 = ts.vstack %a8 : (!ts.list<!ts.tensor>) -> !ts.tensor
+    %r558 = ts.where %a19, %a19, %a19 : (!ts.tensor<*, f32>, !ts.tensor<*, f32>, !ts.tensor<*, f32>) -> !ts.tensor
+    %r559 = ts.xlogy %a19, %a19 : (!ts.tensor<*, f32>, !ts.tensor<*, f32>) -> !ts.tensor
+    %r560 = ts.zero_ %a19 : (!ts.tensor<*, f32>) -> !ts.tensor
+    %r561 = ts.zeros %a5, %a14 : (!ts.list<!ts.int>, !ts.optional<!ts.int>) -> !ts.tensor
+    %r562 = ts.zeros_like %a19, %a14 : (!ts.tensor<*, f32>, !ts.optional<!ts.int>) -> !ts.tensor
     func.return
   }
 
@@ -1121,16 +1122,17 @@
 // CHECK-NEXT: %r548 = ts.vander %a19, %a14, %a0 : (!ts.tensor<*, f32>, !ts.optional<!ts.int>, !ts.bool) -> !ts.tensor
 // CHECK-NEXT: %r549 = ts.var %a19, %a15, %a14, %a0 : (!ts.tensor<*, f32>, !ts.optional<!ts.list<!ts.int>>, !ts.optional<!ts.int>, !ts.bool) -> !ts.tensor
 // CHECK-NEXT: %r550, %r550_1 = ts.var_mean %a19, %a15, %a14, %a0 : (!ts.tensor<*, f32>, !ts.optional<!ts.list<!ts.int>>, !ts.optional<!ts.int>, !ts.bool) -> (!ts.tensor, !ts.tensor)
-// CHECK-NEXT: %r551 = ts.view %a19, %a5 : (!ts.tensor<*, f32>, !ts.list<!ts.int>) -> !ts.tensor
-// CHECK-NEXT: %r552 = ts.view_as_complex %a19 : (!ts.tensor<*, f32>) -> !ts.tensor
-// CHECK-NEXT: %r553 = ts.view_as_real %a19 : (!ts.tensor<*, f32>) -> !ts.tensor
-// CHECK-NEXT: %r554 = ts.vsplit %a19, %a3 : (!ts.tensor<*, f32>, !ts.int) -> !ts.list<!ts.tensor>
-// CHECK-NEXT: %r555 = ts.vsplit_indices %a19, %a5 : (!ts.tensor<*, f32>, !ts.list<!ts.int>) -> !ts.list<!ts.tensor>
-// CHECK-NEXT: %r556 = ts.vstack %a8 : (!ts.list<!ts.tensor>) -> !ts.tensor
-// CHECK-NEXT: %r557 = ts.where %a19, %a19, %a19 : (!ts.tensor<*, f32>, !ts.tensor<*, f32>, !ts.tensor<*, f32>) -> !ts.tensor
-// CHECK-NEXT: %r558 = ts.xlogy %a19, %a19 : (!ts.tensor<*, f32>, !ts.tensor<*, f32>) -> !ts.tensor
-// CHECK-NEXT: %r559 = ts.zero_ %a19 : (!ts.tensor<*, f32>) -> !ts.tensor
-// CHECK-NEXT: %r560 = ts.zeros %a5, %a14 : (!ts.list<!ts.int>, !ts.optional<!ts.int>) -> !ts.tensor
-// CHECK-NEXT: %r561 = ts.zeros_like %a19, %a14 : (!ts.tensor<*, f32>, !ts.optional<!ts.int>) -> !ts.tensor
+// CHECK-NEXT: %r551 = ts.vdot %a19, %a19 : (!ts.tensor<*, f32>, !ts.tensor<*, f32>) -> !ts.tensor
+// CHECK-NEXT: %r552 = ts.view %a19, %a5 : (!ts.tensor<*, f32>, !ts.list<!ts.int>) -> !ts.tensor
+// CHECK-NEXT: %r553 = ts.view_as_complex %a19 : (!ts.tensor<*, f32>) -> !ts.tensor
+// CHECK-NEXT: %r554 = ts.view_as_real %a19 : (!ts.tensor<*, f32>) -> !ts.tensor
+// CHECK-NEXT: %r555 = ts.vsplit %a19, %a3 : (!ts.tensor<*, f32>, !ts.int) -> !ts.list<!ts.tensor>
+// CHECK-NEXT: %r556 = ts.vsplit_indices %a19, %a5 : (!ts.tensor<*, f32>, !ts.list<!ts.int>) -> !ts.list<!ts.tensor>
+// CHECK-NEXT: %r557 = ts.vstack %a8 : (!ts.list<!ts.tensor>) -> !ts.tensor
+// CHECK-NEXT: %r558 = ts.where %a19, %a19, %a19 : (!ts.tensor<*, f32>, !ts.tensor<*, f32>, !ts.tensor<*, f32>) -> !ts.tensor
+// CHECK-NEXT: %r559 = ts.xlogy %a19, %a19 : (!ts.tensor<*, f32>, !ts.tensor<*, f32>) -> !ts.tensor
+// CHECK-NEXT: %r560 = ts.zero_ %a19 : (!ts.tensor<*, f32>) -> !ts.tensor
+// CHECK-NEXT: %r561 = ts.zeros %a5, %a14 : (!ts.list<!ts.int>, !ts.optional<!ts.int>) -> !ts.tensor
+// CHECK-NEXT: %r562 = ts.zeros_like %a19, %a14 : (!ts.tensor<*, f32>, !ts.optional<!ts.int>) -> !ts.tensor
 // CHECK-NEXT: func.return
 // CHECK-NEXT: }

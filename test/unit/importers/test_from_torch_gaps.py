@@ -196,3 +196,15 @@ def test_eager_linalg_and_f_dropouts():
     s = tsjit.stft(tsjit.from_numpy(a[0].reshape(-1)), 8, return_complex=False)
     want = torch.stft(t[0].reshape(-1), 8, return_complex=False)
     np.testing.assert_allclose(s.numpy(), want.numpy(), atol=1e-5)
+
+
+@pytest.mark.parametrize("trace", [False, True])
+def test_vdot_conjugates_its_first_vector(trace):
+    """aten::vdot once imported as dot: complex results lost the conjugate."""
+    class M(nn.Module):
+        def forward(self, a, b):
+            return torch.vdot(a, b) + a.vdot(b)
+
+    torch.manual_seed(0)
+    _check(M(), torch.randn(5, dtype=torch.complex64), torch.randn(5, dtype=torch.complex64), trace=trace)
+    _check(M(), torch.randn(5), torch.randn(5), trace=trace, backend="c", fallback=False)
