@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 
 from xdsl.builder import Builder
 from xdsl.dialects import math
-from xdsl.dialects.builtin import TensorType, f64, i1
+from xdsl.dialects.builtin import BFloat16Type, Float16Type, TensorType, f32, f64, i1
 from xdsl.ir import Attribute, Operation, SSAValue
 
 from tsjit.dialects.ts.types import is_float_dtype
@@ -98,11 +98,15 @@ def lower_sum(op: Operation, lower: Lower) -> Sequence[SSAValue]:
     dtype = out.element_type
     if op.name == "ts.mean" and not is_float_dtype(dtype):
         raise NotLowerable(f"mean of {dtype}")
-    total = reduce(lower.builder, x, dims, lower.constant(2), dtype, 0, _add)
     if op.name == "ts.sum":
-        return [total]
+        return [reduce(lower.builder, x, dims, lower.constant(2), dtype, 0, _add)]
+    # a half's mean is its float32 sum divided, then rounded once (as PyTorch: the sum of many
+    # halves overflows 65504, and so may the count)
+    wide = f32 if isinstance(dtype, Float16Type | BFloat16Type) else dtype
+    total = reduce(lower.builder, x, dims, lower.constant(2), wide, 0, _add)
     n = _count(x, dims)
-    return [elementwise(lower.builder, [total], out, lambda b, a: Kit(b, dtype).div(a[0], Kit(b, dtype).c(n)))]
+    return [elementwise(lower.builder, [total], out, lambda b, a: convert(
+        b, Kit(b, wide).div(a[0], Kit(b, wide).c(n)), dtype))]
 
 
 def lower_prod(op: Operation, lower: Lower) -> Sequence[SSAValue]:

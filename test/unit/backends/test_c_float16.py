@@ -289,3 +289,20 @@ def test_long_f16_dot_products_accumulate_in_float32():
                       fallback=False)
     want = (a.astype(np.float64) @ b.astype(np.float64)).astype(np.float16)
     _close(c(a, b), want)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_mean_of_more_halves_than_a_half_holds(dtype):
+    """A half's mean is its float32 sum divided by the count, rounded once: the sum of 2^18 values
+    near 1 and the count itself overflow float16 (the count once failed to compile as an f16 constant)."""
+    x = torch.from_numpy((np.random.default_rng(0).standard_normal((64, 4096)) * 0.1 + 1.0).astype(np.float32)).to(
+        getattr(torch, dtype))
+
+    def means(x):
+        return x.mean(), x.mean(1)
+
+    compiled = torch.compile(means, backend="c", example_inputs=(x,), fallback=False)
+    for got, want in zip(compiled(x), means(x)):
+        assert got.dtype == x.dtype
+        np.testing.assert_allclose(got.float().numpy(), want.float().numpy(), rtol=1e-2)
+    assert abs(float(compiled(x)[0]) - 1.0) < 0.01
