@@ -1,7 +1,8 @@
 """Container work ts-specialize sees through, so the tensors and sizes behind it stay known: a
 tensor list built by appends and unpacked at once (torch's `query, key = (x.transpose(1, 0) for x
-in (query, key))`), and the length of a list or dict built in place (`any(len(m._forward_hooks)
-... for m in self.modules())` in TransformerEncoderLayer, whose loop then unrolls).
+in (query, key))`), the length of a list or dict built in place (`any(len(m._forward_hooks)
+... for m in self.modules())` in TransformerEncoderLayer, whose loop then unrolls), and a dict with
+constant keys read and written in one block (`d = {'a': x}; d['b'] = y; d['a'] + d['b']`).
 """
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from xdsl.dialects.func import FuncOp
 from xdsl.ir import Operation
 
 from tsjit.dialects.ts.constant import ConstantOp
+from tsjit.dialects.ts.folding import NotConstant, constant_of
 from tsjit.dialects.ts.types import DYNAMIC, TensorType
 
 
@@ -74,3 +76,37 @@ def fold_lengths(func: FuncOp, pieces: dict | None = None) -> None:
                 and not owner.results[0].uses:  # a new list or dict nothing reads any more (DCE keeps allocations)
             owner.detach()
             owner.erase()
+
+
+def forward_dict_items(func: FuncOp) -> None:
+    """A dict built with constant keys and then only read (`d[k]`, `d.get(k, default)`) and written
+    (`d[k] = v`) with constant keys, in the block that builds it: each read becomes the value last
+    stored under its key, and the dict goes. A read of a missing key stays (it raises, as in Python)."""
+    for construct in [op for op in func.walk() if op.name == "ts.dict.construct"]:
+        block, d = construct.parent_block(), construct.results[0]
+        users = [use.operation for use in d.uses]
+        if any(u.name not in ("ts.dict.get", "ts.dict.get_default", "ts.dict.set") or u.parent_block() is not block
+               or u.operands[0] is not d or any(v is d for v in u.operands[1:]) for u in users):
+            continue
+        try:
+            keys = [constant_of(k) for k in construct.operands[0::2]]
+            user_keys = {u: constant_of(u.operands[1]) for u in users}
+        except NotConstant:
+            continue
+        items = dict(zip(keys, construct.operands[1::2]))
+        forwarded = {}
+        for op in sorted(users, key=_position):
+            key = user_keys[op]
+            if op.name == "ts.dict.set":
+                items[key] = op.operands[2]
+            elif key in items:
+                forwarded[op] = items[key]
+            elif op.name == "ts.dict.get_default":
+                forwarded[op] = op.operands[2]
+        if len(forwarded) != sum(u.name != "ts.dict.set" for u in users):
+            continue
+        for op, value in forwarded.items():
+            op.results[0].replace_all_uses_with(value)
+        for dead in (*users, construct):
+            dead.detach()
+            dead.erase()

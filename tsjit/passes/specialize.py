@@ -54,7 +54,7 @@ from tsjit.dialects.ts.types import (
 from tsjit.ir.diagnostics import Diag, DiagError, op_loc
 from tsjit.passes.constant_propagation import constant_propagation
 from tsjit.passes.count_loops import count_loops
-from tsjit.passes.container_folds import fold_lengths, forward_appended_unpacks
+from tsjit.passes.container_folds import fold_lengths, forward_appended_unpacks, forward_dict_items
 from tsjit.passes.identity_tests import fold_identity_tests, record_identity_tests
 from tsjit.passes.list_appends import fold_list_appends
 from tsjit.passes.split_unpacks import split_unpacks
@@ -312,6 +312,7 @@ def specialize_function(ctx: Context, module: ModuleOp, func: FuncOp, arg_types:
         walk.block(func.body.block)
         _fold_constant_unpacks(func)
         forward_appended_unpacks(func)
+        forward_dict_items(func)
         fold_lengths(func, walk.pieces)
         split_unpacks(func)
         count_loops(func)  # `while i < n:`, a `break` on the iteration number: for-loops of a known length

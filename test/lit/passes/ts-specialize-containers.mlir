@@ -90,3 +90,36 @@ func.func @folded_index(%x: !ts.tensor) -> !ts.tensor {
   %y = ts.index %x, %rows : (!ts.tensor, !ts.list<!ts.optional<!ts.tensor>>) -> !ts.tensor
   func.return %y : !ts.tensor
 }
+
+// A dict with constant keys, read and written in its block: each read is the value last stored
+// under its key (the dict goes); a read of a missing key stays (it raises at run time).
+// RUN: ts-opt %s -p 'ts-specialize{shapes=2x3xf32 function=dict_items}' | filecheck %s --check-prefix=DICT
+// DICT-LABEL: func.func @dict_items(%x: !ts.tensor<[2,3], f32>) -> !ts.tensor<[2,3], f32>
+// DICT-NOT:     ts.dict
+// DICT:         %[[Y:.*]] = ts.mul %x, %two : {{.*}} -> !ts.tensor<[2,3], f32>
+// DICT:         ts.add %x, %[[Y]], %one : (!ts.tensor<[2,3], f32>, !ts.tensor<[2,3], f32>, !ts.int) -> !ts.tensor<[2,3], f32>
+// RUN: ts-opt %s -p 'ts-specialize{shapes=2x3xf32 function=dict_missing}' | filecheck %s --check-prefix=MISSING
+// MISSING-LABEL: func.func @dict_missing(%x: !ts.tensor<[2,3], f32>)
+// MISSING:         ts.dict.construct
+// MISSING:         ts.dict.get %d, %b
+func.func @dict_items(%x: !ts.tensor) -> !ts.tensor {
+  %a = ts.constant "a"
+  %b = ts.constant "b"
+  %one = ts.constant 1
+  %two = ts.constant 2
+  %d = ts.dict.construct %a, %x : (!ts.str, !ts.tensor) -> !ts.dict<!ts.str, !ts.tensor>
+  %y = ts.mul %x, %two : (!ts.tensor, !ts.int) -> !ts.tensor
+  ts.dict.set %d, %b, %y : (!ts.dict<!ts.str, !ts.tensor>, !ts.str, !ts.tensor) -> ()
+  %va = ts.dict.get %d, %a : (!ts.dict<!ts.str, !ts.tensor>, !ts.str) -> !ts.tensor
+  %vb = ts.dict.get %d, %b : (!ts.dict<!ts.str, !ts.tensor>, !ts.str) -> !ts.tensor
+  %s = ts.add %va, %vb, %one : (!ts.tensor, !ts.tensor, !ts.int) -> !ts.tensor
+  func.return %s : !ts.tensor
+}
+
+func.func @dict_missing(%x: !ts.tensor) -> !ts.tensor {
+  %a = ts.constant "a"
+  %b = ts.constant "b"
+  %d = ts.dict.construct %a, %x : (!ts.str, !ts.tensor) -> !ts.dict<!ts.str, !ts.tensor>
+  %vb = ts.dict.get %d, %b : (!ts.dict<!ts.str, !ts.tensor>, !ts.str) -> !ts.tensor
+  func.return %vb : !ts.tensor
+}
