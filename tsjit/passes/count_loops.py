@@ -26,7 +26,7 @@ from tsjit.dialects.ts.control_flow import IfOp, LoopOp
 from tsjit.dialects.ts.folding import NotConstant, constant_of
 from tsjit.passes.cse import is_mutable_type
 
-MAX_STEPS = 10_000
+MAX_STEPS = 1024
 
 
 class _Unknown(Exception):
@@ -81,9 +81,10 @@ class _Scalars:
             self.block(block)
             self.bind(op.results, block.last_op.operands)
             return
+        if op.regions or isinstance(op, ConstantOp) or any(is_mutable_type(r.type) for r in op.results):
+            return  # (tensor work is not the loop's count)
         impl = IMPLS.get(op.name)
-        if op.regions or isinstance(op, ConstantOp) or impl is None or impl.env or not _reads_only(op) \
-                or any(is_mutable_type(r.type) for r in op.results):
+        if impl is None or impl.env or not _reads_only(op):
             return
         try:
             values = [self.get(v) for v in op.operands]
