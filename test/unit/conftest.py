@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-#: directories the second process runs (about half of the unit tests' time, with lit)
-SIDE = ("test/unit/ops", "test/unit/nn", "test/unit/backends")
+#: directories the second process runs after lit (lit + these take about the CPU time of the rest)
+SIDE = ("test/unit/ops", "test/unit/nn")
 _side: dict = {}
 
 
