@@ -209,6 +209,15 @@ class TensorCore:
     def is_floating_point(self) -> bool:
         return is_float(self._data.dtype)
 
+    def is_conj(self) -> bool:
+        return False  # no lazy conjugate or negative bits: conj() and neg() compute at once
+
+    def is_neg(self) -> bool:
+        return False
+
+    def resolve_conj(self):
+        return self  # (PyTorch's too, without a conjugate bit to resolve)
+
     def is_complex(self) -> bool:
         return self._data.dtype.kind == "c"
 

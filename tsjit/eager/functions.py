@@ -265,6 +265,14 @@ def is_complex(input) -> bool:
     return _array(input).dtype.kind == "c"
 
 
+def is_conj(input) -> bool:
+    return input.is_conj()
+
+
+def resolve_conj(input):
+    return input.resolve_conj()
+
+
 def reshape(input, shape):
     return input.reshape(shape)
 

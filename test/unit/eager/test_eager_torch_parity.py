@@ -181,3 +181,14 @@ def test_torch_level_nn_ops_match_torch():
     for ours, theirs in zip(run(tsjit), run(real)):
         assert tuple(ours.shape) == tuple(theirs.shape)
         np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-5, atol=1e-5)
+
+
+def test_conjugate_and_negative_bits_as_torch_sees_them():
+    """tsjit keeps no lazy bits: is_conj/is_neg are False and resolve_conj returns its input, as
+    PyTorch's do for a tensor without the bit; a conjugate is computed when taken."""
+    values = np.array([1 + 2j, -3j], np.complex64)
+    for m in (tsjit, real):
+        x = m.from_numpy(values.copy())
+        assert x.resolve_conj() is x and m.resolve_conj(x) is x
+        assert not m.is_conj(x) and not x.is_neg()
+        np.testing.assert_array_equal(m.resolve_conj(x.conj()).numpy(), values.conj())
