@@ -207,9 +207,7 @@ def lower_softmax(op: Operation, lower: Lower) -> Sequence[SSAValue]:
     if not is_float_dtype(dtype):
         raise NotLowerable(f"softmax of {dtype}")
     rank = len(x.type.get_shape())
-    if rank == 0:
-        raise NotLowerable("softmax of a 0-d tensor")
-    dims = _dims(lower.constant(1), rank)
+    dims = _dims(lower.constant(1), rank)  # [] for a 0-d x: exp(x - x) / exp(x - x), nan for +-inf
     b = lower.builder
     full = TensorType(dtype, x.type.get_shape())
     m = reduce(b, x, dims, True, dtype, lowest(dtype), _max)

@@ -1,6 +1,10 @@
-"""Vector norms of scripted modules compile wholly to C: `torch.norm(x, p)` in script passes `p` as
+"""Reductions of scripted and traced modules that compile wholly to C.
+
+Vector norms: `torch.norm(x, p)` in script passes `p` as
 an int cast to a number (`ts.unchecked_cast`), which ts-decompose reads as the constant it is, so
-every finite p, +-inf and 0 decompose (tsjit/ops/norms.py) instead of staying on numpy."""
+every finite p, +-inf and 0 decompose (tsjit/ops/norms.py) instead of staying on numpy.
+Softmax and log_softmax of a 0-d tensor reduce over no dim: exp(x - x) / exp(x - x), so 1 (0 for
+log_softmax), and nan for +-inf and nan as in PyTorch."""
 import math
 
 import pytest
@@ -34,3 +38,14 @@ def test_torch_norm_p(p, dim):
 @pytest.mark.parametrize("p", [3, 0, math.inf, -math.inf, -2.5])
 def test_vector_norm_ord(p):
     check_c(_Norm(p, (0, 2), keepdim=True, linalg=True), _x(), rtol=1e-4)
+
+
+class _Softmax0d(torch.nn.Module):
+    def forward(self, x):
+        f = torch.nn.functional
+        return f.softmax(x, 0), f.log_softmax(x, -1), torch.softmax(x, 0, dtype=torch.float64), x.log_softmax(0)
+
+
+@pytest.mark.parametrize("value", [1.5, -3e38, math.inf, -math.inf, math.nan])
+def test_softmax_of_0d(value):
+    check_c(_Softmax0d(), torch.tensor(value))
