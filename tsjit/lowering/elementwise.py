@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from xdsl.builder import Builder
 from xdsl.dialects import arith, math
-from xdsl.dialects.builtin import BFloat16Type, Float16Type, IntegerType, Signedness, f32, f64, i1
+from xdsl.dialects.builtin import BFloat16Type, ComplexType, Float16Type, IntegerType, Signedness, f32, f64, i1
 from xdsl.ir import Attribute, Operation, SSAValue
 
 from tsjit.dialects.ts.constant import numpy_dtype
@@ -173,31 +173,56 @@ def _proxy(t: Attribute) -> Any:
 _FORMAT_BODIES = frozenset({"ts.nan_to_num", "ts.nextafter"})
 
 
-def _compute_type(spec: Pointwise, op: Operation, consts: list[Any], result: Attribute) -> Attribute:
+def _item_tensor(v: SSAValue, lower: Lower) -> SSAValue | None:
+    """The 0-d tensor whose `ts.item` gives the scalar operand v (None when v is not one), read per
+    element like a broadcast tensor operand."""
+    owner = v.owner
+    if getattr(owner, "name", "") != "ts.item" or v in lower.mapping:
+        return None
+    t = owner.operands[0].type
+    if not isinstance(t, TensorType) or t.sizes != () or isinstance(t.dtype, ComplexType):
+        return None
+    return lower.value(owner.operands[0])
+
+
+#: a Python scalar of an element type's kind, for promotion (a Scalar operand is a wrapped number)
+def _scalar_proxy(t: Attribute) -> Any:
+    return 0.0 if is_float_dtype(t) else False if t == i1 else 0
+
+
+def _compute_type(spec: Pointwise, op: Operation, consts: list[Any], result: Attribute,
+                  items: dict[int, Attribute]) -> Attribute:
     if spec.compute == "result":
         return result
     if spec.compute == "bool":
         return i1
     if spec.compute == "input":
+        if 0 in items:
+            raise NotLowerable("a run-time scalar as the input")
         return op.operands[spec.values[0]].type.element_type
-    values = [c if c is not None else _proxy(op.operands[i].type) for i, c in zip(spec.values, consts)]
+    values = [c if c is not None else _scalar_proxy(items[k]) if k in items else _proxy(op.operands[i].type)
+              for k, (i, c) in enumerate(zip(spec.values, consts))]
     return DTYPES[result_dtype(*values).name]
 
 
 def lower_pointwise(spec: Pointwise, op: Operation, lower: Lower) -> Sequence[SSAValue]:
     """One linalg.generic computing `spec.body` per element (see tsjit.ops.registry.Pointwise)."""
     out = lower.result_type()
-    tensors, consts = [], []
-    for i in spec.values:
+    tensors, consts, items = [], [], {}
+    for k, i in enumerate(spec.values):
         if isinstance(op.operands[i].type, TensorType):
             tensors.append(lower.tensor(i))
             consts.append(None)
+        elif (item := _item_tensor(op.operands[i], lower)) is not None:
+            tensors.append(item)  # a Scalar known at run time: `x.masked_fill(m, z)` of a 0-d tensor z
+            consts.append(None)
+            items[k] = item.type.element_type
         else:
             consts.append(lower.constant(i))
     params = [lower.constant(i) for i in spec.params]
     if op.name in ("ts.to", "ts.type_as") and tensors[0].type == out:
         return [tensors[0]]
-    dtype = _compute_type(spec, op, consts, out.element_type)
+    dtype = _compute_type(spec, op, consts, out.element_type, items)
     if isinstance(dtype, Float16Type | BFloat16Type) and op.name not in _FORMAT_BODIES:
         dtype = f32
     for t in [out.element_type, dtype, *(v.type.element_type for v in tensors)]:
