@@ -23,7 +23,7 @@ from xdsl.ir import Attribute, Operation, SSAValue
 from tsjit.dialects.ts.constant import numpy_dtype
 from tsjit.dialects.ts.types import DTYPES, TensorType, is_float_dtype
 from tsjit.kernels.promotion import result_dtype
-from tsjit.lowering.generic_builder import constant, convert, elementwise
+from tsjit.lowering.generic_builder import constant, convert, elementwise, is_unsigned
 from tsjit.lowering.table import Lower, NotLowerable
 from tsjit.ops.registry import Pointwise
 
@@ -34,6 +34,7 @@ class Kit:
     def __init__(self, b: Builder, dtype: Attribute, params: Sequence[Any] = (), consts: Sequence[Any] = ()):
         self.b, self.dtype, self.params, self.consts = b, dtype, params, consts
         self.float = is_float_dtype(dtype)
+        self.unsigned = is_unsigned(dtype)
 
     def c(self, value: Any, dtype: Attribute | None = None) -> SSAValue:
         return constant(self.b, value, dtype or self.dtype)
@@ -49,9 +50,12 @@ class Kit:
     def add(self, x, y): return self._pick(x, y, arith.AddfOp, arith.AddiOp, arith.OrIOp)
     def sub(self, x, y): return self._pick(x, y, arith.SubfOp, arith.SubiOp)
     def mul(self, x, y): return self._pick(x, y, arith.MulfOp, arith.MuliOp, arith.AndIOp)
-    def div(self, x, y): return self._pick(x, y, arith.DivfOp, arith.DivSIOp)
-    def max(self, x, y): return self._pick(x, y, arith.MaximumfOp, arith.MaxSIOp, arith.OrIOp)
-    def min(self, x, y): return self._pick(x, y, arith.MinimumfOp, arith.MinSIOp, arith.AndIOp)
+    def div(self, x, y): return self._pick(x, y, arith.DivfOp, arith.DivUIOp if self.unsigned else arith.DivSIOp)
+    def max(self, x, y):
+        return self._pick(x, y, arith.MaximumfOp, arith.MaxUIOp if self.unsigned else arith.MaxSIOp, arith.OrIOp)
+
+    def min(self, x, y):
+        return self._pick(x, y, arith.MinimumfOp, arith.MinUIOp if self.unsigned else arith.MinSIOp, arith.AndIOp)
 
     def neg(self, x):
         return self.op(arith.NegfOp(x)) if self.float else self.sub(self.c(0), x)
@@ -60,7 +64,7 @@ class Kit:
         """pred in eq, ne, lt, le, gt, ge; NaN compares unequal (and `ne` true) as in PyTorch."""
         if self.float:
             return self.op(arith.CmpfOp(x, y, "une" if pred == "ne" else "o" + pred))
-        signed = pred if pred in ("eq", "ne") else ("u" if x.type == i1 else "s") + pred
+        signed = pred if pred in ("eq", "ne") else ("u" if x.type == i1 or is_unsigned(x.type) else "s") + pred
         return self.op(arith.CmpiOp(x, y, signed))
 
     def select(self, cond, x, y): return self.op(arith.SelectOp(cond, x, y))
@@ -83,7 +87,9 @@ class Kit:
 
     def __getattr__(self, name: str) -> Callable[..., SSAValue]:
         """`k.exp(x)`, `k.tanh(x)`, `k.atan2(y, x)`, ...: the math (and bitwise arith) op of that name."""
-        cls = _NAMED.get(name)
+        if self.unsigned and name == "absi":
+            return lambda x: x
+        cls = (self.unsigned and _UNSIGNED.get(name)) or _NAMED.get(name)
         if cls is None:
             raise AttributeError(name)
         return lambda *xs: self.op(cls(*xs))
@@ -156,9 +162,13 @@ _NAMED: dict[str, type] = {
     "maxnumf": arith.MaxnumfOp, "minnumf": arith.MinnumfOp,
 }
 
+#: the unsigned forms of the named integer ops, for uint8 (floor division of unsigned values truncates)
+_UNSIGNED: dict[str, type] = {"floordivsi": arith.DivUIOp, "remsi": arith.RemUIOp}
+
+
 def check_dtype(t: Attribute) -> None:
-    """arith needs signless integers."""
-    if isinstance(t, IntegerType) and t.signedness.data != Signedness.SIGNLESS:
+    """Signless integers, and uint8 (ui8: the Kit picks the unsigned ops for it); no other signedness."""
+    if isinstance(t, IntegerType) and t.signedness.data != Signedness.SIGNLESS and not is_unsigned(t):
         raise NotLowerable(f"unsupported element type {t}")
 
 
