@@ -66,22 +66,24 @@ def _structure(v: SSAValue, leaves: list[SSAValue]) -> Any:
     return None if any(i is None for i in inner) else [kind, inner]
 
 
-def flatten_results(func: FuncOp) -> bool:
-    """Flatten `func`'s one container result; True if it changed."""
+def flatten_results(func: FuncOp, keep_last: int = 0) -> bool:
+    """Flatten `func`'s one container result (followed by `keep_last` results kept as they are,
+    after the leaves: tsjit/passes/argument_writes.py); True if it changed."""
     ret = func.body.blocks[-1].last_op if func.body.blocks else None
-    if not isinstance(ret, ReturnOp) or len(ret.operands) != 1 or ATTRIBUTE in func.attributes:
+    if not isinstance(ret, ReturnOp) or len(ret.operands) != 1 + keep_last or ATTRIBUTE in func.attributes:
         return False
     leaves: list[SSAValue] = []
     structure = _structure(ret.operands[0], leaves)
     if not isinstance(structure, list):
         return False
-    container = ret.operands[0]
-    Rewriter.insert_op(ReturnOp(*leaves), InsertPoint.before(ret))
+    container, kept = ret.operands[0], list(ret.operands[1:])
+    Rewriter.insert_op(ReturnOp(*leaves, *kept), InsertPoint.before(ret))
     Rewriter.erase_op(ret)
     _erase_unused(container)
     if isinstance(container, OpResult) and not container.uses and container.op.name == "ts.constant":
         Rewriter.erase_op(container.op)
-    func.function_type = FunctionType.from_lists(list(func.function_type.inputs), [v.type for v in leaves])
+    func.function_type = FunctionType.from_lists(list(func.function_type.inputs),
+                                                 [v.type for v in [*leaves, *kept]])
     func.attributes[ATTRIBUTE] = StringAttr(json.dumps(structure))
     return True
 
