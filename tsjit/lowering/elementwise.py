@@ -195,8 +195,8 @@ def _item_tensor(v: SSAValue, lower: Lower) -> SSAValue | None:
     return lower.value(owner.operands[0])
 
 
-#: a Python scalar of an element type's kind, for promotion (a Scalar operand is a wrapped number)
 def _scalar_proxy(t: Attribute) -> Any:
+    """A Python scalar of an element type's kind, for promotion (a Scalar operand is a wrapped number)."""
     return 0.0 if is_float_dtype(t) else False if t == i1 else 0
 
 
