@@ -74,3 +74,17 @@ def test_uint8_image_normalization():
 
     img = torch.from_numpy(np.random.default_rng(2).integers(0, 256, (3, 8, 8), dtype=np.uint8))
     check_c(Normalize(), img, exact=True)
+
+
+class _MoreUint8(torch.nn.Module):
+    def forward(self, x, y):
+        return (torch.gcd(x, y), x.cummax(1)[0], x.sort(1, descending=True)[0], x.median(1)[0],
+                x.kthvalue(2, 1)[0], torch.where(x > 128, x, 0), x.bitwise_not(), x.to(torch.int16) * 300,
+                x.clamp(max=200), torch.remainder(x, 7), torch.fmod(x, 7), x.eq(255).sum(), torch.argmin(x, 1))
+
+
+def test_more_uint8_ops():
+    g = torch.Generator().manual_seed(3)
+    x = torch.randint(0, 256, (4, 6), generator=g).to(torch.uint8)
+    x[0, 0], x[1, 1] = 255, 0
+    check_c(_MoreUint8(), x, torch.randint(1, 256, (4, 6), generator=g).to(torch.uint8), exact=True)
