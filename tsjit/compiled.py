@@ -20,6 +20,7 @@ from xdsl.dialects.builtin import MemRefType, ModuleOp
 from xdsl.dialects.func import FuncOp
 
 from tsjit.backends.signature import check_arguments, signature
+from tsjit.passes.argument_writes import split_results, writes_back
 from tsjit.passes.flatten_results import rebuild, results_structure
 from tsjit.passes.identity_tests import input_identity
 from tsjit.backends.numpy.ops.upstream_common import np_dtype
@@ -79,6 +80,7 @@ class Compiled:
         self._params, self._outputs = signature(func) if func is not None else ([], [])
         self._pool = None
         self._structure = results_structure(func) if func is not None else None
+        self._writes_back, self._extra_results = writes_back(func) if func is not None else ([], 0)
         self._identity = input_identity(func) if func is not None else []
 
     def call(self, fn_name: str, *args: Any) -> Any:
@@ -97,6 +99,7 @@ class Compiled:
                     f"as MultiheadAttention tests `query is key`), called with {'different ones' if same else 'one'}; "
                     "compile it for these inputs, or compile without example_inputs to compile per pattern")
         args = [x.numpy() if hasattr(x, "_data") else x for x in inputs]
+        callers = list(args)  # the caller's arrays, for the arguments the model writes in place
         params, outputs = self._params, self._outputs
         if outputs is None:  # unmarked loop-level IR: memrefs after the given arguments are outputs
             rest = self.main.function_type.inputs.data[len(args):]
@@ -109,6 +112,10 @@ class Compiled:
         result = self.executable.call(name, *args, *outs)
         if outs:
             result = outs[0] if len(outs) == 1 else tuple(outs)
+        if self._writes_back:  # the model wrote these arguments in place (argument_writes.py)
+            result, finals = split_results(result, self._writes_back, self._extra_results)
+            for (i, _), value in zip(self._writes_back, finals):
+                np.copyto(callers[i], value)
         if self._structure is not None:  # the model returned a container (ts-flatten-results)
             result = rebuild(self._structure, list(result) if isinstance(result, tuple) else [result])
         if wrap:

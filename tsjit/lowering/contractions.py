@@ -22,6 +22,7 @@ from xdsl.ir import Attribute, Block, Region, SSAValue
 from xdsl.ir.affine import AffineConstantExpr, AffineDimExpr, AffineExpr, AffineMap
 from xdsl.rewriter import InsertPoint
 
+from tsjit.lowering.generic_builder import constant
 from tsjit.lowering.table import Lower, NotLowerable
 
 # ---------------------------------------------------------------------------------------------
@@ -49,7 +50,7 @@ def scalar(b: Builder, value: float, t: Attribute) -> SSAValue:
     if is_float(t):
         attr = FloatAttr(float(value), t)
     elif isinstance(t, IntegerType):
-        attr = IntegerAttr(int(value), t)
+        return constant(b, value, t)  # wrapped into t (a uint8 constant is an i8 one bitcast)
     else:
         raise NotLowerable(f"no scalar constants of type {t}")
     return b.insert(arith.ConstantOp(attr)).results[0]

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from xdsl.builder import Builder
 from xdsl.dialects import arith, math, tensor
-from xdsl.dialects.builtin import BFloat16Type, Float16Type, IntegerType, Signedness, f32, f64, i1
+from xdsl.dialects.builtin import BFloat16Type, ComplexType, Float16Type, IntegerType, Signedness, f32, f64, i1
 from xdsl.dialects.builtin import TensorType as BuiltinTensorType
 from xdsl.dialects.linalg import FillOp
 from xdsl.ir import Attribute, Operation, SSAValue
@@ -29,7 +29,7 @@ from tsjit.dialects.ts.types import DTYPES, TensorType, is_float_dtype
 from tsjit.dialects.ts.types import FloatType as TsFloatType
 from tsjit.dialects.ts.types import IntType as TsIntType
 from tsjit.kernels.promotion import result_dtype
-from tsjit.lowering.generic_builder import constant, convert, elementwise
+from tsjit.lowering.generic_builder import constant, convert, elementwise, is_unsigned
 from tsjit.lowering.table import Lower, NotLowerable
 from tsjit.ops.registry import Pointwise
 
@@ -40,6 +40,7 @@ class Kit:
     def __init__(self, b: Builder, dtype: Attribute, params: Sequence[Any] = (), consts: Sequence[Any] = ()):
         self.b, self.dtype, self.params, self.consts = b, dtype, params, consts
         self.float = is_float_dtype(dtype)
+        self.unsigned = is_unsigned(dtype)
 
     def c(self, value: Any, dtype: Attribute | None = None) -> SSAValue:
         return constant(self.b, value, dtype or self.dtype)
@@ -55,9 +56,12 @@ class Kit:
     def add(self, x, y): return self._pick(x, y, arith.AddfOp, arith.AddiOp, arith.OrIOp)
     def sub(self, x, y): return self._pick(x, y, arith.SubfOp, arith.SubiOp)
     def mul(self, x, y): return self._pick(x, y, arith.MulfOp, arith.MuliOp, arith.AndIOp)
-    def div(self, x, y): return self._pick(x, y, arith.DivfOp, arith.DivSIOp)
-    def max(self, x, y): return self._pick(x, y, arith.MaximumfOp, arith.MaxSIOp, arith.OrIOp)
-    def min(self, x, y): return self._pick(x, y, arith.MinimumfOp, arith.MinSIOp, arith.AndIOp)
+    def div(self, x, y): return self._pick(x, y, arith.DivfOp, arith.DivUIOp if self.unsigned else arith.DivSIOp)
+    def max(self, x, y):
+        return self._pick(x, y, arith.MaximumfOp, arith.MaxUIOp if self.unsigned else arith.MaxSIOp, arith.OrIOp)
+
+    def min(self, x, y):
+        return self._pick(x, y, arith.MinimumfOp, arith.MinUIOp if self.unsigned else arith.MinSIOp, arith.AndIOp)
 
     def neg(self, x):
         return self.op(arith.NegfOp(x)) if self.float else self.sub(self.c(0), x)
@@ -66,7 +70,7 @@ class Kit:
         """pred in eq, ne, lt, le, gt, ge; NaN compares unequal (and `ne` true) as in PyTorch."""
         if self.float:
             return self.op(arith.CmpfOp(x, y, "une" if pred == "ne" else "o" + pred))
-        signed = pred if pred in ("eq", "ne") else ("u" if x.type == i1 else "s") + pred
+        signed = pred if pred in ("eq", "ne") else ("u" if x.type == i1 or is_unsigned(x.type) else "s") + pred
         return self.op(arith.CmpiOp(x, y, signed))
 
     def select(self, cond, x, y): return self.op(arith.SelectOp(cond, x, y))
@@ -89,7 +93,9 @@ class Kit:
 
     def __getattr__(self, name: str) -> Callable[..., SSAValue]:
         """`k.exp(x)`, `k.tanh(x)`, `k.atan2(y, x)`, ...: the math (and bitwise arith) op of that name."""
-        cls = _NAMED.get(name)
+        if self.unsigned and name == "absi":
+            return lambda x: x
+        cls = (self.unsigned and _UNSIGNED.get(name)) or _NAMED.get(name)
         if cls is None:
             raise AttributeError(name)
         return lambda *xs: self.op(cls(*xs))
@@ -162,20 +168,37 @@ _NAMED: dict[str, type] = {
     "maxnumf": arith.MaxnumfOp, "minnumf": arith.MinnumfOp,
 }
 
+#: the unsigned forms of the named integer ops, for uint8 (floor division of unsigned values truncates)
+_UNSIGNED: dict[str, type] = {"floordivsi": arith.DivUIOp, "remsi": arith.RemUIOp}
+
+
 def check_dtype(t: Attribute) -> None:
-    """arith needs signless integers."""
-    if isinstance(t, IntegerType) and t.signedness.data != Signedness.SIGNLESS:
+    """Signless integers, and uint8 (ui8: the Kit picks the unsigned ops for it); no other signedness."""
+    if isinstance(t, IntegerType) and t.signedness.data != Signedness.SIGNLESS and not is_unsigned(t):
         raise NotLowerable(f"unsupported element type {t}")
 
 
 def _proxy(t: Attribute) -> Any:
-    """A stand-in value with t's dtype and rank class, for torch.result_type (a Python number for
-    a scalar known only at run time)."""
-    if isinstance(t, TsBoolType | TsIntType | TsFloatType):
-        return {TsBoolType: False, TsIntType: 0, TsFloatType: 0.0}[type(t)]
+    """A stand-in value with t's dtype and rank class, for torch.result_type."""
     if not isinstance(t, TensorType):
         raise ValueError
     return np.zeros((1,) * t.rank, numpy_dtype(t.element_type))
+
+
+#: bodies built from the float format of their dtype (its largest value, its ulp): f16 stays f16
+_FORMAT_BODIES = frozenset({"ts.nan_to_num", "ts.nextafter"})
+
+
+def _item_tensor(v: SSAValue, lower: Lower) -> SSAValue | None:
+    """The 0-d tensor whose `ts.item` gives the scalar operand v (None when v is not one), read per
+    element like a broadcast tensor operand."""
+    owner = v.owner
+    if getattr(owner, "name", "") != "ts.item" or v in lower.mapping:
+        return None
+    t = owner.operands[0].type
+    if not isinstance(t, TensorType) or t.sizes != () or isinstance(t.dtype, ComplexType):
+        return None
+    return lower.value(owner.operands[0])
 
 
 def _run_time_scalar(op: Operation, i: int, lower: Lower) -> SSAValue | None:
@@ -194,38 +217,44 @@ def _run_time_scalar(op: Operation, i: int, lower: Lower) -> SSAValue | None:
     return lower.builder.insert(FillOp([scalar], [lower.builder.insert(tensor.EmptyOp([], t)).results[0]], [t])).results[0]
 
 
-#: bodies built from the float format of their dtype (its largest value, its ulp): f16 stays f16
-_FORMAT_BODIES = frozenset({"ts.nan_to_num", "ts.nextafter"})
+def _scalar_proxy(t: Attribute) -> Any:
+    """A Python scalar of an element type's kind, for promotion (a Scalar operand is a wrapped number)."""
+    return 0.0 if is_float_dtype(t) else False if t == i1 else 0
 
 
-def _compute_type(spec: Pointwise, op: Operation, consts: list[Any], result: Attribute) -> Attribute:
+def _compute_type(spec: Pointwise, op: Operation, consts: list[Any], result: Attribute,
+                  items: dict[int, Attribute]) -> Attribute:
     if spec.compute == "result":
         return result
     if spec.compute == "bool":
         return i1
     if spec.compute == "input":
+        if 0 in items:
+            raise NotLowerable("a run-time scalar as the input")
         return op.operands[spec.values[0]].type.element_type
-    values = [c if c is not None else _proxy(op.operands[i].type) for i, c in zip(spec.values, consts)]
+    values = [c if c is not None else _scalar_proxy(items[k]) if k in items else _proxy(op.operands[i].type)
+              for k, (i, c) in enumerate(zip(spec.values, consts))]
     return DTYPES[result_dtype(*values).name]
 
 
 def lower_pointwise(spec: Pointwise, op: Operation, lower: Lower) -> Sequence[SSAValue]:
     """One linalg.generic computing `spec.body` per element (see tsjit.ops.registry.Pointwise)."""
     out = lower.result_type()
-    tensors, consts = [], []
-    for i in spec.values:
+    tensors, consts, items = [], [], {}
+    for k, i in enumerate(spec.values):
         if isinstance(op.operands[i].type, TensorType):
             tensors.append(lower.tensor(i))
             consts.append(None)
-        elif (held := _run_time_scalar(op, i, lower)) is not None:  # `y + i` in a loop: a 0-d tensor
-            tensors.append(held)
-            consts.append(None)
+        elif (item := _item_tensor(op.operands[i], lower) or _run_time_scalar(op, i, lower)) is not None:
+            tensors.append(item)  # a Scalar known at run time: `x.masked_fill(m, z)` of a 0-d tensor z, or
+            consts.append(None)   # `y + i` of a loop's iteration number (a 0-d tensor filled with it)
+            items[k] = item.type.element_type
         else:
             consts.append(lower.constant(i))
     params = [lower.constant(i) for i in spec.params]
     if op.name in ("ts.to", "ts.type_as") and tensors[0].type == out:
         return [tensors[0]]
-    dtype = _compute_type(spec, op, consts, out.element_type)
+    dtype = _compute_type(spec, op, consts, out.element_type, items)
     if isinstance(dtype, Float16Type | BFloat16Type) and op.name not in _FORMAT_BODIES:
         dtype = f32
     for t in [out.element_type, dtype, *(v.type.element_type for v in tensors)]:

@@ -20,8 +20,10 @@ from xdsl.dialects.builtin import (
     FloatAttr,
     IntegerAttr,
     IntegerType,
+    Signedness,
     TensorType,
     i1,
+    i32,
 )
 from xdsl.ir import Attribute, Block, Region, SSAValue
 from xdsl.ir.affine import AffineExpr, AffineMap
@@ -92,14 +94,34 @@ def constant(b: Builder, value: float | int | bool, t: Attribute) -> SSAValue:
     elif t == i1:
         attr = IntegerAttr(1 if value else 0, i1)
     elif isinstance(t, IntegerType):
-        attr = IntegerAttr(int(value), t)
+        width = t.width.data  # wrapped as PyTorch casts a Python int: uint8 -1 is 255, int8 300 is 44
+        value = int(value) % (1 << width)
+        value = value if value < 1 << (width - 1) else value - (1 << width)
+        if is_unsigned(t):  # arith.constant is signless: the same bits, bitcast
+            bits = b.insert(arith.ConstantOp(IntegerAttr(value, IntegerType(width)), IntegerType(width))).result
+            return b.insert(arith.BitcastOp(bits, t)).result
+        attr = IntegerAttr(value, t)
     else:
         raise ValueError(f"no scalar constant of type {t}")
     return b.insert(arith.ConstantOp(attr, t)).result
 
 
+def int_range(t: IntegerType) -> tuple[int, int]:
+    """The smallest and largest value of an integer element type (uint8: 0 and 255)."""
+    bits = t.width.data
+    return (0, (1 << bits) - 1) if is_unsigned(t) else (-(1 << (bits - 1)), (1 << (bits - 1)) - 1)
+
+
+def is_unsigned(t: Attribute) -> bool:
+    """uint8 (ui8): its values compare, divide and widen as unsigned (the *ui ops, u predicates)."""
+    return isinstance(t, IntegerType) and t.signedness.data == Signedness.UNSIGNED
+
+
 def convert(b: Builder, v: SSAValue, t: Attribute) -> SSAValue:
-    """v as element type t, as PyTorch converts: to bool is `!= 0`, from bool is 0/1, float -> int truncates."""
+    """v as element type t, as PyTorch converts: to bool is `!= 0`, from bool is 0/1, float -> int
+    truncates, uint8 widens unsigned, integers narrow by wrapping. A float becomes an 8- or 16-bit
+    integer through int32 (PyTorch's x86 conversion: -1.5 -> uint8 255, 300.0 -> int8 44, and
+    out of int32's range or NaN the low bits of INT32_MIN, 0)."""
     src = v.type
     if src == t:
         return v
@@ -111,11 +133,15 @@ def convert(b: Builder, v: SSAValue, t: Attribute) -> SSAValue:
         if is_float_dtype(src):
             wider = t.bitwidth > src.bitwidth
             return b.insert(arith.ExtFOp(v, t) if wider else arith.TruncFOp(v, t)).result
-        return b.insert(arith.UIToFPOp(v, t) if src == i1 else arith.SIToFPOp(v, t)).result
+        return b.insert(arith.UIToFPOp(v, t) if src == i1 or is_unsigned(src) else arith.SIToFPOp(v, t)).result
     if is_float_dtype(src):
+        if t.width.data < 32:
+            return convert(b, b.insert(arith.FPToSIOp(v, i32)).result, t)
         return b.insert(arith.FPToSIOp(v, t)).result
     if t.width.data > src.width.data:
-        return b.insert(arith.ExtUIOp(v, t) if src == i1 else arith.ExtSIOp(v, t)).result
+        return b.insert(arith.ExtUIOp(v, t) if src == i1 or is_unsigned(src) else arith.ExtSIOp(v, t)).result
+    if t.width.data == src.width.data:  # int8 <-> uint8: the same bits
+        return b.insert(arith.BitcastOp(v, t)).result
     return b.insert(arith.TruncIOp(v, t)).result
 
 

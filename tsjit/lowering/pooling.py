@@ -36,11 +36,12 @@ from tsjit.lowering.contractions import (
     shape_of,
 )
 from tsjit.lowering.convolution import ints, pad, window_attr
+from tsjit.lowering.generic_builder import int_range
 from tsjit.lowering.table import Lower, NotLowerable
 
 
 def _lowest(t) -> float:
-    return float("-inf") if is_float(t) else -(2 ** (t.width.data - 1))
+    return float("-inf") if is_float(t) else int_range(t)[0]
 
 
 def _as_4d(lower: Lower, x: SSAValue, out: BuiltinTensorType) -> tuple[SSAValue, tuple[int, ...]]:

@@ -20,7 +20,9 @@ from xdsl.ir import Attribute, Operation, SSAValue
 
 from tsjit.dialects.ts.types import is_float_dtype
 from tsjit.lowering.elementwise import Kit, check_dtype
-from tsjit.lowering.generic_builder import convert, elementwise, filled, generic, identity_map, projection_map
+from tsjit.lowering.generic_builder import (
+    convert, elementwise, filled, generic, identity_map, int_range, projection_map,
+)
 from tsjit.lowering.shape import reshape_value
 from tsjit.lowering.table import Lower, NotLowerable
 
@@ -65,13 +67,13 @@ def reduce(b: Builder, x: SSAValue, dims: Sequence[int], keepdim: bool, dtype: A
 def lowest(dtype: Attribute) -> float | int | bool:
     if is_float_dtype(dtype):
         return -pymath.inf
-    return False if dtype == i1 else -(1 << (dtype.width.data - 1))
+    return False if dtype == i1 else int_range(dtype)[0]
 
 
 def highest(dtype: Attribute) -> float | int | bool:
     if is_float_dtype(dtype):
         return pymath.inf
-    return True if dtype == i1 else (1 << (dtype.width.data - 1)) - 1
+    return True if dtype == i1 else int_range(dtype)[1]
 
 
 def _add(k: Kit, x, acc): return k.add(x, acc)
@@ -211,9 +213,7 @@ def lower_softmax(op: Operation, lower: Lower) -> Sequence[SSAValue]:
     if not is_float_dtype(dtype):
         raise NotLowerable(f"softmax of {dtype}")
     rank = len(x.type.get_shape())
-    if rank == 0:
-        raise NotLowerable("softmax of a 0-d tensor")
-    dims = _dims(lower.constant(1), rank)
+    dims = _dims(lower.constant(1), rank)  # [] for a 0-d x: exp(x - x) / exp(x - x), nan for +-inf
     b = lower.builder
     full = TensorType(dtype, x.type.get_shape())
     m = reduce(b, x, dims, True, dtype, lowest(dtype), _max)

@@ -33,6 +33,7 @@ from xdsl.rewriter import InsertPoint
 from tsjit.dialects.ts.types import is_float_dtype
 from tsjit.lowering.contractions import filled, reshaped, scalar, shape_of
 from tsjit.lowering.elementwise import Kit, check_dtype
+from tsjit.lowering.generic_builder import int_range
 from tsjit.lowering.table import Lower, NotLowerable
 
 Body = Callable[[Builder, Sequence[SSAValue]], Sequence[SSAValue]]
@@ -122,8 +123,7 @@ def _last_value(elt, descending: bool):
         return -math.inf if descending else math.nan
     if elt == i1:
         return 0 if descending else 1
-    bits = elt.width.data
-    return -(1 << (bits - 1)) if descending else (1 << (bits - 1)) - 1
+    return int_range(elt)[0 if descending else 1]
 
 
 def _start(lower: Lower, x: SSAValue, dim: int, big: int, descending: bool) -> list[SSAValue]:

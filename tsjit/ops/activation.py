@@ -298,6 +298,7 @@ def _softmax_input(a, dim, dtype, name):
 def _softmax_samples():
     return [sample(s.f32(2, 5), 1, None), sample(s.f32(3, 4, 2), 0, None), sample(s.special(), -1, None),
             sample(s.f32(3), 0, 7), sample(np.array(s.f32(1)[0]), 0, None), sample(s.i64(3), 0, None),
+            sample(np.array(np.inf, np.float32), -1, None), sample(np.array(np.nan, np.float64), 0, 6),
             sample(s.f32(0, 3), 1, None)]
 
 
@@ -306,8 +307,9 @@ def _softmax_samples():
     samples=_softmax_samples, aten="softmax special_softmax")
 def softmax(a, dim, dtype=None):
     a, dim = _softmax_input(a, dim, dtype, "softmax_lastdim_kernel_impl")
-    if a.ndim == 0:
-        return np.ones_like(a)
+    if a.ndim == 0:  # exp(a - a) / exp(a - a): 1, and nan for +-inf and nan, as PyTorch
+        with np.errstate(invalid="ignore"):
+            return as_array(np.exp(a - a) / np.exp(a - a))
     with np.errstate(invalid="ignore", over="ignore"):
         e = np.exp(a - a.max(axis=dim, keepdims=True))
         e /= e.sum(axis=dim, keepdims=True)
@@ -319,8 +321,9 @@ def softmax(a, dim, dtype=None):
     samples=_softmax_samples, aten="log_softmax special_log_softmax")
 def log_softmax(a, dim, dtype=None):
     a, dim = _softmax_input(a, dim, dtype, "log_softmax_lastdim_kernel_impl")
-    if a.ndim == 0:
-        return np.zeros_like(a)
+    if a.ndim == 0:  # 0, and nan for +-inf and nan, as PyTorch
+        with np.errstate(invalid="ignore"):
+            return as_array(a - a)
     with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
         shifted = a - a.max(axis=dim, keepdims=True)
         return shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))

@@ -252,7 +252,7 @@ def check_mask(mask: np.ndarray, name: str) -> None:
 @op("masked_fill", "(Tensor self, Tensor mask, Scalar value) -> Tensor", shape=_BINARY, dtype=same_dtype,
     verify=chk.broadcast(0, 1), samples=lambda: [sample(s.f32(2, 3), s.mask(3), -1.5), sample(s.i64(4), s.mask(4), 7),
                                                  sample(s.f32(3), s.mask(2, 3), 0.0)],
-    lower=Pointwise(lambda k, x, m: k.select(m, k.c(k.params[0]), x), values=(0, 1), params=(2,), bools=(1,)))
+    lower=Pointwise(lambda k, x, m, v: k.select(m, v, x), values=(0, 1, 2), bools=(1,)))
 def masked_fill(a, mask, value):
     check_mask(mask, "masked_fill_")
     a, mask = np.broadcast_arrays(a, mask)

@@ -18,9 +18,10 @@ from tsjit.ops.activation import relu, sigmoid
 from tsjit.ops.registry import REGISTRY, WRITES, defop, sample
 from tsjit.ops.rules import same, same_dtype
 
-_IN_PLACE = ("writes its first operand in place: ts-remove-mutation makes a write to new memory pure; one to a "
-             "function argument (the caller sees it), in a branch or loop, or through an alias it cannot follow "
-             "runs on numpy around the C fusion groups")
+_IN_PLACE = ("writes its first operand in place: ts-remove-mutation makes a write to new memory pure, and "
+             "tsjit.compile one to a function argument (its final value copied back into the caller's tensor); "
+             "one in a branch or loop, or through an alias it cannot follow runs on numpy around the C fusion "
+             "groups")
 
 
 def write(self: np.ndarray, value: np.ndarray) -> np.ndarray:

@@ -301,7 +301,7 @@ def _index_put(g, a, indices, values, accumulate):
     the values each place gets, else the place takes its last value."""
     full, dtype = g.shape(a), g.dtype(a)
     accumulate = g.value(accumulate)
-    if dtype != g.dtype(values) or not indices or len(indices) > len(full):
+    if _values_dtype(g, values) not in (dtype, None) or not indices or len(indices) > len(full):
         raise NotDecomposable("the kernel raises")
     used = [d for d, i in enumerate(indices) if i is not None]
     if any(g.dtype(indices[d]).kind not in "i" for d in used):
@@ -347,6 +347,17 @@ def _index_put(g, a, indices, values, accumulate):
     order = used + rest
     out = g.permute(g.reshape(out, [full[d] for d in order]), [order.index(d) for d in range(len(full))])
     return g.ne(out, 0) if dtype == BOOL else out
+
+
+def _values_dtype(g, values):
+    """The values' dtype; None for a 0-d tensor of no known dtype: the wrapped number of `x[i] = 1.0`
+    in script (converted to self's dtype, as PyTorch's setitem converts it)."""
+    try:
+        return g.dtype(values)
+    except NotDecomposable:
+        if g.shape(values) != ():
+            raise
+        return None
 
 
 def _mask_put(g, a, indices, values, accumulate, used):

@@ -23,6 +23,7 @@ from xdsl.rewriter import InsertPoint, Rewriter
 from tsjit.dialects.ts import OPS_BY_NAME
 from tsjit.dialects.ts.constant import ConstantOp, numpy_dtype
 from tsjit.dialects.ts.control_flow import ConditionOp, LoopOp
+from tsjit.dialects.ts.folding import NotConstant, constant_of
 from tsjit.dialects.ts.schema import RESULT_TYPES
 from tsjit.dialects.ts.shape_functions import from_type, to_type
 from tsjit.dialects.ts.types import (
@@ -129,8 +130,11 @@ def _constant(v: Any) -> Any:
     """The Python value of an operand known at compile time: a ts.constant, or a list built of them."""
     if not isinstance(v, SSAValue):
         return v
-    if isinstance(v.owner, ConstantOp):
-        return v.owner.py_value
+    if isinstance(v.owner, ConstantOp) or getattr(v.owner, "name", "") == "ts.unchecked_cast":
+        try:  # through unchecked_casts: `p` of a scripted torch.norm(x, p=3) is an int cast to a number
+            return constant_of(v)
+        except NotConstant:
+            return _NOT_CONSTANT
     if getattr(v.owner, "name", "") == "ts.list.construct":
         items = [_constant(item) for item in v.owner.operands]
         if all(item is not _NOT_CONSTANT and not isinstance(item, SSAValue) for item in items):

@@ -6,10 +6,15 @@ Compiled code returns tensors (C writes each into an out-parameter), so a contai
 keep the whole model off C; after this pass it lowers, and `Compiled` rebuilds the container
 from the attribute (`results_structure`, `rebuild`). Only containers built in the function
 (`ts.tuple.construct`, `ts.list.construct`, `ts.dict.construct` with constant string or int
-keys), nested any way, of tensors are flattened; anything else is left as it is.
+keys), nested any way, of tensors and constants are flattened; anything else is left as it is.
 
-The attribute is JSON: a leaf is the index of a flat result; `["tuple", [...]]`, `["list", [...]]`
-and `["dict", [[key, item], ...]]` are containers.
+Constants returned (`return None`, the `None` of `return y, None`, a size folded to an int) are
+recorded in the structure, not returned: `F.max_pool2d(x, 2, return_indices=True)` as a statement
+leaves a function returning `None`, which compiles to C as a function with no results.
+
+The attribute is JSON: a leaf is the index of a flat result, `["const", value]` a constant (None,
+a bool, int, float or str); `["tuple", [...]]`, `["list", [...]]` and `["dict", [[key, item], ...]]`
+are containers.
 """
 from __future__ import annotations
 
@@ -36,6 +41,13 @@ def _structure(v: SSAValue, leaves: list[SSAValue]) -> Any:
     if isinstance(v.type, TensorType):
         leaves.append(v)
         return len(leaves) - 1
+    try:
+        value = constant_of(v)
+    except NotConstant:
+        pass
+    else:
+        if value is None or isinstance(value, bool | int | float | str):
+            return ["const", value]
     if not isinstance(v, OpResult) or v.op.name not in _CONTAINERS:
         return None
     kind, items = _CONTAINERS[v.op.name], list(v.op.operands)
@@ -54,20 +66,24 @@ def _structure(v: SSAValue, leaves: list[SSAValue]) -> Any:
     return None if any(i is None for i in inner) else [kind, inner]
 
 
-def flatten_results(func: FuncOp) -> bool:
-    """Flatten `func`'s one container result; True if it changed."""
+def flatten_results(func: FuncOp, keep_last: int = 0) -> bool:
+    """Flatten `func`'s one container result (followed by `keep_last` results kept as they are,
+    after the leaves: tsjit/passes/argument_writes.py); True if it changed."""
     ret = func.body.blocks[-1].last_op if func.body.blocks else None
-    if not isinstance(ret, ReturnOp) or len(ret.operands) != 1 or ATTRIBUTE in func.attributes:
+    if not isinstance(ret, ReturnOp) or len(ret.operands) != 1 + keep_last or ATTRIBUTE in func.attributes:
         return False
     leaves: list[SSAValue] = []
     structure = _structure(ret.operands[0], leaves)
-    if not isinstance(structure, list) or not leaves:
+    if not isinstance(structure, list):
         return False
-    container = ret.operands[0]
-    Rewriter.insert_op(ReturnOp(*leaves), InsertPoint.before(ret))
+    container, kept = ret.operands[0], list(ret.operands[1:])
+    Rewriter.insert_op(ReturnOp(*leaves, *kept), InsertPoint.before(ret))
     Rewriter.erase_op(ret)
     _erase_unused(container)
-    func.function_type = FunctionType.from_lists(list(func.function_type.inputs), [v.type for v in leaves])
+    if isinstance(container, OpResult) and not container.uses and container.op.name == "ts.constant":
+        Rewriter.erase_op(container.op)
+    func.function_type = FunctionType.from_lists(list(func.function_type.inputs),
+                                                 [v.type for v in [*leaves, *kept]])
     func.attributes[ATTRIBUTE] = StringAttr(json.dumps(structure))
     return True
 
@@ -92,6 +108,8 @@ def rebuild(structure: Any, flat: list[Any]) -> Any:
     if isinstance(structure, int):
         return flat[structure]
     kind, items = structure
+    if kind == "const":
+        return items
     if kind == "dict":
         return {key: rebuild(item, flat) for key, item in items}
     built = [rebuild(item, flat) for item in items]

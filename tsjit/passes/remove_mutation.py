@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
-from xdsl.ir import Block, Operation, OpResult, SSAValue
+from xdsl.ir import Block, BlockArgument, Operation, OpResult, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import Rewriter
 
@@ -75,8 +75,10 @@ class _Alias:
 class _Base:
     """One tensor of new memory, its views, writes and reads; `rewrite` makes them pure."""
 
-    def __init__(self, root: OpResult):
-        self.root, self.block = root, root.op.parent_block()
+    def __init__(self, root: SSAValue):
+        """root: new memory (an op's result), or a function argument (functionalize_arguments)."""
+        self.root = root
+        self.block = root.block if isinstance(root, BlockArgument) else root.op.parent_block()
         self.aliases: dict[SSAValue, _Alias] = {root: _Alias((), True)}
         self.writes: dict[Operation, SSAValue] = {}  # in-place op: the alias it writes
         self.events: dict[Operation, list[tuple[Operation, int]]] = {}  # top-level op: (user, operand) reads
@@ -111,7 +113,8 @@ class _Base:
             self.aliases[user.results[0]] = _Alias(alias.chain + (user,),
                                                    vw.stays_contiguous(user, alias.contiguous))
             return [user.results[0]]
-        if how == "fresh" or user is top and _is_write(user):  # reads it (a write's other operands are read)
+        if how == "fresh" or how == "view" and index != 0 or user is top and _is_write(user):
+            # reads it (a view aliases only its operand 0: `type_as(v, x)` reads x; a write's other operands are read)
             self.events.setdefault(top, []).append((user, index))
         elif user is top:
             self.events.setdefault(top, []).append((user, index))
@@ -135,7 +138,7 @@ class _Base:
         self.cur: SSAValue = self.root
         self.memo: dict[tuple[Operation, ...], SSAValue] = {}
         self.epoch = 0
-        op = self.root.op.next_op
+        op = self.block.first_op if isinstance(self.root, BlockArgument) else self.root.op.next_op
         while op is not None:
             nxt = op.next_op
             if op in self.writes:
@@ -189,7 +192,7 @@ def _check_pure(op: Operation, target: SSAValue) -> None:
     name = op.name.removeprefix("ts.")
     self_t = sf.from_type(target.type)
     if name in ("fill_", "zero_"):
-        value = op.operands[1] if name == "fill_" else None
+        value = _item_source(op.operands[1]) if name == "fill_" else None
         if value is not None and not vw.is_scalar(value) and not (
                 isinstance(value.type, TensorType) and value.type.sizes == () and _static(value.type)):
             raise _Unfollowable
@@ -216,12 +219,21 @@ def _check_pure(op: Operation, target: SSAValue) -> None:
         raise _Unfollowable from None
 
 
+def _item_source(value: SSAValue) -> SSAValue:
+    """The 0-d tensor whose `ts.item` a fill value is (a traced `x[0] = y.sum()`), else the value."""
+    owner = value.owner
+    if getattr(owner, "name", "") == "ts.item" and isinstance(t := owner.operands[0].type, TensorType) \
+            and t.sizes == () and _static(t):
+        return owner.operands[0]
+    return value
+
+
 def _pure(op: Operation, operands: list[SSAValue], target_type: TensorType, fresh_needed: bool) -> SSAValue:
     """The value the in-place `op` leaves in its target (of `target_type`), built before `op`."""
     name = op.name.removeprefix("ts.")
     code = SCALAR_TYPE_CODES[dtype_name(target_type.element_type)]
     if name in ("fill_", "zero_"):
-        value = operands[1] if name == "fill_" else constant(0, op)
+        value = _item_source(operands[1]) if name == "fill_" else constant(0, op)
         if vw.is_scalar(value):
             return make("full", [constant(list(target_type.sizes), op), value, constant(code, op)], op, op)
         new = value

@@ -29,7 +29,7 @@ from xdsl.ir.affine import AffineBinaryOpExpr, AffineConstantExpr, AffineDimExpr
 from tsjit.backends.c import render_half, render_loops, render_memory
 from tsjit.backends.c.render_math import float_math
 from tsjit.backends.c.render_tables import (  # noqa: F401 (UnsupportedOp, c_type: public here)
-    _NP, AFFINE, CMPF, CMPI, EXPRESSIONS, PRELUDE, UnsupportedOp, c_identifier, c_type, literal,
+    _NP, AFFINE, CMPF, CMPI, EXPRESSIONS, PRELUDE, UnsupportedOp, c_identifier, c_type, literal, unsigned_c_type,
 )
 from tsjit.dialects.ts.constant import dense_to_numpy
 
@@ -108,7 +108,8 @@ class Renderer:
             t = op.results[0].type
             half = render_half.is_half(t)
             template = (float_math(op) if half or isinstance(t, Float32Type) else None) or EXPRESSIONS[op.name]
-            expr = template.format(*(self.name(o) for o in op.operands), t=c_type(t))
+            u = unsigned_c_type(op.operands[0].type) if "{u}" in template else ""
+            expr = template.format(*(self.name(o) for o in op.operands), t=c_type(t), u=u)
             if half:
                 expr, self.half = render_half.rounded(t, op.name, expr), True
             self.emit(f"{c_type(t)} {self.define(op.results[0])} = {expr};")

@@ -70,6 +70,11 @@ EXPRESSIONS: dict[str, str] = {
     "arith.andi": "{0} & {1}", "arith.ori": "{0} | {1}", "arith.xori": "{0} ^ {1}",
     "arith.shli": "{0} << {1}", "arith.shrsi": "{0} >> {1}",
     "arith.maxsi": "({0} > {1} ? {0} : {1})", "arith.minsi": "({0} < {1} ? {0} : {1})",
+    # unsigned ops ({u}: the unsigned C type of the operands' width): uint8 division, min, max
+    "arith.divui": "({t})(({u}){0} / ({u}){1})", "arith.remui": "({t})(({u}){0} % ({u}){1})",
+    "arith.shrui": "({t})(({u}){0} >> {1})",
+    "arith.maxui": "(({u}){0} > ({u}){1} ? {0} : {1})", "arith.minui": "(({u}){0} < ({u}){1} ? {0} : {1})",
+    "arith.bitcast": "({t}){0}",
     "arith.select": "({0} ? {1} : {2})",
     "arith.extf": "({t}){0}", "arith.truncf": "({t}){0}", "arith.sitofp": "({t}){0}", "arith.fptosi": "({t}){0}",
     "arith.extsi": "({t}){0}", "arith.trunci": "({t}){0}", "arith.index_cast": "({t}){0}",
@@ -125,6 +130,13 @@ def c_type(t: Attribute) -> str:
         if width in (8, 16, 32, 64):
             return f"{'u' if t.signedness.data == Signedness.UNSIGNED else ''}int{width}_t"
     raise UnsupportedOp(f"C backend: no C type for {t}")
+
+
+def unsigned_c_type(t: Attribute) -> str:
+    """The unsigned C type of an integer's width (uint8_t for i8 and ui8), else its C type."""
+    if isinstance(t, IntegerType) and t.width.data in (8, 16, 32, 64):
+        return f"uint{t.width.data}_t"
+    return c_type(t)
 
 
 def c_identifier(name: str) -> str:

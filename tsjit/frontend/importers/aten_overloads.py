@@ -341,7 +341,19 @@ def _constant_pad(b, node, args):
 
 def _index_put_impl(b, node, args):
     """aten::_index_put_impl_(self, indices, values, accumulate, unsafe): index_put_ (unsafe only skips checks)."""
-    return b.schema_op("index_put_", args[:4])
+    return _index_put("index_put_")(b, node, args[:4])
+
+
+def _index_put(name):
+    """aten::index_put(_): a traced `x[i] = 1.0` passes its value as a 0-d tensor constant in self's
+    dtype, which the trace reader unwraps to a Python number (torch_graph._wrapped_number): it is
+    made a 0-d tensor of self's dtype again."""
+    def convert(b, node, args):
+        args = list(args)
+        if len(args) > 2 and args[2] is not None and isinstance(args[2].type, IntType | FloatType | BoolType):
+            args[2] = b.schema_op("type_as", [b.schema_op("num_to_tensor", [args[2]])[0], args[0]])[0]
+        return b.schema_op(name, args)
+    return convert
 
 
 def _inplace(kind):
@@ -409,7 +421,8 @@ EXTRA: dict = {
     "aten::constant_pad_nd": _constant_pad,
     **{f"aten::reflection_pad{n}d": _pad_mode("reflect") for n in (1, 2, 3)},
     **{f"aten::replication_pad{n}d": _pad_mode("replicate") for n in (1, 2, 3)},
-    "aten::_index_put_impl_": _index_put_impl,
+    "aten::_index_put_impl_": _index_put_impl, "aten::index_put_": _index_put("index_put_"),
+    "aten::index_put": _index_put("index_put"),
     "aten::einsum": _alias("einsum", 2),
     "aten::repeat_interleave": _alias("repeat_interleave", 3),
     "aten::alias": lambda b, node, args: [args[0]],
