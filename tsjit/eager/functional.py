@@ -15,7 +15,7 @@ from tsjit.eager.dropout_functions import (  # noqa: F401 - re-exported: F.dropo
     alpha_dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout,
 )
 from tsjit.eager.functional_more import (  # noqa: F401 - re-exported: F.softmin, F.lp_pool2d, ...
-    gaussian_nll_loss, local_response_norm, lp_pool1d, lp_pool2d, lp_pool3d, max_unpool1d,
+    conv3d, gaussian_nll_loss, local_response_norm, lp_pool1d, lp_pool2d, lp_pool3d, max_unpool1d,
     multilabel_soft_margin_loss, rrelu, softmin,
 )
 from tsjit.eager.generated import __name__ as _GENERATED, bindings

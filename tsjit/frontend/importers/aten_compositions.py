@@ -13,13 +13,14 @@
     eye(n, m, dtype?, ...)         the top-left n x m block of eye(max(n, m))
     cdist(x1, x2, p, mode?)        vector norm over the last dim of unsqueeze(x1, -2) - unsqueeze(x2, -3)
     diagflat(self, offset)         diag of the flattened input
+    cpu(self) / prim::abs(number)  self (tensors live on the cpu) / scalar.abs
 """
 from __future__ import annotations
 
 from xdsl.ir import Operation
 
 from tsjit.dialects.ts.folding import NotConstant, constant_of
-from tsjit.dialects.ts.types import IntType, ListType, NoneType, TensorType
+from tsjit.dialects.ts.types import FloatType, IntType, ListType, NoneType, TensorType
 
 
 def _const(v, default=None):
@@ -163,6 +164,9 @@ ATEN_COMPOSITIONS: dict = {
     "aten::argwhere": lambda b, node, args: b.schema_op("nonzero", args),
     "aten::msort": _msort,
     "prim::data": lambda b, node, args: [args[0]],
+    "aten::cpu": lambda b, node, args: [args[0]] if len(args) == 1 and _tensor(args[0]) else None,
+    "prim::abs": lambda b, node, args: ([b.value("scalar.abs", args[0], type=args[0].type)]
+                                        if len(args) == 1 and isinstance(args[0].type, (IntType, FloatType)) else None),
     "aten::nansum": _nansum,
     "aten::nanmean": _nanmean,
     "aten::aminmax": _aminmax,

@@ -162,6 +162,8 @@ ATEN_MORE_OPS: dict = {
     "aten::to": _to,
     **{f"aten::{n}": _first_fit(n, f"{n}_indices") for n in ("tensor_split", "hsplit", "vsplit", "dsplit")},
     "aten::nanmedian": _first_fit("nanmedian", "nanmedian_dim"),
+    "aten::quantile": _first_fit("quantile", "quantile_tensor"),
+    "aten::nanquantile": _first_fit("nanquantile", "nanquantile_tensor"),
     "aten::logspace": _first_fit("logspace", keep=5),
     "aten::tensordot": _first_fit("tensordot", keep=4),
     "aten::where": _where,

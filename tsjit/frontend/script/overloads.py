@@ -99,6 +99,13 @@ def _contiguous(c, node, key, args, kwargs):
     return c.builder.value("contiguous", c.as_value(args[0], node))
 
 
+def _cpu(c, node, key, args, kwargs):
+    """Tensor.cpu(): the tensor itself (every tensor lives on the cpu)."""
+    if len(args) != 1 or kwargs:
+        c.error(node, "Tensor.cpu() takes no arguments")
+    return c.as_value(args[0], node)
+
+
 def _norm(c, node, key, args, kwargs):
     """Tensor.norm(p="fro") is the 2-norm."""
     values = c.bind(node, c.eager(key), args, kwargs, key)
@@ -108,6 +115,18 @@ def _norm(c, node, key, args, kwargs):
     return c.builder.value("norm", c.as_value(values["input"], node), c.coerce(node, p, "Scalar?", "p"),
                            c.coerce(node, values.get("dim", PyConst(None)), "int[]?", "dim"),
                            c.coerce(node, values.get("keepdim", PyConst(False)), "bool", "keepdim"))
+
+
+def _tensor_q(name: str):
+    """quantile / nanquantile of a tensor q: ts.<name>_tensor (aten::quantile(Tensor self, Tensor q, ...))."""
+    def handler(c, node, key, args, kwargs):
+        from tsjit.frontend.script.tensor_calls import OpSpec
+
+        values = c.bind(node, c.eager(key), args, kwargs, key)
+        if not _is_tensor(values.get("q")):
+            return NotImplemented
+        return c.emit_bound(node, OpSpec(f"{name}_tensor"), c.eager(key), args, kwargs, key)
+    return handler
 
 
 def _scalar_self(name: str, other: str):
@@ -313,6 +332,9 @@ OVERLOADS = {
     "numel": _dim_of("numel"),
     "item": _dim_of("item"),
     "contiguous": _contiguous,
+    "cpu": _cpu,
+    "quantile": _tensor_q("quantile"),
+    "nanquantile": _tensor_q("nanquantile"),
     "norm": _norm,
     "pow": _scalar_self("pow", "exponent"),
     "remainder": _scalar_self("remainder", "other"),

@@ -1,0 +1,123 @@
+"""from_torch on the ops the importers gained late (Tensor.cpu, abs of a number, conv3d 'same',
+quantile of a tensor q, ...): each module scripted and traced, run on the numpy backend and compiled to
+C without fallback where the ops lower, against PyTorch."""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+nn = torch.nn
+F = torch.nn.functional
+
+import tsjit  # noqa: E402
+from tsjit.frontend import from_torch  # noqa: E402
+
+
+def _run(module, inputs, modes=("script", "trace"), backends=("numpy", "c"), atol=1e-5):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with torch.no_grad():
+            want = module(*[x.clone() for x in inputs])
+        for mode in modes:
+            if mode == "script":
+                imported = from_torch(torch.jit.script(module))
+            else:
+                imported = from_torch(torch.jit.trace(module, tuple(x.clone() for x in inputs)), tuple(inputs))
+            for backend in backends:
+                args = [tsjit.from_numpy(x.numpy().copy()) for x in inputs]
+                options = {"fallback": False} if backend == "c" else {}
+                got = tsjit.compile(imported, backend=backend, example_inputs=args, **options)(*args)
+                gots = got if isinstance(got, tuple) else (got,)
+                wants = want if isinstance(want, tuple) else (want,)
+                assert len(gots) == len(wants)
+                for g, w in zip(gots, wants):
+                    np.testing.assert_allclose(g.numpy(), w.numpy(), atol=atol, rtol=1e-5, err_msg=f"{mode} {backend}")
+                    assert g.numpy().dtype == w.numpy().dtype, (mode, backend)
+
+
+class CpuAbs(nn.Module):
+    def forward(self, x):
+        n = x.shape[0] - 5
+        return x.cpu() * abs(n) + abs(-2.5)
+
+
+def test_cpu_and_abs_of_a_number():
+    _run(CpuAbs(), (torch.randn(3, 4),), modes=("script",))
+    _run(CpuAbs(), (torch.randn(3, 4),), modes=("trace",))
+
+
+class Conv3dSame(nn.Module):
+    def __init__(self, padding="same", dilation=1):
+        super().__init__()
+        self.conv = nn.Conv3d(2, 3, (2, 3, 3), padding=padding, dilation=dilation)
+        self.w = nn.Parameter(torch.randn(3, 2, 1, 2, 3))
+
+    def forward(self, x):
+        return self.conv(x), F.conv3d(x, self.w, padding="same"), F.conv3d(x, self.w, None, 1, "valid")
+
+
+@pytest.mark.parametrize("padding,dilation", [("same", 1), ("same", (1, 2, 1)), ("valid", 1)])
+def test_conv3d_padding_strings(padding, dilation):
+    torch.manual_seed(0)
+    _run(Conv3dSame(padding, dilation), (torch.randn(1, 2, 4, 5, 6),))
+
+
+class ConvSameFunctional(nn.Module):
+    def forward(self, x1, w1, x2, w2):
+        return F.conv1d(x1, w1, padding="same"), F.conv2d(x2, w2, padding="same", dilation=2), \
+            F.conv2d(x2, w2, padding="valid")
+
+
+def test_conv1d_conv2d_padding_strings():
+    _run(ConvSameFunctional(), (torch.randn(2, 3, 8), torch.randn(4, 3, 4), torch.randn(1, 3, 7, 6),
+                                torch.randn(2, 3, 2, 3)))
+
+
+def test_conv_same_strided_is_an_error():
+    class M(nn.Module):
+        def forward(self, x, w):
+            return F.conv2d(x, w, stride=2, padding="same")
+    with warnings.catch_warnings(), pytest.raises(RuntimeError, match="strided convolutions"):
+        warnings.simplefilter("ignore")
+        M()(torch.randn(1, 2, 5, 5), torch.randn(2, 2, 3, 3))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        imported = from_torch(torch.jit.script(M()))
+    with pytest.raises(Exception, match="strided convolutions"):
+        tsjit.compile(imported, backend="numpy")(tsjit.randn(1, 2, 5, 5), tsjit.randn(2, 2, 3, 3))
+
+
+class Quantiles(nn.Module):
+    def forward(self, x, q):
+        return (torch.quantile(x, q, dim=1), torch.nanquantile(x, q, 0, True, interpolation="midpoint"),
+                x.quantile(q), torch.quantile(x, q[1], dim=-1, interpolation="lower"),
+                torch.quantile(x, q, dim=1, interpolation="nearest"), torch.quantile(x, q, 1, interpolation="higher"))
+
+
+def test_quantile_of_a_tensor_q():
+    x = torch.randn(4, 5)
+    x[1, 2] = float("nan")
+    _run(Quantiles(), (x, torch.tensor([0.0, 0.25, 0.5, 1.0])))
+    _run(Quantiles(), (torch.randn(3, 6, dtype=torch.float64), torch.tensor([0.3, 0.7], dtype=torch.float64)))
+
+
+def test_quantile_of_a_tensor_q_eager_and_script():
+    x = tsjit.randn(4, 5)
+    q = tsjit.tensor([0.2, 0.9])
+    want = torch.quantile(torch.from_numpy(x.numpy()), torch.from_numpy(q.numpy()), dim=0, keepdim=True)
+    np.testing.assert_allclose(tsjit.quantile(x, q, dim=0, keepdim=True).numpy(), want.numpy(), rtol=1e-6)
+    np.testing.assert_allclose(x.quantile(q, 0, True).numpy(), want.numpy(), rtol=1e-6)
+    with pytest.raises(RuntimeError, match=r"q values must be in the range \[0, 1\]"):
+        tsjit.quantile(x, tsjit.tensor([0.5, 1.5]))
+    with pytest.raises(RuntimeError, match="q tensor must be same dtype"):
+        tsjit.quantile(x, tsjit.tensor([0.5], dtype=tsjit.float64))
+    scripted = tsjit.jit.script(_script_quantile)
+    np.testing.assert_allclose(scripted(x, q).numpy(), want.numpy(), rtol=1e-6)
+    assert "torch.quantile(x, q, 0, True" in scripted.code
+
+
+def _script_quantile(x, q):
+    return tsjit.quantile(x, q, dim=0, keepdim=True)
