@@ -1,10 +1,12 @@
-"""Eager functions and Tensor methods that pick one of two ops by an argument's type, as PyTorch's
+"""Eager functions and Tensor methods that pick one of two ops by their arguments, as PyTorch's
 overloads do: quantile / nanquantile of a number q (ts.quantile) or of a tensor q
-(ts.quantile_tensor). Each calls the generated binding of the op it picks (tsjit/eager/generated.py).
+(ts.quantile_tensor); scatter with or without a reduce (ts.scatter_with_reduce / ts.scatter), and
+the in-place scatter_ and put_, which write the op's result into the tensor. Each calls the generated
+binding of the op it picks (tsjit/eager/generated.py).
 """
 from __future__ import annotations
 
-from tsjit.eager.core import Methods, TensorCore
+from tsjit.eager.core import Methods, TensorCore, _write
 from tsjit.eager.generated import binding
 from tsjit.ops import REGISTRY
 
@@ -29,5 +31,35 @@ def _quantile(name: str):
 quantile = _quantile("quantile")
 nanquantile = _quantile("nanquantile")
 
+_scatter, _scatter_with_reduce = binding(REGISTRY["scatter"], "torch"), binding(REGISTRY["scatter_with_reduce"], "torch")
+_put = binding(REGISTRY["put"], "torch")
+
+
+def scatter(input, dim, index, src=None, *, value=None, reduce=None):  # noqa: A002 - torch's names
+    """scatter(input, dim, index, src | value, *, reduce=None): reduce is 'add' or 'multiply'."""
+    if (src is None) == (value is None):
+        raise TypeError("scatter() expects exactly one of src (a tensor) or value (a number)")
+    src = value if src is None else src
+    if reduce is None:
+        return _scatter(input, dim, index, src)
+    return _scatter_with_reduce(input, dim, index, src, reduce=reduce)
+
+
+@method
+def scatter_(self, dim, index, src=None, *, value=None, reduce=None):
+    return _write(self, scatter(self, dim, index, src, value=value, reduce=reduce)._data)
+
+
+@method
+def put_(self, index, source, accumulate=False):
+    return _write(self, _put(self, index, source, accumulate)._data)
+
+
+def _scatter_method(self, dim, index, src=None, *, value=None, reduce=None):
+    return scatter(self, dim, index, src, value=value, reduce=reduce)
+
+
+_scatter_method.__name__ = "scatter"
+method(_scatter_method)
 TensorOverloaded = method.mixin("TensorOverloaded", "Tensor methods of two ops chosen by argument type "
                                 "(tsjit/eager/overloaded.py).")

@@ -121,3 +121,39 @@ def test_quantile_of_a_tensor_q_eager_and_script():
 
 def _script_quantile(x, q):
     return tsjit.quantile(x, q, dim=0, keepdim=True)
+
+
+class Writes(nn.Module):
+    def forward(self, x, y, z):
+        c = x.clone()
+        c.put_(y.reshape(-1), z.reshape(-1), accumulate=True)
+        d = x.clone()
+        d[d < 0] = 0.0
+        e = x.clone()
+        e[y[:2, 0]] = 1.0
+        f = x.clone()
+        f.scatter_(1, y, z, reduce="add")
+        return (x.scatter(1, y, z, reduce="multiply"), torch.scatter(x, 1, y, 2.0, reduce="add"), c,
+                x.put(y.reshape(-1), z.reshape(-1)), d, e, f, x.put(-y.reshape(-1) - 1, z.reshape(-1), True))
+
+
+def test_scatter_reduce_put_and_setitem():
+    """Traced `x[mask] = 0.0` / `x[idx] = 1.0` leave the value a number (the trace's wrapped 0-d tensor)."""
+    _run(Writes(), (torch.randn(4, 6), torch.tensor([[0, 1], [2, 3], [5, 4], [1, 0]]), torch.randn(4, 2)))
+    _run(Writes(), (torch.randn(4, 6, dtype=torch.float64), torch.tensor([[0, 1], [2, 2], [5, 4], [1, 1]]),
+                    torch.randn(4, 2, dtype=torch.float64)))
+
+
+def test_scatter_reduce_and_put_eager_errors():
+    x = tsjit.zeros(2, 3)
+    with pytest.raises(RuntimeError, match="reduce argument must be either add or multiply"):
+        x.scatter(1, tsjit.tensor([[0]]), tsjit.ones(1, 1), reduce="max")
+    with pytest.raises(IndexError, match="out of range: tried to access index 6 on a tensor of 6 elements"):
+        x.put_(tsjit.tensor([6]), tsjit.ones(1))
+    with pytest.raises(IndexError, match="same number of elements"):
+        x.put(tsjit.tensor([0, 1]), tsjit.ones(3))
+    assert x.put_(tsjit.tensor([0, 0, -1]), tsjit.tensor([1.0, 2.0, 5.0]), accumulate=True) is x
+    np.testing.assert_array_equal(x.numpy(), [[3, 0, 0], [0, 0, 5]])
+    out = x.scatter_(1, tsjit.tensor([[1, 1]]), value=2.0, reduce="multiply")
+    assert out is x
+    np.testing.assert_array_equal(x.numpy(), [[3, 0, 0], [0, 0, 5]])

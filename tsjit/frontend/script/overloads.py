@@ -310,7 +310,32 @@ def _random_fill(name: str, *params: tuple[str, float]):
     return handler
 
 
+def _src_or_value(values: dict) -> None:
+    """scatter's number may come as `value=`: it is the src operand."""
+    value = values.pop("value", PyConst(None))
+    if not (isinstance(value, PyConst) and value.value is None):
+        values["src"] = value
+
+
+def _scatter_or_put(name: str, inplace: bool):
+    """scatter(_)(dim, index, src | value, *, reduce=None) (ts.scatter, or ts.scatter_with_reduce with a
+    reduce) and put_(index, source, accumulate) (ts.put); the in-place forms write the result into self."""
+    def handler(c, node, key, args, kwargs):
+        from tsjit.frontend.script.tensor_calls import OpSpec
+
+        op = name
+        if name == "scatter":
+            reduce = c.bind(node, c.eager(key), args, kwargs, key).get("reduce", PyConst(None))
+            op = "scatter" if isinstance(reduce, PyConst) and reduce.value is None else "scatter_with_reduce"
+        result = c.emit_bound(node, OpSpec(op, prepare=_src_or_value), c.eager(key), args, kwargs, key)
+        return c.builder.value("assign_", c.as_value(args[0], node), result) if inplace else result
+    return handler
+
+
 OVERLOADS = {
+    "scatter": _scatter_or_put("scatter", False),
+    "scatter_": _scatter_or_put("scatter", True),
+    "put_": _scatter_or_put("put", True),
     **{f"special_{family}": _polynomial(f"special_{family}") for family in POLYNOMIALS},
     "uniform_": _random_fill("uniform", ("from", 0.0), ("to", 1.0)),
     "exponential_": _random_fill("exponential", ("lambd", 1.0)),
