@@ -16,6 +16,10 @@ import tsjit  # noqa: E402
 from tsjit.frontend import from_torch  # noqa: E402
 
 
+def _flat(value):
+    return [v for item in value for v in _flat(item)] if isinstance(value, tuple | list) else [value]
+
+
 def _run(module, inputs, modes=("script", "trace"), backends=("numpy", "c"), atol=1e-5):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -30,8 +34,7 @@ def _run(module, inputs, modes=("script", "trace"), backends=("numpy", "c"), ato
                 args = [tsjit.from_numpy(x.numpy().copy()) for x in inputs]
                 options = {"fallback": False} if backend == "c" else {}
                 got = tsjit.compile(imported, backend=backend, example_inputs=args, **options)(*args)
-                gots = got if isinstance(got, tuple) else (got,)
-                wants = want if isinstance(want, tuple) else (want,)
+                gots, wants = _flat(got), _flat(want)
                 assert len(gots) == len(wants)
                 for g, w in zip(gots, wants):
                     np.testing.assert_allclose(g.numpy(), w.numpy(), atol=atol, rtol=1e-5, err_msg=f"{mode} {backend}")
@@ -157,3 +160,44 @@ def test_scatter_reduce_and_put_eager_errors():
     out = x.scatter_(1, tsjit.tensor([[1, 1]]), value=2.0, reduce="multiply")
     assert out is x
     np.testing.assert_array_equal(x.numpy(), [[3, 0, 0], [0, 0, 5]])
+
+
+class LstmState(nn.Module):
+    def __init__(self, lstm):
+        super().__init__()
+        self.lstm = lstm
+
+    def forward(self, x, h, c):
+        return self.lstm(x, (h, c))
+
+
+@pytest.mark.parametrize("options", [{}, {"num_layers": 2, "bidirectional": True}, {"bias": False, "batch_first": True},
+                                     {"num_layers": 2, "bias": False, "bidirectional": True}])
+def test_lstm_with_projections(options):
+    torch.manual_seed(0)
+    lstm = nn.LSTM(4, 6, proj_size=3, **options)
+    x = torch.randn(5, 2, 4)
+    _run(lstm, (x,))
+    layers = options.get("num_layers", 1) * (2 if options.get("bidirectional") else 1)
+    batch = 5 if options.get("batch_first") else 2
+    _run(LstmState(lstm), (x, torch.randn(layers, batch, 3), torch.randn(layers, batch, 6)))
+
+
+def test_lstm_with_projections_eager_and_script():
+    torch.manual_seed(0)
+    ref = nn.LSTM(4, 6, num_layers=2, proj_size=2, bidirectional=True)
+    ours = tsjit.nn.LSTM(4, 6, num_layers=2, proj_size=2, bidirectional=True)
+    ours.load_state_dict({k: tsjit.from_numpy(v.detach().numpy().copy()) for k, v in ref.state_dict().items()})
+    assert [tuple(p.shape) for p in ours.parameters()] == [tuple(p.shape) for p in ref.parameters()]
+    assert "proj_size=2" in repr(ours)
+    x = torch.randn(3, 2, 4)
+    with torch.no_grad():
+        want = _flat(ref(x))
+    for model in (ours, tsjit.jit.script(ours)):
+        got = _flat(model(tsjit.from_numpy(x.numpy())))
+        for g, w in zip(got, want):
+            np.testing.assert_allclose(g.numpy(), w.numpy(), atol=1e-5)
+    with pytest.raises(ValueError, match="proj_size has to be smaller than hidden_size"):
+        tsjit.nn.LSTM(4, 3, proj_size=3)
+    with pytest.raises(ValueError, match="only supported for LSTM"):
+        tsjit.nn.GRU(4, 3, proj_size=1)
