@@ -24,7 +24,7 @@ from tsjit.eager.core import _arg, _array, _wrap
 from tsjit.eager.generated import bindings
 from tsjit.eager.tensor_class import Tensor
 from tsjit.eager.operators import _reflected
-from tsjit.eager.overloaded import nanquantile, quantile, scatter  # noqa: F401 - re-exported
+from tsjit.eager.overloaded import nanquantile, quantile, scatter, unique_consecutive  # noqa: F401 - re-exported
 from tsjit.eager.meta import Size, device  # noqa: F401
 from tsjit.eager.math_methods import UNARY
 

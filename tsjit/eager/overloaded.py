@@ -2,7 +2,8 @@
 overloads do: quantile / nanquantile of a number q (ts.quantile) or of a tensor q
 (ts.quantile_tensor); scatter with or without a reduce (ts.scatter_with_reduce / ts.scatter), and
 the in-place scatter_ and put_, which write the op's result into the tensor. Each calls the generated
-binding of the op it picks (tsjit/eager/generated.py).
+binding of the op it picks (tsjit/eager/generated.py). unique_consecutive returns the results asked for
+(ts.unique_consecutive gives all three), as torch.unique_consecutive does.
 """
 from __future__ import annotations
 
@@ -30,6 +31,22 @@ def _quantile(name: str):
 
 quantile = _quantile("quantile")
 nanquantile = _quantile("nanquantile")
+
+_unique_consecutive = binding(REGISTRY["unique_consecutive"], "torch")
+
+
+def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):  # noqa: A002 - torch's names
+    output, inverse, counts = _unique_consecutive(input, return_inverse, return_counts, dim)
+    chosen = (output,) + (inverse,) * bool(return_inverse) + (counts,) * bool(return_counts)
+    return chosen[0] if len(chosen) == 1 else chosen
+
+
+def _unique_consecutive_method(self, return_inverse=False, return_counts=False, dim=None):
+    return unique_consecutive(self, return_inverse, return_counts, dim)
+
+
+_unique_consecutive_method.__name__ = "unique_consecutive"
+method(_unique_consecutive_method)
 
 _scatter, _scatter_with_reduce = binding(REGISTRY["scatter"], "torch"), binding(REGISTRY["scatter_with_reduce"], "torch")
 _put = binding(REGISTRY["put"], "torch")

@@ -201,3 +201,24 @@ def test_lstm_with_projections_eager_and_script():
         tsjit.nn.LSTM(4, 3, proj_size=3)
     with pytest.raises(ValueError, match="only supported for LSTM"):
         tsjit.nn.GRU(4, 3, proj_size=1)
+
+
+class UniqueConsecutive(nn.Module):
+    def forward(self, x, y):
+        a = torch.unique_consecutive(x)
+        b, inv, counts = torch.unique_consecutive(x, return_inverse=True, return_counts=True)
+        c, cnt = torch.unique_consecutive(y, return_counts=True, dim=0)
+        d, inv_d = torch.unique_consecutive(y, True, False, -1)
+        return a, b, inv, counts, c, cnt, d, inv_d
+
+
+def test_unique_consecutive():
+    y = torch.tensor([[1, 1, 2, 2], [1, 1, 2, 2], [3, 4, 4, 5]], dtype=torch.float32)
+    _run(UniqueConsecutive(), (torch.tensor([[1, 1, 2], [2, 3, 3]]), y), backends=("numpy",))
+    _run(UniqueConsecutive(), (torch.tensor([True, True, False]), y), backends=("numpy",))
+    x = tsjit.tensor([1.0, float("nan"), float("nan"), 2.0, 2.0])
+    values, counts = tsjit.unique_consecutive(x, return_counts=True)
+    assert values.numpy().shape == (4,) and counts.numpy().tolist() == [1, 1, 1, 2]
+    assert tsjit.tensor([3, 3, 1]).unique_consecutive().numpy().tolist() == [3, 1]
+    with pytest.raises(RuntimeError, match="0 sized dimensions"):
+        tsjit.unique_consecutive(tsjit.zeros(2, 0, 3), dim=0)

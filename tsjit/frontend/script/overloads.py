@@ -247,6 +247,19 @@ def _unique(c, node, key, args, kwargs):
     x, flags = c.as_value(args[0], node), [c.builder.const(bool(f)) for f in (sort, inverse, counts)]
     results = c.builder.op("unique", [x, *flags]).results if dim is None else \
         c.builder.op("unique_dim", [x, c.builder.const(int(dim)), *flags]).results
+    return _asked_for(c, results, inverse, counts)
+
+
+def _unique_consecutive(c, node, key, args, kwargs):
+    """unique_consecutive(x, return_inverse, return_counts, dim) -> ts.unique_consecutive, the results asked for."""
+    inverse, counts, dim = _flags(c, node, key, args, kwargs, [("return_inverse", False), ("return_counts", False),
+                                                               ("dim", None)])
+    operands = [c.as_value(args[0], node), c.builder.const(bool(inverse)), c.builder.const(bool(counts)),
+                c.builder.none() if dim is None else c.builder.const(int(dim))]
+    return _asked_for(c, c.builder.op("unique_consecutive", operands).results, inverse, counts)
+
+
+def _asked_for(c, results, inverse, counts):
     chosen = [results[0]] + [results[1]] * inverse + [results[2]] * counts
     if len(chosen) == 1:
         return chosen[0]
@@ -341,6 +354,7 @@ OVERLOADS = {
     "exponential_": _random_fill("exponential", ("lambd", 1.0)),
     "nonzero": _nonzero,
     "unique": _unique,
+    "unique_consecutive": _unique_consecutive,
     "max": _extremum("max"),
     "min": _extremum("min"),
     "size": _size,
