@@ -222,3 +222,65 @@ def test_unique_consecutive():
     assert tsjit.tensor([3, 3, 1]).unique_consecutive().numpy().tolist() == [3, 1]
     with pytest.raises(RuntimeError, match="0 sized dimensions"):
         tsjit.unique_consecutive(tsjit.zeros(2, 0, 3), dim=0)
+
+
+class Cond(nn.Module):
+    def forward(self, x):
+        return (torch.linalg.cond(x), torch.linalg.cond(x, 2), torch.linalg.cond(x, -2), torch.linalg.cond(x, "fro"),
+                torch.linalg.cond(x, "nuc"), torch.linalg.cond(x, float("inf")), torch.linalg.cond(x, -float("inf")),
+                torch.linalg.cond(x, 1), torch.linalg.cond(x, -1))
+
+
+def test_linalg_cond():
+    torch.manual_seed(0)
+    x = torch.randn(2, 3, 3) + 3 * torch.eye(3)
+    _run(Cond(), (x,), atol=1e-4)
+    _run(Cond(), (x.double(),), atol=1e-8)
+    singular = torch.tensor([[1.0, 2.0], [2.0, 4.0]])
+    for p in ("fro", 1, -1, float("inf")):  # inf, as PyTorch (nuc and 2 divide by a rounding-noise singular value)
+        assert tsjit.linalg.cond(tsjit.from_numpy(singular.numpy()), p).item() == torch.linalg.cond(singular, p).item()
+    with pytest.raises(RuntimeError, match="invalid norm type: 3"):
+        tsjit.linalg.cond(tsjit.eye(2), 3)
+    with pytest.raises(RuntimeError, match=r"linalg.cond\(ord=1\): A must be batches of square matrices"):
+        tsjit.linalg.cond(tsjit.ones(2, 3), 1)
+
+
+class Factorizations(nn.Module):
+    def forward(self, x, b):
+        lu, piv = torch.linalg.lu_factor(x)
+        lu2, piv2, info = torch.linalg.lu_factor_ex(x)
+        p, lower, upper = torch.linalg.lu(x)
+        inverse, inv_info = torch.linalg.inv_ex(x)
+        spd = x @ x.mT + torch.eye(x.shape[-1])
+        chol, chol_info = torch.linalg.cholesky_ex(spd)
+        upper_chol, _ = torch.linalg.cholesky_ex(spd, upper=True)
+        _, bad_info = torch.linalg.cholesky_ex(-spd)
+        return (lu, piv, lu2, piv2, info, p, lower, upper, torch.linalg.lu_solve(lu, piv, b),
+                torch.linalg.lu_solve(lu, piv, b.mT, left=False), torch.linalg.lu_solve(lu, piv, b, adjoint=True),
+                inverse, inv_info, chol, chol_info, upper_chol, bad_info, torch.linalg.eigvals(spd).abs())
+
+
+def test_lu_inv_ex_cholesky_ex_eigvals():
+    torch.manual_seed(0)
+    x = torch.randn(2, 4, 4)
+    _run(Factorizations(), (x, torch.randn(2, 4, 3)), backends=("numpy",), atol=1e-4)
+    _run(Factorizations(), (x.double(), torch.randn(4, 2, dtype=torch.float64)), backends=("numpy",), atol=1e-10)
+
+
+def test_singular_matrices_report_info():
+    singular = torch.tensor([[[1.0, 2.0], [2.0, 4.0]], [[2.0, 0.0], [0.0, 1.0]]])
+    ours = tsjit.from_numpy(singular.numpy())
+    for name in ("lu_factor_ex", "inv_ex", "cholesky_ex"):
+        got, want = getattr(tsjit.linalg, name)(ours), getattr(torch.linalg, name)(singular)
+        np.testing.assert_array_equal(got[-1].numpy(), want[-1].numpy(), err_msg=name)
+    np.testing.assert_array_equal(tsjit.linalg.lu_factor_ex(ours)[1].numpy(), torch.linalg.lu_factor_ex(singular)[1])
+    np.testing.assert_array_equal(tsjit.linalg.inv_ex(ours)[0].numpy()[0], torch.linalg.inv_ex(singular)[0][0])
+    with pytest.raises(RuntimeError, match=r"\(Batch element 0\): U\[2,2\] is zero"):
+        tsjit.linalg.lu_factor(ours)
+    with pytest.raises(RuntimeError, match="The diagonal element 2 is zero"):
+        tsjit.linalg.inv_ex(ours, check_errors=True)
+    with pytest.raises(RuntimeError, match="leading minor of order 2 is not positive-definite"):
+        tsjit.linalg.cholesky_ex(ours, check_errors=True)
+    eig = tsjit.linalg.eigvals(tsjit.tensor([[0.0, -1.0], [1.0, 0.0]]))
+    assert eig.dtype == tsjit.complex64
+    np.testing.assert_allclose(eig.numpy(), torch.linalg.eigvals(torch.tensor([[0.0, -1.0], [1.0, 0.0]])).numpy())

@@ -129,6 +129,16 @@ def _tensor_q(name: str):
     return handler
 
 
+def _linalg_cond(c, node, key, args, kwargs):
+    """linalg.cond(A, p): ts.linalg_cond_str for a string p ('fro', 'nuc'), else ts.linalg_cond."""
+    from tsjit.frontend.script.tensor_calls import OpSpec
+
+    p = c.bind(node, c.eager(key), args, kwargs, key).get("p", PyConst(None))
+    text = isinstance(p, PyConst) and isinstance(p.value, str)
+    return c.emit_bound(node, OpSpec("linalg_cond_str" if text else "linalg_cond", rename={"input": "A"}), c.eager(key),
+                        args, kwargs, key)
+
+
 def _scalar_self(name: str, other: str):
     """pow.Scalar / remainder.Scalar_Tensor: a number first and a tensor second; the number
     becomes a 0-d tensor (as `2.0 ** t` does)."""
@@ -355,6 +365,7 @@ OVERLOADS = {
     "nonzero": _nonzero,
     "unique": _unique,
     "unique_consecutive": _unique_consecutive,
+    "linalg_cond": _linalg_cond,
     "max": _extremum("max"),
     "min": _extremum("min"),
     "size": _size,
