@@ -51,6 +51,12 @@ def _with_info(a, *flags):
     return xs, xs[:-2]
 
 
+def _eig_dtype(dtype):
+    if not is_inexact(dtype):
+        raise ShapeError(f"Unknown Complex ScalarType for {torch_name(dtype)}")
+    return complex_of(dtype)
+
+
 def _lu_solve_shape(lu, pivots, b, *flags):
     return broadcast(_rank2(lu, "linalg.lu_solve")[:-2], _rank2(b, "linalg.lu_solve")[:-2]) + dims(b)[-2:]
 
@@ -280,7 +286,7 @@ def _spd(n, batch=()):
 # -- eigvals, cond -------------------------------------------------------------------------------------
 
 @op("linalg_eigvals", "(Tensor self) -> Tensor", shape=lambda a: _rank2(a, "linalg.eig")[:-1],
-    dtype=lambda a: None if a.dtype is None else complex_of(a.dtype), numpy_only=_LAPACK + " (and a complex result)", api="torch",
+    dtype=lambda a: None if a.dtype is None else _eig_dtype(a.dtype), numpy_only=_LAPACK + " (and a complex result)", api="torch",
     samples=lambda: [sample(_spd(3)), sample(np.array([[0.0, -1.0], [1.0, 0.0]], np.float32)),
                      sample(np.diag(np.array([3.0, 1.0, 2.0])).astype(np.float64)), sample(s.f32(0, 2, 2)),
                      sample(s.f32(2, 3)), sample(s.i64(2, 2))])
