@@ -284,3 +284,46 @@ def test_singular_matrices_report_info():
     eig = tsjit.linalg.eigvals(tsjit.tensor([[0.0, -1.0], [1.0, 0.0]]))
     assert eig.dtype == tsjit.complex64
     np.testing.assert_allclose(eig.numpy(), torch.linalg.eigvals(torch.tensor([[0.0, -1.0], [1.0, 0.0]])).numpy())
+
+
+class Ctc(nn.Module):
+    def __init__(self, reduction="mean", zero_infinity=False, blank=0):
+        super().__init__()
+        self.loss = nn.CTCLoss(blank=blank, reduction=reduction, zero_infinity=zero_infinity)
+
+    def forward(self, log_probs, targets, input_lengths, target_lengths):
+        return (self.loss(log_probs, targets, input_lengths, target_lengths),
+                torch.ctc_loss(log_probs, targets, [12, 10], [3, 2], 0, 2, False))  # the IntList overload
+
+
+def _log_probs(*shape, dtype=torch.float32):
+    return torch.randn(*shape, dtype=dtype).log_softmax(-1)
+
+
+@pytest.mark.parametrize("reduction,zero_infinity", [("mean", False), ("sum", False), ("none", False), ("none", True),
+                                                     ("mean", True)])
+def test_ctc_loss(reduction, zero_infinity):
+    torch.manual_seed(0)
+    targets = torch.tensor([[1, 2, 2], [2, 2, 4]])  # sample 1: 2 steps cannot align 3 labels with a repeat
+    inputs = (_log_probs(12, 2, 5), targets, torch.tensor([12, 10]), torch.tensor([3, 2]))
+    _run(Ctc(reduction, zero_infinity), inputs, backends=("numpy",), atol=1e-4)
+    short = (_log_probs(12, 2, 5), targets, torch.tensor([3, 10]), torch.tensor([3, 2]))
+    _run(Ctc(reduction, zero_infinity), short, backends=("numpy",), atol=1e-4)
+    flat = (_log_probs(12, 2, 5, dtype=torch.float64), torch.tensor([1, 2, 2, 3, 1]), torch.tensor([12, 9]),
+            torch.tensor([3, 2]))
+    _run(Ctc(reduction, zero_infinity, blank=4), flat, backends=("numpy",), atol=1e-10)
+
+
+def test_ctc_loss_eager():
+    torch.manual_seed(0)
+    lp, targets = _log_probs(6, 2, 4), torch.tensor([[1, 2], [3, 3]])
+    want = F.ctc_loss(lp, targets, (6, 5), (2, 2), reduction="none")
+    ours = tsjit.from_numpy(lp.numpy())
+    got = tsjit.nn.functional.ctc_loss(ours, tsjit.from_numpy(targets.numpy()), (6, 5), (2, 2), reduction="none")
+    np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-5)
+    got = tsjit.nn.CTCLoss()(ours, tsjit.from_numpy(targets.numpy()), tsjit.tensor([6, 5]), tsjit.tensor([2, 2]))
+    np.testing.assert_allclose(got.numpy(), F.ctc_loss(lp, targets, (6, 5), (2, 2)).numpy(), rtol=1e-5)
+    with pytest.raises(RuntimeError, match="Expected input_lengths to have value at most 6, but got value 7"):
+        tsjit.nn.functional.ctc_loss(ours, tsjit.from_numpy(targets.numpy()), (7, 5), (2, 2))
+    with pytest.raises(ValueError, match="is not a valid value for reduction"):
+        tsjit.nn.functional.ctc_loss(ours, tsjit.from_numpy(targets.numpy()), (6, 5), (2, 2), reduction="avg")

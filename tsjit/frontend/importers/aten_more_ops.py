@@ -191,6 +191,7 @@ ATEN_MORE_OPS: dict = {
     "aten::index_put": _put_number("index_put"),
     "aten::scatter": _first_fit("scatter", "scatter_with_reduce"),
     "aten::scatter_": _written_first_fit("scatter", "scatter_with_reduce"),
+    "aten::ctc_loss": _first_fit("ctc_loss", "ctc_loss_tensor"),
     "aten::linalg_cond": _first_fit("linalg_cond", "linalg_cond_str"),
     "aten::quantile": _first_fit("quantile", "quantile_tensor"),
     "aten::nanquantile": _first_fit("nanquantile", "nanquantile_tensor"),

@@ -129,6 +129,15 @@ def _tensor_q(name: str):
     return handler
 
 
+def _ctc_loss(c, node, key, args, kwargs):
+    """F.ctc_loss: ts.ctc_loss_tensor for tensor lengths, else ts.ctc_loss (int lists); reduction as its enum."""
+    from tsjit.frontend.script.tensor_calls import OpSpec, _loss_reduction
+
+    lengths = c.bind(node, c.eager(key), args, kwargs, key).get("input_lengths")
+    op = "ctc_loss_tensor" if _is_tensor(lengths) else "ctc_loss"
+    return c.emit_bound(node, OpSpec(op, prepare=_loss_reduction), c.eager(key), args, kwargs, key)
+
+
 def _linalg_cond(c, node, key, args, kwargs):
     """linalg.cond(A, p): ts.linalg_cond_str for a string p ('fro', 'nuc'), else ts.linalg_cond."""
     from tsjit.frontend.script.tensor_calls import OpSpec
@@ -366,6 +375,7 @@ OVERLOADS = {
     "unique": _unique,
     "unique_consecutive": _unique_consecutive,
     "linalg_cond": _linalg_cond,
+    "ctc_loss": _ctc_loss,
     "max": _extremum("max"),
     "min": _extremum("min"),
     "size": _size,
