@@ -44,7 +44,7 @@ def _run(module, inputs, modes=("script", "trace"), backends=("numpy", "c"), ato
 class CpuAbs(nn.Module):
     def forward(self, x):
         n = x.shape[0] - 5
-        return x.cpu() * abs(n) + abs(-2.5)
+        return x.cpu() * abs(n) + abs(-2.5) + abs(x)
 
 
 def test_cpu_and_abs_of_a_number():
