@@ -1,25 +1,31 @@
 """The connectionist temporal classification loss: ctc_loss (aten::ctc_loss.IntList, lengths as int
 lists) and ctc_loss_tensor (aten::ctc_loss.Tensor, lengths as int64 tensors).
 
-As ATen's CPU kernel: the forward (alpha) recursion over the extended target (a blank around every
+The kernel is ATen's CPU kernel: the forward (alpha) recursion over the extended target (a blank around every
 label) in log space and in the input's dtype, log-sum-exp with the largest term taken out (0 when
 all are -inf); a sample's loss is minus the log-likelihood of its target, inf when no alignment
 exists (zero_infinity makes those 0). log_probs is [T, N, C] (or [T, C] for one sample); targets
 are [N, S] padded, or 1-d, all targets concatenated. reduction: 0 none ([N]), 1 mean (each loss
 divided by its target length, at least 1, then the batch mean), 2 sum.
+
+The decomposition (what C compiles) runs the same recursion for the whole batch at once: log_probs
+gathered at every extended label ([T, N, 2S + 1]), the steps unrolled over the static length (a
+ts.loop's lowering lost a value the body used from outside), each keeping a sample's alphas once its
+input length is reached; the lengths may be data (the Tensor overload). Length and
+label range errors are the kernel's alone (compiled code cannot raise them).
 """
 from __future__ import annotations
 
 import numpy as np
 
 from tsjit.dtypes import is_float
-from tsjit.kernels.promotion import INT64, as_array, not_implemented
+from tsjit.kernels.promotion import CODE_OF_DTYPE, INT64, as_array, not_implemented
 from tsjit.ops import samples as s
-from tsjit.ops.registry import defop, op, sample
+from tsjit.ops.decomposition import NotDecomposable, reject
+from tsjit.ops.registry import op, sample
 from tsjit.ops.rules import BY_KERNEL
 
-_RECURSION = ("the alpha recursion over time with per-sample lengths and target labels as data (a "
-              "gather of log_probs at the targets per step): not yet decomposed into ts ops")
+_INT64 = 4  # ScalarType code
 
 
 def _logsumexp(*terms):
@@ -104,6 +110,80 @@ def _ctc(log_probs, targets, input_lengths, target_lengths, blank, reduction, ze
     return as_array(losses[0] if unbatched else losses)
 
 
+def _decompose(g, log_probs, targets, input_lengths, target_lengths, blank, reduction, zero_infinity):
+    blank, reduction, zero_infinity = g.value(blank), g.value(reduction), g.value(zero_infinity)
+    dtype = g.dtype(log_probs)
+    if not is_float(dtype) or dtype.itemsize < 4 or g.dim(log_probs) not in (2, 3) or g.dtype(targets).kind != "i":
+        raise reject(g, NotDecomposable("the kernel raises"))
+    unbatched = g.dim(log_probs) == 2
+    if unbatched:
+        log_probs = g.unsqueeze(log_probs, 1)
+        targets = g.unsqueeze(targets, 0) if g.dim(targets) == 1 else targets
+    steps, batch, classes = g.shape(log_probs)
+    tensors = not isinstance(input_lengths, list)
+    if not tensors:  # int lists: the kernel's checks, statically
+        if len(input_lengths) != batch or len(target_lengths) != batch or not 0 <= blank < classes or any(
+                not 0 <= n <= steps for n in input_lengths) or (g.dim(targets) == 2 and (
+                g.shape(targets)[0] != batch or max(target_lengths, default=0) > g.shape(targets)[1])) or (
+                g.dim(targets) == 1 and sum(target_lengths) > g.shape(targets)[0]):
+            raise reject(g, NotDecomposable("the kernel raises"))
+        input_lengths = np.array(input_lengths, INT64)
+        target_lengths = np.array(target_lengths, INT64)
+    elif g.shape(input_lengths) != (batch,) or g.shape(target_lengths) != (batch,) or steps == 0:
+        raise reject(g, NotDecomposable("lengths of another shape, or no steps"))
+    if g.dim(targets) == 2:
+        labels, width = g.to(targets, _INT64), g.shape(targets)[1]
+    else:  # concatenated: sample b's labels start at the sum of the lengths before it
+        width = max(int(np.max(target_lengths, initial=0)), 1) if not tensors else max(g.shape(targets)[0], 1)
+        starts = g.sub(g.cumsum(target_lengths, 0, None), target_lengths)
+        places = g.add(g.unsqueeze(starts, 1), np.arange(width, dtype=INT64))
+        last = max(g.shape(targets)[0] - 1, 0)
+        labels = g.take(g.to(targets, _INT64), g.clamp(places, 0, last)) if g.shape(targets)[0] else g.zeros(
+            [batch, width], _INT64)
+    ext = g.reshape(g.stack([g.full_like(labels, blank, None), labels], 2), [batch, 2 * width])
+    ext = g.cat([ext, g.full([batch, 1], blank, _INT64)], 1)  # [N, W]: blank, l1, blank, l2, ..., blank
+    n_ext = 2 * width + 1
+    back2 = g.cat([g.full([batch, 2], blank, _INT64), g.slice(ext, 1, 0, n_ext - 2, 1)], 1)
+    skip = g.logical_and(g.ne(ext, blank), g.ne(ext, back2))
+    lp = g.gather(log_probs, 2, g.expand(g.unsqueeze(ext, 0), [steps, batch, n_ext]))  # [T, N, W]
+    neg = float("-inf")
+    first = g.select(lp, 0, 0)
+    alpha = g.where(np.arange(n_ext, dtype=INT64) < 2, first, neg)
+    left = g.sub(g.unsqueeze(input_lengths, 1), 1)  # steps after the first that a sample takes
+
+    def shifted(a, k):
+        return g.cat([g.full([batch, k], neg, CODE_OF_DTYPE[dtype]), g.slice(a, 1, 0, n_ext - k, 1)], 1)
+
+    for t in range(1, steps):  # unrolled: the length is static
+        new = g.add(_logsumexp_g(g, alpha, shifted(alpha, 1), g.where(skip, shifted(alpha, 2), neg)), g.select(lp, 0, t))
+        alpha = g.where(g.gt(left, t - 1), new, alpha)
+    at_end = g.mul(g.unsqueeze(target_lengths, 1), 2)
+    end1 = g.gather(alpha, 1, at_end)
+    end2 = g.where(g.gt(at_end, 0), g.gather(alpha, 1, g.clamp(g.sub(at_end, 1), 0, None)), neg)
+    loss = g.neg(g.squeeze(_logsumexp_g(g, end1, end2), 1))
+    empty = g.where(g.eq(target_lengths, 0), np.array(-0.0, dtype), np.array(np.inf, dtype))  # input length 0
+    loss = g.where(g.eq(input_lengths, 0), empty, loss)
+    if zero_infinity:
+        loss = g.where(g.eq(loss, float("inf")), 0.0, loss)
+    if reduction == 1:
+        return g.mean(g.div(loss, g.clamp(g.to(target_lengths, CODE_OF_DTYPE[dtype]), 1, None)), None, False, None)
+    if reduction == 2:
+        return g.sum(loss, None, False, None)
+    return g.squeeze(loss, 0) if unbatched else loss
+
+
+def _logsumexp_g(g, *terms):
+    top = terms[0]
+    for x in terms[1:]:
+        top = g.maximum(top, x)
+    top = g.where(g.eq(top, float("-inf")), 0.0, top)
+    total = None
+    for x in terms:
+        e = g.exp(g.sub(x, top))
+        total = e if total is None else g.add(total, e)
+    return g.add(g.log(total), top)
+
+
 def _samples(tensor_lengths):
     def lengths(*ns):
         return np.array(ns, INT64) if tensor_lengths else list(ns)
@@ -133,14 +213,14 @@ _SCHEMA = ("(Tensor log_probs, Tensor targets, {kind} input_lengths, {kind} targ
            "int reduction=1, bool zero_infinity=False) -> Tensor")
 
 
-@op("ctc_loss", _SCHEMA.format(kind="int[]"), shape=BY_KERNEL, dtype=BY_KERNEL, numpy_only=_RECURSION,
+@op("ctc_loss", _SCHEMA.format(kind="int[]"), shape=BY_KERNEL, dtype=BY_KERNEL, decompose=_decompose,
     samples=_samples(False))
 def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction=1, zero_infinity=False):
     """The CTC loss of each sample (minus the log-likelihood of its target), reduced."""
     return _ctc(log_probs, targets, input_lengths, target_lengths, blank, reduction, zero_infinity)
 
 
-@op("ctc_loss_tensor", _SCHEMA.format(kind="Tensor"), shape=BY_KERNEL, dtype=BY_KERNEL, numpy_only=_RECURSION,
+@op("ctc_loss_tensor", _SCHEMA.format(kind="Tensor"), shape=BY_KERNEL, dtype=BY_KERNEL, decompose=_decompose,
     aten="ctc_loss", samples=_samples(True))
 def ctc_loss_tensor(log_probs, targets, input_lengths, target_lengths, blank=0, reduction=1, zero_infinity=False):
     """ctc_loss with the lengths as int64 tensors."""
