@@ -91,7 +91,8 @@ def multi_dot(tensors: Sequence[Tensor], *, out=None) -> Tensor:
     return _wrap(result)
 
 
-__all__ = ["cholesky_ex", "cond", "eigvals", "inv_ex", "lu", "lu_factor", "lu_factor_ex", "lu_solve", "cross", "det", "diagonal", "inv", "matmul", "matrix_norm", "matrix_power", "multi_dot", "norm", "solve",
+__all__ = ["cholesky_ex", "cond", "eigvals", "inv_ex", "lu", "lu_factor", "lu_factor_ex", "lu_solve",
+           "cross", "det", "diagonal", "inv", "matmul", "matrix_norm", "matrix_power", "multi_dot", "norm", "solve",
            "svdvals", "vecdot", "vector_norm"]
 
 cholesky = _f.linalg_cholesky

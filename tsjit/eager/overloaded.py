@@ -48,7 +48,8 @@ def _unique_consecutive_method(self, return_inverse=False, return_counts=False, 
 _unique_consecutive_method.__name__ = "unique_consecutive"
 method(_unique_consecutive_method)
 
-_scatter, _scatter_with_reduce = binding(REGISTRY["scatter"], "torch"), binding(REGISTRY["scatter_with_reduce"], "torch")
+_scatter = binding(REGISTRY["scatter"], "torch")
+_scatter_with_reduce = binding(REGISTRY["scatter_with_reduce"], "torch")
 _put = binding(REGISTRY["put"], "torch")
 
 

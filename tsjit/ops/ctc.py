@@ -40,7 +40,8 @@ def _targets_of(targets, target_lengths, batch):
     if targets.ndim == 2:
         if targets.shape[0] != batch:
             raise RuntimeError(f"Expected tensor to have size at least {batch} at dimension 0, but got size "
-                               f"{targets.shape[0]} for argument #2 'targets' (while checking arguments for ctc_loss_cpu)")
+                               f"{targets.shape[0]} for argument #2 'targets' (while checking arguments for "
+                               "ctc_loss_cpu)")
         width = targets.shape[1]
         for n in target_lengths:
             if n > width:
@@ -88,9 +89,9 @@ def _ctc(log_probs, targets, input_lengths, target_lengths, blank, reduction, ze
     steps, batch, classes = log_probs.shape
     input_lengths, target_lengths = [int(n) for n in input_lengths], [int(n) for n in target_lengths]
     if len(input_lengths) != batch:
-        raise RuntimeError(f"input_lengths must be of size batch_size")
+        raise RuntimeError("input_lengths must be of size batch_size")
     if len(target_lengths) != batch:
-        raise RuntimeError(f"target_lengths must be of size batch_size")
+        raise RuntimeError("target_lengths must be of size batch_size")
     if not 0 <= blank < classes:
         raise RuntimeError("blank must be in label range")
     for n in input_lengths:
@@ -155,7 +156,8 @@ def _decompose(g, log_probs, targets, input_lengths, target_lengths, blank, redu
         return g.cat([g.full([batch, k], neg, CODE_OF_DTYPE[dtype]), g.slice(a, 1, 0, n_ext - k, 1)], 1)
 
     for t in range(1, steps):  # unrolled: the length is static
-        new = g.add(_logsumexp_g(g, alpha, shifted(alpha, 1), g.where(skip, shifted(alpha, 2), neg)), g.select(lp, 0, t))
+        total = _logsumexp_g(g, alpha, shifted(alpha, 1), g.where(skip, shifted(alpha, 2), neg))
+        new = g.add(total, g.select(lp, 0, t))
         alpha = g.where(g.gt(left, t - 1), new, alpha)
     at_end = g.mul(g.unsqueeze(target_lengths, 1), 2)
     end1 = g.gather(alpha, 1, at_end)
@@ -197,7 +199,8 @@ def _samples(tensor_lengths):
         sample(lp(12, 2, 5), targets, lengths(12, 10), lengths(3, 2), 0, 1, False),
         sample(lp(12, 2, 5), targets, lengths(12, 10), lengths(3, 2), 0, 0, False),
         sample(lp(12, 2, 5), targets, lengths(12, 10), lengths(3, 2), 0, 2, False),
-        sample(lp(6, 3, 4, dtype="float64"), np.array([1, 1, 2, 3, 1]), lengths(6, 5, 4), lengths(2, 3, 0), 0, 0, False),
+        sample(lp(6, 3, 4, dtype="float64"), np.array([1, 1, 2, 3, 1]), lengths(6, 5, 4), lengths(2, 3, 0), 0, 0,
+               False),
         sample(lp(3, 2, 4), np.array([[1, 1, 1], [2, 3, 2]]), lengths(3, 2), lengths(3, 3), 0, 0, False),
         sample(lp(3, 2, 4), np.array([[1, 1, 1], [2, 3, 2]]), lengths(3, 2), lengths(3, 3), 0, 1, True),
         sample(lp(5, 2, 4), np.array([[0, 1], [2, 0]]), lengths(5, 5), lengths(2, 1), 3, 1, False),

@@ -286,7 +286,8 @@ def _spd(n, batch=()):
 # -- eigvals, cond -------------------------------------------------------------------------------------
 
 @op("linalg_eigvals", "(Tensor self) -> Tensor", shape=lambda a: _rank2(a, "linalg.eig")[:-1],
-    dtype=lambda a: None if a.dtype is None else _eig_dtype(a.dtype), numpy_only=_LAPACK + " (and a complex result)", api="torch",
+    dtype=lambda a: None if a.dtype is None else _eig_dtype(a.dtype), numpy_only=_LAPACK + " (and a complex result)",
+    api="torch",
     samples=lambda: [sample(_spd(3)), sample(np.array([[0.0, -1.0], [1.0, 0.0]], np.float32)),
                      sample(np.diag(np.array([3.0, 1.0, 2.0])).astype(np.float64)), sample(s.f32(0, 2, 2)),
                      sample(s.f32(2, 3)), sample(s.i64(2, 2))])
@@ -313,7 +314,7 @@ def _cond_kernel(name):
             raise RuntimeError(f"linalg.cond got an invalid norm type: {p}")
         svd = p is None or p in (2, -2)
         if a.ndim < 2:
-            raise RuntimeError(f"linalg.cond: The input tensor A must have at least 2 dimensions.")
+            raise RuntimeError("linalg.cond: The input tensor A must have at least 2 dimensions.")
         if not is_inexact(a.dtype):
             raise RuntimeError(f"linalg.{'svd' if svd else 'inv_ex'}: Expected a floating point or complex tensor as "
                                f"input. Got {torch_name(a.dtype)}")
@@ -347,7 +348,8 @@ def _cond(g, a, p):
     if is_inexact(g.dtype(a)) and g.dim(a) >= 2 and 0 in g.shape(a) and not is_half(g.dtype(a)):
         return g.zeros(list(g.shape(a)[:-2]), CODE_OF_DTYPE[real_of(g.dtype(a))])
     if not is_inexact(g.dtype(a)) or is_half(g.dtype(a)) or g.dim(a) < 2 or 0 in g.shape(a) or (
-            p is not None and p not in (2, -2) + _NORM_P) or (p not in (None, 2, -2) and g.shape(a)[-1] != g.shape(a)[-2]):
+            p is not None and p not in (2, -2) + _NORM_P) or (
+            p not in (None, 2, -2) and g.shape(a)[-1] != g.shape(a)[-2]):
         raise reject(g, NotDecomposable("the kernel raises or gives an empty result"))
     if p is None or p in (2, -2):
         sv = g.linalg_svdvals(a, None)

@@ -69,7 +69,8 @@ CALL_NAMES: dict[str, str] = {
     "to_bool": "bool", "to_int": "int", "to_float": "float",
     "div_mode": "torch.div", "clamp_tensor": "torch.clamp", "median_dim": "torch.median",
     "assign_": "torch.copy_",
-    "quantile_tensor": "torch.quantile", "scatter_with_reduce": "torch.scatter", "linalg_cond_str": "torch.linalg_cond", "nanquantile_tensor": "torch.nanquantile",
+    "quantile_tensor": "torch.quantile", "nanquantile_tensor": "torch.nanquantile",
+    "scatter_with_reduce": "torch.scatter", "linalg_cond_str": "torch.linalg_cond",
     "conv1d_padding": "torch.conv1d", "conv2d_padding": "torch.conv2d", "conv3d_padding": "torch.conv3d",
     "num_to_tensor": "ops.prim.NumToTensor", "dtype": "ops.prim.dtype", "device": "ops.prim.device",
 }

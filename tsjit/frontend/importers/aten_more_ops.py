@@ -144,7 +144,8 @@ def _put_number(name):
             from tsjit.dialects.ts.types import ListType
 
             dtype = b.schema_op("dtype", [args[0]])[0]
-            args = [args[0], args[1], b.schema_op("full", [b.const([], ListType(IntType())), args[2], dtype])[0], args[3]]
+            value = b.schema_op("full", [b.const([], ListType(IntType())), args[2], dtype])[0]
+            args = [args[0], args[1], value, args[3]]
         return b.schema_op(name, args)
     return convert
 

@@ -242,7 +242,8 @@ class TensorCallCompiler:
         if spec.prepare is not None:
             spec.prepare(values)
         padding = values.get("padding")
-        if spec.op in ("conv1d", "conv2d", "conv3d") and isinstance(padding, PyConst) and isinstance(padding.value, str):
+        if spec.op in ("conv1d", "conv2d", "conv3d") and isinstance(padding, PyConst) \
+                and isinstance(padding.value, str):
             spec = replace(spec, op=f"{spec.op}_padding")  # padding='same' / 'valid': aten::conv{n}d.padding
         inplace = values.pop("inplace", PyConst(False))
         if not isinstance(inplace, PyConst):
