@@ -59,6 +59,7 @@ DEFAULTS: dict[str, dict[str, object]] = {
 KWARG_FROM: dict[str, str] = {
     **{name: "alpha" for name in ("add", "sub", "rsub", "add_", "sub_")},
     "addmm": "beta", "div_mode": "rounding_mode", "var": "correction", "std": "correction", "gelu": "approximate", "expand": "implicit",
+    "scatter_with_reduce": "reduce", "quantile_tensor": "interpolation", "nanquantile_tensor": "interpolation",
 }
 #: Ops whose `dtype` argument is positional; elsewhere `dtype` starts the keyword-only arguments.
 POSITIONAL_DTYPE = frozenset({"softmax", "log_softmax", "to"})
