@@ -1,26 +1,25 @@
-"""torch.linalg's LU family, the `_ex` forms that report failure in an `info` tensor instead of raising,
-eigvals and cond: linalg_lu_factor(_ex), linalg_lu_solve, linalg_lu, linalg_inv_ex, linalg_cholesky_ex,
-linalg_eigvals, linalg_cond (a number or None p) and linalg_cond_str ('fro' / 'nuc'; 'nuc' is
-sum(s) * sum(1 / s) of the singular values s, as in PyTorch).
+"""torch.linalg's LU family and the `_ex` forms that report failure in an `info` tensor instead of
+raising: linalg_lu_factor(_ex), linalg_lu_solve, linalg_lu, linalg_inv_ex, linalg_cholesky_ex
+(eigvals and cond are in linalg_cond.py).
 
 The LU kernels are LAPACK's getrf in numpy: partial pivoting by the first largest magnitude, 1-based
 int32 pivots, info the 1-based index of the first zero pivot (0 when there is none); elimination goes
-on past a zero pivot, as getrf's does. cholesky_ex is potrf: info is the order of the first leading
-minor that is not positive-definite, whose diagonal entry keeps the failed pivot. A batch of matrices
-is in the trailing two dims. These are LAPACK factorizations with data-dependent pivoting (and
-eigvals a complex result), so they have no loop lowering; linalg_cond decomposes into singular values
-(p None / 2 / -2) or matrix norms of the matrix and its inverse, which compile to C (there a singular
-matrix raises, as the inverse's lowering does, where the kernel gives inf as PyTorch).
+on past a zero pivot, as getrf's does. Their row exchanges depend on the data, so they have no loop
+lowering (numpy-only). cholesky_ex is potrf: info is the order of the first leading minor that is
+not positive-definite, whose diagonal entry keeps the failed pivot (later columns keep A's lower
+triangle); it decomposes for real float32 / float64 into the column algorithm unrolled over the
+static size, each matrix of the batch masked once it fails, so it compiles to C. A batch of matrices
+is in the trailing two dims.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from tsjit.dtypes import is_half, is_inexact
-from tsjit.kernels.promotion import CODE_OF_DTYPE, as_array, complex_of, real_of, torch_name
+from tsjit.dtypes import is_inexact
+from tsjit.kernels.promotion import as_array, torch_name
 from tsjit.ops import samples as s
 from tsjit.ops.decomposition import NotDecomposable, reject
-from tsjit.ops.registry import defop, op, sample
+from tsjit.ops.registry import op, sample
 from tsjit.ops.rules import ShapeError, broadcast, dims, each, fixed, promoted, same_dtype
 
 _PIVOTS = "LU with partial pivoting: the row exchanges depend on the data (LAPACK getrf), no loop lowering"
@@ -49,12 +48,6 @@ def _lu_unpacked(a, *flags):
 def _with_info(a, *flags):
     xs = _rank2(a, "linalg")
     return xs, xs[:-2]
-
-
-def _eig_dtype(dtype):
-    if not is_inexact(dtype):
-        raise ShapeError(f"Unknown Complex ScalarType for {torch_name(dtype)}")
-    return complex_of(dtype)
 
 
 def _lu_solve_shape(lu, pivots, b, *flags):
@@ -258,11 +251,51 @@ def _potrf(a: np.ndarray):
     return L, info.reshape(a.shape[:-2])
 
 
+def _cholesky_ex(g, a, upper, check_errors):
+    """potrf's column algorithm for the whole batch: column j from the columns before it; a matrix whose
+    pivot d fails (d <= 0 or NaN) keeps d on its diagonal and A's lower triangle after it."""
+    dtype, shape = g.dtype(a), list(g.shape(a))
+    if dtype not in (np.float32, np.float64) or len(shape) < 2 or shape[-1] != shape[-2] or g.value(check_errors):
+        raise reject(g, NotDecomposable("complex, half or checked: the kernel"))
+    n, batch = shape[-1], shape[:-2]
+    if 0 in shape:
+        return g.clone(a), g.zeros(batch, 3)
+    x = g.transpose(a, -2, -1) if g.value(upper) else a
+    lower = g.tril(x, 0)
+    done = g.zeros(batch, 11)  # bool: the matrix has failed
+    info = g.zeros(batch, 3)  # int32
+    cols = []  # column k of L: [..., n]
+    for j in range(n):
+        column = g.select(lower, -1, j)
+        below = g.slice(column, -1, j + 1, n, 1)
+        d = g.select(column, -1, j)
+        if j:
+            row = g.stack([g.select(c, -1, j) for c in cols], -1)  # L[j, :j]
+            d = g.sub(d, g.sum(g.mul(row, row), [-1], False, None))
+            if j + 1 < n:
+                block = g.stack([g.slice(c, -1, j + 1, n, 1) for c in cols], -1)  # L[j+1:, :j]
+                below = g.sub(below, g.squeeze(g.matmul(block, g.unsqueeze(row, -1)), -1))
+        fails = g.logical_and(g.logical_not(done), g.logical_not(g.gt(d, 0)))
+        active = g.logical_and(g.logical_not(done), g.gt(d, 0))
+        info = g.where(fails, np.array(j + 1, np.int32), info)
+        root = g.sqrt(g.where(active, d, 1.0))
+        diag = g.where(active, root, g.where(fails, d, g.select(column, -1, j)))
+        keep = g.slice(column, -1, j + 1, n, 1)
+        below = g.where(g.unsqueeze(active, -1), g.div(below, g.unsqueeze(root, -1)), keep)
+        parts = ([g.slice(column, -1, 0, j, 1)] if j else []) + [g.unsqueeze(diag, -1)] + ([below] if j + 1 < n else [])
+        cols.append(g.cat(parts, -1) if len(parts) > 1 else parts[0])
+        done = g.logical_or(done, fails)
+    out = g.stack(cols, -1)
+    return (g.transpose(out, -2, -1) if g.value(upper) else out), info
+
+
 @op("linalg_cholesky_ex", "(Tensor self, *, bool upper=False, bool check_errors=False) -> (Tensor L, Tensor info)",
-    shape=_with_info, dtype=each(same_dtype, fixed(INT32)), numpy_only=_LAPACK, api="torch",
+    shape=_with_info, dtype=each(same_dtype, fixed(INT32)), decompose=_cholesky_ex, api="torch",
     samples=lambda: [sample(_spd(3), False, False), sample(_spd(3, batch=(2,)), True, False),
                      sample(_spd(4).astype(np.float64), False, False),
                      sample(np.array([[1.0, 2.0], [2.0, 4.0]], np.float32), False, False),
+                     sample(np.stack([_spd(3), np.array([[4, 2, 0], [2, 1, 1], [0, 1, 3]], np.float32)]), False, False),
+                     sample(np.stack([np.array([[4, 2, 0], [2, 1, 1], [0, 1, 3]], np.float32), _spd(3)]), True, False),
                      sample(np.array([[-1.0, 2.0], [2.0, 4.0]], np.float32), False, True),
                      sample(s.f32(0, 2, 2), False, False), sample(s.f32(2, 3), False, False),
                      sample(s.i64(2, 2), False, False)])
@@ -281,103 +314,3 @@ def linalg_cholesky_ex(a, upper=False, check_errors=False):
 def _spd(n, batch=()):
     x = s.f32(*batch, n, n)
     return (x @ np.swapaxes(x, -1, -2) + n * np.eye(n)).astype(np.float32)
-
-
-# -- eigvals, cond -------------------------------------------------------------------------------------
-
-@op("linalg_eigvals", "(Tensor self) -> Tensor", shape=lambda a: _rank2(a, "linalg.eig")[:-1],
-    dtype=lambda a: None if a.dtype is None else _eig_dtype(a.dtype), numpy_only=_LAPACK + " (and a complex result)",
-    api="torch",
-    samples=lambda: [sample(_spd(3)), sample(np.array([[0.0, -1.0], [1.0, 0.0]], np.float32)),
-                     sample(np.diag(np.array([3.0, 1.0, 2.0])).astype(np.float64)), sample(s.f32(0, 2, 2)),
-                     sample(s.f32(2, 3)), sample(s.i64(2, 2))])
-def linalg_eigvals(a):
-    """The eigenvalues of each square matrix, complex (LAPACK geev's order, as PyTorch)."""
-    if is_inexact(a.dtype) or a.ndim < 2:
-        _matrices("linalg.eig", a)
-    else:
-        raise RuntimeError(f"Unknown Complex ScalarType for {torch_name(a.dtype)}")
-    out = np.dtype(np.complex64 if a.dtype in (np.float32, np.complex64) else np.complex128)
-    if a.size == 0:
-        return np.empty(a.shape[:-1], out)
-    return as_array(np.linalg.eigvals(a).astype(out))
-
-
-_NORM_P = ("fro", "nuc", np.inf, -np.inf, 1, -1)
-
-
-def _cond_kernel(name):
-    def kernel(a, p=None):
-        """The condition number: s_max / s_min (p None or 2; s_min / s_max for -2) from the singular values,
-        else norm(A, p) * norm(A^-1, p) of square matrices (inf for a singular one)."""
-        if p is not None and p not in (2, -2) + _NORM_P:
-            raise RuntimeError(f"linalg.cond got an invalid norm type: {p}")
-        svd = p is None or p in (2, -2)
-        if a.ndim < 2:
-            raise RuntimeError("linalg.cond: The input tensor A must have at least 2 dimensions.")
-        if not is_inexact(a.dtype):
-            raise RuntimeError(f"linalg.{'svd' if svd else 'inv_ex'}: Expected a floating point or complex tensor as "
-                               f"input. Got {torch_name(a.dtype)}")
-        real = real_of(a.dtype)
-        if not svd:
-            _matrices(f"linalg.cond(ord={p})", a)
-        if a.size == 0:
-            return np.zeros(a.shape[:-2], real)
-        if is_half(a.dtype):  # as the kernels PyTorch's cond calls refuse them
-            raise (NotImplementedError(f'"linalg_svd_cpu" not implemented for \'{torch_name(a.dtype)}\'') if svd else
-                   RuntimeError(f"linalg.inv: Low precision dtypes not supported. Got {torch_name(a.dtype)}"))
-        with np.errstate(all="ignore"):
-            if p == "nuc":  # as PyTorch: sum(s) * sum(1 / s) (no inverse, so a singular A gives no inf)
-                sv = np.linalg.svd(a, compute_uv=False)
-                return as_array((sv.sum(-1) * (1 / sv).sum(-1)).astype(real))
-            if svd:
-                sv = np.linalg.svd(a, compute_uv=False)
-                hi, lo = sv[..., 0], sv[..., -1]
-                return as_array((lo / hi if p == -2 else hi / lo).astype(real))
-            inv, info = linalg_inv_ex(a)
-            inv = np.where((info > 0)[..., None, None], 0, inv)  # (finite, for the norm's SVD; the result is inf)
-            out = np.linalg.norm(a, p, axis=(-2, -1)) * np.linalg.norm(inv, p, axis=(-2, -1))
-            return as_array(np.where(info > 0, np.inf, out).astype(real))
-    kernel.__name__ = name
-    return kernel
-
-
-def _cond(g, a, p):
-    """Singular values (p None / 2 / -2) or the norms of A and its inverse (a singular A raises here)."""
-    p = g.value(p)
-    if is_inexact(g.dtype(a)) and g.dim(a) >= 2 and 0 in g.shape(a) and not is_half(g.dtype(a)):
-        return g.zeros(list(g.shape(a)[:-2]), CODE_OF_DTYPE[real_of(g.dtype(a))])
-    if not is_inexact(g.dtype(a)) or is_half(g.dtype(a)) or g.dim(a) < 2 or 0 in g.shape(a) or (
-            p is not None and p not in (2, -2) + _NORM_P) or (
-            p not in (None, 2, -2) and g.shape(a)[-1] != g.shape(a)[-2]):
-        raise reject(g, NotDecomposable("the kernel raises or gives an empty result"))
-    if p is None or p in (2, -2):
-        sv = g.linalg_svdvals(a, None)
-        hi, lo = g.select(sv, -1, 0), g.select(sv, -1, -1)
-        return g.div(lo, hi) if p == -2 else g.div(hi, lo)
-    if p == "nuc":
-        sv = g.linalg_svdvals(a, None)
-        return g.mul(g.sum(sv, [-1], False, None), g.sum(g.reciprocal(sv), [-1], False, None))
-    norm = g.linalg_matrix_norm_str if isinstance(p, str) else g.linalg_matrix_norm
-    return g.mul(norm(a, p, [-2, -1], False, None), norm(g.inverse(a), p, [-2, -1], False, None))
-
-
-def _cond_samples(ps):
-    well = s.f32(3, 3) + 3 * np.eye(3, dtype=np.float32)
-    return lambda: ([sample(well, p) for p in ps] + [sample(s.f64(2, 4, 4) + 4 * np.eye(4), ps[0]),
-                                                     sample(s.f32(0, 3, 3), ps[0]), sample(s.i64(2, 2), ps[0])]
-                    + ([sample(s.f32(2, 3), None), sample(s.f32(2, 3), 1), sample(well, 3)] if None in ps else []))
-
-
-def _cond_shape(a, p=None):
-    return dims(a)[:-2]
-
-
-def _cond_dtype(a, p=None):
-    return real_of(a.dtype)
-
-
-defop("linalg_cond", "(Tensor self, Scalar? p=None) -> Tensor", _cond_kernel("linalg_cond"), decompose=_cond,
-      shape=_cond_shape, dtype=_cond_dtype, samples=_cond_samples([None, 2, -2, 1, -1, np.inf, -np.inf]))
-defop("linalg_cond_str", "(Tensor self, str p) -> Tensor", _cond_kernel("linalg_cond_str"), decompose=_cond,
-      shape=_cond_shape, dtype=_cond_dtype, aten="linalg_cond", samples=_cond_samples(["fro", "nuc"]))

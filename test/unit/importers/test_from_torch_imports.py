@@ -327,3 +327,19 @@ def test_ctc_loss_eager():
         tsjit.nn.functional.ctc_loss(ours, tsjit.from_numpy(targets.numpy()), (7, 5), (2, 2))
     with pytest.raises(ValueError, match="is not a valid value for reduction"):
         tsjit.nn.functional.ctc_loss(ours, tsjit.from_numpy(targets.numpy()), (6, 5), (2, 2), reduction="avg")
+
+
+class CholeskyEx(nn.Module):
+    def forward(self, x):
+        spd = x @ x.mT + torch.eye(x.shape[-1])
+        good, good_info = torch.linalg.cholesky_ex(spd)
+        upper, _ = torch.linalg.cholesky_ex(spd, upper=True)
+        bad, bad_info = torch.linalg.cholesky_ex(spd - 2 * torch.eye(x.shape[-1]))
+        return good, good_info, upper, bad_info, torch.where(bad_info.unsqueeze(-1).unsqueeze(-1) == 0, bad, 0.0)
+
+
+def test_cholesky_ex_compiles_to_c():
+    torch.manual_seed(0)
+    x = torch.randn(3, 4, 4) * 0.5
+    x[1] *= 3  # the shifted matrices: some fail, some do not
+    _run(CholeskyEx(), (x,), atol=1e-4)
