@@ -15,14 +15,14 @@ from tsjit.eager.dropout_functions import (  # noqa: F401 - re-exported: F.dropo
     alpha_dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout,
 )
 from tsjit.eager.functional_more import (  # noqa: F401 - re-exported: F.softmin, F.lp_pool2d, ...
-    gaussian_nll_loss, local_response_norm, lp_pool1d, lp_pool2d, lp_pool3d, max_unpool1d,
+    conv3d, gaussian_nll_loss, local_response_norm, lp_pool1d, lp_pool2d, lp_pool3d, max_unpool1d,
     multilabel_soft_margin_loss, rrelu, softmin,
 )
 from tsjit.eager.generated import __name__ as _GENERATED, bindings
 from tsjit.eager.loss_functions import (  # noqa: F401 - re-exported: F.mse_loss and the other losses
     binary_cross_entropy, binary_cross_entropy_with_logits, cosine_embedding_loss, cross_entropy, hinge_embedding_loss,
     huber_loss, kl_div, l1_loss, margin_ranking_loss, mse_loss, nll_loss, poisson_nll_loss, smooth_l1_loss,
-    soft_margin_loss, triplet_margin_loss, multi_margin_loss, multilabel_margin_loss,
+    soft_margin_loss, triplet_margin_loss, multi_margin_loss, multilabel_margin_loss, ctc_loss,
 )
 from tsjit.eager.tensor_class import Tensor
 from tsjit.ops import EAGER as K

@@ -21,6 +21,12 @@ def _ntuple(value, n: int) -> List[int]:
     return [int(v) for v in value] if isinstance(value, (tuple, list)) else [int(value)] * n
 
 
+def conv3d(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None, stride: Union[int, List[int]] = 1,
+           padding: Union[int, List[int], str] = 0, dilation: Union[int, List[int]] = 1, groups: int = 1) -> Tensor:
+    """F.conv3d, with padding 'same' / 'valid' as conv1d / conv2d take it."""
+    return _f()._conv("conv3d", 3, input, weight, bias, stride, padding, dilation, groups)
+
+
 def softmin(input: Tensor, dim: Optional[int] = None, _stacklevel: int = 3, dtype: Optional[int] = None) -> Tensor:
     F = _f()
     if dim is None:

@@ -16,7 +16,7 @@ from tsjit.eager.factories import (  # noqa: F401 - re-exported
     ones, ones_like, rand, rand_like, randint, randn, randn_like, tensor, zeros, zeros_like,
 )
 from tsjit.eager.functions_nn import (  # noqa: F401 - re-exported
-    batch_norm, conv1d, conv2d, embedding, group_norm, layer_norm, max_pool1d, max_pool2d, stft,
+    batch_norm, conv1d, conv2d, conv3d, embedding, group_norm, layer_norm, max_pool1d, max_pool2d, stft,
 )
 from tsjit.eager.grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled  # noqa: F401
 from tsjit.ops import EAGER as K
@@ -24,6 +24,7 @@ from tsjit.eager.core import _arg, _array, _wrap
 from tsjit.eager.generated import bindings
 from tsjit.eager.tensor_class import Tensor
 from tsjit.eager.operators import _reflected
+from tsjit.eager.overloaded import nanquantile, quantile, scatter, unique_consecutive  # noqa: F401 - re-exported
 from tsjit.eager.meta import Size, device  # noqa: F401
 from tsjit.eager.math_methods import UNARY
 

@@ -26,6 +26,10 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return _functional().conv2d(input, weight, bias, stride, padding, dilation, groups)
 
 
+def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    return _functional().conv3d(input, weight, bias, stride, padding, dilation, groups)
+
+
 def max_pool1d(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
     return _functional().max_pool1d(input, kernel_size, stride or None, padding, dilation, ceil_mode)
 

@@ -47,7 +47,15 @@ def linalg_matrix_norm(self: Tensor, ord="fro", dim=(-2, -1), keepdim: bool = Fa
     return _wrap(K[name](_array(self), ord, _dims(dim), bool(keepdim), _code(dtype)))
 
 
+def linalg_cond(A: Tensor, p=None, *, out=None) -> Tensor:
+    """torch.linalg.cond(A, p=None): p None / 2 / -2 / 1 / -1 / inf / -inf, or 'fro' / 'nuc'."""
+    _no_out(out)
+    name = "linalg_cond_str" if isinstance(p, str) else "linalg_cond"
+    return _wrap(K[name](_array(A), p))
+
+
 norm = linalg_norm
+cond = linalg_cond
 matrix_norm = linalg_matrix_norm
 vector_norm = _f.linalg_vector_norm
 cross = _f.linalg_cross
@@ -58,6 +66,13 @@ vecdot = _f.linalg_vecdot
 matrix_power = _f.matrix_power
 svdvals = _f.linalg_svdvals
 matmul = _f.matmul
+lu_factor = _f.linalg_lu_factor
+lu_factor_ex = _f.linalg_lu_factor_ex
+lu_solve = _f.linalg_lu_solve
+lu = _f.linalg_lu
+inv_ex = _f.linalg_inv_ex
+cholesky_ex = _f.linalg_cholesky_ex
+eigvals = _f.linalg_eigvals
 
 
 def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
@@ -76,7 +91,8 @@ def multi_dot(tensors: Sequence[Tensor], *, out=None) -> Tensor:
     return _wrap(result)
 
 
-__all__ = ["cross", "det", "diagonal", "inv", "matmul", "matrix_norm", "matrix_power", "multi_dot", "norm", "solve",
+__all__ = ["cholesky_ex", "cond", "eigvals", "inv_ex", "lu", "lu_factor", "lu_factor_ex", "lu_solve",
+           "cross", "det", "diagonal", "inv", "matmul", "matrix_norm", "matrix_power", "multi_dot", "norm", "solve",
            "svdvals", "vecdot", "vector_norm"]
 
 cholesky = _f.linalg_cholesky

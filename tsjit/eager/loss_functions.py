@@ -168,3 +168,15 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
 def multilabel_margin_loss(input: Tensor, target: Tensor, size_average: Optional[bool] = None,
                            reduce: Optional[bool] = None, reduction: str = "mean") -> Tensor:
     return _loss("multilabel_margin_loss", input, target, _reduction_enum(size_average, reduce, reduction))
+
+
+def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths, target_lengths, blank: int = 0,
+             reduction: str = "mean", zero_infinity: bool = False) -> Tensor:
+    """The CTC loss; the lengths are int64 tensors (aten::ctc_loss.Tensor) or int sequences (.IntList)."""
+    enum = _reduction_enum(None, None, reduction)
+    if isinstance(input_lengths, Tensor) and isinstance(target_lengths, Tensor):
+        return _loss("ctc_loss_tensor", log_probs, targets, input_lengths, target_lengths, int(blank), enum,
+                     bool(zero_infinity))
+    lengths = [v.reshape(-1).tolist() if isinstance(v, Tensor) else [int(n) for n in v]
+               for v in (input_lengths, target_lengths)]
+    return _loss("ctc_loss", log_probs, targets, *lengths, int(blank), enum, bool(zero_infinity))

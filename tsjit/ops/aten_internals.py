@@ -204,6 +204,12 @@ defop("conv2d_padding", _CONV_PADDING.format(one="[1, 1]"), decompose=_conv_padd
                        sample(s.f32(3, 5, 5), s.f32(2, 3, 3, 3), None, [1, 1], "valid", [1, 1], 1),
                        sample(s.f32(1, 4, 5, 5), s.f32(4, 2, 4, 4), s.f32(4), [1, 1], "same", [1, 1], 2),
                        sample(s.f32(1, 3, 6, 6), s.f32(4, 3, 3, 3), None, [1, 2], "same", [1, 1], 1)])
+defop("conv3d_padding", _CONV_PADDING.format(one="[1, 1, 1]"), decompose=_conv_padding(3), shape=BY_KERNEL,
+      dtype=BY_KERNEL, aten="conv3d",
+      samples=lambda: [sample(s.f32(1, 2, 4, 5, 5), s.f32(3, 2, 2, 3, 3), s.f32(3), [1, 1, 1], "same", [1, 1, 1], 1),
+                       sample(s.f32(2, 4, 5, 5), s.f32(2, 2, 3, 2, 3), None, [1], "same", [2, 1, 1], 2),
+                       sample(s.f32(1, 2, 4, 5, 5), s.f32(3, 2, 2, 2, 2), None, [1, 1, 1], "valid", [1, 1, 1], 1),
+                       sample(s.f32(1, 2, 4, 5, 5), s.f32(3, 2, 2, 2, 2), None, [2, 1, 1], "same", [1, 1, 1], 1)])
 
 
 def _round_decimals(g, x, decimals):

@@ -314,6 +314,52 @@ def unique(a, sorted=True, return_inverse=False, return_counts=False):
 
 
 
+def _unique_consecutive_shape(x, inverse=False, counts=False, dim=None):
+    xs = dims(x)
+    if dim is None:
+        return (D,), xs if inverse is True else (D,), (D,)
+    if not isinstance(dim, int):
+        raise ShapeError("unique_consecutive: dim must be a constant")
+    return (with_dim(xs, wrap(dim, len(xs)), D) if xs else xs, (D,), (D,))
+
+
+@op("unique_consecutive", "(Tensor self, bool return_inverse=False, bool return_counts=False, int? dim=None) -> "
+    "(Tensor output, Tensor inverse_indices, Tensor counts)", shape=_unique_consecutive_shape,
+    dtype=lambda x, *rest: (x.dtype, INT64, INT64), numpy_only=_DATA,
+    samples=lambda: [sample(np.array([1, 1, 2, 2, 3, 1, 1, 2]), True, True, None),
+                     sample(s.i64(3, 4, lo=0, hi=2), False, True, None),
+                     sample(s.i64(3, 4, lo=0, hi=2), True, False, None),
+                     sample(np.array([[1, 1, 2], [1, 1, 2], [3, 4, 5]], np.float32), True, True, 0),
+                     sample(s.i64(3, 4, lo=0, hi=2), False, False, -1), sample(s.mask(6), True, True, None),
+                     sample(np.array([np.nan, np.nan, 1.0, 1.0], np.float32), True, True, None),
+                     sample(np.array(2.5, np.float32), True, True, None), sample(s.f32(0), True, True, None),
+                     sample(s.f32(2, 0, 3), True, True, 1), sample(s.f32(2, 0, 3), True, True, 0),
+                     sample(s.i64(3, 4), True, True, 2)])
+def unique_consecutive(a, return_inverse=False, return_counts=False, dim=None):
+    """Each run of equal consecutive elements (slices along dim) once, each element's run index and the
+    runs' lengths; NaNs never equal each other. Without dim, the index and counts are empty unless asked
+    for (with dim, aten returns both whatever the flags say)."""
+    empty = np.zeros(0, INT64)
+    if dim is None:
+        flat, rows = a.reshape(-1), a.reshape(-1, 1)
+    else:
+        d = wrap_dim(dim, a.ndim)
+        if a.shape[d] == 0:
+            return a.copy(), empty, empty
+        if any(n == 0 for k, n in enumerate(a.shape) if k != d):
+            raise RuntimeError("There are 0 sized dimensions, and they aren't selected, so unique cannot be applied")
+        rows = np.moveaxis(a, d, 0).reshape(a.shape[d], -1)
+    n = rows.shape[0]
+    change = np.ones(n, bool)
+    change[1:] = (rows[1:] != rows[:-1]).any(axis=1)
+    starts = np.flatnonzero(change)
+    inverse, counts = (np.cumsum(change) - 1).astype(INT64), np.diff(np.append(starts, n)).astype(INT64)
+    if dim is None:
+        return (flat[starts].copy(), inverse.reshape(a.shape) if return_inverse else empty,
+                counts if return_counts else empty)
+    return np.take(a, starts, axis=d), inverse, counts
+
+
 def _unique_dim_shape(x, dim, *rest):
     xs = dims(x)
     if not isinstance(dim, int):

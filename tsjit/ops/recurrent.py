@@ -11,7 +11,9 @@ Conventions (PyTorch's): gates are stacked along the weights' first dim, LSTM (i
 (r, z, n); `params` holds per layer and direction (forward, then reverse) w_ih, w_hh and, with
 has_biases, b_ih, b_hh; hidden states are [num_layers * num_directions, batch, hidden]; with
 batch_first the input and output are [batch, seq, feature]. `dropout` applies between layers
-only when `train` is set. LSTM projections (proj_size) are not supported.
+only when `train` is set. An LSTM with projections (proj_size) has a fifth (third, without biases)
+weight per layer and direction, w_hr [proj, hidden]: h' = (o * tanh(c')) w_hr^T, so h is [.., proj]
+(w_hh is [4 * hidden, proj]) while c stays [.., hidden], as in PyTorch.
 """
 from __future__ import annotations
 
@@ -31,12 +33,13 @@ def _gates(g, gates, n, hidden):
     return [g.slice(gates, -1, k * hidden, (k + 1) * hidden, 1) for k in range(n)]
 
 
-def _lstm_step(g, xw, h, c, w_hh, b_hh):
-    """One LSTM step from the input's projection xw = x W_ih^T + b_ih: (h', c')."""
-    hidden = g.shape(w_hh)[1]
+def _lstm_step(g, xw, h, c, w_hh, b_hh, w_hr=None):
+    """One LSTM step from the input's projection xw = x W_ih^T + b_ih: (h', c') (h' projected by w_hr)."""
+    hidden = g.shape(w_hh)[0] // 4
     i, f, gg, o = _gates(g, g.add(xw, g.linear(h, w_hh, b_hh)), 4, hidden)
     c = g.add(g.mul(g.sigmoid(f), c), g.mul(g.sigmoid(i), g.tanh(gg)))
-    return g.mul(g.sigmoid(o), g.tanh(c)), c
+    h = g.mul(g.sigmoid(o), g.tanh(c))
+    return (h if w_hr is None else g.linear(h, w_hr, None)), c
 
 
 def _gru_step(g, xw, h, w_hh, b_hh):
@@ -65,7 +68,7 @@ def _check(g, name, x, w_ih, w_hh, rank):
         raise reject(g, not_implemented(f"{name}", dtype))
     if g.dim(x) != rank:
         raise reject(g, RuntimeError(f"{name}: expected input with {rank} dims, got {g.dim(x)}"))
-    hidden = g.shape(w_hh)[-1]
+    hidden = g.shape(w_hh)[0] // _GATES[name.removesuffix("_cell")]
     if len(g.shape(w_ih)) != 2 or g.shape(w_ih)[0] != _GATES[name.removesuffix("_cell")] * hidden:
         raise reject(g, RuntimeError(f"{name}: w_ih has shape {list(g.shape(w_ih))}, expected "
                                      f"[{_GATES[name.removesuffix('_cell')] * hidden}, input_size]"))
@@ -89,11 +92,12 @@ def _cell(name):
 
 # -- whole sequences -------------------------------------------------------------------------------
 
-def _over_time(g, name, xw, state, w_hh, b_hh):
+def _over_time(g, name, xw, state, w_hh, b_hh, extra=()):
     """The steps over xw's first dim: (the outputs [steps, batch, hidden], the final state). Eagerly
-    a Python loop; in IR one ts.loop carrying the state and the output, each step written into it."""
+    a Python loop; in IR one ts.loop carrying the state and the output, each step written into it.
+    `extra` are the step's trailing weights (an LSTM's projection)."""
     def step(g, t, *carried):
-        new = _STEPS[name](g, g.select(xw, 0, t), *carried[:-1], w_hh, b_hh)
+        new = _STEPS[name](g, g.select(xw, 0, t), *carried[:-1], w_hh, b_hh, *extra)
         new = list(new) if isinstance(new, tuple) else [new]
         return [*new, g.select_scatter(carried[-1], new[0], 0, t)]
 
@@ -101,12 +105,12 @@ def _over_time(g, name, xw, state, w_hh, b_hh):
     if isinstance(g, EagerBuilder):
         seq = []
         for t in range(steps):
-            out = _STEPS[name](g, g.select(xw, 0, t), *state, w_hh, b_hh)
+            out = _STEPS[name](g, g.select(xw, 0, t), *state, w_hh, b_hh, *extra)
             state = list(out) if isinstance(out, tuple) else [out]
             seq.append(state[0])
         return g.stack(seq, 0), state
-    hidden = g.shape(w_hh)[1]
-    outputs = g.slice(xw, -1, 0, hidden, 1)  # a buffer of the output's shape; every step overwrites its row
+    out_size = g.shape(w_hh)[1]  # the hidden size, or an LSTM's projection size
+    outputs = g.slice(xw, -1, 0, out_size, 1)  # a buffer of the output's shape; every step overwrites its row
     *state, seq = g.loop(steps, [*state, outputs], step)
     return seq, state
 
@@ -120,9 +124,12 @@ def _sequence(name):
         train, directions, batch_first = g.value(train), 2 if g.value(bidirectional) else 1, g.value(batch_first)
         weights = _items(g, params)
         per = 4 if has_biases else 2
+        if lstm and len(weights) == layers * directions * (per + 1):
+            per += 1  # projections: w_hr follows each layer and direction's weights (and biases)
         if len(weights) != layers * directions * per:
             raise reject(g, RuntimeError(f"{name}: got {len(weights)} parameters, expected "
-                                         f"{layers * directions * per} (projections are not supported)"))
+                                         f"{layers * directions * per}"))
+        proj = per in (3, 5)
         _check(g, name, x, weights[0], weights[1], 3)
         if batch_first:
             x = g.transpose(x, 0, 1)
@@ -130,8 +137,8 @@ def _sequence(name):
         if steps == 0:
             raise reject(g, RuntimeError(f"{name}: the input sequence is empty"))
         h0s = _items(g, hx) if lstm else [hx]
-        for h in h0s:
-            want = (layers * directions, batch, g.shape(weights[1])[1])
+        for i, h in enumerate(h0s):  # h: [.., hidden or proj]; an LSTM's c: [.., hidden]
+            want = (layers * directions, batch, g.shape(weights[1])[0] // 4 if i else g.shape(weights[1])[1])
             if tuple(g.shape(h)) != want:
                 raise reject(g, RuntimeError(f"Expected hidden size {list(want)}, got {list(g.shape(h))}"))
         finals = [[] for _ in h0s]
@@ -143,11 +150,12 @@ def _sequence(name):
                 k = (layer * directions + d) * per
                 w_ih, w_hh = weights[k], weights[k + 1]
                 b_ih, b_hh = (weights[k + 2], weights[k + 3]) if has_biases else (None, None)
+                extra = (weights[k + per - 1],) if proj else ()
                 if layer:
                     _check(g, name, x, w_ih, w_hh, 3)
                 xw = g.linear(x, w_ih, b_ih)  # every step's input projection: one GEMM
                 state = [g.select(h, 0, layer * directions + d) for h in h0s]
-                seq, state = _over_time(g, name, g.flip(xw, [0]) if d else xw, state, w_hh, b_hh)
+                seq, state = _over_time(g, name, g.flip(xw, [0]) if d else xw, state, w_hh, b_hh, extra)
                 for f, v in zip(finals, state):
                     f.append(v)
                 outs.append(g.flip(seq, [0]) if d else seq)
@@ -160,28 +168,32 @@ def _sequence(name):
 
 # -- definitions -----------------------------------------------------------------------------------
 
-def _params(gates, sizes, hidden, layers, directions, bias, dtype="float32"):
-    """Weights for `layers` layers: w_ih [gates*hidden, in], w_hh [gates*hidden, hidden], biases."""
-    out = []
+def _params(gates, sizes, hidden, layers, directions, bias, dtype="float32", proj=0):
+    """Weights for `layers` layers: w_ih [gates*hidden, in], w_hh [gates*hidden, hidden], biases (and
+    with proj, an LSTM's w_hr [proj, hidden], w_hh then [gates*hidden, proj])."""
+    out, size = [], proj or hidden
     for layer in range(layers):
         for _ in range(directions):
-            n_in = sizes if layer == 0 else hidden * directions
-            out += [s.f32(gates * hidden, n_in, dtype=dtype) * 0.5, s.f32(gates * hidden, hidden, dtype=dtype) * 0.5]
+            n_in = sizes if layer == 0 else size * directions
+            out += [s.f32(gates * hidden, n_in, dtype=dtype) * 0.5, s.f32(gates * hidden, size, dtype=dtype) * 0.5]
             if bias:
                 out += [s.f32(gates * hidden, dtype=dtype), s.f32(gates * hidden, dtype=dtype)]
+            if proj:
+                out.append(s.f32(proj, hidden, dtype=dtype) * 0.5)
     return out
 
 
 def _sequence_samples(name):
     lstm, gates = name == "lstm", _GATES[name]
 
-    def state(layers, dirs, batch, hidden, dtype="float32"):
-        h = s.f32(layers * dirs, batch, hidden, dtype=dtype)
+    def state(layers, dirs, batch, hidden, dtype="float32", proj=0):
+        h = s.f32(layers * dirs, batch, proj or hidden, dtype=dtype)
         return [h, s.f32(layers * dirs, batch, hidden, dtype=dtype)] if lstm else h
 
-    def one(steps, batch, n_in, hidden, layers, dirs, bias, batch_first, dtype="float32", **kw):
+    def one(steps, batch, n_in, hidden, layers, dirs, bias, batch_first, dtype="float32", proj=0, **kw):
         x = s.f32(*((batch, steps) if batch_first else (steps, batch)), n_in, dtype=dtype)
-        return sample(x, state(layers, dirs, batch, hidden, dtype), _params(gates, n_in, hidden, layers, dirs, bias, dtype),
+        return sample(x, state(layers, dirs, batch, hidden, dtype, proj),
+                      _params(gates, n_in, hidden, layers, dirs, bias, dtype, proj),
                       bias, layers, 0.0, False, dirs == 2, batch_first, **kw)
 
     def samples():
@@ -194,7 +206,10 @@ def _sequence_samples(name):
                 one(1, 1, 2, 3, 1, 1, False, True),
                 sample(s.f32(3, 2, 6), *bad.operands[1:], torch=False,
                        note="aten::<rnn>.input does not check input_size (torch.nn.LSTM/GRU/RNN do)"),
-                sample(s.i64(3, 2, 4), *bad.operands[1:])]
+                sample(s.i64(3, 2, 4), *bad.operands[1:])] + ([
+                one(3, 2, 4, 6, 1, 1, True, False, proj=3),
+                one(3, 2, 4, 5, 2, 2, False, True, proj=2),
+                one(2, 1, 3, 4, 2, 1, True, False, dtype="float64", proj=3)] if lstm else [])
     return samples
 
 

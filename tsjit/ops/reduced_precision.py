@@ -109,6 +109,18 @@ UNSUPPORTED: dict[str, tuple[Callable[[np.dtype], Exception], Callable[..., bool
         ("linalg_eigh", "linalg_eigh_cpu"),
         ("linalg_eigvalsh", "linalg_eigh_cpu"), ("linalg_solve_triangular", "triangular_solve_cpu"),
         ("linalg_qr", "geqrf_cpu"), ("linalg_svd", "linalg_svd_cpu"))},
+    # linalg_status.py: the LU family, the _ex forms, eigvals, cond
+    **{name: (_not_implemented("lu_cpu"), _nonempty) for name in ("linalg_lu", "linalg_lu_factor",
+                                                                  "linalg_lu_factor_ex")},
+    "linalg_lu_solve": (_not_implemented("linalg.lu_solve_cpu"), _always),
+    "linalg_cholesky_ex": (_not_implemented("cholesky_cpu"), _nonempty),
+    "linalg_inv_ex": (_low_precision("linalg.inv"), _always),
+    "linalg_eigvals": (_not_implemented("linalg_eig_out_cpu"), _always),
+    "linalg_cond_str": (_low_precision("linalg.inv"), lambda x, *_: x.size > 0),
+    "quantile_tensor": (lambda dtype: RuntimeError("quantile() input tensor must be either float or double dtype"),
+                        _always),
+    "nanquantile_tensor": (lambda dtype: RuntimeError("quantile() input tensor must be either float or double dtype"),
+                           _always),
     "linalg_lstsq": (lambda dtype: RuntimeError(_FLOAT_DOUBLE), _always),
     "linalg_matrix_rank": (lambda dtype: RuntimeError(_FLOAT_DOUBLE), _always),
     "linalg_pinv": (lambda dtype: RuntimeError("linalg.pinv: expected a tensor of float, double, cfloat or cdouble "

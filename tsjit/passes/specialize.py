@@ -101,7 +101,7 @@ class _Propagation:
     def abstract(self, value: SSAValue) -> Any:
         t = value.type
         if isinstance(t, TensorType):
-            if isinstance(value.owner, ConstantOp) and not t.has_static_shape:
+            if isinstance(value.owner, ConstantOp) and (not t.has_static_shape or t.element_type is None):
                 return sf.of_array(value.owner.py_value)
             return sf.from_type(t)
         if isinstance(t, ListType) and isinstance(_strip(t.element_type), TensorType):
@@ -124,7 +124,8 @@ class _Propagation:
 
     def op(self, op: Operation) -> None:
         if isinstance(op, ConstantOp):
-            if isinstance(op.result.type, TensorType) and not op.result.type.has_static_shape:
+            t = op.result.type  # a folded 0-d constant may know its shape but not its dtype
+            if isinstance(t, TensorType) and (not t.has_static_shape or t.element_type is None):
                 _set(op.result, sf.to_type(sf.of_array(op.py_value)))
         elif isinstance(op, IfOp):
             self.block(op.then_region.block)

@@ -31,7 +31,8 @@ _FRESH = frozenset({
     "clone", "cat", "stack", "flip", "roll", "repeat", "tile", "pad", "pixel_shuffle", "repeat_interleave",
     "column_stack", "dstack", "hstack", "vstack", "fliplr", "flipud", "rot90", "_to_copy", "_cast_Char",
     "_cast_Double", "_cast_Float", "_cast_Int", "_cast_Long", "_cast_Short", "_log_softmax", "_softmax",
-    "_safe_softmax", "_trilinear", "conv1d_padding", "conv2d_padding", "empty_strided", "native_layer_norm",
+    "_safe_softmax", "_trilinear", "conv1d_padding", "conv2d_padding", "conv3d_padding", "empty_strided",
+    "native_layer_norm",
     "round_decimals"})
 
 

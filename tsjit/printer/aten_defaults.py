@@ -59,6 +59,7 @@ DEFAULTS: dict[str, dict[str, object]] = {
 KWARG_FROM: dict[str, str] = {
     **{name: "alpha" for name in ("add", "sub", "rsub", "add_", "sub_")},
     "addmm": "beta", "div_mode": "rounding_mode", "var": "correction", "std": "correction", "gelu": "approximate", "expand": "implicit",
+    "scatter_with_reduce": "reduce", "quantile_tensor": "interpolation", "nanquantile_tensor": "interpolation",
 }
 #: Ops whose `dtype` argument is positional; elsewhere `dtype` starts the keyword-only arguments.
 POSITIONAL_DTYPE = frozenset({"softmax", "log_softmax", "to"})
@@ -69,6 +70,9 @@ CALL_NAMES: dict[str, str] = {
     "to_bool": "bool", "to_int": "int", "to_float": "float",
     "div_mode": "torch.div", "clamp_tensor": "torch.clamp", "median_dim": "torch.median",
     "assign_": "torch.copy_",
+    "quantile_tensor": "torch.quantile", "nanquantile_tensor": "torch.nanquantile",
+    "scatter_with_reduce": "torch.scatter", "linalg_cond_str": "torch.linalg_cond",
+    "conv1d_padding": "torch.conv1d", "conv2d_padding": "torch.conv2d", "conv3d_padding": "torch.conv3d",
     "num_to_tensor": "ops.prim.NumToTensor", "dtype": "ops.prim.dtype", "device": "ops.prim.device",
 }
 

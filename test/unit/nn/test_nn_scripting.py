@@ -155,6 +155,8 @@ MULTI_INPUT = {
     "MultiMarginLoss": ((2, 0.5), {}, [(5, 4), ("int", 4, (5,))]),
     "MultiLabelMarginLoss": ((), {"reduction": "none"}, [(3, 4), ("int", 4, (3, 4), -1)]),
     "MultiLabelSoftMarginLoss": ((), {}, [(3, 4), ("prob", (3, 4))]),
+    "CTCLoss": ((), {"zero_infinity": True}, [(6, 2, 4), ("int", 4, (2, 3), 1), ("int", 7, (2,), 3),
+                                              ("int", 4, (2,), 1)]),
     "NLLLoss2d": ((), {}, [(2, 4, 3, 2), ("int", 4, (2, 3, 2))]),
     "PairwiseDistance": ((1.5,), {"keepdim": True}, [(5, 4), (5, 4)]),
     "CosineSimilarity": ((), {}, [(5, 4), (5, 4)]),

@@ -13,13 +13,14 @@
     eye(n, m, dtype?, ...)         the top-left n x m block of eye(max(n, m))
     cdist(x1, x2, p, mode?)        vector norm over the last dim of unsqueeze(x1, -2) - unsqueeze(x2, -3)
     diagflat(self, offset)         diag of the flattened input
+    cpu(self) / prim::abs(x)       self (tensors live on the cpu) / ts.abs or scalar.abs
 """
 from __future__ import annotations
 
 from xdsl.ir import Operation
 
 from tsjit.dialects.ts.folding import NotConstant, constant_of
-from tsjit.dialects.ts.types import IntType, ListType, NoneType, TensorType
+from tsjit.dialects.ts.types import FloatType, IntType, ListType, NoneType, TensorType
 
 
 def _const(v, default=None):
@@ -155,6 +156,17 @@ def _msort(b, node, args):
     return [b.schema_op("sort", [args[0], b.const(0), b.const(False)])[0]]
 
 
+def _prim_abs(b, node, args):
+    """Python's abs() in script: of a tensor (ts.abs) or of a number (scalar.abs)."""
+    if len(args) != 1:
+        return None
+    if _tensor(args[0]):
+        return b.schema_op("abs", args)
+    if isinstance(args[0].type, (IntType, FloatType)):
+        return [b.value("scalar.abs", args[0], type=args[0].type)]
+    return None
+
+
 ATEN_COMPOSITIONS: dict = {
     "aten::ravel": lambda b, node, args: b.schema_op("reshape", [args[0], b.const([-1], ListType(IntType()))]),
     "aten::narrow_copy": lambda b, node, args: b.schema_op("narrow", args),
@@ -163,6 +175,8 @@ ATEN_COMPOSITIONS: dict = {
     "aten::argwhere": lambda b, node, args: b.schema_op("nonzero", args),
     "aten::msort": _msort,
     "prim::data": lambda b, node, args: [args[0]],
+    "aten::cpu": lambda b, node, args: [args[0]] if len(args) == 1 and _tensor(args[0]) else None,
+    "prim::abs": _prim_abs,
     "aten::nansum": _nansum,
     "aten::nanmean": _nanmean,
     "aten::aminmax": _aminmax,

@@ -134,6 +134,32 @@ def _embedding_bag(b, node, args):
     return b.schema_op("embedding_bag", args) if len(args) == 9 else None
 
 
+def _put_number(name):
+    """index_put(_)(self, indices, values, accumulate) where a trace left the values a number (its 0-d
+    tensor constant, a wrapped number): the values become a 0-d tensor of self's dtype, as the trace's was."""
+    def convert(b, node, args):
+        from tsjit.dialects.ts.types import BoolType, FloatType, IntType
+
+        if len(args) == 4 and args[2] is not None and isinstance(args[2].type, (FloatType, IntType, BoolType)):
+            from tsjit.dialects.ts.types import ListType
+
+            dtype = b.schema_op("dtype", [args[0]])[0]
+            value = b.schema_op("full", [b.const([], ListType(IntType())), args[2], dtype])[0]
+            args = [args[0], args[1], value, args[3]]
+        return b.schema_op(name, args)
+    return convert
+
+
+def _written_first_fit(*names):
+    """aten::<op>_ of several overloads: the first ts op of `names` the operands fit, written into self."""
+    fit = _first_fit(*names)
+
+    def convert(b, node, args):
+        out = fit(b, node, args)
+        return None if out is None else b.schema_op("assign_", [args[0], out[0]])
+    return convert
+
+
 def _written(name, keep):
     """aten::<name>_(self, ..., generator?): ts.<name> of the first `keep` operands, written into self."""
     def convert(b, node, args):
@@ -162,6 +188,14 @@ ATEN_MORE_OPS: dict = {
     "aten::to": _to,
     **{f"aten::{n}": _first_fit(n, f"{n}_indices") for n in ("tensor_split", "hsplit", "vsplit", "dsplit")},
     "aten::nanmedian": _first_fit("nanmedian", "nanmedian_dim"),
+    "aten::index_put_": _put_number("index_put_"),
+    "aten::index_put": _put_number("index_put"),
+    "aten::scatter": _first_fit("scatter", "scatter_with_reduce"),
+    "aten::scatter_": _written_first_fit("scatter", "scatter_with_reduce"),
+    "aten::ctc_loss": _first_fit("ctc_loss", "ctc_loss_tensor"),
+    "aten::linalg_cond": _first_fit("linalg_cond", "linalg_cond_str"),
+    "aten::quantile": _first_fit("quantile", "quantile_tensor"),
+    "aten::nanquantile": _first_fit("nanquantile", "nanquantile_tensor"),
     "aten::logspace": _first_fit("logspace", keep=5),
     "aten::tensordot": _first_fit("tensordot", keep=4),
     "aten::where": _where,

@@ -284,7 +284,8 @@ def _conv(n):
         w = args[1].type
         if mode == "valid":
             pads = [0] * n
-        elif mode == "same" and isinstance(w, TensorType) and w.has_static_shape and isinstance(dilation, list):
+        elif (mode == "same" and isinstance(w, TensorType) and w.has_static_shape and isinstance(dilation, list)
+              and set(_const(args[3], [0])) == {1}):  # strided 'same' is an error (conv{n}d_padding raises it)
             ks, ds = w.sizes[2:], dilation * n if len(dilation) == 1 else dilation
             if any((d * (k - 1)) % 2 for d, k in zip(ds, ks)):
                 return None  # asymmetric padding: not a ts.conv
@@ -548,7 +549,7 @@ def _any_all_dims(name):
 _MISSING = object()
 
 EXTRA.update({
-    "aten::conv1d": _conv_or_padding(1), "aten::conv2d": _conv_or_padding(2),
+    "aten::conv1d": _conv_or_padding(1), "aten::conv2d": _conv_or_padding(2), "aten::conv3d": _conv_or_padding(3),
     "aten::round": _round,
     "aten::narrow": _narrow,
     "aten::where": _where_scalars,

@@ -99,6 +99,13 @@ def _contiguous(c, node, key, args, kwargs):
     return c.builder.value("contiguous", c.as_value(args[0], node))
 
 
+def _cpu(c, node, key, args, kwargs):
+    """Tensor.cpu(): the tensor itself (every tensor lives on the cpu)."""
+    if len(args) != 1 or kwargs:
+        c.error(node, "Tensor.cpu() takes no arguments")
+    return c.as_value(args[0], node)
+
+
 def _norm(c, node, key, args, kwargs):
     """Tensor.norm(p="fro") is the 2-norm."""
     values = c.bind(node, c.eager(key), args, kwargs, key)
@@ -108,6 +115,37 @@ def _norm(c, node, key, args, kwargs):
     return c.builder.value("norm", c.as_value(values["input"], node), c.coerce(node, p, "Scalar?", "p"),
                            c.coerce(node, values.get("dim", PyConst(None)), "int[]?", "dim"),
                            c.coerce(node, values.get("keepdim", PyConst(False)), "bool", "keepdim"))
+
+
+def _tensor_q(name: str):
+    """quantile / nanquantile of a tensor q: ts.<name>_tensor (aten::quantile(Tensor self, Tensor q, ...))."""
+    def handler(c, node, key, args, kwargs):
+        from tsjit.frontend.script.tensor_calls import OpSpec
+
+        values = c.bind(node, c.eager(key), args, kwargs, key)
+        if not _is_tensor(values.get("q")):
+            return NotImplemented
+        return c.emit_bound(node, OpSpec(f"{name}_tensor"), c.eager(key), args, kwargs, key)
+    return handler
+
+
+def _ctc_loss(c, node, key, args, kwargs):
+    """F.ctc_loss: ts.ctc_loss_tensor for tensor lengths, else ts.ctc_loss (int lists); reduction as its enum."""
+    from tsjit.frontend.script.tensor_calls import OpSpec, _loss_reduction
+
+    lengths = c.bind(node, c.eager(key), args, kwargs, key).get("input_lengths")
+    op = "ctc_loss_tensor" if _is_tensor(lengths) else "ctc_loss"
+    return c.emit_bound(node, OpSpec(op, prepare=_loss_reduction), c.eager(key), args, kwargs, key)
+
+
+def _linalg_cond(c, node, key, args, kwargs):
+    """linalg.cond(A, p): ts.linalg_cond_str for a string p ('fro', 'nuc'), else ts.linalg_cond."""
+    from tsjit.frontend.script.tensor_calls import OpSpec
+
+    p = c.bind(node, c.eager(key), args, kwargs, key).get("p", PyConst(None))
+    text = isinstance(p, PyConst) and isinstance(p.value, str)
+    return c.emit_bound(node, OpSpec("linalg_cond_str" if text else "linalg_cond", rename={"input": "A"}), c.eager(key),
+                        args, kwargs, key)
 
 
 def _scalar_self(name: str, other: str):
@@ -228,6 +266,19 @@ def _unique(c, node, key, args, kwargs):
     x, flags = c.as_value(args[0], node), [c.builder.const(bool(f)) for f in (sort, inverse, counts)]
     results = c.builder.op("unique", [x, *flags]).results if dim is None else \
         c.builder.op("unique_dim", [x, c.builder.const(int(dim)), *flags]).results
+    return _asked_for(c, results, inverse, counts)
+
+
+def _unique_consecutive(c, node, key, args, kwargs):
+    """unique_consecutive(x, return_inverse, return_counts, dim) -> ts.unique_consecutive, the results asked for."""
+    inverse, counts, dim = _flags(c, node, key, args, kwargs, [("return_inverse", False), ("return_counts", False),
+                                                               ("dim", None)])
+    operands = [c.as_value(args[0], node), c.builder.const(bool(inverse)), c.builder.const(bool(counts)),
+                c.builder.none() if dim is None else c.builder.const(int(dim))]
+    return _asked_for(c, c.builder.op("unique_consecutive", operands).results, inverse, counts)
+
+
+def _asked_for(c, results, inverse, counts):
     chosen = [results[0]] + [results[1]] * inverse + [results[2]] * counts
     if len(chosen) == 1:
         return chosen[0]
@@ -291,12 +342,40 @@ def _random_fill(name: str, *params: tuple[str, float]):
     return handler
 
 
+def _src_or_value(values: dict) -> None:
+    """scatter's number may come as `value=`: it is the src operand."""
+    value = values.pop("value", PyConst(None))
+    if not (isinstance(value, PyConst) and value.value is None):
+        values["src"] = value
+
+
+def _scatter_or_put(name: str, inplace: bool):
+    """scatter(_)(dim, index, src | value, *, reduce=None) (ts.scatter, or ts.scatter_with_reduce with a
+    reduce) and put_(index, source, accumulate) (ts.put); the in-place forms write the result into self."""
+    def handler(c, node, key, args, kwargs):
+        from tsjit.frontend.script.tensor_calls import OpSpec
+
+        op = name
+        if name == "scatter":
+            reduce = c.bind(node, c.eager(key), args, kwargs, key).get("reduce", PyConst(None))
+            op = "scatter" if isinstance(reduce, PyConst) and reduce.value is None else "scatter_with_reduce"
+        result = c.emit_bound(node, OpSpec(op, prepare=_src_or_value), c.eager(key), args, kwargs, key)
+        return c.builder.value("assign_", c.as_value(args[0], node), result) if inplace else result
+    return handler
+
+
 OVERLOADS = {
+    "scatter": _scatter_or_put("scatter", False),
+    "scatter_": _scatter_or_put("scatter", True),
+    "put_": _scatter_or_put("put", True),
     **{f"special_{family}": _polynomial(f"special_{family}") for family in POLYNOMIALS},
     "uniform_": _random_fill("uniform", ("from", 0.0), ("to", 1.0)),
     "exponential_": _random_fill("exponential", ("lambd", 1.0)),
     "nonzero": _nonzero,
     "unique": _unique,
+    "unique_consecutive": _unique_consecutive,
+    "linalg_cond": _linalg_cond,
+    "ctc_loss": _ctc_loss,
     "max": _extremum("max"),
     "min": _extremum("min"),
     "size": _size,
@@ -313,6 +392,9 @@ OVERLOADS = {
     "numel": _dim_of("numel"),
     "item": _dim_of("item"),
     "contiguous": _contiguous,
+    "cpu": _cpu,
+    "quantile": _tensor_q("quantile"),
+    "nanquantile": _tensor_q("nanquantile"),
     "norm": _norm,
     "pow": _scalar_self("pow", "exponent"),
     "remainder": _scalar_self("remainder", "other"),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import inspect
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
@@ -97,7 +97,10 @@ _LOSSES = {"mse_loss": "mse_loss", "l1_loss": "l1_loss", "nll_loss": "nll_loss_n
 SPECS: dict[str, OpSpec] = {
     "F.conv1d": OpSpec("conv1d", ndim=1),
     "F.conv2d": OpSpec("conv2d", ndim=2),
+    "F.conv3d": OpSpec("conv3d", ndim=3),
+    "torch.conv1d": OpSpec("conv1d", ndim=1),
     "torch.conv2d": OpSpec("conv2d", ndim=2),
+    "torch.conv3d": OpSpec("conv3d", ndim=3),
     "F.max_pool1d": OpSpec("max_pool1d", ndim=1, prepare=_stride_defaults_to_kernel),
     "F.max_pool2d": OpSpec("max_pool2d", **_POOL2),
     "F.avg_pool2d": OpSpec("avg_pool2d", **_POOL2),
@@ -238,6 +241,10 @@ class TensorCallCompiler:
         values = self.bind(node, fn, args, kwargs, key)
         if spec.prepare is not None:
             spec.prepare(values)
+        padding = values.get("padding")
+        if spec.op in ("conv1d", "conv2d", "conv3d") and isinstance(padding, PyConst) \
+                and isinstance(padding.value, str):
+            spec = replace(spec, op=f"{spec.op}_padding")  # padding='same' / 'valid': aten::conv{n}d.padding
         inplace = values.pop("inplace", PyConst(False))
         if not isinstance(inplace, PyConst):
             self.error(node, f"argument 'inplace' of {key} must be a constant")

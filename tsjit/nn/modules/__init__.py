@@ -35,8 +35,8 @@ from tsjit.nn.modules.loss import (
     BCELoss, BCEWithLogitsLoss, CosineEmbeddingLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss,
     MarginRankingLoss, MSELoss, NLLLoss, SmoothL1Loss)
 from tsjit.nn.modules.loss_more import (
-    GaussianNLLLoss, HingeEmbeddingLoss, MultiLabelMarginLoss, MultiLabelSoftMarginLoss, MultiMarginLoss, NLLLoss2d,
-    PoissonNLLLoss, SoftMarginLoss, TripletMarginLoss, TripletMarginWithDistanceLoss)
+    CTCLoss, GaussianNLLLoss, HingeEmbeddingLoss, MultiLabelMarginLoss, MultiLabelSoftMarginLoss, MultiMarginLoss,
+    NLLLoss2d, PoissonNLLLoss, SoftMarginLoss, TripletMarginLoss, TripletMarginWithDistanceLoss)
 from tsjit.nn.modules.distance import CosineSimilarity, PairwiseDistance
 from tsjit.nn.modules.pooling_more import LPPool1d, LPPool2d, LPPool3d, MaxUnpool1d, MaxUnpool2d, MaxUnpool3d
 from tsjit.nn.modules.norm_local import CrossMapLRN2d, LocalResponseNorm, RMSNorm, SyncBatchNorm
@@ -63,7 +63,7 @@ __all__ = [
     "SELU", "Hardshrink", "Softshrink", "LogSigmoid", "PReLU", "L1Loss", "MSELoss", "SmoothL1Loss", "HuberLoss",
     "BCELoss", "BCEWithLogitsLoss", "NLLLoss", "CrossEntropyLoss", "KLDivLoss", "CosineEmbeddingLoss",
     "MarginRankingLoss", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout", "RNNBase",
-    "RNNCellBase", "RReLU", "SoftMarginLoss", "HingeEmbeddingLoss", "PoissonNLLLoss", "GaussianNLLLoss",
+    "RNNCellBase", "RReLU", "SoftMarginLoss", "HingeEmbeddingLoss", "PoissonNLLLoss", "GaussianNLLLoss", "CTCLoss",
     "TripletMarginLoss", "MultiMarginLoss", "MultiLabelMarginLoss", "MultiLabelSoftMarginLoss", "NLLLoss2d",
     "PairwiseDistance", "CosineSimilarity", "LPPool1d", "LPPool2d", "LPPool3d", "MaxUnpool1d", "MaxUnpool2d",
     "MaxUnpool3d", "LocalResponseNorm", "CrossMapLRN2d", "RMSNorm", "SyncBatchNorm", "TripletMarginWithDistanceLoss",

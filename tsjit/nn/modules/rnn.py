@@ -4,7 +4,8 @@ Parameters have PyTorch's names (weight_ih_l0, weight_hh_l0_reverse, bias_ih_l1,
 initialisation, so a PyTorch state_dict loads as it is. `_flat_weights()` lists them in the order
 aten::lstm/gru/rnn_* take them; it is written with constant conditions (num_layers, bias,
 bidirectional are `__constants__`), so script keeps only the reads of parameters that exist, and
-freezing makes them constants. Up to two layers; LSTM projections (proj_size) are not supported.
+freezing makes them constants. Up to two layers. An LSTM with proj_size has weight_hr_l<k>[_reverse]
+[proj_size, hidden_size] after each layer and direction's weights, and h is [.., proj_size].
 """
 from __future__ import annotations
 
@@ -49,8 +50,10 @@ class RNNBase(Module):
             raise ValueError("num_layers must be an integer greater than zero")
         if num_layers > _MAX_LAYERS:
             raise NotImplementedError(f"tsjit's {mode} supports up to {_MAX_LAYERS} layers, got {num_layers}")
-        if proj_size:
-            raise NotImplementedError("tsjit's LSTM does not support proj_size")
+        if not isinstance(proj_size, int) or proj_size < 0:
+            raise ValueError("proj_size should be a positive integer or zero to disable projections")
+        if proj_size >= hidden_size:
+            raise ValueError("proj_size has to be smaller than hidden_size")
         if mode not in _GATES:
             raise ValueError(f"Unrecognized RNN mode: {mode}")
         self.mode, self.input_size, self.hidden_size, self.num_layers = mode, input_size, hidden_size, num_layers
@@ -58,15 +61,18 @@ class RNNBase(Module):
         self.bidirectional, self.proj_size = bidirectional, proj_size
         gate_size = _GATES[mode] * hidden_size
         directions = 2 if bidirectional else 1
+        out_size = proj_size or hidden_size
         for layer in range(num_layers):
             for direction in range(directions):
-                n_in = input_size if layer == 0 else hidden_size * directions
+                n_in = input_size if layer == 0 else out_size * directions
                 suffix = f"_l{layer}" + ("_reverse" if direction else "")
                 setattr(self, f"weight_ih{suffix}", Parameter(eager.empty((gate_size, n_in), dtype=dtype)))
-                setattr(self, f"weight_hh{suffix}", Parameter(eager.empty((gate_size, hidden_size), dtype=dtype)))
+                setattr(self, f"weight_hh{suffix}", Parameter(eager.empty((gate_size, out_size), dtype=dtype)))
                 if bias:
                     setattr(self, f"bias_ih{suffix}", Parameter(eager.empty(gate_size, dtype=dtype)))
                     setattr(self, f"bias_hh{suffix}", Parameter(eager.empty(gate_size, dtype=dtype)))
+                if proj_size:
+                    setattr(self, f"weight_hr{suffix}", Parameter(eager.empty((proj_size, hidden_size), dtype=dtype)))
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -77,6 +83,8 @@ class RNNBase(Module):
     def _flat_weights(self) -> List[Tensor]:
         """The parameters in aten's order, one list literal per configuration (the conditions are
         constants: script keeps the branch whose parameters exist, and freezing makes them constants)."""
+        if self.proj_size > 0:
+            return self._projected_weights()
         if self.num_layers == 1:
             if not self.bidirectional:
                 if self.bias:
@@ -111,11 +119,51 @@ class RNNBase(Module):
                             self.weight_ih_l1_reverse, self.weight_hh_l1_reverse]
         raise RuntimeError("tsjit's recurrent layers support 1 or 2 layers")
 
-    def _zeros(self, input: Tensor) -> Tensor:
-        """A zero initial state of the input's dtype (zeros then type_as: both compile to C)."""
+    def _projected_weights(self) -> List[Tensor]:
+        """_flat_weights of an LSTM with projections: weight_hr after each layer and direction's others."""
+        if self.num_layers == 1:
+            if not self.bidirectional:
+                if self.bias:
+                    return [self.weight_ih_l0, self.weight_hh_l0, self.bias_ih_l0, self.bias_hh_l0, self.weight_hr_l0]
+                if not self.bias:
+                    return [self.weight_ih_l0, self.weight_hh_l0, self.weight_hr_l0]
+            if self.bidirectional:
+                if self.bias:
+                    return [self.weight_ih_l0, self.weight_hh_l0, self.bias_ih_l0, self.bias_hh_l0, self.weight_hr_l0,
+                            self.weight_ih_l0_reverse, self.weight_hh_l0_reverse, self.bias_ih_l0_reverse,
+                            self.bias_hh_l0_reverse, self.weight_hr_l0_reverse]
+                if not self.bias:
+                    return [self.weight_ih_l0, self.weight_hh_l0, self.weight_hr_l0, self.weight_ih_l0_reverse,
+                            self.weight_hh_l0_reverse, self.weight_hr_l0_reverse]
+        if self.num_layers == 2:
+            if not self.bidirectional:
+                if self.bias:
+                    return [self.weight_ih_l0, self.weight_hh_l0, self.bias_ih_l0, self.bias_hh_l0, self.weight_hr_l0,
+                            self.weight_ih_l1, self.weight_hh_l1, self.bias_ih_l1, self.bias_hh_l1, self.weight_hr_l1]
+                if not self.bias:
+                    return [self.weight_ih_l0, self.weight_hh_l0, self.weight_hr_l0, self.weight_ih_l1,
+                            self.weight_hh_l1, self.weight_hr_l1]
+            if self.bidirectional:
+                if self.bias:
+                    return [self.weight_ih_l0, self.weight_hh_l0, self.bias_ih_l0, self.bias_hh_l0, self.weight_hr_l0,
+                            self.weight_ih_l0_reverse, self.weight_hh_l0_reverse, self.bias_ih_l0_reverse,
+                            self.bias_hh_l0_reverse, self.weight_hr_l0_reverse, self.weight_ih_l1, self.weight_hh_l1,
+                            self.bias_ih_l1, self.bias_hh_l1, self.weight_hr_l1, self.weight_ih_l1_reverse,
+                            self.weight_hh_l1_reverse, self.bias_ih_l1_reverse, self.bias_hh_l1_reverse,
+                            self.weight_hr_l1_reverse]
+                if not self.bias:
+                    return [self.weight_ih_l0, self.weight_hh_l0, self.weight_hr_l0, self.weight_ih_l0_reverse,
+                            self.weight_hh_l0_reverse, self.weight_hr_l0_reverse, self.weight_ih_l1,
+                            self.weight_hh_l1, self.weight_hr_l1, self.weight_ih_l1_reverse,
+                            self.weight_hh_l1_reverse, self.weight_hr_l1_reverse]
+        raise RuntimeError("tsjit's recurrent layers support 1 or 2 layers")
+
+    def _zeros(self, input: Tensor, size: int = 0) -> Tensor:
+        """A zero initial state of the input's dtype (zeros then type_as: both compile to C); `size`
+        is its last dim (default hidden_size)."""
         batch = input.size(0 if self.batch_first else 1)
         directions = 2 if self.bidirectional else 1
-        return eager.zeros([self.num_layers * directions, batch, self.hidden_size]).type_as(input)
+        return eager.zeros([self.num_layers * directions, batch, size if size > 0 else self.hidden_size]).type_as(input)
 
     def _given(self, hx: Tensor, batched: bool) -> Tensor:
         return hx if batched else hx.unsqueeze(1)
@@ -137,6 +185,8 @@ class RNNBase(Module):
             s += f", dropout={self.dropout}"
         if self.bidirectional is not False:
             s += f", bidirectional={self.bidirectional}"
+        if self.proj_size != 0:
+            s += f", proj_size={self.proj_size}"
         return s
 
 
@@ -203,8 +253,8 @@ class LSTM(RNNBase):
         batched = self._batched(input)
         x = input if batched else input.unsqueeze(0 if self.batch_first else 1)
         if hx is None:
-            h0 = self._zeros(x)
-            c0 = h0
+            h0 = self._zeros(x, self.proj_size)
+            c0 = self._zeros(x) if self.proj_size > 0 else h0
         else:
             h0 = self._given(hx[0], batched)
             c0 = self._given(hx[1], batched)
