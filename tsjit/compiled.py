@@ -21,6 +21,7 @@ from xdsl.dialects.func import FuncOp
 
 from tsjit.backends.signature import check_arguments, signature
 from tsjit.passes.flatten_results import rebuild, results_structure
+from tsjit.jit.specialize import none_inputs
 from tsjit.passes.identity_tests import input_identity
 from tsjit.backends.numpy.ops.upstream_common import np_dtype
 
@@ -80,6 +81,7 @@ class Compiled:
         self._pool = None
         self._structure = results_structure(func) if func is not None else None
         self._identity = input_identity(func) if func is not None else []
+        self._nones = none_inputs(func) if func is not None else []
 
     def call(self, fn_name: str, *args: Any) -> Any:
         return self.executable.call(fn_name, *args)
@@ -96,6 +98,8 @@ class Compiled:
                     f"{'the same tensor' if same else 'different tensors'} (the model tests `is` between them, "
                     f"as MultiheadAttention tests `query is key`), called with {'different ones' if same else 'one'}; "
                     "compile it for these inputs, or compile without example_inputs to compile per pattern")
+        if self._nones:  # Optional inputs compiled for None: checked, not passed
+            inputs = self._without_nones(name, inputs)
         args = [x.numpy() if hasattr(x, "_data") else x for x in inputs]
         params, outputs = self._params, self._outputs
         if outputs is None:  # unmarked loop-level IR: memrefs after the given arguments are outputs
@@ -116,6 +120,17 @@ class Compiled:
 
             result = _map_arrays(from_numpy, result)
         return result
+
+    def _without_nones(self, name: str, inputs: tuple) -> list:
+        nones = set(self._nones)
+        if len(inputs) == len(self._params) + len(nones):
+            for i in sorted(nones):
+                if inputs[i] is not None:
+                    raise ValueError(f"{name.removeprefix('__torch__.')}: compiled for input {i} being None, "
+                                     "called with a value; compile it for such inputs, or compile without "
+                                     "example_inputs to compile per pattern")
+            return [x for i, x in enumerate(inputs) if i not in nones]
+        return list(inputs)  # the wrong number of inputs: check_arguments says so
 
     def __repr__(self) -> str:
         name = self.main.sym_name.data.removeprefix("__torch__.") if self.main is not None else None

@@ -147,6 +147,9 @@ class _Propagation:
                 isinstance(v.type, TensorType | NoneType) for v in op.operands):  # a Tensor?[] (x[:, i])
             self.pieces[op.results[0]] = [sf.from_type(v.type) if isinstance(v.type, TensorType) else None
                                           for v in op.operands]
+        elif op.name == "ts.unchecked_cast" and isinstance(op.operands[0].type, TensorType) \
+                and isinstance(op.results[0].type, TensorType):  # an Optional[Tensor] argument given a tensor
+            _set(op.results[0], op.operands[0].type)
         elif op.name == "ts.tuple.construct":  # `return h1, c1` then `h, c = ...` (in a loop body too)
             _set(op.results[0], TupleType([v.type for v in op.operands]))
         elif op.name == "ts.tuple.unpack" and isinstance(op.operands[0].type, TupleType):
