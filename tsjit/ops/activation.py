@@ -298,7 +298,7 @@ def _softmax_input(a, dim, dtype, name):
 def _softmax_samples():
     return [sample(s.f32(2, 5), 1, None), sample(s.f32(3, 4, 2), 0, None), sample(s.special(), -1, None),
             sample(s.f32(3), 0, 7), sample(np.array(s.f32(1)[0]), 0, None), sample(s.i64(3), 0, None),
-            sample(s.f32(0, 3), 1, None)]
+            sample(s.f32(0, 3), 1, None), sample(s.f32(3, 0), 1, None), sample(s.f32(0, 3), 0, None)]
 
 
 @op("softmax", "(Tensor self, int dim, ScalarType? dtype=None) -> Tensor", shape=same,
@@ -308,6 +308,8 @@ def softmax(a, dim, dtype=None):
     a, dim = _softmax_input(a, dim, dtype, "softmax_lastdim_kernel_impl")
     if a.ndim == 0:
         return np.ones_like(a)
+    if a.size == 0:  # nothing to normalise (a 3x0 tensor): numpy's max of no elements would raise
+        return a.copy()
     with np.errstate(invalid="ignore", over="ignore"):
         e = np.exp(a - a.max(axis=dim, keepdims=True))
         e /= e.sum(axis=dim, keepdims=True)
@@ -321,6 +323,8 @@ def log_softmax(a, dim, dtype=None):
     a, dim = _softmax_input(a, dim, dtype, "log_softmax_lastdim_kernel_impl")
     if a.ndim == 0:
         return np.zeros_like(a)
+    if a.size == 0:
+        return a.copy()
     with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
         shifted = a - a.max(axis=dim, keepdims=True)
         return shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
