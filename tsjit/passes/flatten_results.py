@@ -6,7 +6,8 @@ Compiled code returns tensors (C writes each into an out-parameter), so a contai
 keep the whole model off C; after this pass it lowers, and `Compiled` rebuilds the container
 from the attribute (`results_structure`, `rebuild`). Only containers built in the function
 (`ts.tuple.construct`, `ts.list.construct`, `ts.dict.construct` with constant string or int
-keys), nested any way, of tensors are flattened; anything else is left as it is.
+keys), nested any way, of tensors and scalars (`return y, loss.item()`) are flattened; anything
+else is left as it is.
 
 The attribute is JSON: a leaf is the index of a flat result; `["tuple", [...]]`, `["list", [...]]`
 and `["dict", [[key, item], ...]]` are containers.
@@ -25,7 +26,7 @@ from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 
 from tsjit.dialects.ts.folding import NotConstant, constant_of
-from tsjit.dialects.ts.types import TensorType
+from tsjit.dialects.ts.types import BoolType, FloatType, IntType, NumberType, TensorType
 
 ATTRIBUTE = "ts.results"
 _CONTAINERS = {"ts.tuple.construct": "tuple", "ts.list.construct": "list", "ts.dict.construct": "dict"}
@@ -33,7 +34,7 @@ _CONTAINERS = {"ts.tuple.construct": "tuple", "ts.list.construct": "list", "ts.d
 
 def _structure(v: SSAValue, leaves: list[SSAValue]) -> Any:
     """The structure of `v` with tensor leaves appended to `leaves`; None if `v` is not one."""
-    if isinstance(v.type, TensorType):
+    if isinstance(v.type, TensorType | BoolType | IntType | FloatType | NumberType):
         leaves.append(v)
         return len(leaves) - 1
     if not isinstance(v, OpResult) or v.op.name not in _CONTAINERS:
