@@ -57,7 +57,7 @@ from tsjit.passes.container_folds import fold_lengths, forward_appended_unpacks
 from tsjit.passes.identity_tests import fold_identity_tests, record_identity_tests
 from tsjit.passes.list_appends import fold_list_appends
 from tsjit.passes.split_unpacks import split_unpacks
-from tsjit.passes.unroll_loops import computes_no_tensors, unroll_loops
+from tsjit.passes.unroll_loops import appends_to_outer_list, computes_no_tensors, unknown_length_hint, unroll_loops
 
 _KIND = {IntType: "int", FloatType: "float", BoolType: "bool"}
 _ELEMENT = {str(t): t for t in DTYPES.values()}
@@ -176,7 +176,7 @@ class _Propagation:
             results = sf.infer(op.name[3:], [self.abstract(v) for v in op.operands], len(op.results))
         except sf.ShapeError as e:
             self.errors.append(SpecializeError(
-                f"ts-specialize: cannot infer the result shape of {op.name}{location(op)}: {e}", op))
+                f"ts-specialize: cannot infer the result shape of {op.name}{location(op)}: {e}{unknown_length_hint(op)}", op))
             return
         for res, t in zip(op.results, results):
             if isinstance(t, T) and isinstance(res.type, ListType):  # a Tensor[] of pieces not known
@@ -313,7 +313,7 @@ def specialize_function(ctx: Context, module: ModuleOp, func: FuncOp, arg_types:
         forward_appended_unpacks(func)
         fold_lengths(func)
         split_unpacks(func)
-        unroll_loops(func, only=computes_no_tensors)  # range(x.dim() - 2) known now: its scalar work unrolls
+        unroll_loops(func, only=_unrolled)  # range(x.dim() - 2) known now: its scalar work unrolls
         fold_list_appends(func)  # ... and the list it appended to becomes one list.construct
         _update_signature(func)
         CanonicalizePass().apply(ctx, module)
@@ -325,6 +325,12 @@ def specialize_function(ctx: Context, module: ModuleOp, func: FuncOp, arg_types:
         raise walk.errors[0]
     record_identity_tests(func, tested)
     return not_static(func)
+
+
+def _unrolled(loop: LoopOp) -> bool:
+    """Loops unrolled once their trip count is constant: scalar and list work, and loops appending
+    to a list made before them (its length and pieces: stack / cat); a recurrent cell stays a loop."""
+    return computes_no_tensors(loop) or appends_to_outer_list(loop)
 
 
 def _fingerprint(func: FuncOp) -> list:

@@ -76,6 +76,30 @@ def computes_no_tensors(loop: LoopOp) -> bool:
     return not any(isinstance(r.type, TensorType) for op in loop.walk() for r in op.results)
 
 
+def appends_to_outer_list(loop: LoopOp) -> bool:
+    """A loop appending to a list made before it (`ys.append(x * i)` then `torch.stack(ys)`): only
+    unrolled does the list have a known number of tensors (each of a known shape)."""
+    return any(op.name == "ts.list.append" and not loop.is_ancestor(op.operands[0].owner)
+               for op in loop.walk() if op is not loop)
+
+
+def unknown_length_hint(op: Operation) -> str:
+    """Why a tensor list `op` reads has no known length, when a loop appends to it that stays a loop."""
+    from tsjit.dialects.ts.types import ListType
+
+    for v in op.operands:
+        for use in v.uses if isinstance(v.type, ListType) else ():
+            loop = use.operation.parent_op()
+            while loop is not None and not isinstance(loop, LoopOp):
+                loop = loop.parent_op()
+            if use.operation.name == "ts.list.append" and loop is not None:
+                loc = loop.attributes.get("loc")
+                return (f" (the list is appended to in the loop{f' at {loc.data}' if loc else ''}, whose number of "
+                        f"iterations is not a compile-time constant below {MAX_TRIP_COUNT}: a while loop or a `range` "
+                        "of a run-time value; only an unrolled loop gives the list a known length)")
+    return ""
+
+
 def unroll_loops(module: Operation, max_trip_count: int = MAX_TRIP_COUNT,
                  only: Callable[[LoopOp], bool] | None = None) -> bool:
     """Unroll every eligible loop (that `only` accepts); returns whether anything changed."""
