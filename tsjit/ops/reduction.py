@@ -100,6 +100,9 @@ def _check_nonempty(a, reduced_axes, name):
 
 def _extreme(fn: Callable, name: str) -> Callable:
     def kernel(a, dim=(), keepdim=False):
+        if a.size == 0 and not dim:  # every dim reduced, as x.amax() of an empty tensor: PyTorch's error
+            raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+                               "Specify the reduction dim with the 'dim' argument")
         reduced_axes = axes(a, dim)
         _check_nonempty(a, reduced_axes, name)
         return as_array(fn(a, axis=reduced_axes, keepdims=keepdim))
@@ -110,7 +113,7 @@ def _extreme(fn: Callable, name: str) -> Callable:
 def _extreme_samples():
     return [sample(s.f32(3, 4, 2), [0, 2], True), sample(s.i64(3, 4), [], False), sample(s.special(), [1], False),
             sample(s.f32(0, 3), [0], False), sample(s.f32(0, 3), [1], False), sample(s.mask(3, 4), [0], False),
-            sample(zero_d(), [], False), sample(s.strided(3, 4), [-1], True)]
+            sample(zero_d(), [], False), sample(s.strided(3, 4), [-1], True), sample(s.f32(3, 0), [], False)]
 
 
 for _name, _fn in (("amax", np.max), ("amin", np.min)):
