@@ -9,6 +9,7 @@ from xdsl.dialects.func import FuncOp
 from xdsl.ir import Operation
 
 from tsjit.dialects.ts.constant import ConstantOp
+from tsjit.dialects.ts.types import DYNAMIC, TensorType
 
 
 def forward_appended_unpacks(func: FuncOp) -> None:
@@ -41,8 +42,17 @@ def _position(op: Operation) -> int:
 
 
 def fold_lengths(func: FuncOp) -> None:
-    """`len([a, b])` is 2 and `len({})` is 0 when nothing but reads uses the list or dict."""
+    """`len([a, b])` is 2 and `len({})` is 0 when nothing but reads uses the list or dict; `len(x)` of
+    a tensor whose first dim is known is that size."""
     for op in list(func.walk()):
+        t = op.operands[0].type if op.name == "ts.len" else None
+        if isinstance(t, TensorType) and t.sizes and t.sizes[0] != DYNAMIC:  # (a 0-d tensor's len raises)
+            const = ConstantOp.of(t.sizes[0], op.results[0].type)
+            op.parent_block().insert_op_before(const, op)
+            op.results[0].replace_all_uses_with(const.results[0])
+            op.detach()
+            op.erase()
+            continue
         if op.name != "ts.len" or not isinstance(owner := op.operands[0].owner, Operation):
             continue
         if owner.name == "ts.list.construct":
