@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import sys
 import threading
 from collections.abc import Sequence
@@ -19,13 +20,19 @@ import numpy as np
 from xdsl.dialects.builtin import MemRefType, ModuleOp
 from xdsl.dialects.func import FuncOp
 
-from tsjit.backends.signature import check_arguments, signature
+from tsjit.backends.signature import check_arguments, scalar_outputs, signature
 from tsjit.passes.argument_writes import split_results, writes_back
 from tsjit.passes.flatten_results import rebuild, results_structure
+from tsjit.jit.specialize import none_inputs
 from tsjit.passes.identity_tests import input_identity
 from tsjit.backends.numpy.ops.upstream_common import np_dtype
+from tsjit.user_warnings import warn
 
 __all__ = ["Compiled", "LazyCompiled", "OutputPool"]
+
+#: the main function's attribute listing (as JSON) the warnings each call issues: those a compiled
+#: backend cannot (tsjit.compiler._hoist_warnings)
+WARNINGS = "ts.warnings"
 
 
 class OutputPool:
@@ -78,10 +85,14 @@ class Compiled:
     def main(self, func: FuncOp | None) -> None:
         self._main = func
         self._params, self._outputs = signature(func) if func is not None else ([], [])
+        self._scalars = scalar_outputs(func) if func is not None else []
         self._pool = None
         self._structure = results_structure(func) if func is not None else None
         self._writes_back, self._extra_results = writes_back(func) if func is not None else ([], 0)
         self._identity = input_identity(func) if func is not None else []
+        self._nones = none_inputs(func) if func is not None else []
+        found = func.attributes.get(WARNINGS) if func is not None else None
+        self._warnings = json.loads(found.data) if found is not None else []
 
     def call(self, fn_name: str, *args: Any) -> Any:
         return self.executable.call(fn_name, *args)
@@ -98,6 +109,8 @@ class Compiled:
                     f"{'the same tensor' if same else 'different tensors'} (the model tests `is` between them, "
                     f"as MultiheadAttention tests `query is key`), called with {'different ones' if same else 'one'}; "
                     "compile it for these inputs, or compile without example_inputs to compile per pattern")
+        if self._nones:  # Optional inputs compiled for None: checked, not passed
+            inputs = self._without_nones(name, inputs)
         args = [x.numpy() if hasattr(x, "_data") else x for x in inputs]
         callers = list(args)  # the caller's arrays, for the arguments the model writes in place
         params, outputs = self._params, self._outputs
@@ -106,11 +119,15 @@ class Compiled:
             outputs = rest if rest and all(isinstance(t, MemRefType) for t in rest) else []
             params = params[:len(params) - len(outputs)]
         args = check_arguments(name.removeprefix("__torch__."), params, args)
+        for message in self._warnings:
+            warn(message, UserWarning)
         if self._pool is None or len(self._pool.specs) != len(outputs):
             self._pool = OutputPool(list(outputs))
         outs = self._pool.take()
         result = self.executable.call(name, *args, *outs)
         if outs:
+            if any(self._scalars):  # scalar results come back as Python scalars, as TorchScript returns them
+                outs = [a if kind is None else _PYTHON[kind](a[()]) for a, kind in zip(outs, self._scalars)]
             result = outs[0] if len(outs) == 1 else tuple(outs)
         if self._writes_back:  # the model wrote these arguments in place (argument_writes.py)
             result, finals = split_results(result, self._writes_back, self._extra_results)
@@ -123,6 +140,17 @@ class Compiled:
 
             result = _map_arrays(from_numpy, result)
         return result
+
+    def _without_nones(self, name: str, inputs: tuple) -> list:
+        nones = set(self._nones)
+        if len(inputs) == len(self._params) + len(nones):
+            for i in sorted(nones):
+                if inputs[i] is not None:
+                    raise ValueError(f"{name.removeprefix('__torch__.')}: compiled for input {i} being None, "
+                                     "called with a value; compile it for such inputs, or compile without "
+                                     "example_inputs to compile per pattern")
+            return [x for i, x in enumerate(inputs) if i not in nones]
+        return list(inputs)  # the wrong number of inputs: check_arguments says so
 
     def __repr__(self) -> str:
         name = self.main.sym_name.data.removeprefix("__torch__.") if self.main is not None else None
@@ -154,6 +182,9 @@ class Compiled:
         blobs = _externalize(module)
         main = self.main.sym_name.data if self.main is not None else None
         return _unpickle, (self.backend_asked, str(module), blobs, main)
+
+
+_PYTHON = {"bool": bool, "int": int, "float": float}
 
 
 def identity_pattern(inputs: Sequence[Any]) -> tuple[int, ...]:

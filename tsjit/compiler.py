@@ -205,6 +205,7 @@ def _compile_module(module: ModuleOp, chosen: Any, backend: str, fallback: bool 
     reasons = _not_lowering(module)
     if not reasons:
         lowered = module.clone()
+        _hoist_warnings(lowered)
         with _progress(len(chosen.pipeline) + 1) as bar:
             for name in chosen.pipeline:
                 bar.set_postfix_str(name, refresh=False)
@@ -228,6 +229,34 @@ def _compile_module(module: ModuleOp, chosen: Any, backend: str, fallback: bool 
     return fused
 
 
+def _hoist_warnings(module: ModuleOp) -> None:
+    """`warnings.warn` with a constant message at the top level of the main function (F.kl_div's
+    reduction='mean' notice) runs on every call: compiled C cannot warn, so the message moves to
+    the function's WARNINGS attribute and the Compiled model issues it on each call."""
+    import json
+
+    from xdsl.dialects.builtin import StringAttr
+
+    from tsjit.compiled import WARNINGS
+    from tsjit.dialects.ts.folding import NotConstant, constant_of
+
+    funcs = [op for op in module.ops if isinstance(op, FuncOp) and op.body.blocks]
+    if not funcs:
+        return
+    messages = []
+    for op in list(funcs[-1].body.block.ops):
+        if op.name == "ts.warn":
+            try:
+                message = constant_of(op.operands[0])
+            except NotConstant:
+                continue
+            messages.append(message)
+            op.detach()
+            op.erase()
+    if messages:
+        funcs[-1].attributes[WARNINGS] = StringAttr(json.dumps(messages))
+
+
 def _main_name(module: ModuleOp) -> str:
     funcs = [op for op in module.ops if isinstance(op, FuncOp) and op.body.blocks]
     return f"@{funcs[-1].sym_name.data}" if funcs else "the module"
@@ -248,9 +277,32 @@ def _not_lowering(module: ModuleOp) -> list[tuple[str, str, str]]:
     from tsjit.dialects import context
     from tsjit.passes.to_linalg import TsToLinalgPass, unlowered
 
+    from xdsl.transforms.dead_code_elimination import region_dce
+
+    from tsjit.passes.to_linalg import NOT_LOWERED, why_unlowered
+
     probe = module.clone()
+    _hoist_warnings(probe)  # (issued by the Compiled model)
     TsToLinalgPass(report=False).apply(context(), probe)
-    return unlowered(probe)
+    reasons = unlowered(probe)
+    for func in (op for op in probe.ops if isinstance(op, FuncOp) and op.body.blocks):
+        region_dce(func.body)
+        for op in func.walk():  # ops without tensor results left behind (`torch.where(c)`'s tensor list),
+            # where their values leave the ts level (an op only feeding ts ops that stay is not news)
+            leaves = not op.results or any(not u.operation.name.startswith("ts.") for r in op.results for u in r.uses)
+            if op.name.startswith("ts.") and op.name != "ts.constant" and leaves \
+                    and not _inside_unlowered(op, NOT_LOWERED):
+                reasons.append((op.name, location(op) or "", why_unlowered(op.name)))
+    return reasons
+
+
+def _inside_unlowered(op: Any, mark: str) -> bool:
+    """Whether `op` or an op around it is already reported (carries ts-to-linalg's mark)."""
+    while op is not None:
+        if mark in op.attributes:
+            return True
+        op = op.parent_op()
+    return False
 
 
 def compile_with_fusion_groups(module: Any, backend: Any) -> Compiled:

@@ -5,7 +5,8 @@ tensors with static types, or memrefs) and scalars. Compiled code trusts them (C
 pointers; a specialized program may have folded the shapes in), so a call with the wrong number
 of arguments, a tensor of another shape, rank or dtype, or a scalar of the wrong type fails here,
 before the call, with one line naming the argument. Memref arguments marked `ts.output` (by
-ts-bufferize) are out-parameters the caller allocates, not arguments of the call.
+ts-bufferize) are out-parameters the caller allocates, not arguments of the call; those also
+marked `ts.scalar_output` hold a scalar result, read back as a Python scalar.
 """
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ from tsjit.dtypes import numpy_named
 
 #: The argument attribute ts-bufferize puts on out-parameters.
 OUTPUT = "ts.output"
+#: ... and on those holding a scalar result (its Python type), as tsjit/lowering/scalar_results.py
+SCALAR_OUTPUT = "ts.scalar_output"
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,15 @@ def signature(func: FuncOp) -> tuple[list[Param], list[MemRefType] | None]:
     outputs = [i for i in range(len(types)) if marked and OUTPUT in func.arg_attrs.data[i].data]
     params = [_param(names[i], t) for i, t in enumerate(types) if i not in outputs]
     return params, [types[i] for i in outputs] if marked else None
+
+
+def scalar_outputs(func: FuncOp) -> list[str | None]:
+    """For each out-parameter, the Python type ('bool', 'int', 'float') of the scalar result it
+    holds (tsjit/lowering/scalar_results.py), or None for a tensor result."""
+    if func.arg_attrs is None:
+        return []
+    return [d.data[SCALAR_OUTPUT].data if SCALAR_OUTPUT in d.data else None
+            for d in func.arg_attrs.data if OUTPUT in d.data]
 
 
 def _kind_of(x: Any) -> str:

@@ -14,17 +14,21 @@ it folded, and a compiled model checks its inputs against them.
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from xdsl.dialects.builtin import FunctionType, ModuleOp
+from xdsl.dialects.builtin import FunctionType, ModuleOp, StringAttr
 from xdsl.dialects.func import FuncOp
 from xdsl.ir import SSAValue
 
 from tsjit.dialects.ts.module_ops import ClassTypeOp
 from tsjit.dialects.ts.types import DTYPES, ClassType, TensorType
 from tsjit.user_warnings import warn
+
+#: the function attribute listing (as JSON) the input positions specialized to None
+NONE_INPUTS = "ts.none_inputs"
 
 
 def _tensor_type(x: Any, i: int = 0) -> TensorType:
@@ -102,13 +106,55 @@ def specialize(fn_or_module: Any, example_inputs: Sequence[Any]) -> ModuleOp:
     module, name = _module_and_function(fn_or_module)
     func = next(op for op in module.walk() if isinstance(op, FuncOp) and op.sym_name.data == name)
     _bind_none_defaults(fn_or_module, func, len(example_inputs))
-    types = _example_types(func, example_inputs)
-    notes = specialize_function(context(), module, func, types, _identity(func, example_inputs))
+    kept = _bind_optional_inputs(func, example_inputs)
+    given = [example_inputs[i] for i in kept]
+    identity = {arg: (kept[i], kept[j]) for arg, (i, j) in _identity(func, given).items()}
+    notes = specialize_function(context(), module, func, _example_types(func, given), identity)
     if notes:
         warn("tsjit.jit.specialize: some shapes stay unknown:\n  " + "\n  ".join(notes))
     module = _standalone(module, func)
     module.verify()
     return module
+
+
+def _bind_optional_inputs(func: FuncOp, example_inputs: Sequence[Any]) -> list[int]:
+    """Optional parameters specialize to their example input, as TorchScript's profiling executor
+    specializes an `Optional[Tensor]` to the value it saw: given a tensor (GRUCell's `hx`), the
+    parameter is a tensor (`hx is None` folds to false); given None, it is the constant None and
+    leaves the signature, its position recorded (NONE_INPUTS) so that a compiled model takes and
+    checks it. The positions of the example inputs the function still takes are returned."""
+    from tsjit.dialects.ts.constant import ConstantOp
+    from tsjit.dialects.ts.types import NoneType, OptionalType
+
+    block = func.body.block
+    offset = 1 if block.args and isinstance(block.args[0].type, ClassType) else 0
+    params = list(block.args[offset:])
+    if len(example_inputs) != len(params):
+        return list(range(len(example_inputs)))
+    kept, nones = [], []
+    for i, (x, arg) in enumerate(zip(example_inputs, params)):
+        optional = isinstance(arg.type, OptionalType)
+        if optional and x is None:
+            none = ConstantOp.of(None, NoneType())
+            block.insert_op_before(none, block.first_op)
+            arg.replace_all_uses_with(none.results[0])
+            block.erase_arg(arg)
+            nones.append(i)
+            continue
+        if optional and isinstance(arg.type.element_type, TensorType) and (
+                hasattr(x, "_data") or isinstance(x, np.ndarray)):
+            arg._type = arg.type.element_type  # a tensor is an Optional[Tensor]'s value: every use still fits
+        kept.append(i)
+    if nones:
+        func.attributes[NONE_INPUTS] = StringAttr(json.dumps(nones))
+    func.function_type = FunctionType.from_lists(list(block.arg_types), list(func.function_type.outputs))
+    return kept
+
+
+def none_inputs(func: FuncOp) -> list[int]:
+    """The input positions a function was specialized to None at (_bind_optional_inputs)."""
+    attr = func.attributes.get(NONE_INPUTS)
+    return json.loads(attr.data) if isinstance(attr, StringAttr) else []
 
 
 def _bind_none_defaults(fn_or_module: Any, func: FuncOp, given: int) -> None:

@@ -72,6 +72,19 @@ def complex_of(dtype: np.dtype) -> np.dtype:
     return _COMPLEX_OF[dtype]
 
 
+def cpu_accumulate_type(dtype: np.dtype) -> np.dtype:
+    """ATen's `acc_type<T, /*is_cuda=*/false>`, the type CPU kernels such as cumsum, cumprod and
+    logcumsumexp carry a running value in: double for float, float for half and bfloat16,
+    complex<double> for complex<float>; other types as they are."""
+    if dtype == np.float32:
+        return np.dtype(np.float64)
+    if dtype == np.complex64:
+        return np.dtype(np.complex128)
+    if dtype == np.float16 or dtype.name == "bfloat16":
+        return np.dtype(np.float32)
+    return dtype
+
+
 def promote_types(a: np.dtype | None, b: np.dtype | None) -> np.dtype | None:
     """torch.promote_types: a float beats any integer (int64 + float16 is float16, unlike numpy), a
     complex any float or integer, keeping the wider precision (complex64 + float64 is complex128)."""

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 
 from xdsl.builder import Builder
 from xdsl.dialects import arith
-from xdsl.dialects.builtin import AffineMapAttr, AnyFloat, DenseArrayBase, FloatAttr, IntegerAttr, IntegerType, i64
+from xdsl.dialects.builtin import AffineMapAttr, AnyFloat, DenseArrayBase, FloatAttr, IntegerType, i64
 from xdsl.dialects.builtin import TensorType as BuiltinTensorType
 from xdsl.dialects.linalg.attrs import IteratorTypeAttr
 from xdsl.dialects.linalg.ops import FillOp, GenericOp, MatmulOp, TransposeOp, YieldOp

@@ -11,15 +11,16 @@
   run-time scalar arithmetic (`ts.scalar.*` -> arith) and tuple forwarding. It lowers whole or
   not at all: if any ts value is left in it, the new scf op is erased and the ts op stays, with
   the reason, so the numpy backend still runs it.
-- `ts.to_bool` / `to_int` / `to_float` of a one-element tensor (`if x.sum() > 0:`) read its
-  element with `tensor.extract` and convert it as Python does.
+- `ts.to_bool` / `to_int` / `to_float` / `item` of a one-element tensor (`if x.sum() > 0:`) read
+  its element with `tensor.extract` and convert it as Python does; scalar ops on such run-time
+  values (`int(x.argmax().item())`) lower at a function's top level too.
 
 These lowerings build ops before the ts op as every lowering does (tsjit/lowering/table.py).
 """
 from __future__ import annotations
 
 from xdsl.dialects import arith, scf, tensor
-from xdsl.dialects.builtin import IndexType, UnrealizedConversionCastOp, f64, i1, i64
+from xdsl.dialects.builtin import IndexType, IntegerType, UnrealizedConversionCastOp, f64, i1, i64
 from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
 from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.traits import is_side_effect_free
@@ -180,7 +181,8 @@ def lower_if(op, lower: Lower):
 
 
 def lower_to_scalar(op, lower: Lower):
-    """`bool(t)`, `int(t)`, `float(t)` of a one-element tensor: its element, converted."""
+    """`bool(t)`, `int(t)`, `float(t)` and `t.item()` of a one-element tensor: its element, converted
+    (by item to the Python type of the tensor's dtype: bool, int or float)."""
     x = lower.tensor(0)
     shape = x.type.get_shape()
     if any(d != 1 for d in shape):
@@ -188,7 +190,12 @@ def lower_to_scalar(op, lower: Lower):
     b = lower.builder
     zero = [b.insert(arith.ConstantOp.from_int_and_width(0, IndexType())).result for _ in shape]
     element = b.insert(tensor.ExtractOp(x, zero, x.type.element_type)).result
-    return [convert(b, element, scalar_type(op.results[0].type))]
+    if op.name == "ts.item":
+        e = x.type.element_type
+        t = (i1 if e.width.data == 1 else i64) if isinstance(e, IntegerType) else f64
+    else:
+        t = scalar_type(op.results[0].type)
+    return [convert(b, element, t)]
 
 
 def _binary(f_op, i_op, b_op=None):
@@ -265,9 +272,6 @@ def _tuple_unpack(op, lower: Lower):
 TOP_LEVEL = {
     "ts.loop": lower_loop,
     "ts.if": lower_if,
-    "ts.to_bool": lower_to_scalar,
-    "ts.to_int": lower_to_scalar,
-    "ts.to_float": lower_to_scalar,
 }
 
 #: Lowerings of run-time scalars, used inside lowered loop bodies and branches only (at a
@@ -291,3 +295,16 @@ NESTED = {
     "ts.tuple.unpack": _tuple_unpack,
     **{f"ts.scalar.{p}": _compare(p) for p in ("eq", "ne", "lt", "le", "gt", "ge")},
 }
+
+
+def _run_time_only(lowering):
+    """A scalar op at a function's top level lowers only when an operand is a run-time value (an
+    `item()` read from a tensor); on constants it stays, for the ops reading them at compile time."""
+    def lower(op, lower: Lower):
+        if not any(v in lower.mapping for v in op.operands):
+            raise NotLowerable("a compile-time scalar")
+        return lowering(op, lower)
+    return lower
+
+
+TOP_LEVEL.update({name: _run_time_only(f) for name, f in NESTED.items() if name.startswith("ts.scalar.")})

@@ -6,8 +6,8 @@ dim is a loop: it carries the results and a running state (the slice across the 
 offset), computes the new state from it with one all-parallel generic per state, and writes it
 into the results at i (insert_slice). The position i, where a step needs it (cummax's indices),
 is read from a one-element slice of a constant iota, so generic bodies use only their operands.
-Float sums and products carry the state in f64 and round each output, as PyTorch's CPU kernels
-accumulate.
+Float sums and products carry the state in f64 (f32 for f16 and bf16) and round each output, as
+PyTorch's CPU kernels accumulate.
 """
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ from collections.abc import Callable, Sequence
 
 from xdsl.builder import Builder
 from xdsl.dialects import arith, scf, tensor
-from xdsl.dialects.builtin import DYNAMIC_INDEX, DenseIntOrFPElementsAttr, IndexType, TensorType, f64, i64
+from xdsl.dialects.builtin import (
+    DYNAMIC_INDEX, DenseIntOrFPElementsAttr, IndexType, TensorType, bf16, f16, f32, f64, i64,
+)
 from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
 from xdsl.rewriter import InsertPoint
 
@@ -95,7 +97,10 @@ def _setup(op: Operation, lower: Lower) -> tuple[SSAValue, int]:
 
 
 def _wide(t: Attribute) -> Attribute:
-    """The running state's type: f64 for floats (PyTorch's CPU accumulate type), else the result's."""
+    """The running state's type, PyTorch's CPU accumulate type: f32 for f16 and bf16, f64 for the
+    other floats, else the result's (tsjit.kernels.promotion.cpu_accumulate_type)."""
+    if t in (f16, bf16):
+        return f32
     return f64 if is_float_dtype(t) else t
 
 

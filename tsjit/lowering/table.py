@@ -124,7 +124,7 @@ def _is_complex(t: Attribute) -> bool:
     return isinstance(t, TensorType) and isinstance(t.element_type, ComplexType)
 
 
-def _why_unlowered(name: str) -> str:
+def why_unlowered(name: str) -> str:
     """An op without a lowering: its definition's reason to run on numpy, when it gives one."""
     from tsjit.ops.registry import REGISTRY
 
@@ -144,7 +144,7 @@ def lower_block(block: Block, mapping: dict[SSAValue, SSAValue], table: dict) ->
         lowering = table.get(op.name)
         if lowering is None:
             if op.name.startswith("ts.") and (any(isinstance(r.type, TensorType) for r in op.results) or op.regions):
-                remaining.append(_leave(op, _why_unlowered(op.name)))
+                remaining.append(_leave(op, why_unlowered(op.name)))
             continue
         if any(_is_complex(v.type) for v in (*op.operands, *op.results)):
             remaining.append(_leave(op, "the C backend has no complex types"))

@@ -299,7 +299,7 @@ def _softmax_samples():
     return [sample(s.f32(2, 5), 1, None), sample(s.f32(3, 4, 2), 0, None), sample(s.special(), -1, None),
             sample(s.f32(3), 0, 7), sample(np.array(s.f32(1)[0]), 0, None), sample(s.i64(3), 0, None),
             sample(np.array(np.inf, np.float32), -1, None), sample(np.array(np.nan, np.float64), 0, 6),
-            sample(s.f32(0, 3), 1, None)]
+            sample(s.f32(0, 3), 1, None), sample(s.f32(3, 0), 1, None), sample(s.f32(0, 3), 0, None)]
 
 
 @op("softmax", "(Tensor self, int dim, ScalarType? dtype=None) -> Tensor", shape=same,
@@ -310,6 +310,8 @@ def softmax(a, dim, dtype=None):
     if a.ndim == 0:  # exp(a - a) / exp(a - a): 1, and nan for +-inf and nan, as PyTorch
         with np.errstate(invalid="ignore"):
             return as_array(np.exp(a - a) / np.exp(a - a))
+    if a.size == 0:  # nothing to normalise (a 3x0 tensor): numpy's max of no elements would raise
+        return a.copy()
     with np.errstate(invalid="ignore", over="ignore"):
         e = np.exp(a - a.max(axis=dim, keepdims=True))
         e /= e.sum(axis=dim, keepdims=True)
@@ -324,6 +326,8 @@ def log_softmax(a, dim, dtype=None):
     if a.ndim == 0:  # 0, and nan for +-inf and nan, as PyTorch
         with np.errstate(invalid="ignore"):
             return as_array(a - a)
+    if a.size == 0:  # nothing to normalise (a 3x0 tensor): numpy's max of no elements would raise
+        return a.copy()
     with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
         shifted = a - a.max(axis=dim, keepdims=True)
         return shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))

@@ -94,7 +94,7 @@ def _safe_softmax(g, x, dim, dtype):
     """softmax, except that rows of -inf alone give 0 (not NaN): torch._decomp's _safe_softmax. A
     float row is all -inf exactly when its max is (a NaN makes the max NaN), so the max the
     softmax shifts by also picks the rows: no count of -inf entries, one pass fewer over scores."""
-    if dtype is None and is_float(g.dtype(x)) and g.shape(x):
+    if dtype is None and is_float(g.dtype(x)) and g.shape(x) and g.shape(x)[dim] != 0:  # amax needs elements
         m = g.amax(x, [dim], True)
         e = g.exp(g.sub(x, m))
         return g.where(g.eq(m, -math.inf), 0.0, g.div(e, g.sum(e, [dim], True)))
@@ -111,7 +111,8 @@ defop("_safe_softmax", "(Tensor self, int dim, ScalarType? dtype=None) -> Tensor
       samples=lambda: [sample(np.array([[-np.inf] * 3, [1, 2, 3], [-np.inf, 0, -np.inf]], np.float32), 1, None),
                        sample(s.f32(3, 4, 2), 0, None), sample(s.special(), -1, None), sample(s.special(), 0, _F64),
                        sample(np.array(-np.inf, np.float32), 0, None), sample(s.i64(3), 0, _F64),
-                       sample(s.i64(3), 0, None), sample(s.f32(0, 3), 1, None), sample(s.f32(2, 3), 2, None),
+                       sample(s.i64(3), 0, None), sample(s.f32(0, 3), 1, None), sample(s.f32(3, 0), 1, None),
+                       sample(s.f32(2, 3), 2, None),
                        sample(np.array([[-np.inf, np.nan], [-np.inf, np.inf]], np.float32), 1, None)])
 
 

@@ -15,7 +15,9 @@ from tsjit.kernels.promotion import can_cast as _can_cast
 from tsjit.ops import samples as s
 from tsjit.ops.registry import defop, op, sample
 
-_SCALAR = "scalar results are folded by ts-specialize once shapes are static, and compiled code has no scalar outputs"
+_SCALAR = "metadata and type queries: ts-specialize folds them into constants once shapes and dtypes are static"
+#: a one-element tensor's value read at run time (a compiled function returns it as a Python scalar)
+_TO_SCALAR = "control_flow.lower_to_scalar"
 
 
 def _any_tensor():
@@ -63,7 +65,7 @@ defop("device", "(Tensor self) -> Device", lambda a: "cpu", numpy_only=_SCALAR,
       samples=_any_tensor)
 
 
-@op("item", "(Tensor self) -> Scalar", numpy_only=_SCALAR, samples=_one_element)
+@op("item", "(Tensor self) -> Scalar", lower=_TO_SCALAR, samples=_one_element)
 def item(a):
     """The one element as a Python bool, int or float."""
     if a.size != 1:
@@ -71,7 +73,7 @@ def item(a):
     return a.reshape(()).item()
 
 
-@op("to_bool", "(Tensor self) -> bool", aten="Bool", numpy_only=_SCALAR, samples=_one_element)
+@op("to_bool", "(Tensor self) -> bool", aten="Bool", lower=_TO_SCALAR, samples=_one_element)
 def to_bool(a):
     """aten::Bool.Tensor (`bool(t)`, `if t:`): NaN is True."""
     if a.size != 1:
@@ -80,14 +82,14 @@ def to_bool(a):
     return bool(a.reshape(()).item())
 
 
-@op("to_int", "(Tensor self) -> int", aten="Int", numpy_only=_SCALAR,
+@op("to_int", "(Tensor self) -> int", aten="Int", lower=_TO_SCALAR,
     samples=lambda: [*_one_element(), sample(np.array(np.nan, np.float32))])
 def to_int(a):
     """aten::Int.Tensor (`int(t)`): truncates toward zero; NaN and inf do not convert."""
     return int(item(a))
 
 
-@op("to_float", "(Tensor self) -> float", aten="Float", numpy_only=_SCALAR, samples=_one_element)
+@op("to_float", "(Tensor self) -> float", aten="Float", lower=_TO_SCALAR, samples=_one_element)
 def to_float(a):
     """aten::Float.Tensor (`float(t)`)."""
     return float(item(a))

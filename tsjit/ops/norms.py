@@ -18,7 +18,7 @@ from tsjit.dtypes import is_float, is_inexact
 from tsjit.kernels.dims import check_broadcast, wrap_dim, wrap_dims
 from tsjit.kernels.ufuncs import complex_logaddexp
 from tsjit.kernels.promotion import (
-    CODE_OF_DTYPE, as_array, dtype_of, not_implemented, promote_types, real_of, torch_name,
+    CODE_OF_DTYPE, as_array, cpu_accumulate_type, dtype_of, not_implemented, promote_types, real_of, torch_name,
 )
 from tsjit.ops import samples as s
 from tsjit.ops.decomposition import reject
@@ -366,12 +366,13 @@ def logcumsumexp(a, dim):
     if a.ndim == 0:
         return a.copy()
     if a.dtype.kind == "c":  # a running complex log-add-exp, as PyTorch's
-        out = np.moveaxis(a.copy(), d, 0)
+        out = np.moveaxis(a.astype(cpu_accumulate_type(a.dtype)), d, 0)
         for i in range(1, out.shape[0]):
             out[i] = complex_logaddexp(out[i - 1], out[i])
-        return as_array(np.moveaxis(out, 0, d))
+        return as_array(np.moveaxis(out, 0, d).astype(a.dtype))
     with np.errstate(all="ignore"):
-        return as_array(np.logaddexp.accumulate(a, axis=d).astype(a.dtype, copy=False))
+        wide = a.astype(cpu_accumulate_type(a.dtype), copy=False)  # ATen's running value, as for cumsum
+        return as_array(np.logaddexp.accumulate(wide, axis=d).astype(a.dtype, copy=False))
 
 
 def _matrix_norm_op(g, x, ord="fro", dim=(-2, -1), keepdim=False, dtype=None):

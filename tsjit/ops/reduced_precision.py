@@ -43,8 +43,10 @@ WIDENED_FAMILIES = frozenset({
     "resampling", "special", "special_functions", "spectral", "statistics", "transcendental",
 })
 
-#: ops of those families that depend on bf16's own format (its largest value, its ulp, its epsilon)
-NATIVE = frozenset({"nan_to_num", "nextafter", "frexp", "rms_norm"})
+#: ops of those families that depend on bf16's own format (its largest value, its ulp, its epsilon),
+#: and the scans, whose kernels carry ATen's accumulate type themselves (float32 for both halves;
+#: widened here, a float32 operand would accumulate in float64 and round twice)
+NATIVE = frozenset({"nan_to_num", "nextafter", "frexp", "rms_norm", "cumsum", "cumprod", "logcumsumexp"})
 
 
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from tsjit.dtypes import is_inexact
 from tsjit.kernels.dims import wrap_dim, wrap_dims
-from tsjit.kernels.promotion import CODE_OF_DTYPE, INT64, as_array, dtype_of, torch_name
+from tsjit.kernels.promotion import CODE_OF_DTYPE, INT64, as_array, cpu_accumulate_type, dtype_of, torch_name
 from tsjit.ops import checks as chk
 from tsjit.ops import samples as s
 from tsjit.ops.registry import defop, op, sample
@@ -100,6 +100,9 @@ def _check_nonempty(a, reduced_axes, name):
 
 def _extreme(fn: Callable, name: str) -> Callable:
     def kernel(a, dim=(), keepdim=False):
+        if a.size == 0 and not dim:  # every dim reduced, as x.amax() of an empty tensor: PyTorch's error
+            raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+                               "Specify the reduction dim with the 'dim' argument")
         reduced_axes = axes(a, dim)
         _check_nonempty(a, reduced_axes, name)
         return as_array(fn(a, axis=reduced_axes, keepdims=keepdim))
@@ -110,7 +113,7 @@ def _extreme(fn: Callable, name: str) -> Callable:
 def _extreme_samples():
     return [sample(s.f32(3, 4, 2), [0, 2], True), sample(s.i64(3, 4), [], False), sample(s.special(), [1], False),
             sample(s.f32(0, 3), [0], False), sample(s.f32(0, 3), [1], False), sample(s.mask(3, 4), [0], False),
-            sample(zero_d(), [], False), sample(s.strided(3, 4), [-1], True)]
+            sample(zero_d(), [], False), sample(s.strided(3, 4), [-1], True), sample(s.f32(3, 0), [], False)]
 
 
 for _name, _fn in (("amax", np.max), ("amin", np.min)):
@@ -260,7 +263,13 @@ def _scan(fn: Callable, name: str) -> Callable:
     def kernel(a, dim, dtype=None):
         dim = wrap_dim(dim, a.ndim)
         out = _accumulate_dtype(a, dtype)
-        return a.astype(out) if a.ndim == 0 else fn(a, axis=dim, dtype=out)
+        if a.ndim == 0:
+            return a.astype(out)
+        # the running value in ATen's CPU accumulate type, each output rounded (a float32 cumsum of
+        # 4096 elements drifts from PyTorch's by 1e-4 when it accumulates in float32)
+        with np.errstate(over="ignore", invalid="ignore"):
+            running = fn(a.astype(out, copy=False), axis=dim, dtype=cpu_accumulate_type(out))
+            return as_array(running.astype(out, copy=False))
     kernel.__name__ = name
     return kernel
 

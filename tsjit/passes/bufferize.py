@@ -16,7 +16,8 @@ xDSL 0.74 has no bufferization, so this is a small one for our straight-line lin
   -> a copy into a subview of the destination's buffer; `collapse_shape`/`expand_shape` ->
   the memref views of the same name (aliases of their source).
 - Tensor arguments become memref arguments; results become extra memref out-parameters
-  appended to the arguments, and the function returns nothing. A returned value's alloc is
+  appended to the arguments, and the function returns nothing (a scalar result: a 0-d one,
+  tsjit/lowering/scalar_results.py). A returned value's alloc is
   replaced by its out-parameter when possible, else it is copied into it.
 - Temporaries get a `memref.dealloc` before the return.
 - `scf.for` / `scf.if` on tensors: a buffer per carried tensor or result, written by the body
@@ -41,7 +42,6 @@ from xdsl.dialects.builtin import (
     IntegerAttr,
     MemRefType,
     ModuleOp,
-    StringAttr,
     TensorType,
     UnitAttr,
     i64,
@@ -53,9 +53,11 @@ from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.transforms.dead_code_elimination import region_dce
 from xdsl.utils.exceptions import PassFailedException
 
-from tsjit.backends.signature import OUTPUT
+from tsjit.backends.signature import OUTPUT, SCALAR_OUTPUT
 from tsjit.lowering import body_reads
 from tsjit.lowering import control_flow_buffers as regions
+from tsjit.lowering import scalar_results
+from tsjit.lowering.buffer_views import ConstantGlobals as _Globals
 from tsjit.lowering.buffer_views import memref_of, mixed_offsets, static_only, unit_groups
 
 
@@ -71,27 +73,6 @@ def _is_builtin_only(fn: func.FuncOp) -> bool:
     for op in fn.body.walk():
         types += [v.type for v in (*op.operands, *op.results)]
     return all(ok(t) for t in types)
-
-
-class _Globals:
-    """Module-level constant globals, one per distinct dense constant."""
-
-    def __init__(self, module: ModuleOp):
-        self.module = module
-        self.by_value: dict[DenseIntOrFPElementsAttr, memref.GlobalOp] = {}
-
-    def get(self, value: DenseIntOrFPElementsAttr) -> memref.GlobalOp:
-        if value not in self.by_value:
-            name = f"__ts_constant_{len(self.by_value)}"
-            g = memref.GlobalOp.get(StringAttr(name), memref_of(value.type), value,
-                                    constant=UnitAttr())
-            block = self.module.body.block
-            if block.first_op is None:
-                block.add_op(g)
-            else:
-                block.insert_op_before(g, block.first_op)
-            self.by_value[value] = g
-        return self.by_value[value]
 
 
 class _FuncBufferizer:
@@ -279,6 +260,9 @@ class _FuncBufferizer:
     def _return(self, op: func.ReturnOp, out_params: list[SSAValue]) -> None:
         replaced: set[SSAValue] = set()
         for value, param in zip(op.arguments, out_params):
+            if not _is_tensor(value):  # a scalar result: stored into its 0-d out-parameter
+                self._insert(scalar_results.store(value, param))
+                continue
             src = self.buf[value]
             alloc = src.owner
             if (isinstance(alloc, memref.AllocOp) and src in self.writable and src not in replaced
@@ -348,18 +332,21 @@ class _FuncBufferizer:
                 self.members[new] = [arg]
             else:
                 arg.replace_all_uses_with(new)
-        outs = []
+        outs, marks = [], []
         for k, t in enumerate(self.fn.function_type.outputs):
-            if not isinstance(t, TensorType):
+            scalar = None if isinstance(t, TensorType) else scalar_results.out_parameter(t)
+            if not isinstance(t, TensorType) and scalar is None:
                 raise PassFailedException(
-                    f"ts-bufferize: @{self.fn.sym_name.data} returns a non-tensor {t}")
-            outs.append(self.block.insert_arg(memref_of(t), len(self.block.args)))
+                    f"ts-bufferize: @{self.fn.sym_name.data} returns a {t}, neither a tensor nor a scalar")
+            outs.append(self.block.insert_arg(memref_of(t) if scalar is None else scalar[0], len(self.block.args)))
             outs[-1].name_hint = f"out{k}"
+            marks.append({OUTPUT: UnitAttr()} if scalar is None else
+                         {OUTPUT: UnitAttr(), SCALAR_OUTPUT: scalar[1]})
         self._new_args += outs
         self.writable.update(outs)
         self.fn.function_type = FunctionType.from_lists([a.type for a in self._new_args], [])
         self.fn.arg_attrs = ArrayAttr([DictionaryAttr({})] * (len(self._new_args) - len(outs))
-                                      + [DictionaryAttr({OUTPUT: UnitAttr()})] * len(outs))
+                                      + [DictionaryAttr(m) for m in marks])
         self.fn.res_attrs = None
         return outs
 

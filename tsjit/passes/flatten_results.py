@@ -6,7 +6,8 @@ Compiled code returns tensors (C writes each into an out-parameter), so a contai
 keep the whole model off C; after this pass it lowers, and `Compiled` rebuilds the container
 from the attribute (`results_structure`, `rebuild`). Only containers built in the function
 (`ts.tuple.construct`, `ts.list.construct`, `ts.dict.construct` with constant string or int
-keys), nested any way, of tensors and constants are flattened; anything else is left as it is.
+keys), nested any way, of tensors, scalars (`return y, loss.item()`) and constants are flattened;
+anything else is left as it is.
 
 Constants returned (`return None`, the `None` of `return y, None`, a size folded to an int) are
 recorded in the structure, not returned: `F.max_pool2d(x, 2, return_indices=True)` as a statement
@@ -30,7 +31,7 @@ from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 
 from tsjit.dialects.ts.folding import NotConstant, constant_of
-from tsjit.dialects.ts.types import TensorType
+from tsjit.dialects.ts.types import BoolType, FloatType, IntType, NumberType, TensorType
 
 ATTRIBUTE = "ts.results"
 _CONTAINERS = {"ts.tuple.construct": "tuple", "ts.list.construct": "list", "ts.dict.construct": "dict"}
@@ -38,9 +39,6 @@ _CONTAINERS = {"ts.tuple.construct": "tuple", "ts.list.construct": "list", "ts.d
 
 def _structure(v: SSAValue, leaves: list[SSAValue]) -> Any:
     """The structure of `v` with tensor leaves appended to `leaves`; None if `v` is not one."""
-    if isinstance(v.type, TensorType):
-        leaves.append(v)
-        return len(leaves) - 1
     try:
         value = constant_of(v)
     except NotConstant:
@@ -48,6 +46,9 @@ def _structure(v: SSAValue, leaves: list[SSAValue]) -> Any:
     else:
         if value is None or isinstance(value, bool | int | float | str):
             return ["const", value]
+    if isinstance(v.type, TensorType | BoolType | IntType | FloatType | NumberType):
+        leaves.append(v)
+        return len(leaves) - 1
     if not isinstance(v, OpResult) or v.op.name not in _CONTAINERS:
         return None
     kind, items = _CONTAINERS[v.op.name], list(v.op.operands)

@@ -4,7 +4,8 @@
 (F.interpolate's scale factors, torch.stft's padding). Then a `ts.list.get` at a constant index of
 a list construct nothing writes (or hands to a call) is the construct's operand.
 
-A `ts.list.construct` of scalars is rebuilt with its appended values when every use of it is in its
+A `ts.list.construct` of scalars or tensors (`ys.append(x * i)` in an unrolled loop, so that
+`torch.stack(ys)` sees its pieces) is rebuilt with its appended values when every use of it is in its
 own block (or is a `ts.list.get`/`ts.len` read nested in an op there: `all(...)`'s loop over the
 list), all its `ts.list.append`s come before every other use, and no other use may write it (any op
 with a write effect on lists, or one holding regions, keeps it as it is). The new list replaces the
@@ -17,7 +18,7 @@ from xdsl.dialects.func import FuncOp
 from xdsl.ir import Operation
 from xdsl.rewriter import InsertPoint, Rewriter
 
-from tsjit.dialects.ts.types import OptionalType, TensorType
+from tsjit.dialects.ts.types import OptionalType
 
 _WRITERS = ("ts.list.set", "ts.list.insert", "ts.list.pop", "ts.list.extend", "ts.list.clear", "ts.list.sort",
             "ts.list.reverse", "ts.list.delete", "ts.list.remove", "ts.list.append")
@@ -41,8 +42,8 @@ def _added(op: Operation) -> list | None:
 
 def _fold(construct: Operation) -> bool:
     lst = construct.results[0]
-    if isinstance(lst.type.element_type, TensorType | OptionalType):
-        return False  # lists of tensors stay: their unpacks are typed piece by piece (split_unpacks)
+    if isinstance(lst.type.element_type, OptionalType):
+        return False
     block = construct.parent_block()
     users = [use.operation for use in lst.uses]
     # a read in a nested region (`all(...)`'s loop over the list) is placed by the op holding it here

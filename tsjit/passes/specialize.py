@@ -58,7 +58,7 @@ from tsjit.passes.container_folds import fold_lengths, forward_appended_unpacks,
 from tsjit.passes.identity_tests import fold_identity_tests, record_identity_tests
 from tsjit.passes.list_appends import fold_list_appends
 from tsjit.passes.split_unpacks import split_unpacks
-from tsjit.passes.unroll_loops import must_unroll, unroll_loops
+from tsjit.passes.unroll_loops import must_unroll, unknown_length_hint, unroll_loops
 
 _KIND = {IntType: "int", FloatType: "float", BoolType: "bool"}
 _ELEMENT = {str(t): t for t in DTYPES.values()}
@@ -178,7 +178,7 @@ class _Propagation:
             results = sf.infer(op.name[3:], [self.abstract(v) for v in op.operands], len(op.results))
         except sf.ShapeError as e:
             self.errors.append(SpecializeError(
-                f"ts-specialize: cannot infer the result shape of {op.name}{location(op)}: {e}", op))
+                f"ts-specialize: cannot infer the result shape of {op.name}{location(op)}: {e}{unknown_length_hint(op)}", op))
             return
         for res, t in zip(op.results, results):
             if isinstance(t, T) and isinstance(res.type, ListType):  # a Tensor[] of pieces not known

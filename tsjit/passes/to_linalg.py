@@ -15,12 +15,14 @@ from dataclasses import dataclass
 
 from xdsl.context import Context
 from xdsl.dialects import func
-from xdsl.dialects.builtin import FunctionType, ModuleOp, UnrealizedConversionCastOp
+from xdsl.dialects.builtin import FunctionType, ModuleOp, UnrealizedConversionCastOp, f64, i1, i64
 from xdsl.ir import Block, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 
-from tsjit.lowering.table import NOT_LOWERED, NotLowerable, builtin_type, lower_block, lowerings, unlowered  # noqa: F401
+from tsjit.lowering.table import (  # noqa: F401
+    NOT_LOWERED, NotLowerable, builtin_type, lower_block, lowerings, unlowered, why_unlowered,
+)
 
 
 @dataclass(frozen=True)
@@ -69,13 +71,24 @@ def _convert_arguments(block: Block, mapping: dict[SSAValue, SSAValue]) -> None:
 
 
 def _retype(f: func.FuncOp) -> None:
-    """Return builtin tensors directly and give the function its new signature."""
+    """Return builtin tensors (and scalars) directly and give the function its new signature; a
+    constant bool, int or float returned (`return y, 3`) is an `arith.constant`."""
+    from xdsl.builder import Builder
+
+    from tsjit.dialects.ts.constant import ConstantOp
+    from tsjit.lowering.generic_builder import constant
+
     ret = f.body.block.last_op
     for i, v in enumerate(ret.operands):
         owner = v.owner
         if isinstance(owner, UnrealizedConversionCastOp) and len(owner.inputs) == 1:
             ret.operands[i] = owner.inputs[0]
+        elif isinstance(owner, ConstantOp) and type(value := owner.py_value) in _SCALARS:
+            ret.operands[i] = constant(Builder(InsertPoint.before(ret)), value, _SCALARS[type(value)])
     f.function_type = FunctionType.from_lists([a.type for a in f.body.block.args], [v.type for v in ret.operands])
+
+
+_SCALARS = {bool: i1, int: i64, float: f64}
 
 
 def _fold_cast_pairs(module: ModuleOp) -> None:

@@ -76,14 +76,38 @@ def computes_no_tensors(loop: LoopOp) -> bool:
     return not any(isinstance(r.type, TensorType) for op in loop.walk() for r in op.results)
 
 
+def appends_to_outer_list(loop: LoopOp) -> bool:
+    """A loop appending to a list made before it (`ys.append(x * i)` then `torch.stack(ys)`): only
+    unrolled does the list have a known number of tensors (each of a known shape)."""
+    return any(op.name == "ts.list.append" and not loop.is_ancestor(op.operands[0].owner)
+               for op in loop.walk() if op is not loop)
+
+
+def unknown_length_hint(op: Operation) -> str:
+    """Why a tensor list `op` reads has no known length, when a loop appends to it that stays a loop."""
+    from tsjit.dialects.ts.types import ListType
+
+    for v in op.operands:
+        for use in v.uses if isinstance(v.type, ListType) else ():
+            loop = use.operation.parent_op()
+            while loop is not None and not isinstance(loop, LoopOp):
+                loop = loop.parent_op()
+            if use.operation.name == "ts.list.append" and loop is not None:
+                loc = loop.attributes.get("loc")
+                return (f" (the list is appended to in the loop{f' at {loc.data}' if loc else ''}, whose number of "
+                        f"iterations is not a compile-time constant below {MAX_TRIP_COUNT}: a while loop or a `range` "
+                        "of a run-time value; only an unrolled loop gives the list a known length)")
+    return ""
+
+
 def must_unroll(loop: LoopOp) -> bool:
     """What ts-specialize unrolls (below the trip-count limit): scalar and list work, and loops that
-    only lower unrolled: over a list of tensors made outside them (`for c in x.chunk(3)`: each
+    only lower unrolled: appending to a list made before them, over a list of tensors made outside them (`for c in x.chunk(3)`: each
     iteration reads another piece) or carrying a value an early `return` leaves uninitialized.
     Other loops over tensors (a recurrent cell) stay loops."""
     from tsjit.dialects.ts.types import ListType, TensorType
 
-    if computes_no_tensors(loop):
+    if computes_no_tensors(loop) or appends_to_outer_list(loop):
         return True
     for op in loop.walk():
         if any(isinstance(v.owner, Operation) and v.owner.name == "ts.uninitialized" for v in op.operands):

@@ -106,3 +106,18 @@ func.func @shapes(%x: tensor<2x4xf32>) -> (tensor<8xf32>, tensor<4x6xf32>) {
   %flat = tensor.collapse_shape %ins [[0, 1]] : tensor<2x4xf32> into tensor<8xf32>
   return %flat, %p : tensor<8xf32>, tensor<4x6xf32>
 }
+
+// Scalar results (`torch.equal`'s bool, `.item()`'s float) are stored into 0-d out-parameters
+// marked with the Python type they stand for.
+// CHECK-LABEL: func.func @scalars(%x: memref<2xf32>, %out0: memref<2xf32> {ts.output}, %out1: memref<i1> {ts.output, ts.scalar_output = "bool"}, %out2: memref<f64> {ts.output, ts.scalar_output = "float"}, %out3: memref<i64> {ts.output, ts.scalar_output = "int"}) {
+// CHECK:         memref.store %{{.*}}, %out1[] : memref<i1>
+// CHECK-NEXT:    memref.store %{{.*}}, %out2[] : memref<f64>
+// CHECK-NEXT:    memref.store %{{.*}}, %out3[] : memref<i64>
+func.func @scalars(%x: tensor<2xf32>) -> (tensor<2xf32>, i1, f64, i64) {
+  %c0 = arith.constant 0 : index
+  %e = tensor.extract %x[%c0] : tensor<2xf32>
+  %f = arith.extf %e : f32 to f64
+  %b = arith.constant true
+  %i = arith.constant 3 : i64
+  return %x, %b, %f, %i : tensor<2xf32>, i1, f64, i64
+}

@@ -97,3 +97,30 @@ func.func @errors_stay() -> !ts.int {
   %g = ts.list.get %l, %five : (!ts.list<!ts.int>, !ts.int) -> !ts.int
   func.return %g : !ts.int
 }
+
+// -----
+
+// An Optional that an inlined constant `if` proves None is cast to a list only on a path that
+// cannot run: the cast becomes ts.uninitialized (a cast of None to a list would not verify).
+// CHECK-LABEL: func.func @none_cast_cannot_run
+// CHECK-NOT:     ts.unchecked_cast
+// CHECK:         ts.uninitialized : !ts.list<!ts.float>
+func.func @none_cast_cannot_run(%c: !ts.bool) -> !ts.int {
+  %t = ts.constant true
+  %none = ts.constant none
+  %zero = ts.constant 0
+  %s = ts.if %t -> (!ts.optional<!ts.list<!ts.float>>) {
+    ts.yield %none : !ts.none
+  } else {
+    %l = ts.constant [1.5] : !ts.list<!ts.float>
+    ts.yield %l : !ts.list<!ts.float>
+  }
+  %n = ts.if %c -> (!ts.int) {
+    %l = ts.unchecked_cast %s : !ts.optional<!ts.list<!ts.float>> to !ts.list<!ts.float>
+    %k = ts.len %l : (!ts.list<!ts.float>) -> !ts.int
+    ts.yield %k : !ts.int
+  } else {
+    ts.yield %zero : !ts.int
+  }
+  func.return %n : !ts.int
+}

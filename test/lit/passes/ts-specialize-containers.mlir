@@ -123,3 +123,16 @@ func.func @dict_missing(%x: !ts.tensor) -> !ts.tensor {
   %vb = ts.dict.get %d, %b : (!ts.dict<!ts.str, !ts.tensor>, !ts.str) -> !ts.tensor
   func.return %vb : !ts.tensor
 }
+
+// `len(x) + x.size(-1)` of a tensor of known shape: `len` is its first size, so the sum is a constant.
+// RUN: ts-opt %s -p 'ts-specialize{shapes=3x4xf32 function=tensor_len}' | filecheck %s --check-prefix=LEN
+// LEN-LABEL: func.func @tensor_len
+// LEN-NOT:     ts.len
+// LEN:         %{{.*}} = ts.constant 7
+func.func @tensor_len(%x: !ts.tensor) -> !ts.int {
+  %m1 = ts.constant -1
+  %n = ts.len %x : (!ts.tensor) -> !ts.int
+  %s = ts.size_dim %x, %m1 : (!ts.tensor, !ts.int) -> !ts.int
+  %r = ts.scalar.add %n, %s : (!ts.int, !ts.int) -> !ts.int
+  func.return %r : !ts.int
+}

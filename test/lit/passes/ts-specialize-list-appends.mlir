@@ -5,6 +5,7 @@
 // RUN: ts-opt %s -p 'ts-specialize{shapes=2x3x4x5xf32 function=scales}' | filecheck %s
 // RUN: ts-opt %s -p 'ts-specialize{shapes=2x3x4x5xf32 function=written}' | filecheck %s --check-prefix=WRITTEN
 // RUN: ts-opt %s -p 'ts-specialize{shapes=2x3xf32 function=repeated}' | filecheck %s --check-prefix=REPEATED
+// RUN: ts-opt %s -p 'ts-specialize{shapes=2x3xf32 function=stacked}' | filecheck %s --check-prefix=STACKED
 
 // CHECK-LABEL: func.func @scales
 // CHECK-NOT:     ts.loop
@@ -61,4 +62,26 @@ func.func @repeated(%x: !ts.tensor) -> !ts.list<!ts.int> {
     ts.condition %t
   }
   func.return %l : !ts.list<!ts.int>
+}
+
+// `ys.append(x * i)` for i in range(x.size(0)), then torch.stack(ys): the loop over tensors that
+// appends to a list made before it unrolls, so the list is a construct of known tensors.
+// STACKED-LABEL: func.func @stacked
+// STACKED-NOT:     ts.loop
+// STACKED-NOT:     ts.list.append
+// STACKED:         ts.list.construct %{{.*}}, %{{.*}} : (!ts.tensor<[2,3], f32>, !ts.tensor<[2,3], f32>) -> !ts.list<!ts.tensor<[2,3], f32>>
+// STACKED:         ts.stack {{.*}} -> !ts.tensor<[2,2,3], f32>
+func.func @stacked(%x: !ts.tensor) -> !ts.tensor {
+  %zero = ts.constant 0
+  %one = ts.constant 1
+  %t = ts.constant true
+  %n = ts.size_dim %x, %zero : (!ts.tensor, !ts.int) -> !ts.int
+  %l = ts.list.construct : () -> !ts.list<!ts.tensor>
+  ts.loop %n, %t iter(%i) : () {
+    %y = ts.mul %x, %i : (!ts.tensor, !ts.int) -> !ts.tensor
+    ts.list.append %l, %y : (!ts.list<!ts.tensor>, !ts.tensor) -> ()
+    ts.condition %t
+  }
+  %s = ts.stack %l, %zero : (!ts.list<!ts.tensor>, !ts.int) -> !ts.tensor
+  func.return %s : !ts.tensor
 }

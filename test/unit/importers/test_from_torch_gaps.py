@@ -93,6 +93,35 @@ def test_scripted_interpolate(module):
     _check(module, torch.randn(2, 3, 4, 4))
 
 
+class Nearest1d(nn.Module):
+    def forward(self, x):
+        return F.interpolate(x, size=5)
+
+
+class Linear1d(nn.Module):
+    def forward(self, x):
+        return F.interpolate(x, size=13, mode="linear", align_corners=True)
+
+
+class AreaScale(nn.Module):
+    def forward(self, x):
+        return F.interpolate(x, scale_factor=2.0, mode="area")
+
+
+class BilinearRecompute(nn.Module):
+    def forward(self, x):
+        return F.interpolate(x, scale_factor=1.7, mode="bilinear", recompute_scale_factor=True)
+
+
+@pytest.mark.parametrize("backend", ["numpy", "c"])
+@pytest.mark.parametrize("module,shape", [(Nearest1d, (2, 3, 8)), (Linear1d, (2, 3, 8)), (AreaScale, (2, 3, 4, 5)),
+                                          (BilinearRecompute, (2, 3, 4, 5))], ids=lambda v: getattr(v, "__name__", ""))
+def test_scripted_functional_interpolate(module, shape, backend):
+    """The scale factors, known None once the module is frozen, reach casts on paths that cannot run."""
+    scripted = torch.jit.script(module())  # in training mode: compiled as a frozen snapshot
+    _check(scripted, torch.randn(*shape), backend=backend, fallback=False)
+
+
 class Antialiased(nn.Module):
     def forward(self, x):
         return (F.interpolate(x, scale_factor=0.4, mode="bilinear", antialias=True),

@@ -1,7 +1,8 @@
 """Canonicalization patterns of ts ops (run by xDSL's `canonicalize`, next to folding).
 
 - `ts.if` on a constant condition becomes the taken branch;
-- `ts.unchecked_cast` to its operand's own type disappears;
+- `ts.unchecked_cast` to its operand's own type disappears; one of a None to a type without None is
+  `ts.uninitialized` (it cannot run);
 - `ts.dim`/`ts.size`/`ts.size_dim`/`ts.numel` of a tensor whose type knows the answer become constants;
 - `ts.batch_norm` in training mode drops a running statistic it would write into a fresh copy or a
   constant nothing else reads (a module frozen as a snapshot, tsjit.compile in training mode).
@@ -35,6 +36,19 @@ class DropNoOpCast(RewritePattern):
     def match_and_rewrite(self, op, rewriter: PatternRewriter) -> None:
         if op.value.type == op.result.type:
             rewriter.replace(op, [], [op.value])
+
+
+class UnreachableNoneCast(RewritePattern):
+    """A cast of a value known to be None (an Optional that folding proved None) to a type without
+    None sits on a path that cannot run (TorchScript casts only after an `is not None` test): its
+    result is never read, ts.uninitialized of the target type, as the importer makes such casts."""
+
+    def match_and_rewrite(self, op, rewriter: PatternRewriter) -> None:
+        from tsjit.dialects.ts.misc_ops import UninitializedOp
+        from tsjit.dialects.ts.types import NoneType, is_subtype
+
+        if isinstance(op.value.type, NoneType) and not is_subtype(NoneType(), op.result.type):
+            rewriter.replace(op, UninitializedOp.create(result_types=[op.result.type]))
 
 
 class StaticTensorMetadata(RewritePattern):
@@ -116,7 +130,7 @@ def install_canonicalizations() -> None:
     from tsjit.dialects.ts.tensor_ops import TENSOR_OP_CLASSES
 
     _attach(IfOp, InlineConstantIf())
-    _attach(UncheckedCastOp, DropNoOpCast())
+    _attach(UncheckedCastOp, DropNoOpCast(), UnreachableNoneCast())
     for name in ("dim", "size", "size_dim", "numel", "dtype", "element_size"):
         _attach(TENSOR_OP_CLASSES[name], StaticTensorMetadata())
     _attach(TENSOR_OP_CLASSES["batch_norm"], DeadRunningStats())
