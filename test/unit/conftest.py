@@ -20,7 +20,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 #: directories the second process runs after lit (lit + these take about the CPU time of the rest)
-SIDE = ("test/unit/ops", "test/unit/nn")
+SIDE = ("test/unit/ops", "test/unit/nn", "test/unit/importers")
 _side: dict = {}
 
 

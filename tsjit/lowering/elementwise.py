@@ -205,8 +205,8 @@ def _run_time_scalar(op: Operation, i: int, lower: Lower) -> SSAValue | None:
     """Scalar operand i as a 0-d tensor when it is an int, float or bool computed at run time (the
     iteration number of a loop); None for a constant (the body gets its value)."""
     v = op.operands[i]
-    if not isinstance(v.type, TsBoolType | TsIntType | TsFloatType):
-        return None
+    if v not in lower.mapping and not isinstance(v.type, TsBoolType | TsIntType | TsFloatType):
+        return None  # (a lowered Scalar, `z.item()`, has the builtin type of its value)
     try:
         constant_of(v)
         return None

@@ -300,18 +300,19 @@ def _log_probs(*shape, dtype=torch.float32):
     return torch.randn(*shape, dtype=dtype).log_softmax(-1)
 
 
-@pytest.mark.parametrize("reduction,zero_infinity", [("mean", False), ("sum", False), ("none", False), ("none", True),
-                                                     ("mean", True)])
+@pytest.mark.parametrize("reduction,zero_infinity", [("mean", False), ("sum", False), ("none", True)])
 def test_ctc_loss(reduction, zero_infinity):
+    """Each reduction on both paths and backends; the impossible alignment and the concatenated
+    float64 targets on one path each (every compile of the unrolled recursion costs a second)."""
     torch.manual_seed(0)
     targets = torch.tensor([[1, 2, 2], [2, 2, 4]])  # sample 1: 2 steps cannot align 3 labels with a repeat
     inputs = (_log_probs(12, 2, 5), targets, torch.tensor([12, 10]), torch.tensor([3, 2]))
     _run(Ctc(reduction, zero_infinity), inputs, atol=1e-4)
     short = (_log_probs(12, 2, 5), targets, torch.tensor([3, 10]), torch.tensor([3, 2]))
-    _run(Ctc(reduction, zero_infinity), short, atol=1e-4)
+    _run(Ctc(reduction, zero_infinity), short, modes=("script",), backends=("c",), atol=1e-4)
     flat = (_log_probs(12, 2, 5, dtype=torch.float64), torch.tensor([1, 2, 2, 3, 1]), torch.tensor([12, 9]),
             torch.tensor([3, 2]))
-    _run(Ctc(reduction, zero_infinity, blank=4), flat, atol=1e-10)
+    _run(Ctc(reduction, zero_infinity, blank=4), flat, modes=("trace",), atol=1e-10)
 
 
 def test_ctc_loss_eager():
