@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 from xdsl.builder import Builder
-from xdsl.dialects import arith, math, tensor
+from xdsl.dialects import arith, math
 from xdsl.dialects.builtin import BFloat16Type, ComplexType, Float16Type, IntegerType, Signedness, f32, f64, i1
 from xdsl.dialects.builtin import TensorType as BuiltinTensorType
 from xdsl.dialects.linalg import FillOp
@@ -29,7 +29,7 @@ from tsjit.dialects.ts.types import DTYPES, TensorType, is_float_dtype
 from tsjit.dialects.ts.types import FloatType as TsFloatType
 from tsjit.dialects.ts.types import IntType as TsIntType
 from tsjit.kernels.promotion import result_dtype
-from tsjit.lowering.generic_builder import constant, convert, elementwise, is_unsigned
+from tsjit.lowering.generic_builder import constant, convert, elementwise, empty, is_unsigned
 from tsjit.lowering.table import Lower, NotLowerable
 from tsjit.ops.registry import Pointwise
 
@@ -214,7 +214,7 @@ def _run_time_scalar(op: Operation, i: int, lower: Lower) -> SSAValue | None:
         pass
     scalar = lower.scalar(i)
     t = BuiltinTensorType(scalar.type, [])
-    return lower.builder.insert(FillOp([scalar], [lower.builder.insert(tensor.EmptyOp([], t)).results[0]], [t])).results[0]
+    return lower.builder.insert(FillOp([scalar], [empty(lower.builder, t)], [t])).results[0]
 
 
 def _scalar_proxy(t: Attribute) -> Any:

@@ -61,7 +61,8 @@ def _replace_with_constants(op: Operation, values: list[Attribute], rewriter: Pa
     rewriter.replace(op, consts, [c.result for c in consts])
 
 
-def _read_only(op: Operation) -> bool:
+def read_only(op: Operation) -> bool:
+    """Whether the op's known effects are reads only (it may be evaluated at compile time)."""
     effects = get_effects(op)
     return effects is not None and all(e.kind == MemoryEffectKind.READ for e in effects)
 
@@ -99,7 +100,7 @@ class EvaluateReadOnlyOp(_Guarded):
 
         impl = IMPLS.get(op.name)
         if (impl is None or impl.env or isinstance(op, HasFolderInterface) or not self.safe(op)
-                or not _read_only(op) or any(isinstance(r.type, TensorType | ShapedType) for r in op.results)):
+                or not read_only(op) or any(isinstance(r.type, TensorType | ShapedType) for r in op.results)):
             return
         values = constant_operands(op)
         if values is None:

@@ -19,23 +19,19 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import Block, Operation, SSAValue
 from xdsl.passes import ModulePass
-from xdsl.traits import MemoryEffectKind, get_effects
 
 from tsjit.dialects.ts.constant import ConstantOp
 from tsjit.dialects.ts.control_flow import IfOp, LoopOp
 from tsjit.dialects.ts.folding import NotConstant, constant_of
+from tsjit.passes.constant_propagation import read_only
 from tsjit.passes.cse import is_mutable_type
+from tsjit.passes.unroll_loops import is_for_loop
 
 MAX_STEPS = 1024
 
 
 class _Unknown(Exception):
     """The loop's condition needs a value only known at run time."""
-
-
-def _reads_only(op: Operation) -> bool:
-    effects = get_effects(op)
-    return effects is not None and all(e.kind == MemoryEffectKind.READ for e in effects)
 
 
 class _Scalars:
@@ -84,7 +80,7 @@ class _Scalars:
         if op.regions or isinstance(op, ConstantOp) or any(is_mutable_type(r.type) for r in op.results):
             return  # (tensor work is not the loop's count)
         impl = IMPLS.get(op.name)
-        if impl is None or impl.env or not _reads_only(op):
+        if impl is None or impl.env or not read_only(op):
             return
         try:
             values = [self.get(v) for v in op.operands]
@@ -126,17 +122,12 @@ def trip_count(loop: LoopOp, max_steps: int = MAX_STEPS) -> int | None:
     return n
 
 
-def _is_constant(value: SSAValue, want: Any) -> bool:
-    return isinstance(value.owner, ConstantOp) and value.owner.py_value is want
-
-
 def count_loops(root: Operation, max_steps: int = MAX_STEPS) -> bool:
     """Turn every countable while-loop under `root` into a for-loop; whether any changed."""
     changed = False
     for loop in [op for op in root.walk() if isinstance(op, LoopOp)]:
-        term = loop.body.block.last_op
-        if _is_constant(loop.start_cond, True) and _is_constant(term.cond, True):
-            continue  # a for-loop already
+        if is_for_loop(loop):
+            continue
         n = trip_count(loop, max_steps)
         if n is None:
             continue
@@ -144,6 +135,7 @@ def count_loops(root: Operation, max_steps: int = MAX_STEPS) -> bool:
         loop.parent_block().insert_ops_before([count, true], loop)
         loop.operands[0], loop.operands[1] = count.result, true.result
         inner_true = ConstantOp.of(True)
+        term = loop.body.block.last_op
         loop.body.block.insert_op_before(inner_true, term)
         term.operands[0] = inner_true.result
         changed = True

@@ -30,12 +30,15 @@ def _constant(value: SSAValue) -> object:
     return value.owner.py_value if isinstance(value.owner, ConstantOp) else None
 
 
+def is_for_loop(loop: LoopOp) -> bool:
+    """Its start condition and the condition its body yields are both the constant `true`."""
+    return _constant(loop.start_cond) is True and _constant(loop.body.block.last_op.cond) is True
+
+
 def constant_trip_count(loop: LoopOp) -> int | None:
     """The number of iterations of a for-loop with a constant trip count, else None."""
     trip = _constant(loop.max_trip_count)
-    if not isinstance(trip, int) or isinstance(trip, bool):
-        return None
-    if _constant(loop.start_cond) is not True or _constant(loop.body.block.last_op.cond) is not True:
+    if not isinstance(trip, int) or isinstance(trip, bool) or not is_for_loop(loop):
         return None
     return max(trip, 0)
 
