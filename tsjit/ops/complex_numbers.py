@@ -20,12 +20,8 @@ from tsjit.ops.rules import ShapeError, broadcast_of, dims, promoted, real_same,
 _ON_NUMPY = "the C backend has no complex types: programs holding complex values run these ops on numpy"
 
 
-def _cx(*shape: int, dtype=np.complex64) -> np.ndarray:
-    return (s.f32(*shape) + 1j * s.f32(*shape)).astype(dtype)
-
-
 def _unary_samples():
-    return [sample(_cx(2, 3)), sample(_cx(4, dtype=np.complex128)), sample(_cx(0, 2)), sample(np.asarray(_cx(1)[0])),
+    return [sample(s.c64(2, 3)), sample(s.c64(4, dtype=np.complex128)), sample(s.c64(0, 2)), sample(np.asarray(s.c64(1)[0])),
             sample(s.f32(2, 3)), sample(s.i64(3)), sample(np.array([0, 1j, np.nan + 1j, np.inf - 2j], np.complex64))]
 
 

@@ -120,18 +120,14 @@ def dot(a, b):
     return as_array(np.dot(a, b))
 
 
-def _c64(n: int) -> np.ndarray:
-    return (s.f32(n) + 1j * s.f32(n)).astype(np.complex64)
-
-
 def _vdot(g, a, b):
     """dot with the first vector conjugated (the same as dot for real vectors)."""
     return g.dot(g.conj(a) if g.dtype(a).kind == "c" else a, b)
 
 
 defop("vdot", "(Tensor self, Tensor other) -> Tensor", shape=_dot_shape, dtype=_PAIR, api="torch Tensor",
-      decompose=_vdot, samples=lambda: [sample(s.f32(4), s.f32(4)), sample(_c64(3), _c64(3)),
-                                        sample(_c64(3), s.f32(3)), sample(s.i64(5), s.i64(5)), sample(s.f32(0), s.f32(0)),
+      decompose=_vdot, samples=lambda: [sample(s.f32(4), s.f32(4)), sample(s.c64(3), s.c64(3)),
+                                        sample(s.c64(3), s.f32(3)), sample(s.i64(5), s.i64(5)), sample(s.f32(0), s.f32(0)),
                                         sample(s.f32(3), s.f64(3)), sample(s.mask(3), s.mask(3))])
 
 

@@ -93,7 +93,7 @@ def _n_d(name, two_d):
 def _samples_1d(name):
     real_only = _ONE_D[name][2]
     x = s.f32(3, 8)
-    c = (s.f32(3, 5) + 1j * s.f32(3, 5)).astype(np.complex64)
+    c = s.c64(3, 5)
     base = [sample(x, None, -1, None), sample(x, 6, 1, "ortho"), sample(x, 10, -1, "forward"), sample(s.f64(8), None, 0, None),
             sample(s.i64(2, 6), None, 0, "backward"), sample(s.f32(4), 0, -1, None), sample(s.f32(4), None, 2, None),
             sample(x.astype(np.float16), None, -1, None), sample(s.f32(4), None, -1, "bad")]
@@ -103,7 +103,7 @@ def _samples_1d(name):
 def _samples_nd(name, two_d):
     real_only = _N_D[name][2]
     x = s.f32(2, 4, 6)
-    c = (s.f32(3, 4, 5) + 1j * s.f32(3, 4, 5)).astype(np.complex64)
+    c = s.c64(3, 4, 5)
     dims = [-2, -1] if two_d else None
     out = [sample(x, None, dims, None), sample(x, [4, 8], [0, 2], "ortho"), sample(s.f64(4, 6), [3, 5], [-2, -1], "forward"),
            sample(x, None, [0, 1], None), sample(s.i64(3, 4), None, [-2, -1], None),

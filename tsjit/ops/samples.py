@@ -39,6 +39,11 @@ def f64(*shape: int, **kw: Any) -> np.ndarray:
     return f32(*shape, dtype="float64", **kw)
 
 
+def c64(*shape: int, dtype: Any = np.complex64) -> np.ndarray:
+    """Complex samples: normal real and imaginary parts."""
+    return (f32(*shape) + 1j * f32(*shape)).astype(dtype)
+
+
 def pos(*shape: int) -> np.ndarray:
     """Positive float32 values (logs, roots)."""
     return (_RNG.random(shape) + 0.1).astype(np.float32)
