@@ -8,7 +8,7 @@ Every model is compiled with `fallback=False` (wholly in C, or the model is repo
 Every variant's output is checked against PyTorch eager first (exit 1 on a mismatch beyond
 rtol 1e-3 / atol 1e-4). Compile time: cold = the first tsjit.compile into an empty XDG_CACHE_HOME,
 cached = the same call again (tsjit's compile cache), a copy = the call on a deep copy of the model
-(scripted, frozen and lowered again; the built C library found). ONNX Runtime: `torch.onnx.export(..., dynamo=False)`, one session per
+(loaded from the disk cache, as another process would: the lowered IR parsed, the library found). ONNX Runtime: `torch.onnx.export(..., dynamo=False)`, one session per
 thread count with `intra_op_num_threads` set. Timing as bench/c_models.py (`measure`: blocks of
 calls in random order, pauses between blocks, one-thread runs pinned to one CPU).
 """
@@ -37,7 +37,7 @@ BASELINES = ("torch eager", "torchscript ofi", "torch.compile", "onnxruntime")
 
 def compile_c(model, xs) -> tuple[object, float, float]:
     """The model compiled wholly to C, and its compile seconds: cold, the same model again (the
-    compile cache), and a copy of it (lowered again; the built C library found in the cache)."""
+    compile cache), and a copy of it (another object: loaded from the disk cache)."""
     ts_xs = [tsjit.from_numpy(x) for x in xs]
     saved = os.environ.get("XDG_CACHE_HOME")
     with tempfile.TemporaryDirectory() as cache:
@@ -49,7 +49,7 @@ def compile_c(model, xs) -> tuple[object, float, float]:
             start = time.perf_counter()
             compiled = tsjit.compile(model, backend="c", example_inputs=ts_xs, fallback=False)
             cached = time.perf_counter() - start
-            twin = copy.deepcopy(model)  # another instance: lowered again, the C library found built
+            twin = copy.deepcopy(model)  # another instance: loaded from compile_disk_cache
             start = time.perf_counter()
             tsjit.compile(twin, backend="c", example_inputs=ts_xs, fallback=False)
             rebuilt = time.perf_counter() - start

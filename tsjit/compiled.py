@@ -73,6 +73,7 @@ class Compiled:
         # what a pickle carries: the IR tsjit.compile compiled (ts level) and the backend asked for
         self.source, self.backend_asked = source, backend_asked or backend_name
         self.fallback: list[tuple[str, str, str]] = []  # (op, location, why) of what runs on numpy, not C
+        self.pickled: tuple[str, dict] | None = None  # the source as text and blobs (compile_disk_cache)
         defined = [op for op in module.ops if isinstance(op, FuncOp) and op.body.blocks]
         self.main = defined[-1] if len(defined) >= 1 else None
 
@@ -174,13 +175,15 @@ class Compiled:
 
     # -- pickling ------------------------------------------------------------------------------
     def __reduce__(self) -> tuple:
+        main = self.main.sym_name.data if self.main is not None else None
+        if self.pickled is not None:
+            return _unpickle, (self.backend_asked, *self.pickled, main)
         if self.source is None:
             raise TypeError("this Compiled was not made by tsjit.compile and cannot be pickled")
         from tsjit.jit.serialization import _externalize
 
         module = self.source.clone()
         blobs = _externalize(module)
-        main = self.main.sym_name.data if self.main is not None else None
         return _unpickle, (self.backend_asked, str(module), blobs, main)
 
 

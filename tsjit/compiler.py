@@ -149,13 +149,20 @@ def compile(model_or_ir: Any = None, backend: str = "numpy", example_inputs: Seq
         return _compile_module(to_module(model_or_ir, example_inputs), chosen, backend, fallback)
     if example_inputs is None:
         return LazyCompiled(model_or_ir, backend, functools.partial(compile, fallback=fallback))
-    from tsjit import compile_cache
+    from tsjit import compile_cache, compile_disk_cache, user_warnings
 
     key = _cache_key(model_or_ir, example_inputs, backend, fallback)
     found = compile_cache.lookup(model_or_ir, key) if key is not None else None
     if found is not None:  # the same model, unchanged, compiled the same way before
         return found
-    compiled = _compile_module(to_module(model_or_ir, example_inputs), chosen, backend, fallback)
+    on_disk = compile_disk_cache.persistent_key(key, model_or_ir) \
+        if key is not None and compile_disk_cache.enabled() and not getattr(model_or_ir, "training", False) else None
+    compiled = compile_disk_cache.load(on_disk) if on_disk is not None else None
+    if compiled is None:
+        warned = user_warnings.issued
+        compiled = _compile_module(to_module(model_or_ir, example_inputs), chosen, backend, fallback)
+        if on_disk is not None and user_warnings.issued == warned:
+            compile_disk_cache.store(on_disk, compiled)
     if key is not None:  # keyed as the model is now (compiling put it in eval mode)
         compile_cache.remember(model_or_ir, _cache_key(model_or_ir, example_inputs, backend, fallback), compiled)
     return compiled

@@ -26,8 +26,14 @@ def user_frame() -> FrameType | None:
     return frame
 
 
+#: how many warnings `warn` has issued in this process (a compile that warned is not kept on disk)
+issued = 0
+
+
 def warn(message: str, category: type[Warning] = UserWarning) -> None:
     """Issue a warning against the user's line, as `warnings.warn` with the right stacklevel would."""
+    global issued
+    issued += 1
     frame = user_frame()
     if frame is None:
         warnings.warn(message, category, stacklevel=2)

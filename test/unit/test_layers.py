@@ -21,7 +21,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("compiling backends", ("tsjit.backends",)),
     ("frontends: script, trace", ("tsjit.frontend",)),
     ("jit: ScriptModule, freeze, fusion, save/load", ("tsjit.jit",)),
-    ("compile and export", ("tsjit.compiler", "tsjit.compiled", "tsjit.compile_cache")),
+    ("compile and export", ("tsjit.compiler", "tsjit.compiled", "tsjit.compile_cache", "tsjit.compile_disk_cache")),
     ("importers", ("tsjit.frontend.importers",)),
     ("tools", ("tsjit.tools",)),
     ("facade", ("tsjit",)),

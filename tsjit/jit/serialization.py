@@ -28,7 +28,7 @@ from xdsl.dialects.builtin import ArrayAttr, DenseIntOrFPElementsAttr, DenseReso
 from xdsl.ir import Attribute
 
 from tsjit.atomic_files import temp_sibling
-from tsjit.dialects.ts.constant import ConstantOp, dense_to_numpy, numpy_to_dense
+from tsjit.dialects.ts.constant import dense_to_numpy, numpy_to_dense
 
 FORMAT_VERSION = 1
 PREFIX = "tsjit/"
@@ -44,7 +44,8 @@ class ArchiveError(RuntimeError):
 
 # -- tensor constants <-> dense_resource handles ----------------------------------------------------
 def _map_tensors(module: ModuleOp, fn: Callable[[Attribute], Attribute]) -> None:
-    """Replace each tensor value of every ts.constant (also inside constant lists) by fn(value)."""
+    """Replace each tensor value held by an op (a ts.constant's, also inside constant lists; a
+    memref.global's initial value) by fn(value)."""
     def rewrite(value: Attribute) -> Attribute:
         if isinstance(value, ArrayAttr):
             return ArrayAttr(rewrite(v) for v in value.data)
@@ -53,25 +54,36 @@ def _map_tensors(module: ModuleOp, fn: Callable[[Attribute], Attribute]) -> None
         return value
 
     for op in module.walk():
-        if isinstance(op, ConstantOp):
-            op.properties["value"] = rewrite(op.value)
+        for held in (op.properties, op.attributes):
+            for name, value in held.items():
+                if isinstance(value, ArrayAttr | DenseIntOrFPElementsAttr | DenseResourceAttr):
+                    held[name] = rewrite(value)
 
 
-def _externalize(module: ModuleOp) -> dict[str, np.ndarray]:
-    """Swap tensor constants for dense_resource handles; the blobs by handle (equal values share one)."""
+def _externalize(module: ModuleOp, blobs: dict[str, np.ndarray] | None = None, prefix: str = "t") -> dict[str, np.ndarray]:
+    """Swap tensor constants for dense_resource handles `<prefix>N`; the blobs by handle (equal values
+    share one), added to `blobs` when given."""
     handles: dict[Attribute, str] = {}
-    blobs: dict[str, np.ndarray] = {}
+    blobs = {} if blobs is None else blobs
 
     def to_handle(value: Attribute) -> Attribute:
         if isinstance(value, DenseResourceAttr):
             raise ArchiveError(f"the module holds an unresolved tensor {value}; it cannot be saved")
         if value not in handles:
-            handles[value] = f"t{len(handles)}"
+            handles[value] = f"{prefix}{len(handles)}"
             blobs[handles[value]] = dense_to_numpy(value)
         return DenseResourceAttr.from_params(handles[value], value.type)
 
     _map_tensors(module, to_handle)
     return blobs
+
+
+def internalize_blobs(module: ModuleOp, blobs: dict[str, np.ndarray]) -> None:
+    """Swap the handles `_externalize` made back for their blobs, each with its handle's type."""
+    def resolve(handle: DenseResourceAttr) -> Attribute:
+        return DenseIntOrFPElementsAttr(handle.type, numpy_to_dense(blobs[handle.resource_handle.data]).data)
+
+    _internalize(module, resolve)
 
 
 def parse_keeping_handles(text: str, name: str) -> ModuleOp:

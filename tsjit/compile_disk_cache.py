@@ -1,0 +1,223 @@
+"""Compilations kept on disk: `tsjit.compile` of a model a process compiled before (this one or an
+earlier one) loads the lowered IR and its built library instead of scripting, freezing and
+lowering again, as torch.compile's FX graph cache does across processes.
+
+An entry is one `.npz` file under `$XDG_CACHE_HOME/tsjit/compiled` (beside the C build cache):
+the lowered module's text and the ts-level module's text (what a pickled Compiled carries), each
+tensor constant a dense_resource handle, and the constants' bytes by handle. Loading parses the
+lowered text (a fraction of lowering it) and finds the C library in the build cache by its source.
+
+The key is compile_cache's in-process key made persistent: classes and functions by module,
+qualified name, code and source file (its content), closures and defaults by value; together with
+every user module's file loaded (not the standard library's or site-packages'), the plain globals
+of the modules defining the model's classes, and tsjit's own files (size and mtime). A change to the model's code,
+to a helper it calls in the user's project, or to tsjit misses. A compile that warns is not kept
+(a load would not warn again), nor one that falls back to numpy. `TSJIT_COMPILE_CACHE=0` turns
+the cache off; it keeps the newest entries (LIMIT of them, LIMIT_BYTES at most).
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import inspect
+import json
+import marshal
+import os
+import sys
+import sysconfig
+import types
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+LIMIT, LIMIT_BYTES = 32, 2 << 30  # entries kept, newest first, and their total size
+VERSION = 1  # of the entry format
+
+
+def enabled() -> bool:
+    return os.environ.get("TSJIT_COMPILE_CACHE", "1") != "0"
+
+
+def directory() -> Path:
+    from tsjit.backends.c.build import cache_dir
+
+    return cache_dir() / "compiled"
+
+
+def persistent_key(key: tuple, model: Any) -> str | None:
+    """A digest of compile_cache's key that another process computes alike, or None when some part
+    of it has no stable description (a closure over an object)."""
+    try:
+        stable = (VERSION, _stable(key), _user_files(), _class_globals(model), _tsjit_files())
+    except (TypeError, OSError):
+        return None
+    return hashlib.sha256(repr(stable).encode()).hexdigest()
+
+
+def _stable(value: Any) -> Any:
+    if isinstance(value, tuple | list):
+        return tuple(_stable(v) for v in value)
+    if isinstance(value, type):
+        return "type", value.__module__, value.__qualname__, _file_stamp(value)
+    if isinstance(value, types.FunctionType):
+        closure = tuple(_stable(_plain(c.cell_contents)) for c in value.__closure__ or ())
+        return ("function", value.__module__, value.__qualname__, _file_stamp(value),
+                hashlib.sha256(marshal.dumps(value.__code__)).hexdigest(), closure,
+                _stable(_plain(value.__defaults__)), _stable(_plain(value.__kwdefaults__)))
+    if isinstance(value, types.BuiltinFunctionType):
+        return "builtin", getattr(value, "__module__", None), value.__qualname__
+    if isinstance(value, np.dtype):
+        return "dtype", value.str
+    if value is None or isinstance(value, bool | int | float | str | bytes):
+        return value
+    raise TypeError(type(value).__name__)
+
+
+def _plain(value: Any) -> Any:
+    """`value` made of plain values, tuples and dicts (as sorted pairs), or TypeError."""
+    from tsjit.compile_cache import _PLAIN
+
+    if isinstance(value, _PLAIN | types.FunctionType | types.BuiltinFunctionType | type):
+        return value
+    if isinstance(value, list | tuple):
+        return tuple(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted(((repr(k), _plain(v)) for k, v in value.items()), key=lambda kv: kv[0]))
+    raise TypeError(type(value).__name__)
+
+
+def _file_stamp(obj: Any) -> tuple | None:
+    try:
+        path = inspect.getsourcefile(obj)
+    except TypeError:  # built in
+        return None
+    return _stamp(path) if path else None
+
+
+def _stamp(path: str) -> tuple:
+    """A file by content (a checkout that rewrites it unchanged is the same file)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return path, None
+    return path, _content(path, st.st_size, st.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4096)
+def _content(path: str, size: int, mtime_ns: int) -> str:
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def _user_files() -> tuple:
+    """Size and mtime of every loaded module's file outside the Python installation and tsjit."""
+    installed = {os.path.realpath(p) + os.sep for p in
+                 {sysconfig.get_path(k) for k in ("stdlib", "platstdlib", "purelib", "platlib")} | {sys.prefix,
+                                                                                                    sys.base_prefix}}
+    package = os.path.dirname(os.path.abspath(__file__)) + os.sep
+    found = set()
+    for module in list(sys.modules.values()):
+        path = getattr(module, "__file__", None)
+        if not path or not path.endswith(".py") or not os.path.isabs(path):
+            continue
+        real = os.path.realpath(path)
+        if real.startswith(package) or any(real.startswith(p) for p in installed):
+            continue
+        found.add(real)
+    return tuple(_stamp(p) for p in sorted(found))
+
+
+def _class_globals(model: Any) -> tuple:
+    """The plain module-level values (settings a forward reads) of the modules defining the model."""
+    names = sorted({type(m).__module__ for _, m in model.named_modules()} | {getattr(model, "__module__", "")})
+    out = []
+    for name in names:
+        module = sys.modules.get(name)
+        if module is None or name.startswith("tsjit."):
+            continue
+        values = []
+        for k, v in sorted(vars(module).items()):
+            if not k.startswith("__"):
+                try:
+                    values.append((k, _stable(_plain(v))))
+                except TypeError:
+                    continue  # classes' and functions' own code is in the key; other objects are not settings
+        out.append((name, tuple(values)))
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=1)
+def _tsjit_files() -> tuple:
+    import numpy
+    import xdsl
+
+    root = Path(__file__).resolve().parent
+    stamps = tuple((str(p.relative_to(root)), p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(root.rglob("*.py")))
+    return stamps, str(getattr(xdsl, "__version__", None)), numpy.__version__, sys.version
+
+
+# -- entries ---------------------------------------------------------------------------------------
+def store(key: str, compiled: Any) -> None:
+    """Write compiled's entry (atomically; a failure to write only loses the entry)."""
+    from tsjit.atomic_files import temp_sibling
+    from tsjit.jit.serialization import _externalize
+
+    if compiled.source is None or compiled.main is None or compiled.fallback:
+        return
+    blobs: dict[str, np.ndarray] = {}
+    lowered, source = compiled.module.clone(), compiled.source.clone()
+    _externalize(lowered, blobs, "l")
+    _externalize(source, blobs, "s")
+    meta = {"backend": compiled.backend, "backend_asked": compiled.backend_asked, "main": compiled.main.sym_name.data}
+    target = directory() / f"{key}.npz"
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temp = temp_sibling(target)
+        with open(temp, "wb") as f:
+            np.savez(f, __meta__=np.array(json.dumps(meta)), __lowered__=np.array(str(lowered)),
+                     __source__=np.array(str(source)), **blobs)
+        os.replace(temp, target)
+    except OSError:
+        return
+    _prune(target.parent)
+
+
+def load(key: str) -> Any:
+    """The Compiled of an entry, or None when there is none (or it cannot be read)."""
+    from xdsl.dialects.func import FuncOp
+
+    from tsjit.backends.registry import backend as get_backend
+    from tsjit.compiled import Compiled
+    from tsjit.jit.serialization import internalize_blobs, parse_keeping_handles
+
+    path = directory() / f"{key}.npz"
+    if not path.exists():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as entry:
+            arrays = {k: entry[k] for k in entry.files}
+        meta = json.loads(str(arrays.pop("__meta__")))
+        lowered_text, source_text = str(arrays.pop("__lowered__")), str(arrays.pop("__source__"))
+        lowered = parse_keeping_handles(lowered_text, f"<cached {key[:12]}>")
+        internalize_blobs(lowered, arrays)
+        os.utime(path)  # most recently used
+    except Exception:  # noqa: BLE001 - a damaged entry is a miss: compiling again replaces it
+        return None
+    chosen = get_backend(meta["backend"])
+    compiled = Compiled(lowered, meta["backend"], chosen.compile(lowered), backend_asked=meta["backend_asked"])
+    compiled.main = next(op for op in lowered.ops if isinstance(op, FuncOp) and op.sym_name.data == meta["main"])
+    compiled.pickled = (source_text, {k: v for k, v in arrays.items() if k.startswith("s")})
+    return compiled
+
+
+def _prune(where: Path) -> None:
+    try:
+        entries = sorted(((p, p.stat()) for p in where.glob("*.npz")), key=lambda e: e[1].st_mtime, reverse=True)
+        total = 0
+        for i, (path, st) in enumerate(entries):
+            total += st.st_size
+            if i >= LIMIT or (i > 0 and total > LIMIT_BYTES):
+                path.unlink()
+    except OSError:
+        pass
