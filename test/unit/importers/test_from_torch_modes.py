@@ -136,7 +136,7 @@ def test_a_submodule_left_in_the_other_mode_keeps_it():
 
 def test_an_op_needing_its_mode_at_import_keeps_the_current_mode(monkeypatch):
     from tsjit.frontend.importers import build
-    from tsjit.frontend.importers.aten_overloads import _const
+    from tsjit.frontend.importers.aten_operands import _const
 
     constant_only = build.ATEN["aten::rrelu"]
     monkeypatch.setitem(build.ATEN, "aten::rrelu",

@@ -15,7 +15,7 @@ from xdsl.ir import Attribute, Block, Region, SSAValue
 
 from tsjit.dialects.ts.control_flow import IfOp, YieldOp
 from tsjit.dialects.ts.types import IntType, ListType
-from tsjit.frontend.importers.aten_overloads import _const, _is_none
+from tsjit.frontend.importers.aten_operands import _const, _is_none
 
 
 def _branches(b, cond: SSAValue, types: Sequence[Attribute], then: Callable, otherwise: Callable) -> list[SSAValue]:
