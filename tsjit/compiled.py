@@ -22,6 +22,7 @@ from xdsl.dialects.func import FuncOp
 
 from tsjit.backends.signature import check_arguments, scalar_outputs, signature
 from tsjit.passes.argument_writes import split_results, writes_back
+from tsjit.passes.complex_to_real import COMPLEX_PAIRS, as_pair, unpair
 from tsjit.passes.flatten_results import rebuild, results_structure
 from tsjit.jit.specialize import none_inputs
 from tsjit.passes.identity_tests import input_identity
@@ -94,6 +95,8 @@ class Compiled:
         self._nones = none_inputs(func) if func is not None else []
         found = func.attributes.get(WARNINGS) if func is not None else None
         self._warnings = json.loads(found.data) if found is not None else []
+        found = func.attributes.get(COMPLEX_PAIRS) if func is not None else None
+        self._complex = json.loads(found.data) if found is not None else {"inputs": [], "results": []}
 
     def call(self, fn_name: str, *args: Any) -> Any:
         return self.executable.call(fn_name, *args)
@@ -114,6 +117,9 @@ class Compiled:
             inputs = self._without_nones(name, inputs)
         args = [x.numpy() if hasattr(x, "_data") else x for x in inputs]
         callers = list(args)  # the caller's arrays, for the arguments the model writes in place
+        for i in self._complex["inputs"]:  # complex arguments as real pairs (ts-complex-to-real)
+            if i < len(args) and isinstance(args[i], np.ndarray) and args[i].dtype.kind == "c":
+                args[i] = as_pair(args[i])
         params, outputs = self._params, self._outputs
         if outputs is None:  # unmarked loop-level IR: memrefs after the given arguments are outputs
             rest = self.main.function_type.inputs.data[len(args):]
@@ -126,6 +132,8 @@ class Compiled:
             self._pool = OutputPool(list(outputs))
         outs = self._pool.take()
         result = self.executable.call(name, *args, *outs)
+        if outs and self._complex["results"]:
+            outs = [unpair(a) if i in self._complex["results"] else a for i, a in enumerate(outs)]
         if outs:
             if any(self._scalars):  # scalar results come back as Python scalars, as TorchScript returns them
                 outs = [a if kind is None else _PYTHON[kind](a[()]) for a, kind in zip(outs, self._scalars)]

@@ -204,6 +204,12 @@ def _compile_module(module: ModuleOp, chosen: Any, backend: str, fallback: bool 
     prepare_for_lowering(module, write_back_arguments=True)
     if chosen.pipeline:  # decomposed ops lower through what they are made of (the pipeline does it too)
         apply_pass("ts-decompose", module)
+    if backend == "c":  # complex values as real pairs, when every op on them has a rule and all lowers
+        from tsjit.passes.complex_to_real import complex_to_real
+
+        converted = complex_to_real(module)
+        if converted is not None and not _not_lowering(converted):
+            module = converted
     if backend != "c":
         lowered = module.clone() if chosen.pipeline else module
         for name in chosen.pipeline:

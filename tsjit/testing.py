@@ -83,7 +83,8 @@ def _compare_arrays(a: np.ndarray, e: np.ndarray, rtol, atol, equal_nan, check_d
     if rtol is None:
         rtol, atol = default_tolerances(a, e)
     exact = rtol == 0 and atol == 0
-    af, ef = a.astype(np.float64), e.astype(np.float64)
+    wide = np.complex128 if a.dtype.kind == "c" or e.dtype.kind == "c" else np.float64  # complex: |a - e|
+    af, ef = a.astype(wide), e.astype(wide)
     with np.errstate(invalid="ignore", over="ignore"):
         diff = np.abs(af - ef)
         close = diff <= atol + rtol * np.abs(ef)

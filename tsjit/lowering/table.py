@@ -147,7 +147,8 @@ def lower_block(block: Block, mapping: dict[SSAValue, SSAValue], table: dict) ->
                 remaining.append(_leave(op, why_unlowered(op.name)))
             continue
         if any(_is_complex(v.type) for v in (*op.operands, *op.results)):
-            remaining.append(_leave(op, "the C backend has no complex types"))
+            remaining.append(_leave(op, "complex values, which C holds only as real pairs (ts-complex-to-real has "
+                                        "no rule for some op of this function)"))
             continue
         try:
             new_values = list(lowering(op, Lower(op, mapping)))

@@ -1,8 +1,9 @@
 """Complex-number ops: real, imag, conj, angle, sgn, view_as_real / view_as_complex, complex, polar.
 
 Complex tensors are numpy complex64 / complex128 arrays (PyTorch's ComplexFloat / ComplexDouble;
-complex32 is not supported). The C backend has no complex types, so programs with complex values
-run those parts on numpy. PyTorch's lazy conjugate and negative views are plain values here: a
+complex32 is not supported). The C backend has no complex types: ts-complex-to-real holds a
+program's complex values as real pairs (tsjit/passes/complex_rules.py), and what it cannot rewrite
+runs on numpy. PyTorch's lazy conjugate and negative views are plain values here: a
 conjugate is computed when it is taken, and resolve_conj / resolve_neg are the identity.
 """
 from __future__ import annotations
@@ -17,7 +18,8 @@ from tsjit.ops.decomposition import NotDecomposable
 from tsjit.ops.registry import REGISTRY, op, sample
 from tsjit.ops.rules import ShapeError, broadcast_of, dims, promoted, real_same, same, same_dtype
 
-_ON_NUMPY = "the C backend has no complex types: programs holding complex values run these ops on numpy"
+_ON_NUMPY = ("complex values: no lowering of their own; in C through ts-complex-to-real (real pairs) when "
+             "every complex op of the function has a rule there, else on numpy")
 
 
 def _unary_samples():
@@ -71,7 +73,7 @@ def angle(a):
 def _sgn(g, x):
     """Real tensors: sign (which lowers); complex ones stay (on numpy)."""
     if g.dtype(x).kind == "c":
-        raise NotDecomposable("sgn of a complex tensor: the C backend has no complex types")
+        raise NotDecomposable("sgn of a complex tensor: no rule in ts-complex-to-real")
     return g.sign(x)
 
 

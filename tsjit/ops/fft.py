@@ -5,7 +5,8 @@ The kernels run numpy's pocketfft; the signal length `n` (or sizes `s`) crops or
 transformed dim, and `norm` is PyTorch's ("backward" = None, "forward", "ortho"; numpy's names are
 the same). Real inputs of the complex transforms are promoted as PyTorch does (integers to the
 default float, float32 to complex64), and half types are refused as PyTorch's CPU FFT refuses them.
-Results are complex, which the C backend does not have, so compiled code runs these on numpy;
+Results are complex, which the C backend holds as real pairs: ts-complex-to-real makes each
+transform DFT-matrix products (tsjit/passes/fft_rules.py), and one too long for that runs on numpy;
 fftfreq / rfftfreq are constants of their arguments, which canonicalize folds.
 """
 from __future__ import annotations
@@ -18,7 +19,8 @@ from tsjit.ops import samples as s
 from tsjit.ops.registry import defop, sample
 from tsjit.ops.rules import BY_KERNEL
 
-_COMPLEX = "complex results: the C backend has no complex types, so compiled code runs the FFT on numpy"
+_COMPLEX = ("complex results: in C through ts-complex-to-real (DFT-matrix products on real pairs) when every "
+            "complex op of the function has a rule there, else on numpy")
 _NORMS = (None, "backward", "forward", "ortho")
 
 

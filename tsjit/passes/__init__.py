@@ -34,6 +34,7 @@ PASSES: dict[str, tuple[str, str]] = {
     "ts-peephole": ("peephole", "TsPeepholePass"),
     "ts-unroll-loops": ("unroll_loops", "TsUnrollLoopsPass"),
     "ts-count-loops": ("count_loops", "TsCountLoopsPass"),
+    "ts-complex-to-real": ("complex_to_real", "ComplexToRealPass"),
     "ts-cleanup": ("cleanup", "TsCleanupPass"),
     "ts-remove-dropout": ("remove_dropout", "TsRemoveDropoutPass"),
     "ts-fold-conv-bn": ("fold_conv_bn", "TsFoldConvBnPass"),

@@ -113,7 +113,7 @@ class _BlockFusion:
         if not op.results or not all(isinstance(r.type, TensorType) for r in op.results):
             return False
         if any(isinstance(getattr(v.type, "element_type", None), ComplexType) for v in (*op.operands, *op.results)):
-            return False  # C has no complex types
+            return False  # C has no complex types (ts-complex-to-real works on whole functions)
         for v in op.operands:
             if isinstance(v.type, TensorType):
                 if self.writes.is_written(v):

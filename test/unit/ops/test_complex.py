@@ -1,6 +1,8 @@
 """complex64 / complex128: promotion, printing, the ops PyTorch refuses them for, the ops of everyday
 complex code against PyTorch (each op's float32 samples made complex), and compiled programs (C
-has no complex types: those ops run on numpy)."""
+holds complex values as real pairs where ts-complex-to-real has a rule for every complex op of a
+function: test/unit/compile/test_complex_in_c.py; here scatter and index_copy have none, so the
+complex ops run on numpy)."""
 from __future__ import annotations
 
 import numpy as np
@@ -138,7 +140,7 @@ def test_scripted_complex_code_runs_on_numpy_and_around_c():
         for got, expected in zip(compiled(x, w), want):
             assert got.dtype == tsjit.from_numpy(expected).dtype
             np.testing.assert_allclose(got.numpy(), expected, rtol=1e-6)
-    with pytest.raises(tsjit.compiler.FallbackError, match="the C backend has no complex types"):
+    with pytest.raises(tsjit.compiler.FallbackError, match="ts.scatter .*no lowering.*complex values"):
         tsjit.compile(scripted, backend="c", example_inputs=[x, w], fallback=False)
 
 

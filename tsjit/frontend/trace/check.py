@@ -15,6 +15,7 @@ from typing import Any
 
 from xdsl.dialects.func import FuncOp
 
+from tsjit import dtypes
 from tsjit.dialects.ts.constant import ConstantOp
 from tsjit.frontend.trace.traced_tensor import TracerWarning
 from tsjit.frontend.trace.user_frame import warn
@@ -126,7 +127,8 @@ def check_trace(check_inputs: list, func: Callable, traced: Any, traced_func: Fu
             ok = True
             for i, (orig, ref) in enumerate(zip(original, reference)):
                 try:
-                    assert_close(orig.double(), ref.double(), rtol=check_tolerance,
+                    wide = dtypes.complex128 if orig.is_complex() or ref.is_complex() else dtypes.float64
+                    assert_close(orig.to(wide), ref.to(wide), rtol=check_tolerance,
                                  atol=default_tolerances(orig._data, ref._data)[1], equal_nan=True)
                 except AssertionError as e:
                     if not warned[0]:

@@ -1,0 +1,49 @@
+// ts-complex-to-real: complex tensors become real pairs (shape S + (2,)); a product is four real
+// products, abs a hypot; the function lists its complex arguments and results.
+// RUN: ts-opt %s -p ts-complex-to-real | filecheck %s
+
+// CHECK-LABEL: func.func @mul_abs(%a: !ts.tensor<[3,2], f32>, %b: !ts.tensor<[3,2], f32>) -> (!ts.tensor<[3,2], f32>, !ts.tensor<[3], f32>)
+// CHECK-SAME:    ts.complex_pairs = "{\22inputs\22: [0, 1], \22results\22: [0]}"
+// CHECK-DAG:     %[[AR:.*]] = ts.select %a, %{{.*}}, %{{.*}} : (!ts.tensor<[3,2], f32>, !ts.int, !ts.int) -> !ts.tensor<[3], f32>
+// CHECK-DAG:     %[[BR:.*]] = ts.select %b, %{{.*}}, %{{.*}} : (!ts.tensor<[3,2], f32>, !ts.int, !ts.int) -> !ts.tensor<[3], f32>
+// CHECK:         %[[RR:.*]] = ts.mul %[[AR]], %[[BR]]
+// CHECK:         %[[RE:.*]] = ts.sub %[[RR]], %{{.*}}, %{{.*}}
+// CHECK:         %[[IM:.*]] = ts.add %{{.*}}, %{{.*}}, %{{.*}}
+// CHECK:         %[[L:.*]] = ts.list.construct %[[RE]], %[[IM]]
+// CHECK:         %[[P:.*]] = ts.stack %[[L]], %{{.*}} : (!ts.list<!ts.tensor>, !ts.int) -> !ts.tensor<[3,2], f32>
+// CHECK:         %m = ts.hypot
+// CHECK:         func.return %[[P]], %m : !ts.tensor<[3,2], f32>, !ts.tensor<[3], f32>
+func.func @mul_abs(%a: !ts.tensor<[3], complex<f32>>, %b: !ts.tensor<[3], complex<f32>>) -> (!ts.tensor<[3], complex<f32>>, !ts.tensor<[3], f32>) {
+  %p = ts.mul %a, %b : (!ts.tensor<[3], complex<f32>>, !ts.tensor<[3], complex<f32>>) -> !ts.tensor<[3], complex<f32>>
+  %m = ts.abs %p : (!ts.tensor<[3], complex<f32>>) -> !ts.tensor<[3], f32>
+  func.return %p, %m : !ts.tensor<[3], complex<f32>>, !ts.tensor<[3], f32>
+}
+
+// An rfft of 4 points: one real input times the cos and sin DFT matrices (4 x 3), packed as a pair.
+// CHECK-LABEL: func.func @rfft(%x: !ts.tensor<[2,4], f32>) -> !ts.tensor<[2,3,2], f32>
+// CHECK-SAME:    ts.complex_pairs = "{\22inputs\22: [], \22results\22: [0]}"
+// CHECK:         %[[C:.*]] = ts.constant dense<{{.*}}> : tensor<4x3xf32>
+// CHECK:         %[[S:.*]] = ts.constant dense<{{.*}}> : tensor<4x3xf32>
+// CHECK:         ts.matmul %x, %[[C]]
+// CHECK:         ts.matmul %x, %[[S]]
+// CHECK:         ts.stack
+// CHECK-NOT:     complex
+func.func @rfft(%x: !ts.tensor<[2,4], f32>) -> !ts.tensor<[2,3], complex<f32>> {
+  %none = ts.constant none
+  %dim = ts.constant -1
+  %y = ts.fft_rfft %x, %none, %dim, %none : (!ts.tensor<[2,4], f32>, !ts.none, !ts.int, !ts.none) -> !ts.tensor<[2,3], complex<f32>>
+  func.return %y : !ts.tensor<[2,3], complex<f32>>
+}
+
+// An op without a rule (here linalg_eigvals' complex result fed to exp's generic form is fine, but
+// cumsum has no rule): the function stays as it is.
+// CHECK-LABEL: func.func @kept(%x: !ts.tensor<[3], complex<f32>>) -> !ts.tensor<[3], complex<f32>>
+// CHECK-NEXT:    %{{.*}} = ts.constant 0
+// CHECK-NEXT:    %{{.*}} = ts.constant none
+// CHECK-NEXT:    ts.cumsum
+func.func @kept(%x: !ts.tensor<[3], complex<f32>>) -> !ts.tensor<[3], complex<f32>> {
+  %zero = ts.constant 0
+  %none = ts.constant none
+  %y = ts.cumsum %x, %zero, %none : (!ts.tensor<[3], complex<f32>>, !ts.int, !ts.none) -> !ts.tensor<[3], complex<f32>>
+  func.return %y : !ts.tensor<[3], complex<f32>>
+}

@@ -1,0 +1,96 @@
+"""Programs with complex values compile wholly to C (ts-complex-to-real holds them as real pairs):
+complex arithmetic, views and reductions, and the FFT family as DFT-matrix products, checked
+against eager tsjit and, where installed, PyTorch."""
+import numpy as np
+import pytest
+
+import tsjit
+import tsjit.nn as nn
+
+rng = np.random.default_rng(0)
+
+
+def f32(*s):
+    return rng.standard_normal(s).astype(np.float32)
+
+
+def c64(*s):
+    return (rng.standard_normal(s) + 1j * rng.standard_normal(s)).astype(np.complex64)
+
+
+CASES = {
+    "rfft": (lambda t, x: t.fft.rfft(x), [f32(3, 8)]),
+    "rfft_n_ortho": (lambda t, x: t.fft.rfft(x, n=6, norm="ortho"), [f32(3, 8)]),
+    "rfft_padded": (lambda t, x: t.fft.rfft(x, n=11, norm="forward"), [f32(3, 8)]),
+    "fft_dim0_abs": (lambda t, x: t.fft.fft(x, dim=0).abs(), [f32(5, 4)]),
+    "irfft_roundtrip": (lambda t, x: t.fft.irfft(t.fft.rfft(x)), [f32(2, 8)]),
+    "irfft_odd_n": (lambda t, x: t.fft.irfft(t.fft.rfft(x), n=7), [f32(2, 8)]),
+    "hfft": (lambda t, x: t.fft.hfft(t.fft.rfft(x), n=9), [f32(2, 5)]),
+    "ihfft": (lambda t, x: t.fft.ihfft(x), [f32(2, 5)]),
+    "fftn_ortho": (lambda t, x: t.fft.fftn(x, norm="ortho"), [f32(2, 3, 4)]),
+    "ifftn_sizes": (lambda t, x: t.fft.ifftn(x, s=[4, 6]), [f32(2, 3, 4)]),
+    "fft2": (lambda t, x: t.fft.fft2(x), [f32(2, 3, 4)]),
+    "rfft2": (lambda t, x: t.fft.rfft2(x), [f32(2, 3, 6)]),
+    "irfftn": (lambda t, x: t.fft.irfftn(t.fft.rfftn(x), s=[3, 6]), [f32(2, 3, 6)]),
+    "fft_f64": (lambda t, x: t.fft.fft(x), [rng.standard_normal((2, 6))]),
+    "fft_int": (lambda t, x: t.fft.fft(x), [np.arange(6, dtype=np.int64)]),
+    "complex_fft": (lambda t, x: t.fft.fft(x), [c64(3, 5)]),
+    "complex_ifft": (lambda t, x: t.fft.ifft(x, n=4, dim=0, norm="forward"), [c64(3, 5)]),
+    "complex_abs": (lambda t, x, y: t.complex(x, y).abs(), [f32(3, 4), f32(3, 4)]),
+    "conj_mul_real": (lambda t, x, y: (t.complex(x, y).conj() * t.complex(y, x)).real, [f32(3, 4), f32(3, 4)]),
+    "polar": (lambda t, x, y: t.polar(x.abs(), y), [f32(3, 4), f32(3, 4)]),
+    "complex_plus_real": (lambda t, x, y: x + y - 2 * y, [c64(3, 4), f32(3, 4)]),
+    "real_minus_complex": (lambda t, x, y: y - x, [c64(3, 4), f32(1, 4)]),
+    "mul_broadcast": (lambda t, x, y: x * y, [c64(3, 4), c64(4)]),
+    "div": (lambda t, x, y: x / y + 1.0 / x, [c64(3, 4), c64(3, 4)]),
+    "exp_log_sqrt": (lambda t, x: t.exp(x) + t.log(x) + t.sqrt(x), [c64(3, 4)]),
+    "sin_cos_reciprocal": (lambda t, x: t.sin(x) * t.cos(x) + x.reciprocal(), [c64(3, 4)]),
+    "matmul": (lambda t, x, y: x @ y, [c64(3, 4), c64(4, 2)]),
+    "sum_mean": (lambda t, x: x.sum(0) + x.mean(), [c64(3, 4)]),
+    "views": (lambda t, x: x.transpose(0, 1).reshape(2, 6)[1:].unsqueeze(0).flip(-1), [c64(3, 4)]),
+    "cat_stack": (lambda t, x, y: t.cat([x, y], -1) + t.stack([x, y], 1).flatten(1), [c64(3, 2), c64(3, 2)]),
+    "angle": (lambda t, x: t.angle(x), [c64(3, 4)]),
+    "view_as_real": (lambda t, x: t.view_as_real(x) * 2, [c64(3, 4)]),
+    "view_as_complex": (lambda t, x: t.view_as_complex(x) * 2, [f32(3, 4, 2)]),
+    "scalars": (lambda t, x: x * 2.0 + 1.0 - x / 4.0, [c64(3, 4)]),
+    "zero_d": (lambda t, x: (x.sum() * x).real, [c64(3)]),
+    "eq": (lambda t, x, y: t.eq(x, y), [c64(3), c64(3)]),
+    "to_complex128": (lambda t, x: x.to(t.complex128) * 2, [c64(3)]),
+}
+
+
+class Fn(nn.Module):
+    def __init__(self, fn):
+        super().__init__()
+        self.fn = fn
+
+    def forward(self, *xs):
+        return self.fn(tsjit, *xs)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_compiles_wholly_to_c_and_matches(name):
+    fn, arrays = CASES[name]
+    xs = [tsjit.from_numpy(a.copy()) for a in arrays]
+    model = tsjit.jit.trace(Fn(fn).eval(), tuple(xs), check_trace=False)
+    compiled = tsjit.compile(model, backend="c", example_inputs=xs, fallback=False)
+    assert compiled.backend == "c"
+    got, eager = compiled(*xs).numpy(), fn(tsjit, *xs).numpy()
+    assert got.dtype == eager.dtype and got.shape == eager.shape
+    np.testing.assert_allclose(got, eager, rtol=1e-4, atol=1e-5)
+    again = compiled(*[tsjit.from_numpy(a.copy()) for a in arrays]).numpy()  # the pooled outputs reused
+    np.testing.assert_array_equal(again, got)
+    torch = pytest.importorskip("torch")
+    expected = fn(torch, *[torch.from_numpy(a.copy()) for a in arrays]).resolve_conj().numpy()
+    assert got.dtype == expected.dtype and got.shape == expected.shape
+    np.testing.assert_allclose(got, expected, rtol=1e-3, atol=1e-4)
+
+
+def test_a_transform_too_long_for_a_dft_matrix_runs_on_numpy():
+    x = tsjit.from_numpy(f32(1, 4096))
+    model = tsjit.jit.trace(Fn(lambda t, x: t.fft.fft(x)).eval(), (x,), check_trace=False)
+    with pytest.raises(tsjit.compiler.FallbackError, match="fft_fft"):
+        tsjit.compile(model, backend="c", example_inputs=[x], fallback=False)
+    with pytest.warns(tsjit.compiler.FallbackWarning):
+        compiled = tsjit.compile(model, backend="c", example_inputs=[x])
+    np.testing.assert_allclose(compiled(x).numpy(), np.fft.fft(x.numpy()), rtol=1e-3, atol=1e-3)
