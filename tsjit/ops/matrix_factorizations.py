@@ -5,10 +5,12 @@ The kernels run LAPACK through numpy on batches of matrices in the trailing two 
 PyTorch's checks and messages. Cholesky and triangular solves lower to loops (real float32 and
 float64; tsjit/lowering/triangular.py), cholesky_solve and cholesky_inverse decompose into
 triangular solves, matrix_rank into singular values (one-sided Jacobi in C), and vander is a
-decomposition too. The others have no loop lowering (iterative
-or pivoting factorizations), so compiled code runs them on numpy around C fusion groups.
-Signs of eigenvectors and singular vectors are LAPACK's, as in PyTorch (which calls the same
-routines); the samples compare what does not depend on them.
+decomposition too. qr, svd, eigh, eigvalsh and lstsq (iterative or pivoting factorizations) lower
+to one call of LAPACK each, as PyTorch's CPU kernels do (tsjit/lowering/lapack_calls.py: the C
+run time links scipy-openblas32's LAPACKE), and pinv decomposes into svd (eigh when hermitian).
+Signs of eigenvectors and singular vectors are LAPACK's, as in PyTorch, but OpenBLAS's LAPACK
+(numpy's, and C's) and PyTorch's MKL can choose them differently; the samples compare what does
+not depend on them. matrix_exp stays on numpy.
 """
 from __future__ import annotations
 
@@ -21,7 +23,6 @@ from tsjit.ops.decomposition import NotDecomposable, reject
 from tsjit.ops.registry import defop, op, sample
 from tsjit.ops.rules import BY_KERNEL, broadcast, dims, each, fixed, promoted, real_same, same_dtype
 
-_LAPACK = "LAPACK factorizations have no loop lowering: compiled code runs them on numpy"
 # cholesky and solve_triangular lower to loops (tsjit/lowering/triangular.py); cholesky_solve and
 # cholesky_inverse decompose into triangular solves.
 
@@ -172,7 +173,7 @@ def _qr_shape(a, mode="reduced"):
 
 
 @op("linalg_qr", "(Tensor A, str mode='reduced') -> (Tensor Q, Tensor R)", shape=_qr_shape,
-    dtype=each(same_dtype, same_dtype), api="torch", numpy_only=_LAPACK,
+    dtype=each(same_dtype, same_dtype), api="torch", lower="lapack_calls.lower_qr",
     samples=lambda: [sample(s.f32(4, 3), "reduced", torch=False, note="Q and R's signs are LAPACK's"),
                      sample(s.f32(3, 3), "r", torch=False, note="R's signs are LAPACK's")])
 def linalg_qr(a, mode="reduced"):
@@ -203,7 +204,7 @@ def _symmetric(*batch: int, n: int = 4) -> np.ndarray:
 
 
 @op("linalg_eigh", "(Tensor self, str UPLO='L') -> (Tensor eigenvalues, Tensor eigenvectors)", shape=_eigh_shape,
-    dtype=each(real_same, same_dtype), api="torch", numpy_only=_LAPACK,
+    dtype=each(real_same, same_dtype), api="torch", lower="lapack_calls.lower_eigh",
     samples=lambda: [sample(_symmetric(), "L", torch=False, note="the eigenvectors' signs are LAPACK's")])
 def linalg_eigh(a, uplo="L"):
     """The eigenvalues (ascending) and eigenvectors of each Hermitian matrix, from its `uplo` triangle."""
@@ -213,7 +214,7 @@ def linalg_eigh(a, uplo="L"):
 
 
 @op("linalg_eigvalsh", "(Tensor self, str UPLO='L') -> Tensor", shape=lambda a, uplo="L": dims(a)[:-1],
-    dtype=real_same, api="torch", numpy_only=_LAPACK,
+    dtype=real_same, api="torch", lower="lapack_calls.lower_eigvalsh",
     samples=lambda: [sample(_symmetric(), "L"), sample(_symmetric(2, n=3), "U"), sample(s.f32(2, 3), "L"),
                      sample(_symmetric(n=3), "X")])
 def linalg_eigvalsh(a, uplo="L"):
@@ -228,7 +229,7 @@ def _svd_shape(a, full_matrices=True, driver=None):
 
 
 @op("linalg_svd", "(Tensor A, bool full_matrices=True, *, str? driver=None) -> (Tensor U, Tensor S, Tensor Vh)",
-    shape=_svd_shape, dtype=each(same_dtype, real_same, same_dtype), api="torch", numpy_only=_LAPACK,
+    shape=_svd_shape, dtype=each(same_dtype, real_same, same_dtype), api="torch", lower="lapack_calls.lower_svd",
     samples=lambda: [sample(s.f32(4, 3), False, None, torch=False, note="the singular vectors' signs are LAPACK's")])
 def linalg_svd(a, full_matrices=True, driver=None):
     _matrices("svd", a, square=False)
@@ -249,13 +250,40 @@ def _singular_values(a, hermitian):
     return np.abs(np.linalg.eigvalsh(a)) if hermitian else np.linalg.svd(a, compute_uv=False)
 
 
+def _pinv(g, a, atol=None, rtol=None, hermitian=False):
+    """V diag(1/s) U^T over the singular values above the tolerance (PyTorch's formula); hermitian:
+    from eigh of the lower triangle, U = V and 1/w over the eigenvalues with |w| above it."""
+    shape, dtype = g.shape(a), g.dtype(a)
+    if len(shape) < 2 or dtype.name not in ("float32", "float64") or 0 in shape or \
+            g.value(hermitian) and shape[-1] != shape[-2]:
+        raise NotDecomposable("pinv decomposes for non-empty float32/64 matrices")
+    atol, rtol = g.value(atol), g.value(rtol)
+    if rtol is None:
+        rtol = 0.0 if atol is not None and atol > 0 else float(np.finfo(dtype).eps) * max(shape[-2:])
+    if g.value(hermitian):
+        w, v = g.linalg_eigh(a, "L")
+        sv, left, right = g.abs(w), v, g.transpose(v, -2, -1)
+    else:
+        left, sv, right = g.linalg_svd(a, False, None)
+        w = sv
+    tolerance = g.clamp(g.mul(g.amax(sv, [-1], True), rtol), atol or 0.0, None)
+    inverse = g.where(g.gt(sv, tolerance), g.reciprocal(w), 0.0)
+    return g.matmul(g.mul(g.transpose(right, -2, -1), g.unsqueeze(inverse, -2)), g.transpose(left, -2, -1))
+
+
 @op("linalg_pinv", "(Tensor self, *, float? atol=None, float? rtol=None, bool hermitian=False) -> Tensor",
-    shape=lambda a, *rest: dims(a)[:-2] + dims(a)[:-3:-1], dtype=same_dtype, api="torch", numpy_only=_LAPACK,
+    shape=lambda a, *rest: dims(a)[:-2] + dims(a)[:-3:-1], dtype=same_dtype, api="torch", decompose=_pinv,
     samples=lambda: [sample(s.f32(3, 4), None, None, False), sample(s.f64(2, 4, 3), None, 1e-3, False),
                      sample(_symmetric(n=3), None, None, True),
                      sample(np.array([[1, 2], [2, 4]], np.float32), None, None, False), sample(s.f32(0, 3), None, None, False)])
 def linalg_pinv(a, atol=None, rtol=None, hermitian=False):
     """The Moore-Penrose pseudo-inverse: singular values at or below the tolerance count as zero."""
+    if hermitian:  # eigh of the lower triangle: V diag(1/w) V^H over |w| above the tolerance
+        w, v = np.linalg.eigh(_matrices("eigh", a))
+        keep = np.abs(w) > _tolerance(a, np.abs(w), atol, rtol)
+        with np.errstate(divide="ignore"):
+            inv = np.where(keep, 1 / np.where(keep, w, 1), 0)
+        return as_array((v * inv[..., None, :] @ _mT(v)).astype(a.dtype))
     _matrices("pinv", a, square=False)
     u, sv, vh = np.linalg.svd(a, full_matrices=False)
     keep = sv > _tolerance(a, sv, atol, rtol)
@@ -344,7 +372,7 @@ def _lstsq_shape(a, b, rcond=None, driver=None):
 
 @op("linalg_lstsq", "(Tensor self, Tensor b, float? rcond=None, *, str? driver=None) -> (Tensor solution, "
     "Tensor residuals, Tensor rank, Tensor singular_values)", shape=_lstsq_shape,
-    dtype=each(promoted(0, 1), promoted(0, 1), fixed(INT64), real_same), api="torch", numpy_only=_LAPACK,
+    dtype=each(promoted(0, 1), promoted(0, 1), fixed(INT64), real_same), api="torch", lower="lapack_calls.lower_lstsq",
     samples=lambda: [sample(s.f32(5, 3), s.f32(5, 2), None, None), sample(s.f64(2, 6, 3), s.f64(2, 6, 4), None, None),
                      sample(s.f32(4, 3), s.f32(4), None, None), sample(np.array([[1, 2], [2, 4], [3, 6]], np.float32),
                                                                      s.f32(3, 1), None, None)])

@@ -1,0 +1,96 @@
+"""The LAPACK run-time functions (tsjit/backends/c/runtime/lapack.py) on the numpy backend, and
+`ts.runtime_call`, the tensor-level call of any run-time function.
+
+The twins take what the C takes: flat arrays (a memref<?xT> each), then the sizes, and write the
+results in place. They run numpy's LAPACK (the same routines, except lstsq: numpy's gelsd where C
+calls gelsy; both give the minimum-norm least-squares solution), so the signs of singular vectors
+and eigenvectors are numpy's OpenBLAS's.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from tsjit.backends.numpy.ops.upstream_common import np_dtype, uninitialized
+from tsjit.backends.numpy.table import register
+
+
+def _matrices(flat: np.ndarray, *shape: int) -> np.ndarray:
+    """The first prod(shape) elements of a flat buffer, shaped (a view)."""
+    size = math.prod(shape)
+    if flat.ndim != 1 or flat.size < size:
+        raise IndexError(f"run-time function: {shape} does not fit in a buffer of {flat.size} elements")
+    return flat[:size].reshape(shape)
+
+
+def qr(a, q, r, info, batch, m, n, mode) -> None:
+    """geqrf + orgqr: mode 0 reduced, 1 complete, 2 R only (as tsjit_sqr / tsjit_dqr)."""
+    k = min(m, n)
+    qc = rr = m if mode == 1 else k
+    got_q, got_r = np.linalg.qr(_matrices(a, batch, m, n), mode="complete" if mode == 1 else "reduced")
+    _matrices(r, batch, rr, n)[...] = got_r
+    if mode != 2:
+        _matrices(q, batch, m, qc)[...] = got_q
+    info[:batch] = 0
+
+
+def svd(a, u, s, vh, info, batch, m, n, full) -> None:
+    """gesdd (full: U m x m, Vh n x n); a matrix with a non-finite element: info -1 and NaNs."""
+    k = min(m, n)
+    uc, vr = (m, n) if full else (k, k)
+    x = _matrices(a, batch, m, n)
+    outs = _matrices(u, batch, m, uc), _matrices(s, batch, k), _matrices(vh, batch, vr, n)
+    for b in range(batch):
+        if not np.isfinite(x[b]).all():
+            info[b] = -1
+            for o in outs:
+                o[b] = np.nan
+            continue
+        got = np.linalg.svd(x[b], full_matrices=bool(full))
+        for o, g in zip(outs, got):
+            o[b] = g
+        info[b] = 0
+
+
+def eigh(a, w, v, info, batch, n, upper, vectors) -> None:
+    """syevd from the lower (upper) triangle: eigenvalues ascending, eigenvectors as columns."""
+    x = _matrices(a, batch, n, n)
+    uplo = "U" if upper else "L"
+    if vectors:
+        got_w, got_v = np.linalg.eigh(x, UPLO=uplo)
+        _matrices(v, batch, n, n)[...] = got_v
+    else:
+        got_w = np.linalg.eigvalsh(x, UPLO=uplo)
+        _matrices(v, batch, n, n)[...] = x
+    _matrices(w, batch, n)[...] = got_w
+    info[:batch] = 0
+
+
+def lstsq(a, rhs, rcond, x, rank, info, batch, m, n, nrhs) -> None:
+    """The minimum-norm least-squares solution and the rank (singular values above rcond * the largest)."""
+    am, bm, out = _matrices(a, batch, m, n), _matrices(rhs, batch, m, nrhs), _matrices(x, batch, n, nrhs)
+    for b in range(batch):
+        out[b], _, rank[b], _ = np.linalg.lstsq(am[b], bm[b], rcond=rcond)
+    info[:batch] = 0
+
+
+LAPACK_TWINS = {f"tsjit_{p}{name}": fn for p in "sd" for name, fn in
+                (("qr", qr), ("svd", svd), ("eigh", eigh), ("lstsq", lstsq))}
+
+
+@register("ts.runtime_call")
+def _runtime_call(op, planner):
+    from tsjit.backends.numpy.ops.upstream_runtime import RUNTIME_FUNCTIONS
+
+    fn = RUNTIME_FUNCTIONS[op.callee.data]
+    results = [(tuple(r.type.get_shape()), np_dtype(r.type)) for r in op.outputs]
+    sizes = op.size_values()
+
+    def call(*inputs):
+        flat = [np.ascontiguousarray(v).reshape(-1) if isinstance(v, np.ndarray) else v for v in inputs]
+        outs = [uninitialized(shape, dtype) for shape, dtype in results]
+        fn(*flat, *(o.reshape(-1) for o in outs), *sizes)
+        return tuple(outs) if len(outs) != 1 else outs[0]
+
+    return call

@@ -1,0 +1,195 @@
+"""LAPACK factorizations as one run-time call each: linalg_qr, linalg_svd, linalg_eigh,
+linalg_eigvalsh, linalg_lstsq (pinv decomposes into svd or eigh: tsjit/ops/matrix_factorizations.py).
+
+These are pivoting or iterative algorithms whose steps depend on the data, which loops written
+here would only imitate slowly; PyTorch's CPU kernels call LAPACK, and so does this: the batch of
+matrices is reshaped to (B, m, n) and handed to a `ts.runtime_call` of the C run-time function
+(tsjit/backends/c/runtime/lapack.py: geqrf + orgqr, gesdd, syevd, gelsy over scipy-openblas32),
+which fills each result whole and an int64 status per matrix. A non-zero status is reported as
+PyTorch reports it (tsjit/lowering/run_time_errors.py), for the first failing matrix of the batch.
+Empty matrices and empty batches are left to numpy (NotLowerable); float32 and float64 only.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+from xdsl.builder import Builder
+from xdsl.dialects import arith, tensor
+from xdsl.dialects.builtin import FloatAttr, IndexType, TensorType, f32, f64, i64
+from xdsl.ir import Operation, SSAValue
+from xdsl.ir.affine import AffineDimExpr, AffineExpr
+
+from tsjit.dialects.ts.runtime_call import RuntimeCallOp
+from tsjit.lowering.contractions import filled as filled_like
+from tsjit.lowering.generic_builder import empty, filled
+from tsjit.lowering.linalg import PARALLEL, REDUCTION, D, broadcast_batch, check_float
+from tsjit.lowering.run_time_errors import fail_if
+from tsjit.lowering.shape import reshape_value
+from tsjit.lowering.sorting import build_generic, index_of, op1
+from tsjit.lowering.table import Lower, NotLowerable
+
+_NOT_FINITE = "The algorithm failed to converge because the input matrix contained non-finite values."
+_NO_CONVERGENCE = ("The algorithm failed to converge because the input matrix is ill-conditioned or has too many "
+                   "repeated {what} (error code: {code}).")
+
+
+def _matrices(lower: Lower, i: int = 0, square: bool = False) -> tuple[SSAValue, list[int], int, int]:
+    """Operand i as (the tensor, its batch dims, m, n): a non-empty batch of float matrices."""
+    a = lower.tensor(i)
+    shape = list(a.type.get_shape())
+    if len(shape) < 2:
+        raise NotLowerable("needs a batch of matrices")
+    check_float(a.type.element_type)
+    if 0 in shape:
+        raise NotLowerable("empty matrices run on numpy")
+    if square and shape[-1] != shape[-2]:
+        raise NotLowerable("needs square matrices")
+    return a, shape[:-2], shape[-2], shape[-1]
+
+
+def _call(lower: Lower, kind: str, elt, inputs: Sequence[SSAValue], sizes: Sequence[int],
+          shapes: Sequence[Sequence[int]]) -> list[SSAValue]:
+    """`ts.runtime_call @tsjit_<s|d><kind>`: results of element type `elt` of `shapes`, then the (B,) status."""
+    name = f"tsjit_{'s' if elt == f32 else 'd'}{kind}"
+    types = [TensorType(elt, list(s)) for s in shapes] + [TensorType(i64, [sizes[0]])]
+    return list(lower.insert(RuntimeCallOp(name, inputs, sizes, types)).results)
+
+
+def _shaped(lower: Lower, value: SSAValue, j: int) -> SSAValue:
+    return reshape_value(lower, value, tuple(lower.result_type(j).get_shape()))
+
+
+def _report(lower: Lower, info: SSAValue, batched: bool, api: str, what: str | None) -> None:
+    """PyTorch's error for the first matrix whose status is not 0 (< 0: non-finite input or a LAPACK
+    failure; > 0: no convergence, `what` naming the repeated values, None: cannot happen)."""
+    b = lower.builder
+    nb = info.type.get_shape()[0]
+
+    def first_bad(bb: Builder, args: Sequence[SSAValue]) -> list[SSAValue]:
+        at = op1(bb, arith.IndexCastOp(index_of(bb, 0), i64))
+        zero = op1(bb, arith.ConstantOp.from_int_and_width(0, i64))
+        mine = op1(bb, arith.SelectOp(op1(bb, arith.CmpiOp(args[0], zero, "ne")), at, args[1]))
+        return [op1(bb, arith.MinSIOp(mine, args[1]))]
+    first = build_generic(b, [info], [[D[0]], []], [filled(b, TensorType(i64, []), nb)], [REDUCTION], first_bad)[0]
+    first = b.insert(tensor.ExtractOp(first, [], i64)).results[0]
+    last = op1(b, arith.ConstantOp.from_int_and_width(nb - 1, i64))
+    where = op1(b, arith.IndexCastOp(op1(b, arith.MinSIOp(first, last)), IndexType()))
+    code = b.insert(tensor.ExtractOp(info, [where], i64)).results[0]
+    zero = op1(b, arith.ConstantOp.from_int_and_width(0, i64))
+    found = op1(b, arith.CmpiOp(first, op1(b, arith.ConstantOp.from_int_and_width(nb, i64)), "slt"))
+    prefix = f"{api}: " + ("(Batch element {0}): " if batched else "")
+    values = [first, code] if batched else [code]
+    code_text = "{1}" if batched else "{0}"
+    negative = _NOT_FINITE if what == "singular values" else f"LAPACK reported error {code_text}."
+    fail_if(b, lower.op, op1(b, arith.AndIOp(found, op1(b, arith.CmpiOp(code, zero, "slt")))), prefix + negative,
+            values=values)
+    positive = _NO_CONVERGENCE.format(what=what, code=code_text) if what else f"LAPACK reported error {code_text}."
+    fail_if(b, lower.op, op1(b, arith.AndIOp(found, op1(b, arith.CmpiOp(code, zero, "sgt")))), prefix + positive,
+            values=values)
+
+
+_QR_MODES = {"reduced": 0, "complete": 1, "r": 2}
+
+
+def lower_qr(op: Operation, lower: Lower) -> Sequence[SSAValue]:
+    """geqrf + orgqr; mode 'r' leaves Q empty, as PyTorch."""
+    a, batch, m, n = _matrices(lower)
+    mode = lower.constant(1)
+    if mode not in _QR_MODES:
+        raise NotLowerable(f"qr mode {mode!r}")
+    k, nb, elt = min(m, n), math.prod(batch), a.type.element_type
+    rows = m if mode == "complete" else k
+    q_shape = [1] if mode == "r" else [nb, m, rows]
+    q, r, info = _call(lower, "qr", elt, [reshape_value(lower, a, (nb, m, n))], [nb, m, n, _QR_MODES[mode]],
+                       [q_shape, [nb, rows, n]])
+    _report(lower, info, bool(batch), "linalg.qr", None)
+    q = filled_like(lower, lower.result_type(0), 0.0) if mode == "r" else _shaped(lower, q, 0)
+    return [q, _shaped(lower, r, 1)]
+
+
+def lower_svd(op: Operation, lower: Lower) -> Sequence[SSAValue]:
+    """gesdd: U, S (descending), Vh; full_matrices: U m x m and Vh n x n."""
+    a, batch, m, n = _matrices(lower)
+    full = bool(lower.constant(1))
+    if lower.constant(2) is not None:
+        raise NotLowerable("svd's driver= is for CUDA")
+    k, nb, elt = min(m, n), math.prod(batch), a.type.element_type
+    uc, vr = (m, n) if full else (k, k)
+    u, s, vh, info = _call(lower, "svd", elt, [reshape_value(lower, a, (nb, m, n))], [nb, m, n, int(full)],
+                           [[nb, m, uc], [nb, k], [nb, vr, n]])
+    _report(lower, info, bool(batch), "linalg.svd", "singular values")
+    return [_shaped(lower, u, 0), _shaped(lower, s, 1), _shaped(lower, vh, 2)]
+
+
+def _eigh(lower: Lower, vectors: bool, api: str) -> tuple[SSAValue, SSAValue]:
+    a, batch, n, _ = _matrices(lower, square=True)
+    uplo = lower.constant(1)
+    if uplo not in ("L", "U"):
+        raise NotLowerable(f"UPLO {uplo!r}")
+    nb, elt = math.prod(batch), a.type.element_type
+    w, v, info = _call(lower, "eigh", elt, [reshape_value(lower, a, (nb, n, n))], [nb, n, int(uplo == "U"), int(vectors)],
+                       [[nb, n], [nb, n, n]])
+    _report(lower, info, bool(batch), api, "eigenvalues")
+    return w, v
+
+
+def lower_eigh(op: Operation, lower: Lower) -> Sequence[SSAValue]:
+    """syevd: eigenvalues ascending, eigenvectors as columns, from the UPLO triangle."""
+    w, v = _eigh(lower, True, "linalg.eigh")
+    return [_shaped(lower, w, 0), _shaped(lower, v, 1)]
+
+
+def lower_eigvalsh(op: Operation, lower: Lower) -> Sequence[SSAValue]:
+    w, _ = _eigh(lower, False, "linalg.eigvalsh")
+    return [_shaped(lower, w, 0)]
+
+
+def _broadcast(b: Builder, x: SSAValue, batch: Sequence[int]) -> SSAValue:
+    """x (..., r, c) with its batch dims broadcast to `batch` (a copy, or x when they are already)."""
+    shape = list(x.type.get_shape())
+    if shape[:-2] == list(batch):
+        return x
+    rank = len(batch) + 2
+    lead = rank - len(shape)
+    exprs: list[AffineExpr] = [AffineExpr.constant(0) if s == 1 and batch[lead + d] != 1 else AffineDimExpr(lead + d)
+                               for d, s in enumerate(shape[:-2])]
+    exprs += [AffineDimExpr(rank - 2), AffineDimExpr(rank - 1)]
+    out = TensorType(x.type.element_type, [*batch, *shape[-2:]])
+    return build_generic(b, [x], [exprs, [AffineDimExpr(d) for d in range(rank)]], [empty(b, out)],
+                         [PARALLEL] * rank, lambda bb, args: [args[0]])[0]
+
+
+def lower_lstsq(op: Operation, lower: Lower) -> Sequence[SSAValue]:
+    """gelsy (PyTorch's CPU default driver): the minimum-norm solution and each matrix's rank;
+    residuals and singular values empty, as gelsy leaves them."""
+    a, batch_a, m, n = _matrices(lower)
+    rhs = lower.tensor(1)
+    elt = a.type.element_type
+    if rhs.type.element_type != elt:
+        raise NotLowerable("A and B of different dtypes")
+    rcond, driver = lower.constant(2), lower.constant(3)
+    if driver not in (None, "gelsy"):
+        raise NotLowerable(f"lstsq driver {driver!r} (gelsy only)")
+    shape_b = list(rhs.type.get_shape())
+    vector = len(shape_b) == len(batch_a) + 1
+    if vector:
+        shape_b = [*shape_b, 1]
+        rhs = reshape_value(lower, rhs, tuple(shape_b))
+    if len(shape_b) < 2 or shape_b[-2] != m or 0 in shape_b:
+        raise NotLowerable("B must be a non-empty batch of m-row matrices")
+    nrhs = shape_b[-1]
+    batch = broadcast_batch([*batch_a, m, n], shape_b)
+    nb = math.prod(batch)
+    b = lower.builder
+    flat_a = reshape_value(lower, _broadcast(b, a, batch), (nb, m, n))
+    flat_b = reshape_value(lower, _broadcast(b, rhs, batch), (nb, m, nrhs))
+    cut = float(np.finfo(np.float32 if elt == f32 else np.float64).eps) * max(m, n) if rcond is None else float(rcond)
+    cut_value = op1(b, arith.ConstantOp(FloatAttr(cut, f64)))
+    name = f"tsjit_{'s' if elt == f32 else 'd'}lstsq"
+    x, rank, info = lower.insert(RuntimeCallOp(name, [flat_a, flat_b, cut_value], [nb, m, n, nrhs], [
+        TensorType(elt, [nb, n, nrhs]), TensorType(i64, [nb]), TensorType(i64, [nb])])).results
+    _report(lower, info, bool(batch), "torch.linalg.lstsq", None)
+    return [_shaped(lower, x, 0), filled_like(lower, lower.result_type(1), 0.0), _shaped(lower, rank, 2),
+            filled_like(lower, lower.result_type(3), 0.0)]
