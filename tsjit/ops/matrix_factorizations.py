@@ -222,6 +222,15 @@ def linalg_eigvalsh(a, uplo="L"):
     return as_array(np.linalg.eigvalsh(a, UPLO=uplo).astype(real_of(a.dtype)))
 
 
+def _finite_for_svd(a: np.ndarray) -> None:
+    """PyTorch's error for the first matrix of the batch with a NaN or an infinity (gesdd is not tried)."""
+    bad = ~np.isfinite(a).reshape(-1, a.shape[-2] * a.shape[-1]).all(axis=-1) if a.size else np.zeros(0, bool)
+    if bad.any():
+        batch = f"(Batch element {int(np.argmax(bad))}): " if a.ndim > 2 else ""
+        raise RuntimeError(f"linalg.svd: {batch}The algorithm failed to converge because the input matrix contained "
+                           "non-finite values.")
+
+
 def _svd_shape(a, full_matrices=True, driver=None):
     *batch, m, n = dims(a)
     k = min(m, n)
@@ -232,7 +241,7 @@ def _svd_shape(a, full_matrices=True, driver=None):
     shape=_svd_shape, dtype=each(same_dtype, real_same, same_dtype), api="torch", lower="lapack_calls.lower_svd",
     samples=lambda: [sample(s.f32(4, 3), False, None, torch=False, note="the singular vectors' signs are LAPACK's")])
 def linalg_svd(a, full_matrices=True, driver=None):
-    _matrices("svd", a, square=False)
+    _finite_for_svd(_matrices("svd", a, square=False))
     u, sv, vh = np.linalg.svd(a, full_matrices=full_matrices)
     return as_array(u.astype(a.dtype)), as_array(sv.astype(real_of(a.dtype))), as_array(vh.astype(a.dtype))
 
@@ -254,9 +263,10 @@ def _pinv(g, a, atol=None, rtol=None, hermitian=False):
     """V diag(1/s) U^T over the singular values above the tolerance (PyTorch's formula); hermitian:
     from eigh of the lower triangle, U = V and 1/w over the eigenvalues with |w| above it."""
     shape, dtype = g.shape(a), g.dtype(a)
-    if len(shape) < 2 or dtype.name not in ("float32", "float64") or 0 in shape or \
-            g.value(hermitian) and shape[-1] != shape[-2]:
-        raise NotDecomposable("pinv decomposes for non-empty float32/64 matrices")
+    if len(shape) < 2 or dtype.name not in ("float32", "float64") or g.value(hermitian) and shape[-1] != shape[-2]:
+        raise NotDecomposable("pinv decomposes for float32/64 matrices")
+    if 0 in shape:
+        return g.zeros([*shape[:-2], shape[-1], shape[-2]], SCALAR_TYPE_CODES[dtype.name])
     atol, rtol = g.value(atol), g.value(rtol)
     if rtol is None:
         rtol = 0.0 if atol is not None and atol > 0 else float(np.finfo(dtype).eps) * max(shape[-2:])
@@ -284,7 +294,7 @@ def linalg_pinv(a, atol=None, rtol=None, hermitian=False):
         with np.errstate(divide="ignore"):
             inv = np.where(keep, 1 / np.where(keep, w, 1), 0)
         return as_array((v * inv[..., None, :] @ _mT(v)).astype(a.dtype))
-    _matrices("pinv", a, square=False)
+    _finite_for_svd(_matrices("pinv", a, square=False))
     u, sv, vh = np.linalg.svd(a, full_matrices=False)
     keep = sv > _tolerance(a, sv, atol, rtol)
     with np.errstate(divide="ignore"):
