@@ -5,6 +5,9 @@ wide and square matrices and batches of several dims. The signs of singular vect
 eigenvectors are each LAPACK build's choice, so those are compared up to each vector's sign. The
 lowered IR on the numpy backend (the run-time functions' numpy twins) agrees at every stage;
 errors are PyTorch's; without scipy-openblas32 the compile refuses and says why."""
+import shutil
+import subprocess
+
 import numpy as np
 import pytest
 from xdsl.dialects import func
@@ -186,3 +189,25 @@ def test_without_openblas_the_compile_refuses(monkeypatch):
     x = _symmetric((3, 3), np.float32)
     with pytest.raises(FallbackError, match="tsjit_seigh needs LAPACK from scipy-openblas32"):
         _compiled(lambda lib, a: lib.linalg.eigvalsh(a), [x])
+
+
+@needs_c
+@pytest.mark.skipif(shutil.which("make") is None, reason="no make")
+def test_exported_c_links_lapack(tmp_path):
+    """An exported project that calls LAPACK links scipy-openblas32 (its Makefile says it is required)."""
+    x = rng.standard_normal((2, 4, 3)).astype(np.float32)
+
+    class Pinv(tsjit.nn.Module):
+        def forward(self, a):
+            return tsjit.linalg.pinv(a)
+    out = tmp_path / "export"
+    tsjit.export_c(Pinv(), out, (tsjit.from_numpy(x),))
+    assert "required (the model calls LAPACK)" in (out / "Makefile").read_text()
+    built = subprocess.run(["make", f"CC={find_compiler()}"], cwd=out, capture_output=True, text=True)
+    assert built.returncode == 0, built.stdout + built.stderr
+    x.tofile(tmp_path / "x.bin")
+    ran = subprocess.run([str(out / "demo"), "-o", str(tmp_path / "y"), str(tmp_path / "x.bin")], cwd=out,
+                         capture_output=True, text=True)
+    assert ran.returncode == 0, ran.stderr
+    got = np.fromfile(tmp_path / "y0.bin", np.float32).reshape(2, 3, 4)
+    np.testing.assert_allclose(got, np.linalg.pinv(x), rtol=1e-4, atol=1e-5)

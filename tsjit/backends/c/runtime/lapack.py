@@ -24,6 +24,9 @@ these calls then (tsjit/backends/c/render.py), so compiled models fall back with
 """
 from __future__ import annotations
 
+#: in every source that calls LAPACK (an export's Makefile then requires BLAS)
+LAPACK_MARKER = "tsjit LAPACK run-time"
+
 COMMON = r"""
 /* ---- tsjit LAPACK run-time (needs scipy-openblas32: TSJIT_USE_CBLAS) ---- */
 #if !defined(TSJIT_USE_CBLAS)
