@@ -1,5 +1,5 @@
 """linalg.qr, svd, eigh, eigvalsh and lstsq lower to one LAPACK call each, and pinv decomposes into
-svd or eigh (tsjit/lowering/lapack_calls.py): compiled with fallback=False they run wholly in C and
+svd or eigh, torch.svd into linalg.svd, pinverse into pinv (tsjit/lowering/lapack_calls.py): compiled with fallback=False they run wholly in C and
 agree with eager tsjit (numpy's LAPACK) and with PyTorch (MKL's), on float32 and float64, tall,
 wide and square matrices and batches of several dims. The signs of singular vectors and
 eigenvectors are each LAPACK build's choice, so those are compared up to each vector's sign. The
@@ -49,6 +49,9 @@ CASES = {
     "svd": (lambda lib, x: tuple(lib.linalg.svd(x, full_matrices=False)),
             lambda s, d: [rng.standard_normal(s).astype(d)], ((0, 2),)),
     "svd_full": (lambda lib, x: tuple(lib.linalg.svd(x)), lambda s, d: [rng.standard_normal(s).astype(d)], ((0, 2),)),
+    "torch_svd": (lambda lib, x: (lambda u, sv, v: (u, sv, v.transpose(-2, -1)))(*lib.svd(x)),
+                  lambda s, d: [rng.standard_normal(s).astype(d)], ((0, 2),)),
+    "pinverse": (lambda lib, x: lib.pinverse(x, 0.1), lambda s, d: [rng.standard_normal(s).astype(d)], ()),
     "eigh": (lambda lib, x: tuple(lib.linalg.eigh(x)), lambda s, d: [_symmetric(s, d)], ((1, None),)),
     "eigh_upper": (lambda lib, x: tuple(lib.linalg.eigh(x, UPLO="U")), lambda s, d: [_square(s, d)], ((1, None),)),
     "eigvalsh": (lambda lib, x: lib.linalg.eigvalsh(x), lambda s, d: [_square(s, d)], ()),
