@@ -269,12 +269,11 @@ class _FuncBufferizer:
         their buffers (a strided one copied first), a fresh buffer per result, sizes as index constants."""
         def flat(buffer: SSAValue) -> SSAValue:
             t = buffer.type
-            if not isinstance(t.layout, NoneAttr):
-                copy = memref.AllocOp.get(t.element_type, shape=t.get_shape())
-                self._insert(copy)
-                self._insert(memref.CopyOp(buffer, copy.memref))
-                self.allocs.append(copy)
-                buffer = copy.memref
+            if not isinstance(t.layout, NoneAttr):  # a view (x[i] at a run-time i): a contiguous copy
+                copy = self._alloc(TensorType(t.element_type, t.get_shape()))
+                self._insert(memref.CopyOp(buffer, copy))
+                buffer = copy
+                t = copy.type
             if len(t.get_shape()) != 1:
                 buffer = self._view(memref.CollapseShapeOp, buffer, [list(range(len(t.get_shape())))],
                                     (math.prod(t.get_shape()),))
