@@ -36,8 +36,9 @@ def _qr_shape(a, mode="reduced"):
 
 @op("linalg_qr", "(Tensor A, str mode='reduced') -> (Tensor Q, Tensor R)", shape=_qr_shape,
     dtype=each(same_dtype, same_dtype), api="torch", lower="lapack_calls.lower_qr",
-    samples=lambda: [sample(s.f32(4, 3), "reduced", torch=False, note="Q and R's signs are LAPACK's"),
-                     sample(s.f32(3, 3), "r", torch=False, note="R's signs are LAPACK's")])
+    samples=lambda: [sample(s.f32(4, 3), "reduced"), sample(s.f32(3, 3), "r"), sample(s.f64(2, 3, 5), "complete"),
+                     sample(s.f32(2, 1, 5, 3), "complete"), sample(s.f64(3, 4), "reduced"), sample(s.f32(2, 3), "bad"),
+                     sample(s.i64(2, 2), "reduced")])
 def linalg_qr(a, mode="reduced"):
     """A = QR with Q's columns orthonormal and R upper triangular ('r': R only, Q empty)."""
     if mode not in ("reduced", "complete", "r"):
