@@ -7,7 +7,8 @@ matrices is reshaped to (B, m, n) and handed to a `ts.runtime_call` of the C run
 (tsjit/backends/c/runtime/lapack.py: geqrf + orgqr, gesdd, syevd, gelsy over scipy-openblas32),
 which fills each result whole and an int64 status per matrix. A non-zero status is reported as
 PyTorch reports it (tsjit/lowering/run_time_errors.py), for the first failing matrix of the batch.
-Empty matrices and empty batches are left to numpy (NotLowerable); float32 and float64 only.
+Empty operands make PyTorch's results without a call (zeros, and the identity for a complete Q or
+a full U or Vh of a matrix with no columns or rows); float32 and float64 only.
 """
 from __future__ import annotations
 
@@ -35,18 +36,43 @@ _NO_CONVERGENCE = ("The algorithm failed to converge because the input matrix is
                    "repeated {what} (error code: {code}).")
 
 
+class _Empty(Exception):
+    """The operands hold no element: the results are made without a call."""
+
+
 def _matrices(lower: Lower, i: int = 0, square: bool = False) -> tuple[SSAValue, list[int], int, int]:
-    """Operand i as (the tensor, its batch dims, m, n): a non-empty batch of float matrices."""
+    """Operand i as (the tensor, its batch dims, m, n): a batch of float matrices (_Empty when empty)."""
     a = lower.tensor(i)
     shape = list(a.type.get_shape())
     if len(shape) < 2:
         raise NotLowerable("needs a batch of matrices")
     check_float(a.type.element_type)
-    if 0 in shape:
-        raise NotLowerable("empty matrices run on numpy")
     if square and shape[-1] != shape[-2]:
         raise NotLowerable("needs square matrices")
+    if 0 in shape:
+        raise _Empty()
     return a, shape[:-2], shape[-2], shape[-1]
+
+
+def _empty_results(lower: Lower, identities: Sequence[int] = ()) -> list[SSAValue]:
+    """PyTorch's results for empty matrices: zeros (no elements, or a least-squares solution of no
+    equations), and the identity for the square factors named by `identities` (complete Q, full U, Vh)."""
+    out = []
+    for j in range(len(lower.op.results)):
+        t = lower.result_type(j)
+        shape = list(t.get_shape())
+        if j in identities and 0 not in shape:
+            rank = len(shape)
+
+            def body(bb: Builder, _, elt=t.element_type, rank=rank) -> list[SSAValue]:
+                same = op1(bb, arith.CmpiOp(index_of(bb, rank - 2), index_of(bb, rank - 1), "eq"))
+                one, zero = (op1(bb, arith.ConstantOp(FloatAttr(v, elt))) for v in (1.0, 0.0))
+                return [op1(bb, arith.SelectOp(same, one, zero))]
+            out.append(build_generic(lower.builder, [], [[AffineDimExpr(d) for d in range(rank)]],
+                                     [empty(lower.builder, t)], [PARALLEL] * rank, body)[0])
+        else:
+            out.append(filled_like(lower, t, 0.0))
+    return out
 
 
 def _call(lower: Lower, kind: str, elt, inputs: Sequence[SSAValue], sizes: Sequence[int],
@@ -95,10 +121,13 @@ _QR_MODES = {"reduced": 0, "complete": 1, "r": 2}
 
 def lower_qr(op: Operation, lower: Lower) -> Sequence[SSAValue]:
     """geqrf + orgqr; mode 'r' leaves Q empty, as PyTorch."""
-    a, batch, m, n = _matrices(lower)
     mode = lower.constant(1)
     if mode not in _QR_MODES:
         raise NotLowerable(f"qr mode {mode!r}")
+    try:
+        a, batch, m, n = _matrices(lower)
+    except _Empty:
+        return _empty_results(lower, (0,) if mode == "complete" else ())
     k, nb, elt = min(m, n), math.prod(batch), a.type.element_type
     rows = m if mode == "complete" else k
     q_shape = [1] if mode == "r" else [nb, m, rows]
@@ -111,10 +140,13 @@ def lower_qr(op: Operation, lower: Lower) -> Sequence[SSAValue]:
 
 def lower_svd(op: Operation, lower: Lower) -> Sequence[SSAValue]:
     """gesdd: U, S (descending), Vh; full_matrices: U m x m and Vh n x n."""
-    a, batch, m, n = _matrices(lower)
     full = bool(lower.constant(1))
     if lower.constant(2) is not None:
         raise NotLowerable("svd's driver= is for CUDA")
+    try:
+        a, batch, m, n = _matrices(lower)
+    except _Empty:
+        return _empty_results(lower, (0, 2) if full else ())
     k, nb, elt = min(m, n), math.prod(batch), a.type.element_type
     uc, vr = (m, n) if full else (k, k)
     u, s, vh, info = _call(lower, "svd", elt, [reshape_value(lower, a, (nb, m, n))], [nb, m, n, int(full)],
@@ -124,10 +156,10 @@ def lower_svd(op: Operation, lower: Lower) -> Sequence[SSAValue]:
 
 
 def _eigh(lower: Lower, vectors: bool, api: str) -> tuple[SSAValue, SSAValue]:
-    a, batch, n, _ = _matrices(lower, square=True)
     uplo = lower.constant(1)
     if uplo not in ("L", "U"):
         raise NotLowerable(f"UPLO {uplo!r}")
+    a, batch, n, _ = _matrices(lower, square=True)
     nb, elt = math.prod(batch), a.type.element_type
     w, v, info = _call(lower, "eigh", elt, [reshape_value(lower, a, (nb, n, n))], [nb, n, int(uplo == "U"), int(vectors)],
                        [[nb, n], [nb, n, n]])
@@ -137,12 +169,18 @@ def _eigh(lower: Lower, vectors: bool, api: str) -> tuple[SSAValue, SSAValue]:
 
 def lower_eigh(op: Operation, lower: Lower) -> Sequence[SSAValue]:
     """syevd: eigenvalues ascending, eigenvectors as columns, from the UPLO triangle."""
-    w, v = _eigh(lower, True, "linalg.eigh")
+    try:
+        w, v = _eigh(lower, True, "linalg.eigh")
+    except _Empty:
+        return _empty_results(lower)
     return [_shaped(lower, w, 0), _shaped(lower, v, 1)]
 
 
 def lower_eigvalsh(op: Operation, lower: Lower) -> Sequence[SSAValue]:
-    w, _ = _eigh(lower, False, "linalg.eigvalsh")
+    try:
+        w, _ = _eigh(lower, False, "linalg.eigvalsh")
+    except _Empty:
+        return _empty_results(lower)
     return [_shaped(lower, w, 0)]
 
 
@@ -164,14 +202,17 @@ def _broadcast(b: Builder, x: SSAValue, batch: Sequence[int]) -> SSAValue:
 def lower_lstsq(op: Operation, lower: Lower) -> Sequence[SSAValue]:
     """gelsy (PyTorch's CPU default driver): the minimum-norm solution and each matrix's rank;
     residuals and singular values empty, as gelsy leaves them."""
-    a, batch_a, m, n = _matrices(lower)
-    rhs = lower.tensor(1)
-    elt = a.type.element_type
-    if rhs.type.element_type != elt:
-        raise NotLowerable("A and B of different dtypes")
     rcond, driver = lower.constant(2), lower.constant(3)
     if driver not in (None, "gelsy"):
         raise NotLowerable(f"lstsq driver {driver!r} (gelsy only)")
+    rhs = lower.tensor(1)
+    if rhs.type.element_type != lower.tensor(0).type.element_type:
+        raise NotLowerable("A and B of different dtypes")
+    try:
+        a, batch_a, m, n = _matrices(lower)
+    except _Empty:  # no equations or no unknowns: a zero solution of rank 0
+        return _empty_results(lower)
+    elt = a.type.element_type
     shape_b = list(rhs.type.get_shape())
     vector = len(shape_b) == len(batch_a) + 1
     if vector:

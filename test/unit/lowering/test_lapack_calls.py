@@ -214,3 +214,20 @@ def test_exported_c_links_lapack(tmp_path):
     assert ran.returncode == 0, ran.stderr
     got = np.fromfile(tmp_path / "y0.bin", np.float32).reshape(2, 3, 4)
     np.testing.assert_allclose(got, np.linalg.pinv(x), rtol=1e-4, atol=1e-5)
+
+
+EMPTY_CASES = ["qr", "qr_complete", "qr_r", "svd", "svd_full", "lstsq", "eigh", "eigvalsh"]
+
+
+@needs_c
+@pytest.mark.parametrize("name", EMPTY_CASES)
+def test_empty_operands(name):
+    """No call: zeros, and the identity for a complete Q or a full U or Vh (as PyTorch)."""
+    fn, _, _ = CASES[name]
+    for shape in [(3, 0), (0, 3), (0, 2, 2), (2, 0, 0)]:
+        if name.startswith("eig") and shape[-1] != shape[-2]:
+            continue
+        xs = [np.zeros(shape, np.float32)] + ([np.zeros((*shape[:-1], 2), np.float32)] if "lstsq" in name else [])
+        got = _results(_compiled(fn, xs)(*[tsjit.from_numpy(x) for x in xs]))
+        want = _results(fn(tsjit, *[tsjit.from_numpy(x) for x in xs]))
+        _compare(got, want, (), np.float32, f"{name} {shape}")
