@@ -1,5 +1,6 @@
 """LAPACK factorizations as one run-time call each: linalg_qr, linalg_svd, linalg_eigh,
-linalg_eigvalsh, linalg_lstsq (pinv decomposes into svd or eigh: tsjit/ops/matrix_factorizations.py).
+linalg_eigvalsh, linalg_lstsq (pinv, pinverse and torch.svd decompose into them:
+tsjit/ops/orthogonal_factorizations.py).
 
 These are pivoting or iterative algorithms whose steps depend on the data, which loops written
 here would only imitate slowly; PyTorch's CPU kernels call LAPACK, and so does this: the batch of
