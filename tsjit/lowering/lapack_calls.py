@@ -1,11 +1,12 @@
 """LAPACK factorizations as one run-time call each: linalg_qr, linalg_svd, linalg_eigh,
 linalg_eigvalsh, linalg_lstsq (pinv, pinverse and torch.svd decompose into them:
-tsjit/ops/orthogonal_factorizations.py).
+tsjit/ops/orthogonal_factorizations.py), and the LU family: linalg_lu_factor(_ex), linalg_lu and
+linalg_inv_ex (getrf; tsjit/ops/linalg_status.py).
 
 These are pivoting or iterative algorithms whose steps depend on the data, which loops written
 here would only imitate slowly; PyTorch's CPU kernels call LAPACK, and so does this: the batch of
 matrices is reshaped to (B, m, n) and handed to a `ts.runtime_call` of the C run-time function
-(tsjit/backends/c/runtime/lapack.py: geqrf + orgqr, gesdd, syevd, gelsy over scipy-openblas32),
+(tsjit/backends/c/runtime/lapack.py: geqrf + orgqr, gesdd, syevd, gelsy, getrf over scipy-openblas32),
 which fills each result whole and an int64 status per matrix. A non-zero status is reported as
 PyTorch reports it (tsjit/lowering/run_time_errors.py), for the first failing matrix of the batch.
 Empty operands make PyTorch's results without a call (zeros, and the identity for a complete Q or
@@ -19,13 +20,13 @@ from collections.abc import Sequence
 import numpy as np
 from xdsl.builder import Builder
 from xdsl.dialects import arith, tensor
-from xdsl.dialects.builtin import FloatAttr, IndexType, TensorType, f32, f64, i64
+from xdsl.dialects.builtin import FloatAttr, IndexType, TensorType, f32, f64, i32, i64
 from xdsl.ir import Operation, SSAValue
 from xdsl.ir.affine import AffineDimExpr, AffineExpr
 
 from tsjit.dialects.ts.runtime_call import RuntimeCallOp
 from tsjit.lowering.contractions import filled as filled_like
-from tsjit.lowering.generic_builder import empty, filled
+from tsjit.lowering.generic_builder import convert, empty, filled
 from tsjit.lowering.linalg import PARALLEL, REDUCTION, D, broadcast_batch, check_float
 from tsjit.lowering.run_time_errors import fail_if
 from tsjit.lowering.shape import reshape_value
@@ -88,9 +89,8 @@ def _shaped(lower: Lower, value: SSAValue, j: int) -> SSAValue:
     return reshape_value(lower, value, tuple(lower.result_type(j).get_shape()))
 
 
-def _report(lower: Lower, info: SSAValue, batched: bool, api: str, what: str | None) -> None:
-    """PyTorch's error for the first matrix whose status is not 0 (< 0: non-finite input or a LAPACK
-    failure; > 0: no convergence, `what` naming the repeated values, None: cannot happen)."""
+def _first_failure(lower: Lower, info: SSAValue) -> tuple[SSAValue, SSAValue, SSAValue]:
+    """(i64 index of the first matrix whose status is not 0, that status, i1 whether there is one)."""
     b = lower.builder
     nb = info.type.get_shape()[0]
 
@@ -104,8 +104,16 @@ def _report(lower: Lower, info: SSAValue, batched: bool, api: str, what: str | N
     last = op1(b, arith.ConstantOp.from_int_and_width(nb - 1, i64))
     where = op1(b, arith.IndexCastOp(op1(b, arith.MinSIOp(first, last)), IndexType()))
     code = b.insert(tensor.ExtractOp(info, [where], i64)).results[0]
-    zero = op1(b, arith.ConstantOp.from_int_and_width(0, i64))
     found = op1(b, arith.CmpiOp(first, op1(b, arith.ConstantOp.from_int_and_width(nb, i64)), "slt"))
+    return first, code, found
+
+
+def _report(lower: Lower, info: SSAValue, batched: bool, api: str, what: str | None) -> None:
+    """PyTorch's error for the first matrix whose status is not 0 (< 0: non-finite input or a LAPACK
+    failure; > 0: no convergence, `what` naming the repeated values, None: cannot happen)."""
+    b = lower.builder
+    first, code, found = _first_failure(lower, info)
+    zero = op1(b, arith.ConstantOp.from_int_and_width(0, i64))
     prefix = f"{api}: " + ("(Batch element {0}): " if batched else "")
     values = [first, code] if batched else [code]
     code_text = "{1}" if batched else "{0}"
@@ -235,3 +243,81 @@ def lower_lstsq(op: Operation, lower: Lower) -> Sequence[SSAValue]:
     _report(lower, info, bool(batch), "torch.linalg.lstsq", None)
     return [_shaped(lower, x, 0), filled_like(lower, lower.result_type(1), 0.0), _shaped(lower, rank, 2),
             filled_like(lower, lower.result_type(3), 0.0)]
+
+
+# -- the LU family: getrf ------------------------------------------------------------------------
+def _prefix(elt) -> str:
+    return "s" if elt == f32 else "d"
+
+
+def _getrf(lower: Lower) -> tuple[SSAValue, SSAValue, SSAValue, list[int]]:
+    """(LU (B, m, n), int32 pivots (B, k), i64 statuses (B,), batch) of getrf; PyTorch has no LU
+    without pivoting on the CPU."""
+    if not lower.constant(1):
+        raise NotLowerable("LU without pivoting")
+    a, batch, m, n = _matrices(lower)
+    nb, elt = math.prod(batch), a.type.element_type
+    call = RuntimeCallOp(f"tsjit_{_prefix(elt)}lu", [reshape_value(lower, a, (nb, m, n))], [nb, m, n],
+                         [TensorType(elt, [nb, m, n]), TensorType(i32, [nb, min(m, n)]), TensorType(i64, [nb])])
+    lu, pivots, info = lower.insert(call).results
+    return lu, pivots, info, batch
+
+
+def _int32(lower: Lower, v: SSAValue) -> SSAValue:
+    t = TensorType(i32, v.type.get_shape())
+    return build_generic(lower.builder, [v], [[D[0]], [D[0]]], [empty(lower.builder, t)], [PARALLEL],
+                         lambda bb, args: [convert(bb, args[0], i32)])[0]
+
+
+def lower_lu_factor_ex(op: Operation, lower: Lower) -> Sequence[SSAValue]:
+    """getrf: LU, the 1-based pivots and getrf's info (int32), no error (check_errors=True: numpy)."""
+    if lower.constant(2):
+        raise NotLowerable("check_errors=True")
+    try:
+        lu, pivots, info, _ = _getrf(lower)
+    except _Empty:
+        return _empty_results(lower)
+    return [_shaped(lower, lu, 0), _shaped(lower, pivots, 1), _shaped(lower, _int32(lower, info), 2)]
+
+
+def lower_lu_factor(op: Operation, lower: Lower) -> Sequence[SSAValue]:
+    """getrf, and PyTorch's error for the first matrix with a zero pivot."""
+    try:
+        lu, pivots, info, batch = _getrf(lower)
+    except _Empty:
+        return _empty_results(lower)
+    first, code, found = _first_failure(lower, info)
+    at = "(Batch element {0}): " if batch else ""
+    i = "{1}" if batch else "{0}"
+    fail_if(lower.builder, lower.op, found,
+            f"torch.linalg.lu_factor: {at}U[{i},{i}] is zero and using it on lu_solve would result in a division by "
+            "zero. If you still want to perform the factorization, consider calling linalg.lu(A, pivot) or "
+            "linalg.lu_factor_ex(A, pivot)", values=[first, code] if batch else [code])
+    return [_shaped(lower, lu, 0), _shaped(lower, pivots, 1)]
+
+
+def lower_lu(op: Operation, lower: Lower) -> Sequence[SSAValue]:
+    """getrf unpacked into A = P L U (a zero pivot is no error)."""
+    if not lower.constant(1):
+        raise NotLowerable("LU without pivoting")
+    try:
+        a, batch, m, n = _matrices(lower)
+    except _Empty:
+        return _empty_results(lower, (0,))
+    k, nb, elt = min(m, n), math.prod(batch), a.type.element_type
+    p, low, up, _ = _call(lower, "plu", elt, [reshape_value(lower, a, (nb, m, n))], [nb, m, n],
+                          [[nb, m, m], [nb, m, k], [nb, k, n]])
+    return [_shaped(lower, p, 0), _shaped(lower, low, 1), _shaped(lower, up, 2)]
+
+
+def lower_inv_ex(op: Operation, lower: Lower) -> Sequence[SSAValue]:
+    """getrf, then the identity solved through the factors (inf / NaN where singular), and the info."""
+    if lower.constant(1):
+        raise NotLowerable("check_errors=True")
+    try:
+        a, batch, n, _ = _matrices(lower, square=True)
+    except _Empty:
+        return _empty_results(lower)
+    nb, elt = math.prod(batch), a.type.element_type
+    x, info = _call(lower, "inv", elt, [reshape_value(lower, a, (nb, n, n))], [nb, n], [[nb, n, n]])
+    return [_shaped(lower, x, 0), _shaped(lower, _int32(lower, info), 1)]

@@ -1,5 +1,6 @@
-"""linalg.qr, svd, eigh, eigvalsh and lstsq lower to one LAPACK call each, and pinv decomposes into
-svd or eigh, torch.svd into linalg.svd, pinverse into pinv (tsjit/lowering/lapack_calls.py): compiled with fallback=False they run wholly in C and
+"""linalg.qr, svd, eigh, eigvalsh, lstsq and the LU family (lu_factor(_ex), lu, inv_ex) lower to one
+LAPACK call each, and pinv decomposes into svd or eigh, torch.svd into linalg.svd, pinverse into pinv
+(tsjit/lowering/lapack_calls.py): compiled with fallback=False they run wholly in C and
 agree with eager tsjit (numpy's LAPACK) and with PyTorch (MKL's), on float32 and float64, tall,
 wide and square matrices and batches of several dims. The signs of singular vectors and
 eigenvectors are each LAPACK build's choice, so those are compared up to each vector's sign. The
@@ -59,6 +60,12 @@ CASES = {
     "pinv_hermitian": (lambda lib, x: lib.linalg.pinv(x, hermitian=True), lambda s, d: [_symmetric(s, d)], ()),
     "lstsq": (lambda lib, a, b: tuple(lib.linalg.lstsq(a, b))[::2],
               lambda s, d: [rng.standard_normal(s).astype(d), rng.standard_normal((*s[:-1], 2)).astype(d)], ()),
+    "lu_factor_ex": (lambda lib, x: tuple(lib.linalg.lu_factor_ex(x)), lambda s, d: [rng.standard_normal(s).astype(d)],
+                     ()),
+    "lu_factor": (lambda lib, x: tuple(lib.linalg.lu_factor(x)), lambda s, d: [rng.standard_normal(s).astype(d)], ()),
+    "lu": (lambda lib, x: tuple(lib.linalg.lu(x)), lambda s, d: [rng.standard_normal(s).astype(d)], ()),
+    "inv_ex": (lambda lib, x: tuple(lib.linalg.inv_ex(x)), lambda s, d: [_square(s, d) + 3 * np.eye(min(s[-2:]), dtype=d)],
+               ()),
     "lstsq_vector": (lambda lib, a, b: lib.linalg.lstsq(a, b).solution,
                      lambda s, d: [rng.standard_normal(s[-2:]).astype(d), rng.standard_normal(s[-2]).astype(d)], ()),
 }
@@ -151,11 +158,12 @@ def _lowered_runs(module, name, xs):
     return outs if outs else _results(result)
 
 
-@pytest.mark.parametrize("name", ["qr_complete", "svd_full", "eigh", "eigvalsh", "pinv", "lstsq"])
+@pytest.mark.parametrize("name", ["qr_complete", "svd_full", "eigh", "eigvalsh", "pinv", "lstsq", "lu", "lu_factor_ex",
+                                  "inv_ex"])
 def test_every_stage_on_numpy(name):
     """ts-to-linalg (ts.runtime_call), ts-bufferize and the loop stage (func.call) on the numpy backend."""
     fn, make, vectors = CASES[name]
-    xs = make((2, 4, 3) if "eig" not in name else (2, 3, 3), np.float64)
+    xs = make((2, 4, 3) if "eig" not in name and name != "inv_ex" else (2, 3, 3), np.float64)
     inputs = tuple(tsjit.from_numpy(x) for x in xs)
     traced = tsjit.jit.trace(lambda *a: fn(tsjit, *a), inputs)
     fname = traced._compiled.func_op.sym_name.data
@@ -184,6 +192,21 @@ def test_non_finite_svd_raises_pytorchs_error():
         compiled(tsjit.from_numpy(x))
     with pytest.raises(RuntimeError, match=message):
         tsjit.linalg.svd(tsjit.from_numpy(x))
+
+
+@needs_c
+def test_zero_pivot_raises_pytorchs_error():
+    """lu_factor reports the first matrix with a zero pivot; lu_factor_ex and inv_ex return getrf's info."""
+    good = rng.standard_normal((2, 2, 2)).astype(np.float32)
+    singular = np.array([[[1, 0], [0, 2]], [[1, 2], [2, 4]]], np.float32)
+    factor = _compiled(CASES["lu_factor"][0], [good])
+    with pytest.raises(RuntimeError, match=r"torch.linalg.lu_factor: \(Batch element 1\): U\[2,2\] is zero"):
+        factor(tsjit.from_numpy(singular))
+    for name in ("lu_factor_ex", "inv_ex"):
+        fn = CASES[name][0]
+        got = _results(_compiled(fn, [good])(tsjit.from_numpy(singular)))
+        assert got[-1].tolist() == [0, 2], name
+        _compare(got, _results(fn(tsjit, tsjit.from_numpy(singular))), (), np.float32, name)
 
 
 @pytest.mark.skipif(find_compiler() is None, reason="no C compiler")
@@ -216,7 +239,8 @@ def test_exported_c_links_lapack(tmp_path):
     np.testing.assert_allclose(got, np.linalg.pinv(x), rtol=1e-4, atol=1e-5)
 
 
-EMPTY_CASES = ["qr", "qr_complete", "qr_r", "svd", "svd_full", "lstsq", "eigh", "eigvalsh"]
+EMPTY_CASES = ["qr", "qr_complete", "qr_r", "svd", "svd_full", "lstsq", "eigh", "eigvalsh", "lu_factor_ex", "lu",
+               "inv_ex"]
 
 
 @needs_c
@@ -225,7 +249,7 @@ def test_empty_operands(name):
     """No call: zeros, and the identity for a complete Q or a full U or Vh (as PyTorch)."""
     fn, _, _ = CASES[name]
     for shape in [(3, 0), (0, 3), (0, 2, 2), (2, 0, 0)]:
-        if name.startswith("eig") and shape[-1] != shape[-2]:
+        if (name.startswith("eig") or name == "inv_ex") and shape[-1] != shape[-2]:
             continue
         xs = [np.zeros(shape, np.float32)] + ([np.zeros((*shape[:-1], 2), np.float32)] if "lstsq" in name else [])
         got = _results(_compiled(fn, xs)(*[tsjit.from_numpy(x) for x in xs]))

@@ -10,8 +10,14 @@
                        int64_t vectors);  /* syevd from the lower (upper) triangle, ascending */
     void tsjit_@P@lstsq(const T *a, const T *b, double rcond, T *x, int64_t *rank, int64_t *info,
                         int64_t batch, int64_t m, int64_t n, int64_t nrhs);  /* gelsy */
+    void tsjit_@P@lu(const T *a, T *lu, int32_t *pivots, int64_t *info, int64_t batch, int64_t m, int64_t n);
+        /* getrf: the packed factors and the 1-based row exchanges */
+    void tsjit_@P@plu(const T *a, T *p, T *l, T *u, int64_t *info, int64_t batch, int64_t m, int64_t n);
+        /* getrf unpacked: A = P L U */
+    void tsjit_@P@inv(const T *a, T *x, int64_t *info, int64_t batch, int64_t n);
+        /* getrf + getrs of the identity (inf / NaN where singular, info the first zero pivot) */
 
-These are PyTorch's CPU routines (linalg.qr, svd's default gesdd, eigh, lstsq's default gelsy),
+These are PyTorch's CPU routines (linalg.qr, svd's default gesdd, eigh, lstsq's default gelsy, the LU family's getrf),
 so results agree with PyTorch up to rounding; the signs of singular vectors and eigenvectors are
 those of OpenBLAS's LAPACK, which can differ from the MKL that PyTorch's wheels call.
 `info[b]` is LAPACKE's return value for matrix b (> 0: no convergence, < 0: a bad argument, or
@@ -135,7 +141,73 @@ void tsjit_@P@lstsq(const @T@ *a, const @T@ *rhs, double rcond, @T@ *x, int64_t 
 }
 """
 
-_KINDS = {"qr": QR, "svd": SVD, "eigh": EIGH, "lstsq": LSTSQ}
+LU = r"""
+void tsjit_@P@lu(const @T@ *a, @T@ *lu, int32_t *piv, int64_t *info, int64_t batch, int64_t m, int64_t n) {
+    tsjit_lapack_setup();
+    int64_t k = m < n ? m : n;
+    for (int64_t b = 0; b < batch; ++b) {
+        @T@ *lb = lu + b * m * n;
+        memcpy(lb, a + b * m * n, sizeof(@T@) * (size_t)(m * n));
+        info[b] = scipy_LAPACKE_@P@getrf(LAPACK_ROW_MAJOR, (lapack_int)m, (lapack_int)n, lb, (lapack_int)n,
+                                         (lapack_int *)(piv + b * k));
+    }
+}
+"""
+
+PLU = r"""
+void tsjit_@P@plu(const @T@ *a, @T@ *p, @T@ *l, @T@ *u, int64_t *info, int64_t batch, int64_t m, int64_t n) {
+    tsjit_lapack_setup();
+    int64_t k = m < n ? m : n;
+    @T@ *w = malloc(sizeof(@T@) * (size_t)(m * n + 1));
+    lapack_int *piv = malloc(sizeof(lapack_int) * (size_t)(k + 1));
+    int64_t *perm = malloc(sizeof(int64_t) * (size_t)(m + 1));
+    for (int64_t b = 0; b < batch; ++b) {
+        if (!w || !piv || !perm) { info[b] = -1010; continue; }
+        memcpy(w, a + b * m * n, sizeof(@T@) * (size_t)(m * n));
+        info[b] = scipy_LAPACKE_@P@getrf(LAPACK_ROW_MAJOR, (lapack_int)m, (lapack_int)n, w, (lapack_int)n, piv);
+        @T@ *pb = p + b * m * m, *lb = l + b * m * k, *ub = u + b * k * n;
+        for (int64_t i = 0; i < m; ++i) {
+            perm[i] = i;
+            for (int64_t j = 0; j < k; ++j) lb[i * k + j] = j < i ? w[i * n + j] : j == i;
+        }
+        for (int64_t i = 0; i < k; ++i)
+            for (int64_t j = 0; j < n; ++j) ub[i * n + j] = j >= i ? w[i * n + j] : 0;
+        for (int64_t j = 0; j < k; ++j) {  /* row j and row piv[j] - 1 exchanged, in order */
+            int64_t q = piv[j] - 1, t = perm[j];
+            perm[j] = perm[q];
+            perm[q] = t;
+        }
+        /* A = P L U: row i of L U is row perm[i] of A, so P[perm[i], i] = 1 */
+        for (int64_t i = 0; i < m * m; ++i) pb[i] = 0;
+        for (int64_t i = 0; i < m; ++i) pb[perm[i] * m + i] = 1;
+    }
+    free(w);
+    free(piv);
+    free(perm);
+}
+"""
+
+INV = r"""
+void tsjit_@P@inv(const @T@ *a, @T@ *x, int64_t *info, int64_t batch, int64_t n) {
+    tsjit_lapack_setup();
+    @T@ *w = malloc(sizeof(@T@) * (size_t)(n * n + 1));
+    lapack_int *piv = malloc(sizeof(lapack_int) * (size_t)(n + 1));
+    for (int64_t b = 0; b < batch; ++b) {
+        if (!w || !piv) { info[b] = -1010; continue; }
+        memcpy(w, a + b * n * n, sizeof(@T@) * (size_t)(n * n));
+        info[b] = scipy_LAPACKE_@P@getrf(LAPACK_ROW_MAJOR, (lapack_int)n, (lapack_int)n, w, (lapack_int)n, piv);
+        @T@ *xb = x + b * n * n;  /* the identity solved through the factors (inf / NaN where singular) */
+        for (int64_t i = 0; i < n; ++i)
+            for (int64_t j = 0; j < n; ++j) xb[i * n + j] = i == j;
+        scipy_LAPACKE_@P@getrs(LAPACK_ROW_MAJOR, 'N', (lapack_int)n, (lapack_int)n, w, (lapack_int)n, piv, xb,
+                               (lapack_int)n);
+    }
+    free(w);
+    free(piv);
+}
+"""
+
+_KINDS = {"qr": QR, "svd": SVD, "eigh": EIGH, "lstsq": LSTSQ, "lu": LU, "plu": PLU, "inv": INV}
 
 
 def _sources() -> dict[str, tuple[str, tuple[str, ...]]]:

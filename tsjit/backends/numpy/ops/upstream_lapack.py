@@ -75,8 +75,40 @@ def lstsq(a, rhs, rcond, x, rank, info, batch, m, n, nrhs) -> None:
     info[:batch] = 0
 
 
+def lu(a, out, pivots, info, batch, m, n) -> None:
+    """getrf: the packed factors, the 1-based row exchanges (int32), the first zero pivot."""
+    from tsjit.ops.linalg_status import _getrf
+
+    got, piv, status = _getrf(_matrices(a, batch, m, n))
+    _matrices(out, batch, m, n)[...] = got
+    _matrices(pivots, batch, min(m, n))[...] = piv
+    info[:batch] = status
+
+
+def plu(a, p, lower, upper, info, batch, m, n) -> None:
+    """getrf unpacked: A = P L U."""
+    from tsjit.ops.linalg_status import _getrf, _unpack
+
+    k = min(m, n)
+    got, piv, status = _getrf(_matrices(a, batch, m, n))
+    for out, value in zip((_matrices(p, batch, m, m), _matrices(lower, batch, m, k), _matrices(upper, batch, k, n)),
+                          _unpack(got, piv)):
+        out[...] = value
+    info[:batch] = status
+
+
+def inv(a, x, info, batch, n) -> None:
+    """getrf, then the identity solved through the factors (inf / NaN where singular)."""
+    from tsjit.ops.linalg_status import _getrf, _lu_solve_left
+
+    got, piv, status = _getrf(_matrices(a, batch, n, n))
+    eye = np.broadcast_to(np.eye(n, dtype=got.dtype), got.shape)
+    _matrices(x, batch, n, n)[...] = _lu_solve_left(got, piv, eye, False)
+    info[:batch] = status
+
+
 LAPACK_TWINS = {f"tsjit_{p}{name}": fn for p in "sd" for name, fn in
-                (("qr", qr), ("svd", svd), ("eigh", eigh), ("lstsq", lstsq))}
+                (("qr", qr), ("svd", svd), ("eigh", eigh), ("lstsq", lstsq), ("lu", lu), ("plu", plu), ("inv", inv))}
 
 
 @register("ts.runtime_call")
