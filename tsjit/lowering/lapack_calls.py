@@ -1,12 +1,12 @@
 """LAPACK factorizations as one run-time call each: linalg_qr, linalg_svd, linalg_eigh,
 linalg_eigvalsh, linalg_lstsq (pinv, pinverse and torch.svd decompose into them:
-tsjit/ops/orthogonal_factorizations.py), and the LU family: linalg_lu_factor(_ex), linalg_lu and
-linalg_inv_ex (getrf; tsjit/ops/linalg_status.py).
+tsjit/ops/orthogonal_factorizations.py), and the LU family: linalg_lu_factor(_ex), linalg_lu,
+linalg_inv_ex (getrf) and linalg_lu_solve (getrs; tsjit/ops/linalg_status.py).
 
 These are pivoting or iterative algorithms whose steps depend on the data, which loops written
 here would only imitate slowly; PyTorch's CPU kernels call LAPACK, and so does this: the batch of
 matrices is reshaped to (B, m, n) and handed to a `ts.runtime_call` of the C run-time function
-(tsjit/backends/c/runtime/lapack.py: geqrf + orgqr, gesdd, syevd, gelsy, getrf over scipy-openblas32),
+(tsjit/backends/c/runtime/lapack.py: geqrf + orgqr, gesdd, syevd, gelsy, getrf, getrs over scipy-openblas32),
 which fills each result whole and an int64 status per matrix. A non-zero status is reported as
 PyTorch reports it (tsjit/lowering/run_time_errors.py), for the first failing matrix of the batch.
 Empty operands make PyTorch's results without a call (zeros, and the identity for a complete Q or
@@ -193,17 +193,17 @@ def lower_eigvalsh(op: Operation, lower: Lower) -> Sequence[SSAValue]:
     return [_shaped(lower, w, 0)]
 
 
-def _broadcast(b: Builder, x: SSAValue, batch: Sequence[int]) -> SSAValue:
-    """x (..., r, c) with its batch dims broadcast to `batch` (a copy, or x when they are already)."""
+def _broadcast(b: Builder, x: SSAValue, batch: Sequence[int], tail: int = 2) -> SSAValue:
+    """x (..., `tail` dims) with its batch dims broadcast to `batch` (a copy, or x when they are already)."""
     shape = list(x.type.get_shape())
-    if shape[:-2] == list(batch):
+    if shape[:-tail] == list(batch):
         return x
-    rank = len(batch) + 2
+    rank = len(batch) + tail
     lead = rank - len(shape)
     exprs: list[AffineExpr] = [AffineExpr.constant(0) if s == 1 and batch[lead + d] != 1 else AffineDimExpr(lead + d)
-                               for d, s in enumerate(shape[:-2])]
-    exprs += [AffineDimExpr(rank - 2), AffineDimExpr(rank - 1)]
-    out = TensorType(x.type.element_type, [*batch, *shape[-2:]])
+                               for d, s in enumerate(shape[:-tail])]
+    exprs += [AffineDimExpr(d) for d in range(rank - tail, rank)]
+    out = TensorType(x.type.element_type, [*batch, *shape[-tail:]])
     return build_generic(b, [x], [exprs, [AffineDimExpr(d) for d in range(rank)]], [empty(b, out)],
                          [PARALLEL] * rank, lambda bb, args: [args[0]])[0]
 
@@ -321,3 +321,39 @@ def lower_inv_ex(op: Operation, lower: Lower) -> Sequence[SSAValue]:
     nb, elt = math.prod(batch), a.type.element_type
     x, info = _call(lower, "inv", elt, [reshape_value(lower, a, (nb, n, n))], [nb, n], [[nb, n, n]])
     return [_shaped(lower, x, 0), _shaped(lower, _int32(lower, info), 1)]
+
+
+def _transposed(b: Builder, x: SSAValue) -> SSAValue:
+    """(B, r, c) -> (B, c, r)."""
+    nb, r, c = x.type.get_shape()
+    return build_generic(b, [x], [[D[0], D[2], D[1]], [D[0], D[1], D[2]]], [empty(b, TensorType(x.type.element_type, [nb, c, r]))],
+                         [PARALLEL] * 3, lambda bb, args: [args[0]])[0]
+
+
+def lower_lu_solve(op: Operation, lower: Lower) -> Sequence[SSAValue]:
+    """getrs with the factors of lu_factor: A X = B (trans 'T' when adjoint); X A = B is A^T X^T = B^T."""
+    lu, pivots, rhs = lower.tensor(0), lower.tensor(1), lower.tensor(2)
+    left, adjoint = bool(lower.constant(3)), bool(lower.constant(4))
+    shape_a, shape_p, shape_b = (list(v.type.get_shape()) for v in (lu, pivots, rhs))
+    elt = lu.type.element_type
+    check_float(elt)
+    if rhs.type.element_type != elt or pivots.type.element_type != i32 or len(shape_a) < 2 or len(shape_b) < 2:
+        raise NotLowerable("LU and B of one float dtype, int32 pivots")
+    n = shape_a[-1]
+    if shape_a[-2] != n or shape_p != [*shape_a[:-2], n] or (shape_b[-2] if left else shape_b[-1]) != n:
+        raise NotLowerable("shapes that do not match")
+    batch = broadcast_batch(shape_a, shape_b)
+    if 0 in batch or 0 in shape_b or n == 0:
+        return _empty_results(lower)
+    nb, k = math.prod(batch), shape_b[-1] if left else shape_b[-2]
+    b = lower.builder
+    flat_b = reshape_value(lower, _broadcast(b, rhs, batch), (nb, *shape_b[-2:]))
+    if not left:
+        flat_b = _transposed(b, flat_b)
+    call = RuntimeCallOp(f"tsjit_{_prefix(elt)}lu_solve", [
+        reshape_value(lower, _broadcast(b, lu, batch), (nb, n, n)),
+        reshape_value(lower, _broadcast(b, pivots, batch, 1), (nb, n)), flat_b],
+        [nb, n, k, int(adjoint == left)], [TensorType(elt, [nb, n, k]), TensorType(i64, [nb])])
+    x, info = lower.insert(call).results
+    _report(lower, info, False, "linalg.lu_solve", None)
+    return [_shaped(lower, x if left else _transposed(b, x), 0)]

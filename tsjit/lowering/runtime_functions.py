@@ -17,7 +17,7 @@ WRITES: dict[str, tuple[int, ...]] = {
     # LAPACK factorizations (tsjit/lowering/lapack_calls.py): the inputs are read, the results written
     **{f"tsjit_{p}{kind}": writes for p in "sd" for kind, writes in
        (("qr", (1, 2, 3)), ("svd", (1, 2, 3, 4)), ("eigh", (1, 2, 3)), ("lstsq", (3, 4, 5)), ("lu", (1, 2, 3)),
-        ("plu", (1, 2, 3, 4)), ("inv", (1, 2)))},
+        ("plu", (1, 2, 3, 4)), ("inv", (1, 2)), ("lu_solve", (3, 4)))},
 }
 
 

@@ -6,7 +6,7 @@ The LU kernels are LAPACK's getrf in numpy: partial pivoting by the first larges
 int32 pivots, info the 1-based index of the first zero pivot (0 when there is none); elimination goes
 on past a zero pivot, as getrf's does. Their row exchanges depend on the data, so compiled, they call
 LAPACK's getrf as PyTorch does (tsjit/lowering/lapack_calls.py; scipy-openblas32 in C): lu_factor(_ex),
-lu and inv_ex (getrf, then getrs of the identity); lu_solve stays on numpy. cholesky_ex is potrf:
+lu and inv_ex (getrf, then getrs of the identity), and lu_solve calls getrs. cholesky_ex is potrf:
 info is the order of the first leading minor that is not positive-definite, whose diagonal entry
 keeps the failed pivot (later columns keep A's lower triangle); it decomposes for real float32 /
 float64 into the column algorithm unrolled over the static size, each matrix of the batch masked
@@ -23,7 +23,6 @@ from tsjit.ops.decomposition import NotDecomposable, reject
 from tsjit.ops.registry import op, sample
 from tsjit.ops.rules import ShapeError, broadcast, dims, each, fixed, promoted, same_dtype
 
-_PIVOTS = "LU with partial pivoting: the row exchanges depend on the data (LAPACK getrf), no loop lowering"
 _LAPACK = "a LAPACK factorization with data-dependent steps: no loop lowering"
 INT32 = np.dtype(np.int32)
 
@@ -188,7 +187,7 @@ def _lu_solve_left(lu, pivots, b, adjoint):
 
 
 @op("linalg_lu_solve", "(Tensor LU, Tensor pivots, Tensor B, *, bool left=True, bool adjoint=False) -> Tensor",
-    shape=_lu_solve_shape, dtype=promoted(0, 2), numpy_only=_PIVOTS, api="torch",
+    shape=_lu_solve_shape, dtype=promoted(0, 2), lower="lapack_calls.lower_lu_solve", api="torch",
     samples=lambda: [sample(*_getrf(s.f32(3, 3) + 3 * np.eye(3, dtype=np.float32))[:2], s.f32(3, 2), True, False),
                      sample(*_getrf(s.f64(2, 3, 3))[:2], s.f64(2, 3, 4), True, True),
                      sample(*_getrf(s.f32(3, 3))[:2], s.f32(2, 3), False, False),

@@ -1,6 +1,6 @@
-"""linalg.qr, svd, eigh, eigvalsh, lstsq and the LU family (lu_factor(_ex), lu, inv_ex) lower to one
-LAPACK call each, and pinv decomposes into svd or eigh, torch.svd into linalg.svd, pinverse into pinv
-(tsjit/lowering/lapack_calls.py): compiled with fallback=False they run wholly in C and
+"""linalg.qr, svd, eigh, eigvalsh, lstsq and the LU family (lu_factor(_ex), lu, inv_ex, lu_solve)
+lower to one LAPACK call each, and pinv decomposes into svd or eigh, torch.svd into linalg.svd,
+pinverse into pinv (tsjit/lowering/lapack_calls.py): compiled with fallback=False they run wholly in C and
 agree with eager tsjit (numpy's LAPACK) and with PyTorch (MKL's), on float32 and float64, tall,
 wide and square matrices and batches of several dims. The signs of singular vectors and
 eigenvectors are each LAPACK build's choice, so those are compared up to each vector's sign. The
@@ -40,6 +40,14 @@ def _square(shape, dtype):
     return rng.standard_normal((*shape[:-2], n, n)).astype(dtype)
 
 
+def _factored(shape, dtype, left=True):
+    """lu_factor of well-conditioned square matrices (eager), and right-hand sides for them."""
+    n = min(shape[-2:])
+    a = _square(shape, dtype) + 3 * np.eye(n, dtype=dtype)
+    factors, pivots = (np.asarray(v) for v in tsjit.linalg.lu_factor(tsjit.from_numpy(a)))
+    return [factors, pivots, rng.standard_normal((*shape[:-2], n, 2) if left else (*shape[:-2], 2, n)).astype(dtype)]
+
+
 #: name -> (function of the library (tsjit or torch) and the inputs, inputs for a shape and dtype,
 #:          which results are vectors whose signs LAPACK chooses: (index, index of the paired one or None))
 CASES = {
@@ -66,6 +74,9 @@ CASES = {
     "lu": (lambda lib, x: tuple(lib.linalg.lu(x)), lambda s, d: [rng.standard_normal(s).astype(d)], ()),
     "inv_ex": (lambda lib, x: tuple(lib.linalg.inv_ex(x)), lambda s, d: [_square(s, d) + 3 * np.eye(min(s[-2:]), dtype=d)],
                ()),
+    "lu_solve": (lambda lib, f, p, b: lib.linalg.lu_solve(f, p, b), _factored, ()),
+    "lu_solve_right_adjoint": (lambda lib, f, p, b: lib.linalg.lu_solve(f, p, b, left=False, adjoint=True),
+                               lambda s, d: _factored(s, d, left=False), ()),
     "lstsq_vector": (lambda lib, a, b: lib.linalg.lstsq(a, b).solution,
                      lambda s, d: [rng.standard_normal(s[-2:]).astype(d), rng.standard_normal(s[-2]).astype(d)], ()),
 }
@@ -159,11 +170,11 @@ def _lowered_runs(module, name, xs):
 
 
 @pytest.mark.parametrize("name", ["qr_complete", "svd_full", "eigh", "eigvalsh", "pinv", "lstsq", "lu", "lu_factor_ex",
-                                  "inv_ex"])
+                                  "inv_ex", "lu_solve_right_adjoint"])
 def test_every_stage_on_numpy(name):
     """ts-to-linalg (ts.runtime_call), ts-bufferize and the loop stage (func.call) on the numpy backend."""
     fn, make, vectors = CASES[name]
-    xs = make((2, 4, 3) if "eig" not in name and name != "inv_ex" else (2, 3, 3), np.float64)
+    xs = make((2, 4, 3) if "eig" not in name and name != "inv_ex" and "lu_solve" not in name else (2, 3, 3), np.float64)
     inputs = tuple(tsjit.from_numpy(x) for x in xs)
     traced = tsjit.jit.trace(lambda *a: fn(tsjit, *a), inputs)
     fname = traced._compiled.func_op.sym_name.data
@@ -207,6 +218,16 @@ def test_zero_pivot_raises_pytorchs_error():
         got = _results(_compiled(fn, [good])(tsjit.from_numpy(singular)))
         assert got[-1].tolist() == [0, 2], name
         _compare(got, _results(fn(tsjit, tsjit.from_numpy(singular))), (), np.float32, name)
+
+
+@needs_c
+def test_lu_solve_refuses_pivots_out_of_range():
+    """getrs would read and write out of bounds: the run-time function reports it instead."""
+    factors, pivots, rhs = _factored((3, 3), np.float32)
+    compiled = _compiled(CASES["lu_solve"][0], [factors, pivots, rhs])
+    pivots[1] = 7
+    with pytest.raises(RuntimeError, match="linalg.lu_solve: LAPACK reported error -2"):
+        compiled(*[tsjit.from_numpy(x) for x in (factors, pivots, rhs)])
 
 
 @pytest.mark.skipif(find_compiler() is None, reason="no C compiler")

@@ -16,6 +16,8 @@
         /* getrf unpacked: A = P L U */
     void tsjit_@P@inv(const T *a, T *x, int64_t *info, int64_t batch, int64_t n);
         /* getrf + getrs of the identity (inf / NaN where singular, info the first zero pivot) */
+    void tsjit_@P@lu_solve(const T *lu, const int32_t *pivots, const T *b, T *x, int64_t *info, int64_t batch,
+                           int64_t n, int64_t nrhs, int64_t trans);  /* getrs; pivots outside 1..n: info -2 */
 
 These are PyTorch's CPU routines (linalg.qr, svd's default gesdd, eigh, lstsq's default gelsy, the LU family's getrf),
 so results agree with PyTorch up to rounding; the signs of singular vectors and eigenvectors are
@@ -207,7 +209,28 @@ void tsjit_@P@inv(const @T@ *a, @T@ *x, int64_t *info, int64_t batch, int64_t n)
 }
 """
 
-_KINDS = {"qr": QR, "svd": SVD, "eigh": EIGH, "lstsq": LSTSQ, "lu": LU, "plu": PLU, "inv": INV}
+LU_SOLVE = r"""
+void tsjit_@P@lu_solve(const @T@ *lu, const int32_t *piv, const @T@ *rhs, @T@ *x, int64_t *info, int64_t batch,
+                       int64_t n, int64_t nrhs, int64_t trans) {
+    tsjit_lapack_setup();
+    for (int64_t b = 0; b < batch; ++b) {
+        const int32_t *pb = piv + b * n;
+        @T@ *xb = x + b * n * nrhs;
+        int64_t bad = 0;  /* a pivot outside 1..n would make LAPACK read and write out of bounds */
+        for (int64_t i = 0; i < n; ++i) bad = bad || pb[i] < 1 || pb[i] > n;
+        if (bad) {
+            info[b] = -2;
+            for (int64_t i = 0; i < n * nrhs; ++i) xb[i] = NAN;
+            continue;
+        }
+        memcpy(xb, rhs + b * n * nrhs, sizeof(@T@) * (size_t)(n * nrhs));
+        info[b] = scipy_LAPACKE_@P@getrs(LAPACK_ROW_MAJOR, trans ? 'T' : 'N', (lapack_int)n, (lapack_int)nrhs,
+                                         lu + b * n * n, (lapack_int)n, (const lapack_int *)pb, xb, (lapack_int)nrhs);
+    }
+}
+"""
+
+_KINDS = {"qr": QR, "svd": SVD, "eigh": EIGH, "lstsq": LSTSQ, "lu": LU, "plu": PLU, "inv": INV, "lu_solve": LU_SOLVE}
 
 
 def _sources() -> dict[str, tuple[str, tuple[str, ...]]]:

@@ -107,8 +107,22 @@ def inv(a, x, info, batch, n) -> None:
     info[:batch] = status
 
 
+def lu_solve(factors, pivots, rhs, x, info, batch, n, nrhs, trans) -> None:
+    """getrs: A X = B (A^T X = B with trans) for A = P L U from getrf; pivots outside 1..n: info -2, NaNs."""
+    from tsjit.ops.linalg_status import _lu_solve_left
+
+    piv = _matrices(pivots, batch, n)
+    bad = ((piv < 1) | (piv > n)).any(axis=-1)
+    safe = np.where(bad[:, None], np.arange(1, n + 1, dtype=piv.dtype), piv)
+    got = _lu_solve_left(_matrices(factors, batch, n, n), safe, _matrices(rhs, batch, n, nrhs), bool(trans))
+    got[bad] = np.nan
+    _matrices(x, batch, n, nrhs)[...] = got
+    info[:batch] = np.where(bad, -2, 0)
+
+
 LAPACK_TWINS = {f"tsjit_{p}{name}": fn for p in "sd" for name, fn in
-                (("qr", qr), ("svd", svd), ("eigh", eigh), ("lstsq", lstsq), ("lu", lu), ("plu", plu), ("inv", inv))}
+                (("qr", qr), ("svd", svd), ("eigh", eigh), ("lstsq", lstsq), ("lu", lu), ("plu", plu), ("inv", inv),
+                 ("lu_solve", lu_solve))}
 
 
 @register("ts.runtime_call")
