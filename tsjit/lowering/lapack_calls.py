@@ -170,8 +170,8 @@ def _eigh(lower: Lower, vectors: bool, api: str) -> tuple[SSAValue, SSAValue]:
         raise NotLowerable(f"UPLO {uplo!r}")
     a, batch, n, _ = _matrices(lower, square=True)
     nb, elt = math.prod(batch), a.type.element_type
-    w, v, info = _call(lower, "eigh", elt, [reshape_value(lower, a, (nb, n, n))], [nb, n, int(uplo == "U"), int(vectors)],
-                       [[nb, n], [nb, n, n]])
+    w, v, info = _call(lower, "eigh", elt, [reshape_value(lower, a, (nb, n, n))],
+                       [nb, n, int(uplo == "U"), int(vectors)], [[nb, n], [nb, n, n]])
     _report(lower, info, bool(batch), api, "eigenvalues")
     return w, v
 
@@ -326,8 +326,9 @@ def lower_inv_ex(op: Operation, lower: Lower) -> Sequence[SSAValue]:
 def _transposed(b: Builder, x: SSAValue) -> SSAValue:
     """(B, r, c) -> (B, c, r)."""
     nb, r, c = x.type.get_shape()
-    return build_generic(b, [x], [[D[0], D[2], D[1]], [D[0], D[1], D[2]]], [empty(b, TensorType(x.type.element_type, [nb, c, r]))],
-                         [PARALLEL] * 3, lambda bb, args: [args[0]])[0]
+    out = empty(b, TensorType(x.type.element_type, [nb, c, r]))
+    return build_generic(b, [x], [[D[0], D[2], D[1]], [D[0], D[1], D[2]]], [out], [PARALLEL] * 3,
+                         lambda bb, args: [args[0]])[0]
 
 
 def lower_lu_solve(op: Operation, lower: Lower) -> Sequence[SSAValue]:

@@ -136,7 +136,8 @@ def linalg_lu_factor_ex(a, pivot=True, check_errors=False):
 
 @op("linalg_lu_factor", "(Tensor A, *, bool pivot=True) -> (Tensor LU, Tensor pivots)",
     shape=lambda a, *flags: _lu_shapes(a)[:2], dtype=each(same_dtype, fixed(INT32)),
-    lower="lapack_calls.lower_lu_factor", api="torch", samples=lambda: [sample(*x.operands, True) for x in _lu_samples()] + [sample(s.f32(2, 2), False)])
+    lower="lapack_calls.lower_lu_factor", api="torch",
+    samples=lambda: [sample(*x.operands, True) for x in _lu_samples()] + [sample(s.f32(2, 2), False)])
 def linalg_lu_factor(a, pivot=True):
     """linalg_lu_factor_ex that raises at a zero pivot (lu_solve would divide by it)."""
     _matrices("torch.linalg.lu_factor", a, square=False)

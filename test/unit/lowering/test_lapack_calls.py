@@ -72,8 +72,8 @@ CASES = {
                      ()),
     "lu_factor": (lambda lib, x: tuple(lib.linalg.lu_factor(x)), lambda s, d: [rng.standard_normal(s).astype(d)], ()),
     "lu": (lambda lib, x: tuple(lib.linalg.lu(x)), lambda s, d: [rng.standard_normal(s).astype(d)], ()),
-    "inv_ex": (lambda lib, x: tuple(lib.linalg.inv_ex(x)), lambda s, d: [_square(s, d) + 3 * np.eye(min(s[-2:]), dtype=d)],
-               ()),
+    "inv_ex": (lambda lib, x: tuple(lib.linalg.inv_ex(x)),
+               lambda s, d: [_square(s, d) + 3 * np.eye(min(s[-2:]), dtype=d)], ()),
     "lu_solve": (lambda lib, f, p, b: lib.linalg.lu_solve(f, p, b), _factored, ()),
     "lu_solve_right_adjoint": (lambda lib, f, p, b: lib.linalg.lu_solve(f, p, b, left=False, adjoint=True),
                                lambda s, d: _factored(s, d, left=False), ()),
@@ -87,7 +87,8 @@ def _tolerances(dtype):
 
 
 def _results(value):
-    return [np.asarray(v.numpy() if hasattr(v, "numpy") else v) for v in (value if isinstance(value, tuple) else (value,))]
+    values = value if isinstance(value, tuple) else (value,)
+    return [np.asarray(v.numpy() if hasattr(v, "numpy") else v) for v in values]
 
 
 def _signed_like(got, want, vectors):
