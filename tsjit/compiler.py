@@ -303,7 +303,7 @@ def _not_lowering(module: ModuleOp) -> list[tuple[str, str, str]]:
         for op in func.walk():  # ops without tensor results left behind (`torch.where(c)`'s tensor list),
             # where their values leave the ts level (an op only feeding ts ops that stay is not news)
             leaves = not op.results or any(not u.operation.name.startswith("ts.") for r in op.results for u in r.uses)
-            if op.name.startswith("ts.") and op.name != "ts.constant" and leaves \
+            if op.name.startswith("ts.") and op.name not in ("ts.constant", "ts.runtime_call") and leaves \
                     and not _inside_unlowered(op, NOT_LOWERED):
                 reasons.append((op.name, location(op) or "", why_unlowered(op.name)))
     return reasons

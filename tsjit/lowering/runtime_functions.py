@@ -14,6 +14,10 @@ from xdsl.ir import Attribute, Operation
 WRITES: dict[str, tuple[int, ...]] = {
     "tsjit_sgemm": (2,), "tsjit_dgemm": (2,), "tsjit_im2col_f32": (1,), "tsjit_im2col_f64": (1,),
     "tsjit_winograd_f32": (2,), "tsjit_dwconv_f32": (2,), "tsjit_dwconv_f64": (2,),
+    # LAPACK factorizations (tsjit/lowering/lapack_calls.py): the inputs are read, the results written
+    **{f"tsjit_{p}{kind}": writes for p in "sd" for kind, writes in
+       (("qr", (1, 2, 3)), ("svd", (1, 2, 3, 4)), ("eigh", (1, 2, 3)), ("lstsq", (3, 4, 5)), ("lu", (1, 2, 3)),
+        ("plu", (1, 2, 3, 4)), ("inv", (1, 2)), ("lu_solve", (3, 4)))},
 }
 
 

@@ -17,7 +17,7 @@ FAMILIES: tuple[str, ...] = ("arithmetic", "division", "comparison", "math", "ac
                              "norms", "backward", "strided", "attention", "aten_internals", "recurrent", "linalg", "spectral", "distances", "composites",
                              "order_statistics", "special_functions", "random_more",
                              "convolution_3d", "misc_math", "grids", "einsum", "complex_numbers", "bessel",
-                             "orthogonal_polynomials", "matrix_factorizations", "fft", "gamma_functions",
+                             "orthogonal_polynomials", "matrix_factorizations", "orthogonal_factorizations", "fft", "gamma_functions",
                              "antialias", "quantiles", "scatter_variants", "linalg_status", "linalg_cond", "ctc")
 
 for _family in FAMILIES:

@@ -4,12 +4,13 @@ raising: linalg_lu_factor(_ex), linalg_lu_solve, linalg_lu, linalg_inv_ex, linal
 
 The LU kernels are LAPACK's getrf in numpy: partial pivoting by the first largest magnitude, 1-based
 int32 pivots, info the 1-based index of the first zero pivot (0 when there is none); elimination goes
-on past a zero pivot, as getrf's does. Their row exchanges depend on the data, so they have no loop
-lowering (numpy-only). cholesky_ex is potrf: info is the order of the first leading minor that is
-not positive-definite, whose diagonal entry keeps the failed pivot (later columns keep A's lower
-triangle); it decomposes for real float32 / float64 into the column algorithm unrolled over the
-static size, each matrix of the batch masked once it fails, so it compiles to C. A batch of matrices
-is in the trailing two dims.
+on past a zero pivot, as getrf's does. Their row exchanges depend on the data, so compiled, they call
+LAPACK's getrf as PyTorch does (tsjit/lowering/lapack_calls.py; scipy-openblas32 in C): lu_factor(_ex),
+lu and inv_ex (getrf, then getrs of the identity), and lu_solve calls getrs. cholesky_ex is potrf:
+info is the order of the first leading minor that is not positive-definite, whose diagonal entry
+keeps the failed pivot (later columns keep A's lower triangle); it decomposes for real float32 /
+float64 into the column algorithm unrolled over the static size, each matrix of the batch masked
+once it fails, so it compiles to C. A batch of matrices is in the trailing two dims.
 """
 from __future__ import annotations
 
@@ -22,7 +23,6 @@ from tsjit.ops.decomposition import NotDecomposable, reject
 from tsjit.ops.registry import op, sample
 from tsjit.ops.rules import ShapeError, broadcast, dims, each, fixed, promoted, same_dtype
 
-_PIVOTS = "LU with partial pivoting: the row exchanges depend on the data (LAPACK getrf), no loop lowering"
 _LAPACK = "a LAPACK factorization with data-dependent steps: no loop lowering"
 INT32 = np.dtype(np.int32)
 
@@ -69,7 +69,7 @@ def _getrf(a: np.ndarray):
     lu = np.array(a, copy=True)
     m, n = a.shape[-2:]
     k = min(m, n)
-    flat = lu.reshape(-1, m, n)
+    flat = lu.reshape(int(np.prod(a.shape[:-2])), m, n)  # (not -1: a matrix may be empty)
     pivots = np.zeros((flat.shape[0], k), INT32)
     info = np.zeros(flat.shape[0], INT32)
     with np.errstate(all="ignore"):
@@ -95,7 +95,8 @@ def _unpack(lu: np.ndarray, pivots: np.ndarray):
     L = np.tril(lu[..., :, :k], -1) + np.eye(m, k, dtype=lu.dtype)
     U = np.triu(lu[..., :k, :])
     perm = np.broadcast_to(np.arange(m), lu.shape[:-2] + (m,)).copy()
-    flat_perm, flat_piv = perm.reshape(-1, m), pivots.reshape(-1, k)
+    nb = int(np.prod(lu.shape[:-2]))
+    flat_perm, flat_piv = perm.reshape(nb, m), pivots.reshape(nb, k)
     for b in range(flat_perm.shape[0]):
         for j in range(k):
             p = flat_piv[b, j] - 1
@@ -119,7 +120,7 @@ def _lu_samples(square=False):
 
 @op("linalg_lu_factor_ex", "(Tensor A, *, bool pivot=True, bool check_errors=False) -> "
     "(Tensor LU, Tensor pivots, Tensor info)", shape=_lu_shapes, dtype=each(same_dtype, fixed(INT32), fixed(INT32)),
-    numpy_only=_PIVOTS, api="torch",
+    lower="lapack_calls.lower_lu_factor_ex", api="torch",
     samples=lambda: [sample(*x.operands, True, False) for x in _lu_samples()] +
     [sample(np.array([[1.0, 2.0], [2.0, 4.0]], np.float32), True, True), sample(s.f32(2, 2), False, False)])
 def linalg_lu_factor_ex(a, pivot=True, check_errors=False):
@@ -134,7 +135,8 @@ def linalg_lu_factor_ex(a, pivot=True, check_errors=False):
 
 
 @op("linalg_lu_factor", "(Tensor A, *, bool pivot=True) -> (Tensor LU, Tensor pivots)",
-    shape=lambda a, *flags: _lu_shapes(a)[:2], dtype=each(same_dtype, fixed(INT32)), numpy_only=_PIVOTS, api="torch",
+    shape=lambda a, *flags: _lu_shapes(a)[:2], dtype=each(same_dtype, fixed(INT32)),
+    lower="lapack_calls.lower_lu_factor", api="torch",
     samples=lambda: [sample(*x.operands, True) for x in _lu_samples()] + [sample(s.f32(2, 2), False)])
 def linalg_lu_factor(a, pivot=True):
     """linalg_lu_factor_ex that raises at a zero pivot (lu_solve would divide by it)."""
@@ -152,7 +154,7 @@ def linalg_lu_factor(a, pivot=True):
 
 
 @op("linalg_lu", "(Tensor A, *, bool pivot=True) -> (Tensor P, Tensor L, Tensor U)", shape=_lu_unpacked,
-    dtype=each(same_dtype, same_dtype, same_dtype), numpy_only=_PIVOTS, api="torch",
+    dtype=each(same_dtype, same_dtype, same_dtype), lower="lapack_calls.lower_lu", api="torch",
     samples=lambda: [sample(*x.operands, True) for x in _lu_samples()] + [sample(s.f32(2, 2), False)])
 def linalg_lu(a, pivot=True):
     """A = P L U: the permutation, the unit lower-trapezoidal and the upper-trapezoidal factors."""
@@ -186,7 +188,7 @@ def _lu_solve_left(lu, pivots, b, adjoint):
 
 
 @op("linalg_lu_solve", "(Tensor LU, Tensor pivots, Tensor B, *, bool left=True, bool adjoint=False) -> Tensor",
-    shape=_lu_solve_shape, dtype=promoted(0, 2), numpy_only=_PIVOTS, api="torch",
+    shape=_lu_solve_shape, dtype=promoted(0, 2), lower="lapack_calls.lower_lu_solve", api="torch",
     samples=lambda: [sample(*_getrf(s.f32(3, 3) + 3 * np.eye(3, dtype=np.float32))[:2], s.f32(3, 2), True, False),
                      sample(*_getrf(s.f64(2, 3, 3))[:2], s.f64(2, 3, 4), True, True),
                      sample(*_getrf(s.f32(3, 3))[:2], s.f32(2, 3), False, False),
@@ -214,7 +216,7 @@ def linalg_lu_solve(lu, pivots, b, left=True, adjoint=False):
 # -- the _ex forms: info instead of an error ------------------------------------------------------------
 
 @op("linalg_inv_ex", "(Tensor A, *, bool check_errors=False) -> (Tensor inverse, Tensor info)", shape=_with_info,
-    dtype=each(same_dtype, fixed(INT32)), numpy_only=_PIVOTS, api="torch",
+    dtype=each(same_dtype, fixed(INT32)), lower="lapack_calls.lower_inv_ex", api="torch",
     samples=lambda: [sample(s.f32(3, 3) + 3 * np.eye(3, dtype=np.float32), False), sample(s.f64(2, 4, 4), False),
                      sample(np.array([[[1.0, 2.0], [2.0, 4.0]], [[1.0, 0.0], [0.0, 2.0]]], np.float32), False),
                      sample(np.array([[1.0, 2.0], [2.0, 4.0]], np.float32), True), sample(s.f32(0, 3, 3), False),

@@ -1,14 +1,13 @@
-"""torch.linalg's factorizations and what is built on them: cholesky, qr, eigh / eigvalsh, svd, pinv,
-matrix_rank, solve_triangular, lstsq, matrix_exp, cholesky_solve / cholesky_inverse, and vander.
+"""torch.linalg's Cholesky family, solves and the rest: cholesky, cholesky_solve / cholesky_inverse,
+solve_triangular, lstsq, matrix_exp and vander (QR, SVD, eigh and what is built on them are in
+orthogonal_factorizations.py).
 
 The kernels run LAPACK through numpy on batches of matrices in the trailing two dims, with
 PyTorch's checks and messages. Cholesky and triangular solves lower to loops (real float32 and
 float64; tsjit/lowering/triangular.py), cholesky_solve and cholesky_inverse decompose into
-triangular solves, matrix_rank into singular values (one-sided Jacobi in C), and vander is a
-decomposition too. The others have no loop lowering (iterative
-or pivoting factorizations), so compiled code runs them on numpy around C fusion groups.
-Signs of eigenvectors and singular vectors are LAPACK's, as in PyTorch (which calls the same
-routines); the samples compare what does not depend on them.
+triangular solves, and vander is a decomposition too. lstsq (a pivoting factorization) lowers to
+one call of LAPACK's gelsy, PyTorch's CPU default driver (tsjit/lowering/lapack_calls.py: the C
+run time links scipy-openblas32's LAPACKE). matrix_exp stays on numpy.
 """
 from __future__ import annotations
 
@@ -21,7 +20,6 @@ from tsjit.ops.decomposition import NotDecomposable, reject
 from tsjit.ops.registry import defop, op, sample
 from tsjit.ops.rules import BY_KERNEL, broadcast, dims, each, fixed, promoted, real_same, same_dtype
 
-_LAPACK = "LAPACK factorizations have no loop lowering: compiled code runs them on numpy"
 # cholesky and solve_triangular lower to loops (tsjit/lowering/triangular.py); cholesky_solve and
 # cholesky_inverse decompose into triangular solves.
 
@@ -160,143 +158,6 @@ def cholesky_inverse(factor, upper=False):
     return as_array(np.linalg.inv(low @ _mT(low)).astype(factor.dtype))
 
 
-# -- QR, eigh, SVD ---------------------------------------------------------------------------------
-def _qr_shape(a, mode="reduced"):
-    *batch, m, n = dims(a)
-    k = min(m, n)
-    if mode == "r":
-        return (0,), (*batch, k, n)
-    if mode == "complete":
-        return (*batch, m, m), (*batch, m, n)
-    return (*batch, m, k), (*batch, k, n)
-
-
-@op("linalg_qr", "(Tensor A, str mode='reduced') -> (Tensor Q, Tensor R)", shape=_qr_shape,
-    dtype=each(same_dtype, same_dtype), api="torch", numpy_only=_LAPACK,
-    samples=lambda: [sample(s.f32(4, 3), "reduced", torch=False, note="Q and R's signs are LAPACK's"),
-                     sample(s.f32(3, 3), "r", torch=False, note="R's signs are LAPACK's")])
-def linalg_qr(a, mode="reduced"):
-    """A = QR with Q's columns orthonormal and R upper triangular ('r': R only, Q empty)."""
-    if mode not in ("reduced", "complete", "r"):
-        raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of 'reduced' (default), 'r', "
-                           "or 'complete'")
-    _matrices("qr", a, square=False)
-    q, r = np.linalg.qr(a, mode="complete" if mode == "complete" else "reduced")
-    if mode == "r":
-        q = np.empty((0,), a.dtype)
-    return as_array(q.astype(a.dtype)), as_array(r.astype(a.dtype))
-
-
-def _eigh_shape(a, uplo="L"):
-    return dims(a)[:-1], dims(a)
-
-
-def _hermitian(a, uplo):
-    if uplo not in ("L", "U"):
-        raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {uplo}")
-    return _matrices("eigh", a), uplo
-
-
-def _symmetric(*batch: int, n: int = 4) -> np.ndarray:
-    a = s.f32(*batch, n, n)
-    return (a + np.swapaxes(a, -1, -2)).astype(np.float32)
-
-
-@op("linalg_eigh", "(Tensor self, str UPLO='L') -> (Tensor eigenvalues, Tensor eigenvectors)", shape=_eigh_shape,
-    dtype=each(real_same, same_dtype), api="torch", numpy_only=_LAPACK,
-    samples=lambda: [sample(_symmetric(), "L", torch=False, note="the eigenvectors' signs are LAPACK's")])
-def linalg_eigh(a, uplo="L"):
-    """The eigenvalues (ascending) and eigenvectors of each Hermitian matrix, from its `uplo` triangle."""
-    a, uplo = _hermitian(a, uplo)
-    w, v = np.linalg.eigh(a, UPLO=uplo)
-    return as_array(w.astype(real_of(a.dtype))), as_array(v.astype(a.dtype))
-
-
-@op("linalg_eigvalsh", "(Tensor self, str UPLO='L') -> Tensor", shape=lambda a, uplo="L": dims(a)[:-1],
-    dtype=real_same, api="torch", numpy_only=_LAPACK,
-    samples=lambda: [sample(_symmetric(), "L"), sample(_symmetric(2, n=3), "U"), sample(s.f32(2, 3), "L"),
-                     sample(_symmetric(n=3), "X")])
-def linalg_eigvalsh(a, uplo="L"):
-    a, uplo = _hermitian(a, uplo)
-    return as_array(np.linalg.eigvalsh(a, UPLO=uplo).astype(real_of(a.dtype)))
-
-
-def _svd_shape(a, full_matrices=True, driver=None):
-    *batch, m, n = dims(a)
-    k = min(m, n)
-    return ((*batch, m, m if full_matrices else k), (*batch, k), (*batch, n if full_matrices else k, n))
-
-
-@op("linalg_svd", "(Tensor A, bool full_matrices=True, *, str? driver=None) -> (Tensor U, Tensor S, Tensor Vh)",
-    shape=_svd_shape, dtype=each(same_dtype, real_same, same_dtype), api="torch", numpy_only=_LAPACK,
-    samples=lambda: [sample(s.f32(4, 3), False, None, torch=False, note="the singular vectors' signs are LAPACK's")])
-def linalg_svd(a, full_matrices=True, driver=None):
-    _matrices("svd", a, square=False)
-    u, sv, vh = np.linalg.svd(a, full_matrices=full_matrices)
-    return as_array(u.astype(a.dtype)), as_array(sv.astype(real_of(a.dtype))), as_array(vh.astype(a.dtype))
-
-
-# -- pinv, matrix_rank (SVD with PyTorch's tolerances) --------------------------------------------
-def _tolerance(a, sv, atol, rtol):
-    """max(atol, rtol * largest singular value); rtol defaults to eps * max(m, n) unless atol > 0 is given."""
-    if rtol is None:
-        rtol = 0.0 if atol is not None and atol > 0 else np.finfo(real_of(a.dtype)).eps * max(a.shape[-2:])
-    top = sv.max(axis=-1, keepdims=True) if sv.shape[-1] else np.zeros(sv.shape[:-1] + (1,), sv.dtype)
-    return np.maximum(atol or 0.0, rtol * top)
-
-
-def _singular_values(a, hermitian):
-    return np.abs(np.linalg.eigvalsh(a)) if hermitian else np.linalg.svd(a, compute_uv=False)
-
-
-@op("linalg_pinv", "(Tensor self, *, float? atol=None, float? rtol=None, bool hermitian=False) -> Tensor",
-    shape=lambda a, *rest: dims(a)[:-2] + dims(a)[:-3:-1], dtype=same_dtype, api="torch", numpy_only=_LAPACK,
-    samples=lambda: [sample(s.f32(3, 4), None, None, False), sample(s.f64(2, 4, 3), None, 1e-3, False),
-                     sample(_symmetric(n=3), None, None, True),
-                     sample(np.array([[1, 2], [2, 4]], np.float32), None, None, False), sample(s.f32(0, 3), None, None, False)])
-def linalg_pinv(a, atol=None, rtol=None, hermitian=False):
-    """The Moore-Penrose pseudo-inverse: singular values at or below the tolerance count as zero."""
-    _matrices("pinv", a, square=False)
-    u, sv, vh = np.linalg.svd(a, full_matrices=False)
-    keep = sv > _tolerance(a, sv, atol, rtol)
-    with np.errstate(divide="ignore"):
-        inv = np.where(keep, 1 / np.where(keep, sv, 1), 0)
-    return as_array((_mT(vh) * inv[..., None, :] @ _mT(u)).astype(a.dtype))
-
-
-def _matrix_rank(g, a, atol=None, rtol=None, hermitian=False):
-    """Singular values (one-sided Jacobi in C) above the tolerance, counted. A Hermitian matrix's
-    singular values are its eigenvalues' magnitudes: it is symmetrized from its lower triangle,
-    the one eigvalsh reads."""
-    shape, dtype = g.shape(a), g.dtype(a)
-    if len(shape) < 2 or dtype.name not in ("float32", "float64") or g.value(hermitian) and shape[-1] != shape[-2]:
-        raise NotDecomposable("matrix_rank decomposes for float32/64 matrices")
-    if 0 in shape[-2:]:
-        return g.zeros(list(shape[:-2]), SCALAR_TYPE_CODES["int64"])
-    atol, rtol = g.value(atol), g.value(rtol)
-    if g.value(hermitian):
-        a = g.add(g.tril(a, 0), g.transpose(g.tril(a, -1), -2, -1))
-    sv = g.linalg_svdvals(a)
-    if rtol is None:
-        rtol = 0.0 if atol is not None and atol > 0 else float(np.finfo(dtype).eps) * max(shape[-2:])
-    tolerance = g.clamp(g.mul(g.amax(sv, [-1], True), rtol), atol or 0.0, None)
-    return g.sum(g.gt(sv, tolerance), [-1], False, SCALAR_TYPE_CODES["int64"])
-
-
-@op("linalg_matrix_rank", "(Tensor input, *, float? atol=None, float? rtol=None, bool hermitian=False) -> Tensor",
-    shape=lambda a, *rest: dims(a)[:-2], dtype=fixed(INT64), api="torch", decompose=_matrix_rank,
-    samples=lambda: [sample(s.f32(3, 4), None, None, False), sample(np.array([[1, 2], [2, 4]], np.float32), None, None, False),
-                     sample(s.f64(2, 4, 4), 0.5, None, False), sample(_symmetric(n=3), None, 0.2, True),
-                     sample(s.f32(0, 3), None, None, False), sample(s.i64(2, 2), None, None, False)])
-def linalg_matrix_rank(a, atol=None, rtol=None, hermitian=False):
-    """The number of singular values above max(atol, rtol * the largest)."""
-    _matrices("matrix_rank", a, square=hermitian)
-    if 0 in a.shape[-2:]:
-        return as_array(np.zeros(a.shape[:-2], np.int64))
-    sv = _singular_values(a, hermitian)
-    return as_array((sv > _tolerance(a, sv, atol, rtol)).sum(axis=-1).astype(np.int64))
-
-
 # -- triangular and least-squares solves, the matrix exponential, vander ---------------------------
 def _triangular_shape(a, b, upper, left=True, unitriangular=False):
     A, B = dims(a), dims(b)
@@ -344,7 +205,7 @@ def _lstsq_shape(a, b, rcond=None, driver=None):
 
 @op("linalg_lstsq", "(Tensor self, Tensor b, float? rcond=None, *, str? driver=None) -> (Tensor solution, "
     "Tensor residuals, Tensor rank, Tensor singular_values)", shape=_lstsq_shape,
-    dtype=each(promoted(0, 1), promoted(0, 1), fixed(INT64), real_same), api="torch", numpy_only=_LAPACK,
+    dtype=each(promoted(0, 1), promoted(0, 1), fixed(INT64), real_same), api="torch", lower="lapack_calls.lower_lstsq",
     samples=lambda: [sample(s.f32(5, 3), s.f32(5, 2), None, None), sample(s.f64(2, 6, 3), s.f64(2, 6, 4), None, None),
                      sample(s.f32(4, 3), s.f32(4), None, None), sample(np.array([[1, 2], [2, 4], [3, 6]], np.float32),
                                                                      s.f32(3, 1), None, None)])

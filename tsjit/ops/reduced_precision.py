@@ -104,7 +104,7 @@ UNSUPPORTED: dict[str, tuple[Callable[[np.dtype], Exception], Callable[..., bool
     "special_modified_bessel_i0": (_not_implemented("modified_bessel_i0_cpu"), _always),
     "special_modified_bessel_i1": (_not_implemented("modified_bessel_i1_cpu"), _always),
     **{name: (_not_implemented(kernel), _always) for name, kernel in BESSEL_AND_POLYNOMIALS.items()},
-    # torch.linalg's factorizations (tsjit/ops/matrix_factorizations.py) and the FFT (fft.py)
+    # torch.linalg's factorizations (tsjit/ops/matrix_factorizations.py, orthogonal_factorizations.py) and the FFT (fft.py)
     "linalg_cholesky": (_not_implemented("cholesky_cpu"), _nonempty),
     **{name: (_not_implemented(kernel), _always) for name, kernel in (
         ("cholesky_inverse", "cholesky_inverse_out_cpu"), ("cholesky_solve", "cholesky_solve_cpu"),

@@ -20,6 +20,8 @@ xDSL 0.74 has no bufferization, so this is a small one for our straight-line lin
   tsjit/lowering/scalar_results.py). A returned value's alloc is
   replaced by its out-parameter when possible, else it is copied into it.
 - Temporaries get a `memref.dealloc` before the return.
+- `ts.runtime_call` (a C run-time function on tensors, tsjit/dialects/ts/runtime_call.py) ->
+  `func.call` of the function on flat views of the buffers, a fresh buffer per result.
 - `scf.for` / `scf.if` on tensors: a buffer per carried tensor or result, written by the body
   (tsjit/lowering/control_flow_buffers.py); `tensor.extract` -> `memref.load`; a slice at a
   run-time offset (`x[t]` in a loop) is a subview with a dynamic offset.
@@ -36,12 +38,15 @@ from xdsl.dialects import arith, func, memref, scf, tensor
 from xdsl.dialects.builtin import (
     ArrayAttr,
     DenseArrayBase,
+    DYNAMIC_INDEX,
     DenseIntOrFPElementsAttr,
     DictionaryAttr,
     FunctionType,
+    IndexType,
     IntegerAttr,
     MemRefType,
     ModuleOp,
+    NoneAttr,
     TensorType,
     UnitAttr,
     i64,
@@ -54,11 +59,13 @@ from xdsl.transforms.dead_code_elimination import region_dce
 from xdsl.utils.exceptions import PassFailedException
 
 from tsjit.backends.signature import OUTPUT, SCALAR_OUTPUT
+from tsjit.dialects.ts.runtime_call import RuntimeCallOp
 from tsjit.lowering import body_reads
 from tsjit.lowering import control_flow_buffers as regions
 from tsjit.lowering import scalar_results
 from tsjit.lowering.buffer_views import ConstantGlobals as _Globals
 from tsjit.lowering.buffer_views import memref_of, mixed_offsets, static_only, unit_groups
+from tsjit.lowering.runtime_functions import declare
 
 
 def _is_tensor(v: SSAValue) -> bool:
@@ -257,6 +264,30 @@ class _FuncBufferizer:
         self._insert(memref.CopyOp(src, view.result))
         self._bind(op.result, new)
 
+    def _runtime_call(self, op: RuntimeCallOp) -> None:
+        """`func.call @callee(inputs..., results..., sizes...)`: tensors as flat `memref<?xT>` views of
+        their buffers (a strided one copied first), a fresh buffer per result, sizes as index constants."""
+        def flat(buffer: SSAValue) -> SSAValue:
+            t = buffer.type
+            if not isinstance(t.layout, NoneAttr):  # a view (x[i] at a run-time i): a contiguous copy
+                copy = self._alloc(TensorType(t.element_type, t.get_shape()))
+                self._insert(memref.CopyOp(buffer, copy))
+                buffer = copy
+                t = copy.type
+            if len(t.get_shape()) != 1:
+                buffer = self._view(memref.CollapseShapeOp, buffer, [list(range(len(t.get_shape())))],
+                                    (math.prod(t.get_shape()),))
+            return self._insert(memref.CastOp.get(buffer, MemRefType(t.element_type, [DYNAMIC_INDEX]))).results[0]
+
+        args = [flat(self._read(v)) if _is_tensor(v) else v for v in op.inputs]
+        for r in op.outputs:
+            buffer = self._alloc(r.type)
+            self._bind(r, buffer)
+            args.append(flat(buffer))
+        args += [self._insert(arith.ConstantOp(IntegerAttr(s, IndexType()))).results[0] for s in op.size_values()]
+        declare(self.fn, op.callee.data, [a.type for a in args], [])
+        self._insert(func.CallOp(op.callee.data, args, []))
+
     def _return(self, op: func.ReturnOp, out_params: list[SSAValue]) -> None:
         replaced: set[SSAValue] = set()
         for value, param in zip(op.arguments, out_params):
@@ -312,6 +343,8 @@ class _FuncBufferizer:
             load = self._insert(memref.LoadOp.get(self._read(op.tensor), op.indices))
             op.result.replace_all_uses_with(load.res)
             Rewriter.erase_op(op)
+        elif isinstance(op, RuntimeCallOp):
+            self._runtime_call(op)
         elif type(op) in _RULES:
             getattr(self, _RULES[type(op)])(op)
         elif any(_is_tensor(v) for v in (*op.operands, *op.results)):

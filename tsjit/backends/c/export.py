@@ -36,6 +36,7 @@ from xdsl.utils.exceptions import PassFailedException
 from tsjit.atomic_files import temp_sibling
 from tsjit.backends.c.export_files import demo_source, glue_source, header_source, makefile, readme
 from tsjit.backends.c.render_memory import DTYPE_CODES
+from tsjit.backends.c.runtime.lapack import LAPACK_MARKER
 from tsjit.backends.numpy.ops.upstream_common import np_dtype
 from tsjit.dtypes import numpy_named
 from tsjit.lowering.run_time_errors import messages, templates
@@ -232,12 +233,13 @@ def prepare(module: ModuleOp | str, main: str | None = None) -> Exported:
         raise ExportError(f"no function '{main}'; available: {', '.join(e.ir_name for e in entries)}")
     entry = chosen[-1]
     uses_blas = "TSJIT_USE_CBLAS" in source
+    lapack = LAPACK_MARKER in source  # BLAS is then required, not optional
     files = {
         "model.c": source + glue_source(messages(module), templates(module)),
         "model.h": header_source(entries, entry, MARKER),
         "demo.c": demo_source(entry),
-        "Makefile": makefile(uses_blas),
-        "README.md": readme(entries, entry, [n for n, _ in weights], uses_blas),
+        "Makefile": makefile(uses_blas, lapack),
+        "README.md": readme(entries, entry, [n for n, _ in weights], uses_blas, lapack),
     }
     return Exported(None, tuple(entries), entry, tuple(n for n, _ in weights), uses_blas, files,
                     weights_bytes(weights))

@@ -361,15 +361,17 @@ def blas_variables() -> dict[str, str]:
     return {"BLAS_CFLAGS": shlex.join(blas.compile_flags(found)), "BLAS_LIBS": shlex.join(blas.link_flags(found))}
 
 
-def _blas_note(uses_blas: bool, blas: dict[str, str]) -> str:
+def _blas_note(uses_blas: bool, blas: dict[str, str], lapack: bool = False) -> str:
     if not uses_blas:
         return "not used by this model"
+    if lapack:
+        return "scipy-openblas32 as found at export time; required (the model calls LAPACK)"
     if blas["BLAS_LIBS"]:
         return "scipy-openblas32 as found at export time (empty both: the portable C GEMM)"
     return "none found at export time: the portable C GEMM (set both to -DTSJIT_USE_CBLAS -I.. / -L.. -l..)"
 
 
-def makefile(uses_blas: bool) -> str:
+def makefile(uses_blas: bool, lapack: bool = False) -> str:
     from tsjit.backends.c.build import default_flags
 
     blas = blas_variables() if uses_blas else {"BLAS_CFLAGS": "", "BLAS_LIBS": ""}
@@ -380,7 +382,7 @@ def makefile(uses_blas: bool) -> str:
 #   make CC=clang CFLAGS=-O2  other compiler/flags; OPENMP= builds without OpenMP
 CFLAGS ?= {cflags}
 OPENMP ?= $(shell printf 'int main(void){{return 0;}}' | $(CC) -fopenmp -x c - -o /dev/null 2>/dev/null && echo -fopenmp)
-# BLAS: {_blas_note(uses_blas, blas)}
+# BLAS: {_blas_note(uses_blas, blas, lapack)}
 BLAS_CFLAGS ?= {blas['BLAS_CFLAGS']}
 BLAS_LIBS ?= {blas['BLAS_LIBS']}
 ALL_CFLAGS = -std=gnu11 $(CFLAGS) $(OPENMP) $(BLAS_CFLAGS)
@@ -409,11 +411,15 @@ clean:
 """
 
 
-def readme(entries, main, weight_names, uses_blas: bool) -> str:
+def _blas_needs(uses_blas: bool, lapack: bool) -> str:
+    return ", + LAPACK from scipy-openblas32 (required)" if lapack else ", + BLAS (sgemm)" if uses_blas else ""
+
+
+def readme(entries, main, weight_names, uses_blas: bool, lapack: bool = False) -> str:
     funcs = "\n".join(f"- `{e.c_name}` ({e.ir_name}): " + "; ".join(_describe(a) for a in e.args) for e in entries)
     return f"""# A model exported by tsjit.export_c
 
-Plain C99 (+ optional OpenMP{', + BLAS (sgemm)' if uses_blas else ''}); no Python needed.
+Plain C99 (+ optional OpenMP{_blas_needs(uses_blas, lapack)}); no Python needed.
 
     make                 # libmodel.so, libmodel.a, demo (CC, CFLAGS, OPENMP, BLAS_CFLAGS, BLAS_LIBS overridable)
     ./demo               # deterministic inputs; prints checksums and the time per call

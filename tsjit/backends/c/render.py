@@ -352,6 +352,7 @@ def _call(r: Renderer, op) -> None:
         args = ", ".join(r.name(a) for a in op.arguments)
         r.emit(f"{c_identifier(callee)}({args});")
         return
+    _check_lapack(callee)
     r.runtime_calls.add(callee)
     args = []
     for a in op.arguments:
@@ -363,6 +364,16 @@ def _call(r: Renderer, op) -> None:
         args.append(f"INT64_C({value})" if value is not None else f"{r.name(a)} + {offset}" if offset else r.name(a))
     call = f"{callee}({', '.join(args)})"
     r.emit(f"{c_type(op.results[0].type)} {r.define(op.results[0])} = {call};" if op.results else f"{call};")
+
+
+def _check_lapack(callee: str) -> None:
+    """A LAPACK run-time function needs scipy-openblas32: without it the call is refused (the
+    compile falls back to numpy, or raises FallbackError, naming the reason)."""
+    from tsjit.backends.c import blas
+    from tsjit.backends.c.runtime.lapack import LAPACK_FUNCTIONS
+
+    if callee in LAPACK_FUNCTIONS and blas.openblas() is None:
+        raise UnsupportedOp(f"C backend: {callee} needs LAPACK from scipy-openblas32 (not installed, or TSJIT_BLAS=none)")
 
 
 #: op -> function(renderer, op) emitting its statements

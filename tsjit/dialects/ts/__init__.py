@@ -38,6 +38,7 @@ from tsjit.dialects.ts.module_ops import (
     ObjectOp,
     SetAttrOp,
 )
+from tsjit.dialects.ts.runtime_call import RUNTIME_CALL_OPS
 from tsjit.dialects.ts.scalar_ops import SCALAR_OP_CLASSES
 from tsjit.dialects.ts.tensor_ops import TENSOR_OP_CLASSES
 from tsjit.dialects.ts.types import *  # noqa: F403
@@ -46,7 +47,7 @@ STRUCTURAL_OPS = [
     ConstantOp, IfOp, LoopOp, YieldOp, ConditionOp, ForkOp, WaitOp,
     ClassTypeOp, AttrDeclOp, MethodOp, ObjectOp, CreateObjectOp, GetAttrOp, SetAttrOp, CallMethodOp, CallFunctionOp,
     RaiseOp, PrintOp, WarnOp, IsInstanceOp, UncheckedCastOp, UninitializedOp, IsOp, IsNotOp, FormatOp, StrOfOp,
-    GenericOp, *FUSION_OPS,
+    GenericOp, *FUSION_OPS, *RUNTIME_CALL_OPS,
 ]
 ALL_OPS = [*STRUCTURAL_OPS, *TENSOR_OP_CLASSES.values(), *SCALAR_OP_CLASSES.values(), *CONTAINER_OP_CLASSES.values()]
 OPS_BY_NAME = {op.name: op for op in ALL_OPS}

@@ -14,6 +14,7 @@ from tsjit.backends.numpy.ops import (  # noqa: F401
     upstream_affine,
     upstream_arith,
     upstream_builtin,
+    upstream_lapack,
     upstream_linalg,
     upstream_math,
     upstream_memref,

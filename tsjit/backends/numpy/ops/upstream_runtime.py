@@ -14,6 +14,8 @@ from collections.abc import Callable
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from tsjit.backends.numpy.ops.upstream_lapack import LAPACK_TWINS
+
 
 def _flat(a: np.ndarray) -> np.ndarray:
     if not a.flags.c_contiguous:
@@ -125,3 +127,4 @@ RUNTIME_FUNCTIONS: dict[str, Callable[..., None]] = {
     "tsjit_dwconv_f32": dwconv,
     "tsjit_dwconv_f64": dwconv,
 }
+RUNTIME_FUNCTIONS.update(LAPACK_TWINS)
