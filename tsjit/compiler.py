@@ -208,8 +208,10 @@ def _compile_module(module: ModuleOp, chosen: Any, backend: str, fallback: bool 
         from tsjit.passes.complex_to_real import complex_to_real
 
         converted = complex_to_real(module)
-        if converted is not None and not _not_lowering(converted):
-            module = converted
+        if converted is not None:
+            apply_pass("ts-decompose", converted)  # the ops the rules made (scatter on each part)
+            if not _not_lowering(converted):
+                module = converted
     if backend != "c":
         lowered = module.clone() if chosen.pipeline else module
         for name in chosen.pipeline:

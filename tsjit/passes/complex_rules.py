@@ -3,12 +3,13 @@
 A rule gets `p` (complex_to_real.Pairs: the builder `p.g`, `p.re`/`p.im`/`p.pack`, `p.is_pair`) and
 the op's operands in schema order, a complex tensor given as its pair (shape S + (2,)); it returns
 the op's results, a complex one as a pair (`p.pack`, `p.mark`). Dims of a complex tensor are made
-non-negative (`p.dim`) so that they never name the pair's last dim. The FFT family is in
-fft_rules.py.
+non-negative (`p.dim`) so that they never name the pair's last dim. Ops that move or place
+elements are in complex_part_rules.py, the FFT family in fft_rules.py.
 """
 from __future__ import annotations
 
 from tsjit.passes.complex_to_real import NotConvertible, Pairs
+from tsjit.passes.complex_part_rules import PART_RULES
 from tsjit.passes.fft_rules import FFT_RULES
 
 
@@ -195,13 +196,6 @@ def _joined(name, extra):
     return rule
 
 
-def _roll(p: Pairs, a, shifts, dims):
-    dims = p.g.value(dims)
-    if not dims:
-        raise NotConvertible("roll of the flattened tensor")
-    return p.mark(p.g.roll(a, p.g.value(shifts), [p.dim(a, d) for d in dims]))
-
-
 RULES: dict = {
     "ts.add": _add(1), "ts.sub": _add(-1), "ts.rsub": _rsub,
     "ts.mul": _mul, "ts.div": _div,
@@ -230,6 +224,6 @@ RULES: dict = {
     "ts.flip": _view("flip", 0), "ts.movedim": _view("movedim", 0, 1),
     "ts.reshape": _shaped("reshape"), "ts.view": _shaped("view"), "ts.expand": _shaped("expand"),
     "ts.unsqueeze": _unsqueeze, "ts.squeeze": _squeeze, "ts.flatten": _flatten, "ts.permute": _permute,
-    "ts.cat": _joined("cat", 0), "ts.stack": _joined("stack", 1), "ts.roll": _roll,
-    **FFT_RULES,
+    "ts.cat": _joined("cat", 0), "ts.stack": _joined("stack", 1),
+    **PART_RULES, **FFT_RULES,
 }

@@ -94,3 +94,30 @@ def test_a_transform_too_long_for_a_dft_matrix_runs_on_numpy():
     with pytest.warns(tsjit.compiler.FallbackWarning):
         compiled = tsjit.compile(model, backend="c", example_inputs=[x])
     np.testing.assert_allclose(compiled(x).numpy(), np.fft.fft(x.numpy()), rtol=1e-3, atol=1e-3)
+
+
+PLACEMENT = {
+    "tril_triu": (lambda t, x: t.tril(x) + t.triu(x, 1).t(), [c64(3, 3)]),
+    "diag_diagonal": (lambda t, x: t.diag(x) + x.diagonal(1, 0, 1).sum() + t.diag_embed(x[0]).trace(), [c64(3, 3)]),
+    "flips_rot": (lambda t, x: t.fliplr(x) + t.flipud(x) + t.rot90(x, 1, [0, 1]).t(), [c64(3, 3)]),
+    "gather_index": (lambda t, x, i: t.gather(x, 1, i) + x[i[:, 0]][:, :2], [c64(3, 4), np.array([[0, 3], [1, 1], [2, 0]])]),
+    "where_masked_fill": (lambda t, x, y: t.where(x.real > 0, x, y).masked_fill(y.imag > 0, 2.0), [c64(3, 4), c64(3, 4)]),
+    "where_scalar": (lambda t, x: t.where(x.real > 0, x, 0.5), [c64(3, 4)]),
+    "scatter_index_put": (lambda t, x, y: x.scatter(0, t.zeros(1, 4, dtype=t.int64), y[:1]), [c64(3, 4), c64(3, 4)]),
+    "likes": (lambda t, x: t.zeros_like(x) + t.ones_like(x) + t.full_like(x, 2.0) + x, [c64(3)]),
+    "dot_outer": (lambda t, x, y: t.dot(x, y) + t.outer(x, y), [c64(3), c64(3)]),
+    "pow": (lambda t, x: x ** 2 + x ** 3 + x.pow(0.5), [c64(3, 4)]),
+    "sgn_isnan": (lambda t, x: t.sgn(x) * t.isnan(x).logical_not(), [c64(4)]),
+    "cumsum_repeat": (lambda t, x: x.cumsum(1).repeat(2, 1) + x.tile((2, 1)), [c64(3, 4)]),
+    "roll": (lambda t, x: t.roll(x, 3) + t.roll(x, [1, -1], [0, 1]), [c64(3, 4)]),
+    "unflatten_expand_as": (lambda t, x, y: x.unflatten(1, (2, 2)).flatten(1).expand_as(y), [c64(1, 4), c64(3, 4)]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PLACEMENT))
+def test_ops_that_move_or_place_elements(name):
+    CASES[name] = PLACEMENT[name]
+    try:
+        test_compiles_wholly_to_c_and_matches(name)
+    finally:
+        del CASES[name]
