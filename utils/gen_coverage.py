@@ -25,8 +25,9 @@ README_COUNTS = {"ops": r"tensor ops\b", "families": r"families\b", "c_ops": r"o
 
 
 def compiles_to_c(defn) -> bool:
-    """An op the C backend compiles: it has a loop-level lowering or a decomposition."""
-    return defn.lower is not None or defn.decompose is not None
+    from tsjit.tools.op_coverage import compiles_to_c as in_c
+
+    return in_c(defn)
 
 
 def counts() -> dict[str, int]:
@@ -85,7 +86,8 @@ def render() -> str:
         "",
         f"**{n['ops']} tensor ops** in {n['families']} families. Each has one numpy kernel, which eager code,",
         "the numpy backend and constant folding call.",
-        f"{n['c_ops']} of them compile to C (a loop-level lowering or a decomposition); the others run on",
+        f"{n['c_ops']} of them compile to C (a loop-level lowering, a decomposition, or for complex values a",
+        "ts-complex-to-real rule); the others run on",
         "the numpy backend, also inside C-compiled models (around the C fusion groups). A TorchScript",
         "`aten::` op with no definition here imports as `ts.generic`, which raises when run.",
         "",
