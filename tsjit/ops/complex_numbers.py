@@ -58,9 +58,18 @@ def resolve_neg(a):
     return a
 
 
+def _angle(g, x):
+    """Real tensors: pi where negative, NaN where NaN, else 0 (lowers); complex ones: ts-complex-to-real's rule."""
+    if g.dtype(x).kind == "c":
+        raise NotDecomposable("angle of a complex tensor: ts-complex-to-real's rule")
+    out = x if is_float(g.dtype(x)) else g.to(x, 6)
+    return g.where(g.isnan(out), out, g.masked_fill(g.zeros_like(out, None), g.lt(out, 0), float(np.pi)))
+
+
 @op("angle", "(Tensor self) -> Tensor", shape=same, dtype=lambda x: None if x.dtype is None else real_of(
     x.dtype if is_float(x.dtype) or x.dtype.kind == "c" else np.dtype(np.float32)),
-    numpy_only=_ON_NUMPY, api="torch Tensor", samples=_unary_samples)
+    decompose=_angle, api="torch Tensor",
+    samples=lambda: [sample(np.array([-1.5, 0, 2, np.nan, -np.inf], np.float32)), *_unary_samples()])
 def angle(a):
     """The argument of each element: pi for negative reals, 0 for the others (NaN stays NaN)."""
     if a.dtype.kind == "c":

@@ -111,12 +111,14 @@ class Pairs:
 Rule = Callable[..., list]
 
 
-def convert_function(func: FuncOp, rules: dict[str, Rule]) -> bool:
-    """Hold `func`'s complex values as pairs; False when it has none. Raises NotConvertible (the
-    function then partly rewritten: convert a clone) when some complex op has no rule."""
+def convert_function(func: FuncOp, rules: dict[str, Rule], real_too: frozenset = frozenset()) -> bool:
+    """Hold `func`'s complex values as pairs, and rewrite the ops named in `real_too` (an FFT between
+    real tensors: hfft) though no complex value is in sight; False when there is nothing to do.
+    Raises NotConvertible (the function then partly rewritten: convert a clone) when some complex
+    op has no rule."""
     block = func.body.block
     touched = any(is_complex(v.type) for op in func.walk() for v in (*op.operands, *op.results)) \
-        or any(is_complex(a.type) for a in block.args)
+        or any(is_complex(a.type) for a in block.args) or any(op.name in real_too for op in block.ops)
     if not touched:
         return False
     for op in block.ops:
@@ -138,7 +140,8 @@ def convert_function(func: FuncOp, rules: dict[str, Rule]) -> bool:
     for op in list(block.ops):
         if op.name == "func.return":
             continue
-        if not any(v in mapping for v in op.operands) and not any(is_complex(r.type) for r in op.results):
+        if not any(v in mapping for v in op.operands) and not any(is_complex(r.type) for r in op.results) \
+                and op.name not in real_too:
             continue
         g = IRBuilder(op)
         new_values = _apply(Pairs(g, op, pairs), op, mapping, rules)
@@ -189,12 +192,13 @@ def convert_functions(module: ModuleOp) -> bool:
     """Hold complex values as pairs in each function of `module` that every rule covers (the
     others stay as they are); whether any changed."""
     from tsjit.passes.complex_rules import RULES
+    from tsjit.passes.fft_rules import FFT_RULES
 
     changed = False
     for func in [op for op in module.ops if isinstance(op, FuncOp) and op.body.blocks]:
         converted = func.clone()
         try:
-            if not convert_function(converted, RULES):
+            if not convert_function(converted, RULES, frozenset(FFT_RULES)):
                 continue
         except (NotConvertible, NotDecomposable):
             continue

@@ -121,3 +121,14 @@ def test_ops_that_move_or_place_elements(name):
         test_compiles_wholly_to_c_and_matches(name)
     finally:
         del CASES[name]
+
+
+def test_an_fft_between_real_tensors_and_angle_of_reals_compile_to_c():
+    """hfft of a real tensor holds no complex value, yet has no lowering but its rule; angle of real
+    tensors decomposes (pi where negative, NaN kept)."""
+    for fn, x in ((lambda t, x: t.fft.hfft(x), f32(2, 5)),
+                  (lambda t, x: t.angle(x), np.array([-1.5, 0, 2, np.nan, -np.inf], np.float32))):
+        xs = [tsjit.from_numpy(x)]
+        model = tsjit.jit.trace(Fn(fn).eval(), tuple(xs), check_trace=False)
+        compiled = tsjit.compile(model, backend="c", example_inputs=xs, fallback=False)
+        np.testing.assert_allclose(compiled(*xs).numpy(), fn(tsjit, *xs).numpy(), rtol=1e-4, atol=1e-5)
