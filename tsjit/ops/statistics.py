@@ -89,12 +89,13 @@ def _norm(g, x, p=2, dim=None, keepdim=False):
 
 
 defop("norm", "(Tensor self, Scalar? p=2, int[]? dim=None, bool keepdim=False) -> Tensor", decompose=_norm,
-      shape=reduction(2, 3), dtype=float_dtype,
+      shape=reduction(2, 3), dtype=real_float,
       samples=lambda: [sample(s.f32(3, 4), None, [1], False), sample(s.f32(3, 4), 3.0, [0], True),
                        sample(s.f32(3, 4), math.inf, [0], False), sample(s.f32(3, 4) * s.mask(3, 4), 0, [1], False),
                        sample(s.special(), 1, [-1], False), sample(s.f32(3, 0), -math.inf, [1], False),
                        sample(s.f32(3, 4), -math.inf, [1], True), sample(s.f32(3, 4), 0.5, [], False),
                        sample(s.strided(3, 4), 2, [0], False), sample(s.i64(3, 4), 2, [1], False),
+                       sample(s.c64(3, 4), 2, [1], False),  # a real result
                        sample(s.f32(3, 4), None, None, False, torch=False, note=_NO_DIM)])
 
 

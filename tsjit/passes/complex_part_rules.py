@@ -92,6 +92,46 @@ def _sgn(p: Pairs, a):
     return p.mark(p.g.div(a, p.g.unsqueeze(safe, -1)))
 
 
+def _of_abs(name: str):
+    """Norms of a complex tensor: the same norm of |z| (the other operands as they are)."""
+    return lambda p, a, *args: getattr(p.g, name)(p.g.hypot(p.re(a), p.im(a)), *args)
+
+
+def _spread(name: str):
+    """var of a complex tensor: var of the real parts plus var of the imaginary parts (std: its root)."""
+    def rule(p: Pairs, a, dim, correction, keepdim):
+        var = p.g.add(p.g.var(p.re(a), dim, correction, keepdim), p.g.var(p.im(a), dim, correction, keepdim), 1)
+        return var if name == "var" else p.g.sqrt(var)
+    return rule
+
+
+def _log_base(base: float):
+    import math
+
+    return lambda p, a: p.mark(p.g.div(_rule("ts.log")(p, a), math.log(base)))
+
+
+def _rule(name: str):
+    from tsjit.passes.complex_rules import RULES
+
+    return RULES[name]
+
+
+def _exp2(p: Pairs, a):
+    import math
+
+    return _rule("ts.exp")(p, p.mark(p.g.mul(a, math.log(2.0))))
+
+
+def _hyperbolic(name: str):
+    """sinh(x + iy) = sinh x cos y + i cosh x sin y; cosh(x + iy) = cosh x cos y + i sinh x sin y."""
+    def rule(p: Pairs, a):
+        x, y = p.re(a), p.im(a)
+        first, second = (p.g.sinh, p.g.cosh) if name == "sinh" else (p.g.cosh, p.g.sinh)
+        return p.pack(p.g.mul(first(x), p.g.cos(y)), p.g.mul(second(x), p.g.sin(y)))
+    return rule
+
+
 PART_RULES: dict = {
     **{f"ts.{name}": each(name) for name in (
         "t", "detach", "fliplr", "flipud", "rot90", "unflatten", "reshape_as", "expand_as", "diagonal",
@@ -107,4 +147,9 @@ PART_RULES: dict = {
     "ts.zeros_like": _like(0), "ts.ones_like": _like(1), "ts.full_like": _like(None),
     "ts.dot": _bilinear("dot"), "ts.mv": _bilinear("mv"), "ts.outer": _bilinear("outer"),
     "ts.pow": _pow, "ts.sgn": _sgn,
+    "ts.linalg_vector_norm": _of_abs("linalg_vector_norm"), "ts.norm": _of_abs("norm"),
+    "ts.var": _spread("var"), "ts.std": _spread("std"),
+    "ts.rsqrt": lambda p, a: _rule("ts.reciprocal")(p, _rule("ts.sqrt")(p, a)),
+    "ts.log2": _log_base(2.0), "ts.log10": _log_base(10.0), "ts.exp2": _exp2,
+    "ts.sinh": _hyperbolic("sinh"), "ts.cosh": _hyperbolic("cosh"),
 }

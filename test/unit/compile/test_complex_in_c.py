@@ -110,6 +110,9 @@ PLACEMENT = {
     "sgn_isnan": (lambda t, x: t.sgn(x) * t.isnan(x).logical_not(), [c64(4)]),
     "cumsum_repeat": (lambda t, x: x.cumsum(1).repeat(2, 1) + x.tile((2, 1)), [c64(3, 4)]),
     "roll": (lambda t, x: t.roll(x, 3) + t.roll(x, [1, -1], [0, 1]), [c64(3, 4)]),
+    "norms_var": (lambda t, x: t.linalg.vector_norm(x, 3, [1]) + x.norm() + x.var(1) + x.std(), [c64(3, 4)]),
+    "log2_exp2_rsqrt": (lambda t, x: t.log2(x) + t.log10(x) + t.exp2(x) + t.rsqrt(x), [c64(3, 4)]),
+    "sinh_cosh": (lambda t, x: t.sinh(x) - t.cosh(x), [c64(3, 4)]),
     "unflatten_expand_as": (lambda t, x, y: x.unflatten(1, (2, 2)).flatten(1).expand_as(y), [c64(1, 4), c64(3, 4)]),
 }
 
