@@ -15,8 +15,18 @@ from tsjit.ops import samples as s
 from tsjit.ops.decomposition import reject
 from tsjit.ops.loss import _reduced
 from tsjit.ops.registry import defop, sample
-from tsjit.kernels.promotion import torch_name
+from tsjit.kernels.promotion import real_of, torch_name
 from tsjit.ops.rules import ShapeError, broadcast, const, dims, promoted_float, same_dtype
+
+
+def _real_promoted(*positions):
+    """promoted_float, complex types giving their real type (distances are real, as in PyTorch)."""
+    rule = promoted_float(*positions)
+
+    def dtype(*args):
+        found = rule(*args)
+        return None if found is None else real_of(found)
+    return dtype
 
 
 def _pairwise_distance(g, x1, x2, p=2.0, eps=1e-6, keepdim=False):
@@ -35,7 +45,7 @@ def _pairwise_shape(x1, x2, p=2.0, eps=1e-6, keepdim=False):
 
 
 defop("pairwise_distance", "(Tensor x1, Tensor x2, float p=2, float eps=1e-06, bool keepdim=False) -> Tensor",
-      decompose=_pairwise_distance, shape=_pairwise_shape, dtype=promoted_float(0, 1), api="torch F",
+      decompose=_pairwise_distance, shape=_pairwise_shape, dtype=_real_promoted(0, 1), api="torch F",
       samples=lambda: [sample(s.f32(4, 5), s.f32(4, 5), 2.0, 1e-6, False), sample(s.f32(4, 5), s.f32(5), 1.0, 1e-6, True),
                        sample(s.f64(2, 3, 4), s.f64(2, 3, 4), 3.0, 0.0, False),
                        sample(s.f32(5), s.f32(5), 2.0, 1e-6, False), sample(s.f32(0, 3), s.f32(0, 3), 2.0, 1e-6, False),
@@ -68,7 +78,7 @@ def _triplet_shape(anchor, positive, negative, margin=1.0, p=2.0, eps=1e-6, swap
 
 defop("triplet_margin_loss", "(Tensor anchor, Tensor positive, Tensor negative, float margin=1.0, float p=2, "
       "float eps=1e-06, bool swap=False, int reduction=1) -> Tensor", decompose=_triplet_margin_loss,
-      shape=_triplet_shape, dtype=promoted_float(0, 1, 2), api="torch",
+      shape=_triplet_shape, dtype=_real_promoted(0, 1, 2), api="torch",
       samples=lambda: [sample(s.f32(4, 5), s.f32(4, 5), s.f32(4, 5), 1.0, 2.0, 1e-6, False, 1),
                        sample(s.f32(4, 5), s.f32(4, 5), s.f32(4, 5), 0.5, 1.0, 1e-6, True, 0),
                        sample(s.f64(3, 2), s.f64(3, 2), s.f64(3, 2), 2.0, 3.0, 0.0, False, 2),
@@ -183,8 +193,8 @@ def _dist(g, x, other, p=2):
 
 
 defop("dist", "(Tensor self, Tensor other, Scalar p=2) -> Tensor", decompose=_dist, shape=lambda x, other, p=2: (broadcast(dims(x), dims(other)), ())[1],
-      dtype=promoted_float(0, 1), api="torch Tensor",
-      samples=lambda: [sample(s.f32(3, 4), s.f32(4), 2), sample(s.f32(3, 4), s.f32(3, 4), 0), sample(s.f32(5), s.f32(5), 1),
+      dtype=_real_promoted(0, 1), api="torch Tensor",
+      samples=lambda: [sample(s.f32(3, 4), s.f32(4), 2), sample(s.c64(3, 4), s.c64(4), 2), sample(s.f32(3, 4), s.f32(3, 4), 0), sample(s.f32(5), s.f32(5), 1),
                        sample(s.f32(2, 3), s.f32(2, 3), np.inf), sample(s.f32(2, 3), s.f32(2, 3), -np.inf),
                        sample(s.f32(2, 3), s.f64(3), 3.5), sample(s.special(), s.f32(3, 4), 2),
                        sample(s.f32(0, 3), s.f32(3), 2), sample(np.array(1.5, np.float32), s.f32(2), 2),
