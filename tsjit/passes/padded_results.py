@@ -1,0 +1,303 @@
+"""Results whose size depends on the data, computed in C into buffers of their largest size.
+
+nonzero, masked_select, `x[mask]` (one bool mask over the leading dims), unique and
+unique_consecutive (without dim) give results whose length only the values decide, so a C function
+with caller-allocated outputs cannot have them. When such a result is a result of the compiled
+function (directly, or through elementwise ops and `select`/`slice` of other dims, which work row
+by row), `pad_data_dependent_results` writes the op with `ts.compact` (tsjit/ops/compaction.py):
+the rows it keeps at the front of a buffer as long as its input, and their count. The function
+returns the buffer, then each count as an extra result after all others, and records
+`{"cut": [[result, count result], ...], "extra": n}` in its `ts.padded_results` attribute;
+Compiled (tsjit/compiled.py) cuts each buffer to its count and drops the counts.
+
+A data-dependent result used any other way (summed, fed to a matmul, its size read) stays as it
+is, and its op runs on numpy (the op's definition says so). `nonzero(as_tuple=True)` becomes the
+columns of `nonzero` first (`split_nonzero_tuples`, before the results are flattened). bincount is
+not here: its length is the input's maximum plus one, which no input size bounds.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+from math import prod
+
+import numpy as np
+from xdsl.dialects.builtin import FunctionType, StringAttr
+from xdsl.dialects.func import FuncOp, ReturnOp
+from xdsl.ir import Operation, SSAValue
+from xdsl.rewriter import InsertPoint, Rewriter
+
+from tsjit.dialects.ts import OPS_BY_NAME
+from tsjit.dialects.ts.folding import NotConstant, constant_of
+from tsjit.dialects.ts.types import TensorType
+from tsjit.kernels.promotion import BOOL, CODE_OF_DTYPE, INT64
+from tsjit.ops import REGISTRY, Pointwise
+from tsjit.ops.decomposition import NotDecomposable
+from tsjit.passes.decompose import IRBuilder, _tensors
+
+ATTRIBUTE = "ts.padded_results"
+_I64 = CODE_OF_DTYPE[INT64]
+
+
+# -- the ops, written with compact: per result (value, its count or None when its size is static) --
+
+def _flat_indices(g: IRBuilder, shape: tuple[int, ...]) -> SSAValue:
+    """[n, ndim] int64: row i holds the index of the i-th element (row-major)."""
+    n = prod(shape)
+    if n == 0 or not shape:
+        return g.zeros([max(n, 1) if not shape else 0, len(shape)], _I64)
+    i = g.arange(0, n, 1, _I64)
+    strides = [prod(shape[d + 1:]) for d in range(len(shape))]
+    return g.stack([g.remainder(g.floor_divide(i, stride), size) for stride, size in zip(strides, shape)], 1)
+
+
+def _nonzero(g: IRBuilder, op: Operation) -> list:
+    x = op.operands[0]
+    shape = g.shape(x)
+    keep = g.reshape(g.ne(x, 0), [max(prod(shape), 1) if not shape else prod(shape)])
+    return [g.compact(_flat_indices(g, shape), keep)]
+
+
+def _masked_select(g: IRBuilder, op: Operation) -> list:
+    x, mask = op.operands
+    if g.dtype(mask) != BOOL:
+        raise NotDecomposable("a mask that is not bool is an error")
+    shape = list(np.broadcast_shapes(g.shape(x), g.shape(mask)))
+    n = prod(shape)
+    return [g.compact(g.reshape(g.expand(x, shape), [n]), g.reshape(g.expand(mask, shape), [n]))]
+
+
+def _index_mask(g: IRBuilder, op: Operation) -> list:
+    """x[mask] for one bool mask over x's leading dims."""
+    x = op.operands[0]
+    items = _tensors(op.operands[1])
+    if items is None or len(items) != 1 or items[0] is None or g.dtype(items[0]) != BOOL:
+        raise NotDecomposable("not one bool mask")
+    mask, shape = items[0], g.shape(x)
+    m = len(g.shape(mask))
+    if m > len(shape) or tuple(g.shape(mask)) != tuple(shape[:m]):
+        raise NotDecomposable("the mask does not match the leading dims")
+    lead = prod(shape[:m])
+    return [g.compact(g.reshape(x, [lead, *shape[m:]]), g.reshape(mask, [lead]))]
+
+
+def _runs(g: IRBuilder, x: SSAValue, flat: SSAValue, n: int, inverse: bool, counts: bool, order=None) -> list:
+    """unique_consecutive of `flat` (n >= 1), x's elements in some order; `order` (the sort's permutation)
+    maps the inverse back to x's places."""
+    if n == 1:
+        starts = ends = np.ones(1, BOOL)
+    else:
+        differs = g.ne(g.slice(flat, 0, 1, n), g.slice(flat, 0, 0, n - 1))  # (NaN differs from NaN)
+        starts = g.cat([np.ones(1, BOOL), differs], 0)
+        ends = g.cat([differs, np.ones(1, BOOL)], 0)
+    values, count = g.compact(flat, starts)
+    out = [(values, count)]
+    if inverse:
+        run = g.sub(g.cumsum(starts, 0, _I64), 1)
+        if order is not None:
+            run = g.gather(run, 0, g.argsort(order, 0, False))
+        out.append((g.reshape(run, list(g.shape(x))), None))
+    else:
+        out.append((g.zeros([0], _I64), None))
+    if counts:
+        stops = g.compact(g.arange(1, n + 1, 1, _I64), ends)[0]
+        out.append((g.sub(stops, g.cat([np.zeros(1, INT64), g.slice(stops, 0, 0, n - 1)], 0)), count))
+    else:
+        out.append((g.zeros([0], _I64), None))
+    return out
+
+
+def _unique_like(g: IRBuilder, op: Operation, sort: bool, flags: tuple[int, int]) -> list:
+    x = op.operands[0]
+    inverse, counts = (bool(g.value(op.operands[i])) for i in flags)
+    shape = g.shape(x)
+    n = prod(shape)
+    flat = g.reshape(x, [n])
+    if n == 0:
+        values, count = g.compact(flat, g.zeros([0], CODE_OF_DTYPE[BOOL]))
+        return [(values, count), (g.zeros(list(shape) if inverse else [0], _I64), None),
+                (g.zeros([0], _I64), count if counts else None)]
+    order = None
+    if sort:
+        flat, order = g.sort(flat, 0, False)
+    return _runs(g, x, flat, n, inverse, counts, order)
+
+
+def _unique(g: IRBuilder, op: Operation) -> list:
+    return _unique_like(g, op, True, (2, 3))
+
+
+def _unique_consecutive(g: IRBuilder, op: Operation) -> list:
+    if g.value(op.operands[3]) is not None:
+        raise NotDecomposable("unique_consecutive along a dim")
+    return _unique_like(g, op, False, (1, 2))
+
+
+_SOURCES: dict[str, Callable[[IRBuilder, Operation], list]] = {
+    "ts.nonzero": _nonzero, "ts.masked_select": _masked_select, "ts.index": _index_mask, "ts.unique": _unique,
+    "ts.unique_consecutive": _unique_consecutive,
+}
+
+
+# -- which uses a padded result may have -------------------------------------------------------------
+
+def _rank(v: SSAValue) -> int | None:
+    t = v.type
+    return len(t.sizes) if isinstance(t, TensorType) and t.sizes is not None else None
+
+
+def _row_wise(user: Operation, dynamic: set[SSAValue]) -> bool:
+    """Whether `user` computes row i of its result from row i of its padded operands (dim 0): an
+    elementwise op whose other tensors do not vary along that dim, or select/slice of another dim."""
+    defn = REGISTRY.get(user.name.removeprefix("ts."))
+    if defn is None or defn.effects != "pure" or len(user.results) != 1:
+        return False
+    rank = _rank(user.results[0])
+    if rank is None or rank == 0:
+        return False
+    if isinstance(defn.lower, Pointwise):
+        for w in user.operands:
+            if w in dynamic:
+                if _rank(w) != rank:
+                    return False
+            elif isinstance(w.type, TensorType):
+                if not w.type.has_static_shape or (len(w.type.sizes) == rank and w.type.sizes[0] != 1):
+                    return False
+        return True
+    if defn.name in ("select", "slice") and user.operands[0] in dynamic \
+            and not any(w in dynamic for w in user.operands[1:]):
+        try:
+            dim = constant_of(user.operands[1])
+        except NotConstant:
+            return False
+        return isinstance(dim, int) and dim % _rank(user.operands[0]) != 0
+    return False
+
+
+def _followers(padded: list[SSAValue], ret: ReturnOp) -> list[Operation] | None:
+    """The ops between the padded results and the return, in block order; None if one is not row-wise."""
+    block, seen, work, found = ret.parent_block(), set(padded), list(padded), []
+    while work:
+        for use in list(work.pop().uses):
+            user = use.operation
+            if user is ret:
+                continue
+            if user.parent_block() is not block or not _row_wise(user, seen):
+                return None
+            if user not in found:
+                found.append(user)
+                seen.add(user.results[0])
+                work.append(user.results[0])
+    order = {op: i for i, op in enumerate(block.ops)}
+    return sorted(found, key=order.__getitem__)
+
+
+# -- the rewrite -------------------------------------------------------------------------------------
+
+def _undo(*builders: IRBuilder) -> None:
+    for g in reversed(builders):
+        for created in reversed(g.created):
+            Rewriter.erase_op(created, safe_erase=False)
+
+
+def _static(v: SSAValue) -> bool:
+    return isinstance(v, SSAValue) and isinstance(v.type, TensorType) and v.type.has_static_shape
+
+
+def _pad(op: Operation, ret: ReturnOp, counts: dict[SSAValue, SSAValue]) -> bool:
+    """Write `op` with compact if every use of its data-dependent results is row-wise up to `ret`;
+    `counts` takes each replaced value to its count."""
+    g = IRBuilder(op)
+    try:
+        built = _SOURCES[op.name](g, op)
+    except NotDecomposable:
+        _undo(g)
+        return False
+    padded = [old for old, (_, count) in zip(op.results, built) if count is not None]
+    later = _followers(padded, ret)
+    fits = later is not None and all(_static(new) for new, _ in built) and all(
+        count is not None or new.type == old.type or all(u.operation is ret for u in old.uses)
+        for old, (new, count) in zip(op.results, built))
+    if not fits:
+        _undo(g)
+        return False
+    mapping = {old: new for old, (new, _) in zip(op.results, built)}
+    count_of = {old: count for old, (_, count) in zip(op.results, built) if count is not None}
+    at_return = IRBuilder(ret)
+    try:
+        for user in later:
+            new = at_return.apply(user.name.removeprefix("ts."), [mapping.get(v, v) for v in user.operands])
+            if not _static(new):
+                raise NotDecomposable(f"{user.name} of a padded value has no static type")
+            mapping[user.results[0]], count_of[user.results[0]] = new, count_of[next(
+                v for v in user.operands if v in count_of)]
+    except NotDecomposable:
+        _undo(g, at_return)
+        return False
+    for old, new in mapping.items():
+        if old in count_of:
+            counts[new] = count_of[old]
+        if old.type == new.type and old not in count_of:
+            old.replace_all_uses_with(new)
+    ret.operands = [mapping.get(v, v) for v in ret.operands]
+    for dead in [*reversed(later), op]:
+        Rewriter.erase_op(dead)
+    return True
+
+
+def pad_data_dependent_results(func: FuncOp) -> None:
+    """Compute `func`'s data-dependent results padded, with their counts as extra results (see the
+    module docstring); the others stay as they are."""
+    if len(func.body.blocks) != 1 or not isinstance(func.body.block.last_op, ReturnOp):
+        return
+    ret = func.body.block.last_op
+    counts: dict[SSAValue, SSAValue] = {}
+    for op in list(func.body.block.ops):
+        if op.name in _SOURCES and any(isinstance(r.type, TensorType) and not r.type.has_static_shape
+                                       for r in op.results):
+            _pad(op, ret, counts)
+    if not counts:
+        return
+    results = list(ret.operands)
+    extra = list(dict.fromkeys(counts[v] for v in results if v in counts))
+    cut = [[j, len(results) + extra.index(counts[v])] for j, v in enumerate(results) if v in counts]
+    Rewriter.insert_op(ReturnOp(*results, *extra), InsertPoint.before(ret))
+    Rewriter.erase_op(ret)
+    func.function_type = FunctionType.from_lists(list(func.function_type.inputs),
+                                                 [v.type for v in [*results, *extra]])
+    func.attributes[ATTRIBUTE] = StringAttr(json.dumps({"cut": cut, "extra": len(extra)}))
+
+
+def split_nonzero_tuples(func: FuncOp) -> None:
+    """`nonzero(x, as_tuple=True)` -> the columns of `nonzero(x)` (of x as 1-d when 0-d), a list built
+    in the function that ts-flatten-results can take apart."""
+    for op in [o for o in func.walk() if o.name == "ts.nonzero_numpy"]:
+        x = op.operands[0]
+        if not isinstance(x.type, TensorType) or x.type.sizes is None:
+            continue
+        g = IRBuilder(op)
+        rank = len(x.type.sizes)
+        found = g.nonzero(x if rank else g.reshape(x, [1]))
+        items = [g.select(found, 1, d) for d in range(max(rank, 1))]
+        columns = g._insert(OPS_BY_NAME["ts.list.construct"].create(operands=items, result_types=[op.results[0].type]))
+        op.results[0].replace_all_uses_with(columns.results[0])
+        Rewriter.erase_op(op)
+
+
+def cuts(func: FuncOp) -> tuple[list[tuple[int, int]], int]:
+    """The recorded (result, count result) pairs of `func` and how many counts were added."""
+    attr = func.attributes.get(ATTRIBUTE)
+    if not isinstance(attr, StringAttr):
+        return [], 0
+    record = json.loads(attr.data)
+    return [tuple(p) for p in record["cut"]], record["extra"]
+
+
+def cut_results(result: Any, pairs: list[tuple[int, int]], extra: int) -> Any:
+    """A call's result (a tuple) with each padded result cut to its count and the counts dropped."""
+    flat = list(result)
+    for j, k in pairs:
+        flat[j] = flat[j][:int(flat[k])]
+    rest = flat[:len(flat) - extra]
+    return rest[0] if len(rest) == 1 else tuple(rest) if rest else None
