@@ -1,6 +1,8 @@
 """Counting and bucketing values: bucketize, searchsorted, histc (static shapes: they decompose into
 comparisons and sums, O(values x boundaries) or O(values x bins), which C compiles) and bincount,
-nonzero, nonzero_numpy, unique (_unique2) whose result sizes depend on the data (numpy only).
+nonzero, nonzero_numpy, masked_select, unique (_unique2) and unique_consecutive, whose result sizes
+depend on the data: they have no lowering, but as results of a compiled function C computes all but
+bincount into full-size buffers (tsjit/passes/padded_results.py).
 
 A value's bucket is the number of boundaries below it (`!(v <= b)`; right=True: `!(v < b)`), which
 is the binary search's answer for sorted boundaries without NaN (a NaN value counts every boundary,
@@ -20,7 +22,13 @@ from tsjit.ops.registry import defop, op, sample
 from tsjit.ops.rules import D, ShapeError, T, dims, with_dim, wrap
 
 _INT32 = np.dtype(np.int32)
-_DATA = "the result's size depends on the values of the input, which compiled code cannot know in advance"
+#: why the data-dependent ops have no lowering; as results of a compiled function, C computes them
+#: padded anyway (tsjit/passes/padded_results.py)
+_DATA = ("its result's size depends on the input's values, so C computes it only as a result of the compiled "
+         "function (into a buffer of the largest size, then cut), not as the input of other ops")
+_DATA_DIM = ("its result's size depends on the input's values, which C computes only for nonzero, masked_select, "
+             "unique and unique_consecutive without dim")
+_BINS = "its result's length is the input's largest value plus one, which no input size bounds, so C cannot size it"
 
 
 def _index_dtype(out_int32):
@@ -256,7 +264,7 @@ def bincount(a, weights=None, minlength=0):
 defop("bincount", "(Tensor self, Tensor? weights=None, int minlength=0) -> Tensor", bincount, shape=lambda x, w, n: (D,),
       dtype=lambda x, w, n: INT64 if w is None else None if getattr(w, "dtype", None) is None else
       _weighted_dtype(w.dtype),
-      numpy_only=_DATA, api="torch Tensor",
+      numpy_only=_BINS, api="torch Tensor",
       samples=lambda: [sample(s.i64(8, lo=0, hi=5), None, 0), sample(np.array([1, 3, 1]), s.f32(3), 6),
                        sample(s.i32(5, lo=0, hi=3), s.f64(5), 0), sample(np.array([1, 2]), np.array([1, 1]), 0),
                        sample(np.zeros(0, np.int64), None, 0), sample(np.zeros(0, np.int64), None, 3),
@@ -370,7 +378,7 @@ def _unique_dim_shape(x, dim, *rest):
 
 @op("unique_dim", "(Tensor self, int dim, bool sorted=True, bool return_inverse=False, bool return_counts=False) -> "
     "(Tensor output, Tensor inverse_indices, Tensor counts)", shape=_unique_dim_shape,
-    dtype=lambda x, *rest: (x.dtype, INT64, INT64), numpy_only=_DATA,
+    dtype=lambda x, *rest: (x.dtype, INT64, INT64), numpy_only=_DATA_DIM,
     samples=lambda: [sample(np.array([[1, 2], [3, 4], [1, 2]]), 0, True, True, True),
                      sample(s.i64(3, 4, lo=0, hi=2), 1, True, True, False), sample(s.mask(4, 2), -2, True, False, True),
                      sample(s.f32(0, 2), 1, True, True, True), sample(s.f32(2, 0), 1, True, True, True),

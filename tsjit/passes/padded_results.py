@@ -23,7 +23,7 @@ from typing import Any
 from math import prod
 
 import numpy as np
-from xdsl.dialects.builtin import FunctionType, StringAttr
+from xdsl.dialects.builtin import FunctionType, StringAttr, i1
 from xdsl.dialects.func import FuncOp, ReturnOp
 from xdsl.ir import Operation, SSAValue
 from xdsl.rewriter import InsertPoint, Rewriter
@@ -138,6 +138,16 @@ _SOURCES: dict[str, Callable[[IRBuilder, Operation], list]] = {
     "ts.nonzero": _nonzero, "ts.masked_select": _masked_select, "ts.index": _index_mask, "ts.unique": _unique,
     "ts.unique_consecutive": _unique_consecutive,
 }
+_DATA_SIZED = {"ts.nonzero", "ts.nonzero_numpy", "ts.masked_select", "ts.unique", "ts.unique_consecutive",
+               "ts.unique_dim", "ts.bincount"}
+
+
+def data_sized(op: Operation) -> bool:
+    """Whether the values of op's inputs decide its results' sizes (x[mask] with a bool mask too)."""
+    if op.name == "ts.index":
+        items = _tensors(op.operands[1]) or []
+        return any(i is not None and i.type.element_type == i1 for i in items)
+    return op.name in _DATA_SIZED
 
 
 # -- which uses a padded result may have -------------------------------------------------------------

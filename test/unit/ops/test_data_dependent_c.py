@@ -1,0 +1,162 @@
+"""Ops whose result size depends on the data, compiled wholly to C when their results are the
+function's results (tsjit/passes/padded_results.py): C fills buffers of the largest size and the
+counts cut them. Each case runs compiled (fallback=False), eagerly in tsjit, and in PyTorch when it
+is installed, on ordinary, empty-result, 0-d and multi-dim inputs of float32, int64 and bool."""
+from __future__ import annotations
+
+import importlib.util
+import shutil
+
+import numpy as np
+import pytest
+
+import tsjit
+from tsjit.backends.c import find_compiler
+from tsjit.compiler import FallbackError
+
+pytestmark = pytest.mark.skipif(find_compiler() is None, reason="no C compiler")
+HAS_TORCH = importlib.util.find_spec("torch") is not None
+
+
+# Tensor methods only, so that the same functions run on tsjit and torch tensors.
+def nonzero(x):
+    return x.nonzero()
+
+
+def nonzero_tuple(x):
+    return x.nonzero(as_tuple=True)
+
+
+def masked_select(x, m):
+    return x.masked_select(m)
+
+
+def mask_index(x, m):
+    return x[m]
+
+
+def mask_index_then_math(x, m):
+    return (x[m] * 2 + 1).abs()
+
+
+def nonzero_column(x):
+    return x.nonzero().select(1, 0) + 10
+
+
+def unique_all(x):
+    return x.unique(return_inverse=True, return_counts=True)
+
+
+def unique_values(x):
+    return x.unique()
+
+
+def unique_counts(x):
+    return x.unique(return_counts=True)
+
+
+def unique_consecutive_all(x):
+    return x.unique_consecutive(return_inverse=True, return_counts=True)
+
+
+def unique_consecutive_values(x):
+    return x.unique_consecutive()
+
+
+def two_results(x, m):
+    return x.masked_select(m), x.nonzero(), x.sum()
+
+
+_F = np.array([[1.5, 0.0, -2.0], [0.0, 3.0, 0.0]], np.float32)
+_I = np.array([[3, 1, 1], [2, 3, 3], [0, 0, 5]], np.int64)
+_B = np.array([True, False, True, True])
+_NAN = np.array([2.0, np.nan, 1.0, np.nan, 2.0], np.float32)
+
+CASES = [
+    (nonzero, (_F,)), (nonzero, (np.zeros((2, 3), np.float32),)), (nonzero, (np.array(2.5, np.float32),)),
+    (nonzero, (np.array(0, np.int64),)), (nonzero, (_I.reshape(3, 3, 1),)), (nonzero, (_B,)),
+    (nonzero, (np.zeros((0, 3), np.float32),)),
+    (nonzero_tuple, (_F,)), (nonzero_tuple, (np.array(True),)), (nonzero_tuple, (np.zeros(4, np.int64),)),
+    (masked_select, (_F, _F > 0)), (masked_select, (_F, np.zeros((2, 3), bool))), (masked_select, (_I, _I[0] > 1)),
+    (masked_select, (np.array(1.5, np.float32), np.array(True))), (masked_select, (_B, _B)),
+    (mask_index, (_F, _F != 0)), (mask_index, (_I, np.array([True, False, True]))),
+    (mask_index, (_F, np.zeros((2, 3), bool))), (mask_index, (_B, ~_B)),
+    (mask_index_then_math, (_F, _F < 1)), (nonzero_column, (_I,)),
+    (unique_all, (_I,)), (unique_all, (_NAN,)), (unique_all, (_B,)), (unique_all, (np.array(4.0, np.float32),)),
+    (unique_all, (np.zeros((0, 2), np.float32),)), (unique_values, (_F,)), (unique_counts, (np.array([7, 7, 7]),)),
+    (unique_consecutive_all, (np.array([1, 1, 2, 2, 3, 1, 1, 2]),)), (unique_consecutive_all, (_NAN,)),
+    (unique_consecutive_all, (_I,)), (unique_consecutive_values, (_B,)), (unique_consecutive_all, (np.zeros(0),)),
+    (two_results, (_F, _F > 0)),
+]
+
+
+def _ids():
+    return [f"{fn.__name__}-{i}" for i, (fn, _) in enumerate(CASES)]
+
+
+def _flat(value) -> list[np.ndarray]:
+    if isinstance(value, tuple | list):
+        return [a for v in value for a in _flat(v)]
+    return [np.asarray(value.numpy() if hasattr(value, "numpy") else value)]
+
+
+def _same(got, want, what: str) -> None:
+    got, want = _flat(got), _flat(want)
+    assert len(got) == len(want), f"{what}: {len(got)} results, expected {len(want)}"
+    for g, w in zip(got, want):
+        assert g.dtype == w.dtype and g.shape == w.shape, f"{what}: {g.dtype}{g.shape}, expected {w.dtype}{w.shape}"
+        np.testing.assert_array_equal(g, w, err_msg=what)
+
+
+@pytest.mark.parametrize("fn, inputs", CASES, ids=_ids())
+def test_compiled_c_matches_eager_and_torch(fn, inputs):
+    args = [tsjit.from_numpy(a.copy()) for a in inputs]
+    compiled = tsjit.compile(fn, backend="c", example_inputs=args, fallback=False)
+    assert compiled.backend == "c"
+    eager = fn(*args)
+    _same(compiled(*args), eager, "C against eager")
+    if HAS_TORCH:
+        import torch
+
+        _same(eager, fn(*[torch.from_numpy(a.copy()) for a in inputs]), "eager against PyTorch")
+
+
+def test_one_compiled_model_serves_other_counts():
+    """The buffers are sized by the input, the counts by each call's values."""
+    compiled = tsjit.compile(masked_select, backend="c", example_inputs=(tsjit.from_numpy(_F), tsjit.from_numpy(_F > 0)),
+                             fallback=False)
+    for keep in (np.ones((2, 3), bool), np.zeros((2, 3), bool), _F < 0):
+        _same(compiled(tsjit.from_numpy(_F), tsjit.from_numpy(keep)), tsjit.from_numpy(_F[keep]), str(keep))
+
+
+def test_a_data_dependent_value_other_ops_use_falls_back_with_its_reason():
+    def total(x):
+        return x.nonzero().sum()
+
+    x = tsjit.from_numpy(_F)
+    with pytest.raises(FallbackError, match="ts.nonzero.*only as a result of the compiled function"):
+        tsjit.compile(total, backend="c", example_inputs=(x,), fallback=False)
+    with pytest.warns(UserWarning):
+        compiled = tsjit.compile(total, backend="c", example_inputs=(x,))
+    assert compiled.backend == "numpy+c" and int(compiled(x)) == int(total(x))
+
+
+def test_bincount_says_why_it_stays_on_numpy():
+    def counts(x):
+        return x.bincount()
+
+    with pytest.raises(FallbackError, match="largest value plus one"):
+        tsjit.compile(counts, backend="c", example_inputs=(tsjit.from_numpy(np.array([1, 3, 1])),), fallback=False)
+
+
+def test_numpy_backend_is_unchanged():
+    compiled = tsjit.compile(unique_all, backend="numpy", example_inputs=(tsjit.from_numpy(_I),))
+    _same(compiled(tsjit.from_numpy(_I)), unique_all(tsjit.from_numpy(_I)), "numpy backend")
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="no make")
+def test_export_c_refuses_clearly(tmp_path):
+    from tsjit.backends.c.export import ExportError
+
+    with pytest.raises(ExportError, match="ts.nonzero"):
+        tsjit.export_c(nonzero, tmp_path / "out", example_inputs=(tsjit.from_numpy(_F),))
