@@ -105,7 +105,7 @@ def test_a_fallback_is_reported_once_and_can_be_refused():
 
     x = tsjit.randn(3, 3)
     with pytest.warns(tsjit.compiler.FallbackWarning, match=r"2 op\(s\) run on numpy, not in C: ts.nonzero at "
-                                                            r".*test_whole_c.py:\d+:\d+ \(the result's size depends") \
+                                                            r".*test_whole_c.py:\d+:\d+ \(its result's size depends") \
             as caught:
         compiled = tsjit.compile(running_total, backend="c", example_inputs=(x,))
     reports = [w for w in caught if w.category is tsjit.compiler.FallbackWarning]
