@@ -23,6 +23,10 @@ def nonzero(x):
     return x.nonzero()
 
 
+def argwhere(x):
+    return x.argwhere()
+
+
 def nonzero_tuple(x):
     return x.nonzero(as_tuple=True)
 
@@ -75,7 +79,7 @@ _NAN = np.array([2.0, np.nan, 1.0, np.nan, 2.0], np.float32)
 CASES = [
     (nonzero, (_F,)), (nonzero, (np.zeros((2, 3), np.float32),)), (nonzero, (np.array(2.5, np.float32),)),
     (nonzero, (np.array(0, np.int64),)), (nonzero, (_I.reshape(3, 3, 1),)), (nonzero, (_B,)),
-    (nonzero, (np.zeros((0, 3), np.float32),)),
+    (nonzero, (np.zeros((0, 3), np.float32),)), (argwhere, (_I,)), (argwhere, (np.array(0.0, np.float32),)),
     (nonzero_tuple, (_F,)), (nonzero_tuple, (np.array(True),)), (nonzero_tuple, (np.zeros(4, np.int64),)),
     (masked_select, (_F, _F > 0)), (masked_select, (_F, np.zeros((2, 3), bool))), (masked_select, (_I, _I[0] > 1)),
     (masked_select, (np.array(1.5, np.float32), np.array(True))), (masked_select, (_B, _B)),
@@ -147,6 +151,21 @@ def test_bincount_says_why_it_stays_on_numpy():
 
     with pytest.raises(FallbackError, match="largest value plus one"):
         tsjit.compile(counts, backend="c", example_inputs=(tsjit.from_numpy(np.array([1, 3, 1])),), fallback=False)
+
+
+def test_a_model_also_using_numpy_ops_and_its_pickle_keep_the_cut():
+    """bincount falls back to numpy; the padded nonzero still comes back cut, also after pickling."""
+    import pickle
+
+    def mixed(x, i):
+        return x.nonzero(), i.bincount(), (x * 2)[x > 0]
+
+    args = (tsjit.from_numpy(_F), tsjit.from_numpy(np.array([1, 3, 1])))
+    with pytest.warns(UserWarning):
+        compiled = tsjit.compile(mixed, backend="c", example_inputs=args)
+    assert compiled.backend == "numpy+c"
+    _same(compiled(*args), mixed(*args), "numpy+c")
+    _same(pickle.loads(pickle.dumps(compiled))(*args), mixed(*args), "unpickled")
 
 
 def test_numpy_backend_is_unchanged():
