@@ -2,18 +2,20 @@
 
 nonzero, masked_select, `x[mask]` (one bool mask over the leading dims), unique and
 unique_consecutive (without dim) give results whose length only the values decide, so a C function
-with caller-allocated outputs cannot have them. When such a result is a result of the compiled
-function (directly, or through elementwise ops and `select`/`slice` of other dims, which work row
-by row), `pad_data_dependent_results` writes the op with `ts.compact` (tsjit/ops/compaction.py):
-the rows it keeps at the front of a buffer as long as its input, and their count. The function
-returns the buffer, then each count as an extra result after all others, and records
-`{"cut": [[result, count result], ...], "extra": n}` in its `ts.padded_results` attribute;
-Compiled (tsjit/compiled.py) cuts each buffer to its count and drops the counts.
+with caller-allocated outputs cannot have them. `pad_data_dependent_results` writes such an op with
+`ts.compact` (tsjit/ops/compaction.py): the rows it keeps at the front of a buffer as long as its
+input, and their count. That serves where the result goes, through ops that work row by row
+(elementwise ops, `select`/`slice` of other dims, sums and means over other dims), to
+- the function's results: the function returns the buffer, then each count as an extra result
+  after all others, and records `{"cut": [[result, count result], ...], "extra": n}` in its
+  `ts.padded_results` attribute; Compiled (tsjit/compiled.py) cuts each buffer to its count;
+- a sum or mean over dim 0 (`x[mask].sum()`, `(a[m] - b[m]).pow(2).mean()`): of the rows below
+  the count, a value of static shape that any op may use.
 
-A data-dependent result used any other way (summed, fed to a matmul, its size read) stays as it
-is, and its op runs on numpy (the op's definition says so). `nonzero(as_tuple=True)` becomes the
-columns of `nonzero` first (`split_nonzero_tuples`, before the results are flattened). bincount is
-not here: its length is the input's maximum plus one, which no input size bounds.
+A data-dependent result used any other way (a max, a matmul, its size read) stays as it is, and
+its op runs on numpy (the op's definition says so). `nonzero(as_tuple=True)` becomes the columns
+of `nonzero` first (`split_nonzero_tuples`, before the results are flattened). bincount is not
+here: its length is the input's maximum plus one, which no input size bounds.
 """
 from __future__ import annotations
 
@@ -29,8 +31,10 @@ from xdsl.ir import Operation, SSAValue
 from xdsl.rewriter import InsertPoint, Rewriter
 
 from tsjit.dialects.ts import OPS_BY_NAME
+from tsjit.dialects.ts.constant import numpy_dtype
 from tsjit.dialects.ts.folding import NotConstant, constant_of
 from tsjit.dialects.ts.types import TensorType
+from tsjit.dtypes import is_float
 from tsjit.kernels.promotion import BOOL, CODE_OF_DTYPE, INT64
 from tsjit.ops import REGISTRY, Pointwise
 from tsjit.ops.decomposition import NotDecomposable
@@ -157,55 +161,79 @@ def _rank(v: SSAValue) -> int | None:
     return len(t.sizes) if isinstance(t, TensorType) and t.sizes is not None else None
 
 
-def _row_wise(user: Operation, dynamic: set[SSAValue]) -> bool:
-    """Whether `user` computes row i of its result from row i of its padded operands (dim 0): an
-    elementwise op whose other tensors do not vary along that dim, or select/slice of another dim."""
+def _reduced_dims(user: Operation) -> list[int] | None:
+    """The dims a sum or mean reduces (all of them for None or []), or None if they are not constant."""
+    try:
+        dims = constant_of(user.operands[1])
+    except NotConstant:
+        return None
+    rank = _rank(user.operands[0])
+    dims = [dims] if isinstance(dims, int) else dims
+    return list(range(rank)) if not dims else [d % max(rank, 1) for d in dims]
+
+
+def _use_kind(user: Operation, dynamic: set[SSAValue]) -> str | None:
+    """"row" if `user` computes row i of its result from row i of its padded operands (dim 0): an
+    elementwise op whose other tensors do not vary along that dim, select/slice of another dim, a sum
+    or mean over other dims; "total" for a sum or mean over dim 0 (of the rows below the count);
+    else None."""
     defn = REGISTRY.get(user.name.removeprefix("ts."))
-    if defn is None or defn.effects != "pure" or len(user.results) != 1:
-        return False
+    if defn is None or defn.effects != "pure" or len(user.results) != 1 or not isinstance(
+            user.results[0].type, TensorType):
+        return None
     rank = _rank(user.results[0])
-    if rank is None or rank == 0:
-        return False
-    if isinstance(defn.lower, Pointwise):
+    if isinstance(defn.lower, Pointwise) and rank:
         for w in user.operands:
             if w in dynamic:
                 if _rank(w) != rank:
-                    return False
+                    return None
             elif isinstance(w.type, TensorType):
                 if not w.type.has_static_shape or (len(w.type.sizes) == rank and w.type.sizes[0] != 1):
-                    return False
-        return True
-    if defn.name in ("select", "slice") and user.operands[0] in dynamic \
-            and not any(w in dynamic for w in user.operands[1:]):
+                    return None
+        return "row"
+    if user.operands[0] not in dynamic or any(w in dynamic for w in user.operands[1:]):
+        return None
+    if defn.name in ("sum", "mean"):
+        dims = _reduced_dims(user)
+        if dims is None or (defn.name == "mean" and not is_float(_dtype(user.results[0]))):
+            return None
+        return "total" if 0 in dims else "row"
+    if defn.name in ("select", "slice") and rank:
         try:
             dim = constant_of(user.operands[1])
         except NotConstant:
-            return False
-        return isinstance(dim, int) and dim % _rank(user.operands[0]) != 0
-    return False
+            return None
+        return "row" if isinstance(dim, int) and dim % _rank(user.operands[0]) != 0 else None
+    return None
 
 
-def _followers(padded: list[SSAValue], ret: ReturnOp) -> list[Operation] | None:
-    """The ops between the padded results and the return, in block order; None if one is not row-wise."""
-    block, seen, work, found = ret.parent_block(), set(padded), list(padded), []
+def _dtype(v: SSAValue) -> np.dtype | None:
+    return numpy_dtype(v.type.element_type) if v.type.element_type is not None else None
+
+
+def _followers(padded: list[SSAValue], ret: ReturnOp) -> dict[Operation, str] | None:
+    """The ops using the padded results up to the return or a total, in block order, with their
+    kind (`_use_kind`); None if one is neither."""
+    block, seen, work, found = ret.parent_block(), set(padded), list(padded), {}
     while work:
         for use in list(work.pop().uses):
             user = use.operation
-            if user is ret:
+            if user is ret or user in found:
                 continue
-            if user.parent_block() is not block or not _row_wise(user, seen):
+            kind = _use_kind(user, seen) if user.parent_block() is block else None
+            if kind is None:
                 return None
-            if user not in found:
-                found.append(user)
+            found[user] = kind
+            if kind == "row":
                 seen.add(user.results[0])
                 work.append(user.results[0])
     order = {op: i for i, op in enumerate(block.ops)}
-    return sorted(found, key=order.__getitem__)
+    return {op: found[op] for op in sorted(found, key=order.__getitem__)}
 
 
 # -- the rewrite -------------------------------------------------------------------------------------
 
-def _undo(*builders: IRBuilder) -> None:
+def _undo(builders: list[IRBuilder]) -> None:
     for g in reversed(builders):
         for created in reversed(g.created):
             Rewriter.erase_op(created, safe_erase=False)
@@ -215,14 +243,26 @@ def _static(v: SSAValue) -> bool:
     return isinstance(v, SSAValue) and isinstance(v.type, TensorType) and v.type.has_static_shape
 
 
+def _total(g: IRBuilder, user: Operation, v: SSAValue, count: SSAValue) -> SSAValue:
+    """A sum or mean over dim 0 (and maybe others) of the rows of `v` below `count`."""
+    shape = g.shape(v)
+    rows = g.reshape(g.arange(0, shape[0], 1, _I64), [shape[0]] + [1] * (len(shape) - 1))
+    rest = [g.value(w) for w in user.operands[1:]]
+    total = g.sum(g.where(g.lt(rows, count), v, 0), *rest)
+    if user.name == "ts.sum":
+        return total
+    others = prod(n for d, n in enumerate(shape) if d in _reduced_dims(user) and d != 0)
+    return g.div(total, g.mul(count, others))
+
+
 def _pad(op: Operation, ret: ReturnOp, counts: dict[SSAValue, SSAValue]) -> bool:
-    """Write `op` with compact if every use of its data-dependent results is row-wise up to `ret`;
-    `counts` takes each replaced value to its count."""
-    g = IRBuilder(op)
+    """Write `op` with compact if every use of its data-dependent results is row-wise up to `ret` or a
+    total; `counts` takes each padded value returned to its count."""
+    builders = [IRBuilder(op)]
     try:
-        built = _SOURCES[op.name](g, op)
+        built = _SOURCES[op.name](builders[0], op)
     except NotDecomposable:
-        _undo(g)
+        _undo(builders)
         return False
     padded = [old for old, (_, count) in zip(op.results, built) if count is not None]
     later = _followers(padded, ret)
@@ -230,25 +270,29 @@ def _pad(op: Operation, ret: ReturnOp, counts: dict[SSAValue, SSAValue]) -> bool
         count is not None or new.type == old.type or all(u.operation is ret for u in old.uses)
         for old, (new, count) in zip(op.results, built))
     if not fits:
-        _undo(g)
+        _undo(builders)
         return False
     mapping = {old: new for old, (new, _) in zip(op.results, built)}
     count_of = {old: count for old, (_, count) in zip(op.results, built) if count is not None}
-    at_return = IRBuilder(ret)
     try:
-        for user in later:
-            new = at_return.apply(user.name.removeprefix("ts."), [mapping.get(v, v) for v in user.operands])
-            if not _static(new):
+        for user, kind in later.items():
+            builders.append(g := IRBuilder(user))
+            operands = [mapping.get(v, v) for v in user.operands]
+            count = count_of[next(v for v in user.operands if v in count_of)]
+            new = g.apply(user.name.removeprefix("ts."), operands) if kind == "row" else \
+                _total(g, user, operands[0], count)
+            if not _static(new) or (kind == "total" and new.type != user.results[0].type):
                 raise NotDecomposable(f"{user.name} of a padded value has no static type")
-            mapping[user.results[0]], count_of[user.results[0]] = new, count_of[next(
-                v for v in user.operands if v in count_of)]
+            mapping[user.results[0]] = new
+            if kind == "row":
+                count_of[user.results[0]] = count
     except NotDecomposable:
-        _undo(g, at_return)
+        _undo(builders)
         return False
     for old, new in mapping.items():
         if old in count_of:
             counts[new] = count_of[old]
-        if old.type == new.type and old not in count_of:
+        elif old.type == new.type:
             old.replace_all_uses_with(new)
     ret.operands = [mapping.get(v, v) for v in ret.operands]
     for dead in [*reversed(later), op]:

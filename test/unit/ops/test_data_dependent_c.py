@@ -67,6 +67,15 @@ def unique_consecutive_values(x):
     return x.unique_consecutive()
 
 
+def masked_mse(x, m):
+    return (x[m] - 1).pow(2).mean() * 3
+
+
+def masked_sums(x, m):
+    y = x[m]
+    return y.sum(1), y, y.mean(), x.nonzero().sum(0) + 1
+
+
 def two_results(x, m):
     return x.masked_select(m), x.nonzero(), x.sum()
 
@@ -90,7 +99,8 @@ CASES = [
     (unique_all, (np.zeros((0, 2), np.float32),)), (unique_values, (_F,)), (unique_counts, (np.array([7, 7, 7]),)),
     (unique_consecutive_all, (np.array([1, 1, 2, 2, 3, 1, 1, 2]),)), (unique_consecutive_all, (_NAN,)),
     (unique_consecutive_all, (_I,)), (unique_consecutive_values, (_B,)), (unique_consecutive_all, (np.zeros(0),)),
-    (two_results, (_F, _F > 0)),
+    (two_results, (_F, _F > 0)), (masked_mse, (_F, _F > 0)), (masked_mse, (_F, np.zeros((2, 3), bool))),
+    (masked_sums, (_F.reshape(1, 2, 3), np.array([[True, False]]))), (masked_sums, (_F.reshape(2, 3, 1), ~(_F > 0))),
 ]
 
 
@@ -135,7 +145,7 @@ def test_one_compiled_model_serves_other_counts():
 
 def test_a_data_dependent_value_other_ops_use_falls_back_with_its_reason():
     def total(x):
-        return x.nonzero().sum()
+        return x.nonzero().amax()
 
     x = tsjit.from_numpy(_F)
     with pytest.raises(FallbackError, match="ts.nonzero.*only as a result of the compiled function"):
@@ -143,6 +153,12 @@ def test_a_data_dependent_value_other_ops_use_falls_back_with_its_reason():
     with pytest.warns(UserWarning):
         compiled = tsjit.compile(total, backend="c", example_inputs=(x,))
     assert compiled.backend == "numpy+c" and int(compiled(x)) == int(total(x))
+    summed = tsjit.compile(nonzero_sum, backend="c", example_inputs=(x,), fallback=False)
+    assert summed.backend == "c" and summed(x).item() == nonzero_sum(x).item()
+
+
+def nonzero_sum(x):
+    return x.nonzero().sum()
 
 
 def test_bincount_says_why_it_stays_on_numpy():
