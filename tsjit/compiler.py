@@ -194,8 +194,8 @@ def prepare_for_lowering(module: ModuleOp, write_back_arguments: bool = False, p
             split_nonzero_tuples(func)
         flatten_results(func, keep_last=len(written[func]))
         finish_write_backs(func, written[func])
-        if pad_results:
-            pad_data_dependent_results(func)
+        if pad_results and pad_data_dependent_results(func):
+            apply_pass("ts-peephole", module)  # `idx.size()[0]`: the count, read from the sizes rebuilt
     return module
 
 

@@ -10,7 +10,8 @@ input, and their count. That serves where the result goes, through ops that work
   after all others, and records `{"cut": [[result, count result], ...], "extra": n}` in its
   `ts.padded_results` attribute; Compiled (tsjit/compiled.py) cuts each buffer to its count;
 - a sum or mean over dim 0 (`x[mask].sum()`, `(a[m] - b[m]).pow(2).mean()`): of the rows below
-  the count, a value of static shape that any op may use.
+  the count, a value of static shape that any op may use;
+- its size along dim 0 or its numel (`x.nonzero().size(0)`): the count, an int known at run time.
 
 A data-dependent result used any other way (a max, a matmul, its size read) stays as it is, and
 its op runs on numpy (the op's definition says so). `nonzero(as_tuple=True)` becomes the columns
@@ -176,8 +177,16 @@ def _use_kind(user: Operation, dynamic: set[SSAValue]) -> str | None:
     """"row" if `user` computes row i of its result from row i of its padded operands (dim 0): an
     elementwise op whose other tensors do not vary along that dim, select/slice of another dim, a sum
     or mean over other dims; "total" for a sum or mean over dim 0 (of the rows below the count);
-    else None."""
+    "size" for its sizes (len, size(0), size()) or its numel (from the count); else None."""
+    if user.name == "ts.len" or user.name == "ts.size" and len(user.operands) == 1:
+        return "size"
     defn = REGISTRY.get(user.name.removeprefix("ts."))
+    if defn is not None and defn.name in ("size_dim", "numel") and user.operands[0] in dynamic:
+        try:
+            whole = defn.name == "numel" or constant_of(user.operands[1]) % _rank(user.operands[0]) == 0
+        except NotConstant:
+            return None
+        return "size" if whole else None
     if defn is None or defn.effects != "pure" or len(user.results) != 1 or not isinstance(
             user.results[0].type, TensorType):
         return None
@@ -255,6 +264,18 @@ def _total(g: IRBuilder, user: Operation, v: SSAValue, count: SSAValue) -> SSAVa
     return g.div(total, g.mul(count, others))
 
 
+def _size(g: IRBuilder, user: Operation, v: SSAValue, count: SSAValue) -> SSAValue:
+    """len, size(0), numel or the size list of a padded value, from its count."""
+    rest = list(g.shape(v)[1:])
+    if user.name == "ts.numel":
+        return g.to_int(g.mul(count, prod(rest)))
+    n = g.to_int(count)
+    if user.name != "ts.size":
+        return n
+    items = [n, *(g._operand(d, "int") for d in rest)]
+    return g._insert(OPS_BY_NAME["ts.list.construct"].create(operands=items, result_types=[user.results[0].type])).results[0]
+
+
 def _pad(op: Operation, ret: ReturnOp, counts: dict[SSAValue, SSAValue]) -> bool:
     """Write `op` with compact if every use of its data-dependent results is row-wise up to `ret` or a
     total; `counts` takes each padded value returned to its count."""
@@ -279,9 +300,12 @@ def _pad(op: Operation, ret: ReturnOp, counts: dict[SSAValue, SSAValue]) -> bool
             builders.append(g := IRBuilder(user))
             operands = [mapping.get(v, v) for v in user.operands]
             count = count_of[next(v for v in user.operands if v in count_of)]
-            new = g.apply(user.name.removeprefix("ts."), operands) if kind == "row" else \
-                _total(g, user, operands[0], count)
-            if not _static(new) or (kind == "total" and new.type != user.results[0].type):
+            if kind == "size":
+                new = _size(g, user, operands[0], count)
+            else:
+                new = g.apply(user.name.removeprefix("ts."), operands) if kind == "row" else \
+                    _total(g, user, operands[0], count)
+            if kind == "row" and not _static(new) or kind != "row" and new.type != user.results[0].type:
                 raise NotDecomposable(f"{user.name} of a padded value has no static type")
             mapping[user.results[0]] = new
             if kind == "row":
@@ -300,19 +324,20 @@ def _pad(op: Operation, ret: ReturnOp, counts: dict[SSAValue, SSAValue]) -> bool
     return True
 
 
-def pad_data_dependent_results(func: FuncOp) -> None:
+def pad_data_dependent_results(func: FuncOp) -> bool:
     """Compute `func`'s data-dependent results padded, with their counts as extra results (see the
-    module docstring); the others stay as they are."""
+    module docstring); the others stay as they are. Whether it changed `func`."""
     if len(func.body.blocks) != 1 or not isinstance(func.body.block.last_op, ReturnOp):
-        return
+        return False
     ret = func.body.block.last_op
     counts: dict[SSAValue, SSAValue] = {}
+    changed = False
     for op in list(func.body.block.ops):
         if op.name in _SOURCES and any(isinstance(r.type, TensorType) and not r.type.has_static_shape
                                        for r in op.results):
-            _pad(op, ret, counts)
+            changed |= _pad(op, ret, counts)
     if not counts:
-        return
+        return changed
     results = list(ret.operands)
     extra = list(dict.fromkeys(counts[v] for v in results if v in counts))
     cut = [[j, len(results) + extra.index(counts[v])] for j, v in enumerate(results) if v in counts]
@@ -321,6 +346,7 @@ def pad_data_dependent_results(func: FuncOp) -> None:
     func.function_type = FunctionType.from_lists(list(func.function_type.inputs),
                                                  [v.type for v in [*results, *extra]])
     func.attributes[ATTRIBUTE] = StringAttr(json.dumps({"cut": cut, "extra": len(extra)}))
+    return True
 
 
 def split_nonzero_tuples(func: FuncOp) -> None:

@@ -76,6 +76,10 @@ def masked_sums(x, m):
     return y.sum(1), y, y.mean(), x.nonzero().sum(0) + 1
 
 
+def sizes(x, m):
+    return len(x[m]), x[m].numel(), x.nonzero().shape[0], x * float(x.nonzero().size(0)), x[m]
+
+
 def two_results(x, m):
     return x.masked_select(m), x.nonzero(), x.sum()
 
@@ -100,6 +104,7 @@ CASES = [
     (unique_consecutive_all, (np.array([1, 1, 2, 2, 3, 1, 1, 2]),)), (unique_consecutive_all, (_NAN,)),
     (unique_consecutive_all, (_I,)), (unique_consecutive_values, (_B,)), (unique_consecutive_all, (np.zeros(0),)),
     (two_results, (_F, _F > 0)), (masked_mse, (_F, _F > 0)), (masked_mse, (_F, np.zeros((2, 3), bool))),
+    (sizes, (_F, _F > 0)), (sizes, (_F, np.zeros((2, 3), bool))),
     (masked_sums, (_F.reshape(1, 2, 3), np.array([[True, False]]))), (masked_sums, (_F.reshape(2, 3, 1), ~(_F > 0))),
 ]
 
@@ -148,7 +153,7 @@ def test_a_data_dependent_value_other_ops_use_falls_back_with_its_reason():
         return x.nonzero().amax()
 
     x = tsjit.from_numpy(_F)
-    with pytest.raises(FallbackError, match="ts.nonzero.*only as a result of the compiled function"):
+    with pytest.raises(FallbackError, match="ts.nonzero.*only where it reaches the compiled function's results"):
         tsjit.compile(total, backend="c", example_inputs=(x,), fallback=False)
     with pytest.warns(UserWarning):
         compiled = tsjit.compile(total, backend="c", example_inputs=(x,))
