@@ -21,9 +21,8 @@ here: its length is the input's maximum plus one, which no input size bounds.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from typing import Any
 from math import prod
+from typing import Any
 
 import numpy as np
 from xdsl.dialects.builtin import FunctionType, StringAttr, i1
@@ -36,8 +35,9 @@ from tsjit.dialects.ts.constant import numpy_dtype
 from tsjit.dialects.ts.folding import NotConstant, constant_of
 from tsjit.dialects.ts.types import TensorType
 from tsjit.dtypes import is_float
-from tsjit.kernels.promotion import BOOL, CODE_OF_DTYPE, INT64
+from tsjit.kernels.promotion import CODE_OF_DTYPE, INT64
 from tsjit.ops import REGISTRY, Pointwise
+from tsjit.ops.compaction import PADDED
 from tsjit.ops.decomposition import NotDecomposable
 from tsjit.passes.decompose import IRBuilder, _tensors
 
@@ -45,104 +45,6 @@ ATTRIBUTE = "ts.padded_results"
 _I64 = CODE_OF_DTYPE[INT64]
 
 
-# -- the ops, written with compact: per result (value, its count or None when its size is static) --
-
-def _flat_indices(g: IRBuilder, shape: tuple[int, ...]) -> SSAValue:
-    """[n, ndim] int64: row i holds the index of the i-th element (row-major)."""
-    n = prod(shape)
-    if n == 0 or not shape:
-        return g.zeros([max(n, 1) if not shape else 0, len(shape)], _I64)
-    i = g.arange(0, n, 1, _I64)
-    strides = [prod(shape[d + 1:]) for d in range(len(shape))]
-    return g.stack([g.remainder(g.floor_divide(i, stride), size) for stride, size in zip(strides, shape)], 1)
-
-
-def _nonzero(g: IRBuilder, op: Operation) -> list:
-    x = op.operands[0]
-    shape = g.shape(x)
-    keep = g.reshape(g.ne(x, 0), [max(prod(shape), 1) if not shape else prod(shape)])
-    return [g.compact(_flat_indices(g, shape), keep)]
-
-
-def _masked_select(g: IRBuilder, op: Operation) -> list:
-    x, mask = op.operands
-    if g.dtype(mask) != BOOL:
-        raise NotDecomposable("a mask that is not bool is an error")
-    shape = list(np.broadcast_shapes(g.shape(x), g.shape(mask)))
-    n = prod(shape)
-    return [g.compact(g.reshape(g.expand(x, shape), [n]), g.reshape(g.expand(mask, shape), [n]))]
-
-
-def _index_mask(g: IRBuilder, op: Operation) -> list:
-    """x[mask] for one bool mask over x's leading dims."""
-    x = op.operands[0]
-    items = _tensors(op.operands[1])
-    if items is None or len(items) != 1 or items[0] is None or g.dtype(items[0]) != BOOL:
-        raise NotDecomposable("not one bool mask")
-    mask, shape = items[0], g.shape(x)
-    m = len(g.shape(mask))
-    if m > len(shape) or tuple(g.shape(mask)) != tuple(shape[:m]):
-        raise NotDecomposable("the mask does not match the leading dims")
-    lead = prod(shape[:m])
-    return [g.compact(g.reshape(x, [lead, *shape[m:]]), g.reshape(mask, [lead]))]
-
-
-def _runs(g: IRBuilder, x: SSAValue, flat: SSAValue, n: int, inverse: bool, counts: bool, order=None) -> list:
-    """unique_consecutive of `flat` (n >= 1), x's elements in some order; `order` (the sort's permutation)
-    maps the inverse back to x's places."""
-    if n == 1:
-        starts = ends = np.ones(1, BOOL)
-    else:
-        differs = g.ne(g.slice(flat, 0, 1, n), g.slice(flat, 0, 0, n - 1))  # (NaN differs from NaN)
-        starts = g.cat([np.ones(1, BOOL), differs], 0)
-        ends = g.cat([differs, np.ones(1, BOOL)], 0)
-    values, count = g.compact(flat, starts)
-    out = [(values, count)]
-    if inverse:
-        run = g.sub(g.cumsum(starts, 0, _I64), 1)
-        if order is not None:
-            run = g.gather(run, 0, g.argsort(order, 0, False))
-        out.append((g.reshape(run, list(g.shape(x))), None))
-    else:
-        out.append((g.zeros([0], _I64), None))
-    if counts:
-        stops = g.compact(g.arange(1, n + 1, 1, _I64), ends)[0]
-        out.append((g.sub(stops, g.cat([np.zeros(1, INT64), g.slice(stops, 0, 0, n - 1)], 0)), count))
-    else:
-        out.append((g.zeros([0], _I64), None))
-    return out
-
-
-def _unique_like(g: IRBuilder, op: Operation, sort: bool, flags: tuple[int, int]) -> list:
-    x = op.operands[0]
-    inverse, counts = (bool(g.value(op.operands[i])) for i in flags)
-    shape = g.shape(x)
-    n = prod(shape)
-    flat = g.reshape(x, [n])
-    if n == 0:
-        values, count = g.compact(flat, g.zeros([0], CODE_OF_DTYPE[BOOL]))
-        return [(values, count), (g.zeros(list(shape) if inverse else [0], _I64), None),
-                (g.zeros([0], _I64), count if counts else None)]
-    order = None
-    if sort:
-        flat, order = g.sort(flat, 0, False)
-    return _runs(g, x, flat, n, inverse, counts, order)
-
-
-def _unique(g: IRBuilder, op: Operation) -> list:
-    return _unique_like(g, op, True, (2, 3))
-
-
-def _unique_consecutive(g: IRBuilder, op: Operation) -> list:
-    if g.value(op.operands[3]) is not None:
-        raise NotDecomposable("unique_consecutive along a dim")
-    return _unique_like(g, op, False, (1, 2))
-
-
-_SOURCES: dict[str, Callable[[IRBuilder, Operation], list]] = {
-    "ts.nonzero": _nonzero, "ts.masked_select": _masked_select, "ts.index": _index_mask, "ts.unique": _unique,
-    "ts.unique_consecutive": _unique_consecutive,
-}
 _DATA_SIZED = {"ts.nonzero", "ts.nonzero_numpy", "ts.masked_select", "ts.unique", "ts.unique_consecutive",
                "ts.unique_dim", "ts.bincount"}
 
@@ -281,7 +183,8 @@ def _pad(op: Operation, ret: ReturnOp, counts: dict[SSAValue, SSAValue]) -> bool
     total; `counts` takes each padded value returned to its count."""
     builders = [IRBuilder(op)]
     try:
-        built = _SOURCES[op.name](builders[0], op)
+        operands = [_tensors(v) if op.name == "ts.index" and k == 1 else v for k, v in enumerate(op.operands)]
+        built = PADDED[op.name.removeprefix("ts.")](builders[0], *operands)
     except NotDecomposable:
         _undo(builders)
         return False
@@ -333,7 +236,7 @@ def pad_data_dependent_results(func: FuncOp) -> bool:
     counts: dict[SSAValue, SSAValue] = {}
     changed = False
     for op in list(func.body.block.ops):
-        if op.name in _SOURCES and any(isinstance(r.type, TensorType) and not r.type.has_static_shape
+        if op.name.removeprefix("ts.") in PADDED and any(isinstance(r.type, TensorType) and not r.type.has_static_shape
                                        for r in op.results):
             changed |= _pad(op, ret, counts)
     if not counts:

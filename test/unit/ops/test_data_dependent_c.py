@@ -127,6 +127,7 @@ def _same(got, want, what: str) -> None:
         np.testing.assert_array_equal(g, w, err_msg=what)
 
 
+@pytest.mark.filterwarnings("ignore:Mean of empty slice")
 @pytest.mark.parametrize("fn, inputs", CASES, ids=_ids())
 def test_compiled_c_matches_eager_and_torch(fn, inputs):
     args = [tsjit.from_numpy(a.copy()) for a in inputs]
@@ -184,9 +185,10 @@ def test_a_model_also_using_numpy_ops_and_its_pickle_keep_the_cut():
     args = (tsjit.from_numpy(_F), tsjit.from_numpy(np.array([1, 3, 1])))
     with pytest.warns(UserWarning):
         compiled = tsjit.compile(mixed, backend="c", example_inputs=args)
+        unpickled = pickle.loads(pickle.dumps(compiled))
     assert compiled.backend == "numpy+c"
     _same(compiled(*args), mixed(*args), "numpy+c")
-    _same(pickle.loads(pickle.dumps(compiled))(*args), mixed(*args), "unpickled")
+    _same(unpickled(*args), mixed(*args), "unpickled")
 
 
 def test_numpy_backend_is_unchanged():
@@ -200,3 +202,23 @@ def test_export_c_refuses_clearly(tmp_path):
 
     with pytest.raises(ExportError, match="ts.nonzero"):
         tsjit.export_c(nonzero, tmp_path / "out", example_inputs=(tsjit.from_numpy(_F),))
+
+
+@pytest.mark.skipif(not HAS_TORCH, reason="PyTorch is not installed")
+@pytest.mark.parametrize("how", ["script", "trace"])
+def test_imported_torchscript_modules_compile_to_c(how):
+    """aten::_unique2, masked_select, index with a bool mask, argwhere from PyTorch's graphs."""
+    import torch
+
+    from tsjit.frontend import from_torch
+
+    class Model(torch.nn.Module):
+        def forward(self, x, m):
+            u, inv, cnt = torch.unique(x, return_inverse=True, return_counts=True)
+            return x[m], torch.masked_select(x, m), u, inv, cnt, torch.argwhere(x), (x[m] ** 2).mean()
+
+    x = torch.from_numpy(_F.copy())
+    m = x > 0.5
+    module = torch.jit.script(Model()) if how == "script" else torch.jit.trace(Model(), (x, m))
+    compiled = tsjit.compile(from_torch(module), backend="c", example_inputs=(x.numpy(), m.numpy()), fallback=False)
+    _same(compiled(x.numpy(), m.numpy()), Model()(x, m), "C against PyTorch")
