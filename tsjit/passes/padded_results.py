@@ -5,7 +5,8 @@ unique_consecutive (without dim) give results whose length only the values decid
 with caller-allocated outputs cannot have them. `pad_data_dependent_results` writes such an op with
 `ts.compact` (tsjit/ops/compaction.py): the rows it keeps at the front of a buffer as long as its
 input, and their count. That serves where the result goes, through ops that work row by row
-(elementwise ops, `select`/`slice` of other dims, sums and means over other dims), to
+(elementwise ops, `select`/`slice` of other dims, sums and means over other dims, copies,
+reshapes of the other dims: `(x > 0).nonzero().view(-1)`), to
 - the function's results: the function returns the buffer, then each count as an extra result
   after all others, and records `{"cut": [[result, count result], ...], "extra": n}` in its
   `ts.padded_results` attribute; Compiled (tsjit/compiled.py) cuts each buffer to its count;
@@ -33,7 +34,7 @@ from xdsl.rewriter import InsertPoint, Rewriter
 from tsjit.dialects.ts import OPS_BY_NAME
 from tsjit.dialects.ts.constant import numpy_dtype
 from tsjit.dialects.ts.folding import NotConstant, constant_of
-from tsjit.dialects.ts.types import TensorType
+from tsjit.dialects.ts.types import DYNAMIC, TensorType
 from tsjit.dtypes import is_float
 from tsjit.kernels.promotion import CODE_OF_DTYPE, INT64
 from tsjit.ops import REGISTRY, Pointwise
@@ -78,7 +79,7 @@ def _reduced_dims(user: Operation) -> list[int] | None:
 def _use_kind(user: Operation, dynamic: set[SSAValue]) -> str | None:
     """"row" if `user` computes row i of its result from row i of its padded operands (dim 0): an
     elementwise op whose other tensors do not vary along that dim, select/slice of another dim, a sum
-    or mean over other dims; "total" for a sum or mean over dim 0 (of the rows below the count);
+    or mean over other dims, a copy, a reshape of the other dims; "total" for a sum or mean over dim 0 (of the rows below the count);
     "size" for its sizes (len, size(0), size()) or its numel (from the count); else None."""
     if user.name == "ts.len" or user.name == "ts.size" and len(user.operands) == 1:
         return "size"
@@ -104,6 +105,10 @@ def _use_kind(user: Operation, dynamic: set[SSAValue]) -> str | None:
         return "row"
     if user.operands[0] not in dynamic or any(w in dynamic for w in user.operands[1:]):
         return None
+    if defn.name in ("contiguous", "clone", "detach"):
+        return "row"
+    if defn.name in ("squeeze", "unsqueeze", "flatten", "view", "reshape"):
+        return "row" if _keeps_rows(user) else None
     if defn.name in ("sum", "mean"):
         dims = _reduced_dims(user)
         if dims is None or (defn.name == "mean" and not is_float(_dtype(user.results[0]))):
@@ -116,6 +121,23 @@ def _use_kind(user: Operation, dynamic: set[SSAValue]) -> str | None:
             return None
         return "row" if isinstance(dim, int) and dim % _rank(user.operands[0]) != 0 else None
     return None
+
+
+def _keeps_rows(user: Operation) -> bool:
+    """Whether a reshape keeps dim 0 (the rows) as it is: the other dims hold as many elements
+    before as after, and squeeze names a dim other than 0 (squeezing a dim of one row is the data's
+    choice)."""
+    before, after = user.operands[0].type.sizes, user.results[0].type.sizes
+    if after is None or not after or after[0] != DYNAMIC or any(d == DYNAMIC for d in (*before[1:], *after[1:])):
+        return False
+    if user.name == "ts.squeeze":
+        try:
+            dim = constant_of(user.operands[1])
+        except NotConstant:
+            return False
+        if dim is None or dim % len(before) == 0:
+            return False
+    return prod(before[1:]) == prod(after[1:])
 
 
 def _dtype(v: SSAValue) -> np.dtype | None:
