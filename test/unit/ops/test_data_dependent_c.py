@@ -146,6 +146,16 @@ def test_compiled_c_matches_eager_and_torch(fn, inputs):
         _same(eager, fn(*[torch.from_numpy(a.copy()) for a in inputs]), "eager against PyTorch")
 
 
+def test_sizes_the_data_decides_are_no_specialization_warning():
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        tsjit.compile(mask_index_then_math, backend="c", example_inputs=(tsjit.from_numpy(_F), tsjit.from_numpy(_F > 0)),
+                      fallback=False)
+    assert not [w for w in caught if "shapes stay unknown" in str(w.message)]
+
+
 def test_one_compiled_model_serves_other_counts():
     """The buffers are sized by the input, the counts by each call's values."""
     compiled = tsjit.compile(masked_select, backend="c", example_inputs=(tsjit.from_numpy(_F), tsjit.from_numpy(_F > 0)),
