@@ -182,6 +182,19 @@ def nonzero_sum(x):
     return x.nonzero().sum()
 
 
+def test_a_padded_result_beside_an_argument_written_in_place():
+    """The counts come after the write-backs' extra results; both reach the caller."""
+    def f(x):
+        x.add_(1.0)
+        return x[x > 2.5], x.nonzero()
+
+    x = tsjit.tensor([1.0, 2.0, -1.0])
+    compiled = tsjit.compile(f, backend="c", example_inputs=(x.clone(),), fallback=False)
+    got = compiled(x)
+    np.testing.assert_array_equal(x.numpy(), [2.0, 3.0, 0.0])
+    _same(got, (tsjit.tensor([3.0]), tsjit.tensor([[0], [1]])), "with a write-back")
+
+
 def test_bincount_says_why_it_stays_on_numpy():
     def counts(x):
         return x.bincount()
