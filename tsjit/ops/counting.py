@@ -25,7 +25,7 @@ _INT32 = np.dtype(np.int32)
 #: why the data-dependent ops have no lowering; as results of a compiled function, C computes them
 #: padded anyway (tsjit/passes/padded_results.py)
 _DATA = ("its result's size depends on the input's values, so C computes it only where it reaches the compiled "
-         "function's results, its sizes, or a sum or mean over its first dim, through row-wise ops")
+         "function's results, its sizes, or a sum, mean, prod, any or all over its first dim, through row-wise ops")
 _DATA_DIM = ("its result's size depends on the input's values, which C computes only for nonzero, masked_select, "
              "unique and unique_consecutive without dim")
 _BINS = "its result's length is the input's largest value plus one, which no input size bounds, so C cannot size it"

@@ -5,13 +5,13 @@ unique_consecutive (without dim) give results whose length only the values decid
 with caller-allocated outputs cannot have them. `pad_data_dependent_results` writes such an op with
 `ts.compact` (tsjit/ops/compaction.py): the rows it keeps at the front of a buffer as long as its
 input, and their count. That serves where the result goes, through ops that work row by row
-(elementwise ops, `select`/`slice` of other dims, sums and means over other dims, copies,
+(elementwise ops, `select`/`slice` of other dims, reductions over other dims, copies,
 reshapes of the other dims: `(x > 0).nonzero().view(-1)`), to
 - the function's results: the function returns the buffer, then each count as an extra result
   after all others, and records `{"cut": [[result, count result], ...], "extra": n}` in its
   `ts.padded_results` attribute; Compiled (tsjit/compiled.py) cuts each buffer to its count;
-- a sum or mean over dim 0 (`x[mask].sum()`, `(a[m] - b[m]).pow(2).mean()`): of the rows below
-  the count, a value of static shape that any op may use;
+- a sum, mean, prod, any or all over dim 0 (`x[mask].sum()`, `(a[m] - b[m]).pow(2).mean()`): of
+  the rows below the count, a value of static shape that any op may use;
 - its size along dim 0 or its numel (`x.nonzero().size(0)`): the count, an int known at run time.
 
 A data-dependent result used any other way (a max, a matmul, its size read) stays as it is, and
@@ -78,8 +78,9 @@ def _reduced_dims(user: Operation) -> list[int] | None:
 
 def _use_kind(user: Operation, dynamic: set[SSAValue]) -> str | None:
     """"row" if `user` computes row i of its result from row i of its padded operands (dim 0): an
-    elementwise op whose other tensors do not vary along that dim, select/slice of another dim, a sum
-    or mean over other dims, a copy, a reshape of the other dims; "total" for a sum or mean over dim 0 (of the rows below the count);
+    elementwise op whose other tensors do not vary along that dim, select/slice of another dim, one
+    of the _IDENTITY reductions over other dims, a copy, a reshape of the other dims; "total" for
+    one over dim 0 (of the rows below the count);
     "size" for its sizes (len, size(0), size()) or its numel (from the count); else None."""
     if user.name == "ts.len" or user.name == "ts.size" and len(user.operands) == 1:
         return "size"
@@ -109,7 +110,7 @@ def _use_kind(user: Operation, dynamic: set[SSAValue]) -> str | None:
         return "row"
     if defn.name in ("squeeze", "unsqueeze", "flatten", "view", "reshape"):
         return "row" if _keeps_rows(user) else None
-    if defn.name in ("sum", "mean"):
+    if defn.name in _IDENTITY:
         dims = _reduced_dims(user)
         if dims is None or (defn.name == "mean" and not is_float(_dtype(user.results[0]))):
             return None
@@ -176,13 +177,19 @@ def _static(v: SSAValue) -> bool:
     return isinstance(v, SSAValue) and isinstance(v.type, TensorType) and v.type.has_static_shape
 
 
+#: the reductions a padded value may feed over dim 0, and the value padding rows take for them (a
+#: mean sums, then divides by the count)
+_IDENTITY = {"sum": 0, "mean": 0, "prod": 1, "any": False, "all": True}
+
+
 def _total(g: IRBuilder, user: Operation, v: SSAValue, count: SSAValue) -> SSAValue:
-    """A sum or mean over dim 0 (and maybe others) of the rows of `v` below `count`."""
+    """A reduction over dim 0 (and maybe others) of the rows of `v` below `count`."""
     shape = g.shape(v)
+    name = user.name.removeprefix("ts.")
     rows = g.reshape(g.arange(0, shape[0], 1, _I64), [shape[0]] + [1] * (len(shape) - 1))
     rest = [g.value(w) for w in user.operands[1:]]
-    total = g.sum(g.where(g.lt(rows, count), v, 0), *rest)
-    if user.name == "ts.sum":
+    total = getattr(g, "sum" if name == "mean" else name)(g.where(g.lt(rows, count), v, _IDENTITY[name]), *rest)
+    if name != "mean":
         return total
     others = prod(n for d, n in enumerate(shape) if d in _reduced_dims(user) and d != 0)
     return g.div(total, g.mul(count, others))

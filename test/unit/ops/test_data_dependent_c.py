@@ -80,6 +80,10 @@ def masked_sums(x, m):
     return y.sum(1), y, y.mean(), x.nonzero().sum(0) + 1
 
 
+def logical_totals(x, m):
+    return x[m].prod(), (x[m] > 1).any(), (x[m] > 1).all(), x.nonzero().prod(1), (x > 0).nonzero().bool().all(0)
+
+
 def sizes(x, m):
     return len(x[m]), x[m].numel(), x.nonzero().shape[0], x * float(x.nonzero().size(0)), x[m]
 
@@ -109,7 +113,7 @@ CASES = [
     (unique_consecutive_all, (np.array([1, 1, 2, 2, 3, 1, 1, 2]),)), (unique_consecutive_all, (_NAN,)),
     (unique_consecutive_all, (_I,)), (unique_consecutive_values, (_B,)), (unique_consecutive_all, (np.zeros(0),)),
     (two_results, (_F, _F > 0)), (masked_mse, (_F, _F > 0)), (masked_mse, (_F, np.zeros((2, 3), bool))),
-    (sizes, (_F, _F > 0)), (sizes, (_F, np.zeros((2, 3), bool))),
+    (logical_totals, (_F, _F > 0)), (logical_totals, (_F, np.zeros((2, 3), bool))), (sizes, (_F, _F > 0)), (sizes, (_F, np.zeros((2, 3), bool))),
     (masked_sums, (_F.reshape(1, 2, 3), np.array([[True, False]]))), (masked_sums, (_F.reshape(2, 3, 1), ~(_F > 0))),
 ]
 
