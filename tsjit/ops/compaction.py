@@ -10,9 +10,10 @@ which the compiled model cuts the buffer to (tsjit/compiled.py).
 and how many rows were kept, as a 0-d int64 tensor. `PADDED` writes the data-dependent ops with it
 (and static-shape ops) for a decomposition builder `g` (tsjit/ops/decomposition.py): nonzero's rows
 are the element indices (from an arange) kept where x != 0; masked_select and x[mask] keep the
-(broadcast) elements or rows under the mask; unique sorts, and unique and unique_consecutive keep
-the first of each run of equal values (NaN never equals NaN), with the run numbers as the inverse
-and the differences of the runs' ends as the counts.
+(broadcast) elements or rows (slices) under the mask; unique sorts, and unique and
+unique_consecutive keep the first of each run of equal values (NaN never equals NaN), with the run
+numbers as the inverse and the differences of the runs' ends as the counts; with a dim, the same for
+slices along it (sorted lexicographically by one stable sort per column).
 """
 from __future__ import annotations
 
@@ -79,41 +80,48 @@ def padded_masked_select(g, x, mask) -> list:
 
 
 def padded_index(g, x, items) -> list:
-    """x[mask] for one bool mask over x's leading dims (`items`: the indices, a list of tensors or None)."""
-    if items is None or len(items) != 1 or items[0] is None or g.dtype(items[0]) != BOOL:
+    """x[mask] (or x[:, mask], ...) for one bool mask over adjacent dims after leading full slices
+    (`items`: the indices, a list of tensors or None): the kept places come where the mask's dims were."""
+    lead = 0
+    while items is not None and lead < len(items) and items[lead] is None:
+        lead += 1
+    if items is None or len(items) != lead + 1 or g.dtype(items[lead]) != BOOL:
         raise NotDecomposable("not one bool mask")
-    mask, shape = items[0], g.shape(x)
+    mask, shape = items[lead], list(g.shape(x))
     m = len(g.shape(mask))
-    if m > len(shape) or tuple(g.shape(mask)) != tuple(shape[:m]):
-        raise NotDecomposable("the mask does not match the leading dims")
-    lead = prod(shape[:m])
-    return [g.compact(g.reshape(x, [lead, *shape[m:]]), g.reshape(mask, [lead]))]
+    if lead + m > len(shape) or list(g.shape(mask)) != shape[lead:lead + m]:
+        raise NotDecomposable("the mask does not match the dims it indexes")
+    order = [*range(lead, lead + m), *range(lead), *range(lead + m, len(shape))]
+    n, rest = prod(shape[lead:lead + m]), shape[:lead] + shape[lead + m:]
+    kept, count = g.compact(g.reshape(g.permute(x, order) if lead else x, [n, *rest]), g.reshape(mask, [n]))
+    if lead:
+        kept = g.permute(kept, [*range(1, lead + 1), 0, *range(lead + 1, len(rest) + 1)])
+    return [(kept, count, lead)]
 
 
-def _runs(g, x: Any, flat: Any, n: int, inverse: bool, counts: bool, order=None) -> list:
-    """unique_consecutive of `flat` (n >= 1), x's elements in some order; `order` (the sort's permutation)
-    maps the inverse back to x's places."""
+def _runs(g, keys: Any, items: Any, n: int, inverse: bool, counts: bool, order=None) -> list:
+    """unique_consecutive of the n rows of `keys` (1-d: elements; 2-d: slices compared whole), keeping
+    those of `items` (the same rows, any shape); `order` (a sort's permutation) maps the inverse back.
+    Returns (kept items, count), (the inverse, flat, or None), (the counts or None)."""
     if n == 1:
         starts = ends = np.ones(1, BOOL)
     else:
-        differs = g.ne(g.slice(flat, 0, 1, n), g.slice(flat, 0, 0, n - 1))  # (NaN differs from NaN)
+        differs = g.ne(g.slice(keys, 0, 1, n), g.slice(keys, 0, 0, n - 1))  # (NaN differs from NaN)
+        if len(g.shape(keys)) == 2:
+            differs = g.any(differs, 1, False)
         starts = g.cat([np.ones(1, BOOL), differs], 0)
         ends = g.cat([differs, np.ones(1, BOOL)], 0)
-    values, count = g.compact(flat, starts)
-    out = [(values, count)]
+    values, count = g.compact(items, starts)
+    run = None
     if inverse:
         run = g.sub(g.cumsum(starts, 0, _I64), 1)
         if order is not None:
             run = g.gather(run, 0, g.argsort(order, 0, False))
-        out.append((g.reshape(run, list(g.shape(x))), None))
-    else:
-        out.append((g.zeros([0], _I64), None))
+    sizes = None
     if counts:
         stops = g.compact(g.arange(1, n + 1, 1, _I64), ends)[0]
-        out.append((g.sub(stops, g.cat([np.zeros(1, INT64), g.slice(stops, 0, 0, n - 1)], 0)), count))
-    else:
-        out.append((g.zeros([0], _I64), None))
-    return out
+        sizes = g.sub(stops, g.cat([np.zeros(1, INT64), g.slice(stops, 0, 0, n - 1)], 0))
+    return [(values, count), run, sizes]
 
 
 def _unique_like(g, x, sort: bool, inverse, counts) -> list:
@@ -128,7 +136,39 @@ def _unique_like(g, x, sort: bool, inverse, counts) -> list:
     order = None
     if sort:
         flat, order = g.sort(flat, 0, False)
-    return _runs(g, x, flat, n, inverse, counts, order)
+    (values, count), run, sizes = _runs(g, flat, flat, n, inverse, counts, order)
+    empty = g.zeros([0], _I64)
+    return [(values, count), (empty if run is None else g.reshape(run, list(shape)), None),
+            (empty, None) if sizes is None else (sizes, count)]
+
+
+#: unique(dim=...) sorts the slices by one stable sort per column, the last column first
+_MOST_COLUMNS = 64
+
+
+def _unique_slices(g, x, dim, sort: bool) -> list:
+    """unique_consecutive / unique of the slices along dim: the kept slices padded along dim, each
+    slice's run (the inverse) and the runs' lengths (aten returns both whatever the flags say)."""
+    shape = list(g.shape(x))
+    if not shape:
+        raise NotDecomposable("a 0-d tensor")
+    d = g.value(dim) % len(shape)
+    n, rest = shape[d], shape[:d] + shape[d + 1:]
+    if n == 0:
+        return [(g.clone(x), None), (g.zeros([0], _I64), None), (g.zeros([0], _I64), None)]
+    if 0 in rest or (sort and prod(rest) > _MOST_COLUMNS):
+        raise NotDecomposable("empty slices (an error) or too many columns to sort by")
+    moved = g.permute(x, [d, *range(d), *range(d + 1, len(shape))])
+    rows = g.reshape(moved, [n, prod(rest)])
+    order = None
+    if sort:
+        order = g.arange(0, n, 1, _I64)
+        for c in reversed(range(prod(rest))):
+            order = g.index_select(order, 0, g.sort(g.index_select(g.select(rows, 1, c), 0, order), 0, False)[1])
+        rows, moved = g.index_select(rows, 0, order), g.index_select(moved, 0, order)
+    (values, count), run, sizes = _runs(g, rows, moved, n, True, True, order)
+    back = [*range(1, d + 1), 0, *range(d + 1, len(shape))]
+    return [(g.permute(values, back), count, d), (run, None), (sizes, count)]
 
 
 def padded_unique(g, x, sorted, return_inverse, return_counts) -> list:  # noqa: A002 - the schema's name
@@ -137,10 +177,15 @@ def padded_unique(g, x, sorted, return_inverse, return_counts) -> list:  # noqa:
 
 def padded_unique_consecutive(g, x, return_inverse, return_counts, dim) -> list:
     if g.value(dim) is not None:
-        raise NotDecomposable("unique_consecutive along a dim")
+        return _unique_slices(g, x, dim, False)
     return _unique_like(g, x, False, return_inverse, return_counts)
 
 
+def padded_unique_dim(g, x, dim, sorted, return_inverse, return_counts) -> list:  # noqa: A002
+    return _unique_slices(g, x, dim, True)
+
+
 #: op name -> its padded form: fn(g, *operands) -> per result (value, its count or None when static)
+#: (and the dim it is padded along, when not 0)
 PADDED = {"nonzero": padded_nonzero, "masked_select": padded_masked_select, "index": padded_index,
-          "unique": padded_unique, "unique_consecutive": padded_unique_consecutive}
+          "unique": padded_unique, "unique_consecutive": padded_unique_consecutive, "unique_dim": padded_unique_dim}

@@ -1,8 +1,9 @@
 """Counting and bucketing values: bucketize, searchsorted, histc (static shapes: they decompose into
 comparisons and sums, O(values x boundaries) or O(values x bins), which C compiles) and bincount,
-nonzero, nonzero_numpy, masked_select, unique (_unique2) and unique_consecutive, whose result sizes
-depend on the data: they have no lowering, but as results of a compiled function C computes all but
-bincount into full-size buffers (tsjit/passes/padded_results.py).
+nonzero, nonzero_numpy, masked_select, unique (_unique2), unique_dim and unique_consecutive, whose
+result sizes depend on the data: they have no lowering, but where their results reach a compiled
+function's results (or its sizes and sums) C computes all but bincount into full-size buffers
+(tsjit/passes/padded_results.py, tsjit/ops/compaction.py).
 
 A value's bucket is the number of boundaries below it (`!(v <= b)`; right=True: `!(v < b)`), which
 is the binary search's answer for sorted boundaries without NaN (a NaN value counts every boundary,
@@ -26,8 +27,6 @@ _INT32 = np.dtype(np.int32)
 #: padded anyway (tsjit/passes/padded_results.py)
 _DATA = ("its result's size depends on the input's values, so C computes it only where it reaches the compiled "
          "function's results, its sizes, or a sum, mean, prod, any or all over its first dim, through row-wise ops")
-_DATA_DIM = ("its result's size depends on the input's values, which C computes only for nonzero, masked_select, "
-             "unique and unique_consecutive without dim")
 _BINS = "its result's length is the input's largest value plus one, which no input size bounds, so C cannot size it"
 
 
@@ -378,7 +377,7 @@ def _unique_dim_shape(x, dim, *rest):
 
 @op("unique_dim", "(Tensor self, int dim, bool sorted=True, bool return_inverse=False, bool return_counts=False) -> "
     "(Tensor output, Tensor inverse_indices, Tensor counts)", shape=_unique_dim_shape,
-    dtype=lambda x, *rest: (x.dtype, INT64, INT64), numpy_only=_DATA_DIM,
+    dtype=lambda x, *rest: (x.dtype, INT64, INT64), numpy_only=_DATA,
     samples=lambda: [sample(np.array([[1, 2], [3, 4], [1, 2]]), 0, True, True, True),
                      sample(s.i64(3, 4, lo=0, hi=2), 1, True, True, False), sample(s.mask(4, 2), -2, True, False, True),
                      sample(s.f32(0, 2), 1, True, True, True), sample(s.f32(2, 0), 1, True, True, True),

@@ -1,15 +1,17 @@
 """Results whose size depends on the data, computed in C into buffers of their largest size.
 
-nonzero, masked_select, `x[mask]` (one bool mask over the leading dims), unique and
-unique_consecutive (without dim) give results whose length only the values decide, so a C function
-with caller-allocated outputs cannot have them. `pad_data_dependent_results` writes such an op with
+nonzero, masked_select, `x[mask]` (one bool mask over adjacent dims: `x[:, mask]` too), unique and
+unique_consecutive (with or without dim) give results whose length only the values decide, so a C
+function with caller-allocated outputs cannot have them. `pad_data_dependent_results` writes such an op with
 `ts.compact` (tsjit/ops/compaction.py): the rows it keeps at the front of a buffer as long as its
 input, and their count. That serves where the result goes, through ops that work row by row
 (elementwise ops, `select`/`slice` of other dims, reductions over other dims, copies,
 reshapes of the other dims: `(x > 0).nonzero().view(-1)`), to
 - the function's results: the function returns the buffer, then each count as an extra result
-  after all others, and records `{"cut": [[result, count result], ...], "extra": n}` in its
-  `ts.padded_results` attribute; Compiled (tsjit/compiled.py) cuts each buffer to its count;
+  after all others, and records `{"cut": [[result, count result, dim], ...], "extra": n}` in its
+  `ts.padded_results` attribute; Compiled (tsjit/compiled.py) cuts each buffer to its count (along
+  the dim it is padded along: 0, or the dim of `unique(dim=d)` and `x[:, mask]`, whose results
+  are returned only);
 - a sum, mean, prod, any or all over dim 0 (`x[mask].sum()`, `(a[m] - b[m]).pow(2).mean()`): of
   the rows below the count, a value of static shape that any op may use;
 - its size along dim 0 or its numel (`x.nonzero().size(0)`): the count, an int known at run time.
@@ -213,25 +215,25 @@ def _pad(op: Operation, ret: ReturnOp, counts: dict[SSAValue, SSAValue]) -> bool
     builders = [IRBuilder(op)]
     try:
         operands = [_tensors(v) if op.name == "ts.index" and k == 1 else v for k, v in enumerate(op.operands)]
-        built = PADDED[op.name.removeprefix("ts.")](builders[0], *operands)
+        built = [(*b, 0)[:3] for b in PADDED[op.name.removeprefix("ts.")](builders[0], *operands)]
     except NotDecomposable:
         _undo(builders)
         return False
-    padded = [old for old, (_, count) in zip(op.results, built) if count is not None]
+    padded = [old for old, (_, count, dim) in zip(op.results, built) if count is not None and dim == 0]
     later = _followers(padded, ret)
-    fits = later is not None and all(_static(new) for new, _ in built) and all(
-        count is not None or new.type == old.type or all(u.operation is ret for u in old.uses)
-        for old, (new, count) in zip(op.results, built))
+    fits = later is not None and all(_static(new) for new, _, _ in built) and all(
+        count is not None and dim == 0 or new.type == old.type or all(u.operation is ret for u in old.uses)
+        for old, (new, count, dim) in zip(op.results, built))  # (padded along another dim: returned only)
     if not fits:
         _undo(builders)
         return False
-    mapping = {old: new for old, (new, _) in zip(op.results, built)}
-    count_of = {old: count for old, (_, count) in zip(op.results, built) if count is not None}
+    mapping = {old: new for old, (new, _, _) in zip(op.results, built)}
+    count_of = {old: (count, dim) for old, (_, count, dim) in zip(op.results, built) if count is not None}
     try:
         for user, kind in later.items():
             builders.append(g := IRBuilder(user))
             operands = [mapping.get(v, v) for v in user.operands]
-            count = count_of[next(v for v in user.operands if v in count_of)]
+            count = count_of[next(v for v in user.operands if v in count_of)][0]
             if kind == "size":
                 new = _size(g, user, operands[0], count)
             else:
@@ -241,7 +243,7 @@ def _pad(op: Operation, ret: ReturnOp, counts: dict[SSAValue, SSAValue]) -> bool
                 raise NotDecomposable(f"{user.name} of a padded value has no static type")
             mapping[user.results[0]] = new
             if kind == "row":
-                count_of[user.results[0]] = count
+                count_of[user.results[0]] = (count, 0)
     except NotDecomposable:
         _undo(builders)
         return False
@@ -262,7 +264,7 @@ def pad_data_dependent_results(func: FuncOp) -> bool:
     if len(func.body.blocks) != 1 or not isinstance(func.body.block.last_op, ReturnOp):
         return False
     ret = func.body.block.last_op
-    counts: dict[SSAValue, SSAValue] = {}
+    counts: dict[SSAValue, tuple[SSAValue, int]] = {}
     changed = False
     for op in list(func.body.block.ops):
         if op.name.removeprefix("ts.") in PADDED and any(isinstance(r.type, TensorType) and not r.type.has_static_shape
@@ -271,8 +273,8 @@ def pad_data_dependent_results(func: FuncOp) -> bool:
     if not counts:
         return changed
     results = list(ret.operands)
-    extra = list(dict.fromkeys(counts[v] for v in results if v in counts))
-    cut = [[j, len(results) + extra.index(counts[v])] for j, v in enumerate(results) if v in counts]
+    extra = list(dict.fromkeys(counts[v][0] for v in results if v in counts))
+    cut = [[j, len(results) + extra.index(counts[v][0]), counts[v][1]] for j, v in enumerate(results) if v in counts]
     Rewriter.insert_op(ReturnOp(*results, *extra), InsertPoint.before(ret))
     Rewriter.erase_op(ret)
     func.function_type = FunctionType.from_lists(list(func.function_type.inputs),
@@ -297,8 +299,8 @@ def split_nonzero_tuples(func: FuncOp) -> None:
         Rewriter.erase_op(op)
 
 
-def cuts(func: FuncOp) -> tuple[list[tuple[int, int]], int]:
-    """The recorded (result, count result) pairs of `func` and how many counts were added."""
+def cuts(func: FuncOp) -> tuple[list[tuple[int, int, int]], int]:
+    """The recorded (result, count result, dim) of `func`'s padded results and how many counts were added."""
     attr = func.attributes.get(ATTRIBUTE)
     if not isinstance(attr, StringAttr):
         return [], 0
@@ -306,10 +308,11 @@ def cuts(func: FuncOp) -> tuple[list[tuple[int, int]], int]:
     return [tuple(p) for p in record["cut"]], record["extra"]
 
 
-def cut_results(result: Any, pairs: list[tuple[int, int]], extra: int) -> Any:
-    """A call's result (a tuple) with each padded result cut to its count and the counts dropped."""
+def cut_results(result: Any, cut: list[tuple[int, int, int]], extra: int) -> Any:
+    """A call's result (a tuple) with each padded result cut to its count along its dim, and the counts
+    dropped."""
     flat = list(result)
-    for j, k in pairs:
-        flat[j] = flat[j][:int(flat[k])]
+    for j, k, dim in cut:
+        flat[j] = flat[j][(slice(None),) * dim + (slice(0, int(flat[k])),)]
     rest = flat[:len(flat) - extra]
     return rest[0] if len(rest) == 1 else tuple(rest) if rest else None

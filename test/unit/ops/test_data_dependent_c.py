@@ -71,6 +71,22 @@ def unique_consecutive_values(x):
     return x.unique_consecutive()
 
 
+def mask_second_dim(x, m):
+    return x[:, m]
+
+
+def unique_rows(x):
+    return x.unique(dim=0, return_inverse=True, return_counts=True)
+
+
+def unique_columns(x):
+    return x.unique(dim=1)
+
+
+def unique_consecutive_columns(x):
+    return x.unique_consecutive(dim=1, return_inverse=True, return_counts=True)
+
+
 def masked_mse(x, m):
     return (x[m] - 1).pow(2).mean() * 3
 
@@ -113,6 +129,10 @@ CASES = [
     (unique_consecutive_all, (np.array([1, 1, 2, 2, 3, 1, 1, 2]),)), (unique_consecutive_all, (_NAN,)),
     (unique_consecutive_all, (_I,)), (unique_consecutive_values, (_B,)), (unique_consecutive_all, (np.zeros(0),)),
     (two_results, (_F, _F > 0)), (masked_mse, (_F, _F > 0)), (masked_mse, (_F, np.zeros((2, 3), bool))),
+    (mask_second_dim, (_I.reshape(3, 3, 1).repeat(2, 2), np.array([True, False, True]))),
+    (mask_second_dim, (_F, np.zeros(3, bool))), (unique_rows, (_I[[0, 1, 0]],)), (unique_rows, (_F[[1, 0, 1]],)),
+    (unique_rows, (np.zeros((0, 3), np.float32),)), (unique_columns, (_I[:, [0, 1, 0]],)),
+    (unique_consecutive_columns, (_F[:, [0, 0, 1, 2, 2]],)), (unique_consecutive_columns, (_B.reshape(2, 2),)),
     (logical_totals, (_F, _F > 0)), (logical_totals, (_F, np.zeros((2, 3), bool))), (sizes, (_F, _F > 0)), (sizes, (_F, np.zeros((2, 3), bool))),
     (masked_sums, (_F.reshape(1, 2, 3), np.array([[True, False]]))), (masked_sums, (_F.reshape(2, 3, 1), ~(_F > 0))),
 ]
