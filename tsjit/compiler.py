@@ -170,14 +170,16 @@ def _cache_key(model: Any, example_inputs: Any, backend: str, fallback: bool) ->
     return None if key is None else (*key, identity_pattern(inputs))
 
 
-def prepare_for_lowering(module: ModuleOp, write_back_arguments: bool = False, pad_results: bool = False) -> ModuleOp:
+def prepare_for_lowering(module: ModuleOp, write_back_arguments: bool = False, pad_results: bool = False,
+                         return_padded: bool = True) -> ModuleOp:
     """The specialized module made ready for a loop-lowering backend (compile and export_c): pure
     ops for in-place ones, sizes folded, tuples taken apart, one result per value returned. With
     `write_back_arguments` (compile), writes to arguments are pure too, their final values results
     that Compiled copies back into the caller's arrays (tsjit/passes/argument_writes.py). With
-    `pad_results` (compile for C), results whose size depends on the data (nonzero, unique...) are
-    computed into buffers of their largest size, with their counts as extra results that Compiled
-    cuts them to (tsjit/passes/padded_results.py)."""
+    `pad_results` (compile for C, export_c), results whose size depends on the data (nonzero,
+    unique...) are computed into buffers of their largest size and counts: returned, with their
+    counts as extra results that Compiled cuts them to, unless not `return_padded` (export_c: a C
+    caller would not know to), and summed or sized inside (tsjit/passes/padded_results.py)."""
     from tsjit.passes import apply_pass
     from tsjit.passes.argument_writes import finish_write_backs, functionalize_arguments
     from tsjit.passes.flatten_results import flatten_results
@@ -194,7 +196,7 @@ def prepare_for_lowering(module: ModuleOp, write_back_arguments: bool = False, p
             split_nonzero_tuples(func)
         flatten_results(func, keep_last=len(written[func]))
         finish_write_backs(func, written[func])
-        if pad_results and pad_data_dependent_results(func):
+        if pad_results and pad_data_dependent_results(func, return_padded):
             apply_pass("ts-peephole", module)  # `idx.size()[0]`: the count, read from the sizes rebuilt
     return module
 
@@ -332,5 +334,5 @@ def export_c(model_or_ir: Any, out_dir: Any, example_inputs: Sequence[Any] | Non
 
     module = to_module(model_or_ir, example_inputs)
     if not isinstance(model_or_ir, ModuleOp | str):  # IR is exported as it is given
-        prepare_for_lowering(module)
+        prepare_for_lowering(module, pad_results=True, return_padded=False)
     return export_module(module, out_dir, main=main)

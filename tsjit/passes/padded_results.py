@@ -16,8 +16,9 @@ reshapes of the other dims: `(x > 0).nonzero().view(-1)`), to
   the rows below the count, a value of static shape that any op may use;
 - its size along dim 0 or its numel (`x.nonzero().size(0)`): the count, an int known at run time.
 
-A data-dependent result used any other way (a max, a matmul, its size read) stays as it is, and
-its op runs on numpy (the op's definition says so). `nonzero(as_tuple=True)` becomes the columns
+export_c pads only what stays inside the function (`returned=False`): a C caller would not know to
+cut a returned buffer. A data-dependent result used any other way (a max, a matmul) stays as it is,
+and its op runs on numpy (the op's definition says so). `nonzero(as_tuple=True)` becomes the columns
 of `nonzero` first (`split_nonzero_tuples`, before the results are flattened). bincount is not
 here: its length is the input's maximum plus one, which no input size bounds.
 """
@@ -209,9 +210,10 @@ def _size(g: IRBuilder, user: Operation, v: SSAValue, count: SSAValue) -> SSAVal
     return g._insert(OPS_BY_NAME["ts.list.construct"].create(operands=items, result_types=[user.results[0].type])).results[0]
 
 
-def _pad(op: Operation, ret: ReturnOp, counts: dict[SSAValue, SSAValue]) -> bool:
+def _pad(op: Operation, ret: ReturnOp, counts: dict[SSAValue, SSAValue], returned: bool) -> bool:
     """Write `op` with compact if every use of its data-dependent results is row-wise up to `ret` or a
-    total; `counts` takes each padded value returned to its count."""
+    total (or only the latter, unless `returned`); `counts` takes each padded value returned to its
+    count."""
     builders = [IRBuilder(op)]
     try:
         operands = [_tensors(v) if op.name == "ts.index" and k == 1 else v for k, v in enumerate(op.operands)]
@@ -224,7 +226,9 @@ def _pad(op: Operation, ret: ReturnOp, counts: dict[SSAValue, SSAValue]) -> bool
     fits = later is not None and all(_static(new) for new, _, _ in built) and all(
         count is not None and dim == 0 or new.type == old.type or all(u.operation is ret for u in old.uses)
         for old, (new, count, dim) in zip(op.results, built))  # (padded along another dim: returned only)
-    if not fits:
+    reach = {*(old for old, (_, count, _) in zip(op.results, built) if count is not None),
+             *(u.results[0] for u, kind in (later or {}).items() if kind == "row")}
+    if not fits or not returned and any(v in reach for v in ret.operands):
         _undo(builders)
         return False
     mapping = {old: new for old, (new, _, _) in zip(op.results, built)}
@@ -258,9 +262,10 @@ def _pad(op: Operation, ret: ReturnOp, counts: dict[SSAValue, SSAValue]) -> bool
     return True
 
 
-def pad_data_dependent_results(func: FuncOp) -> bool:
+def pad_data_dependent_results(func: FuncOp, returned: bool = True) -> bool:
     """Compute `func`'s data-dependent results padded, with their counts as extra results (see the
-    module docstring); the others stay as they are. Whether it changed `func`."""
+    module docstring; not those `func` returns unless `returned`); the others stay as they are.
+    Whether it changed `func`."""
     if len(func.body.blocks) != 1 or not isinstance(func.body.block.last_op, ReturnOp):
         return False
     ret = func.body.block.last_op
@@ -269,7 +274,7 @@ def pad_data_dependent_results(func: FuncOp) -> bool:
     for op in list(func.body.block.ops):
         if op.name.removeprefix("ts.") in PADDED and any(isinstance(r.type, TensorType) and not r.type.has_static_shape
                                        for r in op.results):
-            changed |= _pad(op, ret, counts)
+            changed |= _pad(op, ret, counts, returned)
     if not counts:
         return changed
     results = list(ret.operands)

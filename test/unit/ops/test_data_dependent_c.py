@@ -274,3 +274,23 @@ def test_imported_torchscript_modules_compile_to_c(how):
     module = torch.jit.script(Model()) if how == "script" else torch.jit.trace(Model(), (x, m))
     compiled = tsjit.compile(from_torch(module), backend="c", example_inputs=(x.numpy(), m.numpy()), fallback=False)
     _same(compiled(x.numpy(), m.numpy()), Model()(x, m), "C against PyTorch")
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="no make")
+def test_export_c_computes_what_stays_inside_the_function(tmp_path):
+    """Sums and sizes of data-dependent values need no count from the caller: the export builds and
+    its demo gives the model's values."""
+    import subprocess
+
+    def inside(x, m):
+        return (x[m] - 1).pow(2).mean() + x.nonzero().size(0)
+
+    args = (tsjit.from_numpy(_F), tsjit.from_numpy(_F > 0))
+    out = tmp_path / "out"
+    tsjit.export_c(inside, out, example_inputs=args)
+    np.save(out / "x.npy", _F)
+    np.save(out / "m.npy", _F > 0)
+    subprocess.run(["make", f"CC={find_compiler()}"], cwd=out, check=True, capture_output=True)
+    subprocess.run([str(out / "demo"), "-o", "y", "x.npy", "m.npy"], cwd=out, check=True, capture_output=True)
+    got = np.fromfile(out / "y0.bin", np.float32)
+    np.testing.assert_allclose(got, [inside(*args).item()], rtol=1e-6)
