@@ -170,6 +170,16 @@ def test_compiled_c_matches_eager_and_torch(fn, inputs):
         _same(eager, fn(*[torch.from_numpy(a.copy()) for a in inputs]), "eager against PyTorch")
 
 
+@pytest.mark.parametrize("dtype", ["float16", "float64", "uint8", "int8", "int16", "int32"])
+def test_other_dtypes(dtype):
+    def three(x, m):
+        return x[m], x.unique(return_counts=True), x.nonzero()
+
+    a = np.array([[1, 0, 2], [0, 3, 3]]).astype(dtype)
+    args = (tsjit.from_numpy(a), tsjit.from_numpy(a != 0))
+    _same(tsjit.compile(three, backend="c", example_inputs=args, fallback=False)(*args), three(*args), dtype)
+
+
 def test_sizes_the_data_decides_are_no_specialization_warning():
     import warnings
 
