@@ -176,10 +176,11 @@ def prepare_for_lowering(module: ModuleOp, write_back_arguments: bool = False, p
     ops for in-place ones, sizes folded, tuples taken apart, one result per value returned. With
     `write_back_arguments` (compile), writes to arguments are pure too, their final values results
     that Compiled copies back into the caller's arrays (tsjit/passes/argument_writes.py). With
-    `pad_results` (compile for C, export_c), results whose size depends on the data (nonzero,
-    unique...) are computed into buffers of their largest size and counts: returned, with their
-    counts as extra results that Compiled cuts them to, unless not `return_padded` (export_c: a C
-    caller would not know to), and summed or sized inside (tsjit/passes/padded_results.py)."""
+    `pad_results` (compile for C, export_c), values whose size depends on the data (nonzero,
+    unique...) are computed into buffers of their largest size, with counts: summed or sized inside
+    the function, and returned with their counts as extra results that Compiled cuts them to (not
+    with `return_padded=False`, export_c's: a C caller would not know to cut them); see
+    tsjit/passes/padded_results.py."""
     from tsjit.passes import apply_pass
     from tsjit.passes.argument_writes import finish_write_backs, functionalize_arguments
     from tsjit.passes.flatten_results import flatten_results
