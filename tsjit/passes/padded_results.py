@@ -12,8 +12,9 @@ reshapes of the other dims: `(x > 0).nonzero().view(-1)`), to
   `ts.padded_results` attribute; Compiled (tsjit/compiled.py) cuts each buffer to its count (along
   the dim it is padded along: 0, or the dim of `unique(dim=d)` and `x[:, mask]`, whose results
   are returned only);
-- a sum, mean, prod, any or all over dim 0 (`x[mask].sum()`, `(a[m] - b[m]).pow(2).mean()`): of
-  the rows below the count, a value of static shape that any op may use;
+- a sum, mean, prod, any or all over dim 0 (`x[mask].sum()`, `(a[m] - b[m]).pow(2).mean()`: the
+  ops of one mask over one shape keep the same places, so their rows align, `_alignment`): of the
+  rows below the count, a value of static shape that any op may use;
 - its size along dim 0 or its numel (`x.nonzero().size(0)`): the count, an int known at run time.
 
 export_c pads only what stays inside the function (`returned=False`): a C caller would not know to
@@ -210,29 +211,35 @@ def _size(g: IRBuilder, user: Operation, v: SSAValue, count: SSAValue) -> SSAVal
     return g._insert(OPS_BY_NAME["ts.list.construct"].create(operands=items, result_types=[user.results[0].type])).results[0]
 
 
-def _pad(op: Operation, ret: ReturnOp, counts: dict[SSAValue, SSAValue], returned: bool) -> bool:
-    """Write `op` with compact if every use of its data-dependent results is row-wise up to `ret` or a
-    total (or only the latter, unless `returned`); `counts` takes each padded value returned to its
-    count."""
-    builders = [IRBuilder(op)]
+def _pad(ops: list[Operation], ret: ReturnOp, counts: dict[SSAValue, SSAValue], returned: bool) -> bool:
+    """Write `ops` (one op, or aligned ones: `_alignment`) with compact if every use of their
+    data-dependent results is row-wise up to `ret` or a total (or only the latter, unless
+    `returned`); `counts` takes each padded value returned to its count."""
+    builders, pairs = [], []
     try:
-        operands = [_tensors(v) if op.name == "ts.index" and k == 1 else v for k, v in enumerate(op.operands)]
-        built = [(*b, 0)[:3] for b in PADDED[op.name.removeprefix("ts.")](builders[0], *operands)]
+        for op in ops:
+            builders.append(g := IRBuilder(op))
+            operands = [_tensors(v) if op.name == "ts.index" and k == 1 else v for k, v in enumerate(op.operands)]
+            built = [(*b, 0)[:3] for b in PADDED[op.name.removeprefix("ts.")](g, *operands)]
+            pairs += list(zip(op.results, built, strict=True))
     except NotDecomposable:
         _undo(builders)
         return False
-    padded = [old for old, (_, count, dim) in zip(op.results, built) if count is not None and dim == 0]
+    if len(ops) > 1:  # aligned: the first one's count is every one's
+        first = pairs[0][1][1]
+        pairs = [(old, (new, first if count is not None else None, dim)) for old, (new, count, dim) in pairs]
+    padded = [old for old, (_, count, dim) in pairs if count is not None and dim == 0]
     later = _followers(padded, ret)
-    fits = later is not None and all(_static(new) for new, _, _ in built) and all(
+    fits = later is not None and all(_static(new) for _, (new, _, _) in pairs) and all(
         count is not None and dim == 0 or new.type == old.type or all(u.operation is ret for u in old.uses)
-        for old, (new, count, dim) in zip(op.results, built))  # (padded along another dim: returned only)
-    reach = {*(old for old, (_, count, _) in zip(op.results, built) if count is not None),
+        for old, (new, count, dim) in pairs)  # (padded along another dim: returned only)
+    reach = {*(old for old, (_, count, _) in pairs if count is not None),
              *(u.results[0] for u, kind in (later or {}).items() if kind == "row")}
     if not fits or not returned and any(v in reach for v in ret.operands):
         _undo(builders)
         return False
-    mapping = {old: new for old, (new, _, _) in zip(op.results, built)}
-    count_of = {old: (count, dim) for old, (_, count, dim) in zip(op.results, built) if count is not None}
+    mapping = {old: new for old, (new, _, _) in pairs}
+    count_of = {old: (count, dim) for old, (_, count, dim) in pairs if count is not None}
     try:
         for user, kind in later.items():
             builders.append(g := IRBuilder(user))
@@ -257,9 +264,24 @@ def _pad(op: Operation, ret: ReturnOp, counts: dict[SSAValue, SSAValue], returne
         elif old.type == new.type:
             old.replace_all_uses_with(new)
     ret.operands = [mapping.get(v, v) for v in ret.operands]
-    for dead in [*reversed(later), op]:
+    for dead in [*reversed(later), *reversed(ops)]:
         Rewriter.erase_op(dead)
     return True
+
+
+def _alignment(op: Operation) -> tuple | None:
+    """What decides which rows a mask op keeps, and where: `x[m]` and `masked_select(y, m)` of one
+    mask m over one shape keep the same places, so their rows align and share a count."""
+    if op.name == "ts.masked_select":
+        x, mask = op.operands
+        if not (_static(x) and _static(mask)):
+            return None
+        return mask, tuple(np.broadcast_shapes(x.type.sizes, mask.type.sizes))
+    if op.name == "ts.index":
+        items = _tensors(op.operands[1])
+        if items and len(items) == 1 and items[0] is not None and _static(items[0]):
+            return items[0], tuple(items[0].type.sizes)
+    return None
 
 
 def pad_data_dependent_results(func: FuncOp, returned: bool = True) -> bool:
@@ -271,10 +293,17 @@ def pad_data_dependent_results(func: FuncOp, returned: bool = True) -> bool:
     ret = func.body.block.last_op
     counts: dict[SSAValue, tuple[SSAValue, int]] = {}
     changed = False
-    for op in list(func.body.block.ops):
+    groups: dict = {}
+    for op in func.body.block.ops:
         if op.name.removeprefix("ts.") in PADDED and any(isinstance(r.type, TensorType) and not r.type.has_static_shape
-                                       for r in op.results):
-            changed |= _pad(op, ret, counts, returned)
+                                                         for r in op.results):
+            groups.setdefault(_alignment(op) or op, []).append(op)
+    for group in groups.values():
+        if _pad(group, ret, counts, returned):
+            changed = True
+        elif len(group) > 1:  # together they do not fit: maybe some alone
+            for op in group:
+                changed |= _pad([op], ret, counts, returned)
     if not counts:
         return changed
     results = list(ret.operands)

@@ -87,6 +87,11 @@ def unique_consecutive_columns(x):
     return x.unique_consecutive(dim=1, return_inverse=True, return_counts=True)
 
 
+def two_masked(x, m):
+    y = x * 2 - 1
+    return (x[m] - y[m]).pow(2).mean(), x[m] * y[m], x.masked_select(m) + y.masked_select(m)
+
+
 def masked_mse(x, m):
     return (x[m] - 1).pow(2).mean() * 3
 
@@ -133,7 +138,7 @@ CASES = [
     (mask_second_dim, (_F, np.zeros(3, bool))), (unique_rows, (_I[[0, 1, 0]],)), (unique_rows, (_F[[1, 0, 1]],)),
     (unique_rows, (np.zeros((0, 3), np.float32),)), (unique_columns, (_I[:, [0, 1, 0]],)),
     (unique_consecutive_columns, (_F[:, [0, 0, 1, 2, 2]],)), (unique_consecutive_columns, (_B.reshape(2, 2),)),
-    (logical_totals, (_F, _F > 0)), (logical_totals, (_F, np.zeros((2, 3), bool))), (sizes, (_F, _F > 0)), (sizes, (_F, np.zeros((2, 3), bool))),
+    (two_masked, (_F, _F > 0)), (two_masked, (_F, np.zeros((2, 3), bool))), (logical_totals, (_F, _F > 0)), (logical_totals, (_F, np.zeros((2, 3), bool))), (sizes, (_F, _F > 0)), (sizes, (_F, np.zeros((2, 3), bool))),
     (masked_sums, (_F.reshape(1, 2, 3), np.array([[True, False]]))), (masked_sums, (_F.reshape(2, 3, 1), ~(_F > 0))),
 ]
 
