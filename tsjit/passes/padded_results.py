@@ -2,26 +2,26 @@
 
 nonzero, masked_select, `x[mask]` (one bool mask over adjacent dims: `x[:, mask]` too), unique and
 unique_consecutive (with or without dim) give results whose length only the values decide, so a C
-function with caller-allocated outputs cannot have them. `pad_data_dependent_results` writes such an op with
-`ts.compact` (tsjit/ops/compaction.py): the rows it keeps at the front of a buffer as long as its
-input, and their count. That serves where the result goes, through ops that work row by row
-(elementwise ops, `select`/`slice` of other dims, reductions over other dims, copies,
-reshapes of the other dims: `(x > 0).nonzero().view(-1)`), to
+function with caller-allocated outputs cannot have them. `pad_data_dependent_results` writes such
+an op with `ts.compact` (tsjit/ops/compaction.py): the rows it keeps at the front of a buffer as
+long as its input, and their count. That serves where the result goes, through ops that work row by
+row (elementwise ops, `select`/`slice` of other dims, reductions over other dims, copies, reshapes
+of the other dims: `(x > 0).nonzero().view(-1)`), to
 - the function's results: the function returns the buffer, then each count as an extra result
   after all others, and records `{"cut": [[result, count result, dim], ...], "extra": n}` in its
-  `ts.padded_results` attribute; Compiled (tsjit/compiled.py) cuts each buffer to its count (along
-  the dim it is padded along: 0, or the dim of `unique(dim=d)` and `x[:, mask]`, whose results
-  are returned only);
+  `ts.padded_results` attribute; Compiled (tsjit/compiled.py) cuts each buffer to its count along
+  the dim it is padded along (0, or the dim of `unique(dim=d)` and `x[:, mask]`, whose results are
+  returned only);
 - a sum, mean, prod, any or all over dim 0 (`x[mask].sum()`, `(a[m] - b[m]).pow(2).mean()`: the
   ops of one mask over one shape keep the same places, so their rows align, `_alignment`): of the
   rows below the count, a value of static shape that any op may use;
-- its size along dim 0 or its numel (`x.nonzero().size(0)`): the count, an int known at run time.
+- its sizes (`len`, `x.nonzero().size(0)`, `numel`): from the count, ints known at run time.
 
 export_c pads only what stays inside the function (`returned=False`): a C caller would not know to
 cut a returned buffer. A data-dependent result used any other way (a max, a matmul) stays as it is,
-and its op runs on numpy (the op's definition says so). `nonzero(as_tuple=True)` becomes the columns
-of `nonzero` first (`split_nonzero_tuples`, before the results are flattened). bincount is not
-here: its length is the input's maximum plus one, which no input size bounds.
+and its op runs on numpy (the op's definition says so). `nonzero(as_tuple=True)` becomes the
+columns of `nonzero` first (`split_nonzero_tuples`, before the results are flattened). bincount is
+not here: its length is the input's maximum plus one, which no input size bounds.
 """
 from __future__ import annotations
 
@@ -48,7 +48,6 @@ from tsjit.passes.decompose import IRBuilder, _tensors
 
 ATTRIBUTE = "ts.padded_results"
 _I64 = CODE_OF_DTYPE[INT64]
-
 
 _DATA_SIZED = {"ts.nonzero", "ts.nonzero_numpy", "ts.masked_select", "ts.unique", "ts.unique_consecutive",
                "ts.unique_dim", "ts.bincount"}
@@ -208,7 +207,8 @@ def _size(g: IRBuilder, user: Operation, v: SSAValue, count: SSAValue) -> SSAVal
     if user.name != "ts.size":
         return n
     items = [n, *(g._operand(d, "int") for d in rest)]
-    return g._insert(OPS_BY_NAME["ts.list.construct"].create(operands=items, result_types=[user.results[0].type])).results[0]
+    made = OPS_BY_NAME["ts.list.construct"].create(operands=items, result_types=[user.results[0].type])
+    return g._insert(made).results[0]
 
 
 def _pad(ops: list[Operation], ret: ReturnOp, counts: dict[SSAValue, SSAValue], returned: bool) -> bool:

@@ -138,7 +138,8 @@ CASES = [
     (mask_second_dim, (_F, np.zeros(3, bool))), (unique_rows, (_I[[0, 1, 0]],)), (unique_rows, (_F[[1, 0, 1]],)),
     (unique_rows, (np.zeros((0, 3), np.float32),)), (unique_columns, (_I[:, [0, 1, 0]],)),
     (unique_consecutive_columns, (_F[:, [0, 0, 1, 2, 2]],)), (unique_consecutive_columns, (_B.reshape(2, 2),)),
-    (two_masked, (_F, _F > 0)), (two_masked, (_F, np.zeros((2, 3), bool))), (logical_totals, (_F, _F > 0)), (logical_totals, (_F, np.zeros((2, 3), bool))), (sizes, (_F, _F > 0)), (sizes, (_F, np.zeros((2, 3), bool))),
+    (two_masked, (_F, _F > 0)), (two_masked, (_F, np.zeros((2, 3), bool))), (logical_totals, (_F, _F > 0)),
+    (logical_totals, (_F, np.zeros((2, 3), bool))), (sizes, (_F, _F > 0)), (sizes, (_F, np.zeros((2, 3), bool))),
     (masked_sums, (_F.reshape(1, 2, 3), np.array([[True, False]]))), (masked_sums, (_F.reshape(2, 3, 1), ~(_F > 0))),
 ]
 
