@@ -1,10 +1,10 @@
 """Compaction: the one static-shape op that C computes data-dependent sizes with.
 
 nonzero, masked_select, `x[mask]`, unique and unique_consecutive give results whose size depends
-on the values of the input, which a C function with caller-allocated outputs cannot have. When such
-a result is a result of a compiled function, tsjit/passes/padded_results.py writes the op with
-`compact`: the kept rows at the front of a buffer of the largest possible size, and their count,
-which the compiled model cuts the buffer to (tsjit/compiled.py).
+on the values of the input, which a C function with caller-allocated outputs cannot have. Where such
+a result reaches a compiled function's results (or its sizes and sums), tsjit/passes/padded_results.py
+writes the op with `compact`: the kept rows at the front of a buffer of the largest possible size,
+and their count, which the compiled model cuts the buffer to (tsjit/compiled.py).
 
 `compact(values, keep)`: the rows `values[i]` (along dim 0) where `keep[i]`, in order, then zeros;
 and how many rows were kept, as a 0-d int64 tensor. `PADDED` writes the data-dependent ops with it
@@ -58,8 +58,8 @@ def compact(values, keep):
 def _flat_indices(g, shape: tuple[int, ...]) -> Any:
     """[n, ndim] int64: row i holds the index of the i-th element (row-major)."""
     n = prod(shape)
-    if n == 0 or not shape:
-        return g.zeros([max(n, 1) if not shape else 0, len(shape)], _I64)
+    if n == 0 or not shape:  # (a 0-d tensor has one element, at the index of no dims)
+        return g.zeros([n, len(shape)], _I64)
     i = g.arange(0, n, 1, _I64)
     strides = [prod(shape[d + 1:]) for d in range(len(shape))]
     return g.stack([g.remainder(g.floor_divide(i, stride), size) for stride, size in zip(strides, shape)], 1)
@@ -67,7 +67,7 @@ def _flat_indices(g, shape: tuple[int, ...]) -> Any:
 
 def padded_nonzero(g, x) -> list:
     shape = g.shape(x)
-    keep = g.reshape(g.ne(x, 0), [max(prod(shape), 1) if not shape else prod(shape)])
+    keep = g.reshape(g.ne(x, 0), [prod(shape)])
     return [g.compact(_flat_indices(g, shape), keep)]
 
 
