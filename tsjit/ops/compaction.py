@@ -6,6 +6,8 @@ a result reaches a compiled function's results (or its sizes and sums), tsjit/pa
 writes the op with `compact`: the kept rows at the front of a buffer of the largest possible size,
 and their count, which the compiled model cuts the buffer to (tsjit/compiled.py).
 
+`nonzero_static(x, size=, fill_value=)` has a static size: it decomposes into compact.
+
 `compact(values, keep)`: the rows `values[i]` (along dim 0) where `keep[i]`, in order, then zeros;
 and how many rows were kept, as a 0-d int64 tensor. `PADDED` writes the data-dependent ops with it
 (and static-shape ops) for a decomposition builder `g` (tsjit/ops/decomposition.py): nonzero's rows
@@ -24,8 +26,8 @@ import numpy as np
 
 from tsjit.kernels.promotion import BOOL, CODE_OF_DTYPE, INT64
 from tsjit.ops import samples as s
-from tsjit.ops.decomposition import NotDecomposable
-from tsjit.ops.registry import op, sample
+from tsjit.ops.decomposition import NotDecomposable, reject
+from tsjit.ops.registry import defop, op, sample
 from tsjit.ops.rules import ShapeError, dims
 
 _I64 = CODE_OF_DTYPE[INT64]
@@ -51,6 +53,34 @@ def compact(values, keep):
     kept = values[keep]
     out[:len(kept)] = kept
     return out, np.array(len(kept), INT64)
+
+
+# -- nonzero_static: nonzero into a buffer of a given size -------------------------------------------
+
+def _nonzero_static_shape(x, size, fill_value):
+    if not isinstance(size, int):
+        raise ShapeError("nonzero_static: size must be a constant")
+    return max(size, 0), len(dims(x))
+
+
+def _nonzero_static(g, x, size, fill_value):
+    """The first `size` rows of nonzero(x), then rows of fill_value: compact's rows, cut or widened
+    to size, with those from the count on filled."""
+    size, fill = g.value(size), g.value(fill_value)
+    if size < 0:
+        raise reject(g, RuntimeError("nonzero_static: 'size' must be an non-negative integer"))
+    shape = g.shape(x)
+    n, rank = prod(shape), len(shape)
+    kept, count = g.compact(_flat_indices(g, shape), g.reshape(g.ne(x, 0), [n]))
+    kept = g.slice(kept, 0, 0, size) if size <= n else g.cat([kept, g.zeros([size - n, rank], _I64)], 0)
+    return g.where(g.lt(g.reshape(g.arange(0, size, 1, _I64), [size, 1]), count), kept, fill)
+
+
+defop("nonzero_static", "(Tensor self, *, int size, int fill_value=-1) -> Tensor", decompose=_nonzero_static,
+      shape=_nonzero_static_shape, dtype=lambda x, size, fill: INT64, api="torch Tensor",
+      samples=lambda: [sample(s.mask(3, 4), 5, -1), sample(s.f32(2, 3), 10, -7), sample(s.i64(6), 2, 0),
+                       sample(np.array(2.5, np.float32), 3, -1), sample(np.array(0, np.int64), 2, -1),
+                       sample(s.f32(0, 3), 2, -1), sample(s.mask(4), 0, -1), sample(s.mask(4), -1, -1)])
 
 
 # -- the data-dependent ops written with compact (tsjit/passes/padded_results.py applies them) -----
