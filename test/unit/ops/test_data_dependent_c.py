@@ -27,6 +27,10 @@ def argwhere(x):
     return x.argwhere()
 
 
+def nonzero_static(x):
+    return x.nonzero_static(size=4), x.nonzero_static(size=1, fill_value=3)
+
+
 def nonzero_tuple(x):
     return x.nonzero(as_tuple=True)
 
@@ -122,6 +126,7 @@ CASES = [
     (nonzero, (_F,)), (nonzero, (np.zeros((2, 3), np.float32),)), (nonzero, (np.array(2.5, np.float32),)),
     (nonzero, (np.array(0, np.int64),)), (nonzero, (_I.reshape(3, 3, 1),)), (nonzero, (_B,)),
     (nonzero, (np.zeros((0, 3), np.float32),)), (argwhere, (_I,)), (argwhere, (np.array(0.0, np.float32),)),
+    (nonzero_static, (_F,)), (nonzero_static, (np.zeros(5, bool),)),
     (nonzero_tuple, (_F,)), (nonzero_tuple, (np.array(True),)), (nonzero_tuple, (np.zeros(4, np.int64),)),
     (masked_select, (_F, _F > 0)), (masked_select, (_F, np.zeros((2, 3), bool))), (masked_select, (_I, _I[0] > 1)),
     (masked_select, (np.array(1.5, np.float32), np.array(True))), (masked_select, (_B, _B)),
