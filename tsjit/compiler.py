@@ -193,8 +193,8 @@ def prepare_for_lowering(module: ModuleOp, write_back_arguments: bool = False, p
     apply_pass("ts-constant-propagation", module)  # view(x.size(0), -1): sizes known once specialized
     apply_pass("ts-peephole", module)  # `out, _ = self.lstm(x)`: the tuple a module returns, taken apart
     for func in funcs:  # `return a, b` (or a list or dict): several results, rebuilt by Compiled
-        if pad_results:
-            split_nonzero_tuples(func)
+        if pad_results and split_nonzero_tuples(func):
+            apply_pass("ts-peephole", module)  # `torch.where(m)[0]`: the column itself
         flatten_results(func, keep_last=len(written[func]))
         finish_write_backs(func, written[func])
         if pad_results and pad_data_dependent_results(func, return_padded):

@@ -34,6 +34,7 @@ from xdsl.dialects.builtin import FunctionType, StringAttr, i1
 from xdsl.dialects.func import FuncOp, ReturnOp
 from xdsl.ir import Operation, SSAValue
 from xdsl.rewriter import InsertPoint, Rewriter
+from xdsl.transforms.dead_code_elimination import region_dce
 
 from tsjit.dialects.ts import OPS_BY_NAME
 from tsjit.dialects.ts.constant import numpy_dtype
@@ -120,10 +121,12 @@ def _use_kind(user: Operation, dynamic: set[SSAValue]) -> str | None:
         return "total" if 0 in dims else "row"
     if defn.name in ("select", "slice") and rank:
         try:
-            dim = constant_of(user.operands[1])
+            dim, *rest = (constant_of(w) for w in user.operands[1:])
         except NotConstant:
             return None
-        return "row" if isinstance(dim, int) and dim % _rank(user.operands[0]) != 0 else None
+        whole = defn.name == "slice" and rest[0] in (None, 0) and (rest[1] is None or rest[1] >= 2**62) \
+            and rest[2] == 1  # `idx[:, 0]`: all of dim 0
+        return "row" if isinstance(dim, int) and (dim % _rank(user.operands[0]) != 0 or whole) else None
     return None
 
 
@@ -291,6 +294,10 @@ def pad_data_dependent_results(func: FuncOp, returned: bool = True) -> bool:
     if len(func.body.blocks) != 1 or not isinstance(func.body.block.last_op, ReturnOp):
         return False
     ret = func.body.block.last_op
+    for op in reversed(list(func.body.block.ops)):  # the list `nonzero(as_tuple=True)[0]` was read from
+        if op.name == "ts.list.construct" and not op.results[0].uses:
+            Rewriter.erase_op(op)
+    region_dce(func.body)
     counts: dict[SSAValue, tuple[SSAValue, int]] = {}
     changed = False
     groups: dict = {}
@@ -317,9 +324,10 @@ def pad_data_dependent_results(func: FuncOp, returned: bool = True) -> bool:
     return True
 
 
-def split_nonzero_tuples(func: FuncOp) -> None:
+def split_nonzero_tuples(func: FuncOp) -> bool:
     """`nonzero(x, as_tuple=True)` -> the columns of `nonzero(x)` (of x as 1-d when 0-d), a list built
-    in the function that ts-flatten-results can take apart."""
+    in the function that ts-flatten-results can take apart (and ts-peephole index); whether any was."""
+    found = False
     for op in [o for o in func.walk() if o.name == "ts.nonzero_numpy"]:
         x = op.operands[0]
         if not isinstance(x.type, TensorType) or x.type.sizes is None:
@@ -331,6 +339,8 @@ def split_nonzero_tuples(func: FuncOp) -> None:
         columns = g._insert(OPS_BY_NAME["ts.list.construct"].create(operands=items, result_types=[op.results[0].type]))
         op.results[0].replace_all_uses_with(columns.results[0])
         Rewriter.erase_op(op)
+        found = True
+    return found
 
 
 def cuts(func: FuncOp) -> tuple[list[tuple[int, int, int]], int]:

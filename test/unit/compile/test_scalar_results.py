@@ -124,13 +124,20 @@ class WhereCondSum(nn.Module):
         return torch.where(x > 0)[0].sum()
 
 
+class WhereCondMax(nn.Module):
+    def forward(self, x, y):
+        return torch.where(x > 0)[0].max()
+
+
 def test_a_value_dependent_size_compiles_to_c_or_says_why():
-    """Returned, C computes it padded (tsjit/passes/padded_results.py); summed, it runs on numpy."""
+    """Returned or summed, C computes it padded (tsjit/passes/padded_results.py); its max runs on numpy."""
     inputs = _inputs(False)
     got = _compiled(WhereCond(), inputs, "c")(inputs[0].numpy(), inputs[1].numpy())
     for g, w in zip(got, torch.where(inputs[0] > 0)):
         np.testing.assert_array_equal(g, w.numpy())
-    with pytest.raises(tsjit.compiler.FallbackError, match="nonzero .*depends on the input's values"):
-        _compiled(WhereCondSum(), inputs, "c")
-    got = _compiled(WhereCondSum(), inputs, "c", fallback=True)(inputs[0].numpy(), inputs[1].numpy())
+    got = _compiled(WhereCondSum(), inputs, "c")(inputs[0].numpy(), inputs[1].numpy())
     assert int(got) == int(torch.where(inputs[0] > 0)[0].sum())
+    with pytest.raises(tsjit.compiler.FallbackError, match="nonzero .*depends on the input's values"):
+        _compiled(WhereCondMax(), inputs, "c")
+    got = _compiled(WhereCondMax(), inputs, "c", fallback=True)(inputs[0].numpy(), inputs[1].numpy())
+    assert int(got) == int(torch.where(inputs[0] > 0)[0].max())

@@ -51,6 +51,10 @@ def reshaped(x):
     return (x > 0).nonzero().view(-1), (x > 0).nonzero().squeeze(1), x.nonzero().clone().unsqueeze(2).flatten(1)
 
 
+def column_reads(x):
+    return (x > 0).nonzero(as_tuple=True)[0] + 1, x.nonzero()[:, 1]
+
+
 def nonzero_column(x):
     return x.nonzero().select(1, 0) + 10
 
@@ -132,7 +136,7 @@ CASES = [
     (masked_select, (np.array(1.5, np.float32), np.array(True))), (masked_select, (_B, _B)),
     (mask_index, (_F, _F != 0)), (mask_index, (_I, np.array([True, False, True]))),
     (mask_index, (_F, np.zeros((2, 3), bool))), (mask_index, (_B, ~_B)),
-    (mask_index_then_math, (_F, _F < 1)), (nonzero_column, (_I,)),
+    (mask_index_then_math, (_F, _F < 1)), (nonzero_column, (_I,)), (column_reads, (_F,)),
     (reshaped, (_F[0],)), (reshaped, (np.zeros(3, np.int64),)),
     (unique_all, (_I,)), (unique_all, (_NAN,)), (unique_all, (_B,)), (unique_all, (np.array(4.0, np.float32),)),
     (unique_all, (np.zeros((0, 2), np.float32),)), (unique_values, (_F,)), (unique_counts, (np.array([7, 7, 7]),)),
