@@ -24,6 +24,7 @@ from tsjit.backends.signature import check_arguments, scalar_outputs, signature
 from tsjit.passes.argument_writes import split_results, writes_back
 from tsjit.passes.complex_to_real import COMPLEX_PAIRS, as_pair, unpair
 from tsjit.passes.flatten_results import rebuild, results_structure
+from tsjit.passes.padded_results import cut_results, cuts
 from tsjit.jit.specialize import none_inputs
 from tsjit.passes.identity_tests import input_identity
 from tsjit.backends.numpy.ops.upstream_common import np_dtype
@@ -91,6 +92,7 @@ class Compiled:
         self._pool = None
         self._structure = results_structure(func) if func is not None else None
         self._writes_back, self._extra_results = writes_back(func) if func is not None else ([], 0)
+        self._cuts, self._counts = cuts(func) if func is not None else ([], 0)
         self._identity = input_identity(func) if func is not None else []
         self._nones = none_inputs(func) if func is not None else []
         found = func.attributes.get(WARNINGS) if func is not None else None
@@ -138,6 +140,8 @@ class Compiled:
             if any(self._scalars):  # scalar results come back as Python scalars, as TorchScript returns them
                 outs = [a if kind is None else _PYTHON[kind](a[()]) for a, kind in zip(outs, self._scalars)]
             result = outs[0] if len(outs) == 1 else tuple(outs)
+        if self._counts:  # results whose size depends on the data, computed padded (padded_results.py)
+            result = cut_results(result, self._cuts, self._counts)
         if self._writes_back:  # the model wrote these arguments in place (argument_writes.py)
             result, finals = split_results(result, self._writes_back, self._extra_results)
             for (i, _), value in zip(self._writes_back, finals):

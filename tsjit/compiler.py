@@ -177,14 +177,21 @@ def _cache_key(model: Any, example_inputs: Any, backend: str, fallback: bool) ->
     return None if key is None else (*key, identity_pattern(inputs))
 
 
-def prepare_for_lowering(module: ModuleOp, write_back_arguments: bool = False) -> ModuleOp:
+def prepare_for_lowering(module: ModuleOp, write_back_arguments: bool = False, pad_results: bool = False,
+                         return_padded: bool = True) -> ModuleOp:
     """The specialized module made ready for a loop-lowering backend (compile and export_c): pure
     ops for in-place ones, sizes folded, tuples taken apart, one result per value returned. With
     `write_back_arguments` (compile), writes to arguments are pure too, their final values results
-    that Compiled copies back into the caller's arrays (tsjit/passes/argument_writes.py)."""
+    that Compiled copies back into the caller's arrays (tsjit/passes/argument_writes.py). With
+    `pad_results` (compile for C, export_c), values whose size depends on the data (nonzero,
+    unique...) are computed into buffers of their largest size, with counts: summed or sized inside
+    the function, and returned with their counts as extra results that Compiled cuts them to (not
+    with `return_padded=False`, export_c's: a C caller would not know to cut them); see
+    tsjit/passes/padded_results.py."""
     from tsjit.passes import apply_pass
     from tsjit.passes.argument_writes import finish_write_backs, functionalize_arguments
     from tsjit.passes.flatten_results import flatten_results
+    from tsjit.passes.padded_results import pad_data_dependent_results, split_nonzero_tuples
     from tsjit.passes.remove_mutation import remove_mutation
 
     remove_mutation(module)  # in-place ops on private tensors (ReLU(inplace=True)) lower like pure ones
@@ -193,15 +200,19 @@ def prepare_for_lowering(module: ModuleOp, write_back_arguments: bool = False) -
     apply_pass("ts-constant-propagation", module)  # view(x.size(0), -1): sizes known once specialized
     apply_pass("ts-peephole", module)  # `out, _ = self.lstm(x)`: the tuple a module returns, taken apart
     for func in funcs:  # `return a, b` (or a list or dict): several results, rebuilt by Compiled
+        if pad_results and split_nonzero_tuples(func):
+            apply_pass("ts-peephole", module)  # `torch.where(m)[0]`: the column itself
         flatten_results(func, keep_last=len(written[func]))
         finish_write_backs(func, written[func])
+        if pad_results and pad_data_dependent_results(func, return_padded):
+            apply_pass("ts-peephole", module)  # `idx.size()[0]`: the count, read from the sizes rebuilt
     return module
 
 
 def _compile_module(module: ModuleOp, chosen: Any, backend: str, fallback: bool = True) -> Compiled:
     from tsjit.passes import apply_pass
 
-    prepare_for_lowering(module, write_back_arguments=True)
+    prepare_for_lowering(module, write_back_arguments=True, pad_results=bool(chosen.pipeline))
     if chosen.pipeline:  # decomposed ops lower through what they are made of (the pipeline does it too)
         apply_pass("ts-decompose", module)
     if backend == "c":  # complex values as real pairs, when every op on them has a rule and all lowers
@@ -339,5 +350,5 @@ def export_c(model_or_ir: Any, out_dir: Any, example_inputs: Sequence[Any] | Non
 
     module = to_module(model_or_ir, example_inputs)
     if not isinstance(model_or_ir, ModuleOp | str):  # IR is exported as it is given
-        prepare_for_lowering(module)
+        prepare_for_lowering(module, pad_results=True, return_padded=False)
     return export_module(module, out_dir, main=main)

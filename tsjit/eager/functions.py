@@ -374,6 +374,11 @@ def nonzero(input, *, out=None, as_tuple=False):  # noqa: A002 - torch's names
     return input.nonzero(as_tuple=as_tuple)
 
 
+def argwhere(input):  # noqa: A002 - torch's name
+    """nonzero(input): the indices of the nonzero elements, [n, ndim]."""
+    return input.nonzero()
+
+
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
     return input.unique(sorted, return_inverse, return_counts, dim)
 

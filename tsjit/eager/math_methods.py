@@ -263,6 +263,12 @@ def nonzero(self, *, as_tuple=False):
 
 
 @method
+def argwhere(self):
+    """nonzero(): the indices of the nonzero elements, [n, ndim]."""
+    return _wrap(K["nonzero"](self._data))
+
+
+@method
 def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
     """The distinct values (ts.unique, aten::_unique2), with the inverse indices and counts when asked."""
     values, inverse, counts = (K["unique"](self._data, sorted, return_inverse, return_counts) if dim is None else

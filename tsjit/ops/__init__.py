@@ -18,7 +18,7 @@ FAMILIES: tuple[str, ...] = ("arithmetic", "division", "comparison", "math", "ac
                              "order_statistics", "special_functions", "random_more",
                              "convolution_3d", "misc_math", "grids", "einsum", "complex_numbers", "bessel",
                              "orthogonal_polynomials", "matrix_factorizations", "orthogonal_factorizations", "fft", "gamma_functions",
-                             "antialias", "quantiles", "scatter_variants", "linalg_status", "linalg_cond", "ctc")
+                             "antialias", "quantiles", "scatter_variants", "linalg_status", "linalg_cond", "ctc", "compaction")
 
 for _family in FAMILIES:
     importlib.import_module(f"tsjit.ops.{_family}")

@@ -1,6 +1,9 @@
 """Counting and bucketing values: bucketize, searchsorted, histc (static shapes: they decompose into
 comparisons and sums, O(values x boundaries) or O(values x bins), which C compiles) and bincount,
-nonzero, nonzero_numpy, unique (_unique2) whose result sizes depend on the data (numpy only).
+nonzero, nonzero_numpy, masked_select, unique (_unique2), unique_dim and unique_consecutive, whose
+result sizes depend on the data: they have no lowering, but where their results reach a compiled
+function's results (or its sizes and sums) C computes all but bincount into full-size buffers
+(tsjit/passes/padded_results.py, tsjit/ops/compaction.py).
 
 A value's bucket is the number of boundaries below it (`!(v <= b)`; right=True: `!(v < b)`), which
 is the binary search's answer for sorted boundaries without NaN (a NaN value counts every boundary,
@@ -20,7 +23,11 @@ from tsjit.ops.registry import defop, op, sample
 from tsjit.ops.rules import D, ShapeError, T, dims, with_dim, wrap
 
 _INT32 = np.dtype(np.int32)
-_DATA = "the result's size depends on the values of the input, which compiled code cannot know in advance"
+#: why the data-dependent ops have no lowering; as results of a compiled function, C computes them
+#: padded anyway (tsjit/passes/padded_results.py)
+_DATA = ("its result's size depends on the input's values, so C computes it only where it reaches the compiled "
+         "function's results, its sizes, or a sum, mean, prod, any or all over its first dim, through row-wise ops")
+_BINS = "its result's length is the input's largest value plus one, which no input size bounds, so C cannot size it"
 
 
 def _index_dtype(out_int32):
@@ -256,7 +263,7 @@ def bincount(a, weights=None, minlength=0):
 defop("bincount", "(Tensor self, Tensor? weights=None, int minlength=0) -> Tensor", bincount, shape=lambda x, w, n: (D,),
       dtype=lambda x, w, n: INT64 if w is None else None if getattr(w, "dtype", None) is None else
       _weighted_dtype(w.dtype),
-      numpy_only=_DATA, api="torch Tensor",
+      numpy_only=_BINS, api="torch Tensor",
       samples=lambda: [sample(s.i64(8, lo=0, hi=5), None, 0), sample(np.array([1, 3, 1]), s.f32(3), 6),
                        sample(s.i32(5, lo=0, hi=3), s.f64(5), 0), sample(np.array([1, 2]), np.array([1, 1]), 0),
                        sample(np.zeros(0, np.int64), None, 0), sample(np.zeros(0, np.int64), None, 3),

@@ -289,7 +289,7 @@ class _FuncBufferizer:
         self._insert(func.CallOp(op.callee.data, args, []))
 
     def _return(self, op: func.ReturnOp, out_params: list[SSAValue]) -> None:
-        replaced: set[SSAValue] = set()
+        replaced: dict[SSAValue, SSAValue] = {}  # buffer -> the out-parameter that took its place
         for value, param in zip(op.arguments, out_params):
             if not _is_tensor(value):  # a scalar result: stored into its 0-d out-parameter
                 self._insert(scalar_results.store(value, param))
@@ -298,12 +298,12 @@ class _FuncBufferizer:
             alloc = src.owner
             if (isinstance(alloc, memref.AllocOp) and src in self.writable and src not in replaced
                     and src.type == param.type):
-                replaced.add(src)
+                replaced[src] = param
                 src.replace_all_uses_with(param)
                 self.allocs.remove(alloc)
                 Rewriter.erase_op(alloc)
-            else:
-                self._insert(memref.CopyOp(src, param))
+            else:  # (`return y, y`: the second copies the first's out-parameter)
+                self._insert(memref.CopyOp(replaced.get(src, src), param))
         for alloc in self.allocs:
             self._insert(memref.DeallocOp.get(alloc.memref))
         self._insert(func.ReturnOp())

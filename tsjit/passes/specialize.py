@@ -282,9 +282,15 @@ def _update_signature(func: FuncOp) -> None:
 
 
 def not_static(func: FuncOp) -> list[str]:
-    """Where a tensor type is still not static after specializing: one line per value."""
-    notes = []
+    """Where a tensor type is still not static after specializing: one line per value, except the
+    values whose sizes the data decides (nonzero, x[mask], ..., and what is computed from them)."""
+    from tsjit.passes.padded_results import data_sized
+
+    notes, by_data = [], set()
     for op in func.walk():
+        if data_sized(op) or any(v in by_data for v in op.operands):
+            by_data.update(op.results)
+            continue
         for res in op.results:
             if isinstance(res.type, TensorType) and not res.type.has_static_shape:
                 shape = "*" if res.type.sizes is None else format_dims(res.type.sizes)

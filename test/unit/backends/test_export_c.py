@@ -293,11 +293,11 @@ def test_a_model_that_does_not_lower_whole_is_refused(tmp_path):
 
 class DataDependentAndScales(nn.Module):
     def forward(self, x):
-        return torch.nonzero(torch.sigmoid(x)).sum() * torch.unique(x).sum() + 1  # data-dependent sizes, a lowerable add
+        return torch.nonzero(torch.sigmoid(x)).amax() * torch.unique(x).amax() + 1  # data-dependent sizes, a lowerable add
 
 
 def test_a_model_whose_unlowered_ops_stop_the_pipeline_is_refused_naming_them(tmp_path):
-    with pytest.raises(ExportError, match=r"not all of the model lowers to loops \(ts.nonzero at .*test_export_c.py:"
+    with pytest.raises(ExportError, match=r"not all of the model lowers to loops \(.*ts.nonzero at .*test_export_c.py:"
                                           r"\d+:\d+, .*ts.unique at .*\)"):
         export_c(DataDependentAndScales(), tmp_path / "export", torch.randn(3, 3))  # one input, given bare
     assert not (tmp_path / "export").exists()

@@ -101,7 +101,7 @@ def test_tsjit_tensors_are_written():
 def test_the_writes_reach_the_caller_when_ops_fall_back_to_numpy():
     def f(x):
         x.add_(1.0)
-        return tsjit.nonzero(x > 1e30).sum() * 0.0 + x * 2  # nonzero's size depends on values: numpy
+        return tsjit.nonzero(x > -1e30).amax() * 0.0 + x * 2  # nonzero's size depends on values: numpy
 
     x = tsjit.tensor([1.0, 2.0, 3.0])
     with pytest.warns(FallbackWarning):

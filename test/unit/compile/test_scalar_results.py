@@ -119,12 +119,25 @@ class WhereCond(nn.Module):
         return torch.where(x > 0)
 
 
-def test_a_value_dependent_size_falls_back_or_says_why():
+class WhereCondSum(nn.Module):
+    def forward(self, x, y):
+        return torch.where(x > 0)[0].sum()
+
+
+class WhereCondMax(nn.Module):
+    def forward(self, x, y):
+        return torch.where(x > 0)[0].max()
+
+
+def test_a_value_dependent_size_compiles_to_c_or_says_why():
+    """Returned or summed, C computes it padded (tsjit/passes/padded_results.py); its max runs on numpy."""
     inputs = _inputs(False)
-    with pytest.raises(tsjit.compiler.FallbackError, match="nonzero_numpy .*depends on the values"):
-        _compiled(WhereCond(), inputs, "c")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        got = _compiled(WhereCond(), inputs, "c", fallback=True)(inputs[0].numpy(), inputs[1].numpy())
+    got = _compiled(WhereCond(), inputs, "c")(inputs[0].numpy(), inputs[1].numpy())
     for g, w in zip(got, torch.where(inputs[0] > 0)):
         np.testing.assert_array_equal(g, w.numpy())
+    got = _compiled(WhereCondSum(), inputs, "c")(inputs[0].numpy(), inputs[1].numpy())
+    assert int(got) == int(torch.where(inputs[0] > 0)[0].sum())
+    with pytest.raises(tsjit.compiler.FallbackError, match="nonzero .*depends on the input's values"):
+        _compiled(WhereCondMax(), inputs, "c")
+    got = _compiled(WhereCondMax(), inputs, "c", fallback=True)(inputs[0].numpy(), inputs[1].numpy())
+    assert int(got) == int(torch.where(inputs[0] > 0)[0].max())

@@ -174,7 +174,7 @@ class _Net(tsjit.nn.Module):
 
     def forward(self, x):
         y = tsjit.relu(self.l(x)) * 2.0
-        y = y + tsjit.nonzero(y > 1e30).sum() * 0.0  # nonzero's size is data-dependent: numpy runs around fusion groups
+        y = y + tsjit.nonzero(y > -1e30).amax() * 0.0  # a max of nonzero, whose size is data-dependent: numpy runs around fusion groups
         if bool(y.sum() > 0.0):
             y = tsjit.sigmoid(y) + 1.0
         return y

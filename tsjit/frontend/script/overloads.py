@@ -372,6 +372,7 @@ OVERLOADS = {
     "uniform_": _random_fill("uniform", ("from", 0.0), ("to", 1.0)),
     "exponential_": _random_fill("exponential", ("lambd", 1.0)),
     "nonzero": _nonzero,
+    "argwhere": lambda c, node, key, args, kwargs: c.builder.value("nonzero", c.as_value(args[0], node)),
     "unique": _unique,
     "unique_consecutive": _unique_consecutive,
     "linalg_cond": _linalg_cond,
