@@ -4,7 +4,7 @@
   becomes `scf.for %iv = 0 to n` whose iter_args are the carried values: builtin tensors of
   static shapes and scalars (`!ts.int` -> i64, `!ts.float` -> f64, `!ts.bool` -> i1); the
   iteration number is `index_cast %iv` to i64. The loop is not unrolled. A `while` loop (a
-  condition computed in the body) stays at the ts level.
+  condition computed in the body) becomes `scf.while` (tsjit/lowering/while_loops.py).
 - `ts.if` on a scalar condition known only at run time becomes `scf.if` with both branches
   lowered (a constant condition has been folded by ts-specialize / canonicalize already).
 - A body is lowered op by op with the same table as a function body (table.lower_block) plus
@@ -132,7 +132,9 @@ def lower_loop(op, lower: Lower):
     """`ts.loop` of a for loop -> `scf.for` with iter_args (see the module docstring)."""
     body = op.body.block
     if _constant_bool(op.start_cond) is not True or _constant_bool(body.last_op.cond) is not True:
-        raise NotLowerable("a while loop (its condition is computed at run time): only for loops lower")
+        from tsjit.lowering.while_loops import lower_while
+
+        return lower_while(op, lower)
     try:  # a static trip count (after ts-specialize) is an index constant: C sees its loop's length
         trip = int(constant_of(op.max_trip_count))
     except (NotConstant, TypeError):
