@@ -13,6 +13,7 @@ takes the iteration number and the carried values and gives the next condition a
       scf.yield %i + 1, %again, %v1
     }
 
+A `while` loop whose body does not read the iteration number does not carry it.
 The before region only tests scalars, so the carried tensors pass through it unchanged: ts-bufferize
 gives each one buffer for the whole loop as it does an `scf.for` iter_arg. Carried values keep
 their static type across iterations (else the loop stays at the ts level with the reason), and
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 from xdsl.dialects import arith, scf
 from xdsl.dialects.builtin import i1, i64
+from xdsl.builder import Builder
 from xdsl.ir import Block, Region
 from xdsl.rewriter import InsertPoint, Rewriter
 
@@ -51,29 +53,35 @@ def lower_while(op, lower: Lower):
         raise NotLowerable("a carried value changes type between iterations")
     b = lower.builder
     unbounded = _unbounded(op)
+    counts = int(not unbounded or bool(body.args[0].uses))  # 0: the iteration number is not carried
     trip = None if unbounded else lower.scalar(0)
     start = lower.scalar(1)
-    carried = [i64, i1, *types]
+    carried = [i64] * counts + [i1, *types]
     before, after = Block(arg_types=carried), Block(arg_types=carried)
-    loop = b.insert(scf.WhileOp([constant(b, 0, i64), start, *inits], carried, Region(before), Region(after)))
-    go = before.args[1]
+    first = [constant(b, 0, i64)] if counts else []
+    loop = b.insert(scf.WhileOp([*first, start, *inits], carried, Region(before), Region(after)))
+    go = before.args[counts]
     if trip is not None:
         below = arith.CmpiOp(before.args[0], trip, "slt")
         both = arith.AndIOp(go, below.result)
         before.add_ops([below, both])
         go = both.result
     before.add_op(scf.ConditionOp(go, *before.args))
+    iteration = after.args[0] if counts else constant(Builder(InsertPoint.at_end(after)), 0, i64)
     try:
-        _lower_region(body, after, [after.args[0], *after.args[2:]], lower.mapping)
+        _lower_region(body, after, [iteration, *after.args[counts + 1:]], lower.mapping)
     except NotLowerable as e:
         _abandon(loop)
         raise NotLowerable(f"loop body: {e}") from None
+    if not counts:
+        Rewriter.erase_op(iteration.owner)  # the placeholder the body does not read
     yielded = after.last_op
-    one = arith.ConstantOp.from_int_and_width(1, i64)
-    step = arith.AddiOp(after.args[0], one.result)
-    Rewriter.insert_op([one, step], InsertPoint.before(yielded))
-    Rewriter.replace_op(yielded, scf.YieldOp(step.result, *yielded.operands))
+    if counts:
+        one = arith.ConstantOp.from_int_and_width(1, i64)
+        step = arith.AddiOp(after.args[0], one.result)
+        Rewriter.insert_op([one, step], InsertPoint.before(yielded))
+        Rewriter.replace_op(yielded, scf.YieldOp(step.result, *yielded.operands))
     if [v.type for v in after.last_op.operands] != carried:
         _abandon(loop)
         raise NotLowerable("a carried value changes type between iterations")
-    return list(loop.results[2:])
+    return list(loop.results[counts + 1:])

@@ -40,6 +40,14 @@ def swaps_two_tensors_and_a_float(x, h):
     return x, h, scale
 
 
+def reads_the_old_value_after_the_new(x):
+    while bool(x.sum() > 1.0):
+        y = x * 0.5
+        z = x - y * 0.1
+        x = y + z * 0.1
+    return x
+
+
 def inside_an_if(x):
     if bool(x.mean() > 0.5):
         while bool(x.sum() > 1.0):
@@ -109,8 +117,9 @@ CASES = [
     (halves, lambda: (tsjit.rand(2, 2) * 0.1,)),  # the loop runs zero times
     (implicit_bool, lambda: (positive(5) * 8,)),
     (norm_and_counter, lambda: (positive(4, 4),)),
-    (norm_and_counter, lambda: (positive(4) * 1e30,)),  # stops at the counter
+    (norm_and_counter, lambda: (positive(4) * 1e6,)),  # stops at the counter
     (swaps_two_tensors_and_a_float, lambda: (positive(2, 3), positive(2, 3))),
+    (reads_the_old_value_after_the_new, lambda: (positive(2, 2) * 3,)),
     (inside_an_if, lambda: (positive(3) + 0.5,)),
     (inside_an_if, lambda: (tsjit.rand(3) * 0.2,)),
     (breaks, lambda: (positive(6) * 3,)),
