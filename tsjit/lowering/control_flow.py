@@ -112,11 +112,12 @@ def _drop_dead(block: Block) -> None:
 
 
 def _abandon(op: Operation) -> None:
-    """Erase a half-built scf op (its body may still use values from outside)."""
-    for inner in reversed(list(op.walk())):
-        inner.drop_all_references()
+    """Erase a half-built scf op (its body may still use values from outside). It is detached
+    first: dropping an op's references forgets its parent, not the block's link to it."""
     if op.parent is not None:  # the builder may not have placed it yet
         op.detach()
+    for inner in reversed(list(op.walk())):
+        inner.drop_all_references()
     op.erase(safe_erase=False)
 
 
