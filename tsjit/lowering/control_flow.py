@@ -15,6 +15,8 @@
   its element with `tensor.extract` and convert it as Python does; scalar ops on such run-time
   values (`int(x.argmax().item())`) lower at a function's top level too.
 
+- `ts.uninitialized` (an early return's value before it is set) is an empty tensor or a zero.
+
 These lowerings build ops before the ts op as every lowering does (tsjit/lowering/table.py).
 """
 from __future__ import annotations
@@ -271,10 +273,20 @@ def _tuple_unpack(op, lower: Lower):
     return [lower.value(v) for v in owner.operands]
 
 
+def _uninitialized(op, lower: Lower):
+    """The value an early `return` leaves before it is set (never read): an empty tensor of its
+    static type (ts-specialize gives it the type of what the loop or branch sets), or a zero."""
+    t = op.results[0].type
+    if isinstance(t, TensorType):
+        return [lower.empty(builtin_type(t))]
+    return [constant(lower.builder, 0, scalar_type(t))]
+
+
 #: Lowerings used everywhere (tsjit/lowering/table.py adds them to the table).
 TOP_LEVEL = {
     "ts.loop": lower_loop,
     "ts.if": lower_if,
+    "ts.uninitialized": _uninitialized,
 }
 
 #: Lowerings of run-time scalars, used inside lowered loop bodies and branches only (at a

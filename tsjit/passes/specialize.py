@@ -97,6 +97,7 @@ class _Propagation:
     def __init__(self) -> None:
         self.pieces: dict[SSAValue, list[T]] = {}  # tensor lists whose elements are known one by one
         self.errors: list[SpecializeError] = []
+        self.unset: set[SSAValue] = set()  # never read where they flow (an early return's value): no type to join
 
     def abstract(self, value: SSAValue) -> Any:
         t = value.type
@@ -132,13 +133,15 @@ class _Propagation:
             self.block(op.else_region.block)
             taken = _known_condition(op.cond)  # `if x.dim() == 2` inside a loop: known once x's type is
             for i, res in enumerate(op.results):
-                then_t, else_t = (r.block.last_op.operands[i].type for r in (op.then_region, op.else_region))
+                then_v, else_v = (r.block.last_op.operands[i] for r in (op.then_region, op.else_region))
                 if taken is None:
-                    _set(res, _join_types(then_t, else_t, res.type))
+                    self._set_joined(res, then_v, else_v)
                 else:
-                    _set(res, then_t if taken else else_t)
+                    _set(res, (then_v if taken else else_v).type)
         elif isinstance(op, LoopOp):
             self.loop(op)
+        elif op.name == "ts.uninitialized":
+            self.unset.add(op.results[0])
         elif op.name.startswith("ts.") and sf.has_rules(op.name[3:]):
             self.tensor_op(op)
         elif op.name == "ts.list.construct" and op.operands and all(
@@ -191,21 +194,51 @@ class _Propagation:
                     _set(res, ListType(_join_all([sf.to_type(p) for p in t])))
 
     def loop(self, op: LoopOp) -> None:
+        """Carried types to a fixed point; an unset initial value (an early return's, None here)
+        takes the type of the values the body gives it."""
         block = op.body.block
-        current = [v.type for v in op.init]
+        current = [None if v in self.unset else v.type for v in op.init]
         for _ in range(MAX_ROUNDS):
             for arg, t in zip(block.args[1:], current):
-                _set(arg, t)
+                self._set_or_unset(arg, t)
             self.block(block)
             cond = block.last_op
             assert isinstance(cond, ConditionOp)
-            yielded = [v.type for v in cond.operands[1:]]
-            new = [_join_types(c, y, c) for c, y in zip(current, yielded)]
+            new = [c if y in self.unset else y.type if c is None else _join_types(c, y.type, c)
+                   for c, y in zip(current, cond.operands[1:])]
             if new == current:
                 break
             current = new
-        for res, t in zip(op.results, current):
-            _set(res, t)
+        for res, init, t in zip(op.results, op.init, current):
+            self._set_or_unset(res, t)
+            self._type_placeholder(init, t)
+
+    def _set_joined(self, res: SSAValue, a: SSAValue, b: SSAValue) -> None:
+        """`res` is `a` or `b`: their join, or the one that is set."""
+        if a in self.unset and b in self.unset:
+            self.unset.add(res)
+            return
+        self.unset.discard(res)
+        if a in self.unset or b in self.unset:
+            known, placeholder = (b, a) if a in self.unset else (a, b)
+            _set(res, known.type)
+            self._type_placeholder(placeholder, known.type)
+        else:
+            _set(res, _join_types(a.type, b.type, res.type))
+
+    def _set_or_unset(self, value: SSAValue, t: Attribute | None) -> None:
+        if t is None:
+            self.unset.add(value)
+        else:
+            self.unset.discard(value)
+            _set(value, t)
+
+    @staticmethod
+    def _type_placeholder(value: SSAValue, t: Attribute | None) -> None:
+        """A `ts.uninitialized` flowing only into `value`'s one place takes its type (it lowers to an
+        empty buffer of that shape)."""
+        if t is not None and getattr(value.owner, "name", "") == "ts.uninitialized" and value.has_one_use():
+            _set(value, t)
 
 
 def _known_condition(cond: SSAValue, depth: int = 6) -> bool | None:

@@ -84,6 +84,14 @@ def returns_early(x):
     return x
 
 
+def for_with_an_early_return(x):
+    for k in range(10):
+        if bool(x.max() < 1.0):
+            return x * k
+        x = x * 0.5
+    return x
+
+
 def for_with_a_data_dependent_break(x):
     for _ in range(20):
         if bool(x.sum() < 1.0):
@@ -124,7 +132,9 @@ CASES = [
     (inside_an_if, lambda: (tsjit.rand(3) * 0.2,)),
     (breaks, lambda: (positive(6) * 3,)),
     (continues, lambda: (positive(4) * 2,)),
-    # (returns_early, lambda: (positive(6) * 3,)),
+    (returns_early, lambda: (positive(6) * 3,)),
+    (returns_early, lambda: (tsjit.rand(3) * 0.1,)),  # returns after a loop that never ran
+    (for_with_an_early_return, lambda: (positive(2, 2) * 5,)),
     (for_with_a_data_dependent_break, lambda: (positive(3, 3) * 4,)),
     (nested_in_a_for, lambda: (positive(2, 3) * 4,)),
     (fixed_point, lambda: (positive(1, 4), tsjit.rand(4, 4) * 0.3)),
