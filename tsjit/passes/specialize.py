@@ -36,7 +36,6 @@ from tsjit.dialects.ts import shape_functions as sf
 from tsjit.dialects.ts.constant import ConstantOp
 from tsjit.dialects.ts.control_flow import ConditionOp, IfOp, LoopOp
 from tsjit.dialects.ts.folding import NotConstant, constant_of
-from tsjit.dialects.ts.scalar_ops import SCALAR_OPS
 from tsjit.dialects.ts.shape_functions import T, Unknown
 from tsjit.dialects.ts.types import (
     DTYPES,
@@ -58,6 +57,7 @@ from tsjit.passes.container_folds import fold_lengths, forward_appended_unpacks,
 from tsjit.passes.identity_tests import fold_identity_tests, record_identity_tests
 from tsjit.passes.list_appends import fold_list_appends
 from tsjit.passes.split_unpacks import split_unpacks
+from tsjit.passes.static_conditions import known_condition
 from tsjit.passes.unroll_loops import must_unroll, unknown_length_hint, unroll_loops
 
 _KIND = {IntType: "int", FloatType: "float", BoolType: "bool"}
@@ -131,7 +131,7 @@ class _Propagation:
         elif isinstance(op, IfOp):
             self.block(op.then_region.block)
             self.block(op.else_region.block)
-            taken = _known_condition(op.cond)  # `if x.dim() == 2` inside a loop: known once x's type is
+            taken = known_condition(op.cond)  # `if x.dim() == 2` inside a loop: known once x's type is
             for i, res in enumerate(op.results):
                 then_v, else_v = (r.block.last_op.operands[i] for r in (op.then_region, op.else_region))
                 if taken is None:
@@ -239,50 +239,6 @@ class _Propagation:
         empty buffer of that shape)."""
         if t is not None and getattr(value.owner, "name", "") == "ts.uninitialized" and value.has_one_use():
             _set(value, t)
-
-
-def _known_condition(cond: SSAValue, depth: int = 6) -> bool | None:
-    """The value of a ts.if condition when the current types decide it (None: not known).
-
-    Canonicalize folds such conditions between propagation rounds, but inside a ts.loop that is
-    too late: joining both branches' types (`h if h.dim() == 2 else h.unsqueeze(0)`) makes the
-    carried value's rank unknown, and then `dim()` can never fold."""
-    value = _static_value(cond, depth)
-    return value if isinstance(value, bool) else None
-
-
-_NO_VALUE = object()
-
-
-def _static_value(value: SSAValue, depth: int) -> Any:
-    """A scalar's compile-time value from constants, tensor metadata of the current types and the
-    ops' folders (_NO_VALUE when unknown)."""
-    try:
-        return constant_of(value)
-    except NotConstant:
-        pass
-    op = value.owner
-    if depth <= 0 or not isinstance(op, Operation) or len(op.results) != 1:
-        return _NO_VALUE
-    if op.name in ("ts.dim", "ts.size_dim") and isinstance(t := op.operands[0].type, TensorType) \
-            and t.sizes is not None:
-        if op.name == "ts.dim":
-            return len(t.sizes)
-        d = _static_value(op.operands[1], depth - 1)
-        if isinstance(d, int) and -len(t.sizes) <= d < len(t.sizes) and t.sizes[d] != DYNAMIC:
-            return t.sizes[d]
-        return _NO_VALUE
-    fold = getattr(op, "FOLD_FN", None)
-    if fold is None or op.name[3:] not in SCALAR_OPS:
-        return _NO_VALUE
-    args = [_static_value(v, depth - 1) for v in op.operands]
-    if any(a is _NO_VALUE for a in args):
-        return _NO_VALUE
-    try:
-        result = fold(op, *args)
-    except (ArithmeticError, ValueError, TypeError):
-        return _NO_VALUE
-    return result if isinstance(result, bool | int | float) else _NO_VALUE
 
 
 def _strip(t: Attribute) -> Attribute:
