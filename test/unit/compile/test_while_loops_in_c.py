@@ -108,6 +108,34 @@ def nested_in_a_for(x):
     return x
 
 
+def nested_whiles(x):
+    n = 0
+    while bool(x.sum() > 1.0):
+        while bool(x.max() > 0.5):
+            x = x * 0.75
+            n += 1
+        x = x - 0.05
+    return x, n
+
+
+def an_if_choosing_what_to_update(x, y):
+    while bool(x.sum() > 1.0):
+        if bool(y.sum() > x.sum()):
+            y = y * 0.5
+        else:
+            x = x * 0.5
+    return x, y
+
+
+def run_time_range_with_a_break(x):
+    acc = x * 0
+    for _ in range(int(x.sum())):
+        acc = acc + x
+        if bool(acc.sum() > 40.0):
+            break
+    return acc
+
+
 def fixed_point(x, w):
     n = 0
     while bool((x - (x @ w).tanh()).abs().max() > 1e-4) and n < 50:
@@ -137,6 +165,9 @@ CASES = [
     (for_with_an_early_return, lambda: (positive(2, 2) * 5,)),
     (for_with_a_data_dependent_break, lambda: (positive(3, 3) * 4,)),
     (nested_in_a_for, lambda: (positive(2, 3) * 4,)),
+    (nested_whiles, lambda: (positive(3) * 3,)),
+    (an_if_choosing_what_to_update, lambda: (positive(2, 2) * 3, positive(2, 2) * 5)),
+    (run_time_range_with_a_break, lambda: (positive(4) * 3,)),
     (fixed_point, lambda: (positive(1, 4), tsjit.rand(4, 4) * 0.3)),
 ]
 
