@@ -8,6 +8,7 @@ import pytest
 import tsjit
 import tsjit.nn as nn
 from tsjit.backends.c import find_compiler
+from tsjit.compiler import FallbackError, FallbackWarning
 
 pytestmark = pytest.mark.skipif(find_compiler() is None, reason="no C compiler")
 
@@ -241,3 +242,21 @@ def test_a_while_loop_imported_from_torch():
     expected, m = Halve()(x)
     np.testing.assert_allclose(got.numpy(), expected.numpy(), rtol=1e-6)
     assert n == m
+
+
+def test_a_carried_tensor_changing_shape_is_a_named_fallback():
+    """C needs each carried tensor's shape static: a loop that shrinks one stays on numpy, and
+    fallback=False says which value and why."""
+
+    def shrinks(x):
+        while bool(x.sum() > 1.0):
+            x = x[1:]
+        return x
+
+    x = tsjit.rand(8)
+    with pytest.raises(FallbackError, match=r"ts.loop at .*carried tensor #0 changes shape "
+                                             r"between iterations \(!ts.tensor<\[8\], f32> becomes"):
+        tsjit.compile(shrinks, backend="c", example_inputs=(x,), fallback=False)
+    with pytest.warns(FallbackWarning):
+        compiled = tsjit.compile(shrinks, backend="c", example_inputs=(x,))
+    np.testing.assert_allclose(compiled(x).numpy(), shrinks(x).numpy())
