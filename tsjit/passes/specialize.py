@@ -6,7 +6,8 @@ function (tsjit/dialects/ts/shape_functions.py), through `ts.if` (the join of bo
 branches, or the taken one when the current types decide the condition: `if h.dim() == 2`
 in a loop body) and `ts.loop` (carried values iterate to a fixed point: a dim that changes
 between iterations becomes `?`; tuples built and unpacked in the body keep their element
-types), and the signature takes the new result types. Then
+types; the `ts.uninitialized` value an early return carries until it is set joins with nothing
+and takes the type it is set to), and the signature takes the new result types. Then
 canonicalize folds `dim`/`size`/`size_dim`/`numel` of the now static tensors, so shape checks such
 as BatchNorm's rank test fold away, and ts-constant-propagation the list work canonicalize leaves
 (the size products of GroupNorm's batch check); propagation and folding repeat until nothing changes.
@@ -137,7 +138,7 @@ class _Propagation:
                 if taken is None:
                     self._set_joined(res, then_v, else_v)
                 else:
-                    _set(res, (then_v if taken else else_v).type)
+                    self._set_or_unset(res, None if (v := then_v if taken else else_v) in self.unset else v.type)
         elif isinstance(op, LoopOp):
             self.loop(op)
         elif op.name == "ts.uninitialized":
