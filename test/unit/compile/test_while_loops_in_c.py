@@ -85,6 +85,16 @@ def returns_early(x):
     return x
 
 
+def returns_at_a_count(x):
+    i = 0
+    while bool(x.sum() > 1.0):
+        x = x / 2
+        i += 1
+        if i >= 3:
+            return x + i
+    return x - i
+
+
 def for_with_an_early_return(x):
     for k in range(10):
         if bool(x.max() < 1.0):
@@ -163,6 +173,8 @@ CASES = [
     (continues, lambda: (positive(4) * 2,)),
     (returns_early, lambda: (positive(6) * 3,)),
     (returns_early, lambda: (tsjit.rand(3) * 0.1,)),  # returns after a loop that never ran
+    (returns_at_a_count, lambda: (positive(3) * 100,)),
+    (returns_at_a_count, lambda: (positive(3) * 2,)),
     (for_with_an_early_return, lambda: (positive(2, 2) * 5,)),
     (for_with_a_data_dependent_break, lambda: (positive(3, 3) * 4,)),
     (nested_in_a_for, lambda: (positive(2, 3) * 4,)),
