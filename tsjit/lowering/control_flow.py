@@ -131,14 +131,18 @@ def _constant_bool(v: SSAValue) -> bool | None:
     return value if isinstance(value, bool) else None
 
 
+def _is_static_tensor(t: Attribute) -> bool:
+    return isinstance(t, TensorType) and t.has_static_shape and t.element_type is not None
+
+
 def lower_loop(op, lower: Lower):
     """`ts.loop` of a for loop -> `scf.for` with iter_args (see the module docstring)."""
     body = op.body.block
     for k, (init, res) in enumerate(zip(op.init, op.output)):
-        if isinstance(res.type, TensorType) and not res.type.has_static_shape and \
-                isinstance(init.type, TensorType) and init.type.has_static_shape:
-            raise NotLowerable(f"carried tensor #{k} changes shape between iterations ({init.type} becomes "
-                               f"{res.type}): only static shapes lower")
+        if _is_static_tensor(init.type) and isinstance(res.type, TensorType) and not _is_static_tensor(res.type):
+            what = "shape" if not res.type.has_static_shape else "dtype"
+            raise NotLowerable(f"carried tensor #{k} changes {what} between iterations ({init.type} becomes "
+                               f"{res.type}): only a static shape and dtype lower")
     if _constant_bool(op.start_cond) is not True or _constant_bool(body.last_op.cond) is not True:
         from tsjit.lowering.while_loops import lower_while
 

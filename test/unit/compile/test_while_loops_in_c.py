@@ -257,8 +257,8 @@ def test_a_while_loop_imported_from_torch():
 
 
 def test_a_carried_tensor_changing_shape_is_a_named_fallback():
-    """C needs each carried tensor's shape static: a loop that shrinks one stays on numpy, and
-    fallback=False says which value and why."""
+    """C needs each carried tensor's shape and dtype static: a loop that shrinks one (or divides
+    an int tensor) stays on numpy, and fallback=False says which value and why."""
 
     def shrinks(x):
         while bool(x.sum() > 1.0):
@@ -272,3 +272,11 @@ def test_a_carried_tensor_changing_shape_is_a_named_fallback():
     with pytest.warns(FallbackWarning):
         compiled = tsjit.compile(shrinks, backend="c", example_inputs=(x,))
     np.testing.assert_allclose(compiled(x).numpy(), shrinks(x).numpy())
+
+    def promotes(x):
+        while bool(x.sum() > 1):
+            x = x / 2
+        return x
+
+    with pytest.raises(FallbackError, match=r"carried tensor #0 changes dtype between iterations"):
+        tsjit.compile(promotes, backend="c", example_inputs=(tsjit.tensor([4, 8, 3]),), fallback=False)
