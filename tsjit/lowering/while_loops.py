@@ -13,17 +13,17 @@ takes the iteration number and the carried values and gives the next condition a
       scf.yield %i + 1, %again, %v1
     }
 
-A `while` loop whose body does not read the iteration number does not carry it.
-The before region only tests scalars, so the carried tensors pass through it unchanged: ts-bufferize
+A `while` loop whose body does not read the iteration number does not carry it. The before
+region only tests scalars, so the carried tensors pass through it unchanged: ts-bufferize
 gives each one buffer for the whole loop as it does an `scf.for` iter_arg. Carried values keep
 their static type across iterations (else the loop stays at the ts level with the reason), and
 the body lowers whole or not at all, as a for loop's.
 """
 from __future__ import annotations
 
+from xdsl.builder import Builder
 from xdsl.dialects import arith, scf
 from xdsl.dialects.builtin import i1, i64
-from xdsl.builder import Builder
 from xdsl.ir import Block, Region
 from xdsl.rewriter import InsertPoint, Rewriter
 
