@@ -4,7 +4,7 @@
   becomes `scf.for %iv = 0 to n` whose iter_args are the carried values: builtin tensors of
   static shapes and scalars (`!ts.int` -> i64, `!ts.float` -> f64, `!ts.bool` -> i1); the
   iteration number is `index_cast %iv` to i64. The loop is not unrolled. A `while` loop (a
-  condition computed in the body) stays at the ts level.
+  condition computed in the body) becomes `scf.while` (tsjit/lowering/while_loops.py).
 - `ts.if` on a scalar condition known only at run time becomes `scf.if` with both branches
   lowered (a constant condition has been folded by ts-specialize / canonicalize already).
 - A body is lowered op by op with the same table as a function body (table.lower_block) plus
@@ -14,6 +14,8 @@
 - `ts.to_bool` / `to_int` / `to_float` / `item` of a one-element tensor (`if x.sum() > 0:`) read
   its element with `tensor.extract` and convert it as Python does; scalar ops on such run-time
   values (`int(x.argmax().item())`) lower at a function's top level too.
+
+- `ts.uninitialized` (an early return's value before it is set) is an empty tensor or a zero.
 
 These lowerings build ops before the ts op as every lowering does (tsjit/lowering/table.py).
 """
@@ -112,11 +114,12 @@ def _drop_dead(block: Block) -> None:
 
 
 def _abandon(op: Operation) -> None:
-    """Erase a half-built scf op (its body may still use values from outside)."""
-    for inner in reversed(list(op.walk())):
-        inner.drop_all_references()
+    """Erase a half-built scf op (its body may still use values from outside). It is detached
+    first: dropping an op's references forgets its parent, not the block's link to it."""
     if op.parent is not None:  # the builder may not have placed it yet
         op.detach()
+    for inner in reversed(list(op.walk())):
+        inner.drop_all_references()
     op.erase(safe_erase=False)
 
 
@@ -128,11 +131,22 @@ def _constant_bool(v: SSAValue) -> bool | None:
     return value if isinstance(value, bool) else None
 
 
+def _is_static_tensor(t: Attribute) -> bool:
+    return isinstance(t, TensorType) and t.has_static_shape and t.element_type is not None
+
+
 def lower_loop(op, lower: Lower):
     """`ts.loop` of a for loop -> `scf.for` with iter_args (see the module docstring)."""
     body = op.body.block
+    for k, (init, res) in enumerate(zip(op.init, op.output)):
+        if _is_static_tensor(init.type) and isinstance(res.type, TensorType) and not _is_static_tensor(res.type):
+            what = "shape" if not res.type.has_static_shape else "dtype"
+            raise NotLowerable(f"carried tensor #{k} changes {what} between iterations ({init.type} becomes "
+                               f"{res.type}): only a static shape and dtype lower")
     if _constant_bool(op.start_cond) is not True or _constant_bool(body.last_op.cond) is not True:
-        raise NotLowerable("a while loop (its condition is computed at run time): only for loops lower")
+        from tsjit.lowering.while_loops import lower_while
+
+        return lower_while(op, lower)
     try:  # a static trip count (after ts-specialize) is an index constant: C sees its loop's length
         trip = int(constant_of(op.max_trip_count))
     except (NotConstant, TypeError):
@@ -268,10 +282,20 @@ def _tuple_unpack(op, lower: Lower):
     return [lower.value(v) for v in owner.operands]
 
 
+def _uninitialized(op, lower: Lower):
+    """The value an early `return` leaves before it is set (never read): an empty tensor of its
+    static type (ts-specialize gives it the type of what the loop or branch sets), or a zero."""
+    t = op.results[0].type
+    if isinstance(t, TensorType):
+        return [lower.empty(builtin_type(t))]
+    return [constant(lower.builder, 0, scalar_type(t))]
+
+
 #: Lowerings used everywhere (tsjit/lowering/table.py adds them to the table).
 TOP_LEVEL = {
     "ts.loop": lower_loop,
     "ts.if": lower_if,
+    "ts.uninitialized": _uninitialized,
 }
 
 #: Lowerings of run-time scalars, used inside lowered loop bodies and branches only (at a

@@ -1,9 +1,12 @@
-"""ts-bufferize's rules for `scf.for` / `scf.if` on tensors (tsjit/passes/bufferize.py calls them).
+"""ts-bufferize's rules for `scf.for` / `scf.while` / `scf.if` on tensors (tsjit/passes/bufferize.py
+calls them).
 
 - Each tensor iter_arg of an `scf.for` gets one buffer for the whole loop: the init's own
   buffer when it is free to overwrite there (an alloc of this function, dead after the loop, not
   read inside it), else a fresh alloc holding a copy of it. The loop keeps only its scalar
-  iter_args; the block argument and the result live in that buffer.
+  iter_args; the block argument and the result live in that buffer. An `scf.while` whose before
+  region only tests scalars (as ts-to-linalg builds it) gets the same: its carried tensors, both
+  regions' arguments and results, live in one buffer each.
 - Each tensor result of an `scf.if` gets a fresh buffer that both branches write.
 - Inside a body the next value is written straight into its buffer when that is safe (the op
   producing it, or the fill its contraction accumulates into, runs after the last read of the
@@ -20,6 +23,7 @@ from xdsl.dialects.builtin import IndexType, TensorType
 from xdsl.dialects.linalg import ops as linalg
 from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.rewriter import InsertPoint, Rewriter
+from xdsl.utils.exceptions import PassFailedException
 
 from tsjit.lowering.body_reads import read_tensors
 
@@ -34,22 +38,28 @@ def _used_inside(op: Operation) -> set[SSAValue]:
     return {v for inner in op.walk() if inner is not op for v in inner.operands}
 
 
-def bufferize_for(bz, op: scf.ForOp) -> None:
+def _carried_buffers(bz, op: Operation, inits: list[SSAValue]) -> dict[int, SSAValue]:
+    """One buffer per carried tensor of the loop `op`: its init's own, or a fresh copy of it."""
     from tsjit.lowering.buffer_views import memref_of
 
-    tensors = [k for k, v in enumerate(op.iter_args) if _is_tensor(v)]
     inside = _used_inside(op)
     bufs: dict[int, SSAValue] = {}
-    for k in tensors:
-        init = op.iter_args[k]
+    for k, init in enumerate(inits):
+        if not _is_tensor(init):
+            continue
         src = bz._read(init)
         if (src is bz.root[src] and src.type == memref_of(init.type) and bz._free_at(init, op)
                 and not any(m in inside for m in bz.members[bz.root[src]])
-                and sum(v is init for v in op.iter_args) == 1):
+                and sum(v is init for v in inits) == 1):
             bufs[k] = src
         else:
             bufs[k] = bz._alloc(init.type)
             bz._insert(memref.CopyOp(src, bufs[k]))
+    return bufs
+
+
+def bufferize_for(bz, op: scf.ForOp) -> None:
+    bufs = _carried_buffers(bz, op, list(op.iter_args))
     scalars = [k for k in range(len(op.iter_args)) if k not in bufs]
     old = op.body.block
     block = Block(arg_types=[IndexType(), *(old.args[k + 1].type for k in scalars)])
@@ -69,6 +79,50 @@ def bufferize_for(bz, op: scf.ForOp) -> None:
         bz._bind(op.results[k], b)
     for j, k in enumerate(scalars):
         op.results[k].replace_all_uses_with(new.results[j])
+
+
+def bufferize_while(bz, op: scf.WhileOp) -> None:
+    """As `scf.for`: one buffer per carried tensor, for the before and after regions' arguments
+    and the result alike. The before region may only pass the carried tensors on unchanged (as
+    tsjit/lowering/while_loops.py builds it: it tests scalars)."""
+    before, after = op.before_region.block, op.after_region.block
+    cond = before.last_op
+    n = len(op.arguments)
+    if not isinstance(cond, scf.ConditionOp) or len(cond.args) != n or len(after.args) != n:
+        raise PassFailedException("ts-bufferize: an scf.while whose regions do not carry the same values")
+    for k, v in enumerate(op.arguments):
+        if _is_tensor(v) and (cond.args[k] is not before.args[k]
+                              or any(u.operation is not cond for u in before.args[k].uses)):
+            raise PassFailedException("ts-bufferize: an scf.while whose before region computes with a tensor")
+    if any(_is_tensor(v) for inner in before.ops for v in (*inner.operands, *inner.results) if inner is not cond):
+        raise PassFailedException("ts-bufferize: an scf.while whose before region computes with a tensor")
+    bufs = _carried_buffers(bz, op, list(op.arguments))
+    scalars = [k for k in range(n) if k not in bufs]
+    types = [before.args[k].type for k in scalars]
+    new_before, new_after = Block(arg_types=types), Block(arg_types=types)
+    new = scf.WhileOp([op.arguments[k] for k in scalars], types, Region(new_before), Region(new_after))
+    new.attributes.update(op.attributes)
+    bz._insert(new)
+    for j, k in enumerate(scalars):
+        before.args[k].replace_all_uses_with(new_before.args[j])
+        after.args[k].replace_all_uses_with(new_after.args[j])
+    for inner in list(before.ops)[:-1]:
+        inner.detach()
+        new_before.add_op(inner)
+    new_before.add_op(scf.ConditionOp(cond.condition, *(cond.args[k] for k in scalars)))
+    Rewriter.erase_op(cond)
+    for k, b in bufs.items():
+        bz._bind(after.args[k], b)
+    for inner in list(after.ops):
+        inner.detach()
+        new_after.add_op(inner)
+    _region(bz, new_after, new, bufs, {after.args[k] for k in bufs})
+    for k, b in bufs.items():
+        bz._bind(op.results[k], b)
+    for j, k in enumerate(scalars):
+        op.results[k].replace_all_uses_with(new.results[j])
+    if not bufs:
+        Rewriter.erase_op(op)
 
 
 def bufferize_if(bz, op: scf.IfOp) -> None:

@@ -22,7 +22,7 @@ xDSL 0.74 has no bufferization, so this is a small one for our straight-line lin
 - Temporaries get a `memref.dealloc` before the return.
 - `ts.runtime_call` (a C run-time function on tensors, tsjit/dialects/ts/runtime_call.py) ->
   `func.call` of the function on flat views of the buffers, a fresh buffer per result.
-- `scf.for` / `scf.if` on tensors: a buffer per carried tensor or result, written by the body
+- `scf.for` / `scf.while` / `scf.if` on tensors: a buffer per carried tensor or result, written by the body
   (tsjit/lowering/control_flow_buffers.py); `tensor.extract` -> `memref.load`; a slice at a
   run-time offset (`x[t]` in a loop) is a subview with a dynamic offset.
 Functions that still use `ts` values (partly lowered) are left alone.
@@ -336,9 +336,10 @@ class _FuncBufferizer:
             self._constant(op)
         elif isinstance(op, tensor.EmptyOp):
             pass  # buffers are allocated where an op writes into it
-        elif isinstance(op, scf.ForOp | scf.IfOp) and any(
+        elif isinstance(op, scf.ForOp | scf.WhileOp | scf.IfOp) and any(
                 _is_tensor(v) for inner in op.walk() for v in (*inner.operands, *inner.results)):
-            (regions.bufferize_for if isinstance(op, scf.ForOp) else regions.bufferize_if)(self, op)
+            (regions.bufferize_for if isinstance(op, scf.ForOp) else regions.bufferize_while
+             if isinstance(op, scf.WhileOp) else regions.bufferize_if)(self, op)
         elif isinstance(op, tensor.ExtractOp):  # an element read: a load; the op goes now
             load = self._insert(memref.LoadOp.get(self._read(op.tensor), op.indices))
             op.result.replace_all_uses_with(load.res)

@@ -8,7 +8,7 @@ iterations `n` it makes: the loop then becomes `ts.loop n, true` with a constant
 condition, which ts-unroll-loops unrolls (below its limit) and the C backend lowers to `scf.for`.
 The body is not changed: it runs the same `n` iterations, in order, as before. A loop whose
 condition reads a tensor (`while bool(y.abs().max() > 1)`) or that runs longer than `max-steps`
-iterations at compile time stays as it is.
+iterations at compile time stays as it is (ts-to-linalg makes it an `scf.while`).
 """
 from __future__ import annotations
 

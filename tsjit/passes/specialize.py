@@ -6,7 +6,8 @@ function (tsjit/dialects/ts/shape_functions.py), through `ts.if` (the join of bo
 branches, or the taken one when the current types decide the condition: `if h.dim() == 2`
 in a loop body) and `ts.loop` (carried values iterate to a fixed point: a dim that changes
 between iterations becomes `?`; tuples built and unpacked in the body keep their element
-types), and the signature takes the new result types. Then
+types; the `ts.uninitialized` value an early return carries until it is set joins with nothing
+and takes the type it is set to), and the signature takes the new result types. Then
 canonicalize folds `dim`/`size`/`size_dim`/`numel` of the now static tensors, so shape checks such
 as BatchNorm's rank test fold away, and ts-constant-propagation the list work canonicalize leaves
 (the size products of GroupNorm's batch check); propagation and folding repeat until nothing changes.
@@ -36,7 +37,6 @@ from tsjit.dialects.ts import shape_functions as sf
 from tsjit.dialects.ts.constant import ConstantOp
 from tsjit.dialects.ts.control_flow import ConditionOp, IfOp, LoopOp
 from tsjit.dialects.ts.folding import NotConstant, constant_of
-from tsjit.dialects.ts.scalar_ops import SCALAR_OPS
 from tsjit.dialects.ts.shape_functions import T, Unknown
 from tsjit.dialects.ts.types import (
     DTYPES,
@@ -58,6 +58,7 @@ from tsjit.passes.container_folds import fold_lengths, forward_appended_unpacks,
 from tsjit.passes.identity_tests import fold_identity_tests, record_identity_tests
 from tsjit.passes.list_appends import fold_list_appends
 from tsjit.passes.split_unpacks import split_unpacks
+from tsjit.passes.static_conditions import known_condition
 from tsjit.passes.unroll_loops import must_unroll, unknown_length_hint, unroll_loops
 
 _KIND = {IntType: "int", FloatType: "float", BoolType: "bool"}
@@ -97,6 +98,7 @@ class _Propagation:
     def __init__(self) -> None:
         self.pieces: dict[SSAValue, list[T]] = {}  # tensor lists whose elements are known one by one
         self.errors: list[SpecializeError] = []
+        self.unset: set[SSAValue] = set()  # never read where they flow (an early return's value): no type to join
 
     def abstract(self, value: SSAValue) -> Any:
         t = value.type
@@ -130,15 +132,17 @@ class _Propagation:
         elif isinstance(op, IfOp):
             self.block(op.then_region.block)
             self.block(op.else_region.block)
-            taken = _known_condition(op.cond)  # `if x.dim() == 2` inside a loop: known once x's type is
+            taken = known_condition(op.cond)  # `if x.dim() == 2` inside a loop: known once x's type is
             for i, res in enumerate(op.results):
-                then_t, else_t = (r.block.last_op.operands[i].type for r in (op.then_region, op.else_region))
+                then_v, else_v = (r.block.last_op.operands[i] for r in (op.then_region, op.else_region))
                 if taken is None:
-                    _set(res, _join_types(then_t, else_t, res.type))
+                    self._set_joined(res, then_v, else_v)
                 else:
-                    _set(res, then_t if taken else else_t)
+                    self._set_or_unset(res, None if (v := then_v if taken else else_v) in self.unset else v.type)
         elif isinstance(op, LoopOp):
             self.loop(op)
+        elif op.name == "ts.uninitialized":
+            self.unset.add(op.results[0])
         elif op.name.startswith("ts.") and sf.has_rules(op.name[3:]):
             self.tensor_op(op)
         elif op.name == "ts.list.construct" and op.operands and all(
@@ -191,65 +195,51 @@ class _Propagation:
                     _set(res, ListType(_join_all([sf.to_type(p) for p in t])))
 
     def loop(self, op: LoopOp) -> None:
+        """Carried types to a fixed point; an unset initial value (an early return's, None here)
+        takes the type of the values the body gives it."""
         block = op.body.block
-        current = [v.type for v in op.init]
+        current = [None if v in self.unset else v.type for v in op.init]
         for _ in range(MAX_ROUNDS):
             for arg, t in zip(block.args[1:], current):
-                _set(arg, t)
+                self._set_or_unset(arg, t)
             self.block(block)
             cond = block.last_op
             assert isinstance(cond, ConditionOp)
-            yielded = [v.type for v in cond.operands[1:]]
-            new = [_join_types(c, y, c) for c, y in zip(current, yielded)]
+            new = [c if y in self.unset else y.type if c is None else _join_types(c, y.type, c)
+                   for c, y in zip(current, cond.operands[1:])]
             if new == current:
                 break
             current = new
-        for res, t in zip(op.results, current):
-            _set(res, t)
+        for res, init, t in zip(op.results, op.init, current):
+            self._set_or_unset(res, t)
+            self._type_placeholder(init, t)
 
+    def _set_joined(self, res: SSAValue, a: SSAValue, b: SSAValue) -> None:
+        """`res` is `a` or `b`: their join, or the one that is set."""
+        if a in self.unset and b in self.unset:
+            self.unset.add(res)
+            return
+        self.unset.discard(res)
+        if a in self.unset or b in self.unset:
+            known, placeholder = (b, a) if a in self.unset else (a, b)
+            _set(res, known.type)
+            self._type_placeholder(placeholder, known.type)
+        else:
+            _set(res, _join_types(a.type, b.type, res.type))
 
-def _known_condition(cond: SSAValue, depth: int = 6) -> bool | None:
-    """The value of a ts.if condition when the current types decide it (None: not known).
+    def _set_or_unset(self, value: SSAValue, t: Attribute | None) -> None:
+        if t is None:
+            self.unset.add(value)
+        else:
+            self.unset.discard(value)
+            _set(value, t)
 
-    Canonicalize folds such conditions between propagation rounds, but inside a ts.loop that is
-    too late: joining both branches' types (`h if h.dim() == 2 else h.unsqueeze(0)`) makes the
-    carried value's rank unknown, and then `dim()` can never fold."""
-    value = _static_value(cond, depth)
-    return value if isinstance(value, bool) else None
-
-
-_NO_VALUE = object()
-
-
-def _static_value(value: SSAValue, depth: int) -> Any:
-    """A scalar's compile-time value from constants, tensor metadata of the current types and the
-    ops' folders (_NO_VALUE when unknown)."""
-    try:
-        return constant_of(value)
-    except NotConstant:
-        pass
-    op = value.owner
-    if depth <= 0 or not isinstance(op, Operation) or len(op.results) != 1:
-        return _NO_VALUE
-    if op.name in ("ts.dim", "ts.size_dim") and isinstance(t := op.operands[0].type, TensorType) \
-            and t.sizes is not None:
-        if op.name == "ts.dim":
-            return len(t.sizes)
-        d = _static_value(op.operands[1], depth - 1)
-        if isinstance(d, int) and -len(t.sizes) <= d < len(t.sizes) and t.sizes[d] != DYNAMIC:
-            return t.sizes[d]
-        return _NO_VALUE
-    fold = getattr(op, "FOLD_FN", None)
-    if fold is None or op.name[3:] not in SCALAR_OPS:
-        return _NO_VALUE
-    args = [_static_value(v, depth - 1) for v in op.operands]
-    if any(a is _NO_VALUE for a in args):
-        return _NO_VALUE
-    try:
-        result = fold(op, *args)
-    except (ArithmeticError, ValueError, TypeError):
-        return _NO_VALUE
-    return result if isinstance(result, bool | int | float) else _NO_VALUE
+    @staticmethod
+    def _type_placeholder(value: SSAValue, t: Attribute | None) -> None:
+        """A `ts.uninitialized` flowing only into `value`'s one place takes its type (it lowers to an
+        empty buffer of that shape)."""
+        if t is not None and getattr(value.owner, "name", "") == "ts.uninitialized" and value.has_one_use():
+            _set(value, t)
 
 
 def _strip(t: Attribute) -> Attribute:

@@ -1,6 +1,6 @@
 // ts-to-linalg and ts-bufferize on TorchScript control flow: a for-style ts.loop is one scf.for
 // with iter_args (not unrolled), x[i] at the loop index a slice at a run-time offset; a ts.if on
-// a run-time condition is scf.if; a while loop stays at the ts level, with the reason.
+// a run-time condition is scf.if (while loops: ts-to-linalg-while.mlir).
 // RUN: ts-opt %s -p 'ts-to-linalg{report=false}' --split-input-file | filecheck %s
 // RUN: ts-opt %s -p 'ts-to-linalg{report=false},ts-bufferize' --split-input-file | filecheck %s --check-prefix=BUF
 
@@ -71,20 +71,4 @@ func.func @branch(%x: !ts.tensor<[4], f32>) -> !ts.tensor<[4], f32> {
     ts.yield %x : !ts.tensor<[4], f32>
   }
   func.return %y : !ts.tensor<[4], f32>
-}
-
-// -----
-
-// CHECK-LABEL: func.func @while
-// CHECK:         ts.loop {{.*}} attributes {ts.not_lowered = "a while loop (its condition is computed at run time): only for loops lower"}
-func.func @while(%x: !ts.tensor<[2], f32>) -> !ts.tensor<[2], f32> {
-  %max = ts.constant 9223372036854775807
-  %two = ts.constant 2
-  %start = ts.constant true
-  %r = ts.loop %max, %start iter(%i, %y = %x) : (!ts.tensor<[2], f32>) {
-    %go = ts.scalar.lt %i, %two : (!ts.int, !ts.int) -> !ts.bool
-    %next = ts.mul %y, %y : (!ts.tensor<[2], f32>, !ts.tensor<[2], f32>) -> !ts.tensor<[2], f32>
-    ts.condition %go, %next : !ts.tensor<[2], f32>
-  }
-  func.return %r : !ts.tensor<[2], f32>
 }

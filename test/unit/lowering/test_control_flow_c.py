@@ -200,13 +200,14 @@ def test_loops_counted_at_compile_time_compile_to_c(fn):
     np.testing.assert_allclose(np.asarray(compiled(x).numpy()), fn(x).numpy(), rtol=1e-6)
 
 
-def test_while_loop_on_values_stays_on_numpy():
+def test_while_loop_on_values_runs_in_c():
+    """A condition read from tensor values is an scf.while (test/unit/compile/test_while_loops_in_c.py)."""
     def halve_until_small(x):
         while bool(x.abs().max() > 1.0):
             x = x * 0.5
         return x
 
     x = torch.randn(2, 2) * 10
-    with pytest.warns(UserWarning, match="while loop"):
-        compiled = tsjit.compile(halve_until_small, backend="c", example_inputs=(x,))
+    compiled = tsjit.compile(halve_until_small, backend="c", example_inputs=(x,), fallback=False)
+    assert compiled.backend == "c"
     np.testing.assert_allclose(np.asarray(compiled(x).numpy()), halve_until_small(x).numpy(), rtol=1e-6)

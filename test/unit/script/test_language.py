@@ -77,10 +77,19 @@ def test_while_break_continue_and_early_return():
                 return i
         return -1
 
+    def h(x: Tensor):  # the return's type is found with the counter unknown
+        i = 0
+        while i < 5:
+            i += 1
+            if i >= 3:
+                return x + i
+        return x - i
+
     for n in range(15):
         same(f, n)
     same(g, [4, 5, 6], 5)
     same(g, [4, 5, 6], 7)
+    same(h, torch.ones(2))
 
 
 def test_nested_loops_with_flags():

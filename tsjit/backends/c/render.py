@@ -6,9 +6,9 @@ a function that emits lines. A memref value is a pointer to its allocation's fir
 its type's strides and offset (row-major unless the type says otherwise) give the index
 arithmetic, so subviews and reshapes are the same pointer with another type.
 
-The C vocabulary (prelude, op tables, types, literals) is in render_tables.py; speed comes
-from the sibling modules: render_loops.py (OpenMP parallel/simd pragmas from the
-`tsjit.parallel` marks), render_math.py (vectorisable float math instead of libm calls),
+The C vocabulary (prelude, op tables, types, literals) is in render_tables.py, `scf.while` in
+render_while.py; speed comes from the sibling modules: render_loops.py (OpenMP parallel/simd
+pragmas from the `tsjit.parallel` marks), render_math.py (vectorisable float math instead of libm calls),
 render_memory.py (weights filled at load time, an arena for temporaries), render_half.py (f16
 stored as 16 bits, computed in float). A call of a body-less
 `func.func` is a call of a C run-time function (tsjit.backends.c.runtime), its source appended.
@@ -28,6 +28,7 @@ from xdsl.ir.affine import AffineBinaryOpExpr, AffineConstantExpr, AffineDimExpr
 
 from tsjit.backends.c import render_half, render_loops, render_memory
 from tsjit.backends.c.render_math import float_math
+from tsjit.backends.c.render_while import render_condition, render_while
 from tsjit.backends.c.render_tables import (  # noqa: F401 (UnsupportedOp, c_type: public here)
     _NP, AFFINE, CMPF, CMPI, EXPRESSIONS, PRELUDE, UnsupportedOp, c_identifier, c_type, literal, unsigned_c_type,
 )
@@ -385,6 +386,8 @@ STATEMENTS: dict[str, Callable[[Renderer, Operation], None]] = {
     "scf.for": _for,
     "scf.if": _if,
     "scf.yield": _yield,
+    "scf.while": render_while,
+    "scf.condition": render_condition,
     "memref.load": Renderer.load,
     "memref.store": Renderer.store,
     "memref.alloc": _alloc,

@@ -1,6 +1,8 @@
 """Canonicalization patterns of ts ops (run by xDSL's `canonicalize`, next to folding).
 
-- `ts.if` on a constant condition becomes the taken branch;
+- `ts.if` on a constant condition becomes the taken branch; a bool result that each branch gives
+  the same value to, once its condition is known there (an early `return` in a loop leaves
+  `if not c: true else: c`, "has returned", which is always true), becomes that constant;
 - `ts.unchecked_cast` to its operand's own type disappears; one of a None to a type without None is
   `ts.uninitialized` (it cannot run);
 - `ts.dim`/`ts.size`/`ts.size_dim`/`ts.numel` of a tensor whose type knows the answer become constants;
@@ -30,6 +32,39 @@ class InlineConstantIf(RewritePattern):
         rewriter.erase(block.last_op)
         rewriter.inline_block(block, InsertPoint.before(op))
         rewriter.replace(op, [], values)
+
+
+def _bool_given(v, cond, taken: bool) -> bool | None:
+    """The value of the bool `v` in the branch where `cond` is `taken` (None: not decided by it)."""
+    from tsjit.dialects.ts.folding import NotConstant, constant_of
+
+    try:
+        value = constant_of(v)
+        return value if isinstance(value, bool) else None
+    except NotConstant:
+        pass
+    if v is cond:
+        return taken
+    for a, b in ((cond, v), (v, cond)):  # one is `not` of the other
+        if isinstance(a.owner, Operation) and a.owner.name == "ts.scalar.not" and a.owner.operands[0] is b:
+            return not taken
+    return None
+
+
+class KnownIfResult(RewritePattern):
+    def match_and_rewrite(self, op, rewriter: PatternRewriter) -> None:
+        from tsjit.dialects.ts.constant import ConstantOp
+        from tsjit.dialects.ts.types import BoolType
+
+        then_values, else_values = (list(r.block.last_op.operands) for r in (op.then_region, op.else_region))
+        for res, a, b in zip(op.output, then_values, else_values):
+            if not isinstance(res.type, BoolType) or not res.uses:
+                continue
+            value = _bool_given(a, op.cond, True)
+            if value is not None and value == _bool_given(b, op.cond, False):
+                constant = ConstantOp.of(value)
+                rewriter.insert_op(constant, InsertPoint.before(op))
+                rewriter.replace_all_uses_with(res, constant.results[0])
 
 
 class DropNoOpCast(RewritePattern):
@@ -129,7 +164,7 @@ def install_canonicalizations() -> None:
     from tsjit.dialects.ts.misc_ops import UncheckedCastOp
     from tsjit.dialects.ts.tensor_ops import TENSOR_OP_CLASSES
 
-    _attach(IfOp, InlineConstantIf())
+    _attach(IfOp, InlineConstantIf(), KnownIfResult())
     _attach(UncheckedCastOp, DropNoOpCast(), UnreachableNoneCast())
     for name in ("dim", "size", "size_dim", "numel", "dtype", "element_size"):
         _attach(TENSOR_OP_CLASSES[name], StaticTensorMetadata())

@@ -358,7 +358,8 @@ class StatementCompiler:
         inits = [self.as_value(self.scope.lookup(n), node, hint=self.scope.declared_type(n)) for n in names]
         types = [self.scope.declared_type(n) or v.type for n, v in zip(names, inits)]
         if may_return:
-            ret_type = self.declared_return or self.return_type or self.discover_return_type(node, body, bind)
+            ret_type = self.declared_return or self.return_type or self.discover_return_type(
+                node, body, bind, list(zip(names, types)))
             names += ["$ret", "$retval"]
             inits += [self.builder.const(False), self.builder.uninitialized(ret_type)]
             types += [BoolType(), ret_type]
@@ -414,10 +415,15 @@ class StatementCompiler:
             self.name_value(result, name)
             outer.set(name, result)
 
-    def discover_return_type(self, node, body, bind):
-        """Compile the loop body once on the side to learn what its `return` returns."""
+    def discover_return_type(self, node, body, bind, carried=()):
+        """Compile the loop body once on the side to learn what its `return` returns. The values it
+        carries are unknown there, as in the loop (a counter's first value would fold `if i >= 3:`
+        and hide the return)."""
         saved = (self.scope, self.builder.block, self.return_type)
-        self.scope, self.builder.block = Scope(self.scope), Block(arg_types=[IntType()])
+        block = Block(arg_types=[IntType(), *(t for _, t in carried)])
+        self.scope, self.builder.block = Scope(self.scope), block
+        for (name, _), arg in zip(carried, block.args[1:]):
+            self.scope.set(name, arg)
         self.loops.append("loop")
         try:
             bind(self.builder.block.args[0])
