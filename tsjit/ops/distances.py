@@ -15,7 +15,7 @@ from tsjit.ops import samples as s
 from tsjit.ops.decomposition import reject
 from tsjit.ops.loss import _reduced
 from tsjit.ops.registry import defop, sample
-from tsjit.kernels.promotion import real_of, torch_name
+from tsjit.kernels.promotion import not_implemented, real_of, torch_name
 from tsjit.ops.rules import ShapeError, broadcast, const, dims, promoted_float, same_dtype
 
 
@@ -98,6 +98,8 @@ def _multi_margin_loss(g, x, target, p=1, margin=1, weight=None, reduction=1):
     """sum over j != y of max(0, margin - x[y] + x[j])^p (times weight[y]) / C, per row."""
     if g.value(p) not in (1, 2):
         raise reject(g, RuntimeError("only p == 1 and p == 2 supported"))
+    if g.dtype(x).kind not in "fV":  # (bfloat16's numpy kind is V)
+        raise reject(g, not_implemented("multi_margin_loss_cpu_kernel", g.dtype(x)))
     x2, classes = _as_matrix(g, "multi_margin_loss", x)
     t = g.view(target, [-1, 1])
     z = g.clamp(g.add(g.sub(x2, g.gather(x2, 1, t)), g.value(margin)), 0.0, None)
@@ -122,12 +124,15 @@ defop("multi_margin_loss", "(Tensor self, Tensor target, Scalar p=1, Scalar marg
                        sample(s.f32(4, 5), s.i64(4, lo=0, hi=5), 2, 0.5, s.f32(5, lo=0.1, hi=2.0), 0),
                        sample(s.f64(3, 2), s.i64(3, lo=0, hi=2), 1, 2, None, 2),
                        sample(s.f32(5), np.array(3), 1, 1.0, None, 0), sample(s.f32(5), s.i64(1, lo=0, hi=5), 1, 1, None, 0),
-                       sample(s.f32(4, 5), s.i64(4, lo=0, hi=5), 3, 1.0, None, 1)])
+                       sample(s.f32(4, 5), s.i64(4, lo=0, hi=5), 3, 1.0, None, 1),
+                       sample(s.i64(2, 3), s.i64(2, lo=0, hi=3), 1, 1.0, None, 1)])
 
 
 def _multilabel_margin_loss(g, x, target, reduction=1):
     """sum over listed targets j (the entries before a row's first -1) and non-targets k of
     max(0, 1 - (x[j] - x[k])) / C, per row."""
+    if g.dtype(x).kind not in "fV":
+        raise reject(g, not_implemented("multilabel_margin_loss_forward_out_frame", g.dtype(x)))
     x2, classes = _as_matrix(g, "multilabel_margin_loss", x)
     t = target if len(g.shape(target)) == 2 else g.unsqueeze(target, 0)
     index = np.arange(classes, dtype=np.int64)  # a constant tensor
@@ -153,7 +158,8 @@ defop("multilabel_margin_loss", "(Tensor self, Tensor target, int reduction=1) -
                        sample(s.f32(2, 4), np.array([[3, 0, -1, 1], [2, -1, -1, -1]]), 0),
                        sample(s.f64(2, 3), np.array([[2, 2, -1], [0, -1, 1]]), 2),
                        sample(s.f32(2, 3), np.array([[1, 1, 0], [0, 1, 2]]), 0),
-                       sample(s.f32(5), np.array([4, 1, -1, 0, 0]), 0), sample(s.f32(5), np.array([4, 1, -1, 0, 0]), 1)])
+                       sample(s.f32(5), np.array([4, 1, -1, 0, 0]), 0), sample(s.f32(5), np.array([4, 1, -1, 0, 0]), 1),
+                       sample(s.i64(2, 3), np.array([[2, 2, -1], [0, -1, 1]]), 1)])
 
 
 def _pdist(g, x, p=2.0):

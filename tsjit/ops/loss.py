@@ -167,6 +167,8 @@ def _reduced(g, loss, reduction):
 
 def _kl_div(g, x, target, reduction=1, log_target=False):
     """target * (log(target) - x) pointwise (0 where target is 0), or exp(t) * (t - x) for log targets."""
+    if g.dtype(x).kind in "biu" or g.dtype(target).kind in "biu":
+        raise reject(g, RuntimeError("kl_div: Integral inputs not supported."))
     if g.value(log_target):
         loss = g.mul(g.exp(target), g.sub(target, x))
     else:
@@ -186,6 +188,7 @@ defop("kl_div", "(Tensor self, Tensor target, int reduction=1, *, bool log_targe
                                                                           False),
                        sample(s.special(), s.pos(3, 4), 1, False), sample(s.f32(3), s.special()[0], 0, True),
                        sample(s.f64(3), s.pos(3), 1, False), sample(s.f32(0, 3), s.pos(0, 3), 1, False),
+                       sample(s.f32(3), s.i64(3), 1, False),  # PyTorch refuses integral inputs
                        sample(np.array(s.f32(1)[0]), np.array(0.5, np.float32), 2, False),
                        sample(s.f32(3), s.f32(4), 0, False), sample(s.f32(3), s.pos(3), 5, False)])
 
