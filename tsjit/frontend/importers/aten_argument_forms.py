@@ -9,7 +9,9 @@ from tsjit.dialects.ts.types import (
     FloatType, IntType, ListType, NumberType, StrType, TensorType,
 )
 from tsjit.frontend.importers.aten_operand_forms import _reduce_all, _where
-from tsjit.frontend.importers.aten_operands import _BASE, _FLOAT32, _SCALARS, _const, _is, _is_none, _or_base
+from tsjit.frontend.importers.aten_operands import (
+    _BASE, _FLOAT32, _SCALARS, _const, _is, _is_none, _or_base, each_dim,
+)
 from tsjit.frontend.importers.aten_traced_forms import _conv, _tensor
 
 _MISSING = object()
@@ -114,15 +116,6 @@ def _any_all_dims(name):
         rank = len(t.sizes) if getattr(t, "sizes", None) is not None else None
         if rank is not None:
             dims = [d + rank if d < 0 else d for d in dims]
-        if all(d >= 0 for d in dims):
-            order = sorted(set(dims), reverse=True)
-        elif all(d < 0 for d in dims):
-            order = sorted(set(dims))
-        else:
-            return None
-        out = args[0]
-        for d in order:
-            out = b.schema_op(name, [out, b.const(d), args[2]])[0]
-        return [out]
+        return each_dim(b, name, args[0], dims, args[2])
     return convert
 

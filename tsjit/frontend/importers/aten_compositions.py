@@ -21,6 +21,7 @@ from xdsl.ir import Operation
 
 from tsjit.dialects.ts.folding import NotConstant, constant_of
 from tsjit.dialects.ts.types import FloatType, IntType, ListType, NoneType, TensorType
+from tsjit.frontend.importers.aten_operands import each_dim
 
 
 def _const(v, default=None):
@@ -53,16 +54,7 @@ def _squeeze_dims(b, node, args):
         dims = [_const(v) for v in args[1].owner.operands]
     if not isinstance(dims, list) or not all(isinstance(d, int) for d in dims):
         return None
-    if all(d >= 0 for d in dims):
-        order = sorted(set(dims), reverse=True)
-    elif all(d < 0 for d in dims):
-        order = sorted(set(dims))
-    else:
-        return None
-    out = args[0]
-    for d in order:
-        out = b.schema_op("squeeze", [out, b.const(d)])[0]
-    return [out]
+    return each_dim(b, "squeeze", args[0], dims)
 
 
 def _nan_masked(b, x):

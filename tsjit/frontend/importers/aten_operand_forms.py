@@ -9,7 +9,7 @@ from xdsl.ir import Operation
 from tsjit.dialects.ts.types import (
     BoolType, DeviceType, FloatType, IntType, ListType, OptionalType, StrType, TensorType,
 )
-from tsjit.frontend.importers.aten_operands import _BASE, _SCALARS, _const, _is, _is_none
+from tsjit.frontend.importers.aten_operands import _BASE, _SCALARS, _const, _is, _is_none, each_dim
 
 def _div(b, node, args):
     if _is(args[0], TensorType) and len(args) == 3:
@@ -106,10 +106,7 @@ def _each_dim(b, name, args):
     dims, keepdim = _const(args[1]), _const(args[2])
     if not isinstance(dims, list) or not isinstance(keepdim, bool) or not all(d >= 0 for d in dims):
         return None
-    out = args[0]
-    for d in sorted(dims, reverse=True):
-        out = b.schema_op(name, [out, b.const(d), args[2]])[0]
-    return [out]
+    return each_dim(b, name, args[0], dims, args[2])
 
 
 def _tensor_only(name):
@@ -135,12 +132,7 @@ def _squeeze(b, node, args):
     """squeeze.dims(self, int[] dims): one squeeze per dim, the last dim first."""
     if len(args) == 2 and _is(args[1], ListType):
         dims = _const(args[1])
-        if not isinstance(dims, list) or not (all(d >= 0 for d in dims) or all(d < 0 for d in dims)):
-            return None
-        out = args[0]
-        for d in sorted(dims, reverse=dims and dims[0] >= 0):
-            out = b.schema_op("squeeze", [out, b.const(d)])[0]
-        return [out]
+        return each_dim(b, "squeeze", args[0], dims) if isinstance(dims, list) and dims else None
     return b.schema_op("squeeze", args)
 
 

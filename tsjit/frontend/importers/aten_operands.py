@@ -52,3 +52,18 @@ def _or_base(kind, convert):
         return out
     return run
 
+
+
+def each_dim(b, name, x, dims: list[int], *rest) -> list | None:
+    """`name` over several dims, one at a time: the last first for non-negative dims (the others
+    keep their numbers), the first first for negative ones; None for a mix of both."""
+    if all(d >= 0 for d in dims):
+        order = sorted(set(dims), reverse=True)
+    elif all(d < 0 for d in dims):
+        order = sorted(set(dims))
+    else:
+        return None
+    out = x
+    for d in order:
+        out = b.schema_op(name, [out, b.const(d), *rest])[0]
+    return [out]
