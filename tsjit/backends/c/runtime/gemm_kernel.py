@@ -1,0 +1,183 @@
+"""C run-time float32 GEMM with B in NR-column panels: `tsjit_sgemm_packed` and tsjit_sgemm's
+own-kernel path
+
+    void tsjit_sgemm_packed(const float *A, const float *Bp, float *C, int64_t offA, int64_t offB, int64_t offC,
+                            int64_t M, int64_t N, int64_t K, int64_t lda, int64_t ldb, int64_t ldc,
+                            int64_t transA, int64_t transB, float beta);
+
+tsjit_sgemm's signature; `Bp` holds B (K x N) prepacked at compile time in the layout of
+tsjit/lowering/packed_weights.py (ldb and transB are ignored). No packing per call: A is read in
+place (MR rows at a time, its row stride lda), each kc x NR panel of B streams through an MR x NR
+register block (AVX-512: 12 x 32, 24 accumulators), C is written once per KC block of depth.
+`tsjit_sgk_direct` runs the same loops for tsjit_sgemm on AVX-512 when neither operand is
+transposed, reading B's panels in place (its row stride ldb; the last partial panel is copied).
+
+Fixed blocking, fixed summation order per element (depth in order, one FMA chain per element),
+so results do not depend on the thread count. Threads: tsjit_gemm_threads' count, split over
+whole panels of columns (or rows when M > N).
+"""
+from __future__ import annotations
+
+from tsjit.lowering.packed_weights import KC, MIN_ROWS, NR
+
+KERNEL = r"""
+/* ---- tsjit float32 GEMM micro-kernel: B in NR-column panels (prepacked, or read in place) ---- */
+#if TSJIT_VBYTES == 64
+enum { TSJIT_SGK_MR = 12 };
+#elif TSJIT_VBYTES == 32
+enum { TSJIT_SGK_MR = 4 };
+#else
+enum { TSJIT_SGK_MR = 2 };
+#endif
+enum { TSJIT_SGK_NR = @NR@, TSJIT_SGK_KC = @KC@, TSJIT_SGK_NC = 1024, TSJIT_SGK_MIN_ROWS = @MIN_ROWS@ };
+
+/* C[R x cols] (+= when acc) A[R x kc] (row stride lda) @ b[kc x NR] (row stride bs) */
+#if defined(__GNUC__)
+typedef float tsjit_v16 __attribute__((vector_size(64), aligned(4)));
+#define TSJIT_SGK_KERNEL(R)                                                                                  \
+static void tsjit_sgk_##R(int64_t kc, const float *restrict a, int64_t lda, const float *restrict b,        \
+                          int64_t bs, float *restrict c, int64_t ldc, int acc, int64_t cols) {              \
+    tsjit_v16 c0[R], c1[R];                                                                                  \
+    for (int r = 0; r < R; ++r) c0[r] = c1[r] = (tsjit_v16){0};                                              \
+    for (int64_t p = 0; p < kc; ++p) {                                                                       \
+        tsjit_v16 b0 = *(const tsjit_v16 *)(b + p * bs), b1 = *(const tsjit_v16 *)(b + p * bs + 16);        \
+        for (int r = 0; r < R; ++r) {                                                                        \
+            float x = a[r * lda + p];                                                                        \
+            c0[r] += x * b0;                                                                                 \
+            c1[r] += x * b1;                                                                                 \
+        }                                                                                                    \
+    }                                                                                                        \
+    for (int r = 0; r < R; ++r) {                                                                            \
+        float *d = c + r * ldc;                                                                              \
+        if (cols == TSJIT_SGK_NR) {                                                                          \
+            tsjit_v16 *d0 = (tsjit_v16 *)d, *d1 = (tsjit_v16 *)(d + 16);                                     \
+            if (acc) { *d0 += c0[r]; *d1 += c1[r]; } else { *d0 = c0[r]; *d1 = c1[r]; }                      \
+        } else {                                                                                             \
+            float t[TSJIT_SGK_NR];                                                                           \
+            memcpy(t, &c0[r], 64);                                                                           \
+            memcpy(t + 16, &c1[r], 64);                                                                      \
+            for (int64_t j = 0; j < cols; ++j) d[j] = acc ? d[j] + t[j] : t[j];                              \
+        }                                                                                                    \
+    }                                                                                                        \
+}
+#else
+#define TSJIT_SGK_KERNEL(R)                                                                                  \
+static void tsjit_sgk_##R(int64_t kc, const float *a, int64_t lda, const float *b, int64_t bs, float *c,    \
+                          int64_t ldc, int acc, int64_t cols) {                                              \
+    for (int r = 0; r < R; ++r)                                                                              \
+        for (int64_t j = 0; j < cols; ++j) {                                                                 \
+            float s = 0;                                                                                     \
+            for (int64_t p = 0; p < kc; ++p) s += a[r * lda + p] * b[p * bs + j];                            \
+            c[r * ldc + j] = acc ? c[r * ldc + j] + s : s;                                                   \
+        }                                                                                                    \
+}
+#endif
+TSJIT_SGK_KERNEL(1) TSJIT_SGK_KERNEL(2) TSJIT_SGK_KERNEL(3) TSJIT_SGK_KERNEL(4) TSJIT_SGK_KERNEL(5)
+TSJIT_SGK_KERNEL(6) TSJIT_SGK_KERNEL(7) TSJIT_SGK_KERNEL(8) TSJIT_SGK_KERNEL(9) TSJIT_SGK_KERNEL(10)
+TSJIT_SGK_KERNEL(11) TSJIT_SGK_KERNEL(12)
+typedef void (*tsjit_sgk_fn)(int64_t, const float *, int64_t, const float *, int64_t, float *, int64_t, int, int64_t);
+static const tsjit_sgk_fn tsjit_sgk_table[13] = {0, tsjit_sgk_1, tsjit_sgk_2, tsjit_sgk_3, tsjit_sgk_4,
+    tsjit_sgk_5, tsjit_sgk_6, tsjit_sgk_7, tsjit_sgk_8, tsjit_sgk_9, tsjit_sgk_10, tsjit_sgk_11, tsjit_sgk_12};
+
+/* One thread: C[M x N] = A @ B + beta * C. B is packed (`bp`: panels of a matrix np_all panels wide,
+   this call's columns from panel jp0 on) or, when bp is NULL, read in place (`b`, row stride ldb). */
+static void tsjit_sgk_run(int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, const float *b,
+                          int64_t ldb, const float *bp, int64_t np_all, int64_t jp0, float beta, float *C,
+                          int64_t ldc) {
+    enum { MR = TSJIT_SGK_MR, NR = TSJIT_SGK_NR, KC = TSJIT_SGK_KC, NC = TSJIT_SGK_NC };
+    if (K <= 0 || (beta != 0 && beta != 1)) {
+        for (int64_t i = 0; i < M; ++i)
+            for (int64_t j = 0; j < N; ++j) C[i * ldc + j] = beta == 0 ? 0.0f : beta * C[i * ldc + j];
+        if (K <= 0) return;
+        beta = 1;
+    }
+    float tail[KC * NR] __attribute__((aligned(64)));
+    int64_t nb = (M + MR - 1) / MR, base = M / nb, extra = M % nb;  /* balanced row blocks */
+    for (int64_t jc = 0; jc < N; jc += NC) {
+        int64_t nc = N - jc < NC ? N - jc : NC, nfull = nc / NR, t = nc - nfull * NR;
+        for (int64_t pc = 0; pc < K; pc += KC) {
+            int64_t kc = K - pc < KC ? K - pc : KC;
+            int acc = pc > 0 || beta != 0;
+            if (!bp && t)
+                for (int64_t p = 0; p < kc; ++p)
+                    for (int64_t c = 0; c < NR; ++c)
+                        tail[p * NR + c] = c < t ? b[(pc + p) * ldb + jc + nfull * NR + c] : 0.0f;
+            const float *block = bp ? bp + pc * np_all * NR + (jp0 + jc / NR) * kc * NR : NULL;
+            for (int64_t blk = 0, i = 0; blk < nb; ++blk) {
+                int64_t rows = base + (blk < extra);
+                const float *a = A + i * lda + pc;
+                float *c = C + i * ldc + jc;
+                for (int64_t jp = 0; jp < nfull + (t > 0); ++jp) {
+                    const float *panel = bp ? block + jp * kc * NR : jp < nfull ? b + pc * ldb + jc + jp * NR : tail;
+                    tsjit_sgk_table[rows](kc, a, lda, panel, bp || jp == nfull ? NR : ldb, c + jp * NR, ldc, acc,
+                                          jp < nfull ? NR : t);
+                }
+                i += rows;
+            }
+        }
+    }
+}
+
+/* tsjit_sgk_run split across tsjit_gemm_threads' threads: whole panels of columns, or rows. */
+static void tsjit_sgk_gemm(int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, const float *b,
+                           int64_t ldb, const float *bp, float beta, float *C, int64_t ldc) {
+    int64_t np_all = (N + TSJIT_SGK_NR - 1) / TSJIT_SGK_NR;
+    int nt = tsjit_gemm_threads(M, N, K);
+    if (nt == 1) {
+        tsjit_sgk_run(M, N, K, A, lda, b, ldb, bp, np_all, 0, beta, C, ldc);
+        return;
+    }
+    int by_cols = N >= M && np_all >= nt;
+    int64_t chunk = by_cols ? (np_all + nt - 1) / nt * TSJIT_SGK_NR : (M + nt - 1) / nt;
+    #pragma omp parallel for schedule(static) num_threads(nt)
+    for (int t = 0; t < nt; ++t) {
+        int64_t lo = t * chunk, hi = lo + chunk, extent = by_cols ? N : M;
+        if (hi > extent) hi = extent;
+        if (lo >= hi) continue;
+        if (by_cols)
+            tsjit_sgk_run(M, hi - lo, K, A, lda, b ? b + lo : NULL, ldb, bp, np_all, lo / TSJIT_SGK_NR, beta,
+                          C + lo, ldc);
+        else
+            tsjit_sgk_run(hi - lo, N, K, A + lo * lda, lda, b, ldb, bp, np_all, 0, beta, C + lo * ldc, ldc);
+    }
+}
+
+/* tsjit_sgemm's own-kernel path, taken (returns 1) on AVX-512 for untransposed operands, M >= MIN_ROWS. */
+static int tsjit_sgk_direct(int64_t ta, int64_t tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
+                            const float *B, int64_t ldb, float beta, float *C, int64_t ldc) {
+#if TSJIT_VBYTES == 64 && defined(__GNUC__)
+    if (ta || tb || M < TSJIT_SGK_MIN_ROWS) return 0;
+    tsjit_sgk_gemm(M, N, K, A, lda, B, ldb, NULL, beta, C, ldc);
+    return 1;
+#else
+    (void)ta, (void)tb, (void)M, (void)N, (void)K, (void)A, (void)lda, (void)B, (void)ldb, (void)beta, (void)C;
+    (void)ldc;
+    return 0;
+#endif
+}
+"""
+
+PACKED = r"""
+void tsjit_sgemm_packed(const float *A, const float *Bp, float *C, int64_t offA, int64_t offB, int64_t offC,
+                        int64_t M, int64_t N, int64_t K, int64_t lda, int64_t ldb, int64_t ldc, int64_t transA,
+                        int64_t transB, float beta) {
+    (void)ldb, (void)transB;
+    if (M <= 0 || N <= 0) return;
+    A += offA, Bp += offB, C += offC;
+    if (!transA) {
+        tsjit_sgk_gemm(M, N, K, A, lda, NULL, 0, Bp, beta, C, ldc);
+        return;
+    }
+    float *a = malloc(sizeof(float) * (size_t)(M * K > 0 ? M * K : 1));  /* op(A) row-major */
+    for (int64_t i = 0; i < M; ++i)
+        for (int64_t p = 0; p < K; ++p) a[i * K + p] = A[p * lda + i];
+    tsjit_sgk_gemm(M, N, K, a, K, NULL, 0, Bp, beta, C, ldc);
+    free(a);
+}
+"""
+
+SOURCES = {
+    "tsjit_sgemm_kernel": (KERNEL.replace("@NR@", str(NR)).replace("@KC@", str(KC))
+                           .replace("@MIN_ROWS@", str(MIN_ROWS)), ("tsjit_gemm_common",)),
+    "tsjit_sgemm_packed": (PACKED, ("tsjit_sgemm_kernel",)),
+}
