@@ -22,15 +22,13 @@ NR = 32
 """columns per panel (two AVX-512 vectors of float32)"""
 KC = 256
 """rows of B (depth) per block"""
-MIN_ROWS = 4
-"""M below this keeps `tsjit_sgemm` (OpenBLAS's GEMV-like paths win for a row or two)"""
 
 
-def applies(b: SSAValue, m: int) -> bool:
-    """Whether a matmul's stored B operand `b` is a packable constant for M = `m` rows (the whole of a
-    constant global, possibly through reshaping views)."""
+def applies(b: SSAValue) -> bool:
+    """Whether a matmul's stored B operand `b` is a packable constant: float32, the whole of a
+    constant global (possibly through reshaping views)."""
     glob = constant_global(b)
-    return (isinstance(b.type.element_type, Float32Type) and m >= MIN_ROWS and glob is not None
+    return (isinstance(b.type.element_type, Float32Type) and glob is not None
             and math.prod(glob.type.get_shape()) == math.prod(b.type.get_shape()))
 
 

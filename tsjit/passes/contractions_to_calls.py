@@ -9,7 +9,7 @@ declared as body-less private functions, see tsjit/backends/c/runtime/):
   (how `linear` lowers `x @ W^T`) is read untransposed with the transpose flag instead. A float32
   B that is a constant global (W or W^T) is packed at compile time into the micro-kernel's panel
   layout, `<W>_packed` / `<W>_t_packed`, and the call is `@tsjit_sgemm_packed`
-  (tsjit/lowering/packed_weights.py: no packing of B per call); other constant W^T get a
+  (tsjit/lowering/packed_weights.py: no packing of B per call); a float64 constant W^T gets a
   transposed copy `<W>_t` (OpenBLAS packs an untransposed B faster: an MLP's 64x784 @ 784x512
   took 0.76 ms with W^T, 0.60 ms with W pre-transposed).
 - a batched matmul `linalg.generic` (what `matmul_nd` builds for bmm/matmul, batch dims possibly
@@ -121,7 +121,7 @@ def _matmul(c: linalg.MatmulOp, tile_bytes: int, declared: dict) -> bool:
     epilogue = find_epilogue(c)
     em = Emitter(declared)
     gemm = GEMM[type(out.type.element_type)]
-    if packed_weights.applies(b_src, m):  # B constant: packed once, at compile time (transposed too)
+    if packed_weights.applies(b_src):  # B constant: packed once, at compile time (transposed too)
         packed = packed_weights.packed_weights(b_src, tb)
         em.head.append(packed)
         gemm, b_src, tb = packed_weights.CALL, packed.memref, False

@@ -33,30 +33,30 @@ func.func @linear_relu(%x: memref<4x3xf32>, %w: memref<2x3xf32>, %b: memref<2xf3
   func.return
 }
 
-// x @ W^T with W a constant global, M = 3 (below packed_weights.MIN_ROWS): W is transposed at
-// compile time into `wl_t` (an untransposed B packs faster), the GEMM reads it without the transB
-// flag, and the unused original is dropped.
+// x @ W^T with W a float64 constant global: W is transposed at compile time into `wl_t` (an
+// untransposed B packs faster), the GEMM reads it without the transB flag, and the unused original
+// is dropped.
 // CHECK-NOT:   sym_name = "wl",
-// CHECK:       "memref.global"() <{sym_name = "wl_t", type = memref<3x2xf32>, initial_value = dense<{{\[}}[1.000000e+00, 4.000000e+00], [2.000000e+00, 5.000000e+00], [3.000000e+00, 6.000000e+00]]>
+// CHECK:       "memref.global"() <{sym_name = "wl_t", type = memref<3x2xf64>, initial_value = dense<{{\[}}[1.000000e+00, 4.000000e+00], [2.000000e+00, 5.000000e+00], [3.000000e+00, 6.000000e+00]]>
 // CHECK-NOT:   sym_name = "wl",
 // CHECK-LABEL: func.func @linear_constant
-// CHECK:         memref.get_global @wl_t : memref<3x2xf32>
+// CHECK:         memref.get_global @wl_t : memref<3x2xf64>
 // CHECK-NOT:     linalg.transpose
 // CHECK:         %[[NOTRANS:.*]] = arith.constant 0 : index
-// CHECK:         func.call @tsjit_sgemm({{.*}}, %[[NOTRANS]], %[[NOTRANS]], %{{.*}}) :
-"memref.global"() <{sym_name = "wl", type = memref<2x3xf32>, initial_value = dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]> : tensor<2x3xf32>, sym_visibility = "private", constant}> : () -> ()
-func.func @linear_constant(%x: memref<3x3xf32>, %out: memref<3x2xf32>) {
-  %w = memref.get_global @wl : memref<2x3xf32>
-  %t = memref.alloc() : memref<3x2xf32>
-  linalg.transpose ins(%w : memref<2x3xf32>) outs(%t : memref<3x2xf32>) permutation = [1, 0]
-  %zero = arith.constant 0.000000e+00 : f32
-  linalg.fill ins(%zero : f32) outs(%out : memref<3x2xf32>)
-  linalg.matmul ins(%x, %t : memref<3x3xf32>, memref<3x2xf32>) outs(%out : memref<3x2xf32>)
-  memref.dealloc %t : memref<3x2xf32>
+// CHECK:         func.call @tsjit_dgemm({{.*}}, %[[NOTRANS]], %[[NOTRANS]], %{{.*}}) :
+"memref.global"() <{sym_name = "wl", type = memref<2x3xf64>, initial_value = dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]> : tensor<2x3xf64>, sym_visibility = "private", constant}> : () -> ()
+func.func @linear_constant(%x: memref<4x3xf64>, %out: memref<4x2xf64>) {
+  %w = memref.get_global @wl : memref<2x3xf64>
+  %t = memref.alloc() : memref<3x2xf64>
+  linalg.transpose ins(%w : memref<2x3xf64>) outs(%t : memref<3x2xf64>) permutation = [1, 0]
+  %zero = arith.constant 0.000000e+00 : f64
+  linalg.fill ins(%zero : f64) outs(%out : memref<4x2xf64>)
+  linalg.matmul ins(%x, %t : memref<4x3xf64>, memref<3x2xf64>) outs(%out : memref<4x2xf64>)
+  memref.dealloc %t : memref<3x2xf64>
   func.return
 }
 
-// The same with M = 4: W^T is packed at compile time into 32-column panels (`wp_t_packed`: K = 3
+// The same in float32: W^T is packed at compile time into 32-column panels (`wp_t_packed`: K = 3
 // rows of 32, zero-padded) and the call is @tsjit_sgemm_packed; the original is dropped.
 // CHECK-NOT:   sym_name = "wp",
 // CHECK:       "memref.global"() <{sym_name = "wp_t_packed", type = memref<96xf32>, initial_value = dense<[1.000000e+00, 4.000000e+00, 0.000000e+00,

@@ -6,7 +6,7 @@ import sys
 
 import numpy as np
 import pytest
-from xdsl.dialects import func
+from xdsl.dialects import func, memref
 
 import tsjit
 import tsjit.backends.c.build  # noqa: F401
@@ -102,16 +102,18 @@ class _Mlp(nn.Module):
         return self.b(tsjit.relu(self.a(x)))
 
 
-@pytest.mark.parametrize("rows", [3, 37])
+@pytest.mark.parametrize("rows", [1, 37])
 def test_compiled_linears_use_packed_weights(rows):
-    """M >= MIN_ROWS: both linears call tsjit_sgemm_packed (their W^T packed at compile time); the
-    loop-level IR runs on the numpy backend, and compiled to C."""
+    """Both linears call tsjit_sgemm_packed (their W^T packed at compile time, the originals gone);
+    the loop-level IR runs on the numpy backend, and compiled to C."""
     tsjit.manual_seed(0)
     model, x = _Mlp().eval(), tsjit.randn(rows, 45)
     module = tsjit.jit.specialize(tsjit.jit.freeze(tsjit.jit.script(model)), (x,))
     apply_pass("ts-lower-to-loops", module, library_calls=True)
     called = {op.callee.string_value() for op in module.walk() if isinstance(op, func.CallOp)}
-    assert ("tsjit_sgemm_packed" in called) == (rows >= 4)
+    assert called == {"tsjit_sgemm_packed"}
+    globals_ = {op.sym_name.data for op in module.ops if isinstance(op, memref.GlobalOp)}
+    assert len([g for g in globals_ if g.endswith("_t_packed")]) == 2 and not any(g.endswith("weight") for g in globals_)
     expected = model(x).numpy()
     f = next(op for op in module.ops if isinstance(op, func.FuncOp) and op.body.blocks)
     out = np.zeros(expected.shape, np.float32)

@@ -18,7 +18,10 @@ whole panels of columns (or rows when M > N).
 """
 from __future__ import annotations
 
-from tsjit.lowering.packed_weights import KC, MIN_ROWS, NR
+from tsjit.lowering.packed_weights import KC, NR
+
+DIRECT_MIN_ROWS = 4
+"""tsjit_sgemm keeps OpenBLAS below this M (the same speed for a row or two, measured)"""
 
 KERNEL = r"""
 /* ---- tsjit float32 GEMM micro-kernel: B in NR-column panels (prepacked, or read in place) ---- */
@@ -31,53 +34,74 @@ enum { TSJIT_SGK_MR = 2 };
 #endif
 enum { TSJIT_SGK_NR = @NR@, TSJIT_SGK_KC = @KC@, TSJIT_SGK_NC = 1024, TSJIT_SGK_MIN_ROWS = @MIN_ROWS@ };
 
-/* C[R x cols] (+= when acc) A[R x kc] (row stride lda) @ b[kc x NR] (row stride bs) */
+/* C[R x cols] (+= when acc) = A[R x kc] (row stride lda) @ P panels of B side by side, panel q at
+   b + q * ps, each kc x NR (row stride bs); cols <= P * NR. Few rows take several panels at once
+   (independent FMA chains); every element is one chain over the depth in order, in every variant. */
 #if defined(__GNUC__)
 typedef float tsjit_v16 __attribute__((vector_size(64), aligned(4)));
-#define TSJIT_SGK_KERNEL(R)                                                                                  \
-static void tsjit_sgk_##R(int64_t kc, const float *restrict a, int64_t lda, const float *restrict b,        \
-                          int64_t bs, float *restrict c, int64_t ldc, int acc, int64_t cols) {              \
-    tsjit_v16 c0[R], c1[R];                                                                                  \
-    for (int r = 0; r < R; ++r) c0[r] = c1[r] = (tsjit_v16){0};                                              \
+#define TSJIT_SGK_KERNEL(R, P)                                                                               \
+static void tsjit_sgk_##R##_##P(int64_t kc, const float *restrict a, int64_t lda, const float *restrict b,   \
+                                int64_t bs, int64_t ps, float *restrict c, int64_t ldc, int acc, int64_t cols) { \
+    tsjit_v16 v[R][2 * P];                                                                                   \
+    for (int r = 0; r < R; ++r)                                                                              \
+        for (int q = 0; q < 2 * P; ++q) v[r][q] = (tsjit_v16){0};                                            \
     for (int64_t p = 0; p < kc; ++p) {                                                                       \
-        tsjit_v16 b0 = *(const tsjit_v16 *)(b + p * bs), b1 = *(const tsjit_v16 *)(b + p * bs + 16);        \
+        tsjit_v16 w[2 * P];                                                                                  \
+        for (int q = 0; q < 2 * P; ++q) w[q] = *(const tsjit_v16 *)(b + (q / 2) * ps + p * bs + (q % 2) * 16); \
         for (int r = 0; r < R; ++r) {                                                                        \
             float x = a[r * lda + p];                                                                        \
-            c0[r] += x * b0;                                                                                 \
-            c1[r] += x * b1;                                                                                 \
+            for (int q = 0; q < 2 * P; ++q) v[r][q] += x * w[q];                                             \
         }                                                                                                    \
     }                                                                                                        \
-    for (int r = 0; r < R; ++r) {                                                                            \
-        float *d = c + r * ldc;                                                                              \
-        if (cols == TSJIT_SGK_NR) {                                                                          \
-            tsjit_v16 *d0 = (tsjit_v16 *)d, *d1 = (tsjit_v16 *)(d + 16);                                     \
-            if (acc) { *d0 += c0[r]; *d1 += c1[r]; } else { *d0 = c0[r]; *d1 = c1[r]; }                      \
-        } else {                                                                                             \
-            float t[TSJIT_SGK_NR];                                                                           \
-            memcpy(t, &c0[r], 64);                                                                           \
-            memcpy(t + 16, &c1[r], 64);                                                                      \
-            for (int64_t j = 0; j < cols; ++j) d[j] = acc ? d[j] + t[j] : t[j];                              \
+    for (int r = 0; r < R; ++r)                                                                              \
+        for (int q = 0; q < P; ++q) {                                                                        \
+            float *d = c + r * ldc + q * TSJIT_SGK_NR;                                                       \
+            int64_t n = cols - q * TSJIT_SGK_NR;                                                             \
+            if (n >= TSJIT_SGK_NR) {                                                                         \
+                tsjit_v16 *d0 = (tsjit_v16 *)d, *d1 = (tsjit_v16 *)(d + 16);                                 \
+                if (acc) { *d0 += v[r][2 * q]; *d1 += v[r][2 * q + 1]; }                                     \
+                else { *d0 = v[r][2 * q]; *d1 = v[r][2 * q + 1]; }                                           \
+            } else if (n > 0) {                                                                              \
+                float t[TSJIT_SGK_NR];                                                                       \
+                memcpy(t, &v[r][2 * q], 64);                                                                 \
+                memcpy(t + 16, &v[r][2 * q + 1], 64);                                                        \
+                for (int64_t j = 0; j < n; ++j) d[j] = acc ? d[j] + t[j] : t[j];                             \
+            }                                                                                                \
         }                                                                                                    \
-    }                                                                                                        \
 }
 #else
-#define TSJIT_SGK_KERNEL(R)                                                                                  \
-static void tsjit_sgk_##R(int64_t kc, const float *a, int64_t lda, const float *b, int64_t bs, float *c,    \
-                          int64_t ldc, int acc, int64_t cols) {                                              \
+#define TSJIT_SGK_KERNEL(R, P)                                                                               \
+static void tsjit_sgk_##R##_##P(int64_t kc, const float *a, int64_t lda, const float *b, int64_t bs,        \
+                                int64_t ps, float *c, int64_t ldc, int acc, int64_t cols) {                  \
     for (int r = 0; r < R; ++r)                                                                              \
         for (int64_t j = 0; j < cols; ++j) {                                                                 \
             float s = 0;                                                                                     \
-            for (int64_t p = 0; p < kc; ++p) s += a[r * lda + p] * b[p * bs + j];                            \
+            for (int64_t p = 0; p < kc; ++p)                                                                 \
+                s += a[r * lda + p] * b[(j / TSJIT_SGK_NR) * ps + p * bs + j % TSJIT_SGK_NR];                \
             c[r * ldc + j] = acc ? c[r * ldc + j] + s : s;                                                   \
         }                                                                                                    \
 }
 #endif
-TSJIT_SGK_KERNEL(1) TSJIT_SGK_KERNEL(2) TSJIT_SGK_KERNEL(3) TSJIT_SGK_KERNEL(4) TSJIT_SGK_KERNEL(5)
-TSJIT_SGK_KERNEL(6) TSJIT_SGK_KERNEL(7) TSJIT_SGK_KERNEL(8) TSJIT_SGK_KERNEL(9) TSJIT_SGK_KERNEL(10)
-TSJIT_SGK_KERNEL(11) TSJIT_SGK_KERNEL(12)
-typedef void (*tsjit_sgk_fn)(int64_t, const float *, int64_t, const float *, int64_t, float *, int64_t, int, int64_t);
-static const tsjit_sgk_fn tsjit_sgk_table[13] = {0, tsjit_sgk_1, tsjit_sgk_2, tsjit_sgk_3, tsjit_sgk_4,
-    tsjit_sgk_5, tsjit_sgk_6, tsjit_sgk_7, tsjit_sgk_8, tsjit_sgk_9, tsjit_sgk_10, tsjit_sgk_11, tsjit_sgk_12};
+TSJIT_SGK_KERNEL(1, 1) TSJIT_SGK_KERNEL(2, 1) TSJIT_SGK_KERNEL(3, 1) TSJIT_SGK_KERNEL(4, 1)
+TSJIT_SGK_KERNEL(5, 1) TSJIT_SGK_KERNEL(6, 1) TSJIT_SGK_KERNEL(7, 1) TSJIT_SGK_KERNEL(8, 1)
+TSJIT_SGK_KERNEL(9, 1) TSJIT_SGK_KERNEL(10, 1) TSJIT_SGK_KERNEL(11, 1) TSJIT_SGK_KERNEL(12, 1)
+TSJIT_SGK_KERNEL(1, 4) TSJIT_SGK_KERNEL(2, 4) TSJIT_SGK_KERNEL(3, 4)
+TSJIT_SGK_KERNEL(4, 2) TSJIT_SGK_KERNEL(5, 2) TSJIT_SGK_KERNEL(6, 2)
+typedef void (*tsjit_sgk_fn)(int64_t, const float *, int64_t, const float *, int64_t, int64_t, float *, int64_t, int,
+                             int64_t);
+static const tsjit_sgk_fn tsjit_sgk_table[13] = {0, tsjit_sgk_1_1, tsjit_sgk_2_1, tsjit_sgk_3_1, tsjit_sgk_4_1,
+    tsjit_sgk_5_1, tsjit_sgk_6_1, tsjit_sgk_7_1, tsjit_sgk_8_1, tsjit_sgk_9_1, tsjit_sgk_10_1, tsjit_sgk_11_1,
+    tsjit_sgk_12_1};
+#if TSJIT_VBYTES == 64
+/* the wide variant of R rows, and its panel count */
+static const tsjit_sgk_fn tsjit_sgk_wide[7] = {0, tsjit_sgk_1_4, tsjit_sgk_2_4, tsjit_sgk_3_4, tsjit_sgk_4_2,
+    tsjit_sgk_5_2, tsjit_sgk_6_2};
+static const int tsjit_sgk_wide_panels[7] = {1, 4, 4, 4, 2, 2, 2};
+#else
+static const tsjit_sgk_fn tsjit_sgk_wide[7] = {0, tsjit_sgk_1_1, tsjit_sgk_2_1, tsjit_sgk_3_1, tsjit_sgk_4_1,
+    tsjit_sgk_5_1, tsjit_sgk_6_1};
+static const int tsjit_sgk_wide_panels[7] = {1, 1, 1, 1, 1, 1, 1};
+#endif
 
 /* One thread: C[M x N] = A @ B + beta * C. B is packed (`bp`: panels of a matrix np_all panels wide,
    this call's columns from panel jp0 on) or, when bp is NULL, read in place (`b`, row stride ldb). */
@@ -107,10 +131,15 @@ static void tsjit_sgk_run(int64_t M, int64_t N, int64_t K, const float *A, int64
                 int64_t rows = base + (blk < extra);
                 const float *a = A + i * lda + pc;
                 float *c = C + i * ldc + jc;
-                for (int64_t jp = 0; jp < nfull + (t > 0); ++jp) {
+                int wide = rows <= 6 ? tsjit_sgk_wide_panels[rows] : 1;
+                for (int64_t jp = 0, np = nfull + (t > 0); jp < np;) {
+                    /* wide over whole panels (packed: the zero-padded last one too), else one panel */
+                    int step = wide > 1 && jp + wide <= (bp ? np : nfull) ? wide : 1;
                     const float *panel = bp ? block + jp * kc * NR : jp < nfull ? b + pc * ldb + jc + jp * NR : tail;
-                    tsjit_sgk_table[rows](kc, a, lda, panel, bp || jp == nfull ? NR : ldb, c + jp * NR, ldc, acc,
-                                          jp < nfull ? NR : t);
+                    int64_t cols = nc - jp * NR < step * NR ? nc - jp * NR : step * NR;
+                    (step > 1 ? tsjit_sgk_wide : tsjit_sgk_table)[rows](kc, a, lda, panel,
+                        bp || jp == nfull ? NR : ldb, bp ? kc * NR : NR, c + jp * NR, ldc, acc, cols);
+                    jp += step;
                 }
                 i += rows;
             }
@@ -178,6 +207,6 @@ void tsjit_sgemm_packed(const float *A, const float *Bp, float *C, int64_t offA,
 
 SOURCES = {
     "tsjit_sgemm_kernel": (KERNEL.replace("@NR@", str(NR)).replace("@KC@", str(KC))
-                           .replace("@MIN_ROWS@", str(MIN_ROWS)), ("tsjit_gemm_common",)),
+                           .replace("@MIN_ROWS@", str(DIRECT_MIN_ROWS)), ("tsjit_gemm_common",)),
     "tsjit_sgemm_packed": (PACKED, ("tsjit_sgemm_kernel",)),
 }
