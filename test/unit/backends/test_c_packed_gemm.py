@@ -93,6 +93,40 @@ def test_packed_gemm_is_deterministic_across_threads_and_paths():
     np.testing.assert_allclose(outs[0], a.astype(np.float64) @ b, rtol=1e-4, atol=1e-3)
 
 
+@needs_cc
+@pytest.mark.parametrize("m,n,k", [(13, 1100, 90), (150, 77, 100), (4, 300, 900)])
+def test_sgemm_own_kernel_path_matches_numpy_twin(m, n, k):
+    """Over 2^20 multiply-adds, untransposed, M >= 4: tsjit_sgemm's own-kernel path on AVX-512 (B
+    read in place, its last partial panel copied), OpenBLAS elsewhere; the same bits at 1 and 2
+    threads (column panels, or rows when M > N)."""
+    lib = _library()
+    rng = np.random.default_rng(m + n + k)
+    a = rng.standard_normal((m + 1, k + 2)).astype(np.float32)
+    b = rng.standard_normal((k + 1, n + 3)).astype(np.float32)
+    for beta in (0.0, 1.0, 0.5):
+        c0 = rng.standard_normal((m + 2, n + 1)).astype(np.float32)
+        c0[0, 1] = np.nan if beta == 0 else c0[0, 1]
+        args = (1, 2, n + 2, m, n, k, k + 2, n + 3, n + 1, 0, 0, beta)
+        expected = c0.copy()
+        gemm(a, b, expected, *args)
+        outs = []
+        for threads in (1, 2):
+            lib.ts_set_num_threads(threads)
+            c = c0.copy()
+            lib.tsjit_sgemm(a.ctypes.data, b.ctypes.data, c.ctypes.data, *args)
+            np.testing.assert_allclose(c, expected, rtol=1e-4, atol=1e-3)
+            outs.append(c)
+        if _own_kernel():  # OpenBLAS split across threads may round differently
+            np.testing.assert_array_equal(outs[1], outs[0])
+    lib.ts_set_num_threads(1)
+
+
+def _own_kernel() -> bool:
+    """Whether built code has AVX-512 (then tsjit_sgemm takes the own-kernel path)."""
+    probe = build.build("int tsjit_probe(void) {\n#ifdef __AVX512F__\nreturn 1;\n#else\nreturn 0;\n#endif\n}\n")
+    return probe.tsjit_probe() == 1
+
+
 class _Mlp(nn.Module):
     def __init__(self):
         super().__init__()

@@ -12,9 +12,9 @@ the include and link flags, when scipy-openblas32 is installed) the call goes to
 `scipy_cblas_sgemm`; otherwise to a portable blocked GEMM (BLIS-style: B packed into NR-column
 panels, A into MR-row panels, an MR x NR register-blocked kernel written with GCC vector
 extensions where available, plain loops elsewhere). beta == 0 never reads C (NaN-safe, like BLAS).
-On AVX-512, a float32 GEMM with neither operand transposed and at least 4 rows takes the
-micro-kernel of gemm_kernel.py instead, B read in place (faster than OpenBLAS on the model zoo's
-shapes: bench/README.md).
+On AVX-512, a float32 GEMM with neither operand transposed, at least 4 rows and (with OpenBLAS) at
+least 2^20 multiply-adds takes the micro-kernel of gemm_kernel.py instead, B read in place (faster
+than OpenBLAS on the model zoo's shapes: bench/README.md).
 
 Threads: one pool, OpenMP's. A GEMM big enough (GEMM_WORK_PER_THREAD multiply-adds per thread)
 and not already inside a parallel region is split into column (or row) panels, one per thread,

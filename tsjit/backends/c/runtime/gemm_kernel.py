@@ -22,6 +22,9 @@ from tsjit.lowering.packed_weights import KC, NR
 
 DIRECT_MIN_ROWS = 4
 """tsjit_sgemm keeps OpenBLAS below this M (the same speed for a row or two, measured)"""
+BLAS_SMALL = 1 << 20
+"""and below this many multiply-adds (M*N*K), where OpenBLAS (0.3, SkylakeX) switches to its small-matrix
+kernel without packing and matched or beat this one (64x64x196: 0.91x; 128x128x64: 1.5x the other way)"""
 
 KERNEL = r"""
 /* ---- tsjit float32 GEMM micro-kernel: B in NR-column panels (prepacked, or read in place) ---- */
@@ -33,6 +36,7 @@ enum { TSJIT_SGK_MR = 4 };
 enum { TSJIT_SGK_MR = 2 };
 #endif
 enum { TSJIT_SGK_NR = @NR@, TSJIT_SGK_KC = @KC@, TSJIT_SGK_NC = 1024, TSJIT_SGK_MIN_ROWS = @MIN_ROWS@ };
+#define TSJIT_SGK_BLAS_SMALL INT64_C(@BLAS_SMALL@)
 
 /* C[R x cols] (+= when acc) = A[R x kc] (row stride lda) @ P panels of B side by side, panel q at
    b + q * ps, each kc x NR (row stride bs); cols <= P * NR. Few rows take several panels at once
@@ -171,11 +175,15 @@ static void tsjit_sgk_gemm(int64_t M, int64_t N, int64_t K, const float *A, int6
     }
 }
 
-/* tsjit_sgemm's own-kernel path, taken (returns 1) on AVX-512 for untransposed operands, M >= MIN_ROWS. */
+/* tsjit_sgemm's own-kernel path, taken (returns 1) on AVX-512 for untransposed operands, M >= MIN_ROWS
+   and, with OpenBLAS, at least BLAS_SMALL multiply-adds. */
 static int tsjit_sgk_direct(int64_t ta, int64_t tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
                             const float *B, int64_t ldb, float beta, float *C, int64_t ldc) {
 #if TSJIT_VBYTES == 64 && defined(__GNUC__)
     if (ta || tb || M < TSJIT_SGK_MIN_ROWS) return 0;
+#if defined(TSJIT_USE_CBLAS)
+    if (M * N * K < TSJIT_SGK_BLAS_SMALL) return 0;
+#endif
     tsjit_sgk_gemm(M, N, K, A, lda, B, ldb, NULL, beta, C, ldc);
     return 1;
 #else
@@ -207,6 +215,7 @@ void tsjit_sgemm_packed(const float *A, const float *Bp, float *C, int64_t offA,
 
 SOURCES = {
     "tsjit_sgemm_kernel": (KERNEL.replace("@NR@", str(NR)).replace("@KC@", str(KC))
-                           .replace("@MIN_ROWS@", str(DIRECT_MIN_ROWS)), ("tsjit_gemm_common",)),
+                           .replace("@MIN_ROWS@", str(DIRECT_MIN_ROWS))
+                           .replace("@BLAS_SMALL@", str(BLAS_SMALL)), ("tsjit_gemm_common",)),
     "tsjit_sgemm_packed": (PACKED, ("tsjit_sgemm_kernel",)),
 }
