@@ -135,6 +135,10 @@ static void tsjit_sgk_run(int64_t M, int64_t N, int64_t K, const float *A, int64
                 int64_t rows = base + (blk < extra);
                 const float *a = A + i * lda + pc;
                 float *c = C + i * ldc + jc;
+#if defined(__GNUC__)
+                for (int64_t r = i + rows; r < i + 2 * rows && r < M; ++r)  /* the next block's A, toward L2 */
+                    for (int64_t p = 0; p < kc; p += 16) __builtin_prefetch(A + r * lda + pc + p, 0, 2);
+#endif
                 int wide = rows <= 6 ? tsjit_sgk_wide_panels[rows] : 1;
                 for (int64_t jp = 0, np = nfull + (t > 0); jp < np;) {
                     /* wide over whole panels (packed: the zero-padded last one too), else one panel */
