@@ -1,9 +1,9 @@
 """Prepacked GEMM weights: the layout `@tsjit_sgemm_packed` reads a constant B operand in.
 
-A float32 matmul whose B is a constant global (a linear's W^T, already transposed at compile
-time) gets B packed here, at compile time, into a new constant global `<W>_packed`: for each block
-of KC rows of B (depth), the columns in panels of NR, each panel its kc x NR values row by row,
-the last panel zero-padded. The C micro-kernel (tsjit/backends/c/runtime/gemm_kernel.py) then
+A float32 matmul whose B is a constant global gets B packed here, at compile time, into a new
+constant global `<W>_packed` (`<W>_t_packed` when B is W^T, a linear's: transposed first), 1-D:
+for each block of KC rows of B (depth), the columns in panels of NR, each panel its kc x NR
+values row by row, the last panel zero-padded. The original is dropped when nothing else reads it. The C micro-kernel (tsjit/backends/c/runtime/gemm_kernel.py) then
 streams B with no packing per call (OpenBLAS packs B on every call); the numpy twin unpacks it.
 """
 from __future__ import annotations
