@@ -6,10 +6,11 @@ own-kernel path
                             int64_t transA, int64_t transB, float beta);
 
 tsjit_sgemm's signature; `Bp` holds B (K x N) prepacked at compile time in the layout of
-tsjit/lowering/packed_weights.py (ldb and transB are ignored; a transposed A is copied first). No packing per
-call: A is read in place (MR rows at a time, its row stride lda; the next block's rows prefetched),
-each kc x NR panel of B streams through an MR x NR register block (AVX-512: 12 x 32, 24
-accumulators; up to 6 rows take 2 or 4 panels at once), C is written once per KC block of depth.
+tsjit/lowering/packed_weights.py (ldb and transB are ignored; a transposed A is copied first).
+No packing per call: A is read in place (MR rows at a time, its row stride lda; the next block's
+rows prefetched), each kc x NR panel of B streams through an MR x NR register block (AVX-512:
+12 x 32, 24 accumulators; up to 6 rows take 2 or 4 panels at once), C is written once per KC
+block of depth.
 `tsjit_sgk_direct` runs the same loops for tsjit_sgemm on AVX-512 when neither operand is
 transposed (M >= DIRECT_MIN_ROWS, and with OpenBLAS at least BLAS_SMALL multiply-adds), reading
 B's panels in place (its row stride ldb; the last partial panel is copied).
