@@ -6,10 +6,12 @@ Inductor's `extern_kernels.addmm` is. Rewrites (f32 -> `@tsjit_sgemm`, f64 -> `@
 declared as body-less private functions, see tsjit/backends/c/runtime/):
 
 - `linalg.matmul`: one GEMM. An operand written by `linalg.transpose` [1, 0] into a temporary
-  (how `linear` lowers `x @ W^T`) is read untransposed with the transpose flag instead; when that
-  operand is B and a constant global, a transposed copy `<W>_t` is made at compile time instead
-  (OpenBLAS packs an untransposed B faster: an MLP's 64x784 @ 784x512 took 0.76 ms with W^T,
-  0.60 ms with W pre-transposed).
+  (how `linear` lowers `x @ W^T`) is read untransposed with the transpose flag instead. A float32
+  B that is a constant global (W or W^T) is packed at compile time into the micro-kernel's panel
+  layout, `<W>_packed` / `<W>_t_packed`, and the call is `@tsjit_sgemm_packed`
+  (tsjit/lowering/packed_weights.py: no packing of B per call); a float64 constant W^T gets a
+  transposed copy `<W>_t` (OpenBLAS packs an untransposed B faster: an MLP's 64x784 @ 784x512
+  took 0.76 ms with W^T, 0.60 ms with W pre-transposed).
 - a batched matmul `linalg.generic` (what `matmul_nd` builds for bmm/matmul, batch dims possibly
   broadcast): one GEMM per batch index, in scf.for loops. An operand that is a temporary copy of a
   strided view (attention's head split, the unbound q/k/v, k transposed for q @ k^T; chains of
@@ -26,7 +28,8 @@ declared as body-less private functions, see tsjit/backends/c/runtime/):
 A zero `linalg.fill` of the output right before the contraction becomes beta = 0 (else beta = 1:
 the linalg ops accumulate). The contraction's `ts.epilogue` consumer (bias, relu, residual...)
 moves into the block loop right after the call and is lowered to loops restricted to that block,
-so it runs while the tile is in cache; a block holds about `tile-bytes` of output (and im2col).
+so it runs while the tile is in cache; a block holds about `tile-bytes` of output (and im2col), a
+convolution's at least MIN_GEMM_COLS output pixels.
 
 Operands are passed as their contiguous memrefs collapsed to 1-D and cast to `memref<?xT>`, with
 element offsets and leading dimensions as index arguments (the run-time calling convention).
@@ -47,7 +50,7 @@ from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.ir.affine import AffineConstantExpr, AffineDimExpr, AffineMap
 from xdsl.passes import ModulePass
 
-from tsjit.lowering import depthwise, strided_operands, winograd
+from tsjit.lowering import depthwise, packed_weights, strided_operands, winograd
 from tsjit.lowering.call_matching import epilogue as find_epilogue
 from tsjit.lowering.call_matching import operands_ok, untransposed, zero_fill
 from tsjit.lowering.library_calls import Emitter, Index, Matrix, blocks, constant_global, derived_constant, root
@@ -55,6 +58,9 @@ from tsjit.lowering.loops import EPILOGUE
 
 GEMM = {Float32Type: "tsjit_sgemm", Float64Type: "tsjit_dgemm"}
 IM2COL = {Float32Type: "tsjit_im2col_f32", Float64Type: "tsjit_im2col_f64"}
+MIN_GEMM_COLS = 128
+"""a convolution's block has at least this many output pixels (the GEMM's N) whatever tile-bytes says:
+ResNet-18's 7x7 convolutions in blocks of 21 pixels ran at half the GEMM's speed in blocks of 49"""
 
 
 @dataclass(frozen=True)
@@ -118,18 +124,24 @@ def _matmul(c: linalg.MatmulOp, tile_bytes: int, declared: dict) -> bool:
     fill = zero_fill(c)
     epilogue = find_epilogue(c)
     em = Emitter(declared)
-    if tb and constant_global(b_src) is not None:  # x @ W^T, W constant: transposed once, at compile time
+    gemm = GEMM[type(out.type.element_type)]
+    if packed_weights.applies(b_src):  # B constant: packed once, at compile time (transposed too)
+        packed = packed_weights.packed_weights(b_src, tb)
+        em.head.append(packed)
+        gemm, b_src, tb = packed_weights.CALL, packed.memref, False
+    elif tb and constant_global(b_src) is not None:  # x @ W^T, W constant: transposed once, at compile time
         transposed = derived_constant(b_src, "_t", np.transpose)
         em.head.append(transposed)
         b_src, tb = transposed.memref, False
     elt = out.type.element_type
     rows, count = blocks(m, tile_bytes // (n * elt.bitwidth // 8)) if epilogue else (m, 1)
-    A, B, C = Matrix(em.flat(a_src), a_src.type.get_shape()[1], ta), Matrix(em.flat(b_src), b_src.type.get_shape()[1], tb), \
+    A, B, C = Matrix(em.flat(a_src), a_src.type.get_shape()[1], ta), \
+        Matrix(em.flat(b_src), n if gemm == packed_weights.CALL else b_src.type.get_shape()[1], tb), \
         Matrix(em.flat(out), n, False)
 
     def block(e: Emitter, r0: Index) -> None:
         nrows = e.min(rows, e.sub(m, r0)) if m % rows else rows
-        e.gemm(GEMM[type(elt)], A.at(e.mul(r0, 1 if ta else A.ld)), B, C.at(e.mul(r0, n)), nrows, n, k,
+        e.gemm(gemm, A.at(e.mul(r0, 1 if ta else A.ld)), B, C.at(e.mul(r0, n)), nrows, n, k,
                0.0 if fill else 1.0, elt)
         if epilogue is not None:
             e.epilogue(epilogue, {0: (r0, e.add(r0, nrows))} if count > 1 else {})
@@ -163,7 +175,7 @@ def _conv(c: Operation, tile_bytes: int, declared: dict) -> bool:
         return True
     if winograd.applies(c, grouped, fill is not None):
         return _winograd(c, fill, epilogue, declared)
-    rows, count = blocks(oh, tile_bytes // ((fg + (0 if direct else k)) * ow * size))
+    rows, count = blocks(oh, max(tile_bytes // ((fg + (0 if direct else k)) * ow * size), -(-MIN_GEMM_COLS // ow)))
     em = Emitter(declared)
     X, W, O = em.flat(x), Matrix(em.flat(w), k, False), Matrix(em.flat(out), oh * ow, False)
     col = None if direct else em.scratch(k * rows * ow, elt)

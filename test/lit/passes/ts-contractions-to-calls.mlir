@@ -33,19 +33,41 @@ func.func @linear_relu(%x: memref<4x3xf32>, %w: memref<2x3xf32>, %b: memref<2xf3
   func.return
 }
 
-// x @ W^T with W a constant global: W is transposed at compile time into `wl_t` (an untransposed B
-// packs faster), the GEMM reads it without the transB flag, and the unused original is dropped.
+// x @ W^T with W a float64 constant global: W is transposed at compile time into `wl_t` (an
+// untransposed B packs faster), the GEMM reads it without the transB flag, and the unused original
+// is dropped.
 // CHECK-NOT:   sym_name = "wl",
-// CHECK:       "memref.global"() <{sym_name = "wl_t", type = memref<3x2xf32>, initial_value = dense<{{\[}}[1.000000e+00, 4.000000e+00], [2.000000e+00, 5.000000e+00], [3.000000e+00, 6.000000e+00]]>
+// CHECK:       "memref.global"() <{sym_name = "wl_t", type = memref<3x2xf64>, initial_value = dense<{{\[}}[1.000000e+00, 4.000000e+00], [2.000000e+00, 5.000000e+00], [3.000000e+00, 6.000000e+00]]>
 // CHECK-NOT:   sym_name = "wl",
 // CHECK-LABEL: func.func @linear_constant
-// CHECK:         memref.get_global @wl_t : memref<3x2xf32>
+// CHECK:         memref.get_global @wl_t : memref<3x2xf64>
 // CHECK-NOT:     linalg.transpose
 // CHECK:         %[[NOTRANS:.*]] = arith.constant 0 : index
-// CHECK:         func.call @tsjit_sgemm({{.*}}, %[[NOTRANS]], %[[NOTRANS]], %{{.*}}) :
-"memref.global"() <{sym_name = "wl", type = memref<2x3xf32>, initial_value = dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]> : tensor<2x3xf32>, sym_visibility = "private", constant}> : () -> ()
-func.func @linear_constant(%x: memref<4x3xf32>, %out: memref<4x2xf32>) {
-  %w = memref.get_global @wl : memref<2x3xf32>
+// CHECK:         func.call @tsjit_dgemm({{.*}}, %[[NOTRANS]], %[[NOTRANS]], %{{.*}}) :
+"memref.global"() <{sym_name = "wl", type = memref<2x3xf64>, initial_value = dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]> : tensor<2x3xf64>, sym_visibility = "private", constant}> : () -> ()
+func.func @linear_constant(%x: memref<4x3xf64>, %out: memref<4x2xf64>) {
+  %w = memref.get_global @wl : memref<2x3xf64>
+  %t = memref.alloc() : memref<3x2xf64>
+  linalg.transpose ins(%w : memref<2x3xf64>) outs(%t : memref<3x2xf64>) permutation = [1, 0]
+  %zero = arith.constant 0.000000e+00 : f64
+  linalg.fill ins(%zero : f64) outs(%out : memref<4x2xf64>)
+  linalg.matmul ins(%x, %t : memref<4x3xf64>, memref<3x2xf64>) outs(%out : memref<4x2xf64>)
+  memref.dealloc %t : memref<3x2xf64>
+  func.return
+}
+
+// The same in float32: W^T is packed at compile time into 32-column panels (`wp_t_packed`: K = 3
+// rows of 32, zero-padded) and the call is @tsjit_sgemm_packed; the original is dropped.
+// CHECK-NOT:   sym_name = "wp",
+// CHECK:       "memref.global"() <{sym_name = "wp_t_packed", type = memref<96xf32>, initial_value = dense<[1.000000e+00, 4.000000e+00, 0.000000e+00,
+// CHECK-NOT:   sym_name = "wp",
+// CHECK-LABEL: func.func @linear_packed
+// CHECK:         memref.get_global @wp_t_packed : memref<96xf32>
+// CHECK-NOT:     linalg.transpose
+// CHECK:         func.call @tsjit_sgemm_packed(
+"memref.global"() <{sym_name = "wp", type = memref<2x3xf32>, initial_value = dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]> : tensor<2x3xf32>, sym_visibility = "private", constant}> : () -> ()
+func.func @linear_packed(%x: memref<4x3xf32>, %out: memref<4x2xf32>) {
+  %w = memref.get_global @wp : memref<2x3xf32>
   %t = memref.alloc() : memref<3x2xf32>
   linalg.transpose ins(%w : memref<2x3xf32>) outs(%t : memref<3x2xf32>) permutation = [1, 0]
   %zero = arith.constant 0.000000e+00 : f32
@@ -64,16 +86,17 @@ func.func @accumulate(%a: memref<2x3xf64>, %b: memref<3x2xf64>, %c: memref<2x2xf
   func.return
 }
 
-// A 3x3 convolution: im2col into a scratch buffer (18 x one output row), then the GEMM, per image and row.
+// A 3x3 convolution: im2col into a scratch buffer (9 x one output row of 128 pixels: tile-bytes=16,
+// and a block has at least MIN_GEMM_COLS = 128 pixels), then the GEMM, per image and row.
 // CHECK-LABEL: func.func @conv
-// CHECK:         %[[COL:.*]] = memref.alloc() : memref<36xf32>
+// CHECK:         %[[COL:.*]] = memref.alloc() : memref<1152xf32>
 // CHECK:         scf.for %[[N:.*]] = %{{.*}} to %{{.*}} step
 // CHECK:           scf.for
 // CHECK:             func.call @tsjit_im2col_f32(
 // CHECK:           func.call @tsjit_sgemm(
 // CHECK:         memref.dealloc %[[COL]]
-func.func @conv(%x: memref<2x2x4x4xf32>, %w: memref<3x2x3x3xf32>, %out: memref<2x3x2x2xf32>) {
-  linalg.conv_2d_nchw_fchw {strides = dense<1> : tensor<2xi64>, dilations = dense<1> : tensor<2xi64>} ins(%x, %w : memref<2x2x4x4xf32>, memref<3x2x3x3xf32>) outs(%out : memref<2x3x2x2xf32>)
+func.func @conv(%x: memref<2x1x4x130xf32>, %w: memref<3x1x3x3xf32>, %out: memref<2x3x2x128xf32>) {
+  linalg.conv_2d_nchw_fchw {strides = dense<1> : tensor<2xi64>, dilations = dense<1> : tensor<2xi64>} ins(%x, %w : memref<2x1x4x130xf32>, memref<3x1x3x3xf32>) outs(%out : memref<2x3x2x128xf32>)
   func.return
 }
 

@@ -153,9 +153,10 @@ def test_loader_checks_the_weights_belong_to_the_model(tmp_path):
     (tmp_path / "short.bin").write_bytes(weights_bytes(weights[:-1]))
     missing = run_demo(tmp_path / "export", "-w", tmp_path / "short.bin")
     assert missing.returncode != 0 and f"weight '{weights[-1][0]}' missing" in missing.stderr
-    i, (name, matrix) = next((i, w) for i, w in enumerate(weights) if w[1].ndim == 2)
+    # a matrix, or a packed one (1-D: tsjit/lowering/packed_weights.py)
+    i, (name, matrix) = next((i, w) for i, w in enumerate(weights) if w[1].size > 1 and w[1].ndim <= 2)
     changes = {"wrong shape": matrix[..., :1].copy(), "wrong dtype": matrix.view(np.int32)}
-    changes["wrong shape "] = matrix.reshape(matrix.shape[::-1])  # the same bytes, transposed shape
+    changes["wrong shape "] = matrix.reshape(matrix.shape[::-1] if matrix.ndim == 2 else (-1, 1))  # the same bytes
     for why, array in changes.items():
         (tmp_path / "changed.bin").write_bytes(weights_bytes(weights[:i] + [(name, array)] + weights[i + 1:]))
         wrong = run_demo(tmp_path / "export", "-w", tmp_path / "changed.bin")

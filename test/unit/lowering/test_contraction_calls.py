@@ -81,7 +81,7 @@ def calls(module):
 def test_calls_keep_results_then_loops_too(name):
     module, x, expected = lowered(name)
     # 3x3 stride-1 convs with frozen weights: Winograd; depthwise ones: the direct stencil
-    library = {"tsjit_sgemm", "tsjit_winograd_f32", "tsjit_dwconv_f32"}
+    library = {"tsjit_sgemm", "tsjit_sgemm_packed", "tsjit_winograd_f32", "tsjit_dwconv_f32"}
     assert bool(library & set(calls(module))) == (name not in ELEMENTWISE)
     np.testing.assert_allclose(run(module, [x]), expected, rtol=1e-4, atol=1e-5)
     apply_pass("ts-lower-to-loops", module)
@@ -96,15 +96,16 @@ def test_f64_uses_dgemm():
 
 
 def test_frozen_linear_weights_are_transposed_at_compile_time():
-    """x @ W^T with W frozen reads a `<W>_t` global untransposed (transB = 0); the originals go."""
-    module, x, expected = lowered("mlp")
+    """x @ W^T with W frozen (float64; float32 ones are packed: test_c_packed_gemm.py) reads a `<W>_t`
+    global untransposed (transB = 0); the originals go."""
+    module, x, expected = lowered("mlp", dtype="f64")
     globals_ = {op.sym_name.data: op for op in module.ops if isinstance(op, memref.GlobalOp)}
     transposed = [name for name in globals_ if name.endswith("_t")]
     assert len(transposed) == 2 and not {name[:-2] for name in transposed} & set(globals_)
     trans_b = [op.operands[13].owner.value.value.data for op in module.walk()
-               if isinstance(op, func.CallOp) and op.callee.string_value() == "tsjit_sgemm"]
+               if isinstance(op, func.CallOp) and op.callee.string_value() == "tsjit_dgemm"]
     assert trans_b == [0, 0]
-    np.testing.assert_allclose(run(module, [x]), expected, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(run(module, [x]), expected, rtol=1e-10)
 
 
 def test_whole_output_in_one_block_keeps_the_epilogue_generic():
@@ -121,7 +122,7 @@ def test_lower_to_loops_option_runs_the_pass():
     model, x = make().eval(), torch.rand(*shape)
     module = torch.jit.specialize(torch.jit.freeze(torch.jit.script(model)), (x,))
     apply_pass("ts-lower-to-loops", module, library_calls=True)
-    assert "tsjit_sgemm" in calls(module) and {"tsjit_im2col_f32", "tsjit_winograd_f32"} & set(calls(module))
+    assert "tsjit_sgemm_packed" in calls(module) and {"tsjit_im2col_f32", "tsjit_winograd_f32"} & set(calls(module))
     assert not any(op.name.startswith("linalg.") for op in module.walk())
     np.testing.assert_allclose(run(module, [x]), model(x).numpy(), rtol=1e-4, atol=1e-5)
 

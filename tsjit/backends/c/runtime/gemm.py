@@ -12,6 +12,9 @@ the include and link flags, when scipy-openblas32 is installed) the call goes to
 `scipy_cblas_sgemm`; otherwise to a portable blocked GEMM (BLIS-style: B packed into NR-column
 panels, A into MR-row panels, an MR x NR register-blocked kernel written with GCC vector
 extensions where available, plain loops elsewhere). beta == 0 never reads C (NaN-safe, like BLAS).
+On AVX-512, a float32 GEMM with neither operand transposed, at least 4 rows and (with OpenBLAS) at
+least 2^20 multiply-adds takes the micro-kernel of gemm_kernel.py instead, B read in place (faster
+than OpenBLAS on the model zoo's shapes: bench/README.md).
 
 Threads: one pool, OpenMP's. A GEMM big enough (GEMM_WORK_PER_THREAD multiply-adds per thread)
 and not already inside a parallel region is split into column (or row) panels, one per thread,
@@ -182,6 +185,7 @@ void @NAME@(const @T@ *A, const @T@ *B, @T@ *C, int64_t offA, int64_t offB, int6
             int64_t K, int64_t lda, int64_t ldb, int64_t ldc, int64_t transA, int64_t transB, @T@ beta) {
     if (M <= 0 || N <= 0) return;
     A += offA, B += offB, C += offC;
+    @OWN@
     int nt = tsjit_gemm_threads(M, N, K);
     if (nt == 1) {
         @P@_serial(transA, transB, M, N, K, A, lda, B, ldb, beta, C, ldc);
@@ -205,13 +209,17 @@ void @NAME@(const @T@ *A, const @T@ *B, @T@ *C, int64_t offA, int64_t offB, int6
 """
 
 
-def gemm_source(name: str, c_type: str, prefix: str, blas: str) -> str:
+OWN_KERNEL = "if (tsjit_sgk_direct(transA, transB, M, N, K, A, lda, B, ldb, beta, C, ldc)) return;"
+"""float32 only: the micro-kernel of gemm_kernel.py where it beats OpenBLAS (AVX-512, no transposes)"""
+
+
+def gemm_source(name: str, c_type: str, prefix: str, blas: str, own: str = "") -> str:
     return (FALLBACK.replace("@T@", c_type).replace("@P@", prefix).replace("@NAME@", name)
-            .replace("@BLAS@", blas))
+            .replace("@BLAS@", blas).replace("@OWN@", own))
 
 
 SOURCES = {
     "tsjit_gemm_common": (COMMON.replace("GEMM_WORK_PER_THREAD", str(GEMM_WORK_PER_THREAD)), ()),
-    "tsjit_sgemm": (gemm_source("tsjit_sgemm", "float", "tsjit_sg", "sgemm"), ("tsjit_gemm_common",)),
+    "tsjit_sgemm": (gemm_source("tsjit_sgemm", "float", "tsjit_sg", "sgemm", OWN_KERNEL), ("tsjit_sgemm_kernel",)),
     "tsjit_dgemm": (gemm_source("tsjit_dgemm", "double", "tsjit_dg", "dgemm"), ("tsjit_gemm_common",)),
 }

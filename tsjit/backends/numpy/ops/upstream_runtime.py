@@ -44,6 +44,14 @@ def gemm(a, b, c, off_a, off_b, off_c, m, n, k, lda, ldb, ldc, trans_a, trans_b,
     out[...] = product if beta == 0 else product + c.dtype.type(beta) * out
 
 
+def gemm_packed(a, bp, c, off_a, off_b, off_c, m, n, k, lda, ldb, ldc, trans_a, trans_b, beta) -> None:
+    """tsjit_sgemm_packed: gemm with B (K x N) in the prepacked layout of tsjit/lowering/packed_weights.py."""
+    from tsjit.lowering.packed_weights import NR, unpack
+
+    packed = _flat(bp)[off_b:off_b + k * -(-n // NR) * NR]
+    gemm(a, np.ascontiguousarray(unpack(packed, k, n)), c, off_a, 0, off_c, m, n, k, lda, n, ldc, trans_a, 0, beta)
+
+
 def im2col(x, col, off_x, c, h, w, kh, kw, sh, sw, dh, dw, oh0, rows, ow) -> None:
     """col[(ci*kh + i)*kw + j, r*ow + o] = X[ci, (oh0+r)*sh + i*dh, o*sw + j*dw], as tsjit_im2col_*."""
     image = _matrix(x, off_x, c * h, w, w).reshape(c, h, w)
@@ -121,6 +129,7 @@ RUNTIME_FUNCTIONS: dict[str, Callable[..., None]] = {
     "tsjit_rng_next": rng_next,
     "tsjit_sgemm": gemm,
     "tsjit_dgemm": gemm,
+    "tsjit_sgemm_packed": gemm_packed,
     "tsjit_im2col_f32": im2col,
     "tsjit_im2col_f64": im2col,
     "tsjit_winograd_f32": winograd,
