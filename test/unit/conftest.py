@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # test checks must not depend on what an earlier run left in the cache.
 os.environ.setdefault("TSJIT_COMPILE_CACHE", "0")
 #: directories the second process runs after lit (lit + these take about the CPU time of the rest)
-SIDE = ("test/unit/ops", "test/unit/nn", "test/unit/importers", "test/unit/backends")
+SIDE = ("test/unit/ops", "test/unit/nn", "test/unit/importers", "test/unit/compile")
 _side: dict = {}
 
 
