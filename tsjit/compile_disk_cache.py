@@ -10,8 +10,10 @@ lowered text (a fraction of lowering it) and finds the C library in the build ca
 The key is compile_cache's in-process key made persistent: classes and functions by module,
 qualified name, code and source file (its content), closures and defaults by value; together with
 every user module's file loaded (not the standard library's or site-packages'), the plain globals
-of the modules defining the model's classes, and tsjit's own files (size and mtime). A change to the model's code,
-to a helper it calls in the user's project, or to tsjit misses. A compile that warns is not kept
+of the modules defining the model's classes, and tsjit's own files (size and mtime). A change to
+the model's code, to a helper it calls in the user's project, or to tsjit misses; a helper in an
+installed package other than the files of the model's classes is not in the key (upgrading that
+package wants TSJIT_COMPILE_CACHE=0 once, or the directory removed). A compile that warns is not kept
 (a load would not warn again), nor one that falls back to numpy. `TSJIT_COMPILE_CACHE=0` turns
 the cache off; it keeps the newest entries (LIMIT of them, LIMIT_BYTES at most).
 """
