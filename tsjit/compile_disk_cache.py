@@ -9,11 +9,11 @@ lowered text (a fraction of lowering it) and finds the C library in the build ca
 
 The key is compile_cache's in-process key made persistent: classes and functions by module,
 qualified name, code and source file (its content), closures and defaults by value; together with
-every user module's file loaded (not the standard library's or site-packages'), the plain globals
-of the modules defining the model's classes, and tsjit's own files (size and mtime). A change to
-the model's code, to a helper it calls in the user's project, or to tsjit misses; a helper in an
-installed package other than the files of the model's classes is not in the key (upgrading that
-package wants TSJIT_COMPILE_CACHE=0 once, or the directory removed). A compile that warns is not kept
+every loaded module's file but the standard library's (the user's by content, installed packages'
+by size and mtime), the plain globals of the modules defining the model's classes, and tsjit's own
+files (size and mtime). A change to the model's code, to a helper it calls in the user's project or
+in an installed package (an upgrade), or to tsjit misses; so does a process that has loaded other
+modules (the key cannot tell which of them the model reads). A compile that warns is not kept
 (a load would not warn again), nor one that falls back to numpy. `TSJIT_COMPILE_CACHE=0` turns
 the cache off; it keeps the newest entries (LIMIT of them, LIMIT_BYTES at most).
 """
@@ -113,21 +113,33 @@ def _content(path: str, size: int, mtime_ns: int) -> str:
 
 
 def _user_files() -> tuple:
-    """Size and mtime of every loaded module's file outside the Python installation and tsjit."""
-    installed = {os.path.realpath(p) + os.sep for p in
-                 {sysconfig.get_path(k) for k in ("stdlib", "platstdlib", "purelib", "platlib")} | {sys.prefix,
-                                                                                                    sys.base_prefix}}
+    """Every loaded module's file outside the standard library and tsjit: the user's by content,
+    installed packages' by size and mtime (an upgrade rewrites them)."""
+    stdlib = {os.path.realpath(sysconfig.get_path(k)) + os.sep for k in ("stdlib", "platstdlib")}
+    installed = {os.path.realpath(sysconfig.get_path(k)) + os.sep for k in ("purelib", "platlib")}
     package = os.path.dirname(os.path.abspath(__file__)) + os.sep
-    found = set()
+    user, packages = set(), set()
     for module in list(sys.modules.values()):
         path = getattr(module, "__file__", None)
         if not path or not path.endswith(".py") or not os.path.isabs(path):
             continue
         real = os.path.realpath(path)
-        if real.startswith(package) or any(real.startswith(p) for p in installed):
+        if real.startswith(package):
             continue
-        found.add(real)
-    return tuple(_stamp(p) for p in sorted(found))
+        if any(real.startswith(p) for p in installed):  # (a venv's platstdlib holds its site-packages)
+            top = real.split("site-packages" + os.sep, 1)[-1].split(os.sep, 1)[0].removesuffix(".py")
+            if top not in _dependencies()[0]:  # tsjit's own imports them as it compiles: keyed by version
+                packages.add(real)
+        elif not any(real.startswith(p) for p in stdlib):
+            user.add(real)
+    stats = []
+    for path in sorted(packages):
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue
+        stats.append((path, st.st_size, st.st_mtime_ns))
+    return tuple(_stamp(p) for p in sorted(user)), tuple(stats)
 
 
 def _class_globals(model: Any) -> tuple:
@@ -149,6 +161,27 @@ def _class_globals(model: Any) -> tuple:
     return tuple(out)
 
 
+#: the import names of tsjit's dependencies (pyproject.toml) and of xDSL's, by distribution: tsjit
+#: imports their modules as it compiles, so they are keyed by version, not by the files loaded
+DEPENDENCIES = {"xdsl": "xdsl", "numpy": "numpy", "lark": "lark", "scipy_openblas32": "scipy-openblas32",
+                "tqdm": "tqdm", "ml_dtypes": "ml_dtypes", "typing_extensions": "typing_extensions",
+                "immutabledict": "immutabledict", "ordered_set": "ordered-set"}
+
+
+@functools.lru_cache(maxsize=1)
+def _dependencies() -> tuple[frozenset, tuple]:
+    """(the dependencies' import names, their installed versions)."""
+    from importlib import metadata
+
+    versions = []
+    for top, dist in sorted(DEPENDENCIES.items()):
+        try:
+            versions.append((dist, metadata.version(dist)))
+        except metadata.PackageNotFoundError:
+            versions.append((dist, None))
+    return frozenset(DEPENDENCIES), tuple(versions)
+
+
 @functools.lru_cache(maxsize=1)
 def _tsjit_files() -> tuple:
     import numpy
@@ -156,7 +189,7 @@ def _tsjit_files() -> tuple:
 
     root = Path(__file__).resolve().parent
     stamps = tuple((str(p.relative_to(root)), p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(root.rglob("*.py")))
-    return stamps, str(getattr(xdsl, "__version__", None)), numpy.__version__, sys.version
+    return stamps, str(getattr(xdsl, "__version__", None)), numpy.__version__, sys.version, _dependencies()[1]
 
 
 # -- entries ---------------------------------------------------------------------------------------
