@@ -184,12 +184,10 @@ def _dependencies() -> tuple[frozenset, tuple]:
 
 @functools.lru_cache(maxsize=1)
 def _tsjit_files() -> tuple:
-    import numpy
-    import xdsl
-
+    """tsjit's files (size and mtime), Python's version and the dependencies' versions (xDSL's, numpy's, ...)."""
     root = Path(__file__).resolve().parent
     stamps = tuple((str(p.relative_to(root)), p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(root.rglob("*.py")))
-    return stamps, str(getattr(xdsl, "__version__", None)), numpy.__version__, sys.version, _dependencies()[1]
+    return stamps, sys.version, _dependencies()[1]
 
 
 # -- entries ---------------------------------------------------------------------------------------

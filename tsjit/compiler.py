@@ -215,20 +215,23 @@ def _compile_module(module: ModuleOp, chosen: Any, backend: str, fallback: bool 
     prepare_for_lowering(module, write_back_arguments=True, pad_results=bool(chosen.pipeline))
     if chosen.pipeline:  # decomposed ops lower through what they are made of (the pipeline does it too)
         apply_pass("ts-decompose", module)
+    reasons = None  # (op, location, why) of what stays at the ts level, once known
     if backend == "c":  # complex values as real pairs, when every op on them has a rule and all lowers
         from tsjit.passes.complex_to_real import complex_to_real
 
         converted = complex_to_real(module)
         if converted is not None:
             apply_pass("ts-decompose", converted)  # the ops the rules made (scatter on each part)
-            if not _not_lowering(converted):
-                module = converted
+            found = _not_lowering(converted)
+            if not found:
+                module, reasons = converted, found
     if backend != "c":
         lowered = module.clone() if chosen.pipeline else module
         for name in chosen.pipeline:
             apply_pass(name, lowered)
         return Compiled(lowered, backend, chosen.compile(lowered), source=module)
-    reasons = _not_lowering(module)
+    if reasons is None:
+        reasons = _not_lowering(module)
     if not reasons:
         lowered = module.clone()
         _hoist_warnings(lowered)
