@@ -8,6 +8,8 @@ other operand (indices, masks, sizes, a tensor whose shape is read) is passed as
 """
 from __future__ import annotations
 
+import math
+
 from xdsl.ir import SSAValue
 
 from tsjit.dialects.ts.types import TensorType
@@ -106,8 +108,6 @@ def _spread(name: str):
 
 
 def _log_base(base: float):
-    import math
-
     return lambda p, a: p.mark(p.g.div(_rule("ts.log")(p, a), math.log(base)))
 
 
@@ -118,8 +118,6 @@ def _rule(name: str):
 
 
 def _exp2(p: Pairs, a):
-    import math
-
     return _rule("ts.exp")(p, p.mark(p.g.mul(a, math.log(2.0))))
 
 
