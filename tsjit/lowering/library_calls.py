@@ -59,11 +59,19 @@ def derived_constant(value: SSAValue, suffix: str, transform: Callable[[np.ndarr
     return memref.GetGlobalOp(name, existing.type)
 
 
-def blocks(total: int, per_block: int) -> tuple[int, int]:
-    """(block size, count): at most per_block (>= 1) each, balanced."""
+def blocks(total: int, per_block: int, even: bool = False) -> tuple[int, int]:
+    """(block size, count): at most per_block (>= 1) each, balanced. `even`: more than one block
+    makes an even count where the total allows (blocks shared by two threads end together)."""
     count = max(1, math.ceil(total / max(1, per_block)))
+    if even and count % 2 and 1 < count < total:
+        count += 1
     size = math.ceil(total / count)
     return size, math.ceil(total / size)
+
+
+GEMM_WORK = 256
+"""multiply-adds of a GEMM worth one loop iteration in a `parallel_work` mark (the C renderer
+starts a thread per 512 iterations; a GEMM splits across threads per 2^17 multiply-adds)"""
 
 
 @dataclass(frozen=True)
@@ -199,13 +207,16 @@ class Emitter:
         self.declared.setdefault(name, [a.type for a in args])
         self.ops.append(func.CallOp(name, args, []))
 
+    def float(self, value: float, elt: Attribute) -> SSAValue:
+        op = arith.ConstantOp(FloatAttr(value, elt))
+        self.root.head.append(op)
+        return op.result
+
     def gemm(self, name: str, a: Matrix, b: Matrix, c: Matrix, m: Index, n: Index, k: int, beta: float,
              elt: Attribute) -> None:
-        beta_op = arith.ConstantOp(FloatAttr(beta, elt))
-        self.root.head.append(beta_op)
         self.call(name, [a.value, b.value, c.value],
                   [a.offset, b.offset, c.offset, m, n, k, a.ld, b.ld, c.ld, int(a.trans), int(b.trans)],
-                  [beta_op.result])
+                  [self.float(beta, elt)])
 
     def epilogue(self, op: Operation, bounds: dict[int, tuple[Index, Index]]) -> None:
         """Run the epilogue generic `op` here, on the loop ranges `bounds` (dim -> [lb, ub)) only."""

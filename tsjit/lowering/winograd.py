@@ -16,7 +16,7 @@ from xdsl.dialects import memref
 from xdsl.dialects.builtin import Float32Type
 from xdsl.ir import Operation, SSAValue
 
-from tsjit.lowering.library_calls import constant_global, derived_constant
+from tsjit.lowering.library_calls import blocks, constant_global, derived_constant
 
 CALL = "tsjit_winograd_f32"
 TILES_PER_BLOCK = 192
@@ -42,8 +42,7 @@ def transformed_weights(w: SSAValue) -> memref.GetGlobalOp:
     return derived_constant(w, "_winograd", lambda weights: winograd_weights(np.ascontiguousarray(weights)))
 
 
-def tile_rows_per_block(oh: int, ow: int) -> int:
-    """Tile rows (2 output rows each) per call: about TILES_PER_BLOCK tiles, balanced."""
-    rows, per = oh // 2, max(1, math.ceil(TILES_PER_BLOCK / (ow // 2)))
-    count = math.ceil(rows / per)
-    return math.ceil(rows / count)
+def tile_row_blocks(oh: int, ow: int) -> tuple[int, int]:
+    """(tile rows per call, calls per image): about TILES_PER_BLOCK tiles (2 output rows each) a
+    call, balanced; an even count of calls when there is more than one."""
+    return blocks(oh // 2, max(1, math.ceil(TILES_PER_BLOCK / (ow // 2))), even=True)

@@ -18,8 +18,9 @@ declared as body-less private functions, see tsjit/backends/c/runtime/):
   them) is read in place with the view's strides and the transpose flag, and the copies go
   (tsjit/lowering/strided_operands.py), unless the source may be written before the matmul.
 - `linalg.conv_2d_nchw_fchw` / `conv_2d_ngchw_gfchw` (input already padded): per image (and
-  group) and block of output rows, `@tsjit_im2col_*` into a scratch buffer and a GEMM
-  `weight (F x C*kh*kw) @ col`; 1x1 stride-1 convolutions multiply the image directly; float32
+  group) and block of output rows, `@tsjit_conv_gemm_*` (im2col into the calling thread's scratch
+  buffer, then a GEMM `weight (F x C*kh*kw) @ col`); 1x1 stride-1 convolutions multiply the image
+  directly; float32
   stride-1 3x3 ones with constant weights and even output sizes use Winograd F(2x2, 3x3)
   (`@tsjit_winograd_f32`, weights transformed at compile time: tsjit/lowering/winograd.py).
   Depthwise ones (one input channel per group) call a direct stencil per block of channels,
@@ -30,6 +31,11 @@ the linalg ops accumulate). The contraction's `ts.epilogue` consumer (bias, relu
 moves into the block loop right after the call and is lowered to loops restricted to that block,
 so it runs while the tile is in cache; a block holds about `tile-bytes` of output (and im2col), a
 convolution's at least MIN_GEMM_COLS output pixels.
+
+Threads: blocks, and the batch indices of a batched matmul, are independent, so their loops are
+marked parallel (`parallel_work`, in units of GEMM_WORK multiply-adds) and the C renderer shares
+them among threads, each call then running on one thread (the epilogues too); a contraction that
+is one block splits inside its GEMM instead. More than one block makes an even count.
 
 Operands are passed as their contiguous memrefs collapsed to 1-D and cast to `memref<?xT>`, with
 element offsets and leading dimensions as index arguments (the run-time calling convention).
@@ -53,11 +59,13 @@ from xdsl.passes import ModulePass
 from tsjit.lowering import depthwise, packed_weights, strided_operands, winograd
 from tsjit.lowering.call_matching import epilogue as find_epilogue
 from tsjit.lowering.call_matching import operands_ok, untransposed, zero_fill
-from tsjit.lowering.library_calls import Emitter, Index, Matrix, blocks, constant_global, derived_constant, root
+from tsjit.lowering.library_calls import (
+    GEMM_WORK, Emitter, Index, Matrix, blocks, constant_global, derived_constant, root,
+)
 from tsjit.lowering.loops import EPILOGUE
 
 GEMM = {Float32Type: "tsjit_sgemm", Float64Type: "tsjit_dgemm"}
-IM2COL = {Float32Type: "tsjit_im2col_f32", Float64Type: "tsjit_im2col_f64"}
+CONV_GEMM = {Float32Type: "tsjit_conv_gemm_f32", Float64Type: "tsjit_conv_gemm_f64"}
 MIN_GEMM_COLS = 128
 """a convolution's block has at least this many output pixels (the GEMM's N) whatever tile-bytes says:
 ResNet-18's 7x7 convolutions in blocks of 21 pixels ran at half the GEMM's speed in blocks of 49"""
@@ -134,7 +142,7 @@ def _matmul(c: linalg.MatmulOp, tile_bytes: int, declared: dict) -> bool:
         em.head.append(transposed)
         b_src, tb = transposed.memref, False
     elt = out.type.element_type
-    rows, count = blocks(m, tile_bytes // (n * elt.bitwidth // 8)) if epilogue else (m, 1)
+    rows, count = blocks(m, tile_bytes // (n * elt.bitwidth // 8), even=True) if epilogue else (m, 1)
     A, B, C = Matrix(em.flat(a_src), a_src.type.get_shape()[1], ta), \
         Matrix(em.flat(b_src), n if gemm == packed_weights.CALL else b_src.type.get_shape()[1], tb), \
         Matrix(em.flat(out), n, False)
@@ -146,7 +154,7 @@ def _matmul(c: linalg.MatmulOp, tile_bytes: int, declared: dict) -> bool:
         if epilogue is not None:
             e.epilogue(epilogue, {0: (r0, e.add(r0, nrows))} if count > 1 else {})
 
-    em.loop(0, m, rows, block)
+    em.loop(0, m, rows, block, parallel_work=rows * n * k // GEMM_WORK)
     _finish(c, em, erase_a + erase_b, fill)
     return True
 
@@ -175,38 +183,31 @@ def _conv(c: Operation, tile_bytes: int, declared: dict) -> bool:
         return True
     if winograd.applies(c, grouped, fill is not None):
         return _winograd(c, fill, epilogue, declared)
-    rows, count = blocks(oh, max(tile_bytes // ((fg + (0 if direct else k)) * ow * size), -(-MIN_GEMM_COLS // ow)))
+    rows, count = blocks(oh, max(tile_bytes // ((fg + (0 if direct else k)) * ow * size), -(-MIN_GEMM_COLS // ow)),
+                         even=True)
     em = Emitter(declared)
     X, W, O = em.flat(x), Matrix(em.flat(w), k, False), Matrix(em.flat(out), oh * ow, False)
-    col = None if direct else em.scratch(k * rows * ow, elt)
+    beta = em.float(0.0 if fill else 1.0, elt)
 
-    def image(e: Emitter, ni: Index) -> None:
-        e.loop(0, g, 1, lambda e2, gi: group(e2, ni, gi))
-
-    def group(e: Emitter, ni: Index, gi: Index) -> None:
-        plane = e.add(e.mul(ni, g), gi)
-        e.loop(0, oh, rows, lambda e3, r0: block(e3, ni, plane, gi, r0))
-
-    def block(e: Emitter, ni: Index, plane: Index, gi: Index, r0: Index) -> None:
+    def block(e: Emitter, t: Index) -> None:  # t: (image, group, block of output rows)
+        plane, r0 = e.div(t, count), e.mul(e.rem(t, count), rows)
+        ni, gi = e.div(plane, g), e.rem(plane, g)
         nrows = e.min(rows, e.sub(oh, r0)) if oh % rows else rows
-        ncols = e.mul(nrows, ow)
-        x_off = e.mul(plane, cg * h * wd)
+        x_off, o_off = e.mul(plane, cg * h * wd), e.add(e.mul(plane, fg * oh * ow), e.mul(r0, ow))
         if direct:
-            B = Matrix(X, h * wd, False).at(e.add(x_off, e.mul(r0, ow)))
-        else:
-            e.call(IM2COL[type(elt)], [X, col], [x_off, cg, h, wd, kh, kw, sh, sw, dh, dw, r0, nrows, ow])
-            B = Matrix(col, ncols, False)
-        e.gemm(GEMM[type(elt)], W.at(e.mul(gi, fg * k)), B, O.at(e.add(e.mul(plane, fg * oh * ow), e.mul(r0, ow))),
-               fg, ncols, k, 0.0 if fill else 1.0, elt)
+            e.gemm(GEMM[type(elt)], W.at(e.mul(gi, fg * k)), Matrix(X, h * wd, False).at(e.add(x_off, e.mul(r0, ow))),
+                   O.at(o_off), fg, e.mul(nrows, ow), k, 0.0 if fill else 1.0, elt)
+        else:  # im2col into the thread's scratch, then the GEMM
+            e.call(CONV_GEMM[type(elt)], [X, W.value, O.value],
+                   [x_off, e.mul(gi, fg * k), o_off, cg, h, wd, kh, kw, sh, sw, dh, dw, r0, nrows, ow, fg, oh * ow],
+                   [beta])
         if epilogue is not None:
             bounds = {0: (ni, e.add(ni, 1))} if n > 1 else {}
             if count > 1:
                 bounds[2] = (r0, e.add(r0, nrows))
             e.epilogue(epilogue, bounds)
 
-    em.loop(0, n, 1, image)
-    if col is not None:
-        em.dealloc(col)
+    em.loop(0, n * g * count, 1, block, parallel_work=fg * k * rows * ow // GEMM_WORK)
     _finish(c, em, [], fill)
     return True
 
@@ -219,18 +220,19 @@ def _winograd(c: Operation, fill: Operation, epilogue: Operation | None, declare
     u = winograd.transformed_weights(w)
     em.head.append(u)
     X, U, O = em.flat(x), em.flat(u.memref), em.flat(out)
-    per = winograd.tile_rows_per_block(oh, ow)
+    per, count = winograd.tile_row_blocks(oh, ow)
 
-    def block(e: Emitter, ni: Index, t0: Index) -> None:
+    def block(e: Emitter, t: Index) -> None:  # t: (image, block of tile rows)
+        ni, t0 = e.div(t, count), e.mul(e.rem(t, count), per)
         nt = e.min(per, e.sub(oh // 2, t0)) if (oh // 2) % per else per
         e.call(winograd.CALL, [X, U, O], [e.mul(ni, ch * h * wd), e.mul(ni, f * oh * ow), ch, h, wd, f, oh, ow, t0, nt])
         if epilogue is not None:
             bounds = {0: (ni, e.add(ni, 1))} if n > 1 else {}
-            if per < oh // 2:
+            if count > 1:
                 bounds[2] = (e.mul(t0, 2), e.mul(e.add(t0, nt), 2))
             e.epilogue(epilogue, bounds)
 
-    em.loop(0, n, 1, lambda e, ni: e.loop(0, oh // 2, per, lambda e2, t0: block(e2, ni, t0)))
+    em.loop(0, n * count, 1, block, parallel_work=16 * f * ch * per * (ow // 2) // GEMM_WORK)
     _finish(c, em, [], fill)
     return True
 
@@ -263,8 +265,9 @@ def _batch_matmul(c: linalg.GenericOp, tile_bytes: int, declared: dict) -> bool:
     out_read = (out, 0, [math.prod(shape[p + 1:]) for p in range(r)])
 
     def nest(e: Emitter, ivs: list[Index]) -> None:
-        if len(ivs) < r - 2:
-            e.loop(0, shape[len(ivs)], 1, lambda e2, iv: nest(e2, [*ivs, iv]))
+        if len(ivs) < r - 2:  # batch loops: each index one GEMM (or a nest of them) on a thread
+            e.loop(0, shape[len(ivs)], 1, lambda e2, iv: nest(e2, [*ivs, iv]),
+                   parallel_work=math.prod(shape[len(ivs) + 1:r - 2]) * m * n * k // GEMM_WORK)
             return
         out_map = [AffineDimExpr(d) for d in range(r - 2)]
         e.gemm(GEMM[type(elt)], A.at(offset(e, ivs, a_read, amap)), B.at(offset(e, ivs, b_read, bmap)),

@@ -86,15 +86,15 @@ func.func @accumulate(%a: memref<2x3xf64>, %b: memref<3x2xf64>, %c: memref<2x2xf
   func.return
 }
 
-// A 3x3 convolution: im2col into a scratch buffer (9 x one output row of 128 pixels: tile-bytes=16,
-// and a block has at least MIN_GEMM_COLS = 128 pixels), then the GEMM, per image and row.
+// A 3x3 convolution: per image and block of output rows (one row of 128 pixels: tile-bytes=16, and a
+// block has at least MIN_GEMM_COLS = 128 pixels), one call that does im2col into the thread's scratch
+// buffer and the GEMM; the blocks are independent, so their loop is marked parallel.
 // CHECK-LABEL: func.func @conv
-// CHECK:         %[[COL:.*]] = memref.alloc() : memref<1152xf32>
-// CHECK:         scf.for %[[N:.*]] = %{{.*}} to %{{.*}} step
-// CHECK:           scf.for
-// CHECK:             func.call @tsjit_im2col_f32(
-// CHECK:           func.call @tsjit_sgemm(
-// CHECK:         memref.dealloc %[[COL]]
+// CHECK-NOT:     memref.alloc
+// CHECK:         scf.for %[[T:.*]] = %{{.*}} to %{{.*}} step
+// CHECK:           %[[ROW:.*]] = arith.remsi %[[T]]
+// CHECK:           func.call @tsjit_conv_gemm_f32({{.*}}, %[[ROW]], {{.*}}) :
+// CHECK:         } {tsjit.parallel, tsjit.work = {{[0-9]+}} : i64}
 func.func @conv(%x: memref<2x1x4x130xf32>, %w: memref<3x1x3x3xf32>, %out: memref<2x3x2x128xf32>) {
   linalg.conv_2d_nchw_fchw {strides = dense<1> : tensor<2xi64>, dilations = dense<1> : tensor<2xi64>} ins(%x, %w : memref<2x1x4x130xf32>, memref<3x1x3x3xf32>) outs(%out : memref<2x3x2x128xf32>)
   func.return

@@ -81,7 +81,7 @@ def calls(module):
 def test_calls_keep_results_then_loops_too(name):
     module, x, expected = lowered(name)
     # 3x3 stride-1 convs with frozen weights: Winograd; depthwise ones: the direct stencil
-    library = {"tsjit_sgemm", "tsjit_sgemm_packed", "tsjit_winograd_f32", "tsjit_dwconv_f32"}
+    library = {"tsjit_sgemm", "tsjit_sgemm_packed", "tsjit_conv_gemm_f32", "tsjit_winograd_f32", "tsjit_dwconv_f32"}
     assert bool(library & set(calls(module))) == (name not in ELEMENTWISE)
     np.testing.assert_allclose(run(module, [x]), expected, rtol=1e-4, atol=1e-5)
     apply_pass("ts-lower-to-loops", module)
@@ -122,7 +122,7 @@ def test_lower_to_loops_option_runs_the_pass():
     model, x = make().eval(), torch.rand(*shape)
     module = torch.jit.specialize(torch.jit.freeze(torch.jit.script(model)), (x,))
     apply_pass("ts-lower-to-loops", module, library_calls=True)
-    assert "tsjit_sgemm_packed" in calls(module) and {"tsjit_im2col_f32", "tsjit_winograd_f32"} & set(calls(module))
+    assert "tsjit_sgemm_packed" in calls(module) and {"tsjit_conv_gemm_f32", "tsjit_winograd_f32"} & set(calls(module))
     assert not any(op.name.startswith("linalg.") for op in module.walk())
     np.testing.assert_allclose(run(module, [x]), model(x).numpy(), rtol=1e-4, atol=1e-5)
 

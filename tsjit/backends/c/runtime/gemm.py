@@ -62,11 +62,11 @@ static int tsjit_gemm_threads(int64_t M, int64_t N, int64_t K) {
 #else
 #define TSJIT_TLS
 #endif
-/* A growing 64-byte aligned buffer per thread and slot (0, 1: GEMM packing; 2, 3: Winograd), kept
-   between calls (no page faults per call). */
+/* A growing 64-byte aligned buffer per thread and slot (0, 1: GEMM packing; 2, 3: Winograd; 4: im2col),
+   kept between calls (no page faults per call). */
 static void *tsjit_scratch(int slot, size_t bytes) {
-    static TSJIT_TLS void *buf[4];
-    static TSJIT_TLS size_t cap[4];
+    static TSJIT_TLS void *buf[5];
+    static TSJIT_TLS size_t cap[5];
     if (cap[slot] < bytes) {
         free(buf[slot]);
         buf[slot] = aligned_alloc(64, (bytes + 63) / 64 * 64);

@@ -7,6 +7,15 @@
 For the image at X + offX (C x H x W, padding already applied), output rows oh0..oh0+rows-1:
 col[(c*KH + i)*KW + j][r*OW + ow] = X[c][(oh0+r)*SH + i*DH][ow*SW + j*DW], a (C*KH*KW) x (rows*OW)
 row-major matrix, so `weight (F x C*KH*KW) @ col` is that block of the output (F x rows*OW).
+
+    void tsjit_conv_gemm_f32(const float *X, const float *Wt, float *O, int64_t offX, int64_t offW,
+                             int64_t offO, int64_t C, int64_t H, int64_t W, int64_t KH, int64_t KW,
+                             int64_t SH, int64_t SW, int64_t DH, int64_t DW, int64_t oh0, int64_t rows,
+                             int64_t OW, int64_t F, int64_t ldo, float beta);
+
+does both for one block: im2col into the calling thread's scratch buffer, then
+`O + offO (F x rows*OW, row stride ldo) = Wt + offW (F x C*KH*KW) @ col + beta * O`. The scratch
+being per thread is what lets ts-contractions-to-calls run a convolution's blocks in parallel.
 """
 from __future__ import annotations
 
@@ -42,7 +51,29 @@ extern void @NAME@(const @T@ *X, @T@ *col, int64_t offX, int64_t C, int64_t H, i
                    int64_t SH, int64_t SW, int64_t DH, int64_t DW, int64_t oh0, int64_t rows, int64_t OW);
 """
 
+CONV_GEMM = r"""
+/* always inlined too, so the im2col in it sees each call's constant shape */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+inline void @NAME@(const @T@ *X, const @T@ *Wt, @T@ *O, int64_t offX, int64_t offW, int64_t offO, int64_t C,
+                   int64_t H, int64_t W, int64_t KH, int64_t KW, int64_t SH, int64_t SW, int64_t DH, int64_t DW,
+                   int64_t oh0, int64_t rows, int64_t OW, int64_t F, int64_t ldo, @T@ beta) {
+    int64_t k = C * KH * KW, ncol = rows * OW;
+    @T@ *col = tsjit_scratch(4, sizeof(@T@) * (size_t)(k * ncol > 0 ? k * ncol : 1));
+    @IM2COL@(X, col, offX, C, H, W, KH, KW, SH, SW, DH, DW, oh0, rows, OW);
+    @GEMM@(Wt, col, O, offW, 0, offO, F, ncol, k, k, ncol, ldo, 0, 0, beta);
+}
+extern void @NAME@(const @T@ *X, const @T@ *Wt, @T@ *O, int64_t offX, int64_t offW, int64_t offO, int64_t C,
+                   int64_t H, int64_t W, int64_t KH, int64_t KW, int64_t SH, int64_t SW, int64_t DH, int64_t DW,
+                   int64_t oh0, int64_t rows, int64_t OW, int64_t F, int64_t ldo, @T@ beta);
+"""
+
 SOURCES = {
-    name: (IM2COL.replace("@NAME@", name).replace("@T@", t), ())
-    for name, t in (("tsjit_im2col_f32", "float"), ("tsjit_im2col_f64", "double"))
+    **{name: (IM2COL.replace("@NAME@", name).replace("@T@", t), ())
+       for name, t in (("tsjit_im2col_f32", "float"), ("tsjit_im2col_f64", "double"))},
+    **{f"tsjit_conv_gemm_{s}": (CONV_GEMM.replace("@NAME@", f"tsjit_conv_gemm_{s}").replace("@T@", t)
+                                .replace("@IM2COL@", f"tsjit_im2col_{s}").replace("@GEMM@", gemm),
+                                (f"tsjit_im2col_{s}", gemm))
+       for s, t, gemm in (("f32", "float", "tsjit_sgemm"), ("f64", "double", "tsjit_dgemm"))},
 }

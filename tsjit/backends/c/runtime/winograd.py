@@ -14,7 +14,7 @@ tile is A^T [U (x) B^T d B] A of its 4x4 input patch d (Lavin & Gray, 2015):
     B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]     A^T = [1 1 1 0; 0 1 -1 -1]
 
 The input transform writes V[16][C][tiles], the 16 GEMMs `M[k] = U[k] (F x C) @ V[k]` go through
-tsjit_sgemm (OpenBLAS or the C fallback, split across threads), the output transform reads
+tsjit_sgemm (OpenBLAS or the C fallback), shared whole among threads, the output transform reads
 M[16][F][tiles]; both transforms run along a row of tiles, so they vectorise, and share their
 channels / filters among OpenMP threads (`ts_num_threads` of the prelude). Float32 only:
 the transforms add a few ulp of rounding to each output, well inside float32 model tolerances.
@@ -49,6 +49,8 @@ void tsjit_winograd_f32(const float *X, const float *U, float *O, int64_t offX, 
                 }
             }
         }
+    /* the 16 GEMMs shared among threads whole (each then runs on one) */
+    #pragma omp parallel for schedule(static) num_threads(tsjit_gemm_threads(16 * F, T, C))
     for (int64_t k = 0; k < 16; ++k)
         tsjit_sgemm(U, V, M, k * F * C, k * SV, k * SM, F, T, C, C, T, T, 0, 0, 0.0f);
     #pragma omp parallel for schedule(static) num_threads(ts_num_threads(F * T))

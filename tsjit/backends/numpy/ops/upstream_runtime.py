@@ -65,6 +65,14 @@ def im2col(x, col, off_x, c, h, w, kh, kw, sh, sw, dh, dw, oh0, rows, ow) -> Non
             out[:, i, j] = window
 
 
+def conv_gemm(x, wt, o, off_x, off_w, off_o, c, h, w, kh, kw, sh, sw, dh, dw, oh0, rows, ow, f, ldo, beta) -> None:
+    """One convolution block, im2col then GEMM, as tsjit_conv_gemm_*."""
+    k, ncol = c * kh * kw, rows * ow
+    col = np.empty(k * ncol, x.dtype)
+    im2col(x, col, off_x, c, h, w, kh, kw, sh, sw, dh, dw, oh0, rows, ow)
+    gemm(wt, col, o, off_w, 0, off_o, f, ncol, k, k, ncol, ldo, 0, 0, beta)
+
+
 def dwconv(x, wt, o, off_x, off_o, m, h, w, ph, pw, kh, kw, sh, sw, dh, dw, oh, ow, o0, no) -> None:
     """Output channels o0..o0+no-1 of a depthwise convolution of one image (channel o reads input
     channel o // m; ph/pw zeros implied on each side), as tsjit_dwconv_*."""
@@ -132,6 +140,8 @@ RUNTIME_FUNCTIONS: dict[str, Callable[..., None]] = {
     "tsjit_sgemm_packed": gemm_packed,
     "tsjit_im2col_f32": im2col,
     "tsjit_im2col_f64": im2col,
+    "tsjit_conv_gemm_f32": conv_gemm,
+    "tsjit_conv_gemm_f64": conv_gemm,
     "tsjit_winograd_f32": winograd,
     "tsjit_dwconv_f32": dwconv,
     "tsjit_dwconv_f64": dwconv,
