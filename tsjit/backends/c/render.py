@@ -30,7 +30,8 @@ from tsjit.backends.c import render_half, render_loops, render_memory
 from tsjit.backends.c.render_math import float_math
 from tsjit.backends.c.render_while import render_condition, render_while
 from tsjit.backends.c.render_tables import (  # noqa: F401 (UnsupportedOp, c_type: public here)
-    _NP, AFFINE, CMPF, CMPI, EXPRESSIONS, PRELUDE, UnsupportedOp, c_identifier, c_type, literal, unsigned_c_type,
+    _NP, AFFINE, CMPF, CMPI, EXPRESSIONS, PRELUDE, REDUCTION_CLAUSES, UnsupportedOp, c_identifier, c_type, literal,
+    unsigned_c_type,
 )
 from tsjit.dialects.ts.constant import dense_to_numpy
 
@@ -215,8 +216,9 @@ def _for(r: Renderer, op) -> None:
     lb, ub, step = r.name(op.lb), r.name(op.ub), r.name(op.step)
     if op in r.pragmas:
         r.emit(r.pragmas[op])
-    elif "tsjit.sum_reduction" in op.attributes:  # ts-wide-accumulators: a sum the compiler may split in lanes
-        r.emit(f"#pragma omp simd reduction(+:{results[0]})")
+    elif "tsjit.reduction" in op.attributes:  # ts-wide-accumulators: a reduction the compiler may split in lanes
+        clause = REDUCTION_CLAUSES[op.attributes["tsjit.reduction"].data]
+        r.emit(f"#pragma omp simd reduction({clause.format(c_type(op.results[0].type))}:{results[0]})")
     r.emit(f"for (int64_t {iv} = {lb}; {iv} < {ub}; {iv} += {step}) {{")
     r._yield_targets.append(results)
     r.block(body)

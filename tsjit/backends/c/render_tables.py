@@ -30,6 +30,11 @@ static inline int ts_num_threads(int64_t work) {
     int64_t n = work / MIN_WORK_PER_THREAD, m = ts_threads();
     return (int)(n < 1 ? 1 : n < m ? n : m);
 }
+/* NaN-propagating max / min (arith.maximumf / minimumf) as SIMD reductions: lanes, then combined */
+#pragma omp declare reduction(ts_max_float : float : omp_out = ((omp_in != omp_in || omp_in > omp_out) ? omp_in : omp_out)) initializer(omp_priv = -INFINITY)
+#pragma omp declare reduction(ts_min_float : float : omp_out = ((omp_in != omp_in || omp_in < omp_out) ? omp_in : omp_out)) initializer(omp_priv = INFINITY)
+#pragma omp declare reduction(ts_max_double : double : omp_out = ((omp_in != omp_in || omp_in > omp_out) ? omp_in : omp_out)) initializer(omp_priv = -INFINITY)
+#pragma omp declare reduction(ts_min_double : double : omp_out = ((omp_in != omp_in || omp_in < omp_out) ? omp_in : omp_out)) initializer(omp_priv = INFINITY)
 #endif
 /* The threads later calls may use, whichever thread calls (no effect without OpenMP). */
 void ts_set_num_threads(int n) {
@@ -53,6 +58,10 @@ static inline int64_t ts_ipow(int64_t b, int64_t e) {
 WEIGHT_TABLE_TYPE
 """.replace("MIN_WORK_PER_THREAD", str(render_loops.MIN_WORK_PER_THREAD)).replace(
     "WEIGHT_TABLE_TYPE", render_memory.WEIGHT_TABLE_TYPE) + MATH_PRELUDE
+
+#: ts-wide-accumulators' combining op -> the `omp simd reduction` operator ({} : the C type)
+REDUCTION_CLAUSES = {"arith.addf": "+", "arith.addi": "+", "arith.maxsi": "max", "arith.minsi": "min",
+                     "arith.maximumf": "ts_max_{}", "arith.minimumf": "ts_min_{}"}
 
 _NAN_MAX = "(({0} != {0} || {0} > {1}) ? {0} : {1})"
 _NAN_MIN = "(({0} != {0} || {0} < {1}) ? {0} : {1})"

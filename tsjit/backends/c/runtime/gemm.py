@@ -12,7 +12,7 @@ the include and link flags, when scipy-openblas32 is installed) the call goes to
 `scipy_cblas_sgemm`; otherwise to a portable blocked GEMM (BLIS-style: B packed into NR-column
 panels, A into MR-row panels, an MR x NR register-blocked kernel written with GCC vector
 extensions where available, plain loops elsewhere). beta == 0 never reads C (NaN-safe, like BLAS).
-On AVX-512, a float32 GEMM with neither operand transposed, at least 4 rows and (with OpenBLAS) at
+On AVX-512, a float32 GEMM with A not transposed, at least 4 rows and (with OpenBLAS) at
 least 2^20 multiply-adds takes the micro-kernel of gemm_kernel.py instead, B read in place (faster
 than OpenBLAS on the model zoo's shapes: bench/README.md).
 
@@ -210,7 +210,7 @@ void @NAME@(const @T@ *A, const @T@ *B, @T@ *C, int64_t offA, int64_t offB, int6
 
 
 OWN_KERNEL = "if (tsjit_sgk_direct(transA, transB, M, N, K, A, lda, B, ldb, beta, C, ldc)) return;"
-"""float32 only: the micro-kernel of gemm_kernel.py where it beats OpenBLAS (AVX-512, no transposes)"""
+"""float32 only: the micro-kernel of gemm_kernel.py where it beats OpenBLAS (AVX-512, A not transposed)"""
 
 
 def gemm_source(name: str, c_type: str, prefix: str, blas: str, own: str = "") -> str:

@@ -11,9 +11,9 @@ No packing per call: A is read in place (MR rows at a time, its row stride lda; 
 rows prefetched), each kc x NR panel of B streams through an MR x NR register block (AVX-512:
 12 x 32, 24 accumulators; up to 6 rows take 2 or 4 panels at once), C is written once per KC
 block of depth.
-`tsjit_sgk_direct` runs the same loops for tsjit_sgemm on AVX-512 when neither operand is
-transposed (M >= DIRECT_MIN_ROWS, and with OpenBLAS at least BLAS_SMALL multiply-adds), reading
-B's panels in place (its row stride ldb; the last partial panel is copied).
+`tsjit_sgk_direct` runs the same loops for tsjit_sgemm on AVX-512 when A is not transposed
+(M >= DIRECT_MIN_ROWS, and with OpenBLAS at least BLAS_SMALL multiply-adds), reading B's panels in
+place (its row stride ldb; the last partial panel is copied), or a transposed B packed first.
 
 Fixed blocking, fixed summation order per element (depth in order, one FMA chain per element),
 so results do not depend on the thread count. Threads: tsjit_gemm_threads' count, split over
@@ -182,15 +182,37 @@ static void tsjit_sgk_gemm(int64_t M, int64_t N, int64_t K, const float *A, int6
     }
 }
 
-/* tsjit_sgemm's own-kernel path, taken (returns 1) on AVX-512 for untransposed operands, M >= MIN_ROWS
-   and, with OpenBLAS, at least BLAS_SMALL multiply-adds. */
+/* op(B) (K x N) packed into `bp` in the layout of packed_weights.py, read from B stored N x K (B^T) */
+static void tsjit_sgk_pack_transposed(const float *B, int64_t ldb, int64_t K, int64_t N, float *bp) {
+    int64_t np_all = (N + TSJIT_SGK_NR - 1) / TSJIT_SGK_NR;
+    for (int64_t pc = 0; pc < K; pc += TSJIT_SGK_KC) {
+        int64_t kc = K - pc < TSJIT_SGK_KC ? K - pc : TSJIT_SGK_KC;
+        for (int64_t j = 0; j < np_all; ++j)
+            for (int64_t c = 0; c < TSJIT_SGK_NR; ++c) {
+                int64_t n = j * TSJIT_SGK_NR + c;
+                float *d = bp + pc * np_all * TSJIT_SGK_NR + j * kc * TSJIT_SGK_NR + c;
+                const float *src = B + n * ldb + pc;
+                for (int64_t p = 0; p < kc; ++p) d[p * TSJIT_SGK_NR] = n < N ? src[p] : 0.0f;
+            }
+    }
+}
+
+/* tsjit_sgemm's own-kernel path, taken (returns 1) on AVX-512 for an untransposed A, M >= MIN_ROWS
+   and, with OpenBLAS, at least BLAS_SMALL multiply-adds; a transposed B (attention's q @ k^T) is
+   packed into the thread's scratch first. */
 static int tsjit_sgk_direct(int64_t ta, int64_t tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
                             const float *B, int64_t ldb, float beta, float *C, int64_t ldc) {
 #if TSJIT_VBYTES == 64 && defined(__GNUC__)
-    if (ta || tb || M < TSJIT_SGK_MIN_ROWS) return 0;
+    if (ta || M < TSJIT_SGK_MIN_ROWS) return 0;
 #if defined(TSJIT_USE_CBLAS)
     if (M * N * K < TSJIT_SGK_BLAS_SMALL) return 0;
 #endif
+    if (tb) {
+        float *bp = tsjit_scratch(0, sizeof(float) * (size_t)(K * ((N + TSJIT_SGK_NR - 1) / TSJIT_SGK_NR) * TSJIT_SGK_NR));
+        tsjit_sgk_pack_transposed(B, ldb, K, N, bp);
+        tsjit_sgk_gemm(M, N, K, A, lda, NULL, 0, bp, beta, C, ldc);
+        return 1;
+    }
     tsjit_sgk_gemm(M, N, K, A, lda, B, ldb, NULL, beta, C, ldc);
     return 1;
 #else
