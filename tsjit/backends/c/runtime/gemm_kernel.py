@@ -8,8 +8,8 @@ own-kernel path
 tsjit_sgemm's signature; `Bp` holds B (K x N) prepacked at compile time in the layout of
 tsjit/lowering/packed_weights.py (ldb and transB are ignored; a transposed A is copied first).
 No packing per call: A is read in place (MR rows at a time, its row stride lda; the next block's
-rows prefetched), each kc x NR panel of B streams through an MR x NR register block (AVX-512:
-12 x 32, 24 accumulators; up to 6 rows take 2 or 4 panels at once), C is written once per KC
+rows prefetched), each kc x NR panel of B streams (prefetched four rows ahead, into L1) through an
+MR x NR register block (AVX-512: 12 x 32, 24 accumulators; up to 6 rows take 2 or 4 panels at once), C is written once per KC
 block of depth.
 `tsjit_sgk_direct` runs the same loops for tsjit_sgemm on AVX-512 when A is not transposed
 (M >= DIRECT_MIN_ROWS, and with OpenBLAS at least BLAS_SMALL multiply-adds), reading B's panels in
@@ -55,6 +55,10 @@ static void tsjit_sgk_##R##_##P(int64_t kc, const float *restrict a, int64_t lda
     for (int64_t p = 0; p < kc; ++p) {                                                                       \
         tsjit_v16 w[2 * P];                                                                                  \
         for (int q = 0; q < 2 * P; ++q) w[q] = *(const tsjit_v16 *)(b + (q / 2) * ps + p * bs + (q % 2) * 16); \
+        for (int q = 0; q < P; ++q) {  /* B four rows ahead, into L1 */                                      \
+            __builtin_prefetch(b + q * ps + (p + 4) * bs, 0, 3);                                             \
+            __builtin_prefetch(b + q * ps + (p + 4) * bs + 16, 0, 3);                                        \
+        }                                                                                                    \
         for (int r = 0; r < R; ++r) {                                                                        \
             float x = a[r * lda + p];                                                                        \
             for (int q = 0; q < 2 * P; ++q) v[r][q] += x * w[q];                                             \
