@@ -23,7 +23,9 @@ from c_helpers import cache_home  # noqa: F401  (an autouse fixture)
 build = sys.modules["tsjit.backends.c.build"]
 needs_cc = pytest.mark.skipif(find_compiler() is None, reason="no C compiler")
 I64, PTR = ctypes.c_int64, ctypes.c_void_p
-SIZES = [(1, 1, 1), (4, 33, 1), (13, 70, 300), (5, 1, 7), (40, 1100, 20), (37, 64, KC), (300, 40, 50), (6, 9, 0)]
+SIZES = [(1, 1, 1), (4, 33, 1), (13, 70, 300), (5, 1, 7), (40, 1100, 20), (37, 64, KC), (300, 40, 50), (6, 9, 0),
+         (2, 40, 9), (3, 33, 17), (8, 50, KC + 1), (11, 64, 300), (12, 31, 2)]
+"""every block height of the micro-kernel (1-12 rows) and panel shape (full, partial, several)"""
 
 
 @pytest.mark.parametrize("k,n", [(1, 1), (3, 2), (KC + 1, NR + 1), (2 * KC, 3 * NR), (7, 100)])

@@ -9,7 +9,8 @@ tsjit_sgemm's signature; `Bp` holds B (K x N) prepacked at compile time in the l
 tsjit/lowering/packed_weights.py (ldb and transB are ignored; a transposed A is copied first).
 No packing per call: A is read in place (MR rows at a time, its row stride lda; the next block's
 rows prefetched), each kc x NR panel of B streams (prefetched four rows ahead, into L1) through an
-MR x NR register block (AVX-512: 12 x 32, 24 accumulators; up to 6 rows take 2 or 4 panels at once), C is written once per KC
+MR x NR register block (AVX-512: 12 x 32, 24 accumulators, on x86-64 the assembly kernels of
+gemm_asm.py; up to 6 rows take 2 or 4 panels at once), C is written once per KC
 block of depth.
 `tsjit_sgk_direct` runs the same loops for tsjit_sgemm on AVX-512 when A is not transposed
 (M >= DIRECT_MIN_ROWS, and with OpenBLAS at least BLAS_SMALL multiply-adds), reading B's panels in
@@ -21,6 +22,7 @@ whole panels of columns (or rows when M > N).
 """
 from __future__ import annotations
 
+from tsjit.backends.c.runtime import gemm_asm
 from tsjit.lowering.packed_weights import KC, NR
 
 DIRECT_MIN_ROWS = 4
@@ -93,9 +95,13 @@ static void tsjit_sgk_##R##_##P(int64_t kc, const float *a, int64_t lda, const f
         }                                                                                                    \
 }
 #endif
-TSJIT_SGK_KERNEL(1, 1) TSJIT_SGK_KERNEL(2, 1) TSJIT_SGK_KERNEL(3, 1) TSJIT_SGK_KERNEL(4, 1)
-TSJIT_SGK_KERNEL(5, 1) TSJIT_SGK_KERNEL(6, 1) TSJIT_SGK_KERNEL(7, 1) TSJIT_SGK_KERNEL(8, 1)
-TSJIT_SGK_KERNEL(9, 1) TSJIT_SGK_KERNEL(10, 1) TSJIT_SGK_KERNEL(11, 1) TSJIT_SGK_KERNEL(12, 1)
+#if TSJIT_VBYTES == 64 && defined(__GNUC__) && defined(__x86_64__)
+@ASM@
+#else
+#define TSJIT_SGK_ROWS(R) TSJIT_SGK_KERNEL(R, 1)
+#endif
+TSJIT_SGK_ROWS(1) TSJIT_SGK_ROWS(2) TSJIT_SGK_ROWS(3) TSJIT_SGK_ROWS(4) TSJIT_SGK_ROWS(5) TSJIT_SGK_ROWS(6)
+TSJIT_SGK_ROWS(7) TSJIT_SGK_ROWS(8) TSJIT_SGK_ROWS(9) TSJIT_SGK_ROWS(10) TSJIT_SGK_ROWS(11) TSJIT_SGK_ROWS(12)
 TSJIT_SGK_KERNEL(1, 4) TSJIT_SGK_KERNEL(2, 4) TSJIT_SGK_KERNEL(3, 4)
 TSJIT_SGK_KERNEL(4, 2) TSJIT_SGK_KERNEL(5, 2) TSJIT_SGK_KERNEL(6, 2)
 typedef void (*tsjit_sgk_fn)(int64_t, const float *, int64_t, const float *, int64_t, int64_t, float *, int64_t, int,
@@ -247,7 +253,7 @@ void tsjit_sgemm_packed(const float *A, const float *Bp, float *C, int64_t offA,
 """
 
 SOURCES = {
-    "tsjit_sgemm_kernel": (KERNEL.replace("@NR@", str(NR)).replace("@KC@", str(KC))
+    "tsjit_sgemm_kernel": (KERNEL.replace("@ASM@", gemm_asm.SOURCE).replace("@NR@", str(NR)).replace("@KC@", str(KC))
                            .replace("@MIN_ROWS@", str(DIRECT_MIN_ROWS))
                            .replace("@BLAS_SMALL@", str(BLAS_SMALL)), ("tsjit_gemm_common",)),
     "tsjit_sgemm_packed": (PACKED, ("tsjit_sgemm_kernel",)),
