@@ -24,37 +24,45 @@ def _acc(r: int, q: int) -> int:
     return 8 + 2 * r + q
 
 
-def asm_kernel(rows: int) -> str:
-    """`tsjit_sgk_asm_<rows>(kc, a, lda, b, bs, out)`: out[r][0:32] = sum_p a[r * lda + p] * b[p * bs + 0:32]."""
-    bases = (rows + 2) // 3
-    lines = [f"vpxord %%zmm{_acc(r, q)}, %%zmm{_acc(r, q)}, %%zmm{_acc(r, q)}" for r in range(rows) for q in range(2)]
-    lines += ["test %[k], %[k]", "jz 2f", ".p2align 4", "1:",
-              "prefetcht0 (%[pf])", "prefetcht0 64(%[pf])", "add %[bs], %[pf]",
-              "vmovups (%[b]), %%zmm0", "vmovups 64(%[b]), %%zmm1", "add %[bs], %[b]"]
+def _step(rows: int, second: bool) -> list[str]:
+    """One depth step: a row of B (the next row when `second`), prefetch, and 2 * rows FMAs."""
+    b = "%[b],%[bs],1" if second else "%[b]"
+    pf = "%[pf],%[bs],1" if second else "%[pf]"
+    lines = [f"prefetcht0 ({pf})", f"prefetcht0 64({pf})", f"vmovups ({b}), %%zmm0", f"vmovups 64({b}), %%zmm1"]
     for r in range(rows):
         base, step = divmod(r, 3)
         address = ("(%[a{0}])", "(%[a{0}],%[ld],1)", "(%[a{0}],%[ld],2)")[step].format(base)
         t = 2 + r % 6
-        lines += [f"vbroadcastss {address}, %%zmm{t}",
+        lines += [f"vbroadcastss {'4' if second else ''}{address}, %%zmm{t}",
                   f"vfmadd231ps %%zmm0, %%zmm{t}, %%zmm{_acc(r, 0)}",
                   f"vfmadd231ps %%zmm1, %%zmm{t}, %%zmm{_acc(r, 1)}"]
-    lines += [f"add $4, %[a{j}]" for j in range(bases)]
-    lines += ["dec %[k]", "jnz 1b", "2:"]
+    return lines
+
+
+def asm_kernel(rows: int) -> str:
+    """`tsjit_sgk_asm_<rows>(kc, a, lda, b, bs, out)`: out[r][0:32] = sum_p a[r * lda + p] * b[p * bs + 0:32].
+    The depth loop takes two steps per iteration (half the pointer updates), then an odd last one."""
+    bases = (rows + 2) // 3
+    lines = [f"vpxord %%zmm{_acc(r, q)}, %%zmm{_acc(r, q)}, %%zmm{_acc(r, q)}" for r in range(rows) for q in range(2)]
+    lines += ["test %[k], %[k]", "jz 3f", ".p2align 4", "1:", *_step(rows, False), *_step(rows, True)]
+    lines += [f"add $8, %[a{j}]" for j in range(bases)]
+    lines += ["lea (%[b],%[bs],2), %[b]", "lea (%[pf],%[bs],2), %[pf]", "dec %[k]", "jnz 1b", "3:",
+              "test %[odd], %[odd]", "jz 2f", *_step(rows, False), "2:"]
     lines += [f"vmovaps %%zmm{_acc(r, q)}, {128 * r + 64 * q}(%[out])" for r in range(rows) for q in range(2)]
     body = "\n".join(f'        "{line}\\n\\t"' for line in lines)
     outputs = ", ".join([*(f'[a{j}] "+r"(a{j})' for j in range(bases)), '[b] "+r"(b)', '[pf] "+r"(pf)',
-                         '[k] "+r"(kc)'])
+                         '[k] "+r"(pairs)'])
     clobbers = ", ".join(f'"xmm{i}"' for i in range(32))
     pointers = "".join(f"    const float *a{j} = a + {3 * j} * lda;\n" for j in range(bases))
     return f"""static void tsjit_sgk_asm_{rows}(int64_t kc, const float *a, int64_t lda, const float *b, int64_t bs,
                               float *out) {{
 {pointers}    const float *pf = b + 4 * bs;
-    int64_t ld = lda * 4;
+    int64_t ld = lda * 4, pairs = kc >> 1, odd = kc & 1;
     bs *= 4;
     __asm__ volatile(
 {body}
         : {outputs}
-        : [ld] "r"(ld), [bs] "r"(bs), [out] "r"(out)
+        : [ld] "r"(ld), [bs] "r"(bs), [odd] "r"(odd), [out] "r"(out)
         : {clobbers}, "memory", "cc");
 }}
 """
