@@ -133,7 +133,7 @@ static void tsjit_sgk_run(int64_t M, int64_t N, int64_t K, const float *A, int64
         beta = 1;
     }
     float tail[KC * NR] __attribute__((aligned(64)));
-    int64_t nb = (M + MR - 1) / MR, base = M / nb, extra = M % nb;  /* balanced row blocks */
+    int64_t nb = (M + MR - 1) / MR;  /* blocks of MR rows, then the rest (up to 6 rows: several panels at once) */
     for (int64_t jc = 0; jc < N; jc += NC) {
         int64_t nc = N - jc < NC ? N - jc : NC, nfull = nc / NR, t = nc - nfull * NR;
         for (int64_t pc = 0; pc < K; pc += KC) {
@@ -145,7 +145,7 @@ static void tsjit_sgk_run(int64_t M, int64_t N, int64_t K, const float *A, int64
                         tail[p * NR + c] = c < t ? b[(pc + p) * ldb + jc + nfull * NR + c] : 0.0f;
             const float *block = bp ? bp + pc * np_all * NR + (jp0 + jc / NR) * kc * NR : NULL;
             for (int64_t blk = 0, i = 0; blk < nb; ++blk) {
-                int64_t rows = base + (blk < extra);
+                int64_t rows = M - i < MR ? M - i : MR;
                 const float *a = A + i * lda + pc;
                 float *c = C + i * ldc + jc;
 #if defined(__GNUC__)
