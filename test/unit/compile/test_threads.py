@@ -72,6 +72,39 @@ def test_compiled_models_agree_at_any_thread_count():
         np.testing.assert_allclose(r, results[0], rtol=1e-5, atol=1e-6)
 
 
+class _Blocks(tsjit.nn.Module):
+    """Contractions whose blocks run in parallel: Winograd (3x3, stride 1), im2col (stride 2), a 1x1
+    convolution, a linear with row blocks and a batched matmul over heads."""
+
+    def __init__(self):
+        super().__init__()
+        nn = tsjit.nn
+        self.wino, self.strided = nn.Conv2d(8, 16, 3, padding=1), nn.Conv2d(16, 32, 3, stride=2, padding=1)
+        self.point, self.linear = nn.Conv2d(32, 64, 1), nn.Linear(64, 128)
+
+    def forward(self, x, q):
+        y = self.point(tsjit.relu(self.strided(tsjit.relu(self.wino(x)))))
+        rows = self.linear(y.flatten(2).transpose(1, 2))
+        return tsjit.relu(rows), tsjit.softmax(q @ q.transpose(-1, -2), -1) @ q
+
+
+@needs_cc
+def test_block_parallel_contractions_agree_with_one_thread_bit_for_bit():
+    """Each block's call runs whole on one thread, so 1 and 2 threads give identical results."""
+    tsjit.manual_seed(0)
+    model = _Blocks().eval()
+    x, q = tsjit.randn(2, 8, 64, 64), tsjit.randn(2, 4, 128, 64)
+    compiled = tsjit.compile(model, backend="c", example_inputs=(x, q), fallback=False)
+    expected = model(x, q)
+    results = []
+    for n in (1, 2):
+        tsjit.set_num_threads(n)
+        results.append([np.asarray(r) for r in compiled(x, q)])
+    for one, two, want in zip(*results, expected):
+        np.testing.assert_array_equal(two, one)
+        np.testing.assert_allclose(one, want.numpy(), rtol=1e-4, atol=1e-4)
+
+
 def test_the_fork_pool_follows_the_count():
     from tsjit.backends.numpy import fork
 
