@@ -9,19 +9,24 @@
 // CHECK-NEXT:        memref.store
 // CHECK-NEXT:      } {tsjit.parallel}
 // CHECK-NEXT:    } {tsjit.parallel}
-// the matmul: i and j parallel, k a reduction
+// the matmul: i and j parallel, k a reduction (its accumulator carried in a register by
+// ts-wide-accumulators, the loop marked with its combining op instead)
 // CHECK:         scf.for
 // CHECK-NEXT:      scf.for
-// CHECK-NEXT:        scf.for
-// CHECK:               memref.store
-// CHECK-NEXT:        }{{$}}
+// CHECK-NEXT:        memref.load
+// CHECK-NEXT:        scf.for {{.*}} iter_args
+// CHECK:               scf.yield
+// CHECK-NEXT:        } {tsjit.reduction = "arith.addf"}
+// CHECK-NEXT:        memref.store
 // CHECK-NEXT:      } {tsjit.parallel}
 // CHECK-NEXT:    } {tsjit.parallel}
 // the row sum: i parallel, j a reduction
 // CHECK:         scf.for
-// CHECK-NEXT:      scf.for
-// CHECK:             memref.store
-// CHECK-NEXT:      }{{$}}
+// CHECK-NEXT:      memref.load
+// CHECK-NEXT:      scf.for {{.*}} iter_args
+// CHECK:             scf.yield
+// CHECK-NEXT:      } {tsjit.reduction = "arith.addf"}
+// CHECK-NEXT:      memref.store
 // CHECK-NEXT:    } {tsjit.parallel}
 // CHECK-NEXT:    func.return
 func.func @matmul_sum(%x: tensor<2x4xf32>, %w: tensor<4x3xf32>, %r: tensor<2xf32>) -> (tensor<2x3xf32>, tensor<2xf32>) {

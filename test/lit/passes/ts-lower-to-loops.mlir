@@ -3,7 +3,7 @@
 // (ts-to-linalg leaves upstream ops alone, so linalg-level input works too.)
 // RUN: ts-opt %s -p ts-lower-to-loops 2>/dev/null | filecheck %s
 // The pipeline is its stages, each a pass of its own:
-// RUN: ts-opt %s -p ts-decompose,ts-to-linalg,ts-fuse-elementwise,ts-bufferize,ts-linalg-to-loops,canonicalize,cse,dce 2>/dev/null | filecheck %s
+// RUN: ts-opt %s -p ts-decompose,ts-to-linalg,ts-widen-half,ts-fuse-elementwise,ts-bufferize,ts-linalg-to-loops,ts-wide-accumulators,canonicalize,cse,dce 2>/dev/null | filecheck %s
 
 // relu(x*1.5+0.25)*sigmoid(x) is a single loop nest.
 // CHECK-LABEL: func.func @chain(%x: memref<2x3xf32>, %out0: memref<2x3xf32> {ts.output}) {
@@ -70,11 +70,13 @@ func.func @chain(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
 // CHECK:           memref.store %{{.*}}, %out0
 // CHECK:         scf.for %[[I:.*]] = {{.*}} {
 // CHECK-NEXT:      scf.for %[[J:.*]] = {{.*}} {
-// CHECK-NEXT:        scf.for %[[K:.*]] = {{.*}} {
+// CHECK-NEXT:        %[[INIT:.*]] = memref.load %out0[%[[I]], %[[J]]]
+// CHECK-NEXT:        %[[DOT:.*]] = scf.for %[[K:.*]] = {{.*}} iter_args(%{{.*}} = %[[INIT]]) -> (f32) {
 // CHECK:               arith.mulf
 // CHECK-NEXT:          arith.addf
-// CHECK-NEXT:          memref.store %{{.*}}, %out0[%[[I]], %[[J]]]
-// CHECK-NEXT:        }
+// CHECK-NEXT:          scf.yield
+// CHECK-NEXT:        } {tsjit.reduction = "arith.addf"}
+// CHECK-NEXT:        memref.store %[[DOT]], %out0[%[[I]], %[[J]]]
 // CHECK-NEXT:        %[[B:.*]] = memref.load %{{.*}}[%[[J]]] : memref<3xf32>
 // CHECK-NEXT:        %[[ACC:.*]] = memref.load %out0[%[[I]], %[[J]]]
 // CHECK-NEXT:        %[[S:.*]] = arith.addf %[[ACC]], %[[B]]
