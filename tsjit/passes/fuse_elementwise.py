@@ -208,14 +208,78 @@ class FuseEpilogue(RewritePattern):
             return
 
 
+class FuseIntoEpilogue(RewritePattern):
+    """elementwise(epilogue(contraction), rest) -> one epilogue, the consumer's body after the
+    epilogue's, still in place in the contraction's buffer: a linear's bias epilogue and the GELU
+    after it become one pass over the output instead of two (and one buffer fewer). A consumer of
+    the epilogue alone may read it through a reshape (a linear on 3-d input): the reshape then
+    moves after the fused epilogue."""
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: linalg.GenericOp, rewriter: PatternRewriter) -> None:
+        if EPILOGUE in op.attributes or not is_elementwise(op) or len(op.outputs) != 1:
+            return
+        maps = _maps(op)
+        body = op.body.block
+        if maps[-1] != AffineMap.identity(maps[-1].num_dims) or body.args[-1].uses:
+            return
+        for i, value in enumerate(op.inputs):
+            reshape = None
+            if isinstance(value.owner, tensor.ExpandShapeOp | tensor.CollapseShapeOp) and len(op.inputs) == 1 \
+                    and value.has_one_use():
+                reshape, value = value.owner, value.owner.operands[0]
+            epilogue = value.owner
+            seen = reshape.results[0] if reshape else value
+            if not (isinstance(epilogue, linalg.GenericOp) and EPILOGUE in epilogue.attributes
+                    and len(epilogue.results) == 1 and value.has_one_use() and maps[i] == maps[-1]
+                    and _maps(epilogue)[-1] == AffineMap.identity(_maps(epilogue)[-1].num_dims)
+                    and seen.type == op.results[0].type):
+                continue
+            fused = self._fused(op, i, epilogue)
+            init = op.outputs[0]
+            if reshape is None:
+                rewriter.replace(op, fused)
+            else:
+                moved = reshape.clone({value: fused.results[0]})
+                rewriter.replace(op, [fused, moved], moved.results)
+                rewriter.erase(reshape)
+            rewriter.erase(epilogue)
+            if isinstance(init.owner, tensor.EmptyOp) and not init.uses:
+                rewriter.erase(init.owner)
+            return
+
+    @staticmethod
+    def _fused(op: linalg.GenericOp, i: int, epilogue: linalg.GenericOp) -> linalg.GenericOp:
+        """The epilogue with op's body applied to its value (op's input i), op's other inputs added."""
+        body, e_block, n_in = op.body.block, epilogue.body.block, len(epilogue.inputs)
+        others = [j for j in range(len(op.inputs)) if j != i]
+        block = Block(arg_types=[*(a.type for a in e_block.args[:n_in]), *(body.args[j].type for j in others),
+                                 e_block.args[-1].type])
+        mapping = {e_block.args[k]: block.args[k] for k in range(n_in)}
+        mapping[e_block.args[-1]] = block.args[-1]
+        (between,) = _clone_body(e_block, block, mapping)
+        inner = {body.args[i]: between, **{body.args[j]: block.args[n_in + k] for k, j in enumerate(others)}}
+        for o in body.ops:
+            block.add_op(o.clone(inner))
+        maps, e_maps = _maps(op), _maps(epilogue)
+        fused = linalg.GenericOp(
+            [*epilogue.inputs, *(op.inputs[j] for j in others)], list(epilogue.outputs), Region(block),
+            [AffineMapAttr(m) for m in [*e_maps[:n_in], *(maps[j] for j in others), e_maps[-1]]],
+            epilogue.iterator_types, [r.type for r in epilogue.results],
+        )
+        fused.attributes.update(epilogue.attributes)
+        return fused
+
+
 @dataclass(frozen=True)
 class TsFuseElementwisePass(ModulePass):
-    """Fuse elementwise linalg.generic chains, then turn them into contraction epilogues."""
+    """Fuse elementwise linalg.generic chains, turn them into contraction epilogues, and fold
+    elementwise consumers of an epilogue into it."""
 
     name = "ts-fuse-elementwise"
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        for pattern in (FuseProducerIntoConsumer(), FuseEpilogue()):
+        for pattern in (FuseProducerIntoConsumer(), FuseEpilogue(), FuseIntoEpilogue()):
             PatternRewriteWalker(
                 GreedyRewritePatternApplier([pattern], dce_enabled=False),
             ).rewrite_module(op)

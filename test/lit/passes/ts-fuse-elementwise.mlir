@@ -152,3 +152,59 @@ func.func @mm_twice(%x: tensor<2x2xf32>, %init: tensor<2x2xf32>) -> (tensor<2x2x
   } -> tensor<2x2xf32>
   return %y, %mm : tensor<2x2xf32>, tensor<2x2xf32>
 }
+
+// An elementwise op after an epilogue (a linear's bias, then GELU; here through the reshape a 3-d
+// linear leaves) joins the epilogue: one pass in place over the matmul's result, the reshape after it.
+// CHECK-LABEL: func.func @epilogue_then_unary
+// CHECK:         %[[MM:.*]] = linalg.matmul
+// CHECK-NEXT:    %[[Y:.*]] = linalg.generic {{.*}} ins(%bias : tensor<3xf32>) outs(%[[MM]] : tensor<2x3xf32>) attrs = {ts.epilogue} {
+// CHECK-NEXT:    ^bb0(%[[B:.*]]: f32, %[[ACC:.*]]: f32):
+// CHECK-NEXT:      %[[S:.*]] = arith.addf %[[ACC]], %[[B]]
+// CHECK-NEXT:      %[[E:.*]] = math.erf %[[S]]
+// CHECK-NEXT:      linalg.yield %[[E]]
+// CHECK:         %[[R:.*]] = tensor.expand_shape %[[Y]]
+// CHECK-NEXT:    func.return %[[R]]
+func.func @epilogue_then_unary(%x: tensor<2x4xf32>, %w: tensor<4x3xf32>, %bias: tensor<3xf32>) -> tensor<1x2x3xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<2x3xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<2x3xf32>) -> tensor<2x3xf32>
+  %mm = linalg.matmul ins(%x, %w : tensor<2x4xf32>, tensor<4x3xf32>) outs(%init : tensor<2x3xf32>) -> tensor<2x3xf32>
+  %add = linalg.generic {indexing_maps = [#row, #id], iterator_types = ["parallel", "parallel"]} ins(%bias : tensor<3xf32>) outs(%mm : tensor<2x3xf32>) attrs = {ts.epilogue} {
+  ^bb0(%b: f32, %acc: f32):
+    %s = arith.addf %acc, %b : f32
+    linalg.yield %s : f32
+  } -> tensor<2x3xf32>
+  %r = tensor.expand_shape %add [[0, 1], [2]] output_shape [1, 2, 3] : tensor<2x3xf32> into tensor<1x2x3xf32>
+  %e3 = tensor.empty() : tensor<1x2x3xf32>
+  %g = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel"]} ins(%r : tensor<1x2x3xf32>) outs(%e3 : tensor<1x2x3xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %v = math.erf %a : f32
+    linalg.yield %v : f32
+  } -> tensor<1x2x3xf32>
+  return %g : tensor<1x2x3xf32>
+}
+
+// ... but not when the epilogue's value is read twice.
+// CHECK-LABEL: func.func @epilogue_read_twice
+// CHECK:         linalg.generic {{.*}} attrs = {ts.epilogue}
+// CHECK:         linalg.generic
+// CHECK-NOT:     ts.epilogue
+// CHECK:         func.return
+func.func @epilogue_read_twice(%x: tensor<2x4xf32>, %w: tensor<4x3xf32>, %bias: tensor<3xf32>) -> (tensor<2x3xf32>, tensor<2x3xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<2x3xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<2x3xf32>) -> tensor<2x3xf32>
+  %mm = linalg.matmul ins(%x, %w : tensor<2x4xf32>, tensor<4x3xf32>) outs(%init : tensor<2x3xf32>) -> tensor<2x3xf32>
+  %add = linalg.generic {indexing_maps = [#row, #id], iterator_types = ["parallel", "parallel"]} ins(%bias : tensor<3xf32>) outs(%mm : tensor<2x3xf32>) attrs = {ts.epilogue} {
+  ^bb0(%b: f32, %acc: f32):
+    %s = arith.addf %acc, %b : f32
+    linalg.yield %s : f32
+  } -> tensor<2x3xf32>
+  %e3 = tensor.empty() : tensor<2x3xf32>
+  %g = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%add : tensor<2x3xf32>) outs(%e3 : tensor<2x3xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %v = math.erf %a : f32
+    linalg.yield %v : f32
+  } -> tensor<2x3xf32>
+  return %g, %add : tensor<2x3xf32>, tensor<2x3xf32>
+}
