@@ -259,6 +259,17 @@ def _nonzero(c, node, key, args, kwargs):
     return c.builder.value("nonzero_numpy" if as_tuple else "nonzero", c.as_value(args[0], node))
 
 
+def _where(c, node, key, args, kwargs):
+    """where(condition) -> ts.nonzero_numpy (aten::where(Tensor condition) -> Tensor[], a list as in
+    TorchScript); the three-argument form is the plain ts.where."""
+    if len(args) + len(kwargs) != 1 or set(kwargs) - {"condition"}:
+        return NotImplemented
+    cond = args[0] if args else kwargs["condition"]
+    if not _is_tensor(cond):
+        c.error(node, f"where(condition) expects a Tensor, got {c.type_name(c.as_value(cond, node).type)}")
+    return c.builder.value("nonzero_numpy", c.as_value(cond, node))
+
+
 def _unique(c, node, key, args, kwargs):
     """unique(x, sorted, return_inverse, return_counts) -> ts.unique (aten::_unique2), the results asked for."""
     sort, inverse, counts, dim = _flags(c, node, key, args, kwargs, [("sorted", True), ("return_inverse", False),
@@ -372,6 +383,7 @@ OVERLOADS = {
     "uniform_": _random_fill("uniform", ("from", 0.0), ("to", 1.0)),
     "exponential_": _random_fill("exponential", ("lambd", 1.0)),
     "nonzero": _nonzero,
+    "where": _where,
     "argwhere": lambda c, node, key, args, kwargs: c.builder.value("nonzero", c.as_value(args[0], node)),
     "unique": _unique,
     "unique_consecutive": _unique_consecutive,
