@@ -44,6 +44,15 @@ def _size(c, node, key, args, kwargs):
     return c.builder.value("size_dim", x, c.coerce(node, dim, "int", "dim"))
 
 
+def _stride(c, node, key, args, kwargs):
+    """x.stride() -> ts.stride (List[int]); x.stride(d) -> ts.stride_dim (int), as aten::stride."""
+    x = c.as_value(args[0], node)
+    dim = args[1] if len(args) > 1 else kwargs.get("dim")
+    if dim is None or (isinstance(dim, PyConst) and dim.value is None):
+        return c.builder.value("stride", x)
+    return c.builder.value("stride_dim", x, c.coerce(node, dim, "int", "dim"))
+
+
 def _convert(code: int):
     def handler(c, node, key, args, kwargs):
         return c.builder.value("to", c.as_value(args[0], node), c.builder.const(code))
@@ -392,6 +401,8 @@ OVERLOADS = {
     "max": _extremum("max"),
     "min": _extremum("min"),
     "size": _size,
+    "stride": _stride,
+    "is_contiguous": _dim_of("is_contiguous"),
     "to": _to,
     "float": _convert(6),
     "double": _convert(7),

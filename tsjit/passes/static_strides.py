@@ -1,0 +1,91 @@
+"""Strides of a tensor value known at compile time, for folding `x.stride()` and `x.is_contiguous()`.
+
+The ts program has values, not memory, but PyTorch's answer depends on how a tensor was made: a
+new tensor (and a function's argument, which the compiled function receives contiguous) is
+row-major, a view (`x.t()`, `x.expand(...)`, `x[:, ::2]`) has the strides of its base rearranged.
+The view kernels return numpy views where PyTorch returns views, so the strides of a chain of views
+are those of the kernels run on an empty row-major array of the base's shape: the answer the
+numpy kernels of `ts.stride` would give at run time. Anything else (a view of a view whose
+arguments are not constants, a loop-carried tensor, unknown sizes) is not known.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from xdsl.ir import Block, BlockArgument, Operation, SSAValue
+
+from tsjit.dialects.ts.folding import NotConstant
+from tsjit.dialects.ts.types import DYNAMIC, TensorType
+from tsjit.passes.view_writes import _FRESH, ALIASING_FAMILIES, _const, _same_dtype, defn
+
+#: how far back a chain of views is followed, and the largest base made to run the kernels on
+_DEPTH = 32
+_MAX_ELEMENTS = 1 << 24
+
+
+def _sizes(value: SSAValue) -> tuple[int, ...] | None:
+    t = value.type
+    if not isinstance(t, TensorType) or t.sizes is None or DYNAMIC in t.sizes:
+        return None
+    return tuple(t.sizes)
+
+
+def _fresh(value: SSAValue) -> np.ndarray | None:
+    sizes = _sizes(value)
+    if sizes is None or math.prod(sizes) > _MAX_ELEMENTS:
+        return None
+    return np.empty(sizes, np.uint8)
+
+
+def _is_function_argument(value: BlockArgument) -> bool:
+    block = value.owner
+    parent = block.parent_op() if isinstance(block, Block) else None
+    return parent is not None and parent.name == "func.func" and block is parent.regions[0].blocks.first
+
+
+def strided_array(value: SSAValue, depth: int = _DEPTH) -> np.ndarray | None:
+    """An array (of uint8) with the shape and element strides `value` has in PyTorch, or None."""
+    if isinstance(value, BlockArgument):
+        return _fresh(value) if _is_function_argument(value) else None
+    op = value.owner
+    d = defn(op) if isinstance(op, Operation) else None
+    if d is None or d.effects == "writes" or op.regions or len(op.results) != 1 or depth <= 0:
+        return None
+    if d.family not in ALIASING_FAMILIES or d.name in _FRESH or d.name == "contiguous":
+        return _fresh(value)
+    if d.name in ("to", "type_as"):  # x itself when the dtype stays, else a new tensor
+        same = _same_dtype(op)
+        return None if same is None else strided_array(op.operands[0], depth - 1) if same else _fresh(value)
+    base = strided_array(op.operands[0], depth - 1)
+    args = [_fresh(v) if isinstance(v.type, TensorType) else _const(v) for v in op.operands[1:]]
+    if base is None or any(a is None and isinstance(v.type, TensorType) or a is NotConstant
+                           for a, v in zip(args, op.operands[1:])):
+        return None
+    try:
+        out = _kernel(d.name)(base, *args)
+    except Exception:  # noqa: BLE001 - the op's own error is reported where it runs
+        return None
+    if not isinstance(out, np.ndarray) or out.shape != _sizes(value):
+        return None
+    return out
+
+
+def _kernel(name: str):
+    from tsjit.ops import EAGER
+
+    return EAGER[name]
+
+
+def static_strides(value: SSAValue) -> tuple[int, ...] | None:
+    """PyTorch's `value.stride()`, when known at compile time."""
+    from tsjit.kernels.dims import element_strides
+
+    a = strided_array(value)
+    return None if a is None else element_strides(a)
+
+
+def static_contiguous(value: SSAValue) -> bool | None:
+    """PyTorch's `value.is_contiguous()`, when known at compile time."""
+    a = strided_array(value)
+    return None if a is None else bool(a.flags.c_contiguous)
