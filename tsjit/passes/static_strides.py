@@ -1,8 +1,8 @@
 """Strides of a tensor value known at compile time, for folding `x.stride()` and `x.is_contiguous()`.
 
 The ts program has values, not memory, but PyTorch's answer depends on how a tensor was made: a
-new tensor (and a function's argument, which the compiled function receives contiguous) is
-row-major, a view (`x.t()`, `x.expand(...)`, `x[:, ::2]`) has the strides of its base rearranged.
+new tensor is row-major, and so is taken to be a function's argument (a compiled model records
+which ones, CONTIGUOUS_INPUTS, and refuses a non-contiguous tensor there); a view (`x.t()`, `x.expand(...)`, `x[:, ::2]`) has the strides of its base rearranged.
 The view kernels return numpy views where PyTorch returns views, so the strides of a chain of views
 are those of the kernels run on an empty row-major array of the base's shape: the answer the
 numpy kernels of `ts.stride` would give at run time. Anything else (a view of a view whose
@@ -10,13 +10,15 @@ arguments are not constants, a loop-carried tensor, unknown sizes) is not known.
 """
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
+from xdsl.dialects.builtin import StringAttr
 from xdsl.ir import Block, BlockArgument, Operation, SSAValue
 
 from tsjit.dialects.ts.folding import NotConstant
-from tsjit.dialects.ts.types import DYNAMIC, TensorType
+from tsjit.dialects.ts.types import DYNAMIC, ClassType, TensorType
 from tsjit.passes.view_writes import _FRESH, ALIASING_FAMILIES, _const, _same_dtype, defn
 
 #: how far back a chain of views is followed, and the largest base made to run the kernels on
@@ -44,10 +46,15 @@ def _is_function_argument(value: BlockArgument) -> bool:
     return parent is not None and parent.name == "func.func" and block is parent.regions[0].blocks.first
 
 
-def strided_array(value: SSAValue, depth: int = _DEPTH) -> np.ndarray | None:
-    """An array (of uint8) with the shape and element strides `value` has in PyTorch, or None."""
+def strided_array(value: SSAValue, depth: int = _DEPTH, used: set | None = None) -> np.ndarray | None:
+    """An array (of uint8) with the shape and element strides `value` has in PyTorch, or None; the
+    function arguments the answer takes to be contiguous are added to `used`."""
     if isinstance(value, BlockArgument):
-        return _fresh(value) if _is_function_argument(value) else None
+        if not _is_function_argument(value):
+            return None
+        if used is not None:
+            used.add(value)
+        return _fresh(value)
     op = value.owner
     d = defn(op) if isinstance(op, Operation) else None
     if d is None or d.effects == "writes" or op.regions or len(op.results) != 1 or depth <= 0:
@@ -56,8 +63,8 @@ def strided_array(value: SSAValue, depth: int = _DEPTH) -> np.ndarray | None:
         return _fresh(value)
     if d.name in ("to", "type_as"):  # x itself when the dtype stays, else a new tensor
         same = _same_dtype(op)
-        return None if same is None else strided_array(op.operands[0], depth - 1) if same else _fresh(value)
-    base = strided_array(op.operands[0], depth - 1)
+        return None if same is None else strided_array(op.operands[0], depth - 1, used) if same else _fresh(value)
+    base = strided_array(op.operands[0], depth - 1, used)
     args = [_fresh(v) if isinstance(v.type, TensorType) else _const(v) for v in op.operands[1:]]
     if base is None or any(a is None and isinstance(v.type, TensorType) or a is NotConstant
                            for a, v in zip(args, op.operands[1:])):
@@ -77,15 +84,43 @@ def _kernel(name: str):
     return EAGER[name]
 
 
+def _layout_of(value: SSAValue) -> np.ndarray | None:
+    """The strided array of `value`; the arguments it relies on are recorded on their function."""
+    used: set = set()
+    a = strided_array(value, used=used)
+    if a is not None and used:
+        block = next(iter(used)).owner
+        inputs = [arg for arg in block.args if not isinstance(arg.type, ClassType)]  # not a method's self
+        record_contiguous_inputs(block.parent_op(), {inputs.index(arg) for arg in used})
+    return a
+
+
 def static_strides(value: SSAValue) -> tuple[int, ...] | None:
     """PyTorch's `value.stride()`, when known at compile time."""
     from tsjit.kernels.dims import element_strides
 
-    a = strided_array(value)
+    a = _layout_of(value)
     return None if a is None else element_strides(a)
 
 
 def static_contiguous(value: SSAValue) -> bool | None:
     """PyTorch's `value.is_contiguous()`, when known at compile time."""
-    a = strided_array(value)
+    a = _layout_of(value)
     return None if a is None else bool(a.flags.c_contiguous)
+
+
+#: on a function: JSON list of the inputs (by position) a folded stride()/is_contiguous() took to be contiguous;
+#: a compiled model refuses a non-contiguous tensor there rather than give a different answer
+CONTIGUOUS_INPUTS = "ts.contiguous_inputs"
+
+
+def record_contiguous_inputs(func: Operation, args: set[int]) -> None:
+    attr = func.attributes.get(CONTIGUOUS_INPUTS)
+    known = set(json.loads(attr.data)) if isinstance(attr, StringAttr) else set()
+    if not args <= known:
+        func.attributes[CONTIGUOUS_INPUTS] = StringAttr(json.dumps(sorted(known | args)))
+
+
+def contiguous_inputs(func: Operation) -> list[int]:
+    attr = func.attributes.get(CONTIGUOUS_INPUTS)
+    return json.loads(attr.data) if isinstance(attr, StringAttr) else []

@@ -80,6 +80,21 @@ def test_a_layout_only_run_time_knows_runs_on_numpy_and_c_refuses_it():
             tsjit.compile(unknown, backend="c", example_inputs=[x, True])
 
 
+def scaled(a, x):
+    return a + x * float(x.is_contiguous())
+
+
+@pytest.mark.parametrize("backend", ["numpy", "c"])
+def test_a_compiled_model_refuses_a_non_contiguous_input_whose_layout_it_folded(backend):
+    if backend == "c" and find_compiler() is None:
+        pytest.skip("no C compiler")
+    x = tsjit.from_numpy(np.arange(9, dtype=np.float32).reshape(3, 3))
+    compiled = tsjit.compile(scaled, backend=backend, example_inputs=[x, x])
+    np.testing.assert_array_equal(compiled(x.t(), x).numpy(), scaled(x.t(), x).numpy())  # a: not asked
+    with pytest.raises(ValueError, match="input 1 is not contiguous, but the model asks its stride"):
+        compiled(x, x.t())
+
+
 def bad_dim(x):
     return x.stride(2)
 
