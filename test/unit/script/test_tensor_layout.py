@@ -107,6 +107,15 @@ def test_dim_out_of_range_is_torch_error():
         tsjit.jit.script(bad_dim)(x)
 
 
+def channels_last(x):
+    return x.is_contiguous(memory_format=0)
+
+
+def test_a_memory_format_is_refused_clearly():
+    with pytest.raises(CompileError, match=r"is_contiguous\(memory_format=...\) is not supported"):
+        tsjit.jit.script(channels_last)
+
+
 def test_eager_strides_are_torch_strides_where_numpy_differs():
     """An empty tensor and a dim unsqueeze inserts: numpy's strides are not PyTorch's there."""
     assert tsjit.zeros(2, 0, 3).stride() == (3, 3, 1) and tsjit.zeros(0).stride() == (1,)

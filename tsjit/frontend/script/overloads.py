@@ -53,6 +53,14 @@ def _stride(c, node, key, args, kwargs):
     return c.builder.value("stride_dim", x, c.coerce(node, dim, "int", "dim"))
 
 
+def _is_contiguous(c, node, key, args, kwargs):
+    """x.is_contiguous() -> ts.is_contiguous; tsjit has only the row-major memory format."""
+    if len(args) > 1 or kwargs:
+        c.error(node, "Tensor.is_contiguous(memory_format=...) is not supported: tsjit has only the "
+                      "contiguous (row-major) memory format; call x.is_contiguous()")
+    return c.builder.value("is_contiguous", c.as_value(args[0], node))
+
+
 def _convert(code: int):
     def handler(c, node, key, args, kwargs):
         return c.builder.value("to", c.as_value(args[0], node), c.builder.const(code))
@@ -402,7 +410,7 @@ OVERLOADS = {
     "min": _extremum("min"),
     "size": _size,
     "stride": _stride,
-    "is_contiguous": _dim_of("is_contiguous"),
+    "is_contiguous": _is_contiguous,
     "to": _to,
     "float": _convert(6),
     "double": _convert(7),
