@@ -219,8 +219,8 @@ def _check_layout_queries(module: ModuleOp) -> None:
              if op.name in LAYOUT_QUERIES]
     if found:
         raise CompileError("tsjit.compile(backend='c'): " + ", ".join(found) + ": each asks for the strides of a tensor "
-                           "whose layout is not known at compile time (made by an if or a loop, or a view with "
-                           "arguments known only at run time); in C every tensor is contiguous, so the answer "
+                           "whose layout is not known at compile time (made by an if or a loop, from a "
+                           "non-contiguous tensor, or by a view with arguments known only at run time); in C every tensor is contiguous, so the answer "
                            "could differ from PyTorch's. Call .contiguous() on it first, or use backend='numpy'.")
 
 

@@ -1,12 +1,14 @@
 """Strides of a tensor value known at compile time, for folding `x.stride()` and `x.is_contiguous()`.
 
 The ts program has values, not memory, but PyTorch's answer depends on how a tensor was made: a
-new tensor is row-major, and so is taken to be a function's argument (a compiled model records
-which ones, CONTIGUOUS_INPUTS, and refuses a non-contiguous tensor there); a view (`x.t()`, `x.expand(...)`, `x[:, ::2]`) has the strides of its base rearranged.
+new tensor made from row-major ones (by the families in _NEW_MEMORY) is row-major (from others
+PyTorch may keep their layout: `x.t() * 2`), so is a constant, and so is taken to be a function's
+argument (a compiled model records which ones, CONTIGUOUS_INPUTS, and refuses a non-contiguous
+tensor there); a view (`x.t()`, `x.expand(...)`, `x[:, ::2]`) has its base's strides rearranged.
 The view kernels return numpy views where PyTorch returns views, so the strides of a chain of views
 are those of the kernels run on an empty row-major array of the base's shape: the answer the
-numpy kernels of `ts.stride` would give at run time. Anything else (a view of a view whose
-arguments are not constants, a loop-carried tensor, unknown sizes) is not known.
+numpy kernels of `ts.stride` would give at run time. Anything else (a view whose arguments are not
+constants, a new tensor from a view, a loop-carried tensor, unknown sizes) is not known.
 """
 from __future__ import annotations
 
@@ -18,9 +20,16 @@ from xdsl.dialects.builtin import StringAttr
 from xdsl.ir import Block, BlockArgument, Operation, SSAValue
 
 from tsjit.dialects.ts.folding import NotConstant
-from tsjit.dialects.ts.types import DYNAMIC, ClassType, TensorType
+from tsjit.dialects.ts.types import DYNAMIC, ClassType, ListType, TensorType
 from tsjit.passes.view_writes import _FRESH, ALIASING_FAMILIES, _const, _same_dtype, defn
 
+#: families whose ops make new memory, row-major when their tensor operands are
+_NEW_MEMORY = frozenset({
+    "arithmetic", "division", "comparison", "math", "activation", "transcendental", "special", "special_functions",
+    "gamma_functions", "bessel", "misc_math", "orthogonal_polynomials", "contraction", "convolution",
+    "convolution_3d", "pooling", "pooling_nd", "normalization", "loss", "elementwise_losses", "reduction",
+    "statistics", "sorting", "padding", "creation", "random", "random_more", "resampling", "indexing", "scatter",
+    "scatter_variants", "placed_writes", "norms", "distances", "quantiles", "counting"})
 #: how far back a chain of views is followed, and the largest base made to run the kernels on
 _DEPTH = 32
 _MAX_ELEMENTS = 1 << 24
@@ -40,6 +49,21 @@ def _fresh(value: SSAValue) -> np.ndarray | None:
     return np.empty(sizes, np.uint8)
 
 
+def _all_contiguous(operands, depth: int, used: set | None) -> bool:
+    """Whether every tensor among `operands` (also in a list built here) is known row-major."""
+    for v in operands:
+        if isinstance(v.type, ListType) and isinstance(v.type.element_type, TensorType):
+            if getattr(v.owner, "name", "") != "ts.list.construct":
+                return False
+            if not _all_contiguous(v.owner.operands, depth, used):
+                return False
+        elif isinstance(v.type, TensorType):
+            a = strided_array(v, depth - 1, used)
+            if a is None or not a.flags.c_contiguous:
+                return False
+    return True
+
+
 def _is_function_argument(value: BlockArgument) -> bool:
     block = value.owner
     parent = block.parent_op() if isinstance(block, Block) else None
@@ -56,14 +80,23 @@ def strided_array(value: SSAValue, depth: int = _DEPTH, used: set | None = None)
             used.add(value)
         return _fresh(value)
     op = value.owner
+    if isinstance(op, Operation) and op.name == "ts.constant":
+        return _fresh(value)
     d = defn(op) if isinstance(op, Operation) else None
     if d is None or d.effects == "writes" or op.regions or len(op.results) != 1 or depth <= 0:
         return None
-    if d.family not in ALIASING_FAMILIES or d.name in _FRESH or d.name == "contiguous":
+    if d.name == "contiguous":
         return _fresh(value)
-    if d.name in ("to", "type_as"):  # x itself when the dtype stays, else a new tensor
+    if d.name in ("to", "type_as"):  # x itself when the dtype stays, else x's layout (preserve_format)
         same = _same_dtype(op)
-        return None if same is None else strided_array(op.operands[0], depth - 1, used) if same else _fresh(value)
+        if same is None or not same and not _all_contiguous(op.operands[:1], depth, used):
+            return None
+        return strided_array(op.operands[0], depth - 1, used) if same else _fresh(value)
+    if d.family in _NEW_MEMORY or d.family in ALIASING_FAMILIES and d.name in _FRESH:
+        # row-major from row-major operands; from others PyTorch may keep their layout (x.t() * 2)
+        return _fresh(value) if d.name != "empty_strided" and _all_contiguous(op.operands, depth, used) else None
+    if d.family not in ALIASING_FAMILIES:
+        return None  # linalg's column-major results, diagonal's and attention's views, ...: not followed
     base = strided_array(op.operands[0], depth - 1, used)
     args = [_fresh(v) if isinstance(v.type, TensorType) else _const(v) for v in op.operands[1:]]
     if base is None or any(a is None and isinstance(v.type, TensorType) or a is NotConstant

@@ -28,6 +28,13 @@ def views(x):
             (x + 1).t().t().stride(), x.reshape(-1).stride(), x[:, 1:3].is_contiguous())
 
 
+def new_from_views(x):
+    """PyTorch keeps a view's layout in an elementwise result (TensorIterator), not in a matmul's."""
+    t = x.t()
+    return ((t * 2).stride(), t.clone().stride(), (t + 1).is_contiguous(), (x * 2).t().stride(),
+            x.sum(0).stride(), (x @ t).stride(), x.diagonal().stride(), x.clone().is_contiguous())
+
+
 def branch(x):
     if x.t().is_contiguous():
         return x + 1
@@ -41,12 +48,12 @@ def _check(got, want):
         [list(w) if isinstance(w, tuple | list) else w for w in want]
 
 
-@pytest.mark.parametrize("fn", [plain, views], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("fn", [plain, views, new_from_views], ids=lambda f: f.__name__)
 def test_script_and_numpy_backend_match_eager_and_torch(fn):
-    x = tsjit.from_numpy(np.arange(12, dtype=np.float32).reshape(3, 4))
+    x = tsjit.from_numpy(np.arange(16 if fn is new_from_views else 12, dtype=np.float32).reshape(-1, 4))
     eager = fn(x)
     scripted = tsjit.jit.script(fn)(x)
-    assert isinstance(scripted[0], list) and isinstance(scripted[1], int)
+    assert isinstance(scripted[0], list) and isinstance(scripted[2], int | list) and isinstance(scripted[-1], bool)
     _check(scripted, eager)
     _check(tsjit.compile(fn, backend="numpy", example_inputs=[x])(x), eager)
     if HAS_TORCH:
@@ -78,6 +85,8 @@ def test_a_layout_only_run_time_knows_runs_on_numpy_and_c_refuses_it():
     if find_compiler() is not None:
         with pytest.raises(CompileError, match=r"stride_dim\(\) at .*is_contiguous\(\) at .*contiguous\(\) on it"):
             tsjit.compile(unknown, backend="c", example_inputs=[x, True])
+        with pytest.raises(CompileError, match=r"stride\(\) at .*from a non-contiguous tensor"):
+            tsjit.compile(new_from_views, backend="c", example_inputs=[x])
 
 
 def scaled(a, x):
