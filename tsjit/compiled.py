@@ -27,6 +27,7 @@ from tsjit.passes.flatten_results import rebuild, results_structure
 from tsjit.passes.padded_results import cut_results, cuts
 from tsjit.jit.specialize import none_inputs
 from tsjit.passes.identity_tests import input_identity
+from tsjit.passes.static_strides import contiguous_inputs
 from tsjit.backends.numpy.ops.upstream_common import np_dtype
 from tsjit.user_warnings import warn
 
@@ -94,6 +95,7 @@ class Compiled:
         self._writes_back, self._extra_results = writes_back(func) if func is not None else ([], 0)
         self._cuts, self._counts = cuts(func) if func is not None else ([], 0)
         self._identity = input_identity(func) if func is not None else []
+        self._contiguous = contiguous_inputs(func) if func is not None else []
         self._nones = none_inputs(func) if func is not None else []
         found = func.attributes.get(WARNINGS) if func is not None else None
         self._warnings = json.loads(found.data) if found is not None else []
@@ -115,6 +117,12 @@ class Compiled:
                     f"{'the same tensor' if same else 'different tensors'} (the model tests `is` between them, "
                     f"as MultiheadAttention tests `query is key`), called with {'different ones' if same else 'one'}; "
                     "compile it for these inputs, or compile without example_inputs to compile per pattern")
+        for i in self._contiguous:
+            data = getattr(inputs[i], "_data", inputs[i]) if i < len(inputs) else None
+            if isinstance(data, np.ndarray) and not data.flags.c_contiguous:
+                raise ValueError(
+                    f"{name.removeprefix('__torch__.')}: input {i} is not contiguous, but the model asks its "
+                    "stride() or is_contiguous() and was compiled for a contiguous one; pass x.contiguous()")
         if self._nones:  # Optional inputs compiled for None: checked, not passed
             inputs = self._without_nones(name, inputs)
         args = [x.numpy() if hasattr(x, "_data") else x for x in inputs]

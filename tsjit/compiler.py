@@ -209,6 +209,21 @@ def prepare_for_lowering(module: ModuleOp, write_back_arguments: bool = False, p
     return module
 
 
+def _check_layout_queries(module: ModuleOp) -> None:
+    """C keeps every tensor contiguous, so a stride()/is_contiguous() not folded from the IR (of a
+    value an `if` or a loop makes, or a view with run-time arguments) would not be PyTorch's answer."""
+    from tsjit.dialects.ts.canonicalize import LAYOUT_QUERIES
+    from tsjit.frontend.script.errors import CompileError
+
+    found = [f"{op.name.removeprefix('ts.')}() at {location(op) or '?'}" for op in module.walk()
+             if op.name in LAYOUT_QUERIES]
+    if found:
+        raise CompileError("tsjit.compile(backend='c'): " + ", ".join(found) + ": each asks for the strides of a tensor "
+                           "whose layout is not known at compile time (made by an if or a loop, from a "
+                           "non-contiguous tensor, or by a view with arguments known only at run time); in C every tensor is contiguous, so the answer "
+                           "could differ from PyTorch's. Call .contiguous() on it first, or use backend='numpy'.")
+
+
 def _compile_module(module: ModuleOp, chosen: Any, backend: str, fallback: bool = True) -> Compiled:
     from tsjit.passes import apply_pass
 
@@ -216,7 +231,8 @@ def _compile_module(module: ModuleOp, chosen: Any, backend: str, fallback: bool 
     if chosen.pipeline:  # decomposed ops lower through what they are made of (the pipeline does it too)
         apply_pass("ts-decompose", module)
     reasons = None  # (op, location, why) of what stays at the ts level, once known
-    if backend == "c":  # complex values as real pairs, when every op on them has a rule and all lowers
+    if backend == "c":
+        _check_layout_queries(module)  # complex values as real pairs, when every op on them has a rule and all lowers
         from tsjit.passes.complex_to_real import complex_to_real
 
         converted = complex_to_real(module)

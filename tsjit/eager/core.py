@@ -200,11 +200,10 @@ class TensorCore:
         return self._data.itemsize
 
     def stride(self, dim=None):
-        strides = tuple(s // self._data.itemsize for s in self._data.strides)
-        return strides if dim is None else strides[dim]
+        return tuple(K["stride"](self._data)) if dim is None else K["stride_dim"](self._data, dim)
 
     def is_contiguous(self) -> bool:
-        return self._data.flags.c_contiguous
+        return K["is_contiguous"](self._data)
 
     def is_floating_point(self) -> bool:
         return is_float(self._data.dtype)

@@ -6,8 +6,6 @@ live in factories.py and grad-mode managers in grad_mode.py; both are re-exporte
 """
 from __future__ import annotations
 
-import numpy as np
-
 from tsjit.dtypes import get_default_dtype  # noqa: F401 - part of the torch namespace
 from tsjit.dtypes import is_float
 from tsjit.eager.factories import _infer_array
@@ -137,7 +135,7 @@ def lerp(input, end, weight):
 def where(condition, input=None, other=None):
     """where(condition, input, other) picks elementwise; where(condition) is the indices of true elements."""
     if input is None and other is None:
-        return tuple(_wrap(i) for i in np.nonzero(_array(condition, "condition")))
+        return tuple(_wrap(i) for i in K["nonzero_numpy"](_array(condition, "condition")))  # a kernel: traced
     cond = _array(condition, "condition")
     if isinstance(input, Tensor):
         return _wrap(K["where"](cond, input._data, _arg(other, "other")))

@@ -69,3 +69,26 @@ def pair(values: Sequence[int] | int, n: int, name: str = "") -> tuple[int, ...]
         raise RuntimeError(f"expected {name} to be a single integer value or a list of {n} values "
                            f"to match the convolution dimensions, but got {name}={list(values)}")
     return values
+
+
+def contiguous_strides(shape: Sequence[int]) -> tuple[int, ...]:
+    """PyTorch's row-major strides (in elements): a dim of size 0 counts as 1, so an empty tensor
+    still has the strides of its non-empty dims."""
+    out, step = [], 1
+    for n in reversed(shape):
+        out.append(step)
+        step *= max(n, 1)
+    return tuple(reversed(out))
+
+
+def element_strides(a) -> tuple[int, ...]:
+    """Tensor.stride() of a numpy array, as PyTorch reports it: numpy's byte strides in elements,
+    except where numpy differs from PyTorch in a C-contiguous array: an empty one, and the 0 stride
+    numpy gives an inserted size-1 dim (PyTorch gives the row-major one)."""
+    strides = tuple(s // a.itemsize for s in a.strides) if a.itemsize else (0,) * a.ndim
+    if not a.flags.c_contiguous:
+        return strides
+    if a.size == 0:
+        return contiguous_strides(a.shape)
+    row_major = contiguous_strides(a.shape)
+    return tuple(r if n == 1 and s == 0 else s for n, s, r in zip(a.shape, strides, row_major))

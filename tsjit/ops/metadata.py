@@ -1,4 +1,4 @@
-"""Tensor metadata (sizes, rank, element count, dtype, device) and tensor -> Python scalar conversions.
+"""Tensor metadata (sizes, strides, rank, element count, dtype, device) and tensor -> Python scalar conversions.
 
 Their results are not tensors, so they have no shape or dtype rules. None is lowered: once
 shapes are static, ts-specialize folds the metadata into constants, and compiled code has no
@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from tsjit.dtypes import is_float
-from tsjit.kernels.dims import wrap_dim
+from tsjit.kernels.dims import element_strides, wrap_dim
 from tsjit.kernels.promotion import CODE_OF_DTYPE, dtype_of
 from tsjit.kernels.promotion import can_cast as _can_cast
 from tsjit.ops import samples as s
@@ -44,6 +44,28 @@ def size_dim(a, dim):
     return a.shape[wrap_dim(dim, a.ndim)]
 
 
+def _strided_samples():
+    """No empty array: torch.from_numpy keeps numpy's strides of one, which a new tensor has not."""
+    return [sample(s.f32(2, 3)), sample(np.array(s.f32(1)[0])), sample(s.i64(4)), sample(s.mask(2, 1, 3)),
+            sample(s.strided(3, 4)), sample(s.f32(4, 6)[::2, 1:])]
+
+
+defop("stride", "(Tensor self) -> int[]", lambda a: list(element_strides(a)), numpy_only=_SCALAR,
+      samples=_strided_samples)
+
+
+@op("stride_dim", "(Tensor self, int dim) -> int", aten="stride", numpy_only=_SCALAR,
+    samples=lambda: [sample(s.f32(2, 3), -1), sample(s.f32(2, 3), 0), sample(s.f32(4, 6)[::2, 1:], 0),
+                     sample(s.strided(3, 4), 1), sample(s.f32(2, 3), 2), sample(np.array(s.f32(1)[0]), 0)])
+def stride_dim(a, dim):
+    """aten::stride.int; a 0-d tensor has no dim to ask about."""
+    if a.ndim == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    return element_strides(a)[wrap_dim(dim, a.ndim)]
+
+
+defop("is_contiguous", "(Tensor self) -> bool", lambda a: bool(a.flags.c_contiguous), numpy_only=_SCALAR,
+      samples=lambda: [*_strided_samples(), sample(s.f32(0, 3))])
 defop("dim", "(Tensor self) -> int", lambda a: a.ndim, numpy_only=_SCALAR, samples=_any_tensor)
 defop("numel", "(Tensor self) -> int", lambda a: int(a.size), numpy_only=_SCALAR, samples=_any_tensor)
 defop("dtype", "(Tensor self) -> int", lambda a: CODE_OF_DTYPE[a.dtype], numpy_only=_SCALAR,

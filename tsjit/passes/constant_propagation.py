@@ -32,7 +32,9 @@ from xdsl.pattern_rewriter import (
 )
 from xdsl.traits import ConstantLike, MemoryEffectKind, get_effects
 
-from tsjit.dialects.ts.canonicalize import InlineConstantIf, StaticTensorMetadata, UnreachableNoneCast
+from tsjit.dialects.ts.canonicalize import (
+    LAYOUT_QUERIES, InlineConstantIf, StaticTensorMetadata, UnreachableNoneCast,
+)
 from tsjit.dialects.ts.constant import ConstantOp, from_python
 from tsjit.dialects.ts.control_flow import IfOp, LoopOp
 from tsjit.dialects.ts.folding import constant_operands
@@ -170,7 +172,7 @@ def constant_propagation(module: Operation) -> None:
             SkipLoopThatNeverRuns(),
             _OpKind((IfOp.name,), InlineConstantIf()),
             _OpKind(("ts.unchecked_cast",), UnreachableNoneCast()),  # an Optional the inlined `if` proved None
-            _OpKind(("ts.dim", "ts.size", "ts.size_dim", "ts.numel"), StaticTensorMetadata()),
+            _OpKind(("ts.dim", "ts.size", "ts.size_dim", "ts.numel", *LAYOUT_QUERIES), StaticTensorMetadata()),
         ]))
         if not walker.rewrite_module(module):
             return

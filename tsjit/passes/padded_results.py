@@ -336,6 +336,12 @@ def split_nonzero_tuples(func: FuncOp) -> bool:
         rank = len(x.type.sizes)
         found = g.nonzero(x if rank else g.reshape(x, [1]))
         items = [g.select(found, 1, d) for d in range(max(rank, 1))]
+        for use in [u for u in op.results[0].uses if u.operation.name == "ts.list.unpack"]:  # as traces read it
+            unpack = use.operation
+            if len(unpack.results) == len(items):
+                for r, item in zip(unpack.results, items):
+                    r.replace_all_uses_with(item)
+                Rewriter.erase_op(unpack)
         columns = g._insert(OPS_BY_NAME["ts.list.construct"].create(operands=items, result_types=[op.results[0].type]))
         op.results[0].replace_all_uses_with(columns.results[0])
         Rewriter.erase_op(op)

@@ -20,7 +20,7 @@ from xdsl.ir import Operation, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import GreedyRewritePatternApplier, PatternRewriter, PatternRewriteWalker, RewritePattern
 
-from tsjit.dialects.ts.canonicalize import DropNoOpCast, StaticTensorMetadata
+from tsjit.dialects.ts.canonicalize import LAYOUT_QUERIES, DropNoOpCast, StaticTensorMetadata
 from tsjit.dialects.ts.constant import ConstantOp
 from tsjit.dialects.ts.misc_ops import UncheckedCastOp
 from tsjit.dialects.ts.folding import NotConstant, constant_of
@@ -229,7 +229,7 @@ def peephole(module: Operation) -> bool:
         AddSubZero(), MulDivOne(), NoOpReshape(), NoOpTo(), DoubleTranspose(),
         LenOfListConstruct(mutation), GetOfListConstruct(mutation), TupleOfTupleConstruct(), ScalarRoundTrip(),
         DimOfRankPreserving(),
-        _OnlyFor(("ts.dim", "ts.size", "ts.size_dim"), StaticTensorMetadata()),
+        _OnlyFor(("ts.dim", "ts.size", "ts.size_dim", *LAYOUT_QUERIES), StaticTensorMetadata()),
         _OnlyFor(("ts.unchecked_cast",), DropNoOpCast()),
     ])).rewrite_module(module)
 

@@ -66,7 +66,8 @@ POSITIONAL_DTYPE = frozenset({"softmax", "log_softmax", "to"})
 
 #: op name -> the function TorchScript prints (overloads share one name: size.int is torch.size).
 CALL_NAMES: dict[str, str] = {
-    "size_dim": "torch.size", "max_dim": "torch.max", "min_dim": "torch.min",
+    "size_dim": "torch.size", "stride_dim": "torch.stride", "max_dim": "torch.max", "min_dim": "torch.min",
+    "nonzero_numpy": "torch.where",
     "to_bool": "bool", "to_int": "int", "to_float": "float",
     "div_mode": "torch.div", "clamp_tensor": "torch.clamp", "median_dim": "torch.median",
     "assign_": "torch.copy_",

@@ -244,6 +244,15 @@ def test_a_padded_result_beside_an_argument_written_in_place():
     _same(got, (tsjit.tensor([3.0]), tsjit.tensor([[0], [1]])), "with a write-back")
 
 
+@pytest.mark.parametrize("how", [lambda x: x.nonzero(as_tuple=True), lambda x: tsjit.where(x > 0)])
+def test_traced_index_tuples_compile_to_c(how):
+    """A trace unpacks nonzero(as_tuple=True) / where(condition)'s list into a tuple: still wholly C."""
+    traced = tsjit.jit.trace(how, (tsjit.from_numpy(_F),))
+    compiled = tsjit.compile(traced, backend="c", example_inputs=(tsjit.from_numpy(_F),), fallback=False)
+    for x in (_F, -_F, np.zeros((2, 3), np.float32)):
+        _same(compiled(tsjit.from_numpy(x)), how(tsjit.from_numpy(x)), "traced")
+
+
 def test_bincount_says_why_it_stays_on_numpy():
     def counts(x):
         return x.bincount()

@@ -6,6 +6,7 @@ import pytest
 
 import tsjit as torch
 import tsjit.nn.functional as F
+from tsjit.backends.c import find_compiler
 from tsjit.dialects.ts.tensor_ops import TENSOR_OP_CLASSES
 from tsjit.frontend.script.tensor_calls import SPECS, eager_object
 
@@ -58,3 +59,41 @@ def test_number_first_overloads_match_eager_and_torch():
         assert e.dtype == s.dtype and str(e.dtype).split(".")[1] == np.dtype(want.dtype).name
         np.testing.assert_allclose(e.numpy(), want, rtol=1e-6)
         np.testing.assert_allclose(s.numpy(), want, rtol=1e-6)
+
+
+def _where_indices(x):
+    found = torch.where(x > 0.5)
+    return found, torch.where(condition=x[0, 0]), len(found)
+
+
+@pytest.mark.parametrize("backend", ["script", "numpy", "c"])
+def test_where_with_only_a_condition_is_nonzero_as_tuple(backend):
+    """aten::where(Tensor condition) -> Tensor[]: a list of int64 index tensors, as TorchScript gives
+    (eager PyTorch gives a tuple); wholly in C like nonzero(as_tuple=True)."""
+    x = np.array([[0.9, 0.1, 0.7], [0.2, 0.6, 0.0]], np.float32)
+    if backend == "script":
+        fn = torch.jit.script(_where_indices)
+    else:
+        if backend == "c" and find_compiler() is None:
+            pytest.skip("no C compiler")
+        fn = torch.compile(_where_indices, backend=backend, example_inputs=[torch.from_numpy(x)],
+                           **({"fallback": False} if backend == "c" else {}))
+    found, scalar, n = fn(torch.from_numpy(x))
+    want = np.nonzero(x > 0.5)
+    assert isinstance(found, list) and n == 2 and len(scalar) == 1
+    for got, w in zip(found, want):
+        assert got.dtype == torch.int64
+        np.testing.assert_array_equal(got.numpy(), w)
+    np.testing.assert_array_equal(scalar[0].numpy(), [0])
+    eager = _where_indices(torch.from_numpy(x))[0]
+    assert isinstance(eager, tuple) and [e.numpy().tolist() for e in eager] == [w.tolist() for w in want]
+    real = pytest.importorskip("torch")
+    assert [t.tolist() for t in real.where(real.from_numpy(x) > 0.5)] == [w.tolist() for w in want]
+
+
+def test_where_condition_must_be_a_tensor():
+    def f(x):
+        return torch.where(1.5)
+
+    with pytest.raises(torch.jit.CompileError, match=r"where\(condition\) expects a Tensor, got float"):
+        torch.jit.script(f)

@@ -65,6 +65,7 @@ OPS = {
     "type_as_expand_as": (lambda x: x.sum(0).expand_as(x) + (x > 0.5).type_as(x), (3, 4), True),
     "bitwise": (lambda x: ((x * 10).long() & 3) | ((x * 10).long() ^ 1), (3, 4), True),
     "logical": (lambda x: torch.logical_and(x > 0.2, x < 0.8) | ~(x > 0.9), (3, 4), True),
+    "where_indices": (lambda x: torch.cat(torch.where(x > 0.5)) * 2, (3, 4), True),
     "any_all": (lambda x: (x > 0.5).any(1) & (x > 0.0).all(1), (3, 4), True),
 }
 

@@ -3,6 +3,7 @@
 
     tensor_split / hsplit / vsplit / dsplit   the sections form (int) or the indices form (int[])
     nanmedian(self) / nanmedian(self, dim, keepdim)
+    stride(self) / stride(self, dim)          ts.stride (int[]) / ts.stride_dim (int)
     logspace(start, end, steps, base, dtype, layout, device, pin_memory)   layout/device/... dropped
     tensordot(self, other, dims_self, dims_other, out?)                    out dropped
     where(condition)                          nonzero_numpy (one index tensor per dim)
@@ -188,6 +189,7 @@ ATEN_MORE_OPS: dict = {
     "aten::to": _to,
     **{f"aten::{n}": _first_fit(n, f"{n}_indices") for n in ("tensor_split", "hsplit", "vsplit", "dsplit")},
     "aten::nanmedian": _first_fit("nanmedian", "nanmedian_dim"),
+    "aten::stride": _first_fit("stride", "stride_dim"),
     "aten::index_put_": _put_number("index_put_"),
     "aten::index_put": _put_number("index_put"),
     "aten::scatter": _first_fit("scatter", "scatter_with_reduce"),

@@ -44,6 +44,23 @@ def _size(c, node, key, args, kwargs):
     return c.builder.value("size_dim", x, c.coerce(node, dim, "int", "dim"))
 
 
+def _stride(c, node, key, args, kwargs):
+    """x.stride() -> ts.stride (List[int]); x.stride(d) -> ts.stride_dim (int), as aten::stride."""
+    x = c.as_value(args[0], node)
+    dim = args[1] if len(args) > 1 else kwargs.get("dim")
+    if dim is None or (isinstance(dim, PyConst) and dim.value is None):
+        return c.builder.value("stride", x)
+    return c.builder.value("stride_dim", x, c.coerce(node, dim, "int", "dim"))
+
+
+def _is_contiguous(c, node, key, args, kwargs):
+    """x.is_contiguous() -> ts.is_contiguous; tsjit has only the row-major memory format."""
+    if len(args) > 1 or kwargs:
+        c.error(node, "Tensor.is_contiguous(memory_format=...) is not supported: tsjit has only the "
+                      "contiguous (row-major) memory format; call x.is_contiguous()")
+    return c.builder.value("is_contiguous", c.as_value(args[0], node))
+
+
 def _convert(code: int):
     def handler(c, node, key, args, kwargs):
         return c.builder.value("to", c.as_value(args[0], node), c.builder.const(code))
@@ -259,6 +276,17 @@ def _nonzero(c, node, key, args, kwargs):
     return c.builder.value("nonzero_numpy" if as_tuple else "nonzero", c.as_value(args[0], node))
 
 
+def _where(c, node, key, args, kwargs):
+    """where(condition) -> ts.nonzero_numpy (aten::where(Tensor condition) -> Tensor[], a list as in
+    TorchScript); the three-argument form is the plain ts.where."""
+    if len(args) + len(kwargs) != 1 or set(kwargs) - {"condition"}:
+        return NotImplemented
+    cond = args[0] if args else kwargs["condition"]
+    if not _is_tensor(cond):
+        c.error(node, f"where(condition) expects a Tensor, got {c.type_name(c.as_value(cond, node).type)}")
+    return c.builder.value("nonzero_numpy", c.as_value(cond, node))
+
+
 def _unique(c, node, key, args, kwargs):
     """unique(x, sorted, return_inverse, return_counts) -> ts.unique (aten::_unique2), the results asked for."""
     sort, inverse, counts, dim = _flags(c, node, key, args, kwargs, [("sorted", True), ("return_inverse", False),
@@ -372,6 +400,7 @@ OVERLOADS = {
     "uniform_": _random_fill("uniform", ("from", 0.0), ("to", 1.0)),
     "exponential_": _random_fill("exponential", ("lambd", 1.0)),
     "nonzero": _nonzero,
+    "where": _where,
     "argwhere": lambda c, node, key, args, kwargs: c.builder.value("nonzero", c.as_value(args[0], node)),
     "unique": _unique,
     "unique_consecutive": _unique_consecutive,
@@ -380,6 +409,8 @@ OVERLOADS = {
     "max": _extremum("max"),
     "min": _extremum("min"),
     "size": _size,
+    "stride": _stride,
+    "is_contiguous": _is_contiguous,
     "to": _to,
     "float": _convert(6),
     "double": _convert(7),
