@@ -40,6 +40,7 @@ from tsjit.dialects.ts.control_flow import IfOp, LoopOp
 from tsjit.dialects.ts.folding import constant_operands
 from tsjit.dialects.ts.types import ListType, TensorType
 from tsjit.passes.cse import MutationInfo
+from tsjit.passes.static_strides import StaticLayout
 
 _EVAL_ERRORS = (ArithmeticError, ValueError, TypeError, IndexError, KeyError, np.linalg.LinAlgError)
 
@@ -172,7 +173,8 @@ def constant_propagation(module: Operation) -> None:
             SkipLoopThatNeverRuns(),
             _OpKind((IfOp.name,), InlineConstantIf()),
             _OpKind(("ts.unchecked_cast",), UnreachableNoneCast()),  # an Optional the inlined `if` proved None
-            _OpKind(("ts.dim", "ts.size", "ts.size_dim", "ts.numel", *LAYOUT_QUERIES), StaticTensorMetadata()),
+            _OpKind(("ts.dim", "ts.size", "ts.size_dim", "ts.numel"), StaticTensorMetadata()),
+            _OpKind(LAYOUT_QUERIES, StaticLayout()),
         ]))
         if not walker.rewrite_module(module):
             return

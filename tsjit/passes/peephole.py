@@ -24,6 +24,7 @@ from tsjit.dialects.ts.canonicalize import LAYOUT_QUERIES, DropNoOpCast, StaticT
 from tsjit.dialects.ts.constant import ConstantOp
 from tsjit.dialects.ts.misc_ops import UncheckedCastOp
 from tsjit.dialects.ts.folding import NotConstant, constant_of
+from tsjit.passes.static_strides import StaticLayout
 from tsjit.dialects.ts.types import (
     DYNAMIC,
     SCALAR_TYPE_CODES,
@@ -229,7 +230,8 @@ def peephole(module: Operation) -> bool:
         AddSubZero(), MulDivOne(), NoOpReshape(), NoOpTo(), DoubleTranspose(),
         LenOfListConstruct(mutation), GetOfListConstruct(mutation), TupleOfTupleConstruct(), ScalarRoundTrip(),
         DimOfRankPreserving(),
-        _OnlyFor(("ts.dim", "ts.size", "ts.size_dim", *LAYOUT_QUERIES), StaticTensorMetadata()),
+        _OnlyFor(("ts.dim", "ts.size", "ts.size_dim"), StaticTensorMetadata()),
+        _OnlyFor(LAYOUT_QUERIES, StaticLayout()),
         _OnlyFor(("ts.unchecked_cast",), DropNoOpCast()),
     ])).rewrite_module(module)
 

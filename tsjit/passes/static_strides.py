@@ -18,9 +18,11 @@ import math
 import numpy as np
 from xdsl.dialects.builtin import StringAttr
 from xdsl.ir import Block, BlockArgument, Operation, SSAValue
+from xdsl.pattern_rewriter import PatternRewriter, RewritePattern
 
 from tsjit.dialects.ts.folding import NotConstant
-from tsjit.dialects.ts.types import DYNAMIC, ClassType, ListType, TensorType
+from tsjit.dialects.ts.canonicalize import LAYOUT_QUERIES
+from tsjit.dialects.ts.types import DYNAMIC, ClassType, IntType, ListType, TensorType
 from tsjit.passes.view_writes import _FRESH, ALIASING_FAMILIES, _const, _same_dtype, defn
 
 #: families whose ops make new memory, row-major when their tensor operands are
@@ -126,6 +128,31 @@ def _layout_of(value: SSAValue) -> np.ndarray | None:
         inputs = [arg for arg in block.args if not isinstance(arg.type, ClassType)]  # not a method's self
         record_contiguous_inputs(block.parent_op(), {inputs.index(arg) for arg in used})
     return a
+
+
+class StaticLayout(RewritePattern):
+    """stride(), stride(d) and is_contiguous() where the value's strides are known (a view's too)
+    become constants (run by ts-constant-propagation and ts-peephole)."""
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
+        from tsjit.dialects.ts.constant import ConstantOp
+        from tsjit.dialects.ts.folding import constant_of
+
+        if op.name not in LAYOUT_QUERIES or not isinstance(op.operands[0].type, TensorType):
+            return
+        if op.name == "ts.is_contiguous":
+            value = static_contiguous(op.operands[0])
+        else:
+            value = static_strides(op.operands[0])
+            if value is not None and op.name == "ts.stride_dim":
+                try:
+                    d = constant_of(op.operands[1])
+                except NotConstant:
+                    return
+                value = value[d] if isinstance(d, int) and -len(value) <= d < len(value) else None
+        if value is not None:
+            rewriter.replace(op, ConstantOp.of(list(value) if isinstance(value, tuple) else value,
+                                               ListType(IntType()) if isinstance(value, tuple) else None))
 
 
 def static_strides(value: SSAValue) -> tuple[int, ...] | None:

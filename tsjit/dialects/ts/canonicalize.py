@@ -5,8 +5,9 @@
   `if not c: true else: c`, "has returned", which is always true), becomes that constant;
 - `ts.unchecked_cast` to its operand's own type disappears; one of a None to a type without None is
   `ts.uninitialized` (it cannot run);
-- `ts.dim`/`ts.size`/`ts.size_dim`/`ts.numel` of a tensor whose type knows the answer become constants,
-  and `ts.stride`/`ts.stride_dim`/`ts.is_contiguous` where its strides are known (passes/static_strides.py);
+- `ts.dim`/`ts.size`/`ts.size_dim`/`ts.numel` of a tensor whose type knows the answer become constants
+  (`ts.stride`/`ts.stride_dim`/`ts.is_contiguous` need how the value was made: passes/static_strides.py's
+  StaticLayout, which ts-constant-propagation and ts-peephole run);
 - `ts.batch_norm` in training mode drops a running statistic it would write into a fresh copy or a
   constant nothing else reads (a module frozen as a snapshot, tsjit.compile in training mode).
 """
@@ -112,7 +113,7 @@ class StaticTensorMetadata(RewritePattern):
             return
         sizes = t.sizes
         if op.name in LAYOUT_QUERIES:
-            return self._layout(op, rewriter)
+            return  # passes/static_strides.py's StaticLayout
         if op.name == "ts.dim":
             value = len(sizes)
         elif op.name == "ts.size" and DYNAMIC not in sizes:
@@ -130,27 +131,6 @@ class StaticTensorMetadata(RewritePattern):
         else:
             return
         rewriter.replace(op, ConstantOp.of(value, ListType(IntType()) if isinstance(value, list) else None))
-
-    @staticmethod
-    def _layout(op, rewriter: PatternRewriter) -> None:
-        """stride(), stride(d) and is_contiguous() where the value's strides are known (a view's too)."""
-        from tsjit.dialects.ts.constant import ConstantOp
-        from tsjit.dialects.ts.folding import NotConstant, constant_of
-        from tsjit.passes.static_strides import static_contiguous, static_strides
-
-        if op.name == "ts.is_contiguous":
-            value = static_contiguous(op.operands[0])
-        else:
-            value = static_strides(op.operands[0])
-            if value is not None and op.name == "ts.stride_dim":
-                try:
-                    d = constant_of(op.operands[1])
-                except NotConstant:
-                    return
-                value = value[d] if isinstance(d, int) and -len(value) <= d < len(value) else None
-        if value is not None:
-            rewriter.replace(op, ConstantOp.of(list(value) if isinstance(value, tuple) else value,
-                                               ListType(IntType()) if isinstance(value, tuple) else None))
 
 
 class DeadRunningStats(RewritePattern):
@@ -194,6 +174,6 @@ def install_canonicalizations() -> None:
 
     _attach(IfOp, InlineConstantIf(), KnownIfResult())
     _attach(UncheckedCastOp, DropNoOpCast(), UnreachableNoneCast())
-    for name in ("dim", "size", "size_dim", "numel", "dtype", "element_size", "stride", "stride_dim", "is_contiguous"):
+    for name in ("dim", "size", "size_dim", "numel", "dtype", "element_size"):
         _attach(TENSOR_OP_CLASSES[name], StaticTensorMetadata())
     _attach(TENSOR_OP_CLASSES["batch_norm"], DeadRunningStats())
