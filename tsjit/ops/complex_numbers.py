@@ -123,7 +123,9 @@ def view_as_complex(a):
                            f"scalar type: {torch_name(a.dtype)}")
     if a.ndim == 0 or a.shape[-1] != 2:
         raise RuntimeError("Tensor must have a last dimension of size 2")
-    return as_array((a[..., 0] + 1j * a[..., 1]).astype(complex_of(a.dtype)))
+    out = np.empty(a.shape[:-1], complex_of(a.dtype))  # parts set, not a + 1j * b: 1j * inf is NaN + inf i
+    out.real, out.imag = a[..., 0], a[..., 1]
+    return as_array(out)
 
 
 def _parts(name: str, a: np.ndarray, b: np.ndarray) -> np.dtype:

@@ -9,7 +9,8 @@ A decomposition gets a builder `g` and the op's operands in schema order. `g.<op
 ts op `<op>` (arguments bound as in its schema: positional, by name, defaults filled in) and
 gives its result; `g.value(v)` is the Python value of an operand that must be a compile-time
 constant; `g.shape(x)`, `g.dim(x)`, `g.dtype(x)` describe a tensor; `g.loop(n, carried, body)` repeats a
-body over carried values (a recurrence over time stays one loop in IR). `ts-decompose` runs
+body over carried values (a recurrence over time stays one loop in IR), `g.loop_while(start, carried, body)`
+while a run-time condition holds. `ts-decompose` runs
 decompositions with a builder that emits IR (tsjit/passes/decompose.py); `EagerBuilder` runs the
 same function on numpy arrays with the ops' kernels, so a decomposed op needs no kernel of its own.
 A decomposition raises `NotDecomposable` (through `g`) when it cannot apply, and the op stays.
@@ -77,6 +78,12 @@ class Builder:
         the final values. In IR it is one `ts.loop` (lowered to `scf.for`), not `count` copies."""
         raise NotImplementedError
 
+    def loop_while(self, start: Any, carried: Sequence[Any], body: Callable[..., Sequence[Any]]) -> list[Any]:
+        """`body(g, *carried) -> (go on: a bool, *new carried values)` while the bool is true (the
+        first time: `start`); the final values. In IR one `ts.loop` with a run-time condition
+        (lowered to `scf.while`): a data-dependent count of iterations."""
+        raise NotImplementedError
+
 
 class EagerBuilder(Builder):
     """Runs a decomposition on numpy arrays with the ops' kernels: the decomposed op's kernel."""
@@ -99,6 +106,13 @@ class EagerBuilder(Builder):
         values = list(carried)
         for i in range(count):
             values = list(body(self, i, *values))
+        return values
+
+    def loop_while(self, start: Any, carried: Sequence[Any], body: Callable[..., Sequence[Any]]) -> list[Any]:
+        go, values = bool(start), list(carried)
+        while go:
+            go, *values = body(self, *values)
+            go = bool(go)
         return values
 
 

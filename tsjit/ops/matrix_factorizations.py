@@ -7,7 +7,8 @@ PyTorch's checks and messages. Cholesky and triangular solves lower to loops (re
 float64; tsjit/lowering/triangular.py), cholesky_solve and cholesky_inverse decompose into
 triangular solves, and vander is a decomposition too. lstsq (a pivoting factorization) lowers to
 one call of LAPACK's gelsy, PyTorch's CPU default driver (tsjit/lowering/lapack_calls.py: the C
-run time links scipy-openblas32's LAPACKE). matrix_exp stays on numpy.
+run time links scipy-openblas32's LAPACKE). matrix_exp of real matrices decomposes into its kernel's
+steps, the squarings a loop with a run-time condition (a data-dependent count: scf.while in C).
 """
 from __future__ import annotations
 
@@ -227,9 +228,41 @@ def linalg_lstsq(a, b, rcond=None, driver=None):
     return (as_array(x[..., 0] if vector else x), empty, as_array(rank), np.empty((0,), real_of(dtype)))
 
 
+_TAYLOR_TERMS = 18
+
+
+def _matrix_exp(g, a):
+    """The kernel's scaling and squaring in ts ops, in float64: A / 2^s (s per matrix, from its 1-norm),
+    18 Taylor terms, then s squarings; a batch squares while any matrix has squarings left (a loop of
+    the largest s iterations), each matrix only for its own s."""
+    shape = g.shape(a)
+    if len(shape) < 2 or shape[-1] != shape[-2] or g.dtype(a).name not in ("float32", "float64"):
+        raise NotDecomposable("matrix_exp in ts ops takes batches of square float32/64 matrices")
+    if 0 in shape:
+        return g.clone(a)
+    single = g.dtype(a).name == "float32"
+    m = g.to(a, 7) if single else a
+    norm = g.amax(g.sum(g.abs(m), [-2]), [-1])
+    s = g.ceil(g.log2(g.mul(g.clamp(norm, 1e-300, None), 2.0)))
+    s = g.where(g.isfinite(s), g.clamp(s, 0, None), 0.0)  # an inf or NaN norm: no squarings, as the kernel
+    x = g.mul(m, g.unsqueeze(g.unsqueeze(g.exp2(g.neg(s)), -1), -1))
+    term = total = g.eye(shape[-1], dtype=7)
+    for k in range(1, _TAYLOR_TERMS + 1):
+        term = g.div(g.matmul(term, x), float(k))
+        total = g.add(total, term)
+
+    def square(g, total, left):
+        on = g.unsqueeze(g.unsqueeze(g.gt(left, 0.0), -1), -1)
+        total = g.where(on, g.matmul(total, total), total)
+        left = g.sub(left, 1.0)
+        return [g.to_bool(g.any(g.gt(left, 0.0))), total, left]
+
+    total, _ = g.loop_while(g.to_bool(g.any(g.gt(s, 0.0))), [total, s], square)
+    return g.to(total, 6) if single else total
+
+
 @op("linalg_matrix_exp", "(Tensor self) -> Tensor", shape=_square_shape, dtype=same_dtype, api="torch",
-    aten="linalg_matrix_exp matrix_exp", numpy_only="scaling and squaring of a Taylor series with a data-dependent "
-    "number of squarings",
+    aten="linalg_matrix_exp matrix_exp", decompose=_matrix_exp,
     samples=lambda: [sample(s.f64(3, 3) * 0.3), sample(s.f64(2, 4, 4) * 2), sample(np.zeros((2, 2))),
                      sample(s.f64(0, 2, 2)), sample(s.f64(2, 3)),
                      sample(s.f32(3, 3) * 0.3, torch=False, note="PyTorch's bfloat16 matrix_exp overflows, and the "
@@ -247,7 +280,7 @@ def linalg_matrix_exp(a):
     for i in np.ndindex(*m.shape[:-2]):
         x = m[i] / 2.0 ** squarings[i]
         term, total = eye, eye.copy()
-        for k in range(1, 19):
+        for k in range(1, _TAYLOR_TERMS + 1):
             term = term @ x / k
             total = total + term
         for _ in range(squarings[i]):

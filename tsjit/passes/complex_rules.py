@@ -8,6 +8,8 @@ elements are in complex_part_rules.py, the FFT family in fft_rules.py.
 """
 from __future__ import annotations
 
+import math
+
 from tsjit.passes.complex_to_real import NotConvertible, Pairs
 from tsjit.passes.complex_part_rules import PART_RULES
 from tsjit.passes.fft_rules import FFT_RULES
@@ -118,6 +120,49 @@ def _sin_cos(name):
     return rule
 
 
+def _tanh(p: Pairs, a):
+    """tanh(x + iy) = (sinh 2x + i sin 2y) / (cosh 2x + cos 2y), times 2e/2e with e = exp(-2|x|) <= 1 so
+    that nothing overflows: re = sign(x) m (1 + e) / d, im = 4 e sin y cos y / d, with m = 1 - e (expm1:
+    exact for small x) and d = m^2 + 4 e cos^2 y (no cancellation). The edges as C99's ctanh (and
+    PyTorch): +-1 + 0i for x = +-inf whatever y, x kept where x = 0 and y kept where y = 0."""
+    x, y = p.re(a), p.im(a)
+    t = p.g.mul(p.g.abs(x), -2.0)
+    e, m = p.g.exp(t), p.g.neg(p.g.expm1(t))
+    c = p.g.cos(y)
+    d = p.g.add(p.g.mul(m, m), p.g.mul(p.g.mul(e, 4.0), p.g.mul(c, c)), 1)
+    re = p.g.copysign(p.g.div(p.g.mul(m, p.g.add(e, 1.0, 1)), d), x)
+    im = p.g.div(p.g.mul(p.g.mul(e, 4.0), p.g.mul(p.g.sin(y), c)), d)
+    infinite = p.g.isinf(x)
+    re = p.g.where(p.g.eq(x, 0.0), x, p.g.where(infinite, p.g.copysign(p.g.ones_like(x, None), x), re))
+    im = p.g.where(p.g.eq(y, 0.0), y, p.g.masked_fill(im, infinite, 0.0))
+    return p.pack(re, im)
+
+
+def _sigmoid(p: Pairs, a):
+    """1 / (1 + exp(-z)) for Re z >= 0, and exp(z) / (1 + exp(z)) otherwise: the exponential u has
+    |u| <= 1 and never overflows (PyTorch's 1 / (1 + exp(-z)) gives NaN where exp(-z) does, e.g.
+    at -100 + 1i; here the small value it tends to). u is 0 where |u| is (x = +-inf, y not finite)."""
+    x, y = p.re(a), p.im(a)
+    right = p.g.ge(x, 0.0)
+    mag = p.g.exp(p.g.neg(p.g.abs(x)))
+    t = p.g.where(right, p.g.neg(y), y)
+    zero = p.g.eq(mag, 0.0)
+    u = p.pack(p.g.masked_fill(p.g.mul(mag, p.g.cos(t)), zero, 0.0), p.g.masked_fill(p.g.mul(mag, p.g.sin(t)), zero, 0.0))
+    q = _reciprocal(p, p.pack(p.g.add(p.re(u), 1.0, 1), p.im(u)))
+    left = _product(p, u, q)
+    return p.pack(p.g.where(right, p.re(q), p.re(left)), p.g.where(right, p.im(q), p.im(left)))
+
+
+def _tan(p: Pairs, a):
+    """tan z = -i tanh(iz), as C99's ctan."""
+    t = _tanh(p, p.pack(p.g.neg(p.im(a)), p.re(a)))
+    return p.pack(p.im(t), p.g.neg(p.re(t)))
+
+
+def _silu(p: Pairs, a):
+    return _product(p, a, _sigmoid(p, a))
+
+
 def _to(p: Pairs, a, dtype):
     """A complex tensor to another complex precision, or to a real dtype (its real part, as PyTorch)."""
     from tsjit.kernels.promotion import dtype_of
@@ -144,6 +189,38 @@ def _sum_mean(name):
         dims = list(range(p.rank(a))) if dims is None or dims == [] else [p.dim(a, d) for d in dims]
         return p.mark(getattr(p.g, name)(a, dims, p.g.value(keepdim), None))
     return rule
+
+
+def _prod_along(p: Pairs, a, d: int, keepdim: bool):
+    """The product along dim d, one exact complex product per element in order (a ts.loop from the
+    first element, as numpy's reduce: no (1, 0) start that would turn inf into NaN); 1 when empty."""
+    n = a.type.sizes[d]
+    if n == 0:
+        zeros = p.g.sum(a, [d], True, None)
+        return p.pack(p.g.add(p.re(zeros), 1.0, 1), p.im(zeros)) if keepdim else \
+            p.pack(p.g.squeeze(p.g.add(p.re(zeros), 1.0, 1), d), p.g.squeeze(p.im(zeros), d))
+    first = p.g.select(a, d, 0)
+    if n > 1:
+        rest = p.g.slice(a, d, 1, n, 1)
+
+        def step(g, i, acc):
+            inner = Pairs(g, p.op, p.pairs)
+            return [_product(inner, inner.mark(acc), g.select(rest, d, i))]
+        first = p.g.loop(n - 1, [first], step)[0]
+    return p.mark(p.g.unsqueeze(first, d) if keepdim else first)
+
+
+def _prod(p: Pairs, a, dim, keepdim, dtype):
+    if p.g.value(dtype) is not None:
+        raise NotConvertible("prod with a dtype")
+    rank, keep, d = p.rank(a), p.g.value(keepdim), p.g.value(dim)
+    if rank == 0:
+        return p.mark(a)
+    if d is not None:
+        return _prod_along(p, a, p.dim(a, d), keep)
+    flat = p.mark(p.g.reshape(a, [math.prod(a.type.sizes[:-1]), 2]))
+    whole = _prod_along(p, flat, 0, True)
+    return p.mark(p.g.reshape(whole, [1] * rank + [2] if keep else [2]))
 
 
 def _view(name, *dims):
@@ -215,10 +292,11 @@ RULES: dict = {
     "ts.polar": lambda p, r, t: p.pack(p.g.mul(r, p.g.cos(t)), p.g.mul(r, p.g.sin(t))),
     "ts.square": lambda p, a: _product(p, a, a),
     "ts.exp": _exp, "ts.log": _log, "ts.sqrt": _sqrt, "ts.reciprocal": _reciprocal,
-    "ts.sin": _sin_cos("sin"), "ts.cos": _sin_cos("cos"),
+    "ts.sin": _sin_cos("sin"), "ts.cos": _sin_cos("cos"), "ts.tanh": _tanh, "ts.sigmoid": _sigmoid,
+    "ts.tan": _tan, "ts.silu": _silu,
     "ts.eq": _compare("eq", "logical_and"), "ts.ne": _compare("ne", "logical_or"),
     "ts.to": _to,
-    "ts.sum": _sum_mean("sum"), "ts.mean": _sum_mean("mean"),
+    "ts.sum": _sum_mean("sum"), "ts.mean": _sum_mean("mean"), "ts.prod": _prod,
     "ts.select": _view("select", 0), "ts.slice": _view("slice", 0), "ts.narrow": _view("narrow", 0),
     "ts.index_select": _view("index_select", 0), "ts.transpose": _view("transpose", 0, 1),
     "ts.flip": _view("flip", 0), "ts.movedim": _view("movedim", 0, 1),

@@ -94,6 +94,14 @@ class IRBuilder(Builder):
 
     def loop(self, count: int, carried, body) -> list:
         """One `ts.loop` of `count` iterations; the body is built by a builder inserting into it."""
+        return self._loop(count, True, carried, lambda g, i, *values: [None, *body(g, i, *values)])
+
+    def loop_while(self, start, carried, body) -> list:
+        """One `ts.loop` running while the condition its body gives holds (no trip count)."""
+        return self._loop(INT64_MAX, start, carried, lambda g, i, *values: body(g, *values))
+
+    def _loop(self, count, start, carried, body) -> list:
+        """`body(g, i, *carried)` gives (the condition, None for a for loop; *the new carried values)."""
         types = [v.type for v in carried]
         if any(not isinstance(t, TensorType) or not t.has_static_shape for t in types):
             raise NotDecomposable("a loop needs carried tensors of static shapes")
@@ -104,16 +112,16 @@ class IRBuilder(Builder):
         block.add_op(marker)
         inner = IRBuilder(marker)
         try:
-            results = list(body(inner, block.args[0], *block.args[1:]))
+            go, *results = body(inner, block.args[0], *block.args[1:])
             if [r.type for r in results] != types:
                 raise NotDecomposable("the loop body changes the carried values' types")
         except NotDecomposable:
             for created in reversed(inner.created):  # they use values outside: leave no uses behind
                 Rewriter.erase_op(created, safe_erase=False)
             raise
-        block.add_op(ConditionOp(marker.results[0], *results))
+        block.add_op(ConditionOp(marker.results[0] if go is None else go, *results))
         trip = self._operand(count, "int")
-        start = self._insert(ConstantOp.of(True)).results[0]
+        start = self._operand(start, "bool")
         return list(self._insert(LoopOp(trip, start, list(carried), Region(block))).results)
 
     def dtype(self, x: SSAValue) -> np.dtype:
@@ -124,6 +132,7 @@ class IRBuilder(Builder):
 
 
 _NOT_CONSTANT = object()
+INT64_MAX = (1 << 63) - 1  # a `while` loop's trip count, as TorchScript's
 
 
 def _constant(v: Any) -> Any:

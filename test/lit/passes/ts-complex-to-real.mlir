@@ -35,11 +35,44 @@ func.func @rfft(%x: !ts.tensor<[2,4], f32>) -> !ts.tensor<[2,3], complex<f32>> {
   func.return %y : !ts.tensor<[2,3], complex<f32>>
 }
 
-// An op without a rule (tanh of a complex tensor): the function stays as it is.
+// tanh from e = exp(-2|x|) and expm1 (no overflow for large |x|), with C99's values at infinities.
+// CHECK-LABEL: func.func @tanh(%x: !ts.tensor<[3,2], f32>) -> !ts.tensor<[3,2], f32>
+// CHECK:         %[[A:.*]] = ts.abs
+// CHECK:         %[[T:.*]] = ts.mul %[[A]]
+// CHECK:         ts.exp %[[T]]
+// CHECK:         ts.expm1 %[[T]]
+// CHECK:         ts.copysign
+// CHECK:         ts.isinf
+// CHECK:         ts.stack
+// CHECK-NOT:     complex
+func.func @tanh(%x: !ts.tensor<[3], complex<f32>>) -> !ts.tensor<[3], complex<f32>> {
+  %y = ts.tanh %x : (!ts.tensor<[3], complex<f32>>) -> !ts.tensor<[3], complex<f32>>
+  func.return %y : !ts.tensor<[3], complex<f32>>
+}
+
+// prod along a dim: the first element, then a ts.loop multiplying in the others one by one.
+// CHECK-LABEL: func.func @prod(%x: !ts.tensor<[2,3,2], f32>) -> !ts.tensor<[2,2], f32>
+// CHECK:         %[[FIRST:.*]] = ts.select %x, %{{.*}}, %{{.*}} : (!ts.tensor<[2,3,2], f32>, !ts.int, !ts.int) -> !ts.tensor<[2,2], f32>
+// CHECK:         %[[REST:.*]] = ts.slice %x, {{.*}} -> !ts.tensor<[2,2,2], f32>
+// CHECK:         %[[P:.*]] = ts.loop %{{.*}}, %{{.*}} iter(%[[I:.*]], %[[ACC:.*]] = %[[FIRST]]) : (!ts.tensor<[2,2], f32>)
+// CHECK:           ts.select %[[REST]], %{{.*}}, %[[I]]
+// CHECK:           ts.sub
+// CHECK:           ts.add
+// CHECK:           ts.condition
+// CHECK:         func.return %[[P]] : !ts.tensor<[2,2], f32>
+func.func @prod(%x: !ts.tensor<[2,3], complex<f32>>) -> !ts.tensor<[2], complex<f32>> {
+  %dim = ts.constant 1
+  %false = ts.constant false
+  %none = ts.constant none
+  %y = ts.prod %x, %dim, %false, %none : (!ts.tensor<[2,3], complex<f32>>, !ts.int, !ts.bool, !ts.none) -> !ts.tensor<[2], complex<f32>>
+  func.return %y : !ts.tensor<[2], complex<f32>>
+}
+
+// An op without a rule (asin of a complex tensor): the function stays as it is.
 // CHECK-LABEL: func.func @kept(%x: !ts.tensor<[3], complex<f32>>) -> !ts.tensor<[3], complex<f32>>
-// CHECK-NEXT:    ts.tanh %x
+// CHECK-NEXT:    ts.asin %x
 // CHECK-NOT:     ts.complex_pairs
 func.func @kept(%x: !ts.tensor<[3], complex<f32>>) -> !ts.tensor<[3], complex<f32>> {
-  %y = ts.tanh %x : (!ts.tensor<[3], complex<f32>>) -> !ts.tensor<[3], complex<f32>>
+  %y = ts.asin %x : (!ts.tensor<[3], complex<f32>>) -> !ts.tensor<[3], complex<f32>>
   func.return %y : !ts.tensor<[3], complex<f32>>
 }

@@ -113,6 +113,8 @@ PLACEMENT = {
     "norms_var": (lambda t, x: t.linalg.vector_norm(x, 3, [1]) + x.norm() + x.var(1) + x.std(), [c64(3, 4)]),
     "log2_exp2_rsqrt": (lambda t, x: t.log2(x) + t.log10(x) + t.exp2(x) + t.rsqrt(x), [c64(3, 4)]),
     "sinh_cosh": (lambda t, x: t.sinh(x) - t.cosh(x), [c64(3, 4)]),
+    "tanh_tan_sigmoid_silu": (lambda t, x: t.tanh(x) + t.tan(x) - t.sigmoid(x) * t.nn.functional.silu(x), [c64(3, 4)]),
+    "prods": (lambda t, x: x.prod(1, keepdim=True) + x.prod(0).sum() + x.prod(), [c64(3, 4)]),
     "unflatten_expand_as": (lambda t, x, y: x.unflatten(1, (2, 2)).flatten(1).expand_as(y), [c64(1, 4), c64(3, 4)]),
 }
 
@@ -135,3 +137,89 @@ def test_an_fft_between_real_tensors_and_angle_of_reals_compile_to_c():
         model = tsjit.jit.trace(Fn(fn).eval(), tuple(xs), check_trace=False)
         compiled = tsjit.compile(model, backend="c", example_inputs=xs, fallback=False)
         np.testing.assert_allclose(compiled(*xs).numpy(), fn(tsjit, *xs).numpy(), rtol=1e-4, atol=1e-5)
+
+
+def _pairs(values, dtype):
+    z = np.array([complex(*v) for v in values], np.complex64 if dtype == np.float32 else np.complex128)
+    return np.ascontiguousarray(np.stack([z.real, z.imag], -1)).astype(dtype)
+
+
+_INF, _NAN = float("inf"), float("nan")
+#: tanh's and sigmoid's hard inputs: tiny and large real parts, large imaginary ones, infinities, NaNs
+EDGES = [(0, 0), (-0.0, 0), (1e-6, 0.5), (3e-5, -2e-5), (1, 2), (-3, 1e4), (10, 1), (-10, -1), (20, 3),
+         (50, 1e30), (100, 1), (-100, 1), (-50, 1), (1e30, 1), (0.001, 1.5707964), (0, 1.5707964),
+         (_INF, 0), (-_INF, 0), (_INF, 1), (-_INF, -2), (0, _INF), (1, _INF), (_INF, _INF), (-_INF, _INF),
+         (_NAN, 0), (_NAN, 1), (1, _NAN), (0, _NAN), (_INF, _NAN), (-_INF, _NAN), (_NAN, _NAN)]
+
+
+def _compiled_and_eager(fn, x):
+    xs = [tsjit.from_numpy(x.copy())]
+    model = tsjit.jit.trace(Fn(fn).eval(), tuple(xs), check_trace=False)
+    compiled = tsjit.compile(model, backend="c", example_inputs=xs, fallback=False)
+    with np.errstate(all="ignore"):
+        return compiled(*xs).numpy(), fn(tsjit, *xs).numpy()
+
+
+def _same(got, expected, rtol):
+    """Equal to rtol part by part, NaNs where `expected` has them (signs of zeros not compared)."""
+    for g, e in ((got.real, expected.real), (got.imag, expected.imag)):
+        np.testing.assert_allclose(g, e, rtol=rtol, atol=1e-37)
+
+
+@pytest.mark.parametrize("dtype, rtol", [(np.float32, 1e-5), (np.float64, 1e-12)])
+def test_complex_tanh_matches_ctanh_at_the_edges(dtype, rtol):
+    """No overflow for large real parts, and C99's (PyTorch's) values at infinities and NaNs."""
+    x = _pairs(EDGES, dtype)
+    fn = lambda t, a: t.view_as_complex(a).tanh()  # noqa: E731
+    got, eager = _compiled_and_eager(fn, x)
+    _same(got, eager, rtol)
+    torch = pytest.importorskip("torch")
+    _same(got, fn(torch, torch.from_numpy(x.copy())).numpy(), rtol)
+
+
+@pytest.mark.parametrize("dtype, rtol", [(np.float32, 1e-5), (np.float64, 1e-12)])
+def test_complex_sigmoid_does_not_overflow(dtype, rtol):
+    """Equal to PyTorch wherever its 1 / (1 + exp(-z)) does not overflow; where it does (real part very
+    negative: NaN there) the value it tends to, exp(z) / (1 + exp(z)), computed in complex128."""
+    x = _pairs(EDGES, dtype)
+    fn = lambda t, a: t.view_as_complex(a).sigmoid()  # noqa: E731
+    got, eager = _compiled_and_eager(fn, x)
+    z = x[..., 0].astype(np.float64) + 1j * x[..., 1].astype(np.float64)
+    z[np.isinf(x[..., 1])] = complex(_NAN, _NAN)
+    with np.errstate(all="ignore"):
+        left = np.where(np.isneginf(x[..., 0]), 0, np.exp(z) / (1 + np.exp(z)))
+    tame = ~(x[..., 0] < -20)
+    _same(got[tame], eager[tame], rtol)
+    _same(got[~tame], left[~tame].astype(got.dtype), rtol)
+    torch = pytest.importorskip("torch")
+    _same(got[tame], fn(torch, torch.from_numpy(x.copy())).numpy()[tame], rtol)
+
+
+PRODS = {
+    "whole": lambda t, a: t.view_as_complex(a).prod(),
+    "dim": lambda t, a: t.view_as_complex(a).prod(1),
+    "keepdim": lambda t, a: t.view_as_complex(a).prod(-1, keepdim=True),
+    "dim0_of_0d": lambda t, a: t.view_as_complex(a)[0, 0].prod(0),
+}
+
+
+@pytest.mark.parametrize("dtype, rtol", [(np.float32, 1e-5), (np.float64, 1e-12)])
+@pytest.mark.parametrize("shape", [(4, 7, 2), (3, 1, 2), (2, 13, 2), (3, 0, 2)])
+@pytest.mark.parametrize("name", sorted(PRODS))
+def test_complex_prod_is_exact_complex_multiplication(name, shape, dtype, rtol):
+    """One product per element in order, so zeros, overflow to infinity and NaNs come out as numpy's."""
+    if name == "dim0_of_0d" and shape[1] == 0:
+        return
+    x = rng.standard_normal(shape).astype(dtype)
+    if shape == (4, 7, 2):
+        x[0, 2] = 0
+        x[1, :, 0] = 1e20
+        x[2, 1] = [_INF, 0]
+        x[3, 3] = [_NAN, 1]
+    fn = PRODS[name]
+    got, eager = _compiled_and_eager(fn, x)
+    assert got.shape == eager.shape and got.dtype == eager.dtype
+    _same(got, eager, rtol)
+    torch = pytest.importorskip("torch")
+    if shape[1]:  # PyTorch's view_as_complex refuses an empty tensor's strides
+        _same(got, fn(torch, torch.from_numpy(x.copy())).numpy(), rtol)
