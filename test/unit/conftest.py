@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # Each test compiles afresh (test_compile_disk_cache.py turns the disk cache on for itself): what a
 # test checks must not depend on what an earlier run left in the cache.
 os.environ.setdefault("TSJIT_COMPILE_CACHE", "0")
-#: directories (and files) the second process runs after lit (lit + these take about the CPU time of the rest)
-SIDE = ("test/unit/ops", "test/unit/nn", "test/unit/importers", "test/unit/compile", "test/unit/test_docs.py")
+#: directories the second process runs after lit (lit + these take about the CPU time of the rest)
+SIDE = ("test/unit/ops", "test/unit/nn", "test/unit/importers", "test/unit/compile")
 _side: dict = {}
 
 
