@@ -8,6 +8,7 @@ from __future__ import annotations
 import ast
 
 from tsjit.dialects.ts.types import BoolType, FloatType, IntType, ListType, NumberType, TensorType, TupleType
+from tsjit.frontend.script.data_sized_calls import nonzero, unique, unique_consecutive, where
 from tsjit.frontend.script.values import PyConst, is_ir
 from tsjit.ops.orthogonal_polynomials import FAMILIES as POLYNOMIALS
 
@@ -36,21 +37,19 @@ def _extremum(name: str):
     return handler
 
 
-def _size(c, node, key, args, kwargs):
-    x = c.as_value(args[0], node)
-    dim = args[1] if len(args) > 1 else kwargs.get("dim")
-    if dim is None or (isinstance(dim, PyConst) and dim.value is None):
-        return c.builder.value("size", x)
-    return c.builder.value("size_dim", x, c.coerce(node, dim, "int", "dim"))
+def _whole_or_dim(whole: str, per_dim: str):
+    """x.size() / x.size(d) -> ts.size / ts.size_dim; the same for stride (List[int] or int)."""
+    def handler(c, node, key, args, kwargs):
+        x = c.as_value(args[0], node)
+        dim = args[1] if len(args) > 1 else kwargs.get("dim")
+        if dim is None or (isinstance(dim, PyConst) and dim.value is None):
+            return c.builder.value(whole, x)
+        return c.builder.value(per_dim, x, c.coerce(node, dim, "int", "dim"))
+
+    return handler
 
 
-def _stride(c, node, key, args, kwargs):
-    """x.stride() -> ts.stride (List[int]); x.stride(d) -> ts.stride_dim (int), as aten::stride."""
-    x = c.as_value(args[0], node)
-    dim = args[1] if len(args) > 1 else kwargs.get("dim")
-    if dim is None or (isinstance(dim, PyConst) and dim.value is None):
-        return c.builder.value("stride", x)
-    return c.builder.value("stride_dim", x, c.coerce(node, dim, "int", "dim"))
+_size, _stride = _whole_or_dim("size", "size_dim"), _whole_or_dim("stride", "stride_dim")
 
 
 def _is_contiguous(c, node, key, args, kwargs):
@@ -257,62 +256,6 @@ def _interpolate(c, node, key, args, kwargs):
     return c.builder.op(name, operands).results[0]
 
 
-def _flags(c, node, key, args, kwargs, names_defaults):
-    """Constant bool arguments after the tensor (positional or by name), as Python values."""
-    values = dict(zip((n for n, _ in names_defaults), args[1:]))
-    values.update(kwargs)
-    out = []
-    for n, default in names_defaults:
-        v = values.get(n, PyConst(default))
-        if not isinstance(v, PyConst):
-            c.error(node, f"argument '{n}' of {key} must be a constant (it decides the result's type)")
-        out.append(v.value)
-    return out
-
-
-def _nonzero(c, node, key, args, kwargs):
-    """nonzero(x) -> ts.nonzero; nonzero(x, as_tuple=True) -> ts.nonzero_numpy (a list, as in TorchScript)."""
-    (as_tuple,) = _flags(c, node, key, args[:1], kwargs, [("as_tuple", False)])
-    return c.builder.value("nonzero_numpy" if as_tuple else "nonzero", c.as_value(args[0], node))
-
-
-def _where(c, node, key, args, kwargs):
-    """where(condition) -> ts.nonzero_numpy (aten::where(Tensor condition) -> Tensor[], a list as in
-    TorchScript); the three-argument form is the plain ts.where."""
-    if len(args) + len(kwargs) != 1 or set(kwargs) - {"condition"}:
-        return NotImplemented
-    cond = args[0] if args else kwargs["condition"]
-    if not _is_tensor(cond):
-        c.error(node, f"where(condition) expects a Tensor, got {c.type_name(c.as_value(cond, node).type)}")
-    return c.builder.value("nonzero_numpy", c.as_value(cond, node))
-
-
-def _unique(c, node, key, args, kwargs):
-    """unique(x, sorted, return_inverse, return_counts) -> ts.unique (aten::_unique2), the results asked for."""
-    sort, inverse, counts, dim = _flags(c, node, key, args, kwargs, [("sorted", True), ("return_inverse", False),
-                                                                      ("return_counts", False), ("dim", None)])
-    x, flags = c.as_value(args[0], node), [c.builder.const(bool(f)) for f in (sort, inverse, counts)]
-    results = c.builder.op("unique", [x, *flags]).results if dim is None else \
-        c.builder.op("unique_dim", [x, c.builder.const(int(dim)), *flags]).results
-    return _asked_for(c, results, inverse, counts)
-
-
-def _unique_consecutive(c, node, key, args, kwargs):
-    """unique_consecutive(x, return_inverse, return_counts, dim) -> ts.unique_consecutive, the results asked for."""
-    inverse, counts, dim = _flags(c, node, key, args, kwargs, [("return_inverse", False), ("return_counts", False),
-                                                               ("dim", None)])
-    operands = [c.as_value(args[0], node), c.builder.const(bool(inverse)), c.builder.const(bool(counts)),
-                c.builder.none() if dim is None else c.builder.const(int(dim))]
-    return _asked_for(c, c.builder.op("unique_consecutive", operands).results, inverse, counts)
-
-
-def _asked_for(c, results, inverse, counts):
-    chosen = [results[0]] + [results[1]] * inverse + [results[2]] * counts
-    if len(chosen) == 1:
-        return chosen[0]
-    return c.builder.op("tuple.construct", chosen, [TupleType([r.type for r in chosen])]).results[0]
-
-
 def _is_floating_point(c, node, key, args, kwargs):
     """x.is_floating_point(): its dtype code is a float one (a constant once the dtype is known)."""
     from tsjit.dialects.ts.types import SCALAR_TYPE_CODES
@@ -399,11 +342,11 @@ OVERLOADS = {
     **{f"special_{family}": _polynomial(f"special_{family}") for family in POLYNOMIALS},
     "uniform_": _random_fill("uniform", ("from", 0.0), ("to", 1.0)),
     "exponential_": _random_fill("exponential", ("lambd", 1.0)),
-    "nonzero": _nonzero,
-    "where": _where,
+    "nonzero": nonzero,
+    "where": where,
     "argwhere": lambda c, node, key, args, kwargs: c.builder.value("nonzero", c.as_value(args[0], node)),
-    "unique": _unique,
-    "unique_consecutive": _unique_consecutive,
+    "unique": unique,
+    "unique_consecutive": unique_consecutive,
     "linalg_cond": _linalg_cond,
     "ctc_loss": _ctc_loss,
     "max": _extremum("max"),
