@@ -69,9 +69,10 @@ def blocks(total: int, per_block: int, even: bool = False) -> tuple[int, int]:
     return size, math.ceil(total / size)
 
 
-GEMM_WORK = 256
+GEMM_WORK = 32
 """multiply-adds of a GEMM worth one loop iteration in a `parallel_work` mark (the C renderer
-starts a thread per 512 iterations; a GEMM splits across threads per 2^17 multiply-adds)"""
+starts a thread per 4096 iterations, render_loops.MIN_WORK_PER_THREAD; a GEMM splits across threads
+per 2^17 multiply-adds, the same)"""
 
 
 @dataclass(frozen=True)

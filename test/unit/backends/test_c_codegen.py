@@ -58,7 +58,7 @@ def test_small_nest_stays_on_one_thread_and_short_outer_loops_collapse():
     assert 4 * 8 < 2 * MIN_WORK_PER_THREAD
     source = render_module(small).source
     assert "parallel for" not in source and "#pragma omp simd" in source
-    module, fn, x = lowered("relu_sigmoid", (2, 32, 64))
+    module, fn, x = lowered("relu_sigmoid", (2, 32, 256))
     source = render_module(module).source
     assert "collapse(2)" in source
     _, out, expected = run_both(module, fn, x)

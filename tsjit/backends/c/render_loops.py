@@ -20,8 +20,10 @@ from xdsl.ir.affine import AffineBinaryOpExpr, AffineBinaryOpKind, AffineConstan
 
 from tsjit.lowering.loops import PARALLEL, WORK
 
-MIN_WORK_PER_THREAD = 512
-"""A thread is only started for at least this many innermost iterations (Inductor: 512)."""
+MIN_WORK_PER_THREAD = 4096
+"""A thread is only started for at least this many innermost iterations (Inductor: 512; with that,
+the many small loops of a DLRM-like model cost more to start and join on two threads than they
+saved, and it ran slower than on one: bench/README.md)."""
 
 PARALLEL_CHUNKS = 64
 """Collapse parallel loops until the shared loop has this many iterations (load balance)."""
