@@ -96,19 +96,20 @@ def test_packed_gemm_is_deterministic_across_threads_and_paths():
 
 
 @needs_cc
-@pytest.mark.parametrize("m,n,k", [(13, 1100, 90), (150, 77, 100), (4, 300, 900)])
-def test_sgemm_own_kernel_path_matches_numpy_twin(m, n, k):
-    """Over 2^20 multiply-adds, untransposed, M >= 4: tsjit_sgemm's own-kernel path on AVX-512 (B
-    read in place, its last partial panel copied), OpenBLAS elsewhere; the same bits at 1 and 2
-    threads (column panels, or rows when M > N)."""
+@pytest.mark.parametrize("tb", [0, 1])
+@pytest.mark.parametrize("m,n,k", [(13, 1100, 90), (150, 77, 100), (4, 300, 900), (128, 128, 64)])
+def test_sgemm_own_kernel_path_matches_numpy_twin(m, n, k, tb):
+    """Over 2^20 multiply-adds, A untransposed, M >= 4: tsjit_sgemm's own-kernel path on AVX-512 (B
+    read in place, its last partial panel copied; a transposed B, attention's q @ k^T, packed
+    first), OpenBLAS elsewhere; the same bits at 1 and 2 threads (column panels, or rows when M > N)."""
     lib = _library()
     rng = np.random.default_rng(m + n + k)
     a = rng.standard_normal((m + 1, k + 2)).astype(np.float32)
-    b = rng.standard_normal((k + 1, n + 3)).astype(np.float32)
+    b = rng.standard_normal((n + 1, k + 3) if tb else (k + 1, n + 3)).astype(np.float32)
     for beta in (0.0, 1.0, 0.5):
         c0 = rng.standard_normal((m + 2, n + 1)).astype(np.float32)
         c0[0, 1] = np.nan if beta == 0 else c0[0, 1]
-        args = (1, 2, n + 2, m, n, k, k + 2, n + 3, n + 1, 0, 0, beta)
+        args = (1, 2, n + 2, m, n, k, k + 2, b.shape[1], n + 1, 0, tb, beta)
         expected = c0.copy()
         gemm(a, b, expected, *args)
         outs = []

@@ -201,8 +201,10 @@ static void tsjit_sgk_pack_transposed(const float *B, int64_t ldb, int64_t K, in
             for (int64_t c = 0; c < TSJIT_SGK_NR; ++c) {
                 int64_t n = j * TSJIT_SGK_NR + c;
                 float *d = bp + pc * np_all * TSJIT_SGK_NR + j * kc * TSJIT_SGK_NR + c;
-                const float *src = B + n * ldb + pc;
-                for (int64_t p = 0; p < kc; ++p) d[p * TSJIT_SGK_NR] = n < N ? src[p] : 0.0f;
+                if (n < N)
+                    for (int64_t p = 0; p < kc; ++p) d[p * TSJIT_SGK_NR] = B[n * ldb + pc + p];
+                else
+                    for (int64_t p = 0; p < kc; ++p) d[p * TSJIT_SGK_NR] = 0.0f;  /* the last panel's padding */
             }
     }
 }
