@@ -187,7 +187,7 @@ def _conv(c: Operation, tile_bytes: int, declared: dict) -> bool:
                          even=True)
     em = Emitter(declared)
     X, W, O = em.flat(x), Matrix(em.flat(w), k, False), Matrix(em.flat(out), oh * ow, False)
-    beta = em.float(0.0 if fill else 1.0, elt)
+    beta = 0.0 if fill else 1.0
 
     def block(e: Emitter, t: Index) -> None:  # t: (image, group, block of output rows)
         plane, r0 = e.div(t, count), e.mul(e.rem(t, count), rows)
@@ -196,11 +196,11 @@ def _conv(c: Operation, tile_bytes: int, declared: dict) -> bool:
         x_off, o_off = e.mul(plane, cg * h * wd), e.add(e.mul(plane, fg * oh * ow), e.mul(r0, ow))
         if direct:
             e.gemm(GEMM[type(elt)], W.at(e.mul(gi, fg * k)), Matrix(X, h * wd, False).at(e.add(x_off, e.mul(r0, ow))),
-                   O.at(o_off), fg, e.mul(nrows, ow), k, 0.0 if fill else 1.0, elt)
+                   O.at(o_off), fg, e.mul(nrows, ow), k, beta, elt)
         else:  # im2col into the thread's scratch, then the GEMM
             e.call(CONV_GEMM[type(elt)], [X, W.value, O.value],
                    [x_off, e.mul(gi, fg * k), o_off, cg, h, wd, kh, kw, sh, sw, dh, dw, r0, nrows, ow, fg, oh * ow],
-                   [beta])
+                   [e.float(beta, elt)])
         if epilogue is not None:
             bounds = {0: (ni, e.add(ni, 1))} if n > 1 else {}
             if count > 1:

@@ -153,6 +153,12 @@ def _clone_body(source: Block, dest: Block, mapping: dict[SSAValue, SSAValue]) -
     raise AssertionError("linalg body without a yield")
 
 
+def _erase_dead_empty(init: SSAValue, rewriter: PatternRewriter) -> None:
+    """The `tensor.empty` a replaced generic wrote into, once nothing uses it."""
+    if isinstance(init.owner, tensor.EmptyOp) and not init.uses:
+        rewriter.erase(init.owner)
+
+
 class FuseProducerIntoConsumer(RewritePattern):
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: linalg.GenericOp, rewriter: PatternRewriter) -> None:
@@ -165,9 +171,8 @@ class FuseProducerIntoConsumer(RewritePattern):
             rewriter.replace(op, fuse_into(op, producer))
             inits = list(producer.outputs)
             rewriter.erase(producer)
-            for init in inits:  # the producer's now-dead `tensor.empty`
-                if isinstance(init.owner, tensor.EmptyOp) and not init.uses:
-                    rewriter.erase(init.owner)
+            for init in inits:
+                _erase_dead_empty(init, rewriter)
             return
 
 
@@ -203,8 +208,7 @@ class FuseEpilogue(RewritePattern):
             fused.attributes[EPILOGUE] = UnitAttr()
             init = op.outputs[0]
             rewriter.replace(op, fused)
-            if isinstance(init.owner, tensor.EmptyOp) and not init.uses:
-                rewriter.erase(init.owner)
+            _erase_dead_empty(init, rewriter)
             return
 
 
@@ -244,8 +248,7 @@ class FuseIntoEpilogue(RewritePattern):
                 rewriter.replace(op, [fused, moved], moved.results)
                 rewriter.erase(reshape)
             rewriter.erase(epilogue)
-            if isinstance(init.owner, tensor.EmptyOp) and not init.uses:
-                rewriter.erase(init.owner)
+            _erase_dead_empty(init, rewriter)
             return
 
     @staticmethod
