@@ -54,6 +54,7 @@ PASSES: dict[str, tuple[str, str]] = {
     "ts-bufferize": ("bufferize", "TsBufferizePass"),
     "ts-linalg-to-loops": ("linalg_to_loops", "TsLinalgToLoopsPass"),
     "ts-wide-accumulators": ("wide_accumulators", "TsWideAccumulatorsPass"),
+    "ts-coalesce-loops": ("coalesce_loops", "TsCoalesceLoopsPass"),
     "ts-contractions-to-calls": ("contractions_to_calls", "TsContractionsToCallsPass"),
     "ts-fusion-groups": ("fusion_groups", "TsFusionGroupsPass"),
     "ts-remove-mutation": ("remove_mutation", "TsRemoveMutationPass"),
@@ -75,7 +76,8 @@ class Pipeline:
 def _lower_to_loops(shapes: tuple[str, ...], library_calls: bool) -> list[str]:
     return [*([f"ts-specialize{{shapes={','.join(shapes)}}}"] if shapes else []), "ts-decompose", "ts-to-linalg",
             "ts-widen-half", "ts-fuse-elementwise", "ts-bufferize",
-            *(["ts-contractions-to-calls"] if library_calls else []), "ts-linalg-to-loops", "ts-wide-accumulators", "canonicalize", "cse", "dce"]
+            *(["ts-contractions-to-calls"] if library_calls else []), "ts-linalg-to-loops", "ts-coalesce-loops", "ts-wide-accumulators",
+            "canonicalize", "cse", "dce"]
 
 
 def require_frozen(module) -> None:

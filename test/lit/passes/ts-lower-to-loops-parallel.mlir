@@ -3,11 +3,9 @@
 // RUN: ts-opt %s -p ts-lower-to-loops 2>/dev/null | filecheck %s
 
 // CHECK-LABEL: func.func @matmul_sum
-// the fill nest: both loops parallel
+// the fill nest: both loops parallel, so their merge (ts-coalesce-loops) is
 // CHECK:         scf.for
-// CHECK-NEXT:      scf.for
-// CHECK-NEXT:        memref.store
-// CHECK-NEXT:      } {tsjit.parallel}
+// CHECK-NEXT:      memref.store
 // CHECK-NEXT:    } {tsjit.parallel}
 // the matmul: i and j parallel, k a reduction (its accumulator carried in a register by
 // ts-wide-accumulators, the loop marked with its combining op instead)

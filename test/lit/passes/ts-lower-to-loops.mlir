@@ -3,24 +3,25 @@
 // (ts-to-linalg leaves upstream ops alone, so linalg-level input works too.)
 // RUN: ts-opt %s -p ts-lower-to-loops 2>/dev/null | filecheck %s
 // The pipeline is its stages, each a pass of its own:
-// RUN: ts-opt %s -p ts-decompose,ts-to-linalg,ts-widen-half,ts-fuse-elementwise,ts-bufferize,ts-linalg-to-loops,ts-wide-accumulators,canonicalize,cse,dce 2>/dev/null | filecheck %s
+// RUN: ts-opt %s -p ts-decompose,ts-to-linalg,ts-widen-half,ts-fuse-elementwise,ts-bufferize,ts-linalg-to-loops,ts-coalesce-loops,ts-wide-accumulators,canonicalize,cse,dce 2>/dev/null | filecheck %s
 
 // relu(x*1.5+0.25)*sigmoid(x) is a single loop nest.
 // CHECK-LABEL: func.func @chain(%x: memref<2x3xf32>, %out0: memref<2x3xf32> {ts.output}) {
-// CHECK:         scf.for %[[I:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
-// CHECK-NEXT:      scf.for %[[J:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
-// CHECK-NEXT:        %[[X:.*]] = memref.load %x[%[[I]], %[[J]]] : memref<2x3xf32>
-// CHECK-NEXT:        arith.negf %[[X]]
-// CHECK-NEXT:        math.exp
-// CHECK-NEXT:        arith.addf
-// CHECK-NEXT:        arith.divf
-// CHECK-NEXT:        arith.mulf %[[X]]
-// CHECK-NEXT:        arith.addf
-// CHECK-NEXT:        arith.maximumf
-// CHECK-NEXT:        %[[Y:.*]] = arith.mulf
-// CHECK-NEXT:        memref.store %[[Y]], %out0[%[[I]], %[[J]]] : memref<2x3xf32>
-// CHECK-NEXT:      }
-// CHECK-NEXT:    }
+// the 2x3 nest is one loop over six elements (ts-coalesce-loops), through flat views
+// CHECK:         %[[XF:.*]] = memref.collapse_shape %x {{\[}}[0 : i64, 1 : i64]] : memref<2x3xf32> into memref<6xf32>
+// CHECK-NEXT:    %[[OF:.*]] = memref.collapse_shape %out0 {{\[}}[0 : i64, 1 : i64]] : memref<2x3xf32> into memref<6xf32>
+// CHECK-NEXT:    scf.for %[[I:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
+// CHECK-NEXT:      %[[X:.*]] = memref.load %[[XF]][%[[I]]] : memref<6xf32>
+// CHECK-NEXT:      arith.negf %[[X]]
+// CHECK-NEXT:      math.exp
+// CHECK-NEXT:      arith.addf
+// CHECK-NEXT:      arith.divf
+// CHECK-NEXT:      arith.mulf %[[X]]
+// CHECK-NEXT:      arith.addf
+// CHECK-NEXT:      arith.maximumf
+// CHECK-NEXT:      %[[Y:.*]] = arith.mulf
+// CHECK-NEXT:      memref.store %[[Y]], %[[OF]][%[[I]]] : memref<6xf32>
+// CHECK-NEXT:    } {tsjit.parallel}
 // CHECK-NEXT:    func.return
 #id = affine_map<(d0, d1) -> (d0, d1)>
 func.func @chain(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
@@ -66,8 +67,9 @@ func.func @chain(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
 
 // matmul + bias + relu: the fill nest, then one nest for the matmul and its epilogue.
 // CHECK-LABEL: func.func @linear_relu(%x: memref<2x4xf32>, %out0: memref<2x3xf32> {ts.output}) {
-// CHECK:         scf.for
-// CHECK:           memref.store %{{.*}}, %out0
+// CHECK:         %[[FLAT:.*]] = memref.collapse_shape %out0
+// CHECK-NEXT:    scf.for
+// CHECK-NEXT:      memref.store %{{.*}}, %[[FLAT]]
 // CHECK:         scf.for %[[I:.*]] = {{.*}} {
 // CHECK-NEXT:      scf.for %[[J:.*]] = {{.*}} {
 // CHECK-NEXT:        %[[INIT:.*]] = memref.load %out0[%[[I]], %[[J]]]

@@ -23,13 +23,19 @@ pytestmark = pytest.mark.skipif(find_compiler() is None, reason="no C compiler")
 MODELS = end_to_end_models()
 
 
-def lowered(name, shape=None, seed=0):
+def lowered(name, shape=None, seed=0, coalesce=True):
+    """The model lowered to loops; without `coalesce`, its loop nests as ts-linalg-to-loops made them."""
     cls, default = MODELS[name]
     torch.manual_seed(seed)
     model = cls().eval()
     x = torch.rand(*(shape or default))
     module = torch.jit.specialize(torch.jit.freeze(torch.jit.script(model)), (x,))
-    apply_pass("ts-lower-to-loops", module)
+    if coalesce:
+        apply_pass("ts-lower-to-loops", module)
+    else:
+        for stage in ("ts-decompose", "ts-to-linalg", "ts-fuse-elementwise", "ts-bufferize", "ts-linalg-to-loops",
+                      "canonicalize", "cse"):
+            apply_pass(stage, module)
     fn = next(op for op in module.ops if op.name == "func.func" and op.body.blocks)
     return module, fn, x.numpy()
 
@@ -45,10 +51,9 @@ def run_both(module, fn, x):
 
 
 def test_big_elementwise_nest_is_parallel_and_simd():
-    module, fn, x = lowered("relu_sigmoid", (64, 256))
+    module, fn, x = lowered("relu_sigmoid", (64, 256))  # one loop of 16384 (ts-coalesce-loops)
     source = render_module(module).source
-    assert "#pragma omp parallel for schedule(static) num_threads(ts_num_threads(INT64_C(16384)))" in source
-    assert "#pragma omp simd" in source
+    assert "#pragma omp parallel for simd schedule(static) num_threads(ts_num_threads(INT64_C(16384)))" in source
     _, out, expected = run_both(module, fn, x)
     np.testing.assert_allclose(out, expected, atol=1e-5)
 
@@ -58,7 +63,7 @@ def test_small_nest_stays_on_one_thread_and_short_outer_loops_collapse():
     assert 4 * 8 < 2 * MIN_WORK_PER_THREAD
     source = render_module(small).source
     assert "parallel for" not in source and "#pragma omp simd" in source
-    module, fn, x = lowered("relu_sigmoid", (2, 32, 256))
+    module, fn, x = lowered("relu_sigmoid", (2, 32, 256), coalesce=False)
     source = render_module(module).source
     assert "collapse(2)" in source
     _, out, expected = run_both(module, fn, x)
@@ -70,7 +75,7 @@ def test_short_simd_loops_get_a_vector_length_that_divides_them():
     assert simd_pragma(24) == simd_pragma(8) == "#pragma omp simd simdlen(8)"
     for trips in (16, 32, 4096, 4100, 25, 6, 2, 1, 0, None):  # whole 16-lane vectors, long, odd, tiny, unknown
         assert simd_pragma(trips) == "#pragma omp simd"
-    module, fn, x = lowered("lenet")  # 12x12 and 4x4 conv outputs, pooled to 6x6 and 2x2
+    module, fn, x = lowered("lenet", coalesce=False)  # 12x12 and 4x4 conv outputs, pooled to 6x6 and 2x2
     source = render_module(module).source
     assert "simdlen(4)" in source
     _, out, expected = run_both(module, fn, x)
