@@ -15,7 +15,7 @@ from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.ir.affine import AffineMap
 from xdsl.traits import is_side_effect_free
 
-from tsjit.lowering.library_calls import root
+from tsjit.lowering.library_calls import VIEWS, root
 from tsjit.lowering.loops import EPILOGUE
 
 FLOATS = (Float32Type, Float64Type)
@@ -190,3 +190,16 @@ def _leaves(op: Operation, buffer: SSAValue) -> bool:
     if isinstance(op, linalg.FillOp):
         return root(op.outputs[0]) is not buffer
     return (is_side_effect_free(op) or isinstance(op, _MOVABLE)) and not op.regions
+
+
+def only_read_by(buffer: SSAValue, readers: set[Operation]) -> bool:
+    """Whether no op but `readers` uses `buffer` (through views), zero fills and deallocs aside."""
+    pending = [buffer]
+    while pending:
+        for use in pending.pop().uses:
+            user = use.operation
+            if user.name in VIEWS:
+                pending.extend(user.results)
+            elif user not in readers and not isinstance(user, linalg.FillOp | memref.DeallocOp):
+                return False
+    return True

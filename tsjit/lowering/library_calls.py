@@ -21,12 +21,12 @@ from tsjit.dialects.ts.constant import dense_to_numpy, numpy_to_dense
 from tsjit.lowering.loops import PARALLEL, WORK, lower_op
 
 Index = int | SSAValue
-_VIEWS = ("memref.subview", "memref.collapse_shape", "memref.expand_shape", "memref.cast")
+VIEWS = ("memref.subview", "memref.collapse_shape", "memref.expand_shape", "memref.cast")
 
 
 def root(value: SSAValue) -> SSAValue:
     """The buffer a memref value views (through subview/collapse/expand/cast)."""
-    while isinstance(value.owner, Operation) and value.owner.name in _VIEWS:
+    while isinstance(value.owner, Operation) and value.owner.name in VIEWS:
         value = value.owner.operands[0]
     return value
 

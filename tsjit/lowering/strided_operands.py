@@ -22,7 +22,7 @@ from xdsl.dialects.linalg import ops as linalg
 from xdsl.ir import Operation, SSAValue
 
 from tsjit.lowering.call_matching import contiguous
-from tsjit.lowering.library_calls import _VIEWS, root
+from tsjit.lowering.library_calls import VIEWS, root
 from tsjit.lowering.runtime_functions import WRITES
 
 
@@ -94,8 +94,8 @@ def _whole_views(buffer: SSAValue) -> list[SSAValue]:
 
 def _only_reads(op: Operation, value: SSAValue) -> bool:
     """Whether `op` (a user of `value`) only reads it (or frees it)."""
-    if isinstance(op, memref.DeallocOp | memref.LoadOp) or op.name in _VIEWS:
-        return op.name not in _VIEWS or all(_only_reads(u.operation, r) for r in op.results for u in r.uses)
+    if isinstance(op, memref.DeallocOp | memref.LoadOp) or op.name in VIEWS:
+        return op.name not in VIEWS or all(_only_reads(u.operation, r) for r in op.results for u in r.uses)
     if isinstance(op, linalg.LinalgStructuredOperation):
         return all(v is not value for v in op.outputs)
     if isinstance(op, memref.CopyOp):
@@ -117,7 +117,7 @@ def _writes(op: Operation, buffer: SSAValue) -> bool:
         written = WRITES.get(op.callee.root_reference.data)
         memrefs = [v for v in op.operands if isinstance(v.type, MemRefType)]
         return any(root(v) is buffer for i, v in enumerate(memrefs) if written is None or i in written)
-    if op.name in _VIEWS or isinstance(op, memref.LoadOp):
+    if op.name in VIEWS or isinstance(op, memref.LoadOp):
         return False
     return any(isinstance(v.type, MemRefType) and root(v) is buffer for v in op.operands)  # unknown: may write
 
@@ -225,7 +225,7 @@ def erase_unread(copies: list[Operation]) -> None:
 
 def _erase_dead_views(value: SSAValue) -> None:
     """The chain of views ending at `value` that nothing uses any more."""
-    while isinstance(value.owner, Operation) and value.owner.name in _VIEWS and not value.uses:
+    while isinstance(value.owner, Operation) and value.owner.name in VIEWS and not value.uses:
         view = value.owner
         value = view.operands[0]
         view.detach()

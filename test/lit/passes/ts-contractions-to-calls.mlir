@@ -161,6 +161,39 @@ func.func @depthwise(%x: memref<1x4x1x4x4xf32>, %w: memref<4x1x1x3x3xf32>, %y: m
   func.return
 }
 
+// Its consumer a per-channel bias and ReLU6 (a folded batch norm), the convolution's output read by
+// nothing else: the call applies them as it writes (ep = 1, lo 0, hi 6), into the consumer's
+// buffer %y, reading the bias; the consumer and the convolution's own buffer are gone.
+// CHECK-LABEL: func.func @depthwise_bias_relu6
+// CHECK-NOT:     memref.alloc
+// CHECK-DAG:     %[[YF:.*]] = memref.collapse_shape %y
+// CHECK-DAG:     %[[Y:.*]] = "memref.cast"(%[[YF]]) : (memref<16xf32>) -> memref<?xf32>
+// CHECK-DAG:     %[[B:.*]] = "memref.cast"(%b) : (memref<4xf32>) -> memref<?xf32>
+// CHECK-DAG:     %[[EP:[0-9]+]] = arith.constant 1 : index
+// CHECK-DAG:     %[[LO:[0-9]+]] = arith.constant 0.000000e+00 : f32
+// CHECK-DAG:     %[[HI:[0-9]+]] = arith.constant 6.000000e+00 : f32
+// CHECK:         func.call @tsjit_dwconv_f32(%{{.*}}, %{{.*}}, %[[Y]], %[[B]], {{.*}}, %[[EP]], %[[LO]], %[[HI]])
+// CHECK-NOT:     linalg.generic
+// CHECK-NOT:     memref.dealloc
+// CHECK:         func.return
+func.func @depthwise_bias_relu6(%x: memref<1x4x1x4x4xf32>, %w: memref<4x1x1x3x3xf32>, %b: memref<4xf32>, %y: memref<1x4x2x2xf32>) {
+  %zero = arith.constant 0.000000e+00 : f32
+  %six = arith.constant 6.000000e+00 : f32
+  %out = memref.alloc() : memref<1x4x1x2x2xf32>
+  linalg.fill ins(%zero : f32) outs(%out : memref<1x4x1x2x2xf32>)
+  linalg.conv_2d_ngchw_gfchw {strides = dense<1> : tensor<2xi64>, dilations = dense<1> : tensor<2xi64>} ins(%x, %w : memref<1x4x1x4x4xf32>, memref<4x1x1x3x3xf32>) outs(%out : memref<1x4x1x2x2xf32>)
+  %flat = memref.collapse_shape %out [[0], [1, 2], [3], [4]] : memref<1x4x1x2x2xf32> into memref<1x4x2x2xf32>
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d1)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%flat, %b : memref<1x4x2x2xf32>, memref<4xf32>) outs(%y : memref<1x4x2x2xf32>) {
+  ^bb0(%v: f32, %bias: f32, %acc: f32):
+    %s = arith.addf %v, %bias : f32
+    %r = arith.maximumf %s, %zero : f32
+    %c = arith.minimumf %r, %six : f32
+    linalg.yield %c : f32
+  }
+  memref.dealloc %out : memref<1x4x1x2x2xf32>
+  func.return
+}
+
 // The input of a depthwise convolution a zero-padded copy made for it alone: the call reads the
 // source with padding 1, 2 (implied zeros); no padded buffer, fill or copy is left.
 // CHECK-LABEL: func.func @depthwise_padded
@@ -170,7 +203,7 @@ func.func @depthwise(%x: memref<1x4x1x4x4xf32>, %w: memref<4x1x1x3x3xf32>, %y: m
 // CHECK-DAG:     %[[ONE:.*]] = arith.constant 1 : index
 // CHECK-DAG:     %[[TWO:.*]] = arith.constant 2 : index
 // CHECK-DAG:     %[[THREE:.*]] = arith.constant 3 : index
-// CHECK:         func.call @tsjit_dwconv_f32(%[[SRC]], %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %[[ONE]], %[[THREE]], %[[THREE]], %[[ONE]], %[[TWO]],
+// CHECK:         func.call @tsjit_dwconv_f32(%[[SRC]], %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %[[ONE]], %[[THREE]], %[[THREE]], %[[ONE]], %[[TWO]],
 // CHECK-NOT:     memref.dealloc
 // CHECK:         func.return
 func.func @depthwise_padded(%src: memref<1x2x3x3xf32>, %w: memref<2x1x1x3x3xf32>, %out: memref<1x2x1x3x5xf32>) {
@@ -188,4 +221,4 @@ func.func @depthwise_padded(%src: memref<1x2x3x3xf32>, %w: memref<2x1x1x3x3xf32>
 
 // CHECK: func.func private @tsjit_sgemm(memref<?xf32>, memref<?xf32>, memref<?xf32>, index, index, index, index, index, index, index, index, index, index, index, f32)
 // CHECK: func.func private @tsjit_winograd_f32(memref<?xf32>, memref<?xf32>, memref<?xf32>, index, index, index, index, index, index, index, index, index, index)
-// CHECK: func.func private @tsjit_dwconv_f32(memref<?xf32>, memref<?xf32>, memref<?xf32>, index, index, index, index, index, index, index, index, index, index, index, index, index, index, index, index, index)
+// CHECK: func.func private @tsjit_dwconv_f32(memref<?xf32>, memref<?xf32>, memref<?xf32>, memref<?xf32>, index, index, index, index, index, index, index, index, index, index, index, index, index, index, index, index, index, index, f32, f32)

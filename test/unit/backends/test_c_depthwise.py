@@ -1,7 +1,8 @@
 """Depthwise convolutions: the C run-time stencil `tsjit_dwconv_*` against its numpy-backend twin
 and a direct float64 reference (strides, implied padding, dilation, odd sizes, channel
-multipliers, channel blocks of an offset image), and models compiled to C (the calls, with the
-batch norm / ReLU6 after them run per block) against eager."""
+multipliers, channel blocks of an offset image, the bias + clamp epilogue, the sliding 3x3 kernel
+of small planes), and models compiled to C (the calls applying the batch norm / ReLU6 after them)
+against eager."""
 import ctypes
 import sys
 
@@ -31,6 +32,13 @@ GEOMETRIES = [
     (2, 1, 4, 3, (5, 5), (1, 1), (3, 3), (1, 1)),  # the padding exceeds the image: no interior
     (6, 1, 17, 33, (3, 3), (2, 1), (1, 1), (1, 3)),
     (1, 1, 1, 1, (1, 1), (1, 1), (0, 0), (1, 1)),
+    # 3x3 stride 1: the sliding kernel for small planes (one, two and three vector columns, padding 0
+    # or 1, a plane one row high), the loops for wider ones
+    (3, 1, 12, 20, (3, 3), (1, 1), (1, 1), (1, 1)),
+    (2, 2, 7, 30, (3, 3), (1, 1), (0, 1), (1, 1)),
+    (2, 1, 1, 5, (3, 3), (1, 1), (1, 1), (1, 1)),
+    (3, 1, 6, 3, (3, 3), (1, 1), (1, 1), (1, 1)),  # rows far shorter than a vector: stores cut at the plane's end
+    (2, 1, 9, 40, (3, 3), (1, 1), (1, 1), (1, 1)),
 ]
 
 
@@ -52,28 +60,39 @@ def _reference(x, w, mult, stride, padding, dilation):
     return out
 
 
+@pytest.mark.parametrize("ep", [None, (0.0, 6.0), (-np.inf, np.inf), (-0.5, np.inf)], ids=str)
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("geometry", GEOMETRIES)
-def test_dwconv_matches_twin_and_reference(dtype, geometry):
-    """Channels in two blocks of the second image of two; the first image's output is never written."""
+def test_dwconv_matches_twin_and_reference(dtype, geometry, ep):
+    """Channels in two blocks of the second image of two; the first image's output is never written.
+    With `ep` (lo, hi), each output is clamp(sum + bias, lo, hi), NaN kept (one input is NaN)."""
     c, mult, h, w, (kh, kw), stride, padding, dilation = geometry
     name = "tsjit_dwconv_f32" if dtype == np.float32 else "tsjit_dwconv_f64"
     lib = build.build(PRELUDE + source_for({name}))
     fn = getattr(lib, name)
-    fn.argtypes = [PTR] * 3 + [I64] * 17
+    scalar = ctypes.c_float if dtype == np.float32 else ctypes.c_double
+    fn.argtypes = [PTR] * 4 + [I64] * 18 + [scalar] * 2
     rng = np.random.default_rng(c * h * w)
-    x = rng.standard_normal((2, c, h, w)).astype(dtype)
+    x = (rng.standard_normal((2, c, h, w)) * 3).astype(dtype)
+    if ep is not None and h * w > 4:
+        x[1, 0, h // 2, w // 2] = np.nan
     wt = rng.standard_normal((c * mult, kh, kw)).astype(dtype)
+    bias = rng.standard_normal(c * mult).astype(dtype)
     oh, ow = _out_size(h, kh, stride[0], padding[0], dilation[0]), _out_size(w, kw, stride[1], padding[1], dilation[1])
     got, twin = (np.full((2, c * mult, oh, ow), np.nan, dtype) for _ in range(2))
     half = (c * mult) // 2
+    lo, hi = ep or (0.0, 0.0)
     for o0, no in ((0, half), (half, c * mult - half)):
-        args = (c * h * w, c * mult * oh * ow, mult, h, w, *padding, kh, kw, *stride, *dilation, oh, ow, o0, no)
-        fn(x.ctypes.data, wt.ctypes.data, got.ctypes.data, *args)
-        dwconv(x, wt, twin, *args)
+        args = (c * h * w, c * mult * oh * ow, mult, h, w, *padding, kh, kw, *stride, *dilation, oh, ow, o0, no,
+                int(ep is not None), lo, hi)
+        fn(x.ctypes.data, wt.ctypes.data, got.ctypes.data, bias.ctypes.data, *args)
+        dwconv(x, wt, twin, bias, *args)
     assert np.isnan(got[0]).all() and np.isnan(twin[0]).all()
     tol = 1e-5 if dtype == np.float32 else 1e-12
     expected = _reference(x[1], wt, mult, stride, padding, dilation)
+    if ep is not None:
+        expected = expected + bias[:, None, None]
+        expected = np.where(np.isnan(expected), expected, np.clip(expected, lo, hi))
     np.testing.assert_allclose(got[1], expected, rtol=tol, atol=tol)
     np.testing.assert_allclose(twin[1], expected, rtol=tol, atol=tol)
 
@@ -123,3 +142,5 @@ def test_depthwise_models_match_eager(name, dtype, cache_home):  # noqa: F811
     calls = [line for line in _compiled_sources(cache_home).splitlines() if call in line and "int64_t" not in line]
     k = f"INT64_C({args[2]})"
     assert calls and all(f"{k}, {k}" in line for line in calls)  # literal taps: the inlined kernel specialises
+    eps = {line[line.index(call) + len(call):line.rindex(")")].split(",")[-3].strip() for line in calls}
+    assert eps == {"INT64_C(1)" if args[-2] or args[-1] else "INT64_C(0)"}  # bias (+ batch norm, ReLU6) by the call

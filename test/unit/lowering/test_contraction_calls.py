@@ -27,6 +27,11 @@ class Conv(nn.Module):
         return F.relu(self.conv(x))
 
 
+class ConvSigmoid(Conv):
+    def forward(self, x):
+        return torch.sigmoid(self.conv(x)) * 2.0
+
+
 class Bmm(nn.Module):
     def __init__(self, shape):
         super().__init__()
@@ -51,6 +56,7 @@ CASES = {
     "conv_1x1": (lambda: Conv(6, 5, 1), (2, 6, 7, 7)),
     "conv_grouped": (lambda: Conv(4, 6, 3, groups=2, padding=1), (1, 4, 5, 5)),
     "conv_depthwise": (lambda: Conv(6, 12, 3, groups=6, padding=1, stride=2), (2, 6, 7, 5)),
+    "conv_depthwise_sigmoid": (lambda: ConvSigmoid(6, 12, 3, groups=6, padding=1, stride=2), (2, 6, 7, 5)),
     "bmm": (lambda: Bmm((3, 4, 5)), (3, 2, 4)),
     "bmm_broadcast": (lambda: Bmm((4, 5)), (2, 3, 2, 4)),
     "addmm": (lambda: Addmm(), (3, 4)),
@@ -170,14 +176,18 @@ def test_winograd_for_stride_1_3x3_convolutions_of_even_size(shape, winograd):
     np.testing.assert_allclose(run(module, [x]), expected, rtol=1e-4, atol=1e-5)
 
 
-def test_depthwise_blocks_run_their_consumer_in_one_parallel_loop():
+@pytest.mark.parametrize("name", ["conv_depthwise", "conv_depthwise_sigmoid"])
+def test_depthwise_blocks_run_their_consumer_in_one_parallel_loop(name):
     """Blocks of channels of each image: one loop marked parallel (with the work of an iteration),
-    the call and the ReLU after it (lowered to loops over the block) in its body; the call reads
-    the unpadded input."""
-    module, x, expected = lowered("conv_depthwise")
+    the call in its body; the call reads the unpadded input. The bias and ReLU after it the call
+    applies itself (ep = 1); another consumer (sigmoid) runs on each block, lowered to loops over it."""
+    module, x, expected = lowered(name)
     loops = [op for op in module.walk() if isinstance(op, scf.ForOp) and WORK in op.attributes]
     assert len(loops) == 1 and PARALLEL in loops[0].attributes
     assert calls(loops[0]) == ["tsjit_dwconv_f32"]
-    assert any(isinstance(op, scf.ForOp) for op in loops[0].body.block.ops)
+    call = next(op for op in loops[0].walk() if isinstance(op, func.CallOp))
+    ep = call.arguments[-3].owner
+    assert ep.value.value.data == (name == "conv_depthwise")
+    assert any(isinstance(op, scf.ForOp) for op in loops[0].body.block.ops) == (name != "conv_depthwise")
     assert not any(op.name in ("linalg.generic", "memref.copy") for op in module.walk())  # nor the padded copy
     np.testing.assert_allclose(run(module, [x]), expected, rtol=1e-4, atol=1e-5)

@@ -73,9 +73,10 @@ def conv_gemm(x, wt, o, off_x, off_w, off_o, c, h, w, kh, kw, sh, sw, dh, dw, oh
     gemm(wt, col, o, off_w, 0, off_o, f, ncol, k, k, ncol, ldo, 0, 0, beta)
 
 
-def dwconv(x, wt, o, off_x, off_o, m, h, w, ph, pw, kh, kw, sh, sw, dh, dw, oh, ow, o0, no) -> None:
+def dwconv(x, wt, o, b, off_x, off_o, m, h, w, ph, pw, kh, kw, sh, sw, dh, dw, oh, ow, o0, no, ep, lo, hi) -> None:
     """Output channels o0..o0+no-1 of a depthwise convolution of one image (channel o reads input
-    channel o // m; ph/pw zeros implied on each side), as tsjit_dwconv_*."""
+    channel o // m; ph/pw zeros implied on each side), as tsjit_dwconv_*; with ep = 1 each output
+    is clamp(sum + b[o], lo, hi), NaN propagating."""
     if no <= 0:
         return
     c_in = (o0 + no - 1) // m + 1
@@ -90,6 +91,10 @@ def dwconv(x, wt, o, off_x, off_o, m, h, w, ph, pw, kh, kw, sh, sw, dh, dw, oh, 
             if window.shape[1:] != (oh, ow):
                 raise IndexError(f"dwconv: a {oh}x{ow} output reads outside the {h}x{w} input (padding {ph}, {pw})")
             acc += weights[:, i:i + 1, j:j + 1] * window
+    if ep:
+        acc += _matrix(b, o0, no, 1, 1).reshape(no, 1, 1)
+        acc = np.where(np.isnan(acc) | (acc > lo), acc, acc.dtype.type(lo))
+        acc = np.where(np.isnan(acc) | (acc < hi), acc, acc.dtype.type(hi))
     out[...] = acc
 
 
