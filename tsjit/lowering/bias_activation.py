@@ -3,8 +3,10 @@
 A convolution followed by a folded batch norm and ReLU / ReLU6 (MobileNet's every layer) ends in
 an elementwise generic adding a per-channel bias and clamping. Applied by the call as it writes
 each output (`ep` = 1 in the run-time signatures), the result is written once instead of written,
-read back and written again. NaN propagates as `arith.maximumf`/`minimumf` do: the calls clamp
-with `v != v || v > lo ? v : lo`, then the same with hi; absent bounds are -inf / +inf.
+read back and written again. The calls clamp with `v < lo ? lo : v`, then `v > hi ? hi : v` (the
+form gcc vectorizes under -fno-trapping-math): NaN propagates as `arith.maximumf`/`minimumf` do,
+and a tie of zeros keeps v, as torch.relu(-0.0) gives -0.0; so the value must be the first operand
+of each. Absent bounds are -inf / +inf.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from xdsl.dialects.linalg import ops as linalg
 from xdsl.ir import Block, Operation, SSAValue
 from xdsl.ir.affine import AffineDimExpr, AffineMap
 
+from tsjit.lowering.call_matching import contiguous
 from tsjit.lowering.library_calls import root
 
 
@@ -41,7 +44,8 @@ def match(g: linalg.GenericOp, source: SSAValue, channel: int) -> BiasActivation
             return None
         if root(value) is root(source) and m == AffineMap.identity(m.num_dims) and value.type.get_shape():
             x = block.args[k]
-        elif k < len(g.inputs) and m.results == (AffineDimExpr(channel),) and len(value.type.get_shape()) == 1:
+        elif k < len(g.inputs) and m.results == (AffineDimExpr(channel),) and len(value.type.get_shape()) == 1 \
+                and contiguous(value.type):
             bias = (value, block.args[k])
         elif k < len(g.inputs):
             return None
@@ -68,10 +72,10 @@ def match(g: linalg.GenericOp, source: SSAValue, channel: int) -> BiasActivation
 
 
 def _bound(op: Operation, value: SSAValue) -> float | None:
-    """The constant `op` (maximumf / minimumf of `value` and a constant) clamps with."""
-    if not isinstance(op, arith.MaximumfOp | arith.MinimumfOp) or value not in op.operands:
+    """The constant `op` (maximumf / minimumf of `value`, then a constant) clamps with."""
+    if not isinstance(op, arith.MaximumfOp | arith.MinimumfOp) or op.operands[0] is not value:
         return None
-    other = op.operands[1] if op.operands[0] is value else op.operands[0]
+    other = op.operands[1]
     owner = other.owner
     if not isinstance(owner, arith.ConstantOp) or not isinstance(owner.value, FloatAttr):
         return None

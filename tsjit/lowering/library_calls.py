@@ -219,6 +219,15 @@ class Emitter:
                   [a.offset, b.offset, c.offset, m, n, k, a.ld, b.ld, c.ld, int(a.trans), int(b.trans)],
                   [self.float(beta, elt)])
 
+    def gemm_ep(self, name: str, a: Matrix, b: Matrix, c: Matrix, m: Index, n: Index, k: int, beta: float,
+                elt: Attribute, bias: Matrix, per_row: bool, lo: float, hi: float) -> None:
+        """`name` (tsjit_sgemm_ep, tsjit_sgemm_packed_ep): the GEMM, then C = clamp(C + bias, lo, hi)
+        with the bias (from its offset) per row or per column."""
+        self.call(name, [a.value, b.value, c.value, bias.value],
+                  [a.offset, b.offset, c.offset, m, n, k, a.ld, b.ld, c.ld, int(a.trans), int(b.trans), bias.offset,
+                   int(per_row)],
+                  [self.float(beta, elt), self.float(lo, elt), self.float(hi, elt)])
+
     def epilogue(self, op: Operation, bounds: dict[int, tuple[Index, Index]]) -> None:
         """Run the epilogue generic `op` here, on the loop ranges `bounds` (dim -> [lb, ub)) only."""
         op.detach()

@@ -29,7 +29,9 @@ declared as body-less private functions, see tsjit/backends/c/runtime/):
 A zero `linalg.fill` of the output right before the contraction becomes beta = 0 (else beta = 1:
 the linalg ops accumulate). The contraction's `ts.epilogue` consumer (bias, relu, residual...)
 moves into the block loop right after the call and is lowered to loops restricted to that block,
-so it runs while the tile is in cache; a block holds about `tile-bytes` of output (and im2col), a
+so it runs while the tile is in cache; a float32 one that is a bias and a clamp (a folded batch
+norm + ReLU/ReLU6, a linear's bias + ReLU: tsjit/lowering/bias_activation.py) the GEMM call applies
+itself, tile by tile (`@tsjit_sgemm_ep`, `@tsjit_sgemm_packed_ep`; matmuls and 1x1 convolutions); a block holds about `tile-bytes` of output (and im2col), a
 convolution's at least MIN_GEMM_COLS output pixels.
 
 Threads: blocks, and the batch indices of a batched matmul, are independent, so their loops are
@@ -56,7 +58,7 @@ from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.ir.affine import AffineConstantExpr, AffineDimExpr, AffineMap
 from xdsl.passes import ModulePass
 
-from tsjit.lowering import depthwise, packed_weights, strided_operands, winograd
+from tsjit.lowering import bias_activation, depthwise, packed_weights, strided_operands, winograd
 from tsjit.lowering.call_matching import epilogue as find_epilogue
 from tsjit.lowering.call_matching import operands_ok, untransposed, zero_fill
 from tsjit.lowering.library_calls import (
@@ -146,16 +148,20 @@ def _matmul(c: linalg.MatmulOp, tile_bytes: int, declared: dict) -> bool:
     A, B, C = Matrix(em.flat(a_src), a_src.type.get_shape()[1], ta), \
         Matrix(em.flat(b_src), n if gemm == packed_weights.CALL else b_src.type.get_shape()[1], tb), \
         Matrix(em.flat(out), n, False)
+    fused = _fused_epilogue(epilogue, out, 1, em)  # a bias per column (and clamp): in the GEMM's tiles
 
     def block(e: Emitter, r0: Index) -> None:
         nrows = e.min(rows, e.sub(m, r0)) if m % rows else rows
-        e.gemm(gemm, A.at(e.mul(r0, 1 if ta else A.ld)), B, C.at(e.mul(r0, n)), nrows, n, k,
-               0.0 if fill else 1.0, elt)
+        a, c_block, beta = A.at(e.mul(r0, 1 if ta else A.ld)), C.at(e.mul(r0, n)), 0.0 if fill else 1.0
+        if fused is not None:
+            e.gemm_ep(EPILOGUE_CALL[gemm], a, B, c_block, nrows, n, k, beta, elt, fused[0], False, *fused[1:])
+            return
+        e.gemm(gemm, a, B, c_block, nrows, n, k, beta, elt)
         if epilogue is not None:
             e.epilogue(epilogue, {0: (r0, e.add(r0, nrows))} if count > 1 else {})
 
     em.loop(0, m, rows, block, parallel_work=rows * n * k // GEMM_WORK)
-    _finish(c, em, erase_a + erase_b, fill)
+    _finish(c, em, erase_a + erase_b + ([epilogue] if fused is not None else []), fill)
     return True
 
 
@@ -188,12 +194,18 @@ def _conv(c: Operation, tile_bytes: int, declared: dict) -> bool:
     em = Emitter(declared)
     X, W, O = em.flat(x), Matrix(em.flat(w), k, False), Matrix(em.flat(out), oh * ow, False)
     beta = 0.0 if fill else 1.0
+    fused = _fused_epilogue(epilogue, out, 1, em) if direct else None  # a bias per channel: in the GEMM's tiles
 
     def block(e: Emitter, t: Index) -> None:  # t: (image, group, block of output rows)
         plane, r0 = e.div(t, count), e.mul(e.rem(t, count), rows)
         ni, gi = e.div(plane, g), e.rem(plane, g)
         nrows = e.min(rows, e.sub(oh, r0)) if oh % rows else rows
         x_off, o_off = e.mul(plane, cg * h * wd), e.add(e.mul(plane, fg * oh * ow), e.mul(r0, ow))
+        if direct and fused is not None:
+            e.gemm_ep(EPILOGUE_CALL[GEMM[type(elt)]], W.at(e.mul(gi, fg * k)),
+                      Matrix(X, h * wd, False).at(e.add(x_off, e.mul(r0, ow))), O.at(o_off), fg, e.mul(nrows, ow), k,
+                      beta, elt, fused[0].at(e.mul(gi, fg)), True, *fused[1:])
+            return
         if direct:
             e.gemm(GEMM[type(elt)], W.at(e.mul(gi, fg * k)), Matrix(X, h * wd, False).at(e.add(x_off, e.mul(r0, ow))),
                    O.at(o_off), fg, e.mul(nrows, ow), k, beta, elt)
@@ -208,8 +220,25 @@ def _conv(c: Operation, tile_bytes: int, declared: dict) -> bool:
             e.epilogue(epilogue, bounds)
 
     em.loop(0, n * g * count, 1, block, parallel_work=fg * k * rows * ow // GEMM_WORK)
-    _finish(c, em, [], fill)
+    _finish(c, em, [epilogue] if fused is not None else [], fill)
     return True
+
+
+EPILOGUE_CALL = {"tsjit_sgemm": "tsjit_sgemm_ep", packed_weights.CALL: "tsjit_sgemm_packed_ep"}
+"""the float32 GEMM calls that apply a bias + clamp epilogue themselves (tsjit/lowering/bias_activation.py)"""
+
+
+def _fused_epilogue(epilogue: Operation | None, out: SSAValue, channel: int,
+                    em: Emitter) -> tuple[Matrix, float, float] | None:
+    """(the bias as a flat matrix, lo, hi) when the float32 contraction's in-place epilogue is a bias
+    along dimension `channel` of its output and a clamp (a folded batch norm + ReLU/ReLU6, a
+    linear's bias + ReLU), for the GEMM call to apply; None to run the epilogue as loops."""
+    if epilogue is None or not isinstance(out.type.element_type, Float32Type):
+        return None
+    found = bias_activation.match(epilogue, out, channel)
+    if found is None:
+        return None
+    return Matrix(em.flat(found.bias), 1, False), found.lo, found.hi
 
 
 def _winograd(c: Operation, fill: Operation, epilogue: Operation | None, declared: dict) -> bool:

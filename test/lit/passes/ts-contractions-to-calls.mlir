@@ -1,6 +1,7 @@
 // ts-contractions-to-calls: memref-level contractions become calls of the C run-time GEMM; a zero
 // fill becomes beta = 0, a transposed temporary becomes the transB flag, and the ts.epilogue runs
-// per block of rows right after its call (tile-bytes=16: two rows of 2 floats per block).
+// per block of rows right after its call (tile-bytes=16: two rows of 2 floats per block), unless
+// the call applies it itself.
 // RUN: ts-opt %s -p 'ts-contractions-to-calls{tile-bytes=16}' | filecheck %s
 
 // CHECK-LABEL: func.func @linear_relu
@@ -14,6 +15,7 @@
 // CHECK:           scf.for %[[I:.*]] = %[[R0]] to %[[END]]
 // CHECK:             scf.for
 // CHECK:               arith.maximumf
+// CHECK:               arith.mulf
 // CHECK:               memref.store
 // CHECK-NOT:     memref.dealloc
 // CHECK:         func.return
@@ -27,9 +29,39 @@ func.func @linear_relu(%x: memref<4x3xf32>, %w: memref<2x3xf32>, %b: memref<2xf3
   ^bb0(%bv: f32, %acc: f32):
     %s = arith.addf %acc, %bv : f32
     %r = arith.maximumf %s, %zero : f32
-    linalg.yield %r : f32
+    %q = arith.mulf %r, %r : f32
+    linalg.yield %q : f32
   }
   memref.dealloc %t : memref<3x2xf32>
+  func.return
+}
+
+// The epilogue a bias per column and ReLU6 (a linear's bias, then a clamp): the float32 GEMM call
+// applies it to each tile itself (@tsjit_sgemm_ep: the bias memref, its offset 0, per column
+// (0), beta, lo 0, hi 6); no loops are left for it.
+// CHECK-LABEL: func.func @linear_bias_relu6
+// CHECK-DAG:     %[[B:.*]] = "memref.cast"(%b) : (memref<2xf32>) -> memref<?xf32>
+// CHECK-DAG:     %[[ZERO:[0-9]+]] = arith.constant 0 : index
+// CHECK-DAG:     %[[HI:[0-9]+]] = arith.constant 6.000000e+00 : f32
+// CHECK:         scf.for
+// CHECK-NEXT:      arith.muli
+// CHECK-NEXT:      arith.muli
+// CHECK-NEXT:      func.call @tsjit_sgemm_ep(%{{.*}}, %{{.*}}, %{{.*}}, %[[B]], {{.*}}, %[[ZERO]], %[[ZERO]], %{{[0-9]+}}, %{{[0-9]+}}, %[[HI]])
+// CHECK-NEXT:    } {tsjit.parallel
+// CHECK-NOT:     linalg.generic
+// CHECK:         func.return
+func.func @linear_bias_relu6(%x: memref<4x3xf32>, %w: memref<3x2xf32>, %b: memref<2xf32>, %out: memref<4x2xf32>) {
+  %zero = arith.constant 0.000000e+00 : f32
+  %six = arith.constant 6.000000e+00 : f32
+  linalg.fill ins(%zero : f32) outs(%out : memref<4x2xf32>)
+  linalg.matmul ins(%x, %w : memref<4x3xf32>, memref<3x2xf32>) outs(%out : memref<4x2xf32>)
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%b : memref<2xf32>) outs(%out : memref<4x2xf32>) attrs = {ts.epilogue} {
+  ^bb0(%bv: f32, %acc: f32):
+    %s = arith.addf %acc, %bv : f32
+    %r = arith.maximumf %s, %zero : f32
+    %c = arith.minimumf %r, %six : f32
+    linalg.yield %c : f32
+  }
   func.return
 }
 

@@ -141,14 +141,15 @@ class _Mlp(nn.Module):
 
 @pytest.mark.parametrize("rows", [1, 37])
 def test_compiled_linears_use_packed_weights(rows):
-    """Both linears call tsjit_sgemm_packed (their W^T packed at compile time, the originals gone);
-    the loop-level IR runs on the numpy backend, and compiled to C."""
+    """Both linears call tsjit_sgemm_packed_ep (their W^T packed at compile time, the originals gone;
+    the bias, and the ReLU after the first, applied by the call); the loop-level IR runs on the numpy
+    backend, and compiled to C."""
     tsjit.manual_seed(0)
     model, x = _Mlp().eval(), tsjit.randn(rows, 45)
     module = tsjit.jit.specialize(tsjit.jit.freeze(tsjit.jit.script(model)), (x,))
     apply_pass("ts-lower-to-loops", module, library_calls=True)
     called = {op.callee.string_value() for op in module.walk() if isinstance(op, func.CallOp)}
-    assert called == {"tsjit_sgemm_packed"}
+    assert called == {"tsjit_sgemm_packed_ep"}
     globals_ = {op.sym_name.data for op in module.ops if isinstance(op, memref.GlobalOp)}
     assert len([g for g in globals_ if g.endswith("_t_packed")]) == 2 and not any(g.endswith("weight") for g in globals_)
     expected = model(x).numpy()

@@ -27,7 +27,7 @@ from xdsl.ir import Operation, SSAValue
 from xdsl.ir.affine import AffineBinaryOpExpr, AffineConstantExpr, AffineDimExpr, AffineSymExpr
 
 from tsjit.backends.c import render_half, render_loops, render_memory
-from tsjit.backends.c.render_math import float_math
+from tsjit.backends.c.render_math import clamp_template, float_math
 from tsjit.backends.c.render_while import render_condition, render_while
 from tsjit.backends.c.render_tables import (  # noqa: F401 (UnsupportedOp, c_type: public here)
     _NP, AFFINE, CMPF, CMPI, EXPRESSIONS, PRELUDE, REDUCTION_CLAUSES, UnsupportedOp, c_identifier, c_type, literal,
@@ -109,7 +109,8 @@ class Renderer:
         if op.name in EXPRESSIONS:
             t = op.results[0].type
             half = render_half.is_half(t)
-            template = (float_math(op) if half or isinstance(t, Float32Type) else None) or EXPRESSIONS[op.name]
+            template = (None if half else clamp_template(op)) \
+                or (float_math(op) if half or isinstance(t, Float32Type) else None) or EXPRESSIONS[op.name]
             u = unsigned_c_type(op.operands[0].type) if "{u}" in template else ""
             expr = template.format(*(self.name(o) for o in op.operands), t=c_type(t), u=u)
             if half:

@@ -162,6 +162,30 @@ def float_math(op) -> str | None:
     return FLOAT_MATH.get(op.name)
 
 
+def clamp_template(op) -> str | None:
+    """arith.maximumf / minimumf of a value and a non-NaN constant (ReLU, ReLU6's bounds) as one
+    compare and select: `x < c ? c : x` for max(x, c), which gcc vectorizes under -fno-trapping-math
+    where the general `x != x || x > c ? x : c` stayed scalar in some loops. NaN x propagates; a tie
+    (+0 against -0) gives the first operand, as torch.maximum / torch.relu do (relu(-0) = -0)."""
+    if op.name not in ("arith.maximumf", "arith.minimumf"):
+        return None
+    worse = "<" if op.name == "arith.maximumf" else ">"  # x is replaced by c when x compares `worse`
+    c1, c0 = _float_constant(op.operands[1]), _float_constant(op.operands[0])
+    if c1 is not None and not math.isnan(c1):
+        return f"(({{0}} {worse} {{1}}) ? {{1}} : {{0}})"
+    if c0 is not None and not math.isnan(c0):  # max(c, x): c on a tie
+        return f"(({{1}} {worse}= {{0}}) ? {{0}} : {{1}})"
+    return None
+
+
+def _float_constant(value) -> float | None:
+    owner = value.owner
+    if getattr(owner, "name", "") != "arith.constant":
+        return None
+    data = getattr(getattr(owner.value, "value", None), "data", None)
+    return data if isinstance(data, float) else None
+
+
 #: math op -> its float32 C function (f64 keeps the tgmath.h/libm expression)
 FLOAT_MATH: dict[str, str] = {
     "math.exp": "ts_expf({0})", "math.log": "ts_logf({0})", "math.tanh": "ts_tanhf({0})",

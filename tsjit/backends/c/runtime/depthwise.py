@@ -23,9 +23,9 @@ dilations are constants, so the tap loops unroll and the strided loads become sh
 from __future__ import annotations
 
 DWCONV = r"""
-static inline @T@ @NAME@_clamp(@T@ v, @T@ lo, @T@ hi) {  /* arith.maximumf with lo, then minimumf with hi */
-    v = v != v || v > lo ? v : lo;
-    return v != v || v < hi ? v : hi;
+static inline @T@ @NAME@_clamp(@T@ v, @T@ lo, @T@ hi) {  /* maximumf(v, lo), then minimumf(., hi) */
+    v = v < lo ? lo : v;  /* NaN kept, v on a tie (bias_activation.py); gcc vectorizes this form */
+    return v > hi ? hi : v;
 }
 #if defined(__GNUC__)
 /* 3x3, stride 1, padding <= 1, planes at most SMALL_W wide and SMALL_H high: from a zero-padded copy
@@ -37,11 +37,11 @@ static inline @T@ @NAME@_clamp(@T@ v, @T@ lo, @T@ hi) {  /* arith.maximumf with 
 typedef @T@ @NAME@_v __attribute__((vector_size(64), aligned(sizeof(@T@))));
 typedef @I@ @NAME@_m __attribute__((vector_size(64)));
 enum { @NAME@_LANES = 64 / sizeof(@T@), @NAME@_W = @SMALL_W@, @NAME@_H = @SMALL_H@ };
-static inline @NAME@_v @NAME@_vclamp(@NAME@_v v, @NAME@_v lo, @NAME@_v hi) {
-    @NAME@_m keep = (v != v) | (v > lo);
-    v = (@NAME@_v)((keep & (@NAME@_m)v) | (~keep & (@NAME@_m)lo));
-    keep = (v != v) | (v < hi);
-    return (@NAME@_v)((keep & (@NAME@_m)v) | (~keep & (@NAME@_m)hi));
+static inline @NAME@_v @NAME@_vclamp(@NAME@_v v, @NAME@_v lo, @NAME@_v hi) {  /* as @NAME@_clamp */
+    @NAME@_m low = v < lo;
+    v = (@NAME@_v)((low & (@NAME@_m)lo) | (~low & (@NAME@_m)v));
+    @NAME@_m high = v > hi;
+    return (@NAME@_v)((high & (@NAME@_m)hi) | (~high & (@NAME@_m)v));
 }
 #if defined(__GNUC__)
 __attribute__((always_inline))

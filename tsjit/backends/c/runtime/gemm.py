@@ -209,7 +209,7 @@ void @NAME@(const @T@ *A, const @T@ *B, @T@ *C, int64_t offA, int64_t offB, int6
 """
 
 
-OWN_KERNEL = "if (tsjit_sgk_direct(transA, transB, M, N, K, A, lda, B, ldb, beta, C, ldc)) return;"
+OWN_KERNEL = "if (tsjit_sgk_direct(transA, transB, M, N, K, A, lda, B, ldb, beta, C, ldc, NULL)) return;"
 """float32 only: the micro-kernel of gemm_kernel.py where it beats OpenBLAS (AVX-512, A not transposed)"""
 
 

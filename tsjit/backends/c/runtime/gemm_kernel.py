@@ -16,6 +16,12 @@ block of depth.
 (M >= DIRECT_MIN_ROWS, and with OpenBLAS at least BLAS_SMALL multiply-adds), reading B's panels in
 place (its row stride ldb; the last partial panel is copied), or a transposed B packed first.
 
+`tsjit_sgemm_ep` / `tsjit_sgemm_packed_ep` take four memrefs (A, B, C, a bias) and, after the
+transposes, the bias's offset, whether it is per row (else per column), beta, lo and hi: each tile
+of C becomes clamp(C + bias, lo, hi) right after its last depth block, while in L1 (a folded batch
+norm's bias and ReLU/ReLU6 after a 1x1 convolution, a linear's bias and ReLU); where the
+micro-kernel does not run, after the GEMM.
+
 Fixed blocking, fixed summation order per element (depth in order, one FMA chain per element),
 so results do not depend on the thread count. Threads: tsjit_gemm_threads' count, split over
 whole panels of columns (or rows when M > N).
@@ -120,16 +126,51 @@ static const tsjit_sgk_fn tsjit_sgk_wide[7] = {0, tsjit_sgk_1_1, tsjit_sgk_2_1, 
 static const int tsjit_sgk_wide_panels[7] = {1, 1, 1, 1, 1, 1, 1};
 #endif
 
-/* One thread: C[M x N] = A @ B + beta * C. B is packed (`bp`: panels of a matrix np_all panels wide,
+/* An epilogue applied to each tile of C right after its last depth block, while it is in L1:
+   C = clamp(C + bias, lo, hi), the bias per row (per_row) or per column, NaN propagating as
+   arith.maximumf / minimumf do (tsjit/lowering/bias_activation.py). */
+typedef struct { const float *bias; int64_t per_row; float lo, hi; } tsjit_sgk_ep;
+static inline float tsjit_sgk_clamp(float v, float lo, float hi) {  /* NaN kept; v on a tie */
+    v = v < lo ? lo : v;
+    return v > hi ? hi : v;
+}
+static void tsjit_sgk_apply_ep(const tsjit_sgk_ep *ep, float *c, int64_t ldc, int64_t rows, int64_t cols, int64_t i0,
+                               int64_t j0) {
+    float lo = ep->lo, hi = ep->hi;
+    for (int64_t r = 0; r < rows; ++r) {
+        float *restrict d = c + r * ldc;
+        if (ep->per_row) {
+            float b = ep->bias[i0 + r];
+            #pragma omp simd
+            for (int64_t j = 0; j < cols; ++j) d[j] = tsjit_sgk_clamp(d[j] + b, lo, hi);
+        } else {
+            const float *restrict b = ep->bias + j0;
+            #pragma omp simd
+            for (int64_t j = 0; j < cols; ++j) d[j] = tsjit_sgk_clamp(d[j] + b[j], lo, hi);
+        }
+    }
+}
+
+/* ep's bias for the part of C from row i0, column j0 on */
+static tsjit_sgk_ep tsjit_sgk_ep_at(const tsjit_sgk_ep *ep, int64_t i0, int64_t j0) {
+    tsjit_sgk_ep part = *ep;
+    part.bias += ep->per_row ? i0 : j0;
+    return part;
+}
+
+/* One thread: C[M x N] = A @ B + beta * C, then ep (when not NULL). B is packed (`bp`: panels of a matrix np_all panels wide,
    this call's columns from panel jp0 on) or, when bp is NULL, read in place (`b`, row stride ldb). */
 static void tsjit_sgk_run(int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, const float *b,
                           int64_t ldb, const float *bp, int64_t np_all, int64_t jp0, float beta, float *C,
-                          int64_t ldc) {
+                          int64_t ldc, const tsjit_sgk_ep *ep) {
     enum { MR = TSJIT_SGK_MR, NR = TSJIT_SGK_NR, KC = TSJIT_SGK_KC, NC = TSJIT_SGK_NC };
     if (K <= 0 || (beta != 0 && beta != 1)) {
         for (int64_t i = 0; i < M; ++i)
             for (int64_t j = 0; j < N; ++j) C[i * ldc + j] = beta == 0 ? 0.0f : beta * C[i * ldc + j];
-        if (K <= 0) return;
+        if (K <= 0) {
+            if (ep) tsjit_sgk_apply_ep(ep, C, ldc, M, N, 0, 0);
+            return;
+        }
         beta = 1;
     }
     float tail[KC * NR] __attribute__((aligned(64)));
@@ -160,6 +201,7 @@ static void tsjit_sgk_run(int64_t M, int64_t N, int64_t K, const float *A, int64
                     int64_t cols = nc - jp * NR < step * NR ? nc - jp * NR : step * NR;
                     (step > 1 ? tsjit_sgk_wide : tsjit_sgk_table)[rows](kc, a, lda, panel,
                         bp || jp == nfull ? NR : ldb, bp ? kc * NR : NR, c + jp * NR, ldc, acc, cols);
+                    if (ep && pc + kc >= K) tsjit_sgk_apply_ep(ep, c + jp * NR, ldc, rows, cols, i, jc + jp * NR);
                     jp += step;
                 }
                 i += rows;
@@ -170,11 +212,11 @@ static void tsjit_sgk_run(int64_t M, int64_t N, int64_t K, const float *A, int64
 
 /* tsjit_sgk_run split across tsjit_gemm_threads' threads: whole panels of columns, or rows. */
 static void tsjit_sgk_gemm(int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, const float *b,
-                           int64_t ldb, const float *bp, float beta, float *C, int64_t ldc) {
+                           int64_t ldb, const float *bp, float beta, float *C, int64_t ldc, const tsjit_sgk_ep *ep) {
     int64_t np_all = (N + TSJIT_SGK_NR - 1) / TSJIT_SGK_NR;
     int nt = tsjit_gemm_threads(M, N, K);
     if (nt == 1) {
-        tsjit_sgk_run(M, N, K, A, lda, b, ldb, bp, np_all, 0, beta, C, ldc);
+        tsjit_sgk_run(M, N, K, A, lda, b, ldb, bp, np_all, 0, beta, C, ldc, ep);
         return;
     }
     int by_cols = N >= M && np_all >= nt;
@@ -184,11 +226,13 @@ static void tsjit_sgk_gemm(int64_t M, int64_t N, int64_t K, const float *A, int6
         int64_t lo = t * chunk, hi = lo + chunk, extent = by_cols ? N : M;
         if (hi > extent) hi = extent;
         if (lo >= hi) continue;
+        tsjit_sgk_ep part = ep ? tsjit_sgk_ep_at(ep, by_cols ? 0 : lo, by_cols ? lo : 0) : (tsjit_sgk_ep){0};
         if (by_cols)
             tsjit_sgk_run(M, hi - lo, K, A, lda, b ? b + lo : NULL, ldb, bp, np_all, lo / TSJIT_SGK_NR, beta,
-                          C + lo, ldc);
+                          C + lo, ldc, ep ? &part : NULL);
         else
-            tsjit_sgk_run(hi - lo, N, K, A + lo * lda, lda, b, ldb, bp, np_all, 0, beta, C + lo * ldc, ldc);
+            tsjit_sgk_run(hi - lo, N, K, A + lo * lda, lda, b, ldb, bp, np_all, 0, beta, C + lo * ldc, ldc,
+                          ep ? &part : NULL);
     }
 }
 
@@ -213,7 +257,7 @@ static void tsjit_sgk_pack_transposed(const float *B, int64_t ldb, int64_t K, in
    and, with OpenBLAS, at least BLAS_SMALL multiply-adds; a transposed B (attention's q @ k^T) is
    packed into the thread's scratch first. */
 static int tsjit_sgk_direct(int64_t ta, int64_t tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
-                            const float *B, int64_t ldb, float beta, float *C, int64_t ldc) {
+                            const float *B, int64_t ldb, float beta, float *C, int64_t ldc, const tsjit_sgk_ep *ep) {
 #if TSJIT_VBYTES == 64 && defined(__GNUC__)
     if (ta || M < TSJIT_SGK_MIN_ROWS) return 0;
 #if defined(TSJIT_USE_CBLAS)
@@ -222,35 +266,66 @@ static int tsjit_sgk_direct(int64_t ta, int64_t tb, int64_t M, int64_t N, int64_
     if (tb) {
         float *bp = tsjit_scratch(0, sizeof(float) * (size_t)(K * ((N + TSJIT_SGK_NR - 1) / TSJIT_SGK_NR) * TSJIT_SGK_NR));
         tsjit_sgk_pack_transposed(B, ldb, K, N, bp);
-        tsjit_sgk_gemm(M, N, K, A, lda, NULL, 0, bp, beta, C, ldc);
+        tsjit_sgk_gemm(M, N, K, A, lda, NULL, 0, bp, beta, C, ldc, ep);
         return 1;
     }
-    tsjit_sgk_gemm(M, N, K, A, lda, B, ldb, NULL, beta, C, ldc);
+    tsjit_sgk_gemm(M, N, K, A, lda, B, ldb, NULL, beta, C, ldc, ep);
     return 1;
 #else
     (void)ta, (void)tb, (void)M, (void)N, (void)K, (void)A, (void)lda, (void)B, (void)ldb, (void)beta, (void)C;
-    (void)ldc;
+    (void)ldc, (void)ep;
     return 0;
 #endif
 }
 """
 
 PACKED = r"""
-void tsjit_sgemm_packed(const float *A, const float *Bp, float *C, int64_t offA, int64_t offB, int64_t offC,
-                        int64_t M, int64_t N, int64_t K, int64_t lda, int64_t ldb, int64_t ldc, int64_t transA,
-                        int64_t transB, float beta) {
-    (void)ldb, (void)transB;
-    if (M <= 0 || N <= 0) return;
-    A += offA, Bp += offB, C += offC;
+static void tsjit_sgemm_packed_run(const float *A, const float *Bp, float *C, int64_t M, int64_t N, int64_t K,
+                                   int64_t lda, int64_t ldc, int64_t transA, float beta, const tsjit_sgk_ep *ep) {
     if (!transA) {
-        tsjit_sgk_gemm(M, N, K, A, lda, NULL, 0, Bp, beta, C, ldc);
+        tsjit_sgk_gemm(M, N, K, A, lda, NULL, 0, Bp, beta, C, ldc, ep);
         return;
     }
     float *a = malloc(sizeof(float) * (size_t)(M * K > 0 ? M * K : 1));  /* op(A) row-major */
     for (int64_t i = 0; i < M; ++i)
         for (int64_t p = 0; p < K; ++p) a[i * K + p] = A[p * lda + i];
-    tsjit_sgk_gemm(M, N, K, a, K, NULL, 0, Bp, beta, C, ldc);
+    tsjit_sgk_gemm(M, N, K, a, K, NULL, 0, Bp, beta, C, ldc, ep);
     free(a);
+}
+
+void tsjit_sgemm_packed(const float *A, const float *Bp, float *C, int64_t offA, int64_t offB, int64_t offC,
+                        int64_t M, int64_t N, int64_t K, int64_t lda, int64_t ldb, int64_t ldc, int64_t transA,
+                        int64_t transB, float beta) {
+    (void)ldb, (void)transB;
+    if (M <= 0 || N <= 0) return;
+    tsjit_sgemm_packed_run(A + offA, Bp + offB, C + offC, M, N, K, lda, ldc, transA, beta, NULL);
+}
+"""
+
+GEMM_EP = r"""
+/* tsjit_sgemm, then C = clamp(C + bias, lo, hi) (bias + offBias per row when perRow, else per
+   column): tile by tile in the micro-kernel's loop where that runs, else after the GEMM. */
+void tsjit_sgemm_ep(const float *A, const float *B, float *C, const float *Bias, int64_t offA, int64_t offB,
+                    int64_t offC, int64_t M, int64_t N, int64_t K, int64_t lda, int64_t ldb, int64_t ldc,
+                    int64_t transA, int64_t transB, int64_t offBias, int64_t perRow, float beta, float lo, float hi) {
+    if (M <= 0 || N <= 0) return;
+    tsjit_sgk_ep ep = {Bias + offBias, perRow, lo, hi};
+    if (tsjit_sgk_direct(transA, transB, M, N, K, A + offA, lda, B + offB, ldb, beta, C + offC, ldc, &ep)) return;
+    tsjit_sgemm(A, B, C, offA, offB, offC, M, N, K, lda, ldb, ldc, transA, transB, beta);
+    tsjit_sgk_apply_ep(&ep, C + offC, ldc, M, N, 0, 0);
+}
+"""
+
+PACKED_EP = r"""
+/* tsjit_sgemm_packed, then the epilogue of tsjit_sgemm_ep, tile by tile */
+void tsjit_sgemm_packed_ep(const float *A, const float *Bp, float *C, const float *Bias, int64_t offA, int64_t offB,
+                           int64_t offC, int64_t M, int64_t N, int64_t K, int64_t lda, int64_t ldb, int64_t ldc,
+                           int64_t transA, int64_t transB, int64_t offBias, int64_t perRow, float beta, float lo,
+                           float hi) {
+    (void)ldb, (void)transB;
+    if (M <= 0 || N <= 0) return;
+    tsjit_sgk_ep ep = {Bias + offBias, perRow, lo, hi};
+    tsjit_sgemm_packed_run(A + offA, Bp + offB, C + offC, M, N, K, lda, ldc, transA, beta, &ep);
 }
 """
 
@@ -259,4 +334,6 @@ SOURCES = {
                            .replace("@MIN_ROWS@", str(DIRECT_MIN_ROWS))
                            .replace("@BLAS_SMALL@", str(BLAS_SMALL)), ("tsjit_gemm_common",)),
     "tsjit_sgemm_packed": (PACKED, ("tsjit_sgemm_kernel",)),
+    "tsjit_sgemm_ep": (GEMM_EP, ("tsjit_sgemm",)),
+    "tsjit_sgemm_packed_ep": (PACKED_EP, ("tsjit_sgemm_packed",)),
 }

@@ -52,6 +52,34 @@ def gemm_packed(a, bp, c, off_a, off_b, off_c, m, n, k, lda, ldb, ldc, trans_a, 
     gemm(a, np.ascontiguousarray(unpack(packed, k, n)), c, off_a, 0, off_c, m, n, k, lda, n, ldc, trans_a, 0, beta)
 
 
+def _bias_clamp(out: np.ndarray, bias: np.ndarray, lo: float, hi: float) -> None:
+    """out = clamp(out + bias, lo, hi) in place as the calls do: NaN kept, the value on a tie."""
+    v = out + bias
+    v = np.where(v < lo, v.dtype.type(lo), v)
+    out[...] = np.where(v > hi, v.dtype.type(hi), v)
+
+
+def _gemm_epilogue(c, bias, off_c, m, n, ldc, off_bias, per_row, lo, hi) -> None:
+    b = _matrix(bias, off_bias, m, 1, 1) if per_row else _matrix(bias, off_bias, 1, n, n)
+    _bias_clamp(_matrix(c, off_c, m, n, ldc), b, lo, hi)
+
+
+def gemm_ep(a, b, c, bias, off_a, off_b, off_c, m, n, k, lda, ldb, ldc, trans_a, trans_b, off_bias, per_row, beta,
+            lo, hi) -> None:
+    """tsjit_sgemm_ep: gemm, then C = clamp(C + bias, lo, hi), the bias per row or per column."""
+    if m > 0 and n > 0:
+        gemm(a, b, c, off_a, off_b, off_c, m, n, k, lda, ldb, ldc, trans_a, trans_b, beta)
+        _gemm_epilogue(c, bias, off_c, m, n, ldc, off_bias, per_row, lo, hi)
+
+
+def gemm_packed_ep(a, bp, c, bias, off_a, off_b, off_c, m, n, k, lda, ldb, ldc, trans_a, trans_b, off_bias, per_row,
+                   beta, lo, hi) -> None:
+    """tsjit_sgemm_packed_ep: gemm_packed, then the epilogue of gemm_ep."""
+    if m > 0 and n > 0:
+        gemm_packed(a, bp, c, off_a, off_b, off_c, m, n, k, lda, ldb, ldc, trans_a, trans_b, beta)
+        _gemm_epilogue(c, bias, off_c, m, n, ldc, off_bias, per_row, lo, hi)
+
+
 def im2col(x, col, off_x, c, h, w, kh, kw, sh, sw, dh, dw, oh0, rows, ow) -> None:
     """col[(ci*kh + i)*kw + j, r*ow + o] = X[ci, (oh0+r)*sh + i*dh, o*sw + j*dw], as tsjit_im2col_*."""
     image = _matrix(x, off_x, c * h, w, w).reshape(c, h, w)
@@ -92,9 +120,7 @@ def dwconv(x, wt, o, b, off_x, off_o, m, h, w, ph, pw, kh, kw, sh, sw, dh, dw, o
                 raise IndexError(f"dwconv: a {oh}x{ow} output reads outside the {h}x{w} input (padding {ph}, {pw})")
             acc += weights[:, i:i + 1, j:j + 1] * window
     if ep:
-        acc += _matrix(b, o0, no, 1, 1).reshape(no, 1, 1)
-        acc = np.where(np.isnan(acc) | (acc > lo), acc, acc.dtype.type(lo))
-        acc = np.where(np.isnan(acc) | (acc < hi), acc, acc.dtype.type(hi))
+        _bias_clamp(acc, _matrix(b, o0, no, 1, 1).reshape(no, 1, 1), lo, hi)
     out[...] = acc
 
 
@@ -143,6 +169,8 @@ RUNTIME_FUNCTIONS: dict[str, Callable[..., None]] = {
     "tsjit_sgemm": gemm,
     "tsjit_dgemm": gemm,
     "tsjit_sgemm_packed": gemm_packed,
+    "tsjit_sgemm_ep": gemm_ep,
+    "tsjit_sgemm_packed_ep": gemm_packed_ep,
     "tsjit_im2col_f32": im2col,
     "tsjit_im2col_f64": im2col,
     "tsjit_conv_gemm_f32": conv_gemm,
