@@ -14,7 +14,7 @@ from xdsl.ir import Attribute, Operation
 WRITES: dict[str, tuple[int, ...]] = {
     "tsjit_sgemm": (2,), "tsjit_dgemm": (2,), "tsjit_sgemm_packed": (2,), "tsjit_sgemm_ep": (2,),
     "tsjit_sgemm_packed_ep": (2,), "tsjit_im2col_f32": (1,), "tsjit_im2col_f64": (1,),
-    "tsjit_conv_gemm_f32": (2,), "tsjit_conv_gemm_f64": (2,),
+    "tsjit_conv_gemm_f32": (2,), "tsjit_conv_gemm_f64": (2,), "tsjit_conv_gemm_ep_f32": (2,),
     "tsjit_winograd_f32": (2,), "tsjit_dwconv_f32": (2,), "tsjit_dwconv_f64": (2,),
     # LAPACK factorizations (tsjit/lowering/lapack_calls.py): the inputs are read, the results written
     **{f"tsjit_{p}{kind}": writes for p in "sd" for kind, writes in

@@ -30,8 +30,9 @@ A zero `linalg.fill` of the output right before the contraction becomes beta = 0
 the linalg ops accumulate). The contraction's `ts.epilogue` consumer (bias, relu, residual...)
 moves into the block loop right after the call and is lowered to loops restricted to that block,
 so it runs while the tile is in cache; a float32 one that is a bias and a clamp (a folded batch
-norm + ReLU/ReLU6, a linear's bias + ReLU: tsjit/lowering/bias_activation.py) the GEMM call applies
-itself, tile by tile (`@tsjit_sgemm_ep`, `@tsjit_sgemm_packed_ep`; matmuls and 1x1 convolutions); a block holds about `tile-bytes` of output (and im2col), a
+norm + ReLU/ReLU6, a linear's bias + ReLU: tsjit/lowering/bias_activation.py) the GEMM call
+applies itself, tile by tile (`@tsjit_sgemm_ep`, `@tsjit_sgemm_packed_ep`,
+`@tsjit_conv_gemm_ep_f32`). A block holds about `tile-bytes` of output (and im2col), a
 convolution's at least MIN_GEMM_COLS output pixels.
 
 Threads: blocks, and the batch indices of a batched matmul, are independent, so their loops are
@@ -194,7 +195,7 @@ def _conv(c: Operation, tile_bytes: int, declared: dict) -> bool:
     em = Emitter(declared)
     X, W, O = em.flat(x), Matrix(em.flat(w), k, False), Matrix(em.flat(out), oh * ow, False)
     beta = 0.0 if fill else 1.0
-    fused = _fused_epilogue(epilogue, out, 1, em) if direct else None  # a bias per channel: in the GEMM's tiles
+    fused = _fused_epilogue(epilogue, out, 1, em)  # a bias per channel and a clamp: in the GEMM's tiles
 
     def block(e: Emitter, t: Index) -> None:  # t: (image, group, block of output rows)
         plane, r0 = e.div(t, count), e.mul(e.rem(t, count), rows)
@@ -205,6 +206,11 @@ def _conv(c: Operation, tile_bytes: int, declared: dict) -> bool:
             e.gemm_ep(EPILOGUE_CALL[GEMM[type(elt)]], W.at(e.mul(gi, fg * k)),
                       Matrix(X, h * wd, False).at(e.add(x_off, e.mul(r0, ow))), O.at(o_off), fg, e.mul(nrows, ow), k,
                       beta, elt, fused[0].at(e.mul(gi, fg)), True, *fused[1:])
+            return
+        if fused is not None:  # im2col, then the GEMM applying the bias and clamp
+            e.call("tsjit_conv_gemm_ep_f32", [X, W.value, O.value, fused[0].value],
+                   [x_off, e.mul(gi, fg * k), o_off, cg, h, wd, kh, kw, sh, sw, dh, dw, r0, nrows, ow, fg, oh * ow,
+                    e.mul(gi, fg)], [e.float(v, elt) for v in (beta, *fused[1:])])
             return
         if direct:
             e.gemm(GEMM[type(elt)], W.at(e.mul(gi, fg * k)), Matrix(X, h * wd, False).at(e.add(x_off, e.mul(r0, ow))),
@@ -242,7 +248,8 @@ def _fused_epilogue(epilogue: Operation | None, out: SSAValue, channel: int,
 
 
 def _winograd(c: Operation, fill: Operation, epilogue: Operation | None, declared: dict) -> bool:
-    """Per image and block of tile rows: `@tsjit_winograd_f32`, then the epilogue on those rows."""
+    """Per image and block of tile rows: `@tsjit_winograd_f32`, then the epilogue on those rows (a
+    bias and clamp the call applies as it writes)."""
     (x, w), out = c.inputs, c.outputs[0]
     (n, ch, h, wd), (f, _, _, _), (_, _, oh, ow) = x.type.get_shape(), w.type.get_shape(), out.type.get_shape()
     em = Emitter(declared)
@@ -250,19 +257,22 @@ def _winograd(c: Operation, fill: Operation, epilogue: Operation | None, declare
     em.head.append(u)
     X, U, O = em.flat(x), em.flat(u.memref), em.flat(out)
     per, count = winograd.tile_row_blocks(oh, ow)
+    fused = _fused_epilogue(epilogue, out, 1, em)
+    bias, ep = (fused[0].value, [1, *fused[1:]]) if fused is not None else (U, [0, 0.0, 0.0])
 
     def block(e: Emitter, t: Index) -> None:  # t: (image, block of tile rows)
         ni, t0 = e.div(t, count), e.mul(e.rem(t, count), per)
         nt = e.min(per, e.sub(oh // 2, t0)) if (oh // 2) % per else per
-        e.call(winograd.CALL, [X, U, O], [e.mul(ni, ch * h * wd), e.mul(ni, f * oh * ow), ch, h, wd, f, oh, ow, t0, nt])
-        if epilogue is not None:
+        e.call(winograd.CALL, [X, U, O, bias], [e.mul(ni, ch * h * wd), e.mul(ni, f * oh * ow), ch, h, wd, f, oh, ow,
+                                                t0, nt, ep[0]], [e.float(v, out.type.element_type) for v in ep[1:]])
+        if epilogue is not None and fused is None:
             bounds = {0: (ni, e.add(ni, 1))} if n > 1 else {}
             if count > 1:
                 bounds[2] = (e.mul(t0, 2), e.mul(e.add(t0, nt), 2))
             e.epilogue(epilogue, bounds)
 
     em.loop(0, n * count, 1, block, parallel_work=16 * f * ch * per * (ow // 2) // GEMM_WORK)
-    _finish(c, em, [], fill)
+    _finish(c, em, [epilogue] if fused is not None else [], fill)
     return True
 
 

@@ -252,5 +252,5 @@ func.func @depthwise_padded(%src: memref<1x2x3x3xf32>, %w: memref<2x1x1x3x3xf32>
 }
 
 // CHECK: func.func private @tsjit_sgemm(memref<?xf32>, memref<?xf32>, memref<?xf32>, index, index, index, index, index, index, index, index, index, index, index, f32)
-// CHECK: func.func private @tsjit_winograd_f32(memref<?xf32>, memref<?xf32>, memref<?xf32>, index, index, index, index, index, index, index, index, index, index)
+// CHECK: func.func private @tsjit_winograd_f32(memref<?xf32>, memref<?xf32>, memref<?xf32>, memref<?xf32>, index, index, index, index, index, index, index, index, index, index, index, f32, f32)
 // CHECK: func.func private @tsjit_dwconv_f32(memref<?xf32>, memref<?xf32>, memref<?xf32>, memref<?xf32>, index, index, index, index, index, index, index, index, index, index, index, index, index, index, index, index, index, index, f32, f32)

@@ -83,33 +83,42 @@ def test_winograd_numpy_twin_matches_direct_convolution():
     x = rng.standard_normal((3, 8, 10)).astype(np.float32)
     w = rng.standard_normal((5, 3, 3, 3)).astype(np.float32)
     out = np.full((5, 6, 8), np.nan, np.float32)
+    bias = rng.standard_normal(5).astype(np.float32)
     for th0, nth in ((0, 2), (2, 1)):  # two blocks of tile rows cover all 6 output rows
-        winograd(x, winograd_weights(w), out, 0, 0, 3, 8, 10, 5, 6, 8, th0, nth)
+        winograd(x, winograd_weights(w), out, bias, 0, 0, 3, 8, 10, 5, 6, 8, th0, nth, 0, 0.0, 0.0)
     np.testing.assert_allclose(out, _conv3x3_reference(x, w), atol=1e-5)
+    for th0, nth in ((0, 2), (2, 1)):  # the same with the bias + ReLU6 epilogue
+        winograd(x, winograd_weights(w), out, bias, 0, 0, 3, 8, 10, 5, 6, 8, th0, nth, 1, 0.0, 6.0)
+    np.testing.assert_allclose(out, np.clip(_conv3x3_reference(x, w) + bias[:, None, None], 0, 6), atol=1e-5)
 
 
+@pytest.mark.parametrize("ep", [0, 1])
 @pytest.mark.parametrize("which", BLAS)
 @pytest.mark.parametrize("threads", [1, 2])
 @pytest.mark.parametrize("c,f,oh,ow", [(3, 5, 6, 8), (64, 64, 56, 56), (16, 8, 4, 34)])
-def test_winograd_matches_numpy_twin(which, threads, c, f, oh, ow, monkeypatch):
-    """Blocks of tile rows at an offset image and output (the second of two), with and without BLAS."""
+def test_winograd_matches_numpy_twin(which, threads, c, f, oh, ow, ep, monkeypatch):
+    """Blocks of tile rows at an offset image and output (the second of two), with and without BLAS,
+    with and without the bias + clamp epilogue."""
     if which == "fallback":
         monkeypatch.setenv("TSJIT_BLAS", "none")
     lib = build.build(PRELUDE + source_for({"tsjit_winograd_f32"}))
-    lib.tsjit_winograd_f32.argtypes = [PTR] * 3 + [I64] * 10
+    lib.tsjit_winograd_f32.argtypes = [PTR] * 4 + [I64] * 11 + [ctypes.c_float] * 2
     lib.ts_set_num_threads(threads)
     rng = np.random.default_rng(c * f)
     x = rng.standard_normal((2, c, oh + 2, ow + 2)).astype(np.float32)
     u = winograd_weights(rng.standard_normal((f, c, 3, 3)).astype(np.float32))
+    bias = rng.standard_normal(f).astype(np.float32)
     got, want = (np.full((2, f, oh, ow), np.nan, np.float32) for _ in range(2))
     blocks = [(0, oh // 4), (oh // 4, oh // 2 - oh // 4)]
     for th0, nth in blocks:
-        args = (c * (oh + 2) * (ow + 2), f * oh * ow, c, oh + 2, ow + 2, f, oh, ow, th0, nth)
-        lib.tsjit_winograd_f32(x.ctypes.data, u.ctypes.data, got.ctypes.data, *args)
-        winograd(x, u, want, *args)
+        args = (c * (oh + 2) * (ow + 2), f * oh * ow, c, oh + 2, ow + 2, f, oh, ow, th0, nth, ep, -0.5, 6.0)
+        lib.tsjit_winograd_f32(x.ctypes.data, u.ctypes.data, got.ctypes.data, bias.ctypes.data, *args)
+        winograd(x, u, want, bias, *args)
     lib.ts_set_num_threads(1)
     assert np.isnan(got[0]).all()  # the first image's output is never written
     np.testing.assert_allclose(got[1], want[1], rtol=1e-4, atol=1e-4)
+    if ep:
+        assert got[1].min() == -0.5 and got[1].max() <= 6.0
 
 
 def test_blas_flags_only_for_sources_that_ask(monkeypatch):

@@ -1,4 +1,5 @@
-"""GEMMs that apply a bias + clamp epilogue themselves (`tsjit_sgemm_ep`, `tsjit_sgemm_packed_ep`):
+"""GEMMs that apply a bias + clamp epilogue themselves (`tsjit_sgemm_ep`, `tsjit_sgemm_packed_ep`,
+`tsjit_conv_gemm_ep_f32`):
 C against the numpy twin and a float64 reference, bias per row and per column at an offset, NaN
 inputs (kept), several depth blocks (the epilogue only after the last), small products (OpenBLAS,
 then the epilogue) and large ones (the micro-kernel's tiles), split over 1 and 2 threads by
@@ -13,7 +14,7 @@ import tsjit.backends.c.build  # noqa: F401
 from tsjit.backends.c import find_compiler
 from tsjit.backends.c.render import PRELUDE
 from tsjit.backends.c.runtime import source_for
-from tsjit.backends.numpy.ops.upstream_runtime import gemm_ep, gemm_packed_ep
+from tsjit.backends.numpy.ops.upstream_runtime import conv_gemm_ep, gemm_ep, gemm_packed_ep
 from tsjit.lowering.packed_weights import KC, pack
 from c_helpers import cache_home  # noqa: F401  (an autouse fixture)
 
@@ -68,3 +69,38 @@ def test_gemm_ep_matches_twin_and_reference(m, n, k, per_row):
         lib.ts_set_num_threads(1)
         np.testing.assert_array_equal(outs[2], outs[0])  # the same bits at 1 and 2 threads
         np.testing.assert_array_equal(outs[3], outs[1])
+
+
+@pytest.mark.parametrize("geometry", [(3, 9, 11, 3, 3, 2, 2, 1, 1, 8), (16, 30, 28, 3, 3, 1, 1, 2, 2, 24),
+                                      (2, 6, 6, 1, 1, 1, 1, 1, 1, 5)])
+def test_conv_gemm_ep_matches_twin_and_reference(geometry):
+    """A block of output rows of a (pre-padded) image, the filters' bias per row of the GEMM."""
+    c, h, w, kh, kw, sh, sw, dh, dw, f = geometry
+    lib = build.build(PRELUDE + source_for({"tsjit_conv_gemm_ep_f32"}))
+    fn = lib.tsjit_conv_gemm_ep_f32
+    fn.argtypes = [PTR] * 4 + [I64] * 18 + [F32] * 3
+    rng = np.random.default_rng(c * h * w)
+    x = rng.standard_normal((c, h, w)).astype(np.float32) * 2
+    x[0, 1, 1] = np.nan
+    wt = rng.standard_normal((f, c, kh, kw)).astype(np.float32)
+    bias = rng.standard_normal(f + 2).astype(np.float32)
+    oh, ow = (h - dh * (kh - 1) - 1) // sh + 1, (w - dw * (kw - 1) - 1) // sw + 1
+    oh0, rows = 1, oh - 1
+    ref = np.zeros((f, rows, ow))
+    for i in range(kh):
+        for j in range(kw):
+            window = x[:, (oh0 * sh + i * dh):(oh0 * sh + i * dh + (rows - 1) * sh + 1):sh,
+                       j * dw:j * dw + (ow - 1) * sw + 1:sw].astype(np.float64)
+            ref += np.einsum("fc,crw->frw", wt[:, :, i, j], window)
+    ref += bias[2:, None, None]
+    ref = np.where(np.isnan(ref), ref, np.clip(ref, 0.0, 6.0))
+    for threads in (1, 2):
+        lib.ts_set_num_threads(threads)
+        got, twin = (np.full((f, oh, ow), 7.0, np.float32) for _ in range(2))
+        args = (0, 0, ow, c, h, w, kh, kw, sh, sw, dh, dw, oh0, rows, ow, f, oh * ow, 2, 0.0, 0.0, 6.0)
+        fn(x.ctypes.data, wt.ctypes.data, got.ctypes.data, bias.ctypes.data, *args)
+        conv_gemm_ep(x, wt, twin, bias, *args)
+        for out in (got, twin):
+            np.testing.assert_allclose(out[:, 1:], ref, rtol=1e-4, atol=1e-4)
+            assert (out[:, 0] == 7.0).all()  # the rows before the block untouched
+    lib.ts_set_num_threads(1)

@@ -16,6 +16,8 @@ row-major matrix, so `weight (F x C*KH*KW) @ col` is that block of the output (F
 does both for one block: im2col into the calling thread's scratch buffer, then
 `O + offO (F x rows*OW, row stride ldo) = Wt + offW (F x C*KH*KW) @ col + beta * O`. The scratch
 being per thread is what lets ts-contractions-to-calls run a convolution's blocks in parallel.
+`tsjit_conv_gemm_ep_f32` takes a bias memref after O and, after ldo, the bias offset, then beta, lo
+and hi: its GEMM is tsjit_sgemm_ep's, the filters' bias + clamp applied to each tile.
 """
 from __future__ import annotations
 
@@ -69,6 +71,27 @@ extern void @NAME@(const @T@ *X, const @T@ *Wt, @T@ *O, int64_t offX, int64_t of
                    int64_t oh0, int64_t rows, int64_t OW, int64_t F, int64_t ldo, @T@ beta);
 """
 
+CONV_GEMM_EP = r"""
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+inline void tsjit_conv_gemm_ep_f32(const float *X, const float *Wt, float *O, const float *Bias, int64_t offX,
+                                   int64_t offW, int64_t offO, int64_t C, int64_t H, int64_t W, int64_t KH,
+                                   int64_t KW, int64_t SH, int64_t SW, int64_t DH, int64_t DW, int64_t oh0,
+                                   int64_t rows, int64_t OW, int64_t F, int64_t ldo, int64_t offBias, float beta,
+                                   float lo, float hi) {
+    int64_t k = C * KH * KW, ncol = rows * OW;
+    float *col = tsjit_scratch(4, sizeof(float) * (size_t)(k * ncol > 0 ? k * ncol : 1));
+    tsjit_im2col_f32(X, col, offX, C, H, W, KH, KW, SH, SW, DH, DW, oh0, rows, OW);
+    tsjit_sgemm_ep(Wt, col, O, Bias, offW, 0, offO, F, ncol, k, k, ncol, ldo, 0, 0, offBias, 1, beta, lo, hi);
+}
+extern void tsjit_conv_gemm_ep_f32(const float *X, const float *Wt, float *O, const float *Bias, int64_t offX,
+                                   int64_t offW, int64_t offO, int64_t C, int64_t H, int64_t W, int64_t KH,
+                                   int64_t KW, int64_t SH, int64_t SW, int64_t DH, int64_t DW, int64_t oh0,
+                                   int64_t rows, int64_t OW, int64_t F, int64_t ldo, int64_t offBias, float beta,
+                                   float lo, float hi);
+"""
+
 SOURCES = {
     **{name: (IM2COL.replace("@NAME@", name).replace("@T@", t), ())
        for name, t in (("tsjit_im2col_f32", "float"), ("tsjit_im2col_f64", "double"))},
@@ -76,4 +99,5 @@ SOURCES = {
                                 .replace("@IM2COL@", f"tsjit_im2col_{s}").replace("@GEMM@", gemm),
                                 (f"tsjit_im2col_{s}", gemm))
        for s, t, gemm in (("f32", "float", "tsjit_sgemm"), ("f64", "double", "tsjit_dgemm"))},
+    "tsjit_conv_gemm_ep_f32": (CONV_GEMM_EP, ("tsjit_im2col_f32", "tsjit_sgemm_ep")),
 }

@@ -1,15 +1,17 @@
 """C run-time Winograd F(2x2, 3x3) convolution: a block of output rows of a stride-1, undilated
 3x3 convolution of one (pre-padded) image, with 2.25x fewer multiplications than im2col + GEMM.
 
-    void tsjit_winograd_f32(const float *X, const float *U, float *O, int64_t offX, int64_t offO,
-                            int64_t C, int64_t H, int64_t W, int64_t F, int64_t OH, int64_t OW,
-                            int64_t th0, int64_t nth);
+    void tsjit_winograd_f32(const float *X, const float *U, float *O, const float *B, int64_t offX,
+                            int64_t offO, int64_t C, int64_t H, int64_t W, int64_t F, int64_t OH, int64_t OW,
+                            int64_t th0, int64_t nth, int64_t ep, float lo, float hi);
 
 X + offX is the image (C x H x W, padding applied, H >= OH + 2, W >= OW + 2), U the transformed
 weights [16][F][C] (`U[4a+b][f][c] = (G g_fc G^T)[a][b]`, computed once at compile time by
 ts-contractions-to-calls: lowering/winograd.py), O + offO the output (F x OH x OW,
 OH and OW even). Output rows 2*th0 .. 2*(th0+nth)-1 are written (never read): each 2x2 output
-tile is A^T [U (x) B^T d B] A of its 4x4 input patch d (Lavin & Gray, 2015):
+tile is A^T [U (x) B^T d B] A of its 4x4 input patch d (Lavin & Gray, 2015), or with `ep` = 1
+clamp(that + B[f], lo, hi) (a folded batch norm's bias and ReLU, tsjit/lowering/bias_activation.py;
+B is not read otherwise):
 
     B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]     A^T = [1 1 1 0; 0 1 -1 -1]
 
@@ -22,8 +24,14 @@ the transforms add a few ulp of rounding to each output, well inside float32 mod
 from __future__ import annotations
 
 WINOGRAD = r"""
-void tsjit_winograd_f32(const float *X, const float *U, float *O, int64_t offX, int64_t offO, int64_t C,
-                        int64_t H, int64_t W, int64_t F, int64_t OH, int64_t OW, int64_t th0, int64_t nth) {
+static inline float tsjit_winograd_clamp(float v, float lo, float hi) {  /* NaN kept, v on a tie */
+    v = v < lo ? lo : v;
+    return v > hi ? hi : v;
+}
+
+void tsjit_winograd_f32(const float *X, const float *U, float *O, const float *B, int64_t offX, int64_t offO,
+                        int64_t C, int64_t H, int64_t W, int64_t F, int64_t OH, int64_t OW, int64_t th0, int64_t nth,
+                        int64_t ep, float lo, float hi) {
     const int64_t TW = OW / 2, T = nth * TW, SV = C * T, SM = F * T;
     const float *x = X + offX + 2 * th0 * W;
     float *o = O + offO + 2 * th0 * OW;
@@ -57,7 +65,7 @@ void tsjit_winograd_f32(const float *X, const float *U, float *O, int64_t offX, 
     for (int64_t f = 0; f < F; ++f)
         for (int64_t th = 0; th < nth; ++th) {
             const float *m = M + f * T + th * TW;
-            float *o0 = o + (f * OH + 2 * th) * OW, *o1 = o0 + OW;
+            float *o0 = o + (f * OH + 2 * th) * OW, *o1 = o0 + OW, b = ep ? B[f] : 0.0f;
             #pragma omp simd
             for (int64_t tw = 0; tw < TW; ++tw) {
                 float r[2][4];
@@ -66,8 +74,11 @@ void tsjit_winograd_f32(const float *X, const float *U, float *O, int64_t offX, 
                           m3 = m[(12 + j) * SM + tw];
                     r[0][j] = m0 + m1 + m2; r[1][j] = m1 - m2 - m3;
                 }
-                o0[2 * tw] = r[0][0] + r[0][1] + r[0][2]; o0[2 * tw + 1] = r[0][1] - r[0][2] - r[0][3];
-                o1[2 * tw] = r[1][0] + r[1][1] + r[1][2]; o1[2 * tw + 1] = r[1][1] - r[1][2] - r[1][3];
+                float y[4] = {r[0][0] + r[0][1] + r[0][2], r[0][1] - r[0][2] - r[0][3],
+                              r[1][0] + r[1][1] + r[1][2], r[1][1] - r[1][2] - r[1][3]};
+                if (ep)
+                    for (int q = 0; q < 4; ++q) y[q] = tsjit_winograd_clamp(y[q] + b, lo, hi);
+                o0[2 * tw] = y[0]; o0[2 * tw + 1] = y[1]; o1[2 * tw] = y[2]; o1[2 * tw + 1] = y[3];
             }
         }
 }

@@ -101,6 +101,13 @@ def conv_gemm(x, wt, o, off_x, off_w, off_o, c, h, w, kh, kw, sh, sw, dh, dw, oh
     gemm(wt, col, o, off_w, 0, off_o, f, ncol, k, k, ncol, ldo, 0, 0, beta)
 
 
+def conv_gemm_ep(x, wt, o, bias, off_x, off_w, off_o, c, h, w, kh, kw, sh, sw, dh, dw, oh0, rows, ow, f, ldo,
+                 off_bias, beta, lo, hi) -> None:
+    """conv_gemm, then each filter's bias and the clamp, as tsjit_conv_gemm_ep_f32."""
+    conv_gemm(x, wt, o, off_x, off_w, off_o, c, h, w, kh, kw, sh, sw, dh, dw, oh0, rows, ow, f, ldo, beta)
+    _gemm_epilogue(o, bias, off_o, f, rows * ow, ldo, off_bias, 1, lo, hi)
+
+
 def dwconv(x, wt, o, b, off_x, off_o, m, h, w, ph, pw, kh, kw, sh, sw, dh, dw, oh, ow, o0, no, ep, lo, hi) -> None:
     """Output channels o0..o0+no-1 of a depthwise convolution of one image (channel o reads input
     channel o // m; ph/pw zeros implied on each side), as tsjit_dwconv_*; with ep = 1 each output
@@ -136,9 +143,10 @@ def winograd_weights(weight: np.ndarray) -> np.ndarray:
     return u.reshape(16, *weight.shape[:2]).astype(weight.dtype)
 
 
-def winograd(x, u, o, off_x, off_o, c, h, w, f, oh, ow, th0, nth) -> None:
+def winograd(x, u, o, b, off_x, off_o, c, h, w, f, oh, ow, th0, nth, ep, lo, hi) -> None:
     """Output rows 2*th0 .. 2*(th0+nth)-1 of a stride-1 3x3 convolution by Winograd F(2x2, 3x3),
-    as tsjit_winograd_f32 (same transforms, same float32 GEMM operands)."""
+    as tsjit_winograd_f32 (same transforms, same float32 GEMM operands); with ep = 1 each output is
+    clamp(that + b[f], lo, hi) as the call computes it."""
     image = _matrix(x, off_x, c * h, w, w).reshape(c, h, w)
     out = _matrix(o, off_o, f * oh, ow, ow).reshape(f, oh, ow)
     weights = _matrix(u, 0, 16 * f, c, c).reshape(4, 4, f, c)
@@ -153,7 +161,10 @@ def winograd(x, u, o, off_x, off_o, c, h, w, f, oh, ow, th0, nth) -> None:
     m = np.einsum("abfc,abcth->abfth", weights, v)
     at = WINOGRAD_AT.astype(image.dtype)
     y = np.einsum("ia,abfth,jb->fthij", at, m, at)  # f, tile row, tile col, 2, 2
-    out[:, 2 * th0:2 * (th0 + nth)] = y.transpose(0, 1, 3, 2, 4).reshape(f, 2 * nth, ow)
+    y = np.ascontiguousarray(y.transpose(0, 1, 3, 2, 4).reshape(f, 2 * nth, ow))
+    if ep:
+        _bias_clamp(y, _matrix(b, 0, f, 1, 1).reshape(f, 1, 1), lo, hi)
+    out[:, 2 * th0:2 * (th0 + nth)] = y
 
 
 def rng_next() -> int:
@@ -175,6 +186,7 @@ RUNTIME_FUNCTIONS: dict[str, Callable[..., None]] = {
     "tsjit_im2col_f64": im2col,
     "tsjit_conv_gemm_f32": conv_gemm,
     "tsjit_conv_gemm_f64": conv_gemm,
+    "tsjit_conv_gemm_ep_f32": conv_gemm_ep,
     "tsjit_winograd_f32": winograd,
     "tsjit_dwconv_f32": dwconv,
     "tsjit_dwconv_f64": dwconv,
