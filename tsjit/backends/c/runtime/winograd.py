@@ -74,11 +74,12 @@ void tsjit_winograd_f32(const float *X, const float *U, float *O, const float *B
                           m3 = m[(12 + j) * SM + tw];
                     r[0][j] = m0 + m1 + m2; r[1][j] = m1 - m2 - m3;
                 }
-                float y[4] = {r[0][0] + r[0][1] + r[0][2], r[0][1] - r[0][2] - r[0][3],
-                              r[1][0] + r[1][1] + r[1][2], r[1][1] - r[1][2] - r[1][3]};
-                if (ep)
-                    for (int q = 0; q < 4; ++q) y[q] = tsjit_winograd_clamp(y[q] + b, lo, hi);
-                o0[2 * tw] = y[0]; o0[2 * tw + 1] = y[1]; o1[2 * tw] = y[2]; o1[2 * tw + 1] = y[3];
+                o0[2 * tw] = r[0][0] + r[0][1] + r[0][2]; o0[2 * tw + 1] = r[0][1] - r[0][2] - r[0][3];
+                o1[2 * tw] = r[1][0] + r[1][1] + r[1][2]; o1[2 * tw + 1] = r[1][1] - r[1][2] - r[1][3];
+            }
+            if (ep) {  /* the two rows, still in L1: a loop of its own keeps both vectorized */
+                #pragma omp simd
+                for (int64_t j = 0; j < 2 * OW; ++j) o0[j] = tsjit_winograd_clamp(o0[j] + b, lo, hi);
             }
         }
 }
