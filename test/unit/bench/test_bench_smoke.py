@@ -111,3 +111,18 @@ def test_startup_prints_both_ratios():
     assert result.returncode == 0, result.stderr
     assert re.search(r"^ratio ts-opt/xdsl-opt\s+\d+\.\d+\s+\(target <= 1\.3\)", result.stdout, re.M), result.stdout
     assert re.search(r"^import tsjit\s+median", result.stdout, re.M)
+
+
+def test_statement_profile_names_the_calls():
+    """bench/statement_profile.py times each top-level statement of a compiled model's C forward."""
+    from tsjit.backends.c import find_compiler
+
+    if find_compiler() is None:
+        return
+    result = run(str(BENCH / "statement_profile.py"), "lenet", "--quick", "--seconds", "0.2", "--top", "50")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert re.match(r"lenet at 1 thread\(s\): \d+ us per call, \d+ us in the forward", lines[0]), result.stdout
+    assert any(re.search(r"line \d+: tsjit_\w+\(", line) for line in lines[1:]), result.stdout
+    shares = [float(m.group(1)) for line in lines[1:] if (m := re.search(r"us\s+([\d.]+)%", line))]
+    assert len(shares) >= 3 and abs(sum(shares) - 100) < 1.0, result.stdout
