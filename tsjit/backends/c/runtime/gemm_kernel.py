@@ -210,7 +210,7 @@ static void tsjit_sgk_run(int64_t M, int64_t N, int64_t K, const float *A, int64
     }
 }
 
-/* tsjit_sgk_run split across tsjit_gemm_threads' threads: whole panels of columns, or rows. */
+/* tsjit_sgk_run split across tsjit_gemm_threads' threads: whole panels of columns, or blocks of rows. */
 static void tsjit_sgk_gemm(int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, const float *b,
                            int64_t ldb, const float *bp, float beta, float *C, int64_t ldc, const tsjit_sgk_ep *ep) {
     int64_t np_all = (N + TSJIT_SGK_NR - 1) / TSJIT_SGK_NR;
@@ -219,8 +219,14 @@ static void tsjit_sgk_gemm(int64_t M, int64_t N, int64_t K, const float *A, int6
         tsjit_sgk_run(M, N, K, A, lda, b, ldb, bp, np_all, 0, beta, C, ldc, ep);
         return;
     }
-    int by_cols = N >= M && np_all >= nt;
-    int64_t chunk = by_cols ? (np_all + nt - 1) / nt * TSJIT_SGK_NR : (M + nt - 1) / nt;
+    /* whole panels of columns, or whole blocks of MR rows: the split whose busiest thread has a share
+       at least 5% smaller (96 x 196: 4 + 3 panels of 32 columns left one thread 65% of the work; rows,
+       50%), else columns when N >= M (each thread then streams only its part of the larger operand) */
+    int64_t nb = (M + TSJIT_SGK_MR - 1) / TSJIT_SGK_MR, pc_max = (np_all + nt - 1) / nt, rb_max = (nb + nt - 1) / nt;
+    int64_t cols_share = pc_max * nb, rows_share = rb_max * np_all;  /* busiest / total, cross-multiplied */
+    int by_cols = np_all >= nt && (20 * cols_share < 19 * rows_share
+                                   || (20 * rows_share >= 19 * cols_share && N >= M));
+    int64_t chunk = by_cols ? pc_max * TSJIT_SGK_NR : rb_max * TSJIT_SGK_MR;
     #pragma omp parallel for schedule(static) num_threads(nt)
     for (int t = 0; t < nt; ++t) {
         int64_t lo = t * chunk, hi = lo + chunk, extent = by_cols ? N : M;
