@@ -23,7 +23,7 @@ from __future__ import annotations
 from xdsl.dialects import arith, memref, scf
 from xdsl.dialects.builtin import AffineMapAttr, ArrayAttr, ModuleOp, UnitAttr
 from xdsl.dialects.linalg import ops as linalg
-from xdsl.ir import Block, Operation, Region
+from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.ir.affine import AffineBinaryOpExpr, AffineDimExpr, AffineExpr, AffineMap
 from xdsl.pattern_rewriter import PatternRewriter
 from xdsl.rewriter import Rewriter
@@ -43,6 +43,17 @@ iterations one of its iterations is worth (the C renderer sizes the thread count
 
 #: The attribute ts-fuse-elementwise puts on a linalg.generic it made a contraction's epilogue.
 EPILOGUE = "ts.epilogue"
+
+def defined_outside(value: SSAValue, op: Operation) -> bool:
+    """`value` is defined outside `op` (a loop): usable before it, invariant in it."""
+    owner = value.owner
+    at = owner if isinstance(owner, Operation) else owner.parent_op()
+    while at is not None:
+        if at is op:
+            return False
+        at = at.parent_op()
+    return True
+
 
 def lower_linalg_to_loops(module: ModuleOp) -> None:
     """Lower every linalg op on memrefs in `module` to loops, fusing marked epilogues. Ops on

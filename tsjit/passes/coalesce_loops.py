@@ -24,7 +24,7 @@ from xdsl.dialects.builtin import ArrayAttr, IntegerAttr, MemRefType, ModuleOp, 
 from xdsl.ir import Operation, SSAValue
 from xdsl.passes import ModulePass
 
-from tsjit.lowering.loops import PARALLEL, WORK
+from tsjit.lowering.loops import PARALLEL, WORK, defined_outside
 
 
 @dataclass(frozen=True)
@@ -47,17 +47,6 @@ def _const(v: SSAValue) -> int | None:
     if isinstance(owner, arith.ConstantOp) and isinstance(owner.value, IntegerAttr):
         return owner.value.value.data
     return None
-
-
-def _outside(v: SSAValue, loop: Operation) -> bool:
-    """`v` is defined outside `loop` (so it can be used before it)."""
-    owner = v.owner
-    op = owner if isinstance(owner, Operation) else owner.parent_op()
-    while op is not None:
-        if op is loop:
-            return False
-        op = op.parent_op()
-    return True
 
 
 def _accesses(inner: scf.ForOp, i: SSAValue, j: SSAValue) -> list[tuple[Operation, int]] | None:
@@ -84,7 +73,7 @@ def _accesses(inner: scf.ForOp, i: SSAValue, j: SSAValue) -> list[tuple[Operatio
         where = [p for p, v in enumerate(idx) if v is i or v is j]
         if len(where) != 2 or idx[where[0]] is not i or where[1] != where[0] + 1 or idx[where[1]] is not j:
             return None
-        if t.get_shape()[where[1]] != trips or not _outside(op.memref, inner.parent_op()):
+        if t.get_shape()[where[1]] != trips or not defined_outside(op.memref, inner.parent_op()):
             return None
         if isinstance(op, memref.StoreOp) and op.value in (i, j):
             return None
@@ -138,7 +127,7 @@ def _coalesce(inner: scf.ForOp) -> bool:
         access.parent_block().insert_op_before(new, access)
         access.detach()
         access.erase()
-    step = inner.step if _outside(inner.step, outer) else _index_const(1, before)
+    step = inner.step if defined_outside(inner.step, outer) else _index_const(1, before)
     loop = scf.ForOp(lb, ub, step, [], inner.detach_region(inner.body))
     loop.attributes.update({k: v for k, v in inner.attributes.items() if k != PARALLEL})
     if PARALLEL in inner.attributes and PARALLEL in outer.attributes:
@@ -155,7 +144,7 @@ def _coalesce(inner: scf.ForOp) -> bool:
 def _hoisted(outer: scf.ForOp, operands) -> Operation:
     """The outermost loop around `outer` (itself included) that defines none of `operands`."""
     anchor = outer
-    while isinstance(parent := anchor.parent_op(), scf.ForOp) and all(_outside(v, parent) for v in operands):
+    while isinstance(parent := anchor.parent_op(), scf.ForOp) and all(defined_outside(v, parent) for v in operands):
         anchor = parent
     return anchor
 

@@ -23,20 +23,12 @@ from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 
+from tsjit.lowering.loops import defined_outside
+
 MARK = "tsjit.reduction"
 """the loop's combining op, by name (the C renderer's reduction clause)"""
 FLOAT_COMBINE = (arith.AddfOp, arith.MaximumfOp, arith.MinimumfOp)
 INT_COMBINE = (arith.AddiOp, arith.MaxSIOp, arith.MinSIOp)
-
-
-def _defined_outside(v: SSAValue, loop: scf.ForOp) -> bool:
-    owner = v.owner
-    op = owner if isinstance(owner, Operation) else owner.parent_op()
-    while op is not None:
-        if op is loop:
-            return False
-        op = op.parent_op()
-    return True
 
 
 def _same_index(a: SSAValue, b: SSAValue) -> bool:
@@ -72,7 +64,7 @@ def _accumulation(loop: scf.ForOp) -> tuple[memref.LoadOp, Operation, memref.Sto
                  and all(map(_same_index, v.owner.indices, store.indices))]
         if len(loads) != 1 or len(list(loads[0].res.uses)) != 1 or combine.operands[0] is combine.operands[1]:
             continue
-        if not all(_invariant(i, loop) for i in store.indices) or not _defined_outside(store.memref, loop):
+        if not all(_invariant(i, loop) for i in store.indices) or not defined_outside(store.memref, loop):
             continue
         users = {use.operation for use in store.memref.uses if use.operation.parent_block() is body}
         if users == {loads[0], store}:  # the body (no nested regions) touches the buffer only here
@@ -85,16 +77,16 @@ def _invariant(v: SSAValue, loop: scf.ForOp) -> bool:
     (the accumulator's `affine_map<() -> (0)>` index)."""
     from xdsl.dialects import affine
 
-    if _defined_outside(v, loop):
+    if defined_outside(v, loop):
         return True
     op = v.owner
     return isinstance(op, arith.ConstantOp | affine.ApplyOp) and op.parent_op() is loop and all(
-        _defined_outside(o, loop) for o in op.operands)
+        defined_outside(o, loop) for o in op.operands)
 
 
 def _hoist(values, loop: scf.ForOp) -> None:
     for v in values:
-        if not _defined_outside(v, loop):
+        if not defined_outside(v, loop):
             v.owner.detach()
             Rewriter.insert_op(v.owner, InsertPoint.before(loop))
 
