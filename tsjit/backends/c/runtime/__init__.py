@@ -32,9 +32,11 @@ def source_for(names: set[str]) -> str:
 
 def _register() -> None:
     """The run-time functions of this package (one module per family), into RUNTIME."""
-    from tsjit.backends.c.runtime import depthwise, errors, gemm, gemm_kernel, im2col, lapack, random, winograd
+    from tsjit.backends.c.runtime import (
+        clamp, depthwise, errors, gemm, gemm_kernel, im2col, lapack, random, winograd,
+    )
 
-    for family in (depthwise, errors, gemm, gemm_kernel, im2col, lapack, random, winograd):
+    for family in (clamp, depthwise, errors, gemm, gemm_kernel, im2col, lapack, random, winograd):
         RUNTIME.update(family.SOURCES)
 
 

@@ -23,10 +23,7 @@ dilations are constants, so the tap loops unroll and the strided loads become sh
 from __future__ import annotations
 
 DWCONV = r"""
-static inline @T@ @NAME@_clamp(@T@ v, @T@ lo, @T@ hi) {  /* maximumf(v, lo), then minimumf(., hi) */
-    v = v < lo ? lo : v;  /* NaN kept, v on a tie (bias_activation.py); gcc vectorizes this form */
-    return v > hi ? hi : v;
-}
+
 #if defined(__GNUC__)
 /* 3x3, stride 1, padding <= 1, planes at most SMALL_W wide and SMALL_H high: from a zero-padded copy
    of the input plane (on the stack), a column of LANES outputs at a time slides down the rows with
@@ -37,7 +34,7 @@ static inline @T@ @NAME@_clamp(@T@ v, @T@ lo, @T@ hi) {  /* maximumf(v, lo), the
 typedef @T@ @NAME@_v __attribute__((vector_size(64), aligned(sizeof(@T@))));
 typedef @I@ @NAME@_m __attribute__((vector_size(64)));
 enum { @NAME@_LANES = 64 / sizeof(@T@), @NAME@_W = @SMALL_W@, @NAME@_H = @SMALL_H@ };
-static inline @NAME@_v @NAME@_vclamp(@NAME@_v v, @NAME@_v lo, @NAME@_v hi) {  /* as @NAME@_clamp */
+static inline @NAME@_v @NAME@_vclamp(@NAME@_v v, @NAME@_v lo, @NAME@_v hi) {  /* as tsjit_clampf */
     @NAME@_m low = v < lo;
     v = (@NAME@_v)((low & (@NAME@_m)lo) | (~low & (@NAME@_m)v));
     @NAME@_m high = v > hi;
@@ -153,7 +150,7 @@ inline void @NAME@(const @T@ *X, const @T@ *Wt, @T@ *restrict O, const @T@ *B, i
         }
         if (ep) {  /* the channel's plane, still in cache: one loop, whole vectors */
             #pragma omp simd
-            for (int64_t p = 0; p < OH * OW; ++p) out[p] = @NAME@_clamp(out[p] + b, ep_lo, ep_hi);
+            for (int64_t p = 0; p < OH * OW; ++p) out[p] = @CLAMP@(out[p] + b, ep_lo, ep_hi);
         }
     }
 }
@@ -168,7 +165,8 @@ SMALL_W, SMALL_H = 34, 64
 smaller: measured faster there; at 56x56 and 112x112 the plane copy costs more than it saves)"""
 
 SOURCES = {
-    name: (DWCONV.replace("@NAME@", name).replace("@T@", t).replace("@I@", i)
-           .replace("@SMALL_W@", str(SMALL_W)).replace("@SMALL_H@", str(SMALL_H)), ())
-    for name, t, i in (("tsjit_dwconv_f32", "float", "int32_t"), ("tsjit_dwconv_f64", "double", "int64_t"))
+    name: (DWCONV.replace("@NAME@", name).replace("@T@", t).replace("@I@", i).replace("@CLAMP@", clamp)
+           .replace("@SMALL_W@", str(SMALL_W)).replace("@SMALL_H@", str(SMALL_H)), ("tsjit_clamp",))
+    for name, t, i, clamp in (("tsjit_dwconv_f32", "float", "int32_t", "tsjit_clampf"),
+                              ("tsjit_dwconv_f64", "double", "int64_t", "tsjit_clamp"))
 }

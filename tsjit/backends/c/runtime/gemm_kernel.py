@@ -130,10 +130,6 @@ static const int tsjit_sgk_wide_panels[7] = {1, 1, 1, 1, 1, 1, 1};
    C = clamp(C + bias, lo, hi), the bias per row (per_row) or per column, NaN propagating as
    arith.maximumf / minimumf do (tsjit/lowering/bias_activation.py). */
 typedef struct { const float *bias; int64_t per_row; float lo, hi; } tsjit_sgk_ep;
-static inline float tsjit_sgk_clamp(float v, float lo, float hi) {  /* NaN kept; v on a tie */
-    v = v < lo ? lo : v;
-    return v > hi ? hi : v;
-}
 static void tsjit_sgk_apply_ep(const tsjit_sgk_ep *ep, float *c, int64_t ldc, int64_t rows, int64_t cols, int64_t i0,
                                int64_t j0) {
     float lo = ep->lo, hi = ep->hi;
@@ -142,11 +138,11 @@ static void tsjit_sgk_apply_ep(const tsjit_sgk_ep *ep, float *c, int64_t ldc, in
         if (ep->per_row) {
             float b = ep->bias[i0 + r];
             #pragma omp simd
-            for (int64_t j = 0; j < cols; ++j) d[j] = tsjit_sgk_clamp(d[j] + b, lo, hi);
+            for (int64_t j = 0; j < cols; ++j) d[j] = tsjit_clampf(d[j] + b, lo, hi);
         } else {
             const float *restrict b = ep->bias + j0;
             #pragma omp simd
-            for (int64_t j = 0; j < cols; ++j) d[j] = tsjit_sgk_clamp(d[j] + b[j], lo, hi);
+            for (int64_t j = 0; j < cols; ++j) d[j] = tsjit_clampf(d[j] + b[j], lo, hi);
         }
     }
 }
@@ -338,7 +334,7 @@ void tsjit_sgemm_packed_ep(const float *A, const float *Bp, float *C, const floa
 SOURCES = {
     "tsjit_sgemm_kernel": (KERNEL.replace("@ASM@", gemm_asm.SOURCE).replace("@NR@", str(NR)).replace("@KC@", str(KC))
                            .replace("@MIN_ROWS@", str(DIRECT_MIN_ROWS))
-                           .replace("@BLAS_SMALL@", str(BLAS_SMALL)), ("tsjit_gemm_common",)),
+                           .replace("@BLAS_SMALL@", str(BLAS_SMALL)), ("tsjit_gemm_common", "tsjit_clamp")),
     "tsjit_sgemm_packed": (PACKED, ("tsjit_sgemm_kernel",)),
     "tsjit_sgemm_ep": (GEMM_EP, ("tsjit_sgemm",)),
     "tsjit_sgemm_packed_ep": (PACKED_EP, ("tsjit_sgemm_packed",)),

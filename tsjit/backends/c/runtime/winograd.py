@@ -24,11 +24,6 @@ the transforms add a few ulp of rounding to each output, well inside float32 mod
 from __future__ import annotations
 
 WINOGRAD = r"""
-static inline float tsjit_winograd_clamp(float v, float lo, float hi) {  /* NaN kept, v on a tie */
-    v = v < lo ? lo : v;
-    return v > hi ? hi : v;
-}
-
 void tsjit_winograd_f32(const float *X, const float *U, float *O, const float *B, int64_t offX, int64_t offO,
                         int64_t C, int64_t H, int64_t W, int64_t F, int64_t OH, int64_t OW, int64_t th0, int64_t nth,
                         int64_t ep, float lo, float hi) {
@@ -79,10 +74,10 @@ void tsjit_winograd_f32(const float *X, const float *U, float *O, const float *B
             }
             if (ep) {  /* the two rows, still in L1: a loop of its own keeps both vectorized */
                 #pragma omp simd
-                for (int64_t j = 0; j < 2 * OW; ++j) o0[j] = tsjit_winograd_clamp(o0[j] + b, lo, hi);
+                for (int64_t j = 0; j < 2 * OW; ++j) o0[j] = tsjit_clampf(o0[j] + b, lo, hi);
             }
         }
 }
 """
 
-SOURCES = {"tsjit_winograd_f32": (WINOGRAD, ("tsjit_sgemm",))}
+SOURCES = {"tsjit_winograd_f32": (WINOGRAD, ("tsjit_sgemm", "tsjit_clamp"))}
