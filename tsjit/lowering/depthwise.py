@@ -57,8 +57,9 @@ def rewrite(c: Operation, tile_bytes: int, declared: dict) -> tuple[Emitter, lis
     fused = bias_activation.match(after, out, 1) if after is not None else None
     if fused is not None and not only_read_by(root(out), {c, after}):
         fused = None
-    O, ep = em.flat(out), [W, 0, 0.0, 0.0]  # bias (not read), ep, lo, hi
-    if fused is not None:  # the call writes the consumer's result; the consumer and c's buffer go
+    if fused is None:
+        O, ep = em.flat(out), [W, 0, 0.0, 0.0]  # bias (not read), ep, lo, hi
+    else:  # the call writes the consumer's result; the consumer and c's buffer go
         O, ep = em.flat(after.outputs[0]), [em.flat(fused.bias), 1, fused.lo, fused.hi]
         erase += [after, *_buffer_ops(root(out))]
         after = None

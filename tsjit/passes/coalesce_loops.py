@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from xdsl.context import Context
 from xdsl.dialects import arith, memref, scf
-from xdsl.dialects.builtin import ArrayAttr, IntegerAttr, MemRefType, ModuleOp, NoneAttr, i64
+from xdsl.dialects.builtin import ArrayAttr, IndexType, IntegerAttr, MemRefType, ModuleOp, NoneAttr, i64
 from xdsl.ir import Operation, SSAValue
 from xdsl.passes import ModulePass
 
@@ -62,10 +62,10 @@ def _accesses(inner: scf.ForOp, i: SSAValue, j: SSAValue) -> list[tuple[Operatio
             if any(v is i or v is j for v in op.operands):
                 return None
             continue
+        if isinstance(op, memref.StoreOp) and (op.value is i or op.value is j):
+            return None
         idx = list(op.indices)
         if not any(v is i or v is j for v in idx):
-            if op.memref is i or op.memref is j or (isinstance(op, memref.StoreOp) and op.value in (i, j)):
-                return None
             continue
         t = op.memref.type
         if not isinstance(t, MemRefType) or not isinstance(t.layout, NoneAttr) or any(s < 0 for s in t.get_shape()):
@@ -74,8 +74,6 @@ def _accesses(inner: scf.ForOp, i: SSAValue, j: SSAValue) -> list[tuple[Operatio
         if len(where) != 2 or idx[where[0]] is not i or where[1] != where[0] + 1 or idx[where[1]] is not j:
             return None
         if t.get_shape()[where[1]] != trips or not defined_outside(op.memref, inner.parent_op()):
-            return None
-        if isinstance(op, memref.StoreOp) and op.value in (i, j):
             return None
         found.append((op, where[0]))
     return found
@@ -150,8 +148,6 @@ def _hoisted(outer: scf.ForOp, operands) -> Operation:
 
 
 def _index_const(value: int, before: list[Operation]) -> SSAValue:
-    from xdsl.dialects.builtin import IndexType
-
     op = arith.ConstantOp(IntegerAttr(value, IndexType()))
     before.append(op)
     return op.result
